@@ -1,0 +1,1 @@
+"""One module per ``techcheck`` sub-command; each defines ``register(subparsers)``."""

@@ -1,0 +1,32 @@
+"""What several commands share: loading plug-ins and a profile with user-facing errors."""
+
+from __future__ import annotations
+
+import sys
+
+from checks import registry
+from checks.profile import Profile, ProfileError, load_profile
+
+
+class CommandError(Exception):
+    """Stops a command with a message and exit status 3."""
+
+
+def split_ids(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def load(profile_spec: str) -> tuple[list[registry.Plugin], Profile]:
+    plugins = registry.discover()
+    try:
+        profile = load_profile(profile_spec, registry.limit_schemas(plugins))
+    except ProfileError as exc:
+        raise CommandError(f"cannot use the profile: {exc}") from None
+    return plugins, profile
+
+
+def fail(message: str) -> int:
+    print(f"techcheck: {message}", file=sys.stderr)
+    return 3

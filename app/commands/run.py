@@ -1,0 +1,144 @@
+"""``techcheck run``: run the checks in the terminal and write the report."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from app import logsetup
+from app.atomicfile import check_writable, describe_write_error
+from app.commands.common import CommandError, fail, load, split_ids
+from app.report import text
+from app.report.formats import WRITERS
+from checks import registry
+from checks.context import CancelToken, CheckContext, Devices, Progress, Question
+from checks.i18n import LANGUAGES, translate
+from checks.model import CheckResult
+from checks.runner import RunEvents, build_report, run_checks
+
+log = logging.getLogger("techcheck.cli")
+
+OUTPUTS = ("json", "html", "pdf", "text")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run the checks and write a report",
+                       description="Run the checks. Progress on stderr, summary on stdout.")
+    p.add_argument("--profile", default="generic", metavar="NAME|FILE",
+                   help="platform profile (generic, teams, zoom, meet, webex) or a TOML file")
+    p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
+    p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
+    p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
+    p.add_argument("--microphone", metavar="NAME|INDEX|PATH",
+                   help="microphone name, index, 'default' or a WAV/FLAC file")
+    p.add_argument("--speaker", metavar="NAME|INDEX", help="speaker name, index or 'default'")
+    p.add_argument("--server", metavar="URL", help="measurement server for the network check")
+    p.add_argument("--stun", metavar="HOST:PORT", help="STUN server for the UDP test")
+    p.add_argument("--duration", type=_positive, metavar="SECONDS",
+                   help="how long each measuring check may take")
+    for fmt in OUTPUTS:
+        p.add_argument(f"--{fmt}", metavar="PATH", help=f"write the report as {fmt.upper()}")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report")
+    p.add_argument("--yes", action="store_true",
+                   help="never ask: answer every question with its default (for scripts)")
+    p.set_defaults(func=run)
+
+
+def _positive(value: str) -> float:
+    try:
+        f = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < f <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return f
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        plugins, profile = load(args.profile)
+        chosen = registry.select(plugins, split_ids(args.only), split_ids(args.skip))
+    except (CommandError, ValueError) as exc:
+        return fail(str(exc))
+    if not chosen:
+        return fail("no checks left to run (see --only and --skip)")
+
+    outputs = {fmt: getattr(args, fmt) for fmt in OUTPUTS if getattr(args, fmt)}
+    for fmt, path in outputs.items():
+        if fmt not in WRITERS:
+            return fail(f"{fmt.upper()} reports are not available in this version")
+        problem = check_writable(path)
+        if problem:
+            return fail(problem)
+
+    cancel = CancelToken()
+    interactive = not args.yes and sys.stdin.isatty()
+    ctx = CheckContext(
+        profile=profile,
+        devices=Devices(args.camera, args.microphone, args.speaker, args.server, args.stun),
+        cancel=cancel,
+        progress=_ProgressPrinter(args.lang),
+        ask=_asker(args.lang) if interactive else (lambda q: q.default),
+        duration=args.duration,
+        interactive=interactive,
+        lang=args.lang,
+    )
+
+    def started(p: registry.Plugin) -> None:
+        print(f"techcheck: {translate(p.title, args.lang)}…", file=sys.stderr)
+
+    def finished(r: CheckResult) -> None:
+        print(f"techcheck: {translate(r.title, args.lang)}: {r.status.value} "
+              f"({r.duration_s:.1f} s)", file=sys.stderr)
+
+    try:
+        results = run_checks(chosen, ctx, RunEvents(started, finished))
+    except KeyboardInterrupt:
+        cancel.cancel()
+        return fail("cancelled")
+    report = build_report(results, ctx)
+
+    status = report.verdict.exit_code
+    for fmt, path in outputs.items():
+        try:
+            WRITERS[fmt](report, path, args.lang)
+        except OSError as exc:
+            log.error("writing %s failed: %s", path, exc)
+            print(f"techcheck: {describe_write_error(path, exc)}", file=sys.stderr)
+            status = 3
+    sys.stdout.write(text.render(report, args.lang))
+    if any(r.error for r in results) and logsetup.log_file():
+        print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
+              file=sys.stderr)
+    return status
+
+
+class _ProgressPrinter:
+    """Prints a check's progress messages to stderr, each once."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.last = ""
+
+    def __call__(self, p: Progress) -> None:
+        if p.message and p.message != self.last:
+            self.last = p.message
+            print(f"techcheck:   {translate(p.message, self.lang)}", file=sys.stderr)
+
+
+def _asker(lang: str):
+    def ask(q: Question) -> bool:
+        prompt = translate(q.text, lang, q.params or None)
+        if q.kind == "confirm":
+            suffix = " [Y/n] " if q.default else " [y/N] "
+            print(prompt + suffix, end="", file=sys.stderr, flush=True)
+            answer = sys.stdin.readline().strip().lower()
+            if not answer:
+                return q.default
+            return answer[0] in "yj"  # yes / ja
+        print(prompt + " " + translate("(press Enter)", lang), end="", file=sys.stderr, flush=True)
+        sys.stdin.readline()
+        return True
+
+    return ask

@@ -1,0 +1,61 @@
+"""One log per user, rotating, plus stderr. Each area logs under its own ``techcheck.*`` name."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from app import paths
+
+LOG_NAME = "techcheck.log"
+_configured: Path | None = None
+
+
+def setup(verbose: bool = False, stderr: bool = True) -> Path | None:
+    """Configure logging once; returns the log file, or None if it could not be created."""
+    global _configured
+    root = logging.getLogger("techcheck")
+    root.setLevel(logging.DEBUG)
+    for h in list(root.handlers):
+        root.removeHandler(h)
+        h.close()
+    root.propagate = False
+    log_file: Path | None = paths.log_dir() / LOG_NAME
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        fh = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+        fh.setLevel(logging.DEBUG)
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    except OSError as exc:
+        log_file = None
+        print(f"techcheck: cannot write the log file ({exc}); logging to the terminal only",
+              file=sys.stderr)
+    if stderr:
+        sh = logging.StreamHandler(sys.stderr)
+        sh.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        sh.setFormatter(logging.Formatter("techcheck: %(levelname)s: %(message)s") if verbose
+                        else _NoTraceback("techcheck: %(levelname)s: %(message)s"))
+        root.addHandler(sh)
+    _configured = log_file
+    return log_file
+
+
+class _NoTraceback(logging.Formatter):
+    """Tracebacks belong in the log file, not on the user's terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            return super().format(record).split("\n", 1)[0]
+        finally:
+            record.exc_info, record.exc_text = saved
+
+
+def log_file() -> Path | None:
+    return _configured

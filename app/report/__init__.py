@@ -1,0 +1,1 @@
+"""Report rendering: JSON (the contract), plain text; later formats register in ``WRITERS``."""

@@ -1,0 +1,228 @@
+"""The result model shared by every check, the runner, the CLI, the GUI and the reports.
+
+Kept as plain dataclasses with explicit ``to_dict``/``from_dict`` so that the JSON report format
+(``techcheck.report/1``, see ``docs/report-format.md``) is written in exactly one place.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.i18n import translate
+
+SCHEMA_ID = "techcheck.report/1"
+SCHEMA_VERSION = 1
+
+
+class Status(enum.StrEnum):
+    """Outcome of a finding or a check. Order of severity: pass < skipped < warn < fail < error."""
+
+    PASS = "pass"
+    SKIPPED = "skipped"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+    @staticmethod
+    def worst(statuses: list[Status] | tuple[Status, ...]) -> Status:
+        return max(statuses, key=lambda s: s.severity, default=Status.PASS)
+
+
+_SEVERITY = {Status.PASS: 0, Status.SKIPPED: 1, Status.WARN: 2, Status.FAIL: 3, Status.ERROR: 4}
+
+
+class Verdict(enum.StrEnum):
+    READY = "ready"
+    READY_WITH_WARNINGS = "ready_with_warnings"
+    NOT_READY = "not_ready"
+
+    @property
+    def exit_code(self) -> int:
+        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical."""
+        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2}[self.value]
+
+
+Value = float | int | str | bool | None
+Threshold = float | int | str | list[float] | None
+
+
+@dataclass
+class Metric:
+    """A measured number. Graded metrics also carry the limit and how they fared against it."""
+
+    value: Value
+    unit: str = ""
+    threshold: Threshold = None
+    status: Status | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"value": self.value, "unit": self.unit}
+        if self.threshold is not None:
+            d["threshold"] = self.threshold
+        if self.status is not None:
+            d["status"] = self.status.value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Metric:
+        st = d.get("status")
+        return cls(d.get("value"), d.get("unit", ""), d.get("threshold"), Status(st) if st else None)
+
+
+@dataclass
+class Finding:
+    """One thing a check found, with the measured value, the limit it was held to and a fix.
+
+    ``message`` and ``fix`` are English templates marked with ``N_`` in the check; ``params``
+    fill them. Keeping template and parameters lets a saved report be re-rendered in Swedish.
+    """
+
+    code: str
+    status: Status
+    message: str
+    fix: str = ""
+    value: Value = None
+    threshold: Threshold = None
+    unit: str = ""
+    op: str | None = None  # how value was compared with threshold: <=, >=, <, >, between
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return translate(self.message, lang, self.params)
+
+    def fix_text(self, lang: str = "en") -> str:
+        return translate(self.fix, lang, self.params) if self.fix else ""
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "status": self.status.value,
+            "message": self.text(lang),
+            "fix": self.fix_text(lang),
+            "value": self.value,
+            "threshold": self.threshold,
+            "unit": self.unit,
+            "op": self.op,
+            "template": {"message": self.message, "fix": self.fix, "params": self.params},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Finding:
+        tpl = d.get("template") or {}
+        return cls(
+            code=d["code"],
+            status=Status(d["status"]),
+            message=tpl.get("message", d.get("message", "")),
+            fix=tpl.get("fix", d.get("fix", "")),
+            value=d.get("value"),
+            threshold=d.get("threshold"),
+            unit=d.get("unit", ""),
+            op=d.get("op"),
+            params=dict(tpl.get("params") or {}),
+        )
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: str
+    status: Status = Status.PASS
+    duration_s: float = 0.0
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None  # one line for the user; the traceback goes to the log
+
+    def recompute_status(self) -> Status:
+        """A check's status is its worst finding; an error or skip set by the runner stays."""
+        if self.status in (Status.ERROR, Status.SKIPPED) and not self.findings:
+            return self.status
+        self.status = Status.worst([f.status for f in self.findings])
+        return self.status
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": translate(self.title, lang),
+            "status": self.status.value,
+            "duration_s": round(self.duration_s, 3),
+            "metrics": {k: m.to_dict() for k, m in self.metrics.items()},
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "details": self.details,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CheckResult:
+        return cls(
+            id=d["id"],
+            title=d.get("title", d["id"]),
+            status=Status(d["status"]),
+            duration_s=float(d.get("duration_s", 0.0)),
+            metrics={k: Metric.from_dict(v) for k, v in d.get("metrics", {}).items()},
+            findings=[Finding.from_dict(f) for f in d.get("findings", [])],
+            details=dict(d.get("details") or {}),
+            error=d.get("error"),
+        )
+
+
+def verdict_for(results: list[CheckResult]) -> Verdict:
+    """Worst of the checks. An error counts as not ready: we could not confirm it works."""
+    worst = Status.worst([r.status for r in results])
+    if worst in (Status.FAIL, Status.ERROR):
+        return Verdict.NOT_READY
+    if worst is Status.WARN:
+        return Verdict.READY_WITH_WARNINGS
+    return Verdict.READY
+
+
+@dataclass
+class Report:
+    created: str
+    app_version: str
+    profile: dict[str, Any]
+    machine: dict[str, Any]
+    checks: list[CheckResult]
+    lang: str = "en"
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. invitation, checklist, options
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_for(self.checks)
+
+    def check(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or self.lang
+        d: dict[str, Any] = {
+            "schema": SCHEMA_ID,
+            "created": self.created,
+            "app_version": self.app_version,
+            "lang": lang,
+            "profile": self.profile,
+            "verdict": self.verdict.value,
+            "machine": self.machine,
+            "checks": [c.to_dict(lang) for c in self.checks],
+        }
+        d.update(self.extra)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Report:
+        known = {"schema", "created", "app_version", "lang", "profile", "verdict", "machine", "checks"}
+        return cls(
+            created=d["created"],
+            app_version=d.get("app_version", ""),
+            profile=dict(d.get("profile") or {}),
+            machine=dict(d.get("machine") or {}),
+            checks=[CheckResult.from_dict(c) for c in d.get("checks", [])],
+            lang=d.get("lang", "en"),
+            extra={k: v for k, v in d.items() if k not in known},
+        )

@@ -1,0 +1,202 @@
+"""Platform profiles: the limits every check is held to, one TOML file per platform.
+
+A profile has a ``[profile]`` table (name, title, platform, optional ``extends``) and one table
+per check id whose keys are the fields of that check's ``Limits`` dataclass. Loading is strict:
+an unknown table or key, a wrong type or a malformed file raises ``ProfileError`` naming the
+file, the line and the key, because a typo in a limit silently ignored is a wrong verdict.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import resources
+
+log = logging.getLogger("techcheck.profile")
+
+PLATFORMS = ("teams", "zoom", "meet", "webex", "other")
+_META_KEYS = {"name": str, "title": str, "platform": str, "extends": str, "description": str}
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used. ``str()`` is a complete message for the user."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, key: str | None = None):
+        self.file, self.line, self.key, self.message = file, line, key, message
+        where = f"{file}:{line}" if line else file
+        what = f" key '{key}':" if key else ""
+        super().__init__(f"{where}:{what} {message}")
+
+
+@dataclass
+class Profile:
+    name: str
+    title: str
+    platform: str = "other"
+    description: str = ""
+    path: str = ""
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    schemas: dict[str, type] = field(default_factory=dict, repr=False)
+
+    def limits(self, check_id: str) -> Any:
+        """An instance of the check's ``Limits`` with this profile's values over its defaults."""
+        cls = self.schemas.get(check_id)
+        values = self.sections.get(check_id, {})
+        if cls is None:
+            raise KeyError(f"no limits are declared for check '{check_id}'")
+        return cls(**values)
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "platform": self.platform, "path": self.path}
+
+
+def available_profiles() -> list[Path]:
+    return sorted(resources.path("profiles").glob("*.toml"))
+
+
+def resolve(spec: str) -> Path:
+    """A profile name (``teams``) or a path to a TOML file."""
+    p = Path(spec)
+    if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
+        return p
+    candidate = resources.path("profiles", f"{spec}.toml")
+    if not candidate.exists():
+        names = ", ".join(q.stem for q in available_profiles())
+        raise ProfileError(spec, f"no such profile (built-in profiles: {names})")
+    return candidate
+
+
+def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = ()) -> Profile:
+    """Load and validate a profile by name or path against the checks' ``Limits`` classes."""
+    path = resolve(spec).resolve()
+    shown = path.name if path.parent == resources.path("profiles") else str(path)
+    if path in _seen:
+        raise ProfileError(shown, "profiles extend each other in a loop")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(shown, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError(shown, f"cannot read the file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
+
+    meta = data.get("profile")
+    if not isinstance(meta, dict):
+        raise ProfileError(shown, "missing the [profile] table with name and title", 1)
+    for key, value in meta.items():
+        want = _META_KEYS.get(key)
+        line = _line_of(text, "profile", key)
+        if want is None:
+            known = ", ".join(_META_KEYS)
+            raise ProfileError(shown, f"unknown key in [profile] (known: {known})", line, key)
+        if not isinstance(value, want):
+            raise ProfileError(shown, f"must be a {want.__name__}", line, key)
+    for key in ("name", "title"):
+        if key not in meta:
+            raise ProfileError(shown, "is required in [profile]", _line_of(text, "profile"), key)
+    if meta.get("platform", "other") not in PLATFORMS:
+        raise ProfileError(
+            shown,
+            f"must be one of {', '.join(PLATFORMS)}",
+            _line_of(text, "profile", "platform"),
+            "platform",
+        )
+
+    sections: dict[str, dict[str, Any]] = {}
+    if "extends" in meta:
+        base = load_profile(meta["extends"], schemas, (*_seen, path))
+        sections = {k: dict(v) for k, v in base.sections.items()}
+
+    for section, table in data.items():
+        if section == "profile":
+            continue
+        line = _line_of(text, section)
+        if section not in schemas:
+            known = ", ".join(sorted(schemas))
+            raise ProfileError(shown, f"unknown table [{section}] (checks: {known})", line)
+        if not isinstance(table, dict):
+            raise ProfileError(shown, f"[{section}] must be a table", line)
+        sections.setdefault(section, {}).update(_validate(shown, text, section, table, schemas[section]))
+
+    return Profile(
+        name=meta["name"],
+        title=meta["title"],
+        platform=meta.get("platform", "other"),
+        description=meta.get("description", ""),
+        path=str(path),
+        sections=sections,
+        schemas=dict(schemas),
+    )
+
+
+def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        line = _line_of(text, section, key)
+        if key not in hints:
+            raise ProfileError(
+                file, f"unknown key in [{section}] (known: {', '.join(names)})", line, key
+            )
+        out[key] = _coerce(file, line, f"{section}.{key}", value, hints[key])
+    return out
+
+
+def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
+    origin = typing.get_origin(want)
+    if want is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ProfileError(file, f"must be a number, not {value!r}", line, key)
+        return float(value)
+    if want is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ProfileError(file, f"must be a whole number, not {value!r}", line, key)
+        return value
+    if want is bool:
+        if not isinstance(value, bool):
+            raise ProfileError(file, f"must be true or false, not {value!r}", line, key)
+        return value
+    if want is str:
+        if not isinstance(value, str):
+            raise ProfileError(file, f"must be a string, not {value!r}", line, key)
+        return value
+    if origin in (tuple, list):
+        args = typing.get_args(want)
+        item = args[0] if args else float
+        if not isinstance(value, list):
+            raise ProfileError(file, f"must be a list, not {value!r}", line, key)
+        if origin is tuple and args and args[-1] is not Ellipsis and len(value) != len(args):
+            raise ProfileError(file, f"must have {len(args)} items, not {len(value)}", line, key)
+        items = [_coerce(file, line, key, v, item) for v in value]
+        return tuple(items) if origin is tuple else items
+    return value
+
+
+def _line_of(text: str, section: str, key: str | None = None) -> int | None:
+    """1-based line of ``[section]`` or of ``key = …`` inside it (dotted keys not needed)."""
+    current = None
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        m = re.match(r"^\[\s*([^\]]+?)\s*\]", line)
+        if m:
+            current = m.group(1).strip().strip('"')
+            if key is None and current == section:
+                return n
+            continue
+        if key is not None and current == section and re.match(
+            rf"^[\"']?{re.escape(key)}[\"']?\s*=", line
+        ):
+            return n
+    return None

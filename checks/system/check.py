@@ -1,0 +1,208 @@
+"""Judges what ``SystemProbe`` reports against the profile's ``[system]`` limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.base import Check, ResultBuilder, grade
+from checks.context import CheckContext, Progress
+from checks.i18n import N_
+from checks.model import CheckResult, Status
+from checks.system.probe import SystemProbe
+
+
+@dataclass(frozen=True)
+class SystemLimits:
+    cpu_load_warn_pct: float = 70.0
+    cpu_load_fail_pct: float = 90.0
+    memory_free_warn_mb: float = 1024.0
+    memory_free_fail_mb: float = 512.0
+    memory_total_warn_gb: float = 4.0
+    battery_warn_pct: float = 50.0
+    battery_fail_pct: float = 20.0
+    on_battery_status: str = "warn"
+    disk_free_warn_mb: float = 2048.0
+    disk_free_fail_mb: float = 500.0
+    vpn_status: str = "warn"
+    wifi_signal_warn_dbm: float = -67.0
+    wifi_signal_fail_dbm: float = -75.0
+    load_window_s: float = 2.0
+
+
+class SystemCheck(Check):
+    id = "system"
+    title = N_("Computer")
+    needs = frozenset()
+    Limits = SystemLimits
+    timeout_s = 30.0
+    order = 10
+
+    def __init__(self, probe: SystemProbe | None = None) -> None:
+        self.probe = probe or SystemProbe()
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        lim: SystemLimits = ctx.limits(self.id)
+        r = self.result()
+        p = self.probe
+
+        def step(fraction: float, message: str) -> None:
+            ctx.cancel.raise_if_cancelled()
+            ctx.progress(Progress(self.id, fraction, message))
+
+        step(0.0, N_("Reading the computer's details"))
+        physical, logical = p.cores()
+        r.detail("os", p.os_name())
+        r.detail("cpu", p.cpu_model())
+        r.metric("cpu_cores", physical, "")
+        r.metric("cpu_threads", logical, "")
+
+        step(0.05, N_("Measuring how busy the processor is"))
+        window = lim.load_window_s if ctx.duration is None else min(lim.load_window_s, ctx.duration)
+        load = p.cpu_load(max(0.25, window), ctx.cancel)
+        self._cpu(r, lim, load)
+
+        step(0.7, N_("Checking memory, power and disk"))
+        self._memory(r, lim, *p.memory())
+        self._battery(r, lim)
+        self._disk(r, lim, *p.disk_free_mb())
+
+        step(0.85, N_("Checking the network connection and VPN"))
+        apps = p.running_apps()
+        r.detail("conferencing_apps", apps)
+        r.metric("conferencing_apps_running", len(apps), "")
+        self._vpn(r, lim)
+        self._wifi(r, lim)
+        step(1.0, N_("Done"))
+        return r.build()
+
+    # --- judgements -------------------------------------------------------------------------
+
+    def _cpu(self, r: ResultBuilder, lim: SystemLimits, load) -> None:
+        st = grade(load.percent, warn=lim.cpu_load_warn_pct, fail=lim.cpu_load_fail_pct,
+                   higher_is_better=False)
+        r.metric("cpu_load", load.percent, "%", threshold=lim.cpu_load_warn_pct, status=st)
+        r.detail("cpu_busiest", [{"name": n, "cpu_pct": round(c, 1)} for n, c in load.busiest])
+        if st is not Status.PASS:
+            top = ", ".join(n for n, _ in load.busiest[:3]) or "-"
+            limit = lim.cpu_load_warn_pct if st is Status.WARN else lim.cpu_load_fail_pct
+            r.finding(
+                "system.high_cpu", st,
+                N_("The processor is {value:.0f} % busy (limit {threshold:.0f} %); video calls "
+                   "stutter when it cannot keep up."),
+                N_("Close programs you do not need before the interview. Busiest now: {top}."),
+                value=load.percent, threshold=limit, unit="%", op="<=", top=top,
+            )
+
+    def _memory(self, r: ResultBuilder, lim: SystemLimits, free_mb: float, total_mb: float) -> None:
+        st = grade(free_mb, warn=lim.memory_free_warn_mb, fail=lim.memory_free_fail_mb,
+                   higher_is_better=True)
+        r.metric("memory_free", free_mb, "MiB", threshold=lim.memory_free_warn_mb, status=st)
+        r.metric("memory_total", total_mb / 1024, "GiB")
+        if st is not Status.PASS:
+            limit = lim.memory_free_warn_mb if st is Status.WARN else lim.memory_free_fail_mb
+            r.finding(
+                "system.low_memory", st,
+                N_("Only {value:.0f} MiB of memory is free (want at least {threshold:.0f} MiB)."),
+                N_("Close browser tabs and programs you do not need, or restart the computer "
+                   "before the interview."),
+                value=free_mb, threshold=limit, unit="MiB", op=">=",
+            )
+        elif total_mb / 1024 < lim.memory_total_warn_gb:
+            r.finding(
+                "system.low_memory", Status.WARN,
+                N_("The computer has {value:.1f} GiB of memory; video apps ask for at least "
+                   "{threshold:.0f} GiB."),
+                N_("Close every other program during the interview, or use a computer with more "
+                   "memory."),
+                value=total_mb / 1024, threshold=lim.memory_total_warn_gb, unit="GiB", op=">=",
+            )
+
+    def _battery(self, r: ResultBuilder, lim: SystemLimits) -> None:
+        try:
+            b = self.probe.battery()
+        except NotImplementedError as exc:
+            r.metric("battery", "unknown", "")
+            r.detail("battery", f"cannot tell: {exc}")
+            return
+        if b is None:
+            r.metric("battery", "none", "")
+            r.detail("battery", "no battery: the computer runs on mains power")
+            return
+        st = grade(b.percent, warn=lim.battery_warn_pct, fail=lim.battery_fail_pct,
+                   higher_is_better=True)
+        r.metric("battery", b.percent, "%", threshold=lim.battery_warn_pct,
+                 status=st if not b.plugged else Status.PASS)
+        r.metric("on_ac_power", b.plugged, "")
+        r.detail("battery", {"percent": b.percent, "plugged": b.plugged, "secs_left": b.secs_left})
+        if b.plugged is False:
+            r.finding(
+                "system.on_battery", Status(lim.on_battery_status),
+                N_("The computer is running on battery."),
+                N_("Plug in the charger: on battery, laptops slow the processor down to save "
+                   "power and the call can stutter."),
+                value=False, threshold=True, op="==",
+            )
+            if st is not Status.PASS:
+                limit = lim.battery_warn_pct if st is Status.WARN else lim.battery_fail_pct
+                r.finding(
+                    "system.low_battery", st,
+                    N_("The battery is at {value:.0f} % (want at least {threshold:.0f} % when not "
+                       "plugged in)."),
+                    N_("Plug in the charger now; an interview easily lasts an hour."),
+                    value=b.percent, threshold=limit, unit="%", op=">=",
+                )
+
+    def _disk(self, r: ResultBuilder, lim: SystemLimits, where: str, free_mb: float) -> None:
+        st = grade(free_mb, warn=lim.disk_free_warn_mb, fail=lim.disk_free_fail_mb,
+                   higher_is_better=True)
+        r.metric("disk_free", free_mb, "MiB", threshold=lim.disk_free_warn_mb, status=st)
+        if st is not Status.PASS:
+            limit = lim.disk_free_warn_mb if st is Status.WARN else lim.disk_free_fail_mb
+            r.finding(
+                "system.low_disk", st,
+                N_("Only {value:.0f} MiB of disk space is free (want at least {threshold:.0f} MiB)."),
+                N_("Empty the trash and delete large files you do not need; a full disk makes the "
+                   "computer slow and stops apps from saving."),
+                value=free_mb, threshold=limit, unit="MiB", op=">=",
+            )
+
+    def _vpn(self, r: ResultBuilder, lim: SystemLimits) -> None:
+        vpns = self.probe.vpn_interfaces()
+        r.metric("vpn_active", bool(vpns), "")
+        r.detail("vpn_interfaces", [
+            {"name": v.name, "default_route": v.default_route} for v in vpns
+        ])
+        if vpns and lim.vpn_status != "pass":
+            names = ", ".join(v.name for v in vpns)
+            all_traffic = any(v.default_route for v in vpns)
+            r.finding(
+                "system.vpn_active", Status(lim.vpn_status),
+                N_("A VPN is active ({names}) and carries all traffic, the call included.")
+                if all_traffic else
+                N_("A VPN is active ({names})."),
+                N_("Disconnect the VPN for the interview unless your employer requires it: it "
+                   "adds delay and often blocks the fast UDP path video calls use."),
+                value=True, threshold=False, op="==", names=names,
+            )
+
+    def _wifi(self, r: ResultBuilder, lim: SystemLimits) -> None:
+        c = self.probe.connection()
+        r.metric("connection", c.kind, "")
+        r.detail("connection", {"kind": c.kind, "interface": c.interface, "note": c.note})
+        if c.kind != "wifi":
+            return
+        if c.signal_dbm is None:
+            r.metric("wifi_signal", "unknown", "dBm")
+            return
+        st = grade(c.signal_dbm, warn=lim.wifi_signal_warn_dbm, fail=lim.wifi_signal_fail_dbm,
+                   higher_is_better=True)
+        r.metric("wifi_signal", c.signal_dbm, "dBm", threshold=lim.wifi_signal_warn_dbm, status=st)
+        if st is not Status.PASS:
+            limit = lim.wifi_signal_warn_dbm if st is Status.WARN else lim.wifi_signal_fail_dbm
+            r.finding(
+                "system.wifi_weak", st,
+                N_("The Wi-Fi signal is weak: {value:.0f} dBm (want {threshold:.0f} dBm or "
+                   "stronger)."),
+                N_("Sit closer to the Wi-Fi router with no walls between, or use a network cable."),
+                value=c.signal_dbm, threshold=limit, unit="dBm", op=">=",
+            )

@@ -1,0 +1,45 @@
+"""Stand-ins, all in one place, for hardware boundaries this machine does not have (a battery,
+a Wi-Fi card). Each feature they stand in for is also tested on the real path."""
+
+from __future__ import annotations
+
+from checks.context import CancelToken
+from checks.system.probe import Battery, Connection, CpuLoad, SystemProbe, VpnInterface
+
+
+class FakeSystemProbe(SystemProbe):
+    """A laptop whose every reading the test chooses; unset readings come from the real OS."""
+
+    def __init__(self, *, load: float | None = None, free_mb: float | None = None,
+                 total_mb: float | None = None, battery: Battery | None | str = "real",
+                 disk_free_mb: float | None = None, vpns: list[VpnInterface] | None = None,
+                 connection: Connection | None = None, apps: list[str] | None = None) -> None:
+        self._load, self._free, self._total = load, free_mb, total_mb
+        self._battery, self._disk, self._vpns = battery, disk_free_mb, vpns
+        self._conn, self._apps = connection, apps
+
+    def cpu_load(self, seconds: float, cancel: CancelToken) -> CpuLoad:
+        if self._load is None:
+            return super().cpu_load(seconds, cancel)
+        return CpuLoad(self._load, [self._load], [("busyapp", self._load)])
+
+    def memory(self) -> tuple[float, float]:
+        free, total = super().memory()
+        return (self._free if self._free is not None else free,
+                self._total if self._total is not None else total)
+
+    def battery(self) -> Battery | None:
+        return super().battery() if self._battery == "real" else self._battery  # type: ignore
+
+    def disk_free_mb(self) -> tuple[str, float]:
+        where, free = super().disk_free_mb()
+        return where, self._disk if self._disk is not None else free
+
+    def vpn_interfaces(self) -> list[VpnInterface]:
+        return super().vpn_interfaces() if self._vpns is None else self._vpns
+
+    def connection(self) -> Connection:
+        return super().connection() if self._conn is None else self._conn
+
+    def running_apps(self) -> list[str]:
+        return super().running_apps() if self._apps is None else self._apps
