@@ -1,7 +1,8 @@
 """Translation of the texts that checks produce (finding messages, fixes, titles).
 
-Checks mark English templates with ``N_`` and the catalogue in
-``resources/translations/<lang>.json`` maps each template to its translation. The same
+Checks mark English templates with ``N_`` and the catalogue files in
+``resources/translations/<lang>/*.json`` (one per area: core, camera, audio, network, report…)
+map each template to its translation. The same
 catalogue serves the GUI, the CLI and the reports, so a finding reads the same everywhere. The
 GUI's own widgets use Qt's .ts/.qm tooling; this module stays free of Qt.
 """
@@ -30,13 +31,19 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name
 def catalogue(lang: str) -> dict[str, str]:
     if lang == "en":
         return {}
-    p = resources.path("translations", f"{lang}.json")
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    folder = resources.path("translations", lang)
+    merged: dict[str, str] = {}
+    files = sorted(folder.glob("*.json"))
+    if not files:
         log.warning("no translation catalogue for %r", lang)
-        return {}
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    for p in files:
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:  # a broken catalogue must not stop a check
+            log.error("cannot read translations %s: %s", p, exc)
+            continue
+        merged.update({k: v for k, v in data.items() if not k.startswith("_")})
+    return merged
 
 
 class _Formatter(string.Formatter):
