@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from checks.profile import Profile
 
 
-class Cancelled(Exception):  # noqa: N818 - reads better at the raise site
+class Cancelled(Exception):
     """Raised inside a check when the user or the runner cancelled it."""
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger("techcheck.i18n")
 LANGUAGES = ("en", "sv")
 
 
-def N_(text: str) -> str:  # noqa: N802 - gettext's conventional name
+def N_(text: str) -> str:
     """Mark a string for translation; it is translated when shown, not here."""
     return text
 

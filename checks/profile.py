@@ -99,18 +99,20 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         line = _line_of(text, "profile", key)
         if want is None:
             known = ", ".join(_META_KEYS)
-            raise ProfileError(shown, f"unknown key in [profile] (known: {known})", line, key)
+            raise ProfileError(shown, f"unknown key in [profile] (known: {known})", line,
+                               f"profile.{key}")
         if not isinstance(value, want):
-            raise ProfileError(shown, f"must be a {want.__name__}", line, key)
+            raise ProfileError(shown, f"must be a {want.__name__}", line, f"profile.{key}")
     for key in ("name", "title"):
         if key not in meta:
-            raise ProfileError(shown, "is required in [profile]", _line_of(text, "profile"), key)
+            raise ProfileError(shown, "is required in [profile]", _line_of(text, "profile"),
+                               f"profile.{key}")
     if meta.get("platform", "other") not in PLATFORMS:
         raise ProfileError(
             shown,
             f"must be one of {', '.join(PLATFORMS)}",
             _line_of(text, "profile", "platform"),
-            "platform",
+            "profile.platform",
         )
 
     sections: dict[str, dict[str, Any]] = {}
@@ -148,7 +150,8 @@ def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dic
         line = _line_of(text, section, key)
         if key not in hints:
             raise ProfileError(
-                file, f"unknown key in [{section}] (known: {', '.join(names)})", line, key
+                file, f"unknown key in [{section}] (known: {', '.join(names)})", line,
+                f"{section}.{key}",
             )
         out[key] = _coerce(file, line, f"{section}.{key}", value, hints[key])
     return out

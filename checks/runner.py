@@ -50,7 +50,7 @@ def run_one(plugin: Plugin, ctx: CheckContext, timeout_s: float | None = None) -
     def target() -> None:
         try:
             box["result"] = plugin.cls().run(sub)  # type: ignore[misc]
-        except BaseException as exc:  # noqa: BLE001 - contained by design, logged below
+        except BaseException as exc:
             box["error"] = exc
             box["tb"] = traceback.format_exc()  # type: ignore[assignment]
 

@@ -47,3 +47,25 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def mount_tmpfs(tmp_path: Path):
+    """Mount a small real tmpfs (root only): ``mount_tmpfs(size_kb, read_only=False) -> Path``.
+    The kernel's own ENOSPC and EROFS, not a mock, are what the code under test meets."""
+    mounted: list[Path] = []
+
+    def mount(size_kb: int = 64, read_only: bool = False) -> Path:
+        where = tmp_path / f"tmpfs{len(mounted)}"
+        where.mkdir()
+        opts = f"size={size_kb}k" + (",ro" if read_only else "")
+        res = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "techcheck-test", str(where)],
+                             capture_output=True, text=True)
+        if res.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here (needs root): {res.stderr.strip()}")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", "-l", str(where)], check=False)

@@ -11,7 +11,7 @@ class FakeSystemProbe(SystemProbe):
     """A laptop whose every reading the test chooses; unset readings come from the real OS."""
 
     def __init__(self, *, load: float | None = None, free_mb: float | None = None,
-                 total_mb: float | None = None, battery: Battery | None | str = "real",
+                 total_mb: float | None = None, battery: Battery | str | None = "real",
                  disk_free_mb: float | None = None, vpns: list[VpnInterface] | None = None,
                  connection: Connection | None = None, apps: list[str] | None = None) -> None:
         self._load, self._free, self._total = load, free_mb, total_mb
