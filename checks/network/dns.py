@@ -1,0 +1,62 @@
+"""Name resolution with a time limit, timed.
+
+``getaddrinfo`` cannot be interrupted, so it runs in a daemon thread and we stop waiting after
+the limit: a hung resolver then reads as "DNS failed" within seconds instead of freezing the
+check (and cancel still works, because nobody waits on that thread).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Resolution:
+    host: str
+    ms: float | None  # None: no answer
+    addresses: list[tuple[int, tuple]] = field(default_factory=list)  # (family, sockaddr)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.addresses)
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
+def resolve(host: str, port: int = 443, socktype: int = socket.SOCK_STREAM,
+            timeout_s: float = 3.0) -> Resolution:
+    """Resolve ``host``; IPv4 addresses first (what most call clients try first)."""
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["r"] = socket.getaddrinfo(host.strip("[]"), port, 0, socktype)
+        except (OSError, UnicodeError) as exc:
+            box["e"] = exc
+        done.set()
+
+    start = time.monotonic()
+    threading.Thread(target=work, name=f"dns-{host}", daemon=True).start()
+    if not done.wait(timeout_s):
+        return Resolution(host, None, error=f"no answer within {timeout_s:.0f} s")
+    ms = (time.monotonic() - start) * 1000.0
+    if "e" in box:
+        exc = box["e"]
+        return Resolution(host, None, error=str(getattr(exc, "strerror", None) or exc))
+    infos = box["r"]
+    assert isinstance(infos, list)
+    addrs = [(fam, sa) for fam, _, _, _, sa in infos]
+    addrs.sort(key=lambda a: a[0] != socket.AF_INET)
+    return Resolution(host, ms, addrs)

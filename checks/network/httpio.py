@@ -1,0 +1,178 @@
+"""A small HTTP/1.1 client made for measuring: every byte is counted as it arrives or is
+acknowledged, reads wake up four times a second to honour cancel and deadlines, and a failure
+says what kind it was (connect, TLS, status, content, reset, stall).
+
+``http.client`` is not used because a timed-out read poisons its response object, and a
+speed test must be able to stop a stream at any instant and count exactly what got through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import socket
+import ssl
+import struct
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from checks.network.dns import resolve
+
+#: How often a blocked read or write wakes up to look at cancel and deadlines.
+TICK_S = 0.25
+_SIOCOUTQ = 0x5411  # Linux: bytes in the send queue not yet acknowledged by the peer
+
+
+class HttpFailure(Exception):
+    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Origin:
+    scheme: str  # http | https
+    host: str
+    port: int
+    base_path: str  # without a trailing slash
+
+    @property
+    def url(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        port = "" if self.port == default else f":{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}{port}{self.base_path}"
+
+    def path(self, rel: str) -> str:
+        return f"{self.base_path}/{rel.lstrip('/')}"
+
+
+def parse_origin(url: str) -> Origin:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return Origin(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
+
+
+def tls_context() -> ssl.SSLContext:
+    """Verification against the operating system's trust store (``truststore``), so a
+    company's own certificate authority is accepted exactly as the call apps accept it."""
+    try:
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except ImportError:  # pragma: no cover - a declared dependency; fall back to OpenSSL's store
+        return ssl.create_default_context()
+
+
+def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
+            deadline: float | None = None) -> socket.socket:
+    """A connected (and for https, TLS-wrapped) socket, or ``HttpFailure``."""
+    res = resolve(origin.host, origin.port, socket.SOCK_STREAM, min(timeout_s, 5.0))
+    if not res.ok:
+        raise HttpFailure("dns", f"cannot resolve {origin.host}: {res.error}")
+    last: Exception | None = None
+    for family, addr in res.addresses[:4]:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        left = timeout_s if deadline is None else max(0.05, min(timeout_s, deadline - time.monotonic()))
+        sock.settimeout(left)
+        try:
+            sock.connect(addr)
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        if origin.scheme == "https":
+            try:
+                sock = (ctx or tls_context()).wrap_socket(sock, server_hostname=origin.host)
+            except (ssl.SSLError, ssl.CertificateError) as exc:
+                sock.close()
+                raise HttpFailure("tls", str(exc)) from None
+            except OSError as exc:
+                sock.close()
+                raise HttpFailure("reset", f"TLS handshake: {exc}") from None
+        sock.settimeout(TICK_S)
+        return sock
+    raise HttpFailure("connect", f"{origin.host}:{origin.port}: {last}")
+
+
+def request_head(origin: Origin, method: str, path: str, length: int | None = None,
+                 extra: dict[str, str] | None = None) -> bytes:
+    host = f"[{origin.host}]" if ":" in origin.host else origin.host
+    default = 443 if origin.scheme == "https" else 80
+    if origin.port != default:
+        host += f":{origin.port}"
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: techcheck",
+             "Accept-Encoding: identity", "Cache-Control: no-store", "Connection: close"]
+    if length is not None:
+        lines += [f"Content-Length: {length}", "Content-Type: application/octet-stream"]
+    lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+@dataclass
+class Head:
+    status: int
+    headers: dict[str, str]
+    rest: bytes  # body bytes that came with the head
+
+    @property
+    def length(self) -> int | None:
+        v = self.headers.get("content-length")
+        return int(v) if v and v.isdigit() else None
+
+
+def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
+    """Read the status line and headers. ``stop()`` true → cancelled."""
+    buf = b""
+    last = time.monotonic()
+    while b"\r\n\r\n" not in buf:
+        if stop():
+            raise HttpFailure("cancelled", "stopped")
+        try:
+            chunk = sock.recv(16384)
+        except TimeoutError:
+            if time.monotonic() - last > stall_s:
+                raise HttpFailure("stall", f"no answer for {stall_s:.0f} s") from None
+            continue
+        except OSError as exc:
+            raise HttpFailure("reset", str(exc)) from None
+        if not chunk:
+            raise HttpFailure("reset", "connection closed before the answer")
+        buf += chunk
+        last = time.monotonic()
+        if len(buf) > 65536:
+            raise HttpFailure("content", "answer headers too long")
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    try:
+        status = int(lines[0].split()[1])
+    except (IndexError, ValueError):
+        raise HttpFailure("content", f"not an HTTP answer: {lines[0][:60]!r}") from None
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    return Head(status, headers, rest)
+
+
+def unacked_bytes(sock: socket.socket) -> int | None:
+    """Bytes written but not yet acknowledged by the peer (Linux), else None."""
+    try:
+        raw = fcntl.ioctl(sock.fileno(), _SIOCOUTQ, b"\0\0\0\0")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return struct.unpack("i", raw)[0]
+
+
+def close_quietly(sock: socket.socket | None) -> None:
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):
+        sock.close()

@@ -1,0 +1,308 @@
+"""Parallel HTTP download and upload streams that count what was actually delivered.
+
+Download counts body bytes as they arrive. Upload counts bytes the server's TCP stack has
+acknowledged (written minus the socket's unacknowledged queue, Linux), not bytes handed to the
+socket — the latter is how speedtest-cli over-reports upload by 5-13 % (FIELD_NOTES §5). Where
+the OS cannot tell, a request's bytes count when the server confirms the whole request.
+
+The rate is taken over the steady part of the transfer: the ramp-up (TCP slow start, the first
+connections) is found in the byte-count series and discarded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from checks.network.httpio import (
+    HttpFailure,
+    Origin,
+    close_quietly,
+    connect,
+    read_head,
+    request_head,
+    tls_context,
+    unacked_bytes,
+)
+
+log = logging.getLogger("techcheck.network")
+
+SAMPLE_S = 0.1  # byte-count sampling period
+_CHUNK = 256 * 1024
+_PAYLOAD = os.urandom(1 << 20)  # incompressible, so no middlebox can shrink it
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How one kind of measurement server is asked for data."""
+
+    name: str
+    download: Callable[[Origin, int], str]  # (origin, bytes) → path
+    upload: Callable[[Origin], str]
+    exact_length: bool  # the server must send exactly the bytes asked for
+    request_bytes: int  # size of one download/upload request
+
+
+CLOUDFLARE = Protocol(
+    "cloudflare",
+    lambda o, n: o.path(f"__down?bytes={n}"),
+    lambda o: o.path("__up"),
+    True,
+    25_000_000,
+)
+LIBRESPEED = Protocol(
+    "librespeed",
+    # garbage.php sends ckSize chunks of 1 MiB; empty.php swallows uploads.
+    lambda o, n: o.path(f"garbage.php?ckSize={max(1, n >> 20)}"),
+    lambda o: o.path("empty.php"),
+    False,
+    25 << 20,
+)
+PROTOCOLS = {p.name: p for p in (CLOUDFLARE, LIBRESPEED)}
+
+
+@dataclass
+class TransferResult:
+    direction: str  # down | up
+    mbps: float | None  # steady delivered rate; None when nothing could be measured
+    bytes: int
+    seconds: float
+    ramp_s: float  # discarded at the start
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (s since start, bytes)
+    errors: list[HttpFailure] = field(default_factory=list)
+    requests_ok: int = 0
+
+    @property
+    def error_kinds(self) -> list[str]:
+        return sorted({e.kind for e in self.errors if e.kind != "cancelled"})
+
+
+def steady_rate(samples: list[tuple[float, int]], *, min_ramp_s: float = 0.5,
+                max_ramp_frac: float = 0.5, window_s: float = 0.5) -> tuple[float | None, float]:
+    """(bits per second over the steady part, seconds of ramp-up discarded).
+
+    The ramp ends at the first moment the rolling rate reaches 90 % of the median rolling
+    rate of the second half (TCP has left slow start and all streams are up), but never
+    before ``min_ramp_s`` nor after ``max_ramp_frac`` of the transfer.
+    """
+    if len(samples) < 3:
+        return None, 0.0
+    t_end, b_end = samples[-1]
+    if t_end <= 0:
+        return None, 0.0
+    rolling: list[tuple[float, float]] = []
+    j = 0
+    for t, b in samples:
+        while samples[j][0] < t - window_s:
+            j += 1
+        t0, b0 = samples[j]
+        if t - t0 >= window_s * 0.8:
+            rolling.append((t, (b - b0) / (t - t0)))
+    ramp = min_ramp_s
+    later = sorted(r for t, r in rolling if t >= t_end / 2)
+    if later:
+        target = 0.9 * later[len(later) // 2]
+        for t, r in rolling:
+            if r >= target and t - window_s >= min_ramp_s:
+                ramp = t - window_s
+                break
+        else:
+            ramp = t_end * max_ramp_frac
+    ramp = min(max(ramp, min_ramp_s), t_end * max_ramp_frac)
+    start = next(((t, b) for t, b in samples if t >= ramp), samples[0])
+    if t_end - start[0] <= 0:
+        return None, ramp
+    return (b_end - start[1]) * 8 / (t_end - start[0]), start[0]
+
+
+class _Stream(threading.Thread):
+    """One connection after another, for as long as the transfer runs."""
+
+    def __init__(self, transfer: Transfer, n: int) -> None:
+        super().__init__(name=f"{transfer.direction}-{n}", daemon=True)
+        self.t = transfer
+        self.count = 0  # delivered bytes; only ever grows, so a sampler can read it any time
+        self.live = 0  # delivered bytes of the request in progress
+        self.sock = None
+
+    def run(self) -> None:
+        t = self.t
+        while not t.stopped():
+            try:
+                if t.direction == "down":
+                    self._download()
+                else:
+                    self._upload()
+                t.requests_ok += 1
+            except HttpFailure as exc:
+                if exc.kind != "cancelled" and not t.stopped():
+                    log.info("%s stream: %s", t.direction, exc)
+                    t.errors.append(exc)
+                    t.stop_event.wait(0.2)  # do not hammer a failing server
+            finally:
+                close_quietly(self.sock)
+                self.sock = None
+                self.live = 0
+
+    def current(self) -> int:
+        return self.count
+
+    def _add(self, live: int) -> None:
+        """Set the live request's delivered bytes, growing the stream's count with it."""
+        if live > self.live:
+            self.count += live - self.live
+            self.live = live
+
+    def _download(self) -> None:
+        t = self.t
+        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx)
+        n = t.protocol.request_bytes
+        self.sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n)))
+        head = read_head(self.sock, t.stopped, t.stall_s)
+        _judge_head(head, n if t.protocol.exact_length else None)
+        self._add(len(head.rest))
+        want = head.length
+        buf = bytearray(_CHUNK)
+        last = time.monotonic()
+        while not t.stopped():
+            if want is not None and self.live >= want:
+                return
+            try:
+                got = self.sock.recv_into(buf)
+            except TimeoutError:
+                if time.monotonic() - last > t.stall_s:
+                    raise HttpFailure("stall", f"no data for {t.stall_s:.0f} s") from None
+                continue
+            except OSError as exc:
+                raise HttpFailure("reset", str(exc)) from None
+            if not got:
+                if want is not None and self.live < want:
+                    raise HttpFailure("reset", f"closed after {self.live} of {want} bytes")
+                return
+            self._add(self.live + got)
+            last = time.monotonic()
+        raise HttpFailure("cancelled", "stopped")
+
+    def _upload(self) -> None:
+        t = self.t
+        n = t.protocol.request_bytes
+        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx)
+        self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n))
+        sent = 0
+        last = time.monotonic()
+        view = memoryview(_PAYLOAD)
+        exact = unacked_bytes(self.sock) is not None
+        while sent < n:
+            if t.stopped():
+                self._count_acked(sent, exact)
+                raise HttpFailure("cancelled", "stopped")
+            k = min(len(view), n - sent, _CHUNK)
+            off = sent % len(view)
+            k = min(k, len(view) - off)
+            try:
+                wrote = self.sock.send(view[off: off + k])
+            except TimeoutError:
+                self._count_acked(sent, exact)
+                if time.monotonic() - last > t.stall_s:
+                    raise HttpFailure("stall", f"server took no data for {t.stall_s:.0f} s") from None
+                continue
+            except OSError as exc:
+                self._count_acked(sent, exact)
+                raise HttpFailure("reset", str(exc)) from None
+            sent += wrote
+            last = time.monotonic()
+            self._count_acked(sent, exact)
+        head = read_head(self.sock, t.stopped, t.stall_s)
+        _judge_head(head, None)
+        self._add(n)  # the server confirmed the whole request
+
+    def _count_acked(self, sent: int, exact: bool) -> None:
+        if not exact:
+            return
+        q = unacked_bytes(self.sock) if self.sock is not None else None
+        if q is not None:
+            self._add(max(0, sent - q))
+
+
+def _judge_head(head, exact_length: int | None) -> None:
+    if head.status != 200:
+        raise HttpFailure("status", f"HTTP {head.status}")
+    ctype = head.headers.get("content-type", "")
+    if "html" in ctype:
+        raise HttpFailure("content", f"a web page ({ctype}) instead of test data")
+    if exact_length is not None and head.length is not None and head.length != exact_length:
+        raise HttpFailure("content", f"{head.length} bytes instead of {exact_length}")
+
+
+class Transfer:
+    """Runs ``streams`` parallel streams in one direction for ``seconds``."""
+
+    def __init__(self, origin: Origin, protocol: Protocol, direction: str, streams: int,
+                 seconds: float, cancelled: Callable[[], bool],
+                 on_rate: Callable[[float, float], None] | None = None,
+                 stall_s: float = 4.0, connect_timeout: float = 4.0) -> None:
+        self.origin, self.protocol, self.direction = origin, protocol, direction
+        self.streams_n, self.seconds, self.cancelled = streams, seconds, cancelled
+        self.on_rate = on_rate
+        self.stall_s, self.connect_timeout = stall_s, connect_timeout
+        self.ssl_ctx = tls_context() if origin.scheme == "https" else None
+        self.stop_event = threading.Event()
+        self.errors: list[HttpFailure] = []
+        self.requests_ok = 0
+
+    def stopped(self) -> bool:
+        return self.stop_event.is_set() or self.cancelled()
+
+    def run(self) -> TransferResult:
+        streams = [_Stream(self, i) for i in range(self.streams_n)]
+        start = time.monotonic()
+        for s in streams:
+            s.start()
+        samples: list[tuple[float, int]] = [(0.0, 0)]
+        last_bytes_t = start
+        next_report = 0.25
+        try:
+            while not self.cancelled():
+                time.sleep(SAMPLE_S)
+                now = time.monotonic() - start
+                total = sum(s.current() for s in streams)
+                if total != samples[-1][1]:
+                    last_bytes_t = time.monotonic()
+                samples.append((now, total))
+                if self.on_rate is not None and now >= next_report:
+                    next_report += 0.25
+                    self.on_rate(now, _recent_mbps(samples))
+                if now >= self.seconds:
+                    break
+                if not any(s.is_alive() for s in streams):
+                    break
+                if time.monotonic() - last_bytes_t > self.stall_s + self.connect_timeout:
+                    if not self.errors:
+                        self.errors.append(HttpFailure("stall", "no data arrived"))
+                    break
+        finally:
+            self.stop_event.set()
+            for s in streams:
+                close_quietly(s.sock)  # unblock a stream stuck in connect or TLS
+            deadline = time.monotonic() + 1.0  # cancel must take effect within a second
+            for s in streams:
+                s.join(max(0.0, deadline - time.monotonic()))
+        elapsed = samples[-1][0]
+        bps, ramp = steady_rate(samples)
+        total = samples[-1][1]
+        mbps = bps / 1e6 if bps is not None and total > 0 else None
+        return TransferResult(self.direction, mbps, total, elapsed, ramp, samples,
+                              list(self.errors), self.requests_ok)
+
+
+def _recent_mbps(samples: list[tuple[float, int]], window_s: float = 0.5) -> float:
+    t, b = samples[-1]
+    for t0, b0 in reversed(samples):
+        if t - t0 >= window_s:
+            return (b - b0) * 8 / (t - t0) / 1e6
+    t0, b0 = samples[0]
+    return (b - b0) * 8 / (t - t0) / 1e6 if t > t0 else 0.0
