@@ -1,0 +1,70 @@
+"""Readable names for the metrics checks report (``cpu_load`` → "Processor load").
+
+Checks name metrics with short keys; the report shows these labels. A metric without a label
+here is still shown, with its key made readable, so a new check never breaks a report.
+Labels are looked up as ``"<check>.<metric>"`` first, then ``"<metric>"``.
+"""
+
+from __future__ import annotations
+
+from checks.i18n import N_
+
+METRIC_LABELS: dict[str, str] = {
+    # system
+    "cpu_cores": N_("Processor cores"),
+    "cpu_threads": N_("Processor threads"),
+    "cpu_load": N_("Processor load"),
+    "memory_free": N_("Free memory"),
+    "memory_total": N_("Total memory"),
+    "battery": N_("Battery"),
+    "on_ac_power": N_("Charger connected"),
+    "disk_free": N_("Free disk space"),
+    "conferencing_apps_running": N_("Call apps running"),
+    "vpn_active": N_("VPN active"),
+    "connection": N_("Connection"),
+    "wifi_signal": N_("Wi-Fi signal"),
+    # network (names the network check is expected to use; unknown ones fall back below)
+    "download": N_("Download"),
+    "download_mbps": N_("Download"),
+    "upload": N_("Upload"),
+    "upload_mbps": N_("Upload"),
+    "latency": N_("Latency"),
+    "latency_ms": N_("Latency"),
+    "rtt_ms": N_("Round-trip time"),
+    "loaded_latency_ms": N_("Latency under load"),
+    "jitter": N_("Jitter"),
+    "jitter_ms": N_("Jitter"),
+    "loss": N_("Packet loss"),
+    "loss_pct": N_("Packet loss"),
+    "udp": N_("UDP reachable"),
+    # camera
+    "fps": N_("Frame rate"),
+    "width": N_("Picture width"),
+    "height": N_("Picture height"),
+    "faces": N_("Faces in view"),
+    "face_luma": N_("Face brightness"),
+    "backlight_ratio": N_("Face against background"),
+    "noise": N_("Picture noise"),
+    "sharpness": N_("Sharpness"),
+    # audio
+    "speech_level_dbfs": N_("Speech level"),
+    "peak_dbfs": N_("Peak level"),
+    "noise_floor_dbfs": N_("Background noise"),
+    "clipping_pct": N_("Clipping"),
+}
+
+_UNIT_SUFFIXES = ("_mbps", "_kbps", "_ms", "_pct", "_dbfs", "_db", "_mb", "_gb", "_s", "_hz")
+
+
+def metric_label(check_id: str, name: str) -> str:
+    """The English label (an ``N_`` template, or the key made readable) of a metric."""
+    found = METRIC_LABELS.get(f"{check_id}.{name}") or METRIC_LABELS.get(name)
+    if found:
+        return found
+    words = name
+    for suffix in _UNIT_SUFFIXES:
+        if words.endswith(suffix) and len(words) > len(suffix):
+            words = words[: -len(suffix)]
+            break
+    words = words.replace("_", " ").replace(".", " ").strip()
+    return words[:1].upper() + words[1:] if words else name

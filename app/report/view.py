@@ -1,0 +1,502 @@
+"""What a rendered report shows, worked out once for every format (HTML, PDF, text).
+
+``build(report, lang)`` turns a ``Report`` into plain, already translated and formatted values:
+the verdict, the header facts, one section per check with each metric against its limit (and
+the geometry of a small gauge), the findings with their fixes, the optional camera snapshot,
+the invitation, the interviewer's checklist and the privacy statement. The renderers only lay
+these out, so the HTML, the PDF and the text can never disagree about what the report says.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.report import checklist, labels
+from checks.i18n import N_, catalogue, translate
+from checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
+
+log = logging.getLogger("techcheck.report")
+
+#: The camera check stores an opt-in snapshot here (base64 JPEG); absent unless the user asked.
+SNAPSHOT_KEY = "snapshot_jpeg_b64"
+SNAPSHOT_MAX_BYTES = 512 * 1024
+
+STATUS_WORD = {
+    Status.PASS: N_("Passed"),
+    Status.WARN: N_("Warning"),
+    Status.FAIL: N_("Failed"),
+    Status.SKIPPED: N_("Skipped"),
+    Status.ERROR: N_("Could not run"),
+}
+VERDICT_WORD = {
+    Verdict.READY: N_("Ready"),
+    Verdict.READY_WITH_WARNINGS: N_("Ready, with warnings"),
+    Verdict.NOT_READY: N_("Not ready"),
+}
+VERDICT_SENTENCE = {
+    Verdict.READY: N_("Everything needed for the interview works."),
+    Verdict.READY_WITH_WARNINGS: N_("The interview will work, but fix what is listed below."),
+    Verdict.NOT_READY: N_("Fix what is listed below before the interview."),
+}
+#: Verdicts map onto the status whose colour and icon they share.
+VERDICT_STATUS = {
+    Verdict.READY: Status.PASS,
+    Verdict.READY_WITH_WARNINGS: Status.WARN,
+    Verdict.NOT_READY: Status.FAIL,
+}
+OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december"],
+}
+
+
+@dataclass
+class Gauge:
+    """A bar on a scale from ``lo`` to ``hi``: the value's position, the limit or the band of
+    good values, all as fractions 0..1 of the bar's width, and which side of the limit is good."""
+
+    value: float
+    limit: float | None = None
+    band: tuple[float, float] | None = None
+    higher_is_better: bool | None = None
+
+
+@dataclass
+class MetricRow:
+    name: str
+    label: str
+    value: str  # formatted, with unit
+    limit: str  # e.g. "≥ 1,024 MiB"; empty when the metric is not graded
+    status: Status | None
+    status_word: str
+    gauge: Gauge | None = None
+
+
+@dataclass
+class FindingRow:
+    code: str
+    status: Status
+    status_word: str
+    message: str
+    fix: str
+    check_title: str
+    measured: str = ""  # "3.2 Mbit/s (limit ≥ 5 Mbit/s)"
+
+
+@dataclass
+class CheckSection:
+    id: str
+    title: str
+    status: Status
+    status_word: str
+    duration: str
+    metrics: list[MetricRow] = field(default_factory=list)
+    findings: list[FindingRow] = field(default_factory=list)
+    note: str = ""  # why it could not run or was skipped
+    snapshot_jpeg: bytes | None = None
+
+
+@dataclass
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass
+class ChecklistRow:
+    label: str
+    done: bool
+    word: str
+
+
+@dataclass
+class ReportView:
+    lang: str
+    title: str
+    verdict: Verdict
+    verdict_status: Status
+    verdict_word: str
+    verdict_sentence: str
+    counts: list[tuple[Status, str]]  # (status, "Passed: 3") for the statuses that occur
+    facts: list[Fact]
+    machine: list[Fact]
+    invitation: list[Fact]
+    invitation_title: str
+    to_fix: list[FindingRow]
+    checks: list[CheckSection]
+    checklist: list[ChecklistRow]
+    privacy: list[str]
+    footer: str
+    labels: dict[str, str]  # the fixed words renderers need, translated
+
+
+def t(text: str, lang: str, **params: Any) -> str:
+    return translate(text, lang, params or None)
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def number(value: float | int, lang: str, decimals: int | None = None) -> str:
+    """A number the way a reader of ``lang`` writes it: 3,457.5 / 3 457,5; sensible precision."""
+    if isinstance(value, bool):
+        raise TypeError("bool is not a number here")
+    if decimals is None:
+        whole = float(value).is_integer() and (abs(value) >= 10 or not value)
+        if isinstance(value, int) or whole:
+            decimals = 0
+        else:
+            a = abs(float(value))
+            decimals = 0 if a >= 100 else 1 if a >= 1 else 2
+    text = f"{value:,.{decimals}f}"
+    if lang == "sv":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text.replace("-", "−")
+
+
+def quantity(value: Any, unit: str, lang: str) -> str:
+    """A measured value with its unit, or a yes/no/word for non-numbers."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return t(N_("Yes") if value else N_("No"), lang)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "–"
+        if unit == "MiB" and abs(value) >= 10 * 1024:  # 80,136 MiB reads better as 78.3 GiB
+            value, unit = value / 1024, "GiB"
+        n = number(value, lang)
+        return f"{n}\u00a0{unit}" if unit else n
+    text = t(str(value), lang)
+    return f"{text}\u00a0{unit}" if unit and unit not in text else text
+
+
+def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
+    if threshold is None or threshold == "":
+        return ""
+    if isinstance(threshold, list | tuple) and len(threshold) == 2:
+        lo, hi = (quantity(x, "", lang) for x in threshold)
+        return t(N_("{lo} to {hi}"), lang, lo=lo, hi=hi) + (f"\u00a0{unit}" if unit else "")
+    q = quantity(threshold, unit, lang)
+    sign = OP_SIGN.get(op or "")
+    return f"{sign}\u00a0{q}" if sign else q
+
+
+def when(iso: str, lang: str) -> str:
+    """``2026-12-01T10:00:00+01:00`` → "1 December 2026, 10:00 (UTC+01:00)"."""
+    try:
+        dt = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    month = MONTHS["sv" if lang == "sv" else "en"][dt.month - 1]
+    clock = f"{dt:%H:%M}"
+    zone = ""
+    if dt.utcoffset() is not None:
+        off = dt.strftime("%z")
+        zone = f" (UTC{off[:3]}:{off[3:]})" if off not in ("+0000", "-0000") else " (UTC)"
+    if lang == "sv":
+        return f"{dt.day} {month} {dt.year} kl. {clock}{zone}"
+    return f"{dt.day} {month} {dt.year}, {clock}{zone}"
+
+
+def span(seconds: float, lang: str) -> str:
+    """A rounded length of time in words: 25 minutes, 3 hours, 2 days."""
+    minutes = abs(seconds) / 60
+    if minutes < 1.5:
+        return t(N_("1 minute"), lang)
+    if minutes < 120:
+        return t(N_("{n} minutes"), lang, n=round(minutes))
+    hours = minutes / 60
+    if hours < 48:
+        return t(N_("{n} hours"), lang, n=round(hours))
+    return t(N_("{n} days"), lang, n=round(hours / 24))
+
+
+def english(text: str, lang: str) -> str:
+    """The English template behind ``text`` when a report saved in ``lang`` stored it translated
+    (check titles are stored translated), so it can be shown in another language."""
+    if lang == "en" or not text:
+        return text
+    for en, tr in catalogue(lang).items():
+        if tr == text:
+            return en
+    return text
+
+
+# --- gauges -----------------------------------------------------------------------------------
+
+
+def direction(metric: Metric, finding: Finding | None = None) -> bool | None:
+    """Whether higher values are better, from the finding's operator or else from how the value
+    was graded against the limit; ``None`` when it cannot be told."""
+    if finding is not None and finding.op in (">=", ">"):
+        return True
+    if finding is not None and finding.op in ("<=", "<"):
+        return False
+    v, thr = metric.value, metric.threshold
+    if not _is_num(v) or not _is_num(thr) or metric.status is None or v == thr:
+        return None
+    good = metric.status is Status.PASS
+    return (v > thr) == good  # type: ignore[operator]
+
+
+def gauge(metric: Metric, higher_is_better: bool | None) -> Gauge | None:
+    """The bar for a numeric metric with a numeric limit or band; ``None`` for other metrics."""
+    v, thr = metric.value, metric.threshold
+    if not _is_num(v):
+        return None
+    v = float(v)  # type: ignore[arg-type]
+    if isinstance(thr, list | tuple) and len(thr) == 2 and all(_is_num(x) for x in thr):
+        a, b = sorted(float(x) for x in thr)
+        pad = (b - a) * 0.6 or 1.0
+        lo, hi = min(a, v) - pad, max(b, v) + pad
+        if a >= 0 and v >= 0:
+            lo = max(0.0, lo)
+        return Gauge(_frac(v, lo, hi), band=(_frac(a, lo, hi), _frac(b, lo, hi)))
+    if not _is_num(thr):
+        return None
+    limit = float(thr)  # type: ignore[arg-type]
+    if metric.unit == "%" and 0 <= v <= 100 and 0 <= limit <= 100:
+        lo, hi = 0.0, 100.0
+    elif v >= 0 and limit >= 0:
+        lo, hi = 0.0, max(v, limit) * 1.25 or 1.0
+    else:
+        pad = max(abs(v - limit), abs(limit) * 0.25, 1.0) * 0.6
+        lo, hi = min(v, limit) - pad, max(v, limit) + pad
+    return Gauge(_frac(v, lo, hi), _frac(limit, lo, hi), higher_is_better=higher_is_better)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _frac(x: float, lo: float, hi: float) -> float:
+    return min(1.0, max(0.0, (x - lo) / (hi - lo))) if hi > lo else 0.5
+
+
+# --- building the view --------------------------------------------------------------------------
+
+
+def build(report: Report, lang: str | None = None) -> ReportView:
+    lang = lang or report.lang
+    verdict = report.verdict
+    vstatus = VERDICT_STATUS[verdict]
+    sections = [_section(c, report.lang, lang) for c in report.checks]
+    to_fix = sorted(
+        (f for s in sections for f in s.findings if f.status is not Status.PASS),
+        key=lambda f: -f.status.severity,
+    )
+    to_fix += [
+        FindingRow(f"{s.id}.not_run", s.status, s.status_word, s.note or s.status_word, "",
+                   s.title)
+        for s in sections
+        if s.status is Status.ERROR and not s.findings
+    ]
+    counts = []
+    for st in (Status.PASS, Status.WARN, Status.FAIL, Status.ERROR, Status.SKIPPED):
+        n = sum(1 for c in report.checks if c.status is st)
+        if n:
+            counts.append((st, f"{t(STATUS_WORD[st], lang)}: {n}"))
+
+    profile_title = t(str(report.profile.get("title") or report.profile.get("name") or "?"), lang)
+    facts = [
+        Fact(t(N_("Profile"), lang), profile_title),
+        Fact(t(N_("Checked"), lang), when(report.created, lang)),
+    ]
+    inv = report.extra.get("invitation")
+    invitation, inv_title = _invitation(inv, report.created, lang) if isinstance(inv, dict) else (
+        [], "")
+    has_snapshot = any(s.snapshot_jpeg for s in sections)
+    return ReportView(
+        lang=lang,
+        title=t(N_("TechCheck readiness report"), lang),
+        verdict=verdict,
+        verdict_status=vstatus,
+        verdict_word=t(VERDICT_WORD[verdict], lang),
+        verdict_sentence=t(VERDICT_SENTENCE[verdict], lang),
+        counts=counts,
+        facts=facts,
+        machine=_machine(report.machine, report.app_version, lang),
+        invitation=invitation,
+        invitation_title=inv_title,
+        to_fix=to_fix,
+        checks=sections,
+        checklist=_checklist(report.extra.get("checklist"), lang),
+        privacy=privacy(report, lang, has_snapshot),
+        footer=t(N_("Made by TechCheck {version} on this computer · report format {schema}"),
+                 lang, version=report.app_version or "?", schema=SCHEMA_ID),
+        labels={k: t(v, lang) for k, v in {
+            "summary": N_("Summary"), "to_fix": N_("What to fix"), "fix": N_("Fix"),
+            "checks": N_("The checks"), "measured": N_("Measured"), "limit": N_("Limit"),
+            "metric": N_("Measurement"), "status": N_("Status"), "computer": N_("Computer"),
+            "privacy": N_("What this report holds"), "snapshot": N_("Camera picture"),
+            "snapshot_note": N_("Included because you chose to add it."),
+            "checklist": N_("Interviewer's preparation"), "nothing_to_fix":
+            N_("Nothing to fix: every check passed."), "duration": N_("took {s}"),
+            "findings": N_("Findings"), "page": N_("Page {n} of {total}"),
+        }.items()},
+    )
+
+
+def _section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
+    title = t(english(c.title, saved_lang), lang)
+    word = t(STATUS_WORD[c.status], lang)
+    by_value = {(f.value, f.unit): f for f in c.findings}
+    metrics = []
+    for name, m in c.metrics.items():
+        f = by_value.get((m.value, m.unit))
+        hib = direction(m, f)
+        op = f.op if f is not None and f.op else (
+            None if hib is None else ">=" if hib else "<=")
+        metrics.append(MetricRow(
+            name=name,
+            label=t(labels.metric_label(c.id, name), lang),
+            value=quantity(m.value, m.unit, lang),
+            limit=limit_text(op if not isinstance(m.threshold, list) else None, m.threshold,
+                             m.unit, lang),
+            status=m.status,
+            status_word=t(STATUS_WORD[m.status], lang) if m.status else "",
+            gauge=gauge(m, hib),
+        ))
+    findings = [_finding(f, title, lang) for f in c.findings]
+    note = ""
+    if c.error:
+        note = t(c.error, lang)
+    elif c.status is Status.SKIPPED and not c.findings:
+        note = t(N_("This check was not run."), lang)
+    return CheckSection(
+        id=c.id, title=title, status=c.status, status_word=word,
+        duration=t(N_("took {s}"), lang, s=f"{number(c.duration_s, lang, 1)}\u00a0s"),
+        metrics=metrics, findings=findings, note=note,
+        snapshot_jpeg=snapshot(c),
+    )
+
+
+def _finding(f: Finding, check_title: str, lang: str) -> FindingRow:
+    message = f.text(lang)
+    measured = ""
+    if isinstance(f.value, int | float) and not isinstance(f.value, bool):
+        # Most messages already say the value; repeat it only when they do not.
+        said = number(f.value, lang).replace("\u00a0", " ") in message.replace("\u00a0", " ")
+        lim = limit_text(f.op if f.op != "between" else None, f.threshold, f.unit, lang)
+        if not said:
+            value = quantity(f.value, f.unit, lang)
+            measured = (t(N_("measured {value}, limit {limit}"), lang, value=value, limit=lim)
+                        if lim else t(N_("measured {value}"), lang, value=value))
+    return FindingRow(
+        code=f.code, status=f.status, status_word=t(STATUS_WORD[f.status], lang),
+        message=message, fix=f.fix_text(lang), check_title=check_title, measured=measured,
+    )
+
+
+def snapshot(c: CheckResult) -> bytes | None:
+    """The opt-in camera snapshot as JPEG bytes, or ``None`` when absent or not a small JPEG."""
+    raw = c.details.get(SNAPSHOT_KEY)
+    if not isinstance(raw, str) or not raw:
+        return None
+    if len(raw) > SNAPSHOT_MAX_BYTES * 4 // 3 + 8:
+        log.warning("snapshot in %s is too large; left out", c.id)
+        return None
+    try:
+        data = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        log.warning("snapshot in %s is not base64; left out", c.id)
+        return None
+    if not data.startswith(b"\xff\xd8\xff"):
+        log.warning("snapshot in %s is not a JPEG; left out", c.id)
+        return None
+    return data
+
+
+def _machine(m: dict[str, Any], version: str, lang: str) -> list[Fact]:
+    rows = []
+    if m.get("os"):
+        arch = f" · {m['arch']}" if m.get("arch") else ""
+        rows.append(Fact(t(N_("System"), lang), f"{m['os']}{arch}"))
+    if m.get("cpu"):
+        cores = ""
+        if m.get("cpu_cores"):
+            cores = " " + t(N_("({cores} cores, {threads} threads)"), lang,
+                            cores=m["cpu_cores"], threads=m.get("cpu_threads") or m["cpu_cores"])
+        rows.append(Fact(t(N_("Processor"), lang), f"{m['cpu']}{cores}"))
+    if isinstance(m.get("memory_gb"), int | float):
+        rows.append(Fact(t(N_("Memory"), lang), quantity(float(m["memory_gb"]), "GiB", lang)))
+    rows.append(Fact("TechCheck", version or "?"))
+    return rows
+
+
+def _invitation(inv: dict[str, Any], created: str, lang: str) -> tuple[list[Fact], str]:
+    company = str(inv.get("company") or "")
+    title = (t(N_("Invitation from {company}"), lang, company=company) if company
+             else t(N_("Invitation"), lang))
+    rows = []
+    if inv.get("position"):
+        rows.append(Fact(t(N_("Position"), lang), str(inv["position"])))
+    if inv.get("when"):
+        value = when(str(inv["when"]), lang)
+        try:
+            delta = (datetime.fromisoformat(str(inv["when"]))
+                     - datetime.fromisoformat(created)).total_seconds()
+            rel = (N_("checked {span} before the interview") if delta >= 0
+                   else N_("checked {span} after the interview time"))
+            value += " · " + t(rel, lang, span=span(delta, lang))
+        except (TypeError, ValueError):
+            pass
+        rows.append(Fact(t(N_("Interview"), lang), value))
+    if inv.get("contact"):
+        rows.append(Fact(t(N_("Contact"), lang), str(inv["contact"])))
+    if inv.get("server"):
+        server = str(inv["server"])
+        if inv.get("stun"):
+            server += f" · STUN {inv['stun']}"
+        rows.append(Fact(t(N_("Measurement server"), lang), server))
+    if inv.get("note"):
+        rows.append(Fact(t(N_("Note"), lang), str(inv["note"])))
+    if inv.get("file"):
+        digest = f" · SHA-256 {str(inv['sha256'])[:16]}" if inv.get("sha256") else ""
+        rows.append(Fact(t(N_("Invitation file"), lang), f"{inv['file']}{digest}"))
+    return rows, title
+
+
+def _checklist(data: Any, lang: str) -> list[ChecklistRow]:
+    return [
+        ChecklistRow(t(item.label, lang), item.done,
+                     t(N_("Done") if item.done else N_("Not done"), lang))
+        for item in checklist.from_extra(data)
+    ]
+
+
+def privacy(report: Report, lang: str, has_snapshot: bool) -> list[str]:
+    """Exactly what the report holds and what it does not, for the reader and the sender."""
+    holds = [
+        t(N_("the result of each check and the values it measured, with the limits they were "
+             "held to"), lang),
+        t(N_("a summary of the computer: operating system, processor and memory"), lang),
+        t(N_("technical details for IT support, such as the names of the busiest programs and "
+             "of network connections"), lang),
+    ]
+    if report.extra.get("invitation"):
+        holds.append(t(N_("the invitation it was made for: company, contact and interview "
+                          "time"), lang))
+    if report.extra.get("checklist"):
+        holds.append(t(N_("the interviewer's preparation checklist"), lang))
+    if has_snapshot:
+        holds.append(t(N_("one still picture from the camera, added because you asked for it"),
+                       lang))
+    lines = [t(N_("This report holds {items}."), lang, items="; ".join(holds))]
+    lines.append(t(N_("It holds no name, user name, computer name or network address, no sound "
+                      "and no video.") if has_snapshot else
+                   N_("It holds no name, user name, computer name or network address, no "
+                      "picture, no sound and no video."), lang))
+    lines.append(t(N_("TechCheck made it on this computer and uploaded nothing: it goes only "
+                      "where you send it."), lang))
+    return lines

@@ -1,0 +1,1 @@
+"""Bundled templates (package data)."""
