@@ -1,0 +1,55 @@
+"""Running one check from the GUI: a worker function for ``tasks.run_task`` that builds the
+``CheckContext`` (devices, profile, language), forwards the check's progress, and bridges the
+check's questions ("did you hear the sound?") to the page, which answers on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+
+from app.gui.session import Session
+from app.gui.tasks import TaskContext
+from checks import registry
+from checks.context import CheckContext, Progress, Question
+from checks.model import CheckResult
+from checks.runner import run_one
+
+
+@dataclass
+class Ask:
+    """A question from a running check, waiting for the page to ``answer`` it."""
+
+    question: Question
+    _event: threading.Event = field(default_factory=threading.Event)
+    _answer: bool | None = None
+
+    def answer(self, value: bool) -> None:
+        self._answer = value
+        self._event.set()
+
+
+def check_worker(session: Session, plugin: registry.Plugin, duration: float | None = None):
+    """A function for ``run_task``: runs ``plugin`` and returns its ``CheckResult``.
+
+    Progress arrives as ``Progress``; questions as ``Ask`` objects the page must answer."""
+    devices = replace(session.devices)
+    profile, lang = session.profile, session.lang
+
+    def work(tctx: TaskContext) -> CheckResult:
+        def progress(p: Progress) -> None:
+            tctx.progress(p)
+
+        def ask(q: Question) -> bool:
+            pending = Ask(q)
+            tctx.progress(pending)
+            while not pending._event.wait(0.05):
+                if tctx.cancel.cancelled:
+                    return q.default
+            return bool(pending._answer)
+
+        ctx = CheckContext(profile=profile, devices=devices, cancel=tctx.cancel,
+                           progress=progress, ask=ask, duration=duration, interactive=True,
+                           lang=lang)
+        return run_one(plugin, ctx)
+
+    return work

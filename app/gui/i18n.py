@@ -1,0 +1,76 @@
+"""GUI language: Qt's translators for the widgets' own texts (``.qm`` compiled from
+``resources/translations/techcheck_<lang>.ts``) plus ``checks.i18n`` for what checks say."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+import resources
+from checks.i18n import LANGUAGES, translate
+
+log = logging.getLogger("techcheck.gui")
+
+_installed: list[QTranslator] = []
+_current = "en"
+
+
+def system_language() -> str:
+    """The OS language when we have it, else English."""
+    for name in QLocale.system().uiLanguages():
+        code = name.replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def resolve(setting: str) -> str:
+    return system_language() if setting == "system" else setting if setting in LANGUAGES else "en"
+
+
+def qm_path(lang: str):
+    return resources.path("translations", f"techcheck_{lang}.qm")
+
+
+def install(lang: str) -> str:
+    """Switch the whole app to ``lang``; widgets retranslate on the LanguageChange event."""
+    global _current
+    app = QCoreApplication.instance()
+    for tr in _installed:
+        app.removeTranslator(tr)
+    _installed.clear()
+    if lang != "en":
+        ours = QTranslator()
+        if ours.load(str(qm_path(lang))):
+            _installed.append(ours)
+        else:
+            log.error("cannot load the %s translation %s", lang, qm_path(lang))
+        qt_own = QTranslator()  # standard buttons, file dialogs
+        if qt_own.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            _installed.append(qt_own)
+        for tr in _installed:
+            app.installTranslator(tr)
+    _current = lang
+    if lang == "en":  # no translator to install, but widgets still have to refresh
+        from PySide6.QtCore import QEvent
+
+        for w in _top_levels():
+            QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
+    return lang
+
+
+def _top_levels() -> list:
+    from PySide6.QtWidgets import QApplication
+
+    return list(QApplication.topLevelWidgets())
+
+
+def current() -> str:
+    return _current
+
+
+def ct(template: str, params: dict[str, Any] | None = None) -> str:
+    """A text from ``checks/`` (finding, fix, title, progress) in the GUI's language."""
+    return translate(template, _current, params)

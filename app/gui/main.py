@@ -1,0 +1,66 @@
+"""``techcheck`` without arguments: the desktop app.
+
+Start-up is kept short: only Qt and the GUI's own modules are imported before the window
+shows; the check plug-ins (OpenCV, sounddevice…) are discovered in a worker right after."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+_T0 = time.time()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the app; returns the process exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = "-v" in args or "--verbose" in args
+    from app import logsetup
+
+    logsetup.setup(verbose=verbose)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import i18n
+    from app.gui import settings as S
+    from app.gui.window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "techcheck"])
+    app.setApplicationName("TechCheck")
+    app.setOrganizationName("TechCheck")
+    app.setDesktopFileName("techcheck")
+    settings = S.Settings()
+    i18n.install(i18n.resolve(settings.get(S.LANGUAGE)))
+    window = MainWindow(settings)
+    probe = os.environ.get("TECHCHECK_STARTUP_PROBE")
+    if probe:
+        _install_probe(window, probe)
+    window.show()
+    if os.environ.get("TECHCHECK_QUIT_AFTER_MS"):
+        QTimer.singleShot(int(os.environ["TECHCHECK_QUIT_AFTER_MS"]), window.close)
+    return int(app.exec())
+
+
+def _install_probe(window, where: str) -> None:
+    """For bench/bench_startup.py: write the wall-clock time when the window is first exposed
+    and painted, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class Probe(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Expose and obj.isExposed():
+                obj.removeEventFilter(self)
+                QTimer.singleShot(0, self.done)
+            return False
+
+        def done(self) -> None:
+            shown = time.time()
+            with open(where, "w", encoding="ascii") as fh:
+                fh.write(f"{shown:.6f} {_T0:.6f}\n")
+            window.close()
+
+    window.winId()  # create the native window so its QWindow exists
+    probe = Probe(window)
+    window.windowHandle().installEventFilter(probe)

@@ -1,0 +1,192 @@
+"""Camera: device picker, live preview with the framing and lighting overlay, live hints, a
+"looks good" state, then the camera check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+
+from app.gui import demo
+from app.gui.i18n import ct
+from app.gui.live import Frame, camera_preview
+from app.gui.pages.base import Page
+from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.session import Session
+from app.gui.tasks import Task, TaskError, run_task
+from app.gui.widgets.checkpanel import CheckPanel
+from app.gui.widgets.status import StatusBadge
+from app.gui.widgets.video import VideoView
+from checks.model import Status
+
+log = logging.getLogger("techcheck.gui")
+
+
+def _metric_hints(analysis: Any) -> list[tuple[str, Status, str]]:
+    """(name, status, hint) from the analysis' live status dict."""
+    live = getattr(analysis, "status", None) or getattr(analysis, "live", None) or {}
+    out = []
+    for name, entry in dict(live).items():
+        try:
+            st, _value, hint = entry
+        except (TypeError, ValueError):
+            continue
+        out.append((name, Status(st), hint or ""))
+    out.sort(key=lambda x: -x[1].severity)
+    return out
+
+
+class CameraPage(Page):
+    key = "camera"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        row = QHBoxLayout()
+        self.picker_label = QLabel(self.body)
+        self.picker = DevicePicker("camera", self.body)
+        self.picker_label.setBuddy(self.picker)
+        self.picker.chosen.connect(self._device_changed)
+        row.addWidget(self.picker_label)
+        row.addWidget(self.picker, 1)
+        self.layout_.addLayout(row)
+        self.video = VideoView(self.body)
+        self.layout_.addWidget(self.video, 3)
+        self.looks = StatusBadge(self.body, size=24)
+        f = self.looks.word.font()
+        f.setPointSizeF(f.pointSizeF() * 1.25)
+        self.looks.word.setFont(f)
+        self.layout_.addWidget(self.looks)
+        self.hints = QGridLayout()
+        self.hint_widgets: list[tuple[StatusBadge, QLabel]] = []
+        for i in range(4):
+            b, lab = StatusBadge(self.body, 16), QLabel(self.body)
+            lab.setWordWrap(True)
+            self.hints.addWidget(b, i, 0)
+            self.hints.addWidget(lab, i, 1)
+            b.setVisible(False)
+            lab.setVisible(False)
+            self.hint_widgets.append((b, lab))
+        self.hints.setColumnStretch(1, 1)
+        self.layout_.addLayout(self.hints)
+        self.panel = CheckPanel(session, "camera", self.body)
+        self.panel.about_to_run.connect(self.stop_preview)
+        self.panel.all_finished.connect(self._after_check)
+        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(self.panel)
+        self.preview: Task | None = None
+        self._active = False
+        self.last_analysis: Any = None
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Camera")
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Camera"))
+        self.intro.setText(self.tr(
+            "Sit as you will in the interview. Put your eyes near the upper line and your face "
+            "in the middle; light should come from in front of you."))
+        self.picker_label.setText(self.tr("&Camera:"))
+        self.picker.setAccessibleName(self.tr("Camera to use"))
+        self.picker.retranslate()
+        self.video.setAccessibleName(self.tr("Camera preview"))
+        self.panel.retranslate()
+        self._show_looks()
+
+    def refresh_devices(self) -> None:
+        chosen = DEMO if self.session.demo else self.session.devices.camera
+        self.picker.set_devices(self.session.device_lists.get("camera", []), self.session.demo,
+                                chosen)
+        self._apply_spec(self.picker.spec())
+
+    def _apply_spec(self, spec: Any) -> None:
+        self.session.devices.camera = (str(demo.camera_clip()) if spec == DEMO
+                                       else None if spec is None else str(spec))
+
+    def _device_changed(self, spec: Any) -> None:
+        self._apply_spec(spec)
+        if self._active:
+            self.stop_preview()
+            self.start_preview()
+
+    def entered(self) -> None:
+        self._active = True
+        self.refresh_devices()
+        self.start_preview()
+
+    def left(self) -> None:
+        self._active = False
+        self.stop_preview()
+        self.panel.cancel()
+
+    def busy(self) -> bool:
+        return self.panel.running
+
+    def start_preview(self) -> None:
+        if self.preview is not None or self.panel.running:
+            return
+        try:
+            limits = self.session.profile.limits("camera")
+        except KeyError:
+            limits = None
+        self.video.set_message(self.tr("Starting the camera…"))
+        spec = self.session.devices.camera
+        dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
+        self.preview = run_task(camera_preview(dev, limits), name="camera-preview",
+                                on_latest=self._on_frame, on_error=self._on_error,
+                                on_finished=self._preview_done)
+
+    def stop_preview(self) -> None:
+        if self.preview is not None:
+            self.preview.cancel()
+            self.preview.wait(3.0)  # the check opens the same camera next: release it first
+
+    def _preview_done(self) -> None:
+        self.preview = None
+
+    def _after_check(self) -> None:
+        if self._active:
+            self.start_preview()
+
+    def _on_frame(self, frame: Frame) -> None:
+        self.video.set_message("")
+        self.video.set_frame(frame.image, frame.analysis)
+        self.last_analysis = frame.analysis
+        self._show_hints(frame.analysis)
+
+    def _on_error(self, err: TaskError) -> None:
+        fix = getattr(err.exception, "fix", "")
+        text = ct(str(err.exception))
+        if fix:
+            text += "\n" + self.tr("How to fix it: ") + ct(fix)
+        self.video.clear()
+        self.video.set_message(text)
+        self.looks.set_status(Status.FAIL, self.tr("The camera cannot be shown"))
+
+    def _show_hints(self, analysis: Any) -> None:
+        hints = _metric_hints(analysis) if analysis is not None else []
+        shown = [h for h in hints if h[1] is not Status.PASS][: len(self.hint_widgets)]
+        for i, (badge, lab) in enumerate(self.hint_widgets):
+            if i < len(shown):
+                _name, st, hint = shown[i]
+                badge.set_status(st)
+                lab.setText(ct(hint))
+                badge.setVisible(True)
+                lab.setVisible(True)
+            else:
+                badge.setVisible(False)
+                lab.setVisible(False)
+        self._show_looks()
+
+    def _show_looks(self) -> None:
+        a = self.last_analysis
+        if a is None:
+            self.looks.set_status(None, self.tr("Waiting for the picture"))
+        elif bool(getattr(a, "looks_good", False)):
+            self.looks.set_status(Status.PASS, self.tr("Looks good"))
+        else:
+            self.looks.set_status(Status.WARN, self.tr("Not quite yet: see the tips below"))

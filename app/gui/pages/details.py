@@ -1,0 +1,129 @@
+"""IT support: every metric with its threshold, the devices and drivers found, the log, and
+"copy diagnostics" for a ticket."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from app import logsetup
+from app.gui.i18n import ct
+from app.gui.pages.base import Page
+from app.gui.reporting import diagnostics, log_tail
+from app.gui.session import Session
+from app.gui.widgets.status import status_icon, status_word
+
+
+def _item(text: str) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    it.setFlags(it.flags() & ~it.flags().ItemIsEditable)
+    return it
+
+
+class DetailsPage(Page):
+    key = "details"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        row = QHBoxLayout()
+        self.copy_button = QPushButton(self.body)
+        self.copy_button.clicked.connect(self.copy_diagnostics)
+        self.copy_note = QLabel(self.body)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.copy_note, 1)
+        self.layout_.addLayout(row)
+        self.tabs = QTabWidget(self.body)
+        self.metrics = QTableWidget(0, 6, self.tabs)
+        self.devices = QTableWidget(0, 4, self.tabs)
+        self.log = QPlainTextEdit(self.tabs)
+        self.log.setReadOnly(True)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        for t in (self.metrics, self.devices):
+            t.verticalHeader().setVisible(False)
+            t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            t.horizontalHeader().setStretchLastSection(True)
+            t.setAlternatingRowColors(True)
+        self.tabs.addTab(self.metrics, "")
+        self.tabs.addTab(self.devices, "")
+        self.tabs.addTab(self.log, "")
+        self.layout_.addWidget(self.tabs, 1)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Details")
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Details for IT support"))
+        self.intro.setText(self.tr("Every measured value with the limit it was held to, the "
+                                   "devices found, and the log."))
+        self.copy_button.setText(self.tr("&Copy diagnostics"))
+        self.copy_button.setAccessibleName(self.tr("Copy diagnostics to the clipboard"))
+        self.tabs.setTabText(0, self.tr("Metrics"))
+        self.tabs.setTabText(1, self.tr("Devices"))
+        self.tabs.setTabText(2, self.tr("Log"))
+        self.tabs.setAccessibleName(self.tr("Details"))
+        self.metrics.setHorizontalHeaderLabels([
+            self.tr("Check"), self.tr("Metric"), self.tr("Value"), self.tr("Unit"),
+            self.tr("Limit"), self.tr("Status")])
+        self.metrics.setAccessibleName(self.tr("Every metric with its limit"))
+        self.devices.setHorizontalHeaderLabels([
+            self.tr("Kind"), self.tr("Index"), self.tr("Name"), self.tr("Details")])
+        self.devices.setAccessibleName(self.tr("Devices found"))
+        self.log.setAccessibleName(self.tr("Log"))
+        self.refresh()
+
+    def entered(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = []
+        for r in self.session.ordered_results():
+            for name, m in r.metrics.items():
+                rows.append((ct(r.title), name, m))
+        self.metrics.setRowCount(len(rows))
+        for i, (title, name, m) in enumerate(rows):
+            value = m.value
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            limit = "" if m.threshold is None else json.dumps(m.threshold)
+            self.metrics.setItem(i, 0, _item(title))
+            self.metrics.setItem(i, 1, _item(name))
+            self.metrics.setItem(i, 2, _item(shown))
+            self.metrics.setItem(i, 3, _item(m.unit))
+            self.metrics.setItem(i, 4, _item(limit))
+            st = _item(status_word(m.status) if m.status else "")
+            if m.status is not None:
+                st.setIcon(status_icon(m.status, self))
+            self.metrics.setItem(i, 5, st)
+        devs = [d for kind in ("camera", "microphone", "speaker")
+                for d in self.session.device_lists.get(kind, [])]
+        self.devices.setRowCount(len(devs))
+        for i, d in enumerate(devs):
+            self.devices.setItem(i, 0, _item(str(d.get("kind", ""))))
+            self.devices.setItem(i, 1, _item(str(d.get("index", ""))))
+            self.devices.setItem(i, 2, _item(str(d.get("name", ""))
+                                             + (" ✓" if d.get("default") else "")))
+            self.devices.setItem(i, 3, _item(json.dumps(d.get("details") or {},
+                                                        ensure_ascii=False)))
+        text = log_tail()
+        where = logsetup.log_file()
+        self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
+            path=where or "-"))
+
+    def copy_diagnostics(self) -> str:
+        text = diagnostics(self.session)
+        QGuiApplication.clipboard().setText(text)
+        self.copy_note.setText(self.tr("Copied {n} characters. Paste them into your ticket or "
+                                       "email.").format(n=len(text)))
+        return text

@@ -1,0 +1,220 @@
+"""Microphone: device picker, live level meter with the target zone, the sentence to read,
+record and play back, then the microphone check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.gui import demo
+from app.gui.i18n import ct
+from app.gui.live import LevelReading, microphone_level, play
+from app.gui.pages.base import Page
+from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.session import Session
+from app.gui.tasks import Task, TaskError, run_task
+from app.gui.widgets.checkpanel import CheckPanel
+from app.gui.widgets.meter import LevelMeter
+from app.gui.widgets.status import StatusBadge
+from checks.model import Status
+
+RECORD_S = 5.0
+
+
+def _device(spec: str | None) -> Any:
+    return int(spec) if spec is not None and spec.isdigit() else spec
+
+
+class MicrophonePage(Page):
+    key = "microphone"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        row = QHBoxLayout()
+        self.picker_label = QLabel(self.body)
+        self.picker = DevicePicker("microphone", self.body)
+        self.picker_label.setBuddy(self.picker)
+        self.picker.chosen.connect(self._device_changed)
+        row.addWidget(self.picker_label)
+        row.addWidget(self.picker, 1)
+        self.layout_.addLayout(row)
+        self.sentence = QLabel(self.body)
+        self.sentence.setWordWrap(True)
+        f = self.sentence.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setItalic(True)
+        self.sentence.setFont(f)
+        self.layout_.addWidget(self.sentence)
+        self.meter = LevelMeter(self.body)
+        self.layout_.addWidget(self.meter)
+        self.level = StatusBadge(self.body)
+        self.layout_.addWidget(self.level)
+        rec = QHBoxLayout()
+        self.record_button = QPushButton(self.body)
+        self.record_button.clicked.connect(self.record)
+        self.play_button = QPushButton(self.body)
+        self.play_button.clicked.connect(self.play_back)
+        self.play_button.setEnabled(False)
+        self.record_note = QLabel(self.body)
+        self.record_note.setWordWrap(True)
+        rec.addWidget(self.record_button)
+        rec.addWidget(self.play_button)
+        rec.addWidget(self.record_note, 1)
+        self.layout_.addLayout(rec)
+        self.panel = CheckPanel(session, "microphone", self.body)
+        self.panel.about_to_run.connect(self.stop_level)
+        self.panel.all_finished.connect(self._restart)
+        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(self.panel)
+        self.layout_.addStretch(1)
+        self.live: Task | None = None
+        self.player: Task | None = None
+        self.recording: Any = None
+        self._recording_now = False
+        self._active = False
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Microphone")
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Microphone"))
+        self.intro.setText(self.tr(
+            "Speak as you will in the interview and read the sentence below aloud. The bar "
+            "should stay in the marked zone while you speak."))
+        self.sentence.setText(self.tr(
+            "“I am looking forward to telling you about my experience and hearing more about "
+            "the role.”"))
+        self.picker_label.setText(self.tr("&Microphone:"))
+        self.picker.setAccessibleName(self.tr("Microphone to use"))
+        self.picker.retranslate()
+        self.meter.setAccessibleName(self.tr("Microphone level"))
+        self.record_button.setText(self.tr("&Record 5 seconds"))
+        self.record_button.setAccessibleName(self.tr("Record 5 seconds"))
+        self.play_button.setText(self.tr("&Play back"))
+        self.play_button.setAccessibleName(self.tr("Play back the recording"))
+        self.panel.retranslate()
+        self._show_level()
+
+    def refresh_devices(self) -> None:
+        chosen = DEMO if self.session.demo else self.session.devices.microphone
+        self.picker.set_devices(self.session.device_lists.get("microphone", []),
+                                self.session.demo, chosen)
+        self._apply_spec(self.picker.spec())
+
+    def _apply_spec(self, spec: Any) -> None:
+        self.session.devices.microphone = (str(demo.voice_clip()) if spec == DEMO
+                                           else None if spec is None else str(spec))
+
+    def _device_changed(self, spec: Any) -> None:
+        self._apply_spec(spec)
+        if self._active:
+            self.stop_level()
+            self.start_level()
+
+    def entered(self) -> None:
+        self._active = True
+        self.refresh_devices()
+        self.start_level()
+
+    def left(self) -> None:
+        self._active = False
+        self.stop_level()
+        self.panel.cancel()
+        if self.player is not None:
+            self.player.cancel()
+            self.player.wait(3.0)
+
+    def busy(self) -> bool:
+        return self.panel.running or self._recording_now
+
+    def start_level(self, record_s: float = 0.0) -> None:
+        if self.live is not None or self.panel.running:
+            return
+        self._recording_now = record_s > 0
+        self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s),
+                             name="microphone-level", on_latest=self._on_level,
+                             on_result=self._on_recorded, on_error=self._on_error,
+                             on_finished=self._level_done)
+
+    def stop_level(self) -> None:
+        if self.live is not None:
+            self.live.cancel()
+            self.live.wait(3.0)
+
+    def _level_done(self) -> None:
+        self.live = None
+        was_recording, self._recording_now = self._recording_now, False
+        self.record_button.setEnabled(True)
+        if was_recording and self._active:
+            self.start_level()
+
+    def _restart(self) -> None:
+        if self._active:
+            self.start_level()
+
+    def record(self) -> None:
+        self.stop_level()
+        self.record_button.setEnabled(False)
+        self.record_note.setText(self.tr("Recording… read the sentence aloud."))
+        self.start_level(RECORD_S)
+
+    def _on_recorded(self, samples: Any) -> None:
+        if samples is None:
+            return
+        self.recording = samples
+        self.play_button.setEnabled(True)
+        self.record_note.setText(self.tr("Recorded. Play it back and listen: is your voice clear "
+                                         "and free of echo and hum?"))
+
+    def play_back(self) -> None:
+        if self.recording is None or self.player is not None:
+            return
+        self.play_button.setEnabled(False)
+        spk = self.session.devices.speaker
+        self.player = run_task(play(self.recording, 48000, _device(spk)), name="playback",
+                               on_error=self._on_play_error, on_finished=self._play_done)
+
+    def _play_done(self) -> None:
+        self.player = None
+        self.play_button.setEnabled(self.recording is not None)
+
+    def _on_play_error(self, err: TaskError) -> None:
+        self.record_note.setText(self.tr("Cannot play the recording: {error}. Check that "
+                                         "speakers or headphones are connected and chosen on "
+                                         "the Speakers page.").format(error=ct(str(err.exception))))
+
+    def _on_level(self, r: LevelReading) -> None:
+        self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
+        self._show_level()
+
+    def _on_error(self, err: TaskError) -> None:
+        fix = getattr(err.exception, "fix", "")
+        text = ct(str(err.exception))
+        if fix:
+            text += " " + self.tr("How to fix it: ") + ct(fix)
+        self.level.set_status(Status.FAIL, text)
+        self.level.word.setWordWrap(True)
+        self.meter.reset()
+
+    def _show_level(self) -> None:
+        if self.meter.updates == 0:
+            self.level.set_status(None, self.tr("Waiting for sound"))
+            return
+        st = self.meter.zone_status()
+        lo, hi = self.meter.zone
+        if self.meter.clipping:
+            word = self.tr("Too loud: the sound distorts. Move back or turn the input down.")
+        elif self.meter.rms < lo:
+            word = self.tr("Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} "
+                           "to {hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
+        elif self.meter.rms > hi:
+            word = self.tr("Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to "
+                           "{hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
+        else:
+            word = self.tr("Good level ({level:.0f} dBFS)").format(level=self.meter.rms)
+        self.level.set_status(st, word)

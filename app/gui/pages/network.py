@@ -1,0 +1,118 @@
+"""Network: live throughput and latency graphs while the network check measures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from app.gui import demo
+from app.gui.pages.base import Page
+from app.gui.session import Session
+from app.gui.widgets.checkpanel import CheckPanel
+from app.gui.widgets.graph import LiveGraph
+from checks.model import Status
+
+log = logging.getLogger("techcheck.gui")
+
+
+class NetworkPage(Page):
+    key = "network"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        graphs = QHBoxLayout()
+        self.throughput = LiveGraph("Mbit/s", self.body)
+        self.latency = LiveGraph("ms", self.body)
+        graphs.addWidget(self.throughput)
+        graphs.addWidget(self.latency)
+        self.layout_.addLayout(graphs, 1)
+        self.server_note = QLabel(self.body)
+        self.server_note.setWordWrap(True)
+        self.layout_.addWidget(self.server_note)
+        self.panel = CheckPanel(session, "network", self.body)
+        self.panel.about_to_run.connect(self._before_run)
+        self.panel.sample.connect(self.add_sample)
+        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(self.panel)
+        self.server: Any = None
+        self.samples = 0
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Connection")
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Connection"))
+        self.intro.setText(self.tr(
+            "Measures download and upload speed and the delay, also while the line is busy — "
+            "that is what makes calls freeze. Use the network you will use in the interview."))
+        self.throughput.title = self.tr("Speed")
+        self.throughput.set_series_label("down", self.tr("Download"))
+        self.throughput.set_series_label("up", self.tr("Upload"))
+        self.latency.title = self.tr("Delay")
+        self.latency.set_series_label("idle", self.tr("Idle"))
+        self.latency.set_series_label("loaded", self.tr("While busy"))
+        self.throughput.setAccessibleName(self.tr("Speed graph"))
+        self.latency.setAccessibleName(self.tr("Delay graph"))
+        self.panel.retranslate()
+        self._describe_server()
+
+    def _describe_server(self) -> None:
+        if self.session.demo and self.server is not None:
+            self.server_note.setText(self.tr(
+                "Demo mode: measuring against a server on this computer ({url}).").format(
+                    url=self.server.url))
+        elif self.session.demo:
+            self.server_note.setText(self.tr("Demo mode: the local measurement server starts "
+                                             "with the check."))
+        else:
+            self.server_note.setText("")
+
+    def _before_run(self) -> None:
+        self.throughput.clear()
+        self.latency.clear()
+        self.samples = 0
+        if self.session.demo:
+            self.ensure_demo_server()
+        else:
+            self.session.devices.server = None
+            self.session.devices.stun = None
+
+    def ensure_demo_server(self) -> None:
+        if self.server is None:
+            try:
+                self.server = demo.start_server()
+            except OSError as exc:
+                log.error("cannot start the demo server: %s", exc)
+                self.server = None
+        if self.server is not None:
+            self.session.devices.server = self.server.url
+            self.session.devices.stun = getattr(self.server, "stun", None)
+        self._describe_server()
+
+    def add_sample(self, data: dict) -> None:
+        kind = data.get("kind")
+        t = float(data.get("t", 0.0))
+        if kind == "throughput" and "mbps" in data:
+            self.throughput.add(data.get("direction", "down"), t, float(data["mbps"]))
+            self.samples += 1
+        elif kind == "latency" and "ms" in data:
+            self.latency.add("loaded" if data.get("loaded") else "idle", t, float(data["ms"]))
+            self.samples += 1
+
+    def left(self) -> None:
+        self.panel.cancel()
+
+    def busy(self) -> bool:
+        return self.panel.running
+
+    def shutdown(self) -> None:
+        self.left()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

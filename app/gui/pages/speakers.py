@@ -1,0 +1,138 @@
+"""Speakers: pick the output, play a test sound, then the speaker check (the echo test, which
+plays a sound and listens for it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.gui import demo
+from app.gui.i18n import ct
+from app.gui.pages.base import Page
+from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.session import Session
+from app.gui.tasks import Task, TaskContext, TaskError, run_task
+from app.gui.widgets.checkpanel import CheckPanel
+from checks.model import Status
+
+
+def _test_sound(device: Any):
+    def work(ctx: TaskContext) -> None:
+        import wave
+
+        import numpy as np
+        from checks.audio.playback import play
+
+        with wave.open(str(demo.voice_clip()), "rb") as w:
+            rate, width, ch = w.getframerate(), w.getsampwidth(), w.getnchannels()
+            raw = w.readframes(w.getnframes())
+        dtype = {1: np.uint8, 2: np.int16, 4: np.int32}[width]
+        data = np.frombuffer(raw, dtype=dtype).reshape(-1, ch).astype(np.float32)
+        data /= float(np.iinfo(dtype).max) if width > 1 else 128.0
+        if width == 1:
+            data -= 1.0
+        play(data, rate, device=device, cancel=ctx.cancel)
+
+    return work
+
+
+class SpeakersPage(Page):
+    key = "speakers"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        row = QHBoxLayout()
+        self.picker_label = QLabel(self.body)
+        self.picker = DevicePicker("speaker", self.body)
+        self.picker_label.setBuddy(self.picker)
+        self.picker.chosen.connect(self._apply_spec)
+        row.addWidget(self.picker_label)
+        row.addWidget(self.picker, 1)
+        self.layout_.addLayout(row)
+        play_row = QHBoxLayout()
+        self.play_button = QPushButton(self.body)
+        self.play_button.clicked.connect(self.play_test_sound)
+        self.play_note = QLabel(self.body)
+        self.play_note.setWordWrap(True)
+        play_row.addWidget(self.play_button)
+        play_row.addWidget(self.play_note, 1)
+        self.layout_.addLayout(play_row)
+        self.echo_note = QLabel(self.body)
+        self.echo_note.setWordWrap(True)
+        self.layout_.addWidget(self.echo_note)
+        self.panel = CheckPanel(session, "speakers", self.body)
+        self.panel.about_to_run.connect(self._stop_player)
+        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(self.panel)
+        self.layout_.addStretch(1)
+        self.player: Task | None = None
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Speakers")
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Speakers"))
+        self.intro.setText(self.tr(
+            "Use the speakers or headphones you will use in the interview. Headphones stop the "
+            "other person hearing themselves as an echo."))
+        self.picker_label.setText(self.tr("&Speakers:"))
+        self.picker.setAccessibleName(self.tr("Speakers or headphones to use"))
+        self.picker.retranslate()
+        self.play_button.setText(self.tr("&Play a test sound"))
+        self.play_button.setAccessibleName(self.tr("Play a test sound"))
+        self.echo_note.setText(self.tr(
+            "The echo test plays a short sound and listens with the microphone: if the "
+            "microphone hears the speakers loudly, the other person will hear an echo."))
+        self.panel.retranslate()
+
+    def refresh_devices(self) -> None:
+        chosen = DEMO if self.session.demo else self.session.devices.speaker
+        self.picker.set_devices(self.session.device_lists.get("speaker", []), self.session.demo,
+                                chosen)
+        self._apply_spec(self.picker.spec())
+
+    def _apply_spec(self, spec: Any) -> None:
+        # demo mode has no sample speaker: the system default output is used
+        self.session.devices.speaker = None if spec in (None, DEMO) else str(spec)
+
+    def entered(self) -> None:
+        self.refresh_devices()
+
+    def left(self) -> None:
+        self.panel.cancel()
+        self._stop_player()
+
+    def busy(self) -> bool:
+        return self.panel.running
+
+    def _stop_player(self) -> None:
+        if self.player is not None:
+            self.player.cancel()
+            self.player.wait(3.0)
+
+    def play_test_sound(self) -> None:
+        if self.player is not None:
+            return
+        spec = self.session.devices.speaker
+        dev = int(spec) if spec is not None and spec.isdigit() else spec
+        self.play_button.setEnabled(False)
+        self.play_note.setText(self.tr("Playing… you should hear a voice."))
+        self.player = run_task(_test_sound(dev), name="test-sound", on_error=self._on_error,
+                               on_result=lambda _r: self.play_note.setText(
+                                   self.tr("Did you hear it clearly? If not, turn the volume up "
+                                           "or choose other speakers.")),
+                               on_finished=self._done)
+
+    def _done(self) -> None:
+        self.player = None
+        self.play_button.setEnabled(True)
+
+    def _on_error(self, err: TaskError) -> None:
+        self.play_note.setText(self.tr(
+            "Cannot play sound: {error}. Connect speakers or headphones, turn them on and "
+            "choose them above.").format(error=ct(str(err.exception))))

@@ -1,0 +1,46 @@
+"""System: processor, memory, battery, disk, VPN and Wi-Fi through the system check."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.gui.pages.base import Page
+from app.gui.session import Session
+from app.gui.widgets.checkpanel import CheckPanel
+from checks.model import Status
+
+
+class SystemPage(Page):
+    key = "system"
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.panel = CheckPanel(session, "system", self.body)
+        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(self.panel)
+        self.layout_.addStretch(1)
+        self.retranslate()
+
+    def title(self) -> str:
+        return self.tr("Computer")
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Computer"))
+        self.intro.setText(self.tr(
+            "Checks that the computer has the power, memory and disk space a video call needs, "
+            "whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way."))
+        self.panel.retranslate()
+
+    def entered(self) -> None:
+        if not self.panel.running and not any(
+                p.id in self.session.results for p in self.panel.plugins()):
+            self.panel.run()  # nothing to set up on this page: start at once
+
+    def left(self) -> None:
+        self.panel.cancel()
+
+    def busy(self) -> bool:
+        return self.panel.running

@@ -1,0 +1,60 @@
+"""The report of what this sitting found, as the CLI would write it, plus what the GUI adds
+(the recruiter's checklist, demo mode), and the text IT support pastes into a ticket."""
+
+from __future__ import annotations
+
+import json
+import platform
+from typing import Any
+
+from app import __version__, logsetup
+from app.gui.session import Session
+from checks.context import CheckContext
+from checks.model import Report
+from checks.runner import build_report
+
+
+def make_report(session: Session) -> Report:
+    ctx = CheckContext(profile=session.profile, devices=session.devices, lang=session.lang)
+    extra: dict[str, Any] = {}
+    if session.role == "recruiter":
+        from app.gui.pages.checklist import report_extra
+
+        extra["checklist"] = report_extra(session)
+    if session.demo:
+        extra["options"] = {"demo": True}
+    return build_report(session.ordered_results(), ctx, **extra)
+
+
+def log_tail(max_lines: int = 400) -> str:
+    path = logsetup.log_file()
+    if path is None or not path.exists():
+        return ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.readlines()
+    except OSError as exc:
+        return f"(cannot read the log {path}: {exc})"
+    return "".join(lines[-max_lines:])
+
+
+def diagnostics(session: Session) -> str:
+    """Everything IT support needs in one paste: versions, profile, devices, every result with
+    its metrics and thresholds (the JSON report), and the end of the log."""
+    from PySide6 import __version__ as pyside_version
+
+    report = make_report(session)
+    head = {
+        "techcheck": __version__,
+        "python": platform.python_version(),
+        "pyside6": pyside_version,
+        "platform": platform.platform(),
+        "role": session.role,
+        "demo": session.demo,
+        "devices_chosen": {k: v for k, v in vars(session.devices).items()},
+        "devices_found": session.device_lists,
+        "log_file": str(logsetup.log_file() or ""),
+    }
+    return ("TechCheck diagnostics\n" + json.dumps(head, indent=2, ensure_ascii=False)
+            + "\n\nReport\n" + json.dumps(report.to_dict("en"), indent=2, ensure_ascii=False)
+            + "\n\nLog (last lines)\n" + log_tail(200))

@@ -1,0 +1,77 @@
+"""What one sitting in the app knows: the plug-ins, the chosen profile, role, language, devices,
+demo mode and the latest result of every check. Free of widgets so tests can reason about it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks import registry
+from checks.context import Devices
+from checks.model import CheckResult, Report
+from checks.profile import Profile, ProfileError, load_profile
+
+log = logging.getLogger("techcheck.gui")
+
+#: Wizard pages that run checks, and the device each needs (``Check.needs``). A check lands on
+#: the first page whose test matches, so a new plug-in appears without touching the GUI.
+PAGE_KINDS = ("camera", "microphone", "speakers", "network", "system")
+
+
+def page_for(plugin: registry.Plugin) -> str:
+    needs = plugin.cls.needs if plugin.cls else frozenset()
+    if "camera" in needs:
+        return "camera"
+    if "speaker" in needs:
+        return "speakers"
+    if "microphone" in needs:
+        return "microphone"
+    if "network" in needs:
+        return "network"
+    return "system"
+
+
+def profile_name(platform: str) -> str:
+    return platform if platform in ("teams", "zoom", "meet", "webex") else "generic"
+
+
+@dataclass
+class Session:
+    plugins: list[registry.Plugin]
+    profile: Profile
+    lang: str = "en"
+    role: str = "candidate"
+    platform: str = "other"
+    demo: bool = False
+    devices: Devices = field(default_factory=Devices)
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    checklist: dict[str, bool] = field(default_factory=dict)
+    device_lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    report: Report | None = None
+
+    @classmethod
+    def create(cls, platform: str = "other") -> Session:
+        plugins = registry.discover()
+        return cls(plugins=plugins, profile=_load(platform, plugins), platform=platform)
+
+    def set_platform(self, platform: str) -> None:
+        if platform != self.platform:
+            self.platform = platform
+            self.profile = _load(platform, self.plugins)
+
+    def plugins_for(self, page: str) -> list[registry.Plugin]:
+        return [p for p in self.plugins if page_for(p) == page]
+
+    def ordered_results(self) -> list[CheckResult]:
+        return [self.results[p.id] for p in self.plugins if p.id in self.results]
+
+
+def _load(platform: str, plugins: list[registry.Plugin]) -> Profile:
+    name = profile_name(platform)
+    schemas = registry.limit_schemas(plugins)
+    try:
+        return load_profile(name, schemas)
+    except ProfileError:
+        log.exception("profile %s is unusable; falling back to the generic one", name)
+        return load_profile("generic", schemas)

@@ -1,0 +1,1 @@
+"""Reusable widgets: status badges, the video view, the level meter, live graphs."""

@@ -1,0 +1,91 @@
+"""One check's outcome as people read it: title, status (icon + word), each problem with its fix,
+and an inline error with what to do when the check could not run. Never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app import logsetup
+from app.gui.i18n import ct
+from app.gui.widgets.status import StatusBadge, status_pixmap
+from checks.model import CheckResult, Status
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ResultCard", text)
+
+
+def _label(text: str, parent: QWidget, bold: bool = False) -> QLabel:
+    lab = QLabel(text, parent)
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    if bold:
+        f = lab.font()
+        f.setBold(True)
+        lab.setFont(f)
+    return lab
+
+
+def error_fix(result: CheckResult) -> str:
+    """What to do when a check could not run at all."""
+    where = logsetup.log_file()
+    if result.status is Status.SKIPPED:
+        return _tr("Run this check again when you are ready.")
+    base = _tr("Run the check again. If it keeps failing, restart the computer; IT support can "
+               "read the details in the log")
+    return f"{base}: {where}" if where else base + "."
+
+
+class ResultCard(QFrame):
+    """A check's result with a "Check again" button."""
+
+    rerun = Signal(str)
+
+    def __init__(self, result: CheckResult, parent: QWidget | None = None,
+                 rerunnable: bool = True) -> None:
+        super().__init__(parent)
+        self.result = result
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName(f"card-{result.id}")
+        lay = QVBoxLayout(self)
+        head = QHBoxLayout()
+        title = _label(ct(result.title), self, bold=True)
+        head.addWidget(title, 1)
+        self.badge = StatusBadge(self)
+        self.badge.set_status(result.status)
+        head.addWidget(self.badge)
+        self.rerun_button = None
+        if rerunnable:
+            b = QPushButton(_tr("Check again"), self)
+            b.setAccessibleName(_tr("Check {title} again").format(title=ct(result.title)))
+            b.clicked.connect(lambda: self.rerun.emit(result.id))
+            head.addWidget(b)
+            self.rerun_button = b
+        lay.addLayout(head)
+        self.setAccessibleName(f"{ct(result.title)}: {self.badge.word.text()}")
+        if result.error:
+            lay.addWidget(_label(ct(result.error), self))
+            lay.addWidget(_label(_tr("What to do: ") + error_fix(result), self))
+        problems = [f for f in result.findings if f.status is not Status.PASS]
+        for f in problems:
+            row = QHBoxLayout()
+            icon = QLabel(self)
+            icon.setPixmap(status_pixmap(f.status, 16, self))
+            icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+            row.addWidget(icon)
+            col = QVBoxLayout()
+            col.addWidget(_label(f.text(_lang()), self))
+            if f.fix:
+                col.addWidget(_label(_tr("How to fix it: ") + f.fix_text(_lang()), self))
+            row.addLayout(col, 1)
+            lay.addLayout(row)
+        if not problems and not result.error and result.status is Status.PASS:
+            lay.addWidget(_label(_tr("Nothing to fix."), self))
+
+
+def _lang() -> str:
+    from app.gui import i18n
+
+    return i18n.current()

@@ -1,0 +1,105 @@
+"""A live line graph for the network page (throughput in Mbit/s, latency in ms over seconds).
+Several series are told apart by line style and a legend with words, not by colour alone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.gui.widgets.status import is_dark
+
+_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
+
+
+class LiveGraph(QWidget):
+    def __init__(self, unit: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.unit = unit
+        self.title = ""
+        self.series: dict[str, list[tuple[float, float]]] = {}
+        self.labels: dict[str, str] = {}
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(140)
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 180)
+
+    def set_series_label(self, key: str, label: str) -> None:
+        self.labels[key] = label
+        self.series.setdefault(key, [])
+        self.update()
+
+    def add(self, key: str, t: float, value: float) -> None:
+        self.series.setdefault(key, []).append((float(t), float(value)))
+        self.update()
+
+    def clear(self) -> None:
+        for k in self.series:
+            self.series[k] = []
+        self.update()
+
+    def latest(self, key: str) -> float | None:
+        s = self.series.get(key)
+        return s[-1][1] if s else None
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = self.palette()
+        dark = is_dark(pal)
+        text = pal.color(QPalette.ColorRole.WindowText)
+        fm = p.fontMetrics()
+        left = fm.horizontalAdvance("0000") + 8
+        area = QRectF(left, fm.height() + 8, self.width() - left - 8, self.height() - 2 * fm.height() - 16)
+        p.fillRect(area, pal.color(QPalette.ColorRole.Base))
+        p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
+        p.drawRect(area)
+        pts = [pt for s in self.series.values() for pt in s]
+        tmax = max([t for t, _ in pts], default=1.0)
+        tmax = max(tmax, 1.0)
+        vmax = max([v for _, v in pts], default=1.0)
+        vmax = _nice(max(vmax * 1.15, 1.0))
+        p.setPen(text)
+        p.drawText(QRectF(0, 0, self.width(), fm.height() + 4), Qt.AlignmentFlag.AlignLeft,
+                   f"{self.title} ({self.unit})" if self.title else self.unit)
+        for k in range(0, 5):
+            v = vmax * k / 4
+            y = area.bottom() - area.height() * k / 4
+            p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DotLine))
+            p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            p.setPen(text)
+            p.drawText(QRectF(0, y - fm.height() / 2, left - 4, fm.height()),
+                       Qt.AlignmentFlag.AlignRight, f"{v:g}")
+        p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()),
+                   Qt.AlignmentFlag.AlignRight, f"{tmax:.0f} s")
+        colours = [QColor("#64b5f6"), QColor("#ffb74d"), QColor("#ba68c8")] if dark else \
+                  [QColor("#1565c0"), QColor("#c05600"), QColor("#7b1fa2")]
+        legend_x = area.left() + 6
+        for i, (key, series) in enumerate(self.series.items()):
+            pen = QPen(colours[i % 3], 2.2, _STYLES[i % 3])
+            if len(series) >= 2:
+                path = QPainterPath()
+                for j, (t, v) in enumerate(series):
+                    q = QPointF(area.left() + area.width() * t / tmax,
+                                area.bottom() - area.height() * min(v, vmax) / vmax)
+                    path.moveTo(q) if j == 0 else path.lineTo(q)
+                p.setPen(pen)
+                p.drawPath(path)
+            label = self.labels.get(key, key)
+            last = self.latest(key)
+            if last is not None:
+                label = f"{label}: {last:.1f}"
+            p.setPen(pen)
+            p.drawLine(QPointF(legend_x, area.top() + 10), QPointF(legend_x + 22, area.top() + 10))
+            p.setPen(text)
+            p.drawText(QPointF(legend_x + 26, area.top() + 10 + fm.ascent() / 2 - 1), label)
+            legend_x += 36 + fm.horizontalAdvance(label)
+        p.end()
+
+
+def _nice(v: float) -> float:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if v <= step:
+            return float(step)
+    return v

@@ -1,0 +1,156 @@
+"""Status shown by shape AND word AND colour, never by colour alone: a tick in a circle for
+pass, a triangle with "!" for warn, a cross for fail, a dash for skipped, "?" for error. Colours
+are chosen per palette so they keep contrast in dark mode too."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+
+from checks.model import Status, Verdict
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Status", text)
+
+
+def status_word(status: Status | None) -> str:
+    words = {
+        Status.PASS: _tr("Passed"),
+        Status.WARN: _tr("Warning"),
+        Status.FAIL: _tr("Failed"),
+        Status.SKIPPED: _tr("Skipped"),
+        Status.ERROR: _tr("Could not run"),
+        None: _tr("Not checked yet"),
+    }
+    return words[status]
+
+
+def verdict_word(verdict: Verdict) -> str:
+    return {
+        Verdict.READY: _tr("Ready for the interview"),
+        Verdict.READY_WITH_WARNINGS: _tr("Ready, with warnings"),
+        Verdict.NOT_READY: _tr("Not ready yet"),
+    }[verdict]
+
+
+def verdict_status(verdict: Verdict) -> Status:
+    return {Verdict.READY: Status.PASS, Verdict.READY_WITH_WARNINGS: Status.WARN,
+            Verdict.NOT_READY: Status.FAIL}[verdict]
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    pal = palette or QApplication.palette()
+    return pal.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+def status_color(status: Status | None, dark: bool | None = None) -> QColor:
+    dark = is_dark() if dark is None else dark
+    light_set = {Status.PASS: "#1b7a32", Status.WARN: "#a15c00", Status.FAIL: "#b3261e",
+                 Status.ERROR: "#6d3fa0", Status.SKIPPED: "#5f6368", None: "#5f6368"}
+    dark_set = {Status.PASS: "#6fd68a", Status.WARN: "#ffb74d", Status.FAIL: "#ff8a80",
+                Status.ERROR: "#c9a4f5", Status.SKIPPED: "#b0b4ba", None: "#b0b4ba"}
+    return QColor((dark_set if dark else light_set)[status])
+
+
+@cache
+def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap:
+    pm = QPixmap(int(size * dpr), int(size * dpr))
+    pm.setDevicePixelRatio(dpr)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    col = status_color(status, dark)
+    s = float(size)
+    ink = QColor("#101010") if dark else QColor("#ffffff")
+    pen = QPen(ink, max(1.5, s / 9), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+               Qt.PenJoinStyle.RoundJoin)
+    if status is Status.WARN:
+        tri = QPolygonF([QPointF(s / 2, 1), QPointF(s - 1, s - 2), QPointF(1, s - 2)])
+        path = QPainterPath()
+        path.addPolygon(tri)
+        p.fillPath(path, col)
+        p.setPen(pen)
+        p.drawLine(QPointF(s / 2, s * 0.36), QPointF(s / 2, s * 0.62))
+        p.drawPoint(QPointF(s / 2, s * 0.78))
+    else:
+        p.setBrush(col)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(QRectF(1, 1, s - 2, s - 2))
+        p.setPen(pen)
+        if status is Status.PASS:
+            p.drawPolyline(QPolygonF([QPointF(s * .27, s * .52), QPointF(s * .44, s * .68),
+                                      QPointF(s * .74, s * .34)]))
+        elif status is Status.FAIL:
+            p.drawLine(QPointF(s * .32, s * .32), QPointF(s * .68, s * .68))
+            p.drawLine(QPointF(s * .68, s * .32), QPointF(s * .32, s * .68))
+        elif status is Status.ERROR:
+            f = p.font()
+            f.setPixelSize(int(s * 0.7))
+            f.setBold(True)
+            p.setFont(f)
+            p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "?")
+        else:  # skipped / not yet: a dash
+            p.drawLine(QPointF(s * .3, s / 2), QPointF(s * .7, s / 2))
+    p.end()
+    return pm
+
+
+def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
+    dpr = widget.devicePixelRatioF() if widget is not None else QApplication.instance().devicePixelRatio()
+    return _pixmap(status, size, round(dpr, 2), is_dark(widget.palette() if widget else None))
+
+
+def status_icon(status: Status | None, widget: QWidget | None = None) -> QIcon:
+    icon = QIcon()
+    for size in (16, 24, 32):
+        icon.addPixmap(status_pixmap(status, size, widget))
+    return icon
+
+
+class StatusBadge(QWidget):
+    """Icon + word (+ optional detail), e.g. "✓ Passed — 1280×720 at 30 fps"."""
+
+    def __init__(self, parent: QWidget | None = None, size: int = 18) -> None:
+        super().__init__(parent)
+        self._size = size
+        self._status: Status | None = None
+        self._word_override: str | None = None
+        self.icon = QLabel(self)
+        self.word = QLabel(self)
+        self.word.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.word.font()
+        font.setBold(True)
+        self.word.setFont(font)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        lay.addWidget(self.icon)
+        lay.addWidget(self.word, 1)
+        self.set_status(None)
+
+    def set_status(self, status: Status | None, word: str | None = None) -> None:
+        self._status, self._word_override = status, word
+        self.refresh()
+
+    def status(self) -> Status | None:
+        return self._status
+
+    def refresh(self) -> None:
+        self.icon.setPixmap(status_pixmap(self._status, self._size, self))
+        text = self._word_override or status_word(self._status)
+        self.word.setText(text)
+        self.setAccessibleName(text)
+
+    def sizeHint(self) -> QSize:
+        return super().sizeHint()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange):
+            self.refresh()

@@ -1,0 +1,407 @@
+"""The main window: a step list on the left, the current page on the right, Back/Next below.
+It owns the session, wires the pages together and makes closing mid-check clean."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import demo, i18n, tasks
+from app.gui import settings as S
+from app.gui.pages.base import Page
+from app.gui.pages.camera import CameraPage
+from app.gui.pages.checklist import ChecklistPage
+from app.gui.pages.details import DetailsPage
+from app.gui.pages.microphone import MicrophonePage
+from app.gui.pages.network import NetworkPage
+from app.gui.pages.results import ResultsPage
+from app.gui.pages.speakers import SpeakersPage
+from app.gui.pages.start import StartPage
+from app.gui.pages.system import SystemPage
+from app.gui.session import Session, page_for
+from app.gui.tasks import Task, TaskContext, run_task
+from app.gui.widgets.status import status_icon, status_word
+
+log = logging.getLogger("techcheck.gui")
+
+CHECK_PAGES = ("camera", "microphone", "speakers", "network", "system")
+
+
+def _load_plugins_and_devices(platform: str):
+    """Worker: discover the plug-ins (imports OpenCV & co. off the GUI thread) and list the
+    devices each offers."""
+
+    def work(ctx: TaskContext) -> dict[str, Any]:
+        session = Session.create(platform)
+        lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
+        for plugin in session.plugins:
+            ctx.cancel.raise_if_cancelled()
+            if plugin.cls is None:
+                continue
+            try:
+                for d in plugin.cls.list_devices():
+                    entry = d.to_dict()
+                    bucket = lists.setdefault(entry["kind"], [])
+                    if all(e.get("index") != entry.get("index") for e in bucket):
+                        bucket.append(entry)
+            except Exception:  # one plug-in's listing must not stop the others
+                log.exception("listing devices of %s failed", plugin.id)
+        return {"session": session, "devices": lists, "online": demo.has_default_route()}
+
+    return work
+
+
+class MainWindow(QMainWindow):
+    ready = Signal()  # plug-ins and devices are known
+
+    def __init__(self, settings: S.Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.setObjectName("main-window")
+        lang = i18n.resolve(settings.get(S.LANGUAGE))
+        self.session = Session(plugins=[], profile=None, lang=lang,  # type: ignore[arg-type]
+                               role=settings.get(S.ROLE), platform=settings.get(S.PLATFORM))
+        self.session.devices.camera = settings.get(S.CAMERA) or None
+        self.session.devices.microphone = settings.get(S.MICROPHONE) or None
+        self.session.devices.speaker = settings.get(S.SPEAKER) or None
+        self._loaded = False
+        self._closing = False
+        self._run_all_queue: list[str] = []
+        self._rerun_page: Page | None = None
+
+        central = QWidget(self)
+        outer = QHBoxLayout(central)
+        self.steps = QListWidget(central)
+        self.steps.setObjectName("steps")
+        self.steps.setIconSize(QSize(22, 22))
+        self.steps.setSpacing(2)
+        self.steps.setMinimumWidth(170)
+        self.steps.setMaximumWidth(240)
+        self.steps.currentRowChanged.connect(self._step_clicked)
+        outer.addWidget(self.steps)
+        right = QVBoxLayout()
+        self.banner = QLabel(central)
+        self.banner.setWordWrap(True)
+        self.banner.setObjectName("demo-banner")
+        self.banner.setVisible(False)
+        right.addWidget(self.banner)
+        self.stack = QStackedWidget(central)
+        right.addWidget(self.stack, 1)
+        nav = QHBoxLayout()
+        self.back_button = QPushButton(central)
+        self.next_button = QPushButton(central)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        right.addLayout(nav)
+        outer.addLayout(right, 1)
+        self.setCentralWidget(central)
+
+        s = self.session
+        self.start = StartPage(s, settings)
+        self.pages: dict[str, Page] = {
+            "start": self.start,
+            "checklist": ChecklistPage(s),
+            "camera": CameraPage(s),
+            "microphone": MicrophonePage(s),
+            "speakers": SpeakersPage(s),
+            "network": NetworkPage(s),
+            "system": SystemPage(s),
+            "results": ResultsPage(s),
+            "details": DetailsPage(s),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            page.status_changed.connect(self._update_steps)
+            panel = getattr(page, "panel", None)
+            if panel is not None:
+                panel.check_finished.connect(lambda _r: self._results_changed())
+        self.start.language_chosen.connect(self.set_language)
+        self.start.role_chosen.connect(self.set_role)
+        self.start.platform_chosen.connect(self.set_platform)
+        self.start.demo_chosen.connect(self.set_demo)
+        self.start.start_clicked.connect(self.next)
+        self.start.start_button.setEnabled(False)
+        results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
+        results.rerun_requested.connect(self.rerun)
+        results.run_all_requested.connect(self.run_all)
+
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, activated=self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, activated=self.next)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
+
+        self._rebuild_steps()
+        self.retranslate()
+        geometry = settings.get(S.GEOMETRY)
+        if not (geometry and self.restoreGeometry(QByteArray(geometry))):
+            self.resize(1000, 720)
+        self.loader: Task | None = None
+        QTimer.singleShot(0, self._load)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        if self._closing:
+            return
+        self.loader = run_task(_load_plugins_and_devices(self.session.platform), name="load",
+                               on_result=self._loaded_ok, on_error=self._load_failed,
+                               on_finished=self._loader_done)
+
+    def _loader_done(self) -> None:
+        self.loader = None
+
+    def _loaded_ok(self, found: dict[str, Any]) -> None:
+        loaded: Session = found["session"]
+        s = self.session
+        s.plugins, s.profile = loaded.plugins, loaded.profile
+        s.device_lists = found["devices"]
+        mode = self.settings.get(S.DEMO_MODE)
+        s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
+                                                                          found["online"]))
+        log.info("plug-ins: %s; devices: %s; demo: %s", [p.id for p in s.plugins],
+                 {k: len(v) for k, v in s.device_lists.items()}, s.demo)
+        self._loaded = True
+        self.start.start_button.setEnabled(True)
+        for page in self.pages.values():
+            panel = getattr(page, "panel", None)
+            if panel is not None:
+                panel.run_button.setEnabled(True)
+                panel.retranslate()
+        self._demo_changed()
+        self.ready.emit()
+
+    def _load_failed(self, err) -> None:
+        self.banner.setText(self.tr("TechCheck could not load its checks: {error}. Reinstall "
+                                    "TechCheck; the log has the details.").format(
+                                        error=err.message))
+        self.banner.setVisible(True)
+
+    # --- steps ------------------------------------------------------------------------------
+
+    def visible_keys(self) -> list[str]:
+        keys = ["start"]
+        if self.session.role == "recruiter":
+            keys.append("checklist")
+        keys += [*CHECK_PAGES, "results"]
+        if self.session.role == "it":
+            keys.append("details")
+        return keys
+
+    def _rebuild_steps(self) -> None:
+        current = self.current_key()
+        self.steps.blockSignals(True)
+        self.steps.clear()
+        for key in self.visible_keys():
+            item = QListWidgetItem(self.steps)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+        self.steps.blockSignals(False)
+        self._update_steps()
+        keys = self.visible_keys()
+        self.go(current if current in keys else "start")
+
+    def _update_steps(self) -> None:
+        for i in range(self.steps.count()):
+            item = self.steps.item(i)
+            page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
+            st = page.status()
+            title = page.title()
+            if st is None:
+                item.setText(title)
+                item.setIcon(status_icon(None, self))
+            else:
+                item.setText(f"{title}\n{status_word(st)}")
+                item.setIcon(status_icon(st, self))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{title}: {status_word(st)}" if st is not None else title)
+
+    def current_key(self) -> str:
+        w = self.stack.currentWidget()
+        return w.key if isinstance(w, Page) else "start"
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def go(self, key: str) -> None:
+        if key not in self.visible_keys():
+            return
+        old = self.current_page()
+        new = self.pages[key]
+        if old is not new and isinstance(old, Page):
+            old.left()
+        self.stack.setCurrentWidget(new)
+        row = self.visible_keys().index(key)
+        if self.steps.currentRow() != row:
+            self.steps.blockSignals(True)
+            self.steps.setCurrentRow(row)
+            self.steps.blockSignals(False)
+        self._update_nav()
+        if self._loaded:
+            new.entered()
+        new.setFocus()
+
+    def _step_clicked(self, row: int) -> None:
+        keys = self.visible_keys()
+        if 0 <= row < len(keys):
+            if keys[row] != "start" and not self._loaded:
+                return
+            self.go(keys[row])
+
+    def next(self) -> None:
+        keys = self.visible_keys()
+        i = keys.index(self.current_key())
+        if i + 1 < len(keys) and (self._loaded or keys[i + 1] == "start"):
+            self.go(keys[i + 1])
+
+    def back(self) -> None:
+        keys = self.visible_keys()
+        i = keys.index(self.current_key())
+        if i > 0:
+            self.go(keys[i - 1])
+
+    def _update_nav(self) -> None:
+        keys = self.visible_keys()
+        i = keys.index(self.current_key())
+        self.back_button.setEnabled(i > 0)
+        self.next_button.setEnabled(i + 1 < len(keys) and self._loaded)
+        if i + 1 < len(keys):
+            nxt = self.pages[keys[i + 1]].title()
+            self.next_button.setText(self.tr("Next: {step} →").format(step=nxt))
+            self.next_button.setAccessibleName(self.tr("Next step: {step}").format(step=nxt))
+        else:
+            self.next_button.setText(self.tr("Next →"))
+            self.next_button.setAccessibleName(self.tr("Next step"))
+        self.back_button.setText(self.tr("← &Back"))
+        self.back_button.setAccessibleName(self.tr("Previous step"))
+
+    # --- choices ----------------------------------------------------------------------------
+
+    def set_language(self, choice: str) -> None:
+        self.settings.set(S.LANGUAGE, choice)
+        lang = i18n.resolve(choice)
+        self.session.lang = lang
+        i18n.install(lang)
+
+    def set_role(self, role: str) -> None:
+        self.settings.set(S.ROLE, role)
+        self.session.role = role
+        self._rebuild_steps()
+
+    def set_platform(self, platform: str) -> None:
+        self.settings.set(S.PLATFORM, platform)
+        if self._loaded:
+            self.session.set_platform(platform)
+            self.session.results.clear()  # judged against the old profile's limits
+            self._results_changed()
+        else:
+            self.session.platform = platform
+
+    def set_demo(self, mode: str) -> None:
+        self.settings.set(S.DEMO_MODE, mode)
+        if mode == "auto" and self._loaded:
+            self.session.demo = demo.should_use_demo(self.session.device_lists,
+                                                     demo.has_default_route())
+        else:
+            self.session.demo = mode == "on"
+        self._demo_changed()
+
+    def _demo_changed(self) -> None:
+        self.banner.setVisible(self.session.demo)
+        self.start.update_demo_note()
+        for key in ("camera", "microphone", "speakers"):
+            page = self.pages[key]
+            page.refresh_devices()  # type: ignore[attr-defined]
+        self.retranslate()
+
+    # --- running ----------------------------------------------------------------------------
+
+    def _results_changed(self) -> None:
+        self.pages["results"].refresh()  # type: ignore[attr-defined]
+        if self.session.role == "it":
+            self.pages["details"].refresh()  # type: ignore[attr-defined]
+        self._update_steps()
+
+    def _page_of(self, check_id: str) -> Page | None:
+        plugin = next((p for p in self.session.plugins if p.id == check_id), None)
+        return self.pages[page_for(plugin)] if plugin else None
+
+    def rerun(self, check_id: str) -> None:
+        page = self._page_of(check_id)
+        if page is None or self._rerun_page is not None:
+            return
+        self._rerun_page = page
+        page.panel.all_finished.connect(self._rerun_done)  # type: ignore[attr-defined]
+        self.pages["results"].set_running(check_id)  # type: ignore[attr-defined]
+        page.panel.run(only=check_id)  # type: ignore[attr-defined]
+
+    def _rerun_done(self) -> None:
+        page, self._rerun_page = self._rerun_page, None
+        if page is not None:
+            page.panel.all_finished.disconnect(self._rerun_done)  # type: ignore[attr-defined]
+        self.pages["results"].set_running(None)  # type: ignore[attr-defined]
+        self._results_changed()
+        if self._run_all_queue:
+            self._run_next_of_all()
+
+    def run_all(self) -> None:
+        if self._rerun_page is not None:
+            return
+        self._run_all_queue = [p.id for p in self.session.plugins if p.cls is not None]
+        self._run_next_of_all()
+
+    def _run_next_of_all(self) -> None:
+        if self._closing or not self._run_all_queue:
+            self._run_all_queue = []
+            return
+        self.rerun(self._run_all_queue.pop(0))
+
+    def busy(self) -> bool:
+        return any(p.busy() for p in self.pages.values()) or bool(tasks.running_tasks())
+
+    # --- language, close --------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("TechCheck – ready for your video interview"))
+        self.steps.setAccessibleName(self.tr("Steps"))
+        self.stack.setAccessibleName(self.tr("Current step"))
+        self.banner.setText(self.tr(
+            "Demo mode: sample video and sound and a local server stand in for your devices. "
+            "Turn it off on the Start page to test your own."))
+        self._update_steps()
+        self._update_nav()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Cancel whatever runs, release the devices and join every worker, then close."""
+        self._closing = True
+        self._run_all_queue = []
+        for page in self.pages.values():
+            page.left()
+        stuck = tasks.shutdown(timeout_s=5.0)
+        for page in self.pages.values():
+            page.shutdown()
+        if stuck:
+            log.error("closing with workers still running: %s", stuck)
+        self.settings.set(S.GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.sync()
+        super().closeEvent(event)
