@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- routing ---------------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         q = parse_qs(url.query)
         name = url.path.rsplit("/", 1)[-1]
@@ -69,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._reply(404, b"not found\n", "text/plain")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         name = urlsplit(self.path).path.rsplit("/", 1)[-1]
         if name not in ("__up", "empty.php", "upload.php"):
             self._discard_body()

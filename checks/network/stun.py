@@ -7,6 +7,7 @@ code. The same codec serves the client (``StunProbe``) and ``techcheck serve``'s
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -265,10 +266,8 @@ class StunProbe:
                 continue
             probe.rtt_ms = (now - probe.sent) * 1000.0
             if self.mapped is None:
-                try:
+                with contextlib.suppress(StunError):
                     self.mapped = msg.mapped_address
-                except StunError:
-                    pass
             if self.on_sample is not None:
                 self.on_sample(probe)
 

@@ -1,0 +1,8 @@
+"""The ``network`` check: throughput, latency, jitter, loss, latency under load, UDP and the
+platform's reachability, measured by our own engine (see ``check.py``), and the measurement
+server ``techcheck serve`` runs (``server.start_server``)."""
+
+from checks.network.check import NetworkCheck, NetworkLimits
+from checks.network.server import RunningServer, start_server
+
+__all__ = ["NetworkCheck", "NetworkLimits", "RunningServer", "start_server"]
