@@ -27,20 +27,21 @@ class Frame:
 
 
 class DeviceProblem(Exception):
-    """A device that cannot be used, with the fix to show next to it."""
+    """A device that cannot be used; ``kind`` selects the text in ``app.gui.problems``."""
 
-    def __init__(self, message: str, fix: str = "") -> None:
-        super().__init__(message)
-        self.fix = fix
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(detail or kind)
+        self.kind, self.detail = kind, detail
 
 
 def camera_preview(spec: str | int | None, limits: Any):
     def work(ctx: TaskContext) -> None:
         try:
-            from checks.camera.live import FrameAnalyser
             from checks.camera.source import open_camera
+
+            from checks.camera.live import FrameAnalyser
         except ImportError as exc:
-            raise DeviceProblem("The camera check is not part of this version.", str(exc)) from exc
+            raise DeviceProblem("missing_module", str(exc)) from exc
         src = open_camera(spec)
         try:
             analyser = FrameAnalyser(limits)
@@ -50,9 +51,7 @@ def camera_preview(spec: str | int | None, limits: Any):
                 if frame is None:
                     misses += 1
                     if misses > 60:
-                        raise DeviceProblem("The camera stopped sending pictures.",
-                                            "Check that no other app took the camera, then "
-                                            "choose it again.")
+                        raise DeviceProblem("disconnected", "no pictures for 2 s")
                     ctx.cancel.sleep(0.03)
                     continue
                 misses = 0
@@ -70,6 +69,12 @@ def camera_preview(spec: str | int | None, limits: Any):
 
 
 @dataclass
+class Recording:
+    samples: Any  # numpy float32, (frames, channels)
+    samplerate: int
+
+
+@dataclass
 class LevelReading:
     rms_dbfs: float
     peak_dbfs: float
@@ -78,7 +83,8 @@ class LevelReading:
 
 
 def microphone_level(spec: str | int | None, record_s: float = 0.0):
-    """Shows the level; when ``record_s`` > 0 also returns that many seconds of samples."""
+    """Shows the level; when ``record_s`` > 0 also returns that many seconds as a
+    ``Recording``. A file (demo mode) loops so the meter keeps moving."""
 
     def work(ctx: TaskContext) -> Any:
         try:
@@ -87,24 +93,29 @@ def microphone_level(spec: str | int | None, record_s: float = 0.0):
             from checks.audio.meter import LevelMeter
             from checks.audio.source import open_input
         except ImportError as exc:
-            raise DeviceProblem("The microphone check is not part of this version.",
-                                str(exc)) from exc
-        src = open_input(spec, samplerate=48000, blocksize=960)
+            raise DeviceProblem("missing_module", str(exc)) from exc
+        from checks.audio.source import is_file_spec
+
+        looping = is_file_spec(spec)
+        src = open_input(spec, samplerate=48000, blocksize=960, loop=looping)
         meter = LevelMeter()
         blocks: list[Any] = []
         start = time.monotonic()
         try:
             while not ctx.cancelled:
-                block = src.read()
+                block = src.read(timeout=0.1)
                 if block is None:
-                    ctx.cancel.sleep(0.01)
+                    if getattr(src, "error", None) is not None:
+                        raise src.error
+                    if getattr(src, "finished", False):
+                        return None
                     continue
                 lvl = meter.update(block)
                 ctx.latest(LevelReading(lvl.rms_dbfs, lvl.peak_dbfs, lvl.clipping, lvl.t))
                 if record_s > 0:
                     blocks.append(np.array(block, copy=True))
                     if time.monotonic() - start >= record_s:
-                        return np.concatenate(blocks) if blocks else None
+                        return Recording(np.concatenate(blocks), int(src.samplerate))
         finally:
             src.close()
             log.debug("microphone released %r", spec)

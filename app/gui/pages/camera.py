@@ -13,6 +13,7 @@ from app.gui.i18n import ct
 from app.gui.live import Frame, camera_preview
 from app.gui.pages.base import Page
 from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.problems import describe
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskError, run_task
 from app.gui.widgets.checkpanel import CheckPanel
@@ -25,7 +26,7 @@ log = logging.getLogger("techcheck.gui")
 
 def _metric_hints(analysis: Any) -> list[tuple[str, Status, str]]:
     """(name, status, hint) from the analysis' live status dict."""
-    live = getattr(analysis, "status", None) or getattr(analysis, "live", None) or {}
+    live = getattr(analysis, "metrics", None) or {}
     out = []
     for name, entry in dict(live).items():
         try:
@@ -159,10 +160,8 @@ class CameraPage(Page):
         self._show_hints(frame.analysis)
 
     def _on_error(self, err: TaskError) -> None:
-        fix = getattr(err.exception, "fix", "")
-        text = ct(str(err.exception))
-        if fix:
-            text += "\n" + self.tr("How to fix it: ") + ct(fix)
+        message, fix = describe(err.exception, "camera")
+        text = message + "\n" + self.tr("How to fix it: ") + fix
         self.video.clear()
         self.video.set_message(text)
         self.looks.set_status(Status.FAIL, self.tr("The camera cannot be shown"))

@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.gui import demo
-from app.gui.i18n import ct
-from app.gui.live import LevelReading, microphone_level, play
+from app.gui.live import LevelReading, Recording, microphone_level, play
 from app.gui.pages.base import Page
 from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.problems import describe
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskError, run_task
 from app.gui.widgets.checkpanel import CheckPanel
@@ -163,10 +163,10 @@ class MicrophonePage(Page):
         self.record_note.setText(self.tr("Recording… read the sentence aloud."))
         self.start_level(RECORD_S)
 
-    def _on_recorded(self, samples: Any) -> None:
-        if samples is None:
+    def _on_recorded(self, rec: Recording | None) -> None:
+        if rec is None:
             return
-        self.recording = samples
+        self.recording = rec
         self.play_button.setEnabled(True)
         self.record_note.setText(self.tr("Recorded. Play it back and listen: is your voice clear "
                                          "and free of echo and hum?"))
@@ -176,7 +176,8 @@ class MicrophonePage(Page):
             return
         self.play_button.setEnabled(False)
         spk = self.session.devices.speaker
-        self.player = run_task(play(self.recording, 48000, _device(spk)), name="playback",
+        rec: Recording = self.recording
+        self.player = run_task(play(rec.samples, rec.samplerate, _device(spk)), name="playback",
                                on_error=self._on_play_error, on_finished=self._play_done)
 
     def _play_done(self) -> None:
@@ -184,20 +185,19 @@ class MicrophonePage(Page):
         self.play_button.setEnabled(self.recording is not None)
 
     def _on_play_error(self, err: TaskError) -> None:
-        self.record_note.setText(self.tr("Cannot play the recording: {error}. Check that "
-                                         "speakers or headphones are connected and chosen on "
-                                         "the Speakers page.").format(error=ct(str(err.exception))))
+        message, fix = describe(err.exception, "speaker")
+        self.record_note.setText(self.tr("Cannot play the recording.") + " " + message + " "
+                                 + self.tr("How to fix it: ") + fix)
 
     def _on_level(self, r: LevelReading) -> None:
         self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
         self._show_level()
 
     def _on_error(self, err: TaskError) -> None:
-        fix = getattr(err.exception, "fix", "")
-        text = ct(str(err.exception))
-        if fix:
-            text += " " + self.tr("How to fix it: ") + ct(fix)
-        self.level.set_status(Status.FAIL, text)
+        message, fix = describe(err.exception, "microphone")
+        self.level.set_status(Status.FAIL, message + " " + self.tr("How to fix it: ") + fix)
+        self._recording_now = False
+        self.record_note.setText("")
         self.level.word.setWordWrap(True)
         self.meter.reset()
 

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.gui import demo
-from app.gui.i18n import ct
 from app.gui.pages.base import Page
 from app.gui.pages.devicepick import DEMO, DevicePicker
+from app.gui.problems import describe
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskContext, TaskError, run_task
 from app.gui.widgets.checkpanel import CheckPanel
@@ -19,19 +19,10 @@ from checks.model import Status
 
 def _test_sound(device: Any):
     def work(ctx: TaskContext) -> None:
-        import wave
-
-        import numpy as np
         from checks.audio.playback import play
+        from checks.audio.source import read_audio_file
 
-        with wave.open(str(demo.voice_clip()), "rb") as w:
-            rate, width, ch = w.getframerate(), w.getsampwidth(), w.getnchannels()
-            raw = w.readframes(w.getnframes())
-        dtype = {1: np.uint8, 2: np.int16, 4: np.int32}[width]
-        data = np.frombuffer(raw, dtype=dtype).reshape(-1, ch).astype(np.float32)
-        data /= float(np.iinfo(dtype).max) if width > 1 else 128.0
-        if width == 1:
-            data -= 1.0
+        data, rate = read_audio_file(demo.voice_clip())
         play(data, rate, device=device, cancel=ctx.cancel)
 
     return work
@@ -133,6 +124,5 @@ class SpeakersPage(Page):
         self.play_button.setEnabled(True)
 
     def _on_error(self, err: TaskError) -> None:
-        self.play_note.setText(self.tr(
-            "Cannot play sound: {error}. Connect speakers or headphones, turn them on and "
-            "choose them above.").format(error=ct(str(err.exception))))
+        message, fix = describe(err.exception, "speaker")
+        self.play_note.setText(message + " " + self.tr("How to fix it: ") + fix)

@@ -91,7 +91,6 @@ class StartPage(Page):
             "computer."))
         self.language_label.setText(self.tr("&Language:"))
         self.role_label.setText(self.tr("I &am:"))
-        self.platform_label.setText(self.tr("The interview is on:"))
         self.demo_label.setText(self.tr("&Demo mode:"))
         self._fill(self.language, [("system", self.tr("Same as the computer")),
                                    ("en", "English"), ("sv", "Svenska")])

@@ -11,9 +11,7 @@ from app.gui.i18n import ct
 from app.gui.widgets.status import StatusBadge, status_pixmap
 from checks.model import CheckResult, Status
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultCard", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
 def _label(text: str, parent: QWidget, bold: bool = False) -> QLabel:
@@ -32,9 +30,12 @@ def error_fix(result: CheckResult) -> str:
     """What to do when a check could not run at all."""
     where = logsetup.log_file()
     if result.status is Status.SKIPPED:
-        return _tr("Run this check again when you are ready.")
-    base = _tr("Run the check again. If it keeps failing, restart the computer; IT support can "
-               "read the details in the log")
+        return translate("ResultCard", "Run this check again when you are ready.")
+    base = translate(
+        "ResultCard",
+        "Run the check again. If it keeps failing, restart the computer; IT support can "
+        "read the details in the log",
+    )
     return f"{base}: {where}" if where else base + "."
 
 
@@ -43,8 +44,9 @@ class ResultCard(QFrame):
 
     rerun = Signal(str)
 
-    def __init__(self, result: CheckResult, parent: QWidget | None = None,
-                 rerunnable: bool = True) -> None:
+    def __init__(
+        self, result: CheckResult, parent: QWidget | None = None, rerunnable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.result = result
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -58,8 +60,10 @@ class ResultCard(QFrame):
         head.addWidget(self.badge)
         self.rerun_button = None
         if rerunnable:
-            b = QPushButton(_tr("Check again"), self)
-            b.setAccessibleName(_tr("Check {title} again").format(title=ct(result.title)))
+            b = QPushButton(translate("ResultCard", "Check again"), self)
+            b.setAccessibleName(
+                translate("ResultCard", "Check {title} again").format(title=ct(result.title))
+            )
             b.clicked.connect(lambda: self.rerun.emit(result.id))
             head.addWidget(b)
             self.rerun_button = b
@@ -67,7 +71,7 @@ class ResultCard(QFrame):
         self.setAccessibleName(f"{ct(result.title)}: {self.badge.word.text()}")
         if result.error:
             lay.addWidget(_label(ct(result.error), self))
-            lay.addWidget(_label(_tr("What to do: ") + error_fix(result), self))
+            lay.addWidget(_label(translate("ResultCard", "What to do: ") + error_fix(result), self))
         problems = [f for f in result.findings if f.status is not Status.PASS]
         for f in problems:
             row = QHBoxLayout()
@@ -78,11 +82,13 @@ class ResultCard(QFrame):
             col = QVBoxLayout()
             col.addWidget(_label(f.text(_lang()), self))
             if f.fix:
-                col.addWidget(_label(_tr("How to fix it: ") + f.fix_text(_lang()), self))
+                col.addWidget(
+                    _label(translate("ResultCard", "How to fix it: ") + f.fix_text(_lang()), self)
+                )
             row.addLayout(col, 1)
             lay.addLayout(row)
         if not problems and not result.error and result.status is Status.PASS:
-            lay.addWidget(_label(_tr("Nothing to fix."), self))
+            lay.addWidget(_label(translate("ResultCard", "Nothing to fix."), self))
 
 
 def _lang() -> str:

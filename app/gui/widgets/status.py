@@ -12,34 +12,35 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from checks.model import Status, Verdict
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Status", text)
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
 def status_word(status: Status | None) -> str:
     words = {
-        Status.PASS: _tr("Passed"),
-        Status.WARN: _tr("Warning"),
-        Status.FAIL: _tr("Failed"),
-        Status.SKIPPED: _tr("Skipped"),
-        Status.ERROR: _tr("Could not run"),
-        None: _tr("Not checked yet"),
+        Status.PASS: translate("Status", "Passed"),
+        Status.WARN: translate("Status", "Warning"),
+        Status.FAIL: translate("Status", "Failed"),
+        Status.SKIPPED: translate("Status", "Skipped"),
+        Status.ERROR: translate("Status", "Could not run"),
+        None: translate("Status", "Not checked yet"),
     }
     return words[status]
 
 
 def verdict_word(verdict: Verdict) -> str:
     return {
-        Verdict.READY: _tr("Ready for the interview"),
-        Verdict.READY_WITH_WARNINGS: _tr("Ready, with warnings"),
-        Verdict.NOT_READY: _tr("Not ready yet"),
+        Verdict.READY: translate("Status", "Ready for the interview"),
+        Verdict.READY_WITH_WARNINGS: translate("Status", "Ready, with warnings"),
+        Verdict.NOT_READY: translate("Status", "Not ready yet"),
     }[verdict]
 
 
 def verdict_status(verdict: Verdict) -> Status:
-    return {Verdict.READY: Status.PASS, Verdict.READY_WITH_WARNINGS: Status.WARN,
-            Verdict.NOT_READY: Status.FAIL}[verdict]
+    return {
+        Verdict.READY: Status.PASS,
+        Verdict.READY_WITH_WARNINGS: Status.WARN,
+        Verdict.NOT_READY: Status.FAIL,
+    }[verdict]
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -49,10 +50,22 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 def status_color(status: Status | None, dark: bool | None = None) -> QColor:
     dark = is_dark() if dark is None else dark
-    light_set = {Status.PASS: "#1b7a32", Status.WARN: "#a15c00", Status.FAIL: "#b3261e",
-                 Status.ERROR: "#6d3fa0", Status.SKIPPED: "#5f6368", None: "#5f6368"}
-    dark_set = {Status.PASS: "#6fd68a", Status.WARN: "#ffb74d", Status.FAIL: "#ff8a80",
-                Status.ERROR: "#c9a4f5", Status.SKIPPED: "#b0b4ba", None: "#b0b4ba"}
+    light_set = {
+        Status.PASS: "#1b7a32",
+        Status.WARN: "#a15c00",
+        Status.FAIL: "#b3261e",
+        Status.ERROR: "#6d3fa0",
+        Status.SKIPPED: "#5f6368",
+        None: "#5f6368",
+    }
+    dark_set = {
+        Status.PASS: "#6fd68a",
+        Status.WARN: "#ffb74d",
+        Status.FAIL: "#ff8a80",
+        Status.ERROR: "#c9a4f5",
+        Status.SKIPPED: "#b0b4ba",
+        None: "#b0b4ba",
+    }
     return QColor((dark_set if dark else light_set)[status])
 
 
@@ -66,8 +79,13 @@ def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap
     col = status_color(status, dark)
     s = float(size)
     ink = QColor("#101010") if dark else QColor("#ffffff")
-    pen = QPen(ink, max(1.5, s / 9), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        ink,
+        max(1.5, s / 9),
+        Qt.PenStyle.SolidLine,
+        Qt.PenCapStyle.RoundCap,
+        Qt.PenJoinStyle.RoundJoin,
+    )
     if status is Status.WARN:
         tri = QPolygonF([QPointF(s / 2, 1), QPointF(s - 1, s - 2), QPointF(1, s - 2)])
         path = QPainterPath()
@@ -82,11 +100,18 @@ def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap
         p.drawEllipse(QRectF(1, 1, s - 2, s - 2))
         p.setPen(pen)
         if status is Status.PASS:
-            p.drawPolyline(QPolygonF([QPointF(s * .27, s * .52), QPointF(s * .44, s * .68),
-                                      QPointF(s * .74, s * .34)]))
+            p.drawPolyline(
+                QPolygonF(
+                    [
+                        QPointF(s * 0.27, s * 0.52),
+                        QPointF(s * 0.44, s * 0.68),
+                        QPointF(s * 0.74, s * 0.34),
+                    ]
+                )
+            )
         elif status is Status.FAIL:
-            p.drawLine(QPointF(s * .32, s * .32), QPointF(s * .68, s * .68))
-            p.drawLine(QPointF(s * .68, s * .32), QPointF(s * .32, s * .68))
+            p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68))
+            p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68))
         elif status is Status.ERROR:
             f = p.font()
             f.setPixelSize(int(s * 0.7))
@@ -94,13 +119,17 @@ def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap
             p.setFont(f)
             p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "?")
         else:  # skipped / not yet: a dash
-            p.drawLine(QPointF(s * .3, s / 2), QPointF(s * .7, s / 2))
+            p.drawLine(QPointF(s * 0.3, s / 2), QPointF(s * 0.7, s / 2))
     p.end()
     return pm
 
 
 def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
-    dpr = widget.devicePixelRatioF() if widget is not None else QApplication.instance().devicePixelRatio()
+    dpr = (
+        widget.devicePixelRatioF()
+        if widget is not None
+        else QApplication.instance().devicePixelRatio()
+    )
     return _pixmap(status, size, round(dpr, 2), is_dark(widget.palette() if widget else None))
 
 

@@ -92,6 +92,7 @@ class VideoView(QWidget):
         p.end()
 
     def _draw_guides(self, p: QPainter, r: QRectF) -> None:
+        """Rule-of-thirds and centre lines (the same places ``LiveAnalysis.guides`` names)."""
         pen = QPen(QColor(255, 255, 255, 110), 1, Qt.PenStyle.DashLine)
         p.setPen(pen)
         for k in (1, 2):
@@ -105,48 +106,48 @@ class VideoView(QWidget):
         p.drawLine(QPointF(c.x(), c.y() - 10), QPointF(c.x(), c.y() + 10))
 
     def _draw_analysis(self, p: QPainter, r: QRectF) -> None:
+        """Overlay of ``checks.camera.live.LiveAnalysis`` (coordinates in frame pixels)."""
         a = self._analysis
         iw, ih = self._image.width(), self._image.height()
         sx, sy = r.width() / iw, r.height() / ih
 
         def pt(x: float, y: float) -> QPointF:
-            # coordinates may be pixels or fractions of the frame
-            if 0 <= x <= 1.0 and 0 <= y <= 1.0 and max(iw, ih) > 2:
-                return QPointF(r.left() + x * r.width(), r.top() + y * r.height())
             return QPointF(r.left() + x * sx, r.top() + y * sy)
 
-        good = bool(_get(a, "looks_good", "good", default=False))
-        face_col = QColor("#6fd68a") if good else QColor("#ffd54f")
-        band = _get(a, "eye_band", "eye_line_band")
+        good = bool(_get(a, "looks_good", default=False))
+        guides = _get(a, "guides")
+        band = _get(guides, "eye_band") if guides is not None else None
         if band:
             y0, y1 = band
-            top, bottom = pt(0, y0), pt(1, y1)
-            p.fillRect(QRectF(r.left(), top.y(), r.width(), bottom.y() - top.y()),
-                       QColor(111, 214, 138, 40))
-        box = _get(a, "face_box", "face", "box")
+            top, bottom = pt(0, y0), pt(0, y1)
+            rect = QRectF(r.left(), top.y(), r.width(), bottom.y() - top.y())
+            p.fillRect(rect, QColor(111, 214, 138, 34))
+            p.setPen(QPen(QColor(111, 214, 138, 150), 1, Qt.PenStyle.DotLine))
+            p.drawLine(rect.topLeft(), rect.topRight())
+            p.drawLine(rect.bottomLeft(), rect.bottomRight())
+        face_col = QColor("#6fd68a") if good else QColor("#ffd54f")
+        for other in _get(a, "other_faces", default=[]) or []:
+            x, y, w, h = other
+            p.setPen(QPen(QColor(255, 255, 255, 140), 2, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(QRectF(pt(x, y), pt(x + w, y + h)), 8, 8)
+        box = _get(a, "face_box")
         if box is not None:
-            box = _get(box, "box", "rect", default=box)
-            try:
-                x, y, w, h = (float(v) for v in box)
-            except (TypeError, ValueError):
-                x = y = w = h = None
-            if x is not None:
-                tl = pt(x, y)
-                br = pt(x + w, y + h)
-                p.setPen(QPen(face_col, 3))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRoundedRect(QRectF(tl, br), 8, 8)
-        marks = _get(a, "landmarks", "keypoints")
-        if marks is not None:
-            try:
-                pts = [pt(float(m[0]), float(m[1])) for m in marks]
-            except (TypeError, ValueError, IndexError):
-                pts = []
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QColor(255, 255, 255, 170))
-            step = max(1, len(pts) // 80)
-            for q in pts[::step]:
-                p.drawEllipse(q, 1.6, 1.6)
+            x, y, w, h = box
+            p.setPen(QPen(face_col, 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(QRectF(pt(x, y), pt(x + w, y + h)), 8, 8)
+        mesh = _get(a, "mesh")
+        points: list[QPointF] = []
+        if mesh is not None and len(mesh):
+            points = [pt(float(m[0]), float(m[1])) for m in mesh[::6]]
+        marks = _get(a, "landmarks", default={}) or {}
+        if isinstance(marks, dict):
+            points += [pt(float(x), float(y)) for x, y in marks.values()]
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(255, 255, 255, 160))
+        for q in points:
+            p.drawEllipse(q, 1.5, 1.5)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

@@ -1,0 +1,788 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="sv_SE">
+<context>
+    <name>CameraPage</name>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Sit as you will in the interview. Put your eyes near the upper line and your face in the middle; light should come from in front of you.</source>
+        <translation>Sitt som du kommer att sitta under intervjun. Ha ögonen nära den övre linjen och ansiktet i mitten; ljuset ska komma framifrån.</translation>
+    </message>
+    <message>
+        <source>&amp;Camera:</source>
+        <translation>&amp;Kamera:</translation>
+    </message>
+    <message>
+        <source>Camera to use</source>
+        <translation>Kamera att använda</translation>
+    </message>
+    <message>
+        <source>Camera preview</source>
+        <translation>Förhandsvisning från kameran</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>Startar kameran…</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>The camera cannot be shown</source>
+        <translation>Kamerabilden kan inte visas</translation>
+    </message>
+    <message>
+        <source>Waiting for the picture</source>
+        <translation>Väntar på bilden</translation>
+    </message>
+    <message>
+        <source>Looks good</source>
+        <translation>Ser bra ut</translation>
+    </message>
+    <message>
+        <source>Not quite yet: see the tips below</source>
+        <translation>Inte riktigt än: se tipsen nedan</translation>
+    </message>
+</context>
+<context>
+    <name>CheckPanel</name>
+    <message>
+        <source>Check again</source>
+        <translation>Kontrollera igen</translation>
+    </message>
+    <message>
+        <source>Start the check</source>
+        <translation>Starta kontrollen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Avbryt</translation>
+    </message>
+    <message>
+        <source>Cancel the check</source>
+        <translation>Avbryt kontrollen</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>Answer yes</source>
+        <translation>Svara ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nej</translation>
+    </message>
+    <message>
+        <source>Answer no</source>
+        <translation>Svara nej</translation>
+    </message>
+    <message>
+        <source>Progress of the check</source>
+        <translation>Kontrollens förlopp</translation>
+    </message>
+    <message>
+        <source>This version has no check for this step yet.</source>
+        <translation>Den här versionen har ännu ingen kontroll för det här steget.</translation>
+    </message>
+    <message>
+        <source>Checking: {title}</source>
+        <translation>Kontrollerar: {title}</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Klar</translation>
+    </message>
+    <message>
+        <source>The check stopped unexpectedly: {error}</source>
+        <translation>Kontrollen avbröts oväntat: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistPage</name>
+    <message>
+        <source>Preparation</source>
+        <translation>Förberedelser</translation>
+    </message>
+    <message>
+        <source>Your preparation</source>
+        <translation>Dina förberedelser</translation>
+    </message>
+    <message>
+        <source>Tick what is done. The list goes into the report, so the interview panel sees what is ready.</source>
+        <translation>Bocka för det som är klart. Listan kommer med i rapporten, så att intervjupanelen ser vad som är förberett.</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPage</name>
+    <message>
+        <source>Details</source>
+        <translation>Detaljer</translation>
+    </message>
+    <message>
+        <source>Details for IT support</source>
+        <translation>Detaljer för IT-support</translation>
+    </message>
+    <message>
+        <source>Every measured value with the limit it was held to, the devices found, and the log.</source>
+        <translation>Alla uppmätta värden med gränsen de jämfördes med, enheterna som hittades och loggen.</translation>
+    </message>
+    <message>
+        <source>&amp;Copy diagnostics</source>
+        <translation>&amp;Kopiera diagnostik</translation>
+    </message>
+    <message>
+        <source>Copy diagnostics to the clipboard</source>
+        <translation>Kopiera diagnostik till urklipp</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>Mätvärden</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Enheter</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Logg</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Kontroll</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Mätvärde</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Värde</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Enhet</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>Gräns</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Every metric with its limit</source>
+        <translation>Alla mätvärden med sina gränser</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Index</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Namn</translation>
+    </message>
+    <message>
+        <source>Devices found</source>
+        <translation>Enheter som hittades</translation>
+    </message>
+    <message>
+        <source>The log is empty ({path}).</source>
+        <translation>Loggen är tom ({path}).</translation>
+    </message>
+    <message>
+        <source>Copied {n} characters. Paste them into your ticket or email.</source>
+        <translation>Kopierade {n} tecken. Klistra in dem i ditt ärende eller e-postmeddelande.</translation>
+    </message>
+</context>
+<context>
+    <name>DevicePicker</name>
+    <message>
+        <source>Sample (demo mode)</source>
+        <translation>Exempel (demoläge)</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemets standard</translation>
+    </message>
+    <message>
+        <source>{name} (default)</source>
+        <translation>{name} (standard)</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceProblem</name>
+    <message>
+        <source>the camera</source>
+        <translation>kameran</translation>
+    </message>
+    <message>
+        <source>the microphone</source>
+        <translation>mikrofonen</translation>
+    </message>
+    <message>
+        <source>the speakers</source>
+        <translation>högtalarna</translation>
+    </message>
+    <message>
+        <source>The sound system cannot be used (PortAudio is missing).</source>
+        <translation>Ljudsystemet kan inte användas (PortAudio saknas).</translation>
+    </message>
+    <message>
+        <source>Reinstall TechCheck; on Linux install the package libportaudio2.</source>
+        <translation>Installera om TechCheck; på Linux installerar du paketet libportaudio2.</translation>
+    </message>
+    <message>
+        <source>No {what} was found.</source>
+        <translation>Hittade inte {what}.</translation>
+    </message>
+    <message>
+        <source>Connect it, or choose another one in the list. In demo mode a sample is used instead.</source>
+        <translation>Anslut den, eller välj en annan i listan. I demoläge används ett exempel i stället.</translation>
+    </message>
+    <message>
+        <source>The computer does not allow TechCheck to use {what}.</source>
+        <translation>Datorn tillåter inte TechCheck att använda {what}.</translation>
+    </message>
+    <message>
+        <source>Allow access in the system&apos;s privacy settings (Camera or Microphone), then choose the device again.</source>
+        <translation>Tillåt åtkomst i systemets integritetsinställningar (Kamera eller Mikrofon) och välj sedan enheten igen.</translation>
+    </message>
+    <message>
+        <source>Another program is using {what}.</source>
+        <translation>Ett annat program använder {what}.</translation>
+    </message>
+    <message>
+        <source>Close Teams, Zoom, the browser tab of a meeting or any other program that uses it, then choose it again.</source>
+        <translation>Stäng Teams, Zoom, webbläsarfliken med ett möte eller andra program som använder den, och välj den sedan igen.</translation>
+    </message>
+    <message>
+        <source>{what} stopped working while it was being used.</source>
+        <translation>{what} slutade fungera medan den användes.</translation>
+    </message>
+    <message>
+        <source>Check the cable or the Bluetooth connection, then choose it again.</source>
+        <translation>Kontrollera kabeln eller Bluetooth-anslutningen och välj den sedan igen.</translation>
+    </message>
+    <message>
+        <source>The sample file cannot be read.</source>
+        <translation>Exempelfilen kan inte läsas.</translation>
+    </message>
+    <message>
+        <source>Reinstall TechCheck, or choose a real device.</source>
+        <translation>Installera om TechCheck, eller välj en riktig enhet.</translation>
+    </message>
+    <message>
+        <source>This part of TechCheck is not installed.</source>
+        <translation>Den här delen av TechCheck är inte installerad.</translation>
+    </message>
+    <message>
+        <source>Reinstall TechCheck.</source>
+        <translation>Installera om TechCheck.</translation>
+    </message>
+    <message>
+        <source>{what} cannot be used: {detail}</source>
+        <translation>{what} kan inte användas: {detail}</translation>
+    </message>
+    <message>
+        <source>Choose the device again. If it keeps failing, restart the computer.</source>
+        <translation>Välj enheten igen. Om det fortsätter att misslyckas, starta om datorn.</translation>
+    </message>
+</context>
+<context>
+    <name>LevelMeter</name>
+    <message>
+        <source>Level {rms:.0f} dBFS, peak {peak:.0f} dBFS</source>
+        <translation>Nivå {rms:.0f} dBFS, topp {peak:.0f} dBFS</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>TechCheck could not load its checks: {error}. Reinstall TechCheck; the log has the details.</source>
+        <translation>TechCheck kunde inte läsa in sina kontroller: {error}. Installera om TechCheck; detaljerna finns i loggen.</translation>
+    </message>
+    <message>
+        <source>Next: {step} →</source>
+        <translation>Nästa: {step} →</translation>
+    </message>
+    <message>
+        <source>Next step: {step}</source>
+        <translation>Nästa steg: {step}</translation>
+    </message>
+    <message>
+        <source>Next →</source>
+        <translation>Nästa →</translation>
+    </message>
+    <message>
+        <source>Next step</source>
+        <translation>Nästa steg</translation>
+    </message>
+    <message>
+        <source>← &amp;Back</source>
+        <translation>← &amp;Tillbaka</translation>
+    </message>
+    <message>
+        <source>Previous step</source>
+        <translation>Föregående steg</translation>
+    </message>
+    <message>
+        <source>TechCheck – ready for your video interview</source>
+        <translation>TechCheck – redo för din videointervju</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steg</translation>
+    </message>
+    <message>
+        <source>Current step</source>
+        <translation>Aktuellt steg</translation>
+    </message>
+    <message>
+        <source>Demo mode: sample video and sound and a local server stand in for your devices. Turn it off on the Start page to test your own.</source>
+        <translation>Demoläge: exempelvideo, exempelljud och en lokal server ersätter dina enheter. Stäng av det på startsidan för att testa dina egna.</translation>
+    </message>
+</context>
+<context>
+    <name>MicrophonePage</name>
+    <message>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <source>Speak as you will in the interview and read the sentence below aloud. The bar should stay in the marked zone while you speak.</source>
+        <translation>Tala som du kommer att göra under intervjun och läs meningen nedan högt. Stapeln ska hålla sig inom det markerade området medan du talar.</translation>
+    </message>
+    <message>
+        <source>“I am looking forward to telling you about my experience and hearing more about the role.”</source>
+        <translation>”Jag ser fram emot att berätta om min erfarenhet och att höra mer om tjänsten.”</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Mikrofon:</translation>
+    </message>
+    <message>
+        <source>Microphone to use</source>
+        <translation>Mikrofon att använda</translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation>Mikrofonnivå</translation>
+    </message>
+    <message>
+        <source>&amp;Record 5 seconds</source>
+        <translation>&amp;Spela in 5 sekunder</translation>
+    </message>
+    <message>
+        <source>Record 5 seconds</source>
+        <translation>Spela in 5 sekunder</translation>
+    </message>
+    <message>
+        <source>&amp;Play back</source>
+        <translation>Spela &amp;upp</translation>
+    </message>
+    <message>
+        <source>Play back the recording</source>
+        <translation>Spela upp inspelningen</translation>
+    </message>
+    <message>
+        <source>Recording… read the sentence aloud.</source>
+        <translation>Spelar in… läs meningen högt.</translation>
+    </message>
+    <message>
+        <source>Recorded. Play it back and listen: is your voice clear and free of echo and hum?</source>
+        <translation>Inspelat. Spela upp och lyssna: låter rösten tydlig, utan eko och brum?</translation>
+    </message>
+    <message>
+        <source>Cannot play the recording.</source>
+        <translation>Inspelningen kan inte spelas upp.</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>Waiting for sound</source>
+        <translation>Väntar på ljud</translation>
+    </message>
+    <message>
+        <source>Too loud: the sound distorts. Move back or turn the input down.</source>
+        <translation>För högt: ljudet förvrängs. Flytta dig bakåt eller sänk inspelningsnivån.</translation>
+    </message>
+    <message>
+        <source>Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
+        <translation>Tyst: tala högre eller flytta dig närmare ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+    </message>
+    <message>
+        <source>Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
+        <translation>Högt: flytta dig lite bakåt ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+    </message>
+    <message>
+        <source>Good level ({level:.0f} dBFS)</source>
+        <translation>Bra nivå ({level:.0f} dBFS)</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkPage</name>
+    <message>
+        <source>Connection</source>
+        <translation>Anslutning</translation>
+    </message>
+    <message>
+        <source>Measures download and upload speed and the delay, also while the line is busy — that is what makes calls freeze. Use the network you will use in the interview.</source>
+        <translation>Mäter hastighet för nedladdning och uppladdning och fördröjningen, även när linjen är belastad — det är det som får samtal att frysa. Använd nätverket du kommer att använda under intervjun.</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Hastighet</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Nedladdning</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>Uppladdning</translation>
+    </message>
+    <message>
+        <source>Delay</source>
+        <translation>Fördröjning</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Obelastad</translation>
+    </message>
+    <message>
+        <source>While busy</source>
+        <translation>Under belastning</translation>
+    </message>
+    <message>
+        <source>Speed graph</source>
+        <translation>Diagram över hastighet</translation>
+    </message>
+    <message>
+        <source>Delay graph</source>
+        <translation>Diagram över fördröjning</translation>
+    </message>
+    <message>
+        <source>Demo mode: measuring against a server on this computer ({url}).</source>
+        <translation>Demoläge: mäter mot en server på den här datorn ({url}).</translation>
+    </message>
+    <message>
+        <source>Demo mode: the local measurement server starts with the check.</source>
+        <translation>Demoläge: den lokala mätservern startar med kontrollen.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultCard</name>
+    <message>
+        <source>Run this check again when you are ready.</source>
+        <translation>Kör den här kontrollen igen när du är redo.</translation>
+    </message>
+    <message>
+        <source>Run the check again. If it keeps failing, restart the computer; IT support can read the details in the log</source>
+        <translation>Kör kontrollen igen. Om den fortsätter att misslyckas, starta om datorn; IT-support kan läsa detaljerna i loggen</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Kontrollera igen</translation>
+    </message>
+    <message>
+        <source>Check {title} again</source>
+        <translation>Kontrollera {title} igen</translation>
+    </message>
+    <message>
+        <source>What to do: </source>
+        <translation>Vad du kan göra: </translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>Nothing to fix.</source>
+        <translation>Inget att åtgärda.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPage</name>
+    <message>
+        <source>Results</source>
+        <translation>Resultat</translation>
+    </message>
+    <message>
+        <source>Your results</source>
+        <translation>Ditt resultat</translation>
+    </message>
+    <message>
+        <source>Check &amp;everything again</source>
+        <translation>Kontrollera &amp;allt igen</translation>
+    </message>
+    <message>
+        <source>Check everything again</source>
+        <translation>Kontrollera allt igen</translation>
+    </message>
+    <message>
+        <source>E&amp;xport the report</source>
+        <translation>E&amp;xportera rapporten</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>Exportera rapporten</translation>
+    </message>
+    <message>
+        <source>PDF document…</source>
+        <translation>PDF-dokument…</translation>
+    </message>
+    <message>
+        <source>Web page (HTML)…</source>
+        <translation>Webbsida (HTML)…</translation>
+    </message>
+    <message>
+        <source>Data for IT support (JSON)…</source>
+        <translation>Data för IT-support (JSON)…</translation>
+    </message>
+    <message>
+        <source>Plain text…</source>
+        <translation>Ren text…</translation>
+    </message>
+    <message>
+        <source>Nothing checked yet</source>
+        <translation>Inget är kontrollerat ännu</translation>
+    </message>
+    <message>
+        <source>Go through the steps, or check everything at once.</source>
+        <translation>Gå igenom stegen, eller kontrollera allt på en gång.</translation>
+    </message>
+    <message>
+        <source>Everything needed for the interview works.</source>
+        <translation>Allt som behövs för intervjun fungerar.</translation>
+    </message>
+    <message>
+        <source>It will work, but fix what is listed below for a better interview.</source>
+        <translation>Det kommer att fungera, men åtgärda det som listas nedan för en bättre intervju.</translation>
+    </message>
+    <message>
+        <source>Fix what is listed below before the interview.</source>
+        <translation>Åtgärda det som listas nedan före intervjun.</translation>
+    </message>
+    <message>
+        <source>{n} check(s) have not run yet.</source>
+        <translation>{n} kontroll(er) har inte körts ännu.</translation>
+    </message>
+    <message>
+        <source>{n} check(s) need attention.</source>
+        <translation>{n} kontroll(er) behöver åtgärdas.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Kontrollerar…</translation>
+    </message>
+    <message>
+        <source>Writing {path}…</source>
+        <translation>Skriver {path}…</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {error}</source>
+        <translation>Rapporten kunde inte sparas: {error}</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Sparad: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakersPage</name>
+    <message>
+        <source>Speakers</source>
+        <translation>Högtalare</translation>
+    </message>
+    <message>
+        <source>Use the speakers or headphones you will use in the interview. Headphones stop the other person hearing themselves as an echo.</source>
+        <translation>Använd de högtalare eller hörlurar du kommer att använda under intervjun. Med hörlurar slipper den andra personen höra sig själv som ett eko.</translation>
+    </message>
+    <message>
+        <source>&amp;Speakers:</source>
+        <translation>&amp;Högtalare:</translation>
+    </message>
+    <message>
+        <source>Speakers or headphones to use</source>
+        <translation>Högtalare eller hörlurar att använda</translation>
+    </message>
+    <message>
+        <source>&amp;Play a test sound</source>
+        <translation>&amp;Spela ett testljud</translation>
+    </message>
+    <message>
+        <source>Play a test sound</source>
+        <translation>Spela ett testljud</translation>
+    </message>
+    <message>
+        <source>The echo test plays a short sound and listens with the microphone: if the microphone hears the speakers loudly, the other person will hear an echo.</source>
+        <translation>Ekotestet spelar ett kort ljud och lyssnar med mikrofonen: om mikrofonen hör högtalarna starkt kommer den andra personen att höra ett eko.</translation>
+    </message>
+    <message>
+        <source>Playing… you should hear a voice.</source>
+        <translation>Spelar… du bör höra en röst.</translation>
+    </message>
+    <message>
+        <source>Did you hear it clearly? If not, turn the volume up or choose other speakers.</source>
+        <translation>Hörde du det tydligt? Om inte, höj volymen eller välj andra högtalare.</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Get ready for your video interview</source>
+        <translation>Gör dig redo för din videointervju</translation>
+    </message>
+    <message>
+        <source>In a few minutes TechCheck tests your camera, microphone, speakers, connection and computer, and tells you exactly what to fix. Nothing you say or show leaves this computer.</source>
+        <translation>På några minuter testar TechCheck kamera, mikrofon, högtalare, anslutning och dator, och berättar exakt vad du behöver åtgärda. Inget du säger eller visar lämnar den här datorn.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>Sp&amp;råk:</translation>
+    </message>
+    <message>
+        <source>I &amp;am:</source>
+        <translation>Jag &amp;är:</translation>
+    </message>
+    <message>
+        <source>&amp;Demo mode:</source>
+        <translation>&amp;Demoläge:</translation>
+    </message>
+    <message>
+        <source>Same as the computer</source>
+        <translation>Samma som datorn</translation>
+    </message>
+    <message>
+        <source>A candidate</source>
+        <translation>Kandidat</translation>
+    </message>
+    <message>
+        <source>A recruiter</source>
+        <translation>Rekryterare</translation>
+    </message>
+    <message>
+        <source>IT support</source>
+        <translation>IT-support</translation>
+    </message>
+    <message>
+        <source>Another service or not known</source>
+        <translation>En annan tjänst eller vet inte</translation>
+    </message>
+    <message>
+        <source>Automatic (when no camera, microphone or network is found)</source>
+        <translation>Automatiskt (när ingen kamera, mikrofon eller nätverk hittas)</translation>
+    </message>
+    <message>
+        <source>On: use sample video, sound and a local server</source>
+        <translation>På: använd exempelvideo, exempelljud och en lokal server</translation>
+    </message>
+    <message>
+        <source>Off: use my devices</source>
+        <translation>Av: använd mina enheter</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Språk</translation>
+    </message>
+    <message>
+        <source>Your role</source>
+        <translation>Din roll</translation>
+    </message>
+    <message>
+        <source>Video service of the interview</source>
+        <translation>Intervjuns videotjänst</translation>
+    </message>
+    <message>
+        <source>Demo mode</source>
+        <translation>Demoläge</translation>
+    </message>
+    <message>
+        <source>The interview is &amp;on:</source>
+        <translation>Intervjun sker &amp;i:</translation>
+    </message>
+    <message>
+        <source>&amp;Start the check</source>
+        <translation>&amp;Starta kontrollen</translation>
+    </message>
+    <message>
+        <source>Start the check</source>
+        <translation>Starta kontrollen</translation>
+    </message>
+    <message>
+        <source>Demo mode is on: the pages use a sample video, a sample recording and a measurement server on this computer, so you can see how everything works. The results say nothing about your own devices.</source>
+        <translation>Demoläget är på: sidorna använder en exempelvideo, en exempelinspelning och en mätserver på den här datorn, så att du kan se hur allt fungerar. Resultaten säger inget om dina egna enheter.</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Passed</source>
+        <translation>Godkänd</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Varning</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Underkänd</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Hoppades över</translation>
+    </message>
+    <message>
+        <source>Could not run</source>
+        <translation>Kunde inte köras</translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation>Inte kontrollerad ännu</translation>
+    </message>
+    <message>
+        <source>Ready for the interview</source>
+        <translation>Redo för intervjun</translation>
+    </message>
+    <message>
+        <source>Ready, with warnings</source>
+        <translation>Redo, med varningar</translation>
+    </message>
+    <message>
+        <source>Not ready yet</source>
+        <translation>Inte redo ännu</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPage</name>
+    <message>
+        <source>Computer</source>
+        <translation>Dator</translation>
+    </message>
+    <message>
+        <source>Checks that the computer has the power, memory and disk space a video call needs, whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way.</source>
+        <translation>Kontrollerar att datorn har den kraft, det minne och det diskutrymme ett videosamtal behöver, om den går på batteri och om en VPN eller en svag Wi-Fi-signal står i vägen.</translation>
+    </message>
+</context>
+</TS>
