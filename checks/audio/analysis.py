@@ -1,0 +1,430 @@
+"""Pure analysis of a microphone recording: numpy arrays in, numbers out.
+
+Nothing here knows about devices, files or time: the check, the GUI, the tests and the
+benchmark feed the same arrays through the same functions. Signals are float in [-1, 1]
+(0 dBFS = a full-scale sine's peak), shaped ``(n,)`` or ``(n, channels)``.
+
+What is measured and why:
+- *Active speech level* (ITU-T P.56 method B): the level of the speech itself, pauses excluded,
+  which is what RFC 7874 and conferencing AGCs target (about -22 dBFS). A plain RMS would call
+  a good talker with long pauses "too quiet".
+- *Voice activity* from frame energy in the speech band (250-4000 Hz) with a threshold that
+  adapts to this recording's own noise floor, so the check does not depend on the person
+  starting to talk when told to.
+- *Noise floor* over the frames the VAD calls silence (exact digital zeros excluded: they are a
+  stream starting up or a mute, not room noise), *speech-to-noise ratio*, *peak*, *clipping*
+  (runs of samples stuck at the peak), *DC offset*, *mains hum* (50/60 Hz and harmonics, above the
+  neighbouring spectrum) and *silent or dead channels*.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Level reported for digital silence instead of -inf (keeps JSON and arithmetic finite).
+FLOOR_DB = -120.0
+#: One step of a 16-bit converter: peaks at or below this are "no signal" (WebRTC's mute test).
+LSB16 = 1.0 / 32768.0
+#: P.56 method B constants: envelope time constant, hangover, margin between level and threshold.
+P56_TIME_CONSTANT_S = 0.03
+P56_HANGOVER_S = 0.2
+P56_MARGIN_DB = 15.9
+#: Clipping: samples within this of the peak, in runs of at least CLIP_RUN, at a peak of at least
+#: CLIP_FLOOR_DBFS (below that, repeated values near the top are quantisation, not clipping).
+CLIP_TOLERANCE = 4e-5
+CLIP_RUN = 3
+CLIP_FLOOR_DBFS = -6.0
+#: VAD frames and speech band.
+FRAME_S = 0.02
+SPEECH_BAND_HZ = (250.0, 4000.0)
+
+
+def to_float(x: np.ndarray) -> np.ndarray:
+    """Integer PCM to float in [-1, 1]; float input is returned as float32/64 unchanged."""
+    if np.issubdtype(x.dtype, np.integer):
+        info = np.iinfo(x.dtype)
+        scale = float(max(abs(info.min), info.max))
+        if info.min == 0:  # unsigned 8-bit WAV
+            return (x.astype(np.float32) - (info.max + 1) / 2) / ((info.max + 1) / 2)
+        return x.astype(np.float32) / scale
+    return x if x.dtype in (np.float32, np.float64) else x.astype(np.float32)
+
+
+def power_db(p: float) -> float:
+    """Mean square → dBFS (a full-scale square wave is 0 dBFS; a full-scale sine -3.01)."""
+    return 10.0 * math.log10(p) if p > 1e-12 else FLOOR_DB
+
+
+def amplitude_db(a: float) -> float:
+    return 20.0 * math.log10(a) if a > 1e-6 else FLOOR_DB
+
+
+def one_pole(x: np.ndarray, g: float, y0: float = 0.0) -> np.ndarray:
+    """Exact y[n] = g*y[n-1] + (1-g)*x[n], vectorised in chunks (numpy has no IIR filter).
+
+    Inside a chunk of L samples the filter is a scaled cumulative sum; chunk boundaries carry
+    the state. L is chosen so that g**-L stays far from overflow.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    if n == 0:
+        return x.copy()
+    L = int(max(16, min(4096, math.floor(30.0 / max(-math.log(g), 1e-9)))))
+    pad = (-n) % L
+    xs = np.concatenate([x, np.zeros(pad)]).reshape(-1, L)
+    k = np.arange(L, dtype=np.float64)
+    up = g ** -(k)  # g^-k
+    down = g ** k  # g^k
+    local = (1.0 - g) * np.cumsum(xs * up, axis=1) * down  # zero initial state per chunk
+    gk1 = g ** (k + 1)  # effect of the previous chunk's last output on this chunk
+    gl = g**L
+    carry = np.empty(xs.shape[0])
+    state = y0
+    ends = local[:, -1]
+    for i in range(xs.shape[0]):  # one step per chunk: ~n/L iterations
+        carry[i] = state
+        state = ends[i] + gl * state
+    y = local + carry[:, None] * gk1[None, :]
+    return y.reshape(-1)[:n]
+
+
+def running_max(x: np.ndarray, window: int) -> np.ndarray:
+    """max(x[i-window+1 .. i]) for every i (van Herk / Gil-Werman, O(n))."""
+    n = x.size
+    if window <= 1 or n == 0:
+        return x.copy()
+    pad = (-(n + window - 1)) % window
+    xp = np.concatenate([np.full(window - 1, -np.inf), x, np.full(pad, -np.inf)])
+    blocks = xp.reshape(-1, window)
+    pre = np.maximum.accumulate(blocks, axis=1).reshape(-1)
+    suf = np.maximum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(-1)
+    # the window ending at x[i] is xp[i .. i+window-1]: at most two blocks
+    return np.maximum(suf[:n], pre[window - 1: window - 1 + n])
+
+
+@dataclass(frozen=True)
+class ActiveLevel:
+    level_dbfs: float  # ITU-T P.56 active speech level; FLOOR_DB for silence
+    activity: float  # fraction of the signal counted as active, 0..1
+
+
+def active_speech_level(x: np.ndarray, fs: float) -> ActiveLevel:
+    """ITU-T P.56 method B active speech level of a mono float signal.
+
+    The envelope (two one-pole smoothers of |x|, 30 ms) and the 200 ms hangover run on 1 ms
+    blocks, which changes nothing measurable for a 30 ms envelope and makes the cost a few
+    numpy passes. Thresholds are 6 dB apart from full scale down to -90 dBFS; the level is
+    interpolated where "level minus threshold" crosses the 15.9 dB margin.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    n = x.size
+    total = float(np.dot(x, x))
+    if n == 0 or total <= 0.0:
+        return ActiveLevel(FLOOR_DB, 0.0)
+    d = max(1, round(fs / 1000.0))
+    nb = n // d
+    if nb < 4:
+        return ActiveLevel(power_db(total / n), 1.0)
+    blocks = np.abs(x[: nb * d]).reshape(nb, d)
+    mean_abs = blocks.mean(axis=1)
+    g = math.exp(-d / (fs * P56_TIME_CONSTANT_S))
+    q = one_pole(one_pole(mean_abs, g), g)
+    held = running_max(q, round(P56_HANGOVER_S * fs / d) + 1)
+    thresholds_db = np.arange(0.0, -91.0, -6.0)[::-1]  # low → high
+    c = 10.0 ** (thresholds_db / 20.0)
+    # blocks active for threshold j: held >= c[j]; count via histogram of held over thresholds
+    counts = np.array([np.count_nonzero(held >= cj) for cj in c], dtype=np.float64) * d
+    prev = None
+    for cdb, a in zip(thresholds_db, counts, strict=True):
+        if a <= 0:
+            break
+        adb = 10.0 * math.log10(total / a)
+        delta = adb - cdb
+        if delta <= P56_MARGIN_DB:
+            if prev is None:
+                level = adb
+            else:
+                pa, pdelta = prev
+                t = (pdelta - P56_MARGIN_DB) / (pdelta - delta) if pdelta != delta else 0.0
+                level = pa + t * (adb - pa)
+            activity = min(1.0, total / (10.0 ** (level / 10.0)) / n)
+            return ActiveLevel(level, activity)
+        prev = (adb, delta)
+    if prev is None:
+        return ActiveLevel(FLOOR_DB, 0.0)
+    return ActiveLevel(prev[0], min(1.0, total / (10.0 ** (prev[0] / 10.0)) / n))
+
+
+@dataclass(frozen=True)
+class Vad:
+    """Per-frame voice activity of one recording."""
+
+    frame_s: float
+    speech: np.ndarray  # bool per frame
+    silence: np.ndarray  # bool per frame: clearly no speech and not digital zeros
+    zeros: np.ndarray  # bool per frame: exact digital silence
+    band_db: np.ndarray  # speech-band level per frame, dBFS
+    full_power: np.ndarray  # full-band mean square per frame (DC removed)
+    threshold_db: float
+
+    @property
+    def speech_s(self) -> float:
+        return float(np.count_nonzero(self.speech)) * self.frame_s
+
+    @property
+    def silence_s(self) -> float:
+        return float(np.count_nonzero(self.silence)) * self.frame_s
+
+
+def _fill_gaps(mask: np.ndarray, max_gap: int) -> np.ndarray:
+    """Close runs of False no longer than ``max_gap`` between True frames."""
+    out = mask.copy()
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return out
+    gaps = np.diff(idx)
+    for start, gap in zip(idx[:-1], gaps, strict=True):
+        if 1 < gap <= max_gap + 1:
+            out[start + 1: start + gap] = True
+    return out
+
+
+def _drop_short(mask: np.ndarray, min_run: int) -> np.ndarray:
+    """Remove runs of True shorter than ``min_run`` (clicks and taps are not speech)."""
+    if min_run <= 1 or not mask.any():
+        return mask
+    m = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(m))
+    out = mask.copy()
+    for s, e in zip(edges[::2], edges[1::2], strict=True):
+        if e - s < min_run:
+            out[s:e] = False
+    return out
+
+
+def voice_activity(x: np.ndarray, fs: float, *, min_range_db: float = 8.0) -> Vad:
+    """Find speech and silence frames without trusting when the person was asked to talk.
+
+    Speech-band (250-4000 Hz, Hann-windowed FFT) level per 20 ms frame; the threshold sits
+    between this recording's own floor (10th percentile) and its loud frames (95th), at least
+    6 dB above the floor. A recording whose loud frames are less than ``min_range_db`` above its
+    floor is stationary (noise, hum, a tone): no speech. Gaps under 200 ms inside speech are
+    closed and bursts under 60 ms dropped.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    fl = max(16, round(fs * FRAME_S))
+    nf = x.size // fl
+    frame_s = fl / fs
+    if nf == 0:
+        e = np.zeros(0, dtype=bool)
+        return Vad(frame_s, e, e, e, np.zeros(0), np.zeros(0), FLOOR_DB)
+    frames = x[: nf * fl].reshape(nf, fl)
+    zeros = ~frames.any(axis=1)
+    centred = frames - frames.mean(axis=1, keepdims=True)
+    full_power = np.einsum("ij,ij->i", centred, centred) / fl
+    win = np.hanning(fl)
+    spec = np.fft.rfft(frames * win, axis=1)
+    freqs = np.fft.rfftfreq(fl, 1.0 / fs)
+    band = (freqs >= SPEECH_BAND_HZ[0]) & (freqs <= min(SPEECH_BAND_HZ[1], fs / 2))
+    pw = spec[:, band]
+    band_power = 2.0 * (pw.real**2 + pw.imag**2).sum(axis=1) / (fl * float(np.dot(win, win)))
+    band_db = 10.0 * np.log10(np.maximum(band_power, 1e-12))
+    live = ~zeros
+    if not live.any():
+        e = np.zeros(nf, dtype=bool)
+        return Vad(frame_s, e, e, zeros, band_db, full_power, FLOOR_DB)
+    floor = float(np.percentile(band_db[live], 10))
+    top = float(np.percentile(band_db[live], 95))
+    threshold = floor + max(6.0, 0.4 * (top - floor))
+    if top - floor < min_range_db:
+        speech = np.zeros(nf, dtype=bool)
+        threshold = top + 1.0
+    else:
+        speech = live & (band_db > threshold)
+        speech = _drop_short(_fill_gaps(speech, round(0.2 / frame_s)), round(0.06 / frame_s))
+    near_speech = running_max(speech.astype(np.float64), round(0.1 / frame_s) + 1) > 0
+    near_speech |= running_max(speech[::-1].astype(np.float64), round(0.1 / frame_s) + 1)[::-1] > 0
+    silence = live & ~near_speech & (band_db < floor + 3.0) if speech.any() else live.copy()
+    if speech.any() and not silence.any():
+        silence = live & ~near_speech
+    return Vad(frame_s, speech, silence, zeros, band_db, full_power, threshold)
+
+
+@dataclass(frozen=True)
+class Clipping:
+    ratio: float  # fraction of samples stuck at the peak
+    level_dbfs: float  # where the signal clips (its peak)
+    samples: int
+
+
+def clipping(x: np.ndarray) -> Clipping:
+    """Samples stuck at the peak in runs of ``CLIP_RUN`` or more: what a converter or a gain
+    stage does when driven past full scale. A clean signal touches its peak for one or two
+    samples; a clipped one sits there."""
+    a = np.abs(np.asarray(x, dtype=np.float64))
+    if a.size == 0:
+        return Clipping(0.0, FLOOR_DB, 0)
+    peak = float(a.max())
+    if amplitude_db(peak) < CLIP_FLOOR_DBFS:
+        return Clipping(0.0, amplitude_db(peak), 0)
+    near = a >= peak - CLIP_TOLERANCE
+    m = np.concatenate([[0], near.astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(m))
+    runs = edges[1::2] - edges[::2]
+    count = int(runs[runs >= CLIP_RUN].sum())
+    return Clipping(count / a.size, amplitude_db(peak), count)
+
+
+@dataclass(frozen=True)
+class Hum:
+    frequency_hz: float | None  # 50 or 60 when found
+    level_dbfs: float  # power of the hum above the neighbouring spectrum, all harmonics
+    harmonics: int  # how many of the first ten stand out
+
+
+def mains_hum(x: np.ndarray, fs: float, weights: np.ndarray | None = None) -> Hum:
+    """Mains hum: energy at 50 or 60 Hz and their first ten harmonics above the spectrum next
+    to them, from a calibrated periodogram (a sine of amplitude A sums to A²/2) averaged over
+    0.25-0.5 s windows. ``weights`` (one per window, e.g. "mostly silence") lets speech be
+    left out; without them the median over windows keeps speech from counting as hum."""
+    x = np.asarray(x, dtype=np.float64)
+    wl = round(fs * (0.5 if x.size >= 2 * fs else 0.25))
+    nw = x.size // wl
+    if nw == 0:
+        return Hum(None, FLOOR_DB, 0)
+    segs = x[: nw * wl].reshape(nw, wl)
+    segs = segs - segs.mean(axis=1, keepdims=True)
+    win = np.hanning(wl)
+    spec = np.fft.rfft(segs * win, axis=1)
+    p = 2.0 * (spec.real**2 + spec.imag**2) / (wl * float(np.dot(win, win)))
+    if weights is not None and weights.size == nw and weights.sum() > 0:
+        pm = (p * weights[:, None]).sum(axis=0) / weights.sum()
+    else:
+        pm = np.median(p, axis=0) if nw >= 3 else p.mean(axis=0)
+    res = fs / wl
+    best = Hum(None, FLOOR_DB, 0)
+    best_power = 0.0
+    for f0 in (50.0, 60.0):
+        total, count = 0.0, 0
+        for k in range(1, 11):
+            f = k * f0
+            if f > fs / 2 - 50:
+                break
+            c = round(f / res)
+            lobe = pm[max(0, c - 2): c + 3]
+            nb = np.concatenate([pm[max(0, c - 12): max(0, c - 5)], pm[c + 6: c + 13]])
+            if lobe.size == 0 or nb.size == 0:
+                continue
+            bg = float(np.median(nb))
+            excess = float(lobe.sum()) - bg * lobe.size
+            if excess > 0 and float(lobe.max()) > 4.0 * bg:  # 6 dB above its neighbours
+                total += excess
+                count += 1
+        if count and total > best_power:
+            best_power = total
+            best = Hum(f0, power_db(total), count)
+    return best
+
+
+@dataclass(frozen=True)
+class AudioAnalysis:
+    """Everything the microphone check judges, for one recording."""
+
+    samplerate: float
+    duration_s: float
+    channels: int
+    peak_dbfs: float
+    rms_dbfs: float
+    speech_level_dbfs: float | None  # P.56 active speech level; None without speech
+    activity: float
+    speech_s: float
+    silence_s: float
+    zeros_s: float  # exact digital silence inside the recording
+    noise_floor_dbfs: float | None
+    snr_db: float | None
+    clip_ratio: float
+    clip_level_dbfs: float
+    dc_offset: float  # mean as a fraction of full scale, largest channel
+    hum: Hum
+    channel_states: list[str] = field(default_factory=list)  # ok | silent | dead
+    channel_peaks_dbfs: list[float] = field(default_factory=list)
+
+    @property
+    def has_speech(self) -> bool:
+        return self.speech_level_dbfs is not None
+
+    @property
+    def silent(self) -> bool:
+        return bool(self.channel_states) and all(s == "silent" for s in self.channel_states)
+
+
+def channel_states(x2: np.ndarray) -> tuple[list[str], list[float]]:
+    """``silent`` when a channel never leaves zero (±1 LSB of 16-bit), ``dead`` when it carries
+    next to nothing (40 dB or more below the loudest channel) while another one has sound."""
+    peaks = np.abs(x2).max(axis=0) if x2.size else np.zeros(x2.shape[1])
+    rms = np.sqrt(np.mean(x2.astype(np.float64) ** 2, axis=0)) if x2.size else peaks
+    loudest = float(rms.max()) if rms.size else 0.0
+    states = []
+    for pk, r in zip(peaks, rms, strict=True):
+        if pk <= LSB16:
+            states.append("silent")
+        elif loudest > 0 and r < loudest * 0.01:
+            states.append("dead")
+        else:
+            states.append("ok")
+    if "ok" in states:
+        states = ["dead" if s == "silent" else s for s in states]
+    return states, [amplitude_db(float(p)) for p in peaks]
+
+
+def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnalysis:
+    """Measure a whole recording. Channels that work are averaged; silent or dead ones are
+    reported and left out so a dead right channel does not halve the measured level."""
+    x = to_float(np.asarray(x))
+    x2 = x[:, None] if x.ndim == 1 else x
+    n, ch = x2.shape
+    states, peaks = channel_states(x2)
+    good = [i for i, s in enumerate(states) if s == "ok"]
+    mono = x2[:, good].mean(axis=1) if good else x2.mean(axis=1)
+    mono = mono.astype(np.float64)
+    peak = float(np.abs(x2).max()) if n else 0.0
+    dc = float(np.abs(x2.mean(axis=0)).max()) if n else 0.0
+    rms = power_db(float(np.mean(mono**2))) if n else FLOOR_DB
+    clip = max((clipping(x2[:, i]) for i in range(ch)), key=lambda c: c.ratio,
+               default=Clipping(0.0, FLOOR_DB, 0))
+    vad = voice_activity(mono, fs)
+    fl = round(fs * FRAME_S)
+    zeros_s = float(np.count_nonzero(vad.zeros)) * vad.frame_s
+    noise = None
+    if vad.silence.any():
+        noise = power_db(float(vad.full_power[vad.silence].mean()))
+    elif (~vad.zeros).any():
+        noise = power_db(float(np.percentile(vad.full_power[~vad.zeros], 10)))
+    speech_level = None
+    activity = 0.0
+    if vad.speech_s >= min_speech_s:
+        al = active_speech_level(mono - mono.mean(), fs)
+        speech_level, activity = float(al.level_dbfs), float(al.activity)
+    snr = speech_level - noise if speech_level is not None and noise is not None else None
+    # hum: prefer windows that are mostly silence, so speech harmonics cannot pose as hum
+    wl = round(fs * (0.5 if mono.size >= 2 * fs else 0.25))
+    nw = mono.size // wl if wl else 0
+    weights = None
+    if nw and vad.silence.size:
+        per = max(1, wl // fl)
+        sil = np.concatenate([vad.silence, np.zeros(max(0, nw * per - vad.silence.size), bool)])
+        frac = sil[: nw * per].reshape(nw, per).mean(axis=1)
+        if (frac >= 0.8).sum() >= 2:
+            weights = (frac >= 0.8).astype(np.float64)
+    hum = mains_hum(mono, fs, weights)
+    return AudioAnalysis(
+        samplerate=fs, duration_s=n / fs if fs else 0.0, channels=ch,
+        peak_dbfs=amplitude_db(peak), rms_dbfs=rms, speech_level_dbfs=speech_level,
+        activity=activity, speech_s=vad.speech_s, silence_s=vad.silence_s, zeros_s=zeros_s,
+        noise_floor_dbfs=noise, snr_db=snr, clip_ratio=clip.ratio,
+        clip_level_dbfs=clip.level_dbfs, dc_offset=dc, hum=hum, channel_states=states,
+        channel_peaks_dbfs=peaks,
+    )

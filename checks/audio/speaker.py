@@ -1,0 +1,144 @@
+"""The ``speaker`` check: can the candidate hear the interviewer, without echo?
+
+Plays a chime and a sweep on the chosen output while recording from the chosen microphone
+(one duplex stream, one clock). If the microphone hears the sound, the interviewer would hear
+themselves: ``speaker.echo_risk`` with the measured acoustic round trip. Then asks the person
+whether they heard it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from checks.audio import backend
+from checks.audio.backend import AudioProblem
+from checks.audio.echo import chime_and_sweep, find_echo
+from checks.audio.microphone import _devices
+from checks.audio.playback import play, playrec
+from checks.audio.problems import report_speaker_problem
+from checks.audio.source import is_file_spec
+from checks.base import Check, Device, ResultBuilder
+from checks.context import CheckContext, Progress, Question
+from checks.i18n import N_
+from checks.model import CheckResult, Status
+
+log = logging.getLogger("techcheck.audio")
+
+SAMPLERATE = 48000
+
+
+@dataclass(frozen=True)
+class SpeakerLimits:
+    echo_return_loss_warn_db: float = 30.0
+    echo_min_prominence: float = 12.0
+    round_trip_warn_ms: float = 250.0
+    test_level_dbfs: float = -18.0
+    not_heard_status: str = "fail"
+
+
+class SpeakerCheck(Check):
+    id = "speaker"
+    title = N_("Speakers")
+    needs = frozenset({"speaker"})
+    Limits = SpeakerLimits
+    timeout_s = 120.0
+    order = 40
+
+    @classmethod
+    def list_devices(cls) -> list[Device]:
+        return _devices("speaker")
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        lim: SpeakerLimits = ctx.limits(self.id)
+        r = self.result()
+        ctx.progress(Progress(self.id, 0.0, N_("Opening the speaker")))
+        try:
+            out = backend.resolve(ctx.devices.speaker, "output")
+        except AudioProblem as p:
+            report_speaker_problem(r, p)
+            return r.build()
+        r.detail("output", {"device": out.name, "index": out.index, "hostapi": out.hostapi})
+        ctx.ask(Question(self.id, "instruction",
+                         N_("We will play a short sound on '{device}'. Set the volume to a "
+                            "level you would use in the call."), params={"device": out.name}))
+        sound = chime_and_sweep(SAMPLERATE, lim.test_level_dbfs)
+        ctx.progress(Progress(self.id, 0.2, N_("Playing the test sound")))
+        try:
+            played = self._echo_test(ctx, r, lim, sound, out.index)
+            if not played:
+                play(sound, SAMPLERATE, out.index, cancel=ctx.cancel)
+        except AudioProblem as p:
+            report_speaker_problem(r, AudioProblem(p.kind, p.detail, p.device or out.name))
+            return r.build()
+        ctx.progress(Progress(self.id, 0.9, N_("Did you hear it?")))
+        heard = ctx.ask(Question(self.id, "confirm", N_("Did you hear the test sound?"),
+                                 default=True))
+        r.metric("heard", bool(heard), "")
+        if not heard:
+            r.finding(
+                "speaker.not_heard", Status(lim.not_heard_status),
+                N_("You did not hear the test sound on '{device}'."),
+                N_("Check that the headphones or speakers are switched on and connected (a "
+                   "Bluetooth headset must be paired and connected), that the volume is up and "
+                   "not muted, and that this output is chosen in the system's sound settings "
+                   "and in TechCheck."),
+                value=False, threshold=True, op="==", device=out.name,
+            )
+        ctx.progress(Progress(self.id, 1.0, N_("Done")))
+        return r.build()
+
+    def _echo_test(self, ctx: CheckContext, r: ResultBuilder, lim: SpeakerLimits, sound,
+                   out_index: int) -> bool:
+        """Play while recording; False when no microphone can take part (then play only)."""
+        mic = ctx.devices.microphone
+        if is_file_spec(mic):
+            r.detail("echo_test", "skipped: the microphone is a file")
+            return False
+        try:
+            backend.resolve(mic, "input")
+        except AudioProblem as p:
+            r.detail("echo_test", f"skipped: {p.detail}")
+            return False
+        try:
+            rec, info = playrec(sound, SAMPLERATE, mic, out_index, cancel=ctx.cancel)
+        except AudioProblem as p:
+            if p.kind == "portaudio_missing":
+                raise
+            # the duplex stream failed (e.g. devices on different host APIs): plain playback
+            log.info("echo test not possible: %s", p.detail)
+            r.detail("echo_test", f"skipped: {p.detail}")
+            return False
+        echo = find_echo(sound, rec, SAMPLERATE, min_prominence=lim.echo_min_prominence)
+        r.detail("echo_test", {**info, "prominence": round(echo.prominence, 1),
+                               "correlation": round(echo.correlation, 3),
+                               "recording_level_dbfs": round(echo.level_dbfs, 1)})
+        r.metric("echo_detected", echo.found, "")
+        if not echo.found:
+            return True
+        r.metric("round_trip", echo.delay_ms, "ms", threshold=lim.round_trip_warn_ms)
+        r.metric("echo_return_loss", echo.return_loss_db, "dB",
+                 threshold=lim.echo_return_loss_warn_db)
+        loss = echo.return_loss_db if echo.return_loss_db is not None else 0.0
+        if loss < lim.echo_return_loss_warn_db:
+            r.finding(
+                "speaker.echo_risk", Status.WARN,
+                N_("Your microphone picks up what your speakers play: the sound came back "
+                   "{value:.0f} dB quieter after {delay_ms:.0f} ms (want at least {threshold:.0f} "
+                   "dB). The interviewer may hear their own voice echo."),
+                N_("Use headphones or a headset. If you must use speakers, turn them down and "
+                   "keep them away from the microphone."),
+                value=loss, threshold=lim.echo_return_loss_warn_db, unit="dB", op=">=",
+                delay_ms=echo.delay_ms,
+            )
+        if echo.delay_ms is not None and echo.delay_ms > lim.round_trip_warn_ms:
+            r.finding(
+                "speaker.high_latency", Status.WARN,
+                N_("Sound takes {value:.0f} ms from the speaker back into the microphone (want "
+                   "at most {threshold:.0f} ms); this delay adds to every turn in the "
+                   "conversation."),
+                N_("Wireless (Bluetooth) audio adds much delay: use a wired headset, or the "
+                   "computer's own microphone with wired headphones."),
+                value=echo.delay_ms, threshold=lim.round_trip_warn_ms, unit="ms", op="<=",
+            )
+        return True
