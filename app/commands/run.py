@@ -6,11 +6,12 @@ import argparse
 import logging
 import sys
 
+from app import invitation as invitations
 from app import logsetup
-from app.atomicfile import check_writable, describe_write_error
+from app.atomicfile import describe_write_error
 from app.commands.common import CommandError, fail, load, split_ids
-from app.report import text
-from app.report.formats import WRITERS
+from app.report import checklist, history, text
+from app.report.formats import check_outputs, write_outputs
 from checks import registry
 from checks.context import CancelToken, CheckContext, Devices, Progress, Question
 from checks.i18n import LANGUAGES, translate
@@ -25,8 +26,17 @@ OUTPUTS = ("json", "html", "pdf", "text")
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="run the checks and write a report",
                        description="Run the checks. Progress on stderr, summary on stdout.")
-    p.add_argument("--profile", default="generic", metavar="NAME|FILE",
-                   help="platform profile (generic, teams, zoom, meet, webex) or a TOML file")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="platform profile (generic, teams, zoom, meet, webex) or a TOML file; "
+                   "default: the invitation's, else generic")
+    p.add_argument("--invitation", metavar="FILE",
+                   help="a recruiter's invitation file: its profile and servers are used and "
+                   "the report names it")
+    p.add_argument("--checklist", metavar="IDS",
+                   help="interviewer's preparation items done, comma-separated: "
+                   + ", ".join(checklist.IDS))
+    p.add_argument("--no-history", action="store_true",
+                   help="do not keep this run in the local history")
     p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
     p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
     p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
@@ -56,8 +66,19 @@ def _positive(value: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    invitation = None
     try:
-        plugins, profile = load(args.profile)
+        if args.invitation:
+            invitation = invitations.load(args.invitation)
+        done = checklist.items(split_ids(args.checklist) or []) if args.checklist else None
+    except invitations.InvitationError as exc:
+        return fail(f"cannot use the invitation: {exc}")
+    except checklist.ChecklistError as exc:
+        return fail(str(exc))
+    server = args.server or (invitation.server if invitation else None) or None
+    stun = args.stun or (invitation.stun if invitation else None) or None
+    try:
+        plugins, profile = load(args.profile or (invitation.profile if invitation else "generic"))
         chosen = registry.select(plugins, split_ids(args.only), split_ids(args.skip))
     except (CommandError, ValueError) as exc:
         return fail(str(exc))
@@ -65,18 +86,15 @@ def run(args: argparse.Namespace) -> int:
         return fail("no checks left to run (see --only and --skip)")
 
     outputs = {fmt: getattr(args, fmt) for fmt in OUTPUTS if getattr(args, fmt)}
-    for fmt, path in outputs.items():
-        if fmt not in WRITERS:
-            return fail(f"{fmt.upper()} reports are not available in this version")
-        problem = check_writable(path)
-        if problem:
-            return fail(problem)
+    problem = check_outputs(outputs)
+    if problem:
+        return fail(problem)
 
     cancel = CancelToken()
     interactive = not args.yes and sys.stdin.isatty()
     ctx = CheckContext(
         profile=profile,
-        devices=Devices(args.camera, args.microphone, args.speaker, args.server, args.stun),
+        devices=Devices(args.camera, args.microphone, args.speaker, server, stun),
         cancel=cancel,
         progress=_ProgressPrinter(args.lang),
         ask=_asker(args.lang) if interactive else (lambda q: q.default),
@@ -97,16 +115,21 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.cancel()
         return fail("cancelled")
-    report = build_report(results, ctx)
+    report = build_report(
+        results, ctx, invitation=invitation.to_report() if invitation else None,
+        checklist=checklist.to_extra(done) if done is not None else None)
 
     status = report.verdict.exit_code
-    for fmt, path in outputs.items():
+    for message in write_outputs(report, outputs, args.lang):
+        print(f"techcheck: {message}", file=sys.stderr)
+        status = 3
+    if not args.no_history:
         try:
-            WRITERS[fmt](report, path, args.lang)
-        except OSError as exc:
-            log.error("writing %s failed: %s", path, exc)
-            print(f"techcheck: {describe_write_error(path, exc)}", file=sys.stderr)
-            status = 3
+            history.save(report)
+        except OSError as exc:  # the run itself succeeded: say so, keep its exit status
+            log.error("keeping the run in the history failed: %s", exc)
+            print(f"techcheck: not kept in the history: "
+                  f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",

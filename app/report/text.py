@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.report import view  # the same facts the HTML and PDF show
 from checks.i18n import N_, translate
 from checks.model import Report, Status, Verdict
 
@@ -22,14 +23,16 @@ def render(report: Report, lang: str | None = None) -> str:
     def t(s: str, **kw) -> str:
         return translate(s, lang, kw or None)
 
+    v = view.build(report, lang)
     lines = [
         t("TechCheck readiness report"),
         t("Profile: {name}", name=translate(report.profile.get("title", "?"), lang)),
-        t("Created: {created}", created=report.created),
-        "",
-        t(VERDICT_TEXT[report.verdict]),
-        "",
+        t("Created: {created}", created=view.when(report.created, lang)),
     ]
+    if v.invitation_title:
+        lines.append(f"{v.invitation_title}:")
+        lines += [f"  {f.label}: {f.value}" for f in v.invitation if f.label and f.value]
+    lines += ["", t(VERDICT_TEXT[report.verdict]), ""]
     for c in report.checks:
         mark = t(STATUS_MARK[c.status])
         lines.append(f"[{mark:^7}] {t(c.title)}")
@@ -41,4 +44,7 @@ def render(report: Report, lang: str | None = None) -> str:
             lines.append(f"  - {t(STATUS_MARK[f.status])}: {f.text(lang)}")
             if f.fix:
                 lines.append(f"    {t('Fix')}: {f.fix_text(lang)}")
-    return "\n".join(lines) + "\n"
+    if v.checklist:
+        lines += ["", v.labels["checklist"] + ":"]
+        lines += [f"  [{'x' if r.done else ' '}] {r.label}" for r in v.checklist]
+    return "\n".join(lines).replace("\u00a0", " ") + "\n"

@@ -1,0 +1,292 @@
+"""Recruiter invitations: a small TOML file a recruiter sends with the interview's details.
+
+It says which platform profile to check against, optionally the company's own measurement
+server (and STUN server), when the interview is, who to contact and which company sends it.
+TechCheck opens it (``techcheck run --invitation FILE``, or the GUI through ``load``) and names
+it in the report. The format is documented in docs/invitation-format.md.
+
+The file comes from outside, so reading is strict and changes nothing until it has passed:
+a size limit, UTF-8, TOML, only known keys of the right types and lengths, no control
+characters, built-in profile names only (never a path), http/https URLs without credentials,
+a host:port STUN address, and an interview time with its time zone. A file that fails any of
+these raises ``InvitationError`` whose message says what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import re
+import stat
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import resources
+
+FORMAT = "techcheck.invitation/1"
+MAX_BYTES = 16 * 1024
+MAX_TEXT = 200
+MAX_NOTE = 1000
+MAX_URL = 2048
+#: key → (type, required, max length); the only keys an invitation may have.
+KEYS: dict[str, tuple[type, bool, int]] = {
+    "format": (str, True, 40),
+    "profile": (str, True, 40),
+    "when": (datetime, True, 0),
+    "contact": (str, True, MAX_TEXT),
+    "company": (str, False, MAX_TEXT),
+    "position": (str, False, MAX_TEXT),
+    "server": (str, False, MAX_URL),
+    "stun": (str, False, 300),
+    "note": (str, False, MAX_NOTE),
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
+                   r"[a-z0-9])?)*$", re.IGNORECASE)
+_PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used; ``str()`` is the whole message for the user."""
+
+
+@dataclass(frozen=True)
+class Invitation:
+    profile: str
+    when: datetime  # always with a time zone
+    contact: str
+    company: str = ""
+    position: str = ""
+    server: str = ""
+    stun: str = ""
+    note: str = ""
+    file: str = ""  # the file's name only (never its folder: that may hold the user's name)
+    sha256: str = ""
+
+    def to_report(self) -> dict[str, Any]:
+        """What goes into ``Report.extra["invitation"]``."""
+        d = {"format": FORMAT, "profile": self.profile,
+             "when": self.when.isoformat(timespec="minutes"), "contact": self.contact}
+        for key in ("company", "position", "server", "stun", "note", "file", "sha256"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
+        return d
+
+    def to_toml(self) -> str:
+        """The invitation file a recruiter sends (what ``techcheck invite`` writes)."""
+        lines = [
+            "# TechCheck invitation: open it in TechCheck (or run",
+            "# `techcheck run --invitation THIS_FILE`) to check your computer before the interview.",
+            f"format = {_toml_str(FORMAT)}",
+            f"profile = {_toml_str(self.profile)}",
+            f"when = {self.when.isoformat(timespec='seconds')}",  # TOML wants the seconds
+            f"contact = {_toml_str(self.contact)}",
+        ]
+        for key in ("company", "position", "server", "stun", "note"):
+            if getattr(self, key):
+                lines.append(f"{key} = {_toml_str(getattr(self, key))}")
+        return "\n".join(lines) + "\n"
+
+
+def _toml_str(s: str) -> str:
+    """A TOML basic string; every character that needs it is escaped."""
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def builtin_profiles() -> list[str]:
+    return sorted(p.stem for p in resources.path("profiles").glob("*.toml"))
+
+
+def load(path: str | os.PathLike[str]) -> Invitation:
+    """Read and validate an invitation file. Raises ``InvitationError``."""
+    p = Path(path)
+    name = p.name
+    try:
+        # O_NONBLOCK: a FIFO must not hang us; we refuse anything but a regular file below.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise InvitationError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InvitationError(f"{name}: is a folder, not an invitation file") from None
+    except OSError as exc:
+        raise InvitationError(f"{name}: cannot open it ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InvitationError(f"{name}: not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise InvitationError(f"{name}: too large for an invitation ({st.st_size} bytes; "
+                                  f"at most {MAX_BYTES})")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InvitationError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise InvitationError(f"{name}: too large for an invitation (more than {MAX_BYTES} bytes)")
+    inv = parse(raw, name)
+    return Invitation(**{**inv.__dict__, "file": name, "sha256": hashlib.sha256(raw).hexdigest()})
+
+
+def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
+    """Validate the bytes of an invitation file."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_BYTES:
+            raise InvitationError(f"{name}: too large for an invitation")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvitationError(f"{name}: not a text file in UTF-8") from None
+    else:
+        text = raw
+    text = text.removeprefix("\ufeff")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
+    return from_dict(data, name)
+
+
+def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
+    def bad(key: str, why: str) -> InvitationError:
+        return InvitationError(f"{name}: '{key}' {why}")
+
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise InvitationError(f"{name}: unknown key '{unknown[0]}' (an invitation has only: "
+                              f"{', '.join(KEYS)})")
+    for key, (want, required, limit) in KEYS.items():
+        if key not in data:
+            if required:
+                raise bad(key, "is missing")
+            continue
+        value = data[key]
+        if want is datetime:
+            continue
+        if not isinstance(value, want):
+            raise bad(key, f"must be text, not {type(value).__name__}")
+        if len(value) > limit:
+            raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
+        if _CONTROL.search(value) or (key != "note" and "\n" in value):
+            raise bad(key, "contains control characters")
+        if key != "note" and not value.strip():
+            raise bad(key, "is empty")
+    if data["format"] != FORMAT:
+        if data["format"].startswith("techcheck.invitation/"):
+            raise bad("format", f"is {data['format']!r}: the invitation was made by a newer "
+                                f"TechCheck; update TechCheck to open it")
+        raise bad("format", f"must be {FORMAT!r}")
+    profile = data["profile"]
+    if not _PROFILE.match(profile) or profile not in builtin_profiles():
+        raise bad("profile", f"must be one of {', '.join(builtin_profiles())}")
+    when = check_when(data["when"], bad)
+    server = check_url(data["server"], bad) if "server" in data else ""
+    stun = check_stun(data["stun"], bad) if "stun" in data else ""
+    return Invitation(profile=profile, when=when, contact=data["contact"].strip(),
+                      company=data.get("company", "").strip(),
+                      position=data.get("position", "").strip(), server=server, stun=stun,
+                      note=data.get("note", "").strip())
+
+
+def check_when(value: Any, bad) -> datetime:
+    """A date and time with its zone: a TOML offset date-time or an ISO 8601 string."""
+    if isinstance(value, str):
+        if len(value) > 40:
+            raise bad("when", "is too long")
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise bad("when", "must be a date and time like 2026-12-01T10:00+01:00") from None
+    if (isinstance(value, date) and not isinstance(value, datetime)) or isinstance(value, time):
+        raise bad("when", "needs both the date and the time, with the time zone, like "
+                          "2026-12-01T10:00+01:00")
+    if not isinstance(value, datetime):
+        raise bad("when", "must be a date and time like 2026-12-01T10:00+01:00")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise bad("when", "needs the time zone, like 2026-12-01T10:00+01:00 (a time without "
+                          "one means different times in different places)")
+    if not 2000 <= value.year <= 2100:
+        raise bad("when", "must be a year between 2000 and 2100")
+    return value
+
+
+def check_url(value: str, bad) -> str:
+    """An http or https URL with a host, no user name or password, no spaces."""
+    if any(ch.isspace() for ch in value) or "\\" in value:
+        raise bad("server", "must be a URL without spaces or backslashes")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises on a bad port
+    except ValueError:
+        raise bad("server", "is not a valid URL") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise bad("server", "must start with https:// or http://")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise bad("server", "must not contain a user name or password")
+    host = parts.hostname or ""
+    if not _valid_host(host):
+        raise bad("server", "must name a server, like https://speed.example.com/")
+    if port == 0:
+        raise bad("server", "has an invalid port")
+    return value
+
+
+def check_stun(value: str, bad) -> str:
+    """``host`` or ``host:port`` (``[v6]:port`` for IPv6), port 1–65535."""
+    v = value.strip()
+    if v.lower().startswith(("stun:", "stuns:")):
+        v = v.split(":", 1)[1]
+    host, port = v, "3478"
+    m = re.match(r"^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$", v)
+    if m:
+        host, port = m.group(1), m.group(2) or port
+    elif v.count(":") == 1:
+        host, port = v.split(":")
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise bad("stun", "must be host:port with a port from 1 to 65535")
+    if not _valid_host(host):
+        raise bad("stun", "must be host:port, like stun.example.com:3478")
+    return value.strip()
+
+
+def _valid_host(host: str) -> bool:
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(_HOST.match(host))
+
+
+def create(*, profile: str, when: str | datetime, contact: str, company: str = "",
+           position: str = "", server: str = "", stun: str = "", note: str = "") -> Invitation:
+    """An invitation from the recruiter's answers, validated exactly as a received file is."""
+    data: dict[str, Any] = {"format": FORMAT, "profile": profile, "when": when,
+                            "contact": contact}
+    for key, value in (("company", company), ("position", position), ("server", server),
+                       ("stun", stun), ("note", note)):
+        if value:
+            data[key] = value
+    inv = from_dict(data, "invitation")
+    if parse(inv.to_toml()) != inv:  # the file we write must read back the same
+        raise InvitationError("invitation: cannot be written faithfully; please report this")
+    return inv
