@@ -162,6 +162,8 @@ def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
+    except RecursionError:  # "a = [[[[…" nested thousands deep
+        raise InvitationError(f"{name}: not a valid invitation (nested too deeply)") from None
     return from_dict(data, name)
 
 
