@@ -43,3 +43,21 @@ class FakeSystemProbe(SystemProbe):
 
     def running_apps(self) -> list[str]:
         return super().running_apps() if self._apps is None else self._apps
+
+
+class BrokenPortAudio:
+    """A machine without the PortAudio library: ``import sounddevice`` raises the ``OSError``
+    sounddevice raises there (FIELD_NOTES §4). This machine has PortAudio, so it is faked at
+    the import boundary; everything above it (the checks, the findings) runs for real."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "sounddevice":
+            raise OSError("PortAudio library not found")
+        return None
+
+    @classmethod
+    def install(cls, monkeypatch) -> None:
+        import sys
+
+        monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+        monkeypatch.setattr(sys, "meta_path", [cls(), *sys.meta_path])

@@ -1,0 +1,262 @@
+"""A private PipeWire sound server for tests and benchmarks: a real audio path with no sound card.
+
+Everything it starts runs with its own ``XDG_RUNTIME_DIR``, ``XDG_CONFIG_HOME``,
+``XDG_STATE_HOME`` and its own ``dbus-daemon --session`` (wireplumber exits without a bus), so
+it never talks to a sound server the user may be running, and it stops exactly the processes it
+started (by pid). Layout (FIELD_NOTES §4): a mono null sink ``micfeed`` is both the default
+output and, through its monitor, the default input. What ``play`` sends into ``micfeed`` is
+what ``sd.InputStream`` on ALSA's ``default`` records, bit-exact at 48 kHz; what PortAudio plays
+on ``default`` comes back into the microphone too: a real echo path with a measurable delay.
+
+Fixtures (registered in tests/conftest.py with ``pytest_plugins``):
+
+- ``pipewire_server`` (session): the running server; this process's PortAudio points at it.
+- ``virtual_microphone``: ``.play(path_or_array, samplerate=48000, wait=False)`` feeds sound into
+  the default input; restores the default devices and stops its players afterwards.
+- ``private_pipewire_factory``: a fresh, separate server per call (for tests that kill it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+PROGRAMS = ("pipewire", "wireplumber", "pipewire-pulse", "pactl", "paplay", "dbus-daemon")
+
+
+def missing_programs() -> list[str]:
+    return [p for p in PROGRAMS if shutil.which(p) is None]
+
+
+class PrivatePipeWire:
+    """One private PipeWire + WirePlumber + pipewire-pulse + session bus under ``root``."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self._own_root = root is None
+        self.root = Path(root or tempfile.mkdtemp(prefix="techcheck-pw-"))
+        self.runtime = self.root / "runtime"
+        self.procs: list[subprocess.Popen] = []
+        self.players: list[subprocess.Popen] = []
+        self._n = 0
+
+    # --- environment ----------------------------------------------------------------------
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment of a client of this server (pactl, paplay, a techcheck process)."""
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PIPEWIRE_REMOTE", "PULSE_SERVER", "PULSE_RUNTIME_PATH")}
+        env.update({
+            "XDG_RUNTIME_DIR": str(self.runtime),
+            "PIPEWIRE_RUNTIME_DIR": str(self.runtime),
+            "XDG_CONFIG_HOME": str(self.root / "config"),
+            "XDG_STATE_HOME": str(self.root / "state"),
+            "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.runtime / 'bus'}",
+            "PULSE_SERVER": f"unix:{self.runtime / 'pulse' / 'native'}",
+        })
+        return env
+
+    def client_env(self) -> dict[str, str]:
+        """The variables this process needs so PortAudio (ALSA → pipewire plugin) uses us."""
+        e = self.env
+        return {k: e[k] for k in ("XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR", "PULSE_SERVER")}
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> PrivatePipeWire:
+        for d in (self.runtime, self.root / "config", self.root / "state"):
+            d.mkdir(parents=True, exist_ok=True)
+        self.runtime.chmod(0o700)
+        env = self.env
+        log = (self.root / "server.log").open("ab")
+        self._spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile",
+                     f"--address=unix:path={self.runtime / 'bus'}"], env, log)
+        self._wait(lambda: (self.runtime / "bus").exists(), timeout, "dbus-daemon")
+        self._spawn(["pipewire"], env, log)
+        self._wait(lambda: (self.runtime / "pipewire-0").exists(), timeout, "pipewire")
+        self._spawn(["wireplumber"], env, log)
+        self._spawn(["pipewire-pulse"], env, log)
+        self._wait(lambda: self.pactl("info", check=False).returncode == 0, timeout,
+                   "pipewire-pulse")
+        self.add_sink("micfeed")
+        self.set_default_source("micfeed.monitor", timeout)
+        self.set_default_sink("micfeed", timeout)
+        return self
+
+    def _spawn(self, argv: list[str], env: dict[str, str], log) -> None:
+        self.procs.append(subprocess.Popen(argv, env=env, stdout=log, stderr=log,
+                                           stdin=subprocess.DEVNULL, start_new_session=True))
+
+    @staticmethod
+    def _wait(ok, timeout: float, what: str) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if ok():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"private sound server: {what} did not start within {timeout:.0f} s")
+
+    def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True,
+                              timeout=10, check=check)
+
+    def add_sink(self, name: str, channels: int = 1) -> None:
+        cmap = "mono" if channels == 1 else "front-left,front-right"
+        self.pactl("load-module", "module-null-sink", f"sink_name={name}",
+                   f"channel_map={cmap}", f"channels={channels}", "rate=48000")
+        self._wait(lambda: name in self.pactl("list", "short", "sinks").stdout, 5.0, name)
+
+    def set_default_source(self, name: str, timeout: float = 5.0) -> None:
+        """WirePlumber applies defaults asynchronously: retry until the server agrees."""
+        def ok() -> bool:
+            self.pactl("set-default-source", name, check=False)
+            return self.pactl("get-default-source", check=False).stdout.strip() == name
+        self._wait(ok, timeout, f"default source {name}")
+
+    def set_default_sink(self, name: str, timeout: float = 5.0) -> None:
+        def ok() -> bool:
+            self.pactl("set-default-sink", name, check=False)
+            return self.pactl("get-default-sink", check=False).stdout.strip() == name
+        self._wait(ok, timeout, f"default sink {name}")
+
+    def kill_server(self) -> None:
+        """Stop pipewire itself (what a crashed or restarted sound server looks like)."""
+        for p in self.procs:
+            if p.args[0] == "pipewire" and p.poll() is None:
+                p.kill()
+                p.wait(5)
+
+    def stop(self) -> None:
+        for p in self.players:
+            _stop(p)
+        self.players.clear()
+        for p in reversed(self.procs):
+            _stop(p)
+        self.procs.clear()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # --- sound in -------------------------------------------------------------------------
+
+    def write_wav(self, audio: np.ndarray, samplerate: int = 48000) -> Path:
+        import soundfile as sf
+
+        self._n += 1
+        path = self.root / f"feed-{self._n}.wav"
+        sf.write(str(path), np.asarray(audio, dtype=np.float32), samplerate, subtype="FLOAT")
+        return path
+
+    def play(self, what: str | Path | np.ndarray, samplerate: int = 48000, *,
+             sink: str = "micfeed", wait: bool = False) -> subprocess.Popen:
+        """Play a file or an array into ``sink`` (default: the virtual microphone)."""
+        path = self.write_wav(what, samplerate) if isinstance(what, np.ndarray) else Path(what)
+        p = subprocess.Popen(["paplay", f"--device={sink}", "--latency-msec=20", str(path)],
+                             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.players.append(p)
+        if wait:
+            p.wait(60)
+        return p
+
+
+def _stop(p: subprocess.Popen) -> None:
+    if p.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(3)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(3)
+
+
+@contextlib.contextmanager
+def pointed_at(server: PrivatePipeWire) -> Iterator[None]:
+    """Point this process's PortAudio at ``server`` and re-scan; restore afterwards."""
+    from checks.audio import backend
+
+    saved = {k: os.environ.get(k) for k in server.client_env()}
+    os.environ.update(server.client_env())
+    backend.rescan()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        backend.rescan()
+
+
+def _require_programs() -> None:
+    missing = missing_programs()
+    if missing:
+        msg = f"private sound server needs {', '.join(missing)} (scripts/debian-packages.txt)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def pipewire_server() -> Iterator[PrivatePipeWire]:
+    _require_programs()
+    server = PrivatePipeWire().start()
+    try:
+        with pointed_at(server):
+            yield server
+    finally:
+        server.stop()
+
+
+class VirtualMicrophone:
+    """What a test (or a GUI test) needs: sound in the default input, a clean slate after."""
+
+    samplerate = 48000
+
+    def __init__(self, server: PrivatePipeWire) -> None:
+        self.server = server
+
+    def play(self, what: str | Path | np.ndarray, samplerate: int = 48000, *,
+             wait: bool = False) -> subprocess.Popen:
+        return self.server.play(what, samplerate, wait=wait)
+
+    def stop(self) -> None:
+        for p in self.server.players:
+            _stop(p)
+        self.server.players.clear()
+
+
+@pytest.fixture
+def virtual_microphone(pipewire_server: PrivatePipeWire) -> Iterator[VirtualMicrophone]:
+    mic = VirtualMicrophone(pipewire_server)
+    yield mic
+    mic.stop()
+    pipewire_server.set_default_source("micfeed.monitor")
+    pipewire_server.set_default_sink("micfeed")
+
+
+@pytest.fixture
+def private_pipewire_factory(tmp_path_factory: pytest.TempPathFactory):
+    """Start separate servers (e.g. to kill one mid-test); all are stopped afterwards."""
+    _require_programs()
+    started: list[PrivatePipeWire] = []
+
+    def make() -> PrivatePipeWire:
+        s = PrivatePipeWire(tmp_path_factory.mktemp("pw")).start()
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
