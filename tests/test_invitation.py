@@ -102,7 +102,7 @@ def test_files_that_are_not_small_text_files(tmp_path: Path):
         invitation.load(write(tmp_path, b"\xff\xfe\x00\x01" * 10))
     with pytest.raises(InvitationError, match="no such file"):
         invitation.load(tmp_path / "missing.toml")
-    with pytest.raises(InvitationError, match="folder|regular file"):
+    with pytest.raises(InvitationError, match=r"folder|regular file"):
         invitation.load(tmp_path)
     with pytest.raises(InvitationError, match="not a regular file"):
         invitation.load("/dev/zero")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.report import checklist, html, pdf, text, view
+from app.report import checklist, html, text, view
 from app.report.formats import WRITERS
 from checks.model import Status
 from tests import report_samples as samples

@@ -318,7 +318,7 @@ def _to_fix(pdf: _Doc, v: ReportView) -> None:
 
 
 COLS = (50.0, 30.0, 32.0, 38.0, 28.0)  # measurement, measured, limit, gauge, status = 178 mm
-ROW_H = 6.0
+ROW_H = 5.4
 
 
 def _check(pdf: _Doc, v: ReportView, c: CheckSection) -> None:
@@ -388,10 +388,10 @@ def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
         pdf.cell(COLS[2], ROW_H, _fit(pdf, m.limit, COLS[2] - 2))
         gx = x + sum(COLS[:3])
         if m.gauge:
-            gauge(pdf, m.gauge, m.status, gx, y + 1.6, COLS[3] - 6, 2.8)
+            gauge(pdf, m.gauge, m.status, gx, y + 1.3, COLS[3] - 6, 2.8)
         sx = gx + COLS[3]
         if m.status:
-            icon(pdf, m.status, sx, y + 1.3, 3.4)
+            icon(pdf, m.status, sx, y + 1.0, 3.4)
             _text(pdf, 8.5, False, COLOUR[m.status])
             pdf.set_xy(sx + 4.5, y)
             pdf.cell(COLS[4] - 4.5, ROW_H, _fit(pdf, m.status_word, COLS[4] - 5))
