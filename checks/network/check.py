@@ -496,6 +496,15 @@ class _Run:
                    "block the test; ask IT for a measurement server (techcheck run --server URL)."),
                 value=", ".join(kinds), threshold="", server=server,
                 reason=", ".join(kinds))
+        elif len(failures) >= 2:
+            kinds = sorted({e.kind for e in failures})
+            r.finding(
+                "network.server_errors", Status.WARN,
+                N_("The measurement server broke off {value} transfers ({reason}); the speed "
+                   "shown may be lower than the connection can do."),
+                N_("Run the test again in a minute; if it happens again, try another measurement "
+                   "server (techcheck run --server URL) or another network."),
+                value=len(failures), threshold=1, op="<", server=server, reason=", ".join(kinds))
         idle_bad = any(f.code in ("network.high_latency", "network.high_jitter",
                                   "network.packet_loss") and f.status is not Status.PASS
                        for f in r._r.findings)

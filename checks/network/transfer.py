@@ -291,6 +291,8 @@ class Transfer:
             deadline = time.monotonic() + 1.0  # cancel must take effect within a second
             for s in streams:
                 s.join(max(0.0, deadline - time.monotonic()))
+        if samples[-1][1] == 0 and not self.errors and not self.cancelled():
+            self.errors.append(HttpFailure("stall", "no data arrived during the test"))
         elapsed = samples[-1][0]
         bps, ramp = steady_rate(samples)
         total = samples[-1][1]

@@ -1,0 +1,551 @@
+"""The network check on 127.0.0.1: STUN codec and probe (against our responder and Debian's
+coturn), the transfer engine and the whole check against ``techcheck serve``, server faults,
+the speedtest-cli backend against a local stand-in, TLS interception with a private CA,
+proxies, cancel, and the pure analysis. Emulated links are in test_network_links.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from checks import registry
+from checks.context import CancelToken, CheckContext, Devices
+from checks.model import Status
+from checks.network import analysis, probes, stun
+from checks.network.check import NetworkCheck, NetworkLimits
+from checks.network.httpio import parse_origin
+from checks.network.server import MAX_CLIENTS, start_server
+from checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
+from checks.profile import load_profile
+
+# RFC 5769 §2.2: sample IPv4 Binding success response (SOFTWARE, XOR-MAPPED-ADDRESS,
+# MESSAGE-INTEGRITY, FINGERPRINT) for 192.0.2.1:32853.
+RFC5769_RESPONSE = bytes.fromhex(
+    "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220"
+    "002000080001a147e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06be7d7"
+    "80280004c07d4c96")
+
+
+def hermetic_profile(tmp_path: Path, extra: str = "", base: str = "generic"):
+    """A profile that names no public server, so nothing leaves 127.0.0.1."""
+    titles = {"generic": ("Lab", "other"), "teams": ("Microsoft Teams", "teams")}
+    title, platform = titles[base]
+    p = tmp_path / "lab.toml"
+    p.write_text(f'[profile]\nname = "lab"\ntitle = "{title}"\nplatform = "{platform}"\n'
+                 f'extends = "{base}"\n\n[network]\n'
+                 'stun_servers = []\nendpoints = []\ncaptive_url = ""\n' + extra)
+    plugins = registry.discover()
+    return load_profile(str(p), registry.limit_schemas(plugins))
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = start_server("127.0.0.1", 0)
+    yield s
+    s.stop()
+
+
+# --- STUN ----------------------------------------------------------------------------------
+
+
+def test_stun_decodes_rfc5769_vector_and_checks_fingerprint():
+    msg = stun.decode(RFC5769_RESPONSE)
+    assert msg.msg_type == stun.BINDING_SUCCESS
+    assert msg.mapped_address == ("192.0.2.1", 32853)
+    assert msg.attribute(stun.ATTR_SOFTWARE) == b"test vector"
+    broken = bytearray(RFC5769_RESPONSE)
+    broken[-1] ^= 1
+    with pytest.raises(stun.StunError, match="FINGERPRINT"):
+        stun.decode(bytes(broken))
+    for junk in (b"", b"\x00" * 19, b"GET / HTTP/1.1\r\n\r\n" + b"x" * 10, RFC5769_RESPONSE[:-3]):
+        with pytest.raises(stun.StunError):
+            stun.decode(junk)
+
+
+def test_stun_request_response_round_trip_ipv4_and_ipv6():
+    data, txid = stun.binding_request()
+    req = stun.decode(data)
+    assert req.msg_type == stun.BINDING_REQUEST and req.transaction_id == txid
+    for addr in (("203.0.113.7", 54321), ("2001:db8::5", 3478)):
+        resp = stun.decode(stun.binding_response(req, addr))
+        assert resp.transaction_id == txid and resp.mapped_address == addr
+
+
+def test_parse_hostport():
+    assert stun.parse_hostport("stun.l.google.com:19302") == ("stun.l.google.com", 19302)
+    assert stun.parse_hostport("[2001:db8::1]:3479") == ("2001:db8::1", 3479)
+    assert stun.parse_hostport("stun:example.org") == ("example.org", 3478)
+
+
+def test_probe_stream_against_our_responder(server):
+    probe = stun.StunProbe(("127.0.0.1", server.port), socket.AF_INET, 0.02).start()
+    time.sleep(1.0)
+    probe.stop(grace_s=0.2)
+    stats = analysis.latency_stats([p.rtt_ms for p in probe.probes])
+    assert 40 <= stats.sent <= 60  # 50 a second
+    assert stats.loss_pct == 0.0
+    assert stats.median_ms is not None and stats.median_ms < 20
+    assert probe.mapped is not None and probe.mapped[0] == "127.0.0.1"
+
+
+@pytest.fixture
+def coturn(tmp_path):
+    if not shutil.which("turnserver"):
+        pytest.skip("coturn is not installed (scripts/debian-packages.txt)")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        ["turnserver", "--stun-only", "--listening-ip", "127.0.0.1", "--listening-port",
+         str(port), "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout",
+         "--pidfile", str(tmp_path / "turn.pid"), "--userdb", str(tmp_path / "turn.db")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if stun.ping_once(("127.0.0.1", port), socket.AF_INET, 0.3, 1) is not None:
+                break
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+def test_probe_against_coturn(coturn):
+    rtt = stun.ping_once(("127.0.0.1", coturn), socket.AF_INET, timeout_s=2.0, tries=3)
+    assert rtt is not None and rtt < 100
+    probe = stun.StunProbe(("127.0.0.1", coturn), socket.AF_INET, 0.02).start()
+    time.sleep(0.6)
+    probe.stop(grace_s=0.3)
+    answered = [p for p in probe.probes if p.rtt_ms is not None]
+    assert len(answered) >= 0.9 * len(probe.probes) > 20
+    assert probe.mapped[0] == "127.0.0.1"  # coturn's XOR-MAPPED-ADDRESS, decoded by us
+
+
+def test_silent_udp_port_gives_no_answer():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))  # bound, never answers
+        assert stun.ping_once(s.getsockname(), socket.AF_INET, timeout_s=0.3, tries=2) is None
+
+
+# --- analysis ------------------------------------------------------------------------------
+
+
+def test_steady_rate_discards_slow_start():
+    # 1 s ramp from 0 to 10 MB/s, then steady 10 MB/s for 4 s.
+    samples, b = [(0.0, 0)], 0
+    for i in range(1, 51):
+        t = i * 0.1
+        rate = 10e6 * min(1.0, t)
+        b += int(rate * 0.1)
+        samples.append((round(t, 1), b))
+    bps, ramp = steady_rate(samples)
+    assert 0.5 <= ramp <= 1.5
+    assert bps == pytest.approx(80e6, rel=0.02)
+    naive = samples[-1][1] * 8 / samples[-1][0]
+    assert naive < 0.92 * 80e6  # what counting the ramp would have said
+
+
+def test_latency_stats():
+    s = analysis.latency_stats([20.0, 22.0, None, 20.0, 26.0])
+    assert s.sent == 5 and s.answered == 4 and s.loss_pct == pytest.approx(20.0)
+    assert s.median_ms == pytest.approx(21.0)
+    assert s.jitter_ms == pytest.approx((2 + 2 + 6) / 3)
+    assert analysis.latency_stats([None, None]).median_ms is None
+
+
+def test_verdict_against_the_teams_profile(tmp_path):
+    lim = hermetic_profile(tmp_path, base="teams").limits("network")
+    tiers = analysis.tiers_from(lim.tiers, lim.tier_up_mbps, lim.tier_down_mbps)
+    text, params = analysis.verdict("Microsoft Teams", tiers, up=1.3, down=50.0)
+    assert text.startswith("Good enough for {platform} in {tier}, not in {next}")
+    assert params["tier"] == "720p" and params["next"] == "1080p" and params["need"] == 1.5
+    from checks.i18n import translate
+    assert translate(text, "en", params) == ("Good enough for Microsoft Teams in 720p, not in "
+                                            "1080p: that needs 1.5 Mbit/s upload, you have 1.3.")
+    assert "720p" in translate(text, "sv", params) and "1,3" in translate(text, "sv", params)
+    text, params = analysis.verdict("Zoom", tiers, up=0.2, down=50.0)
+    assert text.startswith("Not good enough")
+    text, _ = analysis.verdict("Zoom", tiers, up=None, down=5.0)
+    assert "could not be measured" in text
+
+
+def test_every_platform_profile_has_network_limits():
+    plugins = registry.discover()
+    schemas = registry.limit_schemas(plugins)
+    seen = {}
+    for name in ("generic", "teams", "zoom", "meet", "webex"):
+        lim = load_profile(name, schemas).limits("network")
+        assert isinstance(lim, NetworkLimits)
+        assert len(lim.tiers) == len(lim.tier_up_mbps) == len(lim.tier_down_mbps)
+        assert lim.target_tier in lim.tiers and lim.endpoints and lim.stun_servers
+        seen[name] = lim.tier_up_mbps
+    assert seen["teams"] == (0.5, 1.2, 1.5) and seen["zoom"] == (0.6, 1.2, 1.8)
+    assert seen["meet"][-1] == 3.2
+
+
+# --- the whole check against `techcheck serve` ---------------------------------------------
+
+
+def run_check(profile, server_url=None, stun_spec=None, duration=3.0, cancel=None):
+    events = []
+    ctx = CheckContext(profile, Devices(server=server_url, stun=stun_spec), duration=duration,
+                       progress=events.append, cancel=cancel or CancelToken())
+    return NetworkCheck().run(ctx), events
+
+
+def test_check_against_local_server(server, tmp_path, monkeypatch):
+    for var in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    start = time.monotonic()
+    result, events = run_check(hermetic_profile(tmp_path, base="teams"), server.url,
+                               duration=3.0)
+    took = time.monotonic() - start
+    assert took < 3.0 + 2.5, took
+    m = {k: v.value for k, v in result.metrics.items()}
+    assert m["udp"] is True
+    assert m["download"] > 100 and m["upload"] > 100  # loopback: far beyond any tier
+    assert m["latency"] < 20 and m["packet_loss"] == 0.0
+    assert "loaded_latency_download" in m and "bufferbloat" in m
+    assert m["video_quality"] == "1080p"
+    verdict = next(f for f in result.findings if f.code == "network.verdict")
+    assert verdict.status is Status.PASS
+    assert verdict.text() == "Good enough for Microsoft Teams in 1080p."
+    assert result.status is Status.PASS, [f.text() for f in result.findings]
+    # Live data exactly as the GUI's graphs expect it.
+    data = [e.data for e in events if e.data]
+    kinds = {d["kind"] for d in data}
+    assert kinds == {"latency", "throughput"}
+    for d in data:
+        if d["kind"] == "throughput":
+            assert set(d) == {"kind", "direction", "mbps", "t"} and d["direction"] in ("down", "up")
+            assert isinstance(d["mbps"], float)
+        else:
+            assert set(d) == {"kind", "ms", "loaded", "t"} and isinstance(d["loaded"], bool)
+            assert isinstance(d["ms"], float)
+        assert isinstance(d["t"], float) and 0 <= d["t"] <= took
+    assert {d["direction"] for d in data if d["kind"] == "throughput"} == {"down", "up"}
+    assert {d["loaded"] for d in data if d["kind"] == "latency"} == {False, True}
+    fractions = [e.fraction for e in events if e.fraction is not None]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_cancel_stops_within_a_second(server, tmp_path):
+    cancel = CancelToken()
+    box = {}
+    profile = hermetic_profile(tmp_path)
+
+    def work():
+        try:
+            run_check(profile, server.url, duration=25.0, cancel=cancel)
+        except BaseException as exc:
+            box["exc"] = exc
+        box["end"] = time.monotonic()
+
+    t = threading.Thread(target=work)
+    t.start()
+    for at in (0.5,):  # during the idle probe
+        time.sleep(at)
+    cancel.cancel()
+    asked = time.monotonic()
+    t.join(5)
+    assert not t.is_alive()
+    assert box["end"] - asked < 1.0
+    assert type(box["exc"]).__name__ == "Cancelled"
+
+
+def test_cancel_during_transfer(server, tmp_path):
+    cancel = CancelToken()
+    o = parse_origin(server.url)
+    tr = Transfer(o, CLOUDFLARE, "down", 4, 20.0, lambda: cancel.cancelled)
+    threading.Timer(0.7, cancel.cancel).start()
+    start = time.monotonic()
+    tr.run()
+    assert time.monotonic() - start < 0.7 + 1.0
+
+
+def test_udp_blocked_when_stun_does_not_answer(server, tmp_path):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        spec = f"127.0.0.1:{silent.getsockname()[1]}"
+        result, _ = run_check(hermetic_profile(tmp_path), server.url, spec, duration=2.0)
+    codes = {f.code: f for f in result.findings}
+    assert codes["network.udp_blocked"].status is Status.WARN
+    assert "fall back" in codes["network.udp_blocked"].text()
+    assert result.metrics["udp"].value is False
+    assert result.metrics["download"].value > 1  # TCP still measured
+
+
+def test_proxy_from_environment_is_reported(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
+    result, _ = run_check(hermetic_profile(tmp_path), server.url, duration=1.5)
+    f = next(f for f in result.findings if f.code == "network.proxy")
+    assert f.status is Status.WARN and "proxy.corp.example:3128" in f.text()
+    assert "bypass" in f.fix_text()
+
+
+def test_kde_proxy_settings_parse():
+    text = "[Proxy Settings]\nProxyType=1\nhttpProxy=http://10.0.0.1 8080\n"
+    assert probes.parse_kioslaverc(text) == ({"http": "http://10.0.0.1:8080"}, "")
+    pac = "[Proxy Settings]\nProxyType=2\nProxy Config Script=http://wpad/wpad.dat\n"
+    assert probes.parse_kioslaverc(pac) == ({}, "http://wpad/wpad.dat")
+
+
+def test_speedtest_cli_backend_against_local_stand_in(server, tmp_path):
+    url = f"speedtest+{server.url}/speedtest/upload.php"
+    result, _ = run_check(hermetic_profile(tmp_path), url, stun_spec=server.stun, duration=4.0)
+    m = {k: v.value for k, v in result.metrics.items()}
+    assert isinstance(m["download"], float) and m["download"] > 10
+    assert isinstance(m["upload"], float) and m["upload"] > 10
+    assert m["speedtest_ping"] < 100
+    assert "loaded_latency_download" in m  # our probe ran alongside speedtest-cli
+
+
+# --- server faults -------------------------------------------------------------------------
+
+
+class FaultServer:
+    """A TCP server that misbehaves in one chosen way."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stop = threading.Event()
+        self.conns: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                c, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c: socket.socket) -> None:
+        try:
+            c.recv(65536)
+            if self.mode == "reset":
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 25000000\r\n\r\n" + b"x" * 50000)
+                c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
+                c.close()
+            elif self.mode == "html":
+                body = b"<html><body>Please sign in</body></html>"
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                          + str(len(body)).encode() + b"\r\n\r\n" + body)
+            elif self.mode == "busy":
+                c.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")
+            elif self.mode == "stall":
+                self.stop.wait(30)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.stop.set()
+        for c in self.conns:
+            c.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("mode", "kind"), [("reset", "reset"), ("html", "content"),
+                                            ("busy", "status"), ("stall", "stall")])
+def test_server_faults_become_findings(mode, kind, tmp_path, server):
+    fault = FaultServer(mode)
+    try:
+        tr = Transfer(parse_origin(fault.url), CLOUDFLARE, "down", 2, 1.5, lambda: False)
+        res = tr.run()
+        assert kind in res.error_kinds
+        # The whole check: a finding with a fix, never an exception or an error result.
+        result, _ = run_check(hermetic_profile(tmp_path), fault.url, stun_spec=server.stun,
+                              duration=2.5)
+    finally:
+        fault.close()
+    assert result.status in (Status.WARN, Status.FAIL)
+    f = {x.code: x for x in result.findings}
+    if mode == "reset":  # bytes did arrive before each reset: a speed, with a warning
+        assert isinstance(result.metrics["download"].value, float)
+        assert "reset" in f["network.server_errors"].params["reason"]
+    else:
+        assert kind in f["network.server_unreachable"].params["reason"]
+        assert f["network.server_unreachable"].fix
+        assert result.metrics["download"].value == "unknown"
+
+
+def test_refused_connection_is_a_finding(tmp_path, server):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound but not listening: connection refused
+        result, _ = run_check(hermetic_profile(tmp_path), f"http://127.0.0.1:{port}",
+                              stun_spec=server.stun, duration=1.5)
+    f = next(x for x in result.findings if x.code == "network.server_unreachable")
+    assert "connect" in f.params["reason"]
+
+
+# --- TLS interception ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_ca_tls_server(tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("needs openssl")
+    def ossl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+         "-days", "2", "-subj", "/O=Corporate Inspection CA/CN=Corp Root")
+    ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
+         "-subj", "/CN=localhost")
+    (tmp_path / "ext.cnf").write_text("subjectAltName=DNS:localhost\n")
+    ossl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+         "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "ext.cnf")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    srv = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        srv.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                c, _ = srv.accept()
+            except (TimeoutError, OSError):
+                continue
+            try:
+                c.settimeout(2)
+                ctx.wrap_socket(c, server_side=True).close()
+            except (ssl.SSLError, OSError):
+                c.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield srv.getsockname()[1], tmp_path / "ca.pem"
+    stop.set()
+    srv.close()
+
+
+def test_tls_interception_by_a_private_ca(private_ca_tls_server, monkeypatch):
+    port, ca = private_ca_tls_server
+    endpoint = f"localhost:{port}"
+    # Not trusted by the OS: the handshake fails, reported as a TLS error.
+    r = probes.reach(endpoint, 3.0, probes.public_roots_context())
+    assert r.error == "tls" and not r.ok
+    # The company installed its inspection CA in the OS store: the OS accepts, the public
+    # roots do not → interception.
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    r = probes.reach(endpoint, 3.0, probes.public_roots_context())
+    assert r.ok, r.detail
+    assert r.tcp_ms is not None and r.tls_ms is not None
+    assert r.intercepted_by == "a certificate authority added to this computer"
+    assert "Corporate Inspection CA" in r.issuer
+
+
+def test_interception_vendor_named_in_issuer():
+    assert probes._interceptor_in("Zscaler Inc., Zscaler Intermediate Root CA") == "Zscaler"
+    assert probes._interceptor_in("DigiCert Inc, DigiCert Global G2 TLS RSA") == ""
+
+
+def test_captive_portal_detected(server):
+    assert probes.captive_portal(f"{server.url}/generate_204").portal is False
+    fault = FaultServer("html")
+    try:
+        c = probes.captive_portal(f"{fault.url}/generate_204")
+    finally:
+        fault.close()
+    assert c.checked and c.portal and "200" in c.detail
+
+
+# --- `techcheck serve` ---------------------------------------------------------------------
+
+
+def test_serve_command_endpoints_and_bounds():
+    from tests.conftest import ROOT
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", "0"],
+                            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            text=True)
+    try:
+        line = proc.stderr.readline()
+        assert "serving on http://127.0.0.1:" in line, line
+        url = line.split("serving on ", 1)[1].split()[0]
+        port = int(url.rsplit(":", 1)[1])
+        with urllib.request.urlopen(f"{url}/__down?bytes=123456", timeout=5) as r:
+            assert len(r.read()) == 123456
+        req = urllib.request.Request(f"{url}/__up", data=b"x" * 100000, method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200
+        with urllib.request.urlopen(f"{url}/latency.txt", timeout=5) as r:
+            assert r.read() == b"test=test"
+        assert stun.ping_once(("127.0.0.1", port), socket.AF_INET, 1.0) is not None
+        # Bounds: too much asked, too much offered.
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(f"{url}/__down?bytes={1 << 40}", timeout=5)
+        assert e.value.code == 400
+        e.value.close()
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(f"POST /__up HTTP/1.1\r\nHost: x\r\nContent-Length: {1 << 40}\r\n\r\n"
+                      .encode())
+            assert b" 413 " in s.recv(1024)
+        # Concurrent clients beyond the limit are turned away at once.
+        held = [socket.create_connection(("127.0.0.1", port), timeout=5)
+                for _ in range(MAX_CLIENTS)]
+        time.sleep(0.3)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:
+                extra.sendall(b"GET /__down?bytes=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert b" 503 " in extra.recv(1024)
+        finally:
+            for s in held:
+                s.close()
+    finally:
+        proc.terminate()
+        proc.wait(5)
+        proc.stderr.close()
+    assert proc.returncode is not None
+
+
+def test_serve_refuses_a_taken_port(server):
+    from tests.conftest import run_cli
+    r = run_cli("serve", "--port", str(server.port), timeout=20)
+    assert r.returncode == 3 and "cannot listen" in r.stderr
+
+
+def test_default_profile_offline_is_a_finding_not_a_crash(tmp_path):
+    """This machine has no internet: the shipped profile's public servers give the honest
+    finding. Run in a namespace with no route and a resolver on its own loopback, so no query
+    leaves the machine."""
+    from tests import netlab
+    reason = netlab.available()
+    if reason:
+        pytest.skip(reason)
+    ns = f"tcoff{os.getpid() % 100000}"
+    etc = Path("/etc/netns") / ns
+    try:
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        etc.mkdir(parents=True, exist_ok=True)
+        (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        r = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "tests/netcheck.py",
+                            "--profile", "teams"], capture_output=True, text=True, timeout=60,
+                           cwd=netlab.ROOT)
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=False)
+        shutil.rmtree(etc, ignore_errors=True)
+    res = json.loads(r.stdout)["result"]
+    assert res["status"] == "fail" and res["error"] is None
+    codes = [f["code"] for f in res["findings"]]
+    assert codes == ["network.offline"], codes
+    assert res["duration_s"] < 10
