@@ -15,6 +15,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots and rendered reports to 
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = [
+    "tests.gui_fixtures",  # GUI fixtures (issue 6)
+    "tests.audio_server",  # private PipeWire server, virtual microphone (issue 4)
+]
+
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):

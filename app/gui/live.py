@@ -37,12 +37,11 @@ class DeviceProblem(Exception):
 def camera_preview(spec: str | int | None, limits: Any):
     def work(ctx: TaskContext) -> None:
         try:
-            from checks.camera.source import open_camera
-
             from checks.camera.live import FrameAnalyser
+            from checks.camera.source import open_camera
         except ImportError as exc:
             raise DeviceProblem("missing_module", str(exc)) from exc
-        src = open_camera(spec)
+        src = open_camera(spec, realtime=True, loop=True)  # a file (demo) plays like a camera
         try:
             analyser = FrameAnalyser(limits)
             misses, last = 0, 0.0

@@ -23,7 +23,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.gui import i18n
     from app.gui import settings as S
     from app.gui.window import MainWindow
 
@@ -32,7 +31,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")
     settings = S.Settings()
-    i18n.install(i18n.resolve(settings.get(S.LANGUAGE)))
     window = MainWindow(settings)
     probe = os.environ.get("TECHCHECK_STARTUP_PROBE")
     if probe:

@@ -16,6 +16,12 @@ def describe(exc: BaseException, device: str) -> tuple[str, str]:
     """(message, fix) for an exception raised while opening or reading a device.
 
     ``device`` is "camera", "microphone" or "speaker"."""
+    message, fix = getattr(exc, "message", None), getattr(exc, "fix", None)
+    if isinstance(message, str) and isinstance(fix, str):  # a check's own templates (N_)
+        from app.gui.i18n import ct
+
+        params = dict(getattr(exc, "params", None) or {})
+        return ct(message, params), ct(fix, params)
     kind = getattr(exc, "kind", None) or getattr(exc, "code", None) or ""
     kind = str(kind).split(".")[-1]
     what = {

@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setObjectName("main-window")
         lang = i18n.resolve(settings.get(S.LANGUAGE))
+        if i18n.current() != lang or lang != "en":
+            i18n.install(lang)
         self.session = Session(plugins=[], profile=None, lang=lang,  # type: ignore[arg-type]
                                role=settings.get(S.ROLE), platform=settings.get(S.PLATFORM))
         self.session.devices.camera = settings.get(S.CAMERA) or None

@@ -138,16 +138,19 @@ class CameraPage(Page):
         spec = self.session.devices.camera
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
         self.preview = run_task(camera_preview(dev, limits), name="camera-preview",
-                                on_latest=self._on_frame, on_error=self._on_error,
-                                on_finished=self._preview_done)
+                                on_latest=self._on_frame, on_error=self._on_error)
+        task = self.preview
+        task.finished.connect(lambda: self._preview_done(task))
 
     def stop_preview(self) -> None:
-        if self.preview is not None:
-            self.preview.cancel()
-            self.preview.wait(3.0)  # the check opens the same camera next: release it first
+        task, self.preview = self.preview, None
+        if task is not None:
+            task.cancel()
+            task.wait(3.0)  # the check opens the same camera next: release it first
 
-    def _preview_done(self) -> None:
-        self.preview = None
+    def _preview_done(self, task: Task) -> None:
+        if self.preview is task:
+            self.preview = None
 
     def _after_check(self) -> None:
         if self._active:

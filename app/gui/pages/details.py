@@ -82,6 +82,8 @@ class DetailsPage(Page):
             self.tr("Kind"), self.tr("Index"), self.tr("Name"), self.tr("Details")])
         self.devices.setAccessibleName(self.tr("Devices found"))
         self.log.setAccessibleName(self.tr("Log"))
+        for table in (self.metrics, self.devices):
+            table.horizontalHeader().setAccessibleName(self.tr("Column headings"))
         self.refresh()
 
     def entered(self) -> None:

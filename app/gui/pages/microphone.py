@@ -138,15 +138,21 @@ class MicrophonePage(Page):
         self._recording_now = record_s > 0
         self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s),
                              name="microphone-level", on_latest=self._on_level,
-                             on_result=self._on_recorded, on_error=self._on_error,
-                             on_finished=self._level_done)
+                             on_result=self._on_recorded, on_error=self._on_error)
+        task = self.live
+        task.finished.connect(lambda: self._level_done(task))
 
     def stop_level(self) -> None:
-        if self.live is not None:
-            self.live.cancel()
-            self.live.wait(3.0)
+        task, self.live = self.live, None
+        self._recording_now = False
+        self.record_button.setEnabled(True)
+        if task is not None:
+            task.cancel()
+            task.wait(3.0)
 
-    def _level_done(self) -> None:
+    def _level_done(self, task: Task) -> None:
+        if self.live is not task:
+            return
         self.live = None
         was_recording, self._recording_now = self._recording_now, False
         self.record_button.setEnabled(True)

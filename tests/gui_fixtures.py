@@ -1,0 +1,120 @@
+"""Fixtures for the GUI tests: fresh typed settings, a main window that is closed at the end,
+sample media when the bundled demo files are absent, and a guard that fails a test leaving a
+worker thread or a timer running."""
+
+from __future__ import annotations
+
+import threading
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_wav(path: Path, seconds: float = 2.0, rate: int = 48000) -> Path:
+    """A speech-like test signal: a 220 Hz tone with syllable-rate amplitude bursts, -20 dBFS."""
+    t = np.arange(int(seconds * rate)) / rate
+    env = 0.55 + 0.45 * np.sin(2 * np.pi * 4 * t)
+    x = 0.1 * np.sqrt(2) * env * np.sin(2 * np.pi * 220 * t)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((x * 32767).astype("<i2").tobytes())
+    return path
+
+
+def write_clip(path: Path, frames: int = 30, size: tuple[int, int] = (640, 360)) -> Path:
+    """A short MJPG clip through OpenCV's own writer (what cv2.VideoCapture reads back)."""
+    import cv2
+
+    w, h = size
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 15.0, (w, h))
+    yy, xx = np.mgrid[0:h, 0:w]
+    for i in range(frames):
+        img = np.zeros((h, w, 3), np.uint8)
+        img[..., 0] = (xx * 255 // w).astype(np.uint8)
+        img[..., 1] = (yy * 255 // h).astype(np.uint8)
+        img[..., 2] = (i * 8) % 255
+        cv2.circle(img, (w // 2, h // 2 - 20), h // 5, (140, 170, 210), -1)
+        out.write(img)
+    out.release()
+    return path
+
+
+@pytest.fixture
+def demo_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The bundled demo clip and sound, or generated stand-ins while they are not bundled."""
+    from app.gui import demo
+
+    clip, voice = demo.camera_clip(), demo.voice_clip()
+    if not clip.exists():
+        clip = write_clip(tmp_path / "camera.avi")
+        monkeypatch.setattr(demo, "camera_clip", lambda: clip)
+    if not voice.exists():
+        voice = write_wav(tmp_path / "voice.wav")
+        monkeypatch.setattr(demo, "voice_clip", lambda: voice)
+    return clip, voice
+
+
+@pytest.fixture
+def gui_settings(tmp_path: Path, qapp):
+    from PySide6.QtCore import QSettings
+
+    from app.gui.settings import Settings
+
+    return Settings(QSettings(str(tmp_path / "techcheck.ini"), QSettings.Format.IniFormat))
+
+
+def _leftover_threads(before: set[int]) -> list[str]:
+    """Python threads started during the test and still alive. QThreads that touched Python's
+    threading show up as never-ending "dummy" threads: those are covered by running_tasks."""
+    return [t.name for t in threading.enumerate() if t.ident not in before and t.is_alive()
+            and not isinstance(t, threading._DummyThread)]
+
+
+@pytest.fixture
+def leak_guard(qapp):
+    """Fails the test when a GUI task, a thread it started, or an active QTimer is left."""
+    from app.gui import tasks
+
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and (tasks.running_tasks() or _leftover_threads(before)):
+        qapp.processEvents()
+        time.sleep(0.02)
+    assert not tasks.running_tasks(), f"tasks left running: {tasks.running_tasks()}"
+    assert not _leftover_threads(before), f"threads left running: {_leftover_threads(before)}"
+
+
+@pytest.fixture
+def make_window(qtbot, gui_settings, leak_guard, demo_media):
+    """Build a main window (settings first), wait until its plug-ins are loaded; closed at the
+    end, after which no timer of it may still be active."""
+    from PySide6.QtCore import QTimer
+
+    from app.gui import settings as S
+    from app.gui.window import MainWindow
+
+    made = []
+
+    def make(**values) -> MainWindow:
+        for key, value in values.items():
+            gui_settings.set(getattr(S, key.upper()), value)
+        w = MainWindow(gui_settings)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w._loaded, timeout=60_000)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+        active = [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
+        assert not active, f"timers still active after close: {active}"

@@ -1,0 +1,285 @@
+"""The desktop app, offscreen: the worker helper, typed settings, and the whole wizard flow
+in demo mode (file-backed camera and microphone, the network check against the local
+measurement server), Swedish, keyboard-only use, accessible names, closing mid-check."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QPlainTextEdit,
+    QTabWidget,
+)
+
+from app.gui import settings as S
+from app.gui import tasks
+from checks.context import Progress
+from checks.model import Status
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+# --- the worker helper ------------------------------------------------------------------------
+
+def test_task_delivers_progress_and_result_on_the_gui_thread(qtbot, leak_guard):
+    gui = threading.get_ident()
+    seen: list[tuple[str, object, int]] = []
+
+    def work(ctx):
+        for i in range(3):
+            ctx.progress(i)
+        return threading.get_ident()
+
+    t = tasks.run_task(work, name="t", on_progress=lambda v: seen.append(("p", v, threading.get_ident())),
+                       on_result=lambda v: seen.append(("r", v, threading.get_ident())))
+    with qtbot.waitSignal(t.finished, timeout=5000):
+        pass
+    assert [s[:2] for s in seen[:3]] == [("p", 0), ("p", 1), ("p", 2)]
+    kind, worker_ident, where = seen[3]
+    assert kind == "r" and worker_ident != gui
+    assert all(s[2] == gui for s in seen)  # every callback ran on the GUI thread
+
+
+def test_task_error_is_reported_not_raised(qtbot, leak_guard):
+    errors = []
+    t = tasks.run_task(lambda ctx: 1 / 0, name="boom", on_error=errors.append)
+    with qtbot.waitSignal(t.finished, timeout=5000):
+        pass
+    assert isinstance(errors[0].exception, ZeroDivisionError)
+    assert "ZeroDivisionError" in errors[0].message
+
+
+def test_task_cancel_stops_the_worker_promptly(qtbot, leak_guard):
+    def work(ctx):
+        ctx.cancel.sleep(30)  # raises Cancelled within 50 ms of cancel
+
+    cancelled = []
+    t = tasks.run_task(work, name="sleeper")
+    t.cancelled.connect(lambda: cancelled.append(True))
+    t.cancel()
+    with qtbot.waitSignal(t.finished, timeout=3000):
+        pass
+    assert cancelled == [True]
+
+
+def test_latest_values_are_coalesced(qtbot, leak_guard):
+    got = []
+
+    def work(ctx):
+        for i in range(2000):
+            ctx.latest(i)
+        return None
+
+    t = tasks.run_task(work, name="frames", on_latest=got.append)
+    with qtbot.waitSignal(t.finished, timeout=5000):
+        pass
+    assert got and got == sorted(got)
+    assert len(got) < 2000  # older values were dropped, not queued
+
+
+def test_shutdown_joins_every_task(qtbot, leak_guard):
+    for i in range(3):
+        tasks.run_task(lambda ctx: ctx.cancel.sleep(30), name=f"long{i}")
+    assert len(tasks.running_tasks()) == 3
+    assert tasks.shutdown(timeout_s=3) == []
+    assert tasks.running_tasks() == []
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def test_settings_are_typed_and_survive_garbage(tmp_path, qapp):
+    qs = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    s = S.Settings(qs)
+    assert s.get(S.ROLE) == "candidate" and s.get(S.DEMO_MODE) == "auto"
+    s.set(S.ROLE, "it")
+    assert s.get(S.ROLE) == "it"
+    qs.setValue(S.ROLE.key, "hacker")  # a hand-edited file
+    assert s.get(S.ROLE) == "candidate"
+    with pytest.raises(ValueError):
+        s.set(S.PLATFORM, "skype")
+
+
+# --- the wizard -------------------------------------------------------------------------------
+
+def _results_for(window, page: str):
+    return [window.session.results[p.id] for p in window.session.plugins_for(page)
+            if p.id in window.session.results]
+
+
+@pytest.mark.slow
+def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
+    w = make_window(demo_mode="on", role="it", language="en")
+    assert w.session.demo and w.banner.isVisible()
+    assert w.visible_keys() == ["start", "camera", "microphone", "speakers", "network",
+                                "system", "results", "details"]
+    # camera: live frames from the sample clip, drawn with the overlay
+    w.next()
+    cam = w.pages["camera"]
+    assert w.current_key() == "camera"
+    qtbot.waitUntil(lambda: cam.video.frames_shown >= 3, timeout=30_000)
+    assert cam.last_analysis is not None
+    # microphone: the level meter moves with the sample recording
+    w.next()
+    assert cam.preview is None  # the camera was released when its page was left
+    mic = w.pages["microphone"]
+    qtbot.waitUntil(lambda: mic.meter.updates >= 5, timeout=20_000)
+    assert mic.meter.rms > -60
+    w.next()
+    assert mic.live is None  # the microphone was released
+    # network: live samples from the local measurement server while the check runs
+    w.next()
+    net = w.pages["network"]
+    if net.panel.plugins():
+        with qtbot.waitSignal(net.panel.all_finished, timeout=90_000):
+            net.panel.run()
+        assert net.samples > 0
+        assert net.server is not None and net.server.url.startswith("http://127.0.0.1")
+        assert _results_for(w, "network")
+    # system: runs by itself on arrival
+    sysp = w.pages["system"]
+    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
+        w.next()
+    assert _results_for(w, "system")[0].status in set(Status)
+    # results: one verdict, cards with fixes, re-run one check, export
+    w.next()
+    res = w.pages["results"]
+    assert res.verdict.status() is not None and res.verdict.word.text()
+    assert "system" in res.cards
+    before = w.session.results["system"]
+    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
+        res.cards["system"].rerun_button.click()
+    assert w.session.results["system"] is not before
+    out = tmp_path / "report.json"
+    with qtbot.waitSignal(res.export_to(str(out), "json").finished, timeout=30_000):
+        pass
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["options"]["demo"] is True and any(c["id"] == "system" for c in data["checks"])
+    # IT support: every metric with its limit, the log, copy diagnostics
+    w.next()
+    det = w.pages["details"]
+    assert det.metrics.rowCount() >= len(w.session.results["system"].metrics)
+    text = det.copy_diagnostics()
+    assert text.startswith("TechCheck diagnostics") and '"checks"' in text
+
+
+def test_export_failure_is_shown_inline_with_the_fix(make_window, qtbot, tmp_path):
+    w = make_window(demo_mode="on")
+    sysp = w.pages["system"]
+    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
+        w.go("system")
+    res = w.pages["results"]
+    w.go("results")
+    bad = tmp_path / "missing-folder" / "r.txt"
+    with qtbot.waitSignal(res.export_to(str(bad), "text").finished, timeout=10_000):
+        pass
+    assert "does not exist" in res.export_note.text()
+
+
+def test_recruiter_checklist_goes_into_the_report(make_window):
+    from app.gui.reporting import make_report
+
+    w = make_window(demo_mode="on", role="recruiter")
+    assert "checklist" in w.visible_keys() and "details" not in w.visible_keys()
+    page = w.pages["checklist"]
+    page.boxes["invitation_sent"].setChecked(True)
+    report = make_report(w.session)
+    items = {i["id"]: i["done"] for i in report.extra["checklist"]["items"]}
+    assert items["invitation_sent"] is True and items["room_booked"] is False
+    assert page.status() is Status.WARN
+
+
+def test_swedish_everywhere(make_window, qtbot):
+    w = make_window(demo_mode="on", language="sv")
+    assert w.session.lang == "sv"
+    assert w.start.heading.text() == "Gör dig redo för din videointervju"
+    assert "Nästa" in w.next_button.text()
+    sysp = w.pages["system"]
+    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
+        w.go("system")
+    # the check's own texts come from checks.i18n in the same language
+    title = sysp.panel.findChildren(type(w.pages["results"].verdict.word))
+    assert any(lab.text() == "Dator" for lab in title)
+    w.set_language("en")
+    assert w.start.heading.text() == "Get ready for your video interview"
+
+
+def test_keyboard_only_walk_through(make_window, qtbot):
+    w = make_window(demo_mode="on")
+    w.start.start_button.setFocus()
+    qtbot.keyClick(w.start.start_button, Qt.Key.Key_Space)
+    assert w.current_key() == "camera"
+    qtbot.keyClick(w, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert w.current_key() == "microphone"
+    qtbot.keyClick(w, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert w.current_key() == "camera"
+    w.go("start")
+    assert w.start.language_label.buddy() is w.start.language  # Alt+L reaches the box
+
+
+def test_every_control_has_an_accessible_name(make_window):
+    w = make_window(demo_mode="on", role="it")
+    missing = []
+    for key in w.visible_keys():
+        w.go(key)
+        page = w.pages[key]
+        for cls in (QAbstractButton, QComboBox, QAbstractItemView, QPlainTextEdit, QTabWidget):
+            for c in page.findChildren(cls):
+                if c.isVisibleTo(page) and not (c.accessibleName() or getattr(c, "text", str)()):
+                    missing.append(f"{key}: {type(c).__name__} {c.objectName()}")
+    assert missing == []
+
+
+def test_status_is_never_colour_alone():
+    from app.gui.widgets.status import _pixmap, status_word
+
+    words = {status_word(s) for s in Status}
+    assert len(words) == len(Status)  # a distinct word for every status
+    shapes = set()
+    for s in Status:  # the outline (alpha) plus the light glyph drawn inside it
+        img = _pixmap(s, 24, 1.0, False).toImage()
+        mask = tuple((img.pixelColor(x, y).alpha() > 128, img.pixelColor(x, y).lightness() > 200)
+                     for y in range(24) for x in range(24))
+        shapes.add(mask)
+    assert len(shapes) == len(Status)  # and a distinct shape (outline and glyph) for every status
+
+
+def test_closing_mid_check_ends_cleanly(make_window, qtbot):
+    w = make_window(demo_mode="on")
+    w.go("network" if w.session.plugins_for("network") else "system")
+    page = w.current_page()
+    page.panel.run()
+    qtbot.waitUntil(lambda: page.panel.running, timeout=5000)
+    w.close()  # leak_guard and make_window then assert nothing is left running
+    assert not tasks.running_tasks()
+
+
+def test_camera_error_is_shown_inline_with_a_fix(make_window, qtbot, tmp_path):
+    w = make_window(demo_mode="off")
+    cam = w.pages["camera"]
+    w.session.devices.camera = str(tmp_path / "no-such-clip.avi")
+    w.go("camera")
+    qtbot.waitUntil(lambda: cam.looks.status() is Status.FAIL, timeout=10_000)
+    assert cam.preview is None
+    assert cam.video._message  # message and fix drawn over the preview
+    assert "\n" in cam.video._message
+
+
+def test_progress_question_is_answered_inline(make_window, qtbot):
+    from app.gui.checkrun import Ask
+    from checks.context import Question
+
+    w = make_window(demo_mode="on")
+    panel = w.pages["speakers"].panel
+    ask = Ask(Question("speaker", "confirm", "Did you hear the test sound?"))
+    panel._on_progress(ask)
+    assert panel.question.isVisibleTo(panel) and panel.yes_button.isVisibleTo(panel)
+    panel.yes_button.click()
+    assert ask._answer is True and not panel.question.isVisibleTo(panel)
+    panel._on_progress(Progress("x", 0.5, "Done"))
+    assert panel.progress.value() == 50
