@@ -1,0 +1,272 @@
+"""What goes into the frozen TechCheck, decided from the installed project rather than a list.
+
+``techcheck.spec`` imports this module, and so do the fast packaging tests, so the plan is
+checked without a multi-minute build. Everything is derived at build time, the way
+qutebrowser's spec derives its hidden imports from its own plug-in loader:
+
+- every ``techcheck.checks`` entry point (the built-in checks and any third-party plug-in
+  installed in the build environment) becomes hidden imports plus its distribution's
+  dist-info, so ``importlib.metadata`` finds the same plug-ins in the frozen app;
+- every sub-command in ``app.cli.COMMANDS`` (imported by name at run time);
+- the GUI and report packages, whose pages and writers are imported lazily;
+- the data files under ``resources/`` (profiles, translations, schemas, templates, fonts,
+  models, icons, demo media), at the same relative place so ``resources.path`` works under
+  ``sys._MEIPASS``.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GROUP = "techcheck.checks"
+APP_NAME = "TechCheck"
+CLI_NAME = "techcheck-cli"
+
+#: Data file types shipped from ``resources/``. Python sources there are modules (collected
+#: as code); ``.ts`` are translation sources, compiled to ``.qm``; ``.ico``/``.icns`` are only
+#: needed by the build itself.
+RESOURCE_PATTERNS = ("*.toml", "*.json", "*.qm", "*.tflite", "*.onnx", "*.html", "*.css", "*.ttf",
+                     "*.otf", "*.txt", "*.svg", "*.png", "*.wav", "*.flac", "*.avi", "*.mp4",
+                     "*.mkv", "*.jpg")
+
+#: Qt modules TechCheck never uses. Each costs megabytes, and Qml/Quick bring their own
+#: plug-in trees; PyInstaller's hooks only collect what is imported, so excluding the Python
+#: modules keeps the shared libraries and their plug-ins out as well.
+QT_EXCLUDES = (
+    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtQuickControls2",
+    "PySide6.QtQuick3D", "PySide6.QtQuickTest", "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets", "PySide6.QtWebEngineQuick", "PySide6.QtWebChannel",
+    "PySide6.QtWebSockets", "PySide6.QtWebView", "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets", "PySide6.QtSpatialAudio", "PySide6.Qt3DCore",
+    "PySide6.Qt3DRender", "PySide6.Qt3DInput", "PySide6.Qt3DLogic", "PySide6.Qt3DAnimation",
+    "PySide6.Qt3DExtras", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtCharts",
+    "PySide6.QtDataVisualization", "PySide6.QtGraphs", "PySide6.QtDesigner", "PySide6.QtHelp",
+    "PySide6.QtUiTools", "PySide6.QtSql", "PySide6.QtBluetooth", "PySide6.QtNfc",
+    "PySide6.QtPositioning", "PySide6.QtLocation", "PySide6.QtSensors", "PySide6.QtSerialPort",
+    "PySide6.QtSerialBus", "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine",
+    "PySide6.QtTextToSpeech", "PySide6.QtHttpServer", "PySide6.QtNetworkAuth",
+    "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtConcurrent", "PySide6.QtXml",
+    "PySide6.QtAxContainer", "PySide6.QtCanvasPainter",
+)
+
+#: Python packages that must never be frozen in: a second Qt binding (two Qt stacks in one
+#: process crash), test and build tools, and heavy libraries something might import optionally.
+PY_EXCLUDES = (
+    "PyQt5", "PyQt6", "PySide2", "tkinter", "_tkinter", "IPython", "matplotlib", "pytest",
+    "_pytest", "hypothesis", "pytestqt", "PyInstaller", "pip", "setuptools", "scipy", "pandas",
+    "jsonschema", "importlinter",
+)
+
+#: Shared libraries dropped after analysis even if some dependency pulls them in: any Qt that is
+#: not PySide6's own (OpenCV GUI wheels ship one under cv2/qt), and the Qt libraries and plug-in
+#: families of the modules above.
+BINARY_DROP = (
+    "cv2/qt/*", "*/cv2/qt/*", "PyQt5/*", "PyQt6/*",
+    "*libQt6Qml*", "*libQt6Quick*", "*libQt6Pdf*", "*libQt6WebEngine*", "*libQt6Multimedia*",
+    "*libQt63D*", "*libQt6Designer*", "*libQt6Charts*", "*libQt6Lottie*", "*libQt6Labs*",
+    "*libQt6VirtualKeyboard*", "*Qt6Qml*.dll", "*Qt6Quick*.dll", "*Qt6Pdf*.dll",
+    "*Qt6WebEngine*.dll", "*Qt6Multimedia*.dll", "*Qt63D*.dll", "*Qt6VirtualKeyboard*.dll",
+    "*/plugins/qmltooling/*", "*/plugins/sqldrivers/*", "*/plugins/designer/*",
+    "*/plugins/multimedia/*", "*/plugins/virtualkeyboard/*", "*/plugins/platforminputcontexts/"
+    "libqtvirtualkeyboardplugin*", "*/plugins/scenegraph/*", "*/plugins/qmllint/*",
+    "*/plugins/position/*", "*/plugins/sensors/*", "*/plugins/webview/*", "*/plugins/tls/*",
+    "*/plugins/networkinformation/*", "*/plugins/generic/*",
+    "*/qml/*",
+    # The GTK platform theme drags the whole system GTK 3 stack (gtk, gdk, cairo, pango, atk:
+    # ~20 MB) into the bundle, where it then mismatches the user's GTK modules and themes.
+    # Without it Qt uses its own Fusion style and the portal theme for dialogs.
+    "*/plugins/platformthemes/libqgtk3*",
+    # Platforms for embedded devices and remote framebuffers; desktops use xcb or wayland,
+    # the self-test and CI use offscreen.
+    "*/plugins/platforms/libqeglfs*", "*/plugins/platforms/libqlinuxfb*",
+    "*/plugins/platforms/libqvnc*", "*/plugins/platforms/libqvkkhrdisplay*",
+    "*/plugins/platforms/libqminimalegl*", "*/plugins/egldeviceintegrations/*",
+    "*libQt6EglFSDeviceIntegration*", "*libQt6EglFsKmsSupport*",
+    "*/plugins/imageformats/*qtiff*", "*/plugins/imageformats/*qwebp*",
+    "*/plugins/imageformats/*qtga*", "*/plugins/imageformats/*qwbmp*",
+)
+
+#: Top-level libraries nothing links to but that are loaded at run time with dlopen: the
+#: Python runtime and PortAudio (sounddevice opens it by name; see rthooks/rthook_portaudio.py).
+DLOPENED = ("libpython*", "libportaudio*")
+
+#: Qt's own translations: only the languages TechCheck speaks (the hook collects all ~40).
+QT_TRANSLATION_KEEP = ("qtbase_sv.qm", "qt_sv.qm", "qtbase_en.qm", "qt_en.qm")
+
+
+@dataclass
+class Plan:
+    hiddenimports: list[str] = field(default_factory=list)
+    datas: list[tuple[str, str]] = field(default_factory=list)
+    metadata_dists: list[str] = field(default_factory=list)
+    plugins: dict[str, str] = field(default_factory=dict)  # check id -> "module:attr"
+
+
+def declared_entry_points(pyproject: Path = ROOT / "pyproject.toml") -> dict[str, str]:
+    data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    return dict(data.get("project", {}).get("entry-points", {}).get(GROUP, {}))
+
+
+def installed_entry_points() -> dict[str, tuple[str, str]]:
+    """check id -> (module:attr, distribution) for every installed plug-in."""
+    found: dict[str, tuple[str, str]] = {}
+    for ep in metadata.entry_points(group=GROUP):
+        found.setdefault(ep.name, (ep.value, ep.dist.name if ep.dist else ""))
+    return found
+
+
+def stale_metadata() -> str | None:
+    """A message when pyproject.toml declares checks the installed metadata lacks (the
+    bundle would silently miss them), else None."""
+    declared = declared_entry_points()
+    installed = {k: v for k, (v, dist) in installed_entry_points().items() if dist == "techcheck"}
+    if declared != installed:
+        missing = sorted(set(declared) - set(installed))
+        extra = sorted(set(installed) - set(declared))
+        changed = sorted(k for k in set(declared) & set(installed) if declared[k] != installed[k])
+        return ("the installed techcheck metadata does not match pyproject.toml "
+                f"(missing {missing}, extra {extra}, changed {changed}); "
+                "run: pip install -e . --no-deps")
+    return None
+
+
+def cli_commands(cli: Path = ROOT / "app" / "cli.py") -> list[str]:
+    """``COMMANDS`` from app/cli.py, read without importing it."""
+    tree = ast.parse(cli.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "COMMANDS" for t in targets):
+                return [str(v) for v in ast.literal_eval(node.value)]
+    raise ValueError(f"{cli}: no COMMANDS list")
+
+
+def existing_commands(names: list[str]) -> list[str]:
+    """Commands whose module exists (one may be listed before its author has committed it;
+    the CLI would then fail at start, and the self-test says so)."""
+    return [n for n in names if (ROOT / "app" / "commands" / f"{n}.py").exists()]
+
+
+def resource_datas(root: Path = ROOT / "resources") -> list[tuple[str, str]]:
+    """(source file, destination folder) for every data file, keeping the package layout."""
+    out = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        if not any(fnmatch.fnmatch(path.name, pat) for pat in RESOURCE_PATTERNS):
+            continue
+        rel = path.parent.relative_to(root.parent)
+        out.append((str(path), str(rel)))
+    return out
+
+
+def module_files(module: str) -> list[str]:
+    """A module and, for a package, every submodule found in the source tree (without
+    importing: a plug-in that fails to import at build time must still be bundled, so the
+    frozen app reports the same error result the source install does)."""
+    parts = module.split(".")
+    base = ROOT.joinpath(*parts)
+    if base.is_dir():  # a package (app.gui may be a namespace package while it is written)
+        mods = [module]
+        for py in sorted(base.rglob("*.py")):
+            if "__pycache__" in py.parts:
+                continue
+            rel = py.relative_to(ROOT).with_suffix("")
+            name = ".".join(rel.parts)
+            if name.endswith(".__init__"):
+                name = name[: -len(".__init__")]
+            mods.append(name)
+        return sorted(set(mods))
+    return [module]
+
+
+def make_plan() -> Plan:
+    plan = Plan()
+    hidden: set[str] = set()
+    dists = {"techcheck"}
+    for check_id, (value, dist) in sorted(installed_entry_points().items()):
+        module = value.split(":", 1)[0].strip()
+        plan.plugins[check_id] = value
+        hidden.update(module_files(module))
+        if dist:
+            dists.add(dist)
+    hidden.update(f"app.commands.{name}" for name in existing_commands(cli_commands()))
+    # Imported lazily or by name at run time, so the analysis cannot follow them.
+    for package in ("app.gui", "app.report", "app.commands", "checks", "resources"):
+        if ROOT.joinpath(*package.split(".")).is_dir():
+            hidden.update(module_files(package))
+    plan.hiddenimports = sorted(hidden)
+    plan.metadata_dists = sorted(dists)
+    plan.datas = resource_datas()
+    return plan
+
+
+def drop_binary(dest: str) -> bool:
+    """Whether a collected binary (by its destination path in the bundle) is left out."""
+    dest = dest.replace("\\", "/")
+    return any(fnmatch.fnmatch(dest, pat) for pat in BINARY_DROP)
+
+
+def drop_data(dest: str) -> bool:
+    """Qt's translations for languages TechCheck does not speak, and QML trees."""
+    dest = dest.replace("\\", "/")
+    if "/Qt/translations/" in dest or dest.startswith("PySide6/translations/"):
+        return dest.rsplit("/", 1)[-1] not in QT_TRANSLATION_KEEP
+    return drop_binary(dest)
+
+
+def prune_system_libraries(binaries: list, imports_of) -> tuple[list, list[str]]:
+    """Drop top-level system libraries that no kept binary needs any more (Linux).
+
+    PyInstaller collects each binary's link-time dependencies before the spec filters them, so
+    dropping a plug-in (say the GTK theme) leaves its dependencies behind. ``imports_of(src)``
+    returns the names a file links against, transitively (``ldd``). Roots are everything in a
+    package folder, every extension module and the ``DLOPENED`` libraries; a top-level
+    library stays only if some root needs it.
+    """
+    def top_level(entry) -> bool:
+        return "/" not in entry[0].replace("\\", "/") and entry[2] == "BINARY"
+
+    roots = [e for e in binaries if not top_level(e) or
+             any(fnmatch.fnmatch(e[0], pat) for pat in DLOPENED)]
+    needed: set[str] = set()
+    for entry in roots:
+        needed.update(Path(name).name for name in imports_of(entry[1]))
+    kept, dropped = [], []
+    for entry in binaries:
+        if top_level(entry) and entry not in roots and entry[0] not in needed:
+            dropped.append(entry[0])
+        else:
+            kept.append(entry)
+    return kept, sorted(dropped)
+
+
+def foreign_qt(dest: str) -> bool:
+    """A Qt library that is not PySide6's: shipping it would load two Qt stacks."""
+    dest = dest.replace("\\", "/")
+    name = dest.rsplit("/", 1)[-1]
+    is_qt = fnmatch.fnmatch(name, "libQt[56]*") or fnmatch.fnmatch(name, "Qt[56]*.dll") or \
+        name in ("QtCore", "QtGui", "QtWidgets")
+    return is_qt and not dest.startswith("PySide6/")
+
+
+def version() -> str:
+    try:
+        return metadata.version("techcheck")
+    except metadata.PackageNotFoundError:
+        data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+        return str(data["project"]["version"])
+
+
+def version_tuple(text: str | None = None) -> tuple[int, int, int, int]:
+    nums = []
+    for part in (text or version()).split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        nums.append(int(digits) if digits else 0)
+    return tuple(([*nums, 0, 0, 0, 0])[:4])  # type: ignore[return-value]
