@@ -20,7 +20,7 @@ log = logging.getLogger("techcheck.cli")
 EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
 #: Sub-command modules under ``app.commands``, in the order ``--help`` lists them.
-COMMANDS = ["run", "devices", "profiles"]
+COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
 
 
 class UsageError(Exception):
