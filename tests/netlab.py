@@ -62,7 +62,8 @@ class NetLab:
     """``with NetLab(Link(...)) as lab:`` — the link, a ``techcheck`` server in the server
     namespace (``lab.url``, ``lab.stun``), and ``lab.client(...)`` to run things as a client."""
 
-    def __init__(self, link: Link, *, server: bool = True, dns_broken: bool = False) -> None:
+    def __init__(self, link: Link, *, server: bool = True, dns_broken: bool = False,
+                 default_route: bool = True) -> None:
         global _counter
         _counter += 1
         tag = f"tc{os.getpid() % 100000}x{_counter}"
@@ -73,6 +74,7 @@ class NetLab:
         self.procs: list[subprocess.Popen] = []
         self.want_server = server
         self.dns_broken = dns_broken
+        self.default_route = default_route
         self.url = f"http://{SERVER_IP}:{PORT}"
         self.stun = f"{SERVER_IP}:{PORT}"
 
@@ -111,6 +113,8 @@ class NetLab:
         for ns, dev in ((c, "c0"), (m, "m0"), (m, "m1"), (s, "s0")):
             _run("ip", "-n", ns, "link", "set", dev, "up")
         _run("ip", "-n", c, "route", "add", "10.77.2.0/24", "via", "10.77.1.1")
+        if self.default_route:  # like a home network; the middle namespace drops what is not
+            _run("ip", "-n", c, "route", "add", "default", "via", "10.77.1.1")  # for the server
         _run("ip", "-n", s, "route", "add", "10.77.1.0/24", "via", "10.77.2.1")
         for key in ("net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0",
                     "net.ipv4.conf.default.rp_filter=0"):

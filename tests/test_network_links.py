@@ -1,0 +1,121 @@
+"""The network check on emulated links: namespaces with a shaped veth path and a userspace
+relay adding delay, jitter and loss (tests/netlab.py). The check runs in the client
+namespace exactly as the app runs it; the server is ``techcheck``'s own in the server
+namespace. Nothing leaves the namespaces these tests create, and they are always removed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests import netlab
+from tests.netlab import Link, NetLab
+
+pytestmark = [pytest.mark.netns, pytest.mark.slow,
+              pytest.mark.skipif(netlab.available() is not None,
+                                 reason=str(netlab.available()))]
+
+#: TCP payload per byte on the wire at MTU 1500 (1448 of 1514 with timestamps and Ethernet).
+EFFICIENCY = 1448 / 1514
+
+
+def check_in(lab: NetLab, *args: str, timeout: float = 90) -> dict:
+    r = lab.client([sys.executable, "tests/netcheck.py", *args], timeout=timeout)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(r.stdout)
+
+
+def metrics(res: dict) -> dict:
+    return {k: v["value"] for k, v in res["metrics"].items()}
+
+
+def findings(res: dict) -> dict:
+    return {f["code"]: f for f in res["findings"]}
+
+
+def test_shaped_link_speeds_latency_and_bufferbloat():
+    link = Link(down_mbit=20, up_mbit=5, rtt_ms=40, queue_ms=150)
+    with NetLab(link) as lab:
+        out = check_in(lab, "--server", lab.url, "--duration", "11")
+        probes = lab.relay()
+    res = out["result"]
+    m = metrics(res)
+    assert m["download"] == pytest.approx(20 * EFFICIENCY, rel=0.10)
+    assert m["upload"] == pytest.approx(5 * EFFICIENCY, rel=0.10)
+    assert m["latency"] == pytest.approx(40, abs=5)
+    assert m["packet_loss"] <= 0.5
+    assert probes["probe_up_lost"] == 0
+    # A 150 ms buffer at the bottleneck: loaded latency far above idle, and said so.
+    f = findings(res)
+    assert f["network.bufferbloat"]["status"] in ("warn", "fail")
+    assert m["bufferbloat"] > 50
+    assert m["loaded_latency_upload"] > m["latency"] + 50
+    assert res["error"] is None
+    kinds = {(d["kind"], d.get("direction"), d.get("loaded")) for d in out["progress"]}
+    assert ("throughput", "down", None) in kinds and ("latency", None, True) in kinds
+
+
+def test_lossy_jittery_link_is_reported():
+    link = Link(down_mbit=10, up_mbit=3, rtt_ms=60, jitter_ms=8, loss_pct=4)
+    with NetLab(link) as lab:
+        out = check_in(lab, "--server", lab.url, "--duration", "9")
+        relay = lab.relay()
+    res = out["result"]
+    m, f = metrics(res), findings(res)
+    truth = 100 * (relay["probe_up_lost"] + relay["probe_down_lost"]) / relay["probe_up"]
+    assert m["packet_loss"] == pytest.approx(truth, abs=1.5)
+    assert f["network.packet_loss"]["status"] == "warn"
+    assert "cable" in f["network.packet_loss"]["fix"]
+    assert m["jitter"] > 2
+    assert m["latency"] == pytest.approx(60, abs=8)
+    verdict = f["network.verdict"]["message"]
+    assert verdict.startswith("Fast enough for video calls in"), verdict
+
+
+def test_dns_failure_is_a_finding():
+    with NetLab(Link(), dns_broken=True) as lab:
+        out = check_in(lab, "--server", "http://speed.lab.test:8080", "--stun",
+                       "stun.lab.test:8080", "--duration", "3")
+    res = out["result"]
+    f = findings(res)
+    assert res["status"] == "fail" and res["error"] is None
+    assert f["network.dns_failed"]["status"] == "fail"
+    assert "speed.lab.test" in f["network.dns_failed"]["message"]
+
+
+def test_names_resolve_through_hosts_file():
+    with NetLab(Link(rtt_ms=10)) as lab:
+        out = check_in(lab, "--server", "http://speed.lab.test:8080", "--stun",
+                       "stun.lab.test:8080", "--duration", "3")
+    m = metrics(out["result"])
+    assert isinstance(m["download"], float) and m["latency"] == pytest.approx(10, abs=4)
+    assert m["dns_ms"] < 300
+
+
+def test_no_route_is_a_finding():
+    with NetLab(Link(), default_route=False) as lab:
+        # 203.0.113.0/24 is documentation space; without a default route nothing is sent.
+        out = check_in(lab, "--server", "http://203.0.113.5:8080", "--stun", "203.0.113.5:3478",
+                       "--duration", "2")
+        names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+        assert lab.ns["c"] in names
+    res = out["result"]
+    f = findings(res)
+    assert res["error"] is None
+    assert "connect" in f["network.server_unreachable"]["template"]["params"]["reason"]
+    assert f["network.udp_blocked"]["status"] == "warn"
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert lab.ns["c"] not in names  # removed on the way out
+
+
+def test_namespaces_removed_when_set_up_fails(monkeypatch):
+    lab = NetLab(Link(down_mbit=5))
+    monkeypatch.setattr(netlab.NetLab, "_shape", staticmethod(
+        lambda *a: (_ for _ in ()).throw(RuntimeError("tc failed"))))
+    with pytest.raises(RuntimeError, match="tc failed"), lab:
+        pass
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert not any(ns in names for ns in lab.ns.values())
