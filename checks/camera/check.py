@@ -1,0 +1,201 @@
+"""The ``camera`` check: opens the camera (or a video/image file), watches it for a few
+seconds through the same ``FrameAnalyser`` the live preview uses, and reports the stream's
+health, the light on the face and the framing, each with a concrete fix."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from checks.base import Check, Device, ResultBuilder, grade
+from checks.camera import metrics as M
+from checks.camera.devices import list_cameras
+from checks.camera.judge import MetricState
+from checks.camera.limits import CameraLimits
+from checks.camera.live import FrameAnalyser
+from checks.camera.rules import Rule
+from checks.camera.source import CameraDisconnected, CameraError, CameraSource, open_camera
+from checks.context import CheckContext, Progress
+from checks.i18n import N_
+from checks.model import CheckResult, Status
+
+log = logging.getLogger("techcheck.camera")
+
+#: Width of the optional snapshot thumbnail (only with ``options["snapshot"]``).
+SNAPSHOT_WIDTH = 320
+#: Rules that need a stream of frames (meaningless for a single picture).
+STREAM_RULES = {"frozen_frames", "background_motion"}
+
+
+class CameraCheck(Check):
+    id = "camera"
+    title = N_("Camera")
+    needs = frozenset({"camera"})
+    Limits = CameraLimits
+    timeout_s = 60.0
+    order = 20
+
+    def __init__(self, opener: Callable[..., CameraSource] = open_camera) -> None:
+        self.opener = opener
+
+    @classmethod
+    def list_devices(cls) -> list[Device]:
+        return list_cameras()
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        lim: CameraLimits = ctx.limits(self.id)
+        r = self.result()
+        ctx.progress(Progress(self.id, 0.0, N_("Opening the camera")))
+        try:
+            source = self.opener(ctx.devices.camera)
+        except CameraError as exc:
+            log.info("camera %r: %s", ctx.devices.camera, exc.detail)
+            self._problem(r, exc)
+            return r.build()
+        with source:
+            r.detail("source", source.info.to_dict())
+            self._watch(ctx, lim, source, r)
+        return r.build()
+
+    # --- watching -------------------------------------------------------------------------
+
+    def _watch(self, ctx: CheckContext, lim: CameraLimits, source: CameraSource,
+               r: ResultBuilder) -> None:
+        analyser = FrameAnalyser(lim)
+        duration = ctx.duration if ctx.duration is not None else lim.duration_s
+        info = source.info
+        warmup = lim.warmup_s if source.is_camera else 0.0
+        times: list[float] = []
+        last = None
+        snapshot: np.ndarray | None = None
+        start = time.monotonic()
+        next_progress = 0.0
+        if source.is_camera:
+            ctx.progress(Progress(self.id, 0.02, N_("Letting the camera adjust to the light")))
+        try:
+            while True:
+                ctx.cancel.raise_if_cancelled()
+                frame, t = source.read()
+                if frame is None:
+                    break
+                if t < warmup:
+                    continue
+                elapsed = t - warmup
+                if times and elapsed > duration:
+                    break
+                last = analyser.analyse(frame, t)
+                times.append(t)
+                if last.face_box is not None or snapshot is None:
+                    snapshot = frame
+                if elapsed >= next_progress:
+                    next_progress = elapsed + 0.25
+                    ctx.progress(Progress(
+                        self.id, min(1.0, elapsed / max(duration, 1e-6)),
+                        N_("Looking at the picture"),
+                        {"kind": "camera", "t": t, "looks_good": last.looks_good,
+                         "problems": last.verdict.problems},
+                    ))
+                if source.is_camera and time.monotonic() - start > warmup + duration + 10:
+                    break  # a camera whose clock runs slow must not hold the check forever
+        except CameraError as exc:  # unplugged mid-check
+            self._problem(r, exc)
+            if last is None:
+                return
+        if last is None:
+            self._problem(r, CameraDisconnected(f"{info.spec} delivered no frame"))
+            return
+        r.metric("frames", len(times), "")
+        self._stream(r, lim, info.kind, info.width, info.height, times)
+        states = analyser.window.states(worst_for_sticky=True)
+        self._judge(r, analyser, states, image=info.kind == "image")
+        r.detail("face_box", [round(v, 1) for v in last.face_box] if last.face_box else None)
+        if ctx.options.get("snapshot") and snapshot is not None:
+            r.detail("snapshot_jpeg_b64", thumbnail_jpeg_b64(snapshot))
+        ctx.progress(Progress(self.id, 1.0, N_("Done")))
+
+    # --- judging --------------------------------------------------------------------------
+
+    def _stream(self, r: ResultBuilder, lim: CameraLimits, kind: str, w: int, h: int,
+                times: list[float]) -> None:
+        short = min(w, h)
+        st = grade(short, warn=lim.resolution_warn_px, fail=lim.resolution_fail_px,
+                   higher_is_better=True)
+        r.metric("resolution", f"{w}x{h}", "")
+        r.metric("resolution_lines", short, "px", threshold=lim.resolution_warn_px, status=st)
+        if st is not Status.PASS:
+            limit = lim.resolution_warn_px if st is Status.WARN else lim.resolution_fail_px
+            r.finding(
+                "camera.low_resolution", st,
+                N_("The camera delivers {width}×{height}; a sharp picture needs at least "
+                   "{threshold}p."),
+                N_("Choose the camera's HD mode in your video app's settings, close other apps "
+                   "that use the camera, or use a better webcam (720p or 1080p)."),
+                value=short, threshold=limit, unit="px", op=">=", width=w, height=h,
+            )
+        if kind == "image":
+            return
+        fps = M.real_fps(times)
+        if fps is None:
+            return
+        st = grade(fps, warn=lim.fps_warn, fail=lim.fps_fail, higher_is_better=True)
+        r.metric("fps", fps, "fps", threshold=lim.fps_warn, status=st)
+        if st is not Status.PASS:
+            limit = lim.fps_warn if st is Status.WARN else lim.fps_fail
+            r.finding(
+                "camera.low_fps", st,
+                N_("The camera delivers {value:.0f} frames per second (want at least "
+                   "{threshold:.0f}); movement will look jerky."),
+                N_("Add light (in dim light cameras slow down to expose longer), close other "
+                   "programs, and plug an external camera straight into the computer."),
+                value=fps, threshold=limit, unit="fps", op=">=",
+            )
+
+    def _judge(self, r: ResultBuilder, analyser: FrameAnalyser, states: dict[str, MetricState],
+               *, image: bool) -> None:
+        black = states.get("black_frames")
+        blacked_out = black is not None and black.status is Status.FAIL
+        faces = states.get("faces")
+        no_face = faces is not None and faces.value == 0
+        chosen: dict[str, tuple[MetricState, Rule]] = {}  # one finding per code, the worst
+        for rule in analyser.rules:
+            st = states.get(rule.name)
+            if st is None or (image and rule.name in STREAM_RULES):
+                continue
+            if st.value is not None:
+                r.metric(rule.name, st.value, rule.unit, threshold=st.threshold,
+                         status=st.status if st.status is not Status.SKIPPED else None)
+            if st.side is None or st.status in (Status.PASS, Status.SKIPPED):
+                continue
+            if blacked_out and rule.name != "black_frames":
+                continue  # a covered lens explains every other problem
+            if no_face and rule.needs_face:
+                continue
+            held = chosen.get(st.side.code)
+            if held is None or st.status.severity > held[0].status.severity:
+                chosen[st.side.code] = (st, rule)
+        for code, (st, rule) in chosen.items():
+            if any(c in chosen for c in rule.explained_by):
+                continue  # the root cause's finding and fix cover this one
+            assert st.side is not None
+            r.finding(code, st.status, st.side.message, st.side.fix, value=st.value,
+                      threshold=st.threshold, unit=rule.unit, op=st.op)
+
+    def _problem(self, r: ResultBuilder, exc: CameraError) -> None:
+        status = Status.FAIL
+        r.finding(exc.code, status, exc.message, exc.fix, value=None, op=None,
+                  detail=exc.detail, **exc.params)
+
+
+def thumbnail_jpeg_b64(frame_bgr: np.ndarray, width: int = SNAPSHOT_WIDTH) -> str:
+    """A small JPEG of the frame, base64: only made when the person asked for a snapshot."""
+    h, w = frame_bgr.shape[:2]
+    if w > width:
+        frame_bgr = cv2.resize(frame_bgr, (width, max(1, round(h * width / w))),
+                               interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".jpg", frame_bgr, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return base64.b64encode(buf.tobytes()).decode("ascii") if ok else ""

@@ -1,0 +1,388 @@
+"""Offline face detection with landmarks: MediaPipe's BlazeFace detectors and its 468-point face
+mesh, run through ``cv2.dnn`` from the ``.tflite`` files in ``resources/models`` (see the README
+there for their origin and licence). Nothing is downloaded, ever.
+
+Why these models: BlazeFace short-range finds a webcam-distance face in ~1.5 ms on one core and
+gives six keypoints; the full-range model (~5 ms) only runs when the short-range one finds
+nothing, so a person sitting far away is still seen and told to move closer. The face mesh,
+run on a crop turned upright by the detector's eye angle, measures roll to within a degree,
+the eye line, the chin and forehead for headroom, and the depth of the cheeks for yaw.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+
+import cv2
+import numpy as np
+
+import resources
+
+log = logging.getLogger("techcheck.camera")
+
+MODELS = {
+    "short": "face_detection_short_range.tflite",
+    "full": "face_detection_full_range.tflite",
+    "mesh": "face_landmark.tflite",
+}
+
+#: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).
+KEYPOINTS = ("right_eye", "left_eye", "nose_tip", "mouth", "right_ear", "left_ear")
+
+#: Indices into the canonical 468-point face mesh (MediaPipe's topology).
+MESH = {
+    "forehead": 10, "chin": 152, "nose_tip": 1,
+    "right_eye_outer": 33, "right_eye_inner": 133, "left_eye_outer": 263, "left_eye_inner": 362,
+    "right_cheek": 234, "left_cheek": 454, "mouth_upper": 13, "mouth_lower": 14,
+    "mouth_right": 61, "mouth_left": 291,
+}
+
+
+class ModelError(RuntimeError):
+    """A bundled model file is missing or unreadable: the installation is broken."""
+
+
+@dataclass(frozen=True)
+class _Spec:
+    size: int
+    strides: tuple[int, ...]
+    per_cell: tuple[int, ...]  # anchors per grid cell for each stride group
+    threshold: float
+
+
+_SPECS = {
+    # MediaPipe's face_detection_short_range / full_range graph options (SSD anchors).
+    "short": _Spec(128, (8, 16), (2, 6), 0.5),
+    "full": _Spec(192, (4,), (1,), 0.6),
+}
+
+
+@cache
+def _anchors(kind: str) -> np.ndarray:
+    """Anchor centres (N, 2) in 0..1, in the model's output order."""
+    spec = _SPECS[kind]
+    rows = []
+    for stride, n in zip(spec.strides, spec.per_cell, strict=True):
+        cells = spec.size // stride
+        ys, xs = np.mgrid[0:cells, 0:cells]
+        centres = np.stack([(xs + 0.5) / cells, (ys + 0.5) / cells], axis=-1).reshape(-1, 2)
+        rows.append(np.repeat(centres, n, axis=0))
+    return np.concatenate(rows).astype(np.float32)
+
+
+def _read_model(kind: str) -> cv2.dnn.Net:
+    """Parse a bundled model; a missing or broken file is a broken installation."""
+    path = resources.path("models", MODELS[kind])
+    if not path.is_file():
+        raise ModelError(f"the face model {path.name} is missing from {path.parent}")
+    try:
+        return cv2.dnn.readNetFromTFLite(str(path))
+    except cv2.error as exc:
+        raise ModelError(f"cannot load the face model {path.name}: {exc}") from None
+
+
+@dataclass
+class Face:
+    """One face in frame pixel coordinates."""
+
+    box: tuple[float, float, float, float]  # x, y, w, h
+    score: float
+    keypoints: dict[str, tuple[float, float]]  # the detector's six points
+    mesh: np.ndarray | None = None  # (468, 3): x, y in frame pixels, z in pixels (depth)
+    mesh_score: float = 0.0
+    landmarks: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        x, y, w, h = self.box
+        return x + w / 2, y + h / 2
+
+    @property
+    def eyes(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """(right eye, left eye) centres: from the mesh when it ran, else the detector."""
+        lm = self.landmarks
+        if "right_eye" in lm and "left_eye" in lm:
+            return lm["right_eye"], lm["left_eye"]
+        return self.keypoints["right_eye"], self.keypoints["left_eye"]
+
+    @property
+    def roll_deg(self) -> float:
+        """Head tilt: angle of the line through the eyes; positive = clockwise on screen."""
+        (rx, ry), (lx, ly) = self.eyes
+        return math.degrees(math.atan2(ly - ry, lx - rx))
+
+    @property
+    def yaw_deg(self) -> float | None:
+        """Head turn from the mesh's cheek depths; None without the mesh. Sign: positive when
+        the face turns toward the image's right."""
+        if self.mesh is None:
+            return None
+        a, b = self.mesh[MESH["right_cheek"]], self.mesh[MESH["left_cheek"]]
+        dx = math.hypot(b[0] - a[0], b[1] - a[1])
+        return math.degrees(math.atan2(b[2] - a[2], dx))
+
+    @property
+    def top_y(self) -> float:
+        """Estimated top of the head (hair included): the eyes sit about halfway between the top
+        of the skull and the chin in adult faces."""
+        (_, ry), (_, ly) = self.eyes
+        eye_y = (ry + ly) / 2
+        chin = self.landmarks.get("chin")
+        chin_y = chin[1] if chin else self.box[1] + self.box[3]
+        return eye_y - 1.0 * (chin_y - eye_y)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -80.0, 80.0)))
+
+
+class FaceDetector:
+    """BlazeFace + face mesh. One instance per thread (``cv2.dnn.Net`` is not thread-safe);
+    ``FaceDetector()`` is cheap after the first because the parsed models are shared per thread.
+    """
+
+    def __init__(self, *, mesh: bool = True, full_range_fallback: bool = True,
+                 min_score: float | None = None) -> None:
+        self.use_mesh = mesh
+        self.full_range_fallback = full_range_fallback
+        self.min_score = min_score
+        self._nets = _thread_nets()
+
+    def _net(self, kind: str) -> cv2.dnn.Net:
+        net = self._nets.get(kind)
+        if net is None:
+            net = self._nets[kind] = _read_model(kind)
+        return net
+
+    def detect(self, frame_bgr: np.ndarray) -> list[Face]:
+        """All faces in one frame, largest first, each refined (and meshed when the mesh is
+        on). Stateless; ``FaceTracker`` is the fast path for a stream."""
+        found = self.find(frame_bgr)
+        out = []
+        for i, f in enumerate(found):
+            refined = self.refine(frame_bgr, f, mesh=i < 2)
+            out.append(refined or f)
+        return out
+
+    def find(self, frame_bgr: np.ndarray) -> list[Face]:
+        """Search the whole frame with the full-range model (faces down to ~1/10 of the frame
+        height), falling back to the short-range model for faces that fill the frame."""
+        h, w = frame_bgr.shape[:2]
+        side = max(h, w)
+        whole = ((w - side) / 2, (h - side) / 2, side)
+        faces = self._detect(frame_bgr, "full", whole) if self.full_range_fallback else []
+        if not faces:
+            faces = self._detect(frame_bgr, "short", whole)
+        faces.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
+        return faces
+
+    def refine(self, frame_bgr: np.ndarray, near: Face, *, mesh: bool = True) -> Face | None:
+        """Re-detect one face with the short-range model on a square around where it was, where
+        it fills the model's input, then run the mesh. None when the face is gone."""
+        cx, cy = near.centre
+        side = max(near.box[2], near.box[3]) * 2.2
+        found = self._detect(frame_bgr, "short", (cx - side / 2, cy - side / 2, side))
+        if not found:
+            return None
+        best = min(found, key=lambda f: math.dist(f.centre, (cx, cy)))
+        if mesh and self.use_mesh:
+            self._mesh(frame_bgr, best)
+        return best
+
+    # --- detector -------------------------------------------------------------------------
+
+    def _detect(self, frame: np.ndarray, kind: str,
+                square: tuple[float, float, float]) -> list[Face]:
+        """Run a BlazeFace model on the square (x0, y0, side) of the frame; parts outside the
+        frame are black, as in MediaPipe's letterboxing, so faces keep their shape."""
+        spec = _SPECS[kind]
+        x0, y0, side = square
+        img = _square_crop(frame, x0, y0, side, spec.size)
+        blob = cv2.dnn.blobFromImage(img, 1 / 127.5, (spec.size, spec.size),
+                                     (127.5, 127.5, 127.5), swapRB=True)
+        net = self._net(kind)
+        net.setInput(blob)
+        scores_raw, regs = net.forward(net.getUnconnectedOutLayersNames())
+        if scores_raw.shape[-1] == 16:  # output order differs between the two models
+            scores_raw, regs = regs, scores_raw
+        scores = _sigmoid(scores_raw.reshape(-1))
+        threshold = self.min_score if self.min_score is not None else spec.threshold
+        idx = np.nonzero(scores >= threshold)[0]
+        if idx.size == 0:
+            return []
+        anchors = _anchors(kind)[idx]
+        reg = regs.reshape(-1, 16)[idx] / spec.size
+        cx, cy = reg[:, 0] + anchors[:, 0], reg[:, 1] + anchors[:, 1]
+        bw, bh = reg[:, 2], reg[:, 3]
+        kps = reg[:, 4:].reshape(-1, 6, 2) + anchors[:, None, :]
+        boxes = np.stack([cx - bw / 2, cy - bh / 2, bw, bh], axis=1)
+        faces = []
+        for box, score, kp in _weighted_nms(boxes, scores[idx], kps):
+            def px(x: float, y: float) -> tuple[float, float]:
+                return float(x0 + x * side), float(y0 + y * side)
+
+            faces.append(Face(
+                box=(*px(box[0], box[1]), float(box[2] * side), float(box[3] * side)),
+                score=float(score),
+                keypoints={name: px(*kp[i]) for i, name in enumerate(KEYPOINTS)},
+            ))
+        return faces
+
+    # --- mesh -----------------------------------------------------------------------------
+
+    def _mesh(self, frame: np.ndarray, face: Face) -> None:
+        """Run the mesh on an upright crop around the face and map its points back."""
+        (rx, ry), (lx, ly) = face.keypoints["right_eye"], face.keypoints["left_eye"]
+        angle = math.degrees(math.atan2(ly - ry, lx - rx))
+        cx, cy = face.centre
+        size = max(face.box[2], face.box[3]) * 1.5
+        n = 192
+        # Affine: frame -> crop, rotating by -angle about the face centre so the eyes are level.
+        m = cv2.getRotationMatrix2D((cx, cy), angle, n / size)
+        m[0, 2] += n / 2 - cx
+        m[1, 2] += n / 2 - cy
+        crop = cv2.warpAffine(frame, m, (n, n), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT)
+        blob = cv2.dnn.blobFromImage(crop, 1 / 255.0, (n, n), (0, 0, 0), swapRB=True)
+        net = self._net("mesh")
+        net.setInput(blob)
+        outs = net.forward(net.getUnconnectedOutLayersNames())
+        flag, pts = (outs[0], outs[1]) if outs[0].size == 1 else (outs[1], outs[0])
+        face.mesh_score = float(_sigmoid(flag.reshape(-1))[0])
+        if face.mesh_score < 0.5:
+            return
+        pts = pts.reshape(468, 3).astype(np.float64)
+        inv = cv2.invertAffineTransform(m)
+        xy = pts[:, :2] @ inv[:, :2].T + inv[:, 2]
+        z = pts[:, 2] * (size / n)
+        face.mesh = np.column_stack([xy, z]).astype(np.float32)
+        face.landmarks = _named_landmarks(face.mesh)
+
+
+def _square_crop(frame: np.ndarray, x0: float, y0: float, side: float, n: int) -> np.ndarray:
+    """The square (x0, y0, side) of ``frame`` as an n×n image, black outside the frame. Area
+    interpolation: a 1280-pixel frame shrunk to 128 pixels with linear sampling aliases badly."""
+    h, w = frame.shape[:2]
+    ix0, iy0 = max(0, round(x0)), max(0, round(y0))
+    ix1, iy1 = min(w, round(x0 + side)), min(h, round(y0 + side))
+    out = np.zeros((n, n, 3), np.uint8)
+    if ix1 <= ix0 or iy1 <= iy0:
+        return out
+    k = n / side
+    ox, oy = round((ix0 - x0) * k), round((iy0 - y0) * k)
+    tw = max(1, min(n - ox, round((ix1 - ix0) * k)))
+    th = max(1, min(n - oy, round((iy1 - iy0) * k)))
+    out[oy:oy + th, ox:ox + tw] = cv2.resize(frame[iy0:iy1, ix0:ix1], (tw, th),
+                                             interpolation=cv2.INTER_AREA)
+    return out
+
+
+def _named_landmarks(mesh: np.ndarray) -> dict[str, tuple[float, float]]:
+    def p(i: int) -> np.ndarray:
+        return mesh[i, :2]
+
+    out = {
+        "right_eye": (p(MESH["right_eye_outer"]) + p(MESH["right_eye_inner"])) / 2,
+        "left_eye": (p(MESH["left_eye_outer"]) + p(MESH["left_eye_inner"])) / 2,
+        "nose_tip": p(MESH["nose_tip"]),
+        "mouth": (p(MESH["mouth_upper"]) + p(MESH["mouth_lower"])) / 2,
+        "chin": p(MESH["chin"]),
+        "forehead": p(MESH["forehead"]),
+        "right_cheek": p(MESH["right_cheek"]),
+        "left_cheek": p(MESH["left_cheek"]),
+    }
+    return {k: (float(v[0]), float(v[1])) for k, v in out.items()}
+
+
+def _weighted_nms(boxes: np.ndarray, scores: np.ndarray, kps: np.ndarray,
+                  iou_limit: float = 0.3) -> list[tuple[np.ndarray, float, np.ndarray]]:
+    """MediaPipe-style weighted non-maximum suppression: overlapping detections of one face are
+    averaged (weighted by score), which steadies the box from frame to frame."""
+    order = np.argsort(-scores)
+    out = []
+    while order.size:
+        best = order[0]
+        ious = _iou(boxes[best], boxes[order])
+        same = order[ious > iou_limit]
+        weights = scores[same][:, None]
+        box = (boxes[same] * weights).sum(0) / weights.sum()
+        kp = (kps[same] * weights[:, :, None]).sum(0) / weights.sum()
+        out.append((box, float(scores[best]), kp))
+        order = order[ious <= iou_limit]
+    return out
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    x0 = np.maximum(a[0], b[:, 0])
+    y0 = np.maximum(a[1], b[:, 1])
+    x1 = np.minimum(a[0] + a[2], b[:, 0] + b[:, 2])
+    y1 = np.minimum(a[1] + a[3], b[:, 1] + b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    union = a[2] * a[3] + b[:, 2] * b[:, 3] - inter
+    return inter / np.maximum(union, 1e-9)
+
+
+_local = threading.local()
+
+
+def _thread_nets() -> dict[str, cv2.dnn.Net]:
+    """Parsed models of this thread: one ``Net`` must not run in two threads at once, and
+    parsing takes ~20 ms, so each thread parses each model once."""
+    nets = getattr(_local, "nets", None)
+    if nets is None:
+        nets = _local.nets = {}
+    return nets
+
+
+class FaceTracker:
+    """Faces in a stream, fast: the whole frame is searched (full-range model, ~5 ms) only
+    every ``search_every_s`` seconds or when a face is lost; in between each face is re-found
+    in a square around where it was (short-range model, ~1.5 ms), where it fills the model's
+    input. New people entering are therefore seen within ``search_every_s``."""
+
+    def __init__(self, detector: FaceDetector | None = None, *, search_every_s: float = 0.5,
+                 max_faces: int = 3) -> None:
+        self.detector = detector or FaceDetector()
+        self.search_every_s = search_every_s
+        self.max_faces = max_faces
+        self._faces: list[Face] = []
+        self._last_search: float | None = None
+
+    def reset(self) -> None:
+        self._faces, self._last_search = [], None
+
+    def update(self, frame_bgr: np.ndarray, t: float) -> list[Face]:
+        due = (self._last_search is None or t - self._last_search >= self.search_every_s
+               or t < self._last_search)
+        if due:
+            faces = self._follow(frame_bgr, self.detector.find(frame_bgr), fresh=True)
+            self._last_search = t
+        else:
+            faces = self._follow(frame_bgr, self._faces, fresh=False)
+            if len(faces) < len(self._faces):  # someone was lost: look again right away
+                faces = self._follow(frame_bgr, self.detector.find(frame_bgr), fresh=True)
+                self._last_search = t
+        self._faces = faces
+        return faces
+
+    def _follow(self, frame: np.ndarray, candidates: list[Face], *, fresh: bool) -> list[Face]:
+        """Refine each candidate; a face just found by the search is kept even when the
+        short-range model cannot confirm it (too small for it), a followed one is dropped."""
+        out: list[Face] = []
+        for c in candidates[: self.max_faces]:
+            f = self.detector.refine(frame, c, mesh=not out)
+            if f is None and fresh:
+                f = c
+            if f is None:
+                continue
+            if any(_iou(np.array(f.box), np.array([o.box]))[0] > 0.3 for o in out):
+                continue  # two candidates that refined to the same face
+            out.append(f)
+        out.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
+        if out and out[0].mesh is None and self.detector.use_mesh:
+            self.detector._mesh(frame, out[0])
+        return out

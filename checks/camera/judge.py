@@ -1,0 +1,134 @@
+"""The windowed judge: turns per-frame measures into steady verdicts. Each measure is the
+median (or, for shares of black and frozen frames, the mean) over the last ``window_s``
+seconds, graded against its rule with hysteresis, so a blink, a hand passing the face or one
+noisy frame never flips a verdict, and a value hovering at a limit does not flicker between
+states in the live preview.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from checks.base import grade
+from checks.camera.rules import Rule, Side
+from checks.model import Status
+
+
+@dataclass
+class MetricState:
+    """The verdict on one measure: status, the window's value, and which side failed."""
+
+    name: str
+    status: Status
+    value: float | None
+    side: Side | None = None  # the way it went wrong; None when it passes or was not measured
+    op: str = ""  # how the value must compare with the threshold to pass: ">=" or "<="
+
+    @property
+    def threshold(self) -> float | None:
+        if self.side is None:
+            return None
+        return self.side.warn if self.status is Status.WARN else self.side.fail
+
+
+
+def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
+    """Grade ``value``; ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter."""
+    worst: tuple[Status, Side | None] = (Status.PASS, None)
+    if rule.low is not None:
+        s = rule.low
+        st = grade(value, warn=s.warn - shift, fail=s.fail - shift, higher_is_better=True)
+        if st.severity > worst[0].severity:
+            worst = (st, s)
+    if rule.high is not None:
+        s = rule.high
+        st = grade(value, warn=s.warn + shift, fail=s.fail + shift, higher_is_better=False)
+        if st.severity > worst[0].severity:
+            worst = (st, s)
+    return worst
+
+
+class WindowJudge:
+    """Medians over a sliding time window, graded with hysteresis. Feed it one dict of measures
+    per frame (``None`` = not measurable in this frame, e.g. no face)."""
+
+    def __init__(self, rules: list[Rule], window_s: float, min_share: float = 0.3) -> None:
+        self.rules = {r.name: r for r in rules}
+        self.window_s = window_s
+        self.min_share = min_share  # a measure needs values in this share of the window
+        self._times: deque[float] = deque()
+        self._values: dict[str, deque[tuple[float, float]]] = {n: deque() for n in self.rules}
+        self._state: dict[str, MetricState] = {}
+        self._worst: dict[str, MetricState] = {}
+
+    def reset(self) -> None:
+        self._times.clear()
+        for q in self._values.values():
+            q.clear()
+        self._state.clear()
+        self._worst.clear()
+
+    @property
+    def span_s(self) -> float:
+        """Seconds of frames in the window now."""
+        return self._times[-1] - self._times[0] if len(self._times) > 1 else 0.0
+
+    def push(self, t: float, values: dict[str, float | None]) -> dict[str, MetricState]:
+        if self._times and t < self._times[-1]:  # a file looped or a new stream: start over
+            self._times.clear()
+            for q in self._values.values():
+                q.clear()
+        self._times.append(t)
+        oldest = t - self.window_s
+        while self._times[0] < oldest:
+            self._times.popleft()
+        for name, rule in self.rules.items():
+            q = self._values[name]
+            v = values.get(name)
+            if v is not None:
+                q.append((t, float(v)))
+            while q and q[0][0] < oldest:
+                q.popleft()
+            self._update(name, rule, q)
+        return self._state
+
+    def states(self, *, worst_for_sticky: bool = False) -> dict[str, MetricState]:
+        """The current verdicts; with ``worst_for_sticky`` the sticky rules (stream stalls)
+        report the worst state they reached instead of the last."""
+        out = dict(self._state)
+        if worst_for_sticky:
+            for name, st in self._worst.items():
+                if self.rules[name].sticky:
+                    out[name] = st
+        return out
+
+    def _update(self, name: str, rule: Rule, q: deque[tuple[float, float]]) -> None:
+        if not q or len(q) < self.min_share * len(self._times):
+            self._state[name] = MetricState(name, Status.SKIPPED, None)
+            return
+        vals = sorted(v for _, v in q)  # a few dozen values: sorting beats numpy's overhead
+        n = len(vals)
+        if rule.aggregate == "mean":
+            value = sum(vals) / n
+        else:
+            value = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+        prev = self._state.get(name)
+        if prev is None or prev.status is Status.SKIPPED:
+            status, side = _grade(rule, value, 0.0)
+        else:
+            lenient = _grade(rule, value, rule.margin)
+            strict = _grade(rule, value, -rule.margin)
+            if lenient[0].severity > prev.status.severity:
+                status, side = lenient  # clearly worse than before
+            elif strict[0].severity < prev.status.severity:
+                status, side = strict  # clearly better than before
+            else:
+                status, side = prev.status, prev.side  # within the margin: keep the verdict
+        side = side if status is not Status.PASS else None
+        op = "" if side is None else (">=" if side is rule.low else "<=")
+        st = MetricState(name, status, value, side, op)
+        self._state[name] = st
+        worst = self._worst.get(name)
+        if worst is None or status.severity > worst.status.severity:
+            self._worst[name] = st

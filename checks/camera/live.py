@@ -1,0 +1,245 @@
+"""The per-frame analyser the GUI calls for every preview frame, and the check calls for every
+frame it judges: face and landmarks, what to draw (face box, landmarks, thirds and centre
+guides), a live status per measure with a short hint, and the windowed verdict so far.
+
+Everything here is pure computation on the frame it is given; frames come from
+``checks.camera.source`` (or from the GUI's own capture) so GUI, CLI and tests share it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from checks.base import grade
+from checks.camera import metrics as M
+from checks.camera.detector import Face, FaceDetector, FaceTracker
+from checks.camera.judge import MetricState, WindowJudge
+from checks.camera.limits import CameraLimits
+from checks.camera.rules import LIVE_ORDER, Rule, build_rules
+from checks.i18n import N_
+from checks.model import Status
+
+#: (status, value, short hint marked with N_) for one measure.
+LiveStatus = tuple[Status, float | None, str]
+
+
+@dataclass(frozen=True)
+class Guides:
+    """Composition guides in frame pixels: the rule-of-thirds lines, the centre lines, the band
+    where the eyes belong and the band the face's centre should stay in."""
+
+    width: int
+    height: int
+    thirds_x: tuple[float, float]
+    thirds_y: tuple[float, float]
+    centre: tuple[float, float]
+    eye_band: tuple[float, float]  # (top y, bottom y)
+    centre_band: tuple[float, float]  # (left x, right x)
+
+    def lines(self) -> list[tuple[str, float, float, float, float]]:
+        """(kind, x0, y0, x1, y1) segments: kind is "third" or "centre"."""
+        w, h = self.width, self.height
+        out = [("third", x, 0.0, x, float(h)) for x in self.thirds_x]
+        out += [("third", 0.0, y, float(w), y) for y in self.thirds_y]
+        cx, cy = self.centre
+        out += [("centre", cx, 0.0, cx, float(h)), ("centre", 0.0, cy, float(w), cy)]
+        return out
+
+
+@dataclass
+class WindowVerdict:
+    """The windowed verdict so far (medians over ``window_s``, with hysteresis)."""
+
+    status: Status
+    metrics: dict[str, LiveStatus]
+    seconds: float  # how much of the window is filled
+    window_s: float
+    problems: list[str] = field(default_factory=list)  # finding codes not passing
+
+    @property
+    def complete(self) -> bool:
+        """True once a full window of frames has been judged."""
+        return self.seconds >= self.window_s * 0.95
+
+
+@dataclass
+class LiveAnalysis:
+    """What the GUI draws and shows for one frame. Coordinates are frame pixels."""
+
+    t: float
+    frame_size: tuple[int, int]  # (width, height)
+    face_box: tuple[float, float, float, float] | None  # x, y, w, h of the main face
+    landmarks: dict[str, tuple[float, float]]  # eyes, nose_tip, mouth, chin, forehead, cheeks…
+    guides: Guides
+    metrics: dict[str, LiveStatus]  # name -> (status, value, hint); in display order
+    looks_good: bool  # a face, and no measure warns or fails right now
+    verdict: WindowVerdict
+    other_faces: list[tuple[float, float, float, float]] = field(default_factory=list)
+    mesh: np.ndarray | None = None  # (468, 2) points of the main face for a fine overlay
+    fps: float | None = None  # frames per second from the timestamps seen so far
+    values: dict[str, float | None] = field(default_factory=dict)  # this frame's raw measures
+
+
+class FrameAnalyser:
+    """Call ``analyse(frame_bgr, t)`` for each frame of one stream, ``t`` in seconds (any
+    origin, increasing). Not thread-safe: one analyser per stream, used from one thread."""
+
+    def __init__(self, limits: CameraLimits | None = None, *,
+                 detector: FaceDetector | None = None) -> None:
+        self.limits = limits or CameraLimits()
+        self.rules: list[Rule] = build_rules(self.limits)
+        self._rules = {r.name: r for r in self.rules}
+        self.tracker = FaceTracker(detector or FaceDetector())
+        self.live = WindowJudge(self.rules, self.limits.live_window_s)
+        self.window = WindowJudge(self.rules, self.limits.window_s)
+        self._prev_small: np.ndarray | None = None
+        self._times: deque[float] = deque(maxlen=90)
+
+    def reset(self) -> None:
+        """Forget the stream (a new camera, or a file that starts over)."""
+        self.tracker.reset()
+        self.live.reset()
+        self.window.reset()
+        self._prev_small = None
+        self._times.clear()
+
+    def analyse(self, frame_bgr: np.ndarray, t: float) -> LiveAnalysis:
+        if self._times and t < self._times[-1]:
+            self.reset()
+        self._times.append(t)
+        values, faces = self.measure(frame_bgr, t)
+        self.live.push(t, values)
+        self.window.push(t, values)
+        h, w = frame_bgr.shape[:2]
+        main = faces[0] if faces else None
+        live = self._statuses(self.live.states())
+        stream = self._stream_statuses(w, h)
+        metrics = {**stream, **live}
+        verdict_states = self.window.states(worst_for_sticky=True)
+        verdict = WindowVerdict(
+            status=Status.worst([s.status for s in verdict_states.values()] +
+                                [s for s, _, _ in stream.values()]),
+            metrics={**stream, **self._statuses(verdict_states)},
+            seconds=self.window.span_s,
+            window_s=self.limits.window_s,
+            problems=sorted({s.side.code for s in verdict_states.values() if s.side}),
+        )
+        looks_good = main is not None and all(
+            s in (Status.PASS, Status.SKIPPED) for s, _, _ in metrics.values())
+        return LiveAnalysis(
+            t=t,
+            frame_size=(w, h),
+            face_box=main.box if main else None,
+            landmarks=(main.landmarks or main.keypoints) if main else {},
+            guides=self.guides(w, h),
+            metrics=metrics,
+            looks_good=looks_good,
+            verdict=verdict,
+            other_faces=[f.box for f in faces[1:]],
+            mesh=main.mesh[:, :2].copy() if main is not None and main.mesh is not None else None,
+            fps=M.real_fps(list(self._times)),
+            values=values,
+        )
+
+    # --- measuring ------------------------------------------------------------------------
+
+    def measure(self, frame_bgr: np.ndarray, t: float) -> tuple[dict[str, float | None],
+                                                                list[Face]]:
+        """This frame's raw measures (None where not measurable) and its faces."""
+        lim = self.limits
+        gray = M.luma(frame_bgr)
+        small = M.downscale(gray)
+        prev, self._prev_small = self._prev_small, small
+        v: dict[str, float | None] = {name: None for name in self._rules}
+        black = M.is_black(float(small.mean()), lim.black_luma)
+        v["black_frames"] = 1.0 if black else 0.0
+        if prev is not None:
+            v["frozen_frames"] = 1.0 if M.frame_change(prev, small) < lim.frozen_change else 0.0
+        if black:
+            self.tracker.reset()
+            return v, []
+
+        faces = self.tracker.update(frame_bgr, t)
+        v["faces"] = float(len(faces))
+        background = np.ones(small.shape, bool)
+        for f in faces:
+            background &= ~M.person_mask(f, gray.shape)
+        if faces:
+            self._face_measures(v, frame_bgr, gray, small, background, faces[0])
+        v["clutter"] = M.clutter(small, background)
+        if prev is not None:
+            v["background_motion"] = M.motion(prev, small, background)
+        return v, faces
+
+    def _face_measures(self, v: dict[str, float | None], frame: np.ndarray, gray: np.ndarray,
+                       small: np.ndarray, background: np.ndarray, face: Face) -> None:
+        x0, y0, x1, y1 = M.face_region(face, gray.shape)
+        fg = gray[y0:y1, x0:x1]
+        if fg.size < 64:
+            return
+        _, light = M.brightness(fg)
+        v["face_light"] = light
+        v["face_clipped"] = M.clipped_fraction(fg)
+        bg = small[background]
+        if bg.size >= 0.05 * small.size:
+            v["backlight"] = M.backlight_ratio(light, float(bg.mean()))
+        nose = (face.landmarks or face.keypoints).get("nose_tip", face.centre)
+        v["light_balance"] = M.uneven_light(fg, nose[0] - x0)
+        v["face_contrast"] = M.contrast(fg)
+        _, a, b = M.colour_lab(frame[y0:y1, x0:x1])
+        v["colour_a"], v["colour_b"] = a, b
+        v["sharpness"] = M.sharpness(fg)
+        v["noise"] = M.noise_sigma(fg)
+        fr = M.framing(face, gray.shape)
+        v["face_size"] = fr.face_height
+        v["eye_line"] = fr.eye_line
+        v["headroom"] = fr.headroom
+        v["offset"] = fr.offset
+        v["roll"] = abs(fr.roll)
+        v["yaw"] = abs(fr.yaw) if fr.yaw is not None else None
+
+    # --- presenting -----------------------------------------------------------------------
+
+    def _statuses(self, states: dict[str, MetricState]) -> dict[str, LiveStatus]:
+        out: dict[str, LiveStatus] = {}
+        face_missing = states.get("faces") is not None and states["faces"].value == 0
+        for name in LIVE_ORDER:
+            st = states.get(name)
+            rule = self._rules[name]
+            if st is None or st.status is Status.SKIPPED or (face_missing and rule.needs_face):
+                out[name] = (Status.SKIPPED, None, "")
+            elif st.side is not None:
+                out[name] = (st.status, st.value, st.side.hint)
+            else:
+                out[name] = (st.status, st.value, rule.ok_hint)
+        return out
+
+    def _stream_statuses(self, w: int, h: int) -> dict[str, LiveStatus]:
+        lim = self.limits
+        res = grade(float(min(w, h)), warn=lim.resolution_warn_px, fail=lim.resolution_fail_px,
+                    higher_is_better=True)
+        out: dict[str, LiveStatus] = {
+            "resolution": (res, float(min(w, h)),
+                           N_("Sharp enough (HD)") if res is Status.PASS
+                           else N_("Low resolution")),
+        }
+        fps = M.real_fps(list(self._times)) if len(self._times) >= 10 else None
+        if fps is None:
+            out["fps"] = (Status.SKIPPED, None, "")
+        else:
+            st = grade(fps, warn=lim.fps_warn, fail=lim.fps_fail, higher_is_better=True)
+            out["fps"] = (st, fps, N_("Smooth") if st is Status.PASS else N_("Jerky video"))
+        return out
+
+    def guides(self, w: int, h: int) -> Guides:
+        lim = self.limits
+        return Guides(
+            width=w, height=h,
+            thirds_x=(w / 3, 2 * w / 3), thirds_y=(h / 3, 2 * h / 3),
+            centre=(w / 2, h / 2),
+            eye_band=(h * 0.28, h * lim.eye_line_warn),
+            centre_band=(w * (0.5 - lim.offset_warn), w * (0.5 + lim.offset_warn)),
+        )

@@ -1,0 +1,234 @@
+"""Pure measurements of one frame (numpy arrays in, numbers out): light and image quality on
+the face and on the background separately, framing from the face's landmarks, and the stream's
+own health (black, frozen, frame rate). No state, no I/O: the live analyser, the check and the
+tests all call these same functions.
+
+Light is judged relative to the person where that matters: the face's *bright* side (90th
+percentile of its luma) is what a lamp changes, and it stays high on a well-lit darker skin,
+whose median is naturally lower; backlight compares that to the background, so a dark face in a
+dark room reads "too dark" and a dark face before a bright window reads "backlit".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from checks.camera.detector import Face
+
+#: Luma at or above which a pixel is clipped (OFIQ's over-exposure level, ISO/IEC 29794-5).
+CLIP_LUMA = 247
+#: Size of the downscaled frame used for background and stream measures.
+SMALL = (320, 180)
+
+
+# --- regions -------------------------------------------------------------------------------
+
+def face_region(face: Face, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The skin of the face (x0, y0, x1, y1): the detector box's middle 70 % across and from
+    just above the eyes to the chin, so hair, ears and background stay out of the light
+    measures."""
+    x, y, w, h = face.box
+    x0, x1 = x + 0.15 * w, x + 0.85 * w
+    y0, y1 = y + 0.12 * h, y + 0.95 * h
+    H, W = shape[:2]
+    return (int(np.clip(x0, 0, W - 1)), int(np.clip(y0, 0, H - 1)),
+            int(np.clip(x1, 1, W)), int(np.clip(y1, 1, H)))
+
+
+def person_mask(face: Face, shape: tuple[int, ...], size: tuple[int, int] = SMALL) -> np.ndarray:
+    """Boolean mask (at ``size``) of where the person probably is: the head with its hair and
+    the shoulders and body below it. Everything else is background."""
+    H, W = shape[:2]
+    sw, sh = size
+    kx, ky = sw / W, sh / H
+    x, y, w, h = face.box
+    mask = np.zeros((sh, sw), np.uint8)
+    # head and hair
+    cx, cy = x + w / 2, y + h / 2
+    cv2.ellipse(mask, (round(cx * kx), round((cy - 0.1 * h) * ky)),
+                (max(1, round(0.85 * w * kx)), max(1, round(0.95 * h * ky))), 0, 0, 360, 1, -1)
+    # neck, shoulders and body down to the bottom of the frame
+    top = y + 0.9 * h
+    pts = np.array([[cx - 0.45 * w, top], [cx + 0.45 * w, top], [cx + 1.6 * w, top + 0.9 * h],
+                    [cx + 1.9 * w, H], [cx - 1.9 * w, H], [cx - 1.6 * w, top + 0.9 * h]])
+    pts = np.round(pts * [kx, ky]).astype(np.int32)
+    cv2.fillPoly(mask, [pts], 1)
+    return mask.astype(bool)
+
+
+# --- light and image -----------------------------------------------------------------------
+
+def luma(frame_bgr: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma, the Y that cameras and OFIQ use."""
+    return cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
+
+
+def downscale(gray: np.ndarray, size: tuple[int, int] = SMALL) -> np.ndarray:
+    """``gray`` at ``size``: Gaussian pyramid halvings (10× faster than area resampling of a
+    720p frame, and as free of aliasing), then a small exact resize."""
+    while gray.shape[1] >= 2 * size[0] and gray.shape[0] >= 2 * size[1]:
+        gray = cv2.pyrDown(gray)
+    if (gray.shape[1], gray.shape[0]) == size:
+        return gray
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+
+
+def brightness(gray: np.ndarray) -> tuple[float, float]:
+    """(median, 90th percentile) of luma, 0-255."""
+    if gray.size == 0:
+        return 0.0, 0.0
+    hist = np.bincount(gray.ravel(), minlength=256).cumsum()
+    n = hist[-1]
+    return float(np.searchsorted(hist, n * 0.5)), float(np.searchsorted(hist, n * 0.9))
+
+
+def clipped_fraction(gray: np.ndarray, level: int = CLIP_LUMA) -> float:
+    """Share of pixels at or above ``level``: blown-out skin that no setting brings back."""
+    return float(np.count_nonzero(gray >= level)) / max(1, gray.size)
+
+
+def backlight_ratio(face_light: float, background_luma: float) -> float:
+    """Bright side of the face ÷ mean background luma. The camera's automatic exposure aims at
+    the whole picture, so a bright window behind the person darkens the face: low values."""
+    return face_light / max(background_luma, 1.0)
+
+
+def uneven_light(face_gray: np.ndarray, split_x: float) -> float:
+    """Darker half ÷ brighter half of the face (medians), split at the nose line ``split_x``
+    (relative to the crop). 1 = even; a lamp to one side gives 0.3-0.5."""
+    if face_gray.size == 0:
+        return 1.0
+    s = int(np.clip(round(split_x), 1, face_gray.shape[1] - 1))
+    left, _ = brightness(face_gray[:, :s])
+    right, _ = brightness(face_gray[:, s:])
+    hi = max(left, right)
+    return min(left, right) / hi if hi > 0 else 1.0
+
+
+def contrast(face_gray: np.ndarray) -> float:
+    """Standard deviation of the face's luma (OFIQ's contrast measure): a foggy lens or a
+    washed-out picture has little."""
+    return float(face_gray.std()) if face_gray.size else 0.0
+
+
+def colour_lab(face_bgr: np.ndarray) -> tuple[float, float, float]:
+    """CIELAB (L*, a*, b*) of the face's mean colour (D65). Natural skin of every tone sits at
+    a* 5-25 and b* 5-35 (OFIQ); a blue or green cast pushes a* or b* below, red/yellow above."""
+    if face_bgr.size == 0:
+        return 0.0, 0.0, 0.0
+    mean = np.float32(cv2.mean(face_bgr)[:3]) / 255.0
+    lab = cv2.cvtColor(mean.reshape(1, 1, 3), cv2.COLOR_BGR2Lab)[0, 0]
+    return float(lab[0]), float(lab[1]), float(lab[2])
+
+
+def sharpness(face_gray: np.ndarray, width: int = 96) -> float:
+    """Fine detail on the face relative to its medium-scale detail (×100), on the face resized
+    to ``width`` pixels. A ratio of two frequency bands is blind to how bright or contrasty the
+    face is and to a lamp's smooth shading across it, and resizing first makes near and far
+    faces comparable. Blur removes the fine band first: sharp faces score 35-50, a smeared lens
+    about 23. Sensor grain raises it (grain is judged on its own)."""
+    if face_gray.size == 0 or face_gray.shape[1] < 8:
+        return 0.0
+    h = max(8, round(face_gray.shape[0] * width / face_gray.shape[1]))
+    g = cv2.resize(face_gray, (width, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    b1 = cv2.GaussianBlur(g, (0, 0), 1.0)
+    b3 = cv2.GaussianBlur(g, (0, 0), 3.0)
+    fine = float(np.abs(g - b1).mean())
+    mid = float(np.abs(b1 - b3).mean())
+    return 100.0 * fine / max(mid, 0.5)
+
+
+_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """Sensor noise σ in luma levels (Immerkaer 1996, fast noise variance estimation), robust
+    form: the mask cancels smooth shading, and the median of its absolute response ignores the
+    few edges (eyes, hair) that the mean would count as noise."""
+    if gray.shape[0] < 3 or gray.shape[1] < 3:
+        return 0.0
+    r = cv2.filter2D(gray.astype(np.float32), -1, _IMMERKAER, borderType=cv2.BORDER_REFLECT)
+    r = np.abs(r[1:-1:2, 1:-1:2])  # every other pixel: the same median, a quarter of the work
+    # |N(0, 36σ²)| has median 0.6745·6σ.
+    return float(np.median(r)) / (6 * 0.6745)
+
+
+def clutter(small_gray: np.ndarray, background: np.ndarray) -> float:
+    """Edge density of the background (share of its pixels on an edge, 0-1): a plain wall
+    scores near 0, a full bookshelf 0.15 or more."""
+    n = int(np.count_nonzero(background))
+    if n == 0:
+        return 0.0
+    edges = cv2.Canny(small_gray, 60, 150)
+    return float(np.count_nonzero(edges[background])) / n
+
+
+def motion(prev_small: np.ndarray, small: np.ndarray, background: np.ndarray) -> float:
+    """Mean absolute change of the background between two frames, luma levels: people or pets
+    moving behind the candidate."""
+    if prev_small.shape != small.shape or not background.any():
+        return 0.0
+    diff = cv2.absdiff(prev_small, small)
+    return float(diff[background].mean())
+
+
+def frame_change(prev_small: np.ndarray, small: np.ndarray) -> float:
+    """Mean absolute change of the whole (downscaled) frame. A live sensor never repeats a frame
+    exactly (its noise alone changes every pixel a little); a stalled driver or a frozen
+    virtual camera does."""
+    if prev_small.shape != small.shape:
+        return 255.0
+    return float(cv2.absdiff(prev_small, small).mean())
+
+
+# --- framing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Framing:
+    face_height: float  # face box height ÷ frame height
+    eye_line: float  # eye line's height ÷ frame height, measured from the top
+    offset: float  # |eye midpoint x − centre| ÷ frame width
+    offset_signed: float  # negative: the person is left of centre on screen
+    roll: float  # degrees, positive = clockwise on screen
+    yaw: float | None  # degrees, None without the mesh
+    headroom: float  # space above the head ÷ frame height; negative = head cut off
+
+
+def framing(face: Face, shape: tuple[int, ...]) -> Framing:
+    H, W = shape[:2]
+    (rx, ry), (lx, ly) = face.eyes
+    mx, my = (rx + lx) / 2, (ry + ly) / 2
+    signed = (mx - W / 2) / W
+    return Framing(
+        face_height=face.box[3] / H,
+        eye_line=my / H,
+        offset=abs(signed),
+        offset_signed=signed,
+        roll=face.roll_deg,
+        yaw=face.yaw_deg,
+        headroom=face.top_y / H,
+    )
+
+
+# --- stream --------------------------------------------------------------------------------
+
+def real_fps(timestamps: list[float] | np.ndarray) -> float | None:
+    """Frames per second from frame timestamps: 1 ÷ the median interval, so one hiccup does
+    not count; None with fewer than three frames."""
+    t = np.asarray(timestamps, dtype=np.float64)
+    if t.size < 3:
+        return None
+    dt = np.diff(t)
+    dt = dt[dt > 0]
+    if dt.size == 0:
+        return None
+    return 1.0 / float(np.median(dt))
+
+
+def is_black(mean_luma: float, limit: float) -> bool:
+    """A frame no brighter than ``limit`` on average (WebRTC's troubleshooter uses 20): a covered
+    lens, a privacy shutter or a camera that delivers nothing."""
+    return mean_luma <= limit
