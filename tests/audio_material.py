@@ -18,9 +18,8 @@ import pytest
 
 ALSA_SOUNDS = Path("/usr/share/sounds/alsa")
 SENTENCES = {
-    "en": "Good morning. My name is Alex, and I have five years of experience in customer "
-          "support.",
-    "sv": "God morgon. Jag heter Alex och jag har fem års erfarenhet av kundtjänst.",
+    "en": "Good morning, my name is Alex. I work in customer support.",
+    "sv": "God morgon, jag heter Alex. Jag jobbar med kundtjänst.",
 }
 
 

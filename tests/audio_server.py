@@ -48,6 +48,7 @@ class PrivatePipeWire:
         self.procs: list[subprocess.Popen] = []
         self.players: list[subprocess.Popen] = []
         self._n = 0
+        self._log = None
 
     # --- environment ----------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ class PrivatePipeWire:
             d.mkdir(parents=True, exist_ok=True)
         self.runtime.chmod(0o700)
         env = self.env
-        log = (self.root / "server.log").open("ab")
+        log = self._log = (self.root / "server.log").open("ab")
         self._spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile",
                      f"--address=unix:path={self.runtime / 'bus'}"], env, log)
         self._wait(lambda: (self.runtime / "bus").exists(), timeout, "dbus-daemon")
@@ -143,6 +144,9 @@ class PrivatePipeWire:
         for p in reversed(self.procs):
             _stop(p)
         self.procs.clear()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -161,7 +165,7 @@ class PrivatePipeWire:
         """Play a file or an array into ``sink`` (default: the virtual microphone)."""
         path = self.write_wav(what, samplerate) if isinstance(what, np.ndarray) else Path(what)
         p = subprocess.Popen(["paplay", f"--device={sink}", "--latency-msec=20", str(path)],
-                             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.players.append(p)
         if wait:
             p.wait(60)

@@ -138,9 +138,20 @@ def resolve(spec: str | int | None, kind: str) -> AudioDevice:
     """The device meant by ``spec``: ``None``/``"default"``, an index, or (part of) a name.
 
     ``kind`` is ``"input"`` or ``"output"``. Raises ``AudioProblem('unavailable')`` with the
-    names that do exist, so the message helps the person pick the right one.
+    names that do exist, so the message helps the person pick the right one. Looks in the
+    device list PortAudio already has and re-scans only when the device is not in it (a
+    headset plugged in since): re-scanning on every open would race with streams other
+    threads are opening.
     """
-    devs = devices()
+    try:
+        return _resolve(spec, kind, devices(refresh=False))
+    except AudioProblem as first:
+        if not rescan():
+            raise first from None
+        return _resolve(spec, kind, devices(refresh=False))
+
+
+def _resolve(spec: str | int | None, kind: str, devs: list[AudioDevice]) -> AudioDevice:
     usable = [d for d in devs if (d.max_input_channels if kind == "input" else
                                   d.max_output_channels) > 0]
     what = "microphone" if kind == "input" else "speaker"

@@ -1,0 +1,317 @@
+"""The microphone and speaker checks on the real audio path: a private PipeWire server, real
+speech (alsa-utils clips, espeak-ng in English and Swedish) mixed with noise, hum, clipping and
+gain in known amounts, captured through PortAudio exactly as on a user's machine."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from checks.audio import analysis as A
+from checks.audio import backend
+from checks.audio.meter import LevelMeter
+from checks.audio.microphone import SENTENCES, MicrophoneCheck
+from checks.audio.playback import record_and_play_back
+from checks.audio.source import open_input
+from checks.audio.speaker import SpeakerCheck
+from checks.context import CheckContext, Devices, Question
+from checks.model import Status
+from tests.audio_material import alsa_voice, espeak, mix, white_noise
+
+pytestmark = pytest.mark.audio
+FS = 48000
+
+
+@pytest.fixture(scope="module")
+def profile():
+    from app.commands.common import load
+
+    return load("generic")[1]
+
+
+def codes(result) -> set[str]:
+    return {f.code for f in result.findings}
+
+
+class Asker:
+    """Answers the check's questions like a person would, and plays the take when told to
+    stay quiet (the take starts with its own quiet part: the VAD, not the timing, finds it)."""
+
+    def __init__(self, mic, take: np.ndarray | None, fs: int = FS, heard: bool = True) -> None:
+        self.mic, self.take, self.fs, self.heard = mic, take, fs, heard
+        self.questions: list[Question] = []
+
+    def __call__(self, q: Question) -> bool:
+        self.questions.append(q)
+        if q.kind == "instruction" and "quiet" in q.text and self.take is not None:
+            self.mic.play(self.take, self.fs)
+        return self.heard if q.kind == "confirm" else True
+
+
+def run_mic(profile, mic, take, fs=FS, *, seconds: float, lang="en", device="default"):
+    asker = Asker(mic, take, fs)
+    ctx = CheckContext(profile=profile, devices=Devices(microphone=device), ask=asker,
+                       duration=seconds, lang=lang)
+    return MicrophoneCheck().run(ctx), asker
+
+
+def seconds_of(take) -> float:
+    return take.signal.size / take.samplerate + 0.6  # paplay needs a moment to start
+
+
+SCENARIOS = {
+    # name: (mix arguments, findings that must be there, findings that must not)
+    "good": (dict(gain_db=0, noise_dbfs=-65), set(), {"microphone.too_quiet", "microphone.noisy"}),
+    "quiet": (dict(gain_db=-22, noise_dbfs=-85), {"microphone.too_quiet"},
+              {"microphone.too_loud", "microphone.clipping", "microphone.no_speech"}),
+    "overdriven": (dict(gain_db=18, noise_dbfs=-60, clip=True),
+                   {"microphone.clipping", "microphone.too_loud"},
+                   {"microphone.too_quiet", "microphone.noisy"}),
+    "noisy": (dict(gain_db=0, noise_dbfs=-35),
+              {"microphone.noisy", "microphone.low_snr"}, {"microphone.too_quiet",
+                                                           "microphone.clipping"}),
+    "hum": (dict(gain_db=0, noise_dbfs=-80, hum_dbfs=-52), {"microphone.hum"},
+            {"microphone.noisy", "microphone.clipping", "microphone.no_speech"}),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_microphone_through_pipewire(name, profile, virtual_microphone):
+    kwargs, expect, forbid = SCENARIOS[name]
+    take = mix(alsa_voice(), FS, **kwargs)
+    r, asker = run_mic(profile, virtual_microphone, take.signal, seconds=seconds_of(take))
+    found = codes(r)
+    assert expect <= found, (found, r.metrics)
+    assert not (forbid & found), found
+    if name == "good":
+        assert r.status is Status.PASS, found
+    m = r.metrics
+    if take.speech_dbfs is not None and not kwargs.get("clip"):
+        # the known level of what was played: the speech alone when the noise is far below it,
+        # else the mix as sent (noise at 14 dB SNR counts partly as active speech in P.56)
+        sent = A.analyse(take.signal, FS).speech_level_dbfs if name == "noisy" \
+            else take.speech_dbfs
+        assert m["speech_level"].value == pytest.approx(sent, abs=1.0)
+        assert m["speech_level"].value == pytest.approx(take.speech_dbfs, abs=2.0)
+    if kwargs.get("hum_dbfs") is None and kwargs["noise_dbfs"] > -70:
+        assert m["noise_floor"].value == pytest.approx(kwargs["noise_dbfs"], abs=1.0)
+    if kwargs.get("hum_dbfs") is not None:
+        assert m["hum_level"].value == pytest.approx(kwargs["hum_dbfs"], abs=1.0)
+        assert m["hum_frequency"].value == 50.0
+    if name == "noisy":
+        assert m["snr"].value == pytest.approx(take.speech_dbfs + 35, abs=1.5)
+    assert [q.kind for q in asker.questions] == ["instruction", "instruction"]
+    assert SENTENCES["en"] in asker.questions[1].params["sentence"]
+    assert r.details["source"]["hostapi"] == "ALSA"
+
+
+def test_swedish_speech_and_prompt(profile, virtual_microphone):
+    v, fs = espeak("sv")
+    gain = -24 - A.active_speech_level(v, fs).level_dbfs
+    take = mix(v, fs, gain_db=gain, noise_dbfs=-62)
+    r, asker = run_mic(profile, virtual_microphone, take.signal, fs, seconds=seconds_of(take),
+                       lang="sv")
+    assert r.status is Status.PASS, codes(r)
+    # espeak runs at 22050 Hz; PipeWire resamples it to 48 kHz on the way
+    assert r.metrics["speech_level"].value == pytest.approx(-24, abs=1.0)
+    assert asker.questions[1].params["sentence"] == SENTENCES["sv"]
+
+
+def test_english_synthetic_speech_is_heard_as_speech(profile, virtual_microphone):
+    v, fs = espeak("en")
+    take = mix(v, fs, gain_db=-30 - A.active_speech_level(v, fs).level_dbfs, noise_dbfs=-70)
+    r, _ = run_mic(profile, virtual_microphone, take.signal, fs, seconds=seconds_of(take))
+    assert codes(r) == {"microphone.too_quiet"}
+    assert r.findings[0].status is Status.WARN
+    assert r.metrics["speech_level"].value == pytest.approx(-30, abs=1.0)
+
+
+def test_no_speech_and_digital_silence(profile, virtual_microphone):
+    take = mix(None, FS, noise_dbfs=-58, seconds=3.0)
+    r, _ = run_mic(profile, virtual_microphone, take.signal, seconds=3.0)
+    assert codes(r) == {"microphone.no_speech"}
+    assert r.metrics["noise_floor"].value == pytest.approx(-58, abs=1.0)
+    # nothing plays: the monitor of an idle sink delivers exact zeros, like a muted input
+    r, _ = run_mic(profile, virtual_microphone, None, seconds=1.5)
+    assert codes(r) == {"microphone.silent"}
+
+
+def test_dead_channel_of_a_stereo_microphone(profile, pipewire_server, virtual_microphone):
+    pipewire_server.add_sink("stereofeed", channels=2) if "stereofeed" not in \
+        pipewire_server.pactl("list", "short", "sinks").stdout else None
+    pipewire_server.set_default_source("stereofeed.monitor")
+    backend.rescan()
+    v = mix(alsa_voice(), FS, noise_dbfs=-64).signal
+    stereo = np.stack([v, np.zeros_like(v)], axis=1)
+    asker_take = pipewire_server.write_wav(stereo)
+
+    def ask(q: Question) -> bool:
+        if "quiet" in q.text:
+            pipewire_server.play(asker_take, sink="stereofeed")
+        return True
+
+    ctx = CheckContext(profile=profile, devices=Devices(microphone="default"), ask=ask,
+                       duration=v.size / FS + 0.6)
+    r = MicrophoneCheck().run(ctx)
+    assert r.details["source"]["channels"] == 2
+    assert codes(r) == {"microphone.dead_channel"}, r.details
+
+
+def test_live_meter_api(virtual_microphone):
+    levels, arrivals = [], []
+    meter = LevelMeter(FS)
+
+    def on_block(block: np.ndarray) -> None:
+        levels.append(meter.update(block))
+        arrivals.append(time.monotonic())
+
+    tone = np.tile(0.1 * np.sin(2 * np.pi * 1000 * np.arange(FS) / FS), 3).astype(np.float32)
+    with open_input("default", FS, 960, callback=on_block) as src:
+        virtual_microphone.play(tone)
+        time.sleep(2.5)
+        assert src.error is None
+    span = arrivals[-1] - arrivals[0]
+    assert len(levels) / span >= 20  # at least 20 levels a second (50 expected)
+    assert max(np.diff(arrivals)) < 0.2
+    loud = [lv for lv in levels if lv.rms_dbfs > -40]
+    assert len(loud) > 40
+    assert np.median([lv.rms_dbfs for lv in loud]) == pytest.approx(-23.01, abs=1.0)
+    assert np.median([lv.peak_dbfs for lv in loud]) == pytest.approx(-20, abs=1.0)
+    assert not any(lv.clipping for lv in levels)
+    assert src.details["latency_s"] <= 0.05
+
+
+def test_record_and_play_back_is_heard(virtual_microphone):
+    v = alsa_voice(("Front_Center",))
+    virtual_microphone.play(v)
+    heard = []
+
+    def capture():
+        # while the recording is played back on the default output (micfeed), listen again
+        with open_input("default", FS, 960) as src:
+            deadline = time.monotonic() + 5.0
+            while time.monotonic() < deadline:
+                b = src.read(0.1)
+                if b is not None:
+                    heard.append(b)
+
+    rec = record_and_play_back("default", "default", 2.0,
+                               on_recorded=lambda a: threading.Thread(target=capture).start())
+    time.sleep(3.2)
+    assert A.analyse(rec, FS).has_speech
+    again = np.concatenate(heard)[:, 0]
+    mono = rec.mean(axis=1)
+    cc = np.abs(np.fft.irfft(np.fft.rfft(again, 2 * again.size)
+                             * np.conj(np.fft.rfft(mono, 2 * again.size))))
+    corr = cc.max() / np.sqrt(np.dot(again, again) * np.dot(mono, mono))
+    assert corr > 0.9
+
+
+def test_echo_through_a_loopback(profile, virtual_microphone):
+    # the default output is the sink the microphone listens to: every sound played comes back
+    ctx = CheckContext(profile=profile, devices=Devices(microphone="default", speaker="default"))
+    r = SpeakerCheck().run(ctx)
+    assert "speaker.echo_risk" in codes(r), r.details
+    assert r.metrics["echo_detected"].value is True
+    rt = r.metrics["round_trip"].value
+    assert 1 < rt < 400, rt
+    # the stereo test sound is downmixed into the mono sink (+3 dB), nothing else is lost
+    assert -4.5 < r.metrics["echo_return_loss"].value < 1.0
+    assert "headphones" in next(f for f in r.findings if f.code == "speaker.echo_risk").fix
+
+
+def test_headphones_give_no_echo_and_not_heard_is_reported(profile, pipewire_server,
+                                                           virtual_microphone):
+    if "phones" not in pipewire_server.pactl("list", "short", "sinks").stdout:
+        pipewire_server.add_sink("phones", channels=2)
+    pipewire_server.set_default_sink("phones")
+    backend.rescan()
+    virtual_microphone.play(white_noise(3 * FS, -60))  # a quiet room the mic does hear
+    asked = []
+
+    def ask(q: Question) -> bool:
+        asked.append(q)
+        return q.kind != "confirm"  # "Did you hear the test sound?" → no
+
+    ctx = CheckContext(profile=profile, devices=Devices(microphone="default", speaker="default"),
+                       ask=ask)
+    r = SpeakerCheck().run(ctx)
+    assert codes(r) == {"speaker.not_heard"}, r.details
+    assert r.metrics["echo_detected"].value is False
+    assert r.findings[0].status is Status.FAIL
+    assert any(q.kind == "confirm" for q in asked)
+
+
+def test_microphone_disconnected_when_the_server_stops(profile, private_pipewire_factory):
+    from tests.audio_server import pointed_at
+
+    server = private_pipewire_factory()
+    with pointed_at(server):
+        def ask(q: Question) -> bool:
+            if "quiet" in q.text:
+                server.play(mix(alsa_voice(), FS, noise_dbfs=-60).signal)
+                threading.Timer(1.0, server.kill_server).start()
+            return True
+
+        ctx = CheckContext(profile=profile, devices=Devices(microphone="default"), ask=ask,
+                           duration=5.0)
+        t0 = time.monotonic()
+        r = MicrophoneCheck().run(ctx)
+        took = time.monotonic() - t0
+    assert codes(r) == {"microphone.disconnected"}
+    f = r.findings[0]
+    assert 0.5 <= f.value <= 2.5 and took < 4.5
+    assert "Bluetooth" in f.fix
+
+
+def test_no_sound_server_means_no_devices(profile, tmp_path, monkeypatch):
+    empty = tmp_path / "run"
+    empty.mkdir(mode=0o700)
+    for k in ("XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR"):
+        monkeypatch.setenv(k, str(empty))
+    try:
+        backend.rescan()
+        ctx = CheckContext(profile=profile, devices=Devices(microphone="default",
+                                                            speaker="default"))
+        r = MicrophoneCheck().run(ctx)
+        assert codes(r) == {"microphone.unavailable"}
+        assert "techcheck devices" in r.findings[0].fix
+        assert codes(SpeakerCheck().run(ctx)) == {"speaker.unavailable"}
+        assert MicrophoneCheck.list_devices() == []
+    finally:
+        monkeypatch.undo()
+        backend.rescan()
+
+
+def test_devices_and_headless_run_from_the_command_line(pipewire_server, cli, tmp_path):
+    env = pipewire_server.env
+    out = cli("devices", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    devs = json.loads(out.stdout)["devices"]
+    mics = [d for d in devs if d["kind"] == "microphone"]
+    spk = [d for d in devs if d["kind"] == "speaker"]
+    assert any(d["default"] and d["details"]["hostapi"] == "ALSA" for d in mics)
+    assert any(d["default"] for d in spk)
+    report = tmp_path / "r.json"
+    pipewire_server.play(mix(alsa_voice(), FS, noise_dbfs=-62, lead_s=0.5).signal)
+    out = cli("run", "--only", "microphone,speaker", "--microphone", "default", "--speaker",
+              "default", "--duration", "3", "--yes", "--json", str(report), env=env)
+    assert out.returncode in (0, 1, 2), out.stderr
+    assert "Traceback" not in out.stderr
+    data = json.loads(report.read_text())
+    by_id = {c["id"]: c for c in data["checks"]}
+    assert set(by_id) == {"microphone", "speaker"}
+    assert by_id["microphone"]["status"] != "error" and by_id["speaker"]["status"] != "error"
+    assert by_id["microphone"]["details"]["source"]["hostapi"] == "ALSA"
+    # a file that is not audio, given as the microphone
+    bogus = tmp_path / "interview.wav"
+    bogus.write_text("not a recording")
+    out = cli("run", "--only", "microphone", "--microphone", str(bogus), "--yes", "--json",
+              str(report), env=env)
+    assert out.returncode == 2, out.stderr
+    mic = json.loads(report.read_text())["checks"][0]
+    assert [f["code"] for f in mic["findings"]] == ["microphone.bad_file"]
