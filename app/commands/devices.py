@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
             print("  (none found)")
         for d in items:
             mark = " (default)" if d.get("default") else ""
-            print(f"  [{d['index']}] {d['name']}{mark}")
+            api = (d.get("details") or {}).get("hostapi")  # audio: ALSA, WASAPI, Core Audio…
+            print(f"  [{d['index']}] {d['name']}{f' — {api}' if api else ''}{mark}")
     for p in found["problems"]:
         print(f"Cannot list devices for {p['check']}: {p['message']}")
     return 0
