@@ -41,20 +41,6 @@ def tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
-def executable_for(mode: str, dist: Path) -> tuple[Path, Path]:
-    """(deliverable, CLI executable) for a finished build in ``dist``."""
-    exe = ".exe" if sys.platform == "win32" else ""
-    name = bundle_plan.APP_NAME
-    if sys.platform == "darwin":
-        app = dist / f"{name}.app"
-        return app, app / "Contents" / "MacOS" / bundle_plan.CLI_NAME
-    if mode == "onefile":
-        path = dist / f"{name}{exe}"
-        return path, path
-    folder = dist / name
-    return folder, folder / f"{bundle_plan.CLI_NAME}{exe}"
-
-
 def build(mode: str, dist: Path, work: Path, clean: bool = False, quiet: bool = True) -> Built:
     dist.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "PyInstaller", str(HERE / "techcheck.spec"), "--noconfirm",
@@ -70,7 +56,7 @@ def build(mode: str, dist: Path, work: Path, clean: bool = False, quiet: bool = 
     seconds = time.monotonic() - start
     if res.returncode != 0:
         raise SystemExit(f"build.py: PyInstaller failed for {mode} (exit {res.returncode})")
-    path, executable = executable_for(mode, dist)
+    path, executable = bundle_plan.executable_for(mode, dist)
     if not executable.exists():
         raise SystemExit(f"build.py: {executable} is missing after the build")
     return Built(mode, path, executable, seconds, tree_size(path))
@@ -109,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: {problem}", file=sys.stderr)
         return 1
     modes = MODES if args.mode == "both" else (args.mode,)
+    if sys.platform == "darwin" and args.mode == "both":
+        modes = ("onedir",)  # the .app is the macOS download either way (see the spec)
     results: list[Built] = []
     status = 0
     for mode in modes:

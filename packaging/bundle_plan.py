@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -52,7 +53,7 @@ QT_EXCLUDES = (
     "PySide6.QtSerialBus", "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine",
     "PySide6.QtTextToSpeech", "PySide6.QtHttpServer", "PySide6.QtNetworkAuth",
     "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtConcurrent", "PySide6.QtXml",
-    "PySide6.QtAxContainer", "PySide6.QtCanvasPainter",
+    "PySide6.QtAxContainer", "PySide6.QtCanvasPainter", "PySide6.QtNetwork",
 )
 
 #: Python packages that must never be frozen in: a second Qt binding (two Qt stacks in one
@@ -61,6 +62,13 @@ PY_EXCLUDES = (
     "PyQt5", "PyQt6", "PySide2", "tkinter", "_tkinter", "IPython", "matplotlib", "pytest",
     "_pytest", "hypothesis", "pytestqt", "PyInstaller", "pip", "setuptools", "scipy", "pandas",
     "jsonschema", "importlinter",
+    # Pillow comes with fpdf2, which embeds PNG and JPEG only: AVIF and WebP codecs (5 MB with
+    # their libraries) and the Qt/Tk bridges (which would import a GUI toolkit) stay out.
+    "PIL._avif", "PIL.AvifImagePlugin", "PIL._webp", "PIL.WebPImagePlugin", "PIL.ImageQt",
+    "PIL.ImageTk", "PIL._imagingtk",
+    # Standard-library modules that link system libraries nothing here uses (Berkeley DB,
+    # readline, curses).
+    "_dbm", "_gdbm", "dbm.ndbm", "dbm.gnu", "readline", "curses", "_curses", "_curses_panel",
 )
 
 #: Shared libraries dropped after analysis even if some dependency pulls them in: any Qt that is
@@ -77,7 +85,7 @@ BINARY_DROP = (
     "libqtvirtualkeyboardplugin*", "*/plugins/scenegraph/*", "*/plugins/qmllint/*",
     "*/plugins/position/*", "*/plugins/sensors/*", "*/plugins/webview/*", "*/plugins/tls/*",
     "*/plugins/networkinformation/*", "*/plugins/generic/*",
-    "*/qml/*",
+    "*/qml/*", "*libQt6Network*", "*Qt6Network.dll",
     # The GTK platform theme drags the whole system GTK 3 stack (gtk, gdk, cairo, pango, atk:
     # ~20 MB) into the bundle, where it then mismatches the user's GTK modules and themes.
     # Without it Qt uses its own Fusion style and the portal theme for dialogs.
@@ -90,6 +98,8 @@ BINARY_DROP = (
     "*libQt6EglFSDeviceIntegration*", "*libQt6EglFsKmsSupport*",
     "*/plugins/imageformats/*qtiff*", "*/plugins/imageformats/*qwebp*",
     "*/plugins/imageformats/*qtga*", "*/plugins/imageformats/*qwbmp*",
+    # Part of glibc: it must come from the same glibc the system runs.
+    "libmvec.so*",
 )
 
 #: Top-level libraries nothing links to but that are loaded at run time with dlopen: the
@@ -221,6 +231,23 @@ def drop_data(dest: str) -> bool:
     return drop_binary(dest)
 
 
+#: Binaries built with debug information that ``strip --strip-debug`` may safely shrink: the
+#: Python runtime and extension modules compiled on the build machine, and fontTools'
+#: accelerators. Never the auditwheel-repaired libraries of wheels (``*.libs/``, numpy's
+#: OpenBLAS): stripping a patchelf-edited file breaks it, which is why ``strip=True`` in the
+#: spec breaks numpy (FIELD_NOTES §6).
+STRIP_DEBUG = ("libpython*", "python3.*/lib-dynload/*.so", "fontTools/*.so",
+               "_soundfile_data/*.so")
+
+
+def strip_candidates(binaries: list) -> list:
+    def match(dest: str) -> bool:
+        dest = dest.replace("\\", "/")
+        return ".libs/" not in dest and any(fnmatch.fnmatch(dest, pat) for pat in STRIP_DEBUG)
+
+    return [e for e in binaries if match(e[0])]
+
+
 def prune_system_libraries(binaries: list, imports_of) -> tuple[list, list[str]]:
     """Drop top-level system libraries that no kept binary needs any more (Linux).
 
@@ -254,6 +281,19 @@ def foreign_qt(dest: str) -> bool:
     is_qt = fnmatch.fnmatch(name, "libQt[56]*") or fnmatch.fnmatch(name, "Qt[56]*.dll") or \
         name in ("QtCore", "QtGui", "QtWidgets")
     return is_qt and not dest.startswith("PySide6/")
+
+
+def executable_for(mode: str, dist: Path, platform: str = sys.platform) -> tuple[Path, Path]:
+    """(what a user gets, the executable to run for the CLI) of a finished build in ``dist``."""
+    exe = ".exe" if platform == "win32" else ""
+    if platform == "darwin":
+        app = dist / f"{APP_NAME}.app"
+        return app, app / "Contents" / "MacOS" / CLI_NAME
+    if mode == "onefile":
+        path = dist / f"{APP_NAME}{exe}"
+        return path, path
+    folder = dist / APP_NAME
+    return folder, folder / f"{CLI_NAME}{exe}"
 
 
 def version() -> str:

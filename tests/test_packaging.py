@@ -1,0 +1,265 @@
+"""Packaging: what the PyInstaller spec puts in the bundle, ``techcheck selftest`` from source,
+and (slow) a real Linux bundle built into a temporary folder whose own self-test must pass.
+
+The plan tests run ``packaging/bundle_plan.py`` on the real installed project (and on a real
+third-party plug-in wheel installed by pip), so they fail when a check is registered but would
+not be frozen in, without paying for a build. The slow tests build with PyInstaller exactly as
+``packaging/build.py`` does and run the frozen executable as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from tests.test_plugins import build_wheel
+
+sys.path.insert(0, str(ROOT / "packaging"))
+import bundle_plan
+
+BUILD_TIMEOUT_S = 900  # PyInstaller on two shared cores; measured 36 s onedir, ~60 s onefile
+
+
+# --- the plan: derived from the installed plug-ins and the CLI, not from a list --------------
+
+
+def test_every_registered_check_is_frozen_in_with_its_metadata():
+    plan = bundle_plan.make_plan()
+    installed = {ep.name: ep.value for ep in metadata.entry_points(group="techcheck.checks")}
+    assert installed, "no check is registered"
+    assert plan.plugins == installed
+    for value in installed.values():
+        module = value.split(":")[0]
+        assert module in plan.hiddenimports, module
+    # checks.audio is a package: its submodules are imported lazily, so all of them go in.
+    audio = [m for m in plan.hiddenimports if m.startswith("checks.audio.")]
+    assert len(audio) == len(list((ROOT / "checks" / "audio").glob("[!_]*.py")))
+    assert "techcheck" in plan.metadata_dists
+    assert bundle_plan.stale_metadata() is None
+
+
+def test_every_cli_command_and_the_gui_are_frozen_in():
+    plan = bundle_plan.make_plan()
+    from app import cli
+
+    assert bundle_plan.cli_commands() == cli.COMMANDS
+    assert "selftest" in cli.COMMANDS
+    for name in bundle_plan.existing_commands(cli.COMMANDS):
+        assert f"app.commands.{name}" in plan.hiddenimports
+    if (ROOT / "app" / "gui" / "window.py").exists():
+        assert "app.gui.window" in plan.hiddenimports
+        assert "app.gui.main" in plan.hiddenimports
+
+
+def test_data_files_keep_the_package_layout():
+    datas = dict((Path(src).relative_to(ROOT).as_posix(), dest)
+                 for src, dest in bundle_plan.make_plan().datas)
+    for rel in ("resources/profiles/generic.toml", "resources/schemas/report-1.schema.json",
+                "resources/templates/report.html", "resources/icons/techcheck.png",
+                "resources/translations/sv/core.json"):
+        assert datas.get(rel) == str(Path(rel).parent), rel
+    assert any(k.startswith("resources/models/") and k.endswith(".tflite") for k in datas)
+    assert any(k.startswith("resources/fonts/") and k.endswith(".ttf") for k in datas)
+    assert not any(k.endswith((".py", ".pyc", ".ts", ".ico", ".icns")) for k in datas)
+
+
+def test_a_third_party_plugin_installed_at_build_time_is_bundled(tmp_path: Path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "--target", str(target), str(build_wheel(tmp_path))],
+        check=True, capture_output=True, timeout=120)
+    code = ("import sys, json; sys.path.insert(0, 'packaging'); import bundle_plan as b; "
+            "p = b.make_plan(); print(json.dumps([p.plugins, p.metadata_dists, p.hiddenimports]))")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(target)}, timeout=60, check=True)
+    plugins, dists, hidden = json.loads(res.stdout)
+    assert plugins["hello"] == "tc_extra_demo:HelloCheck"
+    assert "tc-extra-demo" in dists  # its dist-info goes in, so the frozen app finds it
+    assert "tc_extra_demo" in hidden
+    assert "system" in plugins
+
+
+def test_unused_qt_and_foreign_qt_are_left_out():
+    drop = bundle_plan.drop_binary
+    assert drop("PySide6/Qt/lib/libQt6Quick.so.6")
+    assert drop("PySide6/Qt/lib/libQt6Qml.so.6")
+    assert drop("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
+    assert drop("cv2/qt/plugins/platforms/libqxcb.so")
+    assert drop("PySide6/Qt6Pdf.dll")
+    assert not drop("PySide6/Qt/lib/libQt6Widgets.so.6")
+    assert not drop("PySide6/Qt/plugins/platforms/libqxcb.so")
+    assert not drop("PySide6/Qt/plugins/platforms/libqoffscreen.so")
+    assert not drop("PySide6/Qt/plugins/platforms/libqwayland.so")
+    assert bundle_plan.foreign_qt("cv2/qt/lib/libQt5Core.so.5")
+    assert bundle_plan.foreign_qt("libQt6Core.so.6")
+    assert not bundle_plan.foreign_qt("PySide6/Qt/lib/libQt6Core.so.6")
+    assert bundle_plan.drop_data("PySide6/Qt/translations/qtbase_de.qm")
+    assert not bundle_plan.drop_data("PySide6/Qt/translations/qtbase_sv.qm")
+    assert "PySide6.QtWebEngineCore" in bundle_plan.QT_EXCLUDES
+    assert "PyQt5" in bundle_plan.PY_EXCLUDES
+
+
+def test_libraries_only_a_dropped_plugin_needed_are_pruned():
+    links = {
+        "/q/libqxcb.so": ["libxkbcommon-x11.so.0", "libxcb-cursor.so.0"],
+        "/q/cv2.so": ["libavcodec-1.so"],
+        "/sys/libportaudio.so.2": ["libasound.so.2"],
+    }
+    binaries = [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/q/libqxcb.so", "BINARY"),
+        ("cv2/cv2.abi3.so", "/q/cv2.so", "EXTENSION"),
+        ("libxkbcommon-x11.so.0", "/sys/libxkbcommon-x11.so.0", "BINARY"),
+        ("libxcb-cursor.so.0", "/sys/libxcb-cursor.so.0", "BINARY"),
+        ("libavcodec-1.so", "/sys/libavcodec-1.so", "BINARY"),
+        ("libportaudio.so.2", "/sys/libportaudio.so.2", "BINARY"),
+        ("libasound.so.2", "/sys/libasound.so.2", "BINARY"),
+        ("libgtk-3.so.0", "/sys/libgtk-3.so.0", "BINARY"),  # only the dropped GTK theme used it
+    ]
+    kept, dropped = bundle_plan.prune_system_libraries(binaries, lambda src: links.get(src, []))
+    assert dropped == ["libgtk-3.so.0"]
+    assert len(kept) == len(binaries) - 1
+
+
+def test_version_tuple_for_the_windows_resource():
+    assert bundle_plan.version_tuple("0.1.0") == (0, 1, 0, 0)
+    assert bundle_plan.version_tuple("1.2.3rc1") == (1, 2, 31, 0)
+    assert bundle_plan.version_tuple() == bundle_plan.version_tuple(metadata.version("techcheck"))
+
+
+def test_the_icon_exists_in_every_platform_format():
+    icons = ROOT / "resources" / "icons"
+    assert (icons / "techcheck.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (icons / "techcheck.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert (icons / "techcheck.icns").read_bytes()[:4] == b"icns"
+    assert (icons / "techcheck.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- techcheck selftest from the source install --------------------------------------------
+
+
+def _table_rows(stdout: str) -> dict[str, str]:
+    rows = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[1].rstrip("!") in ("pass", "warn", "fail", "error",
+                                                          "skipped"):
+            rows[parts[0]] = parts[1]
+    return rows
+
+
+def expected_rows() -> set[str]:
+    ids = {ep.name for ep in metadata.entry_points(group="techcheck.checks")}
+    return ids | {"resources"} | ({"gui"} if (ROOT / "app" / "gui" / "window.py").exists() else set())
+
+
+@pytest.mark.slow
+def test_selftest_from_source_runs_every_check_and_the_window(tmp_path: Path):
+    out = tmp_path / "selftest.json"
+    res = run_cli("selftest", "--json", str(out), "--duration", "2", timeout=110,
+                  env={"QT_QPA_PLATFORM": "offscreen"})
+    rows = _table_rows(res.stdout)
+    assert set(rows) == expected_rows(), res.stdout + res.stderr
+    assert res.returncode == 0, res.stdout + res.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["passed"] is True
+    assert doc["environment"]["frozen"] is False
+    assert all(r["status"] in ("pass", "warn", "fail") for r in doc["rows"])
+
+
+def test_selftest_fails_when_a_check_errors(tmp_path: Path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--disable-pip-version-check", "--target", str(target), str(build_wheel(tmp_path))],
+        check=True, capture_output=True, timeout=120)
+    res = run_cli("selftest", "--only", "hello,crashy,broken", "--no-gui",
+                  env={"PYTHONPATH": str(target)}, timeout=60)
+    rows = _table_rows(res.stdout)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert rows["hello"] == "pass"
+    assert rows["crashy"] == "error!"
+    assert rows["broken"] == "error!"
+    assert "self-test FAILED" in res.stdout
+    assert "crashy" in res.stdout.splitlines()[-1]
+
+
+def test_selftest_rejects_bad_arguments():
+    res = run_cli("selftest", "--only", "nosuchcheck", "--no-gui", timeout=60)
+    assert res.returncode == 3
+    assert "unknown check nosuchcheck" in res.stderr
+
+
+# --- a real bundle ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Build the Linux bundles once for this module. onefile is built too when
+    TECHCHECK_TEST_ONEFILE=1 (CI sets it; ~60 s more on two cores)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the bundle test builds the Linux bundle; other systems: build.yml")
+    pytest.importorskip("PyInstaller", reason="pyinstaller is in the dev extras")
+    base = tmp_path_factory.mktemp("bundle")
+    modes = ["onedir"] + (["onefile"] if os.environ.get("TECHCHECK_TEST_ONEFILE") == "1" else [])
+    out: dict[str, Path] = {}
+    for mode in modes:
+        start = time.monotonic()
+        res = subprocess.run(
+            [sys.executable, str(ROOT / "packaging" / "build.py"), "--mode", mode,
+             "--dist", str(base / "dist"), "--work", str(base / "work")],
+            capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, cwd=ROOT)
+        assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+        print(f"{mode} built in {time.monotonic() - start:.0f} s")
+        _deliverable, exe = bundle_plan.executable_for(mode, base / "dist" / mode)
+        out[mode] = exe
+    return out
+
+
+def _run_frozen(exe: Path, *args: str, env: dict[str, str] | None = None,
+                timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})})
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(BUILD_TIMEOUT_S + 300)
+def test_the_linux_bundle_passes_its_own_selftest(bundles: dict[str, Path], tmp_path: Path):
+    for mode, exe in bundles.items():
+        out = tmp_path / f"{mode}.json"
+        # LANG=C: the frozen app must still print and read UTF-8 (Swedish, ≤ ≥).
+        res = _run_frozen(exe, "selftest", "--json", str(out), env={"LANG": "C", "LC_ALL": "C"})
+        rows = _table_rows(res.stdout)
+        assert set(rows) == expected_rows(), f"{mode}:\n{res.stdout}{res.stderr}"
+        assert res.returncode == 0, f"{mode}:\n{res.stdout}{res.stderr}"
+        env = json.loads(out.read_text(encoding="utf-8"))["environment"]
+        assert env["frozen"] is True, mode
+        assert env["utf8_mode"] is True, mode
+        assert Path(env["resources"]).parent == Path(env["bundle"]), mode  # under _MEIPASS
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(BUILD_TIMEOUT_S + 120)
+def test_the_bundle_ships_one_qt_and_no_gtk(bundles: dict[str, Path]):
+    internal = bundles["onedir"].parent / "_internal"
+    names = [p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.is_file()]
+    qt_libs = [n for n in names if "libQt" in n]
+    assert qt_libs and all(n.startswith("PySide6/") for n in qt_libs), qt_libs
+    assert not [n for n in names if "libQt6Quick" in n or "libQt6Qml" in n or "WebEngine" in n]
+    assert not [n for n in names if "libgtk-3" in n or n.startswith("cv2/qt")]
+    # The dist-info with the entry points: how the frozen app finds its checks.
+    (entry_points,) = internal.glob("techcheck-*.dist-info/entry_points.txt")
+    for ep in metadata.entry_points(group="techcheck.checks"):
+        assert f"{ep.name} = {ep.value}" in entry_points.read_text(encoding="utf-8")
+    # PortAudio travels with the bundle (rthook_portaudio makes sounddevice find it).
+    assert [n for n in names if n.startswith("libportaudio.so")]
+    res = _run_frozen(bundles["onedir"], "--version")
+    assert res.returncode == 0 and res.stdout.startswith("techcheck "), res.stderr
