@@ -1,0 +1,115 @@
+"""The camera check on labelled scenarios built from real photos of people (see
+``tests/camera_scenarios.py``), written as MJPG video and read back through ``cv2.VideoCapture``:
+each scenario must raise the findings it is about and none of those it is not about."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from checks import registry
+from checks.camera import CameraCheck
+from checks.context import CheckContext, Devices
+from checks.model import Status
+from checks.profile import load_profile
+from tests.camera_scenarios import ALL_CODES, SCENARIOS, build
+
+
+@pytest.fixture(scope="session")
+def profile():
+    return load_profile("generic", registry.limit_schemas(registry.discover()))
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory: pytest.TempPathFactory):
+    """Scenario name -> path of its .avi, built on first use and shared by every test."""
+    folder = tmp_path_factory.mktemp("camera_clips")
+    made: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in made:
+            made[name] = build(name, folder)
+        return made[name]
+
+    return get
+
+
+def run_check(profile, spec: str, **options):
+    ctx = CheckContext(profile, Devices(camera=spec), options=options)
+    return CameraCheck().run(ctx)
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_scenario_raises_what_it_must_and_nothing_it_must_not(name, clips, profile):
+    sc = SCENARIOS[name]
+    result = run_check(profile, str(clips(name)))
+    codes = {f.code for f in result.findings}
+    assert sc.must <= codes, f"{name}: missing {sc.must - codes}; got {sorted(codes)}"
+    assert not (sc.must_not & codes), f"{name}: unwanted {sorted(sc.must_not & codes)}"
+    for f in result.findings:  # every finding is actionable and carries its numbers
+        assert f.fix and f.message
+        assert f.status in (Status.WARN, Status.FAIL)
+        assert f.value is not None and f.threshold is not None and f.op in (">=", "<=")
+        assert "{" not in f.text() and "{" not in f.text("sv")
+
+
+def test_good_scenario_passes_with_every_measure_graded(clips, profile):
+    result = run_check(profile, str(clips("good")))
+    assert result.status is Status.PASS and not result.findings
+    m = result.metrics
+    assert m["resolution"].value == "1280x720"
+    assert m["fps"].value == pytest.approx(30.0, abs=0.5)
+    assert m["faces"].value == 1
+    assert 0.30 <= m["face_size"].value <= 0.40  # composed at 0.32 of the frame height
+    assert m["eye_line"].value == pytest.approx(0.38, abs=0.02)
+    assert m["offset"].value < 0.02
+    for name in ("face_light", "backlight", "light_balance", "sharpness", "noise", "yaw"):
+        assert m[name].status is Status.PASS, name
+    assert result.details["source"]["kind"] == "video"
+    assert result.details["source"]["backend"] == "FFMPEG"
+
+
+def test_rotation_is_measured_within_a_degree_and_a_half(clips, profile):
+    assert run_check(profile, str(clips("good"))).metrics["roll"].value < 1.5
+    tilted = run_check(profile, str(clips("rotated"))).metrics["roll"].value
+    assert tilted == pytest.approx(SCENARIOS["rotated"].roll, abs=1.5)
+
+
+def test_the_root_cause_is_reported_not_its_symptoms(clips, profile):
+    """A dark room also mutes colours and contrast; the report says "add light" once."""
+    codes = {f.code for f in run_check(profile, str(clips("darkened"))).findings}
+    assert codes == {"camera.too_dark"}
+
+
+def test_swedish_report_of_a_scenario(clips, profile):
+    result = run_check(profile, str(clips("backlit")))
+    f = next(f for f in result.findings if f.code == "camera.backlit")
+    assert "fönster" in f.text("sv") and "," in f.text("sv")  # decimal comma
+    assert "gardinerna" in f.fix_text("sv")
+
+
+def test_snapshot_only_when_asked(clips, profile):
+    import base64
+
+    import cv2
+    import numpy as np
+
+    plain = run_check(profile, str(clips("good")))
+    assert "snapshot_jpeg_b64" not in plain.details
+    assert "/9j/" not in json.dumps(plain.to_dict())  # no JPEG anywhere in the result
+    shot = run_check(profile, str(clips("good")), snapshot=True)
+    data = base64.b64decode(shot.details["snapshot_jpeg_b64"])
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None and img.shape[1] <= 320 and img.shape[0] == 180
+    assert len(data) < 40_000
+
+
+def test_codes_the_scenarios_name_exist_in_the_rules():
+    from checks.camera.limits import CameraLimits
+    from checks.camera.rules import build_rules
+
+    codes = {s.code for r in build_rules(CameraLimits()) for s in (r.low, r.high) if s}
+    codes |= {"camera.low_fps", "camera.low_resolution"}
+    assert ALL_CODES <= codes
