@@ -3,6 +3,8 @@ a Wi-Fi card). Each feature they stand in for is also tested on the real path.""
 
 from __future__ import annotations
 
+import dataclasses
+
 from checks.context import CancelToken
 from checks.system.probe import Battery, Connection, CpuLoad, SystemProbe, VpnInterface
 
@@ -61,3 +63,36 @@ class BrokenPortAudio:
 
         monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
         monkeypatch.setattr(sys, "meta_path", [cls(), *sys.meta_path])
+
+
+class UnpluggedCamera:
+    """A camera that is pulled out after ``frames`` frames: wraps a real source (a video file
+    opened through ``cv2.VideoCapture``) and then fails the way a real camera's read does.
+    This machine has no camera to unplug."""
+
+    def __init__(self, source, frames: int) -> None:
+        self._source = source
+        self._left = frames
+        # judged as a live camera (with the warm-up), timed by the file's own clock
+        self.info = dataclasses.replace(source.info, kind="camera")
+
+    @property
+    def is_camera(self) -> bool:
+        return True
+
+    def read(self):
+        from checks.camera.source import CameraDisconnected
+
+        if self._left <= 0:
+            raise CameraDisconnected("the test unplugged the camera")
+        self._left -= 1
+        return self._source.read()
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
