@@ -125,7 +125,10 @@ class SpeakerCheck(Check):
                 "speaker.echo_risk", Status.WARN,
                 N_("Your microphone picks up what your speakers play: the sound came back "
                    "{value:.0f} dB quieter after {delay_ms:.0f} ms (want at least {threshold:.0f} "
-                   "dB). The interviewer may hear their own voice echo."),
+                   "dB). The interviewer may hear their own voice echo.") if loss >= 1.0 else
+                N_("Your microphone picks up what your speakers play at full strength, "
+                   "{delay_ms:.0f} ms later (want it at least {threshold:.0f} dB quieter). The "
+                   "interviewer will hear their own voice echo."),
                 N_("Use headphones or a headset. If you must use speakers, turn them down and "
                    "keep them away from the microphone."),
                 value=loss, threshold=lim.echo_return_loss_warn_db, unit="dB", op=">=",
