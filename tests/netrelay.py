@@ -6,7 +6,7 @@ out so TCP sees no reordering), dropped with the loss probability, and written b
 TUN device for the kernel to forward. It counts the probe packets (UDP to or from
 ``--probe-port``) it passed and dropped, so loss has an exact ground truth.
 
-Control: a UNIX socket; send ``stats`` for JSON counters, ``reset`` to zero them.
+Control: a UNIX socket; send ``stats`` for JSON counters, ``reset`` for them and then zero.
 """
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ def main() -> None:
         r, _, _ = select.select([fd, ctl], [], [], timeout)
         if ctl in r:
             msg, addr = ctl.recvfrom(64)
+            if addr:  # the counters so far; "reset" then starts them again from zero
+                ctl.sendto(json.dumps(stats).encode(), addr)
             if msg == b"reset":
                 stats = _zero()
-            if addr:
-                ctl.sendto(json.dumps(stats).encode(), addr)
         if fd in r:
             for _ in range(256):
                 try:

@@ -287,6 +287,11 @@ def test_udp_blocked_when_stun_does_not_answer(server, tmp_path):
     assert "fall back" in codes["network.udp_blocked"].text()
     assert result.metrics["udp"].value is False
     assert result.metrics["download"].value > 1  # TCP still measured
+    # Latency from TCP handshakes instead; loss cannot be seen that way and says so.
+    assert result.metrics["latency_method"].value == "tcp"
+    assert result.metrics["latency"].value < 20
+    assert result.metrics["packet_loss"].value == "unknown"
+    assert "bufferbloat" in result.metrics
 
 
 def test_proxy_from_environment_is_reported(server, tmp_path, monkeypatch):

@@ -118,7 +118,7 @@ class _Run:
             "kind": "latency", "ms": round(ms, 2), "loaded": probe.phase != "idle",
             "t": self.t()}))
 
-    def _on_rate(self, direction: str, base: float):
+    def _on_rate(self, direction: str):
         def cb(_t: float, mbps: float) -> None:
             self.ctx.progress(Progress("network", self.fraction, "", {
                 "kind": "throughput", "direction": direction, "mbps": round(mbps, 3),
@@ -163,10 +163,20 @@ class _Run:
 
         # Idle latency, jitter, loss over UDP.
         self.step(0.05, N_("Measuring delay, jitter and packet loss"))
-        probe, stun_used = self._start_probe(stun_specs)
+        probe, stun_used = self._start_probe(stun_specs, dns)
+        tcp_probe = None
+        if probe is None and origin is not None:  # UDP blocked: latency from TCP handshakes
+            target = dns.get(origin.host)
+            addrs = target.addresses if target is not None and target.ok else \
+                resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
+            if addrs:
+                family, addr = addrs[0]
+                tcp_probe = stun.TcpProbe(addr[:2] if family == socket.AF_INET else addr,
+                                          family, on_sample=self._on_probe).start()
         idle_s = lim.idle_s * self.scale
-        ctx.cancel.sleep(idle_s if probe else min(idle_s, 1.0))
+        ctx.cancel.sleep(idle_s)
         idle_end = time.monotonic()
+        probe_any = probe or tcp_probe
 
         # Throughput with latency under load.
         down = up = None
@@ -176,8 +186,8 @@ class _Run:
             from checks.network import speedtest_backend
 
             def phase(name: str) -> None:
-                if probe:
-                    probe.phase = name
+                if probe_any:
+                    probe_any.phase = name
             down, up, st_ping = speedtest_backend.run(
                 server, lim.download_s * self.scale, lim.upload_s * self.scale,
                 lambda: ctx.cancel.cancelled, phase)
@@ -185,27 +195,27 @@ class _Run:
         elif origin is not None:
             protocol = PROTOCOLS[backend]
             self.step(0.45, N_("Measuring download speed"))
-            if probe:
-                probe.phase = "download"
+            if probe_any:
+                probe_any.phase = "download"
             down_start = time.monotonic()
             down = Transfer(origin, protocol, "down", lim.download_streams,
                             lim.download_s * self.scale, lambda: ctx.cancel.cancelled,
-                            self._on_rate("down", down_start)).run()
+                            self._on_rate("down")).run()
             ctx.cancel.raise_if_cancelled()
             down_window = (down_start + down.ramp_s, time.monotonic())
             up_window = None
             if down.bytes or not all(e.kind in ("dns", "connect") for e in down.errors):
                 self.step(0.72, N_("Measuring upload speed"))
-                if probe:
-                    probe.phase = "upload"
+                if probe_any:
+                    probe_any.phase = "upload"
                 up_start = time.monotonic()
                 up = Transfer(origin, protocol, "up", lim.upload_streams,
                               lim.upload_s * self.scale, lambda: ctx.cancel.cancelled,
-                              self._on_rate("up", up_start)).run()
+                              self._on_rate("up")).run()
                 ctx.cancel.raise_if_cancelled()
                 up_window = (up_start + up.ramp_s, time.monotonic())
-        if probe:
-            probe.stop(grace_s=0.5)
+        if probe_any:
+            probe_any.stop(grace_s=0.5)
 
         self.step(0.97, N_("Checking the platform's servers"))
         reaches = [_wait(j, ctx, 5.0) for j in reach_jobs]
@@ -215,13 +225,15 @@ class _Run:
         # --- judgements ---
         self._dns_time(dns)
         idle = self._latency(probe, stun_used, idle_end)
-        if backend != "speedtest" and probe and down is not None:
+        if tcp_probe is not None:
+            idle = self._tcp_latency(tcp_probe, idle_end)
+        if backend != "speedtest" and probe_any and down is not None:
             windows = {"download": down_window}
             if up is not None and up_window:
                 windows["upload"] = up_window
-            self._bufferbloat(probe, idle, windows)
-        elif backend == "speedtest" and probe:
-            self._bufferbloat(probe, idle, None)
+            self._bufferbloat(probe_any, idle, windows)
+        elif backend == "speedtest" and probe_any:
+            self._bufferbloat(probe_any, idle, None)
         if st_ping is not None:
             r.metric("speedtest_ping", st_ping, "ms")
         self._throughput(down, up, server)
@@ -248,7 +260,8 @@ class _Run:
             return [f"{host}:{o.port}"]
         return list(self.lim.stun_servers)
 
-    def _start_probe(self, specs: list[str]) -> tuple[stun.StunProbe | None, str]:
+    def _start_probe(self, specs: list[str], dns: dict[str, Resolution]
+                     ) -> tuple[stun.StunProbe | None, str]:
         for spec in specs:
             self.ctx.cancel.raise_if_cancelled()
             try:
@@ -256,10 +269,17 @@ class _Run:
             except ValueError:
                 log.warning("bad STUN server %r", spec)
                 continue
-            target = stun.resolve_udp(host, port, 2.0)
-            if target is None:
+            known = dns.get(host)
+            if known is not None and not known.ok:
                 continue
-            family, addr = target
+            if known is not None:  # resolved already, in parallel with everything else
+                family, addr = known.addresses[0]
+                addr = (addr[0], port, *addr[2:])
+            else:
+                target = stun.resolve_udp(host, port, 2.0)
+                if target is None:
+                    continue
+                family, addr = target
             if stun.ping_once(addr, family, timeout_s=1.0, tries=3) is None:
                 log.info("STUN %s did not answer", spec)
                 continue
@@ -346,18 +366,7 @@ class _Run:
         r.detail("idle_latency", idle.to_dict())
         if idle.median_ms is None:
             return idle
-        st = grade(idle.median_ms, warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms,
-                   higher_is_better=False)
-        r.metric("latency", idle.median_ms, "ms", threshold=lim.rtt_warn_ms, status=st)
-        if st is not Status.PASS:
-            r.finding(
-                "network.high_latency", st,
-                N_("The delay to the test server is {value:.0f} ms round trip (want at most "
-                   "{threshold:.0f} ms): people will talk over each other."),
-                N_("Use a network cable or sit near the router, close downloads and streaming on "
-                   "this network, and turn off a VPN if you use one."),
-                value=idle.median_ms, threshold=lim.rtt_warn_ms if st is Status.WARN
-                else lim.rtt_fail_ms, unit="ms", op="<=")
+        self._rtt(idle.median_ms)
         st = grade(idle.jitter_ms or 0.0, warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
                    higher_is_better=False)
         r.metric("jitter", idle.jitter_ms, "ms", threshold=lim.jitter_warn_ms, status=st)
@@ -384,7 +393,35 @@ class _Run:
                 else lim.loss_fail_pct, unit="%", op="<=")
         return idle
 
-    def _bufferbloat(self, probe: stun.StunProbe, idle: analysis.LatencyStats | None,
+    def _rtt(self, rtt_ms: float) -> None:
+        lim = self.lim
+        st = grade(rtt_ms, warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms, higher_is_better=False)
+        self.r.metric("latency", rtt_ms, "ms", threshold=lim.rtt_warn_ms, status=st)
+        if st is not Status.PASS:
+            self.r.finding(
+                "network.high_latency", st,
+                N_("The delay to the test server is {value:.0f} ms round trip (want at most "
+                   "{threshold:.0f} ms): people will talk over each other."),
+                N_("Use a network cable or sit near the router, close downloads and streaming on "
+                   "this network, and turn off a VPN if you use one."),
+                value=rtt_ms, threshold=lim.rtt_warn_ms if st is Status.WARN
+                else lim.rtt_fail_ms, unit="ms", op="<=")
+
+    def _tcp_latency(self, probe: stun.TcpProbe, idle_end: float) -> analysis.LatencyStats:
+        """Round trip from TCP handshakes when UDP is blocked: graded like the UDP figure;
+        loss and jitter stay unknown (TCP hides them)."""
+        r = self.r
+        idle = analysis.latency_stats([p.rtt_ms for p in probe.probes
+                                       if p.phase == "idle" and p.sent <= idle_end])
+        r.detail("idle_latency_tcp", idle.to_dict())
+        if idle.median_ms is not None:
+            self._rtt(idle.median_ms)
+            r.metric("latency_method", "tcp", "")
+        r.metric("jitter", "unknown", "ms")
+        r.metric("packet_loss", "unknown", "%")
+        return idle
+
+    def _bufferbloat(self, probe: stun.StunProbe | stun.TcpProbe, idle: analysis.LatencyStats | None,
                      windows: dict[str, tuple[float, float]] | None) -> None:
         lim, r = self.lim, self.r
         if idle is None or idle.median_ms is None:

@@ -303,3 +303,43 @@ def ping_once(address: tuple, family: int, timeout_s: float = 1.0, tries: int = 
             except (TimeoutError, OSError):
                 continue
     return None
+
+
+class TcpProbe:
+    """Latency by TCP handshake time, for networks that block UDP: a connect is one round trip
+    answered by the server's kernel, so no server-side processing adds to it. It cannot see
+    loss (TCP retransmits hide it), so loss and jitter from it are not reported as such."""
+
+    def __init__(self, address: tuple, family: int, interval_s: float = 0.1,
+                 on_sample=None) -> None:
+        self.address, self.family, self.interval_s = address, family, interval_s
+        self.on_sample = on_sample
+        self.phase = "idle"
+        self.probes: list[Probe] = []
+        self.mapped = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="tcp-probe", daemon=True)
+
+    def start(self) -> TcpProbe:
+        self._thread.start()
+        return self
+
+    def stop(self, grace_s: float = 0.0) -> None:
+        self._stop.set()
+        self._thread.join(1.5)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            start = time.monotonic()
+            probe = Probe(start, self.phase)
+            try:
+                with socket.socket(self.family, socket.SOCK_STREAM) as s:
+                    s.settimeout(1.0)
+                    s.connect(self.address)
+                    probe.rtt_ms = (time.monotonic() - start) * 1000.0
+            except OSError:
+                pass
+            self.probes.append(probe)
+            if probe.rtt_ms is not None and self.on_sample is not None:
+                self.on_sample(probe)
+            self._stop.wait(max(0.0, self.interval_s - (time.monotonic() - start)))
