@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    + ", ".join(checklist.IDS))
     p.add_argument("--no-history", action="store_true",
                    help="do not keep this run in the local history")
+    p.add_argument("--snapshot", action="store_true",
+                   help="add a small camera picture to the report (off by default)")
     p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
     p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
     p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
@@ -101,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         duration=args.duration,
         interactive=interactive,
         lang=args.lang,
+        options={"snapshot": True} if args.snapshot else {},
     )
 
     def started(p: registry.Plugin) -> None:
