@@ -1,0 +1,177 @@
+"""The live API the GUI draws from (``FrameAnalyser.analyse`` -> ``LiveAnalysis``), the windowed
+judge's medians and hysteresis, and the analyser's speed."""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from checks.camera.judge import WindowJudge
+from checks.camera.limits import CameraLimits
+from checks.camera.live import FrameAnalyser, LiveAnalysis
+from checks.camera.rules import LIVE_ORDER, Rule, Side, build_rules
+from checks.i18n import catalogue
+from checks.model import Status
+from tests.camera_scenarios import SCENARIOS, frames
+
+
+def run(name: str, seconds: float = 1.5) -> list[LiveAnalysis]:
+    a = FrameAnalyser(CameraLimits())
+    fps = SCENARIOS[name].fps
+    return [a.analyse(f, i / fps) for i, f in enumerate(frames(name, seconds))]
+
+
+def test_live_analysis_of_a_good_picture():
+    out = run("good", 2.6)
+    last = out[-1]
+    w, h = 1280, 720
+    assert last.frame_size == (w, h)
+    x, y, bw, bh = last.face_box
+    assert x < w / 2 < x + bw and y < 0.38 * h < y + bh  # the face is where it was composed
+    eyes = np.array([last.landmarks["right_eye"], last.landmarks["left_eye"]])
+    assert np.allclose(eyes.mean(axis=0), (w / 2, 0.38 * h), atol=12)
+    assert {"nose_tip", "mouth", "chin", "forehead"} <= set(last.landmarks)
+    assert last.mesh is not None and last.mesh.shape == (468, 2)
+    g = last.guides
+    assert g.thirds_x == pytest.approx((w / 3, 2 * w / 3))
+    assert g.thirds_y == pytest.approx((h / 3, 2 * h / 3))
+    assert g.centre == (w / 2, h / 2)
+    assert g.eye_band[0] < 0.38 * h < g.eye_band[1]
+    assert len(g.lines()) == 6
+    assert list(last.metrics) == ["resolution", "fps", *LIVE_ORDER]
+    sv = catalogue("sv")
+    for name, (status, value, hint) in last.metrics.items():
+        assert isinstance(status, Status), name
+        assert value is None or isinstance(value, float), name
+        assert status is Status.SKIPPED or (hint and hint in sv), name
+    assert last.looks_good
+    assert last.verdict.status is Status.PASS and not last.verdict.problems
+    assert last.verdict.complete
+    assert last.fps == pytest.approx(30.0, abs=0.5)
+    assert not out[0].verdict.complete  # the window fills over the first seconds
+
+
+@pytest.mark.parametrize(("name", "metric", "hint"), [
+    ("moved", "offset", "Move to the centre"),
+    ("backlit", "backlight", "Bright light behind you"),
+    ("far", "face_size", "Move closer"),
+    ("eyes_low", "eye_line", "Raise the camera to eye level"),
+])
+def test_live_hint_tells_what_to_do(name, metric, hint):
+    last = run(name, 1.2)[-1]
+    status, value, text = last.metrics[metric]
+    assert status in (Status.WARN, Status.FAIL) and text == hint
+    assert not last.looks_good
+    assert value is not None
+
+
+def test_empty_room_and_two_people():
+    empty = run("empty_room", 1.0)[-1]
+    assert empty.face_box is None and empty.landmarks == {} and empty.mesh is None
+    assert empty.metrics["faces"][0] is Status.FAIL
+    assert empty.metrics["face_light"] == (Status.SKIPPED, None, "")
+    assert "camera.no_face" in empty.verdict.problems
+    two = run("two_people", 1.0)[-1]
+    assert len(two.other_faces) == 1
+    assert two.metrics["faces"][:2] == (Status.WARN, 2.0)
+
+
+def test_a_new_person_is_found_within_the_search_interval():
+    """The tracker follows the face cheaply and searches the whole frame every 0.5 s."""
+    a = FrameAnalyser()
+    empty = list(frames("empty_room", 0.4))
+    person = list(frames("good", 1.0))
+    seen_at = None
+    for i, f in enumerate(empty + person):
+        res = a.analyse(f, i / 30)
+        if i >= len(empty) and res.face_box is not None:
+            seen_at = (i - len(empty)) / 30
+            break
+    assert seen_at is not None and seen_at <= 0.55
+
+
+def test_looping_file_restarts_the_window():
+    a = FrameAnalyser()
+    fr = list(frames("good", 0.5))
+    for i, f in enumerate(fr):
+        a.analyse(f, i / 30)
+    again = a.analyse(fr[0], 0.0)  # time went back: a new stream
+    assert again.verdict.seconds == 0.0
+
+
+def test_analyser_keeps_up_with_a_camera():
+    """≥ 15 analysed frames per second at 1280×720 on this machine, with a wide margin for the
+    shared, busy test machine (bench/bench_camera.py measures it properly)."""
+    cv2.setNumThreads(1)
+    a = FrameAnalyser()
+    fr = list(frames("good", 1.0))
+    a.analyse(fr[0], 0.0)  # models load on the first frame
+    start = time.perf_counter()
+    for i, f in enumerate(fr[1:], 1):
+        a.analyse(f, i / 30)
+    per_frame = (time.perf_counter() - start) / (len(fr) - 1)
+    assert per_frame < 1 / 15
+
+
+# --- the judge -----------------------------------------------------------------------------
+
+RULE = Rule("x", "", margin=5.0,
+            low=Side("t.low", 100.0, 70.0, "m", "f", "h"),
+            high=Side("t.high", 200.0, 230.0, "m", "f", "h"))
+
+
+def test_judge_uses_the_median_of_the_window():
+    j = WindowJudge([RULE], window_s=1.0)
+    for i in range(20):
+        j.push(i / 20, {"x": 150.0 if i % 4 else 10.0})  # one outlier frame in four
+    st = j.states()["x"]
+    assert st.status is Status.PASS and st.value == 150.0
+
+
+def test_judge_hysteresis_keeps_a_verdict_near_a_limit():
+    j = WindowJudge([RULE], window_s=0.2)
+    t = 0.0
+    for v in (90.0, 90.0, 90.0):
+        t += 0.1
+        j.push(t, {"x": v})
+    assert j.states()["x"].status is Status.WARN
+    seen = set()
+    for v in (101.0, 103.0, 99.0, 102.0, 104.0, 98.0) * 3:  # hovering just above the limit
+        t += 0.1
+        seen.add(j.push(t, {"x": v})["x"].status)
+    assert seen == {Status.WARN}
+    for _ in range(4):
+        t += 0.1
+        j.push(t, {"x": 110.0})  # clearly past the limit plus margin
+    st = j.states()["x"]
+    assert st.status is Status.PASS and st.side is None
+
+
+def test_judge_worse_side_threshold_and_op():
+    j = WindowJudge([RULE], window_s=1.0)
+    st = j.push(0.0, {"x": 250.0})["x"]
+    assert (st.status, st.side.code, st.threshold, st.op) == (Status.FAIL, "t.high", 230.0, "<=")
+    j.reset()
+    st = j.push(0.0, {"x": 80.0})["x"]
+    assert (st.status, st.side.code, st.threshold, st.op) == (Status.WARN, "t.low", 100.0, ">=")
+
+
+def test_judge_sticky_rules_report_the_worst_seen():
+    rules = [r for r in build_rules(CameraLimits()) if r.name == "frozen_frames"]
+    j = WindowJudge(rules, window_s=0.5)
+    t = 0.0
+    for frozen in [1.0] * 10 + [0.0] * 30:  # froze, then recovered
+        t += 1 / 30
+        j.push(t, {"frozen_frames": frozen})
+    assert j.states()["frozen_frames"].status is Status.PASS
+    assert j.states(worst_for_sticky=True)["frozen_frames"].status is Status.FAIL
+
+
+def test_judge_skips_measures_seen_too_rarely():
+    j = WindowJudge([RULE], window_s=1.0)
+    for i in range(20):
+        j.push(i / 20, {"x": 150.0 if i == 5 else None})
+    assert j.states()["x"].status is Status.SKIPPED

