@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("TechCheck")
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")
+    from app.gui import theme
+
+    theme.apply(app)
     settings = S.Settings()
     window = MainWindow(settings)
     probe = os.environ.get("TECHCHECK_STARTUP_PROBE")

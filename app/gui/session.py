@@ -19,7 +19,15 @@ log = logging.getLogger("techcheck.gui")
 PAGE_KINDS = ("camera", "microphone", "speakers", "network", "system")
 
 
+#: Built-in checks whose page is known by id (the microphone check also needs the speaker
+#: for its playback, but belongs on the microphone page).
+_BY_ID = {"camera": "camera", "microphone": "microphone", "speaker": "speakers",
+          "network": "network", "system": "system"}
+
+
 def page_for(plugin: registry.Plugin) -> str:
+    if plugin.id in _BY_ID:
+        return _BY_ID[plugin.id]
     needs = plugin.cls.needs if plugin.cls else frozenset()
     if "camera" in needs:
         return "camera"

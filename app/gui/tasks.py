@@ -30,6 +30,17 @@ log = logging.getLogger("techcheck.gui")
 _MISSING = object()
 
 
+class _Box:
+    """Carries a value through a queued signal, so that ``None`` and the bools never travel
+    as bare singletons through Qt's argument copies (PySide6 6.12.0 on Python 3.11 miscounted
+    references to them; see the pin in pyproject.toml)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 @dataclass
 class TaskError:
     """What went wrong in a worker, for an inline message (the traceback goes to the log)."""
@@ -57,7 +68,7 @@ class TaskContext:
         """Every value arrives, in order (check progress, network samples)."""
         task = self._task()
         if task is not None:
-            task._event.emit("progress", value)
+            task._event.emit("progress", _Box(value))
 
     def latest(self, value: Any) -> None:
         """Only the newest value matters (video frames, level readings): if the GUI has not
@@ -80,10 +91,11 @@ class Task(QObject):
     """A running piece of work. Connect to its signals; call ``cancel()``; never block on it
     except through ``wait`` at shutdown."""
 
+    # Public signals carry a _Box (``.value``); most code passes callbacks to run_task instead.
     progress = Signal(object)
     latest = Signal(object)
     result = Signal(object)
-    error = Signal(object)  # TaskError
+    error = Signal(object)  # _Box(TaskError)
     cancelled = Signal()
     finished = Signal()  # always last, after result/error/cancelled
 
@@ -102,6 +114,9 @@ class Task(QObject):
         self._lock = threading.Lock()
         self._latest: Any = _MISSING
         self._done = False
+        #: Callbacks run_task registers: called directly on the GUI thread (see _Box for why
+        #: values do not go through a second signal hop).
+        self.callbacks: dict[str, Callable[..., None]] = {}
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         self._thread = _Thread(self)
         self._thread.setObjectName(f"task-{name}")
@@ -125,28 +140,42 @@ class Task(QObject):
         """Join the thread (shutdown only). True when it ended."""
         return self._thread.wait(QDeadlineTimer(int(timeout_s * 1000)))
 
-    def _dispatch(self, kind: str, value: Any) -> None:
+    def _dispatch(self, kind: str, box: _Box) -> None:
         if self._done:
             return
+        value = box.value
         if kind == "progress":
-            self.progress.emit(value)
+            self._call("progress", value)
+            self.progress.emit(_Box(value))
         elif kind == "latest":
             with self._lock:
                 value, self._latest = self._latest, _MISSING
             if value is not _MISSING:
-                self.latest.emit(value)
+                self._call("latest", value)
+                self.latest.emit(_Box(value))
         else:
             self._done = True
             self._thread.wait()  # run() has returned; this only reaps the thread
             log.debug("task %s: %s", self.name, kind)
             if kind == "result":
-                self.result.emit(value)
+                self._call("result", value)
+                self.result.emit(_Box(value))
             elif kind == "error":
-                self.error.emit(value)
+                self._call("error", value)
+                self.error.emit(_Box(value))
             else:
                 self.cancelled.emit()
+            self._call("finished")
             self.finished.emit()
             Task._live.discard(self)
+
+    def _call(self, name: str, *args: Any) -> None:
+        cb = self.callbacks.get(name)
+        if cb is not None:
+            try:
+                cb(*args)
+            except Exception:  # a page's bug must not leave the task half-finished
+                log.exception("task %s: %s callback failed", self.name, name)
 
     # --- worker thread ----------------------------------------------------------------------
 
@@ -155,21 +184,21 @@ class Task(QObject):
             pending = self._latest is not _MISSING
             self._latest = value
         if not pending:
-            self._event.emit("latest", None)
+            self._event.emit("latest", _Box(None))
 
     def _work(self) -> None:
         ctx = TaskContext(self)
         try:
             value = self.fn(ctx)
         except Cancelled:
-            self._event.emit("cancelled", None)
+            self._event.emit("cancelled", _Box(None))
         except Exception as exc:  # reported inline with a fix; the traceback goes to the log
             tb = traceback.format_exc()
             log.error("task %s failed:\n%s", self.name, tb)
-            self._event.emit("error", TaskError(exc, tb))
+            self._event.emit("error", _Box(TaskError(exc, tb)))
         else:
             self._event.emit("cancelled" if self.cancel_token.cancelled and value is None
-                             else "result", value)
+                             else "result", _Box(value))
 
 
 def run_task(
@@ -185,11 +214,10 @@ def run_task(
     """Start ``fn`` in a worker thread; the callbacks run on the GUI thread. The caller keeps
     the returned task to cancel it (pages cancel theirs when they are left)."""
     task = Task(fn, name)
-    for signal, slot in ((task.result, on_result), (task.error, on_error),
-                         (task.progress, on_progress), (task.latest, on_latest),
-                         (task.finished, on_finished)):
+    for key, slot in (("result", on_result), ("error", on_error), ("progress", on_progress),
+                      ("latest", on_latest), ("finished", on_finished)):
         if slot is not None:
-            signal.connect(slot)
+            task.callbacks[key] = slot
     return task.start()
 
 

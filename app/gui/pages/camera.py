@@ -171,7 +171,7 @@ class CameraPage(Page):
 
     def _show_hints(self, analysis: Any) -> None:
         hints = _metric_hints(analysis) if analysis is not None else []
-        shown = [h for h in hints if h[1] is not Status.PASS][: len(self.hint_widgets)]
+        shown = [h for h in hints if h[1] not in (Status.PASS, Status.SKIPPED)][: len(self.hint_widgets)]
         for i, (badge, lab) in enumerate(self.hint_widgets):
             if i < len(shown):
                 _name, st, hint = shown[i]

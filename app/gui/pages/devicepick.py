@@ -27,7 +27,7 @@ class DevicePicker(QComboBox):
         self.devices, self.demo = devices, demo
         self.blockSignals(True)
         self.clear()
-        if demo:
+        if demo and self.kind != "speaker":  # no sample speaker: demo sound plays on the default
             self.addItem(QCoreApplication.translate("DevicePicker", "Sample (demo mode)"), DEMO)
         self.addItem(QCoreApplication.translate("DevicePicker", "System default"), None)
         for d in devices:

@@ -99,6 +99,8 @@ class CheckPanel(QWidget):
         if not self.plugins():
             self.message.setText(self.tr("This version has no check for this step yet."))
             self.run_button.setEnabled(False)
+        elif not self.running:
+            self.message.setText("")
         if self._ask is not None:
             self.question_text.setText(ct(self._ask.question.text, self._ask.question.params))
 

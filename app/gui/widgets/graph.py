@@ -4,7 +4,7 @@ Several series are told apart by line style and a legend with words, not by colo
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.gui.widgets.status import is_dark
@@ -50,7 +50,7 @@ class LiveGraph(QWidget):
         dark = is_dark(pal)
         text = pal.color(QPalette.ColorRole.WindowText)
         fm = p.fontMetrics()
-        left = fm.horizontalAdvance("0000") + 8
+        left = fm.horizontalAdvance("00000") + 8
         area = QRectF(left, fm.height() + 8, self.width() - left - 8, self.height() - 2 * fm.height() - 16)
         p.fillRect(area, pal.color(QPalette.ColorRole.Base))
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
@@ -70,7 +70,7 @@ class LiveGraph(QWidget):
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             p.setPen(text)
             p.drawText(QRectF(0, y - fm.height() / 2, left - 4, fm.height()),
-                       Qt.AlignmentFlag.AlignRight, f"{v:g}")
+                       Qt.AlignmentFlag.AlignRight, _label(v))
         p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()),
                    Qt.AlignmentFlag.AlignRight, f"{tmax:.0f} s")
         colours = [QColor("#64b5f6"), QColor("#ffb74d"), QColor("#ba68c8")] if dark else \
@@ -79,13 +79,12 @@ class LiveGraph(QWidget):
         for i, (key, series) in enumerate(self.series.items()):
             pen = QPen(colours[i % 3], 2.2, _STYLES[i % 3])
             if len(series) >= 2:
-                path = QPainterPath()
-                for j, (t, v) in enumerate(series):
-                    q = QPointF(area.left() + area.width() * t / tmax,
-                                area.bottom() - area.height() * min(v, vmax) / vmax)
-                    path.moveTo(q) if j == 0 else path.lineTo(q)
+                # one polyline call: PySide6 6.12 crashes on long QPainterPath.lineTo loops
+                line = QPolygonF([QPointF(area.left() + area.width() * t / tmax,
+                                          area.bottom() - area.height() * min(v, vmax) / vmax)
+                                  for t, v in series])
                 p.setPen(pen)
-                p.drawPath(path)
+                p.drawPolyline(line)
             label = self.labels.get(key, key)
             last = self.latest(key)
             if last is not None:
@@ -99,7 +98,17 @@ class LiveGraph(QWidget):
 
 
 def _nice(v: float) -> float:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if v <= step:
-            return float(step)
-    return v
+    """The smallest 1, 2, 2.5 or 5 × 10^n at or above ``v`` (axis maximum)."""
+    import math
+
+    exp = 10.0 ** math.floor(math.log10(max(v, 1e-9)))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if v <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def _label(v: float) -> str:
+    if v >= 10_000:
+        return f"{v / 1000:g}k"
+    return f"{v:g}"

@@ -1,0 +1,130 @@
+"""Drives the real app through every page in demo mode and saves a screenshot of each, grabbed
+from the screen (so under Xvfb it is what a person would see). Run by tests/test_gui_xvfb.py
+in its own process, because the Qt platform (xcb) is chosen once per process:
+
+    python -m tests.gui_tour OUTDIR [--lang sv] [--dark] [--prefix NAME]
+
+Prints a JSON summary (what each page showed) on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--lang", default="en")
+    ap.add_argument("--dark", action="store_true")
+    ap.add_argument("--prefix", default="gui")
+    args = ap.parse_args(argv)
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app import logsetup
+    from app.gui import settings as S
+    from app.gui import tasks
+    from app.gui.window import MainWindow
+
+    logsetup.setup(stderr=False)
+    from app.gui import demo
+    from tests.gui_fixtures import write_clip, write_wav
+
+    if not demo.camera_clip().exists():  # until the sample media are bundled
+        clip = write_clip(out / "camera.avi", frames=60)
+        demo.camera_clip = lambda: clip
+    if not demo.voice_clip().exists():
+        voice = write_wav(out / "voice.wav")
+        demo.voice_clip = lambda: voice
+    app = QApplication([sys.argv[0]])
+    if args.dark:
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+    from app.gui import theme
+
+    theme.apply(app, dark=True if args.dark else None)
+    settings = S.Settings(QSettings(str(out / f"{args.prefix}.ini"), QSettings.Format.IniFormat))
+    settings.set(S.DEMO_MODE, "on")
+    settings.set(S.LANGUAGE, args.lang)
+    settings.set(S.ROLE, "it")
+    w = MainWindow(settings)
+    w.resize(1100, 780)
+    w.show()
+    summary: dict = {"platform": QGuiApplication.platformName(),
+                     "dpr": w.devicePixelRatioF(), "pages": {}}
+
+    def wait(cond, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            app.processEvents()
+            if cond():
+                return True
+            time.sleep(0.01)
+        return False
+
+    def shot(name: str) -> None:
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        screen = w.screen()
+        g = w.frameGeometry()
+        pm = screen.grabWindow(0, g.x(), g.y(), g.width(), g.height())
+        path = out / f"{args.prefix}-{name}.png"
+        pm.save(str(path))
+        summary["pages"][name] = {"file": str(path), "width": pm.width(), "height": pm.height()}
+
+    wait(lambda: w._loaded, 60)
+    shot("1-start")
+    w.go("camera")
+    cam = w.pages["camera"]
+    wait(lambda: cam.video.frames_shown >= 15, 30)
+    summary["camera_frames"] = cam.video.frames_shown
+    shot("2-camera")
+    w.go("microphone")
+    mic = w.pages["microphone"]
+    wait(lambda: mic.meter.updates >= 20 and mic.meter.rms > -50, 20)
+    summary["meter_updates"] = mic.meter.updates
+    shot("3-microphone")
+    w.go("speakers")
+    spk = w.pages["speakers"]
+    if spk.panel.plugins():
+        spk.panel.run()
+        wait(lambda: not spk.panel.running, 60)
+    shot("4-speakers")
+    w.go("network")
+    net = w.pages["network"]
+    if net.panel.plugins():
+        net.panel.run()
+        wait(lambda: net.samples >= 6, 60)
+        shot("5-network-running")
+        wait(lambda: not net.panel.running, 90)
+    summary["network_samples"] = net.samples
+    shot("5-network")
+    w.go("system")
+    wait(lambda: not w.pages["system"].panel.running and "system" in w.session.results, 60)
+    shot("6-system")
+    w.go("results")
+    shot("7-results")
+    w.go("details")
+    shot("8-details")
+    w.set_role("recruiter")
+    w.go("checklist")
+    w.pages["checklist"].boxes["invitation_sent"].setChecked(True)
+    shot("9-checklist")
+    summary["verdict"] = w.pages["results"].verdict.word.text()
+    w.close()
+    summary["left_running"] = [t.name for t in tasks.running_tasks()]
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
