@@ -197,6 +197,10 @@
         <translation>Enheter som hittades</translation>
     </message>
     <message>
+        <source>Column headings</source>
+        <translation>Kolumnrubriker</translation>
+    </message>
+    <message>
         <source>The log is empty ({path}).</source>
         <translation>Loggen är tom ({path}).</translation>
     </message>
