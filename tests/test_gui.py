@@ -41,7 +41,7 @@ def test_task_delivers_progress_and_result_on_the_gui_thread(qtbot, leak_guard):
     with qtbot.waitSignal(t.finished, timeout=5000):
         pass
     assert [s[:2] for s in seen[:3]] == [("p", 0), ("p", 1), ("p", 2)]
-    kind, worker_ident, where = seen[3]
+    kind, worker_ident, _where = seen[3]
     assert kind == "r" and worker_ident != gui
     assert all(s[2] == gui for s in seen)  # every callback ran on the GUI thread
 
@@ -283,3 +283,21 @@ def test_progress_question_is_answered_inline(make_window, qtbot):
     assert ask._answer is True and not panel.question.isVisibleTo(panel)
     panel._on_progress(Progress("x", 0.5, "Done"))
     assert panel.progress.value() == 50
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtual_microphone):
+    """A real capture path: PortAudio → private PipeWire → the null sink's monitor."""
+    from app.gui import demo
+
+    w = make_window(demo_mode="off")
+    mic = w.pages["microphone"]
+    w.session.devices.microphone = None  # the system default: PipeWire's virtual microphone
+    virtual_microphone.play(demo.voice_clip())
+    w.go("microphone")
+    mic.picker.setCurrentIndex(mic.picker.findData(None))
+    qtbot.waitUntil(lambda: mic.meter.updates >= 20 and mic.meter.peak > -40, timeout=20_000)
+    assert mic.level.status() in (Status.PASS, Status.WARN)
+    w.go("speakers")
+    assert mic.live is None  # released when the page was left
