@@ -210,3 +210,16 @@ def test_cli_devices_lists_cameras_without_problems(cli):
     assert not [x for x in found["problems"] if x["check"] == "camera"]
     cams = [d for d in found["devices"] if d["kind"] == "camera"]
     assert cams == [d.to_dict() for d in list_cameras()]
+
+
+def test_demo_clip_is_small_and_passes_the_check(profile):
+    import resources
+
+    clip = resources.path("demo", "camera.avi")
+    assert clip.stat().st_size <= 2_000_000
+    result = check(profile, str(clip))
+    assert result.status is Status.PASS, [f.code for f in result.findings]
+    assert result.metrics["resolution"].value == "1280x720"
+    with open_camera(str(clip), realtime=False, loop=True) as src:  # how the GUI plays it
+        ts = [src.read()[1] for _ in range(120)]
+    assert ts == sorted(ts) and ts[-1] > 4.5

@@ -1,0 +1,159 @@
+"""Camera analysis cost per 1280×720 frame, against OpenCV's stock Haar-cascade face detection
+measured in the same run.
+
+    .venv/bin/python bench/bench_camera.py [--frames 300] [--json bench/results/camera.json]
+
+Each contender runs in its own child process (so its peak memory is its own) with one OpenCV
+thread (``cv2.setNumThreads(1)``) and one BLAS thread, on the same frames: the "good" and
+"two people" scenarios of tests/camera_scenarios.py (a real photo of a person composited at
+webcam framing, with sway and sensor noise), decoded from MJPG first, fed with 30 fps
+timestamps. Contenders:
+
+- **pipeline**: ``FrameAnalyser.analyse`` — everything the live preview and the check do per
+  frame: face tracking (BlazeFace short range on the face's square, a full-range search of the
+  whole frame every 0.5 s), the 468-point face mesh, every light/image/framing/background
+  measure and both windowed judges.
+- **detector only**: ``FaceTracker.update`` — the face-finding part of the pipeline.
+- **baseline: Haar cascade**: ``CascadeClassifier(haarcascade_frontalface_default.xml)
+  .detectMultiScale(gray, 1.1, 5, minSize=(80, 80))`` on the equalised grey frame — OpenCV's
+  classic face detector, boxes only (no landmarks, no measures).
+
+Reported: median and p95 milliseconds per frame (the first 10 frames, which load models, are
+left out), analysed frames per second, and peak resident memory (total, and above the same
+process before the contender's first frame).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_v] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CONTENDERS = ("pipeline", "detector", "haar")
+LABELS = {
+    "pipeline": "**FrameAnalyser.analyse (whole pipeline)**",
+    "detector": "FaceTracker.update (detector + mesh only)",
+    "haar": "baseline: Haar cascade detectMultiScale",
+}
+WARMUP = 10
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def worker(kind: str, clips: list[str], frames: int) -> dict:
+    import cv2
+    import numpy as np
+
+    cv2.setNumThreads(1)
+    decoded = []
+    for clip in clips:
+        cap = cv2.VideoCapture(clip)
+        while True:
+            ok, f = cap.read()
+            if not ok:
+                break
+            decoded.append(f)
+        cap.release()
+    if kind == "pipeline":
+        from checks.camera.live import FrameAnalyser
+
+        analyser = FrameAnalyser()
+
+        def step(f, t):
+            analyser.analyse(f, t)
+    elif kind == "detector":
+        from checks.camera.detector import FaceTracker
+
+        tracker = FaceTracker()
+
+        def step(f, t):
+            tracker.update(f, t)
+    else:
+        cascade = cv2.CascadeClassifier(
+            cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
+
+        def step(f, t):
+            g = cv2.equalizeHist(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY))
+            cascade.detectMultiScale(g, scaleFactor=1.1, minNeighbors=5, minSize=(80, 80))
+
+    base = _rss_mib()
+    times = []
+    for i in range(frames + WARMUP):
+        f = decoded[i % len(decoded)]
+        t0 = time.perf_counter()
+        step(f, i / 30.0)
+        times.append((time.perf_counter() - t0) * 1000.0)
+    ms = np.array(times[WARMUP:])
+    return {
+        "kind": kind,
+        "frames": int(ms.size),
+        "median_ms": float(np.median(ms)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "mean_ms": float(ms.mean()),
+        "peak_rss_mib": _rss_mib(),
+        "added_rss_mib": _rss_mib() - base,
+    }
+
+
+def make_clips(folder: Path) -> list[str]:
+    from tests.camera_scenarios import build
+
+    return [str(build("good", folder, seconds=1.0)), str(build("two_people", folder, 0.5))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--worker", choices=CONTENDERS, help=argparse.SUPPRESS)
+    ap.add_argument("--clips", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.clips, args.frames)))
+        return 0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        clips = make_clips(Path(tmp))
+        results = []
+        for kind in CONTENDERS:
+            out = subprocess.run(
+                [sys.executable, __file__, "--worker", kind, "--frames", str(args.frames),
+                 "--clips", *clips],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            )
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    load = os.getloadavg()[0]
+    print(f"Camera analysis, 1280×720, one thread, {args.frames} frames "
+          f"(load average {load:.1f} on {os.cpu_count()} cores)\n")
+    print("| contender | median ms | p95 ms | analysed fps | peak RSS MiB | added MiB |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {LABELS[r['kind']]} | {r['median_ms']:.2f} | {r['p95_ms']:.2f} | "
+              f"{1000 / r['median_ms']:.0f} | {r['peak_rss_mib']:.0f} | "
+              f"{r['added_rss_mib']:.0f} |")
+    pipe, haar = results[0], results[-1]
+    print(f"\nPipeline vs Haar baseline: {haar['median_ms'] / pipe['median_ms']:.1f}× faster "
+          f"(median); goal ≤ 8 ms median: {'met' if pipe['median_ms'] <= 8 else 'missed'}.")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"load": load, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
