@@ -91,6 +91,7 @@ class _Run:
         self.fraction = 0.0
         budget = DEFAULT_BUDGET_S if ctx.duration is None else ctx.duration
         self.scale = max(0.08, min(3.0, budget / DEFAULT_BUDGET_S))
+        self.budget_s = DEFAULT_BUDGET_S * self.scale
         self._lat_batch: list[float] = []
         self._lat_sent = 0.0
         self._lock = threading.Lock()
@@ -173,7 +174,12 @@ class _Run:
                 family, addr = addrs[0]
                 tcp_probe = stun.TcpProbe(addr[:2] if family == socket.AF_INET else addr,
                                           family, on_sample=self._on_probe).start()
-        idle_s = lim.idle_s * self.scale
+        # Set-up (slow DNS, silent STUN servers) eats into the phases, never into the budget.
+        planned = (lim.idle_s + lim.download_s + lim.upload_s) * self.scale
+        left = self.budget_s - (time.monotonic() - self.t0) - 1.0
+        fit = max(0.2, min(1.0, left / planned)) if planned > 0 else 1.0
+        self.scale *= fit
+        idle_s = max(0.5, lim.idle_s * self.scale)
         ctx.cancel.sleep(idle_s)
         idle_end = time.monotonic()
         probe_any = probe or tcp_probe
@@ -189,7 +195,7 @@ class _Run:
                 if probe_any:
                     probe_any.phase = name
             down, up, st_ping = speedtest_backend.run(
-                server, lim.download_s * self.scale, lim.upload_s * self.scale,
+                server, max(1.0, lim.download_s * self.scale), max(1.0, lim.upload_s * self.scale),
                 lambda: ctx.cancel.cancelled, phase)
             ctx.cancel.raise_if_cancelled()
         elif origin is not None:
@@ -199,7 +205,7 @@ class _Run:
                 probe_any.phase = "download"
             down_start = time.monotonic()
             down = Transfer(origin, protocol, "down", lim.download_streams,
-                            lim.download_s * self.scale, lambda: ctx.cancel.cancelled,
+                            max(1.0, lim.download_s * self.scale), lambda: ctx.cancel.cancelled,
                             self._on_rate("down")).run()
             ctx.cancel.raise_if_cancelled()
             down_window = (down_start + down.ramp_s, time.monotonic())
@@ -210,7 +216,7 @@ class _Run:
                     probe_any.phase = "upload"
                 up_start = time.monotonic()
                 up = Transfer(origin, protocol, "up", lim.upload_streams,
-                              lim.upload_s * self.scale, lambda: ctx.cancel.cancelled,
+                              max(1.0, lim.upload_s * self.scale), lambda: ctx.cancel.cancelled,
                               self._on_rate("up")).run()
                 ctx.cancel.raise_if_cancelled()
                 up_window = (up_start + up.ramp_s, time.monotonic())
@@ -351,7 +357,7 @@ class _Run:
             r.finding(
                 "network.udp_blocked", st,
                 N_("No answer over UDP from the test servers: a firewall seems to block UDP, so "
-                   "{platform} has to fall back to a slower TCP path with more delay."),
+                   "calls have to fall back to a slower TCP path with more delay."),
                 N_("Use a home or mobile network for the interview, or ask the network's IT "
                    "department to allow outgoing UDP (for {platform}: ports 3478-3481 and "
                    "19302-19309 or as the platform documents)."),
