@@ -136,6 +136,8 @@ def test_no_speech_and_digital_silence(profile, virtual_microphone):
     assert codes(r) == {"microphone.no_speech"}
     assert r.metrics["noise_floor"].value == pytest.approx(-58, abs=1.0)
     # nothing plays: the monitor of an idle sink delivers exact zeros, like a muted input
+    virtual_microphone.stop()
+    time.sleep(0.2)
     r, _ = run_mic(profile, virtual_microphone, None, seconds=1.5)
     assert codes(r) == {"microphone.silent"}
 
@@ -186,29 +188,41 @@ def test_live_meter_api(virtual_microphone):
 
 
 def test_record_and_play_back_is_heard(virtual_microphone):
-    v = alsa_voice(("Front_Center",))
-    virtual_microphone.play(v)
-    heard = []
+    """A listener on the same input hears the voice twice: live, then played back."""
+    from checks.audio.echo import find_echo
 
-    def capture():
-        # while the recording is played back on the default output (micfeed), listen again
+    heard, ready, stop = [], threading.Event(), threading.Event()
+
+    def listen():
         with open_input("default", FS, 960) as src:
-            deadline = time.monotonic() + 5.0
-            while time.monotonic() < deadline:
+            while not stop.is_set():
                 b = src.read(0.1)
                 if b is not None:
-                    heard.append(b)
+                    heard.append(b[:, 0])
+                    ready.set()
 
-    rec = record_and_play_back("default", "default", 2.0,
-                               on_recorded=lambda a: threading.Thread(target=capture).start())
-    time.sleep(3.2)
-    assert A.analyse(rec, FS).has_speech
-    again = np.concatenate(heard)[:, 0]
+    listener = threading.Thread(target=listen)
+    listener.start()
+    try:
+        assert ready.wait(5)
+        virtual_microphone.play(alsa_voice(("Front_Center",)))
+        rec = record_and_play_back("default", "default", 2.0)
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        listener.join(5)
     mono = rec.mean(axis=1)
-    cc = np.abs(np.fft.irfft(np.fft.rfft(again, 2 * again.size)
-                             * np.conj(np.fft.rfft(mono, 2 * again.size))))
-    corr = cc.max() / np.sqrt(np.dot(again, again) * np.dot(mono, mono))
-    assert corr > 0.9
+    assert A.analyse(rec, FS).has_speech
+    capture = np.concatenate(heard)
+    first = find_echo(mono, capture, FS, max_delay_s=capture.size / FS)
+    assert first.found and first.correlation > 0.8
+    at = int(first.delay_ms * FS / 1000)
+    rest = capture.copy()
+    rest[max(0, at - FS // 10): at + mono.size] = 0  # hide the first match, find the other
+    second = find_echo(mono, rest, FS, max_delay_s=capture.size / FS)
+    assert second.found and second.correlation > 0.8
+    gap = abs(second.delay_ms - first.delay_ms) / 1000
+    assert 1.9 < gap < 3.0, gap  # the play-back starts once the 2 s recording is done
 
 
 def test_echo_through_a_loopback(profile, virtual_microphone):
