@@ -259,7 +259,9 @@ def test_the_bundle_ships_one_qt_and_no_gtk(bundles: dict[str, Path]):
     assert not [n for n in names if "libQt6Quick" in n or "libQt6Qml" in n or "WebEngine" in n]
     assert not [n for n in names if "libgtk-3" in n or n.startswith("cv2/qt")]
     # The dist-info with the entry points: how the frozen app finds its checks.
-    (entry_points,) = internal.glob("techcheck-*.dist-info/entry_points.txt")
+    # (.egg-info when the build ran from an editable install's source tree.)
+    (entry_points,) = [*internal.glob("techcheck-*.dist-info/entry_points.txt"),
+                       *internal.glob("techcheck*.egg-info/entry_points.txt")]
     for ep in metadata.entry_points(group="techcheck.checks"):
         assert f"{ep.name} = {ep.value}" in entry_points.read_text(encoding="utf-8")
     # PortAudio travels with the bundle (rthook_portaudio makes sounddevice find it).
