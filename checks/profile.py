@@ -54,7 +54,13 @@ class Profile:
         return cls(**values)
 
     def summary(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "platform": self.platform, "path": self.path}
+        """What the report says about the profile. A user's own file is named without its
+        folder: the report goes to a recruiter and a path can contain the user's name."""
+        d = {"name": self.name, "title": self.title, "platform": self.platform}
+        p = Path(self.path) if self.path else None
+        if p is not None and p.parent != resources.path("profiles"):
+            d["file"] = p.name
+        return d
 
 
 def available_profiles() -> list[Path]:
@@ -116,9 +122,11 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         )
 
     sections: dict[str, dict[str, Any]] = {}
+    platform = meta.get("platform")
     if "extends" in meta:
         base = load_profile(meta["extends"], schemas, (*_seen, path))
         sections = {k: dict(v) for k, v in base.sections.items()}
+        platform = platform or base.platform
 
     for section, table in data.items():
         if section == "profile":
@@ -134,7 +142,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     return Profile(
         name=meta["name"],
         title=meta["title"],
-        platform=meta.get("platform", "other"),
+        platform=platform or "other",
         description=meta.get("description", ""),
         path=str(path),
         sections=sections,

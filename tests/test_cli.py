@@ -118,3 +118,24 @@ def test_verbose_logs_to_stderr_and_file():
     assert "running check system" in res.stderr
     log = Path(os.environ["XDG_STATE_HOME"]) / "techcheck" / "log" / "techcheck.log"
     assert "running check system" in log.read_text()
+
+
+def test_report_with_invitation_and_checklist_validates_and_names_no_folders(tmp_path: Path):
+    inv = tmp_path / "invite.toml"
+    res = run_cli("invite", "--profile", "teams", "--when", "2026-12-01T10:00+01:00",
+                  "--contact", "Anna Berg", "--company", "Example AB", "-o", str(inv))
+    assert res.returncode == 0, res.stderr
+    prof = tmp_path / "mine.toml"
+    prof.write_text('[profile]\nname = "mine"\ntitle = "Mine"\nextends = "teams"\n')
+    out = tmp_path / "r.json"
+    res = run_cli("run", "--only", "system", "--duration", "0.3", "--invitation", str(inv),
+                  "--profile", str(prof), "--checklist", "invitation_sent,room_booked",
+                  "--json", str(out))
+    assert res.returncode in (0, 1, 2), res.stderr
+    text = out.read_text()
+    data = json.loads(text)
+    jsonschema.validate(data, SCHEMA)
+    assert data["invitation"]["company"] == "Example AB" and data["invitation"]["file"] == "invite.toml"
+    assert {i["id"]: i["done"] for i in data["checklist"]["items"]}["room_booked"] is True
+    assert data["profile"] == {"name": "mine", "title": "Mine", "platform": "teams", "file": "mine.toml"}
+    assert str(tmp_path) not in text  # the report is sent away: no folder names in it
