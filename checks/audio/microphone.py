@@ -16,7 +16,7 @@ from checks.audio import backend
 from checks.audio.analysis import AudioAnalysis, analyse
 from checks.audio.backend import AudioProblem
 from checks.audio.meter import Level
-from checks.audio.problems import permission_fix, report_microphone_problem
+from checks.audio.problems import report_microphone_problem, silent_fix
 from checks.audio.recorder import Recorder
 from checks.audio.source import is_file_spec, open_input
 from checks.base import Check, Device, ResultBuilder, grade
@@ -199,11 +199,8 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
             "microphone.silent", Status.FAIL,
             N_("The microphone delivers pure digital silence (every sample is zero): it is "
                "muted, blocked by the system, or a Bluetooth headset is in the wrong mode."),
-            N_("Check the mute switch on the headset or keyboard and the input volume in the "
-               "sound settings. A Bluetooth headset must be in 'headset' (hands-free) mode for "
-               "its microphone to work. If it still is silent: {permission}"),
+            silent_fix(),
             value=a.peak_dbfs, threshold=-90.3, unit="dBFS", op=">",
-            permission=permission_fix(),
         )
         return
 

@@ -35,6 +35,25 @@ def permission_fix() -> str:
               "permissions. Then run the check again.")
 
 
+def silent_fix() -> str:
+    """A microphone that delivers only zeros: mute, Bluetooth profile, and (macOS gives silence
+    instead of an error when access is denied) the privacy switch."""
+    if sys.platform == "win32":
+        return N_("Check the mute switch on the headset or keyboard and the input volume in "
+                  "Settings › System › Sound › Input. A Bluetooth headset must be in 'headset' "
+                  "(hands-free) mode for its microphone to work. Also check Settings › Privacy & "
+                  "security › Microphone: 'Let desktop apps access your microphone' must be on.")
+    if sys.platform == "darwin":
+        return N_("Check the mute switch on the headset and the input volume in System Settings "
+                  "› Sound › Input. A Bluetooth headset must be in 'headset' mode for its "
+                  "microphone to work. macOS records silence when access is denied: switch on "
+                  "TechCheck in System Settings › Privacy & Security › Microphone.")
+    return N_("Check the mute switch on the headset or keyboard and the input volume (and "
+              "mute) of the microphone in the sound settings. A Bluetooth headset must be in "
+              "'headset' (hands-free, HFP) mode, not 'high fidelity' (A2DP), for its microphone "
+              "to work.")
+
+
 def report_microphone_problem(r: ResultBuilder, p: AudioProblem, recorded_s: float = 0.0) -> None:
     spec = p.device or "default"
     common = {"device": spec, "detail": p.detail}
