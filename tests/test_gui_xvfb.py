@@ -1,5 +1,5 @@
 """Every page as a real window on an X server (Xvfb through pytest-xvfb), screenshots grabbed
-from the screen into tests/artifacts/: English light, Swedish dark, and English at 2× scale.
+from the screen into tests/artifacts/: English light, Swedish dark, and English at 1.5× scale (fractional, the hard case).
 Each run is its own process (tests/gui_tour.py): the Qt platform is chosen once per process."""
 
 from __future__ import annotations
@@ -55,14 +55,14 @@ def test_every_page_in_english(xvfb, artifacts):
 
 
 def test_every_page_in_swedish_dark_mode(xvfb, artifacts):
-    s = _tour(xvfb, artifacts, "gui-sv-dark", "--lang", "sv", "--dark")
+    s = _tour(xvfb, artifacts, "gui-sv-dark", "--lang", "sv", "--dark", "--quick")
     _check(s)
     assert s["verdict"] in ("Redo för intervjun", "Redo, med varningar", "Inte redo ännu")
     start = QImage(s["pages"]["1-start"]["file"])
     assert QImage(start).pixelColor(start.width() // 2, start.height() // 2).lightness() < 110
 
 
-def test_every_page_at_twice_the_scale(xvfb, artifacts):
-    s = _tour(xvfb, artifacts, "gui-hidpi", env={"QT_SCALE_FACTOR": "2"})
+def test_every_page_at_fractional_scale(xvfb, artifacts):
+    s = _tour(xvfb, artifacts, "gui-hidpi", "--quick", env={"QT_SCALE_FACTOR": "1.5"})
     _check(s)
-    assert s["dpr"] == 2.0
+    assert s["dpr"] == 1.5

@@ -97,7 +97,10 @@ class DetailsPage(Page):
         self.metrics.setRowCount(len(rows))
         for i, (title, name, m) in enumerate(rows):
             value = m.value
-            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            if isinstance(value, float):
+                shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+            else:
+                shown = str(value)
             limit = "" if m.threshold is None else json.dumps(m.threshold)
             self.metrics.setItem(i, 0, _item(title))
             self.metrics.setItem(i, 1, _item(name))

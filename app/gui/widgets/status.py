@@ -134,9 +134,11 @@ def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None 
 
 
 def status_icon(status: Status | None, widget: QWidget | None = None) -> QIcon:
+    """An icon with enough sizes for any scale: Qt picks and scales the nearest."""
     icon = QIcon()
-    for size in (16, 24, 32):
-        icon.addPixmap(status_pixmap(status, size, widget))
+    dark = is_dark(widget.palette() if widget is not None else None)
+    for size in (16, 24, 32, 48, 64):
+        icon.addPixmap(_pixmap(status, size, 1.0, dark))
     return icon
 
 
@@ -149,6 +151,7 @@ class StatusBadge(QWidget):
         self._status: Status | None = None
         self._word_override: str | None = None
         self.icon = QLabel(self)
+        self.icon.setFixedSize(size + 2, size + 2)
         self.word = QLabel(self)
         self.word.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.word.font()
