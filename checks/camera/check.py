@@ -8,21 +8,21 @@ import base64
 import logging
 import time
 from collections.abc import Callable
-
-import cv2
-import numpy as np
+from typing import TYPE_CHECKING
 
 from checks.base import Check, Device, ResultBuilder, grade
-from checks.camera import metrics as M
-from checks.camera.devices import list_cameras
-from checks.camera.judge import MetricState
 from checks.camera.limits import CameraLimits
-from checks.camera.live import FrameAnalyser
-from checks.camera.rules import Rule
-from checks.camera.source import CameraDisconnected, CameraError, CameraSource, open_camera
 from checks.context import CheckContext, Progress
 from checks.i18n import N_
 from checks.model import CheckResult, Status
+
+if TYPE_CHECKING:  # OpenCV and numpy load when the check runs, not when plug-ins are listed
+    import numpy as np
+
+    from checks.camera.judge import MetricState
+    from checks.camera.live import FrameAnalyser
+    from checks.camera.rules import Rule
+    from checks.camera.source import CameraError, CameraSource
 
 log = logging.getLogger("techcheck.camera")
 
@@ -40,19 +40,23 @@ class CameraCheck(Check):
     timeout_s = 60.0
     order = 20
 
-    def __init__(self, opener: Callable[..., CameraSource] = open_camera) -> None:
+    def __init__(self, opener: Callable[..., CameraSource] | None = None) -> None:
         self.opener = opener
 
     @classmethod
     def list_devices(cls) -> list[Device]:
+        from checks.camera.devices import list_cameras
+
         return list_cameras()
 
     def run(self, ctx: CheckContext) -> CheckResult:
+        from checks.camera.source import CameraError, open_camera
+
         lim: CameraLimits = ctx.limits(self.id)
         r = self.result()
         ctx.progress(Progress(self.id, 0.0, N_("Opening the camera")))
         try:
-            source = self.opener(ctx.devices.camera)
+            source = (self.opener or open_camera)(ctx.devices.camera)
         except CameraError as exc:
             log.info("camera %r: %s", ctx.devices.camera, exc.detail)
             self._problem(r, exc)
@@ -66,6 +70,9 @@ class CameraCheck(Check):
 
     def _watch(self, ctx: CheckContext, lim: CameraLimits, source: CameraSource,
                r: ResultBuilder) -> None:
+        from checks.camera.live import FrameAnalyser
+        from checks.camera.source import CameraDisconnected, CameraError
+
         analyser = FrameAnalyser(lim)
         duration = ctx.duration if ctx.duration is not None else lim.duration_s
         info = source.info
@@ -139,7 +146,9 @@ class CameraCheck(Check):
             )
         if kind == "image":
             return
-        fps = M.real_fps(times)
+        from checks.camera.metrics import real_fps
+
+        fps = real_fps(times)
         if fps is None:
             return
         st = grade(fps, warn=lim.fps_warn, fail=lim.fps_fail, higher_is_better=True)
@@ -193,6 +202,8 @@ class CameraCheck(Check):
 
 def thumbnail_jpeg_b64(frame_bgr: np.ndarray, width: int = SNAPSHOT_WIDTH) -> str:
     """A small JPEG of the frame, base64: only made when the person asked for a snapshot."""
+    import cv2
+
     h, w = frame_bgr.shape[:2]
     if w > width:
         frame_bgr = cv2.resize(frame_bgr, (width, max(1, round(h * width / w))),
