@@ -100,6 +100,30 @@ class ResultBuilder:
         self._r.findings.append(f)
         return f
 
+    def graded(
+        self,
+        name: str,
+        value: float,
+        unit: str,
+        *,
+        warn: float,
+        fail: float,
+        higher_is_better: bool,
+        code: str,
+        message: str,
+        fix: str,
+        **params: Any,
+    ) -> Status:
+        """The common case in one call: grade ``value``, record it as a metric against the warn
+        limit, and when it is not a pass add the finding held to the limit it crossed."""
+        st = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
+        self.metric(name, value, unit, threshold=warn, status=st)
+        if st is not Status.PASS:
+            self.finding(code, st, message, fix, value=value,
+                         threshold=warn if st is Status.WARN else fail, unit=unit,
+                         op=">=" if higher_is_better else "<=", **params)
+        return st
+
     def build(self) -> CheckResult:
         self._r.recompute_status()
         return self._r

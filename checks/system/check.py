@@ -78,36 +78,28 @@ class SystemCheck(Check):
     # --- judgements -------------------------------------------------------------------------
 
     def _cpu(self, r: ResultBuilder, lim: SystemLimits, load) -> None:
-        st = grade(load.percent, warn=lim.cpu_load_warn_pct, fail=lim.cpu_load_fail_pct,
-                   higher_is_better=False)
-        r.metric("cpu_load", load.percent, "%", threshold=lim.cpu_load_warn_pct, status=st)
         r.detail("cpu_busiest", [{"name": n, "cpu_pct": round(c, 1)} for n, c in load.busiest])
-        if st is not Status.PASS:
-            top = ", ".join(n for n, _ in load.busiest[:3]) or "-"
-            limit = lim.cpu_load_warn_pct if st is Status.WARN else lim.cpu_load_fail_pct
-            r.finding(
-                "system.high_cpu", st,
-                N_("The processor is {value:.0f} % busy (limit {threshold:.0f} %); video calls "
-                   "stutter when it cannot keep up."),
-                N_("Close programs you do not need before the interview. Busiest now: {top}."),
-                value=load.percent, threshold=limit, unit="%", op="<=", top=top,
-            )
+        r.graded(
+            "cpu_load", load.percent, "%", warn=lim.cpu_load_warn_pct, fail=lim.cpu_load_fail_pct,
+            higher_is_better=False, code="system.high_cpu",
+            message=N_("The processor is {value:.0f} % busy (limit {threshold:.0f} %); video calls "
+                       "stutter when it cannot keep up."),
+            fix=N_("Close programs you do not need before the interview. Busiest now: {top}."),
+            top=", ".join(n for n, _ in load.busiest[:3]) or "-",
+        )
 
     def _memory(self, r: ResultBuilder, lim: SystemLimits, free_mb: float, total_mb: float) -> None:
-        st = grade(free_mb, warn=lim.memory_free_warn_mb, fail=lim.memory_free_fail_mb,
-                   higher_is_better=True)
-        r.metric("memory_free", free_mb, "MiB", threshold=lim.memory_free_warn_mb, status=st)
         r.metric("memory_total", total_mb / 1024, "GiB")
-        if st is not Status.PASS:
-            limit = lim.memory_free_warn_mb if st is Status.WARN else lim.memory_free_fail_mb
-            r.finding(
-                "system.low_memory", st,
-                N_("Only {value:.0f} MiB of memory is free (want at least {threshold:.0f} MiB)."),
-                N_("Close browser tabs and programs you do not need, or restart the computer "
+        st = r.graded(
+            "memory_free", free_mb, "MiB", warn=lim.memory_free_warn_mb,
+            fail=lim.memory_free_fail_mb, higher_is_better=True, code="system.low_memory",
+            message=N_("Only {value:.0f} MiB of memory is free (want at least {threshold:.0f} MiB)."),
+            fix=N_("Close browser tabs and programs you do not need, or restart the computer "
                    "before the interview."),
-                value=free_mb, threshold=limit, unit="MiB", op=">=",
-            )
-        elif total_mb / 1024 < lim.memory_total_warn_gb:
+        )
+        if st is not Status.PASS:
+            return
+        if total_mb / 1024 < lim.memory_total_warn_gb:
             r.finding(
                 "system.low_memory", Status.WARN,
                 N_("The computer has {value:.1f} GiB of memory; video apps ask for at least "
@@ -153,18 +145,13 @@ class SystemCheck(Check):
                 )
 
     def _disk(self, r: ResultBuilder, lim: SystemLimits, where: str, free_mb: float) -> None:
-        st = grade(free_mb, warn=lim.disk_free_warn_mb, fail=lim.disk_free_fail_mb,
-                   higher_is_better=True)
-        r.metric("disk_free", free_mb, "MiB", threshold=lim.disk_free_warn_mb, status=st)
-        if st is not Status.PASS:
-            limit = lim.disk_free_warn_mb if st is Status.WARN else lim.disk_free_fail_mb
-            r.finding(
-                "system.low_disk", st,
-                N_("Only {value:.0f} MiB of disk space is free (want at least {threshold:.0f} MiB)."),
-                N_("Empty the trash and delete large files you do not need; a full disk makes the "
+        r.graded(
+            "disk_free", free_mb, "MiB", warn=lim.disk_free_warn_mb, fail=lim.disk_free_fail_mb,
+            higher_is_better=True, code="system.low_disk",
+            message=N_("Only {value:.0f} MiB of disk space is free (want at least {threshold:.0f} MiB)."),
+            fix=N_("Empty the trash and delete large files you do not need; a full disk makes the "
                    "computer slow and stops apps from saving."),
-                value=free_mb, threshold=limit, unit="MiB", op=">=",
-            )
+        )
 
     def _vpn(self, r: ResultBuilder, lim: SystemLimits) -> None:
         vpns = self.probe.vpn_interfaces()
@@ -194,15 +181,10 @@ class SystemCheck(Check):
         if c.signal_dbm is None:
             r.metric("wifi_signal", "unknown", "dBm")
             return
-        st = grade(c.signal_dbm, warn=lim.wifi_signal_warn_dbm, fail=lim.wifi_signal_fail_dbm,
-                   higher_is_better=True)
-        r.metric("wifi_signal", c.signal_dbm, "dBm", threshold=lim.wifi_signal_warn_dbm, status=st)
-        if st is not Status.PASS:
-            limit = lim.wifi_signal_warn_dbm if st is Status.WARN else lim.wifi_signal_fail_dbm
-            r.finding(
-                "system.wifi_weak", st,
-                N_("The Wi-Fi signal is weak: {value:.0f} dBm (want {threshold:.0f} dBm or "
-                   "stronger)."),
-                N_("Sit closer to the Wi-Fi router with no walls between, or use a network cable."),
-                value=c.signal_dbm, threshold=limit, unit="dBm", op=">=",
-            )
+        r.graded(
+            "wifi_signal", c.signal_dbm, "dBm", warn=lim.wifi_signal_warn_dbm,
+            fail=lim.wifi_signal_fail_dbm, higher_is_better=True, code="system.wifi_weak",
+            message=N_("The Wi-Fi signal is weak: {value:.0f} dBm (want {threshold:.0f} dBm or "
+                       "stronger)."),
+            fix=N_("Sit closer to the Wi-Fi router with no walls between, or use a network cable."),
+        )
