@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from checks.base import Check, Device, ResultBuilder, grade
+from checks.base import Check, Device, ResultBuilder
 from checks.camera.limits import CameraLimits
 from checks.context import CheckContext, Progress
 from checks.i18n import N_
@@ -129,40 +129,16 @@ class CameraCheck(Check):
 
     def _stream(self, r: ResultBuilder, lim: CameraLimits, kind: str, w: int, h: int,
                 times: list[float]) -> None:
-        short = min(w, h)
-        st = grade(short, warn=lim.resolution_warn_px, fail=lim.resolution_fail_px,
-                   higher_is_better=True)
-        r.metric("resolution", f"{w}x{h}", "")
-        r.metric("resolution_lines", short, "px", threshold=lim.resolution_warn_px, status=st)
-        if st is not Status.PASS:
-            limit = lim.resolution_warn_px if st is Status.WARN else lim.resolution_fail_px
-            r.finding(
-                "camera.low_resolution", st,
-                N_("The camera delivers {width}×{height}; a sharp picture needs at least "
-                   "{threshold}p."),
-                N_("Choose the camera's HD mode in your video app's settings, close other apps "
-                   "that use the camera, or use a better webcam (720p or 1080p)."),
-                value=short, threshold=limit, unit="px", op=">=", width=w, height=h,
-            )
-        if kind == "image":
-            return
+        from checks.camera.judge import judge_once
         from checks.camera.metrics import real_fps
+        from checks.camera.rules import stream_rules
 
-        fps = real_fps(times)
-        if fps is None:
-            return
-        st = grade(fps, warn=lim.fps_warn, fail=lim.fps_fail, higher_is_better=True)
-        r.metric("fps", fps, "fps", threshold=lim.fps_warn, status=st)
-        if st is not Status.PASS:
-            limit = lim.fps_warn if st is Status.WARN else lim.fps_fail
-            r.finding(
-                "camera.low_fps", st,
-                N_("The camera delivers {value:.0f} frames per second (want at least "
-                   "{threshold:.0f}); movement will look jerky."),
-                N_("Add light (in dim light cameras slow down to expose longer), close other "
-                   "programs, and plug an external camera straight into the computer."),
-                value=fps, threshold=limit, unit="fps", op=">=",
-            )
+        res_rule, fps_rule = stream_rules(lim)
+        r.metric("resolution", f"{w}x{h}", "")
+        _emit(r, res_rule, judge_once(res_rule, min(w, h)), width=w, height=h)
+        fps = real_fps(times) if kind != "image" else None
+        if fps is not None:
+            _emit(r, fps_rule, judge_once(fps_rule, fps))
 
     def _judge(self, r: ResultBuilder, analyser: FrameAnalyser, states: dict[str, MetricState],
                *, image: bool) -> None:
@@ -176,8 +152,7 @@ class CameraCheck(Check):
             if st is None or (image and rule.name in STREAM_RULES):
                 continue
             if st.value is not None:
-                r.metric(rule.name, st.value, rule.unit, threshold=st.threshold,
-                         status=st.status if st.status is not Status.SKIPPED else None)
+                _emit(r, rule, st, finding=False)
             if st.side is None or st.status in (Status.PASS, Status.SKIPPED):
                 continue
             if blacked_out and rule.name != "black_frames":
@@ -187,17 +162,25 @@ class CameraCheck(Check):
             held = chosen.get(st.side.code)
             if held is None or st.status.severity > held[0].status.severity:
                 chosen[st.side.code] = (st, rule)
-        for code, (st, rule) in chosen.items():
-            if any(c in chosen for c in rule.explained_by):
-                continue  # the root cause's finding and fix cover this one
-            assert st.side is not None
-            r.finding(code, st.status, st.side.message, st.side.fix, value=st.value,
-                      threshold=st.threshold, unit=rule.unit, op=st.op)
+        for st, rule in chosen.values():
+            if not any(c in chosen for c in rule.explained_by):  # else the root cause covers it
+                _emit(r, rule, st, metric=False)
 
     def _problem(self, r: ResultBuilder, exc: CameraError) -> None:
-        status = Status.FAIL
-        r.finding(exc.code, status, exc.message, exc.fix, value=None, op=None,
+        """A camera that cannot be used fails the check: the interview needs it."""
+        r.finding(exc.code, Status.FAIL, exc.message, exc.fix, value=None, op=None,
                   detail=exc.detail, **exc.params)
+
+
+def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
+          finding: bool = True, **params: object) -> None:
+    """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
+    if metric:
+        r.metric(rule.name, st.value, rule.unit, threshold=st.threshold,
+                 status=st.status if st.status is not Status.SKIPPED else None)
+    if finding and st.side is not None and st.status in (Status.WARN, Status.FAIL):
+        r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,
+                  threshold=st.threshold, unit=rule.unit, op=st.op, **params)
 
 
 def thumbnail_jpeg_b64(frame_bgr: np.ndarray, width: int = SNAPSHOT_WIDTH) -> str:

@@ -49,6 +49,14 @@ def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]
     return worst
 
 
+def judge_once(rule: Rule, value: float) -> MetricState:
+    """Grade one value against ``rule`` without a window or hysteresis (whole-run measures)."""
+    status, side = _grade(rule, value, 0.0)
+    side = side if status is not Status.PASS else None
+    op = "" if side is None else (">=" if side is rule.low else "<=")
+    return MetricState(rule.name, status, value, side, op)
+
+
 class WindowJudge:
     """Medians over a sliding time window, graded with hysteresis. Feed it one dict of measures
     per frame (``None`` = not measurable in this frame, e.g. no face)."""

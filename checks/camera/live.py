@@ -13,13 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from checks.base import grade
 from checks.camera import metrics as M
 from checks.camera.detector import Face, FaceDetector, FaceTracker
-from checks.camera.judge import MetricState, WindowJudge
+from checks.camera.judge import MetricState, WindowJudge, judge_once
 from checks.camera.limits import CameraLimits
-from checks.camera.rules import LIVE_ORDER, Rule, build_rules
-from checks.i18n import N_
+from checks.camera.rules import LIVE_ORDER, Rule, build_rules, stream_rules
 from checks.model import Status
 
 #: (status, value, short hint marked with N_) for one measure.
@@ -91,6 +89,7 @@ class FrameAnalyser:
                  detector: FaceDetector | None = None) -> None:
         self.limits = limits or CameraLimits()
         self.rules: list[Rule] = build_rules(self.limits)
+        self._stream_rules = stream_rules(self.limits)
         self._rules = {r.name: r for r in self.rules}
         self.tracker = FaceTracker(detector or FaceDetector())
         self.live = WindowJudge(self.rules, self.limits.live_window_s)
@@ -218,20 +217,15 @@ class FrameAnalyser:
         return out
 
     def _stream_statuses(self, w: int, h: int) -> dict[str, LiveStatus]:
-        lim = self.limits
-        res = grade(float(min(w, h)), warn=lim.resolution_warn_px, fail=lim.resolution_fail_px,
-                    higher_is_better=True)
-        out: dict[str, LiveStatus] = {
-            "resolution": (res, float(min(w, h)),
-                           N_("Sharp enough (HD)") if res is Status.PASS
-                           else N_("Low resolution")),
-        }
         fps = M.real_fps(list(self._times)) if len(self._times) >= 10 else None
-        if fps is None:
-            out["fps"] = (Status.SKIPPED, None, "")
-        else:
-            st = grade(fps, warn=lim.fps_warn, fail=lim.fps_fail, higher_is_better=True)
-            out["fps"] = (st, fps, N_("Smooth") if st is Status.PASS else N_("Jerky video"))
+        out: dict[str, LiveStatus] = {}
+        for name, rule, value in (("resolution", self._stream_rules[0], float(min(w, h))),
+                                  ("fps", self._stream_rules[1], fps)):
+            if value is None:
+                out[name] = (Status.SKIPPED, None, "")
+                continue
+            st = judge_once(rule, value)
+            out[name] = (st.status, value, st.side.hint if st.side else rule.ok_hint)
         return out
 
     def guides(self, w: int, h: int) -> Guides:

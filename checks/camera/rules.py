@@ -224,6 +224,28 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
     ]
 
 
+def stream_rules(lim: CameraLimits) -> list[Rule]:
+    """The stream's resolution and frame rate: judged once over the whole run (and live over
+    what has been seen), not as windowed medians."""
+    return [
+        Rule("resolution_lines", "px", needs_face=False, ok_hint=N_("Sharp enough (HD)"),
+             low=Side("camera.low_resolution", lim.resolution_warn_px, lim.resolution_fail_px,
+                      N_("The camera delivers {width}×{height}; a sharp picture needs at least "
+                         "{threshold}p."),
+                      N_("Choose the camera's HD mode in your video app's settings, close other "
+                         "apps that use the camera, or use a better webcam (720p or 1080p)."),
+                      N_("Low resolution"))),
+        Rule("fps", "fps", needs_face=False, ok_hint=N_("Smooth"),
+             low=Side("camera.low_fps", lim.fps_warn, lim.fps_fail,
+                      N_("The camera delivers {value:.0f} frames per second (want at least "
+                         "{threshold:.0f}); movement will look jerky."),
+                      N_("Add light (in dim light cameras slow down to expose longer), close "
+                         "other programs, and plug an external camera straight into the "
+                         "computer."),
+                      N_("Jerky video"))),
+    ]
+
+
 #: Rules the live preview shows as a checklist, in this order (the stream's health comes first).
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
               "light_balance", "face_clipped", "colour_a", "colour_b", "sharpness", "noise",
