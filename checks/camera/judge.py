@@ -51,7 +51,10 @@ def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]
 
 def judge_once(rule: Rule, value: float) -> MetricState:
     """Grade one value against ``rule`` without a window or hysteresis (whole-run measures)."""
-    status, side = _grade(rule, value, 0.0)
+    return _state(rule, value, *_grade(rule, value, 0.0))
+
+
+def _state(rule: Rule, value: float, status: Status, side: Side | None) -> MetricState:
     side = side if status is not Status.PASS else None
     op = "" if side is None else (">=" if side is rule.low else "<=")
     return MetricState(rule.name, status, value, side, op)
@@ -139,9 +142,7 @@ class WindowJudge:
                 status, side = strict  # clearly better than before
             else:
                 status, side = prev.status, prev.side  # within the margin: keep the verdict
-        side = side if status is not Status.PASS else None
-        op = "" if side is None else (">=" if side is rule.low else "<=")
-        st = MetricState(name, status, value, side, op)
+        st = _state(rule, value, status, side)
         self._state[name] = st
         worst = self._worst.get(name)
         if worst is None or status.severity > worst.status.severity:
