@@ -61,6 +61,7 @@ class Scenario:
     light: str = "normal"  # normal, dark, bright, backlit, side, black
     optics: str = "clean"  # clean, blur, noise, tint
     frozen: bool = False
+    skin: tuple[float, float, float] | None = None  # BGR gains on the person: a darker skin
     size: tuple[int, int] = SIZE
     fps: float = 30.0
     extra: dict = field(default_factory=dict)
@@ -74,6 +75,12 @@ _OPTICS = {"camera.blurry", "camera.noisy"}
 _STREAM = {"camera.black_frames", "camera.frozen", "camera.low_fps", "camera.low_resolution",
            "camera.no_face", "camera.multiple_faces"}
 ALL_CODES = frozenset(_FRAMING | _LIGHT | _OPTICS | _STREAM | {"camera.busy_background"})
+
+
+#: BGR gains that turn the astronaut's light skin into a dark one with a natural colour: the face
+#: measures L* 31, a* 13.5, b* 19 (skin-colour studies put dark skin at L* 30-45, a* 10-15,
+#: b* 15-22); darkening alone would also drain the colour.
+DARK_SKIN = (0.30, 0.38, 0.50)
 
 
 def _s(name: str, description: str, must: set[str], must_not: set[str] | None = None,
@@ -107,6 +114,12 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in [
     _s("overexposed", "a strong lamp right at the face: skin blown out to white",
        {"camera.too_bright"}, {"camera.too_dark", "camera.backlit", "camera.no_face"},
        light="bright"),
+    _s("darker_skin", "a person with a dark skin tone (CIELAB L* 31, a* 13, b* 19: ITA -44°, "
+       "Chardon's 'dark' class) in the same good light: nothing to fix",
+       set(), set(ALL_CODES), skin=DARK_SKIN),
+    _s("darker_skin_backlit", "the same person with a bright window behind", {"camera.backlit"},
+       {"camera.no_face", "camera.too_bright", "camera.color_cast"},
+       background="window", light="backlit", skin=DARK_SKIN),
     _s("backlit", "a bright window behind the person", {"camera.backlit"},
        {"camera.too_bright", "camera.no_face", "camera.black_frames", "camera.uneven_light"},
        background="window", light="backlit"),
@@ -239,6 +252,8 @@ def compose(sc: Scenario) -> np.ndarray:
         m[0, 2] += ex * w - person.eyes[0]
         m[1, 2] += ey * h - person.eyes[1]
         img = cv2.warpAffine(person.image, m, (w, h), flags=cv2.INTER_LINEAR).astype(np.float32)
+        if sc.skin is not None and person is layers[0][0]:
+            img *= np.array(sc.skin, np.float32)
         a = cv2.warpAffine(person.alpha, m, (w, h), flags=cv2.INTER_LINEAR)[..., None]
         if sc.light == "side":
             face_w = fh * h

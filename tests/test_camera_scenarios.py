@@ -65,8 +65,9 @@ def test_good_scenario_passes_with_every_measure_graded(clips, profile):
     assert 0.30 <= m["face_size"].value <= 0.40  # composed at 0.32 of the frame height
     assert m["eye_line"].value == pytest.approx(0.38, abs=0.02)
     assert m["offset"].value < 0.02
-    for name in ("face_light", "backlight", "light_balance", "sharpness", "noise", "yaw"):
+    for name in ("face_light", "light_balance", "sharpness", "noise", "yaw"):
         assert m[name].status is Status.PASS, name
+    assert "backlight" not in m  # a plain wall behind: no light source to judge
     assert result.details["source"]["kind"] == "video"
     assert result.details["source"]["backend"] == "FFMPEG"
 
@@ -81,6 +82,16 @@ def test_the_root_cause_is_reported_not_its_symptoms(clips, profile):
     """A dark room also mutes colours and contrast; the report says "add light" once."""
     codes = {f.code for f in run_check(profile, str(clips("darkened"))).findings}
     assert codes == {"camera.too_dark"}
+
+
+def test_a_darker_skin_is_judged_by_the_light_not_the_skin(clips, profile):
+    """Same light, same framing, darker skin: no "too dark", and the same window behind still
+    reads as backlight."""
+    light, dark = (run_check(profile, str(clips(n))) for n in ("good", "darker_skin"))
+    assert dark.status is Status.PASS, [f.text() for f in dark.findings]
+    assert dark.metrics["colour_a"].value > light.metrics["colour_a"].value  # browner
+    both = run_check(profile, str(clips("darker_skin_backlit")))
+    assert [f.code for f in both.findings] == ["camera.backlit"]
 
 
 def test_swedish_report_of_a_scenario(clips, profile):

@@ -26,10 +26,12 @@ class CameraLimits:
     # light and image, on the face
     face_light_warn: float = 100.0
     face_light_fail: float = 70.0
+    room_light_share: float = 0.6
     clipped_warn: float = 0.01
     clipped_fail: float = 0.05
-    backlight_warn: float = 0.6
-    backlight_fail: float = 0.4
+    backlight_warn: float = 0.42
+    backlight_fail: float = 0.30
+    backlight_min_background: float = 200.0
     light_balance_warn: float = 0.6
     light_balance_fail: float = 0.4
     contrast_warn: float = 12.0

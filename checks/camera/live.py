@@ -118,10 +118,11 @@ class FrameAnalyser:
         stream = self._stream_statuses(w, h)
         metrics = {**stream, **live}
         verdict_states = self.window.states(worst_for_sticky=True)
+        verdict_metrics = {**stream, **self._statuses(verdict_states)}
         verdict = WindowVerdict(
-            status=Status.worst([s.status for s in verdict_states.values()] +
-                                [s for s, _, _ in stream.values()]),
-            metrics={**stream, **self._statuses(verdict_states)},
+            status=Status.worst([s for s, _, _ in verdict_metrics.values()
+                                 if s is not Status.SKIPPED]),
+            metrics=verdict_metrics,
             seconds=self.window.span_s,
             window_s=self.limits.window_s,
             problems=sorted({s.side.code for s in verdict_states.values() if s.side}),
@@ -179,12 +180,14 @@ class FrameAnalyser:
         fg = gray[y0:y1, x0:x1]
         if fg.size < 64:
             return
+        lim = self.limits
         _, light = M.brightness(fg)
-        v["face_light"] = light
         v["face_clipped"] = M.clipped_fraction(fg)
         bg = small[background]
-        if bg.size >= 0.05 * small.size:
-            v["backlight"] = M.backlight_ratio(light, float(bg.mean()))
+        bg_light = M.brightness(bg)[1] if bg.size >= 0.05 * small.size else 0.0
+        v["face_light"] = M.light_level(light, bg_light, lim.room_light_share)
+        if bg_light >= lim.backlight_min_background:  # a window or a lamp behind: judge it
+            v["backlight"] = M.backlight_ratio(light, bg_light)
         nose = (face.landmarks or face.keypoints).get("nose_tip", face.centre)
         v["light_balance"] = M.uneven_light(fg, nose[0] - x0)
         v["face_contrast"] = M.contrast(fg)
@@ -204,12 +207,16 @@ class FrameAnalyser:
 
     def _statuses(self, states: dict[str, MetricState]) -> dict[str, LiveStatus]:
         out: dict[str, LiveStatus] = {}
-        face_missing = states.get("faces") is not None and states["faces"].value == 0
+        faces = states.get("faces")
+        face_missing = faces is None or faces.value is None or faces.value == 0
         for name in LIVE_ORDER:
             st = states.get(name)
             rule = self._rules[name]
-            if st is None or st.status is Status.SKIPPED or (face_missing and rule.needs_face):
+            if face_missing and rule.needs_face:
                 out[name] = (Status.SKIPPED, None, "")
+            elif st is None or st.status is Status.SKIPPED:
+                out[name] = ((Status.PASS, None, rule.ok_hint) if rule.absent_ok
+                             else (Status.SKIPPED, None, ""))
             elif st.side is not None:
                 out[name] = (st.status, st.value, st.side.hint)
             else:

@@ -3,10 +3,12 @@ the face and on the background separately, framing from the face's landmarks, an
 own health (black, frozen, frame rate). No state, no I/O: the live analyser, the check and the
 tests all call these same functions.
 
-Light is judged relative to the person where that matters: the face's *bright* side (90th
-percentile of its luma) is what a lamp changes, and it stays high on a well-lit darker skin,
-whose median is naturally lower; backlight compares that to the background, so a dark face in a
-dark room reads "too dark" and a dark face before a bright window reads "backlit".
+Light is judged so that a well-lit darker skin is never called dark: the face's *bright* side
+(90th percentile of its luma) is what a lamp changes; "too dark" also needs the room to be dim
+(``light_level``), since a darker skin in a bright room is simply darker skin; and "backlit"
+compares the face's bright side with the bright part of the background only when there is a
+light source behind (a window or lamp near white), so a dark face before a bright window reads
+"backlit" and a dark face before a white wall does not.
 """
 
 from __future__ import annotations
@@ -92,10 +94,18 @@ def clipped_fraction(gray: np.ndarray, level: int = CLIP_LUMA) -> float:
     return float(np.count_nonzero(gray >= level)) / max(1, gray.size)
 
 
-def backlight_ratio(face_light: float, background_luma: float) -> float:
-    """Bright side of the face ÷ mean background luma. The camera's automatic exposure aims at
-    the whole picture, so a bright window behind the person darkens the face: low values."""
-    return face_light / max(background_luma, 1.0)
+def light_level(face_light: float, background_light: float, room_share: float) -> float:
+    """How much light the camera gets: the bright side of the face, or ``room_share`` of the
+    background's bright part when that is more. A dark room darkens both; a darker skin in a
+    well-lit room leaves the room bright, so it is not read as "too dark"."""
+    return max(face_light, room_share * background_light)
+
+
+def backlight_ratio(face_light: float, background_light: float) -> float:
+    """Bright side of the face ÷ bright part (90th percentile) of the background. The camera's
+    automatic exposure aims at the whole picture, so a bright window behind the person darkens
+    the face: low values."""
+    return face_light / max(background_light, 1.0)
 
 
 def uneven_light(face_gray: np.ndarray, split_x: float) -> float:

@@ -40,6 +40,7 @@ class Rule:
     sticky: bool = False  # the check reports the worst state seen, not the last (stalls)
     ok_hint: str = ""  # N_ short text when it passes
     explained_by: tuple[str, ...] = ()  # codes whose fix also fixes this: report only those
+    absent_ok: bool = False  # not measured while a face is seen means fine (no light behind)
 
 
 def build_rules(lim: CameraLimits) -> list[Rule]:
@@ -63,8 +64,8 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
         Rule("face_light", "", margin=4.0, ok_hint=N_("Light is good"),
              explained_by=("camera.backlit",),
              low=Side("camera.too_dark", lim.face_light_warn, lim.face_light_fail,
-                      N_("Your face is too dark: its lit side measures {value:.0f} of 255 "
-                         "(want at least {threshold:.0f})."),
+                      N_("There is too little light on you: the light level measures "
+                         "{value:.0f} of 255 (want at least {threshold:.0f})."),
                       N_("Put a lamp in front of you, behind the screen, pointing at your face, "
                          "or sit facing a window. Ceiling lights alone are rarely enough."),
                       N_("Too dark: add a lamp in front of you"))),
@@ -76,6 +77,7 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
                           "in front of it to soften it; avoid direct sunlight on your face."),
                        N_("Too bright: soften the light"))),
         Rule("backlight", "", margin=0.03, ok_hint=N_("No bright light behind you"),
+             absent_ok=True,
              low=Side("camera.backlit", lim.backlight_warn, lim.backlight_fail,
                       N_("The background is much brighter than your face (face ÷ background = "
                          "{value:.2f}, want at least {threshold:.2f}): there is probably a "
