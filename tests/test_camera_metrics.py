@@ -140,3 +140,25 @@ def test_no_face_in_noise_or_a_blank_frame():
     assert d.detect(rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)) == []
     assert d.detect(np.zeros((720, 1280, 3), np.uint8)) == []
     assert math.isfinite(d.detect(compose(SCENARIOS["good"]))[0].roll_deg)
+
+
+def test_yaw_from_the_cheeks_depth_and_framing_from_landmarks():
+    """Yaw cannot be made by turning a flat photo, so the geometry is checked on a mesh whose
+    cheeks sit at known depths (a head turned by 30° moves one cheek back, the other forward)."""
+    from checks.camera.detector import MESH, Face
+
+    mesh = np.zeros((468, 3), np.float32)
+    half = 100.0
+    for turn in (0.0, 30.0, -20.0):
+        a = math.radians(turn)
+        mesh[MESH["right_cheek"]] = (640 - half * math.cos(a), 300, -half * math.sin(a))
+        mesh[MESH["left_cheek"]] = (640 + half * math.cos(a), 300, half * math.sin(a))
+        face = Face(box=(540, 200, 200, 200), score=1.0,
+                    keypoints={"right_eye": (600, 280), "left_eye": (680, 280)}, mesh=mesh)
+        assert face.yaw_deg == pytest.approx(turn, abs=0.01)
+    face.landmarks = {"right_eye": (600, 280), "left_eye": (680, 280), "chin": (640, 400)}
+    fr = M.framing(face, (720, 1280))
+    assert fr.eye_line == pytest.approx(280 / 720)
+    assert fr.headroom == pytest.approx((280 - 120) / 720)  # eyes halfway from crown to chin
+    assert fr.offset == 0.0 and fr.roll == 0.0
+    assert fr.face_height == pytest.approx(200 / 720)
