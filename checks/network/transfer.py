@@ -138,7 +138,11 @@ class _Stream(threading.Thread):
                 else:
                     self._upload()
                 t.requests_ok += 1
-            except HttpFailure as exc:
+            except (HttpFailure, OSError) as exc:
+                # OSError: a send on a connection the server dropped, or on a socket the
+                # transfer closed while stopping (EBADF) — the same as a reset.
+                if not isinstance(exc, HttpFailure):
+                    exc = HttpFailure("reset", str(exc))
                 if exc.kind != "cancelled" and not t.stopped():
                     log.info("%s stream: %s", t.direction, exc)
                     t.errors.append(exc)
