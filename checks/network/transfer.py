@@ -33,6 +33,7 @@ log = logging.getLogger("techcheck.network")
 
 SAMPLE_S = 0.1  # byte-count sampling period
 _CHUNK = 256 * 1024
+_FIRST_UPLOAD = 128 * 1024
 _PAYLOAD = os.urandom(1 << 20)  # incompressible, so no middlebox can shrink it
 
 
@@ -127,6 +128,7 @@ class _Stream(threading.Thread):
         self.t = transfer
         self.count = 0  # delivered bytes; only ever grows, so a sampler can read it any time
         self.live = 0  # delivered bytes of the request in progress
+        self.up_size = _FIRST_UPLOAD  # grows while the OS cannot tell acknowledged bytes
         self.sock = None
 
     def run(self) -> None:
@@ -193,13 +195,16 @@ class _Stream(threading.Thread):
 
     def _upload(self) -> None:
         t = self.t
-        n = t.protocol.request_bytes
         self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx)
+        exact = unacked_bytes(self.sock) is not None
+        # Without the kernel's count of acknowledged bytes (Windows, macOS) a request counts
+        # only once the server confirms it: start small and double, so the count keeps moving
+        # on slow uplinks too.
+        n = t.protocol.request_bytes if exact else min(self.up_size, t.protocol.request_bytes)
         self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n))
         sent = 0
         last = time.monotonic()
         view = memoryview(_PAYLOAD)
-        exact = unacked_bytes(self.sock) is not None
         while sent < n:
             if t.stopped():
                 self._count_acked(sent, exact)
@@ -223,6 +228,7 @@ class _Stream(threading.Thread):
         head = read_head(self.sock, t.stopped, t.stall_s)
         _judge_head(head, None)
         self._add(n)  # the server confirmed the whole request
+        self.up_size = min(self.up_size * 2, t.protocol.request_bytes)
 
     def _count_acked(self, sent: int, exact: bool) -> None:
         if not exact:
