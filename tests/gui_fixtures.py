@@ -49,7 +49,7 @@ def write_clip(path: Path, frames: int = 30, size: tuple[int, int] = (640, 360))
 @pytest.fixture
 def demo_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The bundled demo clip and sound, or generated stand-ins while they are not bundled."""
-    from app.gui import demo
+    from app import demo
 
     clip, voice = demo.camera_clip(), demo.voice_clip()
     if not clip.exists():

@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     from app.gui.window import MainWindow
 
     logsetup.setup(stderr=False)
-    from app.gui import demo
+    from app import demo
     from tests.gui_fixtures import write_clip, write_wav
 
     if not demo.camera_clip().exists():  # until the sample media are bundled

@@ -289,7 +289,7 @@ def test_progress_question_is_answered_inline(make_window, qtbot):
 @pytest.mark.slow
 def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtual_microphone):
     """A real capture path: PortAudio → private PipeWire → the null sink's monitor."""
-    from app.gui import demo
+    from app import demo
 
     w = make_window(demo_mode="off")
     mic = w.pages["microphone"]

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import resources
+from app import demo
 from app.atomicfile import write_atomic
 from app.commands.common import CommandError, fail, load, split_ids
 from checks import __version__, registry
@@ -58,9 +59,6 @@ REQUIRED_RESOURCES: tuple[tuple[str, ...], ...] = (
     ("translations", "*.qm"),
     ("icons", "techcheck.png"),
 )
-
-#: Network limits that would reach the internet; the self-test keeps all traffic on this host.
-_LOCAL_NETWORK = {"stun_servers": (), "endpoints": (), "captive_url": ""}
 
 #: Seconds the measuring checks take by default here: long enough to measure, short enough for CI.
 DEFAULT_DURATION = 4.0
@@ -124,24 +122,12 @@ def check_resources() -> Row:
                time.monotonic() - start, note)
 
 
-def _local_profile(profile) -> None:
-    """Narrow the network check's limits to this host (only keys the check declares)."""
-    cls = profile.schemas.get("network")
-    if cls is None or not dataclasses.is_dataclass(cls):
-        return
-    names = {f.name for f in dataclasses.fields(cls)}
-    section = profile.sections.setdefault("network", {})
-    section.update({k: v for k, v in _LOCAL_NETWORK.items() if k in names})
-
-
 def _start_server():
     """The in-process measurement server, or (None, reason)."""
     try:
-        server_mod = importlib.import_module("checks.network.server")
+        return demo.start_server(), ""
     except ImportError as exc:
         return None, f"no local measurement server in this version ({exc})"
-    try:
-        return server_mod.start_server(host="127.0.0.1", port=0), ""
     except OSError as exc:
         return None, f"cannot start the local measurement server: {exc}"
 
@@ -162,15 +148,14 @@ def _row_for(result: CheckResult) -> Row:
 def run_checks_on_demo(chosen: list[registry.Plugin], profile, duration: float) -> list[Row]:
     server, why_not = _start_server()
     devices = Devices(
-        camera=str(resources.path("demo", "camera.avi")),
-        microphone=str(resources.path("demo", "voice.wav")),
+        camera=str(demo.camera_clip()),
+        microphone=str(demo.voice_clip()),
         speaker=None,
         server=server.url if server else None,
         stun=server.stun if server else None,
     )
-    _local_profile(profile)
-    ctx = CheckContext(profile=profile, devices=devices, cancel=CancelToken(), duration=duration,
-                       interactive=False, lang="en", options={"selftest": True})
+    ctx = CheckContext(profile=demo.local_profile(profile), devices=devices, cancel=CancelToken(),
+                       duration=duration, interactive=False, lang="en", options={"selftest": True})
 
     def started(p: registry.Plugin) -> None:
         print(f"techcheck: selftest: {p.id}…", file=sys.stderr, flush=True)

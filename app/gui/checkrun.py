@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
+from app import demo
 from app.gui.session import Session
 from app.gui.tasks import TaskContext
 from checks import registry
@@ -33,7 +34,8 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
 
     Progress arrives as ``Progress``; questions as ``Ask`` objects the page must answer."""
     devices = replace(session.devices)
-    profile, lang = session.profile, session.lang
+    profile = demo.local_profile(session.profile) if session.demo else session.profile
+    lang = session.lang
 
     def work(tctx: TaskContext) -> CheckResult:
         def progress(p: Progress) -> None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import demo, i18n, tasks
+from app import demo
+from app.gui import i18n, tasks
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.pages.camera import CameraPage

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from app.gui import demo
+from app import demo
 from app.gui.i18n import ct
 from app.gui.live import Frame, camera_preview
 from app.gui.pages.base import Page

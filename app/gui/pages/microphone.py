@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.gui import demo
+from app import demo
 from app.gui.live import LevelReading, Recording, microphone_level, play
 from app.gui.pages.base import Page
 from app.gui.pages.devicepick import DEMO, DevicePicker

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from app.gui import demo
+from app import demo
 from app.gui.pages.base import Page
 from app.gui.session import Session
 from app.gui.widgets.checkpanel import CheckPanel

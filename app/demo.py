@@ -1,0 +1,71 @@
+"""Demo mode, shared by the GUI and ``techcheck selftest``: the bundled sample video and
+recording stand in for camera and microphone, and a measurement server on 127.0.0.1 stands in
+for the internet, so a newcomer without camera, microphone or network sees every check work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+from typing import Any
+
+import resources
+from checks.profile import Profile
+
+log = logging.getLogger("techcheck.demo")
+
+#: Network limits that would reach the internet; in demo mode all traffic stays on this host.
+LOCAL_NETWORK = {"stun_servers": (), "endpoints": (), "captive_url": ""}
+
+
+def camera_clip() -> Path:
+    return resources.path("demo", "camera.avi")
+
+
+def voice_clip() -> Path:
+    return resources.path("demo", "voice.wav")
+
+
+def start_server() -> Any:
+    """The local measurement server (``.url``, ``.stun``, ``.stop()``) on 127.0.0.1.
+    Raises ``OSError`` when it cannot listen."""
+    from checks.network.server import start_server as start
+
+    return start(host="127.0.0.1", port=0)
+
+
+def local_profile(profile: Profile) -> Profile:
+    """A copy of ``profile`` whose network check measures only against the local server:
+    no public STUN servers, platform endpoints or captive-portal probe."""
+    cls = profile.schemas.get("network")
+    if cls is None or not dataclasses.is_dataclass(cls):
+        return profile
+    names = {f.name for f in dataclasses.fields(cls)}
+    sections = {k: dict(v) for k, v in profile.sections.items()}
+    sections.setdefault("network", {}).update(
+        {k: v for k, v in LOCAL_NETWORK.items() if k in names})
+    return dataclasses.replace(profile, sections=sections)
+
+
+def has_default_route() -> bool:
+    """Whether the computer has any way out (a default route): read locally, no traffic."""
+    try:
+        with open("/proc/net/route", encoding="ascii") as fh:
+            next(fh, None)
+            for line in fh:
+                fields = line.split()
+                if len(fields) > 2 and fields[1] == "00000000":
+                    return True
+        with open("/proc/net/ipv6_route", encoding="ascii") as fh:
+            return any(line.split()[0] == "0" * 32 and line.split()[-1] != "lo" for line in fh)
+    except (OSError, IndexError):
+        return True  # cannot tell (not Linux): assume online
+    return False
+
+
+def should_use_demo(device_lists: dict[str, list[dict[str, Any]]], online: bool) -> bool:
+    """Automatic demo mode: nothing to test with."""
+    no_camera = not device_lists.get("camera")
+    no_mic = not device_lists.get("microphone")
+    return (no_camera and no_mic) or (no_camera and not online) or (no_mic and not online)
