@@ -75,6 +75,8 @@ class CameraCheck(Check):
 
         analyser = FrameAnalyser(lim)
         duration = ctx.duration if ctx.duration is not None else lim.duration_s
+        # The runner stops a check after timeout_s; leave room for opening and warm-up.
+        duration = min(duration, self.timeout_s - 15.0)
         info = source.info
         warmup = lim.warmup_s if source.is_camera else 0.0
         times: list[float] = []
