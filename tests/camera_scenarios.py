@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -64,7 +64,6 @@ class Scenario:
     skin: tuple[float, float, float] | None = None  # BGR gains on the person: a darker skin
     size: tuple[int, int] = SIZE
     fps: float = 30.0
-    extra: dict = field(default_factory=dict)
 
 
 _FRAMING = {"camera.off_center", "camera.too_far", "camera.too_close", "camera.tilted",
