@@ -177,8 +177,11 @@ class CameraCheck(Check):
 def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
           finding: bool = True, **params: object) -> None:
     """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
+    from checks.camera.judge import pass_limits
+
     if metric:
-        r.metric(rule.name, st.value, rule.unit, threshold=st.threshold,
+        threshold = st.threshold if st.side is not None else pass_limits(rule)
+        r.metric(rule.name, st.value, rule.unit, threshold=threshold,
                  status=st.status if st.status is not Status.SKIPPED else None)
     if finding and st.side is not None and st.status in (Status.WARN, Status.FAIL):
         r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,

@@ -32,6 +32,16 @@ class MetricState:
         return self.side.warn if self.status is Status.WARN else self.side.fail
 
 
+def pass_limits(rule: Rule) -> float | list[float] | None:
+    """What a passing value was held to, for the report: the warn limit of each side the rule
+    judges, as ``[low, high]`` when it has both (infinite limits left out)."""
+    lo = rule.low.warn if rule.low is not None else None
+    hi = rule.high.warn if rule.high is not None and rule.high.warn != float("inf") else None
+    if lo is not None and hi is not None:
+        return [lo, hi]
+    return lo if lo is not None else hi
+
+
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
     """Grade ``value``; ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter."""

@@ -589,7 +589,7 @@ class _Run:
             names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
             r.finding(
                 "network.platform_unreachable", Status.FAIL,
-                N_("{platform}'s servers could not be reached: {names}."),
+                N_("The servers of {platform} could not be reached: {names}."),
                 N_("A firewall, proxy or filter on this network blocks {platform}. Try another "
                    "network (a phone hotspot works), or ask the network's IT department to allow "
                    "{platform}."),
@@ -626,7 +626,7 @@ class _Run:
             N_("Web traffic goes through a proxy ({proxies}). Video calls do not work well "
                "through proxies and may be blocked by them."),
             N_("If you can, use a network without a proxy for the interview; otherwise ask IT "
-               "to let {platform}'s traffic bypass the proxy."),
+               "to let the traffic of {platform} bypass the proxy."),
             value=p.describe(), threshold="", proxies=p.describe(),
             platform=self._platform_name())
 
