@@ -304,21 +304,15 @@ def _noise(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> bool:
     if a.noise_floor_dbfs is None:
         r.metric("noise_floor", None, "dBFS")
         return True
-    st = grade(a.noise_floor_dbfs, warn=lim.noise_floor_warn_dbfs,
-               fail=lim.noise_floor_fail_dbfs, higher_is_better=False)
-    r.metric("noise_floor", a.noise_floor_dbfs, "dBFS", threshold=lim.noise_floor_warn_dbfs,
-             status=st)
-    if st is not Status.PASS:
-        limit = lim.noise_floor_warn_dbfs if st is Status.WARN else lim.noise_floor_fail_dbfs
-        r.finding(
-            "microphone.noisy", st,
-            N_("The background noise is loud: {value:.1f} dBFS when nobody speaks (want at most "
-               "{threshold:.0f} dBFS)."),
-            N_("Find a quieter room: close windows and doors, switch off fans and machines, and "
+    st = r.graded(
+        "noise_floor", a.noise_floor_dbfs, "dBFS", warn=lim.noise_floor_warn_dbfs,
+        fail=lim.noise_floor_fail_dbfs, higher_is_better=False, code="microphone.noisy",
+        message=N_("The background noise is loud: {value:.1f} dBFS when nobody speaks (want at "
+                   "most {threshold:.0f} dBFS)."),
+        fix=N_("Find a quieter room: close windows and doors, switch off fans and machines, and "
                "keep the laptop's own fan away from the microphone. A headset microphone close "
                "to your mouth helps most."),
-            value=a.noise_floor_dbfs, threshold=limit, unit="dBFS", op="<=",
-        )
+    )
     return st is Status.PASS
 
 
@@ -326,18 +320,14 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
     if a.snr_db is None:
         r.metric("snr", None, "dB")
         return
-    st = grade(a.snr_db, warn=lim.snr_warn_db, fail=lim.snr_fail_db, higher_is_better=True)
-    r.metric("snr", a.snr_db, "dB", threshold=lim.snr_warn_db, status=st)
-    if st is not Status.PASS:
-        limit = lim.snr_warn_db if st is Status.WARN else lim.snr_fail_db
-        r.finding(
-            "microphone.low_snr", st,
-            N_("Your voice is only {value:.1f} dB louder than the background (want at least "
-               "{threshold:.0f} dB); the interviewer will struggle to follow you."),
-            N_("Move the microphone closer to your mouth (a headset is best) and reduce the "
+    r.graded(
+        "snr", a.snr_db, "dB", warn=lim.snr_warn_db, fail=lim.snr_fail_db, higher_is_better=True,
+        code="microphone.low_snr",
+        message=N_("Your voice is only {value:.1f} dB louder than the background (want at least "
+                   "{threshold:.0f} dB); the interviewer will struggle to follow you."),
+        fix=N_("Move the microphone closer to your mouth (a headset is best) and reduce the "
                "noise around you."),
-            value=a.snr_db, threshold=limit, unit="dB", op=">=",
-        )
+    )
 
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
