@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not [a for a in args_list if a not in ("-v", "--verbose")]:
         return _no_command(args_list)
+    if is_invitation_argument(args_list):  # `techcheck invite.toml`: open it in the app
+        return _no_command(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
@@ -73,12 +76,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANNOT_RUN
 
 
+def is_invitation_argument(args_list: list[str]) -> bool:
+    """One existing ``*.toml`` file, not a sub-command, that says it is a TechCheck invitation
+    (the app validates it fully and shows what is wrong)."""
+    rest = [a for a in args_list if a not in ("-v", "--verbose")]
+    if (len(rest) != 1 or rest[0] in COMMANDS or not rest[0].lower().endswith(".toml")
+            or not os.path.isfile(rest[0])):  # a FIFO named *.toml must not hang us
+        return False
+    try:
+        with open(rest[0], "rb") as fh:
+            return b"techcheck.invitation/" in fh.read(16 * 1024)
+    except OSError:
+        return False
+
+
 def _no_command(args_list: list[str]) -> int:
-    """No command: the GUI when it is installed, otherwise a full check in the terminal."""
+    """No command: the GUI when it is installed, otherwise a full check in the terminal
+    (with the invitation when one was given)."""
     try:
         gui = importlib.import_module("app.gui.main")
     except ImportError:
-        return main([*args_list, "run"])
+        flags = [a for a in args_list if a in ("-v", "--verbose")]
+        files = [a for a in args_list if a not in flags]
+        return main([*flags, "run", *(["--invitation", files[0]] if files else [])])
     return int(gui.main(args_list))
 
 

@@ -29,6 +29,11 @@ class Ask:
         self._event.set()
 
 
+#: In demo mode the network check measures against a server on this computer: a few seconds
+#: show every graph and finding; the full 25 s would only measure the loopback for longer.
+DEMO_NETWORK_S = 8.0
+
+
 def check_worker(session: Session, plugin: registry.Plugin, duration: float | None = None):
     """A function for ``run_task``: runs ``plugin`` and returns its ``CheckResult``.
 
@@ -36,6 +41,11 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
     devices = replace(session.devices)
     profile = demo.local_profile(session.profile) if session.demo else session.profile
     lang = session.lang
+    if duration is None and plugin.id == "network" and session.demo and not (
+            session.invitation and session.invitation.server):
+        duration = DEMO_NETWORK_S
+    # The camera check takes a still picture only when the person ticked the box for it.
+    options = {"snapshot": True} if session.snapshot and plugin.id == "camera" else {}
 
     def work(tctx: TaskContext) -> CheckResult:
         def progress(p: Progress) -> None:
@@ -51,7 +61,7 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
 
         ctx = CheckContext(profile=profile, devices=devices, cancel=tctx.cancel,
                            progress=progress, ask=ask, duration=duration, interactive=True,
-                           lang=lang)
+                           lang=lang, options=options)
         return run_one(plugin, ctx)
 
     return work

@@ -14,9 +14,11 @@ _T0 = time.time()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Open the app; returns the process exit status."""
+    """Open the app; returns the process exit status. A file argument is a recruiter's
+    invitation to open (``techcheck invite.toml``, or a double-click on one)."""
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args or "--verbose" in args
+    files = [a for a in args if not a.startswith("-")]
     from app import logsetup
 
     logsetup.setup(verbose=verbose)
@@ -30,11 +32,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("TechCheck")
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")
-    from app.gui import theme
+    from app.gui import appicon, theme
 
+    appicon.apply(app)  # icon and, on a system without fonts, the bundled ones
     theme.apply(app)
     settings = S.Settings()
     window = MainWindow(settings)
+    if files:
+        window.open_invitation(files[0])
     probe = os.environ.get("TECHCHECK_STARTUP_PROBE")
     if probe:
         _install_probe(window, probe)

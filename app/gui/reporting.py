@@ -3,18 +3,22 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import platform
 from typing import Any
 
 from app import __version__, logsetup
 from app.gui.session import Session
+from app.report.view import SNAPSHOT_KEY
 from checks.context import CheckContext
-from checks.model import Report
+from checks.model import CheckResult, Report
 from checks.runner import build_report
 
 
 def make_report(session: Session) -> Report:
+    """The report of this sitting. The camera picture is in it only while the person has the
+    "add a still picture" box ticked, even when an earlier camera check took one."""
     ctx = CheckContext(profile=session.profile, devices=session.devices, lang=session.lang)
     extra: dict[str, Any] = {}
     if session.role == "recruiter":
@@ -23,7 +27,20 @@ def make_report(session: Session) -> Report:
         extra["checklist"] = report_extra(session)
     if session.demo:
         extra["options"] = {"demo": True}
-    return build_report(session.ordered_results(), ctx, **extra)
+    if session.invitation is not None:
+        extra["invitation"] = session.invitation.to_report()
+    results = session.ordered_results()
+    if not session.snapshot:
+        results = [_without_snapshot(r) for r in results]
+    return build_report(results, ctx, **extra)
+
+
+def _without_snapshot(result: CheckResult) -> CheckResult:
+    if SNAPSHOT_KEY not in result.details:
+        return result
+    r = copy.copy(result)
+    r.details = {k: v for k, v in result.details.items() if k != SNAPSHOT_KEY}
+    return r
 
 
 def log_tail(max_lines: int = 400) -> str:

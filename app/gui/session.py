@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from app.invitation import Invitation
 from checks import registry
 from checks.context import Devices
 from checks.model import CheckResult, Report
@@ -44,6 +46,11 @@ def profile_name(platform: str) -> str:
     return platform if platform in ("teams", "zoom", "meet", "webex") else "generic"
 
 
+def platform_of(profile: str) -> str:
+    """The Start page's platform choice for a built-in profile name (an invitation's)."""
+    return profile if profile in ("teams", "zoom", "meet", "webex") else "other"
+
+
 @dataclass
 class Session:
     plugins: list[registry.Plugin]
@@ -57,6 +64,20 @@ class Session:
     checklist: dict[str, bool] = field(default_factory=dict)
     device_lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     report: Report | None = None
+    #: The recruiter's invitation this sitting checks for (profile, company server, time).
+    invitation: Invitation | None = None
+    #: The person asked for a still camera picture in the report (off by default).
+    snapshot: bool = False
+    #: This sitting's run in the local history (replaced as checks are re-run), the report
+    #: that was kept, the run before it to compare with, and why keeping failed (if it did).
+    history_path: Path | None = None
+    saved_run: Report | None = None
+    previous_run: Report | None = None
+    history_problem: str = ""
+
+    def new_run(self) -> None:
+        """The next save starts a new run in the history instead of updating this one."""
+        self.history_path = None
 
     @classmethod
     def create(cls, platform: str = "other") -> Session:

@@ -4,9 +4,10 @@ It owns the session, wires the pages together and makes closing mid-check clean.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import demo
-from app.gui import i18n, tasks
+from app import invitation as invitations
+from app.gui import i18n, runhistory, tasks
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.pages.camera import CameraPage
@@ -33,8 +35,9 @@ from app.gui.pages.results import ResultsPage
 from app.gui.pages.speakers import SpeakersPage
 from app.gui.pages.start import StartPage
 from app.gui.pages.system import SystemPage
-from app.gui.session import Session, page_for
-from app.gui.tasks import Task, TaskContext, run_task
+from app.gui.reporting import make_report
+from app.gui.session import Session, page_for, platform_of
+from app.gui.tasks import Task, TaskContext, TaskError, run_task
 from app.gui.widgets.status import status_icon, status_word
 
 log = logging.getLogger("techcheck.gui")
@@ -134,12 +137,15 @@ class MainWindow(QMainWindow):
             page.status_changed.connect(self._update_steps)
             panel = getattr(page, "panel", None)
             if panel is not None:
-                panel.check_finished.connect(lambda _r: self._results_changed())
+                panel.check_finished.connect(self._check_finished)
+                panel.all_finished.connect(self._checks_idle)
         self.start.language_chosen.connect(self.set_language)
         self.start.role_chosen.connect(self.set_role)
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.next)
+        self.start.invitation_chosen.connect(self.open_invitation)
+        self.start.invitation_closed.connect(self.close_invitation)
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -156,6 +162,13 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(1000, 720)
         self.loader: Task | None = None
+        self.saver: Task | None = None
+        self.inviter: Task | None = None
+        self._unsaved = False  # a result came in that the history does not hold yet
+        self._save_pending = False
+        from app.gui import appicon
+
+        self.setWindowIcon(appicon.icon())
         QTimer.singleShot(0, self._load)
 
     # --- loading ----------------------------------------------------------------------------
@@ -173,7 +186,9 @@ class MainWindow(QMainWindow):
     def _loaded_ok(self, found: dict[str, Any]) -> None:
         loaded: Session = found["session"]
         s = self.session
+        wanted, s.platform = s.platform, loaded.platform
         s.plugins, s.profile = loaded.plugins, loaded.profile
+        s.set_platform(wanted)  # chosen (or set by an invitation) while the checks loaded
         s.device_lists = found["devices"]
         mode = self.settings.get(S.DEMO_MODE)
         s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
@@ -309,9 +324,12 @@ class MainWindow(QMainWindow):
     def set_platform(self, platform: str) -> None:
         self.settings.set(S.PLATFORM, platform)
         if self._loaded:
-            self.session.set_platform(platform)
-            self.session.results.clear()  # judged against the old profile's limits
-            self._results_changed()
+            if platform != self.session.platform:
+                self.session.set_platform(platform)
+                self.session.results.clear()  # judged against the old profile's limits
+                self.session.new_run()
+                self.session.saved_run = None
+                self._results_changed()
         else:
             self.session.platform = platform
 
@@ -365,6 +383,7 @@ class MainWindow(QMainWindow):
     def run_all(self) -> None:
         if self._rerun_page is not None:
             return
+        self.session.new_run()  # checking everything again is a new run in the history
         self._run_all_queue = [p.id for p in self.session.plugins if p.cls is not None]
         self._run_next_of_all()
 
@@ -376,6 +395,99 @@ class MainWindow(QMainWindow):
 
     def busy(self) -> bool:
         return any(p.busy() for p in self.pages.values()) or bool(tasks.running_tasks())
+
+    # --- history ----------------------------------------------------------------------------
+
+    def _check_finished(self, _result: Any) -> None:
+        self._unsaved = True
+        self._results_changed()
+
+    def _checks_idle(self) -> None:
+        """A page's checks are done: once nothing runs any more, keep the run."""
+        if self._closing or self._run_all_queue or not self._unsaved:
+            return
+        if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
+               for p in self.pages.values()):
+            return
+        self.save_run()
+
+    def save_run(self) -> Task | None:
+        """Keep the current results in the history, off the GUI thread (one save at a time)."""
+        if self.saver is not None:
+            self._save_pending = True
+            return None
+        if not self.session.results:
+            return None
+        self._unsaved = False
+        report = make_report(self.session)
+        self.saver = run_task(runhistory.save_worker(report, self.session.history_path),
+                              name="history-save", on_result=self._saved,
+                              on_error=self._save_failed, on_finished=self._save_done)
+        return self.saver
+
+    def _saved(self, saved: runhistory.Saved) -> None:
+        s = self.session
+        s.history_path = saved.path if saved.path is not None else s.history_path
+        s.saved_run, s.previous_run, s.history_problem = saved.report, saved.previous, saved.problem
+        self.pages["results"].show_comparison()  # type: ignore[attr-defined]
+        if s.role == "it":
+            self.pages["details"].refresh_history()  # type: ignore[attr-defined]
+
+    def _save_failed(self, err: TaskError) -> None:  # a bug in the glue, not a disk error
+        self.session.history_problem = err.message
+        self.pages["results"].show_comparison()  # type: ignore[attr-defined]
+
+    def _save_done(self) -> None:
+        self.saver = None
+        if self._save_pending and not self._closing:
+            self._save_pending = False
+            self.save_run()
+
+    # --- invitation -------------------------------------------------------------------------
+
+    def open_invitation(self, path: str) -> Task:
+        """Read and validate the file in a worker; only a valid invitation changes anything."""
+        self.start.invitation_loading(Path(path).name)
+
+        def work(_ctx: TaskContext) -> invitations.Invitation | str:
+            try:
+                return invitations.load(path)
+            except invitations.InvitationError as exc:  # expected: the message is for the user
+                return str(exc)
+
+        self.inviter = run_task(work, name="invitation", on_result=self._invitation_read,
+                                on_error=lambda err: self._invitation_refused(err.message),
+                                on_finished=self._inviter_done)
+        return self.inviter
+
+    def _inviter_done(self) -> None:
+        self.inviter = None
+
+    def _invitation_read(self, found: invitations.Invitation | str) -> None:
+        if isinstance(found, str):
+            self._invitation_refused(found)
+        else:
+            self.apply_invitation(found)
+
+    def _invitation_refused(self, message: str) -> None:
+        log.warning("invitation refused: %s", message)
+        self.start.show_invitation_error(message)
+
+    def apply_invitation(self, inv: invitations.Invitation) -> None:
+        log.info("invitation opened: %s (profile %s)", inv.file, inv.profile)
+        self.session.invitation = inv
+        self.start.select_platform(platform_of(inv.profile))  # emits platform_chosen
+        self.start.show_invitation()
+        self._invitation_changed()
+
+    def close_invitation(self) -> None:
+        self.session.invitation = None
+        self.start.show_invitation()
+        self._invitation_changed()
+
+    def _invitation_changed(self) -> None:
+        self.pages["network"].retranslate()
+        self.pages["results"].refresh()  # type: ignore[attr-defined]
 
     # --- language, close --------------------------------------------------------------------
 
@@ -394,10 +506,27 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
 
+    def _save_now(self) -> None:
+        """At close only: wait for a save under way, then keep the latest results."""
+        saver = self.saver
+        if saver is not None and saver.wait(5.0):
+            # deliver its result (the file it wrote) so this save replaces it
+            QCoreApplication.sendPostedEvents(saver, QEvent.Type.MetaCall)
+        if self.session.results:
+            try:
+                saved = runhistory.save_worker(make_report(self.session),
+                                               self.session.history_path)(None)  # type: ignore[arg-type]
+                self.session.history_path = saved.path or self.session.history_path
+            except Exception:  # closing must never fail
+                log.exception("keeping the run at close failed")
+        self._unsaved = self._save_pending = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
         self._run_all_queue = []
+        if self._unsaved or self._save_pending:  # a run finished moments ago: keep it
+            self._save_now()
         for page in self.pages.values():
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from app import demo
 from app.gui.i18n import ct
@@ -19,6 +19,7 @@ from app.gui.tasks import Task, TaskError, run_task
 from app.gui.widgets.checkpanel import CheckPanel
 from app.gui.widgets.status import StatusBadge
 from app.gui.widgets.video import VideoView
+from app.report.view import SNAPSHOT_KEY
 from checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
@@ -70,6 +71,13 @@ class CameraPage(Page):
             self.hint_widgets.append((b, lab))
         self.hints.setColumnStretch(1, 1)
         self.layout_.addLayout(self.hints)
+        self.snapshot_box = QCheckBox(self.body)
+        self.snapshot_box.setChecked(session.snapshot)
+        self.snapshot_box.toggled.connect(self._snapshot_toggled)
+        self.layout_.addWidget(self.snapshot_box)
+        self.snapshot_note = QLabel(self.body)
+        self.snapshot_note.setWordWrap(True)
+        self.layout_.addWidget(self.snapshot_note)
         self.panel = CheckPanel(session, "camera", self.body)
         self.panel.about_to_run.connect(self.stop_preview)
         self.panel.all_finished.connect(self._after_check)
@@ -95,8 +103,25 @@ class CameraPage(Page):
         self.picker.setAccessibleName(self.tr("Camera to use"))
         self.picker.retranslate()
         self.video.setAccessibleName(self.tr("Camera preview"))
+        self.snapshot_box.setText(self.tr("&Add a still picture of me to the report"))
+        self.snapshot_box.setAccessibleName(self.tr("Add a still picture of me to the report"))
+        self._show_snapshot_note()
         self.panel.retranslate()
         self._show_looks()
+
+    def _snapshot_toggled(self, on: bool) -> None:
+        self.session.snapshot = on
+        self._show_snapshot_note()
+
+    def _show_snapshot_note(self) -> None:
+        text = self.tr(
+            "Off by default. When ticked, the camera check takes one small still picture and "
+            "only the report you export shows it. Nothing else from the camera is stored: no "
+            "video, and the history kept on this computer never holds the picture.")
+        result = self.session.results.get("camera")
+        if self.session.snapshot and result is not None and SNAPSHOT_KEY not in result.details:
+            text += " " + self.tr("Check the camera again to take the picture.")
+        self.snapshot_note.setText(text)
 
     def refresh_devices(self) -> None:
         chosen = DEMO if self.session.demo else self.session.devices.camera
@@ -153,6 +178,7 @@ class CameraPage(Page):
             self.preview = None
 
     def _after_check(self) -> None:
+        self._show_snapshot_note()
         if self._active:
             self.start_preview()
 

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -15,15 +17,21 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from app import logsetup
+from app.gui import runhistory
 from app.gui.i18n import ct
 from app.gui.pages.base import Page
 from app.gui.reporting import diagnostics, log_tail
 from app.gui.session import Session
-from app.gui.widgets.status import status_icon, status_word
+from app.gui.tasks import Task, run_task
+from app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
+from app.report.history import Entry
+from app.report.view import when
+from checks.model import Verdict
 
 
 def _item(text: str) -> QTableWidgetItem:
@@ -50,7 +58,18 @@ class DetailsPage(Page):
         self.log = QPlainTextEdit(self.tabs)
         self.log.setReadOnly(True)
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        for t in (self.metrics, self.devices):
+        history_tab = QWidget(self.tabs)
+        hl = QVBoxLayout(history_tab)
+        self.history_where = QLabel(history_tab)
+        self.history_where.setWordWrap(True)
+        self.history_where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.history = QTableWidget(0, 4, history_tab)
+        hl.addWidget(self.history_where)
+        hl.addWidget(self.history, 1)
+        self.history_entries: list[Entry] = []
+        self.history_root: Path | None = None
+        self.lister: Task | None = None
+        for t in (self.metrics, self.devices, self.history):
             t.verticalHeader().setVisible(False)
             t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             t.horizontalHeader().setStretchLastSection(True)
@@ -58,6 +77,7 @@ class DetailsPage(Page):
         self.tabs.addTab(self.metrics, "")
         self.tabs.addTab(self.devices, "")
         self.tabs.addTab(self.log, "")
+        self.tabs.addTab(history_tab, "")
         self.layout_.addWidget(self.tabs, 1)
         self.retranslate()
 
@@ -73,6 +93,12 @@ class DetailsPage(Page):
         self.tabs.setTabText(0, self.tr("Metrics"))
         self.tabs.setTabText(1, self.tr("Devices"))
         self.tabs.setTabText(2, self.tr("Log"))
+        self.tabs.setTabText(3, self.tr("Kept runs"))
+        self.history.setHorizontalHeaderLabels([
+            self.tr("When"), self.tr("Verdict"), self.tr("Profile"), self.tr("File")])
+        self.history.setAccessibleName(self.tr("Runs kept on this computer"))
+        self.history.horizontalHeader().setAccessibleName(self.tr("Column headings"))
+        self._show_history()
         self.tabs.setAccessibleName(self.tr("Details"))
         self.metrics.setHorizontalHeaderLabels([
             self.tr("Check"), self.tr("Metric"), self.tr("Value"), self.tr("Unit"),
@@ -88,6 +114,39 @@ class DetailsPage(Page):
 
     def entered(self) -> None:
         self.refresh()
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        """List the kept runs in a worker (it reads every kept report)."""
+        if self.lister is not None:
+            return
+
+        def done() -> None:
+            self.lister = None
+
+        self.lister = run_task(runhistory.list_worker(), name="history-list",
+                               on_result=self._got_history, on_finished=done)
+
+    def _got_history(self, found: tuple[list[Entry], Path]) -> None:
+        self.history_entries, self.history_root = found
+        self._show_history()
+
+    def _show_history(self) -> None:
+        lang = self.session.lang
+        entries = self.history_entries
+        where = str(self.history_root) if self.history_root else "-"
+        self.history_where.setText(self.tr(
+            "{n} run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
+            "history.toml in the settings folder.").format(n=len(entries), path=where))
+        self.history.setRowCount(len(entries))
+        for i, e in enumerate(entries):
+            st = verdict_status(Verdict(e.verdict))
+            verdict = _item(verdict_word(Verdict(e.verdict)))
+            verdict.setIcon(status_icon(st, self))
+            self.history.setItem(i, 0, _item(when(e.created.astimezone().isoformat(), lang)))
+            self.history.setItem(i, 1, verdict)
+            self.history.setItem(i, 2, _item(e.profile))
+            self.history.setItem(i, 3, _item(e.path.name))
 
     def refresh(self) -> None:
         rows = []

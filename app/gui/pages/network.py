@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
@@ -63,7 +64,16 @@ class NetworkPage(Page):
         self._describe_server()
 
     def _describe_server(self) -> None:
-        if self.session.demo and self.server is not None:
+        inv = self.session.invitation
+        if inv is not None and inv.server:
+            host = urlsplit(inv.server).hostname or inv.server
+            text = self.tr("As the invitation asks, the connection is measured against the "
+                           "company's server {host}.").format(host=host)
+            if self.session.demo:
+                text += " " + self.tr("This is a real measurement even in demo mode: it is the "
+                                      "connection your interview will use.")
+            self.server_note.setText(text)
+        elif self.session.demo and self.server is not None:
             self.server_note.setText(self.tr(
                 "Demo mode: measuring against a server on this computer ({url}).").format(
                     url=self.server.url))
@@ -77,11 +87,16 @@ class NetworkPage(Page):
         self.throughput.clear()
         self.latency.clear()
         self.samples = 0
-        if self.session.demo:
+        inv = self.session.invitation
+        if inv is not None and inv.server:  # the company's own servers, in any mode
+            self.session.devices.server = inv.server
+            self.session.devices.stun = inv.stun or None
+            self._describe_server()
+        elif self.session.demo:
             self.ensure_demo_server()
         else:
             self.session.devices.server = None
-            self.session.devices.stun = None
+            self.session.devices.stun = (inv.stun or None) if inv is not None else None
 
     def ensure_demo_server(self) -> None:
         if self.server is None:

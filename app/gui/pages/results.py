@@ -6,17 +6,29 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.atomicfile import describe_write_error
+from app.gui.i18n import ct
 from app.gui.pages.base import Page
 from app.gui.reporting import make_report
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskError, run_task
 from app.gui.widgets.findings import ResultCard
 from app.gui.widgets.status import StatusBadge, verdict_status, verdict_word
+from app.report.compare import Comparison, compare
+from app.report.view import when
 from checks.model import Status, verdict_for
 
 log = logging.getLogger("techcheck.gui")
@@ -52,6 +64,28 @@ class ResultsPage(Page):
         self.export_note = QLabel(self.body)
         self.export_note.setWordWrap(True)
         self.layout_.addWidget(self.export_note)
+        self.history_note = QLabel(self.body)
+        self.history_note.setWordWrap(True)
+        self.history_note.setVisible(False)
+        self.layout_.addWidget(self.history_note)
+        # "Since your previous run": what got better or worse, in `techcheck compare`'s words
+        self.compare_box = QGroupBox(self.body)
+        self.compare_box.setObjectName("since-previous-run")
+        box = QVBoxLayout(self.compare_box)
+        self.compare_when = QLabel(self.compare_box)
+        self.compare_when.setWordWrap(True)
+        box.addWidget(self.compare_when)
+        self.compare_groups: dict[str, QLabel] = {}
+        for kind in ("worse", "better", "other"):
+            lab = QLabel(self.compare_box)
+            lab.setWordWrap(True)
+            lab.setTextFormat(Qt.TextFormat.PlainText)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.addWidget(lab)
+            self.compare_groups[kind] = lab
+        self.compare_box.setVisible(False)
+        self.layout_.addWidget(self.compare_box)
+        self.comparison: Comparison | None = None
         self.cards_box = QVBoxLayout()
         self.layout_.addLayout(self.cards_box)
         self.layout_.addStretch(1)
@@ -119,7 +153,34 @@ class ResultsPage(Page):
             card.rerun.connect(self.rerun_requested)
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
+        self.show_comparison()
         self.status_changed.emit()
+
+    def show_comparison(self) -> None:
+        """What changed since the newest run kept before this one; nothing without one."""
+        s = self.session
+        problem = s.history_problem
+        self.history_note.setText(self.tr(
+            "This run could not be kept on this computer for a later comparison: {error}").format(
+                error=problem) if problem else "")
+        self.history_note.setVisible(bool(problem))
+        if s.previous_run is None or s.saved_run is None or not s.results:
+            self.comparison = None
+            self.compare_box.setVisible(False)
+            return
+        c = self.comparison = compare(s.previous_run, s.saved_run, s.lang)
+        self.compare_box.setTitle(self.tr("Since your previous run"))
+        self.compare_box.setAccessibleName(self.tr("Since your previous run"))
+        self.compare_when.setText(ct("Compared with the run of {when}:", {
+            "when": when(c.old_created, s.lang)}) + (
+                "" if c.changes else " " + ct("Nothing that matters has changed.")))
+        for kind, items, title, mark in (("worse", c.worse, "Worse", "✗"),
+                                         ("better", c.better, "Better", "✓"),
+                                         ("other", c.other, "Other changes", "•")):
+            lab = self.compare_groups[kind]
+            lab.setText("\n".join([ct(title) + ":"] + [f"{mark} {ch.text}" for ch in items]))
+            lab.setVisible(bool(items))
+        self.compare_box.setVisible(True)
 
     def set_running(self, check_id: str | None) -> None:
         for cid, card in self.cards.items():

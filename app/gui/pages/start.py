@@ -1,13 +1,31 @@
-"""Start: language, role and interview platform (which picks the profile), and demo mode."""
+"""Start: language, role and interview platform (which picks the profile), demo mode, and a
+recruiter's invitation (which sets the platform and the company's measurement server and
+shows the interview's time and contact)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.session import Session
+from app.gui.widgets.status import StatusBadge
+from app.invitation import Invitation
+from app.report.view import span, when
+from checks.model import Status
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",
                   "webex": "Webex"}
@@ -20,6 +38,8 @@ class StartPage(Page):
     platform_chosen = Signal(str)
     demo_chosen = Signal(str)  # auto | on | off
     start_clicked = Signal()
+    invitation_chosen = Signal(str)  # path of a file to open
+    invitation_closed = Signal()
 
     def __init__(self, session: Session, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -41,6 +61,33 @@ class StartPage(Page):
         self.demo_note = QLabel(self.body)
         self.demo_note.setWordWrap(True)
         self.layout_.addWidget(self.demo_note)
+        inv_row = QHBoxLayout()
+        self.open_invitation_button = QPushButton(self.body)
+        self.open_invitation_button.clicked.connect(self.ask_invitation)
+        self.close_invitation_button = QPushButton(self.body)
+        self.close_invitation_button.clicked.connect(self.invitation_closed)
+        inv_row.addWidget(self.open_invitation_button)
+        inv_row.addWidget(self.close_invitation_button)
+        inv_row.addStretch(1)
+        self.layout_.addLayout(inv_row)
+        self.invitation_error = StatusBadge(self.body, size=16)
+        self.invitation_error.word.setWordWrap(True)
+        self.invitation_error.word.setTextFormat(Qt.TextFormat.PlainText)
+        self.invitation_error.word.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.invitation_error)
+        self.invitation_box = QGroupBox(self.body)
+        self.invitation_form = QFormLayout(self.invitation_box)
+        self.invitation_rows: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("position", "when", "contact", "server", "note", "file"):
+            name, value = QLabel(self.invitation_box), QLabel(self.invitation_box)
+            value.setWordWrap(True)
+            value.setTextFormat(Qt.TextFormat.PlainText)  # the file's text is never markup
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.invitation_form.addRow(name, value)
+            self.invitation_rows[key] = (name, value)
+        self.layout_.addWidget(self.invitation_box)
+        self._invitation_message = ""
         row = QHBoxLayout()
         self.start_button = QPushButton(self.body)
         self.start_button.setDefault(True)
@@ -110,7 +157,101 @@ class StartPage(Page):
         self.platform_label.setText(self.tr("The interview is &on:"))
         self.start_button.setText(self.tr("&Start the check"))
         self.start_button.setAccessibleName(self.tr("Start the check"))
+        self.open_invitation_button.setText(self.tr("&Open invitation…"))
+        self.open_invitation_button.setAccessibleName(self.tr(
+            "Open an invitation file from the recruiter"))
+        self.open_invitation_button.setToolTip(self.tr(
+            "A recruiter may send you a TechCheck invitation (.toml): it sets the video service, "
+            "the company's measurement server and shows the interview's time."))
+        self.close_invitation_button.setText(self.tr("Close the in&vitation"))
+        self.close_invitation_button.setAccessibleName(self.tr("Close the invitation"))
         self.update_demo_note()
+        self.show_invitation()
+
+    # --- invitation -------------------------------------------------------------------------
+
+    def select_platform(self, platform: str) -> None:
+        self._select(self.platform, platform)
+
+    def ask_invitation(self) -> None:
+        where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open an invitation"), where,
+            self.tr("TechCheck invitations (*.toml);;All files (*)"))
+        if path:
+            self.invitation_chosen.emit(path)
+
+    def invitation_loading(self, name: str) -> None:
+        self._invitation_message = ""
+        self.invitation_error.set_status(None, self.tr("Reading {file}…").format(file=name))
+        self.invitation_error.setVisible(True)
+
+    def show_invitation_error(self, message: str) -> None:
+        """The validator's message, inline; whatever was open before stays as it was."""
+        self._invitation_message = message
+        self._show_invitation_error()
+
+    def _show_invitation_error(self) -> None:
+        if self._invitation_message:
+            self.invitation_error.set_status(Status.FAIL, self.tr(
+                "This invitation cannot be used, so nothing was changed: {error}. Ask the "
+                "recruiter to send it again.").format(error=self._invitation_message))
+        self.invitation_error.setVisible(bool(self._invitation_message))
+
+    def show_invitation(self) -> None:
+        """Show the open invitation (or hide the box when there is none)."""
+        inv = self.session.invitation
+        self.invitation_box.setVisible(inv is not None)
+        self.close_invitation_button.setVisible(inv is not None)
+        if inv is not None:
+            self._invitation_message = ""
+        self._show_invitation_error()
+        if inv is None:
+            return
+        self.invitation_box.setTitle(
+            self.tr("Invitation from {company}").format(company=inv.company) if inv.company
+            else self.tr("Invitation"))
+        self.invitation_box.setAccessibleName(self.invitation_box.title())
+        names = {"position": self.tr("Position:"), "when": self.tr("Interview:"),
+                 "contact": self.tr("Contact:"), "server": self.tr("Connection:"),
+                 "note": self.tr("Note:"), "file": self.tr("File:")}
+        values = {"position": inv.position, "when": self.interview_time(inv),
+                  "contact": inv.contact, "server": self.server_text(inv), "note": inv.note,
+                  "file": inv.file}
+        for key, (name, value) in self.invitation_rows.items():
+            name.setText(names[key])
+            value.setText(values[key])
+            name.setVisible(bool(values[key]))
+            value.setVisible(bool(values[key]))
+
+    def interview_time(self, inv: Invitation, now: datetime | None = None) -> str:
+        """The interview in this computer's time with its zone, how far off it is, and the
+        invitation's own time when its zone differs."""
+        local = inv.when.astimezone()
+        text = when(local.isoformat(), self.session.lang)
+        zone = local.tzname() or ""
+        if zone.isalpha() and zone != "UTC":  # "CET", not "+01"
+            text = text.replace(" (UTC", f" ({zone}, UTC", 1)
+        delta = (inv.when - (now or datetime.now().astimezone())).total_seconds()
+        rel = span(delta, self.session.lang)
+        text += " · " + (self.tr("in {span}").format(span=rel) if delta >= 0
+                         else self.tr("{span} ago").format(span=rel))
+        if inv.when.utcoffset() != local.utcoffset():
+            text += "\n" + self.tr("In the invitation: {time}").format(
+                time=when(inv.when.isoformat(), self.session.lang))
+        return text
+
+    def server_text(self, inv: Invitation) -> str:
+        if not inv.server:
+            return ""
+        host = urlsplit(inv.server).hostname or inv.server
+        text = self.tr("Measured against the company's server {host}.").format(host=host)
+        if self.session.demo:
+            text += " " + self.tr(
+                "Even in demo mode the connection is measured for real against this server, "
+                "because that is the connection your interview will use; only the camera and "
+                "microphone use the samples.")
+        return text
 
     def update_demo_note(self) -> None:
         if self.session.demo:

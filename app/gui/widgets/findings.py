@@ -39,6 +39,24 @@ def error_fix(result: CheckResult) -> str:
     return f"{base}: {where}" if where else base + "."
 
 
+def verdict_of(result: CheckResult) -> tuple[str, Status] | None:
+    """A check's plain verdict sentence and its status, e.g. the network check's "Good enough
+    for Microsoft Teams in 720p, not in 1080p…": from ``details["verdict"]`` (template and
+    parameters) or the ``<check>.verdict`` finding. Shown even when the check passed."""
+    finding = next((f for f in result.findings if f.code == f"{result.id}.verdict"), None)
+    raw = result.details.get("verdict")
+    status = finding.status if finding is not None else result.status
+    if isinstance(raw, dict) and isinstance(raw.get("template"), str):
+        params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
+        try:
+            return ct(raw["template"], params), status
+        except (KeyError, ValueError, IndexError):  # a template its parameters do not fill
+            pass
+    if finding is not None:
+        return finding.text(_lang()), status
+    return None
+
+
 class ResultCard(QFrame):
     """A check's result with a "Check again" button."""
 
@@ -69,10 +87,23 @@ class ResultCard(QFrame):
             self.rerun_button = b
         lay.addLayout(head)
         self.setAccessibleName(f"{ct(result.title)}: {self.badge.word.text()}")
+        verdict = verdict_of(result)
+        self.verdict_label: QLabel | None = None
+        if verdict is not None:
+            row = QHBoxLayout()
+            icon = QLabel(self)
+            icon.setPixmap(status_pixmap(verdict[1], 16, self))
+            icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+            row.addWidget(icon)
+            self.verdict_label = _label(verdict[0], self, bold=True)
+            self.verdict_label.setObjectName("verdict")
+            row.addWidget(self.verdict_label, 1)
+            lay.addLayout(row)
         if result.error:
             lay.addWidget(_label(ct(result.error), self))
             lay.addWidget(_label(translate("ResultCard", "What to do: ") + error_fix(result), self))
-        problems = [f for f in result.findings if f.status is not Status.PASS]
+        problems = [f for f in result.findings if f.status is not Status.PASS
+                    and not (verdict is not None and f.code == f"{result.id}.verdict")]
         for f in problems:
             row = QHBoxLayout()
             icon = QLabel(self)

@@ -1,0 +1,88 @@
+"""Keeping the app's runs in the local history (``app.report.history``, the same store and
+retention setting as ``techcheck run``) and finding the run to compare with.
+
+A *run* is one sitting's pass through the checks. It is saved whenever the checks go idle
+after a result came in; re-checking a single thing updates that run (its history file is
+replaced), "Check everything again" or a new profile starts a new one. The previous run is
+the newest kept run from before this one, so "since your previous run" means "since the last
+time you sat down with TechCheck", not "since the check you re-ran a minute ago".
+
+Everything here runs in a worker (``tasks.run_task``): history files are the user's disk, which
+may be slow, full or read-only; a failure comes back as a message, never an exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.atomicfile import describe_write_error
+from app.gui.tasks import TaskContext
+from app.report import history, jsonio
+from app.report.history import Entry, History
+from checks.model import Report
+
+log = logging.getLogger("techcheck.gui")
+
+
+@dataclass
+class Saved:
+    """What a save found out, handed back to the GUI thread."""
+
+    report: Report
+    path: Path | None  # None: not kept (history turned off, or the write failed)
+    previous: Report | None  # the run to compare with
+    problem: str = ""  # why it could not be kept, with the fix; empty when all went well
+    disabled: bool = False  # the retention setting turns the history off
+
+
+def save_worker(report: Report, replaces: Path | None, root: Path | None = None):
+    """A ``run_task`` function: keep ``report`` (without a camera picture), drop the file it
+    replaces, and load the newest run kept before it."""
+
+    def work(_ctx: TaskContext) -> Saved:
+        store = History(root) if root is not None else history.default()
+        path, problem = None, ""
+        try:
+            path = store.save(report)
+        except OSError as exc:  # a full or read-only disk: the run itself still counts
+            log.error("keeping the run in the history failed: %s", exc)
+            problem = describe_write_error(store.root, exc)
+        if path is not None and replaces is not None and replaces != path:
+            with contextlib.suppress(OSError):
+                replaces.unlink(missing_ok=True)
+        previous = previous_run(store, report.created, skip={p for p in (path, replaces) if p})
+        return Saved(report, path, previous, problem, disabled=not store.retention.enabled)
+
+    return work
+
+
+def previous_run(store: History, created: str, skip: set[Path]) -> Report | None:
+    """The newest kept run strictly before ``created`` that is not one of ``skip``."""
+    limit = datetime.fromisoformat(created).astimezone(UTC)
+    try:
+        found = store.entries()
+    except OSError as exc:
+        log.warning("cannot list the history: %s", exc)
+        return None
+    for e in found:
+        if e.path in skip or e.created >= limit:
+            continue
+        try:
+            return e.load()
+        except jsonio.ReportError as exc:
+            log.warning("history: skipping %s", exc)
+    return None
+
+
+def list_worker(root: Path | None = None):
+    """A ``run_task`` function: the kept runs, newest first (for IT support's detail view)."""
+
+    def work(_ctx: TaskContext) -> tuple[list[Entry], Path]:
+        store = History(root) if root is not None else history.default()
+        return store.entries(), store.root
+
+    return work
