@@ -24,6 +24,22 @@
         <translation>Förhandsvisning från kameran</translation>
     </message>
     <message>
+        <source>&amp;Add a still picture of me to the report</source>
+        <translation>&amp;Lägg till en stillbild av mig i rapporten</translation>
+    </message>
+    <message>
+        <source>Add a still picture of me to the report</source>
+        <translation>Lägg till en stillbild av mig i rapporten</translation>
+    </message>
+    <message>
+        <source>Off by default. When ticked, the camera check takes one small still picture and only the report you export shows it. Nothing else from the camera is stored: no video, and the history kept on this computer never holds the picture.</source>
+        <translation>Av från början. När rutan är ikryssad tar kamerakontrollen en liten stillbild, och bara rapporten du exporterar visar den. Inget annat från kameran sparas: ingen video, och historiken på den här datorn sparar aldrig bilden.</translation>
+    </message>
+    <message>
+        <source>Check the camera again to take the picture.</source>
+        <translation>Kontrollera kameran igen för att ta bilden.</translation>
+    </message>
+    <message>
         <source>Starting the camera…</source>
         <translation>Startar kameran…</translation>
     </message>
@@ -153,6 +169,30 @@
         <translation>Logg</translation>
     </message>
     <message>
+        <source>Kept runs</source>
+        <translation>Sparade körningar</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>När</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>Omdöme</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fil</translation>
+    </message>
+    <message>
+        <source>Runs kept on this computer</source>
+        <translation>Körningar som sparats på den här datorn</translation>
+    </message>
+    <message>
         <source>Check</source>
         <translation>Kontroll</translation>
     </message>
@@ -199,6 +239,10 @@
     <message>
         <source>Column headings</source>
         <translation>Kolumnrubriker</translation>
+    </message>
+    <message>
+        <source>{n} run(s) kept in {path}. Nothing is uploaded; how many are kept is set in history.toml in the settings folder.</source>
+        <translation>{n} körning(ar) sparade i {path}. Inget laddas upp; hur många som sparas ställs in i history.toml i inställningsmappen.</translation>
     </message>
     <message>
         <source>The log is empty ({path}).</source>
@@ -479,6 +523,14 @@
         <translation>Diagram över fördröjning</translation>
     </message>
     <message>
+        <source>As the invitation asks, the connection is measured against the company&apos;s server {host}.</source>
+        <translation>Som inbjudan begär mäts anslutningen mot företagets server {host}.</translation>
+    </message>
+    <message>
+        <source>This is a real measurement even in demo mode: it is the connection your interview will use.</source>
+        <translation>Det är en riktig mätning även i demoläge: det är den anslutningen din intervju kommer att använda.</translation>
+    </message>
+    <message>
         <source>Demo mode: measuring against a server on this computer ({url}).</source>
         <translation>Demoläge: mäter mot en server på den här datorn ({url}).</translation>
     </message>
@@ -587,6 +639,14 @@
     <message>
         <source>{n} check(s) need attention.</source>
         <translation>{n} kontroll(er) behöver åtgärdas.</translation>
+    </message>
+    <message>
+        <source>This run could not be kept on this computer for a later comparison: {error}</source>
+        <translation>Den här körningen kunde inte sparas på datorn för en senare jämförelse: {error}</translation>
+    </message>
+    <message>
+        <source>Since your previous run</source>
+        <translation>Sedan din förra körning</translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -733,6 +793,94 @@
     <message>
         <source>Start the check</source>
         <translation>Starta kontrollen</translation>
+    </message>
+    <message>
+        <source>Open &amp;invitation…</source>
+        <translation>Ö&amp;ppna inbjudan…</translation>
+    </message>
+    <message>
+        <source>Open an invitation file from the recruiter</source>
+        <translation>Öppna en inbjudningsfil från rekryteraren</translation>
+    </message>
+    <message>
+        <source>A recruiter may send you a TechCheck invitation (.toml): it sets the video service, the company&apos;s measurement server and shows the interview&apos;s time.</source>
+        <translation>En rekryterare kan skicka dig en TechCheck-inbjudan (.toml): den väljer videotjänst och företagets mätserver och visar när intervjun är.</translation>
+    </message>
+    <message>
+        <source>Close the in&amp;vitation</source>
+        <translation>Stäng inb&amp;judan</translation>
+    </message>
+    <message>
+        <source>Close the invitation</source>
+        <translation>Stäng inbjudan</translation>
+    </message>
+    <message>
+        <source>Open an invitation</source>
+        <translation>Öppna en inbjudan</translation>
+    </message>
+    <message>
+        <source>TechCheck invitations (*.toml);;All files (*)</source>
+        <translation>TechCheck-inbjudningar (*.toml);;Alla filer (*)</translation>
+    </message>
+    <message>
+        <source>Reading {file}…</source>
+        <translation>Läser {file}…</translation>
+    </message>
+    <message>
+        <source>This invitation cannot be used, so nothing was changed: {error}. Ask the recruiter to send it again.</source>
+        <translation>Den här inbjudan kan inte användas, så inget har ändrats: {error}. Be rekryteraren skicka den igen.</translation>
+    </message>
+    <message>
+        <source>Invitation from {company}</source>
+        <translation>Inbjudan från {company}</translation>
+    </message>
+    <message>
+        <source>Invitation</source>
+        <translation>Inbjudan</translation>
+    </message>
+    <message>
+        <source>Position:</source>
+        <translation>Tjänst:</translation>
+    </message>
+    <message>
+        <source>Interview:</source>
+        <translation>Intervju:</translation>
+    </message>
+    <message>
+        <source>Contact:</source>
+        <translation>Kontakt:</translation>
+    </message>
+    <message>
+        <source>Connection:</source>
+        <translation>Anslutning:</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Meddelande:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>Fil:</translation>
+    </message>
+    <message>
+        <source>in {span}</source>
+        <translation>om {span}</translation>
+    </message>
+    <message>
+        <source>{span} ago</source>
+        <translation>för {span} sedan</translation>
+    </message>
+    <message>
+        <source>In the invitation: {time}</source>
+        <translation>I inbjudan: {time}</translation>
+    </message>
+    <message>
+        <source>Measured against the company&apos;s server {host}.</source>
+        <translation>Mäts mot företagets server {host}.</translation>
+    </message>
+    <message>
+        <source>Even in demo mode the connection is measured for real against this server, because that is the connection your interview will use; only the camera and microphone use the samples.</source>
+        <translation>Även i demoläge mäts anslutningen på riktigt mot den här servern, eftersom det är den anslutningen din intervju kommer att använda; bara kameran och mikrofonen använder exemplen.</translation>
     </message>
     <message>
         <source>Demo mode is on: the pages use a sample video, a sample recording and a measurement server on this computer, so you can see how everything works. The results say nothing about your own devices.</source>

@@ -157,7 +157,7 @@ class StartPage(Page):
         self.platform_label.setText(self.tr("The interview is &on:"))
         self.start_button.setText(self.tr("&Start the check"))
         self.start_button.setAccessibleName(self.tr("Start the check"))
-        self.open_invitation_button.setText(self.tr("&Open invitation…"))
+        self.open_invitation_button.setText(self.tr("Open &invitation…"))
         self.open_invitation_button.setAccessibleName(self.tr(
             "Open an invitation file from the recruiter"))
         self.open_invitation_button.setToolTip(self.tr(
