@@ -100,6 +100,35 @@ def test_probe_stream_against_our_responder(server):
     assert probe.mapped is not None and probe.mapped[0] == "127.0.0.1"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SO_TIMESTAMPNS is Linux's")
+def test_probe_rtt_ends_at_the_kernels_arrival_stamp(server, monkeypatch):
+    """A probe thread that wakes late (here: 30 ms of interpreter hold-up before every read)
+    must not count that wait as network delay: the kernel stamped the answer's arrival."""
+    probe = stun.StunProbe(("127.0.0.1", server.port), socket.AF_INET, 0.05)
+    assert probe.kernel_stamps
+    drain = probe._drain
+
+    def late_drain():
+        time.sleep(0.03)
+        drain()
+
+    monkeypatch.setattr(probe, "_drain", late_drain)
+    probe.start()
+    time.sleep(0.6)
+    probe.stop(grace_s=0.3)
+    rtts = [p.rtt_ms for p in probe.probes if p.rtt_ms is not None]
+    assert len(rtts) >= 5
+    assert sorted(rtts)[len(rtts) // 2] < 10, rtts  # without the stamp: > 30 ms each
+
+
+def test_rtt_falls_back_when_the_wall_clock_steps():
+    p = stun.Probe(sent=100.0, phase="idle", sent_wall=1_000.0)
+    assert stun._rtt_ms(p, 100.050, 1_000.020) == pytest.approx(20.0)  # the kernel's stamp
+    assert stun._rtt_ms(p, 100.050, 990.0) == pytest.approx(50.0)  # clock stepped back
+    assert stun._rtt_ms(p, 100.050, 1_005.0) == pytest.approx(50.0)  # stepped forward
+    assert stun._rtt_ms(p, 100.050, None) == pytest.approx(50.0)  # no stamp (Windows)
+
+
 @pytest.fixture
 def coturn(tmp_path):
     if not shutil.which("turnserver"):

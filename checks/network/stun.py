@@ -14,6 +14,7 @@ import os
 import select
 import socket
 import struct
+import sys
 import threading
 import time
 import zlib
@@ -32,6 +33,10 @@ ATTR_SOFTWARE = 0x8022
 ATTR_FINGERPRINT = 0x8028
 _FINGERPRINT_XOR = 0x5354554E
 _HEADER = struct.Struct("!HHI12s")
+#: Linux's SO_TIMESTAMPNS (and SCM_TIMESTAMPNS): the kernel stamps each datagram on arrival.
+#: Python's socket module does not name it.
+_SO_TIMESTAMPNS = 35
+_TIMESPEC = struct.Struct("@ll")
 
 
 class StunError(ValueError):
@@ -159,6 +164,7 @@ class Probe:
     sent: float
     phase: str
     rtt_ms: float | None = None
+    sent_wall: float = 0.0  # time.time() at the send, to pair with the kernel's arrival stamp
 
 
 def parse_hostport(spec: str, default_port: int = 3478) -> tuple[str, int]:
@@ -200,6 +206,7 @@ class StunProbe:
         self._thread: threading.Thread | None = None
         self._sock = socket.socket(family, socket.SOCK_DGRAM)
         self._sock.setblocking(False)
+        self.kernel_stamps = _enable_arrival_stamps(self._sock)
 
     def start(self) -> StunProbe:
         self._thread = threading.Thread(target=self._loop, name="stun-probe", daemon=True)
@@ -227,7 +234,7 @@ class StunProbe:
             now = time.monotonic()
             if self._sending.is_set() and now >= next_send:
                 data, txid = binding_request()
-                probe = Probe(now, self.phase)
+                probe = Probe(time.monotonic(), self.phase, sent_wall=time.time())
                 try:
                     self._sock.sendto(data, self.address)
                 except OSError as exc:  # no route, network down: the probe counts as lost
@@ -248,13 +255,17 @@ class StunProbe:
     def _drain(self) -> None:
         while True:
             try:
-                data, _ = self._sock.recvfrom(2048)
+                if self.kernel_stamps:
+                    data, ancillary, _flags, _ = self._sock.recvmsg(2048, 64)
+                else:  # recvmsg does not exist on Windows
+                    data, ancillary = self._sock.recvfrom(2048)[0], []
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as exc:  # ICMP port unreachable surfaces here on Linux
                 log.debug("STUN receive error: %s", exc)
                 return
             now = time.monotonic()
+            arrived = _arrival_stamp(ancillary)
             try:
                 msg = decode(data)
             except StunError:
@@ -264,12 +275,47 @@ class StunProbe:
             if probe is None or msg.msg_type != BINDING_SUCCESS:
                 self.invalid += 1
                 continue
-            probe.rtt_ms = (now - probe.sent) * 1000.0
+            probe.rtt_ms = _rtt_ms(probe, now, arrived)
             if self.mapped is None:
                 with contextlib.suppress(StunError):
                     self.mapped = msg.mapped_address
             if self.on_sample is not None:
                 self.on_sample(probe)
+
+
+def _enable_arrival_stamps(sock: socket.socket) -> bool:
+    """Ask the kernel to stamp each answer's arrival (Linux).
+
+    Why: under load the probe thread shares the interpreter with the transfer threads and may
+    wake milliseconds after an answer arrived; with the kernel's stamp that wait is not counted
+    as network delay, so loaded latency reads what the network did, not what Python did."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _arrival_stamp(ancillary: list[tuple[int, int, bytes]]) -> float | None:
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
+            sec, nsec = _TIMESPEC.unpack_from(data)
+            return sec + nsec / 1e9
+    return None
+
+
+def _rtt_ms(probe: Probe, now: float, arrived: float | None) -> float:
+    """Round trip from the send to the kernel's arrival stamp when there is one (both on the
+    wall clock), else to when this thread read the answer. A wall clock stepped in between
+    (the stamp falls outside the monotonic span) falls back to the monotonic figure."""
+    mono = (now - probe.sent) * 1000.0
+    if arrived is not None and probe.sent_wall:
+        wall = (arrived - probe.sent_wall) * 1000.0
+        if 0.0 <= wall <= mono + 1.0:
+            return wall
+    return mono
 
 
 def resolve_udp(host: str, port: int, timeout_s: float = 3.0) -> tuple[int, tuple] | None:
@@ -311,9 +357,13 @@ class TcpProbe:
     loss (TCP retransmits hide it), so loss and jitter from it are not reported as such."""
 
     def __init__(self, address: tuple, family: int, interval_s: float = 0.1,
-                 on_sample=None) -> None:
+                 on_sample=None, via=None) -> None:
         self.address, self.family, self.interval_s = address, family, interval_s
         self.on_sample = on_sample
+        # Through an HTTP proxy (``proxy.Proxy``; ``address`` is then (host, port) of the
+        # server): the time from asking for a tunnel to the proxy's yes, which is one round
+        # trip to the proxy plus the proxy's handshake with the server — the path's RTT.
+        self.via = via
         self.phase = "idle"
         self.probes: list[Probe] = []
         self.mapped = None
@@ -332,14 +382,26 @@ class TcpProbe:
         while not self._stop.is_set():
             start = time.monotonic()
             probe = Probe(start, self.phase)
-            try:
-                with socket.socket(self.family, socket.SOCK_STREAM) as s:
-                    s.settimeout(1.0)
-                    s.connect(self.address)
-                    probe.rtt_ms = (time.monotonic() - start) * 1000.0
-            except OSError:
-                pass
+            if self.via is not None:
+                probe.rtt_ms = self._through_proxy()
+            else:
+                try:
+                    with socket.socket(self.family, socket.SOCK_STREAM) as s:
+                        s.settimeout(1.0)
+                        s.connect(self.address)
+                        probe.rtt_ms = (time.monotonic() - start) * 1000.0
+                except OSError:
+                    pass
             self.probes.append(probe)
             if probe.rtt_ms is not None and self.on_sample is not None:
                 self.on_sample(probe)
             self._stop.wait(max(0.0, self.interval_s - (time.monotonic() - start)))
+
+    def _through_proxy(self) -> float | None:
+        from checks.network.proxy import ProxyFailure, open_to_proxy, tunnel
+
+        try:
+            with open_to_proxy(self.via, 1.0) as s:
+                return tunnel(s, self.via, self.address[0], self.address[1], 1.0) * 1000.0
+        except (OSError, ProxyFailure):
+            return None
