@@ -2,18 +2,57 @@
 from the screen (so under Xvfb it is what a person would see). Run by tests/test_gui_xvfb.py
 in its own process, because the Qt platform (xcb) is chosen once per process:
 
-    python -m tests.gui_tour OUTDIR [--lang sv] [--dark] [--prefix NAME]
+    python -m tests.gui_tour OUTDIR [--lang sv] [--dark] [--prefix NAME] [--quick]
 
-Prints a JSON summary (what each page showed) on its last line.
+Before the tour a previous run (a busy laptop on battery with a slow upload, recorded by
+tests/report_samples.py) is kept in the history, so the Results page shows "Since your previous
+run"; at the end a recruiter's invitation is opened, then a hostile one (refused inline).
+User directories are the caller's XDG ones (the tests' isolated ones), else under OUTDIR.
+
+Waits end as soon as what they wait for happened, or the work behind them ended: a check that
+stops early never costs the full timeout. Prints a JSON summary (what each page showed, and
+the seconds each step took) on its last line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+
+
+def seed_history() -> None:
+    """Keep an earlier run, from yesterday, for the Results page to compare with."""
+    from app.report import history
+    from tests import report_samples
+
+    previous = report_samples.report(with_error=False)
+    previous.created = (datetime.now().astimezone() - timedelta(days=1)).isoformat(
+        timespec="seconds")
+    previous.profile = {"name": "generic", "title": "Any video call", "platform": "other"}
+    history.save(previous)
+
+
+def write_invitations(out: Path) -> tuple[Path, Path]:
+    """A recruiter's invitation for the day after tomorrow, and a hostile one."""
+    from app import invitation
+
+    when = (datetime.now().astimezone() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    good = invitation.create(profile="teams", when=when, contact="Anna Berg, +46 8 123 45 67",
+                             company="Example AB", position="Backend developer",
+                             server="http://127.0.0.1:9/", note="Welcome! Call me if anything "
+                             "does not work.")
+    good_path = out / "invite.toml"
+    good_path.write_text(good.to_toml(), encoding="utf-8")
+    bad_path = out / "hostile.toml"
+    bad_path.write_text('format = "techcheck.invitation/1"\nprofile = "../../etc/passwd"\n'
+                        'when = 2026-12-01T10:00:00+01:00\ncontact = "x"\n', encoding="utf-8")
+    return good_path, bad_path
 
 
 def main(argv: list[str]) -> int:
@@ -26,6 +65,10 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
+    seed_history()
 
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtGui import QGuiApplication
@@ -72,10 +115,16 @@ def main(argv: list[str]) -> int:
             time.sleep(0.01)
         return False
 
+    t_last = [time.monotonic()]
+    summary["seconds"] = {}
+
     def shot(name: str) -> None:
         for _ in range(10):
             app.processEvents()
             time.sleep(0.02)
+        now = time.monotonic()
+        summary["seconds"][name] = round(now - t_last[0], 2)
+        t_last[0] = now
         screen = w.screen()
         g = w.frameGeometry()
         pm = screen.grabWindow(0, g.x(), g.y(), g.width(), g.height())
@@ -105,7 +154,7 @@ def main(argv: list[str]) -> int:
     net = w.pages["network"]
     if net.panel.plugins() and not args.quick:
         net.panel.run()
-        wait(lambda: net.samples >= 6, 60)
+        wait(lambda: net.samples >= 6 or not net.panel.running, 60)
         shot("5-network-running")
         wait(lambda: not net.panel.running, 90)
     summary["network_samples"] = net.samples
@@ -114,14 +163,30 @@ def main(argv: list[str]) -> int:
     wait(lambda: not w.pages["system"].panel.running and "system" in w.session.results, 60)
     shot("6-system")
     w.go("results")
+    res = w.pages["results"]
+    wait(lambda: w.saver is None and res.compare_box.isVisible(), 15)
+    summary["compared"] = res.compare_box.isVisible()
     shot("7-results")
     w.go("details")
     shot("8-details")
+    det = w.pages["details"]
+    det.tabs.setCurrentIndex(det.tabs.indexOf(det.history.parentWidget()))
+    wait(lambda: det.lister is None and det.history.rowCount() >= 2, 10)
+    summary["kept_runs"] = det.history.rowCount()
+    shot("8-details-history")
     w.set_role("recruiter")
     w.go("checklist")
     w.pages["checklist"].boxes["invitation_sent"].setChecked(True)
     shot("9-checklist")
     summary["verdict"] = w.pages["results"].verdict.word.text()
+    good, bad = write_invitations(out)
+    w.go("start")
+    for path in (good, bad):
+        task = w.open_invitation(str(path))
+        wait(lambda task=task: not task.running, 10)
+    summary["invitation"] = w.start.invitation_box.title()
+    summary["invitation_error"] = w.start.invitation_error.word.text()
+    shot("10-invitation")
     w.close()
     summary["left_running"] = [t.name for t in tasks.running_tasks()]
     print(json.dumps(summary))

@@ -151,6 +151,9 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     res = w.pages["results"]
     assert res.verdict.status() is not None and res.verdict.word.text()
     assert "system" in res.cards
+    if "network" in res.cards:  # the plain verdict sentence, whatever the status
+        assert res.cards["network"].verdict_label is not None
+        assert res.cards["network"].verdict_label.text()
     before = w.session.results["system"]
     with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
         res.cards["system"].rerun_button.click()

@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
 PAGES = ("1-start", "2-camera", "3-microphone", "4-speakers", "5-network", "6-system",
-         "7-results", "8-details", "9-checklist")
+         "7-results", "8-details", "8-details-history", "9-checklist", "10-invitation")
 
 
 def _tour(xvfb, artifacts, prefix: str, *extra: str, env: dict | None = None) -> dict:
@@ -46,6 +46,14 @@ def _check(summary: dict) -> None:
     assert summary["camera_frames"] >= 10
     assert summary["meter_updates"] >= 10
     assert summary["left_running"] == []
+    assert summary["compared"] is True  # "since your previous run" against the seeded run
+    assert summary["kept_runs"] >= 2  # that run and the tour's own
+    assert "Example AB" in summary["invitation"]
+    assert "../../etc/passwd" not in summary["invitation_error"]
+    assert "'profile' must be one of" in summary["invitation_error"]
+    # no step waited out its timeout: the whole tour is quick (it took 30-90 s when a wait
+    # ran to its end; a loaded machine gets generous room)
+    assert sum(summary["seconds"].values()) < 60, summary["seconds"]
 
 
 def test_every_page_in_english(xvfb, artifacts):

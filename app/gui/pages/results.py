@@ -84,10 +84,10 @@ class ResultsPage(Page):
             box.addWidget(lab)
             self.compare_groups[kind] = lab
         self.compare_box.setVisible(False)
-        self.layout_.addWidget(self.compare_box)
         self.comparison: Comparison | None = None
         self.cards_box = QVBoxLayout()
         self.layout_.addLayout(self.cards_box)
+        self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
         self.layout_.addStretch(1)
         self.cards: dict[str, ResultCard] = {}
         self.exporter: Task | None = None

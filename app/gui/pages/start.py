@@ -73,6 +73,9 @@ class StartPage(Page):
         self.invitation_error = StatusBadge(self.body, size=16)
         self.invitation_error.word.setWordWrap(True)
         self.invitation_error.word.setTextFormat(Qt.TextFormat.PlainText)
+        plain = self.invitation_error.word.font()
+        plain.setBold(False)
+        self.invitation_error.word.setFont(plain)
         self.invitation_error.word.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.invitation_error)
