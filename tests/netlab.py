@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_IP, SERVER_IP = "10.77.1.2", "10.77.2.2"
+MIDDLE_IP = "10.77.1.1"  # the middle namespace, as the client sees it
 PORT = 8080
 _counter = 0
 
@@ -63,7 +64,7 @@ class NetLab:
     namespace (``lab.url``, ``lab.stun``), and ``lab.client(...)`` to run things as a client."""
 
     def __init__(self, link: Link, *, server: bool = True, dns_broken: bool = False,
-                 default_route: bool = True) -> None:
+                 default_route: bool = True, server_route: bool = True) -> None:
         global _counter
         _counter += 1
         tag = f"tc{os.getpid() % 100000}x{_counter}"
@@ -75,6 +76,9 @@ class NetLab:
         self.want_server = server
         self.dns_broken = dns_broken
         self.default_route = default_route
+        # False: the client has no route to the server's network at all (a network where only
+        # a proxy in the middle namespace, at MIDDLE_IP, gets out).
+        self.server_route = server_route
         self.url = f"http://{SERVER_IP}:{PORT}"
         self.stun = f"{SERVER_IP}:{PORT}"
 
@@ -112,7 +116,8 @@ class NetLab:
         _run("ip", "-n", s, "addr", "add", f"{SERVER_IP}/24", "dev", "s0")
         for ns, dev in ((c, "c0"), (m, "m0"), (m, "m1"), (s, "s0")):
             _run("ip", "-n", ns, "link", "set", dev, "up")
-        _run("ip", "-n", c, "route", "add", "10.77.2.0/24", "via", "10.77.1.1")
+        if self.server_route:
+            _run("ip", "-n", c, "route", "add", "10.77.2.0/24", "via", MIDDLE_IP)
         if self.default_route:  # like a home network; the middle namespace drops what is not
             _run("ip", "-n", c, "route", "add", "default", "via", "10.77.1.1")  # for the server
         _run("ip", "-n", s, "route", "add", "10.77.1.0/24", "via", "10.77.2.1")

@@ -25,7 +25,16 @@ from checks.i18n import N_, translate
 from checks.model import CheckResult, Status
 from checks.network import analysis, probes, stun
 from checks.network.dns import Resolution, is_ip_literal, resolve
-from checks.network.httpio import Origin, parse_origin
+from checks.network.httpio import (
+    HttpFailure,
+    Origin,
+    close_quietly,
+    connect,
+    parse_origin,
+    read_head,
+    request_head,
+)
+from checks.network.proxy import Proxy
 from checks.network.transfer import PROTOCOLS, Transfer, TransferResult
 
 log = logging.getLogger("techcheck.network")
@@ -92,6 +101,7 @@ class _Run:
         budget = DEFAULT_BUDGET_S if ctx.duration is None else ctx.duration
         self.scale = max(0.08, min(3.0, budget / DEFAULT_BUDGET_S))
         self.budget_s = DEFAULT_BUDGET_S * self.scale
+        self.path = _Path(None)  # how the measurement server is reached
         self._lat_batch: list[float] = []
         self._lat_sent = 0.0
         self._lock = threading.Lock()
@@ -153,24 +163,36 @@ class _Run:
         dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
                dns.items()}
-        if self._judge_connectivity(dns, origin):
-            self._proxy(_wait(proxy_job, ctx, 3.0))
+        proxy = _wait(proxy_job, ctx, 3.0) or probes.ProxySettings()
+        via = proxy.proxy_for(origin.url) if origin is not None else None
+        if self._judge_connectivity(dns, origin, via):
+            self._proxy(proxy, None)
             return r.build()
 
         roots = probes.public_roots_context()
-        reach_jobs = [pool.submit(probes.reach, e, 4.0, roots) for e in lim.endpoints]
+        reach_jobs = [pool.submit(probes.reach, e, 4.0, roots,
+                                  proxy.proxy_for(f"https://{probes.split_endpoint(e)[0]}"))
+                      for e in lim.endpoints]
         captive_job = pool.submit(probes.captive_portal, lim.captive_url, 4.0) \
             if lim.captive_url and not ctx.devices.server else None
+        # Direct or through the proxy: decided while the idle probe runs.
+        path_job = pool.submit(_choose_path, origin, via, dns) if origin is not None else None
 
         # Idle latency, jitter, loss over UDP.
         self.step(0.05, N_("Measuring delay, jitter and packet loss"))
         probe, stun_used = self._start_probe(stun_specs, dns)
+        path = self.path
+        if probe is None and path_job is not None:  # the TCP probe must know the way
+            path = self.path = _wait(path_job, ctx, 8.0) or path
         tcp_probe = None
         if probe is None and origin is not None:  # UDP blocked: latency from TCP handshakes
             target = dns.get(origin.host)
             addrs = target.addresses if target is not None and target.ok else \
                 resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
-            if addrs:
+            if path.via is not None:  # only the proxy gets through: its tunnels' set-up time
+                tcp_probe = stun.TcpProbe((origin.host, origin.port), socket.AF_INET,
+                                          on_sample=self._on_probe, via=path.via).start()
+            elif addrs:
                 family, addr = addrs[0]
                 tcp_probe = stun.TcpProbe(addr[:2] if family == socket.AF_INET else addr,
                                           family, on_sample=self._on_probe).start()
@@ -182,6 +204,9 @@ class _Run:
         idle_s = max(0.5, lim.idle_s * self.scale)
         ctx.cancel.sleep(idle_s)
         idle_end = time.monotonic()
+        if probe is not None and path_job is not None:
+            path = _wait(path_job, ctx, 8.0) or path
+        self.path = path
         probe_any = probe or tcp_probe
 
         # Throughput with latency under load.
@@ -206,7 +231,7 @@ class _Run:
             down_start = time.monotonic()
             down = Transfer(origin, protocol, "down", lim.download_streams,
                             max(1.0, lim.download_s * self.scale), lambda: ctx.cancel.cancelled,
-                            self._on_rate("down")).run()
+                            self._on_rate("down"), via=path.via).run()
             ctx.cancel.raise_if_cancelled()
             down_window = (down_start + down.ramp_s, time.monotonic())
             up_window = None
@@ -217,7 +242,7 @@ class _Run:
                 up_start = time.monotonic()
                 up = Transfer(origin, protocol, "up", lim.upload_streams,
                               max(1.0, lim.upload_s * self.scale), lambda: ctx.cancel.cancelled,
-                              self._on_rate("up")).run()
+                              self._on_rate("up"), via=path.via).run()
                 ctx.cancel.raise_if_cancelled()
                 up_window = (up_start + up.ramp_s, time.monotonic())
         if probe_any:
@@ -226,7 +251,6 @@ class _Run:
         self.step(0.97, N_("Checking the platform's servers"))
         reaches = [_wait(j, ctx, 5.0) for j in reach_jobs]
         captive = _wait(captive_job, ctx, 2.0) if captive_job else None
-        proxy = _wait(proxy_job, ctx, 1.0)
 
         # --- judgements ---
         self._dns_time(dns)
@@ -246,7 +270,7 @@ class _Run:
         self._platform(reaches)
         if captive is not None:
             self._captive(captive)
-        self._proxy(proxy)
+        self._proxy(proxy, path, [x for x in reaches if x is not None])
         self.step(1.0, N_("Done"))
         return r.build()
 
@@ -294,8 +318,10 @@ class _Run:
             return probe.start(), spec
         return None, ""
 
-    def _judge_connectivity(self, dns: dict[str, Resolution], origin: Origin | None) -> bool:
-        """Offline or DNS broken: findings, and True to stop (nothing else can be measured)."""
+    def _judge_connectivity(self, dns: dict[str, Resolution], origin: Origin | None,
+                            via: Proxy | None = None) -> bool:
+        """Offline or DNS broken: findings, and True to stop (nothing else can be measured).
+        With a proxy for the server, names need not resolve here: the proxy looks them up."""
         r = self.r
         if not dns:
             return False
@@ -303,7 +329,7 @@ class _Run:
         r.detail("dns", {n: {"ms": None if d.ms is None else round(d.ms, 1), "error": d.error}
                          for n, d in dns.items()})
         server_literal = origin is not None and is_ip_literal(origin.host)
-        if len(failed) < len(dns) or server_literal:
+        if len(failed) < len(dns) or server_literal or via is not None:
             if failed:
                 r.finding(
                     "network.dns_failed", Status.WARN,
@@ -531,6 +557,8 @@ class _Run:
         failures = [e for res in results.values() if res is not None for e in res.errors]
         if any(speeds[d] is None for d in speeds) and (failures or down is None):
             kinds = sorted({e.kind for e in failures}) or ["connect"]
+            if self.path.proxy_error:  # the proxy was tried too, and said why not
+                kinds.append(self.path.proxy_error)
             r.finding(
                 "network.server_unreachable", Status.WARN,
                 N_("The speed could not be measured: the measurement server {server} failed "
@@ -617,11 +645,36 @@ class _Run:
                    "again."),
                 value=True, threshold=False, op="==", detail=c.detail)
 
-    def _proxy(self, p: probes.ProxySettings | None) -> None:
+    def _proxy(self, p: probes.ProxySettings | None, path: _Path | None,
+               reaches: list[probes.Reach] | None = None) -> None:
+        r = self.r
+        through = [x.endpoint for x in reaches or () if x.ok and x.via]
+        if path is not None and path.via is not None:
+            r.metric("measured_via", "proxy", "")
+            r.detail("measured_via", {"proxy": path.via.label, "direct_error": path.direct_error,
+                                      "endpoints_through_proxy": through})
+            r.finding(
+                "network.proxy", Status(self.lim.proxy_status),
+                N_("Only the proxy {proxy} reaches the internet from here: a direct connection "
+                   "to the measurement server failed ({reason}), so the speed was measured "
+                   "through the proxy. Video calls need direct connections for smooth sound and "
+                   "video; through a proxy they work only if {platform} can relay them, with "
+                   "more delay."),
+                N_("Use a network without a proxy for the interview (home or a phone hotspot), "
+                   "or ask IT to let the traffic of {platform} out directly (UDP 3478-3481 and "
+                   "TCP 443)."),
+                value=path.via.label, threshold="", proxy=path.via.label,
+                reason=path.direct_error or "connect", platform=self._platform_name())
+            if p is not None and p.any:
+                r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url,
+                                   "source": p.source})
+            return
         if p is None or not p.any:
             return
-        self.r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url, "source": p.source})
-        self.r.finding(
+        r.metric("measured_via", "direct", "")
+        r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url, "source": p.source,
+                           "endpoints_through_proxy": through})
+        r.finding(
             "network.proxy", Status(self.lim.proxy_status),
             N_("Web traffic goes through a proxy ({proxies}). Video calls do not work well "
                "through proxies and may be blocked by them."),
@@ -635,6 +688,50 @@ class _Run:
         if self.ctx.profile.platform == "other":
             return translate(N_("video calls"), self.ctx.lang)
         return translate(self.ctx.profile.title, self.ctx.lang)
+
+
+@dataclass
+class _Path:
+    """How the measurement server is reached: ``via`` None directly, else through that proxy."""
+
+    via: Proxy | None
+    direct_error: str = ""  # the HttpFailure kind of the direct attempt, "" if it worked
+    proxy_error: str = ""
+
+
+def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) -> _Path:
+    """Directly when a connection to the server stands; else through the proxy the settings
+    name for it, when the proxy can fetch from the server (a network where only the proxy gets
+    out). Neither: directly, so the transfers report the real failure."""
+    known = dns.get(origin.host)
+    if known is not None and not known.ok:
+        direct = HttpFailure("dns", known.error)
+    else:
+        try:
+            close_quietly(connect(origin, 3.0))
+            return _Path(None)
+        except HttpFailure as exc:
+            direct = exc
+    if via is None:
+        return _Path(None, direct.kind)
+    sock = None
+    try:
+        sock = connect(origin, 4.0, via=via)
+        if origin.scheme == "http":  # only a request shows that the proxy reaches the server
+            sock.sendall(request_head(origin, "GET", origin.path(""), via=via))
+            deadline = time.monotonic() + 4.0
+            head = read_head(sock, lambda: time.monotonic() > deadline, 4.0)
+            if head.status == 407:
+                raise HttpFailure("proxy_auth", "the proxy wants a login (HTTP 407)")
+            if head.status in (502, 503, 504):
+                raise HttpFailure("proxy_refused", f"the proxy answered HTTP {head.status}")
+    except HttpFailure as exc:
+        log.info("direct (%s) and proxy %s (%s) both failed", direct, via.label, exc)
+        return _Path(None, direct.kind, exc.kind)
+    finally:
+        close_quietly(sock)
+    log.info("measuring through the proxy %s: direct failed (%s)", via.label, direct)
+    return _Path(via, direct.kind)
 
 
 def _backend(server: str) -> tuple[str, Origin | None]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from checks.network.dns import resolve
+from checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
 TICK_S = 0.25
@@ -25,7 +26,8 @@ _SIOCOUTQ = 0x5411  # Linux: bytes in the send queue not yet acknowledged by the
 
 
 class HttpFailure(Exception):
-    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled."""
+    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled, or
+    proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
 
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(f"{kind}: {detail}")
@@ -71,8 +73,11 @@ def tls_context() -> ssl.SSLContext:
 
 
 def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
-            deadline: float | None = None) -> socket.socket:
-    """A connected (and for https, TLS-wrapped) socket, or ``HttpFailure``."""
+            deadline: float | None = None, via: Proxy | None = None) -> socket.socket:
+    """A connected (and for https, TLS-wrapped) socket, or ``HttpFailure``; ``via`` goes
+    through that HTTP proxy (then send requests made with ``request_head(..., via=)``)."""
+    if via is not None:
+        return _connect_via(origin, timeout_s, ctx, via)
     res = resolve(origin.host, origin.port, socket.SOCK_STREAM, min(timeout_s, 5.0))
     if not res.ok:
         raise HttpFailure("dns", f"cannot resolve {origin.host}: {res.error}")
@@ -102,17 +107,38 @@ def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
     raise HttpFailure("connect", f"{origin.host}:{origin.port}: {last}")
 
 
+def _connect_via(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None,
+                 via: Proxy) -> socket.socket:
+    try:
+        sock = connect_via(via, origin.scheme, origin.host, origin.port, timeout_s, ctx)
+    except ProxyFailure as exc:
+        raise HttpFailure(exc.kind, exc.detail) from None
+    except (ssl.SSLError, ssl.CertificateError) as exc:
+        raise HttpFailure("tls", str(exc)) from None
+    except OSError as exc:
+        raise HttpFailure("proxy_reset", f"through the proxy: {exc}") from None
+    sock.settimeout(TICK_S)
+    return sock
+
+
 def request_head(origin: Origin, method: str, path: str, length: int | None = None,
-                 extra: dict[str, str] | None = None) -> bytes:
+                 extra: dict[str, str] | None = None, via: Proxy | None = None) -> bytes:
+    """The request's head. Plain http through a proxy names the whole URL (absolute form) and
+    carries the proxy's credentials; https through a proxy is inside its tunnel, so as usual."""
     host = f"[{origin.host}]" if ":" in origin.host else origin.host
     default = 443 if origin.scheme == "https" else 80
     if origin.port != default:
         host += f":{origin.port}"
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: techcheck",
+    target = path
+    extra = dict(extra or {})
+    if via is not None and origin.scheme == "http":
+        target = f"http://{host}{path}"
+        extra.update(via.auth_header())
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", "User-Agent: techcheck",
              "Accept-Encoding: identity", "Cache-Control: no-store", "Connection: close"]
     if length is not None:
         lines += [f"Content-Length: {length}", "Content-Type: application/octet-stream"]
-    lines += [f"{k}: {v}" for k, v in (extra or {}).items()]
+    lines += [f"{k}: {v}" for k, v in extra.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 

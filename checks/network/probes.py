@@ -20,6 +20,8 @@ from pathlib import Path
 from checks.network.dns import resolve
 from checks.network.httpio import HttpFailure, close_quietly, connect, parse_origin, read_head, tls_context
 from checks.network.httpio import request_head as _head
+from checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, tunnel
+from checks.network.proxy import for_url as proxy_for_url
 
 log = logging.getLogger("techcheck.network")
 
@@ -36,12 +38,14 @@ INTERCEPTORS = ("zscaler", "fortinet", "fortigate", "palo alto", "netskope", "bl
 class Reach:
     endpoint: str  # host:port as the profile names it
     dns_ms: float | None = None
-    tcp_ms: float | None = None
+    tcp_ms: float | None = None  # through a proxy: until the proxy's tunnel stood
     tls_ms: float | None = None
-    error: str = ""  # dns | tcp | tls | "" (reachable)
+    error: str = ""  # dns | tcp | tls | proxy | "" (reachable)
     detail: str = ""
     issuer: str = ""
     intercepted_by: str = ""  # product name or "a certificate authority added to this computer"
+    via: str = ""  # "" directly, else the proxy (host:port) that reached it
+    direct_error: str = ""  # why the direct attempt failed when the proxy was tried
 
     @property
     def ok(self) -> bool:
@@ -58,9 +62,11 @@ def split_endpoint(spec: str, default_port: int = 443) -> tuple[str, int]:
     return spec.strip("[]"), default_port
 
 
-def reach(endpoint: str, timeout_s: float = 4.0, public_roots: ssl.SSLContext | None = None
-          ) -> Reach:
-    """DNS, TCP connect and TLS handshake (verified with the OS trust store) to ``endpoint``.
+def reach(endpoint: str, timeout_s: float = 4.0, public_roots: ssl.SSLContext | None = None,
+          via: Proxy | None = None) -> Reach:
+    """DNS, TCP connect and TLS handshake (verified with the OS trust store) to ``endpoint``;
+    when the direct way fails before TLS and ``via`` is the proxy the settings name for it,
+    the same through that proxy's tunnel (the way the platform's web traffic would go).
 
     With ``public_roots`` (a context holding only the public web's root certificates), a
     certificate the OS accepts but the public roots do not is reported as interception: some
@@ -72,16 +78,56 @@ def reach(endpoint: str, timeout_s: float = 4.0, public_roots: ssl.SSLContext | 
     r.dns_ms = res.ms
     if not res.ok:
         r.error, r.detail = "dns", res.error
+    else:
+        addr = res.addresses[0][1]
+        start = time.monotonic()
+        try:
+            sock = socket.create_connection(addr[:2], timeout=timeout_s)
+        except OSError as exc:
+            r.error, r.detail = "tcp", str(exc)
+        else:
+            r.tcp_ms = (time.monotonic() - start) * 1000
+            return _handshake(r, sock, host, public_roots, timeout_s,
+                              lambda: socket.create_connection(addr[:2], timeout=timeout_s))
+    if via is None:
         return r
-    _family, addr = res.addresses[0]
-    start = time.monotonic()
+    return _reach_via(Reach(endpoint, r.dns_ms, direct_error=r.error), host, port, via,
+                      timeout_s, public_roots)
+
+
+def _reach_via(r: Reach, host: str, port: int, via: Proxy, timeout_s: float,
+               public_roots: ssl.SSLContext | None) -> Reach:
+    r.via = via.label
+
+    def opener() -> socket.socket:
+        sock = open_to_proxy(via, timeout_s)
+        try:
+            tunnel(sock, via, host, port, timeout_s)
+        except BaseException:
+            close_quietly(sock)
+            raise
+        return sock
+
     try:
-        sock = socket.create_connection(addr[:2], timeout=timeout_s)
-    except OSError as exc:
-        r.error, r.detail = "tcp", str(exc)
+        sock = open_to_proxy(via, timeout_s)
+    except ProxyFailure as exc:
+        r.error, r.detail = "proxy", exc.detail
         return r
-    r.tcp_ms = (time.monotonic() - start) * 1000
+    try:
+        r.tcp_ms = tunnel(sock, via, host, port, timeout_s) * 1000
+    except ProxyFailure as exc:
+        close_quietly(sock)
+        r.error, r.detail = "proxy", exc.detail
+        return r
+    return _handshake(r, sock, host, public_roots, timeout_s, opener)
+
+
+def _handshake(r: Reach, sock: socket.socket, host: str, public_roots: ssl.SSLContext | None,
+               timeout_s: float, reopen) -> Reach:
+    """The TLS half of ``reach`` on a connected socket; ``reopen`` gives another connection
+    the same way for the public-roots comparison."""
     start = time.monotonic()
+    sock.settimeout(timeout_s)
     try:
         tls = tls_context().wrap_socket(sock, server_hostname=host)
     except (ssl.SSLError, ssl.CertificateError) as exc:
@@ -99,7 +145,7 @@ def reach(endpoint: str, timeout_s: float = 4.0, public_roots: ssl.SSLContext | 
     r.issuer = _issuer_name(cert)
     r.intercepted_by = _interceptor_in(r.issuer)
     if not r.intercepted_by and public_roots is not None:
-        r.intercepted_by = _private_root(addr, host, public_roots, timeout_s)
+        r.intercepted_by = _private_root(reopen, host, public_roots)
     return r
 
 
@@ -112,10 +158,10 @@ def public_roots_context() -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _private_root(addr: tuple, host: str, ctx: ssl.SSLContext, timeout_s: float) -> str:
+def _private_root(reopen, host: str, ctx: ssl.SSLContext) -> str:
     try:
-        sock = socket.create_connection(addr[:2], timeout=timeout_s)
-    except OSError:
+        sock = reopen()
+    except (OSError, ProxyFailure):
         return ""
     try:
         ctx.wrap_socket(sock, server_hostname=host).close()
@@ -186,10 +232,19 @@ class ProxySettings:
     proxies: dict[str, str] = field(default_factory=dict)  # scheme → proxy URL
     pac_url: str = ""
     source: str = ""  # environment | system
+    no_proxy: str = ""  # hosts exempt from the proxy (no_proxy), comma-separated
 
     @property
     def any(self) -> bool:
         return bool(self.proxies or self.pac_url)
+
+    def proxy_for(self, url: str) -> Proxy | None:
+        """The HTTP proxy traffic to ``url`` is sent through by these settings, or None."""
+        try:
+            origin = parse_origin(url)
+        except ValueError:
+            return None
+        return proxy_for_url({**self.proxies, "no": self.no_proxy}, origin.scheme, origin.host)
 
     def describe(self) -> str:
         items = [f"{k}: {v}" for k, v in sorted(self.proxies.items()) if k != "no"]
@@ -201,9 +256,10 @@ class ProxySettings:
 def proxy_settings() -> ProxySettings:
     """Proxies from the environment, then from the system's settings (Windows registry and
     macOS through ``urllib``; GNOME through gsettings; KDE's kioslaverc), and a PAC file URL."""
-    env = {k: v for k, v in urllib.request.getproxies_environment().items() if k != "no"}
+    every = urllib.request.getproxies_environment()
+    env = {k: v for k, v in every.items() if k != "no"}
     if env:
-        return ProxySettings(env, "", "environment")
+        return ProxySettings(env, "", "environment", every.get("no", ""))
     system = platform.system()
     found = ProxySettings(source="system")
     if system in ("Windows", "Darwin"):

@@ -3,7 +3,8 @@
 Download counts body bytes as they arrive. Upload counts bytes the server's TCP stack has
 acknowledged (written minus the socket's unacknowledged queue, Linux), not bytes handed to the
 socket — the latter is how speedtest-cli over-reports upload by 5-13 % (FIELD_NOTES §5). Where
-the OS cannot tell, a request's bytes count when the server confirms the whole request.
+the OS cannot tell, or a proxy is in between (its buffers would acknowledge bytes the server
+never got), a request's bytes count when the server confirms the whole request.
 
 The rate is taken over the steady part of the transfer: the ramp-up (TCP slow start, the first
 connections) is found in the byte-count series and discarded.
@@ -28,12 +29,14 @@ from checks.network.httpio import (
     tls_context,
     unacked_bytes,
 )
+from checks.network.proxy import Proxy
 
 log = logging.getLogger("techcheck.network")
 
 SAMPLE_S = 0.1  # byte-count sampling period
 _CHUNK = 256 * 1024
 _FIRST_UPLOAD = 128 * 1024
+UPLOAD_REQUEST_S = 0.6  # aim of one server-confirmed upload request (see _next_upload_size)
 _PAYLOAD = os.urandom(1 << 20)  # incompressible, so no middlebox can shrink it
 
 
@@ -165,9 +168,10 @@ class _Stream(threading.Thread):
 
     def _download(self) -> None:
         t = self.t
-        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx)
+        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
         n = t.protocol.request_bytes
-        self.sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n)))
+        self.sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n),
+                                       via=t.via))
         head = read_head(self.sock, t.stopped, t.stall_s)
         _judge_head(head, n if t.protocol.exact_length else None)
         self._add(len(head.rest))
@@ -195,13 +199,17 @@ class _Stream(threading.Thread):
 
     def _upload(self) -> None:
         t = self.t
-        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx)
-        exact = unacked_bytes(self.sock) is not None
-        # Without the kernel's count of acknowledged bytes (Windows, macOS) a request counts
-        # only once the server confirms it: start small and double, so the count keeps moving
-        # on slow uplinks too.
+        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
+        # Through a proxy the kernel's acknowledgements come from the proxy, which buffers
+        # megabytes: only the server's confirmation shows what reached it.
+        exact = t.via is None and unacked_bytes(self.sock) is not None
+        # Without the kernel's count of acknowledged bytes (Windows, macOS) or through a proxy,
+        # a request counts only once the server confirms it: start small and grow to about
+        # UPLOAD_REQUEST_S per request, so the count keeps moving on slow uplinks too.
         n = t.protocol.request_bytes if exact else min(self.up_size, t.protocol.request_bytes)
-        self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n))
+        began = time.monotonic()
+        self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n,
+                                       via=t.via))
         sent = 0
         last = time.monotonic()
         view = memoryview(_PAYLOAD)
@@ -228,7 +236,7 @@ class _Stream(threading.Thread):
         head = read_head(self.sock, t.stopped, t.stall_s)
         _judge_head(head, None)
         self._add(n)  # the server confirmed the whole request
-        self.up_size = min(self.up_size * 2, t.protocol.request_bytes)
+        self.up_size = _next_upload_size(n, time.monotonic() - began, t.protocol.request_bytes)
 
     def _count_acked(self, sent: int, exact: bool) -> None:
         if not exact:
@@ -236,6 +244,19 @@ class _Stream(threading.Thread):
         q = unacked_bytes(self.sock) if self.sock is not None else None
         if q is not None:
             self._add(max(0, sent - q))
+
+
+def _next_upload_size(n: int, took_s: float, most: int, target_s: float = UPLOAD_REQUEST_S
+                      ) -> int:
+    """Size of the next server-confirmed upload request: what this stream moved in about
+    ``target_s`` at the rate its last request was confirmed at, at most double the last.
+
+    Why not just double: the count only moves when a request is confirmed, so requests that
+    grow past a second make the count too coarse to rate the steady part; much smaller ones
+    spend the stream's time on connection set-up (through a proxy, a new tunnel each)."""
+    if took_s <= 0:
+        return min(n * 2, most)
+    return int(max(_FIRST_UPLOAD // 2, min(n * 2, most, n / took_s * target_s)))
 
 
 def _judge_head(head, exact_length: int | None) -> None:
@@ -254,8 +275,10 @@ class Transfer:
     def __init__(self, origin: Origin, protocol: Protocol, direction: str, streams: int,
                  seconds: float, cancelled: Callable[[], bool],
                  on_rate: Callable[[float, float], None] | None = None,
-                 stall_s: float = 4.0, connect_timeout: float = 4.0) -> None:
+                 stall_s: float = 4.0, connect_timeout: float = 4.0,
+                 via: Proxy | None = None) -> None:
         self.origin, self.protocol, self.direction = origin, protocol, direction
+        self.via = via  # an HTTP proxy every stream goes through, or None for direct
         self.streams_n, self.seconds, self.cancelled = streams, seconds, cancelled
         self.on_rate = on_rate
         self.stall_s, self.connect_timeout = stall_s, connect_timeout
