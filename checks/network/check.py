@@ -12,6 +12,7 @@ Phases, all within 25 s by default (``ctx.duration`` scales them):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -159,20 +160,18 @@ class _Run:
         names |= {probes.split_endpoint(e)[0] for e in lim.endpoints}
         names = {n for n in names if n and not is_ip_literal(n)}
         dns_jobs = {n: pool.submit(resolve, n, 443, socket.SOCK_STREAM, 3.0) for n in names}
-        proxy_job = pool.submit(probes.proxy_settings)
+        proxy_job = pool.submit(_proxy_settings, origin)
         dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
                dns.items()}
-        proxy = _wait(proxy_job, ctx, 3.0) or probes.ProxySettings()
-        via = proxy.proxy_for(origin.url) if origin is not None else None
+        # A PAC file's fetch takes 3 s at most, its evaluation 2 s.
+        proxy, via = _wait(proxy_job, ctx, 6.0) or (probes.ProxySettings(), None)
         if self._judge_connectivity(dns, origin, via):
             self._proxy(proxy, None)
             return r.build()
 
         roots = probes.public_roots_context()
-        reach_jobs = [pool.submit(probes.reach, e, 4.0, roots,
-                                  proxy.proxy_for(f"https://{probes.split_endpoint(e)[0]}"))
-                      for e in lim.endpoints]
+        reach_jobs = [pool.submit(_reach, e, roots, proxy) for e in lim.endpoints]
         captive_job = pool.submit(probes.captive_portal, lim.captive_url, 4.0) \
             if lim.captive_url and not ctx.devices.server else None
         # Direct or through the proxy: decided while the idle probe runs.
@@ -674,6 +673,9 @@ class _Run:
         r.metric("measured_via", "direct", "")
         r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url, "source": p.source,
                            "endpoints_through_proxy": through})
+        if p.pac_url:
+            self._pac(p)
+            return
         r.finding(
             "network.proxy", Status(self.lim.proxy_status),
             N_("Web traffic goes through a proxy ({proxies}). Video calls do not work well "
@@ -683,11 +685,70 @@ class _Run:
             value=p.describe(), threshold="", proxies=p.describe(),
             platform=self._platform_name())
 
+    def _pac(self, p: probes.ProxySettings) -> None:
+        """What the network's PAC file does with the platform's traffic: through the proxy,
+        directly, or unknown (a file we could not fetch or evaluate, said so)."""
+        r, lim = self.r, self.lim
+        hosts = [probes.split_endpoint(e)[0] for e in lim.endpoints]
+        if not hosts and self.ctx.devices.server is None:
+            hosts = [parse_origin(lim.server_url).host]
+        elif not hosts:
+            with contextlib.suppress(ValueError):
+                hosts = [parse_origin(self.ctx.devices.server.split("+", 1)[-1]).host]
+        answers = {h: p.pac_answer(f"https://{h}/") for h in hosts}
+        r.detail("pac", {"url": p.pac_url, "error": p.pac_error,
+                         "answers": {h: a or e for h, (a, e) in answers.items()}})
+        routed = {h: p.proxy_for(f"https://{h}/") for h, (a, _) in answers.items() if a}
+        through = {h: v for h, v in routed.items() if v is not None}
+        errors = [e for a, e in answers.values() if a is None]
+        status = Status(lim.proxy_status)
+        if through:
+            first = next(iter(through.values()))
+            r.finding(
+                "network.proxy", status,
+                N_("This network's proxy configuration (PAC file {pac}) sends the traffic of "
+                   "{platform} through the proxy {proxy} ({names}). Video calls do not work "
+                   "well through proxies and may be blocked by them."),
+                N_("If you can, use a network without a proxy for the interview; otherwise ask "
+                   "IT to let the traffic of {platform} bypass the proxy in the PAC file."),
+                value=first.label, threshold="DIRECT", pac=p.pac_url, proxy=first.label,
+                names=", ".join(through), platform=self._platform_name())
+        elif errors or not answers:
+            reason = p.pac_error or (errors[0] if errors else "no platform server to ask about")
+            r.finding(
+                "network.proxy", status,
+                N_("Web traffic is set up to follow a proxy configuration file ({pac}) that "
+                   "could not be evaluated ({reason}), so we cannot tell whether the traffic "
+                   "of {platform} goes through a proxy."),
+                N_("Ask IT whether {platform} goes through the proxy; if it does, use a network "
+                   "without a proxy for the interview (home or a phone hotspot)."),
+                value="unknown", threshold="DIRECT", pac=p.pac_url, reason=reason,
+                platform=self._platform_name())
+        else:
+            r.finding(
+                "network.proxy", Status.PASS,
+                N_("This network has a proxy configuration (PAC file {pac}), but it lets the "
+                   "traffic of {platform} go directly, not through a proxy."),
+                "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
+                platform=self._platform_name())
+
     def _platform_name(self) -> str:
         """The platform's name for the messages; "video calls" for the generic profile."""
         if self.ctx.profile.platform == "other":
             return translate(N_("video calls"), self.ctx.lang)
         return translate(self.ctx.profile.title, self.ctx.lang)
+
+
+def _proxy_settings(origin: Origin | None) -> tuple[probes.ProxySettings, Proxy | None]:
+    """The proxy settings, and the proxy they name for the measurement server (a PAC file is
+    fetched and evaluated here, off the check's thread, so cancel stays immediate)."""
+    settings = probes.proxy_settings()
+    return settings, settings.proxy_for(origin.url + "/") if origin is not None else None
+
+
+def _reach(endpoint: str, roots, proxy: probes.ProxySettings) -> probes.Reach:
+    via = proxy.proxy_for(f"https://{probes.split_endpoint(endpoint)[0]}/")
+    return probes.reach(endpoint, 4.0, roots, via)
 
 
 @dataclass

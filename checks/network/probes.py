@@ -16,11 +16,13 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from checks.network import pac
 from checks.network.dns import resolve
 from checks.network.httpio import HttpFailure, close_quietly, connect, parse_origin, read_head, tls_context
 from checks.network.httpio import request_head as _head
-from checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, tunnel
+from checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, parse_proxy, tunnel
 from checks.network.proxy import for_url as proxy_for_url
 
 log = logging.getLogger("techcheck.network")
@@ -238,13 +240,40 @@ class ProxySettings:
     def any(self) -> bool:
         return bool(self.proxies or self.pac_url)
 
+    pac: pac.PacScript | None = None  # the PAC file, parsed; None: none or not usable
+    pac_error: str = ""  # why the PAC file could not be used
+    _answers: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False)
+
     def proxy_for(self, url: str) -> Proxy | None:
-        """The HTTP proxy traffic to ``url`` is sent through by these settings, or None."""
+        """The HTTP proxy traffic to ``url`` is sent through by these settings, or None
+        (directly). A PAC file decides when there is one; its first entry we can use wins
+        (SOCKS entries are skipped: we speak HTTP to proxies)."""
         try:
             origin = parse_origin(url)
         except ValueError:
             return None
+        if self.pac is not None:
+            answer, _error = self.pac_answer(url)
+            if answer is not None:
+                for kind, where in pac.routes(answer):
+                    if kind == "DIRECT":
+                        return None
+                    if kind in ("PROXY", "HTTP") and (found := parse_proxy(where)):
+                        return found
+                return None
         return proxy_for_url({**self.proxies, "no": self.no_proxy}, origin.scheme, origin.host)
+
+    def pac_answer(self, url: str) -> tuple[str | None, str]:
+        """(what the PAC file's FindProxyForURL answers for ``url``, or None; why not)."""
+        if self.pac is None:
+            return None, self.pac_error or "no PAC file"
+        if url not in self._answers:
+            host = urlsplit(url).hostname or ""
+            try:
+                self._answers[url] = (self.pac.find_proxy(url, host), "")
+            except pac.PacError as exc:
+                self._answers[url] = (None, str(exc))
+        return self._answers[url]
 
     def describe(self) -> str:
         items = [f"{k}: {v}" for k, v in sorted(self.proxies.items()) if k != "no"]
@@ -270,7 +299,58 @@ def proxy_settings() -> ProxySettings:
         found.proxies, found.pac_url = _gnome_proxy()
         if not found.any:
             found.proxies, found.pac_url = _kde_proxy(Path.home() / ".config" / "kioslaverc")
+    if found.pac_url:
+        load_pac(found)
     return found
+
+
+def load_pac(settings: ProxySettings, timeout_s: float = 3.0) -> None:
+    """Fetch and parse the PAC file the settings name (never through a proxy, as browsers
+    fetch it). Failures land in ``pac_error``: a PAC we cannot read is a finding, not a crash."""
+    url = settings.pac_url
+    if url.upper() in ("WPAD", "PAC"):
+        settings.pac_error = "automatic proxy discovery (WPAD) is not evaluated"
+        return
+    try:
+        settings.pac = pac.parse(fetch_pac(url, timeout_s))
+    except (pac.PacError, HttpFailure, OSError, ValueError) as exc:
+        settings.pac_error = str(exc)
+        log.info("PAC file %s not usable: %s", url, exc)
+
+
+def fetch_pac(url: str, timeout_s: float = 3.0) -> bytes:
+    """The PAC file's bytes, at most ``pac.MAX_BYTES`` + 1 (so the parser can refuse more)."""
+    limit = pac.MAX_BYTES + 1
+    parts = urlsplit(url)
+    if parts.scheme in ("", "file"):
+        path = unquote(parts.path) if parts.scheme == "file" else url
+        with open(path, "rb") as f:
+            return f.read(limit)
+    origin = parse_origin(url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    deadline = time.monotonic() + timeout_s
+    sock = connect(origin, timeout_s)
+    try:
+        sock.sendall(_head(origin, "GET", target))
+        head = read_head(sock, lambda: time.monotonic() > deadline, timeout_s)
+        if head.status != 200:
+            raise HttpFailure("status", f"HTTP {head.status} for the PAC file")
+        body = bytearray(head.rest)
+        while len(body) < limit and (head.length is None or len(body) < head.length):
+            if time.monotonic() > deadline:
+                raise HttpFailure("stall", f"the PAC file took more than {timeout_s:.0f} s")
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            if not chunk:
+                break
+            body += chunk
+        return bytes(body[:limit])
+    finally:
+        close_quietly(sock)
 
 
 def _gsettings(key: str, schema: str = "org.gnome.system.proxy") -> str:
