@@ -182,7 +182,7 @@ class _Run:
         probe, stun_used = self._start_probe(stun_specs, dns)
         path = self.path
         if probe is None and path_job is not None:  # the TCP probe must know the way
-            path = self.path = _wait(path_job, ctx, 8.0) or path
+            path = self.path = _wait(path_job, ctx, self._until(8.0, reserve_s=6.0)) or path
         tcp_probe = None
         if probe is None and origin is not None:  # UDP blocked: latency from TCP handshakes
             target = dns.get(origin.host)
@@ -203,8 +203,9 @@ class _Run:
         idle_s = max(0.5, lim.idle_s * self.scale)
         ctx.cancel.sleep(idle_s)
         idle_end = time.monotonic()
-        if probe is not None and path_job is not None:
-            path = _wait(path_job, ctx, 8.0) or path
+        if probe is not None and path_job is not None:  # the transfers must know the way
+            transfers_s = max(1.0, lim.download_s * self.scale) + max(1.0, lim.upload_s * self.scale)
+            path = _wait(path_job, ctx, self._until(8.0, reserve_s=transfers_s + 1.0)) or path
         self.path = path
         probe_any = probe or tcp_probe
 
@@ -248,8 +249,13 @@ class _Run:
             probe_any.stop(grace_s=0.5)
 
         self.step(0.97, N_("Checking the platform's servers"))
-        reaches = [_wait(j, ctx, 5.0) for j in reach_jobs]
-        captive = _wait(captive_job, ctx, 2.0) if captive_job else None
+        # The probes have run all along; what has not answered by the end of the budget is
+        # reported as such rather than holding the check up.
+        reaches = [_wait(j, ctx, self._until(5.0, reserve_s=0.5)) for j in reach_jobs]
+        reaches = [x if x is not None else probes.Reach(e, error="timeout",
+                                                        detail="no answer in time")
+                   for x, e in zip(reaches, lim.endpoints, strict=True)]
+        captive = _wait(captive_job, ctx, self._until(2.0, reserve_s=0.3)) if captive_job else None
 
         # --- judgements ---
         self._dns_time(dns)
@@ -272,6 +278,12 @@ class _Run:
         self._proxy(proxy, path, [x for x in reaches if x is not None])
         self.step(1.0, N_("Done"))
         return r.build()
+
+    def _until(self, most_s: float, reserve_s: float) -> float:
+        """How long a wait may take: at most ``most_s``, and never into the last ``reserve_s``
+        of the time budget (at least a moment, so a finished job is still collected)."""
+        left = self.budget_s - (time.monotonic() - self.t0) - reserve_s
+        return max(0.05, min(most_s, left))
 
     # --- phases ------------------------------------------------------------------------------
 
@@ -788,7 +800,8 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
                 raise HttpFailure("proxy_refused", f"the proxy answered HTTP {head.status}")
     except HttpFailure as exc:
         log.info("direct (%s) and proxy %s (%s) both failed", direct, via.label, exc)
-        return _Path(None, direct.kind, exc.kind)
+        kind = exc.kind if exc.kind.startswith("proxy_") else f"proxy_{exc.kind}"
+        return _Path(None, direct.kind, kind)
     finally:
         close_quietly(sock)
     log.info("measuring through the proxy %s: direct failed (%s)", via.label, direct)

@@ -42,7 +42,7 @@ class Reach:
     dns_ms: float | None = None
     tcp_ms: float | None = None  # through a proxy: until the proxy's tunnel stood
     tls_ms: float | None = None
-    error: str = ""  # dns | tcp | tls | proxy | "" (reachable)
+    error: str = ""  # dns | tcp | tls | proxy | timeout | "" (reachable)
     detail: str = ""
     issuer: str = ""
     intercepted_by: str = ""  # product name or "a certificate authority added to this computer"
