@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import ipaddress
 import select
 import socket
 import socketserver
 import sys
 import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script too
+
+from checks.network.server import BoundedClients
 
 MAX_CLIENTS = 64
 IDLE_S = 30.0
@@ -131,28 +135,15 @@ def _splice(a: socket.socket, b: socket.socket) -> None:
                 return
 
 
-class _Server(socketserver.ThreadingTCPServer):
+class _Server(BoundedClients, socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    max_clients = MAX_CLIENTS
+    busy_reply = b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"
 
     def __init__(self, proxy: HttpProxy, addr: tuple[str, int]) -> None:
         self.proxy = proxy
-        self.slots = threading.BoundedSemaphore(MAX_CLIENTS)
         super().__init__(addr, _Handler)
-
-    def process_request(self, request, client_address) -> None:
-        if not self.slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.sendall(b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n")
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
 
 
 class HttpProxy:

@@ -60,3 +60,31 @@ def resolve(host: str, port: int = 443, socktype: int = socket.SOCK_STREAM,
     addrs = [(fam, sa) for fam, _, _, _, sa in infos]
     addrs.sort(key=lambda a: a[0] != socket.AF_INET)
     return Resolution(host, ms, addrs)
+
+
+class NoAddress(OSError):
+    """The name did not resolve (``open_tcp``)."""
+
+
+def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = None
+             ) -> socket.socket:
+    """A TCP connection to ``host:port`` (its first four addresses, IPv4 first, Nagle off).
+    ``NoAddress`` when the name does not resolve, else the last address's ``OSError``."""
+    res = resolve(host, port, socket.SOCK_STREAM, min(timeout_s, 5.0))
+    if not res.ok:
+        raise NoAddress(f"cannot resolve {host}: {res.error}")
+    last: OSError | None = None
+    for family, addr in res.addresses[:4]:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        left = timeout_s if deadline is None else max(0.05, min(timeout_s,
+                                                                 deadline - time.monotonic()))
+        sock.settimeout(left)
+        try:
+            sock.connect(addr)
+        except OSError as exc:
+            sock.close()
+            last = exc
+            continue
+        return sock
+    raise last or OSError(f"no address for {host}")

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from checks.network.dns import resolve
+from checks.network.dns import NoAddress, open_tcp
 from checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
@@ -78,33 +78,23 @@ def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
     through that HTTP proxy (then send requests made with ``request_head(..., via=)``)."""
     if via is not None:
         return _connect_via(origin, timeout_s, ctx, via)
-    res = resolve(origin.host, origin.port, socket.SOCK_STREAM, min(timeout_s, 5.0))
-    if not res.ok:
-        raise HttpFailure("dns", f"cannot resolve {origin.host}: {res.error}")
-    last: Exception | None = None
-    for family, addr in res.addresses[:4]:
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        left = timeout_s if deadline is None else max(0.05, min(timeout_s, deadline - time.monotonic()))
-        sock.settimeout(left)
+    try:
+        sock = open_tcp(origin.host, origin.port, timeout_s, deadline)
+    except NoAddress as exc:
+        raise HttpFailure("dns", str(exc)) from None
+    except OSError as exc:
+        raise HttpFailure("connect", f"{origin.host}:{origin.port}: {exc}") from None
+    if origin.scheme == "https":
         try:
-            sock.connect(addr)
+            sock = (ctx or tls_context()).wrap_socket(sock, server_hostname=origin.host)
+        except (ssl.SSLError, ssl.CertificateError) as exc:
+            sock.close()
+            raise HttpFailure("tls", str(exc)) from None
         except OSError as exc:
             sock.close()
-            last = exc
-            continue
-        if origin.scheme == "https":
-            try:
-                sock = (ctx or tls_context()).wrap_socket(sock, server_hostname=origin.host)
-            except (ssl.SSLError, ssl.CertificateError) as exc:
-                sock.close()
-                raise HttpFailure("tls", str(exc)) from None
-            except OSError as exc:
-                sock.close()
-                raise HttpFailure("reset", f"TLS handshake: {exc}") from None
-        sock.settimeout(TICK_S)
-        return sock
-    raise HttpFailure("connect", f"{origin.host}:{origin.port}: {last}")
+            raise HttpFailure("reset", f"TLS handshake: {exc}") from None
+    sock.settimeout(TICK_S)
+    return sock
 
 
 def _connect_via(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None,

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from checks.network.dns import resolve
+from checks.network.dns import NoAddress, open_tcp
 
 
 @dataclass(frozen=True)
@@ -105,22 +105,12 @@ class ProxyFailure(Exception):
 
 
 def open_to_proxy(proxy: Proxy, timeout_s: float) -> socket.socket:
-    res = resolve(proxy.host, proxy.port, socket.SOCK_STREAM, min(timeout_s, 5.0))
-    if not res.ok:
-        raise ProxyFailure("proxy_connect", f"cannot resolve the proxy {proxy.host}: {res.error}")
-    last: Exception | None = None
-    for family, addr in res.addresses[:4]:
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.settimeout(timeout_s)
-        try:
-            sock.connect(addr)
-        except OSError as exc:
-            sock.close()
-            last = exc
-            continue
-        return sock
-    raise ProxyFailure("proxy_connect", f"proxy {proxy.label}: {last}")
+    try:
+        return open_tcp(proxy.host, proxy.port, timeout_s)
+    except NoAddress as exc:
+        raise ProxyFailure("proxy_connect", f"the proxy: {exc}") from None
+    except OSError as exc:
+        raise ProxyFailure("proxy_connect", f"proxy {proxy.label}: {exc}") from None
 
 
 def tunnel(sock: socket.socket, proxy: Proxy, host: str, port: int, timeout_s: float) -> float:

@@ -171,21 +171,21 @@ def _int(q: dict, key: str, default: int) -> int:
         return -1
 
 
-class _BoundedServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
+class BoundedClients:
+    """Mix-in for a threading ``socketserver``: at most ``max_clients`` connections at once;
+    one more gets ``busy_reply`` and is closed at once instead of queuing a thread."""
 
-    def __init__(self, addr, handler, family: int) -> None:
-        self.address_family = family
-        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
-        super().__init__(addr, handler)
+    max_clients = MAX_CLIENTS
+    busy_reply = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
+                  b"Connection: close\r\nRetry-After: 5\r\n\r\nbusy\n")
+    _slots: threading.BoundedSemaphore | None = None
 
     def process_request(self, request, client_address) -> None:
+        if self._slots is None:
+            self._slots = threading.BoundedSemaphore(self.max_clients)
         if not self._slots.acquire(blocking=False):
             with contextlib.suppress(OSError):
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
-                                b"Connection: close\r\nRetry-After: 5\r\n\r\nbusy\n")
+                request.sendall(self.busy_reply)
             self.shutdown_request(request)
             return
         super().process_request(request, client_address)
@@ -195,6 +195,17 @@ class _BoundedServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
+
+
+class _BoundedServer(BoundedClients, ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, addr, handler, family: int) -> None:
+        self.address_family = family
+        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
+        super().__init__(addr, handler)
 
     def handle_error(self, request, client_address) -> None:
         log.debug("connection from %s ended with an error", client_address, exc_info=True)
