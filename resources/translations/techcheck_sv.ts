@@ -621,6 +621,18 @@
         <translation>Gå igenom stegen, eller kontrollera allt på en gång.</translation>
     </message>
     <message>
+        <source>Not finished yet</source>
+        <translation>Inte klart ännu</translation>
+    </message>
+    <message>
+        <source>Everything checked so far works.</source>
+        <translation>Allt som har kontrollerats hittills fungerar.</translation>
+    </message>
+    <message>
+        <source>What was checked so far will work, but fix what is listed below.</source>
+        <translation>Det som har kontrollerats hittills kommer att fungera, men åtgärda det som listas nedan.</translation>
+    </message>
+    <message>
         <source>Everything needed for the interview works.</source>
         <translation>Allt som behövs för intervjun fungerar.</translation>
     </message>

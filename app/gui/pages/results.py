@@ -129,14 +129,23 @@ class ResultsPage(Page):
             self.summary.setText(self.tr("Go through the steps, or check everything at once."))
         else:
             v = verdict_for(results)
-            self.verdict.set_status(verdict_status(v), verdict_word(v))
             problems = sum(1 for r in results if r.status is not Status.PASS)
-            text = {
-                "ready": self.tr("Everything needed for the interview works."),
-                "ready_with_warnings": self.tr(
-                    "It will work, but fix what is listed below for a better interview."),
-                "not_ready": self.tr("Fix what is listed below before the interview."),
-            }[v.value]
+            if missing and v.value != "not_ready":
+                # Honest: "ready" needs every check. What ran is fine so far, nothing more.
+                self.verdict.set_status(None, self.tr("Not finished yet"))
+                text = {
+                    "ready": self.tr("Everything checked so far works."),
+                    "ready_with_warnings": self.tr(
+                        "What was checked so far will work, but fix what is listed below."),
+                }[v.value]
+            else:
+                self.verdict.set_status(verdict_status(v), verdict_word(v))
+                text = {
+                    "ready": self.tr("Everything needed for the interview works."),
+                    "ready_with_warnings": self.tr(
+                        "It will work, but fix what is listed below for a better interview."),
+                    "not_ready": self.tr("Fix what is listed below before the interview."),
+                }[v.value]
             if missing:
                 text += " " + self.tr("{n} check(s) have not run yet.").format(n=len(missing))
             elif problems:

@@ -125,11 +125,10 @@ def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap
 
 
 def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
-    dpr = (
-        widget.devicePixelRatioF()
-        if widget is not None
-        else QApplication.instance().devicePixelRatio()
-    )
+    # A widget not yet on a screen reports a ratio of 1; drawing for the highest ratio of any
+    # screen keeps the icon sharp and at its logical size wherever the widget ends up.
+    app_dpr = QApplication.instance().devicePixelRatio()
+    dpr = max(widget.devicePixelRatioF(), app_dpr) if widget is not None else app_dpr
     return _pixmap(status, size, round(dpr, 2), is_dark(widget.palette() if widget else None))
 
 
@@ -152,6 +151,8 @@ class StatusBadge(QWidget):
         self._word_override: str | None = None
         self.icon = QLabel(self)
         self.icon.setFixedSize(size + 2, size + 2)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumHeight(size + 4)  # never let a row squeeze the icon (clipped at 1.5x)
         self.word = QLabel(self)
         self.word.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.word.font()
