@@ -69,15 +69,11 @@ def status_color(status: Status | None, dark: bool | None = None) -> QColor:
     return QColor((dark_set if dark else light_set)[status])
 
 
-@cache
-def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap:
-    pm = QPixmap(int(size * dpr), int(size * dpr))
-    pm.setDevicePixelRatio(dpr)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
+def paint_status(p: QPainter, s: float, status: Status | None, dark: bool) -> None:
+    """Draw the status shape into the square (0, 0, s, s) in logical units: vector drawing, so
+    it is sharp and whole at any device pixel ratio."""
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     col = status_color(status, dark)
-    s = float(size)
     ink = QColor("#101010") if dark else QColor("#ffffff")
     pen = QPen(
         ink,
@@ -94,34 +90,57 @@ def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap
         p.setPen(pen)
         p.drawLine(QPointF(s / 2, s * 0.36), QPointF(s / 2, s * 0.62))
         p.drawPoint(QPointF(s / 2, s * 0.78))
-    else:
-        p.setBrush(col)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.drawEllipse(QRectF(1, 1, s - 2, s - 2))
-        p.setPen(pen)
-        if status is Status.PASS:
-            p.drawPolyline(
-                QPolygonF(
-                    [
-                        QPointF(s * 0.27, s * 0.52),
-                        QPointF(s * 0.44, s * 0.68),
-                        QPointF(s * 0.74, s * 0.34),
-                    ]
-                )
-            )
-        elif status is Status.FAIL:
-            p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68))
-            p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68))
-        elif status is Status.ERROR:
-            f = p.font()
-            f.setPixelSize(int(s * 0.7))
-            f.setBold(True)
-            p.setFont(f)
-            p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "?")
-        else:  # skipped / not yet: a dash
-            p.drawLine(QPointF(s * 0.3, s / 2), QPointF(s * 0.7, s / 2))
+        return
+    p.setBrush(col)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(QRectF(1, 1, s - 2, s - 2))
+    p.setPen(pen)
+    if status is Status.PASS:
+        p.drawPolyline(QPolygonF([QPointF(s * 0.27, s * 0.52), QPointF(s * 0.44, s * 0.68),
+                                  QPointF(s * 0.74, s * 0.34)]))
+    elif status is Status.FAIL:
+        p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68))
+        p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68))
+    elif status is Status.ERROR:
+        f = p.font()
+        f.setPixelSize(int(s * 0.7))
+        f.setBold(True)
+        p.setFont(f)
+        p.drawText(QRectF(0, 0, s, s), Qt.AlignmentFlag.AlignCenter, "?")
+    else:  # skipped / not yet: a dash
+        p.drawLine(QPointF(s * 0.3, s / 2), QPointF(s * 0.7, s / 2))
+
+
+@cache
+def _pixmap(status: Status | None, size: int, dpr: float, dark: bool) -> QPixmap:
+    pm = QPixmap(int(size * dpr), int(size * dpr))
+    pm.setDevicePixelRatio(dpr)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    paint_status(p, float(size), status, dark)
     p.end()
     return pm
+
+
+class StatusIcon(QWidget):
+    """The status shape painted straight onto the widget, so no pixmap can be drawn at the
+    wrong device pixel ratio and clipped (seen at 1.5x scale with a QLabel pixmap)."""
+
+    def __init__(self, size: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._size = size
+        self._status: Status | None = None
+        self.setFixedSize(size + 2, size + 2)
+
+    def set_status(self, status: Status | None) -> None:
+        self._status = status
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.translate(1, 1)
+        paint_status(p, float(self._size), self._status, is_dark(self.palette()))
+        p.end()
 
 
 def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
@@ -149,10 +168,8 @@ class StatusBadge(QWidget):
         self._size = size
         self._status: Status | None = None
         self._word_override: str | None = None
-        self.icon = QLabel(self)
-        self.icon.setFixedSize(size + 2, size + 2)
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumHeight(size + 4)  # never let a row squeeze the icon (clipped at 1.5x)
+        self.icon = StatusIcon(size, self)
+        self.setMinimumHeight(size + 4)  # never let a row squeeze the icon
         self.word = QLabel(self)
         self.word.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.word.font()
@@ -173,7 +190,7 @@ class StatusBadge(QWidget):
         return self._status
 
     def refresh(self) -> None:
-        self.icon.setPixmap(status_pixmap(self._status, self._size, self))
+        self.icon.set_status(self._status)
         text = self._word_override or status_word(self._status)
         self.word.setText(text)
         self.setAccessibleName(text)
