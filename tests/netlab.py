@@ -163,9 +163,10 @@ class NetLab:
                     os.killpg(p.pid, signal.SIGKILL)
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     p.wait(5)
-            for stream in (p.stdout, p.stderr):
+            for stream in (p.stdin, p.stdout, p.stderr):
                 if stream is not None:
-                    stream.close()
+                    with contextlib.suppress(OSError):  # a pipe to a killed process
+                        stream.close()
         self.procs.clear()
         for ns in self.ns.values():
             _run("ip", "netns", "del", ns, check=False)

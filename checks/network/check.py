@@ -184,14 +184,15 @@ class _Run:
         if probe is None and path_job is not None:  # the TCP probe must know the way
             path = self.path = _wait(path_job, ctx, self._until(8.0, reserve_s=6.0)) or path
         tcp_probe = None
-        if probe is None and origin is not None:  # UDP blocked: latency from TCP handshakes
+        if probe is None and origin is not None and path.via is not None:
+            # UDP blocked and only the proxy gets through: latency from its tunnels' set-up
+            tcp_probe = stun.TcpProbe((origin.host, origin.port), socket.AF_INET,
+                                      on_sample=self._on_probe, via=path.via).start()
+        elif probe is None and origin is not None:  # UDP blocked: latency from TCP handshakes
             target = dns.get(origin.host)
             addrs = target.addresses if target is not None and target.ok else \
                 resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
-            if path.via is not None:  # only the proxy gets through: its tunnels' set-up time
-                tcp_probe = stun.TcpProbe((origin.host, origin.port), socket.AF_INET,
-                                          on_sample=self._on_probe, via=path.via).start()
-            elif addrs:
+            if addrs:
                 family, addr = addrs[0]
                 tcp_probe = stun.TcpProbe(addr[:2] if family == socket.AF_INET else addr,
                                           family, on_sample=self._on_probe).start()
@@ -702,11 +703,10 @@ class _Run:
         directly, or unknown (a file we could not fetch or evaluate, said so)."""
         r, lim = self.r, self.lim
         hosts = [probes.split_endpoint(e)[0] for e in lim.endpoints]
-        if not hosts and self.ctx.devices.server is None:
-            hosts = [parse_origin(lim.server_url).host]
-        elif not hosts:
-            with contextlib.suppress(ValueError):
-                hosts = [parse_origin(self.ctx.devices.server.split("+", 1)[-1]).host]
+        if not hosts:  # no platform servers named: the measurement server stands in
+            with contextlib.suppress(ValueError):  # "speedtest" names no URL
+                server = self.ctx.devices.server or lim.server_url
+                hosts = [parse_origin(server.split("+", 1)[-1]).host]
         answers = {h: p.pac_answer(f"https://{h}/") for h in hosts}
         r.detail("pac", {"url": p.pac_url, "error": p.pac_error,
                          "answers": {h: a or e for h, (a, e) in answers.items()}})
