@@ -44,25 +44,7 @@ def describe(exc: BaseException, device: str) -> tuple[str, str]:
                 "used instead.",
             ),
         ),
-        "not_found": (
-            translate("DeviceProblem", "No {what} was found.").format(what=what),
-            translate(
-                "DeviceProblem",
-                "Connect it, or choose another one in the list. In demo mode a sample is "
-                "used instead.",
-            ),
-        ),
         "permission": (
-            translate(
-                "DeviceProblem", "The computer does not allow TechCheck to use {what}."
-            ).format(what=what),
-            translate(
-                "DeviceProblem",
-                "Allow access in the system's privacy settings (Camera or Microphone), then "
-                "choose the device again.",
-            ),
-        ),
-        "denied": (
             translate(
                 "DeviceProblem", "The computer does not allow TechCheck to use {what}."
             ).format(what=what),
@@ -99,6 +81,7 @@ def describe(exc: BaseException, device: str) -> tuple[str, str]:
             translate("DeviceProblem", "Reinstall TechCheck."),
         ),
     }
+    kind = {"not_found": "unavailable", "denied": "permission"}.get(kind, kind)
     if kind in table:
         return table[kind]
     detail = getattr(exc, "detail", None) or str(exc)
