@@ -303,3 +303,30 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
         writer(full_report, target, "en")
         assert target.stat().st_size > 100
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"r.{f}" for f in WRITERS)
+
+
+def test_every_metric_of_the_built_in_checks_has_a_label():
+    """A report must not fall back to raw keys ("face_light") for our own checks: every metric
+    the camera, microphone and network checks produce on the demo media is labelled."""
+    from app import demo
+    from app.report.labels import METRIC_LABELS
+    from checks import registry
+    from checks.context import CheckContext, Devices
+    from checks.profile import load_profile
+    from checks.runner import run_checks
+
+    every = registry.discover()
+    plugins = [p for p in every if p.id in ("system", "camera", "microphone", "network")]
+    profile = demo.local_profile(load_profile("generic", registry.limit_schemas(every)))
+    server = demo.start_server()
+    try:
+        ctx = CheckContext(profile=profile, duration=3.0, devices=Devices(
+            camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
+            server=server.url, stun=server.stun))
+        results = run_checks(plugins, ctx)
+    finally:
+        server.stop()
+    unlabelled = [f"{r.id}.{m}" for r in results for m in r.metrics
+                  if f"{r.id}.{m}" not in METRIC_LABELS and m not in METRIC_LABELS]
+    assert len(results) == 4 and all(r.metrics for r in results)
+    assert unlabelled == []
