@@ -330,3 +330,24 @@ def test_every_metric_of_the_built_in_checks_has_a_label():
                   if f"{r.id}.{m}" not in METRIC_LABELS and m not in METRIC_LABELS]
     assert len(results) == 4 and all(r.metrics for r in results)
     assert unlabelled == []
+
+
+def test_a_partial_run_never_claims_everything_works(tmp_path):
+    """`run --only camera` passes, but the report must not say "everything needed works"."""
+    from app import demo
+    from app.report import html, text
+    from checks import registry
+    from checks.context import CheckContext, Devices
+    from checks.profile import load_profile
+    from checks.runner import build_report, run_checks
+
+    every = registry.discover()
+    ctx = CheckContext(profile=load_profile("generic", registry.limit_schemas(every)),
+                       devices=Devices(camera=str(demo.camera_clip())), lang="sv")
+    report = build_report(run_checks([p for p in every if p.id == "camera"], ctx), ctx)
+    assert report.verdict.value == "ready"
+    summary = text.render(report, "en")
+    assert "Not checked: Computer, Microphone, Speakers, Internet connection." in summary
+    page = html.render(report, "sv")
+    assert "Inte kontrollerat: Dator, Mikrofon, Högtalare" in page
+    assert "Allt som behövs för intervjun fungerar" not in page

@@ -32,7 +32,10 @@ def render(report: Report, lang: str | None = None) -> str:
     if v.invitation_title:
         lines.append(f"{v.invitation_title}:")
         lines += [f"  {f.label}: {f.value}" for f in v.invitation if f.label and f.value]
-    lines += ["", t(VERDICT_TEXT[report.verdict]), ""]
+    lines += ["", t(VERDICT_TEXT[report.verdict])]
+    if v.not_checked:
+        lines.append(t(N_("Not checked: {names}."), names=", ".join(v.not_checked)))
+    lines.append("")
     for c in report.checks:
         mark = t(STATUS_MARK[c.status])
         lines.append(f"[{mark:^7}] {t(c.title)}")

@@ -44,6 +44,20 @@ VERDICT_SENTENCE = {
     Verdict.READY_WITH_WARNINGS: N_("The interview will work, but fix what is listed below."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview."),
 }
+#: The checks every interview needs. A report without some of them (``run --only``) must not
+#: claim that "everything needed" works: it says what was not checked.
+CORE_CHECKS = {
+    "system": N_("Computer"),
+    "camera": N_("Camera"),
+    "microphone": N_("Microphone"),
+    "speaker": N_("Speakers"),
+    "network": N_("Internet connection"),
+}
+PARTIAL_SENTENCE = {
+    Verdict.READY: N_("Everything that was checked works. Not checked: {names}."),
+    Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
+                                    "Not checked: {names}."),
+}
 #: Verdicts map onto the status whose colour and icon they share.
 VERDICT_STATUS = {
     Verdict.READY: Status.PASS,
@@ -126,6 +140,7 @@ class ReportView:
     verdict_status: Status
     verdict_word: str
     verdict_sentence: str
+    not_checked: list[str]  # titles of core checks the report does not contain
     counts: list[tuple[Status, str]]  # (status, "Passed: 3") for the statuses that occur
     facts: list[Fact]
     machine: list[Fact]
@@ -316,13 +331,19 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     invitation, inv_title = _invitation(inv, report.created, lang) if isinstance(inv, dict) else (
         [], "")
     has_snapshot = any(s.snapshot_jpeg for s in sections)
+    ran = {c.id for c in report.checks}
+    not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
+    sentence = t(VERDICT_SENTENCE[verdict], lang)
+    if not_checked and verdict in PARTIAL_SENTENCE:
+        sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
     return ReportView(
         lang=lang,
         title=t(N_("TechCheck readiness report"), lang),
         verdict=verdict,
         verdict_status=vstatus,
         verdict_word=t(VERDICT_WORD[verdict], lang),
-        verdict_sentence=t(VERDICT_SENTENCE[verdict], lang),
+        verdict_sentence=sentence,
+        not_checked=not_checked,
         counts=counts,
         facts=facts,
         machine=_machine(report.machine, report.app_version, lang),
