@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 import resources
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 SCHEMA = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
 
@@ -139,3 +141,14 @@ def test_report_with_invitation_and_checklist_validates_and_names_no_folders(tmp
     assert {i["id"]: i["done"] for i in data["checklist"]["items"]}["room_booked"] is True
     assert data["profile"] == {"name": "mine", "title": "Mine", "platform": "teams", "file": "mine.toml"}
     assert str(tmp_path) not in text  # the report is sent away: no folder names in it
+
+
+def test_no_command_without_a_desktop_says_so_instead_of_aborting():
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux decides the display from DISPLAY/WAYLAND_DISPLAY")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    res = subprocess.run([sys.executable, "-m", "app.cli"], capture_output=True, text=True,
+                         timeout=60, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert res.returncode == 3, res.stderr
+    assert "needs a desktop session" in res.stderr and "techcheck run" in res.stderr

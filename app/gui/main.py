@@ -22,6 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app import logsetup
 
     logsetup.setup(verbose=verbose)
+    problem = no_display_problem(os.environ, sys.platform)
+    if problem:
+        print(f"techcheck: {problem}", file=sys.stderr)
+        return 3
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -47,6 +51,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.environ.get("TECHCHECK_QUIT_AFTER_MS"):
         QTimer.singleShot(int(os.environ["TECHCHECK_QUIT_AFTER_MS"]), window.close)
     return int(app.exec())
+
+
+def no_display_problem(env, platform: str) -> str | None:
+    """On Linux without a display, Qt aborts with a misleading message about xcb libraries:
+    say plainly what is wrong and what to do instead."""
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return ("the app needs a desktop session, and none was found (DISPLAY and WAYLAND_DISPLAY "
+            "are not set). Start it from your desktop, or check in the terminal with "
+            "'techcheck run' (see 'techcheck --help').")
 
 
 def _install_probe(window, where: str) -> None:
