@@ -131,21 +131,35 @@ def test_rtt_falls_back_when_the_wall_clock_steps():
 
 @pytest.fixture
 def coturn(tmp_path):
+    """Debian's coturn as a STUN server on 127.0.0.1. The port is picked free, then handed to
+    coturn, so another process can take it in between: a start that does not answer is
+    retried on a new port, and a coturn that never answers fails the test with its own log."""
     if not shutil.which("turnserver"):
         pytest.skip("coturn is not installed (scripts/debian-packages.txt)")
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        ["turnserver", "--stun-only", "--listening-ip", "127.0.0.1", "--listening-port",
-         str(port), "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout",
-         "--pidfile", str(tmp_path / "turn.pid"), "--userdb", str(tmp_path / "turn.db")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+    log = tmp_path / "turn.log"
+    for _attempt in range(3):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                ["turnserver", "--stun-only", "--listening-ip", "127.0.0.1", "--listening-port",
+                 str(port), "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout",
+                 "--pidfile", str(tmp_path / "turn.pid"), "--userdb", str(tmp_path / "turn.db")],
+                stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        answered = False
+        while time.monotonic() < deadline and proc.poll() is None:
             if stun.ping_once(("127.0.0.1", port), socket.AF_INET, 0.3, 1) is not None:
+                answered = True
                 break
+        if answered:
+            break
+        proc.terminate()
+        proc.wait(5)
+    else:
+        pytest.fail("coturn never answered on 127.0.0.1:\n" + log.read_text(errors="replace")[-2000:])
+    try:
         yield port
     finally:
         proc.terminate()
