@@ -411,30 +411,28 @@ class _Run:
         if idle.median_ms is None:
             return idle
         self._rtt(idle.median_ms)
-        st = grade(idle.jitter_ms or 0.0, warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
-                   higher_is_better=False)
-        r.metric("jitter", idle.jitter_ms, "ms", threshold=lim.jitter_warn_ms, status=st)
-        if st is not Status.PASS:
-            r.finding(
-                "network.high_jitter", st,
-                N_("The delay varies by {value:.0f} ms from packet to packet (want at most "
-                   "{threshold:.0f} ms): sound will stutter."),
-                N_("Use a network cable instead of Wi-Fi, and stop other devices on the network "
-                   "from streaming or downloading during the interview."),
-                value=idle.jitter_ms, threshold=lim.jitter_warn_ms if st is Status.WARN
-                else lim.jitter_fail_ms, unit="ms", op="<=")
-        st = grade(idle.loss_pct or 0.0, warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
-                   higher_is_better=False)
-        r.metric("packet_loss", idle.loss_pct, "%", threshold=lim.loss_warn_pct, status=st)
-        if st is not Status.PASS:
-            r.finding(
-                "network.packet_loss", st,
-                N_("{value:.1f} % of the packets were lost (want at most {threshold:.1f} %): "
-                   "words and video frames will drop out."),
-                N_("Use a network cable or move closer to the Wi-Fi router; if it persists, "
-                   "restart the router and contact your internet provider."),
-                value=idle.loss_pct, threshold=lim.loss_warn_pct if st is Status.WARN
-                else lim.loss_fail_pct, unit="%", op="<=")
+        if idle.jitter_ms is None:
+            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms)
+        else:
+            r.graded(
+                "jitter", idle.jitter_ms, "ms", warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
+                higher_is_better=False, code="network.high_jitter",
+                message=N_("The delay varies by {value:.0f} ms from packet to packet (want at "
+                           "most {threshold:.0f} ms): sound will stutter."),
+                fix=N_("Use a network cable instead of Wi-Fi, and stop other devices on the "
+                       "network from streaming or downloading during the interview."),
+            )
+        if idle.loss_pct is None:
+            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct)
+        else:
+            r.graded(
+                "packet_loss", idle.loss_pct, "%", warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
+                higher_is_better=False, code="network.packet_loss",
+                message=N_("{value:.1f} % of the packets were lost (want at most "
+                           "{threshold:.1f} %): words and video frames will drop out."),
+                fix=N_("Use a network cable or move closer to the Wi-Fi router; if it persists, "
+                       "restart the router and contact your internet provider."),
+            )
         return idle
 
     def _rtt(self, rtt_ms: float) -> None:
