@@ -18,10 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import resources
+from checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
 
 PLATFORMS = ("teams", "zoom", "meet", "webex", "other")
+#: A profile is a page of limits (the built-in ones are 1–4 KB); ``extends`` chains are short.
+MAX_BYTES = 256 * 1024
+MAX_EXTENDS = 8
 _META_KEYS = {"name": str, "title": str, "platform": str, "extends": str, "description": str}
 
 
@@ -85,17 +89,24 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     shown = path.name if path.parent == resources.path("profiles") else str(path)
     if path in _seen:
         raise ProfileError(shown, "profiles extend each other in a loop")
+    if len(_seen) >= MAX_EXTENDS:
+        raise ProfileError(shown, f"too many profiles extend each other (at most {MAX_EXTENDS})")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(shown, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_bounded(path, MAX_BYTES, "a profile file", shown="")
+        text = raw.decode("utf-8")
+    except InputFileError as exc:
+        message = str(exc).removeprefix(": ")
+        raise ProfileError(shown, "file not found" if message == "no such file" else message
+                           ) from None
+    except UnicodeDecodeError as exc:
         raise ProfileError(shown, f"cannot read the file: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
+    except RecursionError:  # "a = [[[[…" nested thousands deep
+        raise ProfileError(shown, "not valid TOML: nested too deeply") from None
 
     meta = data.get("profile")
     if not isinstance(meta, dict):

@@ -35,13 +35,14 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file",
+def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "a file",
                  shown: str | None = None) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
 
-    Raises ``InputFileError`` with a message such as "r.json: a named pipe (FIFO), not a
-    report file" or "r.json: too large for a report file (210 MB; at most 8 MB)". ``shown``
-    is how the file is named in messages (default: the path as given).
+    Raises ``InputFileError`` with a message such as "r.json: not a regular file but a named
+    pipe (FIFO)" or "r.json: too large for a TechCheck report (200.0 MiB; at most 8.0 MiB)".
+    ``what`` names the kind of file with its article; ``shown`` is how the file is named in
+    messages (default: the path as given).
     """
     p = Path(path)
     name = shown if shown is not None else str(p)
@@ -51,15 +52,15 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file",
     except FileNotFoundError:
         raise InputFileError(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise InputFileError(f"{name}: a folder, not a {what}") from None
+        raise InputFileError(f"{name}: a folder, not {what}") from None
     except OSError as exc:
         raise InputFileError(f"{name}: cannot open it ({exc.strerror or exc})") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputFileError(f"{name}: {file_kind(st.st_mode)}, not a {what}")
+            raise InputFileError(f"{name}: not a regular file but {file_kind(st.st_mode)}")
         if st.st_size > limit:
-            raise InputFileError(f"{name}: too large for a {what} ({_size(st.st_size)}; "
+            raise InputFileError(f"{name}: too large for {what} ({_size(st.st_size)}; "
                                  f"at most {_size(limit)})")
         chunks, total = [], 0
         while total <= limit:
@@ -73,7 +74,7 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file",
     finally:
         os.close(fd)
     if total > limit:
-        raise InputFileError(f"{name}: too large for a {what} (more than {_size(limit)})")
+        raise InputFileError(f"{name}: too large for {what} (more than {_size(limit)})")
     return b"".join(chunks)
 
 

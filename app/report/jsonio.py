@@ -55,7 +55,7 @@ def write(report: Report, path: str | os.PathLike[str], lang: str | None = None)
 def read(path: str | os.PathLike[str]) -> Report:
     p = Path(path)
     try:
-        raw = read_bounded(p, MAX_BYTES, "TechCheck report")
+        raw = read_bounded(p, MAX_BYTES, "a TechCheck report")
     except InputFileError as exc:
         raise ReportError(str(exc)) from None
     return from_data(loads(raw, str(p)), str(p))
