@@ -140,10 +140,6 @@ def _one(req: dict):
     return found[0]
 
 
-def op_apps(_req: dict) -> list[str]:
-    return [c.name for c in pyatspi.Registry.getDesktop(0) if c is not None]
-
-
 def op_find(req: dict) -> list[dict]:
     return [_describe(acc, path) for acc, path in _find(req)]
 
@@ -189,29 +185,6 @@ def op_extents(req: dict) -> list[int]:
     return [box.x, box.y, box.width, box.height]
 
 
-def op_text(req: dict) -> str:
-    acc, _path = _one(req)
-    t = acc.queryText()
-    return t.getText(0, t.characterCount)
-
-
-#: X keysyms (X11 keysymdef.h) of the keys a keyboard user needs here.
-KEYSYMS = {"Escape": 0xFF1B, "Return": 0xFF0D, "Tab": 0xFF09, "Down": 0xFF54, "Up": 0xFF52,
-           "space": 0x0020}
-
-
-def op_key(req: dict) -> str:
-    """Press and release one key, or type a string, through the X server (XTest), as a
-    keyboard would: it goes to whatever has the keyboard focus."""
-    from gi.repository import Atspi
-
-    if "string" in req:
-        Atspi.generate_keyboard_event(0, req["string"], Atspi.KeySynthType.STRING)
-    else:
-        Atspi.generate_keyboard_event(KEYSYMS[req["key"]], None, Atspi.KeySynthType.SYM)
-    return "sent"
-
-
 def op_tree(req: dict) -> str:
     """What is on screen, one object a line, indented by depth (for failure messages)."""
     lines = []
@@ -220,9 +193,8 @@ def op_tree(req: dict) -> str:
     return "\n".join(lines)
 
 
-OPS = {"apps": op_apps, "find": op_find, "act": op_act, "set_text": op_set_text,
-       "text": op_text, "tree": op_tree, "key": op_key,
-       "extents": op_extents}
+OPS = {"find": op_find, "act": op_act, "set_text": op_set_text, "extents": op_extents,
+       "tree": op_tree}
 
 
 def main() -> int:
