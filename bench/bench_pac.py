@@ -83,7 +83,7 @@ def run(prepare: Callable[[str, dict], Answer], files: list[dict]) -> dict:
         right, errors = 0, []
         try:
             answer = prepare(text, entry)
-        except Exception as exc:  # noqa: BLE001 - a refusal is this contender's answer
+        except Exception as exc:
             answer, errors = None, [f"{type(exc).__name__}: {exc}"]
         for url, expected in entry["cases"]:
             if answer is None:
@@ -91,7 +91,7 @@ def run(prepare: Callable[[str, dict], Answer], files: list[dict]) -> dict:
             host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0]
             try:
                 got = answer(url, host)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(f"{url}: {type(exc).__name__}: {exc}")
                 continue
             if normalise(got) == normalise(expected_for(entry, expected)):
