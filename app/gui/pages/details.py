@@ -112,7 +112,7 @@ class DetailsPage(Page):
             table.horizontalHeader().setAccessibleName(self.tr("Column headings"))
         self.refresh()
 
-    def entered(self) -> None:
+    def entered(self, checking: bool = False) -> None:
         self.refresh()
         self.refresh_history()
 
@@ -136,8 +136,8 @@ class DetailsPage(Page):
         entries = self.history_entries
         where = str(self.history_root) if self.history_root else "-"
         self.history_where.setText(self.tr(
-            "{n} run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
-            "history.toml in the settings folder.").format(n=len(entries), path=where))
+            "%n run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
+            "history.toml in the settings folder.", "", len(entries)).format(path=where))
         self.history.setRowCount(len(entries))
         for i, e in enumerate(entries):
             st = verdict_status(Verdict(e.verdict))
@@ -188,6 +188,6 @@ class DetailsPage(Page):
     def copy_diagnostics(self) -> str:
         text = diagnostics(self.session)
         QGuiApplication.clipboard().setText(text)
-        self.copy_note.setText(self.tr("Copied {n} characters. Paste them into your ticket or "
-                                       "email.").format(n=len(text)))
+        self.copy_note.setText(self.tr("Copied %n character(s). Paste them into your ticket or "
+                                       "email.", "", len(text)))
         return text
