@@ -118,3 +118,49 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
         w.close()
         active = [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
         assert not active, f"timers still active after close: {active}"
+
+
+# --- acting as a person would -----------------------------------------------------------------
+
+def visible_widgets(root, cls=None):
+    """Widgets under ``root`` (a window) that are on screen, optionally of one class."""
+    from PySide6.QtWidgets import QWidget
+
+    return [w for w in root.findChildren(cls or QWidget) if w.isVisible()]
+
+
+def by_name(root, name: str, cls=None):
+    """The one visible widget whose accessible name is ``name`` (what a screen reader says),
+    or an AssertionError listing what is there."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    found = [w for w in visible_widgets(root, cls or QAbstractButton) if w.accessibleName() == name]
+    if len(found) != 1:
+        names = sorted({w.accessibleName() for w in visible_widgets(root, cls or QAbstractButton)})
+        raise AssertionError(f"{len(found)} visible widgets named {name!r}; visible: {names}")
+    return found[0]
+
+
+def press(qtbot, widget) -> None:
+    """A real left click in the middle of an enabled, visible widget."""
+    from PySide6.QtCore import Qt
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
+
+    assert widget.isVisible() and widget.isEnabled(), widget.accessibleName()
+    pos = widget.rect().center()
+    if isinstance(widget, QCheckBox | QRadioButton):  # on the box: the row may be wider
+        pos = QPoint(min(8, widget.width() // 2), widget.height() // 2)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def click_step(qtbot, window, key: str) -> None:
+    """Click a step in the side list, as a person chooses a page."""
+    from PySide6.QtCore import Qt
+
+    row = window.visible_keys().index(key)
+    lst = window.steps
+    rect = lst.visualItemRect(lst.item(row))
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_key() == key

@@ -172,6 +172,7 @@ class ResultsPage(Page):
         self.export_button.setEnabled(bool(results))
         for card in self.cards.values():
             self.cards_box.removeWidget(card)
+            card.hide()  # at once: deleteLater leaves it on screen until the loop runs
             card.deleteLater()
         self.cards.clear()
         order = sorted(results, key=lambda r: -r.status.severity)

@@ -219,6 +219,7 @@ class CheckPanel(QWidget):
         while self.cards.count():
             item = self.cards.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         for p in self.plugins():
             r = self.session.results.get(p.id)
