@@ -143,9 +143,7 @@ def by_name(root, name: str, cls=None):
 
 def press(qtbot, widget) -> None:
     """A real left click in the middle of an enabled, visible widget."""
-    from PySide6.QtCore import Qt
-
-    from PySide6.QtCore import QPoint
+    from PySide6.QtCore import QPoint, Qt
     from PySide6.QtWidgets import QCheckBox, QRadioButton
 
     assert widget.isVisible() and widget.isEnabled(), widget.accessibleName()

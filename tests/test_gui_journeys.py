@@ -6,11 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton
 
-from checks.model import Status
-from tests.gui_fixtures import by_name, click_step, press, visible_widgets
+from tests.gui_fixtures import by_name, click_step, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 

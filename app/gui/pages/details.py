@@ -45,13 +45,16 @@ class DetailsPage(Page):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.copy_button = QPushButton(self.body)
-        self.copy_button.clicked.connect(self.copy_diagnostics)
-        self.copy_note = QLabel(self.body)
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.copy_button = QPushButton(bar)
+        self.copy_button.clicked.connect(self._copy_clicked)
+        self.copy_note = QLabel(bar)
         row.addWidget(self.copy_button)
         row.addWidget(self.copy_note, 1)
-        self.layout_.addLayout(row)
+        self.add_action_widget(bar)
+        self.set_primary(self.copy_button)
         self.tabs = QTabWidget(self.body)
         self.metrics = QTableWidget(0, 6, self.tabs)
         self.devices = QTableWidget(0, 4, self.tabs)
@@ -184,6 +187,9 @@ class DetailsPage(Page):
         where = logsetup.log_file()
         self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
             path=where or "-"))
+
+    def _copy_clicked(self) -> None:
+        self.copy_diagnostics()
 
     def copy_diagnostics(self) -> str:
         text = diagnostics(self.session)
