@@ -54,6 +54,13 @@ def install(lang: str) -> str:
     for tr in _installed:
         app.installTranslator(tr)
     _current = lang
+    # Qt posts LanguageChange to the windows; send it now so that the switch is done when
+    # this returns (what a test, and a person pressing the language box, then sees)
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for w in QApplication.topLevelWidgets():
+        QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
     return lang
 
 

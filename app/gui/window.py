@@ -75,11 +75,11 @@ class MainWindow(QMainWindow):
     ready = Signal()  # plug-ins and devices are known
 
     def __init__(self, settings: S.Settings) -> None:
+        lang = i18n.resolve(settings.get(S.LANGUAGE))
+        i18n.install(lang)  # before this window exists; English too: it has the plural forms
         super().__init__()
         self.settings = settings
         self.setObjectName("main-window")
-        lang = i18n.resolve(settings.get(S.LANGUAGE))
-        i18n.install(lang)  # English too: it carries the plural forms
         self.session = Session(plugins=[], profile=None, lang=lang,  # type: ignore[arg-type]
                                role=settings.get(S.ROLE), platform=settings.get(S.PLATFORM))
         self.session.devices.camera = settings.get(S.CAMERA) or None
