@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from checks.model import Status
 from tests.gui_fixtures import by_name, click_step, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -101,10 +102,12 @@ def test_results_label_says_again_only_after_a_run(make_window, qtbot):
     click_step(qtbot, w, "results")
     by_name(w, "Check everything again")
     assert res.primary is res.export_button
-    # partial: not a verdict's mark in the side list either
+    # partial: no verdict's colour or word in the side list either (unless something failed,
+    # which no later check can make good: this machine may be busy enough for that)
     row = w.visible_keys().index("results")
-    assert res.verdict.word.text() == "Not finished yet"
-    assert "Not finished yet" in w.steps.item(row).text()
-    assert "Passed" not in w.steps.item(row).text()
+    failed = w.session.results["system"].status is Status.FAIL
+    word = "Not ready yet" if failed else "Not finished yet"
+    assert res.verdict.word.text() == word
+    assert w.steps.item(row).text() == f"Results\n{word}"
     n = len([p for p in w.session.plugins if p.id not in w.session.results])
     assert f"{n} checks have not run yet." in res.summary.text()
