@@ -210,3 +210,39 @@ class StatusBadge(QWidget):
 
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange):
             self.refresh()
+
+
+class VerdictBanner(QWidget):
+    """The one verdict, large: a band tinted in the verdict's colour with its shape, its word
+    in the verdict type size, and the sentence that says what to do. Colour, shape and word
+    each carry it alone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        from app.gui import style
+
+        self.setObjectName("verdict-banner")
+        self.badge = StatusBadge(self, size=44)
+        style.set_font(self.badge.word, "verdict")
+        self.badge.word.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        style.set_font(self.detail, "lead", bold=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(style.GAP + 4, style.GAP, style.GAP + 4, style.GAP)
+        lay.setSpacing(style.SMALL_GAP)
+        lay.addWidget(self.badge)
+        lay.addWidget(self.detail)
+
+    def paintEvent(self, event) -> None:
+        col = status_color(self.badge.status(), is_dark(self.palette()))
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(col)
+        fill.setAlphaF(0.14)
+        p.setBrush(fill)
+        p.setPen(QPen(col, 2))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
+        p.end()
