@@ -145,8 +145,14 @@ def _matches(acc, name: str | list[str] | None, role: str | None, contains: str 
 
 
 def _find(req: dict) -> list[tuple]:
-    return [(acc, path) for acc, path in _showing(req["app"])
-            if _matches(acc, req.get("name"), req.get("role"), req.get("contains"))]
+    found = []
+    for acc, path in _showing(req["app"]):
+        try:
+            if _matches(acc, req.get("name"), req.get("role"), req.get("contains")):
+                found.append((acc, path))
+        except GLib.Error:  # went away after the walk reached it
+            continue
+    return found
 
 
 def _one(req: dict):
@@ -159,7 +165,13 @@ def _one(req: dict):
 
 
 def op_find(req: dict) -> list[dict]:
-    return [_describe(acc, path) for acc, path in _find(req)]
+    out = []
+    for acc, path in _find(req):
+        try:
+            out.append(_describe(acc, path))
+        except GLib.Error:  # went away while it was described: no longer on screen
+            continue
+    return out
 
 
 def op_act(req: dict) -> dict:
@@ -215,7 +227,10 @@ def op_tree(req: dict) -> str:
     """What is on screen, one object a line, indented by depth (for failure messages)."""
     lines = []
     for acc, path in _showing(req["app"]):
-        lines.append("  " * len(path) + f"[{acc.getRoleName()}] {acc.name or ''!r}")
+        try:
+            lines.append("  " * len(path) + f"[{acc.getRoleName()}] {acc.name or ''!r}")
+        except GLib.Error:
+            continue
     return "\n".join(lines)
 
 

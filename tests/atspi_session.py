@@ -169,11 +169,17 @@ class ScreenReader:
     def wait_gone(self, name: str | None = None, role: str | None = None,
                   timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
-        while self.find(name, role):
+        while self._still_there(name, role):
             if time.monotonic() > deadline:
                 raise DriverError(f"{role} {name!r} still on screen after {timeout:.0f} s\n"
                                   f"on screen:\n{self.tree()}")
             time.sleep(0.15)
+
+    def _still_there(self, name: str | None, role: str | None) -> bool:
+        try:
+            return bool(self.find(name, role))
+        except DriverError:  # it went away while it was read
+            return True  # ask again
 
     # --- what a screen-reader user does ----------------------------------------------------
 
