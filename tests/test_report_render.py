@@ -195,7 +195,7 @@ def test_html_template_escapes_injected_markup_everywhere(payload):
         samples.report(extra={"invitation": INVITATION}), "en")).tags}  # no new kinds of tag
     body = "".join(tree.text)
     assert payload in body  # shown as the text it is ({{ 7*7 }} is not evaluated)
-    generator = [a for a in tree.attrs_of("meta") if a.get("name") == "generator"][0]
+    generator = next(a for a in tree.attrs_of("meta") if a.get("name") == "generator")
     assert generator["content"] == f"TechCheck {payload}"
 
 
