@@ -182,10 +182,10 @@ def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
     from checks.camera.judge import pass_limits
 
     if metric:
-        threshold = st.threshold if st.side is not None else pass_limits(rule)
+        threshold = st.threshold if st.side is not None else pass_limits(rule, st.shift)
         r.metric(rule.name, st.value, rule.unit, threshold=threshold,
                  status=st.status if st.status is not Status.SKIPPED else None)
-    if finding and st.side is not None and st.status in (Status.WARN, Status.FAIL):
+    if finding and st.side is not None and st.status in (Status.TIP, Status.WARN, Status.FAIL):
         r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,
                   threshold=st.threshold, unit=rule.unit, op=st.op, **params)
 

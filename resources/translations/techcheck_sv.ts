@@ -957,6 +957,10 @@
         <translation>Godkänd</translation>
     </message>
     <message>
+        <source>Tip</source>
+        <translation>Tips</translation>
+    </message>
+    <message>
         <source>Warning</source>
         <translation>Varning</translation>
     </message>
