@@ -37,6 +37,15 @@ class Status(enum.StrEnum):
 _SEVERITY = {Status.PASS: 0, Status.SKIPPED: 1, Status.WARN: 2, Status.FAIL: 3, Status.ERROR: 4}
 
 
+class LimitStatus(enum.StrEnum):
+    """What a profile makes of a condition that has no number (``*_status`` limits): ignore
+    it, warn, or fail. Values are those of ``Status``, so ``Status(limit)`` converts."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
 class Verdict(enum.StrEnum):
     READY = "ready"
     READY_WITH_WARNINGS = "ready_with_warnings"

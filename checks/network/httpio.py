@@ -26,7 +26,8 @@ _SIOCOUTQ = 0x5411  # Linux: bytes in the send queue not yet acknowledged by the
 
 
 class HttpFailure(Exception):
-    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled, or
+    """``kind`` is one of dns, connect, tls, status, content, reset, stall, unconfirmed
+    (upload bytes the server never confirmed receiving), cancelled, or
     proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
 
     def __init__(self, kind: str, detail: str) -> None:
