@@ -811,6 +811,16 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
     return _Path(via, direct.kind)
 
 
+def server_problem(server: str) -> str | None:
+    """Why ``server`` (as ``--server`` or an invitation takes it) cannot be measured against,
+    or None when it can; checked before a run starts."""
+    try:
+        _backend(server)
+    except ValueError as exc:
+        return f"{exc}; give http(s)://HOST[:PORT], librespeed+URL, speedtest or speedtest+URL"
+    return None
+
+
 def _backend(server: str) -> tuple[str, Origin | None]:
     """(protocol name, origin). ``librespeed+URL``, ``speedtest[+URL]``, else Cloudflare-style."""
     if server == "speedtest" or server.startswith("speedtest+"):

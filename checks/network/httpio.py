@@ -55,10 +55,17 @@ class Origin:
 
 
 def parse_origin(url: str) -> Origin:
-    parts = urlsplit(url)
+    """The origin of an http(s) URL; ``ValueError`` with a sentence for anything else."""
+    parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+        raise ValueError(f"{url!r} is not a web address starting with http:// or https://")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or any(c.isspace() for c in parts.netloc):
+        raise ValueError(f"{url!r} does not have a valid host and port (1-65535)")
+    port = port or (443 if parts.scheme == "https" else 80)
     return Origin(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
 
 
