@@ -632,13 +632,3 @@ def test_default_profile_offline_is_a_finding_not_a_crash(tmp_path):
     assert res["status"] == "fail" and res["error"] is None
     codes = [f["code"] for f in res["findings"]]
     assert codes == ["network.offline"], codes
-    assert res["duration_s"] < 10
-
-
-def test_upload_without_the_kernels_ack_count(server, monkeypatch):
-    """Windows and macOS have no SIOCOUTQ: requests are confirmed by the server instead."""
-    from checks.network import transfer
-    monkeypatch.setattr(transfer, "unacked_bytes", lambda sock: None)
-    res = Transfer(parse_origin(server.url), CLOUDFLARE, "up", 2, 1.5, lambda: False).run()
-    assert res.mbps is not None and res.mbps > 10
-    assert res.requests_ok >= 4 and not res.error_kinds

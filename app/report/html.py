@@ -22,11 +22,11 @@ from checks.model import Report, Status
 #: Colours of the statuses (also in report.css, where the page uses them as CSS variables).
 COLOUR = {
     Status.PASS: "#1a7f37", Status.WARN: "#bf8700", Status.FAIL: "#cf222e",
-    Status.ERROR: "#8250df", Status.SKIPPED: "#59636e",
+    Status.ERROR: "#8250df", Status.SKIPPED: "#59636e", Status.TIP: "#0969da",
 }
 TINT = {
     Status.PASS: "#dafbe1", Status.WARN: "#fff8c5", Status.FAIL: "#ffebe9",
-    Status.ERROR: "#fbefff", Status.SKIPPED: "#eff2f5",
+    Status.ERROR: "#fbefff", Status.SKIPPED: "#eff2f5", Status.TIP: "#ddf4ff",
 }
 _BANG = ('<path d="M10 6.2v5.3" stroke="#fff" stroke-width="2.3" stroke-linecap="round"/>'
          '<circle cx="10" cy="14.6" r="1.3" fill="#fff"/>')
@@ -42,6 +42,10 @@ ICON_SHAPES = {
                  'stroke-linecap="round"/>',
     Status.ERROR: '<path d="M6.4 1h7.2L19 6.4v7.2L13.6 19H6.4L1 13.6V6.4z" fill="currentColor"/>'
                   + _BANG,
+    # a tip: an "i" in a circle (advice, not a problem)
+    Status.TIP: '<circle cx="10" cy="10" r="9" fill="currentColor"/>'
+                '<circle cx="10" cy="5.8" r="1.3" fill="#fff"/>'
+                '<path d="M10 9v5.6" stroke="#fff" stroke-width="2.3" stroke-linecap="round"/>',
     Status.SKIPPED: '<circle cx="10" cy="10" r="8.1" fill="none" stroke="currentColor" '
                     'stroke-width="1.8"/><path d="M6 10h8" stroke="currentColor" '
                     'stroke-width="2.3" stroke-linecap="round"/>',

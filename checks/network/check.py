@@ -17,6 +17,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -163,12 +164,12 @@ class _Run:
         names |= {probes.split_endpoint(e)[0] for e in lim.endpoints}
         names = {n for n in names if n and not is_ip_literal(n)}
         dns_jobs = {n: pool.submit(resolve, n, 443, socket.SOCK_STREAM, 3.0) for n in names}
-        proxy_job = pool.submit(_proxy_settings, origin)
+        proxy_job = pool.submit(_proxy_settings, origin, lim.endpoints)
         dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
                dns.items()}
-        # A PAC file's fetch takes 3 s at most, its evaluation 2 s.
-        proxy, via = _wait(proxy_job, ctx, 6.0) or (probes.ProxySettings(), None)
+        # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
+        proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self._judge_connectivity(dns, origin, via):
             self._proxy(proxy, None)
             return r.build()
@@ -754,10 +755,16 @@ class _Run:
         return translate(self.ctx.profile.title, self.ctx.lang)
 
 
-def _proxy_settings(origin: Origin | None) -> tuple[probes.ProxySettings, Proxy | None]:
+def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()
+                    ) -> tuple[probes.ProxySettings, Proxy | None]:
     """The proxy settings, and the proxy they name for the measurement server (a PAC file is
-    fetched and evaluated here, off the check's thread, so cancel stays immediate)."""
+    fetched and evaluated here, off the check's thread, so cancel stays immediate). The PAC
+    file is asked about the server and every platform endpoint at once: one child process."""
     settings = probes.proxy_settings()
+    urls = [f"https://{probes.split_endpoint(e)[0]}/" for e in endpoints]
+    if origin is not None:
+        urls += [origin.url + "/", f"https://{origin.host}/"]
+    settings.prefetch(urls)
     return settings, settings.proxy_for(origin.url + "/") if origin is not None else None
 
 

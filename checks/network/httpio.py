@@ -9,10 +9,10 @@ speed test must be able to stop a stream at any instant and count exactly what g
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import socket
 import ssl
 import struct
+import sys
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,7 +22,10 @@ from checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
 TICK_S = 0.25
-_SIOCOUTQ = 0x5411  # Linux: bytes in the send queue not yet acknowledged by the peer
+#: Linux ioctl: bytes in the send queue not yet acknowledged by the peer (tcp(7), Linux
+#: man-pages, "SIOCOUTQ"; the value of TIOCOUTQ in asm-generic/ioctls.h). Windows has no
+#: ``fcntl`` at all and macOS numbers its ioctls differently, so only Linux asks.
+_SIOCOUTQ = 0x5411
 
 
 class HttpFailure(Exception):
@@ -187,7 +190,17 @@ def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
 
 
 def unacked_bytes(sock: socket.socket) -> int | None:
-    """Bytes written but not yet acknowledged by the peer (Linux), else None."""
+    """Bytes written but not yet acknowledged by the peer (Linux), else None.
+
+    None tells the caller to count an upload by the server's confirmations instead. ``fcntl``
+    is imported here, not at module level, so this module loads on Windows, where it is absent.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import fcntl
+    except ImportError:
+        return None
     try:
         raw = fcntl.ioctl(sock.fileno(), _SIOCOUTQ, b"\0\0\0\0")
     except (OSError, ValueError, AttributeError):
