@@ -225,9 +225,9 @@ def _check_together(file: str, text: str, section: str, here: set[str],
                     values: dict[str, Any], cls: type) -> None:
     """Rules between the keys of one section, on this profile's values over the defaults:
 
-    - a ``*_warn*`` limit and its ``*_fail*`` partner are ordered the way the defaults order
-      them (higher-is-better metrics warn above where they fail, the others below; item by
-      item for ranges), so a warning always comes before a failure;
+    - a ``*_tip*``, ``*_warn*`` and ``*_fail*`` limit of one measure are ordered the way the
+      defaults order them (a higher-is-better measure warns above where it fails, the others
+      below; item by item for ranges), so milder always comes before more severe;
     - a ``*range*`` pair is (low, high);
     - ``metadata={"one_of": KEY}``: the value is one of KEY's items;
     - ``metadata={"same_length_as": KEY}``: as many items as KEY.
@@ -253,20 +253,36 @@ def _check_together(file: str, text: str, section: str, here: set[str],
         if (other := f.metadata.get("same_length_as")) and len(value) != len(now[other]):
             fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
                  f"number per entry of {other}", name, other)
-        partner = name.replace("_warn", "_fail", 1)
-        if "_warn" not in name or partner not in fields:
-            continue
-        pairs = zip(_items(getattr(defaults, name)), _items(getattr(defaults, partner)),
-                    _items(value), _items(now[partner]), strict=False)
-        for d_warn, d_fail, warn, fail_at in pairs:
-            if d_warn == d_fail:
-                continue
-            higher_is_better = d_warn > d_fail
-            if (warn < fail_at) if higher_is_better else (warn > fail_at):
-                better, side = ("higher", "above") if higher_is_better else ("lower", "below")
-                fail(f"{name} = {warn:g} and {partner} = {fail_at:g} are the wrong way round: "
-                     f"{better} is better here, so the warning limit must be {side} the "
-                     "failure limit", name, partner)
+        for partner, level, next_level in _next_levels(name, fields):
+            pairs = zip(_items(getattr(defaults, name)), _items(getattr(defaults, partner)),
+                        _items(value), _items(now[partner]), strict=False)
+            for d_first, d_next, first, then in pairs:
+                if d_first == d_next:
+                    continue
+                higher_is_better = d_first > d_next
+                if (first < then) if higher_is_better else (first > then):
+                    better, side = ("higher", "above") if higher_is_better else ("lower", "below")
+                    fail(f"{name} = {first:g} and {partner} = {then:g} are the wrong way round: "
+                         f"{better} is better here, so the {level} limit must be {side} the "
+                         f"{next_level} limit", name, partner)
+
+
+#: Severity levels a limit's name can carry, in the order a worsening value crosses them.
+_LEVELS = ("tip", "warn", "fail")
+_LEVEL_RE = re.compile(r"(?<=_)(tip|warn|fail)(?=_|$)")
+
+
+def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
+    """(partner field, this level, its level) for the next more severe limit of the same
+    measure that exists: ``x_tip`` → ``x_warn`` (or ``x_fail`` without a warn)."""
+    m = _LEVEL_RE.search(name)
+    if m is None:
+        return []
+    for level in _LEVELS[_LEVELS.index(m.group(1)) + 1:]:
+        partner = name[:m.start()] + level + name[m.end():]
+        if partner in fields:
+            return [(partner, m.group(1), level)]
+    return []
 
 
 def _items(value: Any) -> tuple:

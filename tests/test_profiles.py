@@ -115,8 +115,11 @@ NONSENSE = [
      "wrong way round: lower is better"),
     ("[system]\nbattery_fail_pct = 60\n", "system.battery_fail_pct",
      "wrong way round: higher is better"),
-    ("[camera]\nface_height_range_warn = [0.1, 0.9]\n", "camera.face_height_range_warn",
+    ("[camera]\nface_height_range_tip = [0.1, 0.9]\n", "camera.face_height_range_tip",
      "wrong way round"),
+    ("[camera]\nroll_tip_deg = 20\n", "camera.roll_tip_deg",
+     "lower is better here, so the tip limit must be below the warn limit"),
+    ("[microphone]\nsnr_warn_db = 20\n", "microphone.snr_warn_db", "higher is better"),
     ("[camera]\ncolour_a_range = [25.0, 5.0]\n", "camera.colour_a_range", "(low, high)"),
     ("[system]\non_battery_status = \"explode\"\n", "system.on_battery_status",
      "must be one of pass, warn, fail"),
@@ -152,21 +155,22 @@ def test_ordering_is_checked_across_extends(tmp_path):
         load_profile(str(child), SCHEMAS)
 
 
-def test_every_warn_fail_pair_has_a_direction():
-    """The loader reads a pair's direction from the defaults: equal defaults would leave a
-    pair unchecked, so every Limits class must order its pairs."""
+def test_every_limit_pair_has_a_direction():
+    """The loader reads the direction of a tip/warn/fail pair from the defaults: equal
+    defaults would leave a pair unchecked, so every Limits class must order its pairs."""
     import dataclasses
+
+    from checks.profile import _next_levels
 
     pairs = 0
     for check_id, cls in SCHEMAS.items():
-        names = {f.name for f in dataclasses.fields(cls)}
+        fields = {f.name: f for f in dataclasses.fields(cls)}
         d = cls()
-        for name in names:
-            partner = name.replace("_warn", "_fail", 1)
-            if "_warn" in name and partner in names:
+        for name in fields:
+            for partner, _, _ in _next_levels(name, fields):
                 pairs += 1
                 assert getattr(d, name) != getattr(d, partner), f"{check_id}.{name}"
-    assert pairs >= 20
+    assert pairs >= 25
 
 
 def test_cli_exits_3_with_the_sentence_for_a_nan_limit(tmp_path):
