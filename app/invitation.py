@@ -144,6 +144,9 @@ def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
         raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
     except RecursionError:  # "a = [[[[…" nested thousands deep
         raise InvitationError(f"{name}: not a valid invitation (nested too deeply)") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise InvitationError(f"{name}: not a valid invitation (a number has too many "
+                              "digits)") from None
     return from_dict(data, name)
 
 

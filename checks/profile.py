@@ -109,6 +109,8 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
     except RecursionError:  # "a = [[[[…" nested thousands deep
         raise ProfileError(shown, "not valid TOML: nested too deeply") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise ProfileError(shown, "not valid TOML: a number has too many digits") from None
 
     meta = data.get("profile")
     if not isinstance(meta, dict):

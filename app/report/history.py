@@ -59,7 +59,7 @@ class Retention:
             if path.exists() or path.is_symlink():
                 log.warning("%s; keeping the default history settings", exc)
             return cls()
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not TOML, a huge number
             log.warning("cannot read %s (%s); keeping the default history settings", path,
                         exc.__class__.__name__ if isinstance(exc, RecursionError) else exc)
             return cls()
