@@ -25,8 +25,9 @@ from checks.safefile import InputFileError, read_bounded
 log = logging.getLogger("techcheck.profile")
 
 PLATFORMS = ("teams", "zoom", "meet", "webex", "other")
-#: A profile is a page of limits (the built-in ones are 1–4 KB); ``extends`` chains are short.
-MAX_BYTES = 256 * 1024
+#: A profile is a page of limits (the built-in ones are 1–14 KB with their comments);
+#: ``extends`` chains are short.
+MAX_BYTES = 128 * 1024
 MAX_EXTENDS = 8
 _META_KEYS = {"name": str, "title": str, "platform": str, "extends": str, "description": str}
 
@@ -76,8 +77,12 @@ def available_profiles() -> list[Path]:
 def resolve(spec: str) -> Path:
     """A profile name (``teams``) or a path to a TOML file."""
     p = Path(spec)
-    if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
-        return p
+    try:
+        if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
+            p.resolve()
+            return p
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        raise ProfileError(spec[:80], "not a usable file name") from None
     candidate = resources.path("profiles", f"{spec}.toml")
     if not candidate.exists():
         names = ", ".join(q.stem for q in available_profiles())
@@ -139,7 +144,11 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     sections: dict[str, dict[str, Any]] = {}
     platform = meta.get("platform")
     if "extends" in meta:
-        base = load_profile(meta["extends"], schemas, (*_seen, path))
+        try:
+            base = load_profile(meta["extends"], schemas, (*_seen, path))
+        except ProfileError as exc:  # say which profile asked for the one that failed
+            raise ProfileError(shown, f"cannot extend {meta['extends'][:80]!r}: {exc}",
+                               _line_of(text, "profile", "extends"), "profile.extends") from None
         sections = {k: dict(v) for k, v in base.sections.items()}
         platform = platform or base.platform
 
