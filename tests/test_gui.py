@@ -171,7 +171,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     with qtbot.waitSignal(res.export_to(str(out), "json").finished, timeout=30_000):
         pass
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["options"]["demo"] is True and any(c["id"] == "system" for c in data["checks"])
+    assert data["demo"]["note"].startswith("Demo mode") and any(c["id"] == "system" for c in data["checks"])
     # IT support: every metric with its limit, the log, copy diagnostics
     w.next()
     det = w.pages["details"]

@@ -69,6 +69,7 @@ def render(report: Report, lang: str | None = None) -> str:
         verdict_icon=icon(v.verdict_status, 52),
         verdict_word=_e(v.verdict_word),
         verdict_sentence=_e(v.verdict_sentence),
+        demo_note=f'<p class="demo-note">{_e(v.demo_note)}</p>' if v.demo_note else "",
         counts="".join(f'<li>{icon(st, 14)}{_e(text)}</li>' for st, text in v.counts),
         facts=_facts(v.facts),
         machine=_facts(v.machine),
