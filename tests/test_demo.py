@@ -122,6 +122,44 @@ def test_play_into_the_standin_takes_as_long_as_the_sound():
 
 # --- a report made in demo mode says so, in every format ---------------------------------------
 
+def test_demo_report_says_it_was_a_demo_in_every_format(tmp_path, capsys):
+    """The terminal's demo run (app.commands.run.execute, as `techcheck` without a desktop runs
+    it), written as JSON, HTML, PDF and text: each carries the demo line; the JSON validates."""
+    import json
+    import shutil
+    import subprocess
+
+    import jsonschema
+
+    import resources
+    from app.cli import build_parser
+    from app.commands import run
+
+    out = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "pdf", "text")}
+    args = build_parser().parse_args(
+        ["run", "--only", "microphone,speaker", "--yes", *[a for fmt, path in out.items()
+                                                          for a in (f"--{fmt}", str(path))]])
+    status = run.execute(args, demo_mode=True)
+    printed = capsys.readouterr().out
+    note = demo.report_extra("en")["note"]
+    assert note.startswith("Demo mode: sample media stood in for your devices")
+    data = json.loads(out["json"].read_text(encoding="utf-8"))
+    schema = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data["demo"] == {"note": note}
+    assert status == 0 and data["verdict"] == "ready", data["checks"]
+    speaker = next(c for c in data["checks"] if c["id"] == "speaker")
+    assert speaker["details"]["output"]["device"] == standin.NAME
+    assert note in printed and note in out["text"].read_text(encoding="utf-8")
+    assert f'<p class="demo-note">{note}</p>' in out["html"].read_text(encoding="utf-8")
+    if shutil.which("pdftotext"):
+        pdf = subprocess.run(["pdftotext", str(out["pdf"]), "-"], capture_output=True,
+                             text=True, check=True, timeout=60).stdout
+        assert "sample media stood in" in " ".join(pdf.split())
+    sv = view.build(Report.from_dict(data), "sv").demo_note
+    assert sv.startswith("Demoläge") and sv != note
+
+
 def test_only_a_demo_report_has_the_demo_line():
     from tests import report_samples as samples
 
