@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from app import __version__
 
@@ -43,11 +45,25 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"techcheck {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    parser.set_defaults(gui_smoke=gui_smoke_hook())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"app.commands.{name}")
         module.register(sub)
     return parser
+
+
+def gui_smoke_hook() -> Callable[[], Any] | None:
+    """The main window's part of ``selftest`` (``app.gui.smoke``), or None without the GUI.
+
+    Wired here, at the top of the app, because the commands sit below the GUI in the layers
+    contract (pyproject.toml) and may not import it; the GUI is imported only when called."""
+    try:
+        if importlib.util.find_spec("app.gui.smoke") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return lambda: importlib.import_module("app.gui.smoke").gui_smoke()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

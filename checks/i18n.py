@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import string
 from functools import cache
 from typing import Any
@@ -46,33 +47,99 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-class _Formatter(string.Formatter):
-    """str.format that writes decimal commas for Swedish and leaves missing fields visible."""
+#: The longest text ``translate`` returns; longer ones (a damaged or hostile report) are cut
+#: and end in ``SHORTENED`` so a reader sees that something was left out.
+MAX_TEXT = 2000
+SHORTENED = N_("…(shortened)")
+#: The only format specs a template may use: optional alignment and a width of at most two
+#: digits, an optional thousands comma, a precision of one digit and a float type. Anything
+#: else (``{x:>300000000}``, ``{x.attr}``, ``{x[0]}``, ``{x!r}``) is shown as written, never
+#: evaluated: templates are read back from report files that anyone can edit, and
+#: ``str.format`` on such a template can allocate gigabytes or read attributes of the process
+#: (Python documentation, "Format String Syntax" and the security note of ``string.Template``).
+_SPEC = re.compile(r"(?P<align>[<>^])?(?P<width>\d{1,2})?(?P<comma>,)?(?:\.(?P<prec>\d))?"
+                   r"(?P<kind>[fg%])?")
 
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
 
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        if isinstance(key, str) and key not in kwargs:
-            return "{" + key + "}"
-        return super().get_value(key, args, kwargs)
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if isinstance(value, str) and value.startswith("{") and format_spec:
-            return value  # a missing field: show it rather than crash on its format spec
-        text = super().format_field(value, format_spec)
-        if self.lang == "sv" and isinstance(value, float):
-            text = text.replace(".", ",")
+def shorten(text: str, limit: int = MAX_TEXT, lang: str = "en") -> str:
+    """``text`` cut to at most ``limit`` characters, ending in "…(shortened)" when cut."""
+    if len(text) <= limit:
         return text
+    mark = catalogue(lang).get(SHORTENED, SHORTENED) if lang != "en" else SHORTENED
+    return text[: max(0, limit - len(mark))] + mark
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _field(value: Any, spec: str, lang: str) -> str | None:
+    """One filled placeholder, or ``None`` when ``spec`` is not allowed or does not fit."""
+    m = _SPEC.fullmatch(spec)
+    if m is None:
+        return None
+    text_spec = (m["align"] or "") + (m["width"] or "")
+    try:
+        if _is_number(value) and (not isinstance(value, int) or abs(value) < 10**30):
+            text = format(value, spec)
+            if lang == "sv" and isinstance(value, float):
+                text = text.replace(",", "\u00a0").replace(".", ",")
+            return text
+        if isinstance(value, str):
+            return format(shorten(value, MAX_TEXT, lang), text_spec)
+        if isinstance(value, int) and not isinstance(value, bool):  # too long to write out
+            return format(f"{float(value):g}", text_spec)  # OverflowError past 1e308
+        if value is None or isinstance(value, bool):
+            return format(str(value), text_spec)
+        return format(shorten(_plain(value), MAX_TEXT, lang), text_spec)
+    except (ValueError, OverflowError, TypeError):  # e.g. a number too large to write out
+        return None
+
+
+def _plain(value: Any) -> str:
+    """Lists and tables as short text, bounded before it is built (no ``repr`` of a huge or
+    deeply nested value)."""
+    if isinstance(value, list | tuple):
+        items = [v if isinstance(v, str) else "…" if isinstance(v, list | dict) else str(v)
+                 for v in value[:50]]
+        return ", ".join(shorten(i, 200) for i in items) + (", …" if len(value) > 50 else "")
+    if isinstance(value, dict):
+        return _plain([f"{k}: {v}" if not isinstance(v, list | dict) else f"{k}: …"
+                       for k, v in list(value.items())[:50]])
+    return "…"
+
+
+def fill(template: str, params: dict[str, Any], lang: str = "en") -> str:
+    """Put ``params`` into the named placeholders of ``template``.
+
+    A safe subset of ``str.format``: only plain names (``{value}``, ``{value:.1f}``), no
+    attribute or index lookups, no conversions, only the specs ``_SPEC`` allows. A placeholder
+    that breaks these rules, names a missing parameter or does not fit its value stays in the
+    text as written. Swedish gets decimal commas.
+    """
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:  # unbalanced braces: nothing can be filled safely
+        return template
+    out = []
+    for literal, name, spec, conversion in parts:
+        out.append(literal)
+        if name is None:
+            continue
+        text = None
+        if conversion is None and name.isidentifier() and name in params:
+            text = _field(params[name], spec or "", lang)
+        if text is None:
+            text = "{" + name + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "") + "}"
+        out.append(text)
+    return "".join(out)
 
 
 def translate(template: str, lang: str = "en", params: dict[str, Any] | None = None) -> str:
-    """Translate ``template`` to ``lang`` and fill in ``params``. Unknown text stays English."""
+    """Translate ``template`` to ``lang`` and fill in ``params`` (safely: see ``fill``).
+    Unknown text stays English; the result is at most ``MAX_TEXT`` characters."""
     text = catalogue(lang).get(template, template) if lang != "en" else template
-    if not params:
-        return text
-    try:
-        return _Formatter(lang).vformat(text, (), params)
-    except (ValueError, IndexError, KeyError) as exc:  # a bad translation must not crash a run
-        log.warning("cannot format %r: %s", text, exc)
-        return template
+    if params:
+        text = fill(shorten(text, MAX_TEXT, lang), params, lang)
+    return shorten(text, MAX_TEXT, lang)

@@ -18,14 +18,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
-import importlib.util
 import json
 import logging
-import os
 import platform
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +58,6 @@ REQUIRED_RESOURCES: tuple[tuple[str, ...], ...] = (
 
 #: Seconds the measuring checks take by default here: long enough to measure, short enough for CI.
 DEFAULT_DURATION = 4.0
-GUI_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -169,78 +164,6 @@ def run_checks_on_demo(chosen: list[registry.Plugin], profile, duration: float) 
     return rows
 
 
-def gui_available() -> bool:
-    try:
-        return importlib.util.find_spec("app.gui.window") is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def gui_smoke(timeout_s: float = GUI_TIMEOUT_S) -> Row:
-    """Create the main window offscreen, let it discover plug-ins and devices, close it."""
-    start = time.monotonic()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
-        from PySide6.QtWidgets import QApplication
-
-        from app.gui import settings as S
-        from app.gui.window import MainWindow
-    except Exception as exc:  # a missing Qt plug-in or library shows up here in a bundle
-        log.exception("cannot import the GUI")
-        return Row("gui", "Main window", "error", False, time.monotonic() - start,
-                   f"cannot import the GUI: {type(exc).__name__}: {exc}")
-    # Qt's chatter (the offscreen platform's "does not support propagateSizeHints") goes to the
-    # log, not into the table IT support reads.
-    previous = qInstallMessageHandler(lambda _mode, _ctx, msg: log.info("qt: %s", msg))
-    try:
-        return _gui_smoke(QApplication, QSettings, QTimer, S, MainWindow, start, timeout_s)
-    finally:
-        qInstallMessageHandler(previous)
-
-
-def _gui_smoke(QApplication, QSettings, QTimer, S, MainWindow, start: float, timeout_s: float) -> Row:
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "techcheck"])
-    with tempfile.TemporaryDirectory(prefix="techcheck-selftest-") as tmp:
-        # A settings file of its own: the self-test must not change the user's choices.
-        qs = QSettings(os.path.join(tmp, "settings.ini"), QSettings.Format.IniFormat)
-        try:
-            window = MainWindow(S.Settings(qs))
-        except Exception as exc:
-            log.exception("cannot create the main window")
-            return Row("gui", "Main window", "error", False, time.monotonic() - start,
-                       f"cannot create the main window: {type(exc).__name__}: {exc}")
-        state = {"ready": False}
-        ready = getattr(window, "ready", None)
-        if ready is not None:
-            ready.connect(lambda: state.update(ready=True))
-        window.show()
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and not (state["ready"] or ready is None):
-            app.processEvents()
-            time.sleep(0.01)
-        shown = window.isVisible()
-        QTimer.singleShot(0, window.close)
-        close_deadline = time.monotonic() + 10
-        while window.isVisible() and time.monotonic() < close_deadline:
-            app.processEvents()
-            time.sleep(0.01)
-        closed = not window.isVisible()
-        window.deleteLater()
-        app.processEvents()
-    seconds = time.monotonic() - start
-    platform_name = app.platformName()
-    if not shown:
-        return Row("gui", "Main window", "error", False, seconds, "the window did not show")
-    if ready is not None and not state["ready"]:
-        return Row("gui", "Main window", "error", False, seconds,
-                   f"plug-ins and devices not loaded within {timeout_s:.0f} s")
-    if not closed:
-        return Row("gui", "Main window", "error", False, seconds, "the window did not close")
-    return Row("gui", "Main window", "pass", True, seconds,
-               f"shown and closed ({platform_name})")
-
-
 def render_table(env: dict[str, Any], rows: list[Row], passed: bool) -> str:
     lines = [
         f"TechCheck {env['version']} self-test — Python {env['python']} on {env['platform']}",
@@ -270,8 +193,9 @@ def run(args: argparse.Namespace) -> int:
     env = environment()
     rows = [check_resources()]
     rows += run_checks_on_demo(chosen, profile, args.duration)
-    if not args.no_gui and gui_available():
-        rows.append(gui_smoke())
+    smoke = getattr(args, "gui_smoke", None)
+    if not args.no_gui and smoke is not None:
+        rows.append(smoke())
     passed = all(r.ok for r in rows)
     table = render_table(env, rows, passed)
     sys.stdout.write(table)

@@ -9,10 +9,10 @@ speed test must be able to stop a stream at any instant and count exactly what g
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import socket
 import ssl
 import struct
+import sys
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,11 +22,15 @@ from checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
 TICK_S = 0.25
-_SIOCOUTQ = 0x5411  # Linux: bytes in the send queue not yet acknowledged by the peer
+#: Linux ioctl: bytes in the send queue not yet acknowledged by the peer (tcp(7), Linux
+#: man-pages, "SIOCOUTQ"; the value of TIOCOUTQ in asm-generic/ioctls.h). Windows has no
+#: ``fcntl`` at all and macOS numbers its ioctls differently, so only Linux asks.
+_SIOCOUTQ = 0x5411
 
 
 class HttpFailure(Exception):
-    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled, or
+    """``kind`` is one of dns, connect, tls, status, content, reset, stall, unconfirmed
+    (upload bytes the server never confirmed receiving), cancelled, or
     proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
 
     def __init__(self, kind: str, detail: str) -> None:
@@ -54,10 +58,17 @@ class Origin:
 
 
 def parse_origin(url: str) -> Origin:
-    parts = urlsplit(url)
+    """The origin of an http(s) URL; ``ValueError`` with a sentence for anything else."""
+    parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+        raise ValueError(f"{url!r} is not a web address starting with http:// or https://")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or any(c.isspace() for c in parts.netloc):
+        raise ValueError(f"{url!r} does not have a valid host and port (1-65535)")
+    port = port or (443 if parts.scheme == "https" else 80)
     return Origin(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
 
 
@@ -179,7 +190,17 @@ def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
 
 
 def unacked_bytes(sock: socket.socket) -> int | None:
-    """Bytes written but not yet acknowledged by the peer (Linux), else None."""
+    """Bytes written but not yet acknowledged by the peer (Linux), else None.
+
+    None tells the caller to count an upload by the server's confirmations instead. ``fcntl``
+    is imported here, not at module level, so this module loads on Windows, where it is absent.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import fcntl
+    except ImportError:
+        return None
     try:
         raw = fcntl.ioctl(sock.fileno(), _SIOCOUTQ, b"\0\0\0\0")
     except (OSError, ValueError, AttributeError):

@@ -1,0 +1,75 @@
+"""Running ``techcheck`` on hostile input with its time and memory measured (issue 13).
+
+``run_measured`` starts the CLI in a separate process, as a user would, and returns its result
+with the peak resident memory of that process (``getrusage(RUSAGE_SELF).ru_maxrss``, read by the
+process itself just before it exits, so earlier children of the test run do not count).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+ATTACKS = Path(__file__).resolve().parent / "attacks"
+
+#: Each hostile case must end within this and stay under this much memory (issue 13). The time
+#: is for the work itself; starting Python and importing the app is measured separately by
+#: ``startup_s`` and added, because two shared cores make it vary by seconds.
+LIMIT_S = 5.0
+LIMIT_MB = 300.0
+
+_WRAPPER = """
+import os, resource, sys
+from app.cli import main
+try:
+    rc = main(sys.argv[1:])
+except SystemExit as exc:
+    rc = exc.code if isinstance(exc.code, int) else 3
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(os.environ["TECHCHECK_TEST_PEAK"], "w") as fh:
+    fh.write(str(peak))
+sys.exit(rc)
+"""
+
+
+@dataclass
+class Measured:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+
+
+def run_measured(*args: str, tmp: Path, timeout: float = 60, env: dict[str, str] | None = None
+                 ) -> Measured:
+    peak_file = tmp / f".peak-{time.monotonic_ns()}"
+    full_env = {**os.environ, **(env or {}), "TECHCHECK_TEST_PEAK": str(peak_file)}
+    t0 = time.monotonic()
+    r = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
+                       timeout=timeout, env=full_env, cwd=ROOT, input="")
+    seconds = time.monotonic() - t0
+    peak_kb = float(peak_file.read_text()) if peak_file.exists() else float("nan")
+    return Measured(r.returncode, r.stdout, r.stderr, seconds, peak_kb / 1024)
+
+
+_startup: list[float] = []
+
+
+def startup_s(tmp: Path) -> float:
+    """How long ``techcheck --help``-sized work takes here: Python start and the app's imports."""
+    if not _startup:
+        _startup.append(run_measured("history", "--json", tmp=tmp).seconds)
+    return _startup[0]
+
+
+def assert_bounded(m: Measured, tmp: Path) -> None:
+    assert m.peak_mb < LIMIT_MB, f"peak memory {m.peak_mb:.0f} MB"
+    assert m.seconds < LIMIT_S + startup_s(tmp), f"took {m.seconds:.1f} s"
+    assert "internal error" not in m.stderr and "Traceback" not in m.stderr, m.stderr
