@@ -9,6 +9,7 @@ does not turn them away before they are connected. Bounded: the test ends by its
 
 from __future__ import annotations
 
+import contextlib
 import re
 import selectors
 import socket
@@ -132,10 +133,8 @@ def test_idle_and_slow_clients_do_not_starve_a_measurement(serve):
         while not stop_drip.wait(2.0):
             n += 1
             for s in slow:
-                try:
+                with contextlib.suppress(OSError):
                     s.sendall(f"X-Drip-{n}: x\r\n".encode())
-                except OSError:
-                    pass
 
     dripper = threading.Thread(target=drip, daemon=True)
     dripper.start()
