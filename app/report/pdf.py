@@ -37,12 +37,12 @@ def _hex(h: str) -> RGB:
 INK, MUTED, LINE, WASH = _hex("#1f2328"), _hex("#59636e"), _hex("#d1d9e0"), _hex("#f6f8fa")
 COLOUR = {
     Status.PASS: _hex("#1a7f37"), Status.WARN: _hex("#9a6700"), Status.FAIL: _hex("#cf222e"),
-    Status.ERROR: _hex("#8250df"), Status.SKIPPED: _hex("#59636e"),
+    Status.ERROR: _hex("#8250df"), Status.SKIPPED: _hex("#59636e"), Status.TIP: _hex("#0969da"),
 }
 ICON_COLOUR = {**COLOUR, Status.WARN: _hex("#bf8700")}
 TINT = {
     Status.PASS: _hex("#dafbe1"), Status.WARN: _hex("#fff8c5"), Status.FAIL: _hex("#ffebe9"),
-    Status.ERROR: _hex("#fbefff"), Status.SKIPPED: _hex("#eff2f5"),
+    Status.ERROR: _hex("#fbefff"), Status.SKIPPED: _hex("#eff2f5"), Status.TIP: _hex("#ddf4ff"),
 }
 WHITE: RGB = (255, 255, 255)
 
@@ -123,6 +123,11 @@ def icon(pdf: FPDF, status: Status, x: float, y: float, size: float) -> None:
         pdf.polygon([(cx, y + size * .04), (x + size, y + size * .92), (x, y + size * .92)],
                     style="F")
         _bang(pdf, cx, y + size * .36, y + size * .62, y + size * .76, size, lw)
+    elif status is Status.TIP:  # an "i" in a circle
+        pdf.circle(cx, cy, r, style="F")
+        _glyph(pdf, [(cx, cy - r * .1), (cx, cy + r * .5)], lw)
+        pdf.set_fill_color(*WHITE)
+        pdf.circle(cx, cy - r * .45, lw * .7, style="F")
     elif status is Status.ERROR:
         k = r * 0.41
         pdf.polygon([(cx - k, y), (cx + k, y), (x + size, cy - k), (x + size, cy + k),
