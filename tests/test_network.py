@@ -395,7 +395,14 @@ class FaultServer:
 
     def _serve(self, c: socket.socket) -> None:
         try:
+            if self.mode == "silent":  # accepts, never reads, never answers
+                self.stop.wait(30)
+                return
             c.recv(65536)
+            if self.mode == "garbage":
+                c.sendall(os.urandom(3000))
+                c.close()
+                return
             if self.mode == "reset":
                 c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 25000000\r\n\r\n" + b"x" * 50000)
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
@@ -431,7 +438,7 @@ def test_server_faults_become_findings(mode, kind, tmp_path, server):
                               duration=2.5)
     finally:
         fault.close()
-    assert result.status in (Status.WARN, Status.FAIL)
+    assert result.status in (Status.WARN, Status.FAIL, Status.ERROR)
     f = {x.code: x for x in result.findings}
     if mode == "reset":  # bytes did arrive before each reset: a speed, with a warning
         assert isinstance(result.metrics["download"].value, float)
@@ -440,6 +447,29 @@ def test_server_faults_become_findings(mode, kind, tmp_path, server):
         assert kind in f["network.server_unreachable"].params["reason"]
         assert f["network.server_unreachable"].fix
         assert result.metrics["download"].value == "unknown"
+
+
+@pytest.mark.parametrize("mode", ["silent", "garbage"])
+def test_broken_server_is_could_not_measure_never_a_speed(mode, tmp_path, server):
+    """Issue 13 item 10: a server that accepts and never reads (its kernel still acknowledges
+    what it buffers) or that answers garbage gave an upload speed and "your subscription's
+    upload is too small". It must be "could not measure", an error naming the server."""
+    fault = FaultServer(mode)
+    try:
+        up = Transfer(parse_origin(fault.url), CLOUDFLARE, "up", 2, 1.5, lambda: False).run()
+        assert up.mbps is None
+        assert "unconfirmed" in up.error_kinds or "stall" in up.error_kinds
+        result, _ = run_check(hermetic_profile(tmp_path), fault.url, stun_spec=server.stun,
+                              duration=3.0)
+    finally:
+        fault.close()
+    assert result.metrics["upload"].value == "unknown"
+    assert result.metrics["download"].value == "unknown"
+    f = {x.code: x for x in result.findings}
+    assert "network.slow_upload" not in f and "network.slow_download" not in f
+    assert f["network.server_unreachable"].status is Status.ERROR
+    assert fault.url in f["network.server_unreachable"].text()
+    assert result.status is Status.ERROR
 
 
 def test_refused_connection_is_a_finding(tmp_path, server):

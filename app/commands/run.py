@@ -10,6 +10,7 @@ from app import invitation as invitations
 from app import logsetup
 from app.atomicfile import describe_write_error
 from app.commands.common import CommandError, fail, load, split_ids
+from app.commands.runargs import argument_problem
 from app.report import checklist, history, text
 from app.report.formats import check_outputs, write_outputs
 from checks import registry
@@ -79,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
+    problem = argument_problem(args, server, stun, OUTPUTS)
+    if problem:
+        return fail(problem)
     try:
         plugins, profile = load(args.profile or (invitation.profile if invitation else "generic"))
         chosen = registry.select(plugins, split_ids(args.only), split_ids(args.skip))

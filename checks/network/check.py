@@ -19,12 +19,12 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checks.base import Check, ResultBuilder, grade
 from checks.context import CheckContext, Progress
 from checks.i18n import N_, translate
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 from checks.network import analysis, probes, stun
 from checks.network.dns import Resolution, is_ip_literal, resolve
 from checks.network.httpio import (
@@ -54,9 +54,12 @@ class NetworkLimits:
     # Video quality tiers: name, upload and download Mbit/s each needs; target = what the
     # interview should manage without a warning.
     tiers: tuple[str, ...] = ("360p", "540p", "720p", "1080p")
-    tier_up_mbps: tuple[float, ...] = (0.5, 1.2, 2.5, 4.0)
-    tier_down_mbps: tuple[float, ...] = (0.5, 1.2, 2.5, 4.0)
-    target_tier: str = "720p"
+    # The profile loader checks the metadata: one number per tier, a target that is a tier.
+    tier_up_mbps: tuple[float, ...] = field(default=(0.5, 1.2, 2.5, 4.0),
+                                            metadata={"same_length_as": "tiers"})
+    tier_down_mbps: tuple[float, ...] = field(default=(0.5, 1.2, 2.5, 4.0),
+                                              metadata={"same_length_as": "tiers"})
+    target_tier: str = field(default="720p", metadata={"one_of": "tiers"})
     rtt_warn_ms: float = 100.0
     rtt_fail_ms: float = 300.0
     jitter_warn_ms: float = 30.0
@@ -66,10 +69,10 @@ class NetworkLimits:
     bufferbloat_warn_ms: float = 50.0
     bufferbloat_fail_ms: float = 200.0
     dns_warn_ms: float = 300.0
-    udp_blocked_status: str = "warn"
-    proxy_status: str = "warn"
-    interception_status: str = "warn"
-    captive_status: str = "fail"
+    udp_blocked_status: LimitStatus = LimitStatus.WARN
+    proxy_status: LimitStatus = LimitStatus.WARN
+    interception_status: LimitStatus = LimitStatus.WARN
+    captive_status: LimitStatus = LimitStatus.FAIL
     # How long each phase takes by default, and how many parallel streams.
     idle_s: float = 10.0
     download_s: float = 6.0
@@ -570,8 +573,10 @@ class _Run:
             kinds = sorted({e.kind for e in failures}) or ["connect"]
             if self.path.proxy_error:  # the proxy was tried too, and said why not
                 kinds.append(self.path.proxy_error)
+            # ERROR, not a warning: the speed was not measured, so nothing can be said about it
+            # (a measurement that did not happen is never a number nor a pass).
             r.finding(
-                "network.server_unreachable", Status.WARN,
+                "network.server_unreachable", Status.ERROR,
                 N_("The speed could not be measured: the measurement server {server} failed "
                    "({reason})."),
                 N_("Run the test again in a minute. If it keeps failing, a firewall or proxy may "
@@ -811,6 +816,16 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
         close_quietly(sock)
     log.info("measuring through the proxy %s: direct failed (%s)", via.label, direct)
     return _Path(via, direct.kind)
+
+
+def server_problem(server: str) -> str | None:
+    """Why ``server`` (as ``--server`` or an invitation takes it) cannot be measured against,
+    or None when it can; checked before a run starts."""
+    try:
+        _backend(server)
+    except ValueError as exc:
+        return f"{exc}; give http(s)://HOST[:PORT], librespeed+URL, speedtest or speedtest+URL"
+    return None
 
 
 def _backend(server: str) -> tuple[str, Origin | None]:

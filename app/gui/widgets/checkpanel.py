@@ -31,6 +31,7 @@ log = logging.getLogger("techcheck.gui")
 class CheckPanel(QWidget):
     about_to_run = Signal()  # the page releases its camera/microphone before the check opens it
     cancelled = Signal()  # the person (or leaving the page) stopped a running check
+    started = Signal()  # a run began (the worker exists)
     sample = Signal(dict)  # live data from Progress.data
     check_finished = Signal(object)  # CheckResult
     all_finished = Signal()
@@ -146,6 +147,7 @@ class CheckPanel(QWidget):
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self._next()
+        self.started.emit()
 
     def _next(self) -> None:
         if not self._queue:
