@@ -14,6 +14,7 @@ import sys
 from app import demo, logsetup
 from app import invitation as invitations
 from app.atomicfile import describe_write_error
+from app.commands import callpreview
 from app.commands.common import CommandError, fail, load, split_ids
 from app.commands.runargs import argument_problem
 from app.report import checklist, history, text
@@ -45,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not keep this run in the local history")
     p.add_argument("--snapshot", action="store_true",
                    help="add a small camera picture to the report (off by default)")
+    p.add_argument("--preview", metavar="FOLDER",
+                   help="also write what the interviewer would see and hear, modelled from this "
+                   "run's connection, camera and recording (an approximation), into FOLDER: "
+                   "techcheck-preview.avi, .wav and .txt (off by default: nothing is kept)")
     p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
     p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
     p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
@@ -136,6 +141,7 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     if problem:
         return fail(problem)
 
+<<<<<<< HEAD
     devices = Devices(args.camera, args.microphone, args.speaker, server, stun)
     duration = args.duration
     local_server = None
@@ -147,6 +153,13 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         devices = demo.devices(local_server)
         profile = demo.local_profile(profile)
         duration = duration or demo.DURATION_S
+=======
+    if args.preview:
+        problem = callpreview.check_folder(args.preview)
+        if problem:
+            return fail(problem)
+    kept: dict = {}  # the microphone's recording, in memory, only for --preview
+>>>>>>> main
 
     cancel = CancelToken()
     interactive = not args.yes and _has_terminal()
@@ -162,7 +175,8 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         duration=duration,
         interactive=interactive,
         lang=args.lang,
-        options={"snapshot": True} if args.snapshot else {},
+        options={**({"snapshot": True} if args.snapshot else {}),
+                 **({"keep_media": kept} if args.preview else {})},
     )
 
     def started(p: registry.Plugin) -> None:
@@ -196,6 +210,10 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
             log.error("keeping the run in the history failed: %s", exc)
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
+    if args.preview:
+        for message in callpreview.write_preview(args.preview, results, profile, args.camera,
+                                                 args.microphone, kept, args.lang):
+            print(f"techcheck: {message}", file=sys.stderr)
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",

@@ -141,7 +141,9 @@ class MainWindow(QMainWindow):
             panel = getattr(page, "panel", None)
             if panel is not None:
                 panel.check_finished.connect(self._check_finished)
+                panel.started.connect(self._update_steps)  # "Checking…" in the list
                 panel.all_finished.connect(self._checks_idle)
+                panel.all_finished.connect(self._update_steps)
         self.start.language_chosen.connect(self.set_language)
         self.start.role_chosen.connect(self.set_role)
         self.start.platform_chosen.connect(self.set_platform)

@@ -566,6 +566,13 @@
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <source>Checking…</source>
+        <translation>Kontrollerar…</translation>
+    </message>
+</context>
+<context>
     <name>ResultCard</name>
     <message>
         <source>Run this check again when you are ready.</source>
