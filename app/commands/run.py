@@ -141,7 +141,11 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     if problem:
         return fail(problem)
 
-<<<<<<< HEAD
+    if args.preview:
+        problem = callpreview.check_folder(args.preview)
+        if problem:
+            return fail(problem)
+    kept: dict = {}  # the microphone's recording, in memory, only for --preview
     devices = Devices(args.camera, args.microphone, args.speaker, server, stun)
     duration = args.duration
     local_server = None
@@ -153,13 +157,6 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         devices = demo.devices(local_server)
         profile = demo.local_profile(profile)
         duration = duration or demo.DURATION_S
-=======
-    if args.preview:
-        problem = callpreview.check_folder(args.preview)
-        if problem:
-            return fail(problem)
-    kept: dict = {}  # the microphone's recording, in memory, only for --preview
->>>>>>> main
 
     cancel = CancelToken()
     interactive = not args.yes and _has_terminal()
@@ -211,8 +208,8 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
     if args.preview:
-        for message in callpreview.write_preview(args.preview, results, profile, args.camera,
-                                                 args.microphone, kept, args.lang):
+        for message in callpreview.write_preview(args.preview, results, profile, devices.camera,
+                                                 devices.microphone, kept, args.lang):
             print(f"techcheck: {message}", file=sys.stderr)
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
