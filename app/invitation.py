@@ -1,7 +1,8 @@
 """Recruiter invitations: a small TOML file a recruiter sends with the interview's details.
 
 It says which platform profile to check against, optionally the company's own measurement
-server (and STUN server), when the interview is, who to contact and which company sends it.
+server (and STUN server), when the interview is, who to contact and which company sends it,
+and optionally the company's brand (a ``[brand]`` table, validated by ``app.brand``).
 TechCheck opens it (``techcheck run --invitation FILE``, or the GUI through ``load``) and names
 it in the report. The format is documented in docs/invitation-format.md.
 
@@ -23,13 +24,16 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import resources
 
+if TYPE_CHECKING:
+    from app.brand import Brand
+
 FORMAT = "techcheck.invitation/1"
-MAX_BYTES = 16 * 1024
+MAX_BYTES = 80 * 1024  # 16 KiB of text, and a brand's logo (48 KiB, base64: 64 KiB)
 MAX_TEXT = 200
 MAX_NOTE = 1000
 MAX_URL = 2048
@@ -44,6 +48,7 @@ KEYS: dict[str, tuple[type, bool, int]] = {
     "server": (str, False, MAX_URL),
     "stun": (str, False, 300),
     "note": (str, False, MAX_NOTE),
+    "brand": (dict, False, 0),  # a table: app.brand checks it
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
@@ -67,6 +72,7 @@ class Invitation:
     note: str = ""
     file: str = ""  # the file's name only (never its folder: that may hold the user's name)
     sha256: str = ""
+    brand: Brand | None = None
 
     @property
     def internal_servers(self) -> list[tuple[str, str]]:
@@ -88,6 +94,8 @@ class Invitation:
         for key in ("company", "position", "server", "stun", "note", "file", "sha256"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
+        if self.brand is not None:
+            d["brand"] = self.brand.to_dict()
         return d
 
     def to_toml(self) -> str:
@@ -103,6 +111,9 @@ class Invitation:
         for key in ("company", "position", "server", "stun", "note"):
             if getattr(self, key):
                 lines.append(f"{key} = {_toml_str(getattr(self, key))}")
+        if self.brand is not None:  # a table: after every top-level key
+            lines.append("\n[brand]")
+            lines += [f"{k} = {_toml_str(v)}" for k, v in self.brand.to_dict().items()]
         return "\n".join(lines) + "\n"
 
 
@@ -194,7 +205,7 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
                 raise bad(key, "is missing")
             continue
         value = data[key]
-        if want is datetime:
+        if want is datetime or want is dict:
             continue
         if not isinstance(value, want):
             raise bad(key, f"must be text, not {type(value).__name__}")
@@ -215,10 +226,18 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
     when = check_when(data["when"], bad)
     server = check_url(data["server"], bad) if "server" in data else ""
     stun = check_stun(data["stun"], bad) if "stun" in data else ""
+    brand = None
+    if "brand" in data:
+        from app import brand as branding  # app.brand uses this module's rules for text
+
+        try:
+            brand = branding.from_dict(data["brand"], f"{name}: [brand]")
+        except branding.BrandError as exc:
+            raise InvitationError(str(exc)) from None
     return Invitation(profile=profile, when=when, contact=data["contact"].strip(),
                       company=data.get("company", "").strip(),
                       position=data.get("position", "").strip(), server=server, stun=stun,
-                      note=data.get("note", "").strip())
+                      note=data.get("note", "").strip(), brand=brand)
 
 
 def check_when(value: Any, bad) -> datetime:

@@ -52,6 +52,7 @@ def export(reader, item: str, path: Path) -> None:
     """Export the report through the button's menu and Qt's file dialog, as a screen-reader
     user does: open the menu, choose the format, type the file's name, press Save."""
     reader.press("Export the report", action="ShowMenu")
+    reader.wait_for(name="Export the report", role="popup menu")  # the menu says what it is
     reader.press(item, role="menu item")
     reader.wait_for(name="Export the report", role="dialog")
     reader.type_into("File name:", str(path))
@@ -120,6 +121,10 @@ def test_a_screen_reader_user_checks_everything_and_exports_the_report(
     assert pressed[-1:] == ["Answer yes"], pressed  # "Did you hear the test sound?"
     reader.wait_for(name="Your results", role="label", timeout=5)  # it ended on Results
     assert not reader.find(name=list(UNFINISHED))
+    assert reader.find(name=verdict, role="label")  # read out as text, not only a colour
+    # a finding's status icon says its status ("Failed", "Warning") to those who cannot see it
+    images = reader.find(role="image")
+    assert images and [o for o in images if not o["name"].strip()] == [], images
 
     html, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
     export(reader, "Web page (HTML)…", html)

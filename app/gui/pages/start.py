@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.session import Session
+from app.gui.widgets.brand import BrandBanner
 from app.gui.widgets.status import StatusBadge
 from app.invitation import Invitation
 from app.report.view import span, when
@@ -46,6 +47,8 @@ class StartPage(Page):
     def __init__(self, session: Session, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.settings = settings
+        self.brand_banner = BrandBanner(self.body)  # the invitation's brand, when it has one
+        self.layout_.addWidget(self.brand_banner)
         form = QFormLayout()
         self.language = QComboBox(self.body)
         self.role = QComboBox(self.body)
@@ -276,6 +279,7 @@ class StartPage(Page):
     def show_invitation(self) -> None:
         """Show the open invitation (or hide the box when there is none)."""
         inv = self.session.invitation
+        self.brand_banner.show_brand(inv.brand if inv is not None else None)
         self.invitation_box.setVisible(inv is not None)
         self.close_invitation_button.setVisible(inv is not None)
         if inv is not None:
