@@ -112,15 +112,21 @@ class ResultBuilder:
         code: str,
         message: str,
         fix: str,
+        levels: tuple[Status, Status] = (Status.WARN, Status.FAIL),
         **params: Any,
     ) -> Status:
-        """The common case in one call: grade ``value``, record it as a metric against the warn
-        limit, and when it is not a pass add the finding held to the limit it crossed."""
-        st = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
+        """The common case in one call: grade ``value``, record it as a metric against the first
+        limit, and when it is not a pass add the finding held to the limit it crossed.
+
+        ``warn`` and ``fail`` are the first and the second limit; ``levels`` are the statuses
+        crossing them gives (docs/verdicts.md: e.g. ``(TIP, WARN)`` for a measure that is
+        advice at first and only noticeable further out). Returns the status given."""
+        crossed = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
+        st = {Status.PASS: Status.PASS, Status.WARN: levels[0], Status.FAIL: levels[1]}[crossed]
         self.metric(name, value, unit, threshold=warn, status=st)
         if st is not Status.PASS:
             self.finding(code, st, message, fix, value=value,
-                         threshold=warn if st is Status.WARN else fail, unit=unit,
+                         threshold=warn if crossed is Status.WARN else fail, unit=unit,
                          op=">=" if higher_is_better else "<=", **params)
         return st
 

@@ -17,9 +17,12 @@ SCHEMA_VERSION = 1
 
 
 class Status(enum.StrEnum):
-    """Outcome of a finding or a check. Order of severity: pass < skipped < warn < fail < error."""
+    """Outcome of a finding or a check. Order of severity: pass < tip < skipped < warn < fail <
+    error. A ``tip`` is cosmetic advice (docs/verdicts.md): it is shown with its fix but never
+    changes a check's status or the verdict."""
 
     PASS = "pass"
+    TIP = "tip"
     SKIPPED = "skipped"
     WARN = "warn"
     FAIL = "fail"
@@ -34,7 +37,17 @@ class Status(enum.StrEnum):
         return max(statuses, key=lambda s: s.severity, default=Status.PASS)
 
 
-_SEVERITY = {Status.PASS: 0, Status.SKIPPED: 1, Status.WARN: 2, Status.FAIL: 3, Status.ERROR: 4}
+_SEVERITY = {Status.PASS: 0, Status.TIP: 1, Status.SKIPPED: 2, Status.WARN: 3, Status.FAIL: 4,
+             Status.ERROR: 5}
+
+
+class LimitStatus(enum.StrEnum):
+    """What a profile makes of a condition that has no number (``*_status`` limits): ignore
+    it, warn, or fail. Values are those of ``Status``, so ``Status(limit)`` converts."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
 
 
 class Verdict(enum.StrEnum):
@@ -140,10 +153,11 @@ class CheckResult:
     error: str | None = None  # one line for the user; the traceback goes to the log
 
     def recompute_status(self) -> Status:
-        """A check's status is its worst finding; an error or skip set by the runner stays."""
+        """A check's status is its worst finding; an error or skip set by the runner stays. Tips
+        are advice, not problems: a check with only tips passes."""
         if self.status in (Status.ERROR, Status.SKIPPED) and not self.findings:
             return self.status
-        self.status = Status.worst([f.status for f in self.findings])
+        self.status = Status.worst([f.status for f in self.findings if f.status is not Status.TIP])
         return self.status
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -173,8 +187,9 @@ class CheckResult:
 
 
 def verdict_for(results: list[CheckResult]) -> Verdict:
-    """Worst of the checks. An error counts as not ready: we could not confirm it works."""
-    worst = Status.worst([r.status for r in results])
+    """Worst of the checks. An error counts as not ready: we could not confirm it works. Tips
+    never count (docs/verdicts.md)."""
+    worst = Status.worst([r.status for r in results if r.status is not Status.TIP])
     if worst in (Status.FAIL, Status.ERROR):
         return Verdict.NOT_READY
     if worst is Status.WARN:

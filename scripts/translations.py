@@ -5,6 +5,10 @@
 
 Translators edit the .ts files (Qt Linguist: pyside6-linguist). Texts that checks produce are
 translated by checks.i18n from resources/translations/<lang>/*.json instead.
+
+Counts use Qt's plural forms: ``self.tr("%n check(s) need attention.", "", n)``. English, the
+source language, has a .ts of its own that holds only those (``lupdate -pluralonly``), so
+that English says "1 check" and "3 checks" too (Qt's "Handling Plurals" documentation).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TS_DIR = ROOT / "resources" / "translations"
 LANGS = ("sv",)
+#: Source-language files that carry only the plural forms.
+PLURAL_ONLY = ("en",)
 
 
 def tool(name: str) -> str:
@@ -38,7 +44,9 @@ def ts_file(lang: str) -> Path:
 
 def update(out: Path | None = None, lang: str = "sv") -> Path:
     target = out or ts_file(lang)
-    subprocess.run([tool("lupdate"), "-no-obsolete", "-locations", "none", *sources(),
+    extra = ["-pluralonly", "-source-language", "en", "-target-language", "en"] \
+        if lang in PLURAL_ONLY else []
+    subprocess.run([tool("lupdate"), "-no-obsolete", "-locations", "none", *extra, *sources(),
                     "-ts", str(target)], cwd=ROOT, check=True, capture_output=True)
     return target
 
@@ -53,7 +61,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("update", "release"):
         print(__doc__)
         return 2
-    for lang in LANGS:
+    for lang in (*LANGS, *PLURAL_ONLY):
         if argv[0] == "update":
             print(update(lang=lang))
         else:

@@ -21,16 +21,22 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.private_bus import (
+    session_bus_address,
+    spawn,
+    start_session_bus,
+    stop_process,
+    wait_until,
+)
 
 PROGRAMS = ("pipewire", "wireplumber", "pipewire-pulse", "pactl", "paplay", "dbus-daemon")
 
@@ -63,7 +69,7 @@ class PrivatePipeWire:
             "PIPEWIRE_RUNTIME_DIR": str(self.runtime),
             "XDG_CONFIG_HOME": str(self.root / "config"),
             "XDG_STATE_HOME": str(self.root / "state"),
-            "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.runtime / 'bus'}",
+            "DBUS_SESSION_BUS_ADDRESS": session_bus_address(self.runtime),
             "PULSE_SERVER": f"unix:{self.runtime / 'pulse' / 'native'}",
         })
         return env
@@ -76,14 +82,14 @@ class PrivatePipeWire:
     # --- life cycle -----------------------------------------------------------------------
 
     def start(self, timeout: float = 10.0) -> PrivatePipeWire:
-        for d in (self.runtime, self.root / "config", self.root / "state"):
+        for d in (self.root / "config", self.root / "state"):
             d.mkdir(parents=True, exist_ok=True)
-        self.runtime.chmod(0o700)
         env = self.env
         log = self._log = (self.root / "server.log").open("ab")
-        self._spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile",
-                     f"--address=unix:path={self.runtime / 'bus'}"], env, log)
-        self._wait(lambda: (self.runtime / "bus").exists(), timeout, "dbus-daemon")
+        try:
+            self.procs.append(start_session_bus(self.runtime, env, log, timeout))
+        except RuntimeError as exc:
+            raise RuntimeError(f"private sound server: {exc}") from None
         self._spawn(["pipewire"], env, log)
         self._wait(lambda: (self.runtime / "pipewire-0").exists(), timeout, "pipewire")
         self._spawn(["wireplumber"], env, log)
@@ -96,17 +102,14 @@ class PrivatePipeWire:
         return self
 
     def _spawn(self, argv: list[str], env: dict[str, str], log) -> None:
-        self.procs.append(subprocess.Popen(argv, env=env, stdout=log, stderr=log,
-                                           stdin=subprocess.DEVNULL, start_new_session=True))
+        self.procs.append(spawn(argv, env, log))
 
     @staticmethod
     def _wait(ok, timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if ok():
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"private sound server: {what} did not start within {timeout:.0f} s")
+        try:
+            wait_until(ok, timeout, what)
+        except RuntimeError as exc:
+            raise RuntimeError(f"private sound server: {exc}") from None
 
     def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True,
@@ -140,10 +143,10 @@ class PrivatePipeWire:
 
     def stop(self) -> None:
         for p in self.players:
-            _stop(p)
+            stop_process(p)
         self.players.clear()
         for p in reversed(self.procs):
-            _stop(p)
+            stop_process(p)
         self.procs.clear()
         if self._log is not None:
             self._log.close()
@@ -171,18 +174,6 @@ class PrivatePipeWire:
         if wait:
             p.wait(60)
         return p
-
-
-def _stop(p: subprocess.Popen) -> None:
-    if p.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(3)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait(3)
 
 
 @contextlib.contextmanager
@@ -240,7 +231,7 @@ class VirtualMicrophone:
 
     def stop(self) -> None:
         for p in self.server.players:
-            _stop(p)
+            stop_process(p)
         self.server.players.clear()
 
 

@@ -42,6 +42,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 pytest_plugins = [
     "tests.gui_fixtures",  # GUI fixtures (issue 6)
     "tests.audio_server",  # private PipeWire server, virtual microphone (issue 4)
+    "tests.atspi_session",  # private accessibility bus and a screen-reader driver (issue 11)
 ]
 
 

@@ -118,3 +118,90 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
         w.close()
         active = [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
         assert not active, f"timers still active after close: {active}"
+
+
+# --- acting as a person would -----------------------------------------------------------------
+
+def visible_widgets(root, cls=None):
+    """Widgets under ``root`` (a window) that are on screen, optionally of one class."""
+    from PySide6.QtWidgets import QWidget
+
+    return [w for w in root.findChildren(cls or QWidget) if w.isVisible()]
+
+
+def by_name(root, name: str, cls=None):
+    """The one visible widget whose accessible name is ``name`` (what a screen reader says),
+    or an AssertionError listing what is there."""
+    from PySide6.QtWidgets import QAbstractButton, QApplication
+
+    QApplication.processEvents()  # widgets added to a layout are shown by a queued call
+    found = [w for w in visible_widgets(root, cls or QAbstractButton) if w.accessibleName() == name]
+    if len(found) != 1:
+        names = sorted({w.accessibleName() for w in visible_widgets(root, cls or QAbstractButton)})
+        raise AssertionError(f"{len(found)} visible widgets named {name!r}; visible: {names}")
+    return found[0]
+
+
+def press(qtbot, widget) -> None:
+    """A real left click in the middle of an enabled, visible widget."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
+
+    assert widget.isVisible() and widget.isEnabled(), widget.accessibleName()
+    pos = widget.rect().center()
+    if isinstance(widget, QCheckBox | QRadioButton):  # on the box: the row may be wider
+        pos = QPoint(min(8, widget.width() // 2), widget.height() // 2)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def click_step(qtbot, window, key: str) -> None:
+    """Click a step in the side list, as a person chooses a page."""
+    from PySide6.QtCore import Qt
+
+    row = window.visible_keys().index(key)
+    lst = window.steps
+    rect = lst.visualItemRect(lst.item(row))
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_key() == key
+
+
+def answer_file_dialog(qtbot, path: str) -> list[str]:
+    """When the next file dialog opens, type ``path`` into its name field and press Enter,
+    as a person saving or opening a file does. Returns a list that gets the dialog's title."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    seen: list[str] = []
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(50, fill)
+            return
+        seen.append(dialog.windowTitle())
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        edit.selectAll()
+        qtbot.keyClicks(edit, path)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(100, fill)
+    return seen
+
+
+def export_via_dialog(qtbot, window, menu_text: str, path) -> list[str]:
+    """Results → "Export the report" → the format in its menu → the file dialog. Waits until
+    the file is written (or the page says why not)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    res = window.pages["results"]
+    press(qtbot, by_name(window, "Export the report"))
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=5000)
+    menu = QApplication.activePopupWidget()
+    action = next(a for a in menu.actions() if a.text() == menu_text)
+    seen = answer_file_dialog(qtbot, str(path))
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    qtbot.waitUntil(lambda: bool(seen) and res.exporter is None and (
+        "Saved:" in res.export_note.text() or "could not be saved" in res.export_note.text()),
+        timeout=60_000)
+    return seen

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.gui import settings as S
 from app.gui import tasks
-from checks.context import Progress
 from checks.model import Status
+from tests.gui_fixtures import by_name, click_step, export_via_dialog, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -114,40 +114,41 @@ def _results_for(window, page: str):
 
 @pytest.mark.slow
 def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
+    """Step by step through the wizard with the mouse: each page's live view, its own check
+    button, Results with a re-check and an export through the file dialog, the IT page."""
     w = make_window(demo_mode="on", role="it", language="en")
     assert w.session.demo and w.banner.isVisible()
     assert w.visible_keys() == ["start", "camera", "microphone", "speakers", "network",
                                 "system", "results", "details"]
     # camera: live frames from the sample clip, drawn with the overlay
-    w.next()
+    press(qtbot, by_name(w, "Next step: Camera"))
     cam = w.pages["camera"]
     assert w.current_key() == "camera"
     qtbot.waitUntil(lambda: cam.video.frames_shown >= 3, timeout=30_000)
     assert cam.last_analysis is not None
     # microphone: the level meter moves with the sample recording
-    w.next()
+    press(qtbot, by_name(w, "Next step: Microphone"))
     assert cam.preview is None  # the camera was released when its page was left
     mic = w.pages["microphone"]
     qtbot.waitUntil(lambda: mic.meter.updates >= 5, timeout=20_000)
     assert mic.meter.rms > -60
-    w.next()
+    press(qtbot, by_name(w, "Next step: Speakers"))
     assert mic.live is None  # the microphone was released
     # network: live samples from the local measurement server while the check runs
-    w.next()
+    press(qtbot, by_name(w, "Next step: Connection"))
     net = w.pages["network"]
-    if net.panel.plugins():
-        with qtbot.waitSignal(net.panel.all_finished, timeout=90_000):
-            net.panel.run()
-        assert net.samples > 0
-        assert net.server is not None and net.server.url.startswith("http://127.0.0.1")
-        assert _results_for(w, "network")
+    press(qtbot, by_name(w, "Check the connection"))
+    qtbot.waitUntil(lambda: not net.panel.running, timeout=90_000)
+    assert net.samples > 0
+    assert net.server is not None and net.server.url.startswith("http://127.0.0.1")
+    assert _results_for(w, "network")
     # system: runs by itself on arrival
     sysp = w.pages["system"]
-    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
-        w.next()
-    assert _results_for(w, "system")[0].status in set(Status)
-    # results: one verdict, cards with fixes, re-run one check, export
-    w.next()
+    press(qtbot, by_name(w, "Next step: Computer"))
+    qtbot.waitUntil(lambda: bool(_results_for(w, "system")) and not sysp.panel.running,
+                    timeout=60_000)
+    # results: one verdict, cards with fixes, re-check one, export
+    press(qtbot, by_name(w, "Next step: Results"))
     res = w.pages["results"]
     assert res.verdict.word.text()
     from checks.model import Verdict, verdict_for
@@ -160,37 +161,37 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     else:
         assert res.verdict.status() is not None
     assert "system" in res.cards
-    if "network" in res.cards:  # the plain verdict sentence, whatever the status
-        assert res.cards["network"].verdict_label is not None
-        assert res.cards["network"].verdict_label.text()
+    assert res.cards["network"].verdict_label is not None
+    assert res.cards["network"].verdict_label.text()
     before = w.session.results["system"]
-    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
-        res.cards["system"].rerun_button.click()
-    assert w.session.results["system"] is not before
+    press(qtbot, by_name(w, "Check Computer again"))
+    qtbot.waitUntil(lambda: w.session.results["system"] is not before, timeout=60_000)
     out = tmp_path / "report.json"
-    with qtbot.waitSignal(res.export_to(str(out), "json").finished, timeout=30_000):
-        pass
+    export_via_dialog(qtbot, w, "Data for IT support (JSON)…", out)
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["options"]["demo"] is True and any(c["id"] == "system" for c in data["checks"])
     # IT support: every metric with its limit, the log, copy diagnostics
-    w.next()
+    press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]
     assert det.metrics.rowCount() >= len(w.session.results["system"].metrics)
-    text = det.copy_diagnostics()
+    press(qtbot, by_name(w, "Copy diagnostics to the clipboard"))
+    from PySide6.QtGui import QGuiApplication
+
+    text = QGuiApplication.clipboard().text()
     assert text.startswith("TechCheck diagnostics") and '"checks"' in text
 
 
 def test_export_failure_is_shown_inline_with_the_fix(make_window, qtbot, tmp_path):
     w = make_window(demo_mode="on")
-    sysp = w.pages["system"]
-    with qtbot.waitSignal(sysp.panel.all_finished, timeout=60_000):
-        w.go("system")
+    click_step(qtbot, w, "system")
+    qtbot.waitUntil(lambda: bool(_results_for(w, "system")) and not w.pages["system"].panel.running,
+                    timeout=60_000)
+    click_step(qtbot, w, "results")
     res = w.pages["results"]
-    w.go("results")
     bad = tmp_path / "missing-folder" / "r.txt"
-    with qtbot.waitSignal(res.export_to(str(bad), "text").finished, timeout=10_000):
-        pass
+    export_via_dialog(qtbot, w, "Plain text…", bad)
     assert "does not exist" in res.export_note.text()
+    assert res.export_note.isVisible()
 
 
 def test_recruiter_checklist_goes_into_the_report(make_window):
@@ -263,9 +264,9 @@ def test_status_is_never_colour_alone():
 
 def test_closing_mid_check_ends_cleanly(make_window, qtbot):
     w = make_window(demo_mode="on")
-    w.go("network" if w.session.plugins_for("network") else "system")
+    click_step(qtbot, w, "network")
     page = w.current_page()
-    page.panel.run()
+    press(qtbot, by_name(w, "Check the connection"))
     qtbot.waitUntil(lambda: page.panel.running, timeout=5000)
     w.close()  # leak_guard and make_window then assert nothing is left running
     assert not tasks.running_tasks()
@@ -282,19 +283,17 @@ def test_camera_error_is_shown_inline_with_a_fix(make_window, qtbot, tmp_path):
     assert "\n" in cam.video._message
 
 
-def test_progress_question_is_answered_inline(make_window, qtbot):
-    from app.gui.checkrun import Ask
-    from checks.context import Question
-
+def test_cancel_stops_a_running_check(make_window, qtbot):
     w = make_window(demo_mode="on")
-    panel = w.pages["speakers"].panel
-    ask = Ask(Question("speaker", "confirm", "Did you hear the test sound?"))
-    panel._on_progress(ask)
-    assert panel.question.isVisibleTo(panel) and panel.yes_button.isVisibleTo(panel)
-    panel.yes_button.click()
-    assert ask._answer is True and not panel.question.isVisibleTo(panel)
-    panel._on_progress(Progress("x", 0.5, "Done"))
-    assert panel.progress.value() == 50
+    click_step(qtbot, w, "network")
+    page = w.pages["network"]
+    press(qtbot, by_name(w, "Check the connection"))
+    assert page.panel.progress.isVisible() and page.panel.message.text()
+    press(qtbot, by_name(w, "Cancel the check"))
+    qtbot.waitUntil(lambda: not page.panel.running, timeout=10_000)
+    assert not page.panel.progress.isVisible()
+    assert page.panel.run_button.isEnabled() and page.panel.run_button.isVisible()
+    assert page.panel.run_button.accessibleName() in ("Check the connection", "Check again")
 
 
 @pytest.mark.audio

@@ -19,6 +19,7 @@ from app import invitation as invitations
 from app.report.view import SNAPSHOT_KEY
 from checks.model import Status
 from tests.conftest import ROOT
+from tests.gui_fixtures import by_name, click_step, export_via_dialog, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -31,9 +32,9 @@ def _run_system(w, qtbot):
     page = w.pages["system"]
     with qtbot.waitSignal(page.panel.all_finished, timeout=60_000):
         if w.current_key() == "system":
-            page.panel.run()
+            press(qtbot, page.panel.run_button)
         else:
-            w.go("system")
+            click_step(qtbot, w, "system")
     qtbot.waitUntil(lambda: w.saver is None and w.session.saved_run is not None, timeout=15_000)
 
 
@@ -58,11 +59,11 @@ def test_runs_are_kept_and_the_next_run_is_compared(make_window, qtbot, cli):
     assert first is not None and first.parent == _history_dir() and first.exists()
     assert w.session.previous_run is None  # nothing kept before: nothing to compare
     res = w.pages["results"]
-    w.go("results")
+    click_step(qtbot, w, "results")
     assert not res.compare_box.isVisibleTo(res)
     # re-checking one thing updates this run instead of adding one
     with qtbot.waitSignal(w.pages["system"].panel.all_finished, timeout=60_000):
-        res.cards["system"].rerun_button.click()
+        press(qtbot, by_name(w, "Check Computer again"))
     qtbot.waitUntil(lambda: w.saver is None and w.session.history_path != first, timeout=15_000)
     assert not first.exists() and len(list(_history_dir().glob("*.json"))) == 1
     kept = w.session.history_path
@@ -99,7 +100,7 @@ def test_kept_runs_are_listed_for_it_support(make_window, qtbot):
     w = make_window(demo_mode="on", role="it")
     _run_system(w, qtbot)
     det = w.pages["details"]
-    w.go("details")
+    click_step(qtbot, w, "details")
     qtbot.waitUntil(lambda: det.lister is None and det.history.rowCount() == 1, timeout=10_000)
     assert det.history.item(0, 3).text() == w.session.history_path.name
     assert str(_history_dir()) in det.history_where.text()
@@ -121,7 +122,7 @@ def test_a_failed_save_is_an_inline_note(make_window, qtbot, mount_tmpfs, monkey
     w = make_window(demo_mode="on")
     _run_system(w, qtbot)
     res = w.pages["results"]
-    w.go("results")
+    click_step(qtbot, w, "results")
     assert w.session.history_path is None and w.session.history_problem
     assert res.history_note.isVisibleTo(res)
     assert "could not be kept" in res.history_note.text()
@@ -142,9 +143,47 @@ def _invitation_file(tmp_path: Path, **over) -> Path:
     return path
 
 
-def _open(w, qtbot, path) -> None:
+def _open(w, qtbot, path, trust_private: bool = True) -> None:
+    """Open an invitation as the person does; ``trust_private`` answers the question an
+    invitation naming a server inside the network asks (these tests' server is 127.0.0.1)."""
     with qtbot.waitSignal(w.open_invitation(str(path)).finished, timeout=10_000):
         pass
+    if trust_private and w.start.private_box.isVisibleTo(w.start):
+        press(qtbot, by_name(w, "Use the server inside my network"))
+
+
+def test_an_invitation_naming_a_server_inside_the_network_asks_first(make_window, qtbot,
+                                                                     tmp_path):
+    """Issue 13 item 12: 169.254.169.254, localhost:631 and the like are used only when the
+    person says so; until then, and after a no, nothing changes."""
+    w = make_window(demo_mode="on", platform="zoom")
+    start, s = w.start, w.session
+    path = _invitation_file(tmp_path, server="http://169.254.169.254/latest/",
+                            stun="localhost:631")
+    _open(w, qtbot, path, trust_private=False)
+    assert start.private_box.isVisibleTo(start)
+    text = start.private_text.text()
+    assert "http://169.254.169.254/latest/" in text and "localhost:631" in text
+    assert "invite.toml" in text and "inside your own network" in text
+    assert s.invitation is None and s.platform == "zoom"  # nothing changed yet
+    press(qtbot, by_name(w, "Do not use this invitation"))
+    assert not start.private_box.isVisibleTo(start)
+    assert s.invitation is None and s.platform == "zoom"
+    assert start.invitation_error.isVisibleTo(start)
+    assert "you chose not to use it" in start.invitation_error.word.text()
+    _open(w, qtbot, path, trust_private=False)
+    assert start.private_box.isVisibleTo(start) and not start.invitation_error.isVisibleTo(start)
+    press(qtbot, by_name(w, "Use the server inside my network"))
+    assert s.invitation is not None and s.platform == "teams"
+    assert s.invitation.server == "http://169.254.169.254/latest/"
+    assert not start.private_box.isVisibleTo(start)
+    assert not start.invitation_error.isVisibleTo(start)
+    # a company server on the internet is not asked about
+    public = _invitation_file(tmp_path, company="Public AB", profile="webex",
+                              server="https://speed.example.com/", stun="stun.example.com:3478")
+    _open(w, qtbot, public, trust_private=False)
+    assert not start.private_box.isVisibleTo(start)
+    assert s.invitation.company == "Public AB" and s.platform == "webex"
 
 
 @pytest.fixture
@@ -190,7 +229,7 @@ def test_an_invitation_sets_the_profile_and_server_and_names_itself(make_window,
     assert report.extra["invitation"]["file"] == "invite.toml"
     assert report.profile["name"] == "teams"
     # closing it takes it out of the report
-    start.close_invitation_button.click()
+    press(qtbot, by_name(w, "Close the invitation"))
     assert s.invitation is None and "invitation" not in make_report(s).extra
     assert not start.invitation_box.isVisibleTo(start)
 
@@ -241,7 +280,9 @@ def test_hostile_invitations_change_nothing(make_window, qtbot, tmp_path):
 def test_command_line_routes_an_invitation_to_the_app(tmp_path):
     from app import cli
 
-    path = _invitation_file(tmp_path)
+    # a server on the internet: one inside the network would wait for the person's answer
+    path = _invitation_file(tmp_path, server="https://speed.example.com/",
+                            stun="stun.example.com:3478")
     assert cli.is_invitation_argument([str(path)])
     assert cli.is_invitation_argument(["-v", str(path)])
     other = tmp_path / "profile.toml"
@@ -272,39 +313,41 @@ def test_camera_picture_only_when_asked_for(make_window, qtbot, tmp_path):
 
     w = make_window(demo_mode="on")
     cam = w.pages["camera"]
-    w.go("camera")
+    click_step(qtbot, w, "camera")
     assert not cam.snapshot_box.isChecked() and not w.session.snapshot  # off by default
     assert "Nothing else from the camera is stored" in cam.snapshot_note.text()
 
     def run_camera() -> None:
+        click_step(qtbot, w, "camera")
         with qtbot.waitSignal(cam.panel.all_finished, timeout=90_000):
-            cam.panel.run()
+            press(qtbot, cam.panel.run_button)
         qtbot.waitUntil(lambda: w.saver is None, timeout=10_000)
 
     run_camera()
     assert SNAPSHOT_KEY not in w.session.results["camera"].details
-    cam.snapshot_box.setChecked(True)
+    press(qtbot, by_name(w, "Add a still picture of me to the report"))
+    assert cam.snapshot_box.isChecked()
     assert "Check the camera again" in cam.snapshot_note.text()
     run_camera()
     assert w.session.results["camera"].details.get(SNAPSHOT_KEY)
     camera = next(c for c in make_report(w.session).checks if c.id == "camera")
     assert camera.details.get(SNAPSHOT_KEY)
     out = tmp_path / "with.html"
-    with qtbot.waitSignal(w.pages["results"].export_to(str(out), "html").finished,
-                          timeout=30_000):
-        pass
+    click_step(qtbot, w, "results")
+    export_via_dialog(qtbot, w, "Web page (HTML)…", out)
     assert "data:image/jpeg;base64," in out.read_text(encoding="utf-8")
     # the history keeps the run, never the picture
     kept = w.session.history_path.read_text(encoding="utf-8")
     assert '"camera"' in kept and SNAPSHOT_KEY not in kept
     # unticked again: the picture taken before leaves the report too
-    cam.snapshot_box.setChecked(False)
+    click_step(qtbot, w, "camera")
+    press(qtbot, by_name(w, "Add a still picture of me to the report"))
+    assert not cam.snapshot_box.isChecked()
     camera = next(c for c in make_report(w.session).checks if c.id == "camera")
     assert SNAPSHOT_KEY not in camera.details
     out = tmp_path / "without.html"
-    with qtbot.waitSignal(w.pages["results"].export_to(str(out), "html").finished,
-                          timeout=30_000):
-        pass
+    click_step(qtbot, w, "results")
+    export_via_dialog(qtbot, w, "Web page (HTML)…", out)
     assert "data:image/jpeg" not in out.read_text(encoding="utf-8")
 
 

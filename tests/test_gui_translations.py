@@ -28,7 +28,9 @@ def _messages(ts: Path) -> list[tuple[str, str, str | None, str | None]]:
         name = ctx.findtext("name")
         for m in ctx.iter("message"):
             tr = m.find("translation")
-            out.append((name, m.findtext("source"), tr.text, tr.get("type")))
+            forms = [f.text or "" for f in tr.iter("numerusform")]
+            text = " | ".join(forms) if forms else tr.text  # plural forms: all of them
+            out.append((name, m.findtext("source"), text, tr.get("type")))
     return out
 
 
@@ -47,10 +49,51 @@ def test_swedish_is_complete_with_matching_placeholders(tools):
         assert set(re.findall(r"\{\w+", src)) == set(re.findall(r"\{\w+", tr)), (ctx, src, tr)
 
 
-def test_qm_is_compiled_from_the_ts(tools, tmp_path):
-    built = tools.release(tools.ts_file("sv"), tmp_path / "sv.qm")
-    shipped = tools.ts_file("sv").with_suffix(".qm")
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_qm_is_compiled_from_the_ts(tools, tmp_path, lang):
+    built = tools.release(tools.ts_file(lang), tmp_path / f"{lang}.qm")
+    shipped = tools.ts_file(lang).with_suffix(".qm")
     assert shipped.read_bytes() == built.read_bytes(), "run: python scripts/translations.py release"
+
+
+def _numerus(ts: Path) -> dict[str, list[str]]:
+    out = {}
+    for m in ET.parse(ts).getroot().iter("message"):
+        if m.get("numerus") == "yes":
+            out[m.findtext("source")] = [f.text or "" for f in m.iter("numerusform")]
+    return out
+
+
+def test_counts_have_real_plural_forms_in_both_languages(tools, tmp_path):
+    """"3 check(s)" is not a sentence: every count in the GUI goes through Qt's plural forms,
+    and English (the source language) has its own file with the singular and plural."""
+    fresh = _numerus(tools.update(out=tmp_path / "fresh_en.ts", lang="en"))
+    assert len(fresh) >= 4
+    for lang in ("en", "sv"):
+        have = _numerus(tools.ts_file(lang))
+        assert set(fresh) <= set(have), f"run: python scripts/translations.py update ({lang})"
+        for src in fresh:
+            one, many = have[src]
+            assert "%n" in one and "%n" in many and "(s)" not in one + many, (lang, src)
+    assert not [src for ctx, src, _, _ in _messages(tools.ts_file("sv"))
+                if re.search(r"\(s\)|\(er\)", src) and src not in fresh], "a count without %n"
+
+
+def test_plural_forms_in_the_running_app(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from app.gui import i18n
+
+    tr = QCoreApplication.translate
+    try:
+        for lang, one, many in (("en", "1 check has not run yet.", "3 checks have not run yet."),
+                                ("sv", "1 kontroll har inte körts än.",
+                                 "3 kontroller har inte körts än.")):
+            i18n.install(lang)
+            assert tr("ResultsPage", "%n check(s) have not run yet.", "", 1) == one
+            assert tr("ResultsPage", "%n check(s) have not run yet.", "", 3) == many
+    finally:
+        i18n.install("en")
 
 
 def test_translator_loads_in_the_app(qapp):

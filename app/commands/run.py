@@ -9,7 +9,9 @@ import sys
 from app import invitation as invitations
 from app import logsetup
 from app.atomicfile import describe_write_error
+from app.commands import callpreview
 from app.commands.common import CommandError, fail, load, split_ids
+from app.commands.runargs import argument_problem
 from app.report import checklist, history, text
 from app.report.formats import check_outputs, write_outputs
 from checks import registry
@@ -32,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--invitation", metavar="FILE",
                    help="a recruiter's invitation file: its profile and servers are used and "
                    "the report names it")
+    p.add_argument("--allow-private-server", action="store_true",
+                   help="use an invitation's server even if it is on this computer or inside "
+                   "your own network (refused otherwise)")
     p.add_argument("--checklist", metavar="IDS",
                    help="interviewer's preparation items done, comma-separated: "
                    + ", ".join(checklist.IDS))
@@ -39,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not keep this run in the local history")
     p.add_argument("--snapshot", action="store_true",
                    help="add a small camera picture to the report (off by default)")
+    p.add_argument("--preview", metavar="FOLDER",
+                   help="also write what the interviewer would see and hear, modelled from this "
+                   "run's connection, camera and recording (an approximation), into FOLDER: "
+                   "techcheck-preview.avi, .wav and .txt (off by default: nothing is kept)")
     p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
     p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
     p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
@@ -79,6 +88,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
+    problem = argument_problem(args, server, stun, OUTPUTS, invitation)
+    if problem:
+        return fail(problem)
     try:
         plugins, profile = load(args.profile or (invitation.profile if invitation else "generic"))
         chosen = registry.select(plugins, split_ids(args.only), split_ids(args.skip))
@@ -92,6 +104,12 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         return fail(problem)
 
+    if args.preview:
+        problem = callpreview.check_folder(args.preview)
+        if problem:
+            return fail(problem)
+    kept: dict = {}  # the microphone's recording, in memory, only for --preview
+
     cancel = CancelToken()
     interactive = not args.yes and sys.stdin.isatty()
     ctx = CheckContext(
@@ -103,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
         duration=args.duration,
         interactive=interactive,
         lang=args.lang,
-        options={"snapshot": True} if args.snapshot else {},
+        options={**({"snapshot": True} if args.snapshot else {}),
+                 **({"keep_media": kept} if args.preview else {})},
     )
 
     def started(p: registry.Plugin) -> None:
@@ -133,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
             log.error("keeping the run in the history failed: %s", exc)
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
+    if args.preview:
+        for message in callpreview.write_preview(args.preview, results, profile, args.camera,
+                                                 args.microphone, kept, args.lang):
+            print(f"techcheck: {message}", file=sys.stderr)
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",

@@ -41,30 +41,27 @@ def install(lang: str) -> str:
     for tr in _installed:
         app.removeTranslator(tr)
     _installed.clear()
+    # English too: its file holds the plural forms ("1 check", "3 checks") of the source texts
+    ours = QTranslator()
+    if ours.load(str(qm_path(lang))):
+        _installed.append(ours)
+    else:
+        log.error("cannot load the %s translation %s", lang, qm_path(lang))
     if lang != "en":
-        ours = QTranslator()
-        if ours.load(str(qm_path(lang))):
-            _installed.append(ours)
-        else:
-            log.error("cannot load the %s translation %s", lang, qm_path(lang))
         qt_own = QTranslator()  # standard buttons, file dialogs
         if qt_own.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             _installed.append(qt_own)
-        for tr in _installed:
-            app.installTranslator(tr)
+    for tr in _installed:
+        app.installTranslator(tr)
     _current = lang
-    if lang == "en":  # no translator to install, but widgets still have to refresh
-        from PySide6.QtCore import QEvent
-
-        for w in _top_levels():
-            QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
-    return lang
-
-
-def _top_levels() -> list:
+    # Qt posts LanguageChange to the windows; send it now so that the switch is done when
+    # this returns (what a test, and a person pressing the language box, then sees)
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    return list(QApplication.topLevelWidgets())
+    for w in QApplication.topLevelWidgets():
+        QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
+    return lang
 
 
 def current() -> str:

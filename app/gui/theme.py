@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
+from app.gui import style
 from app.gui.widgets.status import is_dark
 
 
@@ -40,6 +41,7 @@ def apply(app: QApplication, dark: bool | None = None) -> None:
         elif not want_dark and getattr(app, "_techcheck_dark", False):
             app.setPalette(app.style().standardPalette())
         app._techcheck_dark = want_dark and is_dark(app.palette())  # type: ignore[attr-defined]
+        style.install(app)  # the accent follows the palette
 
     sync()
     app.styleHints().colorSchemeChanged.connect(lambda _s: sync())

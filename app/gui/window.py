@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app import demo
 from app import invitation as invitations
-from app.gui import i18n, runhistory, tasks
+from app.gui import i18n, runhistory, style, tasks
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.pages.camera import CameraPage
@@ -36,6 +37,7 @@ from app.gui.pages.speakers import SpeakersPage
 from app.gui.pages.start import StartPage
 from app.gui.pages.system import SystemPage
 from app.gui.reporting import make_report
+from app.gui.runall import RunAll
 from app.gui.session import Session, page_for, platform_of
 from app.gui.tasks import Task, TaskContext, TaskError, run_task
 from app.gui.widgets.status import status_icon, status_word
@@ -73,12 +75,11 @@ class MainWindow(QMainWindow):
     ready = Signal()  # plug-ins and devices are known
 
     def __init__(self, settings: S.Settings) -> None:
+        lang = i18n.resolve(settings.get(S.LANGUAGE))
+        i18n.install(lang)  # before this window exists; English too: it has the plural forms
         super().__init__()
         self.settings = settings
         self.setObjectName("main-window")
-        lang = i18n.resolve(settings.get(S.LANGUAGE))
-        if i18n.current() != lang or lang != "en":
-            i18n.install(lang)
         self.session = Session(plugins=[], profile=None, lang=lang,  # type: ignore[arg-type]
                                role=settings.get(S.ROLE), platform=settings.get(S.PLATFORM))
         self.session.devices.camera = settings.get(S.CAMERA) or None
@@ -86,9 +87,11 @@ class MainWindow(QMainWindow):
         self.session.devices.speaker = settings.get(S.SPEAKER) or None
         self._loaded = False
         self._closing = False
-        self._run_all_queue: list[str] = []
         self._rerun_page: Page | None = None
 
+        app = QApplication.instance()
+        if not app.styleSheet():  # main() installs it with the theme; tests build windows bare
+            style.install(app)
         central = QWidget(self)
         outer = QHBoxLayout(central)
         self.steps = QListWidget(central)
@@ -138,18 +141,24 @@ class MainWindow(QMainWindow):
             panel = getattr(page, "panel", None)
             if panel is not None:
                 panel.check_finished.connect(self._check_finished)
+                panel.started.connect(self._update_steps)  # "Checking…" in the list
                 panel.all_finished.connect(self._checks_idle)
+                panel.all_finished.connect(self._update_steps)
         self.start.language_chosen.connect(self.set_language)
         self.start.role_chosen.connect(self.set_role)
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
-        self.start.start_clicked.connect(self.next)
+        self.start.start_clicked.connect(self.check_everything)
         self.start.invitation_chosen.connect(self.open_invitation)
         self.start.invitation_closed.connect(self.close_invitation)
+        self.start.private_server_accepted.connect(self.apply_invitation)
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
-        results.run_all_requested.connect(self.run_all)
+        results.run_all_requested.connect(self.check_everything)
+        self.run_all = RunAll(self.pages, lambda: [k for k in CHECK_PAGES
+                                                   if k in self.visible_keys()], self.go, self)
+        self.run_all.finished.connect(self._everything_checked)
 
         QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, activated=self.back)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, activated=self.next)
@@ -238,16 +247,13 @@ class MainWindow(QMainWindow):
         for i in range(self.steps.count()):
             item = self.steps.item(i)
             page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
-            st = page.status()
+            st, word = page.step_status()
             title = page.title()
-            if st is None:
-                item.setText(title)
-                item.setIcon(status_icon(None, self))
-            else:
-                item.setText(f"{title}\n{status_word(st)}")
-                item.setIcon(status_icon(st, self))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"{title}: {status_word(st)}" if st is not None else title)
+            if st is not None and word is None:
+                word = status_word(st)
+            item.setText(f"{title}\n{word}" if word else title)
+            item.setIcon(status_icon(st, self))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{title}: {word}" if word else title)
 
     def current_key(self) -> str:
         w = self.stack.currentWidget()
@@ -256,7 +262,9 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page:
         return self.stack.currentWidget()  # type: ignore[return-value]
 
-    def go(self, key: str) -> None:
+    def go(self, key: str, checking: bool = False) -> None:
+        """Show the page ``key``; ``checking``: its check starts at once (the one-click
+        check), so it need not start a preview of its own."""
         if key not in self.visible_keys():
             return
         old = self.current_page()
@@ -271,7 +279,7 @@ class MainWindow(QMainWindow):
             self.steps.blockSignals(False)
         self._update_nav()
         if self._loaded:
-            new.entered()
+            new.entered(checking=checking)
         new.setFocus()
 
     def _step_clicked(self, row: int) -> None:
@@ -364,7 +372,7 @@ class MainWindow(QMainWindow):
 
     def rerun(self, check_id: str) -> None:
         page = self._page_of(check_id)
-        if page is None or self._rerun_page is not None:
+        if page is None or self._rerun_page is not None or self.run_all.active:
             return
         self._rerun_page = page
         page.panel.all_finished.connect(self._rerun_done)  # type: ignore[attr-defined]
@@ -377,21 +385,21 @@ class MainWindow(QMainWindow):
             page.panel.all_finished.disconnect(self._rerun_done)  # type: ignore[attr-defined]
         self.pages["results"].set_running(None)  # type: ignore[attr-defined]
         self._results_changed()
-        if self._run_all_queue:
-            self._run_next_of_all()
 
-    def run_all(self) -> None:
-        if self._rerun_page is not None:
+    def check_everything(self) -> None:
+        """The one-click check (Start page, and "Check everything" on Results): a new run in
+        the history, every step's check in turn on its own page, then Results."""
+        if not self._loaded or self._rerun_page is not None or self.run_all.active:
             return
-        self.session.new_run()  # checking everything again is a new run in the history
-        self._run_all_queue = [p.id for p in self.session.plugins if p.cls is not None]
-        self._run_next_of_all()
+        self.session.new_run()
+        self.run_all.start()
 
-    def _run_next_of_all(self) -> None:
-        if self._closing or not self._run_all_queue:
-            self._run_all_queue = []
+    def _everything_checked(self, completed: bool) -> None:
+        if self._closing:
             return
-        self.rerun(self._run_all_queue.pop(0))
+        if completed:
+            self.go("results")
+        self._checks_idle()
 
     def busy(self) -> bool:
         return any(p.busy() for p in self.pages.values()) or bool(tasks.running_tasks())
@@ -404,7 +412,7 @@ class MainWindow(QMainWindow):
 
     def _checks_idle(self) -> None:
         """A page's checks are done: once nothing runs any more, keep the run."""
-        if self._closing or self._run_all_queue or not self._unsaved:
+        if self._closing or self.run_all.active or not self._unsaved:
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
                for p in self.pages.values()):
@@ -466,6 +474,8 @@ class MainWindow(QMainWindow):
     def _invitation_read(self, found: invitations.Invitation | str) -> None:
         if isinstance(found, str):
             self._invitation_refused(found)
+        elif found.internal_servers:  # the Start page asks; its answer applies it or not
+            self.start.ask_private_server(found)
         else:
             self.apply_invitation(found)
 
@@ -524,7 +534,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
-        self._run_all_queue = []
+        self.run_all.stop()
         if self._unsaved or self._save_pending:  # a run finished moments ago: keep it
             self._save_now()
         for page in self.pages.values():

@@ -19,7 +19,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import resources
+from app import brand as branding
 from app.atomicfile import write_atomic
+from app.brand import Brand
 from app.report import view
 from app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
 from checks.model import Report, Status
@@ -37,12 +39,12 @@ def _hex(h: str) -> RGB:
 INK, MUTED, LINE, WASH = _hex("#1f2328"), _hex("#59636e"), _hex("#d1d9e0"), _hex("#f6f8fa")
 COLOUR = {
     Status.PASS: _hex("#1a7f37"), Status.WARN: _hex("#9a6700"), Status.FAIL: _hex("#cf222e"),
-    Status.ERROR: _hex("#8250df"), Status.SKIPPED: _hex("#59636e"),
+    Status.ERROR: _hex("#8250df"), Status.SKIPPED: _hex("#59636e"), Status.TIP: _hex("#0969da"),
 }
 ICON_COLOUR = {**COLOUR, Status.WARN: _hex("#bf8700")}
 TINT = {
     Status.PASS: _hex("#dafbe1"), Status.WARN: _hex("#fff8c5"), Status.FAIL: _hex("#ffebe9"),
-    Status.ERROR: _hex("#fbefff"), Status.SKIPPED: _hex("#eff2f5"),
+    Status.ERROR: _hex("#fbefff"), Status.SKIPPED: _hex("#eff2f5"), Status.TIP: _hex("#ddf4ff"),
 }
 WHITE: RGB = (255, 255, 255)
 
@@ -82,7 +84,7 @@ def render(report: Report, lang: str | None = None) -> bytes:
     with contextlib.suppress(TypeError, ValueError):  # a damaged date is not worth failing for
         pdf.set_creation_date(datetime.fromisoformat(report.created))
     pdf.add_page()
-    _header(pdf, v)
+    _header(pdf, v, branding.from_report(report))
     _verdict(pdf, v)
     _facts(pdf, v)
     if v.invitation:
@@ -123,6 +125,11 @@ def icon(pdf: FPDF, status: Status, x: float, y: float, size: float) -> None:
         pdf.polygon([(cx, y + size * .04), (x + size, y + size * .92), (x, y + size * .92)],
                     style="F")
         _bang(pdf, cx, y + size * .36, y + size * .62, y + size * .76, size, lw)
+    elif status is Status.TIP:  # an "i" in a circle
+        pdf.circle(cx, cy, r, style="F")
+        _glyph(pdf, [(cx, cy - r * .1), (cx, cy + r * .5)], lw)
+        pdf.set_fill_color(*WHITE)
+        pdf.circle(cx, cy - r * .45, lw * .7, style="F")
     elif status is Status.ERROR:
         k = r * 0.41
         pdf.polygon([(cx - k, y), (cx + k, y), (x + size, cy - k), (x + size, cy + k),
@@ -163,14 +170,38 @@ def _text(pdf: FPDF, size: float, bold: bool = False, colour: RGB = INK) -> None
     pdf.set_text_color(*colour)
 
 
-def _header(pdf: _Doc, v: ReportView) -> None:
+def _header(pdf: _Doc, v: ReportView, brand: Brand | None = None) -> None:
+    if brand is not None:
+        _brand(pdf, brand)
     _text(pdf, 8, True, MUTED)
     pdf.cell(0, 4, "TECHCHECK", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     _text(pdf, 17, True)
     pdf.cell(0, 9, v.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_draw_color(*LINE)
+    if brand is not None and brand.welcome:
+        _text(pdf, 9.5)
+        pdf.multi_cell(pdf.width, 5, brand.welcome, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    accent = brand is not None and brand.accent
+    pdf.set_draw_color(*(_hex(brand.accent) if accent else LINE))
+    pdf.set_line_width(0.8 if accent else 0.2)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + pdf.width, pdf.get_y() + 1)
+    pdf.set_line_width(0.2)
     pdf.ln(5)
+
+
+def _brand(pdf: _Doc, brand: Brand) -> None:
+    """The organisation's logo (11 mm high, PNG or SVG, already validated by app.brand) and
+    name above the report's own title."""
+    y, x = pdf.get_y(), pdf.l_margin
+    if brand.logo:
+        try:
+            info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
+            x += float(info.rendered_width) + 4
+        except Exception as exc:  # a logo fpdf2 cannot draw must not lose the whole PDF
+            log.warning("cannot place the brand's logo: %s", exc)
+    pdf.set_xy(x, y + 2)
+    _text(pdf, 13, True, _hex(brand.text_colour))
+    pdf.cell(0, 7, brand.name, align="L")
+    pdf.set_xy(pdf.l_margin, y + 14)
 
 
 def _verdict(pdf: _Doc, v: ReportView) -> None:

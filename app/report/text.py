@@ -12,7 +12,7 @@ VERDICT_TEXT = {
     Verdict.NOT_READY: N_("NOT READY: fix what is listed before the interview."),
 }
 STATUS_MARK = {
-    Status.PASS: N_("PASS"), Status.WARN: N_("WARN"), Status.FAIL: N_("FAIL"),
+    Status.PASS: N_("PASS"), Status.TIP: N_("TIP"), Status.WARN: N_("WARN"), Status.FAIL: N_("FAIL"),
     Status.SKIPPED: N_("SKIPPED"), Status.ERROR: N_("ERROR"),
 }
 

@@ -29,6 +29,7 @@ SNAPSHOT_MAX_BYTES = 512 * 1024
 
 STATUS_WORD = {
     Status.PASS: N_("Passed"),
+    Status.TIP: N_("Tip"),
     Status.WARN: N_("Warning"),
     Status.FAIL: N_("Failed"),
     Status.SKIPPED: N_("Skipped"),

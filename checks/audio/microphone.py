@@ -22,7 +22,7 @@ from checks.audio.source import is_file_spec, open_input
 from checks.base import Check, Device, ResultBuilder, grade
 from checks.context import CheckContext, Progress, Question
 from checks.i18n import N_
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -40,22 +40,23 @@ MAX_RECORD_S = 60.0
 
 @dataclass(frozen=True)
 class MicrophoneLimits:
-    speech_level_low_warn_dbfs: float = -28.0
-    speech_level_low_fail_dbfs: float = -40.0
-    speech_level_high_warn_dbfs: float = -16.0
-    speech_level_high_fail_dbfs: float = -10.0
-    peak_warn_dbfs: float = -1.0
+    # *_tip: past it the report gives advice; *_warn: the interviewer would notice
+    # (docs/verdicts.md). Only a microphone that delivers nothing fails.
+    speech_level_low_tip_dbfs: float = -28.0
+    speech_level_low_warn_dbfs: float = -40.0
+    speech_level_high_tip_dbfs: float = -16.0
+    speech_level_high_warn_dbfs: float = -10.0
+    peak_tip_dbfs: float = -1.0
     clip_warn_ratio: float = 0.0001
-    clip_fail_ratio: float = 0.001
-    noise_floor_warn_dbfs: float = -50.0
-    noise_floor_fail_dbfs: float = -40.0
-    snr_warn_db: float = 15.0
-    snr_fail_db: float = 10.0
-    hum_warn_dbfs: float = -60.0
-    hum_fail_dbfs: float = -40.0
-    dc_offset_warn: float = 0.02
+    noise_floor_tip_dbfs: float = -50.0
+    noise_floor_warn_dbfs: float = -40.0
+    snr_tip_db: float = 15.0
+    snr_warn_db: float = 10.0
+    hum_tip_dbfs: float = -60.0
+    hum_warn_dbfs: float = -40.0
+    dc_offset_tip: float = 0.02
     min_speech_s: float = 1.0
-    no_speech_status: str = "warn"
+    no_speech_status: LimitStatus = LimitStatus.WARN
     quiet_s: float = 2.0
     speech_s: float = 6.0
 
@@ -87,6 +88,9 @@ class MicrophoneCheck(Check):
         except AudioProblem as p:
             report_microphone_problem(r, p)
             return r.build()
+        keep = ctx.options.get("keep_media")
+        if isinstance(keep, dict):  # the person asked for the call preview: in memory only
+            keep["recording"] = (audio, fs)
         ctx.progress(Progress(self.id, 0.95, N_("Analysing the recording")))
         a = analyse(audio, fs, min_speech_s=lim.min_speech_s)
         judge(r, lim, a)
@@ -183,12 +187,17 @@ def _devices(kind: str) -> list[Device]:
 
 # --- judgement --------------------------------------------------------------------------------
 
+#: The status for a crossed limit of a measure with a tip and a warning limit (docs/verdicts.md):
+#: ``grade`` says WARN past the first, FAIL past the second.
+_TIP_WARN = {Status.PASS: Status.PASS, Status.WARN: Status.TIP, Status.FAIL: Status.WARN}
+
+
 def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     """Metrics and findings for one analysed recording (shared by device and file input)."""
     r.metric("duration", a.duration_s, "s")
     r.metric("samplerate", int(a.samplerate), "Hz")
     r.metric("channels", a.channels, "")
-    r.metric("peak", a.peak_dbfs, "dBFS", threshold=lim.peak_warn_dbfs)
+    r.metric("peak", a.peak_dbfs, "dBFS", threshold=lim.peak_tip_dbfs)
     r.metric("rms", a.rms_dbfs, "dBFS")
     r.metric("speech_seconds", a.speech_s, "s", threshold=lim.min_speech_s)
     r.detail("channel_states", a.channel_states)
@@ -238,11 +247,12 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
 
 
 def _clipping(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    st = grade(a.clip_ratio, warn=lim.clip_warn_ratio, fail=lim.clip_fail_ratio,
-               higher_is_better=False)
+    # Any audible crackle is noticed by the listener, and none stops the call: one limit, a
+    # warning (docs/verdicts.md).
+    st = Status.WARN if a.clip_ratio > lim.clip_warn_ratio else Status.PASS
     r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_warn_ratio * 100, status=st)
     if st is not Status.PASS:
-        limit = lim.clip_warn_ratio if st is Status.WARN else lim.clip_fail_ratio
+        limit = lim.clip_warn_ratio
         r.finding(
             "microphone.clipping", st,
             N_("The sound is clipping: {value:.2f} % of the samples hit the ceiling at "
@@ -258,20 +268,23 @@ def _clipping(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None
 
 def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     lvl = float(a.speech_level_dbfs)  # type: ignore[arg-type]
-    low = grade(lvl, warn=lim.speech_level_low_warn_dbfs, fail=lim.speech_level_low_fail_dbfs,
+    # Past the first limit a call app's AGC still brings the voice to level (RFC 7874: about
+    # ±6 dB): a tip; past the second the interviewer hears it (a warning). Never a failure.
+    low = grade(lvl, warn=lim.speech_level_low_tip_dbfs, fail=lim.speech_level_low_warn_dbfs,
                 higher_is_better=True)
-    high = grade(lvl, warn=lim.speech_level_high_warn_dbfs,
-                 fail=lim.speech_level_high_fail_dbfs, higher_is_better=False)
-    st = Status.worst([low, high])
+    high = grade(lvl, warn=lim.speech_level_high_tip_dbfs,
+                 fail=lim.speech_level_high_warn_dbfs, higher_is_better=False)
+    crossed = Status.worst([low, high])
+    st = _TIP_WARN[crossed]
     r.metric("speech_level", lvl, "dBFS",
-             threshold=[lim.speech_level_low_warn_dbfs, lim.speech_level_high_warn_dbfs],
+             threshold=[lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs],
              status=st)
     r.metric("speech_activity", a.activity * 100, "%")
     if low is not Status.PASS:
-        limit = lim.speech_level_low_warn_dbfs if low is Status.WARN \
-            else lim.speech_level_low_fail_dbfs
+        limit = lim.speech_level_low_tip_dbfs if low is Status.WARN \
+            else lim.speech_level_low_warn_dbfs
         r.finding(
-            "microphone.too_quiet", low,
+            "microphone.too_quiet", _TIP_WARN[low],
             N_("Your voice is too quiet: {value:.1f} dBFS while speaking (want at least "
                "{threshold:.0f} dBFS)."),
             N_("Move the microphone closer to your mouth (a hand's width to 30 cm) or raise its "
@@ -280,23 +293,23 @@ def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> 
             value=lvl, threshold=limit, unit="dBFS", op=">=",
         )
     elif high is not Status.PASS:
-        limit = lim.speech_level_high_warn_dbfs if high is Status.WARN \
-            else lim.speech_level_high_fail_dbfs
+        limit = lim.speech_level_high_tip_dbfs if high is Status.WARN \
+            else lim.speech_level_high_warn_dbfs
         r.finding(
-            "microphone.too_loud", high,
+            "microphone.too_loud", _TIP_WARN[high],
             N_("Your voice is too loud: {value:.1f} dBFS while speaking (want at most "
                "{threshold:.0f} dBFS); it will sound distorted when you speak up."),
             N_("Lower the microphone's input level in the sound settings or move it a little "
                "further away; turn off any 'boost' setting."),
             value=lvl, threshold=limit, unit="dBFS", op="<=",
         )
-    elif a.peak_dbfs > lim.peak_warn_dbfs and a.clip_ratio < lim.clip_warn_ratio:
+    elif a.peak_dbfs > lim.peak_tip_dbfs and a.clip_ratio < lim.clip_warn_ratio:
         r.finding(
-            "microphone.too_loud", Status.WARN,
+            "microphone.too_loud", Status.TIP,
             N_("Your loudest sounds reach {value:.1f} dBFS, right at the ceiling (want at most "
                "{threshold:.0f} dBFS); a laugh or a louder word will clip."),
             N_("Lower the microphone's input level a little in the sound settings."),
-            value=a.peak_dbfs, threshold=lim.peak_warn_dbfs, unit="dBFS", op="<=",
+            value=a.peak_dbfs, threshold=lim.peak_tip_dbfs, unit="dBFS", op="<=",
         )
 
 
@@ -305,8 +318,9 @@ def _noise(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> bool:
         r.metric("noise_floor", None, "dBFS")
         return True
     st = r.graded(
-        "noise_floor", a.noise_floor_dbfs, "dBFS", warn=lim.noise_floor_warn_dbfs,
-        fail=lim.noise_floor_fail_dbfs, higher_is_better=False, code="microphone.noisy",
+        "noise_floor", a.noise_floor_dbfs, "dBFS", warn=lim.noise_floor_tip_dbfs,
+        fail=lim.noise_floor_warn_dbfs, higher_is_better=False, code="microphone.noisy",
+        levels=(Status.TIP, Status.WARN),
         message=N_("The background noise is loud: {value:.1f} dBFS when nobody speaks (want at "
                    "most {threshold:.0f} dBFS)."),
         fix=N_("Find a quieter room: close windows and doors, switch off fans and machines, and "
@@ -321,8 +335,8 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
         r.metric("snr", None, "dB")
         return
     r.graded(
-        "snr", a.snr_db, "dB", warn=lim.snr_warn_db, fail=lim.snr_fail_db, higher_is_better=True,
-        code="microphone.low_snr",
+        "snr", a.snr_db, "dB", warn=lim.snr_tip_db, fail=lim.snr_warn_db, higher_is_better=True,
+        code="microphone.low_snr", levels=(Status.TIP, Status.WARN),
         message=N_("Your voice is only {value:.1f} dB louder than the background (want at least "
                    "{threshold:.0f} dB); the interviewer will struggle to follow you."),
         fix=N_("Move the microphone closer to your mouth (a headset is best) and reduce the "
@@ -332,18 +346,18 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     h = a.hum
-    r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_warn_dbfs)
+    r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_tip_dbfs)
     r.metric("hum_frequency", h.frequency_hz, "Hz")
     if h.frequency_hz is None:
         return
     # hum that is a small part of a louder broadband noise is reported as noise, not hum
     dominant = a.noise_floor_dbfs is None or h.level_dbfs >= a.noise_floor_dbfs - 6.0
-    st = grade(h.level_dbfs, warn=lim.hum_warn_dbfs, fail=lim.hum_fail_dbfs,
+    st = grade(h.level_dbfs, warn=lim.hum_tip_dbfs, fail=lim.hum_warn_dbfs,
                higher_is_better=False)
     if st is not Status.PASS and dominant:
-        limit = lim.hum_warn_dbfs if st is Status.WARN else lim.hum_fail_dbfs
+        limit = lim.hum_tip_dbfs if st is Status.WARN else lim.hum_warn_dbfs
         r.finding(
-            "microphone.hum", st,
+            "microphone.hum", _TIP_WARN[st],
             N_("There is a {frequency:.0f} Hz mains hum at {value:.1f} dBFS ({harmonics} "
                "harmonics; want at most {threshold:.0f} dBFS)."),
             N_("Mains hum usually comes from a power supply or a ground loop: unplug the "
@@ -356,13 +370,13 @@ def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
 
 
 def _dc(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    r.metric("dc_offset", a.dc_offset * 100, "%", threshold=lim.dc_offset_warn * 100)
-    if a.dc_offset > lim.dc_offset_warn:
+    r.metric("dc_offset", a.dc_offset * 100, "%", threshold=lim.dc_offset_tip * 100)
+    if a.dc_offset > lim.dc_offset_tip:  # call apps high-pass it away: advice only
         r.finding(
-            "microphone.dc_offset", Status.WARN,
+            "microphone.dc_offset", Status.TIP,
             N_("The microphone signal is shifted by {value:.1f} % of full scale (DC offset), "
                "which wastes headroom and can make clicks."),
             N_("This usually is a faulty microphone or sound card input: try another USB port, "
                "another microphone, or the computer's built-in one."),
-            value=a.dc_offset * 100, threshold=lim.dc_offset_warn * 100, unit="%", op="<=",
+            value=a.dc_offset * 100, threshold=lim.dc_offset_tip * 100, unit="%", op="<=",
         )

@@ -21,7 +21,7 @@ from checks.audio.source import is_file_spec
 from checks.base import Check, Device, ResultBuilder
 from checks.context import CheckContext, Progress, Question
 from checks.i18n import N_
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -34,7 +34,7 @@ class SpeakerLimits:
     echo_min_prominence: float = 12.0
     round_trip_warn_ms: float = 250.0
     test_level_dbfs: float = -18.0
-    not_heard_status: str = "fail"
+    not_heard_status: LimitStatus = LimitStatus.FAIL
 
 
 class SpeakerCheck(Check):

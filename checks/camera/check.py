@@ -102,12 +102,14 @@ class CameraCheck(Check):
                 if last.face_box is not None or snapshot is None:
                     snapshot = frame
                 if elapsed >= next_progress:
-                    next_progress = elapsed + 0.25
+                    # ~10 pictures a second: enough for a live view of what the check sees
+                    # (the GUI draws "frame" with its overlay), cheap for the check
+                    next_progress = elapsed + 0.1
                     ctx.progress(Progress(
                         self.id, min(1.0, elapsed / max(duration, 1e-6)),
                         N_("Looking at the picture"),
                         {"kind": "camera", "t": t, "looks_good": last.looks_good,
-                         "problems": last.verdict.problems},
+                         "problems": last.verdict.problems, "frame": frame, "analysis": last},
                     ))
                 if source.is_camera and time.monotonic() - start > warmup + duration + 10:
                     break  # a camera whose clock runs slow must not hold the check forever
@@ -180,10 +182,10 @@ def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
     from checks.camera.judge import pass_limits
 
     if metric:
-        threshold = st.threshold if st.side is not None else pass_limits(rule)
+        threshold = st.threshold if st.side is not None else pass_limits(rule, st.shift)
         r.metric(rule.name, st.value, rule.unit, threshold=threshold,
                  status=st.status if st.status is not Status.SKIPPED else None)
-    if finding and st.side is not None and st.status in (Status.WARN, Status.FAIL):
+    if finding and st.side is not None and st.status in (Status.TIP, Status.WARN, Status.FAIL):
         r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,
                   threshold=st.threshold, unit=rule.unit, op=st.op, **params)
 

@@ -24,19 +24,32 @@ class MetricState:
     value: float | None
     side: Side | None = None  # the way it went wrong; None when it passes or was not measured
     op: str = ""  # how the value must compare with the threshold to pass: ">=" or "<="
+    #: Which limit was crossed: PASS (none), WARN (the side's first) or FAIL (its second). The
+    #: status the report shows is the side's ``levels`` entry for it (docs/verdicts.md).
+    level: Status = Status.PASS
+    #: How far the hysteresis moved the limits when this verdict was reached or kept (> 0: more
+    #: lenient, < 0: stricter), so the report shows the limit that was really applied.
+    shift: float = 0.0
 
     @property
     def threshold(self) -> float | None:
+        """The limit the value was held to: the pass limit of the side that went wrong (a value
+        on the wrong side of it is exactly what the finding says), or for the second level the
+        second limit; moved by the hysteresis shift that was applied."""
         if self.side is None:
             return None
-        return self.side.warn if self.status is Status.WARN else self.side.fail
+        limit = self.side.first if self.level is Status.WARN else self.side.second
+        # a positive shift is more lenient: lower for a ">=" side, higher for "<="
+        return limit - self.shift if self.op == ">=" else limit + self.shift
 
 
-def pass_limits(rule: Rule) -> float | list[float] | None:
-    """What a passing value was held to, for the report: the warn limit of each side the rule
-    judges, as ``[low, high]`` when it has both (infinite limits left out)."""
-    lo = rule.low.warn if rule.low is not None else None
-    hi = rule.high.warn if rule.high is not None and rule.high.warn != float("inf") else None
+def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
+    """What a passing value was held to, for the report: the first limit of each side the rule
+    judges (moved by the hysteresis ``shift`` that was applied), as ``[low, high]`` when it has
+    both (infinite limits left out)."""
+    lo = rule.low.first - shift if rule.low is not None else None
+    hi = (rule.high.first + shift
+          if rule.high is not None and rule.high.first != float("inf") else None)
     if lo is not None and hi is not None:
         return [lo, hi]
     return lo if lo is not None else hi
@@ -44,16 +57,17 @@ def pass_limits(rule: Rule) -> float | list[float] | None:
 
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
-    """Grade ``value``; ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter."""
+    """Which limit ``value`` crosses: PASS, WARN (a side's first limit) or FAIL (its second);
+    ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter."""
     worst: tuple[Status, Side | None] = (Status.PASS, None)
     if rule.low is not None:
         s = rule.low
-        st = grade(value, warn=s.warn - shift, fail=s.fail - shift, higher_is_better=True)
+        st = grade(value, warn=s.first - shift, fail=s.second - shift, higher_is_better=True)
         if st.severity > worst[0].severity:
             worst = (st, s)
     if rule.high is not None:
         s = rule.high
-        st = grade(value, warn=s.warn + shift, fail=s.fail + shift, higher_is_better=False)
+        st = grade(value, warn=s.first + shift, fail=s.second + shift, higher_is_better=False)
         if st.severity > worst[0].severity:
             worst = (st, s)
     return worst
@@ -64,10 +78,12 @@ def judge_once(rule: Rule, value: float) -> MetricState:
     return _state(rule, value, *_grade(rule, value, 0.0))
 
 
-def _state(rule: Rule, value: float, status: Status, side: Side | None) -> MetricState:
-    side = side if status is not Status.PASS else None
+def _state(rule: Rule, value: float, level: Status, side: Side | None,
+           shift: float = 0.0) -> MetricState:
+    side = side if level is not Status.PASS else None
     op = "" if side is None else (">=" if side is rule.low else "<=")
-    return MetricState(rule.name, status, value, side, op)
+    status = Status.PASS if side is None else side.status(level)
+    return MetricState(rule.name, status, value, side, op, level, shift)
 
 
 class WindowJudge:
@@ -141,19 +157,24 @@ class WindowJudge:
         else:
             value = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
         prev = self._state.get(name)
+        shift = 0.0
         if prev is None or prev.status is Status.SKIPPED:
-            status, side = _grade(rule, value, 0.0)
+            level, side = _grade(rule, value, 0.0)
         else:
             lenient = _grade(rule, value, rule.margin)
             strict = _grade(rule, value, -rule.margin)
-            if lenient[0].severity > prev.status.severity:
-                status, side = lenient  # clearly worse than before
-            elif strict[0].severity < prev.status.severity:
-                status, side = strict  # clearly better than before
+            if lenient[0].severity > prev.level.severity:
+                (level, side), shift = lenient, rule.margin  # clearly worse than before
+            elif strict[0].severity < prev.level.severity:
+                (level, side), shift = strict, -rule.margin  # clearly better than before
             else:
-                status, side = prev.status, prev.side  # within the margin: keep the verdict
-        st = _state(rule, value, status, side)
+                # Within the margin: keep the verdict. A kept pass was held to the lenient
+                # limits (it had to get clearly worse to change), a kept problem to the strict
+                # ones (it had to get clearly better): that is the limit the report shows.
+                level, side = prev.level, prev.side
+                shift = rule.margin if level is Status.PASS else -rule.margin
+        st = _state(rule, value, level, side, shift)
         self._state[name] = st
         worst = self._worst.get(name)
-        if worst is None or status.severity > worst.status.severity:
+        if worst is None or st.status.severity > worst.status.severity:
             self._worst[name] = st

@@ -8,6 +8,7 @@ Everything here is pure computation on the frame it is given; frames come from
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -127,8 +128,8 @@ class FrameAnalyser:
             window_s=self.limits.window_s,
             problems=sorted({s.side.code for s in verdict_states.values() if s.side}),
         )
-        looks_good = main is not None and all(
-            s in (Status.PASS, Status.SKIPPED) for s, _, _ in metrics.values())
+        looks_good = main is not None and all(  # tips are advice: they do not spoil it
+            s in (Status.PASS, Status.TIP, Status.SKIPPED) for s, _, _ in metrics.values())
         return LiveAnalysis(
             t=t,
             frame_size=(w, h),
@@ -192,7 +193,8 @@ class FrameAnalyser:
         v["light_balance"] = M.uneven_light(fg, nose[0] - x0)
         v["face_contrast"] = M.contrast(fg)
         _, a, b = M.colour_lab(frame[y0:y1, x0:x1])
-        v["colour_a"], v["colour_b"] = a, b
+        if math.hypot(a, b) >= lim.colour_min_chroma:  # else a black-and-white picture
+            v["colour_a"], v["colour_b"] = a, b
         v["sharpness"] = M.sharpness(fg)
         v["noise"] = M.noise_sigma(fg)
         fr = M.framing(face, gray.shape)
@@ -241,6 +243,6 @@ class FrameAnalyser:
             width=w, height=h,
             thirds_x=(w / 3, 2 * w / 3), thirds_y=(h / 3, 2 * h / 3),
             centre=(w / 2, h / 2),
-            eye_band=(h * 0.28, h * lim.eye_line_warn),
-            centre_band=(w * (0.5 - lim.offset_warn), w * (0.5 + lim.offset_warn)),
+            eye_band=(h * 0.28, h * lim.eye_line_tip),
+            centre_band=(w * (0.5 - lim.offset_tip), w * (0.5 + lim.offset_tip)),
         )

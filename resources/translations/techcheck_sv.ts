@@ -71,8 +71,28 @@
         <translation>Kontrollera igen</translation>
     </message>
     <message>
-        <source>Start the check</source>
-        <translation>Starta kontrollen</translation>
+        <source>Check the camera</source>
+        <translation>Kontrollera kameran</translation>
+    </message>
+    <message>
+        <source>Check the microphone</source>
+        <translation>Kontrollera mikrofonen</translation>
+    </message>
+    <message>
+        <source>Check the speakers</source>
+        <translation>Kontrollera högtalarna</translation>
+    </message>
+    <message>
+        <source>Check the connection</source>
+        <translation>Kontrollera anslutningen</translation>
+    </message>
+    <message>
+        <source>Check the computer</source>
+        <translation>Kontrollera datorn</translation>
+    </message>
+    <message>
+        <source>Check this step</source>
+        <translation>Kontrollera det här steget</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -236,21 +256,27 @@
         <source>Devices found</source>
         <translation>Enheter som hittades</translation>
     </message>
+    <message numerus="yes">
+        <source>%n run(s) kept in {path}. Nothing is uploaded; how many are kept is set in history.toml in the settings folder.</source>
+        <translation>
+            <numerusform>%n körning sparad i {path}. Inget laddas upp; hur många som sparas ställs in i history.toml i inställningsmappen.</numerusform>
+            <numerusform>%n körningar sparade i {path}. Inget laddas upp; hur många som sparas ställs in i history.toml i inställningsmappen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n character(s). Paste them into your ticket or email.</source>
+        <translation>
+            <numerusform>Kopierade %n tecken. Klistra in dem i ditt ärende eller e-postmeddelande.</numerusform>
+            <numerusform>Kopierade %n tecken. Klistra in dem i ditt ärende eller e-postmeddelande.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Column headings</source>
         <translation>Kolumnrubriker</translation>
     </message>
     <message>
-        <source>{n} run(s) kept in {path}. Nothing is uploaded; how many are kept is set in history.toml in the settings folder.</source>
-        <translation>{n} körning(ar) sparade i {path}. Inget laddas upp; hur många som sparas ställs in i history.toml i inställningsmappen.</translation>
-    </message>
-    <message>
         <source>The log is empty ({path}).</source>
         <translation>Loggen är tom ({path}).</translation>
-    </message>
-    <message>
-        <source>Copied {n} characters. Paste them into your ticket or email.</source>
-        <translation>Kopierade {n} tecken. Klistra in dem i ditt ärende eller e-postmeddelande.</translation>
     </message>
 </context>
 <context>
@@ -540,6 +566,13 @@
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <source>Checking…</source>
+        <translation>Kontrollerar…</translation>
+    </message>
+</context>
+<context>
     <name>ResultCard</name>
     <message>
         <source>Run this check again when you are ready.</source>
@@ -580,6 +613,20 @@
         <source>Your results</source>
         <translation>Ditt resultat</translation>
     </message>
+    <message numerus="yes">
+        <source>%n check(s) have not run yet.</source>
+        <translation>
+            <numerusform>%n kontroll har inte körts än.</numerusform>
+            <numerusform>%n kontroller har inte körts än.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s) need attention.</source>
+        <translation>
+            <numerusform>%n kontroll behöver åtgärdas.</numerusform>
+            <numerusform>%n kontroller behöver åtgärdas.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Check &amp;everything again</source>
         <translation>Kontrollera &amp;allt igen</translation>
@@ -617,12 +664,12 @@
         <translation>Inget är kontrollerat ännu</translation>
     </message>
     <message>
-        <source>Go through the steps, or check everything at once.</source>
-        <translation>Gå igenom stegen, eller kontrollera allt på en gång.</translation>
-    </message>
-    <message>
         <source>Not finished yet</source>
         <translation>Inte klart ännu</translation>
+    </message>
+    <message>
+        <source>Check everything at once, or go through the steps on the left.</source>
+        <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
         <source>Everything checked so far works.</source>
@@ -645,12 +692,12 @@
         <translation>Åtgärda det som listas nedan före intervjun.</translation>
     </message>
     <message>
-        <source>{n} check(s) have not run yet.</source>
-        <translation>{n} kontroll(er) har inte körts ännu.</translation>
+        <source>Check &amp;everything</source>
+        <translation>Kontrollera &amp;allt</translation>
     </message>
     <message>
-        <source>{n} check(s) need attention.</source>
-        <translation>{n} kontroll(er) behöver åtgärdas.</translation>
+        <source>Check everything</source>
+        <translation>Kontrollera allt</translation>
     </message>
     <message>
         <source>This run could not be kept on this computer for a later comparison: {error}</source>
@@ -807,6 +854,10 @@
         <translation>Starta kontrollen</translation>
     </message>
     <message>
+        <source>Checks camera, microphone, speakers, connection and computer one after the other, in about a minute. Stay close: a step may ask you something.</source>
+        <translation>Kontrollerar kamera, mikrofon, högtalare, anslutning och dator efter varandra, på ungefär en minut. Stanna kvar: ett steg kan fråga dig något.</translation>
+    </message>
+    <message>
         <source>Open &amp;invitation…</source>
         <translation>Ö&amp;ppna inbjudan…</translation>
     </message>
@@ -827,12 +878,40 @@
         <translation>Stäng inbjudan</translation>
     </message>
     <message>
+        <source>A server inside your network</source>
+        <translation>En server i ditt eget nätverk</translation>
+    </message>
+    <message>
+        <source>&amp;Use it, I trust the sender</source>
+        <translation>&amp;Använd den, jag litar på avsändaren</translation>
+    </message>
+    <message>
+        <source>Use the server inside my network</source>
+        <translation>Använd servern i mitt nätverk</translation>
+    </message>
+    <message>
+        <source>Do &amp;not use this invitation</source>
+        <translation>Använd i&amp;nte den här inbjudan</translation>
+    </message>
+    <message>
+        <source>Do not use this invitation</source>
+        <translation>Använd inte den här inbjudan</translation>
+    </message>
+    <message>
         <source>Open an invitation</source>
         <translation>Öppna en inbjudan</translation>
     </message>
     <message>
         <source>TechCheck invitations (*.toml);;All files (*)</source>
         <translation>TechCheck-inbjudningar (*.toml);;Alla filer (*)</translation>
+    </message>
+    <message>
+        <source>The invitation {file} asks TechCheck to measure against {servers}, which is on this computer or inside your own network, not on the internet where a company&apos;s measurement server is. This may be a mistake, or an attempt to make TechCheck contact devices on your network. Use it only if you trust whoever sent it.</source>
+        <translation>Inbjudan {file} ber TechCheck mäta mot {servers}, som finns på den här datorn eller i ditt eget nätverk, inte på internet där ett företags mätserver finns. Det kan vara ett misstag, eller ett försök att få TechCheck att kontakta enheter i ditt nätverk. Använd den bara om du litar på den som skickade den.</translation>
+    </message>
+    <message>
+        <source>it names a server on this computer or inside your network, and you chose not to use it</source>
+        <translation>den anger en server på den här datorn eller i ditt nätverk, och du valde att inte använda den</translation>
     </message>
     <message>
         <source>Reading {file}…</source>
@@ -904,6 +983,10 @@
     <message>
         <source>Passed</source>
         <translation>Godkänd</translation>
+    </message>
+    <message>
+        <source>Tip</source>
+        <translation>Tips</translation>
     </message>
     <message>
         <source>Warning</source>

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from app.gui import style
 from app.gui.session import Session
 from checks.model import Status
 
@@ -12,7 +13,11 @@ from checks.model import Status
 class Page(QWidget):
     """A step of the wizard. ``entered``/``left`` open and release devices; ``shutdown`` stops
     every worker when the window closes; ``retranslate`` sets every text (also on language
-    change). Subclasses set all their texts with their own ``self.tr`` in ``retranslate``."""
+    change). Subclasses set all their texts with their own ``self.tr`` in ``retranslate``.
+
+    The content scrolls (``body``/``layout_``); the action bar below it (``actions``) never
+    does, so the page's primary action, a running check's progress and its questions are on
+    screen at any window size."""
 
     key = ""
     status_changed = Signal()
@@ -29,19 +34,45 @@ class Page(QWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.body = QWidget(scroll)
         self.layout_ = QVBoxLayout(self.body)
-        self.layout_.setContentsMargins(24, 18, 24, 18)
-        self.layout_.setSpacing(12)
+        style.page_layout(self.layout_)
         self.heading = QLabel(self.body)
-        f = self.heading.font()
-        f.setPointSizeF(f.pointSizeF() * 1.6)
-        f.setBold(True)
-        self.heading.setFont(f)
+        style.set_font(self.heading, "heading")
         self.intro = QLabel(self.body)
         self.intro.setWordWrap(True)
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.intro)
         scroll.setWidget(self.body)
-        outer.addWidget(scroll)
+        self.scroll = scroll
+        outer.addWidget(scroll, 1)
+        self.actions_frame = QFrame(self)
+        self.actions_frame.setObjectName("page-actions")
+        self.actions_frame.setFrameShape(QFrame.Shape.NoFrame)
+        self.actions = QVBoxLayout(self.actions_frame)
+        style.action_bar_layout(self.actions)
+        self.actions_frame.setVisible(False)
+        outer.addWidget(self.actions_frame)
+        self.primary: QPushButton | None = None
+
+    def add_action_widget(self, widget: QWidget) -> None:
+        """Put ``widget`` in the action bar that stays visible below the scrolling content."""
+        self.actions.addWidget(widget)
+        self.actions_frame.setVisible(True)
+
+    def add_check_panel(self, panel) -> None:
+        """A ``CheckPanel``: its result cards in the content, its controls in the action bar,
+        its run button the page's primary action."""
+        self.layout_.addWidget(panel)
+        self.add_action_widget(panel.controls)
+        self.set_primary(panel.run_button)
+
+    def set_primary(self, button: QPushButton | None) -> None:
+        """The page's one primary action (accent colour, default button); the one before it
+        becomes secondary again."""
+        if self.primary is not None and self.primary is not button:
+            style.mark_primary(self.primary, False)
+        self.primary = button
+        if button is not None:
+            style.mark_primary(button)
 
     def title(self) -> str:
         """Short name for the step list."""
@@ -51,8 +82,17 @@ class Page(QWidget):
         """Status shown next to the step in the list; None: nothing to show."""
         return None
 
-    def entered(self) -> None:
-        """The page became visible: start live views."""
+    def step_status(self) -> tuple[Status | None, str | None]:
+        """What the step list shows for this page: the status, and a word for it when the
+        page says something other than the status' own word."""
+        panel = getattr(self, "panel", None)
+        if panel is not None and panel.running:
+            return None, self.tr("Checking…")
+        return self.status(), None
+
+    def entered(self, checking: bool = False) -> None:
+        """The page became visible: start live views (``checking``: its check starts right
+        away and shows its own live view)."""
 
     def left(self) -> None:
         """The page was left: stop live views and release devices."""

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from app import demo
+from app.gui import style
 from app.gui.i18n import ct
 from app.gui.live import Frame, camera_preview
 from app.gui.pages.base import Page
@@ -55,9 +56,7 @@ class CameraPage(Page):
         self.video = VideoView(self.body)
         self.layout_.addWidget(self.video, 3)
         self.looks = StatusBadge(self.body, size=24)
-        f = self.looks.word.font()
-        f.setPointSizeF(f.pointSizeF() * 1.25)
-        self.looks.word.setFont(f)
+        style.set_font(self.looks.word, "lead", bold=True)
         self.layout_.addWidget(self.looks)
         self.hints = QGridLayout()
         self.hint_widgets: list[tuple[StatusBadge, QLabel]] = []
@@ -80,11 +79,14 @@ class CameraPage(Page):
         self.layout_.addWidget(self.snapshot_note)
         self.panel = CheckPanel(session, "camera", self.body)
         self.panel.about_to_run.connect(self.stop_preview)
+        self.panel.sample.connect(self._check_sees)
+        self.panel.cancelled.connect(self._stopped)
         self.panel.all_finished.connect(self._after_check)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
-        self.layout_.addWidget(self.panel)
+        self.add_check_panel(self.panel)
         self.preview: Task | None = None
         self._active = False
+        self._checking = False  # arrived for the one-click check: no preview of our own
         self.last_analysis: Any = None
         self.retranslate()
 
@@ -139,10 +141,11 @@ class CameraPage(Page):
             self.stop_preview()
             self.start_preview()
 
-    def entered(self) -> None:
-        self._active = True
+    def entered(self, checking: bool = False) -> None:
+        self._active, self._checking = True, checking
         self.refresh_devices()
-        self.start_preview()
+        if not checking:  # the check opens the camera itself and shows what it sees
+            self.start_preview()
 
     def left(self) -> None:
         self._active = False
@@ -179,8 +182,19 @@ class CameraPage(Page):
 
     def _after_check(self) -> None:
         self._show_snapshot_note()
-        if self._active:
+        if self._active and not self._checking:
             self.start_preview()
+
+    def _stopped(self) -> None:
+        self._checking = False  # the person took over: the preview comes back after
+
+    def _check_sees(self, data: dict) -> None:
+        """While the check runs it holds the camera: show the pictures it analyses."""
+        if data.get("kind") == "camera" and data.get("frame") is not None:
+            self.video.set_message("")
+            self.video.set_frame(data["frame"], data.get("analysis"))
+            self.last_analysis = data.get("analysis")
+            self._show_hints(self.last_analysis)
 
     def _on_frame(self, frame: Frame) -> None:
         self.video.set_message("")

@@ -45,13 +45,16 @@ class DetailsPage(Page):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.copy_button = QPushButton(self.body)
-        self.copy_button.clicked.connect(self.copy_diagnostics)
-        self.copy_note = QLabel(self.body)
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.copy_button = QPushButton(bar)
+        self.copy_button.clicked.connect(self._copy_clicked)
+        self.copy_note = QLabel(bar)
         row.addWidget(self.copy_button)
         row.addWidget(self.copy_note, 1)
-        self.layout_.addLayout(row)
+        self.add_action_widget(bar)
+        self.set_primary(self.copy_button)
         self.tabs = QTabWidget(self.body)
         self.metrics = QTableWidget(0, 6, self.tabs)
         self.devices = QTableWidget(0, 4, self.tabs)
@@ -112,7 +115,7 @@ class DetailsPage(Page):
             table.horizontalHeader().setAccessibleName(self.tr("Column headings"))
         self.refresh()
 
-    def entered(self) -> None:
+    def entered(self, checking: bool = False) -> None:
         self.refresh()
         self.refresh_history()
 
@@ -136,8 +139,8 @@ class DetailsPage(Page):
         entries = self.history_entries
         where = str(self.history_root) if self.history_root else "-"
         self.history_where.setText(self.tr(
-            "{n} run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
-            "history.toml in the settings folder.").format(n=len(entries), path=where))
+            "%n run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
+            "history.toml in the settings folder.", "", len(entries)).format(path=where))
         self.history.setRowCount(len(entries))
         for i, e in enumerate(entries):
             st = verdict_status(Verdict(e.verdict))
@@ -185,9 +188,12 @@ class DetailsPage(Page):
         self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
             path=where or "-"))
 
+    def _copy_clicked(self) -> None:
+        self.copy_diagnostics()
+
     def copy_diagnostics(self) -> str:
         text = diagnostics(self.session)
         QGuiApplication.clipboard().setText(text)
-        self.copy_note.setText(self.tr("Copied {n} characters. Paste them into your ticket or "
-                                       "email.").format(n=len(text)))
+        self.copy_note.setText(self.tr("Copied %n character(s). Paste them into your ticket or "
+                                       "email.", "", len(text)))
         return text

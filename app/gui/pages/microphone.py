@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app import demo
+from app.gui import style
 from app.gui.live import LevelReading, Recording, microphone_level, play
 from app.gui.pages.base import Page
 from app.gui.pages.devicepick import DEMO, DevicePicker
@@ -41,8 +42,7 @@ class MicrophonePage(Page):
         self.layout_.addLayout(row)
         self.sentence = QLabel(self.body)
         self.sentence.setWordWrap(True)
-        f = self.sentence.font()
-        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f = style.font("lead", self.sentence.font(), bold=False)
         f.setItalic(True)
         self.sentence.setFont(f)
         self.layout_.addWidget(self.sentence)
@@ -65,14 +65,17 @@ class MicrophonePage(Page):
         self.panel = CheckPanel(session, "microphone", self.body)
         self.panel.about_to_run.connect(self.stop_level)
         self.panel.all_finished.connect(self._restart)
+        self.panel.sample.connect(self._check_hears)
+        self.panel.cancelled.connect(self._stopped)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
-        self.layout_.addWidget(self.panel)
+        self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.live: Task | None = None
         self.player: Task | None = None
         self.recording: Any = None
         self._recording_now = False
         self._active = False
+        self._checking = False  # arrived for the one-click check: no meter of our own
         self.retranslate()
 
     def title(self) -> str:
@@ -116,10 +119,11 @@ class MicrophonePage(Page):
             self.stop_level()
             self.start_level()
 
-    def entered(self) -> None:
-        self._active = True
+    def entered(self, checking: bool = False) -> None:
+        self._active, self._checking = True, checking
         self.refresh_devices()
-        self.start_level()
+        if not checking:  # the check opens the microphone itself and reports its level
+            self.start_level()
 
     def left(self) -> None:
         self._active = False
@@ -160,8 +164,17 @@ class MicrophonePage(Page):
             self.start_level()
 
     def _restart(self) -> None:
-        if self._active:
+        if self._active and not self._checking:
             self.start_level()
+
+    def _stopped(self) -> None:
+        self._checking = False  # the person took over: the meter comes back after
+
+    def _check_hears(self, data: dict) -> None:
+        """While the check records it holds the microphone: meter what it hears."""
+        if data.get("kind") == "level":
+            self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
+                                        bool(data.get("clipping"))))
 
     def record(self) -> None:
         self.stop_level()

@@ -36,7 +36,7 @@ class NetworkPage(Page):
         self.panel.about_to_run.connect(self._before_run)
         self.panel.sample.connect(self.add_sample)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
-        self.layout_.addWidget(self.panel)
+        self.add_check_panel(self.panel)
         self.server: Any = None
         self.samples = 0
         self.retranslate()

@@ -26,7 +26,7 @@ from app.gui.reporting import make_report
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskError, run_task
 from app.gui.widgets.findings import ResultCard
-from app.gui.widgets.status import StatusBadge, verdict_status, verdict_word
+from app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from app.report.compare import Comparison, compare
 from app.report.view import when
 from checks.model import Status, verdict_for
@@ -43,27 +43,26 @@ class ResultsPage(Page):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.verdict = StatusBadge(self.body, size=32)
-        f = self.verdict.word.font()
-        f.setPointSizeF(f.pointSizeF() * 1.5)
-        self.verdict.word.setFont(f)
-        self.layout_.addWidget(self.verdict)
-        self.summary = QLabel(self.body)
-        self.summary.setWordWrap(True)
-        self.layout_.addWidget(self.summary)
-        row = QHBoxLayout()
-        self.run_all_button = QPushButton(self.body)
+        self._shown: tuple[Status | None, str] = (None, "")
+        self.banner = VerdictBanner(self.body)
+        self.verdict = self.banner.badge
+        self.summary = self.banner.detail
+        self.layout_.addWidget(self.banner)
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.run_all_button = QPushButton(bar)
         self.run_all_button.clicked.connect(self.run_all_requested)
-        self.export_button = QPushButton(self.body)
+        self.export_button = QPushButton(bar)
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
-        row.addWidget(self.run_all_button)
-        row.addWidget(self.export_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.export_note = QLabel(self.body)
+        self.export_note = QLabel(bar)
         self.export_note.setWordWrap(True)
-        self.layout_.addWidget(self.export_note)
+        self.export_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.export_button)
+        row.addWidget(self.run_all_button)
+        row.addWidget(self.export_note, 1)
+        self.add_action_widget(bar)
         self.history_note = QLabel(self.body)
         self.history_note.setWordWrap(True)
         self.history_note.setVisible(False)
@@ -97,15 +96,28 @@ class ResultsPage(Page):
         return self.tr("Results")
 
     def status(self) -> Status | None:
-        rs = self.session.ordered_results()
-        return verdict_status(verdict_for(rs)) if rs else None
+        return self._shown[0]
+
+    def step_status(self) -> tuple[Status | None, str | None]:
+        return self._shown
+
+    def _judge(self) -> tuple[Status | None, str]:
+        """The verdict as this page shows it, also for the step list (so both always agree):
+        never a verdict's colour while checks have not run, unless one already failed."""
+        results = self.session.ordered_results()
+        if not results:
+            return None, self.tr("Nothing checked yet")
+        v = verdict_for(results)
+        missing = [p for p in self.session.plugins if p.id not in self.session.results]
+        if missing and v.value != "not_ready":
+            return None, self.tr("Not finished yet")
+        return verdict_status(v), verdict_word(v)
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Your results"))
-        self.run_all_button.setText(self.tr("Check &everything again"))
-        self.run_all_button.setAccessibleName(self.tr("Check everything again"))
         self.export_button.setText(self.tr("E&xport the report"))
         self.export_button.setAccessibleName(self.tr("Export the report"))
+        self.export_menu.setAccessibleName(self.tr("Export the report"))  # else the window's
         self.export_menu.clear()
         from app.report.formats import WRITERS
 
@@ -118,28 +130,27 @@ class ResultsPage(Page):
                 self.export_menu.addAction(act)
         self.refresh()
 
-    def entered(self) -> None:
+    def entered(self, checking: bool = False) -> None:
         self.refresh()
 
     def refresh(self) -> None:
         results = self.session.ordered_results()
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
+        status, word = self._shown = self._judge()
+        self.verdict.set_status(status, word)
+        self.banner.update()
         if not results:
-            self.verdict.set_status(None, self.tr("Nothing checked yet"))
-            self.summary.setText(self.tr("Go through the steps, or check everything at once."))
+            text = self.tr("Check everything at once, or go through the steps on the left.")
         else:
             v = verdict_for(results)
             problems = sum(1 for r in results if r.status is not Status.PASS)
-            if missing and v.value != "not_ready":
-                # Honest: "ready" needs every check. What ran is fine so far, nothing more.
-                self.verdict.set_status(None, self.tr("Not finished yet"))
+            if status is None:  # not finished: what ran is fine so far, nothing more
                 text = {
                     "ready": self.tr("Everything checked so far works."),
                     "ready_with_warnings": self.tr(
                         "What was checked so far will work, but fix what is listed below."),
                 }[v.value]
             else:
-                self.verdict.set_status(verdict_status(v), verdict_word(v))
                 text = {
                     "ready": self.tr("Everything needed for the interview works."),
                     "ready_with_warnings": self.tr(
@@ -147,13 +158,22 @@ class ResultsPage(Page):
                     "not_ready": self.tr("Fix what is listed below before the interview."),
                 }[v.value]
             if missing:
-                text += " " + self.tr("{n} check(s) have not run yet.").format(n=len(missing))
+                text += " " + self.tr("%n check(s) have not run yet.", "", len(missing))
             elif problems:
-                text += " " + self.tr("{n} check(s) need attention.").format(n=problems)
-            self.summary.setText(text)
+                text += " " + self.tr("%n check(s) need attention.", "", problems)
+        self.summary.setText(text)
+        if results:
+            self.run_all_button.setText(self.tr("Check &everything again"))
+            self.run_all_button.setAccessibleName(self.tr("Check everything again"))
+        else:
+            self.run_all_button.setText(self.tr("Check &everything"))
+            self.run_all_button.setAccessibleName(self.tr("Check everything"))
+        # one primary action: check when nothing has run, then send the report
+        self.set_primary(self.export_button if results else self.run_all_button)
         self.export_button.setEnabled(bool(results))
         for card in self.cards.values():
             self.cards_box.removeWidget(card)
+            card.hide()  # at once: deleteLater leaves it on screen until the loop runs
             card.deleteLater()
         self.cards.clear()
         order = sorted(results, key=lambda r: -r.status.severity)

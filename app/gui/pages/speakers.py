@@ -55,7 +55,7 @@ class SpeakersPage(Page):
         self.panel = CheckPanel(session, "speakers", self.body)
         self.panel.about_to_run.connect(self._stop_player)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
-        self.layout_.addWidget(self.panel)
+        self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.player: Task | None = None
         self.retranslate()
@@ -91,7 +91,7 @@ class SpeakersPage(Page):
         # demo mode has no sample speaker: the system default output is used
         self.session.devices.speaker = None if spec in (None, DEMO) else str(spec)
 
-    def entered(self) -> None:
+    def entered(self, checking: bool = False) -> None:
         self.refresh_devices()
 
     def left(self) -> None:

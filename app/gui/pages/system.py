@@ -17,7 +17,7 @@ class SystemPage(Page):
         super().__init__(session, parent)
         self.panel = CheckPanel(session, "system", self.body)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
-        self.layout_.addWidget(self.panel)
+        self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.retranslate()
 
@@ -34,7 +34,7 @@ class SystemPage(Page):
             "whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way."))
         self.panel.retranslate()
 
-    def entered(self) -> None:
+    def entered(self, checking: bool = False) -> None:
         if not self.panel.running and not any(
                 p.id in self.session.results for p in self.panel.plugins()):
             self.panel.run()  # nothing to set up on this page: start at once

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import style
 from app.gui.checkrun import Ask, check_worker
 from app.gui.i18n import ct
 from app.gui.session import Session
@@ -29,6 +30,8 @@ log = logging.getLogger("techcheck.gui")
 
 class CheckPanel(QWidget):
     about_to_run = Signal()  # the page releases its camera/microphone before the check opens it
+    cancelled = Signal()  # the person (or leaving the page) stopped a running check
+    started = Signal()  # a run began (the worker exists)
     sample = Signal(dict)  # live data from Progress.data
     check_finished = Signal(object)  # CheckResult
     all_finished = Signal()
@@ -39,35 +42,39 @@ class CheckPanel(QWidget):
         self.task: Task | None = None
         self._queue: list = []
         self._ask: Ask | None = None
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        # What the person acts on (run, cancel, progress, a question) lives in ``controls``,
+        # which the page puts in its action bar so that it never scrolls out of sight; the
+        # result cards stay here, in the page's content.
+        self.controls = QWidget(self)
+        self.controls.setObjectName(f"check-controls-{page}")
+        clay = QVBoxLayout(self.controls)
+        clay.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
-        self.run_button = QPushButton(self)
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton(self)
+        self.run_button = QPushButton(self.controls)
+        self.run_button.clicked.connect(self._run_clicked)
+        self.cancel_button = QPushButton(self.controls)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setVisible(False)
         row.addWidget(self.run_button)
         row.addWidget(self.cancel_button)
         row.addStretch(1)
-        lay.addLayout(row)
-        self.progress = QProgressBar(self)
+        clay.addLayout(row)
+        self.progress = QProgressBar(self.controls)
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         self.progress.setTextVisible(True)
-        lay.addWidget(self.progress)
-        self.message = QLabel(self)
+        clay.addWidget(self.progress)
+        self.message = QLabel(self.controls)
         self.message.setWordWrap(True)
-        lay.addWidget(self.message)
+        self.message.setVisible(False)
+        clay.addWidget(self.message)
         # a question from the running check ("did you hear the sound?")
-        self.question = QWidget(self)
+        self.question = QWidget(self.controls)
         qlay = QHBoxLayout(self.question)
         qlay.setContentsMargins(0, 0, 0, 0)
         self.question_text = QLabel(self.question)
         self.question_text.setWordWrap(True)
-        f = self.question_text.font()
-        f.setBold(True)
-        self.question_text.setFont(f)
+        style.set_font(self.question_text, "lead", bold=True)
         self.yes_button = QPushButton(self.question)
         self.no_button = QPushButton(self.question)
         self.yes_button.clicked.connect(lambda: self._answer(True))
@@ -76,9 +83,9 @@ class CheckPanel(QWidget):
         qlay.addWidget(self.yes_button)
         qlay.addWidget(self.no_button)
         self.question.setVisible(False)
-        lay.addWidget(self.question)
-        self.cards = QVBoxLayout()
-        lay.addLayout(self.cards)
+        clay.addWidget(self.question)
+        self.cards = QVBoxLayout(self)
+        self.cards.setContentsMargins(0, 0, 0, 0)
         self.retranslate()
         self.show_results()
 
@@ -87,7 +94,12 @@ class CheckPanel(QWidget):
 
     def retranslate(self) -> None:
         done = any(p.id in self.session.results for p in self.plugins())
-        self.run_button.setText(self.tr("Check again") if done else self.tr("Start the check"))
+        first = {"camera": self.tr("Check the camera"),
+                 "microphone": self.tr("Check the microphone"),
+                 "speakers": self.tr("Check the speakers"),
+                 "network": self.tr("Check the connection"),
+                 "system": self.tr("Check the computer")}.get(self.page, self.tr("Check this step"))
+        self.run_button.setText(self.tr("Check again") if done else first)
         self.run_button.setAccessibleName(self.run_button.text())
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setAccessibleName(self.tr("Cancel the check"))
@@ -97,10 +109,10 @@ class CheckPanel(QWidget):
         self.no_button.setAccessibleName(self.tr("Answer no"))
         self.progress.setAccessibleName(self.tr("Progress of the check"))
         if not self.plugins():
-            self.message.setText(self.tr("This version has no check for this step yet."))
+            self._say(self.tr("This version has no check for this step yet."))
             self.run_button.setEnabled(False)
         elif not self.running:
-            self.message.setText("")
+            self._say("")
         if self._ask is not None:
             self.question_text.setText(ct(self._ask.question.text, self._ask.question.params))
 
@@ -110,9 +122,18 @@ class CheckPanel(QWidget):
             self.retranslate()
             self.show_results()
 
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
     @property
     def running(self) -> bool:
         return self.task is not None
+
+    def _run_clicked(self) -> None:
+        # not ``clicked.connect(self.run)``: ``clicked`` passes ``checked`` (False), which
+        # would land in ``only`` and select no check at all
+        self.run()
 
     def run(self, only: str | None = None) -> None:
         if self.running:
@@ -126,6 +147,7 @@ class CheckPanel(QWidget):
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self._next()
+        self.started.emit()
 
     def _next(self) -> None:
         if not self._queue:
@@ -133,12 +155,12 @@ class CheckPanel(QWidget):
             self.run_button.setEnabled(True)
             self.cancel_button.setVisible(False)
             self.progress.setVisible(False)
-            self.message.setText("")
+            self._say("")
             self.retranslate()
             self.all_finished.emit()
             return
         plugin = self._queue.pop(0)
-        self.message.setText(self.tr("Checking: {title}").format(title=ct(plugin.title)))
+        self._say(self.tr("Checking: {title}").format(title=ct(plugin.title)))
         self.task = run_task(check_worker(self.session, plugin), name=f"check-{plugin.id}",
                              on_progress=self._on_progress, on_result=self._on_result,
                              on_error=self._on_error, on_finished=self._on_finished)
@@ -147,6 +169,7 @@ class CheckPanel(QWidget):
         self._queue.clear()
         if self.task is not None:
             self.task.cancel()
+            self.cancelled.emit()
         if self._ask is not None:
             self._ask.answer(self._ask.question.default)
             self._hide_question()
@@ -159,6 +182,8 @@ class CheckPanel(QWidget):
             self.yes_button.setVisible(value.question.kind == "confirm")
             self.no_button.setText(self.tr("No") if value.question.kind == "confirm"
                                    else self.tr("Ready"))
+            self.no_button.setAccessibleName(self.tr("Answer no") if value.question.kind ==
+                                             "confirm" else self.no_button.text())
             self.yes_button.setFocus() if value.question.kind == "confirm" else \
                 self.no_button.setFocus()
             return
@@ -166,7 +191,7 @@ class CheckPanel(QWidget):
             if value.fraction is not None:
                 self.progress.setValue(round(value.fraction * 100))
             if value.message:
-                self.message.setText(ct(value.message))
+                self._say(ct(value.message))
             if value.data:
                 self.sample.emit(dict(value.data))
 
@@ -187,7 +212,7 @@ class CheckPanel(QWidget):
 
     def _on_error(self, err: TaskError) -> None:
         # run_one never raises; this is a bug in the GUI's own glue, shown inline all the same
-        self.message.setText(self.tr("The check stopped unexpectedly: {error}").format(
+        self._say(self.tr("The check stopped unexpectedly: {error}").format(
             error=err.message))
 
     def _on_finished(self) -> None:
@@ -198,6 +223,7 @@ class CheckPanel(QWidget):
         while self.cards.count():
             item = self.cards.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         for p in self.plugins():
             r = self.session.results.get(p.id)

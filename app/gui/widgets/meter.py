@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.gui import style
 from app.gui.widgets.status import is_dark, status_color
 from checks.model import Status
 
@@ -78,7 +79,7 @@ class LevelMeter(QWidget):
         p.drawLine(hx, bar.top() + 2, hx, bar.bottom() - 2)
         p.setPen(QPen(text, 1))
         f = p.font()
-        f.setPointSizeF(max(7.0, f.pointSizeF() * 0.8))
+        f.setPointSizeF(max(7.0, f.pointSizeF() * style.TYPE_SCALE["small"]))
         p.setFont(f)
         for db in (-60, -48, -36, -24, -12, -6, 0):
             x = self._x(db, bar)

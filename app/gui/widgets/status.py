@@ -1,6 +1,6 @@
 """Status shown by shape AND word AND colour, never by colour alone: a tick in a circle for
-pass, a triangle with "!" for warn, a cross for fail, a dash for skipped, "?" for error. Colours
-are chosen per palette so they keep contrast in dark mode too."""
+pass, an "i" in a circle for a tip, a triangle with "!" for warn, a cross for fail, a dash for
+skipped, "?" for error. Colours are chosen per palette so they keep contrast in dark mode too."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ translate = QCoreApplication.translate  # lupdate finds translate("Context", "te
 def status_word(status: Status | None) -> str:
     words = {
         Status.PASS: translate("Status", "Passed"),
+        Status.TIP: translate("Status", "Tip"),
         Status.WARN: translate("Status", "Warning"),
         Status.FAIL: translate("Status", "Failed"),
         Status.SKIPPED: translate("Status", "Skipped"),
@@ -52,6 +53,7 @@ def status_color(status: Status | None, dark: bool | None = None) -> QColor:
     dark = is_dark() if dark is None else dark
     light_set = {
         Status.PASS: "#1b7a32",
+        Status.TIP: "#0a5cc2",
         Status.WARN: "#a15c00",
         Status.FAIL: "#b3261e",
         Status.ERROR: "#6d3fa0",
@@ -60,6 +62,7 @@ def status_color(status: Status | None, dark: bool | None = None) -> QColor:
     }
     dark_set = {
         Status.PASS: "#6fd68a",
+        Status.TIP: "#79b8ff",
         Status.WARN: "#ffb74d",
         Status.FAIL: "#ff8a80",
         Status.ERROR: "#c9a4f5",
@@ -101,6 +104,9 @@ def paint_status(p: QPainter, s: float, status: Status | None, dark: bool) -> No
     elif status is Status.FAIL:
         p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68))
         p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68))
+    elif status is Status.TIP:  # an "i": advice, not a problem
+        p.drawLine(QPointF(s / 2, s * 0.46), QPointF(s / 2, s * 0.72))
+        p.drawPoint(QPointF(s / 2, s * 0.29))
     elif status is Status.ERROR:
         f = p.font()
         f.setPixelSize(int(s * 0.7))
@@ -204,3 +210,39 @@ class StatusBadge(QWidget):
 
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.LanguageChange):
             self.refresh()
+
+
+class VerdictBanner(QWidget):
+    """The one verdict, large: a band tinted in the verdict's colour with its shape, its word
+    in the verdict type size, and the sentence that says what to do. Colour, shape and word
+    each carry it alone."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        from app.gui import style
+
+        self.setObjectName("verdict-banner")
+        self.badge = StatusBadge(self, size=44)
+        style.set_font(self.badge.word, "verdict")
+        self.badge.word.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        style.set_font(self.detail, "lead", bold=False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(style.GAP + 4, style.GAP, style.GAP + 4, style.GAP)
+        lay.setSpacing(style.SMALL_GAP)
+        lay.addWidget(self.badge)
+        lay.addWidget(self.detail)
+
+    def paintEvent(self, event) -> None:
+        col = status_color(self.badge.status(), is_dark(self.palette()))
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = QColor(col)
+        fill.setAlphaF(0.14)
+        p.setBrush(fill)
+        p.setPen(QPen(col, 2))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
+        p.end()
