@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import resources
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, is_root, run_cli
 
 SCHEMA = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
 
@@ -82,7 +82,7 @@ def test_unwritable_report_path_exit_3_before_running(tmp_path: Path, where: str
         target, needle = tmp_path / "nope" / "r.json", "does not exist"
     elif where == "is_dir":
         target, needle = tmp_path, "it is a folder"
-    elif os.geteuid() == 0:  # root ignores folder permissions; a read-only mount stops it
+    elif is_root():  # root ignores folder permissions; a read-only mount stops it
         target, needle = mount_tmpfs(64, read_only=True) / "r.json", "permission denied"
     else:
         ro = tmp_path / "ro"

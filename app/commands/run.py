@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--invitation", metavar="FILE",
                    help="a recruiter's invitation file: its profile and servers are used and "
                    "the report names it")
+    p.add_argument("--allow-private-server", action="store_true",
+                   help="use an invitation's server even if it is on this computer or inside "
+                   "your own network (refused otherwise)")
     p.add_argument("--checklist", metavar="IDS",
                    help="interviewer's preparation items done, comma-separated: "
                    + ", ".join(checklist.IDS))
@@ -125,7 +128,7 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         return fail(str(exc))
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
-    problem = argument_problem(args, server, stun, OUTPUTS)
+    problem = argument_problem(args, server, stun, OUTPUTS, invitation)
     if problem:
         return fail(problem)
     try:
