@@ -755,8 +755,16 @@
         <translation>Ekotestet spelar ett kort ljud och lyssnar med mikrofonen: om mikrofonen hör högtalarna starkt kommer den andra personen att höra ett eko.</translation>
     </message>
     <message>
+        <source>Playing the test sound into the sample speaker (demo mode): nothing comes out of this computer&apos;s speakers.</source>
+        <translation>Spelar testljudet i exempelhögtalaren (demoläge): inget hörs i den här datorns högtalare.</translation>
+    </message>
+    <message>
         <source>Playing… you should hear a voice.</source>
         <translation>Spelar… du bör höra en röst.</translation>
+    </message>
+    <message>
+        <source>The sample speaker took the test sound (demo mode). Choose your own speakers to hear it.</source>
+        <translation>Exempelhögtalaren tog emot testljudet (demoläge). Välj dina egna högtalare för att höra det.</translation>
     </message>
     <message>
         <source>Did you hear it clearly? If not, turn the volume up or choose other speakers.</source>
