@@ -269,3 +269,26 @@ class LossSchedule:
 
     def take(self, count: int) -> np.ndarray:
         return np.array([self.next() for _ in range(count)], dtype=bool)
+
+
+#: The network check's metric names for what the model needs.
+MEASURES = {"upload_mbps": "upload", "loss_pct": "packet_loss", "jitter_ms": "jitter"}
+
+
+def conditions_from_metrics(metrics: dict) -> tuple[Conditions | None, list[str]]:
+    """Conditions from the network check's metrics (``CheckResult.metrics``), or None and the
+    names of the measures that are missing ("could not measure" is never turned into 0)."""
+
+    def number(name: str) -> float | None:
+        m = metrics.get(name)
+        v = getattr(m, "value", None)
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    values = {field: number(name) for field, name in MEASURES.items()}
+    missing = [MEASURES[f] for f, v in values.items() if v is None]
+    if missing:
+        return None, missing
+    try:
+        return Conditions(rtt_ms=number("latency"), **values), []  # type: ignore[arg-type]
+    except ValueError:
+        return None, [MEASURES[f] for f, v in values.items() if v is None or v < 0]
