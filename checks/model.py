@@ -41,6 +41,15 @@ _SEVERITY = {Status.PASS: 0, Status.TIP: 1, Status.SKIPPED: 2, Status.WARN: 3, S
              Status.ERROR: 5}
 
 
+class LimitStatus(enum.StrEnum):
+    """What a profile makes of a condition that has no number (``*_status`` limits): ignore
+    it, warn, or fail. Values are those of ``Status``, so ``Status(limit)`` converts."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
 class Verdict(enum.StrEnum):
     READY = "ready"
     READY_WITH_WARNINGS = "ready_with_warnings"

@@ -9,7 +9,9 @@ file, the line and the key, because a typo in a limit silently ignored is a wron
 from __future__ import annotations
 
 import dataclasses
+import enum
 import logging
+import math
 import re
 import tomllib
 import typing
@@ -137,7 +139,9 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
             raise ProfileError(shown, f"unknown table [{section}] (checks: {known})", line)
         if not isinstance(table, dict):
             raise ProfileError(shown, f"[{section}] must be a table", line)
-        sections.setdefault(section, {}).update(_validate(shown, text, section, table, schemas[section]))
+        here = _validate(shown, text, section, table, schemas[section])
+        sections.setdefault(section, {}).update(here)
+        _check_together(shown, text, section, set(here), sections[section], schemas[section])
 
     return Profile(
         name=meta["name"],
@@ -165,16 +169,38 @@ def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dic
     return out
 
 
+#: Bounds a limit's value must keep, by the unit its name ends in (whole numbers and each item
+#: of a list alike). They keep a profile from asking for a negative duration, a percentage
+#: over 100 or a million parallel streams.
+_UNIT_BOUNDS: dict[str, tuple[float, float]] = {
+    "_pct": (0.0, 100.0),
+    "_s": (0.0, 3600.0),
+    "_ms": (0.0, 600_000.0),
+    "_mbps": (0.0, 1_000_000.0),
+    "_streams": (1.0, 32.0),
+}
+
+
 def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
     origin = typing.get_origin(want)
-    if want is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ProfileError(file, f"must be a number, not {value!r}", line, key)
-        return float(value)
-    if want is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ProfileError(file, f"must be a whole number, not {value!r}", line, key)
-        return value
+    if want in (float, int):
+        whole = want is int
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            kind = "a whole number" if whole else "a number"
+            raise ProfileError(file, f"must be {kind}, not {value!r}", line, key)
+        if not math.isfinite(value):  # TOML allows nan and inf; no limit means either
+            raise ProfileError(file, f"must be a finite number, not {value!r}", line, key)
+        for suffix, (low, high) in _UNIT_BOUNDS.items():
+            if key.endswith(suffix) and not low <= value <= high:
+                raise ProfileError(file, f"must be between {low:g} and {high:g}, not {value!r}",
+                                   line, key)
+        return value if whole else float(value)
+    if isinstance(want, type) and issubclass(want, enum.Enum):
+        choices = [m.value for m in want]
+        if value not in choices:
+            raise ProfileError(file, f"must be one of {', '.join(map(str, choices))}, "
+                               f"not {value!r}", line, key)
+        return want(value)
     if want is bool:
         if not isinstance(value, bool):
             raise ProfileError(file, f"must be true or false, not {value!r}", line, key)
@@ -193,6 +219,74 @@ def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any
         items = [_coerce(file, line, key, v, item) for v in value]
         return tuple(items) if origin is tuple else items
     return value
+
+
+def _check_together(file: str, text: str, section: str, here: set[str],
+                    values: dict[str, Any], cls: type) -> None:
+    """Rules between the keys of one section, on this profile's values over the defaults:
+
+    - a ``*_tip*``, ``*_warn*`` and ``*_fail*`` limit of one measure are ordered the way the
+      defaults order them (a higher-is-better measure warns above where it fails, the others
+      below; item by item for ranges), so milder always comes before more severe;
+    - a ``*range*`` pair is (low, high);
+    - ``metadata={"one_of": KEY}``: the value is one of KEY's items;
+    - ``metadata={"same_length_as": KEY}``: as many items as KEY.
+
+    The error names the key this file set, so the line shown is the one to fix."""
+    defaults = cls()
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    now = {name: values.get(name, getattr(defaults, name)) for name in fields}
+
+    def fail(message: str, *keys: str) -> None:
+        key = next((k for k in keys if k in here), keys[0])
+        line = _line_of(text, section, key) if key in here else _line_of(text, section)
+        raise ProfileError(file, message, line, f"{section}.{key}")
+
+    for name, f in fields.items():
+        value = now[name]
+        if "range" in name and isinstance(value, tuple) and len(value) == 2 \
+                and value[0] > value[1]:
+            fail(f"must be (low, high), not {list(value)}", name)
+        if (other := f.metadata.get("one_of")) and value not in now[other]:
+            fail(f"must be one of {other} ({', '.join(map(str, now[other]))}), not {value!r}",
+                 name, other)
+        if (other := f.metadata.get("same_length_as")) and len(value) != len(now[other]):
+            fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
+                 f"number per entry of {other}", name, other)
+        for partner, level, next_level in _next_levels(name, fields):
+            pairs = zip(_items(getattr(defaults, name)), _items(getattr(defaults, partner)),
+                        _items(value), _items(now[partner]), strict=False)
+            for d_first, d_next, first, then in pairs:
+                if d_first == d_next:
+                    continue
+                higher_is_better = d_first > d_next
+                if (first < then) if higher_is_better else (first > then):
+                    better, side = ("higher", "above") if higher_is_better else ("lower", "below")
+                    fail(f"{name} = {first:g} and {partner} = {then:g} are the wrong way round: "
+                         f"{better} is better here, so the {level} limit must be {side} the "
+                         f"{next_level} limit", name, partner)
+
+
+#: Severity levels a limit's name can carry, in the order a worsening value crosses them.
+_LEVELS = ("tip", "warn", "fail")
+_LEVEL_RE = re.compile(r"(?<=_)(tip|warn|fail)(?=_|$)")
+
+
+def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
+    """(partner field, this level, its level) for the next more severe limit of the same
+    measure that exists: ``x_tip`` → ``x_warn`` (or ``x_fail`` without a warn)."""
+    m = _LEVEL_RE.search(name)
+    if m is None:
+        return []
+    for level in _LEVELS[_LEVELS.index(m.group(1)) + 1:]:
+        partner = name[:m.start()] + level + name[m.end():]
+        if partner in fields:
+            return [(partner, m.group(1), level)]
+    return []
+
+
+def _items(value: Any) -> tuple:
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int | None:

@@ -45,7 +45,7 @@ def write_invitations(out: Path) -> tuple[Path, Path]:
         hour=10, minute=0, second=0, microsecond=0)
     good = invitation.create(profile="teams", when=when, contact="Anna Berg, +46 8 123 45 67",
                              company="Example AB", position="Backend developer",
-                             server="http://127.0.0.1:9/", note="Welcome! Call me if anything "
+                             server="https://speed.example.com/", note="Welcome! Call me if anything "
                              "does not work.")
     good_path = out / "invite.toml"
     good_path.write_text(good.to_toml(), encoding="utf-8")
@@ -72,6 +72,7 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from app import logsetup
@@ -132,8 +133,30 @@ def main(argv: list[str]) -> int:
         pm.save(str(path))
         summary["pages"][name] = {"file": str(path), "width": pm.width(), "height": pm.height()}
 
+    def click(button) -> None:
+        """A real mouse click, as everywhere a person acts in this tour."""
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+
     wait(lambda: w._loaded, 60)
     shot("1-start")
+    # the one-click check: Start, the question answered inline, and on to Results
+    click(w.start.start_button)
+    wait(lambda: w.current_key() != "camera" or w.pages["camera"].video.frames_shown >= 3, 30)
+    shot("0-one-click-camera")
+    one_click_asked: list[str] = []
+
+    def one_click_done() -> bool:
+        panel = w.pages["speakers"].panel
+        if panel.question.isVisible():
+            if not one_click_asked:
+                shot("0-one-click-question")
+            one_click_asked.append(panel.question_text.text())
+            click(panel.yes_button if panel.yes_button.isVisible() else panel.no_button)
+        return not w.run_all.active
+    wait(one_click_done, 120)
+    summary["one_click"] = {"asked": one_click_asked, "ended_on": w.current_key(),
+                            "verdict": w.pages["results"].verdict.word.text()}
+    shot("0-one-click-results")
     w.go("camera")
     cam = w.pages["camera"]
     wait(lambda: cam.video.frames_shown >= 15, 30)
@@ -147,7 +170,7 @@ def main(argv: list[str]) -> int:
     w.go("speakers")
     spk = w.pages["speakers"]
     if spk.panel.plugins():
-        spk.panel.run()
+        click(spk.panel.run_button)
         asked: list[str] = []
 
         def answered() -> bool:
@@ -158,7 +181,8 @@ def main(argv: list[str]) -> int:
                 if not asked:
                     shot("4-speakers-question")  # the inline question, when there is sound
                 asked.append(ask.question.text)
-                spk.panel._answer(True)
+                click(spk.panel.yes_button if spk.panel.yes_button.isVisible()
+                      else spk.panel.no_button)
             return not spk.panel.running
 
         wait(answered, 60)
@@ -167,7 +191,7 @@ def main(argv: list[str]) -> int:
     w.go("network")
     net = w.pages["network"]
     if net.panel.plugins() and not args.quick:
-        net.panel.run()
+        click(net.panel.run_button)
         wait(lambda: net.samples >= 6 or not net.panel.running, 60)
         shot("5-network-running")
         wait(lambda: not net.panel.running, 90)

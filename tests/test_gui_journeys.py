@@ -34,11 +34,14 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     press(qtbot, by_name(w, "Start the check"))
     assert w.run_all.active
     questions: list[str] = []
+    marks: list[str] = []
 
     def done() -> bool:
         _answer_questions(qtbot, w, questions)
         if w.current_key() == "camera":
             camera_frames.append(w.pages["camera"].video.frames_shown)
+            if w.pages["camera"].panel.running:
+                marks.append(w.steps.item(w.visible_keys().index("camera")).text())
         return not w.run_all.active and w.current_key() == "results"
 
     qtbot.waitUntil(done, timeout=120_000)
@@ -48,6 +51,7 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     assert all(p.id in w.session.results for p in w.session.plugins)
     # the camera page showed what the camera check looked at while it ran
     assert max(camera_frames, default=0) >= 3
+    assert "Camera\nChecking…" in marks  # the side list says what is going on
     res = w.pages["results"]
     assert res.verdict.word.text() in VERDICTS
     assert res.verdict.status() is not None

@@ -26,7 +26,7 @@ from checks.model import Status
 from checks.network import analysis, probes, stun
 from checks.network.check import NetworkCheck, NetworkLimits
 from checks.network.httpio import parse_origin
-from checks.network.server import MAX_CLIENTS, start_server
+from checks.network.server import MAX_PER_ADDRESS, start_server
 from checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
 from checks.profile import load_profile
 
@@ -395,7 +395,14 @@ class FaultServer:
 
     def _serve(self, c: socket.socket) -> None:
         try:
+            if self.mode == "silent":  # accepts, never reads, never answers
+                self.stop.wait(30)
+                return
             c.recv(65536)
+            if self.mode == "garbage":
+                c.sendall(os.urandom(3000))
+                c.close()
+                return
             if self.mode == "reset":
                 c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 25000000\r\n\r\n" + b"x" * 50000)
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\0\0\0\0\0\0\0")
@@ -431,7 +438,7 @@ def test_server_faults_become_findings(mode, kind, tmp_path, server):
                               duration=2.5)
     finally:
         fault.close()
-    assert result.status in (Status.WARN, Status.FAIL)
+    assert result.status in (Status.WARN, Status.FAIL, Status.ERROR)
     f = {x.code: x for x in result.findings}
     if mode == "reset":  # bytes did arrive before each reset: a speed, with a warning
         assert isinstance(result.metrics["download"].value, float)
@@ -440,6 +447,29 @@ def test_server_faults_become_findings(mode, kind, tmp_path, server):
         assert kind in f["network.server_unreachable"].params["reason"]
         assert f["network.server_unreachable"].fix
         assert result.metrics["download"].value == "unknown"
+
+
+@pytest.mark.parametrize("mode", ["silent", "garbage"])
+def test_broken_server_is_could_not_measure_never_a_speed(mode, tmp_path, server):
+    """Issue 13 item 10: a server that accepts and never reads (its kernel still acknowledges
+    what it buffers) or that answers garbage gave an upload speed and "your subscription's
+    upload is too small". It must be "could not measure", an error naming the server."""
+    fault = FaultServer(mode)
+    try:
+        up = Transfer(parse_origin(fault.url), CLOUDFLARE, "up", 2, 1.5, lambda: False).run()
+        assert up.mbps is None
+        assert "unconfirmed" in up.error_kinds or "stall" in up.error_kinds
+        result, _ = run_check(hermetic_profile(tmp_path), fault.url, stun_spec=server.stun,
+                              duration=3.0)
+    finally:
+        fault.close()
+    assert result.metrics["upload"].value == "unknown"
+    assert result.metrics["download"].value == "unknown"
+    f = {x.code: x for x in result.findings}
+    assert "network.slow_upload" not in f and "network.slow_download" not in f
+    assert f["network.server_unreachable"].status is Status.ERROR
+    assert fault.url in f["network.server_unreachable"].text()
+    assert result.status is Status.ERROR
 
 
 def test_refused_connection_is_a_finding(tmp_path, server):
@@ -555,7 +585,7 @@ def test_serve_command_endpoints_and_bounds():
             assert b" 413 " in s.recv(1024)
         # Concurrent clients beyond the limit are turned away at once.
         held = [socket.create_connection(("127.0.0.1", port), timeout=5)
-                for _ in range(MAX_CLIENTS)]
+                for _ in range(MAX_PER_ADDRESS)]
         time.sleep(0.3)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:

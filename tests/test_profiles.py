@@ -73,7 +73,8 @@ def test_user_profile_overrides_generic(tmp_path: Path):
         ('[profile]\nname = "x"\ntitle = "X"\nplatform = "skype"\n', 4, "must be one of"),
         ('[profile]\nname = "x"\ntitle = "X"\ncolour = "red"\n', 4, "unknown key in [profile]"),
         ('[system]\ncpu_load_warn_pct = 50\n', 1, "missing the [profile] table"),
-        (GOOD_HEAD + "\n[system]\non_battery_status = 3\n", 7, "must be a string"),
+        (GOOD_HEAD + "\n[system]\non_battery_status = 3\n", 7,
+         "must be one of pass, warn, fail"),
     ],
 )
 def test_bad_profiles_name_file_line_and_key(tmp_path: Path, body: str, line: int, needle: str):
@@ -102,3 +103,85 @@ def test_binary_garbage_profile(tmp_path: Path):
     p.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ProfileError, match=r"cannot read the file|not valid TOML"):
         load_profile(str(p), SCHEMAS)
+
+
+# --- issue 13 item 8: nonsense limits are refused at load time, naming file, line and key ----
+
+NONSENSE = [
+    ("[system]\ncpu_load_warn_pct = nan\n", "system.cpu_load_warn_pct", "finite number"),
+    ("[system]\nmemory_free_warn_mb = inf\n", "system.memory_free_warn_mb", "finite number"),
+    ("[network]\ntier_up_mbps = [0.5, nan, 2.5, 4.0]\n", "network.tier_up_mbps", "finite"),
+    ("[system]\ncpu_load_warn_pct = 95\ncpu_load_fail_pct = 0\n", "system.cpu_load_warn_pct",
+     "wrong way round: lower is better"),
+    ("[system]\nbattery_fail_pct = 60\n", "system.battery_fail_pct",
+     "wrong way round: higher is better"),
+    ("[camera]\nface_height_range_tip = [0.1, 0.9]\n", "camera.face_height_range_tip",
+     "wrong way round"),
+    ("[camera]\nroll_tip_deg = 20\n", "camera.roll_tip_deg",
+     "lower is better here, so the tip limit must be below the warn limit"),
+    ("[microphone]\nsnr_warn_db = 20\n", "microphone.snr_warn_db", "higher is better"),
+    ("[camera]\ncolour_a_range = [25.0, 5.0]\n", "camera.colour_a_range", "(low, high)"),
+    ("[system]\non_battery_status = \"explode\"\n", "system.on_battery_status",
+     "must be one of pass, warn, fail"),
+    ("[network]\nudp_blocked_status = \"error\"\n", "network.udp_blocked_status",
+     "must be one of pass, warn, fail"),
+    ("[network]\ntarget_tier = \"720P\"\n", "network.target_tier", "must be one of tiers"),
+    ("[network]\ntiers = [\"360p\", \"720p\"]\n", "network.tiers", "one number per entry"),
+    ("[network]\ndownload_streams = 1000000\n", "network.download_streams", "between 1 and 32"),
+    ("[system]\ncpu_load_fail_pct = 250\n", "system.cpu_load_fail_pct", "between 0 and 100"),
+    ("[camera]\nduration_s = -5\n", "camera.duration_s", "between 0 and 3600"),
+]
+
+
+@pytest.mark.parametrize(("section", "key", "needle"), NONSENSE)
+def test_nonsense_limits_are_refused_with_file_line_and_key(tmp_path, section, key, needle):
+    path = write(tmp_path, GOOD_HEAD + "\n" + section)
+    with pytest.raises(ProfileError) as exc:
+        load_profile(path, SCHEMAS)
+    msg = str(exc.value)
+    first_key = section.splitlines()[1].split(" =")[0]
+    line = 7 if key.endswith(first_key) else 8
+    assert msg.startswith(f"{Path(path).resolve()}:{line}: key '{key}':"), msg
+    assert needle in msg, msg
+
+
+def test_ordering_is_checked_across_extends(tmp_path):
+    """A base that sets the fail limit and a profile that moves the warn limit past it."""
+    (tmp_path / "base.toml").write_text(GOOD_HEAD + "\n[system]\ncpu_load_fail_pct = 80\n")
+    child = tmp_path / "child.toml"
+    child.write_text(f'[profile]\nname = "c"\ntitle = "C"\nextends = "{tmp_path / "base.toml"}"'
+                     "\n\n[system]\ncpu_load_warn_pct = 85\n")
+    with pytest.raises(ProfileError, match=r"child.toml:7: key 'system.cpu_load_warn_pct'"):
+        load_profile(str(child), SCHEMAS)
+
+
+def test_every_limit_pair_has_a_direction():
+    """The loader reads the direction of a tip/warn/fail pair from the defaults: equal
+    defaults would leave a pair unchecked, so every Limits class must order its pairs."""
+    import dataclasses
+
+    from checks.profile import _next_levels
+
+    pairs = 0
+    for check_id, cls in SCHEMAS.items():
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        d = cls()
+        for name in fields:
+            for partner, _, _ in _next_levels(name, fields):
+                pairs += 1
+                assert getattr(d, name) != getattr(d, partner), f"{check_id}.{name}"
+    assert pairs >= 25
+
+
+def test_cli_exits_3_with_the_sentence_for_a_nan_limit(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(tmp_path, GOOD_HEAD + "\n[system]\ncpu_load_warn_pct = nan\n")
+    r = subprocess.run([sys.executable, "-m", "app.cli", "run", "--profile", path, "--only",
+                        "system", "--no-history"], capture_output=True, text=True, timeout=60,
+                       cwd=Path(__file__).resolve().parent.parent)
+    assert r.returncode == 3, r.stderr
+    assert f"{Path(path).resolve()}:7: key 'system.cpu_load_warn_pct': must be a finite " \
+        "number" in r.stderr
+    assert "READY" not in r.stdout

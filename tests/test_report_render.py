@@ -175,6 +175,30 @@ def test_html_escapes_what_the_report_holds(full_report):
     assert "&lt;script&gt;x&lt;/script&gt;" in doc
 
 
+INJECTED = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>',
+            "' onmouseover='alert(3)", "</style><script>alert(4)</script>",
+            "{{ 7*7 }}{% raw %}", "&amp;<!--"]
+
+
+@pytest.mark.parametrize("payload", INJECTED)
+def test_html_template_escapes_injected_markup_everywhere(payload):
+    """Whatever a report holds (an invitation from outside, a re-rendered JSON file) comes out
+    as text: in element text, in attributes, in the title; and it is never run as a template."""
+    r = samples.report(extra={"invitation": {**INVITATION, "company": payload,
+                                             "position": payload, "contact": payload,
+                                             "note": payload, "file": payload + ".toml"}})
+    r.app_version = payload  # goes into an attribute (<meta name="generator" content=…>)
+    doc = html.render(r, "en")
+    tree = parse(doc)
+    assert_self_contained(doc, tree)
+    assert {t for t, _ in tree.tags} <= {t for t, _ in parse(html.render(
+        samples.report(extra={"invitation": INVITATION}), "en")).tags}  # no new kinds of tag
+    body = "".join(tree.text)
+    assert payload in body  # shown as the text it is ({{ 7*7 }} is not evaluated)
+    generator = next(a for a in tree.attrs_of("meta") if a.get("name") == "generator")
+    assert generator["content"] == f"TechCheck {payload}"
+
+
 def test_html_swedish(full_report, artifacts: Path):
     doc = html.render(full_report, "sv")
     (artifacts / "report-full-sv.html").write_text(doc, encoding="utf-8")

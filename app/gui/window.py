@@ -141,7 +141,9 @@ class MainWindow(QMainWindow):
             panel = getattr(page, "panel", None)
             if panel is not None:
                 panel.check_finished.connect(self._check_finished)
+                panel.started.connect(self._update_steps)  # "Checking…" in the list
                 panel.all_finished.connect(self._checks_idle)
+                panel.all_finished.connect(self._update_steps)
         self.start.language_chosen.connect(self.set_language)
         self.start.role_chosen.connect(self.set_role)
         self.start.platform_chosen.connect(self.set_platform)
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
         self.start.start_clicked.connect(self.check_everything)
         self.start.invitation_chosen.connect(self.open_invitation)
         self.start.invitation_closed.connect(self.close_invitation)
+        self.start.private_server_accepted.connect(self.apply_invitation)
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -471,6 +474,8 @@ class MainWindow(QMainWindow):
     def _invitation_read(self, found: invitations.Invitation | str) -> None:
         if isinstance(found, str):
             self._invitation_refused(found)
+        elif found.internal_servers:  # the Start page asks; its answer applies it or not
+            self.start.ask_private_server(found)
         else:
             self.apply_invitation(found)
 

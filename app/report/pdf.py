@@ -19,7 +19,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import resources
+from app import brand as branding
 from app.atomicfile import write_atomic
+from app.brand import Brand
 from app.report import view
 from app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
 from checks.model import Report, Status
@@ -82,7 +84,7 @@ def render(report: Report, lang: str | None = None) -> bytes:
     with contextlib.suppress(TypeError, ValueError):  # a damaged date is not worth failing for
         pdf.set_creation_date(datetime.fromisoformat(report.created))
     pdf.add_page()
-    _header(pdf, v)
+    _header(pdf, v, branding.from_report(report))
     _verdict(pdf, v)
     _facts(pdf, v)
     if v.invitation:
@@ -168,14 +170,38 @@ def _text(pdf: FPDF, size: float, bold: bool = False, colour: RGB = INK) -> None
     pdf.set_text_color(*colour)
 
 
-def _header(pdf: _Doc, v: ReportView) -> None:
+def _header(pdf: _Doc, v: ReportView, brand: Brand | None = None) -> None:
+    if brand is not None:
+        _brand(pdf, brand)
     _text(pdf, 8, True, MUTED)
     pdf.cell(0, 4, "TECHCHECK", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     _text(pdf, 17, True)
     pdf.cell(0, 9, v.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_draw_color(*LINE)
+    if brand is not None and brand.welcome:
+        _text(pdf, 9.5)
+        pdf.multi_cell(pdf.width, 5, brand.welcome, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    accent = brand is not None and brand.accent
+    pdf.set_draw_color(*(_hex(brand.accent) if accent else LINE))
+    pdf.set_line_width(0.8 if accent else 0.2)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + pdf.width, pdf.get_y() + 1)
+    pdf.set_line_width(0.2)
     pdf.ln(5)
+
+
+def _brand(pdf: _Doc, brand: Brand) -> None:
+    """The organisation's logo (11 mm high, PNG or SVG, already validated by app.brand) and
+    name above the report's own title."""
+    y, x = pdf.get_y(), pdf.l_margin
+    if brand.logo:
+        try:
+            info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
+            x += float(info.rendered_width) + 4
+        except Exception as exc:  # a logo fpdf2 cannot draw must not lose the whole PDF
+            log.warning("cannot place the brand's logo: %s", exc)
+    pdf.set_xy(x, y + 2)
+    _text(pdf, 13, True, _hex(brand.text_colour))
+    pdf.cell(0, 7, brand.name, align="L")
+    pdf.set_xy(pdf.l_margin, y + 14)
 
 
 def _verdict(pdf: _Doc, v: ReportView) -> None:
@@ -183,6 +209,9 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     x, y, w = pdf.l_margin, pdf.get_y(), pdf.width
     _text(pdf, 11)
     sentence_h = _height(pdf, w - 30, 5.2, v.verdict_sentence)
+    if v.demo_note:
+        _text(pdf, 10, True)
+        sentence_h += 1.5 + _height(pdf, w - 30, 5, v.demo_note)
     h = 8 + 10 + sentence_h + 8
     pdf.set_fill_color(*TINT[st])
     pdf.set_draw_color(*COLOUR[st])
@@ -195,6 +224,10 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     pdf.cell(w - 30, 10, v.verdict_word, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     _text(pdf, 11)
     pdf.multi_cell(w - 30, 5.2, v.verdict_sentence, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
+    if v.demo_note:
+        pdf.set_y(pdf.get_y() + 1.5)
+        _text(pdf, 10, True)
+        pdf.multi_cell(w - 30, 5, v.demo_note, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     pdf.set_y(pdf.get_y() + 1.5)
     cx = x + 25
     _text(pdf, 8.5, False, INK)

@@ -40,6 +40,9 @@ CLIP_FLOOR_DBFS = -6.0
 #: VAD frames and speech band.
 FRAME_S = 0.02
 SPEECH_BAND_HZ = (250.0, 4000.0)
+#: Lowest sample rate a recording may have: narrowband telephone speech is sampled at 8 kHz
+#: (ITU-T G.711); the windows, filters and hum harmonics here need at least that.
+MIN_SAMPLERATE = 8000
 
 
 def to_float(x: np.ndarray) -> np.ndarray:
@@ -383,6 +386,9 @@ def channel_states(x2: np.ndarray) -> tuple[list[str], list[float]]:
 def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnalysis:
     """Measure a whole recording. Channels that work are averaged; silent or dead ones are
     reported and left out so a dead right channel does not halve the measured level."""
+    if not fs >= MIN_SAMPLERATE:
+        # Below it the analysis windows hold no samples (a 1 Hz file divided by zero).
+        raise ValueError(f"sample rate {fs} Hz is below {MIN_SAMPLERATE} Hz")
     x = to_float(np.asarray(x))
     x2 = x[:, None] if x.ndim == 1 else x
     n, ch = x2.shape

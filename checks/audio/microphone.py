@@ -22,7 +22,7 @@ from checks.audio.source import is_file_spec, open_input
 from checks.base import Check, Device, ResultBuilder, grade
 from checks.context import CheckContext, Progress, Question
 from checks.i18n import N_
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -56,7 +56,7 @@ class MicrophoneLimits:
     hum_warn_dbfs: float = -40.0
     dc_offset_tip: float = 0.02
     min_speech_s: float = 1.0
-    no_speech_status: str = "warn"
+    no_speech_status: LimitStatus = LimitStatus.WARN
     quiet_s: float = 2.0
     speech_s: float = 6.0
 
@@ -88,6 +88,9 @@ class MicrophoneCheck(Check):
         except AudioProblem as p:
             report_microphone_problem(r, p)
             return r.build()
+        keep = ctx.options.get("keep_media")
+        if isinstance(keep, dict):  # the person asked for the call preview: in memory only
+            keep["recording"] = (audio, fs)
         ctx.progress(Progress(self.id, 0.95, N_("Analysing the recording")))
         a = analyse(audio, fs, min_speech_s=lim.min_speech_s)
         judge(r, lim, a)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from checks.audio import backend
+from checks.audio.analysis import MIN_SAMPLERATE
 from checks.audio.backend import AudioProblem
 
 log = logging.getLogger("techcheck.audio")
@@ -45,16 +46,35 @@ def is_file_spec(spec: str | int | Path | None) -> bool:
     return p.suffix.lower() in AUDIO_SUFFIXES or "/" in text or "\\" in text or p.is_file()
 
 
+def probe_audio_file(path: str | Path) -> None:
+    """Raise ``AudioProblem('bad_file')`` unless ``path`` is an audio file the analysis can
+    use; reads only the header, so the CLI can refuse a bad ``--microphone`` before running."""
+    import soundfile as sf
+
+    p = Path(path)
+    if not p.exists():
+        raise AudioProblem("bad_file", f"{p} does not exist", str(p))
+    if not p.is_file():
+        raise AudioProblem("bad_file", f"{p} is not a file", str(p))
+    try:
+        info = sf.info(str(p))
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
+        raise AudioProblem("bad_file", f"{p.name} is not an audio file that can be read "
+                           f"(WAV, FLAC, Ogg): {exc}", str(p)) from None
+    except OSError as exc:
+        raise AudioProblem("bad_file", f"cannot read {p}: {exc}", str(p)) from None
+    if info.samplerate < MIN_SAMPLERATE:
+        raise AudioProblem("bad_file", f"{p.name} is sampled at {info.samplerate} Hz; speech "
+                           f"needs at least {MIN_SAMPLERATE} Hz", str(p))
+
+
 def read_audio_file(path: str | Path) -> tuple[np.ndarray, int]:
     """The whole file as float32 ``(frames, channels)`` and its sample rate, or
     ``AudioProblem('bad_file')`` saying what is wrong with it."""
     import soundfile as sf
 
     p = Path(path)
-    if not p.exists():
-        raise AudioProblem("bad_file", f"{p} does not exist", str(p))
-    if p.is_dir():
-        raise AudioProblem("bad_file", f"{p} is a folder, not an audio file", str(p))
+    probe_audio_file(p)
     try:
         data, fs = sf.read(str(p), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:

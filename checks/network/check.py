@@ -17,13 +17,14 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checks.base import Check, ResultBuilder, grade
 from checks.context import CheckContext, Progress
 from checks.i18n import N_, translate
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 from checks.network import analysis, probes, stun
 from checks.network.dns import Resolution, is_ip_literal, resolve
 from checks.network.httpio import (
@@ -53,9 +54,12 @@ class NetworkLimits:
     # Video quality tiers: name, upload and download Mbit/s each needs; target = what the
     # interview should manage without a warning.
     tiers: tuple[str, ...] = ("360p", "540p", "720p", "1080p")
-    tier_up_mbps: tuple[float, ...] = (0.5, 1.2, 2.5, 4.0)
-    tier_down_mbps: tuple[float, ...] = (0.5, 1.2, 2.5, 4.0)
-    target_tier: str = "720p"
+    # The profile loader checks the metadata: one number per tier, a target that is a tier.
+    tier_up_mbps: tuple[float, ...] = field(default=(0.5, 1.2, 2.5, 4.0),
+                                            metadata={"same_length_as": "tiers"})
+    tier_down_mbps: tuple[float, ...] = field(default=(0.5, 1.2, 2.5, 4.0),
+                                              metadata={"same_length_as": "tiers"})
+    target_tier: str = field(default="720p", metadata={"one_of": "tiers"})
     rtt_warn_ms: float = 100.0
     rtt_fail_ms: float = 300.0
     jitter_warn_ms: float = 30.0
@@ -65,10 +69,10 @@ class NetworkLimits:
     bufferbloat_warn_ms: float = 50.0
     bufferbloat_fail_ms: float = 200.0
     dns_warn_ms: float = 300.0
-    udp_blocked_status: str = "warn"
-    proxy_status: str = "warn"
-    interception_status: str = "warn"
-    captive_status: str = "fail"
+    udp_blocked_status: LimitStatus = LimitStatus.WARN
+    proxy_status: LimitStatus = LimitStatus.WARN
+    interception_status: LimitStatus = LimitStatus.WARN
+    captive_status: LimitStatus = LimitStatus.FAIL
     # How long each phase takes by default, and how many parallel streams.
     idle_s: float = 10.0
     download_s: float = 6.0
@@ -160,12 +164,12 @@ class _Run:
         names |= {probes.split_endpoint(e)[0] for e in lim.endpoints}
         names = {n for n in names if n and not is_ip_literal(n)}
         dns_jobs = {n: pool.submit(resolve, n, 443, socket.SOCK_STREAM, 3.0) for n in names}
-        proxy_job = pool.submit(_proxy_settings, origin)
+        proxy_job = pool.submit(_proxy_settings, origin, lim.endpoints)
         dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
                dns.items()}
-        # A PAC file's fetch takes 3 s at most, its evaluation 2 s.
-        proxy, via = _wait(proxy_job, ctx, 6.0) or (probes.ProxySettings(), None)
+        # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
+        proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self._judge_connectivity(dns, origin, via):
             self._proxy(proxy, None)
             return r.build()
@@ -569,8 +573,10 @@ class _Run:
             kinds = sorted({e.kind for e in failures}) or ["connect"]
             if self.path.proxy_error:  # the proxy was tried too, and said why not
                 kinds.append(self.path.proxy_error)
+            # ERROR, not a warning: the speed was not measured, so nothing can be said about it
+            # (a measurement that did not happen is never a number nor a pass).
             r.finding(
-                "network.server_unreachable", Status.WARN,
+                "network.server_unreachable", Status.ERROR,
                 N_("The speed could not be measured: the measurement server {server} failed "
                    "({reason})."),
                 N_("Run the test again in a minute. If it keeps failing, a firewall or proxy may "
@@ -749,10 +755,16 @@ class _Run:
         return translate(self.ctx.profile.title, self.ctx.lang)
 
 
-def _proxy_settings(origin: Origin | None) -> tuple[probes.ProxySettings, Proxy | None]:
+def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()
+                    ) -> tuple[probes.ProxySettings, Proxy | None]:
     """The proxy settings, and the proxy they name for the measurement server (a PAC file is
-    fetched and evaluated here, off the check's thread, so cancel stays immediate)."""
+    fetched and evaluated here, off the check's thread, so cancel stays immediate). The PAC
+    file is asked about the server and every platform endpoint at once: one child process."""
     settings = probes.proxy_settings()
+    urls = [f"https://{probes.split_endpoint(e)[0]}/" for e in endpoints]
+    if origin is not None:
+        urls += [origin.url + "/", f"https://{origin.host}/"]
+    settings.prefetch(urls)
     return settings, settings.proxy_for(origin.url + "/") if origin is not None else None
 
 
@@ -804,6 +816,16 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
         close_quietly(sock)
     log.info("measuring through the proxy %s: direct failed (%s)", via.label, direct)
     return _Path(via, direct.kind)
+
+
+def server_problem(server: str) -> str | None:
+    """Why ``server`` (as ``--server`` or an invitation takes it) cannot be measured against,
+    or None when it can; checked before a run starts."""
+    try:
+        _backend(server)
+    except ValueError as exc:
+        return f"{exc}; give http(s)://HOST[:PORT], librespeed+URL, speedtest or speedtest+URL"
+    return None
 
 
 def _backend(server: str) -> tuple[str, Origin | None]:

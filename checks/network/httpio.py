@@ -29,7 +29,8 @@ _SIOCOUTQ = 0x5411
 
 
 class HttpFailure(Exception):
-    """``kind`` is one of dns, connect, tls, status, content, reset, stall, cancelled, or
+    """``kind`` is one of dns, connect, tls, status, content, reset, stall, unconfirmed
+    (upload bytes the server never confirmed receiving), cancelled, or
     proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
 
     def __init__(self, kind: str, detail: str) -> None:
@@ -57,10 +58,17 @@ class Origin:
 
 
 def parse_origin(url: str) -> Origin:
-    parts = urlsplit(url)
+    """The origin of an http(s) URL; ``ValueError`` with a sentence for anything else."""
+    parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+        raise ValueError(f"{url!r} is not a web address starting with http:// or https://")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or any(c.isspace() for c in parts.netloc):
+        raise ValueError(f"{url!r} does not have a valid host and port (1-65535)")
+    port = port or (443 if parts.scheme == "https" else 80)
     return Origin(parts.scheme, parts.hostname, port, parts.path.rstrip("/"))
 
 

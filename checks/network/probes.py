@@ -240,9 +240,8 @@ class ProxySettings:
     def any(self) -> bool:
         return bool(self.proxies or self.pac_url)
 
-    pac: pac.PacScript | None = None  # the PAC file, parsed; None: none or not usable
+    pac: pac.PacScript | None = None  # the PAC file, read; None: none or not usable
     pac_error: str = ""  # why the PAC file could not be used
-    _answers: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False)
 
     def proxy_for(self, url: str) -> Proxy | None:
         """The HTTP proxy traffic to ``url`` is sent through by these settings, or None
@@ -267,13 +266,13 @@ class ProxySettings:
         """(what the PAC file's FindProxyForURL answers for ``url``, or None; why not)."""
         if self.pac is None:
             return None, self.pac_error or "no PAC file"
-        if url not in self._answers:
-            host = urlsplit(url).hostname or ""
-            try:
-                self._answers[url] = (self.pac.find_proxy(url, host), "")
-            except pac.PacError as exc:
-                self._answers[url] = (None, str(exc))
-        return self._answers[url]
+        return self.pac.evaluate([url])[url]
+
+    def prefetch(self, urls: list[str]) -> None:
+        """Ask the PAC file about all of ``urls`` at once (one child process, see
+        ``checks.network.pac``); later questions about them are answered from memory."""
+        if self.pac is not None:
+            self.pac.evaluate(urls)
 
     def describe(self) -> str:
         items = [f"{k}: {v}" for k, v in sorted(self.proxies.items()) if k != "no"]
@@ -312,7 +311,7 @@ def load_pac(settings: ProxySettings, timeout_s: float = 3.0) -> None:
         settings.pac_error = "automatic proxy discovery (WPAD) is not evaluated"
         return
     try:
-        settings.pac = pac.parse(fetch_pac(url, timeout_s))
+        settings.pac = pac.parse(fetch_pac(url, timeout_s), url=url)
     except (pac.PacError, HttpFailure, OSError, ValueError) as exc:
         settings.pac_error = str(exc)
         log.info("PAC file %s not usable: %s", url, exc)

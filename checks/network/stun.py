@@ -169,15 +169,19 @@ class Probe:
 
 def parse_hostport(spec: str, default_port: int = 3478) -> tuple[str, int]:
     """``host:port``, ``[v6]:port``, ``host`` or ``stun:host:port`` → (host, port)."""
+    raw = spec
     spec = spec.strip().removeprefix("stun:").removeprefix("stuns:")
     if spec.startswith("["):
         host, _, rest = spec[1:].partition("]")
-        port = rest.lstrip(":")
-        return host, int(port) if port else default_port
-    if spec.count(":") == 1:
+        port = rest.lstrip(":") or str(default_port)
+    elif spec.count(":") == 1:
         host, port = spec.split(":")
-        return host, int(port)
-    return spec, default_port
+    else:
+        host, port = spec, str(default_port)
+    if not host or any(c.isspace() or c in "/@?#" for c in host) or not port.isdigit() \
+            or not 0 < int(port) < 65536:
+        raise ValueError(f"{raw!r} is not a STUN server as HOST:PORT (port 1-65535)")
+    return host, int(port)
 
 
 class StunProbe:

@@ -4,7 +4,9 @@ Download counts body bytes as they arrive. Upload counts bytes the server's TCP 
 acknowledged (written minus the socket's unacknowledged queue, Linux), not bytes handed to the
 socket — the latter is how speedtest-cli over-reports upload by 5-13 % (FIELD_NOTES §5). Where
 the OS cannot tell, or a proxy is in between (its buffers would acknowledge bytes the server
-never got), a request's bytes count when the server confirms the whole request.
+never got), a request's bytes count when the server confirms the whole request. Either way an
+upload without a single request the server answered has no speed: the kernel acknowledges what
+it buffers for a server that never reads.
 
 The rate is taken over the steady part of the transfer: the ramp-up (TCP slow start, the first
 connections) is found in the byte-count series and discarded.
@@ -131,7 +133,8 @@ class _Stream(threading.Thread):
         self.t = transfer
         self.count = 0  # delivered bytes; only ever grows, so a sampler can read it any time
         self.live = 0  # delivered bytes of the request in progress
-        self.up_size = _FIRST_UPLOAD  # grows while the OS cannot tell acknowledged bytes
+        self.up_size = _FIRST_UPLOAD  # grows with every request the server confirms
+        self.confirmed = 0  # upload requests the server answered with 200
         self.sock = None
 
     def run(self) -> None:
@@ -206,7 +209,10 @@ class _Stream(threading.Thread):
         # Without the kernel's count of acknowledged bytes (Windows, macOS) or through a proxy,
         # a request counts only once the server confirms it: start small and grow to about
         # UPLOAD_REQUEST_S per request, so the count keeps moving on slow uplinks too.
-        n = t.protocol.request_bytes if exact else min(self.up_size, t.protocol.request_bytes)
+        # With the kernel's count, the first request is small too: an acknowledgement only says
+        # the server's kernel buffered the bytes (a server that never reads acknowledges
+        # megabytes), so a transfer counts only if the server confirmed at least one request.
+        n = min(self.up_size, t.protocol.request_bytes)
         began = time.monotonic()
         self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n,
                                        via=t.via))
@@ -236,7 +242,11 @@ class _Stream(threading.Thread):
         head = read_head(self.sock, t.stopped, t.stall_s)
         _judge_head(head, None)
         self._add(n)  # the server confirmed the whole request
-        self.up_size = _next_upload_size(n, time.monotonic() - began, t.protocol.request_bytes)
+        self.confirmed += 1
+        # Counted live, a request may be as long as the test: after the first, small one the
+        # server answered, full size (a new connection per request costs a slow start).
+        self.up_size = t.protocol.request_bytes if exact else \
+            _next_upload_size(n, time.monotonic() - began, t.protocol.request_bytes)
 
     def _count_acked(self, sent: int, exact: bool) -> None:
         if not exact:
@@ -330,6 +340,14 @@ class Transfer:
         bps, ramp = steady_rate(samples)
         total = samples[-1][1]
         mbps = bps / 1e6 if bps is not None and total > 0 else None
+        if self.direction == "up" and not any(s.confirmed for s in streams):
+            # Acknowledged is not received: without one answered request, nothing shows that
+            # the server read a byte (a server that accepts and never answers, or answers
+            # garbage). No speed, and say why.
+            mbps = None
+            if total > 0 and not self.cancelled():
+                self.errors.append(HttpFailure(
+                    "unconfirmed", "the server confirmed none of the uploaded data"))
         return TransferResult(self.direction, mbps, total, elapsed, ramp, samples,
                               list(self.errors), self.requests_ok)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from checks.base import Check, ResultBuilder, grade
 from checks.context import CheckContext, Progress
 from checks.i18n import N_
-from checks.model import CheckResult, Status
+from checks.model import CheckResult, LimitStatus, Status
 from checks.system.probe import SystemProbe
 
 
@@ -20,10 +20,10 @@ class SystemLimits:
     memory_total_warn_gb: float = 4.0
     battery_warn_pct: float = 50.0
     battery_fail_pct: float = 20.0
-    on_battery_status: str = "warn"
+    on_battery_status: LimitStatus = LimitStatus.WARN
     disk_free_warn_mb: float = 2048.0
     disk_free_fail_mb: float = 500.0
-    vpn_status: str = "warn"
+    vpn_status: LimitStatus = LimitStatus.WARN
     wifi_signal_warn_dbm: float = -67.0
     wifi_signal_fail_dbm: float = -75.0
     load_window_s: float = 2.0

@@ -566,6 +566,13 @@
     </message>
 </context>
 <context>
+    <name>Page</name>
+    <message>
+        <source>Checking…</source>
+        <translation>Kontrollerar…</translation>
+    </message>
+</context>
+<context>
     <name>ResultCard</name>
     <message>
         <source>Run this check again when you are ready.</source>
@@ -748,8 +755,16 @@
         <translation>Ekotestet spelar ett kort ljud och lyssnar med mikrofonen: om mikrofonen hör högtalarna starkt kommer den andra personen att höra ett eko.</translation>
     </message>
     <message>
+        <source>Playing the test sound into the sample speaker (demo mode): nothing comes out of this computer&apos;s speakers.</source>
+        <translation>Spelar testljudet i exempelhögtalaren (demoläge): inget hörs i den här datorns högtalare.</translation>
+    </message>
+    <message>
         <source>Playing… you should hear a voice.</source>
         <translation>Spelar… du bör höra en röst.</translation>
+    </message>
+    <message>
+        <source>The sample speaker took the test sound (demo mode). Choose your own speakers to hear it.</source>
+        <translation>Exempelhögtalaren tog emot testljudet (demoläge). Välj dina egna högtalare för att höra det.</translation>
     </message>
     <message>
         <source>Did you hear it clearly? If not, turn the volume up or choose other speakers.</source>
@@ -871,12 +886,40 @@
         <translation>Stäng inbjudan</translation>
     </message>
     <message>
+        <source>A server inside your network</source>
+        <translation>En server i ditt eget nätverk</translation>
+    </message>
+    <message>
+        <source>&amp;Use it, I trust the sender</source>
+        <translation>&amp;Använd den, jag litar på avsändaren</translation>
+    </message>
+    <message>
+        <source>Use the server inside my network</source>
+        <translation>Använd servern i mitt nätverk</translation>
+    </message>
+    <message>
+        <source>Do &amp;not use this invitation</source>
+        <translation>Använd i&amp;nte den här inbjudan</translation>
+    </message>
+    <message>
+        <source>Do not use this invitation</source>
+        <translation>Använd inte den här inbjudan</translation>
+    </message>
+    <message>
         <source>Open an invitation</source>
         <translation>Öppna en inbjudan</translation>
     </message>
     <message>
         <source>TechCheck invitations (*.toml);;All files (*)</source>
         <translation>TechCheck-inbjudningar (*.toml);;Alla filer (*)</translation>
+    </message>
+    <message>
+        <source>The invitation {file} asks TechCheck to measure against {servers}, which is on this computer or inside your own network, not on the internet where a company&apos;s measurement server is. This may be a mistake, or an attempt to make TechCheck contact devices on your network. Use it only if you trust whoever sent it.</source>
+        <translation>Inbjudan {file} ber TechCheck mäta mot {servers}, som finns på den här datorn eller i ditt eget nätverk, inte på internet där ett företags mätserver finns. Det kan vara ett misstag, eller ett försök att få TechCheck att kontakta enheter i ditt nätverk. Använd den bara om du litar på den som skickade den.</translation>
+    </message>
+    <message>
+        <source>it names a server on this computer or inside your network, and you chose not to use it</source>
+        <translation>den anger en server på den här datorn eller i ditt nätverk, och du valde att inte använda den</translation>
     </message>
     <message>
         <source>Reading {file}…</source>

@@ -85,6 +85,9 @@ class Page(QWidget):
     def step_status(self) -> tuple[Status | None, str | None]:
         """What the step list shows for this page: the status, and a word for it when the
         page says something other than the status' own word."""
+        panel = getattr(self, "panel", None)
+        if panel is not None and panel.running:
+            return None, self.tr("Checking…")
         return self.status(), None
 
     def entered(self, checking: bool = False) -> None:

@@ -31,6 +31,7 @@ log = logging.getLogger("techcheck.gui")
 class CheckPanel(QWidget):
     about_to_run = Signal()  # the page releases its camera/microphone before the check opens it
     cancelled = Signal()  # the person (or leaving the page) stopped a running check
+    started = Signal()  # a run began (the worker exists)
     sample = Signal(dict)  # live data from Progress.data
     check_finished = Signal(object)  # CheckResult
     all_finished = Signal()
@@ -146,6 +147,7 @@ class CheckPanel(QWidget):
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self._next()
+        self.started.emit()
 
     def _next(self) -> None:
         if not self._queue:
@@ -180,6 +182,8 @@ class CheckPanel(QWidget):
             self.yes_button.setVisible(value.question.kind == "confirm")
             self.no_button.setText(self.tr("No") if value.question.kind == "confirm"
                                    else self.tr("Ready"))
+            self.no_button.setAccessibleName(self.tr("Answer no") if value.question.kind ==
+                                             "confirm" else self.no_button.text())
             self.yes_button.setFocus() if value.question.kind == "confirm" else \
                 self.no_button.setFocus()
             return

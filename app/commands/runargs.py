@@ -1,0 +1,55 @@
+"""What ``techcheck run`` checks in its arguments before anything runs: a bad server, STUN
+server, camera file, microphone file or empty output path is exit status 3 with a sentence
+(the README's exit-code table), not a run that ends in "not ready" or a traceback."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.invitation import Invitation
+from checks.audio.backend import AudioProblem
+from checks.audio.source import is_file_spec, probe_audio_file
+from checks.network import stun
+from checks.network.check import server_problem
+
+
+def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,
+                     outputs: tuple[str, ...], invitation: Invitation | None = None
+                     ) -> str | None:
+    """The first problem with the arguments, as a sentence for the user, or None."""
+    if invitation is not None and not getattr(args, "allow_private_server", False):
+        # Only what the run would use: an explicit --server/--stun replaces the invitation's.
+        used = [f"{key} {value}" for key, value in invitation.internal_servers
+                if getattr(args, key) is None]
+        if used:
+            return (f"the invitation names a server on this computer or inside your own "
+                    f"network ({'; '.join(used)}). A recruiter's measurement server is on the "
+                    "internet, so this is a mistake or an attempt to reach devices on your "
+                    "network. If you trust it, run again with --allow-private-server.")
+    if server is not None:
+        problem = server_problem(server)
+        if problem:
+            return f"--server: {problem}"
+    if stun_spec is not None:
+        try:
+            stun.parse_hostport(stun_spec)
+        except ValueError as exc:
+            return f"--stun: {exc}"
+    camera = args.camera
+    if camera is not None and not camera.strip().isdigit():
+        path = Path(camera).expanduser()
+        if not path.is_file():
+            what = "is not a file" if path.exists() else "does not exist"
+            return (f"--camera: {camera} {what}; give a camera number (0 is the first) or a "
+                    "video or image file")
+    if args.microphone is not None and is_file_spec(args.microphone):
+        try:
+            probe_audio_file(args.microphone)
+        except AudioProblem as exc:
+            return f"--microphone: {exc.detail}"
+    for fmt in outputs:
+        value = getattr(args, fmt)
+        if value is not None and not value.strip():
+            return f"--{fmt} needs a file name"
+    return None
