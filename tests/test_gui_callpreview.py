@@ -122,3 +122,38 @@ def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pip
     f = np.fft.rfftfreq(x.size, 1 / 48000)
     above = 10 * np.log10(spec[f > 4500].sum() / spec[(f > 100) & (f <= 4000)].sum())
     assert above < -40, above  # …without what lies above the narrowband limit
+
+
+def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
+    import cv2
+
+    from tests.gui_fixtures import answer_file_dialog
+
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    preview.set_inputs(generic_network_limits(), Conditions(3.0, 0.0, 5.0, 40.0), CLIP,
+                       (voice, fs), None)
+    preview.start()
+    qtbot.waitUntil(lambda: preview.model_view.frames_shown >= 3, timeout=20_000)
+    upload = by_name(preview, "What if: upload speed", QSlider)
+    upload.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(upload, Qt.Key.Key_PageDown)  # 3 → 0.3 Mbit/s: below the lowest tier
+    numbers = _numbers(preview)
+    # 3.0 Mbit/s sits at step 36 (3.15); two pages down is step 16: 0.05 × 10^0.8 = 0.315.
+    assert "Upload used: 0.32 Mbit/s" in numbers and "Picture size: 640×360" in numbers
+    assert "Frame rate: 18.9 fps" in numbers  # 30 fps × 0.315 / 0.5 (the 360p tier)
+    assert list(tmp_path.iterdir()) == []  # nothing kept until the person asks
+
+    seen = answer_file_dialog(qtbot, str(tmp_path / "for-it.avi"))
+    qtbot.mouseClick(by_name(preview, "Save the preview for IT support", QPushButton),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen) and preview.saver is None and "Saved" in
+                    preview.play_note.text(), timeout=60_000)
+    assert seen == ["Save the preview for IT support"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["for-it.avi", "for-it.txt", "for-it.wav"]
+    cap = cv2.VideoCapture(str(tmp_path / "for-it.avi"))
+    ok, frame = cap.read()
+    assert ok and frame.shape == (360, 640, 3)
+    text = (tmp_path / "for-it.txt").read_text()
+    assert "Upload used: 0.32 Mbit/s" in text and "Frame rate: 18.9 fps" in text
+    qtbot.waitUntil(lambda: preview.stream is not None, timeout=5000)  # the live view resumes

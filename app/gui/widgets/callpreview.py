@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import math
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QStandardPaths, Qt
 from PySide6.QtWidgets import (
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui import i18n
 from app.gui.i18n import ct
 from app.gui.problems import describe
 from app.gui.tasks import Task, TaskContext, TaskError, run_task
@@ -108,6 +111,7 @@ class CallPreview(QWidget):
         self.plan: CallPlan | None = None
         self.stream: Task | None = None
         self.player: Task | None = None
+        self.saver: Task | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -160,10 +164,13 @@ class CallPreview(QWidget):
         self.play_button.clicked.connect(lambda: self.play())
         self.reset_button = QPushButton(self)
         self.reset_button.clicked.connect(lambda: self.reset())
+        self.save_button = QPushButton(self)
+        self.save_button.clicked.connect(lambda: self.ask_save())
         self.play_note = QLabel(self)
         self.play_note.setWordWrap(True)
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.play_note, 1)
         outer.addLayout(buttons)
 
@@ -218,7 +225,7 @@ class CallPreview(QWidget):
                                on_finished=self._stream_done)
 
     def stop(self) -> None:
-        for task in (self.stream, self.player):
+        for task in (self.stream, self.player, self.saver):
             if task is not None:
                 task.cancel()
                 task.wait(3.0)
@@ -262,12 +269,65 @@ class CallPreview(QWidget):
         self.player = None
         self._enable()
 
+    # --- keeping it (only when the person asks) -------------------------------------------
+
+    def ask_save(self) -> None:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(docs or Path.home()) / "techcheck-preview.avi")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the preview for IT support"),
+                                              suggested)
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path: str) -> None:
+        """Write the modelled picture (.avi), sound (.wav) and numbers (.txt) next to ``path``
+        for the conditions the sliders show. The live stream pauses: a camera opens once."""
+        from app.commands.callpreview import write_files
+
+        cond = self._state["conditions"]
+        if cond is None or self.saver is not None:
+            return
+        was_streaming = self.stream is not None
+        if self.stream is not None:
+            self.stream.cancel()
+            self.stream.wait(3.0)
+        stem = Path(path).with_suffix("")
+        limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
+                                           i18n.current())
+        self.save_button.setEnabled(False)
+        self.play_note.setText(self.tr("Saving {path}…").format(path=stem.name))
+
+        def work(_ctx: TaskContext) -> list[str]:
+            return write_files(stem, limits, cond, camera, recording, lang)
+
+        def done(messages: list[str]) -> None:
+            wrote = [m for m in messages if m.startswith("preview written")]
+            self.play_note.setText(
+                self.tr("Saved {count} files: {path}.avi, .wav and .txt").format(
+                    count=len(wrote), path=str(stem)) if len(wrote) == len(messages)
+                else self.tr("Not everything could be saved: {why}").format(
+                    why=" ".join(m for m in messages if m not in wrote)))
+
+        def failed(err: TaskError) -> None:
+            self.play_note.setText(self.tr("The preview could not be saved: {error}").format(
+                error=err.message))
+
+        def finished() -> None:
+            self.saver = None
+            self._enable()
+            if was_streaming:
+                self.start()
+
+        self.saver = run_task(work, name="call-preview-save", on_result=done, on_error=failed,
+                              on_finished=finished)
+
     # --- text ---------------------------------------------------------------------------------
 
     def _enable(self) -> None:
         ready = self.plan is not None
         for w in (self.upload, self.loss, self.reset_button):
             w.setEnabled(ready)
+        self.save_button.setEnabled(ready and self.saver is None)
         self.play_button.setEnabled(ready and self.recording is not None
                                     and self.player is None)
 
@@ -307,6 +367,8 @@ class CallPreview(QWidget):
         self.play_button.setAccessibleName(self.tr("Play the sentence as they will hear it"))
         self.reset_button.setText(self.tr("Back to the &measured values"))
         self.reset_button.setAccessibleName(self.tr("Back to the measured values"))
+        self.save_button.setText(self.tr("&Save for IT support…"))
+        self.save_button.setAccessibleName(self.tr("Save the preview for IT support"))
         self._show_numbers()
 
     def changeEvent(self, event) -> None:
