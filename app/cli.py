@@ -107,15 +107,22 @@ def is_invitation_argument(args_list: list[str]) -> bool:
 
 
 def _no_command(args_list: list[str]) -> int:
-    """No command: the GUI when it is installed, otherwise a full check in the terminal
-    (with the invitation when one was given)."""
+    """No command: the app. Where its window cannot open (no desktop session, or an
+    installation without the GUI) the whole check runs in the terminal instead, in demo mode
+    when the computer has no camera and no microphone (with the invitation when one was given)."""
+    flags = [a for a in args_list if a in ("-v", "--verbose")]
+    files = [a for a in args_list if a not in flags]
     try:
         gui = importlib.import_module("app.gui.main")
     except ImportError:
-        flags = [a for a in args_list if a in ("-v", "--verbose")]
-        files = [a for a in args_list if a not in flags]
-        return main([*flags, "run", *(["--invitation", files[0]] if files else [])])
-    return int(gui.main(args_list))
+        reason = "the app's window is not part of this installation"
+    else:
+        reason = gui.no_display_problem(os.environ, sys.platform)
+        if reason is None:
+            return int(gui.main(args_list))
+    from app.commands.run import in_terminal
+
+    return in_terminal(reason, files[0] if files else None, verbose=bool(flags))
 
 
 if __name__ == "__main__":

@@ -74,6 +74,19 @@ class Invitation:
     sha256: str = ""
     brand: Brand | None = None
 
+    @property
+    def internal_servers(self) -> list[tuple[str, str]]:
+        """``(key, value)`` for each of ``server`` and ``stun`` that names this computer or a
+        machine inside the candidate's own network (see ``inside_network``). TechCheck uses
+        such a server only when the person confirms: in the app an inline question, in the
+        CLI ``--allow-private-server``."""
+        out = []
+        if self.server and inside_network(urlsplit(self.server).hostname or ""):
+            out.append(("server", self.server))
+        if self.stun and inside_network(_stun_host(self.stun)):
+            out.append(("stun", self.stun))
+        return out
+
     def to_report(self) -> dict[str, Any]:
         """What goes into ``Report.extra["invitation"]``."""
         d = {"format": FORMAT, "profile": self.profile,
@@ -286,6 +299,40 @@ def check_stun(value: str, bad) -> str:
     if not _valid_host(host):
         raise bad("stun", "must be host:port, like stun.example.com:3478")
     return value.strip()
+
+
+#: Names that stay inside a network by definition: RFC 6761 (localhost), RFC 6762 (.local,
+#: multicast DNS), RFC 8375 (.home.arpa) and ICANN's 2024 reservation of .internal.
+_INTERNAL_SUFFIXES = (".localhost", ".local", ".home.arpa", ".internal")
+
+
+def inside_network(host: str) -> bool:
+    """Whether ``host`` names this computer or a machine inside the candidate's network, judged
+    from the text alone: an IP literal that is not globally routable (loopback, link-local
+    such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6 unique-local, and
+    the other IANA special-purpose blocks), ``localhost``, a name under one of the reserved
+    internal suffixes, or a name without a dot (completed by the local network's search
+    domain). Names are deliberately not resolved: opening an invitation must not send DNS
+    queries, and a public name that resolves inside (DNS rebinding) is not caught."""
+    h = host.strip().strip("[]").rstrip(".").lower()
+    if not h:
+        return False
+    try:
+        ip = ipaddress.ip_address(h.split("%", 1)[0])
+    except ValueError:
+        return h == "localhost" or h.endswith(_INTERNAL_SUFFIXES) or "." not in h
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def _stun_host(value: str) -> str:
+    v = value.strip()
+    if v.lower().startswith(("stun:", "stuns:")):
+        v = v.split(":", 1)[1]
+    if v.startswith("["):
+        return v[1:].partition("]")[0]
+    return v.split(":", 1)[0] if v.count(":") == 1 else v
 
 
 def _valid_host(host: str) -> bool:

@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.start.start_clicked.connect(self.check_everything)
         self.start.invitation_chosen.connect(self.open_invitation)
         self.start.invitation_closed.connect(self.close_invitation)
+        self.start.private_server_accepted.connect(self.apply_invitation)
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -473,6 +474,8 @@ class MainWindow(QMainWindow):
     def _invitation_read(self, found: invitations.Invitation | str) -> None:
         if isinstance(found, str):
             self._invitation_refused(found)
+        elif found.internal_servers:  # the Start page asks; its answer applies it or not
+            self.start.ask_private_server(found)
         else:
             self.apply_invitation(found)
 

@@ -35,9 +35,9 @@ from checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limit
 
 log = logging.getLogger("techcheck.gui")
 
-#: Upload slider: a log scale from 0.05 to 50 Mbit/s, 20 steps a decade (one step ≈ 12 %).
+# Upload slider: a log scale from 0.05 to 50 Mbit/s, 20 steps a decade (one step ≈ 12 %).
 UP_MIN_MBPS, UP_STEPS_PER_DECADE, UP_DECADES = 0.05, 20, 3
-#: Loss slider: 0-20 % in 0.5 % steps.
+# Loss slider: 0-20 % in 0.5 % steps.
 LOSS_STEP_PCT, LOSS_MAX_PCT = 0.5, 20.0
 
 
