@@ -130,7 +130,7 @@ def test_modules_import_and_fall_back_to_pacparser_as_on_other_systems(system):
                 if name in ("resource", "fcntl", "termios", "pwd", "grp"):
                     raise ImportError(name)
         sys.meta_path.insert(0, Block())
-        import ssl, multiprocessing, urllib.request  # the standard library: the real platform
+        import asyncio, multiprocessing, ssl, urllib.request  # the standard library: real platform
         sys.platform = {system!r}
         from checks import pacengine
         from checks.network import pac
