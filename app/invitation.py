@@ -19,7 +19,6 @@ import hashlib
 import ipaddress
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import resources
+from checks.safefile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
     from app.brand import Brand
@@ -143,29 +143,9 @@ def load(path: str | os.PathLike[str]) -> Invitation:
     p = Path(path)
     name = p.name
     try:
-        # O_NONBLOCK: a FIFO must not hang us; we refuse anything but a regular file below.
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InvitationError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InvitationError(f"{name}: is a folder, not an invitation file") from None
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot open it ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InvitationError(f"{name}: not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise InvitationError(f"{name}: too large for an invitation ({st.st_size} bytes; "
-                                  f"at most {MAX_BYTES})")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot read it ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_BYTES:
-        raise InvitationError(f"{name}: too large for an invitation (more than {MAX_BYTES} bytes)")
+        raw = read_bounded(p, MAX_BYTES, "an invitation", shown=name)
+    except InputFileError as exc:
+        raise InvitationError(str(exc)) from None
     inv = parse(raw, name)
     return Invitation(**{**inv.__dict__, "file": name, "sha256": hashlib.sha256(raw).hexdigest()})
 
@@ -188,6 +168,9 @@ def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
         raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
     except RecursionError:  # "a = [[[[…" nested thousands deep
         raise InvitationError(f"{name}: not a valid invitation (nested too deeply)") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise InvitationError(f"{name}: not a valid invitation (a number has too many "
+                              "digits)") from None
     return from_dict(data, name)
 
 

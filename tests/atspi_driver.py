@@ -32,7 +32,7 @@ from gi.repository import GLib
 #: must not hang the test. The caller's own deadlines are shorter than pyatspi's default 25 s.
 CALL_TIMEOUT_MS = 5000
 #: An action that opens a modal dialog is answered only when the dialog closes (below).
-ACTION_TIMEOUT_MS = 2000
+ACTION_TIMEOUT_MS = 1000
 
 
 def _states(acc) -> list[str]:
@@ -60,9 +60,13 @@ _popups: list = []
 
 
 def _on_showing(event) -> None:
-    if event.detail1 and event.source is not None and event.source.getRoleName() in (
-            "popup menu", "menu", "window"):
-        _popups.append(event.source)
+    if not event.detail1 or event.source is None:
+        return
+    try:
+        if event.source.getRoleName() in ("popup menu", "menu", "window"):
+            _popups.append(event.source)
+    except GLib.Error:  # shown and deleted again before the event was read
+        return
 
 
 #: What a screen reader announces as it happens, oldest first, until a "heard" request takes

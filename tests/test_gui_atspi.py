@@ -59,7 +59,7 @@ def export(reader, item: str, path: Path) -> None:
     reader.type_into("File name:", str(path))
     reader.press("Save")
     reader.wait_gone(name="Export the report", role="dialog")
-    reader.wait_for(name=f"Saved: {path}", role="label", timeout=30)
+    reader.wait_for(name=f"Saved: {path}", role="label", timeout=40)
 
 
 def steps_checked(heard: list[dict]) -> list[str]:
