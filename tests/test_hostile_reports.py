@@ -240,6 +240,8 @@ CORRUPT = {
     "app_version list": (_set("app_version", ["1"]), None, "app_version"),
     "impossible date": (_set("created", "2026-99-99T99:99+00:00"), None, "no such date"),
     "not an object": (None, "[1, 2]", "not a TechCheck report"),
+    "brand without a name": (_set("profile/brand", {"accent": "#123456"}), None, "brand"),
+    "brand colour": (_set("profile/brand", {"name": "Acme", "accent": "red"}), None, "accent"),
 }
 
 
