@@ -43,6 +43,8 @@ def test_the_start_page_shows_the_invitations_brand(make_window, qtbot, tmp_path
     colour = image.pixelColor(image.width() * 5 // 100, image.height() // 4)  # the blue square
     assert colour.blue() > 150 and colour.red() < 80, colour.name()
     assert "#0a5cad" in banner.styleSheet()
+    edge = banner.grab().toImage()
+    assert edge.pixelColor(1, edge.height() // 2).name() == "#0a5cad"  # the accent bar
     # the banner sits above the form, and the invitation's own box is still there
     assert banner.geometry().bottom() < start.language.geometry().top()
     assert start.invitation_box.title() == "Invitation from Acme Robotics AB"

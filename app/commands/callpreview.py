@@ -14,6 +14,7 @@ from checks.audio.source import is_file_spec, read_audio_file
 from checks.callmodel import (
     APPROXIMATION,
     CallPlan,
+    Conditions,
     conditions_from_metrics,
     model_audio,
     model_clip,
@@ -30,8 +31,7 @@ log = logging.getLogger("techcheck.cli")
 
 #: Seconds of camera picture modelled (the demo clip is 2 s and loops).
 SECONDS = 5.0
-NAMES = {"video": "techcheck-preview.avi", "audio": "techcheck-preview.wav",
-         "numbers": "techcheck-preview.txt"}
+STEM = "techcheck-preview"
 
 
 def check_folder(folder: str) -> str | None:
@@ -72,7 +72,8 @@ def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
 
 def write_preview(folder: str, results: list[CheckResult], profile: Profile,
                   camera: str | None, microphone: str | None, kept: dict, lang: str) -> list[str]:
-    """Model and write the preview files; one message per file written or per reason not."""
+    """Model this run and write the preview files into ``folder``; one message per file
+    written or per reason not."""
     net = next((r for r in results if r.id == "network"), None)
     if net is None:
         return ["no preview: the network check did not run, and the preview needs its upload, "
@@ -81,35 +82,48 @@ def write_preview(folder: str, results: list[CheckResult], profile: Profile,
     if conditions is None:
         return [f"no preview: the connection's {', '.join(missing)} could not be measured. "
                 "Run again when the measurement server answers."]
-    out = Path(folder)
     messages: list[str] = []
-    limits = profile.limits("network")
-    plan = plan_for_limits(limits, conditions)
-    try:
-        frames, fps = _frames(camera, SECONDS)
-    except CameraError as exc:
-        messages.append(f"no preview picture: {translate(exc.message, lang, exc.params)} "
-                        f"{translate(exc.fix, lang, exc.params)}")
-        frames, fps = [], 30.0
-    if frames:
-        h, w = frames[0][0].shape[:2]
-        plan = plan_for_limits(limits, conditions, capture=(w, h))
-        modelled = model_clip(frames, plan)
-        messages += _write(out / NAMES["video"], video_bytes(modelled, fps,
-                                                             (plan.width, plan.height)))
     recording = kept.get("recording")
     if recording is None and is_file_spec(microphone):
         try:
             recording = read_audio_file(str(microphone))
         except AudioProblem as exc:
             messages.append(f"no preview sound: {exc.detail}")
-    if recording is not None:
-        audio = model_audio(recording[0], recording[1], plan)
-        messages += _write(out / NAMES["audio"], wav_bytes(audio.samples, audio.samplerate))
-    elif not any(m.startswith("no preview sound") for m in messages):
+    if recording is None and not messages:
         messages.append("no preview sound: the microphone check made no recording "
                         "(leave 'microphone' in --only).")
-    messages += _write(out / NAMES["numbers"], numbers_text(plan, lang))
+    # The camera is opened again only when this run checked it (not with --only network).
+    with_camera = any(r.id == "camera" for r in results)
+    return messages + write_files(Path(folder) / STEM, profile.limits("network"), conditions,
+                                  camera, recording, lang, with_camera=with_camera)
+
+
+def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | int | None,
+                recording: tuple[Any, int] | None, lang: str, *,
+                with_camera: bool = True) -> list[str]:
+    """Model ``SECONDS`` of ``camera`` and the ``recording`` under ``conditions`` and write
+    ``stem``.avi, .wav and .txt (each atomically). Used by ``run --preview`` and the app's
+    "Save for IT support" button."""
+    messages: list[str] = []
+    plan = plan_for_limits(limits, conditions)
+    frames: list[tuple[Any, float]] = []
+    fps = 30.0
+    if with_camera:
+        try:
+            frames, fps = _frames(camera, SECONDS)
+        except CameraError as exc:
+            messages.append(f"no preview picture: {translate(exc.message, lang, exc.params)} "
+                            f"{translate(exc.fix, lang, exc.params)}")
+    if frames:
+        h, w = frames[0][0].shape[:2]
+        plan = plan_for_limits(limits, conditions, capture=(w, h))
+        modelled = model_clip(frames, plan)
+        messages += _write(stem.with_suffix(".avi"),
+                           video_bytes(modelled, fps, (plan.width, plan.height)))
+    if recording is not None:
+        audio = model_audio(recording[0], recording[1], plan)
+        messages += _write(stem.with_suffix(".wav"), wav_bytes(audio.samples, audio.samplerate))
+    messages += _write(stem.with_suffix(".txt"), numbers_text(plan, lang))
     return messages
 
 

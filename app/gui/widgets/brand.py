@@ -84,7 +84,7 @@ class BrandBanner(QFrame):
         self.setAccessibleDescription(brand.welcome)
         # The colours are validated #rrggbb, so they cannot inject anything into the style.
         accent = brand.accent or "palette(mid)"
-        self.setStyleSheet(f"#brandBanner {{ border-left: 4px solid {accent}; }}")
+        self.setStyleSheet(f"#brandBanner {{ border: none; border-left: 4px solid {accent}; }}")
         light = self.palette().window().color().lightness() > 128
         readable = brand.accent and brand.text_colour == brand.accent and light
         self.name.setStyleSheet(f"color: {brand.accent};" if readable else "")
