@@ -115,3 +115,14 @@ def test_results_label_says_again_only_after_a_run(make_window, qtbot):
     assert w.steps.item(row).text() == f"Results\n{word}"
     n = len([p for p in w.session.plugins if p.id not in w.session.results])
     assert f"{n} checks have not run yet." in res.summary.text()
+
+
+def test_selecting_a_step_as_a_screen_reader_does_shows_its_page(make_window, qtbot):
+    """AT-SPI's Selection interface selects a list item without making it current."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    w = make_window(demo_mode="on")
+    row = w.visible_keys().index("network")
+    w.steps.selectionModel().select(w.steps.model().index(row, 0),
+                                    QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert w.current_key() == "network"
