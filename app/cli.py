@@ -78,8 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_CANNOT_RUN
     from app import logsetup
+    from app.termtext import CleanStream
 
     logfile = logsetup.setup(verbose=args.verbose)
+    # Reports, profiles and file names can carry terminal control codes: whatever a command
+    # prints goes through app.termtext.clean (issue 13).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -90,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" Details are in the log: {logfile}" if logfile else ""
         print(f"techcheck: internal error.{where}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    finally:
+        sys.stdout.flush()
+        sys.stdout, sys.stderr = out, err
 
 
 def is_invitation_argument(args_list: list[str]) -> bool:
@@ -107,15 +115,22 @@ def is_invitation_argument(args_list: list[str]) -> bool:
 
 
 def _no_command(args_list: list[str]) -> int:
-    """No command: the GUI when it is installed, otherwise a full check in the terminal
-    (with the invitation when one was given)."""
+    """No command: the app. Where its window cannot open (no desktop session, or an
+    installation without the GUI) the whole check runs in the terminal instead, in demo mode
+    when the computer has no camera and no microphone (with the invitation when one was given)."""
+    flags = [a for a in args_list if a in ("-v", "--verbose")]
+    files = [a for a in args_list if a not in flags]
     try:
         gui = importlib.import_module("app.gui.main")
     except ImportError:
-        flags = [a for a in args_list if a in ("-v", "--verbose")]
-        files = [a for a in args_list if a not in flags]
-        return main([*flags, "run", *(["--invitation", files[0]] if files else [])])
-    return int(gui.main(args_list))
+        reason = "the app's window is not part of this installation"
+    else:
+        reason = gui.no_display_problem(os.environ, sys.platform)
+        if reason is None:
+            return int(gui.main(args_list))
+    from app.commands.run import in_terminal
+
+    return in_terminal(reason, files[0] if files else None, verbose=bool(flags))
 
 
 if __name__ == "__main__":

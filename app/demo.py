@@ -1,6 +1,8 @@
-"""Demo mode, shared by the GUI and ``techcheck selftest``: the bundled sample video and
-recording stand in for camera and microphone, and a measurement server on 127.0.0.1 stands in
-for the internet, so a newcomer without camera, microphone or network sees every check work.
+"""Demo mode, shared by the GUI, ``techcheck selftest`` and ``techcheck`` in a terminal without
+a desktop: the bundled sample video and recording stand in for camera and microphone, a
+simulated speaker whose echo path is known (``checks.audio.standin``) for the speakers, and a
+measurement server on 127.0.0.1 for the internet, so a newcomer without camera, microphone,
+speakers or network sees every check work. Reports made this way say so (``report_extra``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import resources
+from checks.context import Devices
+from checks.i18n import N_, translate
 from checks.profile import Profile
 
 log = logging.getLogger("techcheck.demo")
+
+#: Seconds a measuring check takes in demo mode: against the server on this computer a few
+#: seconds show every graph and finding; the full 25 s would only measure the loopback longer.
+DURATION_S = 8.0
 
 #: Network limits that would reach the internet; in demo mode all traffic stays on this host.
 LOCAL_NETWORK = {"stun_servers": (), "endpoints": (), "captive_url": ""}
@@ -25,6 +33,41 @@ def camera_clip() -> Path:
 
 def voice_clip() -> Path:
     return resources.path("demo", "voice.wav")
+
+
+def speaker_standin() -> str:
+    """The speaker spec of demo mode: the stand-in with its default, headset-like echo path.
+    (Imported here, not at the top: the app's start-up does not load numpy.)"""
+    from checks.audio import standin
+
+    return standin.SPEC
+
+
+#: What a report made in demo mode says under its verdict, in every format.
+NOTE = N_("Demo mode: sample media stood in for your devices; this says nothing about your "
+          "own devices.")
+
+
+def report_extra(lang: str) -> dict[str, Any]:
+    """The report's ``demo`` field (docs/report-format.md): present only in demo mode."""
+    return {"note": translate(NOTE, lang)}
+
+
+def devices(server: Any | None) -> Devices:
+    """Every device replaced by its stand-in; the network check measures against ``server``
+    (from ``start_server``), or has no server when it is ``None``."""
+    return Devices(camera=str(camera_clip()), microphone=str(voice_clip()),
+                   speaker=speaker_standin(), server=server.url if server else None,
+                   stun=server.stun if server else None)
+
+
+def device_lists(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """``{"camera": [...], "microphone": [...], "speaker": [...]}`` from a flat device list
+    (``techcheck devices``), as ``should_use_demo`` takes it."""
+    lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
+    for d in found:
+        lists.setdefault(str(d.get("kind")), []).append(d)
+    return lists
 
 
 def start_server() -> Any:

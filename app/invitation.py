@@ -1,7 +1,8 @@
 """Recruiter invitations: a small TOML file a recruiter sends with the interview's details.
 
 It says which platform profile to check against, optionally the company's own measurement
-server (and STUN server), when the interview is, who to contact and which company sends it.
+server (and STUN server), when the interview is, who to contact and which company sends it,
+and optionally the company's brand (a ``[brand]`` table, validated by ``app.brand``).
 TechCheck opens it (``techcheck run --invitation FILE``, or the GUI through ``load``) and names
 it in the report. The format is documented in docs/invitation-format.md.
 
@@ -18,18 +19,21 @@ import hashlib
 import ipaddress
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import resources
+from checks.safefile import InputFileError, read_bounded
+
+if TYPE_CHECKING:
+    from app.brand import Brand
 
 FORMAT = "techcheck.invitation/1"
-MAX_BYTES = 16 * 1024
+MAX_BYTES = 80 * 1024  # 16 KiB of text, and a brand's logo (48 KiB, base64: 64 KiB)
 MAX_TEXT = 200
 MAX_NOTE = 1000
 MAX_URL = 2048
@@ -44,6 +48,7 @@ KEYS: dict[str, tuple[type, bool, int]] = {
     "server": (str, False, MAX_URL),
     "stun": (str, False, 300),
     "note": (str, False, MAX_NOTE),
+    "brand": (dict, False, 0),  # a table: app.brand checks it
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
@@ -67,6 +72,20 @@ class Invitation:
     note: str = ""
     file: str = ""  # the file's name only (never its folder: that may hold the user's name)
     sha256: str = ""
+    brand: Brand | None = None
+
+    @property
+    def internal_servers(self) -> list[tuple[str, str]]:
+        """``(key, value)`` for each of ``server`` and ``stun`` that names this computer or a
+        machine inside the candidate's own network (see ``inside_network``). TechCheck uses
+        such a server only when the person confirms: in the app an inline question, in the
+        CLI ``--allow-private-server``."""
+        out = []
+        if self.server and inside_network(urlsplit(self.server).hostname or ""):
+            out.append(("server", self.server))
+        if self.stun and inside_network(_stun_host(self.stun)):
+            out.append(("stun", self.stun))
+        return out
 
     def to_report(self) -> dict[str, Any]:
         """What goes into ``Report.extra["invitation"]``."""
@@ -75,6 +94,8 @@ class Invitation:
         for key in ("company", "position", "server", "stun", "note", "file", "sha256"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
+        if self.brand is not None:
+            d["brand"] = self.brand.to_dict()
         return d
 
     def to_toml(self) -> str:
@@ -90,6 +111,9 @@ class Invitation:
         for key in ("company", "position", "server", "stun", "note"):
             if getattr(self, key):
                 lines.append(f"{key} = {_toml_str(getattr(self, key))}")
+        if self.brand is not None:  # a table: after every top-level key
+            lines.append("\n[brand]")
+            lines += [f"{k} = {_toml_str(v)}" for k, v in self.brand.to_dict().items()]
         return "\n".join(lines) + "\n"
 
 
@@ -119,29 +143,9 @@ def load(path: str | os.PathLike[str]) -> Invitation:
     p = Path(path)
     name = p.name
     try:
-        # O_NONBLOCK: a FIFO must not hang us; we refuse anything but a regular file below.
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InvitationError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InvitationError(f"{name}: is a folder, not an invitation file") from None
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot open it ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InvitationError(f"{name}: not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise InvitationError(f"{name}: too large for an invitation ({st.st_size} bytes; "
-                                  f"at most {MAX_BYTES})")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot read it ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_BYTES:
-        raise InvitationError(f"{name}: too large for an invitation (more than {MAX_BYTES} bytes)")
+        raw = read_bounded(p, MAX_BYTES, "an invitation", shown=name)
+    except InputFileError as exc:
+        raise InvitationError(str(exc)) from None
     inv = parse(raw, name)
     return Invitation(**{**inv.__dict__, "file": name, "sha256": hashlib.sha256(raw).hexdigest()})
 
@@ -164,6 +168,9 @@ def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
         raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
     except RecursionError:  # "a = [[[[…" nested thousands deep
         raise InvitationError(f"{name}: not a valid invitation (nested too deeply)") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise InvitationError(f"{name}: not a valid invitation (a number has too many "
+                              "digits)") from None
     return from_dict(data, name)
 
 
@@ -181,7 +188,7 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
                 raise bad(key, "is missing")
             continue
         value = data[key]
-        if want is datetime:
+        if want is datetime or want is dict:
             continue
         if not isinstance(value, want):
             raise bad(key, f"must be text, not {type(value).__name__}")
@@ -202,10 +209,18 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
     when = check_when(data["when"], bad)
     server = check_url(data["server"], bad) if "server" in data else ""
     stun = check_stun(data["stun"], bad) if "stun" in data else ""
+    brand = None
+    if "brand" in data:
+        from app import brand as branding  # app.brand uses this module's rules for text
+
+        try:
+            brand = branding.from_dict(data["brand"], f"{name}: [brand]")
+        except branding.BrandError as exc:
+            raise InvitationError(str(exc)) from None
     return Invitation(profile=profile, when=when, contact=data["contact"].strip(),
                       company=data.get("company", "").strip(),
                       position=data.get("position", "").strip(), server=server, stun=stun,
-                      note=data.get("note", "").strip())
+                      note=data.get("note", "").strip(), brand=brand)
 
 
 def check_when(value: Any, bad) -> datetime:
@@ -267,6 +282,40 @@ def check_stun(value: str, bad) -> str:
     if not _valid_host(host):
         raise bad("stun", "must be host:port, like stun.example.com:3478")
     return value.strip()
+
+
+#: Names that stay inside a network by definition: RFC 6761 (localhost), RFC 6762 (.local,
+#: multicast DNS), RFC 8375 (.home.arpa) and ICANN's 2024 reservation of .internal.
+_INTERNAL_SUFFIXES = (".localhost", ".local", ".home.arpa", ".internal")
+
+
+def inside_network(host: str) -> bool:
+    """Whether ``host`` names this computer or a machine inside the candidate's network, judged
+    from the text alone: an IP literal that is not globally routable (loopback, link-local
+    such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6 unique-local, and
+    the other IANA special-purpose blocks), ``localhost``, a name under one of the reserved
+    internal suffixes, or a name without a dot (completed by the local network's search
+    domain). Names are deliberately not resolved: opening an invitation must not send DNS
+    queries, and a public name that resolves inside (DNS rebinding) is not caught."""
+    h = host.strip().strip("[]").rstrip(".").lower()
+    if not h:
+        return False
+    try:
+        ip = ipaddress.ip_address(h.split("%", 1)[0])
+    except ValueError:
+        return h == "localhost" or h.endswith(_INTERNAL_SUFFIXES) or "." not in h
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def _stun_host(value: str) -> str:
+    v = value.strip()
+    if v.lower().startswith(("stun:", "stuns:")):
+        v = v.split(":", 1)[1]
+    if v.startswith("["):
+        return v[1:].partition("]")[0]
+    return v.split(":", 1)[0] if v.count(":") == 1 else v
 
 
 def _valid_host(host: str) -> bool:

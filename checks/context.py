@@ -113,7 +113,9 @@ class CheckContext:
     duration: float | None = None  # seconds a measuring check should take; None: its default
     interactive: bool = False
     lang: str = "en"
-    options: dict[str, Any] = field(default_factory=dict)  # e.g. {"snapshot": True}
+    # e.g. {"snapshot": True}; {"keep_media": {}} asks the microphone check to put its recording
+    # there (in memory) for the call preview.
+    options: dict[str, Any] = field(default_factory=dict)
 
     def limits(self, check_id: str) -> Any:
         """The profile's limits for ``check_id`` (an instance of that check's ``Limits``)."""

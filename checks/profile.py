@@ -20,10 +20,15 @@ from pathlib import Path
 from typing import Any
 
 import resources
+from checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
 
 PLATFORMS = ("teams", "zoom", "meet", "webex", "other")
+#: A profile is a page of limits (the built-in ones are 1–14 KB with their comments);
+#: ``extends`` chains are short.
+MAX_BYTES = 128 * 1024
+MAX_EXTENDS = 8
 _META_KEYS = {"name": str, "title": str, "platform": str, "extends": str, "description": str}
 
 
@@ -72,8 +77,12 @@ def available_profiles() -> list[Path]:
 def resolve(spec: str) -> Path:
     """A profile name (``teams``) or a path to a TOML file."""
     p = Path(spec)
-    if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
-        return p
+    try:
+        if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
+            p.resolve()
+            return p
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        raise ProfileError(spec[:80], "not a usable file name") from None
     candidate = resources.path("profiles", f"{spec}.toml")
     if not candidate.exists():
         names = ", ".join(q.stem for q in available_profiles())
@@ -87,17 +96,26 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     shown = path.name if path.parent == resources.path("profiles") else str(path)
     if path in _seen:
         raise ProfileError(shown, "profiles extend each other in a loop")
+    if len(_seen) >= MAX_EXTENDS:
+        raise ProfileError(shown, f"too many profiles extend each other (at most {MAX_EXTENDS})")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(shown, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_bounded(path, MAX_BYTES, "a profile file", shown="")
+        text = raw.decode("utf-8")
+    except InputFileError as exc:
+        message = str(exc).removeprefix(": ")
+        raise ProfileError(shown, "file not found" if message == "no such file" else message
+                           ) from None
+    except UnicodeDecodeError as exc:
         raise ProfileError(shown, f"cannot read the file: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
+    except RecursionError:  # "a = [[[[…" nested thousands deep
+        raise ProfileError(shown, "not valid TOML: nested too deeply") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise ProfileError(shown, "not valid TOML: a number has too many digits") from None
 
     meta = data.get("profile")
     if not isinstance(meta, dict):
@@ -126,7 +144,11 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     sections: dict[str, dict[str, Any]] = {}
     platform = meta.get("platform")
     if "extends" in meta:
-        base = load_profile(meta["extends"], schemas, (*_seen, path))
+        try:
+            base = load_profile(meta["extends"], schemas, (*_seen, path))
+        except ProfileError as exc:  # say which profile asked for the one that failed
+            raise ProfileError(shown, f"cannot extend {meta['extends'][:80]!r}: {exc}",
+                               _line_of(text, "profile", "extends"), "profile.extends") from None
         sections = {k: dict(v) for k, v in base.sections.items()}
         platform = platform or base.platform
 

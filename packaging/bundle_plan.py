@@ -69,6 +69,9 @@ PY_EXCLUDES = (
     # Standard-library modules that link system libraries nothing here uses (Berkeley DB,
     # readline, curses).
     "_dbm", "_gdbm", "dbm.ndbm", "dbm.gnu", "readline", "curses", "_curses", "_curses_panel",
+    # Interactive help (numpy imports pydoc only inside numpy.info) and decimal's pure-Python
+    # fallback (the C _decimal is built in): 0.3 MB that paid for pacparser and Jinja2.
+    "pydoc", "pydoc_data", "_pydecimal",
 )
 
 #: Shared libraries dropped after analysis even if some dependency pulls them in: any Qt that is
@@ -98,6 +101,10 @@ BINARY_DROP = (
     "*libQt6EglFSDeviceIntegration*", "*libQt6EglFsKmsSupport*",
     "*/plugins/imageformats/*qtiff*", "*/plugins/imageformats/*qwebp*",
     "*/plugins/imageformats/*qtga*", "*/plugins/imageformats/*qwbmp*",
+    # Qt reads only PNG (built in) and SVG here: pictures from the camera are numpy arrays,
+    # the snapshot is encoded by OpenCV, the icons are PNG and SVG.
+    "*/plugins/imageformats/*qjpeg*", "*/plugins/imageformats/*qgif*",
+    "*/plugins/imageformats/*qicns*", "*/plugins/imageformats/*qico*",
     # Part of glibc: it must come from the same glibc the system runs.
     "libmvec.so*",
 )

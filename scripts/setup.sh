@@ -1,31 +1,70 @@
 #!/usr/bin/env bash
 # Installs everything TechCheck needs on Debian 12 / Ubuntu and then either starts the app
 # ("start", the default) or runs the whole test suite ("test"). Safe to run again: it only
-# installs what is missing. Extra arguments after "test" go to pytest.
+# installs what is missing. Extra arguments after "start" go to techcheck, after "test" to pytest.
+#
+# Quiet and fast when there is nothing to do: a second run prints nothing of its own and adds
+# well under 2 s before the app starts. It checks the Debian packages with one dpkg-query, and
+# installs TechCheck into .venv again only when pyproject.toml changed since the last install
+# (its SHA-256 is kept in .venv/techcheck-install.stamp). A first run shows one line per stage;
+# the installers' own output goes to .venv/setup.log (apt-get's to a temporary file) and is
+# shown only when a step fails.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 mode="${1:-start}"
 shift || true
 
+STAMP=.venv/techcheck-install.stamp
+LOG=.venv/setup.log
+
 say() { printf 'setup: %s\n' "$*" >&2; }
 
+# Runs "$@" with its output in the file $1; on failure shows that output's end and stops.
+quietly() {
+    local log="$1"; shift
+    if ! "$@" >>"$log" 2>&1; then
+        say "failed: $*"
+        tail -n 40 "$log" >&2
+        say "(full output: $log)"
+        exit 1
+    fi
+}
+
 install_debian_packages() {
-    command -v apt-get >/dev/null 2>&1 || { say "not a Debian/Ubuntu system: install the packages in scripts/debian-packages.txt yourself"; return 0; }
-    local wanted missing=()
-    mapfile -t wanted < <(grep -vE '^\s*(#|$)' scripts/debian-packages.txt)
-    for pkg in "${wanted[@]}"; do
-        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-    done
-    [ ${#missing[@]} -eq 0 ] && { say "Debian packages: all present"; return 0; }
+    local verbose="$1"  # print the stage line even when nothing is missing (a first run)
+    if ! command -v apt-get >/dev/null 2>&1; then
+        [ -n "$verbose" ] && say "[1/3] Debian packages: not a Debian/Ubuntu system; install" \
+            "those in scripts/debian-packages.txt yourself"
+        return 0
+    fi
+    local wanted missing
+    mapfile -t wanted < <(grep -vE '^\s*(#|$)' scripts/debian-packages.txt | awk '{print $1}')
+    # One dpkg-query for all of them; a package it does not know is missing too.
+    missing=$(comm -23 <(printf '%s\n' "${wanted[@]}" | sort -u) \
+        <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${wanted[@]}" 2>/dev/null \
+          | awk '$2 == "ii" {print $1}' | sort -u))
+    if [ -z "$missing" ]; then
+        [ -n "$verbose" ] && say "[1/3] Debian packages: all ${#wanted[@]} present"
+        return 0
+    fi
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then
         if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-            say "missing Debian packages and no root or sudo: ${missing[*]}"; return 1; fi
+            say "missing Debian packages and no root or sudo: $(echo $missing)"
+            say "install them (scripts/debian-packages.txt says why each is needed) and run again"
+            return 1
+        fi
     fi
-    say "installing Debian packages: ${missing[*]}"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+    say "[1/3] Debian packages: installing $(echo "$missing" | wc -w) ($(echo $missing))…"
+    local log
+    log=$(mktemp -t techcheck-apt.XXXXXX)
+    # shellcheck disable=SC2086  # one word per package
+    quietly "$log" $sudo apt-get update -q
+    # shellcheck disable=SC2086
+    quietly "$log" $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends $missing
+    rm -f "$log"
 }
 
 python_for_venv() {
@@ -37,25 +76,54 @@ python_for_venv() {
     say "Python 3.11 or newer with venv is needed (apt-get install python3-venv)"; return 1
 }
 
+pyproject_hash() {
+    sha256sum pyproject.toml | cut -d' ' -f1
+}
+
+# Whether the stamp says TechCheck was installed from this pyproject.toml with these extras.
+installed_already() {
+    local extras="$1" hash extras_done
+    [ -x .venv/bin/python ] && [ -f "$STAMP" ] || return 1
+    read -r hash extras_done <"$STAMP" || return 1
+    [ "$hash" = "$(pyproject_hash)" ] || return 1
+    # "[dev]" includes everything "start" needs.
+    [ -z "$extras" ] || [ "$extras_done" = "$extras" ]
+}
+
 install_python() {
     local extras="$1"
+    installed_already "$extras" && return 0
     if [ ! -x .venv/bin/python ]; then
-        say "creating the virtual environment in .venv"
-        "$(python_for_venv)" -m venv .venv
-        .venv/bin/python -m pip install -q --upgrade pip
+        local py
+        py=$(python_for_venv)
+        say "[2/3] Python environment: creating .venv with $("$py" -V 2>&1)…"
+        "$py" -m venv .venv
+        : >"$LOG"
+        quietly "$LOG" .venv/bin/python -m pip install --upgrade pip
+    else
+        say "[2/3] Python environment: .venv with $(.venv/bin/python -V 2>&1)"
+        : >"$LOG"
     fi
-    say "installing TechCheck${extras:+ with $extras}"
-    .venv/bin/python -m pip install -q -e ".${extras}"
+    say "[3/3] TechCheck${extras:+ with $extras}: installing into .venv (a few minutes the first time)…"
+    rm -f "$STAMP"
+    quietly "$LOG" .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}"
+    printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
+    say "ready"
 }
+
+# A run that installs anything shows every stage; one that finds all in place prints nothing.
+first_run=""
+case "$mode" in start) installed_already "" || first_run=1 ;;
+                test) installed_already "[dev]" || first_run=1 ;; esac
 
 case "$mode" in
     start)
-        install_debian_packages
+        install_debian_packages "$first_run"
         install_python ""
         exec .venv/bin/techcheck "$@"
         ;;
     test)
-        install_debian_packages
+        install_debian_packages "$first_run"
         install_python "[dev]"
         exec .venv/bin/python -m pytest "$@"
         ;;

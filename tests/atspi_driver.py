@@ -32,7 +32,7 @@ from gi.repository import GLib
 #: must not hang the test. The caller's own deadlines are shorter than pyatspi's default 25 s.
 CALL_TIMEOUT_MS = 5000
 #: An action that opens a modal dialog is answered only when the dialog closes (below).
-ACTION_TIMEOUT_MS = 2000
+ACTION_TIMEOUT_MS = 1000
 
 
 def _states(acc) -> list[str]:
@@ -60,9 +60,31 @@ _popups: list = []
 
 
 def _on_showing(event) -> None:
-    if event.detail1 and event.source is not None and event.source.getRoleName() in (
-            "popup menu", "menu", "window"):
-        _popups.append(event.source)
+    if not event.detail1 or event.source is None:
+        return
+    try:
+        if event.source.getRoleName() in ("popup menu", "menu", "window"):
+            _popups.append(event.source)
+    except GLib.Error:  # shown and deleted again before the event was read
+        return
+
+
+#: What a screen reader announces as it happens, oldest first, until a "heard" request takes
+#: it: an item becoming selected (the side list's current step) and a progress bar moving.
+_heard: list[dict] = []
+HEARD = ("object:state-changed:selected", "object:property-change:accessible-value")
+
+
+def _on_heard(event) -> None:
+    if event.type.startswith("object:state-changed:selected") and not event.detail1:
+        return
+    try:
+        src = event.source
+        parent = src.parent
+        _heard.append({"type": event.type, "role": src.getRoleName(), "name": src.name or "",
+                       "parent": (parent.name or "") if parent is not None else ""})
+    except GLib.Error:  # gone before it was read: nothing a person could have heard either
+        return
 
 
 def _pump() -> None:
@@ -127,8 +149,14 @@ def _matches(acc, name: str | list[str] | None, role: str | None, contains: str 
 
 
 def _find(req: dict) -> list[tuple]:
-    return [(acc, path) for acc, path in _showing(req["app"])
-            if _matches(acc, req.get("name"), req.get("role"), req.get("contains"))]
+    found = []
+    for acc, path in _showing(req["app"]):
+        try:
+            if _matches(acc, req.get("name"), req.get("role"), req.get("contains")):
+                found.append((acc, path))
+        except GLib.Error:  # went away after the walk reached it
+            continue
+    return found
 
 
 def _one(req: dict):
@@ -141,7 +169,13 @@ def _one(req: dict):
 
 
 def op_find(req: dict) -> list[dict]:
-    return [_describe(acc, path) for acc, path in _find(req)]
+    out = []
+    for acc, path in _find(req):
+        try:
+            out.append(_describe(acc, path))
+        except GLib.Error:  # went away while it was described: no longer on screen
+            continue
+    return out
 
 
 def op_act(req: dict) -> dict:
@@ -185,21 +219,33 @@ def op_extents(req: dict) -> list[int]:
     return [box.x, box.y, box.width, box.height]
 
 
+def op_heard(_req: dict) -> list[dict]:
+    """The events heard since the last call (and forgets them)."""
+    _pump()
+    out = list(_heard)
+    _heard.clear()
+    return out
+
+
 def op_tree(req: dict) -> str:
     """What is on screen, one object a line, indented by depth (for failure messages)."""
     lines = []
     for acc, path in _showing(req["app"]):
-        lines.append("  " * len(path) + f"[{acc.getRoleName()}] {acc.name or ''!r}")
+        try:
+            lines.append("  " * len(path) + f"[{acc.getRoleName()}] {acc.name or ''!r}")
+        except GLib.Error:
+            continue
     return "\n".join(lines)
 
 
 OPS = {"find": op_find, "act": op_act, "set_text": op_set_text, "extents": op_extents,
-       "tree": op_tree}
+       "heard": op_heard, "tree": op_tree}
 
 
 def main() -> int:
     pyatspi.setTimeout(CALL_TIMEOUT_MS, CALL_TIMEOUT_MS)
     pyatspi.Registry.registerEventListener(_on_showing, "object:state-changed:showing")
+    pyatspi.Registry.registerEventListener(_on_heard, *HEARD)
     out = sys.stdout
     print(json.dumps({"ok": True, "result": "ready"}), file=out, flush=True)
     for line in sys.stdin:

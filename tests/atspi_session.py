@@ -131,6 +131,12 @@ class ScreenReader:
         """Everything on screen (itself and every ancestor showing) that matches."""
         return self.call("find", name=name, role=role, contains=contains)
 
+    def heard(self) -> list[dict[str, Any]]:
+        """What a screen reader announced since the last call, oldest first: items becoming
+        selected (the side list's current step) and progress bars moving, each with its
+        ``type``, ``role``, ``name`` and its parent's name as ``parent``."""
+        return self.call("heard")
+
     def tree(self) -> str:
         try:
             return self.call("tree", timeout=20)
@@ -163,11 +169,17 @@ class ScreenReader:
     def wait_gone(self, name: str | None = None, role: str | None = None,
                   timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
-        while self.find(name, role):
+        while self._still_there(name, role):
             if time.monotonic() > deadline:
                 raise DriverError(f"{role} {name!r} still on screen after {timeout:.0f} s\n"
                                   f"on screen:\n{self.tree()}")
             time.sleep(0.15)
+
+    def _still_there(self, name: str | None, role: str | None) -> bool:
+        try:
+            return bool(self.find(name, role))
+        except DriverError:  # it went away while it was read
+            return True  # ask again
 
     # --- what a screen-reader user does ----------------------------------------------------
 
@@ -242,12 +254,15 @@ class AccessibleDesktop:
         self.reader = ScreenReader(env, self.root / "driver.log")
         return self
 
-    def launch_techcheck(self, *args: str, env: dict[str, str] | None = None,
+    def launch_techcheck(self, *args: str, sound: Any = None,
                          log: Path | None = None) -> subprocess.Popen:
         """``techcheck`` (the desktop app) as a person starts it, on this desktop, with its
-        accessibility tree exported."""
-        full = {**self.env, "QT_QPA_PLATFORM": "xcb", "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
-                **(env or {})}
+        accessibility tree exported. ``sound``: a ``PrivatePipeWire`` (tests/audio_server.py)
+        whose devices the app uses as the computer's speakers and microphone."""
+        full = {**self.env, "QT_QPA_PLATFORM": "xcb", "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1"}
+        if sound is not None:  # its server, found through these; the bus stays this desktop's
+            full.update({k: v for k, v in sound.client_env().items()
+                         if k != "XDG_RUNTIME_DIR"})
         out = (log or self.root / "app.log").open("ab")
         try:
             proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT,

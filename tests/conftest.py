@@ -11,6 +11,30 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+LINUX = sys.platform.startswith("linux")
+
+#: Markers of tests that need what only Linux has here; on Windows and macOS (the test job of
+#: .github/workflows/test.yml) they are skipped with this reason instead of failing.
+LINUX_FACILITIES = {
+    "netns": "network namespaces (Linux, root)",
+    "audio": "the private PipeWire server (Linux)",
+    "xvfb": "an X server (Xvfb, Linux)",
+}
+
+
+def is_root() -> bool:
+    """Root on Linux/macOS; never on Windows, which has no ``os.geteuid``."""
+    return getattr(os, "geteuid", lambda: -1)() == 0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if LINUX:
+        return
+    for item in items:
+        for marker, what in LINUX_FACILITIES.items():
+            if item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=f"needs {what}"))
+                break
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots and rendered reports to look at
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,6 +86,8 @@ def mount_tmpfs(tmp_path: Path):
     mounted: list[Path] = []
 
     def mount(size_kb: int = 64, read_only: bool = False) -> Path:
+        if not LINUX:
+            pytest.skip("needs a Linux tmpfs mount")
         where = tmp_path / f"tmpfs{len(mounted)}"
         where.mkdir()
         opts = f"size={size_kb}k" + (",ro" if read_only else "")

@@ -45,7 +45,7 @@ def write_invitations(out: Path) -> tuple[Path, Path]:
         hour=10, minute=0, second=0, microsecond=0)
     good = invitation.create(profile="teams", when=when, contact="Anna Berg, +46 8 123 45 67",
                              company="Example AB", position="Backend developer",
-                             server="http://127.0.0.1:9/", note="Welcome! Call me if anything "
+                             server="https://speed.example.com/", note="Welcome! Call me if anything "
                              "does not work.")
     good_path = out / "invite.toml"
     good_path.write_text(good.to_toml(), encoding="utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import ipaddress
 import select
 import socket
@@ -26,7 +27,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script too
 
-from checks.network.server import BoundedClients
 
 MAX_CLIENTS = 64
 IDLE_S = 30.0
@@ -133,6 +133,33 @@ def _splice(a: socket.socket, b: socket.socket) -> None:
                 peers[s].sendall(data)
             except OSError:
                 return
+
+
+class BoundedClients:
+    """Mix-in for a threading ``socketserver``: at most ``max_clients`` connections at once;
+    one more gets ``busy_reply`` and is closed at once instead of queuing a thread."""
+
+    max_clients = 32
+    busy_reply = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
+                  b"Connection: close\r\nRetry-After: 5\r\n\r\nbusy\n")
+    _slots: threading.BoundedSemaphore | None = None
+
+    def process_request(self, request, client_address) -> None:
+        if self._slots is None:
+            self._slots = threading.BoundedSemaphore(self.max_clients)
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(self.busy_reply)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
 
 
 class _Server(BoundedClients, socketserver.ThreadingTCPServer):

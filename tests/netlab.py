@@ -32,6 +32,8 @@ _counter = 0
 
 def available() -> str | None:
     """None when namespaces can be made here, else the reason they cannot."""
+    if not sys.platform.startswith("linux"):
+        return "network namespaces are Linux's"
     if os.geteuid() != 0:
         return "needs root"
     if not shutil.which("ip") or not shutil.which("tc"):

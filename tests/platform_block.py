@@ -50,8 +50,11 @@ OURS = ("app", "checks")
 _refused: list[str] = []
 
 
+_policed: set[str] = set(OURS)
+
+
 def _ours(module_name: object) -> bool:
-    return isinstance(module_name, str) and module_name.split(".")[0] in OURS
+    return isinstance(module_name, str) and module_name.split(".")[0] in _policed
 
 
 def _refuse(name: str, importer: str) -> ModuleNotFoundError:
@@ -83,9 +86,11 @@ class _Finder(importlib.abc.MetaPathFinder):
         return None  # let the real finders decide
 
 
-def install(which: str | Iterable[str]) -> frozenset[str]:
-    """Refuse ``which`` (a key of ``SETS`` or module names) to TechCheck's code from now on."""
+def install(which: str | Iterable[str], also: Iterable[str] = ()) -> frozenset[str]:
+    """Refuse ``which`` (a key of ``SETS`` or module names) to TechCheck's code, and to the
+    top-level packages in ``also`` (e.g. ``tests``), from now on."""
     blocked = SETS[which] if isinstance(which, str) else frozenset(which)
+    _policed.update(also)
     real_import = builtins.__import__
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -147,11 +152,21 @@ def upload_without_kernel_count() -> dict[str, object]:
 def main(argv: list[str]) -> int:
     """``python -m tests.platform_block SET OUT.json``: with SET blocked, import every module,
     discover the checks, run ``techcheck selftest`` (every check on the demo media and a local
-    server, then the main window offscreen) and a server-confirmed upload; write what happened."""
+    server, then the main window offscreen) and a server-confirmed upload; write what happened.
+
+    ``python -m tests.platform_block collect SET``: collect the test suite with SET blocked to
+    the tests too (the Windows and macOS test jobs must at least collect every module)."""
     import json
     import os
     import tempfile
 
+    if argv[0] == "collect":  # python -m tests.platform_block collect SET [pytest args]
+        import pytest
+
+        install(argv[1], also=["tests"])
+        code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *argv[2:]])
+        print("refused:", refused())
+        return int(code)
     which, out = argv
     install(which)
     doc: dict[str, object] = {"blocked": which, "import_errors": import_every_module()}

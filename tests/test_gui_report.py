@@ -143,9 +143,47 @@ def _invitation_file(tmp_path: Path, **over) -> Path:
     return path
 
 
-def _open(w, qtbot, path) -> None:
+def _open(w, qtbot, path, trust_private: bool = True) -> None:
+    """Open an invitation as the person does; ``trust_private`` answers the question an
+    invitation naming a server inside the network asks (these tests' server is 127.0.0.1)."""
     with qtbot.waitSignal(w.open_invitation(str(path)).finished, timeout=10_000):
         pass
+    if trust_private and w.start.private_box.isVisibleTo(w.start):
+        press(qtbot, by_name(w, "Use the server inside my network"))
+
+
+def test_an_invitation_naming_a_server_inside_the_network_asks_first(make_window, qtbot,
+                                                                     tmp_path):
+    """Issue 13 item 12: 169.254.169.254, localhost:631 and the like are used only when the
+    person says so; until then, and after a no, nothing changes."""
+    w = make_window(demo_mode="on", platform="zoom")
+    start, s = w.start, w.session
+    path = _invitation_file(tmp_path, server="http://169.254.169.254/latest/",
+                            stun="localhost:631")
+    _open(w, qtbot, path, trust_private=False)
+    assert start.private_box.isVisibleTo(start)
+    text = start.private_text.text()
+    assert "http://169.254.169.254/latest/" in text and "localhost:631" in text
+    assert "invite.toml" in text and "inside your own network" in text
+    assert s.invitation is None and s.platform == "zoom"  # nothing changed yet
+    press(qtbot, by_name(w, "Do not use this invitation"))
+    assert not start.private_box.isVisibleTo(start)
+    assert s.invitation is None and s.platform == "zoom"
+    assert start.invitation_error.isVisibleTo(start)
+    assert "you chose not to use it" in start.invitation_error.word.text()
+    _open(w, qtbot, path, trust_private=False)
+    assert start.private_box.isVisibleTo(start) and not start.invitation_error.isVisibleTo(start)
+    press(qtbot, by_name(w, "Use the server inside my network"))
+    assert s.invitation is not None and s.platform == "teams"
+    assert s.invitation.server == "http://169.254.169.254/latest/"
+    assert not start.private_box.isVisibleTo(start)
+    assert not start.invitation_error.isVisibleTo(start)
+    # a company server on the internet is not asked about
+    public = _invitation_file(tmp_path, company="Public AB", profile="webex",
+                              server="https://speed.example.com/", stun="stun.example.com:3478")
+    _open(w, qtbot, public, trust_private=False)
+    assert not start.private_box.isVisibleTo(start)
+    assert s.invitation.company == "Public AB" and s.platform == "webex"
 
 
 @pytest.fixture
@@ -242,7 +280,9 @@ def test_hostile_invitations_change_nothing(make_window, qtbot, tmp_path):
 def test_command_line_routes_an_invitation_to_the_app(tmp_path):
     from app import cli
 
-    path = _invitation_file(tmp_path)
+    # a server on the internet: one inside the network would wait for the person's answer
+    path = _invitation_file(tmp_path, server="https://speed.example.com/",
+                            stun="stun.example.com:3478")
     assert cli.is_invitation_argument([str(path)])
     assert cli.is_invitation_argument(["-v", str(path)])
     other = tmp_path / "profile.toml"

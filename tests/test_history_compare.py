@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +80,8 @@ def test_a_damaged_file_in_the_history_is_skipped(tmp_path: Path):
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A 256 KiB tmpfs, mounted for this test (needs root; skipped where mounting is refused)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("needs a Linux tmpfs mount")
     mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mnt.mkdir()
     r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],

@@ -3,6 +3,7 @@ file gives a clear error and changes nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -135,3 +136,48 @@ def test_any_text_a_recruiter_types_round_trips_or_is_refused_cleanly(contact, c
     except InvitationError:
         return  # refused with a message: fine
     assert invitation.parse(inv.to_toml()) == inv
+
+
+# --- issue 13 item 12: servers inside the candidate's network ---------------------------------
+
+
+@pytest.mark.parametrize(("host", "inside"), [
+    ("127.0.0.1", True), ("169.254.169.254", True), ("10.1.2.3", True), ("192.168.1.1", True),
+    ("172.16.0.1", True), ("100.64.0.1", True), ("0.0.0.0", True), ("::1", True),
+    ("fd00::1", True), ("fe80::1", True), ("::ffff:10.0.0.1", True), ("localhost", True),
+    ("LocalHost.", True), ("printer.local", True), ("nas.home.arpa", True),
+    ("db.internal", True), ("router", True), ("224.0.0.1", True),
+    ("speed.example.com", False), ("8.8.8.8", False), ("2001:4860:4860::8888", False),
+])
+def test_inside_network_from_the_text_alone(host, inside):
+    assert invitation.inside_network(host) is inside
+
+
+def test_internal_servers_names_server_and_stun():
+    base = {"profile": "teams", "when": "2026-12-01T10:00+01:00", "contact": "x"}
+    inv = invitation.create(**base, server="http://localhost:631/", stun="[::1]:3478")
+    assert inv.internal_servers == [("server", "http://localhost:631/"), ("stun", "[::1]:3478")]
+    inv = invitation.create(**base, server="https://speed.example.com/", stun="10.0.0.5")
+    assert inv.internal_servers == [("stun", "10.0.0.5")]
+    assert invitation.create(**base, server="https://speed.example.com/").internal_servers == []
+    assert "internal" not in json.dumps(inv.to_report())  # the report is unchanged
+
+
+@pytest.mark.parametrize("server", ["http://127.0.0.1:9/", "http://169.254.169.254/latest/",
+                                    "http://10.0.0.1/", "http://localhost:631/"])
+def test_cli_refuses_an_invitation_server_inside_the_network(tmp_path, server):
+    from tests.conftest import run_cli
+
+    path = tmp_path / "invite.toml"
+    inv = invitation.create(profile="teams", when="2026-12-01T10:00+01:00", contact="x",
+                            server=server)
+    path.write_text(inv.to_toml(), encoding="utf-8")
+    r = run_cli("run", "--invitation", str(path), "--only", "system", "--no-history",
+                timeout=60)
+    assert r.returncode == 3, r.stderr
+    assert f"server {server}" in r.stderr and "--allow-private-server" in r.stderr
+    assert "Computer…" not in r.stderr  # nothing ran
+    # the person's own --server replaces the invitation's: nothing to refuse
+    r = run_cli("run", "--invitation", str(path), "--only", "system", "--no-history",
+                "--server", "https://speed.example.com/", timeout=60)
+    assert r.returncode in (0, 1, 2), r.stderr

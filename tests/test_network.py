@@ -26,7 +26,7 @@ from checks.model import Status
 from checks.network import analysis, probes, stun
 from checks.network.check import NetworkCheck, NetworkLimits
 from checks.network.httpio import parse_origin
-from checks.network.server import MAX_CLIENTS, start_server
+from checks.network.server import MAX_PER_ADDRESS, start_server
 from checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
 from checks.profile import load_profile
 
@@ -585,7 +585,7 @@ def test_serve_command_endpoints_and_bounds():
             assert b" 413 " in s.recv(1024)
         # Concurrent clients beyond the limit are turned away at once.
         held = [socket.create_connection(("127.0.0.1", port), timeout=5)
-                for _ in range(MAX_CLIENTS)]
+                for _ in range(MAX_PER_ADDRESS)]
         time.sleep(0.3)
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as extra:

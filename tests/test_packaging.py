@@ -268,3 +268,36 @@ def test_the_bundle_ships_one_qt_and_no_gtk(bundles: dict[str, Path]):
     assert [n for n in names if n.startswith("libportaudio.so")]
     res = _run_frozen(bundles["onedir"], "--version")
     assert res.returncode == 0 and res.stdout.startswith("techcheck "), res.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(BUILD_TIMEOUT_S + 300)
+def test_the_bundle_runs_pac_files_in_its_child_process_and_brands_reports(
+        bundles: dict[str, Path], tmp_path: Path):
+    """The frozen app starts its PAC engine as a child process of itself (multiprocessing
+    spawn through freeze_support) and renders the Jinja2 report with an invitation's brand."""
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    pac = home / "proxy.pac"
+    pac.write_text('var direct = ["teams.microsoft.com"];\nfunction FindProxyForURL(url, host) {\n'
+                   '  for (var i = 0; i < direct.length; i++)\n'
+                   '    if (host === direct[i] || host.endsWith("." + direct[i])) return "DIRECT";\n'
+                   '  return /^127\\./.test(host) ? "DIRECT" : "PROXY proxy.corp.example:8080";\n}\n')
+    (home / ".config" / "kioslaverc").write_text(
+        f"[Proxy Settings]\nProxyType=2\nProxy Config Script={pac.as_uri()}\n")
+    env = {k: v for k, v in os.environ.items()
+           if k.lower() not in ("display", "wayland_display", "http_proxy", "https_proxy",
+                                "all_proxy", "no_proxy")}
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    out, page = tmp_path / "r.json", tmp_path / "r.html"
+    invitation = ROOT / "docs" / "examples" / "branded-invitation.toml"
+    res = subprocess.run([str(bundles["onedir"]), "run", "--only", "network", "--server",
+                          "http://127.0.0.1:9", "--invitation", str(invitation), "--json",
+                          str(out), "--html", str(page), "--yes", "--no-history"],
+                         capture_output=True, text=True, timeout=240, env=env)
+    assert out.exists(), res.stdout[-2000:] + res.stderr[-2000:]
+    net = next(c for c in json.loads(out.read_text("utf-8"))["checks"] if c["id"] == "network")
+    assert net["details"]["pac"]["answers"] == {
+        "teams.microsoft.com": "DIRECT", "login.microsoftonline.com": "PROXY proxy.corp.example:8080"}
+    doc = page.read_text("utf-8")
+    assert 'class="brand-org"' in doc and "Acme Robotics" in doc

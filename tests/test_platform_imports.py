@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,16 @@ def test_the_blocker_refuses_our_imports_and_only_ours():
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == [
         "refused fcntl", "refused termios", f"{['checks.probe -> fcntl', 'app.probe -> termios']}"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_the_test_suite_collects_without_posix_modules():
+    """The Windows test job must at least collect every test module: with the POSIX-only
+    modules refused to the tests as well, collection finds no error (tests that need Linux
+    facilities skip when they run, with a reason; see conftest.LINUX_FACILITIES)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    res = subprocess.run([sys.executable, "-m", "tests.platform_block", "collect", "posix"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    assert re.search(r"^\d{3,} tests collected", res.stdout, re.M), res.stdout[-2000:]

@@ -73,9 +73,14 @@ def test_invite_then_run_with_the_invitation(cli, tmp_path: Path):
             "Anna Berg, anna.berg@acme.example", "--company", "Acme AB", "--server",
             "http://127.0.0.1:9/", "-o", str(inv))
     assert r.returncode == 0, r.stderr
+    assert "server http://127.0.0.1:9/ is not on the internet" in r.stderr  # told, not refused
     out = tmp_path / "run.json"
     r = cli("run", "--invitation", str(inv), "--only", "system", "--duration", "0.3",
             "--checklist", "room_booked", "--json", str(out), "--yes")
+    assert r.returncode == 3 and "--allow-private-server" in r.stderr  # 127.0.0.1: asked
+    assert not out.exists()
+    r = cli("run", "--invitation", str(inv), "--only", "system", "--duration", "0.3",
+            "--checklist", "room_booked", "--json", str(out), "--yes", "--allow-private-server")
     assert r.returncode in (0, 1, 2), r.stderr
     report = json.loads(out.read_text())
     assert report["profile"]["name"] == "teams"

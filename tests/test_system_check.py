@@ -32,7 +32,7 @@ from checks.system.probe import (
     parse_proc_net_wireless,
     parse_system_profiler_airport,
 )
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, is_root, run_cli
 from tests.stubs import FakeSystemProbe
 
 PROFILE = load_profile("generic", registry.limit_schemas(registry.discover()))
@@ -104,7 +104,7 @@ BATTERY_SCRIPT = textwrap.dedent("""
 
 
 def _in_mount_namespace(script: str, *cmd: str) -> subprocess.CompletedProcess[str]:
-    if os.geteuid() != 0 or not shutil.which("unshare"):
+    if not is_root() or not shutil.which("unshare"):
         pytest.skip("needs root and unshare to give the test its own /sys/class/power_supply")
     return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *cmd],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
@@ -141,7 +141,7 @@ VPN_PROBE = textwrap.dedent("""
 
 @pytest.mark.netns
 def test_vpn_interface_in_a_network_namespace():
-    if os.geteuid() != 0 or not shutil.which("ip"):
+    if not is_root() or not shutil.which("ip"):
         pytest.skip("needs root and iproute2")
     ns = f"tc-vpn-{os.getpid()}"
     subprocess.run(["ip", "netns", "add", ns], check=True)

@@ -42,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     except invitation.InvitationError as exc:
         return fail(str(exc))
     data = inv.to_toml()
+    for key, value in inv.internal_servers:  # the recruiter should know what candidates see
+        print(f"techcheck: note: {key} {value} is not on the internet; each candidate will be "
+              "asked to confirm it (docs/invitation-format.md)", file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(data)
         return 0

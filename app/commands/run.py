@@ -1,4 +1,9 @@
-"""``techcheck run``: run the checks in the terminal and write the report."""
+"""``techcheck run``: run the checks in the terminal and write the report.
+
+``techcheck run`` checks the devices the person names, or the system's: it never falls back to
+demo media. Demo mode in the terminal is only for ``techcheck`` without a command on a
+computer without a desktop session (``in_terminal``), and a report made that way says so.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import argparse
 import logging
 import sys
 
+from app import demo, logsetup
 from app import invitation as invitations
-from app import logsetup
 from app.atomicfile import describe_write_error
+from app.commands import callpreview
 from app.commands.common import CommandError, fail, load, split_ids
 from app.commands.runargs import argument_problem
 from app.report import checklist, history, text
@@ -33,6 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--invitation", metavar="FILE",
                    help="a recruiter's invitation file: its profile and servers are used and "
                    "the report names it")
+    p.add_argument("--allow-private-server", action="store_true",
+                   help="use an invitation's server even if it is on this computer or inside "
+                   "your own network (refused otherwise)")
     p.add_argument("--checklist", metavar="IDS",
                    help="interviewer's preparation items done, comma-separated: "
                    + ", ".join(checklist.IDS))
@@ -40,6 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="do not keep this run in the local history")
     p.add_argument("--snapshot", action="store_true",
                    help="add a small camera picture to the report (off by default)")
+    p.add_argument("--preview", metavar="FOLDER",
+                   help="also write what the interviewer would see and hear, modelled from this "
+                   "run's connection, camera and recording (an approximation), into FOLDER: "
+                   "techcheck-preview.avi, .wav and .txt (off by default: nothing is kept)")
     p.add_argument("--only", metavar="IDS", help="comma-separated check ids to run")
     p.add_argument("--skip", metavar="IDS", help="comma-separated check ids to leave out")
     p.add_argument("--camera", metavar="INDEX|PATH", help="camera index or a video/image file")
@@ -69,6 +82,41 @@ def _positive(value: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    """``techcheck run``: the chosen or the system's devices, never the demo media."""
+    return execute(args)
+
+
+def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool = False) -> int:
+    """``techcheck`` without a command where the app's window cannot open (``reason``): the
+    whole check in the terminal instead, in demo mode when the computer has nothing to check
+    with (``demo.should_use_demo``). Says so in one line on stderr; the text report goes to
+    stdout and the exit status is the verdict's, as for ``techcheck run``."""
+    from app.cli import build_parser
+    from app.commands.devices import collect
+
+    logsetup.setup(verbose=verbose)
+    args = build_parser().parse_args(
+        ["run", *(["--invitation", invitation_file] if invitation_file else [])])
+    use_demo = demo.should_use_demo(demo.device_lists(collect()["devices"]),
+                                    demo.has_default_route())
+    how = (", in demo mode (no camera or microphone found: sample media stand in for them)"
+           if use_demo else "")
+    print(f"techcheck: {reason}: checking in the terminal instead{how}.", file=sys.stderr)
+    return execute(args, demo_mode=use_demo)
+
+
+def _has_terminal() -> bool:
+    """Whether a person can answer questions: stdin is a terminal (not a pipe, not closed)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (OSError, ValueError):  # a closed stdin
+        return False
+
+
+def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
+    """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
+    ``app.demo`` replace every device and the internet, the report says it was a demo, and the
+    run is not kept in the history (it says nothing about this computer's devices)."""
     invitation = None
     try:
         if args.invitation:
@@ -80,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
-    problem = argument_problem(args, server, stun, OUTPUTS)
+    problem = argument_problem(args, server, stun, OUTPUTS, invitation)
     if problem:
         return fail(problem)
     try:
@@ -96,18 +144,39 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         return fail(problem)
 
+    if args.preview:
+        problem = callpreview.check_folder(args.preview)
+        if problem:
+            return fail(problem)
+    kept: dict = {}  # the microphone's recording, in memory, only for --preview
+    devices = Devices(args.camera, args.microphone, args.speaker, server, stun)
+    duration = args.duration
+    local_server = None
+    if demo_mode:
+        try:
+            local_server = demo.start_server()
+        except (ImportError, OSError) as exc:
+            return fail(f"demo mode: cannot start the local measurement server: {exc}")
+        devices = demo.devices(local_server)
+        profile = demo.local_profile(profile)
+        duration = duration or demo.DURATION_S
+
     cancel = CancelToken()
-    interactive = not args.yes and sys.stdin.isatty()
+    interactive = not args.yes and _has_terminal()
+    if not args.yes and not interactive:
+        print("techcheck: no terminal to answer questions in: each is answered with its "
+              "default, as with --yes.", file=sys.stderr)
     ctx = CheckContext(
         profile=profile,
-        devices=Devices(args.camera, args.microphone, args.speaker, server, stun),
+        devices=devices,
         cancel=cancel,
         progress=_ProgressPrinter(args.lang),
         ask=_asker(args.lang) if interactive else (lambda q: q.default),
-        duration=args.duration,
+        duration=duration,
         interactive=interactive,
         lang=args.lang,
-        options={"snapshot": True} if args.snapshot else {},
+        options={**({"snapshot": True} if args.snapshot else {}),
+                 **({"keep_media": kept} if args.preview else {})},
     )
 
     def started(p: registry.Plugin) -> None:
@@ -122,21 +191,29 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.cancel()
         return fail("cancelled")
+    finally:
+        if local_server is not None:
+            local_server.stop()
     report = build_report(
         results, ctx, invitation=invitation.to_report() if invitation else None,
-        checklist=checklist.to_extra(done) if done is not None else None)
+        checklist=checklist.to_extra(done) if done is not None else None,
+        demo=demo.report_extra(args.lang) if demo_mode else None)
 
     status = report.verdict.exit_code
     for message in write_outputs(report, outputs, args.lang):
         print(f"techcheck: {message}", file=sys.stderr)
         status = 3
-    if not args.no_history:
+    if not args.no_history and not demo_mode:
         try:
             history.save(report)
         except OSError as exc:  # the run itself succeeded: say so, keep its exit status
             log.error("keeping the run in the history failed: %s", exc)
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
+    if args.preview:
+        for message in callpreview.write_preview(args.preview, results, profile, devices.camera,
+                                                 devices.microphone, kept, args.lang):
+            print(f"techcheck: {message}", file=sys.stderr)
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.invitation import Invitation
 from checks.audio.backend import AudioProblem
 from checks.audio.source import is_file_spec, probe_audio_file
 from checks.network import stun
@@ -14,8 +15,18 @@ from checks.network.check import server_problem
 
 
 def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,
-                     outputs: tuple[str, ...]) -> str | None:
+                     outputs: tuple[str, ...], invitation: Invitation | None = None
+                     ) -> str | None:
     """The first problem with the arguments, as a sentence for the user, or None."""
+    if invitation is not None and not getattr(args, "allow_private_server", False):
+        # Only what the run would use: an explicit --server/--stun replaces the invitation's.
+        used = [f"{key} {value}" for key, value in invitation.internal_servers
+                if getattr(args, key) is None]
+        if used:
+            return (f"the invitation names a server on this computer or inside your own "
+                    f"network ({'; '.join(used)}). A recruiter's measurement server is on the "
+                    "internet, so this is a mistake or an attempt to reach devices on your "
+                    "network. If you trust it, run again with --allow-private-server.")
     if server is not None:
         problem = server_problem(server)
         if problem:

@@ -1,9 +1,9 @@
 """``techcheck selftest``: does this installation work? For IT support and the build pipeline.
 
 Runs every registered check on what ships inside TechCheck instead of the computer's devices —
-the demo clip as the camera, the demo recording as the microphone, the speaker check without
-questions, the network check against a measurement server started in this process on
-127.0.0.1 — then opens the main window offscreen and closes it. It passes only when every
+the demo clip as the camera, the demo recording as the microphone, the stand-in speaker with
+its known echo path (and no questions), the network check against a measurement server started
+in this process on 127.0.0.1 — then opens the main window offscreen and closes it. It passes only when every
 check *produced a result* (pass, warn or fail: a verdict about the demo media is fine; an
 ``error`` or ``skipped`` means the installation is broken) and the data files are all there.
 
@@ -31,7 +31,7 @@ from app import demo
 from app.atomicfile import write_atomic
 from app.commands.common import CommandError, fail, load, split_ids
 from checks import __version__, registry
-from checks.context import CancelToken, CheckContext, Devices
+from checks.context import CancelToken, CheckContext
 from checks.i18n import translate
 from checks.model import CheckResult, Status
 from checks.runner import RunEvents, run_checks
@@ -142,14 +142,8 @@ def _row_for(result: CheckResult) -> Row:
 
 def run_checks_on_demo(chosen: list[registry.Plugin], profile, duration: float) -> list[Row]:
     server, why_not = _start_server()
-    devices = Devices(
-        camera=str(demo.camera_clip()),
-        microphone=str(demo.voice_clip()),
-        speaker=None,
-        server=server.url if server else None,
-        stun=server.stun if server else None,
-    )
-    ctx = CheckContext(profile=demo.local_profile(profile), devices=devices, cancel=CancelToken(),
+    ctx = CheckContext(profile=demo.local_profile(profile), devices=demo.devices(server),
+                       cancel=CancelToken(),
                        duration=duration, interactive=False, lang="en", options={"selftest": True})
 
     def started(p: registry.Plugin) -> None:

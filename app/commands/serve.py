@@ -21,8 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve", help="run a measurement server for the network check",
         description="Serve the network check's measurements: HTTP on TCP PORT, STUN on UDP PORT. "
-        f"Limits: {server.MAX_CLIENTS} concurrent clients, {server.MAX_DOWNLOAD_BYTES >> 20} MiB "
-        f"per request, {server.MAX_REQUEST_S:.0f} s per request.")
+        f"Limits: {server.MAX_CONNECTIONS} connections ({server.MAX_PER_ADDRESS} per address), "
+        f"{server.HEADER_TIMEOUT_S:.0f} s and {server.MAX_HEAD_BYTES >> 10} KiB for a request's "
+        f"headers, {server.MAX_DOWNLOAD_BYTES >> 20} MiB and {server.MAX_REQUEST_S:.0f} s per "
+        "request (docs/input-limits.md).")
     p.add_argument("--host", default="127.0.0.1", metavar="ADDR",
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     p.add_argument("--port", type=_port, default=8080, metavar="PORT",

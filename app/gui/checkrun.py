@@ -29,9 +29,9 @@ class Ask:
         self._event.set()
 
 
-#: In demo mode the network check measures against a server on this computer: a few seconds
-#: show every graph and finding; the full 25 s would only measure the loopback for longer.
-DEMO_NETWORK_S = 8.0
+#: In demo mode the network check measures against a server on this computer (one figure for
+#: the GUI and the terminal's demo run: app.demo).
+DEMO_NETWORK_S = demo.DURATION_S
 
 
 def check_worker(session: Session, plugin: registry.Plugin, duration: float | None = None):

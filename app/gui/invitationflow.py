@@ -28,6 +28,7 @@ class InvitationFlow(QObject):
         self.task: Task | None = None
         start.invitation_chosen.connect(self.open)
         start.invitation_closed.connect(self.close)
+        start.private_server_accepted.connect(self.apply)  # the person's answer to the question
 
     def open(self, path: str) -> Task:
         self.start.invitation_loading(Path(path).name)
@@ -42,6 +43,8 @@ class InvitationFlow(QObject):
     def _read(self, found: invitations.Invitation | str) -> None:
         if isinstance(found, str):
             self._refused(found)
+        elif found.internal_servers:  # the Start page asks; its answer applies it or not
+            self.start.ask_private_server(found)
         else:
             self.apply(found)
 

@@ -23,8 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     logsetup.setup(verbose=verbose)
     problem = no_display_problem(os.environ, sys.platform)
-    if problem:
-        print(f"techcheck: {problem}", file=sys.stderr)
+    if problem:  # `techcheck` checks in the terminal instead (app.cli); this is a direct call
+        print(f"techcheck: {problem}: the app cannot open; check in the terminal with "
+              "'techcheck run' (see 'techcheck --help').", file=sys.stderr)
         return 3
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -54,15 +55,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def no_display_problem(env, platform: str) -> str | None:
-    """On Linux without a display, Qt aborts with a misleading message about xcb libraries:
-    say plainly what is wrong and what to do instead."""
+    """Why the window cannot open, or ``None``. On Linux without a display Qt aborts with a
+    misleading message about xcb libraries: this says plainly what is wrong instead."""
     if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
         return None
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
         return None
-    return ("the app needs a desktop session, and none was found (DISPLAY and WAYLAND_DISPLAY "
-            "are not set). Start it from your desktop, or check in the terminal with "
-            "'techcheck run' (see 'techcheck --help').")
+    return "no desktop session (DISPLAY and WAYLAND_DISPLAY are not set)"
 
 
 def _install_probe(window, where: str) -> None:

@@ -8,7 +8,7 @@ import json
 import platform
 from typing import Any
 
-from app import __version__, logsetup
+from app import __version__, demo, logsetup
 from app.gui.session import Session
 from app.report.view import SNAPSHOT_KEY
 from checks.context import CheckContext
@@ -26,7 +26,7 @@ def make_report(session: Session) -> Report:
 
         extra["checklist"] = report_extra(session)
     if session.demo:
-        extra["options"] = {"demo": True}
+        extra["demo"] = demo.report_extra(session.lang)
     if session.invitation is not None:
         extra["invitation"] = session.invitation.to_report()
     results = session.ordered_results()

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import resources
+from app import brand as branding
 from app.report import view
 from app.report.view import Gauge
 from checks.model import Report, Status
@@ -49,10 +50,11 @@ def _css() -> Markup:
     return Markup(resources.path("templates", "report.css").read_text(encoding="utf-8"))
 
 
-def render(report: Report, lang: str | None = None, brand=None) -> str:
-    """The report as one HTML page; ``brand`` (an ``app.brand.Brand``) adds an
-    organisation's name, logo, accent colour and welcome text."""
+def render(report: Report, lang: str | None = None) -> str:
+    """The report as one HTML page; the brand of the invitation it was made for (validated
+    again by ``app.brand``) adds the organisation's name, logo, accent colour and welcome."""
     v = view.build(report, lang)
+    brand = branding.from_report(report)
     return _environment().get_template("report.html").render(
         v=v, labels=v.labels, version=report.app_version or "?", css=_css(), brand=brand,
         gauge_shape=gauge_shape, b64=lambda data: base64.b64encode(data).decode("ascii"))

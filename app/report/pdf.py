@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 import resources
+from app import brand as branding
 from app.atomicfile import write_atomic
+from app.brand import Brand
 from app.report import view
 from app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
+from checks.i18n import N_, shorten, translate
 from checks.model import Report, Status
 
 log = logging.getLogger("techcheck.report")
@@ -72,8 +76,70 @@ class _Doc(FPDF):
         return self.w - self.l_margin - self.r_margin
 
 
+#: fpdf2 lays out about 10,000 characters of wrapped text a second here (its line breaking
+#: measures each line again for every character added), so the PDF holds at most this many
+#: characters of finding texts, each at most ``PDF_FIELD`` long; the rest is named in one line
+#: pointing to the HTML and JSON reports, which hold everything. Limits: docs/input-limits.md.
+PDF_BUDGET = 10_000
+PDF_FIELD = 600
+PDF_FACT = 300
+PDF_METRICS = 120
+MORE_METRICS = N_("…and {n} more measurements, left out of the PDF to keep it short: the HTML "
+                  "and JSON reports have them all.")
+MORE = N_("…and {n} more findings, left out of the PDF to keep it short: the HTML and JSON "
+          "reports have them all.")
+
+
+def _within_budget(v: ReportView) -> ReportView:
+    """``v`` with long texts shortened and findings beyond ``PDF_BUDGET`` left out."""
+    def short(text: str, limit: int = PDF_FIELD) -> str:
+        return shorten(text, limit, v.lang)
+
+    budget = [PDF_BUDGET]
+    left_out = [0]
+
+    def fit(rows: list[FindingRow]) -> list[FindingRow]:
+        kept = []
+        for f in rows:
+            f = replace(f, message=short(f.message), fix=short(f.fix), measured=short(
+                f.measured, 200), check_title=short(f.check_title, 200))
+            cost = len(f.message) + len(f.fix) + len(f.measured) + 50
+            if cost > budget[0]:
+                left_out[0] += 1
+                continue
+            budget[0] -= cost
+            kept.append(f)
+        return kept
+
+    def facts(rows: list[Fact]) -> list[Fact]:
+        return [Fact(short(f.label, 100), short(f.value, PDF_FACT)) for f in rows]
+
+    rows = [PDF_METRICS]
+
+    def metrics(ms: list[MetricRow]) -> list[MetricRow]:
+        kept = ms[: max(0, rows[0])]
+        rows[0] -= len(ms)
+        return kept
+
+    to_fix = fit(v.to_fix)
+    checks = [replace(c, title=short(c.title, 200), note=short(c.note), findings=fit(c.findings),
+                      metrics=metrics(c.metrics)) for c in v.checks]
+    labels = dict(v.labels)
+    more = []
+    if left_out[0]:
+        more.append(translate(MORE, v.lang, {"n": left_out[0]}))
+    if rows[0] < 0:
+        more.append(translate(MORE_METRICS, v.lang, {"n": -rows[0]}))
+    if more:
+        labels["more"] = "\n".join(more)
+    return replace(v, labels=labels, to_fix=to_fix, checks=checks, facts=facts(v.facts),
+                   machine=facts(v.machine), invitation=facts(v.invitation),
+                   invitation_title=short(v.invitation_title, 200),
+                   checklist=[replace(r, label=short(r.label, 200)) for r in v.checklist])
+
+
 def render(report: Report, lang: str | None = None) -> bytes:
-    v = view.build(report, lang)
+    v = _within_budget(view.build(report, lang))
     pdf = _Doc(v)
     pdf.set_title(f"{v.title} — {v.verdict_word}")
     pdf.set_author("TechCheck")
@@ -82,7 +148,7 @@ def render(report: Report, lang: str | None = None) -> bytes:
     with contextlib.suppress(TypeError, ValueError):  # a damaged date is not worth failing for
         pdf.set_creation_date(datetime.fromisoformat(report.created))
     pdf.add_page()
-    _header(pdf, v)
+    _header(pdf, v, branding.from_report(report))
     _verdict(pdf, v)
     _facts(pdf, v)
     if v.invitation:
@@ -168,14 +234,38 @@ def _text(pdf: FPDF, size: float, bold: bool = False, colour: RGB = INK) -> None
     pdf.set_text_color(*colour)
 
 
-def _header(pdf: _Doc, v: ReportView) -> None:
+def _header(pdf: _Doc, v: ReportView, brand: Brand | None = None) -> None:
+    if brand is not None:
+        _brand(pdf, brand)
     _text(pdf, 8, True, MUTED)
     pdf.cell(0, 4, "TECHCHECK", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     _text(pdf, 17, True)
     pdf.cell(0, 9, v.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
-    pdf.set_draw_color(*LINE)
+    if brand is not None and brand.welcome:
+        _text(pdf, 9.5)
+        pdf.multi_cell(pdf.width, 5, brand.welcome, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    accent = brand is not None and brand.accent
+    pdf.set_draw_color(*(_hex(brand.accent) if accent else LINE))
+    pdf.set_line_width(0.8 if accent else 0.2)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + pdf.width, pdf.get_y() + 1)
+    pdf.set_line_width(0.2)
     pdf.ln(5)
+
+
+def _brand(pdf: _Doc, brand: Brand) -> None:
+    """The organisation's logo (11 mm high, PNG or SVG, already validated by app.brand) and
+    name above the report's own title."""
+    y, x = pdf.get_y(), pdf.l_margin
+    if brand.logo:
+        try:
+            info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
+            x += float(info.rendered_width) + 4
+        except Exception as exc:  # a logo fpdf2 cannot draw must not lose the whole PDF
+            log.warning("cannot place the brand's logo: %s", exc)
+    pdf.set_xy(x, y + 2)
+    _text(pdf, 13, True, _hex(brand.text_colour))
+    pdf.cell(0, 7, brand.name, align="L")
+    pdf.set_xy(pdf.l_margin, y + 14)
 
 
 def _verdict(pdf: _Doc, v: ReportView) -> None:
@@ -183,6 +273,9 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     x, y, w = pdf.l_margin, pdf.get_y(), pdf.width
     _text(pdf, 11)
     sentence_h = _height(pdf, w - 30, 5.2, v.verdict_sentence)
+    if v.demo_note:
+        _text(pdf, 10, True)
+        sentence_h += 1.5 + _height(pdf, w - 30, 5, v.demo_note)
     h = 8 + 10 + sentence_h + 8
     pdf.set_fill_color(*TINT[st])
     pdf.set_draw_color(*COLOUR[st])
@@ -195,6 +288,10 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     pdf.cell(w - 30, 10, v.verdict_word, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     _text(pdf, 11)
     pdf.multi_cell(w - 30, 5.2, v.verdict_sentence, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
+    if v.demo_note:
+        pdf.set_y(pdf.get_y() + 1.5)
+        _text(pdf, 10, True)
+        pdf.multi_cell(w - 30, 5, v.demo_note, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     pdf.set_y(pdf.get_y() + 1.5)
     cx = x + 25
     _text(pdf, 8.5, False, INK)
@@ -320,6 +417,10 @@ def _to_fix(pdf: _Doc, v: ReportView) -> None:
             pdf.set_draw_color(*LINE)
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.width, pdf.get_y())
         _finding(pdf, v, f, True, pdf.l_margin, pdf.width, False)
+    if v.labels.get("more"):
+        _text(pdf, 9.5, False, MUTED)
+        pdf.multi_cell(pdf.width, 5, v.labels["more"], new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                       align="L")
 
 
 COLS = (50.0, 30.0, 32.0, 38.0, 28.0)  # measurement, measured, limit, gauge, status = 178 mm
@@ -408,11 +509,17 @@ def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
     """``text`` shortened with an ellipsis to fit ``width`` in the current font."""
+    text = text[:200]  # no table cell holds more; measuring is per character
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+    lo, hi = 0, len(text)  # the longest prefix that fits, found in log(n) measurements
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdf.get_string_width(text[:mid] + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
 
 
 def gauge(pdf: FPDF, g: Gauge, status: Status | None, x: float, y: float, w: float,

@@ -33,6 +33,8 @@ def render(report: Report, lang: str | None = None) -> str:
         lines.append(f"{v.invitation_title}:")
         lines += [f"  {f.label}: {f.value}" for f in v.invitation if f.label and f.value]
     lines += ["", t(VERDICT_TEXT[report.verdict])]
+    if v.demo_note:
+        lines.append(v.demo_note)
     if v.not_checked:
         lines.append(t(N_("Not checked: {names}."), names=", ".join(v.not_checked)))
     lines.append("")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app import demo
 from app.report import checklist, labels
 from checks.i18n import N_, catalogue, translate
 from checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
@@ -153,6 +154,7 @@ class ReportView:
     privacy: list[str]
     footer: str
     labels: dict[str, str]  # the fixed words renderers need, translated
+    demo_note: str = ""  # set when sample media stood in for the devices (demo mode)
 
 
 def t(text: str, lang: str, **params: Any) -> str:
@@ -302,6 +304,14 @@ def _frac(x: float, lo: float, hi: float) -> float:
 # --- building the view --------------------------------------------------------------------------
 
 
+def is_demo(report: Report) -> bool:
+    """Whether sample media stood in for the devices: the ``demo`` field, or the
+    ``options.demo`` flag the app wrote before that field existed."""
+    options = report.extra.get("options")
+    return bool(report.extra.get("demo")) or (isinstance(options, dict)
+                                              and options.get("demo") is True)
+
+
 def build(report: Report, lang: str | None = None) -> ReportView:
     lang = lang or report.lang
     verdict = report.verdict
@@ -366,6 +376,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
             N_("Nothing to fix: every check passed."), "duration": N_("took {s}"),
             "findings": N_("Findings"), "page": N_("Page {n} of {total}"),
         }.items()},
+        demo_note=t(demo.NOTE, lang) if is_demo(report) else "",
     )
 
 

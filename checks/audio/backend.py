@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from checks.audio import standin
+
 log = logging.getLogger("techcheck.audio")
 
 _lock = threading.RLock()
@@ -94,6 +96,16 @@ class AudioDevice:
     default_samplerate: float
     default_input: bool
     default_output: bool
+    #: Set only for the demo stand-in output (``standin``): the known path its sound takes
+    #: back into the microphone. Real devices have ``None``.
+    echo_path: standin.EchoPath | None = None
+
+
+def standin_output(path: standin.EchoPath) -> AudioDevice:
+    """The stand-in speaker as a device: no PortAudio index, a host API no real one has."""
+    return AudioDevice(index=-1, name=standin.NAME, hostapi=standin.HOSTAPI,
+                       max_input_channels=0, max_output_channels=1, default_samplerate=48000.0,
+                       default_input=False, default_output=False, echo_path=path)
 
 
 def devices(refresh: bool = True) -> list[AudioDevice]:
@@ -134,8 +146,10 @@ def _defaults(sd: ModuleType) -> tuple[int, int]:
     return int(din), int(dout)
 
 
-def resolve(spec: str | int | None, kind: str) -> AudioDevice:
-    """The device meant by ``spec``: ``None``/``"default"``, an index, or (part of) a name.
+def resolve(spec: str | int | AudioDevice | None, kind: str) -> AudioDevice:
+    """The device meant by ``spec``: ``None``/``"default"``, an index, (part of) a name, an
+    ``AudioDevice`` already resolved, or for an output the stand-in (``simulated…``, see
+    ``standin``), which needs no PortAudio at all.
 
     ``kind`` is ``"input"`` or ``"output"``. Raises ``AudioProblem('unavailable')`` with the
     names that do exist, so the message helps the person pick the right one. Looks in the
@@ -143,6 +157,13 @@ def resolve(spec: str | int | None, kind: str) -> AudioDevice:
     headset plugged in since): re-scanning on every open would race with streams other
     threads are opening.
     """
+    if isinstance(spec, AudioDevice):
+        return spec
+    if kind == "output" and standin.is_standin(spec):
+        try:
+            return standin_output(standin.parse(spec) or standin.EchoPath())
+        except standin.BadSpec as exc:
+            raise AudioProblem("unavailable", str(exc), str(spec)) from None
     try:
         return _resolve(spec, kind, devices(refresh=False))
     except AudioProblem as first:

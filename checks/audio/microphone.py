@@ -88,6 +88,9 @@ class MicrophoneCheck(Check):
         except AudioProblem as p:
             report_microphone_problem(r, p)
             return r.build()
+        keep = ctx.options.get("keep_media")
+        if isinstance(keep, dict):  # the person asked for the call preview: in memory only
+            keep["recording"] = (audio, fs)
         ctx.progress(Progress(self.id, 0.95, N_("Analysing the recording")))
         a = analyse(audio, fs, min_speech_s=lim.min_speech_s)
         judge(r, lim, a)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from checks.audio import backend
+from checks.audio import backend, standin
 from checks.audio.backend import AudioProblem
 from checks.audio.meter import Level
 from checks.audio.recorder import record
@@ -47,16 +48,30 @@ def _wait(done: threading.Event, seconds: float, cancel: CancelToken | None) -> 
     return done.is_set()
 
 
-def play(signal: np.ndarray, samplerate: int, device: str | int | None = None, *,
+def _pace(seconds: float, cancel: CancelToken | None) -> None:
+    """Take as long as playing ``seconds`` of sound would (the stand-in speaker): the person
+    and the progress display see the same timing as with a real device."""
+    _wait(threading.Event(), seconds, cancel)
+
+
+def play(signal: np.ndarray, samplerate: int,
+         device: str | int | backend.AudioDevice | None = None, *,
          cancel: CancelToken | None = None, blocking: bool = True) -> Any:
     """Play ``signal`` (float, mono or ``(frames, channels)``) on an output device.
 
     Blocking by default (returns when the last sample was handed to the device); with
     ``blocking=False`` returns the running stream, which the caller closes. Raises
-    ``AudioProblem`` for a missing, busy or refused device.
+    ``AudioProblem`` for a missing, busy or refused device. The stand-in speaker
+    (``standin``) takes the sound in real time and plays it nowhere.
     """
-    sd = backend.sounddevice()
     dev = backend.resolve(device, "output")
+    seconds = np.asarray(signal).shape[0] / samplerate
+    if dev.echo_path is not None:
+        if not blocking:
+            return _StandinPlayback(seconds)
+        _pace(seconds, cancel)
+        return None
+    sd = backend.sounddevice()
     channels = max(1, min(2, dev.max_output_channels))
     data = _fit_channels(_as_2d(signal), channels)
     pos = 0
@@ -93,6 +108,20 @@ def play(signal: np.ndarray, samplerate: int, device: str | int | None = None, *
     return None
 
 
+class _StandinPlayback:
+    """A non-blocking playback into the stand-in speaker: active for as long as the sound."""
+
+    def __init__(self, seconds: float) -> None:
+        self._until = time.monotonic() + seconds
+
+    @property
+    def active(self) -> bool:
+        return time.monotonic() < self._until
+
+    def close(self) -> None:
+        self._until = 0.0
+
+
 class _Closing:
     """A non-blocking playback: ``close()`` stops it and releases the device."""
 
@@ -109,19 +138,28 @@ class _Closing:
         self._guard.__exit__()
 
 
-def playrec(signal: np.ndarray, samplerate: int, input_device: str | int | None = None,
-            output_device: str | int | None = None, *, tail_s: float = 0.6,
+def playrec(signal: np.ndarray, samplerate: int, input_device: str | int | Path | None = None,
+            output_device: str | int | backend.AudioDevice | None = None, *,
+            tail_s: float = 0.6,
             cancel: CancelToken | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Play ``signal`` and record at the same time through one duplex stream, so input and
     output share a clock and the delay between them is the real acoustic round trip (output
     buffer + loudspeaker-to-microphone path + input buffer). Returns the mono recording
-    (``len(signal)`` + ``tail_s`` long) and the devices used."""
+    (``len(signal)`` + ``tail_s`` long) and the devices used.
+
+    With the stand-in speaker the duplex path is the stand-in's known echo path into a quiet
+    room (``standin.echo_through``), taken in real time; ``input_device`` is not opened."""
+    dout = backend.resolve(output_device, "output")
+    total = np.asarray(signal).shape[0] + int(tail_s * samplerate)
+    if dout.echo_path is not None:
+        _pace(total / samplerate, cancel)
+        rec = standin.echo_through(signal, samplerate, dout.echo_path, total)
+        return rec, {"input": "stand-in microphone in a quiet room", "output": dout.name,
+                     "hostapi": dout.hostapi}
     sd = backend.sounddevice()
     din = backend.resolve(input_device, "input")
-    dout = backend.resolve(output_device, "output")
     out_ch = max(1, min(2, dout.max_output_channels))
     data = _fit_channels(_as_2d(signal), out_ch)
-    total = data.shape[0] + int(tail_s * samplerate)
     rec = np.zeros(total, dtype=np.float32)
     pos = 0
     done = threading.Event()

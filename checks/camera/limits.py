@@ -22,11 +22,12 @@ class CameraLimits:
     # stream
     resolution_tip_px: int = 720
     resolution_warn_px: int = 360
-    fps_tip: float = 24.0
+    fps_tip: float = 20.0
     fps_warn: float = 15.0
     black_luma: float = 20.0
     black_fraction_fail: float = 0.33
     frozen_change: float = 0.1
+    frozen_lag_s: float = 0.5
     frozen_fraction_fail: float = 0.33
     # light and image, on the face
     face_light_tip: float = 100.0
@@ -41,12 +42,12 @@ class CameraLimits:
     light_balance_warn: float = 0.4
     contrast_tip: float = 12.0
     contrast_warn: float = 6.0
-    colour_a_range: tuple[float, float] = (5.0, 25.0)
-    colour_b_range: tuple[float, float] = (5.0, 35.0)
+    colour_a_range: tuple[float, float] = (0.0, 32.0)
+    colour_b_range: tuple[float, float] = (0.0, 42.0)
     colour_warn_margin: float = 10.0
     colour_min_chroma: float = 4.0
-    sharpness_tip: float = 30.0
-    sharpness_warn: float = 26.0
+    sharpness_tip: float = 19.5
+    sharpness_warn: float = 18.0
     noise_tip: float = 3.0
     noise_warn: float = 6.0
     # framing

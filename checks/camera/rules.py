@@ -144,7 +144,7 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
                        N_("Warm bulbs are lighting you: use a daylight-white lamp (about 5000 "
                           "K) and set the camera's white balance to automatic."),
                        N_("Colours look yellow"))),
-        Rule("sharpness", "", margin=1.5, ok_hint=N_("Sharp"),
+        Rule("sharpness", "", margin=0.5, ok_hint=N_("Sharp"),
              low=Side("camera.blurry", lim.sharpness_tip, lim.sharpness_warn,
                       N_("The picture of your face is blurry (sharpness {value:.0f}, want at "
                          "least {threshold:.0f})."),

@@ -3,12 +3,18 @@
 One port number serves both halves: HTTP on TCP (download, upload and latency endpoints in the
 Cloudflare style, the LibreSpeed style and the speedtest.net style, so speedtest-cli and a
 LibreSpeed page can use it too) and a STUN Binding responder on UDP. Everything is bounded so
-that an open port cannot be used to exhaust the machine: request sizes, how long one request
-may run, idle connections, concurrent clients and the STUN answer rate.
+that an open port cannot be used to exhaust the machine or to keep others out: request sizes,
+how long a request's head may take to arrive and how large it may be, how long one request may
+run, idle connections, connections per address and in all, and the STUN answer rate. Every
+refusal is an HTTP answer (400, 408, 411, 413, 414, 431, 501 or 503) before the connection
+closes. HTTP runs on one asyncio loop: a connection waiting for a slow client holds no thread,
+so 200 idle or slow clients cost memory in kilobytes and do not delay anyone's measurement
+(numbers in docs/input-limits.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -18,7 +24,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from checks.network import stun
@@ -27,130 +32,257 @@ log = logging.getLogger("techcheck.network.server")
 
 MAX_DOWNLOAD_BYTES = 1 << 30  # one request; a client wanting more asks again
 MAX_UPLOAD_BYTES = 1 << 30
-MAX_REQUEST_S = 60.0  # a single request is cut off after this
-IDLE_TIMEOUT_S = 10.0  # a connection that sends or takes nothing for this long is closed
-MAX_CLIENTS = 32  # concurrent connections; more get "503 busy" at once
+MAX_REQUEST_S = 60.0  # a single request's body is cut off after this
+IDLE_TIMEOUT_S = 10.0  # a transfer that moves no byte for this long is closed
+HEADER_TIMEOUT_S = 10.0  # a request's line and headers must all arrive within this
+MAX_HEAD_BYTES = 16 * 1024  # request line and headers together (nginx allows 4 x 8 KiB)
+MAX_REQUEST_LINE = 8 * 1024
+MAX_HEADERS = 100  # header fields per request (as Python's http.client and Apache)
+MAX_CONNECTIONS = 512  # open connections, all clients together; more get "503 busy"
+MAX_PER_ADDRESS = 64  # open connections from one address (a measurement uses about 6)
 MAX_STUN_PER_S = 2000  # answers per second, all clients together
+_STREAM_LIMIT = 64 * 1024  # asyncio's buffer per connection (a head longer is refused)
+_CHUNK = 64 * 1024  # download write size: with asyncio's buffer, about 128 KiB per client
+_BACKLOG = 128
+_LINGER_S = 2.0  # after a refusal, how long the client's leftover bytes are read and dropped
+_LINGER_BYTES = 1 << 20
 _BLOCK = os.urandom(1 << 20)
 _SPEEDTEST_IMG = re.compile(r"random(\d{2,4})x\1\.jpg$")
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "techcheck-serve"
-    protocol_version = "HTTP/1.1"
-    timeout = IDLE_TIMEOUT_S
+class _BadRequest(Exception):
+    """A request refused with ``status``; ``message`` is the body sent back."""
 
-    def log_message(self, fmt: str, *args) -> None:  # to our log, not stderr
-        log.debug("%s %s", self.client_address[0], fmt % args)
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
 
-    # --- routing ---------------------------------------------------------------------------
 
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
+@dataclass
+class _Request:
+    method: str
+    target: str
+    version: str
+    headers: dict[str, str]  # lower-case names
+
+    @property
+    def keep_alive(self) -> bool:
+        conn = self.headers.get("connection", "").lower()
+        return self.version == "HTTP/1.1" and "close" not in conn
+
+
+_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 404: "Not Found",
+            408: "Request Timeout", 411: "Length Required", 413: "Content Too Large",
+            414: "URI Too Long", 431: "Request Header Fields Too Large",
+            501: "Not Implemented", 503: "Service Unavailable"}
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 §5.6.2 token
+_DIGITS = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() takes '١٢' and '²'
+_METHODS = ("GET", "HEAD", "POST")
+
+
+def _head(status: int, length: int, ctype: str, close: bool, extra: str = "") -> bytes:
+    return (f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+            f"Server: techcheck-serve\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {length}\r\nCache-Control: no-store\r\n"
+            f"Access-Control-Allow-Origin: *\r\n{extra}"
+            f"{'Connection: close' + chr(13) + chr(10) if close else ''}\r\n").encode("latin-1")
+
+
+def _parse_head(raw: bytes) -> _Request:
+    """The request line and headers, or ``_BadRequest`` with the status RFC 9112 asks for."""
+    lines = raw[:-4].decode("latin-1").split("\r\n")
+    if len(lines[0]) > MAX_REQUEST_LINE:
+        raise _BadRequest(414, "request line too long")
+    parts = lines[0].split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not _TOKEN.match(parts[0]):
+        raise _BadRequest(400, "not an HTTP/1.x request line")
+    if len(lines) - 1 > MAX_HEADERS:
+        raise _BadRequest(431, f"at most {MAX_HEADERS} header fields")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if not colon or not _TOKEN.match(name):  # also refuses obsolete line folding
+            raise _BadRequest(400, "malformed header field")
+        name, value = name.lower(), value.strip(" \t")
+        if name in ("content-length", "host", "transfer-encoding") \
+                and headers.get(name, value) != value:
+            raise _BadRequest(400, f"conflicting {name} fields")
+        headers[name] = value
+    return _Request(parts[0], parts[1], parts[2], headers)
+
+
+class _Connection:
+    """One client connection: requests one after another, each with its deadlines."""
+
+    def __init__(self, server: _AsyncServer, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter) -> None:
+        self.server, self.reader, self.writer = server, reader, writer
+        peer = writer.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "?"
+
+    async def run(self) -> None:
+        first = True
+        while True:
+            try:
+                async with asyncio.timeout(HEADER_TIMEOUT_S):
+                    raw = await self.reader.readuntil(b"\r\n\r\n")
+            except TimeoutError:
+                # An idle keep-alive connection just ends; a request that did not arrive in
+                # time (or never began) is told so (RFC 9110 §15.5.9).
+                if first:
+                    await self._refuse(408, f"the request must arrive within "
+                                            f"{HEADER_TIMEOUT_S:.0f} s")
+                return
+            except asyncio.LimitOverrunError:
+                await self._refuse(431, f"request head over {MAX_HEAD_BYTES} bytes")
+                return
+            except asyncio.IncompleteReadError:
+                return  # closed between requests
+            first = False
+            try:
+                if len(raw) > MAX_HEAD_BYTES:
+                    raise _BadRequest(431, f"request head over {MAX_HEAD_BYTES} bytes")
+                req = _parse_head(raw)
+                length = self._body_length(req)
+                if req.method not in _METHODS:
+                    raise _BadRequest(501, f"only {', '.join(_METHODS)}")
+            except _BadRequest as exc:
+                await self._refuse(exc.status, exc.message)
+                return
+            if not await self._handle(req, length) or not req.keep_alive:
+                return
+
+    def _body_length(self, req: _Request) -> int:
+        if "transfer-encoding" in req.headers:
+            # Chunked uploads are not needed by any client here, and Transfer-Encoding next
+            # to Content-Length is how requests are smuggled (RFC 9112 §6.3).
+            raise _BadRequest(411, "Content-Length required")
+        value = req.headers.get("content-length")
+        if value is None:
+            return 0
+        if not _DIGITS.match(value):
+            if value.isascii() and value.isdigit():
+                raise _BadRequest(413, f"at most {MAX_UPLOAD_BYTES} bytes per request")
+            raise _BadRequest(400, "Content-Length must be a decimal number")
+        n = int(value)
+        if n > MAX_UPLOAD_BYTES:
+            raise _BadRequest(413, f"at most {MAX_UPLOAD_BYTES} bytes per request")
+        return n
+
+    async def _handle(self, req: _Request, length: int) -> bool:
+        """Answer one request; False when the connection must close."""
+        if req.headers.get("expect", "").lower() == "100-continue" and length:
+            self.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        got = await self._discard_body(length)
+        if got is None:
+            return False
+        url = urlsplit(req.target)
         q = parse_qs(url.query)
         name = url.path.rsplit("/", 1)[-1]
+        head_only = req.method == "HEAD"
+        if req.method == "POST":
+            if name not in ("__up", "empty.php", "upload.php"):
+                return await self._reply(404, b"not found\n", "text/plain")
+            body = f"size={got}".encode() if name == "upload.php" else b""
+            return await self._reply(200, body, "text/plain")
         if name == "__down":
-            self._send_bytes(_int(q, "bytes", 0))
-        elif name == "garbage.php":
-            self._send_bytes(min(_int(q, "ckSize", 4), 1024) << 20)
-        elif name in ("empty.php", "__ping", "__up"):
-            self._reply(200, b"")
-        elif name == "getIP.php":
-            self._reply(200, self.client_address[0].encode(), "text/plain")
-        elif name == "latency.txt":
-            self._reply(200, b"test=test", "text/plain")
-        elif name == "generate_204":
-            self._reply(204, b"")
-        elif m := _SPEEDTEST_IMG.search(name):
+            return await self._send_bytes(_int(q, "bytes", 0), head_only=head_only)
+        if name == "garbage.php":
+            return await self._send_bytes(min(_int(q, "ckSize", 4), 1024) << 20,
+                                          head_only=head_only)
+        if name in ("empty.php", "__ping", "__up"):
+            return await self._reply(200, b"", head_only=head_only)
+        if name == "getIP.php":
+            return await self._reply(200, self.address.encode(), "text/plain", head_only)
+        if name == "latency.txt":
+            return await self._reply(200, b"test=test", "text/plain", head_only)
+        if name == "generate_204":
+            return await self._reply(204, b"", head_only=head_only)
+        if m := _SPEEDTEST_IMG.search(name):
             side = int(m.group(1))
-            self._send_bytes(side * side * 2, "image/jpeg")
-        elif url.path in ("/", "/index.html"):
-            self._reply(200, _INDEX.encode(), "text/plain; charset=utf-8")
-        else:
-            self._reply(404, b"not found\n", "text/plain")
+            return await self._send_bytes(side * side * 2, "image/jpeg", head_only)
+        if url.path in ("/", "/index.html"):
+            return await self._reply(200, _INDEX.encode(), "text/plain; charset=utf-8",
+                                     head_only)
+        return await self._reply(404, b"not found\n", "text/plain", head_only)
 
-    def do_POST(self) -> None:
-        name = urlsplit(self.path).path.rsplit("/", 1)[-1]
-        if name not in ("__up", "empty.php", "upload.php"):
-            self._discard_body()
-            self._reply(404, b"not found\n", "text/plain")
-            return
-        got = self._discard_body()
-        if got is None:
-            return
-        body = f"size={got}".encode() if name == "upload.php" else b""
-        self._reply(200, body, "text/plain")
+    async def _reply(self, status: int, body: bytes, ctype: str = "application/octet-stream",
+                     head_only: bool = False, close: bool = False, extra: str = "") -> bool:
+        # Head and a small body in one write, so a latency probe costs one round trip.
+        data = _head(status, len(body), ctype, close, extra)
+        self.writer.write(data if head_only else data + body)
+        try:
+            async with asyncio.timeout(IDLE_TIMEOUT_S):
+                await self.writer.drain()
+        except (TimeoutError, ConnectionError):
+            return False
+        return not close
 
-    # --- helpers -----------------------------------------------------------------------------
+    async def _refuse(self, status: int, message: str) -> None:
+        """Every refusal is an HTTP answer, then the connection closes."""
+        log.debug("%s: %d %s", self.address, status, message)
+        self.server.refused[status] = self.server.refused.get(status, 0) + 1
+        extra = "Retry-After: 5\r\n" if status == 503 else ""
+        await self._reply(status, (message + "\n").encode(), "text/plain", close=True,
+                          extra=extra)
+        # Lingering close: closing with unread bytes from the client would send a reset that
+        # can destroy the answer before the client reads it (RFC 9112 §9.6). Half-close, then
+        # drop what still comes, briefly and boundedly.
+        try:
+            if self.writer.can_write_eof():
+                self.writer.write_eof()
+            async with asyncio.timeout(_LINGER_S):
+                dropped = 0
+                while dropped < _LINGER_BYTES:
+                    chunk = await self.reader.read(1 << 16)
+                    if not chunk:
+                        break
+                    dropped += len(chunk)
+        except (TimeoutError, ConnectionError, OSError):
+            pass
 
-    def setup(self) -> None:
-        super().setup()
-        # Latency answers must not wait for Nagle's algorithm (40 ms with delayed ACKs).
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def _reply(self, status: int, body: bytes, ctype: str = "application/octet-stream") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Access-Control-Allow-Origin", "*")
-        # Head and a small body in one segment, so a latency probe costs one round trip.
-        self._headers_buffer.append(b"\r\n")
-        if body and self.command != "HEAD":
-            self._headers_buffer.append(body)
-        self.flush_headers()
-
-    def _send_bytes(self, n: int, ctype: str = "application/octet-stream") -> None:
+    async def _send_bytes(self, n: int, ctype: str = "application/octet-stream",
+                          head_only: bool = False) -> bool:
         if n < 0 or n > MAX_DOWNLOAD_BYTES:
-            self._reply(400, f"at most {MAX_DOWNLOAD_BYTES} bytes per request\n".encode(),
-                        "text/plain")
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(n))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-        deadline = time.monotonic() + MAX_REQUEST_S
+            return await self._reply(400, f"at most {MAX_DOWNLOAD_BYTES} bytes per request\n"
+                                     .encode(), "text/plain", head_only)
+        self.writer.write(_head(200, n, ctype, False))
+        if head_only:
+            return True
         view = memoryview(_BLOCK)
         left = n
-        while left > 0:
-            if time.monotonic() > deadline:
-                self.close_connection = True
-                return
-            k = min(left, len(view))
-            self.wfile.write(view[:k])
-            left -= k
+        try:
+            async with asyncio.timeout(MAX_REQUEST_S):
+                while left > 0:
+                    k = min(left, _CHUNK)
+                    off = (n - left) % len(view)
+                    k = min(k, len(view) - off)
+                    self.writer.write(view[off: off + k])
+                    left -= k
+                    # A reader that takes nothing for IDLE_TIMEOUT_S is dropped; the write
+                    # buffer stays under asyncio's high-water mark plus one chunk.
+                    async with asyncio.timeout(IDLE_TIMEOUT_S):
+                        await self.writer.drain()
+        except (TimeoutError, ConnectionError):
+            return False
+        return True
 
-    def _discard_body(self) -> int | None:
-        """Read and drop the request body; None when it was refused (reply already sent)."""
-        length = self.headers.get("Content-Length")
-        if length is None or not length.isdigit():
-            if self.headers.get("Transfer-Encoding"):
-                self.close_connection = True
-                self._reply(411, b"Content-Length required\n", "text/plain")
-                return None
-            return 0
-        n = int(length)
-        if n > MAX_UPLOAD_BYTES:
-            self.close_connection = True
-            self._reply(413, f"at most {MAX_UPLOAD_BYTES} bytes per request\n".encode(),
-                        "text/plain")
-            return None
-        deadline = time.monotonic() + MAX_REQUEST_S
+    async def _discard_body(self, n: int) -> int | None:
+        """Read and drop ``n`` body bytes; None when the connection must close."""
         got = 0
-        while got < n:
-            if time.monotonic() > deadline:
-                self.close_connection = True
-                self._reply(408, b"request took too long\n", "text/plain")
-                return None
-            chunk = self.rfile.read1(min(n - got, 1 << 20)) if hasattr(self.rfile, "read1") \
-                else self.rfile.read(min(n - got, 1 << 20))
-            if not chunk:
-                self.close_connection = True
-                return None
-            got += len(chunk)
+        try:
+            async with asyncio.timeout(MAX_REQUEST_S):
+                while got < n:
+                    async with asyncio.timeout(IDLE_TIMEOUT_S):
+                        chunk = await self.reader.read(min(n - got, 1 << 20))
+                    if not chunk:
+                        return None
+                    got += len(chunk)
+        except TimeoutError:
+            await self._refuse(408, "the request body took too long")
+            return None
+        except ConnectionError:
+            return None
         return got
 
 
@@ -171,44 +303,75 @@ def _int(q: dict, key: str, default: int) -> int:
         return -1
 
 
-class BoundedClients:
-    """Mix-in for a threading ``socketserver``: at most ``max_clients`` connections at once;
-    one more gets ``busy_reply`` and is closed at once instead of queuing a thread."""
+class _AsyncServer:
+    """The HTTP half: one asyncio loop in one thread, so an idle or slow client costs a few
+    kilobytes and no thread, and cannot hold a slot a measuring client needs."""
 
-    max_clients = MAX_CLIENTS
-    busy_reply = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\n"
-                  b"Connection: close\r\nRetry-After: 5\r\n\r\nbusy\n")
-    _slots: threading.BoundedSemaphore | None = None
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.loop = asyncio.new_event_loop()
+        self.open = 0
+        self.per_address: dict[str, int] = {}
+        self.refused: dict[int, int] = {}  # status → count, for tests and the log
+        self._server: asyncio.AbstractServer | None = None
+        self._ready = threading.Event()
+        self._tasks: set[asyncio.Task] = set()
 
-    def process_request(self, request, client_address) -> None:
-        if self._slots is None:
-            self._slots = threading.BoundedSemaphore(self.max_clients)
-        if not self._slots.acquire(blocking=False):
-            with contextlib.suppress(OSError):
-                request.sendall(self.busy_reply)
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
-
-    def process_request_thread(self, request, client_address) -> None:
+    def serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self._server = self.loop.run_until_complete(asyncio.start_server(
+            self._accept, sock=self.sock, limit=_STREAM_LIMIT))
+        self._ready.set()
         try:
-            super().process_request_thread(request, client_address)
+            self.loop.run_forever()
         finally:
-            self._slots.release()
+            self._server.close()
+            for task in list(self._tasks):
+                task.cancel()
+            if self._tasks:
+                self.loop.run_until_complete(asyncio.gather(*self._tasks,
+                                                            return_exceptions=True))
+            self.loop.run_until_complete(self._server.wait_closed())
+            self.loop.close()
 
+    def stop(self) -> None:
+        if not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                self.loop.call_soon_threadsafe(self.loop.stop)
 
-class _BoundedServer(BoundedClients, ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
-
-    def __init__(self, addr, handler, family: int) -> None:
-        self.address_family = family
-        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
-        super().__init__(addr, handler)
-
-    def handle_error(self, request, client_address) -> None:
-        log.debug("connection from %s ended with an error", client_address, exc_info=True)
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        conn = _Connection(self, reader, writer)
+        counted = False
+        try:
+            with contextlib.suppress(OSError):
+                writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP,
+                                                           socket.TCP_NODELAY, 1)
+            if self.open >= MAX_CONNECTIONS or \
+                    self.per_address.get(conn.address, 0) >= MAX_PER_ADDRESS:
+                await conn._refuse(503, "busy: too many connections, try again in a moment")
+                return
+            counted = True
+            self.open += 1
+            self.per_address[conn.address] = self.per_address.get(conn.address, 0) + 1
+            await conn.run()
+        except (ConnectionError, OSError):
+            pass
+        except Exception:  # a bug must cost one connection, never the server
+            log.exception("connection from %s failed", conn.address)
+        finally:
+            if counted:
+                self.open -= 1
+                left = self.per_address[conn.address] - 1
+                if left:
+                    self.per_address[conn.address] = left
+                else:
+                    del self.per_address[conn.address]
+            writer.close()
+            if task is not None:
+                self._tasks.discard(task)
 
 
 class _StunResponder(threading.Thread):
@@ -252,7 +415,7 @@ class _StunResponder(threading.Thread):
 class RunningServer:
     host: str
     port: int
-    _http: _BoundedServer
+    _http: _AsyncServer
     _stun: _StunResponder
     _threads: list[threading.Thread]
 
@@ -267,8 +430,7 @@ class RunningServer:
         return f"{host}:{self.port}"
 
     def stop(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+        self._http.stop()
         self._stun.stopped.set()
         for t in self._threads:
             t.join(2.0)
@@ -293,24 +455,32 @@ def start_server(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
     """Start HTTP on TCP ``port`` and STUN on UDP ``port`` (0: a free number for both)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _attempt in range(20):
-        http = _BoundedServer((host, port), _Handler, family)
-        real_port = http.server_address[1]
+        tcp = socket.socket(family, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            tcp.bind((host, port))
+            tcp.listen(_BACKLOG)
+        except OSError:
+            tcp.close()
+            raise
+        real_port = tcp.getsockname()[1]
         udp = socket.socket(family, socket.SOCK_DGRAM)
         try:
             udp.bind((host, real_port))
         except OSError:
             udp.close()
-            http.server_close()
+            tcp.close()
             if port:
                 raise
             continue  # the TCP number is taken for UDP: pick another
         break
     else:  # pragma: no cover - twenty clashes in a row
         raise OSError("no port number free for both TCP and UDP")
+    http = _AsyncServer(tcp)
     responder = _StunResponder(udp)
-    t_http = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.2},
-                              name="serve-http", daemon=True)
+    t_http = threading.Thread(target=http.serve, name="serve-http", daemon=True)
     t_http.start()
+    http._ready.wait(5.0)
     responder.start()
     log.info("serving on %s (TCP) and UDP port %d", host, real_port)
     return RunningServer(host, real_port, http, responder, [t_http, responder])

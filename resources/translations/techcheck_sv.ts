@@ -2,6 +2,113 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv_SE">
 <context>
+    <name>CallPreview</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Startar…</translation>
+    </message>
+    <message>
+        <source>Playing the sentence as they would hear it…</source>
+        <translation>Spelar meningen som de skulle höra den…</translation>
+    </message>
+    <message>
+        <source>That is how your voice would arrive.</source>
+        <translation>Så skulle din röst komma fram.</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>Save the preview for IT support</source>
+        <translation>Spara förhandsvisningen åt IT-supporten</translation>
+    </message>
+    <message>
+        <source>Saving {path}…</source>
+        <translation>Sparar {path}…</translation>
+    </message>
+    <message>
+        <source>Saved {count} files: {path}.avi, .wav and .txt</source>
+        <translation>Sparade {count} filer: {path}.avi, .wav och .txt</translation>
+    </message>
+    <message>
+        <source>Not everything could be saved: {why}</source>
+        <translation>Allt kunde inte sparas: {why}</translation>
+    </message>
+    <message>
+        <source>The preview could not be saved: {error}</source>
+        <translation>Förhandsvisningen kunde inte sparas: {error}</translation>
+    </message>
+    <message>
+        <source>The connection&apos;s upload, loss or jitter could not be measured, so there is nothing to model. Run the connection check again.</source>
+        <translation>Anslutningens uppladdning, förlust eller jitter kunde inte mätas, så det finns inget att modellera. Kör anslutningskontrollen igen.</translation>
+    </message>
+    <message>
+        <source>&amp;Upload: {value} Mbit/s</source>
+        <translation>&amp;Uppladdning: {value} Mbit/s</translation>
+    </message>
+    <message>
+        <source>&amp;Loss: {value} %</source>
+        <translation>&amp;Förlust: {value} %</translation>
+    </message>
+    <message>
+        <source>Record the sentence on the Microphone page to hear it as they would.</source>
+        <translation>Spela in meningen på sidan Mikrofon för att höra den som de skulle göra.</translation>
+    </message>
+    <message>
+        <source>As they will see and hear you</source>
+        <translation>Så här kommer de att se och höra dig</translation>
+    </message>
+    <message>
+        <source>You, here</source>
+        <translation>Du, här</translation>
+    </message>
+    <message>
+        <source>What they see</source>
+        <translation>Det de ser</translation>
+    </message>
+    <message>
+        <source>Your live picture</source>
+        <translation>Din livebild</translation>
+    </message>
+    <message>
+        <source>Your picture as they will see it</source>
+        <translation>Din bild som de kommer att se den</translation>
+    </message>
+    <message>
+        <source>Numbers the model used</source>
+        <translation>Värden som modellen använde</translation>
+    </message>
+    <message>
+        <source>What if: upload speed</source>
+        <translation>Tänk om: uppladdningshastighet</translation>
+    </message>
+    <message>
+        <source>What if: packet loss</source>
+        <translation>Tänk om: paketförlust</translation>
+    </message>
+    <message>
+        <source>&amp;Hear the sentence as they will</source>
+        <translation>&amp;Hör meningen som de kommer att höra den</translation>
+    </message>
+    <message>
+        <source>Play the sentence as they will hear it</source>
+        <translation>Spela upp meningen som de kommer att höra den</translation>
+    </message>
+    <message>
+        <source>Back to the &amp;measured values</source>
+        <translation>Tillbaka till de &amp;uppmätta värdena</translation>
+    </message>
+    <message>
+        <source>Back to the measured values</source>
+        <translation>Tillbaka till de uppmätta värdena</translation>
+    </message>
+    <message>
+        <source>&amp;Save for IT support…</source>
+        <translation>&amp;Spara åt IT-supporten…</translation>
+    </message>
+</context>
+<context>
     <name>CameraPage</name>
     <message>
         <source>Camera</source>
@@ -755,8 +862,16 @@
         <translation>Ekotestet spelar ett kort ljud och lyssnar med mikrofonen: om mikrofonen hör högtalarna starkt kommer den andra personen att höra ett eko.</translation>
     </message>
     <message>
+        <source>Playing the test sound into the sample speaker (demo mode): nothing comes out of this computer&apos;s speakers.</source>
+        <translation>Spelar testljudet i exempelhögtalaren (demoläge): inget hörs i den här datorns högtalare.</translation>
+    </message>
+    <message>
         <source>Playing… you should hear a voice.</source>
         <translation>Spelar… du bör höra en röst.</translation>
+    </message>
+    <message>
+        <source>The sample speaker took the test sound (demo mode). Choose your own speakers to hear it.</source>
+        <translation>Exempelhögtalaren tog emot testljudet (demoläge). Välj dina egna högtalare för att höra det.</translation>
     </message>
     <message>
         <source>Did you hear it clearly? If not, turn the volume up or choose other speakers.</source>
@@ -878,12 +993,40 @@
         <translation>Stäng inbjudan</translation>
     </message>
     <message>
+        <source>A server inside your network</source>
+        <translation>En server i ditt eget nätverk</translation>
+    </message>
+    <message>
+        <source>&amp;Use it, I trust the sender</source>
+        <translation>&amp;Använd den, jag litar på avsändaren</translation>
+    </message>
+    <message>
+        <source>Use the server inside my network</source>
+        <translation>Använd servern i mitt nätverk</translation>
+    </message>
+    <message>
+        <source>Do &amp;not use this invitation</source>
+        <translation>Använd i&amp;nte den här inbjudan</translation>
+    </message>
+    <message>
+        <source>Do not use this invitation</source>
+        <translation>Använd inte den här inbjudan</translation>
+    </message>
+    <message>
         <source>Open an invitation</source>
         <translation>Öppna en inbjudan</translation>
     </message>
     <message>
         <source>TechCheck invitations (*.toml);;All files (*)</source>
         <translation>TechCheck-inbjudningar (*.toml);;Alla filer (*)</translation>
+    </message>
+    <message>
+        <source>The invitation {file} asks TechCheck to measure against {servers}, which is on this computer or inside your own network, not on the internet where a company&apos;s measurement server is. This may be a mistake, or an attempt to make TechCheck contact devices on your network. Use it only if you trust whoever sent it.</source>
+        <translation>Inbjudan {file} ber TechCheck mäta mot {servers}, som finns på den här datorn eller i ditt eget nätverk, inte på internet där ett företags mätserver finns. Det kan vara ett misstag, eller ett försök att få TechCheck att kontakta enheter i ditt nätverk. Använd den bara om du litar på den som skickade den.</translation>
+    </message>
+    <message>
+        <source>it names a server on this computer or inside your network, and you chose not to use it</source>
+        <translation>den anger en server på den här datorn eller i ditt nätverk, och du valde att inte använda den</translation>
     </message>
     <message>
         <source>Reading {file}…</source>

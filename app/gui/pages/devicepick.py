@@ -27,7 +27,7 @@ class DevicePicker(QComboBox):
         self.devices, self.demo = devices, demo
         self.blockSignals(True)
         self.clear()
-        if demo and self.kind != "speaker":  # no sample speaker: demo sound plays on the default
+        if demo:  # the sample video, the sample recording, or the stand-in speaker
             self.addItem(QCoreApplication.translate("DevicePicker", "Sample (demo mode)"), DEMO)
         self.addItem(QCoreApplication.translate("DevicePicker", "System default"), None)
         for d in devices:

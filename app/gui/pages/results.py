@@ -118,6 +118,7 @@ class ResultsPage(Page):
         self.heading.setText(self.tr("Your results"))
         self.export_button.setText(self.tr("E&xport the report"))
         self.export_button.setAccessibleName(self.tr("Export the report"))
+        self.export_menu.setAccessibleName(self.tr("Export the report"))  # else the window's
         self.export_menu.clear()
         from app.report.formats import WRITERS
 

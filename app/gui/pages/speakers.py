@@ -88,8 +88,9 @@ class SpeakersPage(Page):
         self._apply_spec(self.picker.spec())
 
     def _apply_spec(self, spec: Any) -> None:
-        # demo mode has no sample speaker: the system default output is used
-        self.session.devices.speaker = None if spec in (None, DEMO) else str(spec)
+        # the sample speaker is the stand-in with a known echo path (checks.audio.standin)
+        self.session.devices.speaker = (demo.speaker_standin() if spec == DEMO
+                                        else None if spec is None else str(spec))
 
     def entered(self, checking: bool = False) -> None:
         self.refresh_devices()
@@ -111,10 +112,16 @@ class SpeakersPage(Page):
             return
         spec = self.session.devices.speaker
         dev = int(spec) if spec is not None and spec.isdigit() else spec
+        sample = self.picker.spec() == DEMO
         self.play_button.setEnabled(False)
-        self.play_note.setText(self.tr("Playing… you should hear a voice."))
+        self.play_note.setText(
+            self.tr("Playing the test sound into the sample speaker (demo mode): nothing comes "
+                    "out of this computer's speakers.") if sample else
+            self.tr("Playing… you should hear a voice."))
         self.player = run_task(_test_sound(dev), name="test-sound", on_error=self._on_error,
                                on_result=lambda _r: self.play_note.setText(
+                                   self.tr("The sample speaker took the test sound (demo mode). "
+                                           "Choose your own speakers to hear it.") if sample else
                                    self.tr("Did you hear it clearly? If not, turn the volume up "
                                            "or choose other speakers.")),
                                on_finished=self._done)

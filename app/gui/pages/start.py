@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.gui import settings as S
 from app.gui.pages.base import Page
 from app.gui.session import Session
+from app.gui.widgets.brand import BrandBanner
 from app.gui.widgets.status import StatusBadge
 from app.invitation import Invitation
 from app.report.view import span, when
@@ -40,10 +42,13 @@ class StartPage(Page):
     start_clicked = Signal()
     invitation_chosen = Signal(str)  # path of a file to open
     invitation_closed = Signal()
+    private_server_accepted = Signal(object)  # an Invitation the person chose to use anyway
 
     def __init__(self, session: Session, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.settings = settings
+        self.brand_banner = BrandBanner(self.body)  # the invitation's brand, when it has one
+        self.layout_.addWidget(self.brand_banner)
         form = QFormLayout()
         self.language = QComboBox(self.body)
         self.role = QComboBox(self.body)
@@ -79,6 +84,26 @@ class StartPage(Page):
         self.invitation_error.word.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.addWidget(self.invitation_error)
+        # An invitation naming a server inside the candidate's network: asked inline, never used
+        # unanswered (docs/invitation-format.md).
+        self.private_box = QGroupBox(self.body)
+        private = QVBoxLayout(self.private_box)
+        self.private_text = QLabel(self.private_box)
+        self.private_text.setWordWrap(True)
+        self.private_text.setTextFormat(Qt.TextFormat.PlainText)
+        private.addWidget(self.private_text)
+        answers = QHBoxLayout()
+        self.private_yes = QPushButton(self.private_box)
+        self.private_yes.clicked.connect(self._private_server_allowed)
+        self.private_no = QPushButton(self.private_box)
+        self.private_no.clicked.connect(self._private_server_refused)
+        answers.addWidget(self.private_no)
+        answers.addWidget(self.private_yes)
+        answers.addStretch(1)
+        private.addLayout(answers)
+        self.private_box.setVisible(False)
+        self._pending: Invitation | None = None
+        self.layout_.addWidget(self.private_box)
         self.invitation_box = QGroupBox(self.body)
         self.invitation_form = QFormLayout(self.invitation_box)
         self.invitation_rows: dict[str, tuple[QLabel, QLabel]] = {}
@@ -175,6 +200,13 @@ class StartPage(Page):
             "the company's measurement server and shows the interview's time."))
         self.close_invitation_button.setText(self.tr("Close the in&vitation"))
         self.close_invitation_button.setAccessibleName(self.tr("Close the invitation"))
+        self.private_box.setTitle(self.tr("A server inside your network"))
+        self.private_box.setAccessibleName(self.private_box.title())
+        self.private_yes.setText(self.tr("&Use it, I trust the sender"))
+        self.private_yes.setAccessibleName(self.tr("Use the server inside my network"))
+        self.private_no.setText(self.tr("Do &not use this invitation"))
+        self.private_no.setAccessibleName(self.tr("Do not use this invitation"))
+        self._show_private_question()
         self.update_demo_note()
         self.show_invitation()
 
@@ -191,7 +223,43 @@ class StartPage(Page):
         if path:
             self.invitation_chosen.emit(path)
 
+    def ask_private_server(self, inv: Invitation) -> None:
+        """Ask, inline, before using an invitation whose server or STUN server is on this
+        computer or inside the person's network; nothing changes until they answer."""
+        self._pending = inv
+        self.invitation_error.setVisible(False)  # "Reading…"
+        self._show_private_question()
+        self.private_no.setFocus()
+
+    def _show_private_question(self) -> None:
+        inv = self._pending
+        self.private_box.setVisible(inv is not None)
+        if inv is None:
+            return
+        servers = ", ".join(value for _key, value in inv.internal_servers)
+        self.private_text.setText(self.tr(
+            "The invitation {file} asks TechCheck to measure against {servers}, which is on "
+            "this computer or inside your own network, not on the internet where a company's "
+            "measurement server is. This may be a mistake, or an attempt to make TechCheck "
+            "contact devices on your network. Use it only if you trust whoever sent it.").format(
+                file=inv.file or "", servers=servers))
+
+    def _private_server_allowed(self) -> None:
+        inv, self._pending = self._pending, None
+        self._show_private_question()
+        if inv is not None:
+            self.private_server_accepted.emit(inv)
+
+    def _private_server_refused(self) -> None:
+        self._pending = None
+        self._show_private_question()
+        self.show_invitation_error(self.tr(
+            "it names a server on this computer or inside your network, and you chose not to "
+            "use it"))
+
     def invitation_loading(self, name: str) -> None:
+        self._pending = None
+        self._show_private_question()
         self._invitation_message = ""
         self.invitation_error.set_status(None, self.tr("Reading {file}…").format(file=name))
         self.invitation_error.setVisible(True)
@@ -211,6 +279,7 @@ class StartPage(Page):
     def show_invitation(self) -> None:
         """Show the open invitation (or hide the box when there is none)."""
         inv = self.session.invitation
+        self.brand_banner.show_brand(inv.brand if inv is not None else None)
         self.invitation_box.setVisible(inv is not None)
         self.close_invitation_button.setVisible(inv is not None)
         if inv is not None:

@@ -182,6 +182,8 @@ class CheckPanel(QWidget):
             self.yes_button.setVisible(value.question.kind == "confirm")
             self.no_button.setText(self.tr("No") if value.question.kind == "confirm"
                                    else self.tr("Ready"))
+            self.no_button.setAccessibleName(self.tr("Answer no") if value.question.kind ==
+                                             "confirm" else self.no_button.text())
             self.yes_button.setFocus() if value.question.kind == "confirm" else \
                 self.no_button.setFocus()
             return

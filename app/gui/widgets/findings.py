@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app import logsetup
 from app.gui.i18n import ct
-from app.gui.widgets.status import StatusBadge, status_pixmap
+from app.gui.widgets.status import StatusBadge, status_pixmap, status_word
 from checks.model import CheckResult, Status
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
@@ -93,6 +93,7 @@ class ResultCard(QFrame):
             row = QHBoxLayout()
             icon = QLabel(self)
             icon.setPixmap(status_pixmap(verdict[1], 16, self))
+            icon.setAccessibleName(status_word(verdict[1]))  # the status not only by colour
             icon.setAlignment(Qt.AlignmentFlag.AlignTop)
             row.addWidget(icon)
             self.verdict_label = _label(verdict[0], self, bold=True)
@@ -108,6 +109,7 @@ class ResultCard(QFrame):
             row = QHBoxLayout()
             icon = QLabel(self)
             icon.setPixmap(status_pixmap(f.status, 16, self))
+            icon.setAccessibleName(status_word(f.status))  # "Failed", "Warning": heard, not seen
             icon.setAlignment(Qt.AlignmentFlag.AlignTop)
             row.addWidget(icon)
             col = QVBoxLayout()

@@ -1,0 +1,136 @@
+"""``techcheck run --preview FOLDER``: write what the interviewer would see and hear, modelled
+from this run's measured connection, camera and recording (``checks.callmodel``), for IT
+support to look at. Nothing is written without the flag; the files go only where asked."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from app.atomicfile import describe_write_error, write_atomic
+from checks.audio.backend import AudioProblem
+from checks.audio.source import is_file_spec, read_audio_file
+from checks.callmodel import (
+    APPROXIMATION,
+    CallPlan,
+    Conditions,
+    conditions_from_metrics,
+    model_audio,
+    model_clip,
+    plan_for_limits,
+    video_bytes,
+    wav_bytes,
+)
+from checks.camera.source import CameraError, open_camera
+from checks.i18n import translate
+from checks.model import CheckResult
+from checks.profile import Profile
+
+log = logging.getLogger("techcheck.cli")
+
+#: Seconds of camera picture modelled (the demo clip is 2 s and loops).
+SECONDS = 5.0
+STEM = "techcheck-preview"
+
+
+def check_folder(folder: str) -> str | None:
+    """Before the run: None when the preview files can be written into ``folder``."""
+    p = Path(folder)
+    if not p.is_dir():
+        return f"cannot write the preview: {p} is not a folder. Create it or give another one."
+    import os
+
+    if not os.access(p, os.W_OK):
+        return f"cannot write the preview into {p}: permission denied. Choose a folder you can " \
+               "write to."
+    return None
+
+
+def _frames(camera: str | None, seconds: float) -> tuple[list[tuple[Any, float]], float]:
+    """Up to ``seconds`` of (frame, t) from the camera or file, and its frame rate."""
+    with open_camera(camera, realtime=False, loop=True) as src:
+        fps = src.info.fps or 30.0
+        out = []
+        while True:
+            frame, t = src.read()
+            if frame is None or t >= seconds:
+                break
+            out.append((frame, t))
+    return out, fps
+
+
+def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
+    lines = [translate(APPROXIMATION, lang), ""]
+    for n in plan.numbers():
+        value = translate(str(n.value), lang) if isinstance(n.value, str) else n.value
+        lines.append(f"{translate(n.label, lang)}: {value} {n.unit}".rstrip())
+    if audio_note:
+        lines += ["", audio_note]
+    return "\n".join(lines) + "\n"
+
+
+def write_preview(folder: str, results: list[CheckResult], profile: Profile,
+                  camera: str | None, microphone: str | None, kept: dict, lang: str) -> list[str]:
+    """Model this run and write the preview files into ``folder``; one message per file
+    written or per reason not."""
+    net = next((r for r in results if r.id == "network"), None)
+    if net is None:
+        return ["no preview: the network check did not run, and the preview needs its upload, "
+                "loss and jitter (leave 'network' in --only)."]
+    conditions, missing = conditions_from_metrics(net.metrics)
+    if conditions is None:
+        return [f"no preview: the connection's {', '.join(missing)} could not be measured. "
+                "Run again when the measurement server answers."]
+    messages: list[str] = []
+    recording = kept.get("recording")
+    if recording is None and is_file_spec(microphone):
+        try:
+            recording = read_audio_file(str(microphone))
+        except AudioProblem as exc:
+            messages.append(f"no preview sound: {exc.detail}")
+    if recording is None and not messages:
+        messages.append("no preview sound: the microphone check made no recording "
+                        "(leave 'microphone' in --only).")
+    # The camera is opened again only when this run checked it (not with --only network).
+    with_camera = any(r.id == "camera" for r in results)
+    return messages + write_files(Path(folder) / STEM, profile.limits("network"), conditions,
+                                  camera, recording, lang, with_camera=with_camera)
+
+
+def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | int | None,
+                recording: tuple[Any, int] | None, lang: str, *,
+                with_camera: bool = True) -> list[str]:
+    """Model ``SECONDS`` of ``camera`` and the ``recording`` under ``conditions`` and write
+    ``stem``.avi, .wav and .txt (each atomically). Used by ``run --preview`` and the app's
+    "Save for IT support" button."""
+    messages: list[str] = []
+    plan = plan_for_limits(limits, conditions)
+    frames: list[tuple[Any, float]] = []
+    fps = 30.0
+    if with_camera:
+        try:
+            frames, fps = _frames(camera, SECONDS)
+        except CameraError as exc:
+            messages.append(f"no preview picture: {translate(exc.message, lang, exc.params)} "
+                            f"{translate(exc.fix, lang, exc.params)}")
+    if frames:
+        h, w = frames[0][0].shape[:2]
+        plan = plan_for_limits(limits, conditions, capture=(w, h))
+        modelled = model_clip(frames, plan)
+        messages += _write(stem.with_suffix(".avi"),
+                           video_bytes(modelled, fps, (plan.width, plan.height)))
+    if recording is not None:
+        audio = model_audio(recording[0], recording[1], plan)
+        messages += _write(stem.with_suffix(".wav"), wav_bytes(audio.samples, audio.samplerate))
+    messages += _write(stem.with_suffix(".txt"), numbers_text(plan, lang))
+    return messages
+
+
+def _write(path: Path, data: bytes | str) -> list[str]:
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        log.error("writing %s failed: %s", path, exc)
+        return [describe_write_error(path, exc)]
+    return [f"preview written: {path}"]

@@ -1,0 +1,90 @@
+"""The recruiting organisation's brand at the top of the Start page: its logo, name (in its
+accent colour when that is readable) and short welcome, from the invitation's ``[brand]``
+table (already validated by ``app.brand``). Self-contained: the Start page only calls
+``show_brand``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.brand import Brand
+
+LOGO_HEIGHT = 48  # device-independent pixels
+
+
+def logo_pixmap(brand: Brand, height: int = LOGO_HEIGHT, ratio: float = 1.0) -> QPixmap | None:
+    """The logo scaled to ``height``: a PNG through QImage, an SVG drawn by QSvgRenderer (which
+    runs no scripts and loads nothing); None when Qt cannot read it."""
+    if not brand.logo:
+        return None
+    if brand.logo_type == "image/svg+xml":
+        renderer = QSvgRenderer(QByteArray(brand.logo))
+        size = renderer.defaultSize()
+        if not renderer.isValid() or size.isEmpty():
+            return None
+        px = max(1, round(height * ratio))
+        image = QImage(QSize(max(1, round(size.width() * px / size.height())), px),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        pixmap = QPixmap.fromImage(image)
+    else:
+        image = QImage.fromData(QByteArray(brand.logo), "PNG")
+        if image.isNull():
+            return None
+        pixmap = QPixmap.fromImage(image).scaledToHeight(
+            max(1, round(height * ratio)), Qt.TransformationMode.SmoothTransformation)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+class BrandBanner(QFrame):
+    """Hidden until an invitation with a brand is open."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("brandBanner")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 12, 8)
+        self.logo = QLabel(self)  # decorative: the name is read out beside it
+        row.addWidget(self.logo, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        self.name = QLabel(self)
+        self.welcome = QLabel(self)
+        for label in (self.name, self.welcome):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # the invitation's text is never markup
+            label.setWordWrap(True)
+            text.addWidget(label)
+        font = self.name.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.name.setFont(font)
+        row.addLayout(text, 1)
+        self.brand: Brand | None = None
+        self.setVisible(False)
+
+    def show_brand(self, brand: Brand | None) -> None:
+        self.brand = brand
+        self.setVisible(brand is not None)
+        if brand is None:
+            return
+        pixmap = logo_pixmap(brand, ratio=self.devicePixelRatioF())
+        self.logo.setVisible(pixmap is not None)
+        if pixmap is not None:
+            self.logo.setPixmap(pixmap)
+        self.name.setText(brand.name)
+        self.welcome.setText(brand.welcome)
+        self.welcome.setVisible(bool(brand.welcome))
+        self.setAccessibleName(brand.name)
+        self.setAccessibleDescription(brand.welcome)
+        # The colours are validated #rrggbb, so they cannot inject anything into the style.
+        accent = brand.accent or "palette(mid)"
+        self.setStyleSheet(f"#brandBanner {{ border: none; border-left: 4px solid {accent}; }}")
+        light = self.palette().window().color().lightness() > 128
+        readable = brand.accent and brand.text_colour == brand.accent and light
+        self.name.setStyleSheet(f"color: {brand.accent};" if readable else "")

@@ -1,0 +1,377 @@
+""""As they will see and hear you": the live camera picture beside the same picture sent through
+a model of the call (``checks.callmodel``), the numbers the model used, a button that plays the
+recorded sentence as it would arrive, and "what if" sliders for upload and loss.
+
+The widget only shows; the engine models. Camera frames and the sound are modelled in worker
+threads (``app.gui.tasks.run_task``); nothing is stored or sent: the modelled media live in
+memory while the view is open.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui import i18n
+from app.gui.i18n import ct
+from app.gui.problems import describe
+from app.gui.tasks import Task, TaskContext, TaskError, run_task
+from app.gui.widgets.video import VideoView
+from checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limits
+
+log = logging.getLogger("techcheck.gui")
+
+# Upload slider: a log scale from 0.05 to 50 Mbit/s, 20 steps a decade (one step ≈ 12 %).
+UP_MIN_MBPS, UP_STEPS_PER_DECADE, UP_DECADES = 0.05, 20, 3
+# Loss slider: 0-20 % in 0.5 % steps.
+LOSS_STEP_PCT, LOSS_MAX_PCT = 0.5, 20.0
+
+
+def upload_at(pos: int) -> float:
+    return UP_MIN_MBPS * 10 ** (pos / UP_STEPS_PER_DECADE)
+
+
+def upload_pos(mbps: float) -> int:
+    pos = round(UP_STEPS_PER_DECADE * math.log10(max(mbps, UP_MIN_MBPS) / UP_MIN_MBPS))
+    return max(0, min(UP_STEPS_PER_DECADE * UP_DECADES, pos))
+
+
+def _model_stream(spec: Any, widget_state: dict):
+    """Worker: camera (or demo clip) frames, each with what the other side would show."""
+
+    def work(ctx: TaskContext) -> None:
+        from checks.callmodel import VideoModel
+        from checks.camera.source import open_camera
+
+        src = open_camera(spec, realtime=True, loop=True)
+        try:
+            plan, model, misses = None, None, 0
+            while not ctx.cancelled:
+                frame, t = src.read()
+                if frame is None:
+                    misses += 1
+                    if misses > 60:
+                        return
+                    ctx.cancel.sleep(0.03)
+                    continue
+                misses = 0
+                h, w = frame.shape[:2]
+                conditions, limits = widget_state["conditions"], widget_state["limits"]
+                key = (conditions, w, h)
+                if model is None or key != plan:
+                    plan = key
+                    model = VideoModel(plan_for_limits(limits, conditions, capture=(w, h)))
+                ctx.latest((frame, model.push(frame, t), (w, h)))
+        finally:
+            src.close()
+
+    return work
+
+
+def _play_modelled(recording: tuple[Any, int], plan: CallPlan, device: Any):
+    def work(ctx: TaskContext) -> None:
+        from checks.audio.playback import play
+        from checks.callmodel import model_audio
+
+        audio = model_audio(recording[0], recording[1], plan)
+        ctx.cancel.raise_if_cancelled()
+        play(audio.samples, audio.samplerate, device=device, cancel=ctx.cancel)
+
+    return work
+
+
+class CallPreview(QWidget):
+    """Give it the profile's network limits, the measured conditions, a camera spec, the
+    recording ((samples, rate) or None) and the speaker; ``start()`` when shown, ``stop()``
+    when the page is left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("call-preview")
+        self._state: dict[str, Any] = {"conditions": None, "limits": None}
+        self.measured: Conditions | None = None
+        self.camera: Any = None
+        self.recording: tuple[Any, int] | None = None
+        self.speaker: Any = None
+        self.capture: tuple[int, int] | None = None
+        self.plan: CallPlan | None = None
+        self.stream: Task | None = None
+        self.player: Task | None = None
+        self.saver: Task | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        outer.addWidget(self.heading)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        outer.addWidget(self.note)
+
+        views = QGridLayout()
+        self.live_label, self.model_label = QLabel(self), QLabel(self)
+        self.live_view, self.model_view = VideoView(self), VideoView(self)
+        for v in (self.live_view, self.model_view):
+            v.show_guides = False
+            v.setMinimumSize(240, 135)
+        views.addWidget(self.live_label, 0, 0)
+        views.addWidget(self.model_label, 0, 1)
+        views.addWidget(self.live_view, 1, 0)
+        views.addWidget(self.model_view, 1, 1)
+        outer.addLayout(views, 1)
+
+        self.numbers = QLabel(self)
+        self.numbers.setWordWrap(True)
+        self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.numbers)
+
+        sliders = QGridLayout()
+        self.upload_label, self.loss_label = QLabel(self), QLabel(self)
+        self.upload = QSlider(Qt.Orientation.Horizontal, self)
+        self.upload.setRange(0, UP_STEPS_PER_DECADE * UP_DECADES)
+        self.upload.setPageStep(UP_STEPS_PER_DECADE // 2)
+        self.loss = QSlider(Qt.Orientation.Horizontal, self)
+        self.loss.setRange(0, int(LOSS_MAX_PCT / LOSS_STEP_PCT))
+        self.loss.setPageStep(4)
+        self.upload_label.setBuddy(self.upload)
+        self.loss_label.setBuddy(self.loss)
+        sliders.addWidget(self.upload_label, 0, 0)
+        sliders.addWidget(self.upload, 0, 1)
+        sliders.addWidget(self.loss_label, 1, 0)
+        sliders.addWidget(self.loss, 1, 1)
+        sliders.setColumnStretch(1, 1)
+        outer.addLayout(sliders)
+
+        buttons = QHBoxLayout()
+        self.play_button = QPushButton(self)
+        self.play_button.clicked.connect(lambda: self.play())
+        self.reset_button = QPushButton(self)
+        self.reset_button.clicked.connect(lambda: self.reset())
+        self.save_button = QPushButton(self)
+        self.save_button.clicked.connect(lambda: self.ask_save())
+        self.play_note = QLabel(self)
+        self.play_note.setWordWrap(True)
+        buttons.addWidget(self.play_button)
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.play_note, 1)
+        outer.addLayout(buttons)
+
+        self.upload.valueChanged.connect(lambda _v: self._sliders_moved())
+        self.loss.valueChanged.connect(lambda _v: self._sliders_moved())
+        self.retranslate()
+        self._enable()
+
+    # --- inputs -------------------------------------------------------------------------------
+
+    def set_inputs(self, limits: Any, measured: Conditions | None, camera: Any,
+                   recording: tuple[Any, int] | None, speaker: Any) -> None:
+        """What the checks found; the sliders start at the measured values."""
+        self._state["limits"] = limits
+        self.measured, self.camera, self.recording, self.speaker = (measured, camera, recording,
+                                                                    speaker)
+        self.reset()
+
+    def conditions(self) -> Conditions | None:
+        if self.measured is None:
+            return None
+        return Conditions(upload_at(self.upload.value()), self.loss.value() * LOSS_STEP_PCT,
+                          self.measured.jitter_ms, self.measured.rtt_ms)
+
+    def reset(self) -> None:
+        """Sliders back to what was measured."""
+        if self.measured is not None:
+            for slider, pos in ((self.upload, upload_pos(self.measured.upload_mbps)),
+                                (self.loss, round(self.measured.loss_pct / LOSS_STEP_PCT))):
+                slider.blockSignals(True)
+                slider.setValue(pos)
+                slider.blockSignals(False)
+        self._sliders_moved(measured=True)
+
+    def _sliders_moved(self, measured: bool = False) -> None:
+        cond = self.measured if measured else self.conditions()
+        self._state["conditions"] = cond
+        limits = self._state["limits"]
+        self.plan = (plan_for_limits(limits, cond, capture=self.capture)
+                     if cond is not None and limits is not None else None)
+        self._show_numbers()
+        self._enable()
+
+    # --- live stream --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.stream is not None or self.plan is None:
+            return
+        self.model_view.set_message(self.tr("Starting…"))
+        self.stream = run_task(_model_stream(self.camera, self._state), name="call-preview",
+                               on_latest=self._frame, on_error=self._stream_error,
+                               on_finished=self._stream_done)
+
+    def stop(self) -> None:
+        for task in (self.stream, self.player, self.saver):
+            if task is not None:
+                task.cancel()
+                task.wait(3.0)
+
+    def _frame(self, value: Any) -> None:
+        frame, modelled, capture = value
+        self.live_view.set_frame(frame)
+        if modelled.image is not None:
+            self.model_view.set_message("")
+            self.model_view.set_frame(modelled.image)
+        if capture != self.capture:
+            self.capture = capture
+            self._sliders_moved(measured=self._state["conditions"] is self.measured)
+
+    def _stream_error(self, err: TaskError) -> None:
+        message, fix = describe(err.exception, "camera")
+        self.model_view.set_message(message)
+        self.live_view.set_message(fix)
+
+    def _stream_done(self) -> None:
+        self.stream = None
+
+    # --- sound --------------------------------------------------------------------------------
+
+    def play(self) -> None:
+        if self.player is not None or self.plan is None or self.recording is None:
+            return
+        self.play_button.setEnabled(False)
+        self.play_note.setText(self.tr("Playing the sentence as they would hear it…"))
+        self.player = run_task(_play_modelled(self.recording, self.plan, self.speaker),
+                               name="call-preview-sound", on_error=self._play_error,
+                               on_result=lambda _r: self.play_note.setText(
+                                   self.tr("That is how your voice would arrive.")),
+                               on_finished=self._play_done)
+
+    def _play_error(self, err: TaskError) -> None:
+        message, fix = describe(err.exception, "speaker")
+        self.play_note.setText(message + " " + self.tr("How to fix it: ") + fix)
+
+    def _play_done(self) -> None:
+        self.player = None
+        self._enable()
+
+    # --- keeping it (only when the person asks) -------------------------------------------
+
+    def ask_save(self) -> None:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(docs or Path.home()) / "techcheck-preview.avi")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the preview for IT support"),
+                                              suggested)
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path: str) -> None:
+        """Write the modelled picture (.avi), sound (.wav) and numbers (.txt) next to ``path``
+        for the conditions the sliders show. The live stream pauses: a camera opens once."""
+        from app.commands.callpreview import write_files
+
+        cond = self._state["conditions"]
+        if cond is None or self.saver is not None:
+            return
+        was_streaming = self.stream is not None
+        if self.stream is not None:
+            self.stream.cancel()
+            self.stream.wait(3.0)
+        stem = Path(path).with_suffix("")
+        limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
+                                           i18n.current())
+        self.save_button.setEnabled(False)
+        self.play_note.setText(self.tr("Saving {path}…").format(path=stem.name))
+
+        def work(_ctx: TaskContext) -> list[str]:
+            return write_files(stem, limits, cond, camera, recording, lang)
+
+        def done(messages: list[str]) -> None:
+            wrote = [m for m in messages if m.startswith("preview written")]
+            self.play_note.setText(
+                self.tr("Saved {count} files: {path}.avi, .wav and .txt").format(
+                    count=len(wrote), path=str(stem)) if len(wrote) == len(messages)
+                else self.tr("Not everything could be saved: {why}").format(
+                    why=" ".join(m for m in messages if m not in wrote)))
+
+        def failed(err: TaskError) -> None:
+            self.play_note.setText(self.tr("The preview could not be saved: {error}").format(
+                error=err.message))
+
+        def finished() -> None:
+            self.saver = None
+            self._enable()
+            if was_streaming:
+                self.start()
+
+        self.saver = run_task(work, name="call-preview-save", on_result=done, on_error=failed,
+                              on_finished=finished)
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def _enable(self) -> None:
+        ready = self.plan is not None
+        for w in (self.upload, self.loss, self.reset_button):
+            w.setEnabled(ready)
+        self.save_button.setEnabled(ready and self.saver is None)
+        self.play_button.setEnabled(ready and self.recording is not None
+                                    and self.player is None)
+
+    def _show_numbers(self) -> None:
+        cond = self._state["conditions"]
+        if cond is None:
+            self.numbers.setText(self.tr(
+                "The connection's upload, loss or jitter could not be measured, so there is "
+                "nothing to model. Run the connection check again."))
+        else:
+            rows = []
+            for n in self.plan.numbers() if self.plan else []:
+                value = ct(n.value) if isinstance(n.value, str) and n.key == "audio_band" \
+                    else n.value
+                rows.append(f"{ct(n.label)}: {value} {n.unit}".rstrip())
+            self.numbers.setText(" · ".join(rows))
+        up = upload_at(self.upload.value())
+        self.upload_label.setText(self.tr("&Upload: {value} Mbit/s").format(
+            value=f"{up:.2f}" if up < 1 else f"{up:.1f}"))
+        self.loss_label.setText(self.tr("&Loss: {value} %").format(
+            value=f"{self.loss.value() * LOSS_STEP_PCT:.1f}"))
+        if self.recording is None:
+            self.play_note.setText(self.tr("Record the sentence on the Microphone page to hear "
+                                           "it as they would."))
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("As they will see and hear you"))
+        self.note.setText(ct(APPROXIMATION))
+        self.live_label.setText(self.tr("You, here"))
+        self.model_label.setText(self.tr("What they see"))
+        self.live_view.setAccessibleName(self.tr("Your live picture"))
+        self.model_view.setAccessibleName(self.tr("Your picture as they will see it"))
+        self.numbers.setAccessibleName(self.tr("Numbers the model used"))
+        self.upload.setAccessibleName(self.tr("What if: upload speed"))
+        self.loss.setAccessibleName(self.tr("What if: packet loss"))
+        self.play_button.setText(self.tr("&Hear the sentence as they will"))
+        self.play_button.setAccessibleName(self.tr("Play the sentence as they will hear it"))
+        self.reset_button.setText(self.tr("Back to the &measured values"))
+        self.reset_button.setAccessibleName(self.tr("Back to the measured values"))
+        self.save_button.setText(self.tr("&Save for IT support…"))
+        self.save_button.setAccessibleName(self.tr("Save the preview for IT support"))
+        self._show_numbers()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,101 @@
+"""Verdicts on real footage (issue 14): precision and recall of every camera finding code on the
+labelled corpus (``tests/corpus/manifest.toml``), and the false alarms on items labelled good,
+for the calibrated limits against a named baseline measured in the same run.
+
+    .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
+
+Baseline: the same code with the camera limits as they were before issue 14 (eyes from 42 %
+of the height, faces above 55 % of the height too close, offsets from 10 %, roll from 5°).
+The measures themselves are the current ones for both (sharpness and frozen-frame measures
+changed with the issue too, so the baseline isolates what the limits do).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checks import registry  # noqa: E402
+from checks.profile import load_profile  # noqa: E402
+from tests.corpus_media import load, run_camera, scores  # noqa: E402
+
+#: The limits that changed with issue 14, as they were before it.
+BEFORE = {
+    "eye_line_tip": 0.42, "eye_line_warn": 0.50,
+    "face_height_range_tip": [0.22, 0.55], "face_height_range_warn": [0.15, 0.70],
+    "offset_tip": 0.10, "offset_warn": 0.17,
+    "roll_tip_deg": 5.0, "roll_warn_deg": 8.0,
+    "resolution_tip_px": 720, "resolution_warn_px": 480,
+    "fps_tip": 24.0,
+}
+
+
+def profiles():
+    schemas = registry.limit_schemas(registry.discover())
+    now = load_profile("generic", schemas)
+    before = load_profile("generic", schemas)
+    cam = dict(before.sections["camera"])
+    cam.update(BEFORE)
+    before.sections["camera"] = cam
+    return now, before
+
+
+def table(rows, title: str) -> str:
+    lines = [f"**{title}**", "",
+             "| code | labelled items | found | recall | raised | precision | warnings on good "
+             "items | tips on good items |", "|---|---|---|---|---|---|---|---|"]
+    for s in rows:
+        rec = "—" if s.recall is None else f"{s.recall:.0%}"
+        pre = "—" if s.precision is None else f"{s.precision:.0%}"
+        lines.append(f"| `{s.code}` | {s.labelled} | {s.found} | {rec} | {s.raised} | {pre} | "
+                     f"{s.false_alarms_good} | {s.tips_good} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--items", default="")
+    ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
+    args = ap.parse_args()
+    corpus = load()
+    items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
+    now, before = profiles()
+    report = {}
+    runs = [("calibrated", now), ("baseline: limits before issue 14", before)]
+    for name, profile in runs[:1] if args.no_baseline else runs:
+        t0 = time.monotonic()
+        outcomes = [run_camera(i, profile) for i in items]
+        good = [o for o in outcomes if o.item.good]
+        report[name] = {
+            "seconds": round(time.monotonic() - t0, 1),
+            "items": len(outcomes), "good_items": len(good),
+            "good_with_warning": sorted(o.item.id for o in good if o.warnings),
+            "good_not_ready": sorted(o.item.id for o in good if o.verdict == "not_ready"),
+            "scores": [dataclasses.asdict(s) for s in scores(outcomes)],
+            "outcomes": {o.item.id: {"labels": sorted(o.item.labels), "findings": o.findings,
+                                     "verdict": o.verdict, "metrics": o.metrics}
+                         for o in outcomes},
+        }
+        print(table(scores(outcomes), f"{name}: {len(outcomes)} items, {len(good)} good"))
+        print(f"\ngood items with a warning: {report[name]['good_with_warning'] or 'none'}; "
+              f"NOT READY: {report[name]['good_not_ready'] or 'none'}\n")
+        for o in outcomes:
+            missed = sorted(o.item.labels - set(o.findings))
+            extra = sorted(set(o.findings) - o.item.labels)
+            if missed or (o.item.good and o.warnings):
+                print(f"  {o.item.id}: missed {missed}, also {extra} {o.findings}")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,294 @@
+"""From measured upload, loss and jitter to the parameters of a modelled call.
+
+This is an approximation, and every number it uses is returned so the person can see it. The
+choices, in order:
+
+1. **Resolution**: the highest of the platform profile's video tiers whose upload need the
+   measured upload meets (``[network] tiers`` / ``tier_up_mbps``: vendor bandwidth tables);
+   below the lowest tier the lowest tier is kept and the frame rate drops instead.
+2. **Send rate**: a congestion-controlled sender does not fill the link. Google Congestion
+   Control (draft-ietf-rmcat-gcc-02, section 5.5) backs off to ``alpha`` = 0.85 of the
+   received rate when it detects queueing, so the call uses 0.85 × the upload, capped at the
+   next tier's need (a client at 360p does not send 4 Mbit/s). Above 10 % loss GCC's
+   loss-based controller (section 6) cuts the rate by a further factor (1 − 0.5 × loss).
+3. **Audio** takes its share first and the picture gets the rest. Its bandwidth follows the
+   Opus codec's recommended bitrates (RFC 6716 section 2.1.1: 8-12 kbit/s narrowband speech,
+   16-20 wideband, 28-40 fullband) and audio bandwidths (RFC 6716 table 1: narrowband 4 kHz,
+   wideband 8 kHz, fullband 20 kHz).
+4. **Picture codec**: OpenCV ships JPEG, not H.264/VP8. Motion JPEG needs about five times the
+   bits of H.264 for the same picture (Axis Communications, "H.264 video compression standard"
+   white paper: H.264 "can reduce the size of a digital video file by more than 80 % compared
+   with the Motion JPEG format"), so the JPEG stream is given 5 × the call's video bitrate to
+   look like the call would.
+5. **Losses**: a frame travels in ceil(size / 1200 bytes) RTP packets (WebRTC's default
+   maximum payload); it is lost when a packet is lost and not repaired. A lost packet is
+   re-sent on request (RTP NACK, RFC 4585) when the round trip fits the receiver's jitter
+   buffer, and then lost only if the copy is lost too. Delay variation is modelled as
+   exponential with mean = the measured jitter (for independent exponential delays the mean
+   difference between consecutive packets, which is how the network check measures jitter,
+   equals the mean); packets later than the jitter buffer are lost. Audio (one 20 ms Opus
+   packet at a time, RFC 7587) is not re-sent.
+6. **Freezes**: after a lost frame the receiver shows the last good picture until it has asked
+   for and received a fresh key frame (RTCP picture loss indication, RFC 4585 section 6.3.1):
+   one round trip plus one frame.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from checks.i18n import N_
+from checks.network.analysis import Tier, tiers_from
+
+#: Fraction of the measured upload a congestion-controlled call sends (GCC's alpha, above).
+UTILISATION = 0.85
+#: Bits Motion JPEG needs for the picture H.264 makes from one bit (Axis white paper, above).
+MJPEG_PER_H264 = 5.0
+#: Capture rate of Teams, Zoom and Meet video when the link allows it.
+FULL_FPS = 30.0
+#: Lowest frame rate modelled; below it a real client stops sending video altogether.
+MIN_FPS = 5.0
+#: RTP payload per packet (WebRTC's default maximum packet size minus headers).
+PACKET_BYTES = 1200
+#: How long the receiver waits for late or re-sent packets before playing on. An assumption:
+#: adaptive buffers grow with jitter, but past ~100 ms they eat the ITU-T G.114 one-way delay
+#: budget of 150 ms, so clients do not grow them further.
+JITTER_BUFFER_MS = 100.0
+#: Round trip assumed for key-frame recovery when none was measured (ms).
+DEFAULT_RTT_MS = 100.0
+#: Opus frame length used by WebRTC calls (RFC 7587 recommends 20 ms).
+AUDIO_PACKET_MS = 20.0
+#: Audio bitrate: calls protect audio, taking up to 5 % of the upload (an assumption) within
+#: the Opus speech range of 6-40 kbit/s (RFC 6716 section 2.1.1 / RFC 7587 section 3.1.1).
+AUDIO_SHARE = 0.05
+AUDIO_MIN_KBPS = 6.0
+AUDIO_MAX_KBPS = 40.0
+
+#: Opus audio bandwidths (RFC 6716 table 1) by the lowest bitrate RFC 6716 recommends for them.
+AUDIO_BANDS = ((28.0, "fullband", 20000.0), (16.0, "wideband", 8000.0),
+               (0.0, "narrowband", 4000.0))
+BAND_LABELS = {"fullband": N_("fullband"), "wideband": N_("wideband"),
+               "narrowband": N_("narrowband")}
+
+#: Tier names that do not carry their size: Meet's "HD" is 720p; Zoom's "HQ" (high quality)
+#: has no published size and is taken as 360p, the size the other vendors give 0.5-0.6 Mbit/s.
+NAMED_HEIGHTS = {"hd": 720, "fhd": 1080, "fullhd": 1080, "hq": 360, "sd": 480}
+
+APPROXIMATION = N_("An approximation: TechCheck sends your picture through JPEG compression "
+                   "and a simple model of the network. The real call uses other codecs and "
+                   "repairs some losses, so details will differ.")
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What the network check measured (or what a "what if" slider says)."""
+
+    upload_mbps: float
+    loss_pct: float
+    jitter_ms: float
+    rtt_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("upload_mbps", "loss_pct", "jitter_ms"):
+            v = getattr(self, name)
+            if not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+                raise ValueError(f"{name} must be a number of at least 0, not {v!r}")
+        if self.loss_pct > 100:
+            raise ValueError(f"loss_pct must be at most 100, not {self.loss_pct!r}")
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number the model used, for people: ``label`` is an N_ template."""
+
+    key: str
+    label: str
+    value: float | str
+    unit: str
+
+
+@dataclass(frozen=True)
+class CallPlan:
+    """The parameters of one modelled call; see the module docstring for where each comes from."""
+
+    conditions: Conditions
+    tier: str
+    width: int
+    height: int
+    fps: float
+    send_kbps: float
+    video_kbps: float
+    jpeg_kbps: float
+    audio_kbps: float
+    audio_band: str
+    audio_cutoff_hz: float
+    packets_per_frame: int
+    repaired: bool
+    late_fraction: float
+    frame_loss: float
+    audio_loss: float
+    freeze_frames: int
+
+    def numbers(self) -> list[Number]:
+        """Every number the model used, in the order a person reads them."""
+        c = self.conditions
+        out = [
+            Number("upload", N_("Upload used"), round(c.upload_mbps, 2), "Mbit/s"),
+            Number("loss", N_("Packet loss used"), round(c.loss_pct, 2), "%"),
+            Number("jitter", N_("Jitter used"), round(c.jitter_ms, 1), "ms"),
+            Number("resolution", N_("Picture size"), f"{self.width}×{self.height}", ""),
+            Number("fps", N_("Frame rate"), round(self.fps, 1), "fps"),
+            Number("video_kbps", N_("Video bitrate"), round(self.video_kbps), "kbit/s"),
+            Number("jpeg_kbps", N_("Modelled as JPEG at"), round(self.jpeg_kbps), "kbit/s"),
+            Number("frame_loss", N_("Frames lost"), round(100 * self.frame_loss, 1), "%"),
+            Number("audio_kbps", N_("Audio bitrate"), round(self.audio_kbps, 1), "kbit/s"),
+            Number("audio_band", N_("Audio bandwidth"), self.audio_band, ""),
+            Number("audio_cutoff", N_("Sound up to"), round(self.audio_cutoff_hz / 1000, 1),
+                   "kHz"),
+            Number("audio_loss", N_("Sound packets lost"), round(100 * self.audio_loss, 1), "%"),
+        ]
+        if c.rtt_ms is not None:
+            out.insert(3, Number("rtt", N_("Round trip used"), round(c.rtt_ms), "ms"))
+        return out
+
+    def to_dict(self) -> dict:
+        return {n.key: n.value for n in self.numbers()}
+
+
+def tier_height(name: str, fallback: int) -> int:
+    """Picture height for a tier name: "720p" → 720, "HD" → 720; unknown names → ``fallback``."""
+    m = re.fullmatch(r"\s*(\d{3,4})\s*p\s*", name, flags=re.IGNORECASE)
+    if m:
+        return int(m.group(1))
+    return NAMED_HEIGHTS.get(name.strip().lower().replace(" ", ""), fallback)
+
+
+def _frame_size(height: int, capture: tuple[int, int] | None) -> tuple[int, int]:
+    """The camera's shape (16:9 when unknown) at ``height``, never larger than the camera
+    gives (clients do not upscale before sending), with even sides (4:2:0 chroma needs them)."""
+    aspect = 16 / 9
+    if capture is not None and capture[0] > 0 and capture[1] > 0:
+        aspect = capture[0] / capture[1]
+        height = min(height, capture[1])
+    width = max(2, round(height * aspect / 2) * 2)
+    return width, max(2, int(height // 2 * 2))
+
+
+def audio_band(kbps: float) -> tuple[str, float]:
+    for lowest, name, cutoff in AUDIO_BANDS:
+        if kbps >= lowest:
+            return name, cutoff
+    return AUDIO_BANDS[-1][1], AUDIO_BANDS[-1][2]
+
+
+def plan_call(tiers: list[Tier], conditions: Conditions,
+              capture: tuple[int, int] | None = None) -> CallPlan:
+    """The modelled call for ``conditions`` on a platform with these video ``tiers``, for a
+    camera giving ``capture`` = (width, height) pictures."""
+    if not tiers:
+        raise ValueError("the profile lists no video tiers")
+    tiers = sorted(tiers, key=lambda t: t.up_mbps)
+    up = conditions.upload_mbps
+    loss = conditions.loss_pct / 100.0
+    fits = [t for t in tiers if t.up_mbps <= up]
+    tier = fits[-1] if fits else tiers[0]
+    higher = [t for t in tiers if t.up_mbps > tier.up_mbps]
+    cap = higher[0].up_mbps if higher else tier.up_mbps
+    fallback = 360 + 360 * tiers.index(tier)
+    width, height = _frame_size(tier_height(tier.name, fallback), capture)
+    fps = FULL_FPS if fits else max(MIN_FPS, FULL_FPS * up / tier.up_mbps)
+
+    send = min(up * UTILISATION, cap)
+    if loss > 0.10:
+        send *= 1.0 - 0.5 * loss
+    send_kbps = send * 1000.0
+    audio_kbps = float(np.clip(up * 1000.0 * AUDIO_SHARE, AUDIO_MIN_KBPS, AUDIO_MAX_KBPS))
+    audio_kbps = min(audio_kbps, send_kbps)
+    video_kbps = max(send_kbps - audio_kbps, 0.0)
+    band, cutoff = audio_band(audio_kbps)
+
+    frame_bytes = video_kbps * 1000.0 / 8.0 / fps
+    packets = max(1, math.ceil(frame_bytes / PACKET_BYTES))
+    jitter = conditions.jitter_ms
+    late = math.exp(-JITTER_BUFFER_MS / jitter) if jitter > 0 else 0.0
+    rtt = conditions.rtt_ms
+    repaired = rtt is not None and rtt + jitter <= JITTER_BUFFER_MS
+    unrepaired = loss * loss if repaired else loss
+    frame_loss = 1.0 - (1.0 - unrepaired) ** packets * (1.0 - late)
+    audio_loss = 1.0 - (1.0 - loss) * (1.0 - late)
+    recovery_ms = (rtt if rtt is not None else DEFAULT_RTT_MS) + 1000.0 / fps
+    freeze = max(1, math.ceil(recovery_ms * fps / 1000.0))
+    return CallPlan(conditions, tier.name, width, height, fps, send_kbps, video_kbps,
+                    video_kbps * MJPEG_PER_H264, audio_kbps, band, cutoff, packets, repaired,
+                    late, min(frame_loss, 1.0), min(audio_loss, 1.0), freeze)
+
+
+def plan_for_limits(limits: object, conditions: Conditions,
+                    capture: tuple[int, int] | None = None) -> CallPlan:
+    """``plan_call`` with the tiers of a profile's ``[network]`` limits (``NetworkLimits``)."""
+    tiers = tiers_from(limits.tiers, limits.tier_up_mbps,
+                       limits.tier_down_mbps)
+    return plan_call(tiers, conditions, capture)
+
+
+class LossSchedule:
+    """Which packets (or frames) are lost: a seeded, random-looking pattern whose count tracks
+    ``rate`` × n within one item at every point, so short runs show the rate they were given
+    (independent coin flips would be off by ±1 pp over 1000 frames one time in three).
+
+    Items are drawn in blocks of ``block``; in each, the number lost brings the running total
+    to round(rate × n), at random places in the block."""
+
+    def __init__(self, rate: float, seed: int = 0, block: int = 20) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be within 0..1, not {rate!r}")
+        self.rate = rate
+        self.block = block
+        self.rng = np.random.default_rng(seed)
+        self.n = 0
+        self.lost = 0
+        self._pending: list[bool] = []
+
+    def _refill(self) -> None:
+        want = round(self.rate * (self.n + self.block)) - self.lost
+        want = max(0, min(self.block, want))
+        flags = np.zeros(self.block, dtype=bool)
+        flags[self.rng.choice(self.block, size=want, replace=False)] = True
+        self.lost += want
+        self.n += self.block
+        self._pending = list(flags[::-1])
+
+    def next(self) -> bool:
+        if not self._pending:
+            self._refill()
+        return bool(self._pending.pop())
+
+    def take(self, count: int) -> np.ndarray:
+        return np.array([self.next() for _ in range(count)], dtype=bool)
+
+
+#: The network check's metric names for what the model needs.
+MEASURES = {"upload_mbps": "upload", "loss_pct": "packet_loss", "jitter_ms": "jitter"}
+
+
+def conditions_from_metrics(metrics: dict) -> tuple[Conditions | None, list[str]]:
+    """Conditions from the network check's metrics (``CheckResult.metrics``), or None and the
+    names of the measures that are missing ("could not measure" is never turned into 0)."""
+
+    def number(name: str) -> float | None:
+        m = metrics.get(name)
+        v = getattr(m, "value", None)
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    values = {field: number(name) for field, name in MEASURES.items()}
+    missing = [MEASURES[f] for f, v in values.items() if v is None]
+    if missing:
+        return None, missing
+    try:
+        return Conditions(rtt_ms=number("latency"), **values), []  # type: ignore[arg-type]
+    except ValueError:
+        return None, [MEASURES[f] for f, v in values.items() if v is None or v < 0]

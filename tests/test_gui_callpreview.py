@@ -1,0 +1,159 @@
+"""The "As they will see and hear you" view, driven as a person would: the demo camera clip
+through the real camera source, the sliders moved with the keyboard (found by accessible
+name), the numbers shown read back, and the play button heard through the private PipeWire
+server (what the default output plays comes back on the default input)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QSlider
+
+from checks import registry
+from checks.callmodel import Conditions
+from checks.profile import load_profile
+from tests.conftest import ROOT
+from tests.gui_fixtures import by_name
+
+CLIP = str(ROOT / "resources" / "demo" / "camera.avi")
+VOICE = ROOT / "resources" / "demo" / "voice.wav"
+
+# The offscreen platform cannot pass size hints to a window manager; it says so once.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def generic_network_limits():
+    return load_profile("generic", registry.limit_schemas(registry.discover())).limits("network")
+
+
+@pytest.fixture
+def preview(qtbot, leak_guard):
+    from app.gui.widgets.callpreview import CallPreview
+
+    w = CallPreview()
+    qtbot.addWidget(w)
+    w.resize(900, 640)
+    w.show()
+    yield w
+    w.stop()
+
+
+def _numbers(w) -> str:
+    return by_name(w, "Numbers the model used", QLabel).text()
+
+
+def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    preview.set_inputs(generic_network_limits(), Conditions(0.8, 3.0, 30.0, 40.0), CLIP,
+                       (voice, fs), None)
+    preview.start()
+    qtbot.waitUntil(lambda: preview.model_view.frames_shown >= 5, timeout=20_000)
+    assert preview.model_view._frame.shape == (360, 640, 3)  # 0.8 Mbit/s: the 360p tier
+    assert preview.live_view._frame.shape == (720, 1280, 3)
+    before = _numbers(preview)
+    assert "Upload used: 0.8 Mbit/s" in before and "Picture size: 640×360" in before
+    assert "Packet loss used: 3.0 %" in before
+
+    upload = by_name(preview, "What if: upload speed", QSlider)
+    upload.setFocus()
+    qtbot.keyClick(upload, Qt.Key.Key_PageUp)  # half a decade up: 0.8 → 2.5 Mbit/s
+    after = _numbers(preview)
+    assert after != before and "Picture size: 1280×720" in after
+    assert "Upload used: 2.51 Mbit/s" in after
+    shown = preview.model_view.frames_shown
+    qtbot.waitUntil(lambda: preview.model_view.frames_shown >= shown + 3
+                    and preview.model_view._frame.shape == (720, 1280, 3), timeout=20_000)
+
+    loss = by_name(preview, "What if: packet loss", QSlider)
+    loss.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(loss, Qt.Key.Key_Right)
+    assert "Packet loss used: 5.0 %" in _numbers(preview)
+    assert "&Loss: 5.0 %".replace("&", "") in preview.loss_label.text().replace("&", "")
+
+    qtbot.mouseClick(by_name(preview, "Back to the measured values", QPushButton),
+                     Qt.MouseButton.LeftButton)
+    assert _numbers(preview) == before
+
+
+def test_nothing_to_model_without_a_measured_connection(qtbot, preview):
+    preview.set_inputs(generic_network_limits(), None, CLIP, None, None)
+    preview.start()
+    assert "could not be measured" in _numbers(preview)
+    assert not by_name(preview, "What if: upload speed", QSlider).isEnabled()
+    assert not by_name(preview, "Play the sentence as they will hear it", QPushButton).isEnabled()
+    assert preview.stream is None  # no camera opened for nothing
+
+
+def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pipewire_server):
+    import sounddevice as sd
+
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    # 0.15 Mbit/s: 7.5 kbit/s of audio, Opus narrowband (4 kHz) by RFC 6716.
+    preview.set_inputs(generic_network_limits(), Conditions(0.15, 0.0, 5.0, 40.0), CLIP,
+                       (voice, fs), None)
+    assert "Audio bandwidth: narrowband" in _numbers(preview)
+    heard: list[np.ndarray] = []
+    stop = threading.Event()
+
+    def listen() -> None:
+        with sd.InputStream(samplerate=48000, channels=1, dtype="float32") as stream:
+            while not stop.is_set():
+                block, _ = stream.read(4800)
+                heard.append(block[:, 0].copy())
+
+    t = threading.Thread(target=listen, name="listen")
+    t.start()
+    try:
+        qtbot.mouseClick(by_name(preview, "Play the sentence as they will hear it", QPushButton),
+                         Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: preview.player is None, timeout=40_000)
+    finally:
+        stop.set()
+        t.join(5.0)
+    assert "how your voice would arrive" in preview.play_note.text(), preview.play_note.text()
+    x = np.concatenate(heard).astype(np.float64)
+    assert np.sqrt(np.mean(x ** 2)) > 0.01  # the sentence was heard…
+    spec = np.abs(np.fft.rfft(x)) ** 2
+    f = np.fft.rfftfreq(x.size, 1 / 48000)
+    above = 10 * np.log10(spec[f > 4500].sum() / spec[(f > 100) & (f <= 4000)].sum())
+    assert above < -40, above  # …without what lies above the narrowband limit
+
+
+def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
+    import cv2
+
+    from tests.gui_fixtures import answer_file_dialog
+
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    preview.set_inputs(generic_network_limits(), Conditions(3.0, 0.0, 5.0, 40.0), CLIP,
+                       (voice, fs), None)
+    preview.start()
+    qtbot.waitUntil(lambda: preview.model_view.frames_shown >= 3, timeout=20_000)
+    upload = by_name(preview, "What if: upload speed", QSlider)
+    upload.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(upload, Qt.Key.Key_PageDown)  # 3 → 0.3 Mbit/s: below the lowest tier
+    numbers = _numbers(preview)
+    # 3.0 Mbit/s sits at step 36 (3.15); two pages down is step 16: 0.05 × 10^0.8 = 0.315.
+    assert "Upload used: 0.32 Mbit/s" in numbers and "Picture size: 640×360" in numbers
+    assert "Frame rate: 18.9 fps" in numbers  # 30 fps × 0.315 / 0.5 (the 360p tier)
+    assert list(tmp_path.iterdir()) == []  # nothing kept until the person asks
+
+    seen = answer_file_dialog(qtbot, str(tmp_path / "for-it.avi"))
+    qtbot.mouseClick(by_name(preview, "Save the preview for IT support", QPushButton),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen) and preview.saver is None and "Saved" in
+                    preview.play_note.text(), timeout=60_000)
+    assert seen == ["Save the preview for IT support"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["for-it.avi", "for-it.txt", "for-it.wav"]
+    cap = cv2.VideoCapture(str(tmp_path / "for-it.avi"))
+    ok, frame = cap.read()
+    assert ok and frame.shape == (360, 640, 3)
+    text = (tmp_path / "for-it.txt").read_text()
+    assert "Upload used: 0.32 Mbit/s" in text and "Frame rate: 18.9 fps" in text
+    qtbot.waitUntil(lambda: preview.stream is not None, timeout=5000)  # the live view resumes
