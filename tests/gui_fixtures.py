@@ -192,7 +192,9 @@ def answer_file_dialog(qtbot, path: str) -> list[str]:
 
     def confirm(dialog, edit, tries: int) -> None:
         """The name field's completer may take the first Enter (a person presses it again)."""
-        if not dialog.isVisible():
+        from shiboken6 import isValid
+
+        if not isValid(dialog) or not dialog.isVisible():  # accepted: Qt deleted it
             return
         if tries == 0:
             seen.append("failed: the dialog stayed open")
