@@ -83,7 +83,7 @@ class Invitation:
         out = []
         if self.server and inside_network(urlsplit(self.server).hostname or ""):
             out.append(("server", self.server))
-        if self.stun and inside_network(_stun_host(self.stun)):
+        if self.stun and inside_network(_split_stun(self.stun)[0]):
             out.append(("stun", self.stun))
         return out
 
@@ -268,15 +268,7 @@ def check_url(value: str, bad) -> str:
 
 def check_stun(value: str, bad) -> str:
     """``host`` or ``host:port`` (``[v6]:port`` for IPv6), port 1–65535."""
-    v = value.strip()
-    if v.lower().startswith(("stun:", "stuns:")):
-        v = v.split(":", 1)[1]
-    host, port = v, "3478"
-    m = re.match(r"^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$", v)
-    if m:
-        host, port = m.group(1), m.group(2) or port
-    elif v.count(":") == 1:
-        host, port = v.split(":")
+    host, port = _split_stun(value)
     if not port.isdigit() or not 1 <= int(port) <= 65535:
         raise bad("stun", "must be host:port with a port from 1 to 65535")
     if not _valid_host(host):
@@ -309,13 +301,18 @@ def inside_network(host: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def _stun_host(value: str) -> str:
+def _split_stun(value: str) -> tuple[str, str]:
+    """(host, port text) of ``host``, ``host:port``, ``[v6]:port`` or ``stun:…``."""
     v = value.strip()
     if v.lower().startswith(("stun:", "stuns:")):
         v = v.split(":", 1)[1]
-    if v.startswith("["):
-        return v[1:].partition("]")[0]
-    return v.split(":", 1)[0] if v.count(":") == 1 else v
+    m = re.match(r"^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$", v)
+    if m:
+        return m.group(1), m.group(2) or "3478"
+    if v.count(":") == 1:
+        host, port = v.split(":")
+        return host, port
+    return v, "3478"
 
 
 def _valid_host(host: str) -> bool:

@@ -1,7 +1,9 @@
 """Platform profiles: the limits every check is held to, one TOML file per platform.
 
 A profile has a ``[profile]`` table (name, title, platform, optional ``extends``) and one table
-per check id whose keys are the fields of that check's ``Limits`` dataclass. Loading is strict:
+per check id whose keys are the fields of that check's ``Limits`` dataclass; an organisation's
+own profile may add a ``[brand]`` table (docs/branding.md), kept as written here and validated
+by the app, which shows it (``app.brand``). Loading is strict:
 an unknown table or key, a wrong type or a malformed file raises ``ProfileError`` naming the
 file, the line and the key, because a typo in a limit silently ignored is a wrong verdict.
 """
@@ -51,6 +53,7 @@ class Profile:
     path: str = ""
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     schemas: dict[str, type] = field(default_factory=dict, repr=False)
+    brand: dict[str, Any] | None = None  # the [brand] table, unvalidated (see app.brand)
 
     def limits(self, check_id: str) -> Any:
         """An instance of the check's ``Limits`` with this profile's values over its defaults."""
@@ -67,6 +70,8 @@ class Profile:
         p = Path(self.path) if self.path else None
         if p is not None and p.parent != resources.path("profiles"):
             d["file"] = p.name
+        if self.brand is not None:
+            d["brand"] = dict(self.brand)
         return d
 
 
@@ -143,6 +148,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
 
     sections: dict[str, dict[str, Any]] = {}
     platform = meta.get("platform")
+    brand = None
     if "extends" in meta:
         try:
             base = load_profile(meta["extends"], schemas, (*_seen, path))
@@ -151,9 +157,15 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
                                _line_of(text, "profile", "extends"), "profile.extends") from None
         sections = {k: dict(v) for k, v in base.sections.items()}
         platform = platform or base.platform
+        brand = base.brand
 
     for section, table in data.items():
         if section == "profile":
+            continue
+        if section == "brand":
+            if not isinstance(table, dict):
+                raise ProfileError(shown, "[brand] must be a table", _line_of(text, section))
+            brand = dict(table)
             continue
         line = _line_of(text, section)
         if section not in schemas:
@@ -173,6 +185,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         path=str(path),
         sections=sections,
         schemas=dict(schemas),
+        brand=brand,
     )
 
 

@@ -257,6 +257,9 @@ def _brand(pdf: _Doc, brand: Brand) -> None:
     name above the report's own title."""
     y, x = pdf.get_y(), pdf.l_margin
     if brand.logo:
+        # fpdf2's SVG reader logs a warning for each element it does not draw (<title>,
+        # <desc>): metadata, not part of the picture, and not the user's concern.
+        logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
         try:
             info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
             x += float(info.rendered_width) + 4
