@@ -26,6 +26,8 @@ LIMIT_MB = 300.0
 
 _WRAPPER = """
 import os, resource, sys
+for name in os.environ.get("TECHCHECK_TEST_BLOCK", "").split():
+    sys.modules[name] = None  # as in an install without it: importing it raises ImportError
 from app.cli import main
 try:
     rc = main(sys.argv[1:])
@@ -47,10 +49,13 @@ class Measured:
     peak_mb: float
 
 
-def run_measured(*args: str, tmp: Path, timeout: float = 60, env: dict[str, str] | None = None
-                 ) -> Measured:
+def run_measured(*args: str, tmp: Path, timeout: float = 60, env: dict[str, str] | None = None,
+                 without: tuple[str, ...] = ()) -> Measured:
+    """``techcheck ARGS`` in a new process; ``without`` names modules to make unimportable
+    there (``jsonschema``: the one-file app and a plain install have none)."""
     peak_file = tmp / f".peak-{time.monotonic_ns()}"
-    full_env = {**os.environ, **(env or {}), "TECHCHECK_TEST_PEAK": str(peak_file)}
+    full_env = {**os.environ, **(env or {}), "TECHCHECK_TEST_PEAK": str(peak_file),
+                "TECHCHECK_TEST_BLOCK": " ".join(without)}
     r = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
                        timeout=timeout, env=full_env, cwd=ROOT, input="")
     peak_kb, cpu_s = (map(float, peak_file.read_text().split()) if peak_file.exists()

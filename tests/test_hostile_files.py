@@ -168,3 +168,13 @@ def test_report_run_and_history_print_no_control_codes(tmp_path: Path):
     assert "Busy now" in outputs[0].stdout.replace("\u202e", "")
     assert "Evil]0;PWNED" not in outputs[1].stdout and "Evil" in outputs[1].stdout
     assert "evil" in outputs[2].stdout
+
+
+def test_usage_errors_and_verbose_logs_print_no_control_codes(tmp_path: Path):
+    m = run_measured("report", str(tmp_path / "x.json"), "--lang", f"e{ESC_TITLE}", tmp=tmp_path)
+    assert m.returncode == 3 and "invalid choice" in m.stderr, m.stderr
+    assert "\x1b" not in m.stderr and "\x07" not in m.stderr
+    src = tmp_path / f"evil{ESC_CLEAR}.json"
+    src.write_text("{")
+    m = run_measured("-v", "report", str(src), tmp=tmp_path)
+    assert m.returncode == 3 and "not valid JSON" in m.stderr and "\x1b" not in m.stderr
