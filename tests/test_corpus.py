@@ -15,6 +15,10 @@ from checks.profile import load_profile
 from tests import corpus_media as C
 from tests.verdict_policy import policy
 
+#: The first test to use a fixture fetches the packages and makes every item (minutes on a
+#: fresh machine); the suite's 120 s per test is for ordinary tests.
+pytestmark = pytest.mark.timeout(900)
+
 PROBLEM_CODES_WITH_KNOWN_MISSES = {
     # BlazeFace does not see a face cut in half by the frame's edge (docs/benchmarks.md).
     "camera.multiple_faces",
