@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from checks.base import Check, ResultBuilder, grade
+from checks.base import Check, ResultBuilder
 from checks.context import CheckContext, Progress
 from checks.i18n import N_, translate
 from checks.model import CheckResult, LimitStatus, Status
@@ -380,16 +380,14 @@ class _Run:
         times = [d.ms for d in dns.values() if d.ms is not None]
         if not times:
             return
-        worst = max(times)
-        st = Status.WARN if worst > self.lim.dns_warn_ms else Status.PASS
-        self.r.metric("dns_ms", worst, "ms", threshold=self.lim.dns_warn_ms, status=st)
-        if st is Status.WARN:
-            self.r.finding(
-                "network.slow_dns", st,
-                N_("Looking up a server name took {value:.0f} ms (want under {threshold:.0f} ms)."),
-                N_("Restart the router; if it stays slow, set your DNS server to your provider's "
-                   "or a public one."),
-                value=worst, threshold=self.lim.dns_warn_ms, unit="ms", op="<=")
+        self.r.graded(
+            "dns_ms", max(times), "ms", warn=self.lim.dns_warn_ms, higher_is_better=False,
+            code="network.slow_dns",
+            message=N_("Looking up a server name took {value:.0f} ms (want under "
+                       "{threshold:.0f} ms)."),
+            fix=N_("Restart the router; if it stays slow, set your DNS server to your "
+                   "provider's or a public one."),
+        )
 
     def _latency(self, probe, stun_used: str, idle_end: float) -> analysis.LatencyStats | None:
         lim, r = self.lim, self.r
@@ -441,17 +439,14 @@ class _Run:
 
     def _rtt(self, rtt_ms: float) -> None:
         lim = self.lim
-        st = grade(rtt_ms, warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms, higher_is_better=False)
-        self.r.metric("latency", rtt_ms, "ms", threshold=lim.rtt_warn_ms, status=st)
-        if st is not Status.PASS:
-            self.r.finding(
-                "network.high_latency", st,
-                N_("The delay to the test server is {value:.0f} ms round trip (want at most "
-                   "{threshold:.0f} ms): people will talk over each other."),
-                N_("Use a network cable or sit near the router, close downloads and streaming on "
-                   "this network, and turn off a VPN if you use one."),
-                value=rtt_ms, threshold=lim.rtt_warn_ms if st is Status.WARN
-                else lim.rtt_fail_ms, unit="ms", op="<=")
+        self.r.graded(
+            "latency", rtt_ms, "ms", warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms,
+            higher_is_better=False, code="network.high_latency",
+            message=N_("The delay to the test server is {value:.0f} ms round trip (want at most "
+                       "{threshold:.0f} ms): people will talk over each other."),
+            fix=N_("Use a network cable or sit near the router, close downloads and streaming "
+                   "on this network, and turn off a VPN if you use one."),
+        )
 
     def _tcp_latency(self, probe: stun.TcpProbe, idle_end: float) -> analysis.LatencyStats:
         """Round trip from TCP handshakes when UDP is blocked: graded like the UDP figure;
@@ -494,32 +489,27 @@ class _Run:
         if worst is None:
             return
         increase, phase, during = worst
-        st = grade(increase, warn=lim.bufferbloat_warn_ms, fail=lim.bufferbloat_fail_ms,
-                   higher_is_better=False)
-        r.metric("bufferbloat", max(0.0, increase), "ms", threshold=lim.bufferbloat_warn_ms,
-                 status=st)
-        if st is not Status.PASS:
-            args = dict(value=increase, threshold=lim.bufferbloat_warn_ms if st is Status.WARN
-                        else lim.bufferbloat_fail_ms, unit="ms", op="<=", loaded=during,
-                        idle=idle.median_ms)
-            if phase == "upload":
-                r.finding(
-                    "network.bufferbloat", st,
-                    N_("While uploading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
-                       "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
-                       "will lag whenever something on this network uploads."),
-                    N_("During the interview pause cloud backups, photo sync and file uploads on "
-                       "every device here. If your router has \u201cSmart Queue\u201d, "
-                       "\u201cSQM\u201d or \u201cQoS\u201d, turn it on."), **args)
-            else:
-                r.finding(
-                    "network.bufferbloat", st,
-                    N_("While downloading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
-                       "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
-                       "will lag whenever someone here streams or downloads."),
-                    N_("Ask others on this network not to stream or download during the "
-                       "interview. If your router has \u201cSmart Queue\u201d, \u201cSQM\u201d "
-                       "or \u201cQoS\u201d, turn it on."), **args)
+        if phase == "upload":
+            message = N_("While uploading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
+                         "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
+                         "will lag whenever something on this network uploads.")
+            fix = N_("During the interview pause cloud backups, photo sync and file uploads on "
+                     "every device here. If your router has \u201cSmart Queue\u201d, "
+                     "\u201cSQM\u201d or \u201cQoS\u201d, turn it on.")
+        else:
+            message = N_("While downloading, the delay rises by {value:.0f} ms (from {idle:.0f} "
+                         "to {loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
+                         "will lag whenever someone here streams or downloads.")
+            fix = N_("Ask others on this network not to stream or download during the "
+                     "interview. If your router has \u201cSmart Queue\u201d, \u201cSQM\u201d "
+                     "or \u201cQoS\u201d, turn it on.")
+        # A delay that falls under load is shown as no rise; the finding keeps the real figure.
+        r.graded(
+            "bufferbloat", increase, "ms", warn=lim.bufferbloat_warn_ms,
+            fail=lim.bufferbloat_fail_ms, higher_is_better=False, code="network.bufferbloat",
+            message=message, fix=fix, shown=max(0.0, increase), loaded=during,
+            idle=idle.median_ms,
+        )
 
     def _throughput(self, down: TransferResult | None, up: TransferResult | None,
                     server: str) -> None:
@@ -546,28 +536,24 @@ class _Run:
                 continue
             warn = target.down_mbps if direction == "down" else target.up_mbps
             fail = lowest.down_mbps if direction == "down" else lowest.up_mbps
-            st = grade(mbps, warn=warn, fail=fail, higher_is_better=True)
-            r.metric(name, mbps, "Mbit/s", threshold=warn, status=st)
-            if st is not Status.PASS:
-                args = dict(value=mbps, threshold=warn if st is Status.WARN else fail,
-                            unit="Mbit/s", op=">=", tier=target.name if st is Status.WARN
-                            else lowest.name, platform=self._platform_name())
-                if direction == "down":
-                    r.finding(
-                        "network.slow_download", st,
-                        N_("Download speed is {value:.1f} Mbit/s; {platform} needs "
-                           "{threshold:.1f} Mbit/s for {tier} video."),
-                        N_("Stop other downloads and streaming on this network, sit closer to "
-                           "the Wi-Fi router or use a cable."), **args)
-                else:
-                    r.finding(
-                        "network.slow_upload", st,
-                        N_("Upload speed is {value:.1f} Mbit/s; {platform} needs "
-                           "{threshold:.1f} Mbit/s for {tier} video: the others will see you "
-                           "blurred or frozen."),
-                        N_("Pause cloud backups and file sync, sit closer to the Wi-Fi router or "
-                           "use a cable; if it stays slow, your internet subscription's upload "
-                           "is too small."), **args)
+            if direction == "down":
+                code = "network.slow_download"
+                message = N_("Download speed is {value:.1f} Mbit/s; {platform} needs "
+                             "{threshold:.1f} Mbit/s for {tier} video.")
+                fix = N_("Stop other downloads and streaming on this network, sit closer to "
+                         "the Wi-Fi router or use a cable.")
+            else:
+                code = "network.slow_upload"
+                message = N_("Upload speed is {value:.1f} Mbit/s; {platform} needs "
+                             "{threshold:.1f} Mbit/s for {tier} video: the others will see you "
+                             "blurred or frozen.")
+                fix = N_("Pause cloud backups and file sync, sit closer to the Wi-Fi router or "
+                         "use a cable; if it stays slow, your internet subscription's upload "
+                         "is too small.")
+            r.graded(name, mbps, "Mbit/s", warn=warn, fail=fail, higher_is_better=True,
+                     code=code, message=message, fix=fix,
+                     per_limit={"tier": (target.name, lowest.name)},
+                     platform=self._platform_name())
         failures = [e for res in results.values() if res is not None for e in res.errors]
         if any(speeds[d] is None for d in speeds) and (failures or down is None):
             kinds = sorted({e.kind for e in failures}) or ["connect"]
