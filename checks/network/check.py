@@ -37,7 +37,7 @@ from checks.network.httpio import (
 from checks.network.judge import Judge, ServerPath
 from checks.network.limits import NetworkLimits
 from checks.network.proxy import Proxy
-from checks.network.transfer import PROTOCOLS, Transfer, TransferResult
+from checks.network.transfer import PROTOCOLS, Protocol, Transfer, TransferResult
 
 log = logging.getLogger("techcheck.network")
 
@@ -249,21 +249,26 @@ class _Run:
         protocol = PROTOCOLS[backend]
         self.step(0.45, N_("Measuring download speed"))
         phase("download")
-        down_start = time.monotonic()
-        down = Transfer(origin, protocol, "down", lim.download_streams, down_s,
-                        lambda: ctx.cancel.cancelled, self._on_rate("down"), via=path.via).run()
-        ctx.cancel.raise_if_cancelled()
-        windows["download"] = (down_start + down.ramp_s, time.monotonic())
+        down, windows["download"] = self._transfer(origin, protocol, "down",
+                                                   lim.download_streams, down_s, path)
         up = None
         if down.bytes or not all(e.kind in ("dns", "connect") for e in down.errors):
             self.step(0.72, N_("Measuring upload speed"))
             phase("upload")
-            up_start = time.monotonic()
-            up = Transfer(origin, protocol, "up", lim.upload_streams, up_s,
-                          lambda: ctx.cancel.cancelled, self._on_rate("up"), via=path.via).run()
-            ctx.cancel.raise_if_cancelled()
-            windows["upload"] = (up_start + up.ramp_s, time.monotonic())
+            up, windows["upload"] = self._transfer(origin, protocol, "up", lim.upload_streams,
+                                                   up_s, path)
         return down, up, None, windows
+
+    def _transfer(self, origin: Origin, protocol: Protocol, direction: str, streams: int,
+                  seconds: float, path: ServerPath) -> tuple[TransferResult, tuple[float, float]]:
+        """One direction's transfer, and the window (after its ramp-up) in which the probe's
+        samples count as latency under load."""
+        start = time.monotonic()
+        res = Transfer(origin, protocol, direction, streams, seconds,
+                       lambda: self.ctx.cancel.cancelled, self._on_rate(direction),
+                       via=path.via).run()
+        self.ctx.cancel.raise_if_cancelled()
+        return res, (start + res.ramp_s, time.monotonic())
 
     # --- phases ------------------------------------------------------------------------------
 
