@@ -26,9 +26,6 @@ EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
 
 
-class UsageError(Exception):
-    """Bad arguments: printed with the usage line, exit status 3."""
-
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would exit 2, which means "not ready"
