@@ -157,3 +157,38 @@ def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
     text = (tmp_path / "for-it.txt").read_text()
     assert "Upload used: 0.32 Mbit/s" in text and "Frame rate: 18.9 fps" in text
     qtbot.waitUntil(lambda: preview.stream is not None, timeout=5000)  # the live view resumes
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
+    """The real window in demo mode: camera and connection checked by their buttons, then the
+    view on the Connection page (sliders moved by keyboard) and on the Results page, grabbed
+    from the screen (tests/callpreview_tour.py)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    if xvfb is None:
+        pytest.skip("no X server (run without --no-xvfb)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{xvfb.display}"}
+    proc = subprocess.run([sys.executable, "-m", "tests.callpreview_tour", str(artifacts),
+                           "--lang", lang, "--prefix", f"call-preview-{lang}"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    s = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert s["platform"] == "xcb" and s["left_running"] == []
+    assert s["network_page_frames"] >= 10 and s["results_page_frames"] >= 10
+    words = {"en": ("Upload used: 0.63 Mbit/s", "Packet loss used: 5.0 %"),
+             "sv": ("Uppladdning som användes: 0.63 Mbit/s", "Paketförlust som användes: 5.0 %")}
+    assert all(w in s["what_if"] for w in words[lang]), s["what_if"]
+    assert s["measured"] != s["what_if"]
+    for path in s["pages"].values():
+        img = QImage(path)
+        colours = {img.pixel(x, y) for x in range(0, img.width(), 16)
+                   for y in range(0, img.height(), 16)}
+        assert len(colours) > 50  # a drawn window with pictures, not a blank one
