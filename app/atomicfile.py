@@ -3,33 +3,89 @@
 The data goes to a temporary file in the same directory, is flushed to disk, and replaces the
 target in one ``os.replace``; on any error the temporary file is removed and the old file, if
 any, is untouched.
+
+Only a new path or an existing regular file is ever replaced. A symbolic link, a named pipe, a
+device node (``/dev/null``, ``/dev/full``) or a socket is refused with ``NotRegularFileError``
+and left exactly as it was: replacing would turn it into a plain file (as root, ``--json
+/dev/null`` would break the system), and writing through it would not be atomic. To send a
+report to another program, write it to a file first.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+from checks.safefile import file_kind
+
+
+class NotRegularFileError(OSError):
+    """The target exists and is not a regular file; ``str()`` is the message for the user."""
+
+
+def refuse_special(path: str | os.PathLike[str]) -> None:
+    """Raise ``NotRegularFileError`` when ``path`` exists and is not a regular file."""
+    p = Path(path)
+    try:
+        st = os.lstat(p)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # permission and the like: the write itself says what is wrong
+    if stat.S_ISREG(st.st_mode):
+        return
+    kind = file_kind(st.st_mode)
+    if stat.S_ISLNK(st.st_mode):
+        with contextlib.suppress(OSError):
+            kind += f" to {os.readlink(p)}"
+    raise NotRegularFileError(
+        f"cannot write {p}: it is {kind}. TechCheck only replaces regular files and left it "
+        "untouched; give the name of a new file or of a regular file.")
+
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8") -> Path:
-    target = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    return write_atomic_many({path: data}, encoding)[0]
+
+
+def write_atomic_many(files: dict[str | os.PathLike[str], bytes | str],
+                      encoding: str = "utf-8") -> list[Path]:
+    """Write several files, all or none: every target is checked and every temporary file
+    written and flushed before the first one replaces its target. A refused target or a full
+    disk leaves every target as it was."""
+    targets = [Path(p) for p in files]
+    for target in targets:
+        refuse_special(target)
+    temps: list[str] = []
+    current: Path | None = None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):  # keep the mode an existing file had
-            os.chmod(tmp, os.stat(target).st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for target, data in zip(targets, files.values(), strict=True):
+            current = target
+            payload = data.encode(encoding) if isinstance(data, str) else data
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                       dir=target.parent)
+            temps.append(tmp)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(OSError):  # keep the mode an existing file had
+                os.chmod(tmp, os.stat(target).st_mode & 0o777 if target.exists() else 0o644)
+        for target in targets:
+            refuse_special(target)  # again: it may have been made meanwhile
+        for tmp, target in zip(temps, targets, strict=True):
+            current = target
+            os.replace(tmp, target)
+    except BaseException as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, NotRegularFileError) and current:
+            exc.filename = str(current)  # the target, not the temporary file's name
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
-    return target
+    return targets
 
 
 def describe_write_error(path: str | os.PathLike[str], exc: OSError) -> str:
@@ -37,6 +93,8 @@ def describe_write_error(path: str | os.PathLike[str], exc: OSError) -> str:
     import errno
 
     p = Path(path)
+    if isinstance(exc, NotRegularFileError):
+        return str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return f"cannot write {p}: the disk is full. Free some space or choose another place."
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -53,6 +111,10 @@ def check_writable(path: str | os.PathLike[str]) -> str | None:
     p = Path(path)
     if p.is_dir():
         return f"cannot write {p}: it is a folder. Give a file name."
+    try:
+        refuse_special(p)
+    except NotRegularFileError as exc:
+        return str(exc)
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         return f"cannot write {p}: the folder {parent} does not exist."

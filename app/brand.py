@@ -1,6 +1,7 @@
 """An organisation's brand on what its candidates see: its name, logo, accent colour and a short
-welcome, given in the ``[brand]`` table of a recruiter's invitation (docs/branding.md). The
-Start page and the HTML and PDF reports show it.
+welcome, given in the ``[brand]`` table of a recruiter's invitation or of the organisation's
+own profile file (docs/branding.md). The Start page (invitations) and the HTML and PDF reports
+show it.
 
 The brand comes from outside (an invitation, or a report file re-rendered later), so it is read
 as strictly as the invitation itself and nothing is used until all of it has passed: text
@@ -235,13 +236,16 @@ def _check_style_text(value: str, bad, where: str) -> None:
 
 
 def from_report(report) -> Brand | None:
-    """The brand of the invitation a report was made for, validated again (a report file may
-    have been edited since); None when there is none or it does not pass."""
+    """The brand a report shows: its invitation's, else its profile's (an organisation's own
+    profile file), validated again (a report file may have been edited since); None when
+    there is none or it does not pass."""
     invitation = (getattr(report, "extra", None) or {}).get("invitation")
-    if not isinstance(invitation, dict) or "brand" not in invitation:
-        return None
-    try:
-        return from_dict(invitation["brand"], "report")
-    except BrandError as exc:
-        log.warning("the report's brand is not shown: %s", exc)
-        return None
+    profile = getattr(report, "profile", None) or {}
+    for source, holder in (("invitation", invitation), ("profile", profile)):
+        if isinstance(holder, dict) and "brand" in holder:
+            try:
+                return from_dict(holder["brand"], f"report: {source}")
+            except BrandError as exc:
+                log.warning("the report's brand is not shown: %s", exc)
+                return None
+    return None

@@ -78,8 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_CANNOT_RUN
     from app import logsetup
+    from app.termtext import CleanStream
 
     logfile = logsetup.setup(verbose=args.verbose)
+    # Reports, profiles and file names can carry terminal control codes: whatever a command
+    # prints goes through app.termtext.clean (issue 13).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -90,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" Details are in the log: {logfile}" if logfile else ""
         print(f"techcheck: internal error.{where}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    finally:
+        sys.stdout.flush()
+        sys.stdout, sys.stderr = out, err
 
 
 def is_invitation_argument(args_list: list[str]) -> bool:

@@ -19,7 +19,6 @@ import hashlib
 import ipaddress
 import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import resources
+from checks.safefile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
     from app.brand import Brand
@@ -83,7 +83,7 @@ class Invitation:
         out = []
         if self.server and inside_network(urlsplit(self.server).hostname or ""):
             out.append(("server", self.server))
-        if self.stun and inside_network(_stun_host(self.stun)):
+        if self.stun and inside_network(_split_stun(self.stun)[0]):
             out.append(("stun", self.stun))
         return out
 
@@ -143,29 +143,9 @@ def load(path: str | os.PathLike[str]) -> Invitation:
     p = Path(path)
     name = p.name
     try:
-        # O_NONBLOCK: a FIFO must not hang us; we refuse anything but a regular file below.
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise InvitationError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InvitationError(f"{name}: is a folder, not an invitation file") from None
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot open it ({exc.strerror or exc})") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InvitationError(f"{name}: not a regular file")
-        if st.st_size > MAX_BYTES:
-            raise InvitationError(f"{name}: too large for an invitation ({st.st_size} bytes; "
-                                  f"at most {MAX_BYTES})")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InvitationError(f"{name}: cannot read it ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_BYTES:
-        raise InvitationError(f"{name}: too large for an invitation (more than {MAX_BYTES} bytes)")
+        raw = read_bounded(p, MAX_BYTES, "an invitation", shown=name)
+    except InputFileError as exc:
+        raise InvitationError(str(exc)) from None
     inv = parse(raw, name)
     return Invitation(**{**inv.__dict__, "file": name, "sha256": hashlib.sha256(raw).hexdigest()})
 
@@ -188,6 +168,9 @@ def parse(raw: bytes | str, name: str = "invitation") -> Invitation:
         raise InvitationError(f"{name}: not a valid invitation (TOML error: {exc})") from None
     except RecursionError:  # "a = [[[[…" nested thousands deep
         raise InvitationError(f"{name}: not a valid invitation (nested too deeply)") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise InvitationError(f"{name}: not a valid invitation (a number has too many "
+                              "digits)") from None
     return from_dict(data, name)
 
 
@@ -285,15 +268,7 @@ def check_url(value: str, bad) -> str:
 
 def check_stun(value: str, bad) -> str:
     """``host`` or ``host:port`` (``[v6]:port`` for IPv6), port 1–65535."""
-    v = value.strip()
-    if v.lower().startswith(("stun:", "stuns:")):
-        v = v.split(":", 1)[1]
-    host, port = v, "3478"
-    m = re.match(r"^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$", v)
-    if m:
-        host, port = m.group(1), m.group(2) or port
-    elif v.count(":") == 1:
-        host, port = v.split(":")
+    host, port = _split_stun(value)
     if not port.isdigit() or not 1 <= int(port) <= 65535:
         raise bad("stun", "must be host:port with a port from 1 to 65535")
     if not _valid_host(host):
@@ -326,13 +301,18 @@ def inside_network(host: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def _stun_host(value: str) -> str:
+def _split_stun(value: str) -> tuple[str, str]:
+    """(host, port text) of ``host``, ``host:port``, ``[v6]:port`` or ``stun:…``."""
     v = value.strip()
     if v.lower().startswith(("stun:", "stuns:")):
         v = v.split(":", 1)[1]
-    if v.startswith("["):
-        return v[1:].partition("]")[0]
-    return v.split(":", 1)[0] if v.count(":") == 1 else v
+    m = re.match(r"^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$", v)
+    if m:
+        return m.group(1), m.group(2) or "3478"
+    if v.count(":") == 1:
+        host, port = v.split(":")
+        return host, port
+    return v, "3478"
 
 
 def _valid_host(host: str) -> bool:

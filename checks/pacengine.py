@@ -262,7 +262,7 @@ kCFStringEncodingUTF8 = 0x08000100
 kCFNumberSInt32Type = 3
 
 
-def _declare_cf(cf, cfn) -> None:  # pragma: no cover - macOS only
+def _declare_cf(cf, cfn) -> None:
     """Argument and result types (CFBase.h, CFString.h, CFURL.h, CFArray.h, CFDictionary.h,
     CFNumber.h, CFProxySupport.h): every CF object is a pointer."""
     p = ctypes.c_void_p
@@ -283,25 +283,33 @@ def _declare_cf(cf, cfn) -> None:  # pragma: no cover - macOS only
     fn.argtypes, fn.restype = [p, p, ctypes.POINTER(p)], p
 
 
-def cfnetwork_find(text: str, url: str) -> str | None:
+def cfnetwork_find(text: str, url: str, cf=None, cfn=None, constant=None) -> str | None:
     """What CFNetwork answers for ``url`` under the PAC file ``text``, in PAC form; None off
-    macOS or when CFNetwork fails (the caller then uses pacparser)."""
-    if sys.platform != "darwin":
-        return None
-    try:  # pragma: no cover - macOS only
-        cf, cfn = ctypes.CDLL(_CORE_FOUNDATION), ctypes.CDLL(_CFNETWORK)
+    macOS or when CFNetwork fails (the caller then uses pacparser).
+
+    ``cf``/``cfn`` (CoreFoundation, CFNetwork) and ``constant`` (name → the value of an
+    exported CFStringRef such as kCFProxyTypeKey) replace the frameworks in tests of the
+    marshalling."""
+    if cf is None:
+        if sys.platform != "darwin":
+            return None
+        try:
+            cf, cfn = ctypes.CDLL(_CORE_FOUNDATION), ctypes.CDLL(_CFNETWORK)
+        except OSError:
+            return None
+    if constant is None:
+        def constant(name: str):  # pragma: no cover - macOS only
+            return ctypes.c_void_p.in_dll(cfn, name).value
+    try:
         _declare_cf(cf, cfn)
-    except (OSError, AttributeError):  # pragma: no cover
+    except AttributeError:  # a framework without the functions
         return None
-    owned: list[int] = []  # pragma: no cover - macOS only from here
+    owned: list[int] = []
 
     def keep(ref):
         if ref:
             owned.append(ref)
         return ref
-
-    def constant(name: str):
-        return ctypes.c_void_p.in_dll(cfn, name).value
 
     try:
         script = keep(cf.CFStringCreateWithCString(None, text.encode("utf-8"),
@@ -329,12 +337,14 @@ def cfnetwork_find(text: str, url: str) -> str | None:
             port = _cf_int(cf, cf.CFDictionaryGetValue(item, constant("kCFProxyPortNumberKey")))
             entries.append((kind, host, port))
         return cfnetwork_answer(entries)
+    except (ValueError, OSError):  # a constant or symbol this macOS does not export
+        return None
     finally:
         for ref in owned:
             cf.CFRelease(ref)
 
 
-def _cf_string(cf, ref) -> str:  # pragma: no cover - macOS only
+def _cf_string(cf, ref) -> str:
     if not ref:
         return ""
     buf = ctypes.create_string_buffer(1024)
@@ -342,7 +352,7 @@ def _cf_string(cf, ref) -> str:  # pragma: no cover - macOS only
                                                               kCFStringEncodingUTF8) else ""
 
 
-def _cf_int(cf, ref) -> int | None:  # pragma: no cover - macOS only
+def _cf_int(cf, ref) -> int | None:
     value = ctypes.c_int32()
     if ref and cf.CFNumberGetValue(ref, kCFNumberSInt32Type, ctypes.byref(value)):
         return value.value

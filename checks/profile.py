@@ -1,7 +1,9 @@
 """Platform profiles: the limits every check is held to, one TOML file per platform.
 
 A profile has a ``[profile]`` table (name, title, platform, optional ``extends``) and one table
-per check id whose keys are the fields of that check's ``Limits`` dataclass. Loading is strict:
+per check id whose keys are the fields of that check's ``Limits`` dataclass; an organisation's
+own profile may add a ``[brand]`` table (docs/branding.md), kept as written here and validated
+by the app, which shows it (``app.brand``). Loading is strict:
 an unknown table or key, a wrong type or a malformed file raises ``ProfileError`` naming the
 file, the line and the key, because a typo in a limit silently ignored is a wrong verdict.
 """
@@ -20,10 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import resources
+from checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
 
 PLATFORMS = ("teams", "zoom", "meet", "webex", "other")
+#: A profile is a page of limits (the built-in ones are 1–14 KB with their comments);
+#: ``extends`` chains are short.
+MAX_BYTES = 128 * 1024
+MAX_EXTENDS = 8
 _META_KEYS = {"name": str, "title": str, "platform": str, "extends": str, "description": str}
 
 
@@ -46,6 +53,7 @@ class Profile:
     path: str = ""
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     schemas: dict[str, type] = field(default_factory=dict, repr=False)
+    brand: dict[str, Any] | None = None  # the [brand] table, unvalidated (see app.brand)
 
     def limits(self, check_id: str) -> Any:
         """An instance of the check's ``Limits`` with this profile's values over its defaults."""
@@ -62,6 +70,8 @@ class Profile:
         p = Path(self.path) if self.path else None
         if p is not None and p.parent != resources.path("profiles"):
             d["file"] = p.name
+        if self.brand is not None:
+            d["brand"] = dict(self.brand)
         return d
 
 
@@ -72,8 +82,12 @@ def available_profiles() -> list[Path]:
 def resolve(spec: str) -> Path:
     """A profile name (``teams``) or a path to a TOML file."""
     p = Path(spec)
-    if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
-        return p
+    try:
+        if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
+            p.resolve()
+            return p
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        raise ProfileError(spec[:80], "not a usable file name") from None
     candidate = resources.path("profiles", f"{spec}.toml")
     if not candidate.exists():
         names = ", ".join(q.stem for q in available_profiles())
@@ -87,17 +101,26 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     shown = path.name if path.parent == resources.path("profiles") else str(path)
     if path in _seen:
         raise ProfileError(shown, "profiles extend each other in a loop")
+    if len(_seen) >= MAX_EXTENDS:
+        raise ProfileError(shown, f"too many profiles extend each other (at most {MAX_EXTENDS})")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(shown, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_bounded(path, MAX_BYTES, "a profile file", shown="")
+        text = raw.decode("utf-8")
+    except InputFileError as exc:
+        message = str(exc).removeprefix(": ")
+        raise ProfileError(shown, "file not found" if message == "no such file" else message
+                           ) from None
+    except UnicodeDecodeError as exc:
         raise ProfileError(shown, f"cannot read the file: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
+    except RecursionError:  # "a = [[[[…" nested thousands deep
+        raise ProfileError(shown, "not valid TOML: nested too deeply") from None
+    except ValueError:  # tomllib lets int() refuse a number of thousands of digits
+        raise ProfileError(shown, "not valid TOML: a number has too many digits") from None
 
     meta = data.get("profile")
     if not isinstance(meta, dict):
@@ -125,13 +148,24 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
 
     sections: dict[str, dict[str, Any]] = {}
     platform = meta.get("platform")
+    brand = None
     if "extends" in meta:
-        base = load_profile(meta["extends"], schemas, (*_seen, path))
+        try:
+            base = load_profile(meta["extends"], schemas, (*_seen, path))
+        except ProfileError as exc:  # say which profile asked for the one that failed
+            raise ProfileError(shown, f"cannot extend {meta['extends'][:80]!r}: {exc}",
+                               _line_of(text, "profile", "extends"), "profile.extends") from None
         sections = {k: dict(v) for k, v in base.sections.items()}
         platform = platform or base.platform
+        brand = base.brand
 
     for section, table in data.items():
         if section == "profile":
+            continue
+        if section == "brand":
+            if not isinstance(table, dict):
+                raise ProfileError(shown, "[brand] must be a table", _line_of(text, section))
+            brand = dict(table)
             continue
         line = _line_of(text, section)
         if section not in schemas:
@@ -151,6 +185,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         path=str(path),
         sections=sections,
         schemas=dict(schemas),
+        brand=brand,
     )
 
 

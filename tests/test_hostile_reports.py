@@ -6,11 +6,21 @@ The attack files in ``tests/attacks/`` are the ones the issue reproduced on main
 
 from __future__ import annotations
 
+import copy
+import json
+import os
+import shutil
+import stat
+import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from app.atomicfile import NotRegularFileError, describe_write_error, write_atomic
+from app.report import jsonio
 from checks.i18n import MAX_TEXT, translate
+from tests import report_samples as samples
 from tests.hostile import ATTACKS, assert_bounded, run_measured
 
 # --- item 1: format-string injection ------------------------------------------------------------
@@ -56,3 +66,238 @@ def test_long_texts_are_shortened_visibly():
     assert len(out) == MAX_TEXT and out.endswith("…(shortened)")
     assert translate("{m}", "sv", {"m": "x" * 5000}).endswith("…(förkortat)")
     assert translate("{n:.1f}", "en", {"n": 10**4000}) == "{n:.1f}"  # too large to write out
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def _sample(tmp_path: Path, mutate=None, name: str = "r.json", raw: str | None = None) -> Path:
+    """A real saved report, changed by ``mutate(data)`` or replaced by ``raw`` text."""
+    data = json.loads(jsonio.dumps(samples.report()))
+    if mutate is not None:
+        mutate(data)
+    path = tmp_path / name
+    path.write_text(raw if raw is not None else json.dumps(data), encoding="utf-8",
+                    errors="surrogatepass")
+    return path
+
+
+def _finding(data: dict) -> dict:
+    return next(f for c in data["checks"] for f in c["findings"] if f["status"] != "pass")
+
+
+# --- item 2: outputs are regular files or new paths -----------------------------------------------
+
+
+def _kinds(tmp_path: Path) -> dict[str, Path]:
+    """A real FIFO, a real symbolic link (to a file with content) and, as root, a real
+    character device node like /dev/null, made in the test's own folder."""
+    made = {}
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    made["named pipe (FIFO)"] = fifo
+    real = tmp_path / "real.txt"
+    real.write_text("keep me")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    made["symbolic link"] = link
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        made["character device"] = node
+    except PermissionError:
+        pass
+    return made
+
+
+def _unchanged(tmp_path: Path, kinds: dict[str, Path]) -> None:
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)
+    assert (tmp_path / "link.txt").is_symlink() and (tmp_path / "real.txt").read_text() == "keep me"
+    if (tmp_path / "null").exists():
+        assert stat.S_ISCHR(os.lstat(tmp_path / "null").st_mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_write_atomic_refuses_links_pipes_and_devices(tmp_path: Path):
+    kinds = _kinds(tmp_path)
+    for kind, path in kinds.items():
+        with pytest.raises(NotRegularFileError) as exc:
+            write_atomic(path, "x")
+        assert kind in str(exc.value) and str(path) in str(exc.value)
+        assert "left it untouched" in describe_write_error(path, exc.value)
+    _unchanged(tmp_path, kinds)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "html"])
+def test_report_outputs_refuse_special_files_and_leave_them(fmt: str, tmp_path: Path, cli):
+    (tmp_path / "in").mkdir()
+    src = _sample(tmp_path / "in")
+    kinds = _kinds(tmp_path)
+    for kind, path in kinds.items():
+        r = cli("report", str(src), f"--{fmt}", str(path))
+        assert r.returncode == 3, r.stderr
+        assert kind in r.stderr and str(path) in r.stderr and "untouched" in r.stderr
+    _unchanged(tmp_path, kinds)
+
+
+def test_invite_does_not_replace_a_device_node(tmp_path: Path, cli):
+    kinds = _kinds(tmp_path)
+    target = kinds.get("character device", kinds["named pipe (FIFO)"])
+    r = cli("invite", "--profile", "teams", "--when", "2026-12-01T10:00+01:00", "--contact",
+            "Ann", "-o", str(target))
+    assert r.returncode == 3 and "untouched" in r.stderr, r.stderr
+    _unchanged(tmp_path, kinds)
+
+
+# --- item 3: all outputs or none, bounded ---------------------------------------------------------
+
+
+def test_a_report_that_cannot_be_rendered_writes_no_output(tmp_path: Path):
+    src = _sample(tmp_path, lambda d: _finding(d)["template"].update(message="bad \ud800 text"))
+    outs = {f: tmp_path / f"out.{f}" for f in ("pdf", "text", "html")}
+    m = run_measured("report", str(src), *[a for f, p in outs.items() for a in (f"--{f}", str(p))],
+                     tmp=tmp_path)
+    assert m.returncode == 3 and "lone surrogate" in m.stderr, m.stderr
+    assert_bounded(m)
+    assert not [p for p in outs.values() if p.exists()]
+
+
+def test_a_full_disk_on_one_output_leaves_none_written(tmp_path: Path, mount_tmpfs):
+    disk = mount_tmpfs(16)
+    src = _sample(tmp_path)
+    html, pdf = tmp_path / "ok.html", disk / "big.pdf"
+    r = run_measured("report", str(src), "--html", str(html), "--pdf", str(pdf), tmp=tmp_path)
+    assert r.returncode == 3 and "disk is full" in r.stderr and "No file was written" in r.stderr
+    assert not html.exists() and not pdf.exists() and not list(disk.iterdir())
+
+
+def test_a_7_mb_message_is_shortened_and_quick_in_every_format(tmp_path: Path):
+    src = _sample(tmp_path, lambda d: _finding(d)["template"].update(message="word " * 1_500_000))
+    assert 7_000_000 < src.stat().st_size < jsonio.MAX_BYTES
+    outs = {f: tmp_path / f"out.{f}" for f in ("pdf", "html", "text", "json")}
+    m = run_measured("report", str(src), *[a for f, p in outs.items() for a in (f"--{f}", str(p))],
+                     tmp=tmp_path)
+    assert m.returncode == 2, m.stderr
+    assert_bounded(m)
+    assert all(p.stat().st_size < 500_000 for p in outs.values())
+    assert "…(shortened)" in outs["text"].read_text()
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(outs["pdf"]), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "(shortened)" in text
+
+
+def test_the_pdf_names_what_its_budget_left_out(tmp_path: Path):
+    def many(d: dict) -> None:
+        f = _finding(d)
+        f["template"]["message"] = "long " * 400
+        d["checks"][0]["findings"] = [dict(f, code=f"system.x{i}") for i in range(150)]
+    out = tmp_path / "r.pdf"
+    m = run_measured("report", str(_sample(tmp_path, many)), "--pdf", str(out), tmp=tmp_path)
+    assert m.returncode == 2, m.stderr
+    assert_bounded(m)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "more findings, left out of the PDF" in " ".join(text.split())
+
+
+# --- items 4 and 5: corrupt input, the same verdict in every install ------------------------------
+
+
+def _deep(tmp_path: Path) -> Path:
+    p = tmp_path / "deep.json"
+    p.write_text("[" * 100_000 + "]" * 100_000)
+    return p
+
+
+def _set(path: str, value):
+    def mutate(d: dict) -> None:
+        *parents, last = path.split("/")
+        node = d
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[last] = value
+    return mutate
+
+
+CORRUPT = {
+    # name: (mutate or raw text, words the message must contain)
+    "5000-digit int": (None, '{"schema": "techcheck.report/1", "x": ' + "9" * 5000 + "}",
+                       "digits"),
+    "10**400 value": (_set("checks/0/metrics/cpu_load/value", 10**400), None, "digits"),
+    "1e400 duration": (None, "DURATION", "too large"),
+    "10**400 memory": (_set("machine/memory_gb", 10**400), None, "digits"),
+    "NaN": (None, "NAN", "NaN"),
+    "lone surrogate": (_set("app_version", "\ud800"), None, "lone surrogate"),
+    "5000-digit schema version": (_set("schema", "techcheck.report/" + "9" * 5000), None,
+                                  "schema"),
+    "schema /0": (_set("schema", "techcheck.report/0"), None, "techcheck.report/1"),
+    "created=12345": (_set("created", 12345), None, "created"),
+    "verdict great": (_set("verdict", "great"), None, "verdict"),
+    "metrics=[]": (_set("checks/0/metrics", []), None, "metrics"),
+    "error=7": (_set("checks/0/error", 7), None, "error"),
+    "app_version list": (_set("app_version", ["1"]), None, "app_version"),
+    "impossible date": (_set("created", "2026-99-99T99:99+00:00"), None, "no such date"),
+    "not an object": (None, "[1, 2]", "not a TechCheck report"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_corrupt_reports_get_a_sentence_and_exit_3(case: str, tmp_path: Path):
+    mutate, raw, words = CORRUPT[case]
+    if raw == "DURATION":
+        raw = _sample(tmp_path).read_text().replace('"duration_s": 2.31', '"duration_s": 1e400')
+        assert "1e400" in raw
+    elif raw == "NAN":
+        raw = _sample(tmp_path).read_text().replace('"duration_s": 2.31', '"duration_s": NaN')
+    src = _sample(tmp_path, mutate, raw=raw)
+    out = tmp_path / "out.html"
+    m = run_measured("report", str(src), "--html", str(out), tmp=tmp_path)
+    assert m.returncode == 3, (m.returncode, m.stderr)
+    assert_bounded(m)
+    assert str(src) in m.stderr and words in m.stderr, m.stderr
+    assert not out.exists()
+
+
+def test_json_nested_100000_deep_is_refused(tmp_path: Path):
+    m = run_measured("report", str(_deep(tmp_path)), tmp=tmp_path)
+    assert m.returncode == 3 and "nested" in m.stderr, m.stderr
+    assert_bounded(m)
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "too-large"])
+def test_no_file_is_read_whole_before_its_size_is_known(kind: str, tmp_path: Path):
+    if kind == "dev-zero":
+        path, words = tmp_path / "zero", "character device"
+        try:
+            os.mknod(path, 0o444 | stat.S_IFCHR, os.makedev(1, 5))  # a real /dev/zero node
+        except PermissionError:
+            path = Path("/dev/zero")  # reading only; the test makes no change to it
+    elif kind == "fifo":
+        path, words = tmp_path / "fifo.json", "named pipe (FIFO)"
+        os.mkfifo(path)
+    else:
+        path, words = tmp_path / "big.json", "too large"
+        with open(path, "wb") as fh:
+            fh.truncate(200 * 2**20)  # a sparse 200 MB file
+    m = run_measured("report", str(path), tmp=tmp_path, timeout=30)
+    assert m.returncode == 3 and words in m.stderr, m.stderr
+    assert_bounded(m)
+
+
+def test_the_loader_accepts_only_what_the_schema_accepts(tmp_path: Path):
+    """The pure-Python validation (used in every install) never accepts a report that the JSON
+    Schema rejects; where it is stricter the tests above say why."""
+    schema = json.loads(jsonio.SCHEMA_FILE.read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    good = json.loads(jsonio.dumps(samples.report(snapshot=True)))
+    assert not jsonio.validate(good) and validator.is_valid(good)
+    for case, (mutate, _raw, _) in CORRUPT.items():
+        if mutate is None:
+            continue
+        data = copy.deepcopy(good)
+        mutate(data)
+        if case in ("10**400 value", "10**400 memory", "lone surrogate"):
+            continue  # refused while parsing, before validation
+        assert jsonio.validate(data), case

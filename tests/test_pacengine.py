@@ -1,8 +1,8 @@
-"""The PAC engines' platform parts that this Linux machine cannot run for real: the WinHTTP
-call's marshalling (structures and arguments, through stand-in DLL functions: the hardware
-boundary here is "no Windows"), the conversion of WinHTTP's and CFNetwork's results to PAC
-answers, the Windows job-object limits, and the fallback to pacparser when the system engine
-is missing, with the modules imported as on Windows and macOS."""
+"""The PAC engines' platform parts that this Linux machine cannot run for real: the marshalling
+of the WinHTTP and CFNetwork calls (structures, arguments, who releases what), through stand-in
+library functions (the boundary here is "no Windows, no macOS"); the conversion of their
+results to PAC answers; the Windows job-object limits; and the fallback to pacparser when the
+system engine is missing, with the modules imported as on Windows and macOS."""
 
 from __future__ import annotations
 
@@ -145,3 +145,80 @@ def test_modules_import_and_fall_back_to_pacparser_as_on_other_systems(system):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "{'engine': 'pacparser', 'answers': {'https://a/': " \
                                  "['PROXY p:1', '']}}"
+
+
+class _FakeCF:
+    """CoreFoundation and CFNetwork stand-ins: CF objects are integers naming Python values;
+    CFNetworkCopyProxiesForAutoConfigurationScript answers from ``proxies``."""
+
+    def __init__(self, proxies: list[dict[str, object]]):
+        self.objects: dict[int, object] = {}
+        self.released: list[int] = []
+        self.asked: list[tuple[str, str]] = []
+        consts = ("kCFProxyTypeKey", "kCFProxyHostNameKey", "kCFProxyPortNumberKey",
+                  "kCFProxyTypeNone", "kCFProxyTypeHTTP", "kCFProxyTypeHTTPS", "kCFProxyTypeSOCKS")
+        self.constants = {name: self.new(name) for name in consts}
+
+        def string(_alloc, data, encoding):
+            assert encoding == pe.kCFStringEncodingUTF8 and isinstance(data, bytes)
+            return self.new(data.decode("utf-8"))
+
+        def url(_alloc, ref, _base):
+            return self.new(("url", self.objects[ref]))
+
+        def copy_proxies(script, target, error_ref):
+            self.asked.append((self.objects[script], self.objects[target][1]))
+            assert error_ref._obj.value is None  # a CFErrorRef* the callee may fill
+            items = [self.new({self.constants[k]: (self.constants[v] if k == "kCFProxyTypeKey"
+                                                   else self.new(v))
+                               for k, v in p.items()}) for p in proxies]
+            return self.new(items)
+
+        def get_string(ref, buf, size, encoding):
+            data = self.objects[ref].encode("utf-8")
+            assert size == len(buf) and len(data) < size
+            buf.value = data
+            return True
+
+        def get_number(ref, kind, out_ref):
+            assert kind == pe.kCFNumberSInt32Type
+            out_ref._obj.value = self.objects[ref]
+            return True
+
+        self.cf = _Lib(CFStringCreateWithCString=string, CFURLCreateWithString=url,
+                       CFArrayGetCount=lambda a: len(self.objects[a]),
+                       CFArrayGetValueAtIndex=lambda a, i: self.objects[a][i],
+                       CFDictionaryGetValue=lambda d, k: self.objects[d].get(k, 0),
+                       CFEqual=lambda a, b: a == b, CFStringGetCString=get_string,
+                       CFNumberGetValue=get_number, CFRelease=self.released.append)
+        self.cfn = _Lib(CFNetworkCopyProxiesForAutoConfigurationScript=copy_proxies)
+
+    def new(self, value) -> int:
+        ref = 0x1000 + len(self.objects)
+        self.objects[ref] = value
+        return ref
+
+
+def test_cfnetwork_call_is_marshalled_as_cfproxysupport_h_says():
+    fake = _FakeCF([{"kCFProxyTypeKey": "kCFProxyTypeHTTPS", "kCFProxyHostNameKey": "p.corp",
+                     "kCFProxyPortNumberKey": 8080},
+                    {"kCFProxyTypeKey": "kCFProxyTypeNone"}])
+    text = 'function FindProxyForURL(u, h) { return "PROXY p.corp:8080; DIRECT"; } // ö'
+    got = pe.cfnetwork_find(text, "https://teams.microsoft.com/", fake.cf, fake.cfn,
+                            fake.constants.__getitem__)
+    assert got == "PROXY p.corp:8080; DIRECT"
+    # the file's text (UTF-8) and the real endpoint's URL, as CFString and CFURL
+    assert fake.asked == [(text, "https://teams.microsoft.com/")]
+    fn = fake.cfn.CFNetworkCopyProxiesForAutoConfigurationScript
+    assert fn.argtypes[2]._type_ is ctypes.c_void_p and fn.restype is ctypes.c_void_p
+    # every object TechCheck created or was given (Create/Copy rule) is released: the two
+    # strings, the URL and the array of proxies
+    assert len(fake.released) == 4
+
+
+def test_cfnetwork_failure_falls_back():
+    fake = _FakeCF([])
+    fake.cfn.CFNetworkCopyProxiesForAutoConfigurationScript.body = lambda *a: 0  # NULL
+    assert pe.cfnetwork_find("x", "https://a/", fake.cf, fake.cfn,
+                             fake.constants.__getitem__) is None
+    assert len(fake.released) == 3  # still releases what it made

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from checks import registry
 from checks.profile import Profile, ProfileError, load_profile
@@ -24,6 +25,14 @@ def load(profile_spec: str) -> tuple[list[registry.Plugin], Profile]:
         profile = load_profile(profile_spec, registry.limit_schemas(plugins))
     except ProfileError as exc:
         raise CommandError(f"cannot use the profile: {exc}") from None
+    if profile.brand is not None:  # as strict as an invitation's brand: refused whole
+        from app import brand
+
+        try:  # the report then carries it in the checked, normal form (lower-case colour…)
+            profile.brand = brand.from_dict(profile.brand,
+                                            f"{Path(profile.path).name}: [brand]").to_dict()
+        except brand.BrandError as exc:
+            raise CommandError(f"cannot use the profile: {exc}") from None
     return plugins, profile
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from app.report import history
 
@@ -27,10 +28,12 @@ def run(args: argparse.Namespace) -> int:
     rows = [{"created": e.created.astimezone().isoformat(timespec="seconds"),
              "verdict": e.verdict, "profile": e.profile, "path": str(e.path)}
             for e in h.entries()]
+    for message in h.skipped:  # one damaged file is named, the others are still listed
+        print(f"techcheck: skipped {message}", file=sys.stderr)
     if args.json:
         print(json.dumps({"folder": str(h.root), "retention": {
             "enabled": h.retention.enabled, "keep_runs": h.retention.keep_runs,
-            "keep_days": h.retention.keep_days}, "runs": rows}, indent=2))
+            "keep_days": h.retention.keep_days}, "runs": rows, "skipped": h.skipped}, indent=2))
         return 0
     if not rows:
         print(f"No runs kept yet (folder: {h.root}).")

@@ -1,5 +1,11 @@
 """Report writers by format name. Every writer writes atomically and raises ``OSError`` on
-failure; the caller turns that into a message with a fix."""
+failure; the caller turns that into a message with a fix.
+
+``write_outputs`` is all or nothing: it renders every requested format in memory first (each
+bounded: texts are shortened and the PDF has a layout budget, docs/input-limits.md), and only
+when all of them are made writes them together with ``write_atomic_many``. A report that
+cannot be rendered, a refused path or a full disk leaves none of the files changed.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +14,53 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from app.atomicfile import check_writable, describe_write_error, write_atomic
+from app.atomicfile import (
+    NotRegularFileError,
+    check_writable,
+    describe_write_error,
+    write_atomic,
+    write_atomic_many,
+)
 from app.report import jsonio, text
 from checks.model import Report
 
 log = logging.getLogger("techcheck.report")
 
+Renderer = Callable[[Report, str], bytes]
 Writer = Callable[[Report, "str | os.PathLike[str]", str], Path]
 
 
-def _write_json(report: Report, path: str | os.PathLike[str], lang: str) -> Path:
-    return jsonio.write(report, path, lang)
+def _json(report: Report, lang: str) -> bytes:
+    return jsonio.dumps(report, lang).encode("utf-8")
 
 
-def _write_text(report: Report, path: str | os.PathLike[str], lang: str) -> Path:
-    return write_atomic(path, text.render(report, lang))
+def _text(report: Report, lang: str) -> bytes:
+    return text.render(report, lang).encode("utf-8")
 
 
-def _write_html(report: Report, path: str | os.PathLike[str], lang: str) -> Path:
+def _html(report: Report, lang: str) -> bytes:
     from app.report import html
 
-    return write_atomic(path, html.render(report, lang))
+    return html.render(report, lang).encode("utf-8")
 
 
-def _write_pdf(report: Report, path: str | os.PathLike[str], lang: str) -> Path:
+def _pdf(report: Report, lang: str) -> bytes:
     from app.report import pdf  # fpdf2 is only imported when a PDF is asked for
 
-    return pdf.write(report, path, lang)
+    return pdf.render(report, lang)
 
 
-WRITERS: dict[str, Writer] = {
-    "json": _write_json,
-    "text": _write_text,
-    "html": _write_html,
-    "pdf": _write_pdf,
-}
+RENDERERS: dict[str, Renderer] = {"json": _json, "text": _text, "html": _html, "pdf": _pdf}
+
+
+def _writer(fmt: str) -> Writer:
+    def write(report: Report, path: str | os.PathLike[str], lang: str) -> Path:
+        return write_atomic(path, RENDERERS[fmt](report, lang))
+
+    return write
+
+
+WRITERS: dict[str, Writer] = {fmt: _writer(fmt) for fmt in RENDERERS}
 
 
 def check_outputs(outputs: dict[str, str]) -> str | None:
@@ -58,13 +76,22 @@ def check_outputs(outputs: dict[str, str]) -> str | None:
 
 
 def write_outputs(report: Report, outputs: dict[str, str], lang: str) -> list[str]:
-    """Write ``report`` in each format to its path; one message per failure (the others are
-    still written)."""
-    problems = []
+    """Write ``report`` in each format to its path, all or none; the messages of what went
+    wrong (empty when every file is written)."""
+    rendered: dict[str, bytes] = {}
     for fmt, path in outputs.items():
         try:
-            WRITERS[fmt](report, path, lang)
-        except OSError as exc:
-            log.error("writing %s failed: %s", path, exc)
-            problems.append(describe_write_error(path, exc))
-    return problems
+            rendered[path] = RENDERERS[fmt](report, lang)
+        except (ValueError, UnicodeError, OverflowError, RecursionError) as exc:
+            log.exception("rendering %s failed", path)
+            return [f"cannot make the {fmt.upper()} report ({exc.__class__.__name__}); no file "
+                    "was written. The log has the details."]
+    try:
+        write_atomic_many(rendered)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else next(iter(rendered), "")
+        if isinstance(exc, NotRegularFileError):
+            return [str(exc) + " No file was written."]
+        log.error("writing %s failed: %s", where, exc)
+        return [describe_write_error(where, exc) + " No file was written."]
+    return []

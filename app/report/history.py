@@ -30,10 +30,14 @@ from app.atomicfile import write_atomic
 from app.report import jsonio
 from app.report.view import SNAPSHOT_KEY
 from checks.model import Report
+from checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.history")
 
 SETTINGS_FILE = "history.toml"
+SETTINGS_MAX_BYTES = 64 * 1024
+#: Upper bounds of the retention numbers (0 still means "no limit").
+LIMITS = {"keep_runs": 100_000, "keep_days": 36_500}
 
 
 @dataclass(frozen=True)
@@ -44,22 +48,36 @@ class Retention:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Retention:
-        """The user's setting; the defaults when there is none or it is unreadable (logged)."""
+        """The user's setting; the defaults when there is none or it is unreadable (logged).
+        Each number is bounded (``LIMITS``): a value past its bound is a mistake, and
+        ``keep_days = 999999999999`` would overflow the date arithmetic of every run."""
         path = path or paths.config_dir() / SETTINGS_FILE
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("history", {})
-        except FileNotFoundError:
+            raw = read_bounded(path, SETTINGS_MAX_BYTES, "a history settings file")
+            data = tomllib.loads(raw.decode("utf-8")).get("history", {})
+        except InputFileError as exc:
+            if path.exists() or path.is_symlink():
+                log.warning("%s; keeping the default history settings", exc)
             return cls()
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            log.warning("cannot read %s (%s); keeping the default history settings", path, exc)
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not TOML, a huge number
+            log.warning("cannot read %s (%s); keeping the default history settings", path,
+                        exc.__class__.__name__ if isinstance(exc, RecursionError) else exc)
             return cls()
         default = cls()
+        if not isinstance(data, dict):
+            log.warning("%s: [history] must be a table; keeping the defaults", path)
+            return default
         values = {}
         for key, want in (("enabled", bool), ("keep_runs", int), ("keep_days", int)):
             v = data.get(key, getattr(default, key))
+            top = LIMITS.get(key, 0)
             if not isinstance(v, want) or (want is int and (isinstance(v, bool) or v < 0)):
                 log.warning("%s: [history] %s must be a %s >= 0; using %r", path, key,
                             want.__name__, getattr(default, key))
+                v = getattr(default, key)
+            elif want is int and v > top:
+                log.warning("%s: [history] %s must be at most %d; using %r", path, key, top,
+                            getattr(default, key))
                 v = getattr(default, key)
             values[key] = v
         return cls(**values)
@@ -92,6 +110,7 @@ class History:
     def __init__(self, root: Path | None = None, retention: Retention | None = None) -> None:
         self.root = root or paths.data_dir() / "history"
         self.retention = retention or Retention.load()
+        self.skipped: list[str] = []  # messages about files ``entries`` could not read
 
     def save(self, report: Report) -> Path | None:
         """Keep ``report`` (without a camera snapshot) and prune; ``None`` when disabled.
@@ -106,15 +125,20 @@ class History:
         return path
 
     def entries(self) -> list[Entry]:
-        """Stored runs, newest first; unreadable files are skipped (and logged)."""
+        """Stored runs, newest first. A file that cannot be read is skipped, logged and named
+        in ``skipped`` (its message), so one damaged file never hides the others."""
         out = []
+        self.skipped = []
         for p in self._files():
             try:
                 r = jsonio.read(p)
-            except jsonio.ReportError as exc:
+                created = _utc(r.created)
+            except (jsonio.ReportError, ValueError, OverflowError) as exc:
                 log.warning("history: skipping %s", exc)
+                self.skipped.append(str(exc) if isinstance(exc, jsonio.ReportError)
+                                    else f"{p}: the report is damaged: {exc}")
                 continue
-            out.append(Entry(p, _utc(r.created), r.verdict.value, str(r.profile.get("name", ""))))
+            out.append(Entry(p, created, r.verdict.value, str(r.profile.get("name", ""))))
         return sorted(out, key=lambda e: e.created, reverse=True)
 
     def latest(self, before: datetime | str | None = None) -> Report | None:

@@ -12,6 +12,7 @@ import contextlib
 import io
 import logging
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from app.atomicfile import write_atomic
 from app.brand import Brand
 from app.report import view
 from app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
+from checks.i18n import N_, shorten, translate
 from checks.model import Report, Status
 
 log = logging.getLogger("techcheck.report")
@@ -74,8 +76,70 @@ class _Doc(FPDF):
         return self.w - self.l_margin - self.r_margin
 
 
+#: fpdf2 lays out about 10,000 characters of wrapped text a second here (its line breaking
+#: measures each line again for every character added), so the PDF holds at most this many
+#: characters of finding texts, each at most ``PDF_FIELD`` long; the rest is named in one line
+#: pointing to the HTML and JSON reports, which hold everything. Limits: docs/input-limits.md.
+PDF_BUDGET = 10_000
+PDF_FIELD = 600
+PDF_FACT = 300
+PDF_METRICS = 120
+MORE_METRICS = N_("…and {n} more measurements, left out of the PDF to keep it short: the HTML "
+                  "and JSON reports have them all.")
+MORE = N_("…and {n} more findings, left out of the PDF to keep it short: the HTML and JSON "
+          "reports have them all.")
+
+
+def _within_budget(v: ReportView) -> ReportView:
+    """``v`` with long texts shortened and findings beyond ``PDF_BUDGET`` left out."""
+    def short(text: str, limit: int = PDF_FIELD) -> str:
+        return shorten(text, limit, v.lang)
+
+    budget = [PDF_BUDGET]
+    left_out = [0]
+
+    def fit(rows: list[FindingRow]) -> list[FindingRow]:
+        kept = []
+        for f in rows:
+            f = replace(f, message=short(f.message), fix=short(f.fix), measured=short(
+                f.measured, 200), check_title=short(f.check_title, 200))
+            cost = len(f.message) + len(f.fix) + len(f.measured) + 50
+            if cost > budget[0]:
+                left_out[0] += 1
+                continue
+            budget[0] -= cost
+            kept.append(f)
+        return kept
+
+    def facts(rows: list[Fact]) -> list[Fact]:
+        return [Fact(short(f.label, 100), short(f.value, PDF_FACT)) for f in rows]
+
+    rows = [PDF_METRICS]
+
+    def metrics(ms: list[MetricRow]) -> list[MetricRow]:
+        kept = ms[: max(0, rows[0])]
+        rows[0] -= len(ms)
+        return kept
+
+    to_fix = fit(v.to_fix)
+    checks = [replace(c, title=short(c.title, 200), note=short(c.note), findings=fit(c.findings),
+                      metrics=metrics(c.metrics)) for c in v.checks]
+    labels = dict(v.labels)
+    more = []
+    if left_out[0]:
+        more.append(translate(MORE, v.lang, {"n": left_out[0]}))
+    if rows[0] < 0:
+        more.append(translate(MORE_METRICS, v.lang, {"n": -rows[0]}))
+    if more:
+        labels["more"] = "\n".join(more)
+    return replace(v, labels=labels, to_fix=to_fix, checks=checks, facts=facts(v.facts),
+                   machine=facts(v.machine), invitation=facts(v.invitation),
+                   invitation_title=short(v.invitation_title, 200),
+                   checklist=[replace(r, label=short(r.label, 200)) for r in v.checklist])
+
+
 def render(report: Report, lang: str | None = None) -> bytes:
-    v = view.build(report, lang)
+    v = _within_budget(view.build(report, lang))
     pdf = _Doc(v)
     pdf.set_title(f"{v.title} — {v.verdict_word}")
     pdf.set_author("TechCheck")
@@ -193,6 +257,9 @@ def _brand(pdf: _Doc, brand: Brand) -> None:
     name above the report's own title."""
     y, x = pdf.get_y(), pdf.l_margin
     if brand.logo:
+        # fpdf2's SVG reader logs a warning for each element it does not draw (<title>,
+        # <desc>): metadata, not part of the picture, and not the user's concern.
+        logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
         try:
             info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
             x += float(info.rendered_width) + 4
@@ -353,6 +420,10 @@ def _to_fix(pdf: _Doc, v: ReportView) -> None:
             pdf.set_draw_color(*LINE)
             pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.width, pdf.get_y())
         _finding(pdf, v, f, True, pdf.l_margin, pdf.width, False)
+    if v.labels.get("more"):
+        _text(pdf, 9.5, False, MUTED)
+        pdf.multi_cell(pdf.width, 5, v.labels["more"], new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                       align="L")
 
 
 COLS = (50.0, 30.0, 32.0, 38.0, 28.0)  # measurement, measured, limit, gauge, status = 178 mm
@@ -441,11 +512,17 @@ def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
     """``text`` shortened with an ellipsis to fit ``width`` in the current font."""
+    text = text[:200]  # no table cell holds more; measuring is per character
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
+    lo, hi = 0, len(text)  # the longest prefix that fits, found in log(n) measurements
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if pdf.get_string_width(text[:mid] + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
 
 
 def gauge(pdf: FPDF, g: Gauge, status: Status | None, x: float, y: float, w: float,

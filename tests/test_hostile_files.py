@@ -1,0 +1,170 @@
+"""Hostile and broken profiles, history files and history settings, and terminal control
+codes (issue 13, items 4, 6 and 7): each ends quickly, in bounded memory, with a result or a
+sentence naming the file and the problem, never "internal error"."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from app import paths
+from app.report import history, jsonio
+from app.termtext import clean
+from tests import report_samples as samples
+from tests.hostile import assert_bounded, run_measured
+
+ESC_TITLE = "\x1b]0;PWNED\x07"
+ESC_CLEAR = "\x1b[2J\x1b[H"
+
+
+# --- profiles ---------------------------------------------------------------------------------
+
+
+def _profile(path: Path, extends: str | None = None, body: str = "") -> Path:
+    ext = f'extends = "{extends}"\n' if extends else ""
+    path.write_text(f'[profile]\nname = "{path.stem}"\ntitle = "Mine"\n{ext}{body}')
+    return path
+
+
+def test_a_profile_that_is_dev_zero_or_a_fifo_is_refused(tmp_path: Path):
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.toml"
+    try:
+        os.mknod(zero, 0o444 | stat.S_IFCHR, os.makedev(1, 5))  # a real /dev/zero node
+    except PermissionError:
+        zero = Path("/dev/zero")
+    for spec, words in ((fifo, "named pipe (FIFO)"), (zero, "character device")):
+        m = run_measured("run", "--only", "system", "--profile", str(spec), "--no-history",
+                         tmp=tmp_path, timeout=30)
+        assert m.returncode == 3 and words in m.stderr and str(spec) in m.stderr, m.stderr
+        assert_bounded(m)
+    extends = _profile(tmp_path / "mine.toml", extends=str(zero))
+    m = run_measured("run", "--only", "system", "--profile", str(extends), "--no-history",
+                     tmp=tmp_path, timeout=30)
+    assert m.returncode == 3 and "character device" in m.stderr, m.stderr
+    assert_bounded(m)
+
+
+def test_deep_arrays_and_long_extends_chains_are_refused(tmp_path: Path):
+    deep = _profile(tmp_path / "deep.toml", body="[system]\ncpu_load_warn_pct = "
+                    + "[" * 50_000 + "]" * 50_000 + "\n")
+    m = run_measured("run", "--only", "system", "--profile", str(deep), "--no-history",
+                     tmp=tmp_path, timeout=30)
+    assert m.returncode == 3 and "nested too deeply" in m.stderr, m.stderr
+    assert_bounded(m)
+
+    prev = None
+    for i in range(200):
+        prev = _profile(tmp_path / f"p{i}.toml", extends=str(prev) if prev else "generic")
+    m = run_measured("run", "--only", "system", "--profile", str(prev), "--no-history",
+                     tmp=tmp_path, timeout=30)
+    assert m.returncode == 3 and "too many profiles extend each other" in m.stderr, m.stderr
+    assert_bounded(m)
+
+
+def test_a_huge_profile_is_refused_before_reading(tmp_path: Path):
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as fh:
+        fh.truncate(50 * 2**20)
+    m = run_measured("profiles", str(big), tmp=tmp_path, timeout=30)
+    assert m.returncode == 3 and "too large" in m.stderr, m.stderr
+    assert_bounded(m)
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def _keep(created: str, name: str, profile_name: str = "teams") -> Path:
+    folder = paths.data_dir() / "history"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = json.loads(jsonio.dumps(samples.report()))
+    data["created"] = created
+    data["profile"]["name"] = profile_name
+    p = folder / name
+    p.write_text(json.dumps(data))
+    return p
+
+
+def test_a_kept_run_with_an_impossible_date_is_skipped_and_named(tmp_path: Path):
+    good = _keep("2026-12-01T09:35:12+01:00", "20261201T083512Z-aaaaaa.json")
+    bad = _keep("2026-99-99T99:99+00:00", "20261202T000000Z-bbbbbb.json")
+    m = run_measured("history", tmp=tmp_path)
+    assert m.returncode == 0, m.stderr
+    assert str(good) in m.stdout and str(bad) in m.stderr and "no such date" in m.stderr
+    assert_bounded(m)
+    m = run_measured("history", "--json", tmp=tmp_path)
+    doc = json.loads(m.stdout)
+    assert [r["path"] for r in doc["runs"]] == [str(good)] and str(bad) in doc["skipped"][0]
+    new = tmp_path / "new.json"
+    jsonio.write(samples.report(), new)
+    m = run_measured("compare", str(new), tmp=tmp_path)
+    assert m.returncode == 3 and "no earlier run" in m.stderr, m.stderr  # same time as good
+
+
+@pytest.mark.parametrize("body", [
+    "[history]\nkeep_days = 999999999999\n",
+    "[history]\nkeep_runs = 99999999999999999999\n",  # past TOML's 64-bit integers
+    "[history]\nkeep_days = " + "[" * 30_000 + "]" * 30_000 + "\n",
+    "history = 5\n",
+    "\x00\xff",
+])
+def test_bad_history_settings_keep_the_defaults_and_runs_still_finish(body: str, tmp_path: Path):
+    settings = paths.config_dir() / history.SETTINGS_FILE
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_bytes(body.encode("utf-8", "surrogateescape"))
+    out = tmp_path / "r.json"
+    m = run_measured("run", "--only", "system", "--duration", "0.3", "--json", str(out),
+                     tmp=tmp_path, timeout=60)
+    assert m.returncode in (0, 1, 2), m.stderr
+    assert "READY" in m.stdout and out.exists()
+    assert len(list((paths.data_dir() / "history").glob("*.json"))) == 1
+    assert history.Retention.load() == history.Retention()
+
+
+def test_history_settings_that_are_a_fifo_do_not_hang(tmp_path: Path):
+    settings = paths.config_dir() / history.SETTINGS_FILE
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(settings)
+    m = run_measured("history", "--json", tmp=tmp_path, timeout=30)
+    assert m.returncode == 0 and json.loads(m.stdout)["retention"]["keep_runs"] == 50
+    assert_bounded(m)
+
+
+# --- item 7: terminal control codes -------------------------------------------------------------
+
+
+def test_clean_removes_escape_sequences_controls_and_bidi_overrides():
+    dirty = f"a{ESC_TITLE}b{ESC_CLEAR}c\x9b31md\re\x07f\u202eg\u2066h\x7f\ti\nj"
+    assert clean(dirty) == "abc31mdefgh\ti\nj"
+    assert clean("Ready ≤ 5 % – åäö") == "Ready ≤ 5 % – åäö"
+
+
+def test_report_run_and_history_print_no_control_codes(tmp_path: Path):
+    data = json.loads(jsonio.dumps(samples.report()))
+    data["profile"]["title"] = f"Teams{ESC_TITLE}"
+    data["checks"][0]["findings"][0]["template"]["message"] = f"Busy{ESC_CLEAR}\u202e now"
+    data["checks"][0]["findings"][0]["status"] = "fail"
+    data["machine"]["os"] = f"Linux{ESC_TITLE}"
+    src = tmp_path / "evil.json"
+    src.write_text(json.dumps(data))
+    outputs = [run_measured("report", str(src), tmp=tmp_path)]
+
+    profile = tmp_path / "evil.toml"
+    profile.write_text('[profile]\nname = "evil\\u001b]0;PWNED\\u0007"\n'
+                       'title = "Evil\\u001b[2J\\u001b]0;PWNED\\u0007"\nextends = "generic"\n')
+    outputs.append(run_measured("run", "--only", "system", "--duration", "0.3", "--profile",
+                                str(profile), tmp=tmp_path, timeout=60))
+    outputs.append(run_measured("history", tmp=tmp_path))
+    outputs.append(run_measured("history", "--json", tmp=tmp_path))
+    for m in outputs:
+        assert m.returncode in (0, 1, 2), m.stderr
+        for stream in (m.stdout, m.stderr):
+            assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream
+    assert "Busy now" in outputs[0].stdout.replace("\u202e", "")
+    assert "Evil]0;PWNED" not in outputs[1].stdout and "Evil" in outputs[1].stdout
+    assert "evil" in outputs[2].stdout
