@@ -100,7 +100,7 @@ def main(argv: list[str]) -> int:
     up, loss = slider(view, names[0]), slider(view, names[1])
     up.setFocus()
     QTest.keyClick(up, Qt.Key.Key_Home)  # 0.05 Mbit/s …
-    for _ in range(22):  # … then up to 0.63 Mbit/s
+    for _ in range(12):  # … then up to 0.2 Mbit/s: 360p at 12 fps, narrowband sound
         QTest.keyClick(up, Qt.Key.Key_Right)
     loss.setFocus()
     for _ in range(10):  # 5 % loss

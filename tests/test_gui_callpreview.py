@@ -183,8 +183,10 @@ def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
     s = json.loads(proc.stdout.strip().splitlines()[-1])
     assert s["platform"] == "xcb" and s["left_running"] == []
     assert s["network_page_frames"] >= 10 and s["results_page_frames"] >= 10
-    words = {"en": ("Upload used: 0.63 Mbit/s", "Packet loss used: 5.0 %"),
-             "sv": ("Uppladdning som användes: 0.63 Mbit/s", "Paketförlust som användes: 5.0 %")}
+    words = {"en": ("Upload used: 0.2 Mbit/s", "Packet loss used: 5.0 %", "Frame rate: 11.9 fps",
+                    "Picture size: 640×360", "Audio bandwidth: narrowband"),
+             "sv": ("Uppladdning som användes: 0.2 Mbit/s", "Paketförlust som användes: 5.0 %",
+                    "Ljudets bandbredd: smalbandsljud")}
     assert all(w in s["what_if"] for w in words[lang]), s["what_if"]
     assert s["measured"] != s["what_if"]
     for path in s["pages"].values():

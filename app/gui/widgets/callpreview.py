@@ -108,6 +108,10 @@ def session_inputs(session: Any) -> dict[str, Any] | None:
     mic = session.devices.microphone
     if recording is None and is_file_spec(mic):
         recording = str(mic)
+    if recording is None and session.demo:  # the sample voice stands in for the microphone
+        from app import demo
+
+        recording = str(demo.voice_clip())
     speaker = session.devices.speaker
     return {"limits": session.profile.limits("network"), "measured": measured,
             "camera": session.devices.camera, "recording": recording,
@@ -166,6 +170,7 @@ class CallPreview(QWidget):
         for v in (self.live_view, self.model_view):
             v.show_guides = False
             v.setMinimumSize(240, 135)
+            v.setMaximumHeight(300)  # two 16:9 pictures side by side need no more
         views.addWidget(self.live_label, 0, 0)
         views.addWidget(self.model_label, 0, 1)
         views.addWidget(self.live_view, 1, 0)
@@ -206,8 +211,9 @@ class CallPreview(QWidget):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.save_button)
-        buttons.addWidget(self.play_note, 1)
+        buttons.addStretch(1)
         outer.addLayout(buttons)
+        outer.addWidget(self.play_note)
 
         self.upload.valueChanged.connect(lambda _v: self._sliders_moved())
         self.loss.valueChanged.connect(lambda _v: self._sliders_moved())
