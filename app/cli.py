@@ -26,9 +26,6 @@ EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
 
 
-class UsageError(Exception):
-    """Bad arguments: printed with the usage line, exit status 3."""
-
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse would exit 2, which means "not ready"
@@ -72,19 +69,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _no_command(args_list)
     if is_invitation_argument(args_list):  # `techcheck invite.toml`: open it in the app
         return _no_command(args_list)
+    from app.termtext import CleanStream
+
+    # Reports, profiles, file names and arguments can carry terminal control codes: whatever
+    # a command prints (usage errors and -v logging included) goes through
+    # app.termtext.clean (issue 13).
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
+    try:
+        return _command(args_list)
+    finally:
+        sys.stdout.flush()
+        sys.stdout, sys.stderr = out, err
+
+
+def _command(args_list: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_CANNOT_RUN
     from app import logsetup
-    from app.termtext import CleanStream
 
     logfile = logsetup.setup(verbose=args.verbose)
-    # Reports, profiles and file names can carry terminal control codes: whatever a command
-    # prints goes through app.termtext.clean (issue 13).
-    out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
@@ -95,9 +102,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" Details are in the log: {logfile}" if logfile else ""
         print(f"techcheck: internal error.{where}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    finally:
-        sys.stdout.flush()
-        sys.stdout, sys.stderr = out, err
 
 
 def is_invitation_argument(args_list: list[str]) -> bool:

@@ -61,9 +61,10 @@ def click(name, count=True):
 
 def answer_questions():
     global answers
-    if button("Answer yes") is not None:
-        click("Answer yes", count=False)
-        answers += 1
+    for name in ("Answer yes", "Ready"):  # "did you hear it?", "set the volume, then Ready"
+        if button(name) is not None:
+            click(name, count=False)
+            answers += 1
 
 def busy():
     answer_questions()

@@ -242,7 +242,7 @@ def drop_data(dest: str) -> bool:
 #: Python runtime and extension modules compiled on the build machine, and fontTools'
 #: accelerators. Never the auditwheel-repaired libraries of wheels (``*.libs/``, numpy's
 #: OpenBLAS): stripping a patchelf-edited file breaks it, which is why ``strip=True`` in the
-#: spec breaks numpy (FIELD_NOTES §6).
+#: spec breaks numpy (measured here: the bundle then fails to import numpy).
 STRIP_DEBUG = ("libpython*", "python3.*/lib-dynload/*.so", "fontTools/*.so",
                "_soundfile_data/*.so")
 

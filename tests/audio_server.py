@@ -3,7 +3,8 @@
 Everything it starts runs with its own ``XDG_RUNTIME_DIR``, ``XDG_CONFIG_HOME``,
 ``XDG_STATE_HOME`` and its own ``dbus-daemon --session`` (wireplumber exits without a bus), so
 it never talks to a sound server the user may be running, and it stops exactly the processes it
-started (by pid). Layout (FIELD_NOTES §4): a mono null sink ``micfeed`` is both the default
+started (by pid). Layout (PipeWire's module-null-sink, as PulseAudio documents
+it): a mono null sink ``micfeed`` is both the default
 output and, through its monitor, the default input. What ``play`` sends into ``micfeed`` is
 what ``sd.InputStream`` on ALSA's ``default`` records, bit-exact at 48 kHz; what PortAudio plays
 on ``default`` comes back into the microphone too: a real echo path with a measurable delay.

@@ -343,6 +343,8 @@ class Outcome:
     findings: dict[str, str]  # code -> status
     verdict: str
     metrics: dict[str, object]
+    graded: dict[str, tuple[object, object, str]] = field(default_factory=dict)
+    # metric name -> (value, threshold shown with it, status shown with it)
 
     def found(self, code: str) -> bool:
         return code in self.findings
@@ -362,7 +364,9 @@ def run_camera(item: Item, profile: object, seconds: float = CAMERA_SECONDS) -> 
                                             duration=seconds))
     return Outcome(item, {f.code: f.status.value for f in result.findings},
                    verdict_for([result]).value,
-                   {k: m.value for k, m in result.metrics.items()})
+                   {k: m.value for k, m in result.metrics.items()},
+                   {k: (m.value, m.threshold, m.status.value) for k, m in result.metrics.items()
+                    if m.status is not None and m.threshold is not None})
 
 
 @dataclass

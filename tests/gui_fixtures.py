@@ -179,10 +179,32 @@ def answer_file_dialog(qtbot, path: str) -> list[str]:
             QTimer.singleShot(50, fill)
             return
         seen.append(dialog.windowTitle())
-        edit = dialog.findChild(QLineEdit, "fileNameEdit")
-        edit.selectAll()
-        qtbot.keyClicks(edit, path)
+        try:
+            edit = dialog.findChild(QLineEdit, "fileNameEdit")
+            edit.selectAll()
+            qtbot.keyClicks(edit, path)
+            qtbot.keyClick(edit, Qt.Key.Key_Return)
+        except Exception as exc:  # never leave a modal dialog open: the test would hang
+            seen.append(f"failed: {exc!r}")
+            dialog.reject()
+            raise
+        QTimer.singleShot(300, lambda: confirm(dialog, edit, 10))
+
+    def confirm(dialog, edit, tries: int) -> None:
+        """The name field's completer may take the first Enter (a person presses it again)."""
+        from shiboken6 import isValid
+
+        if not isValid(dialog) or not dialog.isVisible():  # accepted: Qt deleted it
+            return
+        if tries == 0:
+            seen.append("failed: the dialog stayed open")
+            dialog.reject()
+            return
+        popup = QApplication.activePopupWidget()
+        if popup is not None:
+            popup.close()
         qtbot.keyClick(edit, Qt.Key.Key_Return)
+        QTimer.singleShot(300, lambda: confirm(dialog, edit, tries - 1))
 
     QTimer.singleShot(100, fill)
     return seen

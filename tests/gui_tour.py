@@ -202,7 +202,7 @@ def main(argv: list[str]) -> int:
     shot("6-system")
     w.go("results")
     res = w.pages["results"]
-    wait(lambda: w.saver is None and res.compare_box.isVisible(), 15)
+    wait(lambda: w.keeper.task is None and res.compare_box.isVisible(), 15)
     summary["compared"] = res.compare_box.isVisible()
     shot("7-results")
     w.go("details")

@@ -49,7 +49,8 @@ class FakeSystemProbe(SystemProbe):
 
 class BrokenPortAudio:
     """A machine without the PortAudio library: ``import sounddevice`` raises the ``OSError``
-    sounddevice raises there (FIELD_NOTES §4). This machine has PortAudio, so it is faked at
+    sounddevice raises there ("PortAudio library not found", sounddevice's
+documentation on installation). This machine has PortAudio, so it is faked at
     the import boundary; everything above it (the checks, the findings) runs for real."""
 
     def find_spec(self, name, path=None, target=None):

@@ -53,3 +53,18 @@ def test_ruff_is_clean():
     res = subprocess.run([exe, "check", "--no-cache", "."], cwd=ROOT, capture_output=True,
                          text=True, timeout=120)
     assert res.returncode == 0, res.stdout
+
+
+def test_comments_cite_primary_sources_not_private_notes():
+    """A reader of the repository cannot open notes outside it: cite the standard, paper,
+    vendor page or the measurement in docs/ instead."""
+    found = []
+    for path in [*ROOT.glob("**/*.py"), *ROOT.glob("docs/**/*.md"), *ROOT.glob("*.md"),
+                 *ROOT.glob("resources/**/*.toml")]:
+        if any(part in (".venv", "build", "dist", "node_modules") for part in path.parts):
+            continue
+        if path.resolve() == Path(__file__).resolve():
+            continue
+        if "FIELD_NOTES" in path.read_text(encoding="utf-8", errors="replace"):
+            found.append(str(path.relative_to(ROOT)))
+    assert found == []

@@ -32,10 +32,19 @@ def _close_dialog_later(seen: list[str]) -> None:
 
 
 def _idle(qtbot, w) -> None:
-    """Wait until no check of the window runs (a press may have started one)."""
-    qtbot.waitUntil(lambda: not w.run_all.active and not any(
-        getattr(p, "panel", None) is not None and p.panel.running for p in w.pages.values()),
-        timeout=90_000)
+    """Wait until no check of the window runs (a press may have started one), answering
+    what a check asks as a person would ("Ready", "Yes, I heard it")."""
+
+    def idle() -> bool:
+        for p in w.pages.values():
+            panel = getattr(p, "panel", None)
+            if panel is not None and panel.question.isVisible():
+                press(qtbot, panel.yes_button if panel.yes_button.isVisible()
+                      else panel.no_button)
+        return not w.run_all.active and not any(
+            getattr(p, "panel", None) is not None and p.panel.running for p in w.pages.values())
+
+    qtbot.waitUntil(idle, timeout=90_000)
 
 
 def effect_opens_file_dialog(qtbot, w, page, b) -> None:

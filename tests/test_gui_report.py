@@ -35,7 +35,7 @@ def _run_system(w, qtbot):
             press(qtbot, page.panel.run_button)
         else:
             click_step(qtbot, w, "system")
-    qtbot.waitUntil(lambda: w.saver is None and w.session.saved_run is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: w.keeper.task is None and w.session.saved_run is not None, timeout=15_000)
 
 
 def _cli_lines(out: str) -> list[str]:
@@ -64,7 +64,7 @@ def test_runs_are_kept_and_the_next_run_is_compared(make_window, qtbot, cli):
     # re-checking one thing updates this run instead of adding one
     with qtbot.waitSignal(w.pages["system"].panel.all_finished, timeout=60_000):
         press(qtbot, by_name(w, "Check Computer again"))
-    qtbot.waitUntil(lambda: w.saver is None and w.session.history_path != first, timeout=15_000)
+    qtbot.waitUntil(lambda: w.keeper.task is None and w.session.history_path != first, timeout=15_000)
     assert not first.exists() and len(list(_history_dir().glob("*.json"))) == 1
     kept = w.session.history_path
     w.close()
@@ -321,7 +321,7 @@ def test_camera_picture_only_when_asked_for(make_window, qtbot, tmp_path):
         click_step(qtbot, w, "camera")
         with qtbot.waitSignal(cam.panel.all_finished, timeout=90_000):
             press(qtbot, cam.panel.run_button)
-        qtbot.waitUntil(lambda: w.saver is None, timeout=10_000)
+        qtbot.waitUntil(lambda: w.keeper.task is None, timeout=10_000)
 
     run_camera()
     assert SNAPSHOT_KEY not in w.session.results["camera"].details

@@ -19,8 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+
 from app.atomicfile import describe_write_error
-from app.gui.tasks import TaskContext
+from app.gui.reporting import make_report
+from app.gui.session import Session
+from app.gui.tasks import Task, TaskContext, TaskError, run_task
 from app.report import history, jsonio
 from app.report.history import Entry, History
 from checks.model import Report
@@ -86,3 +90,71 @@ def list_worker(root: Path | None = None):
         return store.entries(), store.root
 
     return work
+
+
+class RunKeeper(QObject):
+    """Keeps the sitting's run in the history whenever the checks go idle, one save at a time
+    (a result arriving during a save is kept right after it), and on closing synchronously.
+    ``saved`` fires on the GUI thread once the session knows what was kept and what to compare
+    with."""
+
+    saved = Signal()
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.task: Task | None = None
+        self.unsaved = False  # a result came in that the history does not hold yet
+        self._pending = False
+        self.closing = False
+
+    def result_arrived(self) -> None:
+        self.unsaved = True
+
+    def save(self) -> Task | None:
+        """Keep the current results, off the GUI thread."""
+        if self.task is not None:
+            self._pending = True
+            return None
+        if not self.session.results:
+            return None
+        self.unsaved = False
+        self.task = run_task(save_worker(make_report(self.session), self.session.history_path),
+                             name="history-save", on_result=self._saved,
+                             on_error=self._failed, on_finished=self._done)
+        return self.task
+
+    def _saved(self, saved: Saved) -> None:
+        s = self.session
+        s.history_path = saved.path if saved.path is not None else s.history_path
+        s.saved_run, s.previous_run, s.history_problem = saved.report, saved.previous, saved.problem
+        self.saved.emit()
+
+    def _failed(self, err: TaskError) -> None:  # a bug in the glue, not a disk error
+        self.session.history_problem = err.message
+        self.saved.emit()
+
+    def _done(self) -> None:
+        self.task = None
+        if self._pending and not self.closing:
+            self._pending = False
+            self.save()
+
+    def save_at_close(self) -> None:
+        """Closing: wait for a save under way, then keep the latest results (if any came in
+        since)."""
+        self.closing = True
+        if not (self.unsaved or self._pending):
+            return
+        task = self.task
+        if task is not None and task.wait(5.0):
+            # deliver its result (the file it wrote) so this save replaces it
+            QCoreApplication.sendPostedEvents(task, QEvent.Type.MetaCall)
+        if self.session.results:
+            try:
+                saved = save_worker(make_report(self.session),
+                                    self.session.history_path)(None)  # type: ignore[arg-type]
+                self.session.history_path = saved.path or self.session.history_path
+            except Exception:  # closing must never fail
+                log.exception("keeping the run at close failed")
+        self.unsaved = self._pending = False

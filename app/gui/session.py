@@ -16,10 +16,6 @@ from checks.profile import Profile, ProfileError, load_profile
 
 log = logging.getLogger("techcheck.gui")
 
-#: Wizard pages that run checks, and the device each needs (``Check.needs``). A check lands on
-#: the first page whose test matches, so a new plug-in appears without touching the GUI.
-PAGE_KINDS = ("camera", "microphone", "speakers", "network", "system")
-
 
 #: Built-in checks whose page is known by id (the microphone check also needs the speaker
 #: for its playback, but belongs on the microphone page).

@@ -4,10 +4,9 @@ It owns the session, wires the pages together and makes closing mid-check clean.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import demo
-from app import invitation as invitations
 from app.gui import i18n, runhistory, style, tasks
 from app.gui import settings as S
+from app.gui.invitationflow import InvitationFlow
 from app.gui.pages.base import Page
 from app.gui.pages.camera import CameraPage
 from app.gui.pages.checklist import ChecklistPage
@@ -36,10 +35,9 @@ from app.gui.pages.results import ResultsPage
 from app.gui.pages.speakers import SpeakersPage
 from app.gui.pages.start import StartPage
 from app.gui.pages.system import SystemPage
-from app.gui.reporting import make_report
 from app.gui.runall import RunAll
-from app.gui.session import Session, page_for, platform_of
-from app.gui.tasks import Task, TaskContext, TaskError, run_task
+from app.gui.session import Session, page_for
+from app.gui.tasks import Task, TaskContext, run_task
 from app.gui.widgets.status import status_icon, status_word
 
 log = logging.getLogger("techcheck.gui")
@@ -101,6 +99,8 @@ class MainWindow(QMainWindow):
         self.steps.setMinimumWidth(170)
         self.steps.setMaximumWidth(240)
         self.steps.currentRowChanged.connect(self._step_clicked)
+        # a screen reader selects an item (AT-SPI Selection) without moving the current row
+        self.steps.itemSelectionChanged.connect(self._step_selected)
         outer.addWidget(self.steps)
         right = QVBoxLayout()
         self.banner = QLabel(central)
@@ -149,9 +149,6 @@ class MainWindow(QMainWindow):
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.check_everything)
-        self.start.invitation_chosen.connect(self.open_invitation)
-        self.start.invitation_closed.connect(self.close_invitation)
-        self.start.private_server_accepted.connect(self.apply_invitation)
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -171,10 +168,10 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(1000, 720)
         self.loader: Task | None = None
-        self.saver: Task | None = None
-        self.inviter: Task | None = None
-        self._unsaved = False  # a result came in that the history does not hold yet
-        self._save_pending = False
+        self.keeper = runhistory.RunKeeper(self.session, self)
+        self.keeper.saved.connect(self._kept)
+        self.invitations = InvitationFlow(self.session, self.start, self)
+        self.invitations.changed.connect(self._invitation_changed)
         from app.gui import appicon
 
         self.setWindowIcon(appicon.icon())
@@ -288,6 +285,11 @@ class MainWindow(QMainWindow):
             if keys[row] != "start" and not self._loaded:
                 return
             self.go(keys[row])
+
+    def _step_selected(self) -> None:
+        rows = [self.steps.row(i) for i in self.steps.selectedItems()]
+        if rows and rows[0] != self.visible_keys().index(self.current_key()):
+            self._step_clicked(rows[0])
 
     def next(self) -> None:
         keys = self.visible_keys()
@@ -407,93 +409,28 @@ class MainWindow(QMainWindow):
     # --- history ----------------------------------------------------------------------------
 
     def _check_finished(self, _result: Any) -> None:
-        self._unsaved = True
+        self.keeper.result_arrived()
         self._results_changed()
 
     def _checks_idle(self) -> None:
         """A page's checks are done: once nothing runs any more, keep the run."""
-        if self._closing or self.run_all.active or not self._unsaved:
+        if self._closing or self.run_all.active or not self.keeper.unsaved:
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
                for p in self.pages.values()):
             return
-        self.save_run()
+        self.keeper.save()
 
-    def save_run(self) -> Task | None:
-        """Keep the current results in the history, off the GUI thread (one save at a time)."""
-        if self.saver is not None:
-            self._save_pending = True
-            return None
-        if not self.session.results:
-            return None
-        self._unsaved = False
-        report = make_report(self.session)
-        self.saver = run_task(runhistory.save_worker(report, self.session.history_path),
-                              name="history-save", on_result=self._saved,
-                              on_error=self._save_failed, on_finished=self._save_done)
-        return self.saver
-
-    def _saved(self, saved: runhistory.Saved) -> None:
-        s = self.session
-        s.history_path = saved.path if saved.path is not None else s.history_path
-        s.saved_run, s.previous_run, s.history_problem = saved.report, saved.previous, saved.problem
+    def _kept(self) -> None:
         self.pages["results"].show_comparison()  # type: ignore[attr-defined]
-        if s.role == "it":
+        if self.session.role == "it":
             self.pages["details"].refresh_history()  # type: ignore[attr-defined]
-
-    def _save_failed(self, err: TaskError) -> None:  # a bug in the glue, not a disk error
-        self.session.history_problem = err.message
-        self.pages["results"].show_comparison()  # type: ignore[attr-defined]
-
-    def _save_done(self) -> None:
-        self.saver = None
-        if self._save_pending and not self._closing:
-            self._save_pending = False
-            self.save_run()
 
     # --- invitation -------------------------------------------------------------------------
 
     def open_invitation(self, path: str) -> Task:
-        """Read and validate the file in a worker; only a valid invitation changes anything."""
-        self.start.invitation_loading(Path(path).name)
-
-        def work(_ctx: TaskContext) -> invitations.Invitation | str:
-            try:
-                return invitations.load(path)
-            except invitations.InvitationError as exc:  # expected: the message is for the user
-                return str(exc)
-
-        self.inviter = run_task(work, name="invitation", on_result=self._invitation_read,
-                                on_error=lambda err: self._invitation_refused(err.message),
-                                on_finished=self._inviter_done)
-        return self.inviter
-
-    def _inviter_done(self) -> None:
-        self.inviter = None
-
-    def _invitation_read(self, found: invitations.Invitation | str) -> None:
-        if isinstance(found, str):
-            self._invitation_refused(found)
-        elif found.internal_servers:  # the Start page asks; its answer applies it or not
-            self.start.ask_private_server(found)
-        else:
-            self.apply_invitation(found)
-
-    def _invitation_refused(self, message: str) -> None:
-        log.warning("invitation refused: %s", message)
-        self.start.show_invitation_error(message)
-
-    def apply_invitation(self, inv: invitations.Invitation) -> None:
-        log.info("invitation opened: %s (profile %s)", inv.file, inv.profile)
-        self.session.invitation = inv
-        self.start.select_platform(platform_of(inv.profile))  # emits platform_chosen
-        self.start.show_invitation()
-        self._invitation_changed()
-
-    def close_invitation(self) -> None:
-        self.session.invitation = None
-        self.start.show_invitation()
-        self._invitation_changed()
+        """``techcheck invite.toml``: open it as "Open invitation…" does."""
+        return self.invitations.open(path)
 
     def _invitation_changed(self) -> None:
         self.pages["network"].retranslate()
@@ -516,27 +453,11 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
 
-    def _save_now(self) -> None:
-        """At close only: wait for a save under way, then keep the latest results."""
-        saver = self.saver
-        if saver is not None and saver.wait(5.0):
-            # deliver its result (the file it wrote) so this save replaces it
-            QCoreApplication.sendPostedEvents(saver, QEvent.Type.MetaCall)
-        if self.session.results:
-            try:
-                saved = runhistory.save_worker(make_report(self.session),
-                                               self.session.history_path)(None)  # type: ignore[arg-type]
-                self.session.history_path = saved.path or self.session.history_path
-            except Exception:  # closing must never fail
-                log.exception("keeping the run at close failed")
-        self._unsaved = self._save_pending = False
-
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
         self.run_all.stop()
-        if self._unsaved or self._save_pending:  # a run finished moments ago: keep it
-            self._save_now()
+        self.keeper.save_at_close()  # a run that finished moments ago is kept
         for page in self.pages.values():
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)

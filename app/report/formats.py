@@ -82,7 +82,7 @@ def write_outputs(report: Report, outputs: dict[str, str], lang: str) -> list[st
     for fmt, path in outputs.items():
         try:
             rendered[path] = RENDERERS[fmt](report, lang)
-        except (ValueError, UnicodeError, OverflowError, RecursionError) as exc:
+        except Exception as exc:  # whatever a damaged report trips: no file is half made
             log.exception("rendering %s failed", path)
             return [f"cannot make the {fmt.upper()} report ({exc.__class__.__name__}); no file "
                     "was written. The log has the details."]

@@ -149,16 +149,20 @@ def from_data(data: Any, where: str = "report") -> Report:
         raise ReportError(f"{where}: the report is damaged: {exc}") from None
 
 
+_WHOLE = ("details", "logo")
+
+
 def _shortened(value: Any) -> Any:
     """``value`` with every text longer than ``MAX_TEXT`` cut, ending in "…(shortened)", so
     that no renderer lays out megabytes of one field (a PDF takes a second per 10,000
-    characters). ``details`` stay whole: they hold the camera picture and are not laid out."""
+    characters). ``details`` (the camera picture) and a brand's ``logo`` stay whole: they are
+    not laid out as text."""
     if isinstance(value, str):
         return shorten(value)
     if isinstance(value, list):
         return [_shortened(v) for v in value]
     if isinstance(value, dict):
-        return {k: v if k == "details" else _shortened(v) for k, v in value.items()}
+        return {k: v if k in _WHOLE else _shortened(v) for k, v in value.items()}
     return value
 
 
@@ -269,6 +273,8 @@ def _validate(d: Any) -> None:
     _need(d["profile"], "profile", ("name", "title"))
     _fields(d["profile"], "profile", {k: ("string",) for k in ("name", "title", "platform",
                                                                "file")})
+    if "brand" in d["profile"]:
+        _brand(d["profile"]["brand"], "profile/brand")
     _fields(d["machine"], "machine", {
         "os": ("string",), "kernel": ("string",), "arch": ("string",), "cpu": ("string",),
         "cpu_cores": ("integer",), "cpu_threads": ("integer",), "memory_gb": ("number",),
@@ -291,6 +297,8 @@ def _validate(d: Any) -> None:
             "note", "file", "sha256")})
         if "sha256" in inv and not _SHA256.match(inv["sha256"]):
             raise _Invalid("invitation/sha256: must be 64 hexadecimal digits")
+        if "brand" in inv:
+            _brand(inv["brand"], "invitation/brand")
     if "checklist" in d:
         cl = d["checklist"]
         _is(cl, "checklist", "object")
@@ -301,6 +309,27 @@ def _validate(d: Any) -> None:
             _is(item, where, "object")
             _need(item, where, ("id", "label", "done"))
             _fields(item, where, {"id": ("string",), "label": ("string",), "done": ("boolean",)})
+
+
+_ACCENT = re.compile(r"^#[0-9a-f]{6}$")
+_LOGO = re.compile(r"^data:image/(png|svg\+xml);base64,")
+
+
+def _brand(b: Any, where: str) -> None:
+    """An organisation's brand (docs/branding.md); ``app.brand`` checks it again to show it."""
+    _is(b, where, "object")
+    _need(b, where, ("name",))
+    extra = set(b) - {"name", "accent", "welcome", "logo"}
+    if extra:
+        raise _Invalid(f"{where}: unknown field '{sorted(extra)[0][:40]}'")
+    _fields(b, where, {k: ("string",) for k in ("name", "accent", "welcome", "logo")})
+    for key, most in (("name", 80), ("welcome", 300)):
+        if len(b.get(key, "")) > most:
+            raise _Invalid(f"{where}/{key}: longer than {most} characters")
+    if "accent" in b and not _ACCENT.match(b["accent"]):
+        raise _Invalid(f"{where}/accent: must be a colour like #1a7f37")
+    if "logo" in b and not _LOGO.match(b["logo"]):
+        raise _Invalid(f"{where}/logo: must be a PNG or SVG data: URL")
 
 
 def _check(c: Any, where: str) -> None:

@@ -2,7 +2,8 @@
 
 Kept because many IT departments know its numbers; not the default because it counts upload
 bytes handed to the socket (over-reports 5-13 %), includes ramp-up in the download, and has no
-jitter or loss (FIELD_NOTES §5). Our STUN probe still runs alongside it, so latency under load
+jitter or loss (speedtest-cli's own source, and docs/benchmarks.md "Network measurement
+accuracy"). Our STUN probe still runs alongside it, so latency under load
 is measured either way.
 
 ``speedtest+http://host/path/upload.php`` names one server directly (speedtest.net servers, or

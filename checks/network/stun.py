@@ -217,10 +217,6 @@ class StunProbe:
         self._thread.start()
         return self
 
-    def stop_sending(self) -> None:
-        """Stop sending but keep listening for late answers."""
-        self._sending.clear()
-
     def stop(self, grace_s: float = 0.0) -> None:
         self._sending.clear()
         if grace_s > 0 and self._pending:

@@ -2,7 +2,8 @@
 
 Download counts body bytes as they arrive. Upload counts bytes the server's TCP stack has
 acknowledged (written minus the socket's unacknowledged queue, Linux), not bytes handed to the
-socket — the latter is how speedtest-cli over-reports upload by 5-13 % (FIELD_NOTES §5). Where
+socket — the latter is how speedtest-cli over-reports upload by 5-13 % (measured against
+delivered bytes on an emulated link: docs/benchmarks.md, "Network measurement accuracy"). Where
 the OS cannot tell, or a proxy is in between (its buffers would acknowledge bytes the server
 never got), a request's bytes count when the server confirms the whole request. Either way an
 upload without a single request the server answered has no speed: the kernel acknowledges what

@@ -45,6 +45,7 @@ class ResultsPage(Page):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self._shown: tuple[Status | None, str] = (None, "")
+        self.intro.setVisible(False)  # the verdict says it all; an empty label reads as noise
         self.banner = VerdictBanner(self.body)
         self.verdict = self.banner.badge
         self.summary = self.banner.detail
@@ -229,7 +230,8 @@ class ResultsPage(Page):
 
     def ask_export(self, fmt: str) -> None:
         docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(docs or Path.home()) / f"techcheck-report{FORMAT_SUFFIX[fmt]}")
+        folder = Path(docs) if docs and Path(docs).is_dir() else Path.home()  # not the cwd
+        suggested = str(folder / f"techcheck-report{FORMAT_SUFFIX[fmt]}")
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the report"), suggested)
         if path:
             self.export_to(path, fmt)

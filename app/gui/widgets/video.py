@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -153,6 +153,3 @@ class VideoView(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self.update()
-
-    def palette_text(self) -> QColor:
-        return self.palette().color(QPalette.ColorRole.WindowText)

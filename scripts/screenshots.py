@@ -1,0 +1,69 @@
+"""Screenshots of every page of the app for docs/screenshots/: English in light mode, Swedish
+in dark mode, and English at 1.5× scale, each a real window on an X server (Xvfb, started here
+when there is no display), driven by tests/gui_tour.py in demo mode with real clicks.
+
+    .venv/bin/python scripts/screenshots.py [OUT_DIR]     # default: docs/screenshots
+
+Only the PNGs are kept; the tour's settings and history go to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUNS = (
+    ("en", [], {}, "1280x900"),
+    ("sv-dark", ["--lang", "sv", "--dark"], {}, "1280x900"),
+    ("en-1.5x", [], {"QT_SCALE_FACTOR": "1.5"}, "1920x1200"),
+)
+
+
+def xvfb(screen: str) -> tuple[subprocess.Popen, str]:
+    for n in range(90, 120):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists():
+            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{screen}x24", "-nolisten",
+                                     "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                if Path(f"/tmp/.X11-unix/X{n}").exists():
+                    return proc, f":{n}"
+                time.sleep(0.05)
+            proc.kill()
+    raise SystemExit("could not start Xvfb (apt-get install xvfb)")
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    for prefix, extra, env_extra, screen in RUNS:
+        server, display = xvfb(screen)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display, **env_extra}
+                proc = subprocess.run([sys.executable, "-m", "tests.gui_tour", tmp, "--prefix",
+                                       prefix, *extra], cwd=ROOT, env=env, capture_output=True,
+                                      text=True, timeout=300)
+                if proc.returncode != 0:
+                    print(proc.stderr[-3000:], file=sys.stderr)
+                    return 1
+                summary = json.loads(proc.stdout.strip().splitlines()[-1])
+                for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
+                    shutil.copy(png, out / png.name)
+                print(f"{prefix}: {len(summary['pages'])} pages, verdict "
+                      f"{summary.get('verdict')!r}, dpr {summary['dpr']}")
+        finally:
+            server.kill()
+            server.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
