@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
     rview = res.preview
     wait(lambda: rview.isVisible() and rview.model_view.frames_shown >= 10, 30)
     summary["results_page_frames"] = rview.model_view.frames_shown
-    res.scroll.ensureWidgetVisible(rview.numbers)
+    res.scroll.ensureWidgetVisible(rview.play_button)
     shot("results")
     w.close()
     wait(lambda: not tasks.running_tasks(), 10)
