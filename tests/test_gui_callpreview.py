@@ -54,6 +54,7 @@ def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     qtbot.waitUntil(lambda: preview.model_view.frames_shown >= 5, timeout=20_000)
     assert preview.model_view._frame.shape == (360, 640, 3)  # 0.8 Mbit/s: the 360p tier
     assert preview.live_view._frame.shape == (720, 1280, 3)
+    assert preview.play_note.text() == ""  # a recording to play: no "record it first"
     before = _numbers(preview)
     assert "Upload used: 0.8 Mbit/s" in before and "Picture size: 640×360" in before
     assert "Packet loss used: 3.0 %" in before
@@ -87,6 +88,7 @@ def test_nothing_to_model_without_a_measured_connection(qtbot, preview):
     assert not by_name(preview, "What if: upload speed", QSlider).isEnabled()
     assert not by_name(preview, "Play the sentence as they will hear it", QPushButton).isEnabled()
     assert preview.stream is None  # no camera opened for nothing
+    assert "Record the sentence on the Microphone page" in preview.play_note.text()
 
 
 def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pipewire_server):

@@ -228,6 +228,7 @@ class CallPreview(QWidget):
         self._state["limits"] = limits
         self.measured, self.camera, self.recording, self.speaker = (measured, camera, recording,
                                                                     speaker)
+        self._recording_note()
         self.reset()
 
     def conditions(self) -> Conditions | None:
@@ -422,9 +423,10 @@ class CallPreview(QWidget):
             value=f"{up:.2f}" if up < 1 else f"{up:.1f}"))
         self.loss_label.setText(self.tr("&Loss: {value} %").format(
             value=f"{self.loss.value() * LOSS_STEP_PCT:.1f}"))
-        if self.recording is None:
-            self.play_note.setText(self.tr("Record the sentence on the Microphone page to hear "
-                                           "it as they would."))
+
+    def _recording_note(self) -> None:
+        self.play_note.setText("" if self.recording is not None else self.tr(
+            "Record the sentence on the Microphone page to hear it as they would."))
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("As they will see and hear you"))
@@ -442,6 +444,8 @@ class CallPreview(QWidget):
         self.reset_button.setAccessibleName(self.tr("Back to the measured values"))
         self.save_button.setText(self.tr("&Save for IT support…"))
         self.save_button.setAccessibleName(self.tr("Save the preview for IT support"))
+        if self.player is None and self.saver is None:
+            self._recording_note()
         self._show_numbers()
 
     def changeEvent(self, event) -> None:
