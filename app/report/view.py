@@ -59,6 +59,7 @@ PARTIAL_SENTENCE = {
     Verdict.READY: N_("Everything that was checked works. Not checked: {names}."),
     Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
                                     "Not checked: {names}."),
+    Verdict.NOT_READY: N_("Fix what is listed below before the interview. Not checked: {names}."),
 }
 #: Verdicts map onto the status whose colour and icon they share.
 VERDICT_STATUS = {
@@ -352,7 +353,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     ran = {c.id for c in report.checks}
     not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
     sentence = t(VERDICT_SENTENCE[verdict], lang)
-    if not_checked and verdict in PARTIAL_SENTENCE:
+    if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
     return ReportView(
         lang=lang,

@@ -279,7 +279,7 @@ def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> 
     st = _TIP_WARN[crossed]
     r.metric("speech_level", lvl, "dBFS",
              threshold=[lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs],
-             status=st)
+             status=st, op="between")
     r.metric("speech_activity", a.activity * 100, "%")
     if low is not Status.PASS:
         limit = lim.speech_level_low_tip_dbfs if low is Status.WARN \
