@@ -40,12 +40,12 @@ def test_a_profile_that_is_dev_zero_or_a_fifo_is_refused(tmp_path: Path):
         zero = Path("/dev/zero")
     for spec, words in ((fifo, "named pipe (FIFO)"), (zero, "character device")):
         m = run_measured("run", "--only", "system", "--profile", str(spec), "--no-history",
-                         tmp=tmp_path, timeout=30)
+                         tmp=tmp_path)
         assert m.returncode == 3 and words in m.stderr and str(spec) in m.stderr, m.stderr
         assert_bounded(m)
     extends = _profile(tmp_path / "mine.toml", extends=str(zero))
     m = run_measured("run", "--only", "system", "--profile", str(extends), "--no-history",
-                     tmp=tmp_path, timeout=30)
+                     tmp=tmp_path)
     assert m.returncode == 3 and "character device" in m.stderr, m.stderr
     assert_bounded(m)
 
@@ -54,7 +54,7 @@ def test_deep_arrays_and_long_extends_chains_are_refused(tmp_path: Path):
     deep = _profile(tmp_path / "deep.toml", body="[system]\ncpu_load_warn_pct = "
                     + "[" * 50_000 + "]" * 50_000 + "\n")
     m = run_measured("run", "--only", "system", "--profile", str(deep), "--no-history",
-                     tmp=tmp_path, timeout=30)
+                     tmp=tmp_path)
     assert m.returncode == 3 and "nested too deeply" in m.stderr, m.stderr
     assert_bounded(m)
 
@@ -62,7 +62,7 @@ def test_deep_arrays_and_long_extends_chains_are_refused(tmp_path: Path):
     for i in range(200):
         prev = _profile(tmp_path / f"p{i}.toml", extends=str(prev) if prev else "generic")
     m = run_measured("run", "--only", "system", "--profile", str(prev), "--no-history",
-                     tmp=tmp_path, timeout=30)
+                     tmp=tmp_path)
     assert m.returncode == 3 and "too many profiles extend each other" in m.stderr, m.stderr
     assert_bounded(m)
 
@@ -71,7 +71,7 @@ def test_a_huge_profile_is_refused_before_reading(tmp_path: Path):
     big = tmp_path / "big.toml"
     with open(big, "wb") as fh:
         fh.truncate(50 * 2**20)
-    m = run_measured("profiles", str(big), tmp=tmp_path, timeout=30)
+    m = run_measured("profiles", str(big), tmp=tmp_path)
     assert m.returncode == 3 and "too large" in m.stderr, m.stderr
     assert_bounded(m)
 
@@ -119,7 +119,7 @@ def test_bad_history_settings_keep_the_defaults_and_runs_still_finish(body: str,
     settings.write_bytes(body.encode("utf-8", "surrogateescape"))
     out = tmp_path / "r.json"
     m = run_measured("run", "--only", "system", "--duration", "0.3", "--json", str(out),
-                     tmp=tmp_path, timeout=60)
+                     tmp=tmp_path)
     assert m.returncode in (0, 1, 2), m.stderr
     assert "READY" in m.stdout and out.exists()
     assert len(list((paths.data_dir() / "history").glob("*.json"))) == 1
@@ -130,7 +130,7 @@ def test_history_settings_that_are_a_fifo_do_not_hang(tmp_path: Path):
     settings = paths.config_dir() / history.SETTINGS_FILE
     settings.parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(settings)
-    m = run_measured("history", "--json", tmp=tmp_path, timeout=30)
+    m = run_measured("history", "--json", tmp=tmp_path)
     assert m.returncode == 0 and json.loads(m.stdout)["retention"]["keep_runs"] == 50
     assert_bounded(m)
 
@@ -158,7 +158,7 @@ def test_report_run_and_history_print_no_control_codes(tmp_path: Path):
     profile.write_text('[profile]\nname = "evil\\u001b]0;PWNED\\u0007"\n'
                        'title = "Evil\\u001b[2J\\u001b]0;PWNED\\u0007"\nextends = "generic"\n')
     outputs.append(run_measured("run", "--only", "system", "--duration", "0.3", "--profile",
-                                str(profile), tmp=tmp_path, timeout=60))
+                                str(profile), tmp=tmp_path))
     outputs.append(run_measured("history", tmp=tmp_path))
     outputs.append(run_measured("history", "--json", tmp=tmp_path))
     for m in outputs:
