@@ -20,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: "As they will see and hear you" (tests/callpreview_tour.py): English and Swedish.
+CALL_PREVIEW_RUNS = (("call-preview-en", ["--lang", "en"]), ("call-preview-sv", ["--lang", "sv"]))
+
 RUNS = (
     ("en", [], {}, "1280x900"),
     ("sv-dark", ["--lang", "sv", "--dark"], {}, "1280x900"),
@@ -62,6 +65,29 @@ def main(argv: list[str]) -> int:
         finally:
             server.kill()
             server.wait()
+    return call_preview_shots(out)
+
+
+def call_preview_shots(out: Path) -> int:
+    """The call preview on the Connection page (measured, then "what if") and on Results."""
+    server, display = xvfb("1280x900")
+    try:
+        for prefix, extra in CALL_PREVIEW_RUNS:
+            with tempfile.TemporaryDirectory() as tmp:
+                env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+                proc = subprocess.run([sys.executable, "-m", "tests.callpreview_tour", tmp,
+                                       "--prefix", prefix, *extra], cwd=ROOT, env=env,
+                                      capture_output=True, text=True, timeout=300)
+                if proc.returncode != 0:
+                    print(proc.stderr[-3000:], file=sys.stderr)
+                    return 1
+                summary = json.loads(proc.stdout.strip().splitlines()[-1])
+                for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
+                    shutil.copy(png, out / png.name)
+                print(f"{prefix}: {len(summary['pages'])} pictures")
+    finally:
+        server.kill()
+        server.wait()
     return 0
 
 

@@ -327,8 +327,20 @@ def test_devices_and_headless_run_from_the_command_line(pipewire_server, cli, tm
     # a file that is not audio, given as the microphone
     bogus = tmp_path / "interview.wav"
     bogus.write_text("not a recording")
+    before = report.read_bytes()
     out = cli("run", "--only", "microphone", "--microphone", str(bogus), "--yes", "--json",
               str(report), env=env)
-    assert out.returncode == 2, out.stderr
-    mic = json.loads(report.read_text())["checks"][0]
-    assert [f["code"] for f in mic["findings"]] == ["microphone.bad_file"]
+    # a bad argument (issue 13): exit 3 with a sentence before anything runs, not a report
+    assert out.returncode == 3, out.stderr
+    assert "is not an audio file that can be read" in out.stderr
+    assert report.read_bytes() == before  # the earlier report is left as it was
+    # the check itself still says so when it meets such a file (the app's device picker)
+    from checks import registry
+    from checks.audio.microphone import MicrophoneCheck
+    from checks.context import CheckContext, Devices
+    from checks.profile import load_profile
+
+    ctx = CheckContext(profile=load_profile("generic", registry.limit_schemas(registry.discover())),
+                       devices=Devices(microphone=str(bogus)), interactive=False)
+    result = MicrophoneCheck().run(ctx)
+    assert [f.code for f in result.findings] == ["microphone.bad_file"]
