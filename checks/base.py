@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from checks.context import CheckContext
-from checks.model import CheckResult, Finding, Metric, Status, Threshold, Value
+from checks.model import OPS, CheckResult, Finding, Metric, Status, Threshold, Value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,10 +70,22 @@ class ResultBuilder:
         *,
         threshold: Threshold = None,
         status: Status | None = None,
+        op: str | None = None,
     ) -> None:
+        """Record a metric. A metric with a limit says how the value had to compare with it for a
+        pass (``op``: ``<=``, ``>=``…; a ``[low, high]`` limit is ``between``), so no reader has
+        to guess which side is good. Every built-in check gives it (tests/test_metric_op.py);
+        a third-party plug-in written before ``op`` existed still works, and the report infers
+        the side for its metrics as it does for old files (docs/report-format.md)."""
         if isinstance(value, float):
             value = round(value, 4)
-        self._r.metrics[name] = Metric(value, unit, threshold, status)
+        if isinstance(threshold, list | tuple):
+            op = op or "between"
+        if op is not None and op not in OPS:
+            raise ValueError(f"metric {name!r}: unknown comparison {op!r}; use one of "
+                             f"{', '.join(OPS)}")
+        self._r.metrics[name] = Metric(value, unit, threshold, status,
+                                       op if threshold is not None else None)
 
     def detail(self, name: str, value: Any) -> None:
         self._r.details[name] = value
@@ -123,7 +135,8 @@ class ResultBuilder:
         advice at first and only noticeable further out). Returns the status given."""
         crossed = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
         st = {Status.PASS: Status.PASS, Status.WARN: levels[0], Status.FAIL: levels[1]}[crossed]
-        self.metric(name, value, unit, threshold=warn, status=st)
+        self.metric(name, value, unit, threshold=warn, status=st,
+                     op=">=" if higher_is_better else "<=")
         if st is not Status.PASS:
             self.finding(code, st, message, fix, value=value,
                          threshold=warn if crossed is Status.WARN else fail, unit=unit,

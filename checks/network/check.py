@@ -382,7 +382,8 @@ class _Run:
             return
         worst = max(times)
         st = Status.WARN if worst > self.lim.dns_warn_ms else Status.PASS
-        self.r.metric("dns_ms", worst, "ms", threshold=self.lim.dns_warn_ms, status=st)
+        self.r.metric("dns_ms", worst, "ms", threshold=self.lim.dns_warn_ms, status=st,
+                      op="<=")
         if st is Status.WARN:
             self.r.finding(
                 "network.slow_dns", st,
@@ -416,7 +417,7 @@ class _Run:
             return idle
         self._rtt(idle.median_ms)
         if idle.jitter_ms is None:
-            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms)
+            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms, op="<=")
         else:
             r.graded(
                 "jitter", idle.jitter_ms, "ms", warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
@@ -427,7 +428,7 @@ class _Run:
                        "network from streaming or downloading during the interview."),
             )
         if idle.loss_pct is None:
-            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct)
+            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct, op="<=")
         else:
             r.graded(
                 "packet_loss", idle.loss_pct, "%", warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
@@ -442,7 +443,7 @@ class _Run:
     def _rtt(self, rtt_ms: float) -> None:
         lim = self.lim
         st = grade(rtt_ms, warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms, higher_is_better=False)
-        self.r.metric("latency", rtt_ms, "ms", threshold=lim.rtt_warn_ms, status=st)
+        self.r.metric("latency", rtt_ms, "ms", threshold=lim.rtt_warn_ms, status=st, op="<=")
         if st is not Status.PASS:
             self.r.finding(
                 "network.high_latency", st,
@@ -497,7 +498,7 @@ class _Run:
         st = grade(increase, warn=lim.bufferbloat_warn_ms, fail=lim.bufferbloat_fail_ms,
                    higher_is_better=False)
         r.metric("bufferbloat", max(0.0, increase), "ms", threshold=lim.bufferbloat_warn_ms,
-                 status=st)
+                 status=st, op="<=")
         if st is not Status.PASS:
             args = dict(value=increase, threshold=lim.bufferbloat_warn_ms if st is Status.WARN
                         else lim.bufferbloat_fail_ms, unit="ms", op="<=", loaded=during,
@@ -547,7 +548,7 @@ class _Run:
             warn = target.down_mbps if direction == "down" else target.up_mbps
             fail = lowest.down_mbps if direction == "down" else lowest.up_mbps
             st = grade(mbps, warn=warn, fail=fail, higher_is_better=True)
-            r.metric(name, mbps, "Mbit/s", threshold=warn, status=st)
+            r.metric(name, mbps, "Mbit/s", threshold=warn, status=st, op=">=")
             if st is not Status.PASS:
                 args = dict(value=mbps, threshold=warn if st is Status.WARN else fail,
                             unit="Mbit/s", op=">=", tier=target.name if st is Status.WARN
@@ -618,7 +619,7 @@ class _Run:
         r.detail("endpoints", [x.to_dict() for x in reaches])
         bad = [x for x in reaches if not x.ok]
         r.metric("endpoints_reachable", len(reaches) - len(bad), "", threshold=len(reaches),
-                 status=Status.PASS if not bad else Status.FAIL)
+                 status=Status.PASS if not bad else Status.FAIL, op=">=")
         if bad and self.ctx.profile.platform == "other":
             names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
             r.finding(

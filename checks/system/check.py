@@ -123,7 +123,7 @@ class SystemCheck(Check):
         st = grade(b.percent, warn=lim.battery_warn_pct, fail=lim.battery_fail_pct,
                    higher_is_better=True)
         r.metric("battery", b.percent, "%", threshold=lim.battery_warn_pct,
-                 status=st if not b.plugged else Status.PASS)
+                 status=st if not b.plugged else Status.PASS, op=">=")
         r.metric("on_ac_power", b.plugged, "")
         r.detail("battery", {"percent": b.percent, "plugged": b.plugged, "secs_left": b.secs_left})
         if b.plugged is False:
