@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from checks.context import CheckContext
-from checks.model import CheckResult, Finding, Metric, Status, Threshold, Value
+from checks.model import OPS, CheckResult, Finding, Metric, Status, Threshold, Value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,10 +72,22 @@ class ResultBuilder:
         *,
         threshold: Threshold = None,
         status: Status | None = None,
+        op: str | None = None,
     ) -> None:
+        """Record a metric. A metric with a limit says how the value had to compare with it for a
+        pass (``op``: ``<=``, ``>=``…; a ``[low, high]`` limit is ``between``), so no reader has
+        to guess which side is good. Every built-in check gives it (tests/test_metric_op.py);
+        a third-party plug-in written before ``op`` existed still works, and the report infers
+        the side for its metrics as it does for old files (docs/report-format.md)."""
         if isinstance(value, float):
             value = round(value, 4)
-        self._r.metrics[name] = Metric(value, unit, threshold, status)
+        if isinstance(threshold, list | tuple):
+            op = op or "between"
+        if op is not None and op not in OPS:
+            raise ValueError(f"metric {name!r}: unknown comparison {op!r}; use one of "
+                             f"{', '.join(OPS)}")
+        self._r.metrics[name] = Metric(value, unit, threshold, status,
+                                       op if threshold is not None else None)
 
     def detail(self, name: str, value: Any) -> None:
         self._r.details[name] = value
@@ -130,7 +142,7 @@ class ResultBuilder:
         crossed, as (first, second). Returns the status given."""
         g = assess(value, warn=warn, fail=fail, higher_is_better=higher_is_better, levels=levels)
         self.metric(name, value if shown is None else shown, unit, threshold=warn,
-                    status=g.status)
+                    status=g.status, op=g.op)
         self.graded_finding(g, code, message, fix, unit=unit, per_limit=per_limit, **params)
         return g.status
 

@@ -65,19 +65,31 @@ Value = float | int | str | bool | None
 Threshold = float | int | str | list[float] | None
 
 
+#: The comparisons a graded value is held to: what must hold between value and limit for a pass.
+OPS = ("<", "<=", ">", ">=", "==", "between")
+
+
 @dataclass
 class Metric:
-    """A measured number. Graded metrics also carry the limit and how they fared against it."""
+    """A measured number. Graded metrics also carry the limit that was actually applied (moved by
+    any hysteresis), the comparison that had to hold for a pass and how they fared, so a report
+    can say "≥ 5 Mbit/s" and draw the good side of a gauge without guessing.
+
+    ``op`` is ``None`` for ungraded metrics and in reports saved before it existed
+    (docs/report-format.md: readers infer the direction for those only)."""
 
     value: Value
     unit: str = ""
     threshold: Threshold = None
     status: Status | None = None
+    op: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"value": self.value, "unit": self.unit}
         if self.threshold is not None:
             d["threshold"] = self.threshold
+        if self.op is not None:
+            d["op"] = self.op
         if self.status is not None:
             d["status"] = self.status.value
         return d
@@ -85,7 +97,9 @@ class Metric:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Metric:
         st = d.get("status")
-        return cls(d.get("value"), d.get("unit", ""), d.get("threshold"), Status(st) if st else None)
+        op = d.get("op")
+        return cls(d.get("value"), d.get("unit", ""), d.get("threshold"),
+                   Status(st) if st else None, op if op in OPS else None)
 
 
 @dataclass

@@ -56,13 +56,13 @@ def loaded_system_result() -> CheckResult:
 
 def network_result(upload: float = 2.3, latency: float = 23.0) -> CheckResult:
     b = ResultBuilder("network", "Connection")
-    b.metric("download_mbps", 48.2, "Mbit/s", threshold=1.5, status=Status.PASS)
+    b.metric("download_mbps", 48.2, "Mbit/s", threshold=1.5, status=Status.PASS, op=">=")
     up_status = Status.PASS if upload >= 3.2 else Status.FAIL
-    b.metric("upload_mbps", upload, "Mbit/s", threshold=3.2, status=up_status)
+    b.metric("upload_mbps", upload, "Mbit/s", threshold=3.2, status=up_status, op=">=")
     b.metric("latency_ms", latency, "ms", threshold=100.0,
-             status=Status.PASS if latency <= 100 else Status.WARN)
-    b.metric("jitter_ms", 12.0, "ms", threshold=10.0, status=Status.WARN)
-    b.metric("loss_pct", 0.0, "%", threshold=1.0, status=Status.PASS)
+             status=Status.PASS if latency <= 100 else Status.WARN, op="<=")
+    b.metric("jitter_ms", 12.0, "ms", threshold=10.0, status=Status.WARN, op="<=")
+    b.metric("loss_pct", 0.0, "%", threshold=1.0, status=Status.PASS, op="<=")
     b.metric("udp", True, "")
     if upload < 3.2:
         b.finding("network.slow_upload", Status.FAIL,
@@ -93,9 +93,9 @@ def camera_result(snapshot: bool = False) -> CheckResult:
     b = ResultBuilder("camera", "Camera")
     b.metric("width", 1280, "px")
     b.metric("height", 720, "px")
-    b.metric("fps", 30.0, "fps", threshold=24.0, status=Status.PASS)
+    b.metric("fps", 30.0, "fps", threshold=24.0, status=Status.PASS, op=">=")
     b.metric("face_luma", 68.0, "", threshold=[80.0, 180.0], status=Status.WARN)
-    b.metric("backlight_ratio", 0.62, "", threshold=0.8, status=Status.WARN)
+    b.metric("backlight_ratio", 0.62, "", threshold=0.8, status=Status.WARN, op=">=")
     b.finding("camera.dim_face", Status.WARN,
               "Your face is dim: brightness {value:.0f} (want {lo} to {hi}).",
               "Turn on a lamp in front of you, behind the screen.",
@@ -110,8 +110,8 @@ def camera_result(snapshot: bool = False) -> CheckResult:
 def microphone_result() -> CheckResult:
     b = ResultBuilder("microphone", "Microphone")
     b.metric("speech_level_dbfs", -24.5, "dBFS", threshold=[-28.0, -16.0], status=Status.PASS)
-    b.metric("noise_floor_dbfs", -63.0, "dBFS", threshold=-50.0, status=Status.PASS)
-    b.metric("peak_dbfs", -4.1, "dBFS", threshold=-3.0, status=Status.PASS)
+    b.metric("noise_floor_dbfs", -63.0, "dBFS", threshold=-50.0, status=Status.PASS, op="<=")
+    b.metric("peak_dbfs", -4.1, "dBFS", threshold=-3.0, status=Status.PASS, op="<=")
     r = b.build()
     r.duration_s = 6.5
     return r

@@ -54,6 +54,7 @@ def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     qtbot.waitUntil(lambda: preview.model_view.frames_shown >= 5, timeout=20_000)
     assert preview.model_view._frame.shape == (360, 640, 3)  # 0.8 Mbit/s: the 360p tier
     assert preview.live_view._frame.shape == (720, 1280, 3)
+    assert preview.play_note.text() == ""  # a recording to play: no "record it first"
     before = _numbers(preview)
     assert "Upload used: 0.8 Mbit/s" in before and "Picture size: 640×360" in before
     assert "Packet loss used: 3.0 %" in before
@@ -87,6 +88,7 @@ def test_nothing_to_model_without_a_measured_connection(qtbot, preview):
     assert not by_name(preview, "What if: upload speed", QSlider).isEnabled()
     assert not by_name(preview, "Play the sentence as they will hear it", QPushButton).isEnabled()
     assert preview.stream is None  # no camera opened for nothing
+    assert "Record the sentence on the Microphone page" in preview.play_note.text()
 
 
 def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pipewire_server):
@@ -157,3 +159,40 @@ def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
     text = (tmp_path / "for-it.txt").read_text()
     assert "Upload used: 0.32 Mbit/s" in text and "Frame rate: 18.9 fps" in text
     qtbot.waitUntil(lambda: preview.stream is not None, timeout=5000)  # the live view resumes
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
+    """The real window in demo mode: camera and connection checked by their buttons, then the
+    view on the Connection page (sliders moved by keyboard) and on the Results page, grabbed
+    from the screen (tests/callpreview_tour.py)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    if xvfb is None:
+        pytest.skip("no X server (run without --no-xvfb)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": f":{xvfb.display}"}
+    proc = subprocess.run([sys.executable, "-m", "tests.callpreview_tour", str(artifacts),
+                           "--lang", lang, "--prefix", f"call-preview-{lang}"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    s = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert s["platform"] == "xcb" and s["left_running"] == []
+    assert s["network_page_frames"] >= 10 and s["results_page_frames"] >= 10
+    words = {"en": ("Upload used: 0.2 Mbit/s", "Packet loss used: 5.0 %", "Frame rate: 11.9 fps",
+                    "Picture size: 640×360", "Audio bandwidth: narrowband"),
+             "sv": ("Uppladdning som användes: 0.2 Mbit/s", "Paketförlust som användes: 5.0 %",
+                    "Ljudets bandbredd: smalbandsljud")}
+    assert all(w in s["what_if"] for w in words[lang]), s["what_if"]
+    assert s["measured"] != s["what_if"]
+    for path in s["pages"].values():
+        img = QImage(path)
+        colours = {img.pixel(x, y) for x in range(0, img.width(), 16)
+                   for y in range(0, img.height(), 16)}
+        assert len(colours) > 50  # a drawn window with pictures, not a blank one

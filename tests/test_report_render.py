@@ -375,3 +375,34 @@ def test_a_partial_run_never_claims_everything_works(tmp_path):
     page = html.render(report, "sv")
     assert "Inte kontrollerat: Dator, Mikrofon, Högtalare" in page
     assert "Allt som behövs för intervjun fungerar" not in page
+
+
+def test_every_format_says_the_views_verdict_sentence(tmp_path: Path):
+    """One source for the verdict (issue 12.5): the text, HTML and PDF all say the view's
+    sentence, and the text summary of a partial run never claims that everything needed works,
+    whatever the verdict."""
+    from app.report import pdf
+    from checks.model import CheckResult, Finding, Report
+
+    def partial(status: Status) -> Report:
+        findings = [] if status is Status.PASS else [
+            Finding("camera.too_dark", status, "Your face is dark.", "Turn on a lamp.")]
+        cam = CheckResult("camera", "Camera", status, 1.0, findings=findings)
+        return Report("2026-11-30T20:00:00+00:00", "test", {"name": "generic", "title": "Any"},
+                      {}, [cam])
+
+    for status in (Status.PASS, Status.WARN, Status.FAIL):
+        rep = partial(status)
+        for lang in ("en", "sv"):
+            v = view.build(rep, lang)
+            summary = text.render(rep, lang)
+            assert f"{v.verdict_word.upper()}: {v.verdict_sentence}" in summary
+            assert "Not checked" in v.verdict_sentence or "Inte kontrollerat" in v.verdict_sentence
+            assert "everything needed" not in summary.lower()
+            assert "allt som behövs" not in summary.lower()
+            page = html.render(rep, lang)
+            assert f'<p class="verdict-sentence">{v.verdict_sentence}</p>' in page
+            if shutil.which("pdftotext"):
+                pdf.write(rep, tmp_path / f"r-{status}-{lang}.pdf", lang)
+                words = pdf_text(tmp_path / f"r-{status}-{lang}.pdf")
+                assert " ".join(v.verdict_sentence.split()) in words

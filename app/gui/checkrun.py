@@ -45,7 +45,9 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
             session.invitation and session.invitation.server):
         duration = DEMO_NETWORK_S
     # The camera check takes a still picture only when the person ticked the box for it.
-    options = {"snapshot": True} if session.snapshot and plugin.id == "camera" else {}
+    options: dict = {"snapshot": True} if session.snapshot and plugin.id == "camera" else {}
+    if plugin.id == "microphone":  # its recording stays in memory for the call preview
+        options["keep_media"] = session.media
 
     def work(tctx: TaskContext) -> CheckResult:
         def progress(p: Progress) -> None:

@@ -70,6 +70,9 @@ class Session:
     saved_run: Report | None = None
     previous_run: Report | None = None
     history_problem: str = ""
+    #: The microphone check's recording, in memory only (never written unless the person
+    #: saves the call preview), for "As they will see and hear you".
+    media: dict[str, Any] = field(default_factory=dict)
 
     def new_run(self) -> None:
         """The next save starts a new run in the history instead of updating this one."""

@@ -170,7 +170,7 @@ def _shortened(value: Any) -> Any:
 # The schema's rules written out, so every install validates the same way (tests/
 # test_hostile_reports.py holds them against resources/schemas/report-1.schema.json).
 
-STATUSES = ("pass", "warn", "fail", "skipped", "error")
+STATUSES = ("pass", "tip", "warn", "fail", "skipped", "error")
 VERDICTS = ("ready", "ready_with_warnings", "not_ready")
 OPS = ("<", "<=", ">", ">=", "==", "between", None)
 _CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
@@ -347,13 +347,15 @@ def _check(c: Any, where: str) -> None:
         mw = f"{where}/metrics/{name[:40]}"
         _is(m, mw, "object")
         _need(m, mw, ("value", "unit"))
-        extra = set(m) - {"value", "unit", "threshold", "status"}
+        extra = set(m) - {"value", "unit", "threshold", "op", "status"}
         if extra:
             raise _Invalid(f"{mw}: unknown field '{sorted(extra)[0][:40]}'")
         _is(m["value"], f"{mw}/value", "number", "string", "boolean", "null")
         _is(m["unit"], f"{mw}/unit", "string")
         if "threshold" in m:
             _threshold(m["threshold"], f"{mw}/threshold")
+        if "op" in m:
+            _one_of(m["op"], f"{mw}/op", OPS[:-1])
         if "status" in m:
             _one_of(m["status"], f"{mw}/status", STATUSES)
     for i, f in enumerate(c["findings"]):

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from app.report import view  # the same facts the HTML and PDF show
+from app.report import view  # the same facts and sentences the HTML and PDF show
 from checks.i18n import N_, translate
-from checks.model import Report, Status, Verdict
+from checks.model import Report, Status
 
-VERDICT_TEXT = {
-    Verdict.READY: N_("READY: everything needed for the interview works."),
-    Verdict.READY_WITH_WARNINGS: N_("READY WITH WARNINGS: it will work, but fix what is listed."),
-    Verdict.NOT_READY: N_("NOT READY: fix what is listed before the interview."),
-}
 STATUS_MARK = {
     Status.PASS: N_("PASS"), Status.TIP: N_("TIP"), Status.WARN: N_("WARN"), Status.FAIL: N_("FAIL"),
     Status.SKIPPED: N_("SKIPPED"), Status.ERROR: N_("ERROR"),
@@ -32,23 +27,23 @@ def render(report: Report, lang: str | None = None) -> str:
     if v.invitation_title:
         lines.append(f"{v.invitation_title}:")
         lines += [f"  {f.label}: {f.value}" for f in v.invitation if f.label and f.value]
-    lines += ["", t(VERDICT_TEXT[report.verdict])]
+    # The verdict in the view's words, as the HTML and the PDF say it (one source: a partial run
+    # names what was not checked instead of claiming that everything needed works).
+    lines += ["", f"{v.verdict_word.upper()}: {v.verdict_sentence}"]
     if v.demo_note:
         lines.append(v.demo_note)
-    if v.not_checked:
-        lines.append(t(N_("Not checked: {names}."), names=", ".join(v.not_checked)))
     lines.append("")
-    for c in report.checks:
+    for c, s in zip(report.checks, v.checks, strict=True):
         mark = t(STATUS_MARK[c.status])
-        lines.append(f"[{mark:^7}] {t(c.title)}")
+        lines.append(f"[{mark:^7}] {s.title}")
         if c.error:
-            lines.append(f"          {t(c.error)}")
-        for f in c.findings:
+            lines.append(f"          {s.note}")
+        for f, row in zip(c.findings, s.findings, strict=True):
             if f.status is Status.PASS:
                 continue
-            lines.append(f"  - {t(STATUS_MARK[f.status])}: {f.text(lang)}")
-            if f.fix:
-                lines.append(f"    {t('Fix')}: {f.fix_text(lang)}")
+            lines.append(f"  - {t(STATUS_MARK[f.status])}: {row.message}")
+            if row.fix:
+                lines.append(f"    {v.labels['fix']}: {row.fix}")
     if v.checklist:
         lines += ["", v.labels["checklist"] + ":"]
         lines += [f"  [{'x' if r.done else ' '}] {r.label}" for r in v.checklist]

@@ -59,6 +59,7 @@ PARTIAL_SENTENCE = {
     Verdict.READY: N_("Everything that was checked works. Not checked: {names}."),
     Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
                                     "Not checked: {names}."),
+    Verdict.NOT_READY: N_("Fix what is listed below before the interview. Not checked: {names}."),
 }
 #: Verdicts map onto the status whose colour and icon they share.
 VERDICT_STATUS = {
@@ -254,8 +255,15 @@ def english(text: str, lang: str) -> str:
 
 
 def direction(metric: Metric, finding: Finding | None = None) -> bool | None:
-    """Whether higher values are better, from the finding's operator or else from how the value
-    was graded against the limit; ``None`` when it cannot be told."""
+    """Whether higher values are better: the metric's own comparison (``op``), which every graded
+    metric carries. ``None`` for a band or an equality, and when it cannot be told.
+
+    Reports saved before metrics carried ``op`` (``techcheck.report/1`` files from app versions
+    up to 1.x, docs/report-format.md) are inferred, for those only: from the operator of
+    ``finding`` (the caller's best match for the metric) or else from how the value was graded
+    against the limit."""
+    if metric.op is not None:
+        return True if metric.op in (">=", ">") else False if metric.op in ("<=", "<") else None
     if finding is not None and finding.op in (">=", ">"):
         return True
     if finding is not None and finding.op in ("<=", "<"):
@@ -345,7 +353,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     ran = {c.id for c in report.checks}
     not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
     sentence = t(VERDICT_SENTENCE[verdict], lang)
-    if not_checked and verdict in PARTIAL_SENTENCE:
+    if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
     return ReportView(
         lang=lang,
@@ -383,19 +391,17 @@ def build(report: Report, lang: str | None = None) -> ReportView:
 def _section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
     title = t(english(c.title, saved_lang), lang)
     word = t(STATUS_WORD[c.status], lang)
-    by_value = {(f.value, f.unit): f for f in c.findings}
     metrics = []
     for name, m in c.metrics.items():
-        f = by_value.get((m.value, m.unit))
-        hib = direction(m, f)
-        op = f.op if f is not None and f.op else (
-            None if hib is None else ">=" if hib else "<=")
+        op, hib = m.op, direction(m)
+        if op is None and m.threshold is not None:  # saved before metrics carried their op
+            op, hib = _legacy_op(m, c.findings)
         metrics.append(MetricRow(
             name=name,
             label=t(labels.metric_label(c.id, name), lang),
             value=quantity(m.value, m.unit, lang),
-            limit=limit_text(op if not isinstance(m.threshold, list) else None, m.threshold,
-                             m.unit, lang),
+            limit=limit_text(op if op != "between" and not isinstance(m.threshold, list)
+                             else None, m.threshold, m.unit, lang),
             status=m.status,
             status_word=t(STATUS_WORD[m.status], lang) if m.status else "",
             gauge=gauge(m, hib),
@@ -412,6 +418,17 @@ def _section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
         metrics=metrics, findings=findings, note=note,
         snapshot_jpeg=snapshot(c),
     )
+
+
+def _legacy_op(m: Metric, findings: list[Finding]) -> tuple[str | None, bool | None]:
+    """The comparison of a metric from a report saved before metrics carried it: the operator
+    of the finding with the same value and unit, or else the side the graded status implies.
+    Only old files take this path (docs/report-format.md); new metrics say it themselves."""
+    f = {(f.value, f.unit): f for f in findings}.get((m.value, m.unit))
+    hib = direction(m, f)
+    if f is not None and f.op:
+        return f.op, hib
+    return (None if hib is None else ">=" if hib else "<="), hib
 
 
 def _finding(f: Finding, check_title: str, lang: str) -> FindingRow:

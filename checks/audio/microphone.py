@@ -197,9 +197,9 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     r.metric("duration", a.duration_s, "s")
     r.metric("samplerate", int(a.samplerate), "Hz")
     r.metric("channels", a.channels, "")
-    r.metric("peak", a.peak_dbfs, "dBFS", threshold=lim.peak_tip_dbfs)
+    r.metric("peak", a.peak_dbfs, "dBFS", threshold=lim.peak_tip_dbfs, op="<=")
     r.metric("rms", a.rms_dbfs, "dBFS")
-    r.metric("speech_seconds", a.speech_s, "s", threshold=lim.min_speech_s)
+    r.metric("speech_seconds", a.speech_s, "s", threshold=lim.min_speech_s, op=">=")
     r.detail("channel_states", a.channel_states)
     r.detail("channel_peaks_dbfs", [round(p, 1) for p in a.channel_peaks_dbfs])
 
@@ -250,7 +250,8 @@ def _clipping(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None
     # Any audible crackle is noticed by the listener, and none stops the call: one limit, a
     # warning (docs/verdicts.md).
     st = Status.WARN if a.clip_ratio > lim.clip_warn_ratio else Status.PASS
-    r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_warn_ratio * 100, status=st)
+    r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_warn_ratio * 100, status=st,
+             op="<=")
     if st is not Status.PASS:
         limit = lim.clip_warn_ratio
         r.finding(
@@ -276,7 +277,8 @@ def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> 
                  fail=lim.speech_level_high_warn_dbfs, higher_is_better=False, levels=_TIP_WARN)
     r.metric("speech_level", lvl, "dBFS",
              threshold=[lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs],
-             status=Status.worst([low.status, high.status]))
+             status=Status.worst([low.status, high.status]),
+             op="between")
     r.metric("speech_activity", a.activity * 100, "%")
     if low.status is not Status.PASS:
         r.graded_finding(
@@ -340,7 +342,7 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     h = a.hum
-    r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_tip_dbfs)
+    r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_tip_dbfs, op="<=")
     r.metric("hum_frequency", h.frequency_hz, "Hz")
     if h.frequency_hz is None:
         return
@@ -362,7 +364,7 @@ def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
 
 
 def _dc(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    r.metric("dc_offset", a.dc_offset * 100, "%", threshold=lim.dc_offset_tip * 100)
+    r.metric("dc_offset", a.dc_offset * 100, "%", threshold=lim.dc_offset_tip * 100, op="<=")
     if a.dc_offset > lim.dc_offset_tip:  # call apps high-pass it away: advice only
         r.finding(
             "microphone.dc_offset", Status.TIP,

@@ -120,9 +120,9 @@ class SpeakerCheck(Check):
         r.metric("echo_detected", echo.found, "")
         if not echo.found:
             return True
-        r.metric("round_trip", echo.delay_ms, "ms", threshold=lim.round_trip_warn_ms)
+        r.metric("round_trip", echo.delay_ms, "ms", threshold=lim.round_trip_warn_ms, op="<=")
         r.metric("echo_return_loss", echo.return_loss_db, "dB",
-                 threshold=lim.echo_return_loss_warn_db)
+                 threshold=lim.echo_return_loss_warn_db, op=">=")
         loss = echo.return_loss_db if echo.return_loss_db is not None else 0.0
         if loss < lim.echo_return_loss_warn_db:
             r.finding(

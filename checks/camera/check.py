@@ -182,8 +182,12 @@ def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
     from checks.camera.judge import pass_limits
 
     if metric:
-        threshold = st.threshold if st.side is not None else pass_limits(rule, st.shift)
-        r.metric(rule.name, st.value, rule.unit, threshold=threshold,
+        if st.side is not None:  # the limit of the side that went wrong, as applied
+            threshold, op = st.threshold, st.op
+        else:  # what a passing value was held to: one side's first limit, or both
+            threshold = pass_limits(rule, st.shift)
+            op = "between" if isinstance(threshold, list) else ">=" if rule.low else "<="
+        r.metric(rule.name, st.value, rule.unit, threshold=threshold, op=op,
                  status=st.status if st.status is not Status.SKIPPED else None)
     if finding and st.side is not None and st.status in (Status.TIP, Status.WARN, Status.FAIL):
         r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,

@@ -117,7 +117,7 @@ class Judge:
             return idle
         self._rtt(idle.median_ms)
         if idle.jitter_ms is None:
-            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms)
+            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms, op="<=")
         else:
             r.graded(
                 "jitter", idle.jitter_ms, "ms", warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
@@ -128,7 +128,7 @@ class Judge:
                        "network from streaming or downloading during the interview."),
             )
         if idle.loss_pct is None:
-            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct)
+            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct, op="<=")
         else:
             r.graded(
                 "packet_loss", idle.loss_pct, "%", warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
@@ -323,7 +323,7 @@ class Judge:
         r.detail("endpoints", [x.to_dict() for x in reaches])
         bad = [x for x in reaches if not x.ok]
         r.metric("endpoints_reachable", len(reaches) - len(bad), "", threshold=len(reaches),
-                 status=Status.PASS if not bad else Status.FAIL)
+                 status=Status.PASS if not bad else Status.FAIL, op=">=")
         if bad and self.ctx.profile.platform == "other":
             names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
             r.finding(

@@ -124,7 +124,7 @@ class SystemCheck(Check):
         g = assess(b.percent, warn=lim.battery_warn_pct, fail=lim.battery_fail_pct,
                    higher_is_better=True)
         r.metric("battery", b.percent, "%", threshold=lim.battery_warn_pct,
-                 status=g.status if not b.plugged else Status.PASS)
+                 status=g.status if not b.plugged else Status.PASS, op=g.op)
         r.metric("on_ac_power", b.plugged, "")
         r.detail("battery", {"percent": b.percent, "plugged": b.plugged, "secs_left": b.secs_left})
         if b.plugged is False:

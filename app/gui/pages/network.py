@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from app import demo
 from app.gui.pages.base import Page
 from app.gui.session import Session
+from app.gui.widgets.callpreview import CallPreview
 from app.gui.widgets.checkpanel import CheckPanel
 from app.gui.widgets.graph import LiveGraph
 from checks.model import Status
@@ -36,7 +37,13 @@ class NetworkPage(Page):
         self.panel.about_to_run.connect(self._before_run)
         self.panel.sample.connect(self.add_sample)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.panel.all_finished.connect(self._show_preview)
         self.add_check_panel(self.panel)
+        # "As they will see and hear you", once camera and connection are checked
+        self.preview = CallPreview(self.body)
+        self.preview.hide()
+        self.layout_.addWidget(self.preview)
+        self._active = False
         self.server: Any = None
         self.samples = 0
         self.retranslate()
@@ -83,7 +90,15 @@ class NetworkPage(Page):
         else:
             self.server_note.setText("")
 
+    def entered(self, checking: bool = False) -> None:
+        self._active = True
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        self.preview.follow(self.session, self._active and not self.panel.running)
+
     def _before_run(self) -> None:
+        self.preview.stop()  # the camera is free for the checks; the view returns after
         self.throughput.clear()
         self.latency.clear()
         self.samples = 0
@@ -121,6 +136,8 @@ class NetworkPage(Page):
             self.samples += 1
 
     def left(self) -> None:
+        self._active = False
+        self.preview.stop()
         self.panel.cancel()
 
     def busy(self) -> bool:

@@ -25,6 +25,7 @@ from app.gui.pages.base import Page
 from app.gui.reporting import make_report
 from app.gui.session import Session
 from app.gui.tasks import Task, TaskError, run_task
+from app.gui.widgets.callpreview import CallPreview
 from app.gui.widgets.findings import ResultCard
 from app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from app.report.compare import Comparison, compare
@@ -88,6 +89,11 @@ class ResultsPage(Page):
         self.cards_box = QVBoxLayout()
         self.layout_.addLayout(self.cards_box)
         self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
+        # "As they will see and hear you", once camera and connection are checked
+        self.preview = CallPreview(self.body)
+        self.preview.hide()
+        self.layout_.addWidget(self.preview)
+        self._active = False
         self.layout_.addStretch(1)
         self.cards: dict[str, ResultCard] = {}
         self.exporter: Task | None = None
@@ -132,6 +138,7 @@ class ResultsPage(Page):
         self.refresh()
 
     def entered(self, checking: bool = False) -> None:
+        self._active = True
         self.refresh()
 
     def refresh(self) -> None:
@@ -184,6 +191,7 @@ class ResultsPage(Page):
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
         self.show_comparison()
+        self.preview.follow(self.session, self._active)
         self.status_changed.emit()
 
     def show_comparison(self) -> None:
@@ -254,8 +262,10 @@ class ResultsPage(Page):
         return self.exporter
 
     def left(self) -> None:
-        pass
+        self._active = False
+        self.preview.stop()
 
     def shutdown(self) -> None:
+        self.left()
         if self.exporter is not None:
             self.exporter.wait(10.0)  # let a report being written finish: it is the user's file

@@ -82,12 +82,49 @@ def _model_stream(spec: Any, widget_state: dict):
     return work
 
 
-def _play_modelled(recording: tuple[Any, int], plan: CallPlan, device: Any):
+Recording = tuple[Any, int] | str
+"""The recorded sentence: (samples, rate) in memory, or the path of a sound file (demo mode)."""
+
+
+def load_recording(recording: Recording | None) -> tuple[Any, int] | None:
+    """(samples, rate); a file is read here, in the worker, never on the GUI thread."""
+    if recording is None or isinstance(recording, tuple):
+        return recording
+    from checks.audio.source import read_audio_file
+
+    return read_audio_file(recording)
+
+
+def session_inputs(session: Any) -> dict[str, Any] | None:
+    """What the view needs from a sitting, or None until both the camera and the connection
+    have been checked (the view shows the camera picture through the measured connection)."""
+    if "camera" not in session.results or "network" not in session.results:
+        return None
+    from checks.audio.source import is_file_spec
+    from checks.callmodel import conditions_from_metrics
+
+    measured, _missing = conditions_from_metrics(session.results["network"].metrics)
+    recording: Recording | None = session.media.get("recording")
+    mic = session.devices.microphone
+    if recording is None and is_file_spec(mic):
+        recording = str(mic)
+    if recording is None and session.demo:  # the sample voice stands in for the microphone
+        from app import demo
+
+        recording = str(demo.voice_clip())
+    speaker = session.devices.speaker
+    return {"limits": session.profile.limits("network"), "measured": measured,
+            "camera": session.devices.camera, "recording": recording,
+            "speaker": int(speaker) if isinstance(speaker, str) and speaker.isdigit() else speaker}
+
+
+def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
     def work(ctx: TaskContext) -> None:
         from checks.audio.playback import play
         from checks.callmodel import model_audio
 
-        audio = model_audio(recording[0], recording[1], plan)
+        samples, rate = load_recording(recording)
+        audio = model_audio(samples, rate, plan)
         ctx.cancel.raise_if_cancelled()
         play(audio.samples, audio.samplerate, device=device, cancel=ctx.cancel)
 
@@ -105,13 +142,15 @@ class CallPreview(QWidget):
         self._state: dict[str, Any] = {"conditions": None, "limits": None}
         self.measured: Conditions | None = None
         self.camera: Any = None
-        self.recording: tuple[Any, int] | None = None
+        self.recording: Recording | None = None
         self.speaker: Any = None
         self.capture: tuple[int, int] | None = None
         self.plan: CallPlan | None = None
         self.stream: Task | None = None
         self.player: Task | None = None
         self.saver: Task | None = None
+        self.active = False
+        self._inputs_key: tuple | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +170,7 @@ class CallPreview(QWidget):
         for v in (self.live_view, self.model_view):
             v.show_guides = False
             v.setMinimumSize(240, 135)
+            v.setMaximumHeight(300)  # two 16:9 pictures side by side need no more
         views.addWidget(self.live_label, 0, 0)
         views.addWidget(self.model_label, 0, 1)
         views.addWidget(self.live_view, 1, 0)
@@ -171,8 +211,9 @@ class CallPreview(QWidget):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.reset_button)
         buttons.addWidget(self.save_button)
-        buttons.addWidget(self.play_note, 1)
+        buttons.addStretch(1)
         outer.addLayout(buttons)
+        outer.addWidget(self.play_note)
 
         self.upload.valueChanged.connect(lambda _v: self._sliders_moved())
         self.loss.valueChanged.connect(lambda _v: self._sliders_moved())
@@ -182,11 +223,12 @@ class CallPreview(QWidget):
     # --- inputs -------------------------------------------------------------------------------
 
     def set_inputs(self, limits: Any, measured: Conditions | None, camera: Any,
-                   recording: tuple[Any, int] | None, speaker: Any) -> None:
+                   recording: Recording | None, speaker: Any) -> None:
         """What the checks found; the sliders start at the measured values."""
         self._state["limits"] = limits
         self.measured, self.camera, self.recording, self.speaker = (measured, camera, recording,
                                                                     speaker)
+        self._recording_note()
         self.reset()
 
     def conditions(self) -> Conditions | None:
@@ -216,7 +258,31 @@ class CallPreview(QWidget):
 
     # --- live stream --------------------------------------------------------------------------
 
+    def follow(self, session: Any, active: bool) -> bool:
+        """Show the view for ``session`` once camera and connection are checked (hidden
+        before); new results reset the sliders to them; the camera runs only while
+        ``active`` (the page is on screen). True when shown."""
+        inputs = session_inputs(session)
+        if inputs is None:
+            self.stop()
+            self._inputs_key = None
+            self.hide()
+            return False
+        key = (id(session.results["network"]), id(session.results["camera"]),
+               id(inputs["recording"]), inputs["camera"], inputs["speaker"])
+        if key != self._inputs_key:
+            self.stop()
+            self._inputs_key = key
+            self.set_inputs(**inputs)
+        self.show()
+        if active:
+            self.start()
+        else:
+            self.stop()
+        return True
+
     def start(self) -> None:
+        self.active = True
         if self.stream is not None or self.plan is None:
             return
         self.model_view.set_message(self.tr("Starting…"))
@@ -225,10 +291,16 @@ class CallPreview(QWidget):
                                on_finished=self._stream_done)
 
     def stop(self) -> None:
-        for task in (self.stream, self.player, self.saver):
+        """Stop the camera and the sound now (the page is left or the window closes); a file
+        being saved is finished first, since the person asked for it."""
+        self.active = False
+        for task in (self.stream, self.player):
             if task is not None:
                 task.cancel()
                 task.wait(3.0)
+        self.stream = None
+        if self.saver is not None:
+            self.saver.wait(30.0)
 
     def _frame(self, value: Any) -> None:
         frame, modelled, capture = value
@@ -246,7 +318,8 @@ class CallPreview(QWidget):
         self.live_view.set_message(fix)
 
     def _stream_done(self) -> None:
-        self.stream = None
+        if self.stream is not None and not self.stream.running:
+            self.stream = None
 
     # --- sound --------------------------------------------------------------------------------
 
@@ -291,6 +364,7 @@ class CallPreview(QWidget):
         if self.stream is not None:
             self.stream.cancel()
             self.stream.wait(3.0)
+            self.stream = None
         stem = Path(path).with_suffix("")
         limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
                                            i18n.current())
@@ -298,7 +372,7 @@ class CallPreview(QWidget):
         self.play_note.setText(self.tr("Saving {path}…").format(path=stem.name))
 
         def work(_ctx: TaskContext) -> list[str]:
-            return write_files(stem, limits, cond, camera, recording, lang)
+            return write_files(stem, limits, cond, camera, load_recording(recording), lang)
 
         def done(messages: list[str]) -> None:
             wrote = [m for m in messages if m.startswith("preview written")]
@@ -315,7 +389,7 @@ class CallPreview(QWidget):
         def finished() -> None:
             self.saver = None
             self._enable()
-            if was_streaming:
+            if was_streaming and self.active:
                 self.start()
 
         self.saver = run_task(work, name="call-preview-save", on_result=done, on_error=failed,
@@ -349,9 +423,10 @@ class CallPreview(QWidget):
             value=f"{up:.2f}" if up < 1 else f"{up:.1f}"))
         self.loss_label.setText(self.tr("&Loss: {value} %").format(
             value=f"{self.loss.value() * LOSS_STEP_PCT:.1f}"))
-        if self.recording is None:
-            self.play_note.setText(self.tr("Record the sentence on the Microphone page to hear "
-                                           "it as they would."))
+
+    def _recording_note(self) -> None:
+        self.play_note.setText("" if self.recording is not None else self.tr(
+            "Record the sentence on the Microphone page to hear it as they would."))
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("As they will see and hear you"))
@@ -369,6 +444,8 @@ class CallPreview(QWidget):
         self.reset_button.setAccessibleName(self.tr("Back to the measured values"))
         self.save_button.setText(self.tr("&Save for IT support…"))
         self.save_button.setAccessibleName(self.tr("Save the preview for IT support"))
+        if self.player is None and self.saver is None:
+            self._recording_note()
         self._show_numbers()
 
     def changeEvent(self, event) -> None:

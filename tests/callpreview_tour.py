@@ -1,0 +1,128 @@
+"""Screenshots of "As they will see and hear you" in the real app in demo mode, grabbed from the
+screen (so under Xvfb they are what a person sees): the camera and connection checked by
+pressing their buttons, then the view on the Connection page, the "what if" sliders moved with
+the keyboard, and the view on the Results page.
+
+    python -m tests.callpreview_tour OUTDIR [--lang sv] [--prefix NAME]
+
+Run by tests/test_gui_xvfb.py into tests/artifacts/; docs/screenshots/ holds a run of it.
+Prints a JSON summary on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("outdir")
+    ap.add_argument("--lang", default="en")
+    ap.add_argument("--prefix", default="call-preview")
+    args = ap.parse_args(argv)
+    out = Path(args.outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
+
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QSlider
+
+    from app import logsetup
+    from app.gui import settings as S
+    from app.gui import tasks, theme
+    from app.gui.window import MainWindow
+
+    logsetup.setup(stderr=False)
+    app = QApplication([sys.argv[0]])
+    theme.apply(app)
+    settings = S.Settings(QSettings(str(out / f"{args.prefix}.ini"), QSettings.Format.IniFormat))
+    settings.set(S.DEMO_MODE, "on")
+    settings.set(S.LANGUAGE, args.lang)
+    settings.set(S.ROLE, "it")
+    w = MainWindow(settings)
+    avail = w.screen().availableGeometry()
+    w.resize(min(1100, avail.width() - 20), min(860, avail.height() - 20))
+    w.show()
+    summary: dict = {"platform": QGuiApplication.platformName(), "pages": {}}
+
+    def wait(cond, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            app.processEvents()
+            if cond():
+                return True
+            time.sleep(0.01)
+        return False
+
+    def shot(name: str) -> None:
+        for _ in range(10):
+            app.processEvents()
+            time.sleep(0.02)
+        g = w.frameGeometry()
+        pm = w.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
+        path = out / f"{args.prefix}-{name}.png"
+        pm.save(str(path))
+        summary["pages"][name] = str(path)
+
+    def click(button) -> None:
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+
+    def slider(view, name: str) -> QSlider:
+        found = [s for s in view.findChildren(QSlider) if s.accessibleName() == name]
+        assert len(found) == 1, name
+        return found[0]
+
+    wait(lambda: w._loaded, 60)
+    for key in ("camera", "network"):
+        w.go(key)
+        page = w.pages[key]
+        click(page.panel.run_button)
+        wait(lambda page=page: not page.panel.running, 120)
+    net = w.pages["network"]
+    view = net.preview
+    wait(lambda: view.isVisible() and view.model_view.frames_shown >= 10, 30)
+    summary["network_page_frames"] = view.model_view.frames_shown
+    summary["measured"] = view.numbers.text()
+    net.scroll.ensureWidgetVisible(view.model_view)
+    shot("connection-measured")
+    # What if: a weak upload and a lossy Wi-Fi, by keyboard as a person would.
+    names = {"en": ("What if: upload speed", "What if: packet loss"),
+             "sv": ("Tänk om: uppladdningshastighet", "Tänk om: paketförlust")}[args.lang]
+    up, loss = slider(view, names[0]), slider(view, names[1])
+    up.setFocus()
+    QTest.keyClick(up, Qt.Key.Key_Home)  # 0.05 Mbit/s …
+    for _ in range(12):  # … then up to 0.2 Mbit/s: 360p at 12 fps, narrowband sound
+        QTest.keyClick(up, Qt.Key.Key_Right)
+    loss.setFocus()
+    for _ in range(10):  # 5 % loss
+        QTest.keyClick(loss, Qt.Key.Key_Right)
+    shown = view.model_view.frames_shown
+    wait(lambda: view.model_view.frames_shown >= shown + 40, 30)
+    summary["what_if"] = view.numbers.text()
+    net.scroll.ensureWidgetVisible(view.upload)
+    shot("connection-what-if")
+    w.go("results")
+    res = w.pages["results"]
+    rview = res.preview
+    wait(lambda: rview.isVisible() and rview.model_view.frames_shown >= 10, 30)
+    summary["results_page_frames"] = rview.model_view.frames_shown
+    res.scroll.ensureWidgetVisible(rview.play_button)
+    shot("results")
+    w.close()
+    wait(lambda: not tasks.running_tasks(), 10)
+    summary["left_running"] = [t.name for t in tasks.running_tasks()]
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
