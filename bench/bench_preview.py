@@ -50,22 +50,12 @@ FRAME_MS = 1000.0 / 30.0
 
 
 def worker(kind: str, clips: list[str], frames: int) -> dict:
-    import cv2
     import numpy as np
 
     from checks.callmodel import Conditions, VideoModel, plan_call
     from checks.network.analysis import tiers_from
 
-    cv2.setNumThreads(1)
-    decoded = []
-    for clip in clips:
-        cap = cv2.VideoCapture(clip)
-        while True:
-            ok, f = cap.read()
-            if not ok:
-                break
-            decoded.append(f)
-        cap.release()
+    decoded = bench_camera.decode(clips)
     tiers = tiers_from(["360p", "540p", "720p", "1080p"], [0.5, 1.2, 2.5, 4.0],
                        [0.5, 1.2, 2.5, 4.0])
     h, w = decoded[0].shape[:2]

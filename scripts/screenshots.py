@@ -43,51 +43,47 @@ def xvfb(screen: str) -> tuple[subprocess.Popen, str]:
     raise SystemExit("could not start Xvfb (apt-get install xvfb)")
 
 
+def tour(module: str, prefix: str, extra: list[str], env_extra: dict, screen: str,
+         out: Path) -> dict | None:
+    """Run ``module`` (a tour under tests/) on a fresh Xvfb; copy its PNGs to ``out``;
+    its JSON summary, or None (with its error output printed) when it failed."""
+    server, display = xvfb(screen)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display, **env_extra}
+            proc = subprocess.run([sys.executable, "-m", module, tmp, "--prefix", prefix,
+                                   *extra], cwd=ROOT, env=env, capture_output=True, text=True,
+                                  timeout=300)
+            if proc.returncode != 0:
+                print(proc.stderr[-3000:], file=sys.stderr)
+                return None
+            for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
+                shutil.copy(png, out / png.name)
+            return json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        server.kill()
+        server.wait()
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     for prefix, extra, env_extra, screen in RUNS:
-        server, display = xvfb(screen)
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display, **env_extra}
-                proc = subprocess.run([sys.executable, "-m", "tests.gui_tour", tmp, "--prefix",
-                                       prefix, *extra], cwd=ROOT, env=env, capture_output=True,
-                                      text=True, timeout=300)
-                if proc.returncode != 0:
-                    print(proc.stderr[-3000:], file=sys.stderr)
-                    return 1
-                summary = json.loads(proc.stdout.strip().splitlines()[-1])
-                for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
-                    shutil.copy(png, out / png.name)
-                print(f"{prefix}: {len(summary['pages'])} pages, verdict "
-                      f"{summary.get('verdict')!r}, dpr {summary['dpr']}")
-        finally:
-            server.kill()
-            server.wait()
+        summary = tour("tests.gui_tour", prefix, extra, env_extra, screen, out)
+        if summary is None:
+            return 1
+        print(f"{prefix}: {len(summary['pages'])} pages, verdict "
+              f"{summary.get('verdict')!r}, dpr {summary['dpr']}")
     return call_preview_shots(out)
 
 
 def call_preview_shots(out: Path) -> int:
     """The call preview on the Connection page (measured, then "what if") and on Results."""
-    server, display = xvfb("1280x900")
-    try:
-        for prefix, extra in CALL_PREVIEW_RUNS:
-            with tempfile.TemporaryDirectory() as tmp:
-                env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
-                proc = subprocess.run([sys.executable, "-m", "tests.callpreview_tour", tmp,
-                                       "--prefix", prefix, *extra], cwd=ROOT, env=env,
-                                      capture_output=True, text=True, timeout=300)
-                if proc.returncode != 0:
-                    print(proc.stderr[-3000:], file=sys.stderr)
-                    return 1
-                summary = json.loads(proc.stdout.strip().splitlines()[-1])
-                for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
-                    shutil.copy(png, out / png.name)
-                print(f"{prefix}: {len(summary['pages'])} pictures")
-    finally:
-        server.kill()
-        server.wait()
+    for prefix, extra in CALL_PREVIEW_RUNS:
+        summary = tour("tests.callpreview_tour", prefix, extra, {}, "1280x900", out)
+        if summary is None:
+            return 1
+        print(f"{prefix}: {len(summary['pages'])} pictures")
     return 0
 
 
