@@ -136,10 +136,26 @@ def fill(template: str, params: dict[str, Any], lang: str = "en") -> str:
     return "".join(out)
 
 
+#: Parameters that hold a message id (an English template) rather than data: checks store the
+#: English text (``platform``: "video calls" or the profile's title) and it is translated here,
+#: when the message is shown, so a saved report re-renders in any language
+#: (docs/report-format.md). A check never stores text it has already translated.
+MESSAGE_ID_PARAMS = frozenset({"platform"})
+
+
+def _translated_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    if lang == "en" or not MESSAGE_ID_PARAMS.intersection(params):
+        return params
+    cat = catalogue(lang)
+    return {k: cat.get(v, v) if k in MESSAGE_ID_PARAMS and isinstance(v, str) else v
+            for k, v in params.items()}
+
+
 def translate(template: str, lang: str = "en", params: dict[str, Any] | None = None) -> str:
-    """Translate ``template`` to ``lang`` and fill in ``params`` (safely: see ``fill``).
-    Unknown text stays English; the result is at most ``MAX_TEXT`` characters."""
+    """Translate ``template`` to ``lang`` and fill in ``params`` (safely: see ``fill``), the
+    ``MESSAGE_ID_PARAMS`` among them translated too. Unknown text stays English; the result is
+    at most ``MAX_TEXT`` characters."""
     text = catalogue(lang).get(template, template) if lang != "en" else template
     if params:
-        text = fill(shorten(text, MAX_TEXT, lang), params, lang)
+        text = fill(shorten(text, MAX_TEXT, lang), _translated_params(params, lang), lang)
     return shorten(text, MAX_TEXT, lang)

@@ -633,3 +633,36 @@ def test_default_profile_offline_is_a_finding_not_a_crash(tmp_path):
     assert res["status"] == "fail" and res["error"] is None
     codes = [f["code"] for f in res["findings"]]
     assert codes == ["network.offline"], codes
+
+
+def test_a_saved_network_finding_rerenders_in_either_language(server, tmp_path, cli):
+    """The engine stores message ids and parameters, never translated text (issue 12.5): a
+    network check run in Swedish stores "video calls" for {platform}, and `techcheck report`
+    renders the saved report in Swedish and in English alike."""
+    from app.report import jsonio
+    from checks.runner import build_report
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        spec = f"127.0.0.1:{silent.getsockname()[1]}"
+        profile = hermetic_profile(tmp_path)
+        ctx = CheckContext(profile, Devices(server=server.url, stun=spec), duration=2.0,
+                           lang="sv")
+        result = NetworkCheck().run(ctx)
+    udp = next(f for f in result.findings if f.code == "network.udp_blocked")
+    assert udp.params["platform"] == "video calls"  # the English template, not "videosamtal"
+    saved = jsonio.write(build_report([result], ctx), tmp_path / "r.json")
+    stored = json.loads(saved.read_text(encoding="utf-8"))["checks"][0]
+    templates = [f["template"] for f in stored["findings"]] + [stored["details"].get("verdict")]
+    assert "videosamtal" not in json.dumps(templates, ensure_ascii=False)
+    out = {}
+    for lang in ("sv", "en"):
+        r = cli("report", str(saved), "--text", str(tmp_path / f"{lang}.txt"), "--lang", lang)
+        assert r.returncode in (0, 1, 2), r.stderr
+        out[lang] = (tmp_path / f"{lang}.txt").read_text(encoding="utf-8")
+    assert "(för videosamtal: portarna 3478" in out["sv"], out["sv"]
+    assert "video calls" not in out["sv"]
+    assert "(for video calls: ports 3478-3481" in out["en"], out["en"]
+    assert "videosamtal" not in out["en"]
+    # the GUI and the JSON's "message" go through the same translation
+    assert "videosamtal" in udp.fix_text("sv") and "video calls" in udp.fix_text("en")

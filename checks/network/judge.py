@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from checks.base import ResultBuilder
 from checks.context import CheckContext
-from checks.i18n import N_, translate
+from checks.i18n import N_
 from checks.model import Status
 from checks.network import analysis, probes, stun
 from checks.network.dns import Resolution, is_ip_literal
@@ -454,7 +454,9 @@ class Judge:
                 platform=self._platform_name())
 
     def _platform_name(self) -> str:
-        """The platform's name for the messages; "video calls" for the generic profile."""
+        """The platform's name for the messages, as its English template ("video calls" for the
+        generic profile): ``platform`` is translated when the message is shown
+        (``i18n.MESSAGE_ID_PARAMS``), so a saved report re-renders in another language."""
         if self.ctx.profile.platform == "other":
-            return translate(N_("video calls"), self.ctx.lang)
-        return translate(self.ctx.profile.title, self.ctx.lang)
+            return N_("video calls")
+        return self.ctx.profile.title
