@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import logging
 import math
 import re
@@ -56,7 +57,8 @@ class Profile:
     brand: dict[str, Any] | None = None  # the [brand] table, unvalidated (see app.brand)
 
     def limits(self, check_id: str) -> Any:
-        """An instance of the check's ``Limits`` with this profile's values over its defaults."""
+        """An instance of the check's ``Limits`` with this profile's values (over generic.toml's,
+        which every profile sits over)."""
         cls = self.schemas.get(check_id)
         values = self.sections.get(check_id, {})
         if cls is None:
@@ -158,6 +160,10 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         sections = {k: dict(v) for k, v in base.sections.items()}
         platform = platform or base.platform
         brand = base.brand
+    elif path != _generic_path():
+        # generic.toml is the one place limits have values: every profile sits over it.
+        base = load_profile("generic", schemas, (*_seen, path))
+        sections = {k: dict(v) for k, v in base.sections.items()}
 
     for section, table in data.items():
         if section == "profile":
@@ -177,6 +183,8 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         sections.setdefault(section, {}).update(here)
         _check_together(shown, text, section, set(here), sections[section], schemas[section])
 
+    if not _seen:  # a base may leave a key to the profile that extends it
+        _check_complete(shown, text, sections, schemas)
     return Profile(
         name=meta["name"],
         title=meta["title"],
@@ -187,6 +195,55 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         schemas=dict(schemas),
         brand=brand,
     )
+
+
+def _generic_path() -> Path:
+    return resources.path("profiles", "generic.toml").resolve()
+
+
+@functools.cache
+def _generic_text() -> str:
+    return _generic_path().read_text(encoding="utf-8")
+
+
+@functools.cache
+def _generic_table() -> dict[str, Any]:
+    return tomllib.loads(_generic_text())
+
+
+def generic_limits(section: str, cls: type) -> Any:
+    """``cls`` with generic.toml's ``[section]`` values: for code that judges without a chosen
+    profile (a camera preview on its own, tests). Keys it lacks take the class's defaults,
+    which only a third-party plug-in has."""
+    text = _generic_text()
+    table = _generic_table().get(section, {})
+    return cls(**_validate("generic.toml", text, section, table, cls))
+
+
+def _reference(section: str, cls: type) -> dict[str, Any]:
+    """The values that tell which way each measure's limits run: generic.toml's, over the
+    defaults of a plug-in's own ``Limits`` (docs/engineering.md, "Writing a check")."""
+    out = {f.name: f.default for f in dataclasses.fields(cls)
+           if f.default is not dataclasses.MISSING}
+    out.update(_generic_table().get(section, {}))
+    return out
+
+
+def _check_complete(file: str, text: str, sections: dict[str, dict[str, Any]],
+                    schemas: dict[str, type]) -> None:
+    """Every key without a default must have a value: generic.toml gives every key of every
+    built-in check (their ``Limits`` classes declare no values), a plug-in's ``Limits`` gives
+    defaults for the keys a profile may leave out."""
+    for section, cls in schemas.items():
+        if not dataclasses.is_dataclass(cls):
+            continue
+        given = sections.get(section, {})
+        missing = [f.name for f in dataclasses.fields(cls) if f.name not in given
+                   and f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise ProfileError(file, f"[{section}] needs a value for {', '.join(missing)}",
+                               _line_of(text, section), f"{section}.{missing[0]}")
 
 
 def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dict[str, Any]:
@@ -258,19 +315,19 @@ def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any
 
 def _check_together(file: str, text: str, section: str, here: set[str],
                     values: dict[str, Any], cls: type) -> None:
-    """Rules between the keys of one section, on this profile's values over the defaults:
+    """Rules between the keys of one section, on this profile's values over generic.toml's:
 
     - a ``*_tip*``, ``*_warn*`` and ``*_fail*`` limit of one measure are ordered the way the
-      defaults order them (a higher-is-better measure warns above where it fails, the others
+      generic.toml orders them (a higher-is-better measure warns above where it fails, the others
       below; item by item for ranges), so milder always comes before more severe;
     - a ``*range*`` pair is (low, high);
     - ``metadata={"one_of": KEY}``: the value is one of KEY's items;
     - ``metadata={"same_length_as": KEY}``: as many items as KEY.
 
     The error names the key this file set, so the line shown is the one to fix."""
-    defaults = cls()
+    reference = _reference(section, cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
-    now = {name: values.get(name, getattr(defaults, name)) for name in fields}
+    now = {name: values.get(name, reference.get(name)) for name in fields}
 
     def fail(message: str, *keys: str) -> None:
         key = next((k for k in keys if k in here), keys[0])
@@ -279,17 +336,23 @@ def _check_together(file: str, text: str, section: str, here: set[str],
 
     for name, f in fields.items():
         value = now[name]
+        if value is None:  # not given: _check_complete says so
+            continue
         if "range" in name and isinstance(value, tuple) and len(value) == 2 \
                 and value[0] > value[1]:
             fail(f"must be (low, high), not {list(value)}", name)
-        if (other := f.metadata.get("one_of")) and value not in now[other]:
+        if (other := f.metadata.get("one_of")) and now[other] is not None \
+                and value not in now[other]:
             fail(f"must be one of {other} ({', '.join(map(str, now[other]))}), not {value!r}",
                  name, other)
-        if (other := f.metadata.get("same_length_as")) and len(value) != len(now[other]):
+        if (other := f.metadata.get("same_length_as")) and now[other] is not None \
+                and len(value) != len(now[other]):
             fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
                  f"number per entry of {other}", name, other)
         for partner, level, next_level in _next_levels(name, fields):
-            pairs = zip(_items(getattr(defaults, name)), _items(getattr(defaults, partner)),
+            if reference.get(name) is None or now[partner] is None:
+                continue
+            pairs = zip(_items(reference[name]), _items(reference.get(partner)),
                         _items(value), _items(now[partner]), strict=False)
             for d_first, d_next, first, then in pairs:
                 if d_first == d_next:

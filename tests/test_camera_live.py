@@ -15,11 +15,12 @@ from checks.camera.live import FrameAnalyser, LiveAnalysis
 from checks.camera.rules import LIVE_ORDER, Rule, Side, build_rules
 from checks.i18n import catalogue
 from checks.model import Status
+from checks.profile import generic_limits
 from tests.camera_scenarios import SCENARIOS, frames
 
 
 def run(name: str, seconds: float = 1.5) -> list[LiveAnalysis]:
-    a = FrameAnalyser(CameraLimits())
+    a = FrameAnalyser(generic_limits("camera", CameraLimits))
     fps = SCENARIOS[name].fps
     return [a.analyse(f, i / fps) for i, f in enumerate(frames(name, seconds))]
 
@@ -180,7 +181,7 @@ def test_every_reported_camera_metric_agrees_with_its_status():
     from tests.camera_scenarios import build
 
     profile = load_profile("generic", registry.limit_schemas(registry.discover()))
-    lim = CameraLimits()
+    lim = generic_limits("camera", CameraLimits)
     rules = {r.name: r for r in build_rules(lim)}
     import tempfile
     from pathlib import Path
@@ -211,7 +212,7 @@ def test_judge_worse_side_threshold_and_op():
 
 
 def test_judge_sticky_rules_report_the_worst_seen():
-    rules = [r for r in build_rules(CameraLimits()) if r.name == "frozen_frames"]
+    rules = [r for r in build_rules(generic_limits("camera", CameraLimits)) if r.name == "frozen_frames"]
     j = WindowJudge(rules, window_s=0.5)
     t = 0.0
     for frozen in [1.0] * 10 + [0.0] * 30:  # froze, then recovered

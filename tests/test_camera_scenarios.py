@@ -121,7 +121,8 @@ def test_snapshot_only_when_asked(clips, profile):
 def test_codes_the_scenarios_name_exist_in_the_rules():
     from checks.camera.limits import CameraLimits
     from checks.camera.rules import build_rules
+    from checks.profile import generic_limits
 
-    codes = {s.code for r in build_rules(CameraLimits()) for s in (r.low, r.high) if s}
+    codes = {s.code for r in build_rules(generic_limits("camera", CameraLimits)) for s in (r.low, r.high) if s}
     codes |= {"camera.low_fps", "camera.low_resolution"}
     assert codes >= ALL_CODES

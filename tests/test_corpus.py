@@ -88,8 +88,9 @@ def test_no_value_past_its_limit_shows_as_a_pass(outcomes):
     side when it does not."""
     from checks.camera.limits import CameraLimits
     from checks.camera.rules import build_rules, stream_rules
+    from checks.profile import generic_limits
 
-    lim = CameraLimits()
+    lim = generic_limits("camera", CameraLimits)
     rules = {r.name: r for r in build_rules(lim) + stream_rules(lim)}
     rules["resolution"] = rules["resolution_lines"]
     checked = 0

@@ -11,7 +11,7 @@ import pytest
 
 import resources
 from checks import registry
-from checks.profile import ProfileError, available_profiles, load_profile
+from checks.profile import ProfileError, available_profiles, generic_limits, load_profile
 
 SCHEMAS = registry.limit_schemas(registry.discover())
 
@@ -156,8 +156,8 @@ def test_ordering_is_checked_across_extends(tmp_path):
 
 
 def test_every_limit_pair_has_a_direction():
-    """The loader reads the direction of a tip/warn/fail pair from the defaults: equal
-    defaults would leave a pair unchecked, so every Limits class must order its pairs."""
+    """The loader reads the direction of a tip/warn/fail pair from generic.toml: equal
+    values there would leave a pair unchecked, so every Limits class must order its pairs."""
     import dataclasses
 
     from checks.profile import _next_levels
@@ -165,7 +165,7 @@ def test_every_limit_pair_has_a_direction():
     pairs = 0
     for check_id, cls in SCHEMAS.items():
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        d = cls()
+        d = generic_limits(check_id, cls)
         for name in fields:
             for partner, _, _ in _next_levels(name, fields):
                 pairs += 1
@@ -185,3 +185,41 @@ def test_cli_exits_3_with_the_sentence_for_a_nan_limit(tmp_path):
     assert f"{Path(path).resolve()}:7: key 'system.cpu_load_warn_pct': must be a finite " \
         "number" in r.stderr
     assert "READY" not in r.stdout
+
+
+def test_generic_toml_is_the_only_source_of_limit_values():
+    """Issue 12.3: a built-in check's Limits class declares keys and types, generic.toml gives
+    the values. Same set of keys on both sides, and no value in the code to drift from it."""
+    data = tomllib.loads(resources.path("profiles", "generic.toml").read_text())
+    for check_id, cls in SCHEMAS.items():
+        fields = dataclasses.fields(cls)
+        assert {f.name for f in fields} == set(data.get(check_id, {})), check_id
+        with_value = [f.name for f in fields if f.default is not dataclasses.MISSING
+                      or f.default_factory is not dataclasses.MISSING]
+        assert with_value == [], f"{check_id}: values in the code: {with_value}"
+
+
+def test_a_key_without_a_value_anywhere_is_refused(tmp_path: Path):
+    """The loader requires every key: here a plug-in's Limits with a key that has no default,
+    which neither generic.toml nor the user's profile sets."""
+
+    @dataclasses.dataclass(frozen=True)
+    class PluginLimits:
+        level_warn_db: float
+        level_fail_db: float = 3.0
+
+    schemas = {**SCHEMAS, "plugin": PluginLimits}
+    with pytest.raises(ProfileError) as e:
+        load_profile("generic", schemas)
+    assert "plugin.level_warn_db" in str(e.value) and "needs a value" in str(e.value)
+    # its own section gives it; the key with a default keeps that default
+    p = load_profile(write(tmp_path, GOOD_HEAD + "\n[plugin]\nlevel_warn_db = 6\n"), schemas)
+    assert p.limits("plugin") == PluginLimits(6.0, 3.0)
+    assert p.limits("network").rtt_warn_ms == 100.0  # generic.toml's value
+
+
+def test_a_profile_without_extends_sits_over_generic(tmp_path: Path):
+    p = load_profile(write(tmp_path, '[profile]\nname = "x"\ntitle = "X"\n'
+                                     '[system]\ncpu_load_warn_pct = 60\n'), SCHEMAS)
+    assert p.limits("system").cpu_load_warn_pct == 60.0
+    assert p.limits("system").cpu_load_fail_pct == 90.0

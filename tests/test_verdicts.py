@@ -54,8 +54,9 @@ def test_only_nothing_seen_or_heard_or_no_device_fails():
 def test_camera_rules_give_only_the_statuses_the_table_allows():
     from checks.camera.limits import CameraLimits
     from checks.camera.rules import build_rules, stream_rules
+    from checks.profile import generic_limits
 
-    lim = CameraLimits()
+    lim = generic_limits("camera", CameraLimits)
     table = policy()
     for rule in build_rules(lim) + stream_rules(lim):
         for side in (rule.low, rule.high):

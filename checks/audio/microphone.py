@@ -42,23 +42,23 @@ MAX_RECORD_S = 60.0
 class MicrophoneLimits:
     # *_tip: past it the report gives advice; *_warn: the interviewer would notice
     # (docs/verdicts.md). Only a microphone that delivers nothing fails.
-    speech_level_low_tip_dbfs: float = -28.0
-    speech_level_low_warn_dbfs: float = -40.0
-    speech_level_high_tip_dbfs: float = -16.0
-    speech_level_high_warn_dbfs: float = -10.0
-    peak_tip_dbfs: float = -1.0
-    clip_warn_ratio: float = 0.0001
-    noise_floor_tip_dbfs: float = -50.0
-    noise_floor_warn_dbfs: float = -40.0
-    snr_tip_db: float = 15.0
-    snr_warn_db: float = 10.0
-    hum_tip_dbfs: float = -60.0
-    hum_warn_dbfs: float = -40.0
-    dc_offset_tip: float = 0.02
-    min_speech_s: float = 1.0
-    no_speech_status: LimitStatus = LimitStatus.WARN
-    quiet_s: float = 2.0
-    speech_s: float = 6.0
+    speech_level_low_tip_dbfs: float
+    speech_level_low_warn_dbfs: float
+    speech_level_high_tip_dbfs: float
+    speech_level_high_warn_dbfs: float
+    peak_tip_dbfs: float
+    clip_warn_ratio: float
+    noise_floor_tip_dbfs: float
+    noise_floor_warn_dbfs: float
+    snr_tip_db: float
+    snr_warn_db: float
+    hum_tip_dbfs: float
+    hum_warn_dbfs: float
+    dc_offset_tip: float
+    min_speech_s: float
+    no_speech_status: LimitStatus
+    quiet_s: float
+    speech_s: float
 
 
 class MicrophoneCheck(Check):

@@ -30,11 +30,11 @@ SAMPLERATE = 48000
 
 @dataclass(frozen=True)
 class SpeakerLimits:
-    echo_return_loss_warn_db: float = 30.0
-    echo_min_prominence: float = 12.0
-    round_trip_warn_ms: float = 250.0
-    test_level_dbfs: float = -18.0
-    not_heard_status: LimitStatus = LimitStatus.FAIL
+    echo_return_loss_warn_db: float
+    echo_min_prominence: float
+    round_trip_warn_ms: float
+    test_level_dbfs: float
+    not_heard_status: LimitStatus
 
 
 class SpeakerCheck(Check):

@@ -20,6 +20,7 @@ from checks.camera.judge import MetricState, WindowJudge, judge_once
 from checks.camera.limits import CameraLimits
 from checks.camera.rules import LIVE_ORDER, Rule, build_rules, stream_rules
 from checks.model import Status
+from checks.profile import generic_limits
 
 #: (status, value, short hint marked with N_) for one measure.
 LiveStatus = tuple[Status, float | None, str]
@@ -88,7 +89,7 @@ class FrameAnalyser:
 
     def __init__(self, limits: CameraLimits | None = None, *,
                  detector: FaceDetector | None = None) -> None:
-        self.limits = limits or CameraLimits()
+        self.limits = limits or generic_limits("camera", CameraLimits)
         self.rules: list[Rule] = build_rules(self.limits)
         self._stream_rules = stream_rules(self.limits)
         self._rules = {r.name: r for r in self.rules}

@@ -13,20 +13,20 @@ from checks.system.probe import SystemProbe
 
 @dataclass(frozen=True)
 class SystemLimits:
-    cpu_load_warn_pct: float = 70.0
-    cpu_load_fail_pct: float = 90.0
-    memory_free_warn_mb: float = 1024.0
-    memory_free_fail_mb: float = 512.0
-    memory_total_warn_gb: float = 4.0
-    battery_warn_pct: float = 50.0
-    battery_fail_pct: float = 20.0
-    on_battery_status: LimitStatus = LimitStatus.WARN
-    disk_free_warn_mb: float = 2048.0
-    disk_free_fail_mb: float = 500.0
-    vpn_status: LimitStatus = LimitStatus.WARN
-    wifi_signal_warn_dbm: float = -67.0
-    wifi_signal_fail_dbm: float = -75.0
-    load_window_s: float = 2.0
+    cpu_load_warn_pct: float
+    cpu_load_fail_pct: float
+    memory_free_warn_mb: float
+    memory_free_fail_mb: float
+    memory_total_warn_gb: float
+    battery_warn_pct: float
+    battery_fail_pct: float
+    on_battery_status: LimitStatus
+    disk_free_warn_mb: float
+    disk_free_fail_mb: float
+    vpn_status: LimitStatus
+    wifi_signal_warn_dbm: float
+    wifi_signal_fail_dbm: float
+    load_window_s: float
 
 
 class SystemCheck(Check):
