@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from checks.context import CheckContext
@@ -119,33 +121,89 @@ class ResultBuilder:
         unit: str,
         *,
         warn: float,
-        fail: float,
+        fail: float | None = None,
         higher_is_better: bool,
         code: str,
         message: str,
         fix: str,
         levels: tuple[Status, Status] = (Status.WARN, Status.FAIL),
+        shown: float | None = None,
+        per_limit: Mapping[str, tuple[Any, Any]] | None = None,
         **params: Any,
     ) -> Status:
         """The common case in one call: grade ``value``, record it as a metric against the first
         limit, and when it is not a pass add the finding held to the limit it crossed.
 
-        ``warn`` and ``fail`` are the first and the second limit; ``levels`` are the statuses
-        crossing them gives (docs/verdicts.md: e.g. ``(TIP, WARN)`` for a measure that is
-        advice at first and only noticeable further out). Returns the status given."""
-        crossed = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
-        st = {Status.PASS: Status.PASS, Status.WARN: levels[0], Status.FAIL: levels[1]}[crossed]
-        self.metric(name, value, unit, threshold=warn, status=st,
-                     op=">=" if higher_is_better else "<=")
-        if st is not Status.PASS:
-            self.finding(code, st, message, fix, value=value,
-                         threshold=warn if crossed is Status.WARN else fail, unit=unit,
-                         op=">=" if higher_is_better else "<=", **params)
-        return st
+        ``warn`` and ``fail`` are the first and the second limit (``fail`` None: there is only
+        one); ``levels`` are the statuses crossing them gives (docs/verdicts.md: e.g.
+        ``(TIP, WARN)`` for a measure that is advice at first and only noticeable further out).
+        ``shown`` is the metric's value when it differs from the graded one (a rise in delay
+        shown as at least 0); ``per_limit`` holds message parameters that depend on the limit
+        crossed, as (first, second). Returns the status given."""
+        g = assess(value, warn=warn, fail=fail, higher_is_better=higher_is_better, levels=levels)
+        self.metric(name, value if shown is None else shown, unit, threshold=warn,
+                    status=g.status, op=g.op)
+        self.graded_finding(g, code, message, fix, unit=unit, per_limit=per_limit, **params)
+        return g.status
+
+    def graded_finding(
+        self,
+        g: Grade,
+        code: str,
+        message: str,
+        fix: str,
+        *,
+        unit: str,
+        per_limit: Mapping[str, tuple[Any, Any]] | None = None,
+        **params: Any,
+    ) -> Finding | None:
+        """The finding for a grade that is not a pass, held to the limit it crossed; None for
+        a pass. For the sites whose metric is not the plain one ``graded`` records (two-sided
+        limits, a metric shown without a finding): they ``assess`` and record the metric
+        themselves, and the finding still comes from here."""
+        if g.status is Status.PASS:
+            return None
+        for key, (first, second) in (per_limit or {}).items():
+            params[key] = second if g.second else first
+        return self.finding(code, g.status, message, fix, value=g.value, threshold=g.limit,
+                            unit=unit, op=g.op, **params)
 
     def build(self) -> CheckResult:
         self._r.recompute_status()
         return self._r
+
+
+@dataclasses.dataclass(frozen=True)
+class Grade:
+    """How a value fared against its limits: the status it gets and the limit that decided it,
+    which is what its metric and finding show (docs/verdicts.md: a value is never shown past
+    its limit as a pass)."""
+
+    value: float
+    status: Status
+    limit: float  # the limit crossed; the first limit when the value passes
+    second: bool  # True when the second (the further) limit was crossed
+    op: str  # how a passing value compares with the limit: ">=" or "<="
+
+
+def assess(
+    value: float,
+    *,
+    warn: float,
+    fail: float | None = None,
+    higher_is_better: bool,
+    levels: tuple[Status, Status] = (Status.WARN, Status.FAIL),
+) -> Grade:
+    """Grade ``value`` against its first limit (``warn``) and optional second (``fail``);
+    crossing them gives ``levels[0]`` and ``levels[1]``. The one grading rule every check uses,
+    through ``ResultBuilder.graded`` or, for unusual metrics, ``graded_finding``."""
+    if fail is None:
+        fail = -math.inf if higher_is_better else math.inf
+    crossed = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
+    status = {Status.PASS: Status.PASS, Status.WARN: levels[0], Status.FAIL: levels[1]}[crossed]
+    second = crossed is Status.FAIL
+    return Grade(value, status, fail if second else warn, second,
+                 ">=" if higher_is_better else "<=")
 
 
 def grade(

@@ -24,8 +24,9 @@ from checks import registry
 from checks.context import CancelToken, CheckContext, Devices
 from checks.model import Status
 from checks.network import analysis, probes, stun
-from checks.network.check import NetworkCheck, NetworkLimits
+from checks.network.check import NetworkCheck
 from checks.network.httpio import parse_origin
+from checks.network.limits import NetworkLimits
 from checks.network.server import MAX_PER_ADDRESS, start_server
 from checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
 from checks.profile import load_profile

@@ -19,7 +19,7 @@ from checks.audio.meter import Level
 from checks.audio.problems import report_microphone_problem, silent_fix
 from checks.audio.recorder import Recorder
 from checks.audio.source import is_file_spec, open_input
-from checks.base import Check, Device, ResultBuilder, grade
+from checks.base import Check, Device, ResultBuilder, assess
 from checks.context import CheckContext, Progress, Question
 from checks.i18n import N_
 from checks.model import CheckResult, LimitStatus, Status
@@ -187,9 +187,9 @@ def _devices(kind: str) -> list[Device]:
 
 # --- judgement --------------------------------------------------------------------------------
 
-#: The status for a crossed limit of a measure with a tip and a warning limit (docs/verdicts.md):
-#: ``grade`` says WARN past the first, FAIL past the second.
-_TIP_WARN = {Status.PASS: Status.PASS, Status.WARN: Status.TIP, Status.FAIL: Status.WARN}
+#: The statuses past the first and the second limit of a measure with a tip and a warning limit
+#: (docs/verdicts.md).
+_TIP_WARN = (Status.TIP, Status.WARN)
 
 
 def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
@@ -271,38 +271,33 @@ def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> 
     lvl = float(a.speech_level_dbfs)  # type: ignore[arg-type]
     # Past the first limit a call app's AGC still brings the voice to level (RFC 7874: about
     # ±6 dB): a tip; past the second the interviewer hears it (a warning). Never a failure.
-    low = grade(lvl, warn=lim.speech_level_low_tip_dbfs, fail=lim.speech_level_low_warn_dbfs,
-                higher_is_better=True)
-    high = grade(lvl, warn=lim.speech_level_high_tip_dbfs,
-                 fail=lim.speech_level_high_warn_dbfs, higher_is_better=False)
-    crossed = Status.worst([low, high])
-    st = _TIP_WARN[crossed]
+    low = assess(lvl, warn=lim.speech_level_low_tip_dbfs, fail=lim.speech_level_low_warn_dbfs,
+                higher_is_better=True, levels=_TIP_WARN)
+    high = assess(lvl, warn=lim.speech_level_high_tip_dbfs,
+                 fail=lim.speech_level_high_warn_dbfs, higher_is_better=False, levels=_TIP_WARN)
     r.metric("speech_level", lvl, "dBFS",
              threshold=[lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs],
-             status=st, op="between")
+             status=Status.worst([low.status, high.status]),
+             op="between")
     r.metric("speech_activity", a.activity * 100, "%")
-    if low is not Status.PASS:
-        limit = lim.speech_level_low_tip_dbfs if low is Status.WARN \
-            else lim.speech_level_low_warn_dbfs
-        r.finding(
-            "microphone.too_quiet", _TIP_WARN[low],
+    if low.status is not Status.PASS:
+        r.graded_finding(
+            low, "microphone.too_quiet",
             N_("Your voice is too quiet: {value:.1f} dBFS while speaking (want at least "
                "{threshold:.0f} dBFS)."),
             N_("Move the microphone closer to your mouth (a hand's width to 30 cm) or raise its "
                "input level: Windows Settings › System › Sound › Input, macOS System Settings › "
                "Sound › Input."),
-            value=lvl, threshold=limit, unit="dBFS", op=">=",
+            unit="dBFS",
         )
-    elif high is not Status.PASS:
-        limit = lim.speech_level_high_tip_dbfs if high is Status.WARN \
-            else lim.speech_level_high_warn_dbfs
-        r.finding(
-            "microphone.too_loud", _TIP_WARN[high],
+    elif high.status is not Status.PASS:
+        r.graded_finding(
+            high, "microphone.too_loud",
             N_("Your voice is too loud: {value:.1f} dBFS while speaking (want at most "
                "{threshold:.0f} dBFS); it will sound distorted when you speak up."),
             N_("Lower the microphone's input level in the sound settings or move it a little "
                "further away; turn off any 'boost' setting."),
-            value=lvl, threshold=limit, unit="dBFS", op="<=",
+            unit="dBFS",
         )
     elif a.peak_dbfs > lim.peak_tip_dbfs and a.clip_ratio < lim.clip_warn_ratio:
         r.finding(
@@ -321,7 +316,7 @@ def _noise(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> bool:
     st = r.graded(
         "noise_floor", a.noise_floor_dbfs, "dBFS", warn=lim.noise_floor_tip_dbfs,
         fail=lim.noise_floor_warn_dbfs, higher_is_better=False, code="microphone.noisy",
-        levels=(Status.TIP, Status.WARN),
+        levels=_TIP_WARN,
         message=N_("The background noise is loud: {value:.1f} dBFS when nobody speaks (want at "
                    "most {threshold:.0f} dBFS)."),
         fix=N_("Find a quieter room: close windows and doors, switch off fans and machines, and "
@@ -337,7 +332,7 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
         return
     r.graded(
         "snr", a.snr_db, "dB", warn=lim.snr_tip_db, fail=lim.snr_warn_db, higher_is_better=True,
-        code="microphone.low_snr", levels=(Status.TIP, Status.WARN),
+        code="microphone.low_snr", levels=_TIP_WARN,
         message=N_("Your voice is only {value:.1f} dB louder than the background (want at least "
                    "{threshold:.0f} dB); the interviewer will struggle to follow you."),
         fix=N_("Move the microphone closer to your mouth (a headset is best) and reduce the "
@@ -353,20 +348,18 @@ def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
         return
     # hum that is a small part of a louder broadband noise is reported as noise, not hum
     dominant = a.noise_floor_dbfs is None or h.level_dbfs >= a.noise_floor_dbfs - 6.0
-    st = grade(h.level_dbfs, warn=lim.hum_tip_dbfs, fail=lim.hum_warn_dbfs,
-               higher_is_better=False)
-    if st is not Status.PASS and dominant:
-        limit = lim.hum_tip_dbfs if st is Status.WARN else lim.hum_warn_dbfs
-        r.finding(
-            "microphone.hum", _TIP_WARN[st],
+    g = assess(h.level_dbfs, warn=lim.hum_tip_dbfs, fail=lim.hum_warn_dbfs,
+              higher_is_better=False, levels=_TIP_WARN)
+    if dominant:
+        r.graded_finding(
+            g, "microphone.hum",
             N_("There is a {frequency:.0f} Hz mains hum at {value:.1f} dBFS ({harmonics} "
                "harmonics; want at most {threshold:.0f} dBFS)."),
             N_("Mains hum usually comes from a power supply or a ground loop: unplug the "
                "laptop's charger for a moment to test, keep the microphone cable away from "
                "power cables, and plug a USB microphone straight into the computer rather than "
                "into a hub or dock."),
-            value=h.level_dbfs, threshold=limit, unit="dBFS", op="<=",
-            frequency=h.frequency_hz, harmonics=h.harmonics,
+            unit="dBFS", frequency=h.frequency_hz, harmonics=h.harmonics,
         )
 
 

@@ -229,7 +229,8 @@ def plan_call(tiers: list[Tier], conditions: Conditions,
 
 def plan_for_limits(limits: object, conditions: Conditions,
                     capture: tuple[int, int] | None = None) -> CallPlan:
-    """``plan_call`` with the tiers of a profile's ``[network]`` limits (``NetworkLimits``)."""
+    """``plan_call`` with the tiers of a profile's ``[network]`` limits
+    (``checks.network.limits.NetworkLimits``)."""
     tiers = tiers_from(limits.tiers, limits.tier_up_mbps,
                        limits.tier_down_mbps)
     return plan_call(tiers, conditions, capture)

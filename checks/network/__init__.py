@@ -2,7 +2,8 @@
 platform's reachability, measured by our own engine (see ``check.py``), and the measurement
 server ``techcheck serve`` runs (``server.start_server``)."""
 
-from checks.network.check import NetworkCheck, NetworkLimits
+from checks.network.check import NetworkCheck
+from checks.network.limits import NetworkLimits
 from checks.network.server import RunningServer, start_server
 
 __all__ = ["NetworkCheck", "NetworkLimits", "RunningServer", "start_server"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.base import Check, ResultBuilder, grade
+from checks.base import Check, ResultBuilder, assess
 from checks.context import CheckContext, Progress
 from checks.i18n import N_
 from checks.model import CheckResult, LimitStatus, Status
@@ -120,10 +120,11 @@ class SystemCheck(Check):
             r.metric("battery", "none", "")
             r.detail("battery", "no battery: the computer runs on mains power")
             return
-        st = grade(b.percent, warn=lim.battery_warn_pct, fail=lim.battery_fail_pct,
+        # Graded on battery only: a low charge does not matter while the charger is in.
+        g = assess(b.percent, warn=lim.battery_warn_pct, fail=lim.battery_fail_pct,
                    higher_is_better=True)
         r.metric("battery", b.percent, "%", threshold=lim.battery_warn_pct,
-                 status=st if not b.plugged else Status.PASS, op=">=")
+                 status=g.status if not b.plugged else Status.PASS, op=g.op)
         r.metric("on_ac_power", b.plugged, "")
         r.detail("battery", {"percent": b.percent, "plugged": b.plugged, "secs_left": b.secs_left})
         if b.plugged is False:
@@ -134,15 +135,13 @@ class SystemCheck(Check):
                    "power and the call can stutter."),
                 value=False, threshold=True, op="==",
             )
-            if st is not Status.PASS:
-                limit = lim.battery_warn_pct if st is Status.WARN else lim.battery_fail_pct
-                r.finding(
-                    "system.low_battery", st,
-                    N_("The battery is at {value:.0f} % (want at least {threshold:.0f} % when not "
-                       "plugged in)."),
-                    N_("Plug in the charger now; an interview easily lasts an hour."),
-                    value=b.percent, threshold=limit, unit="%", op=">=",
-                )
+            r.graded_finding(
+                g, "system.low_battery",
+                N_("The battery is at {value:.0f} % (want at least {threshold:.0f} % when not "
+                   "plugged in)."),
+                N_("Plug in the charger now; an interview easily lasts an hour."),
+                unit="%",
+            )
 
     def _disk(self, r: ResultBuilder, lim: SystemLimits, where: str, free_mb: float) -> None:
         r.graded(

@@ -1,0 +1,462 @@
+"""The network check's judgements: metrics and findings from what the run measured.
+
+Kept apart from the orchestration in ``check.py`` (threads, probes, time budget), as the camera
+keeps ``judge.py`` apart from its ``check.py``; every graded number goes through
+``ResultBuilder.graded`` (checks.base).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+from checks.base import ResultBuilder
+from checks.context import CheckContext
+from checks.i18n import N_
+from checks.model import Status
+from checks.network import analysis, probes, stun
+from checks.network.dns import Resolution, is_ip_literal
+from checks.network.httpio import Origin, parse_origin
+from checks.network.limits import NetworkLimits
+from checks.network.proxy import Proxy
+from checks.network.transfer import TransferResult
+
+
+@dataclass
+class ServerPath:
+    """How the measurement server is reached: ``via`` None directly, else through that proxy."""
+
+    via: Proxy | None
+    direct_error: str = ""  # the HttpFailure kind of the direct attempt, "" if it worked
+    proxy_error: str = ""
+
+
+class Judge:
+    """Turns one run's measurements into metrics and findings on ``r``."""
+
+    def __init__(self, r: ResultBuilder, lim: NetworkLimits, ctx: CheckContext) -> None:
+        self.r = r
+        self.lim = lim
+        self.ctx = ctx
+
+    def connectivity(self, dns: dict[str, Resolution], origin: Origin | None,
+                            via: Proxy | None = None) -> bool:
+        """Offline or DNS broken: findings, and True to stop (nothing else can be measured).
+        With a proxy for the server, names need not resolve here: the proxy looks them up."""
+        r = self.r
+        if not dns:
+            return False
+        failed = [n for n, d in dns.items() if not d.ok]
+        r.detail("dns", {n: {"ms": None if d.ms is None else round(d.ms, 1), "error": d.error}
+                         for n, d in dns.items()})
+        server_literal = origin is not None and is_ip_literal(origin.host)
+        if len(failed) < len(dns) or server_literal or via is not None:
+            if failed:
+                r.finding(
+                    "network.dns_failed", Status.WARN,
+                    N_("Some names could not be looked up: {names}."),
+                    N_("Check the web address of the servers; if they are right, restart the "
+                       "router or set your DNS server to your provider's or a public one."),
+                    value=len(failed), threshold=0, unit="", op="==", names=", ".join(failed))
+            return False
+        if not probes.has_route():
+            r.finding(
+                "network.offline", Status.FAIL,
+                N_("The computer is not connected to any network."),
+                N_("Connect to Wi-Fi or plug in a network cable, then run the test again."),
+                value=False, threshold=True, op="==")
+        else:
+            r.finding(
+                "network.dns_failed", Status.FAIL,
+                N_("The computer is connected, but no internet name could be looked up "
+                   "({names}): either there is no internet behind this network, or its name "
+                   "service (DNS) is broken."),
+                N_("Open any web page to see whether the internet works. If it does not, "
+                   "restart the router or connect to another network (a phone hotspot); if it "
+                   "does, set your DNS server to your provider's or a public one."),
+                value=len(failed), threshold=0, unit="", op="==", names=", ".join(sorted(failed)))
+        r.metric("download", "unknown", "Mbit/s")
+        r.metric("upload", "unknown", "Mbit/s")
+        return True
+
+    def dns_time(self, dns: dict[str, Resolution]) -> None:
+        times = [d.ms for d in dns.values() if d.ms is not None]
+        if not times:
+            return
+        self.r.graded(
+            "dns_ms", max(times), "ms", warn=self.lim.dns_warn_ms, higher_is_better=False,
+            code="network.slow_dns",
+            message=N_("Looking up a server name took {value:.0f} ms (want under "
+                       "{threshold:.0f} ms)."),
+            fix=N_("Restart the router; if it stays slow, set your DNS server to your "
+                   "provider's or a public one."),
+        )
+
+    def latency(self, probe, stun_used: str, idle_end: float) -> analysis.LatencyStats | None:
+        lim, r = self.lim, self.r
+        if probe is None:
+            r.metric("udp", False, "")
+            st = Status(lim.udp_blocked_status)
+            r.finding(
+                "network.udp_blocked", st,
+                N_("No answer over UDP from the test servers: a firewall seems to block UDP, so "
+                   "calls have to fall back to a slower TCP path with more delay."),
+                N_("Use a home or mobile network for the interview, or ask the network's IT "
+                   "department to allow outgoing UDP (for {platform}: ports 3478-3481 and "
+                   "19302-19309 or as the platform documents)."),
+                value=False, threshold=True, op="==", platform=self._platform_name())
+            return None
+        r.metric("udp", True, "")
+        r.detail("stun_server", stun_used)
+        if probe.mapped:
+            r.detail("public_address", f"{probe.mapped[0]}:{probe.mapped[1]}")
+        idle = analysis.latency_stats([p.rtt_ms for p in probe.probes
+                                       if p.phase == "idle" and p.sent <= idle_end])
+        r.detail("idle_latency", idle.to_dict())
+        if idle.median_ms is None:
+            return idle
+        self._rtt(idle.median_ms)
+        if idle.jitter_ms is None:
+            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms, op="<=")
+        else:
+            r.graded(
+                "jitter", idle.jitter_ms, "ms", warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
+                higher_is_better=False, code="network.high_jitter",
+                message=N_("The delay varies by {value:.0f} ms from packet to packet (want at "
+                           "most {threshold:.0f} ms): sound will stutter."),
+                fix=N_("Use a network cable instead of Wi-Fi, and stop other devices on the "
+                       "network from streaming or downloading during the interview."),
+            )
+        if idle.loss_pct is None:
+            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct, op="<=")
+        else:
+            r.graded(
+                "packet_loss", idle.loss_pct, "%", warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
+                higher_is_better=False, code="network.packet_loss",
+                message=N_("{value:.1f} % of the packets were lost (want at most "
+                           "{threshold:.1f} %): words and video frames will drop out."),
+                fix=N_("Use a network cable or move closer to the Wi-Fi router; if it persists, "
+                       "restart the router and contact your internet provider."),
+            )
+        return idle
+
+    def _rtt(self, rtt_ms: float) -> None:
+        lim = self.lim
+        self.r.graded(
+            "latency", rtt_ms, "ms", warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms,
+            higher_is_better=False, code="network.high_latency",
+            message=N_("The delay to the test server is {value:.0f} ms round trip (want at most "
+                       "{threshold:.0f} ms): people will talk over each other."),
+            fix=N_("Use a network cable or sit near the router, close downloads and streaming "
+                   "on this network, and turn off a VPN if you use one."),
+        )
+
+    def tcp_latency(self, probe: stun.TcpProbe, idle_end: float) -> analysis.LatencyStats:
+        """Round trip from TCP handshakes when UDP is blocked: graded like the UDP figure;
+        loss and jitter stay unknown (TCP hides them)."""
+        r = self.r
+        idle = analysis.latency_stats([p.rtt_ms for p in probe.probes
+                                       if p.phase == "idle" and p.sent <= idle_end])
+        r.detail("idle_latency_tcp", idle.to_dict())
+        if idle.median_ms is not None:
+            self._rtt(idle.median_ms)
+            r.metric("latency_method", "tcp", "")
+        r.metric("jitter", "unknown", "ms")
+        r.metric("packet_loss", "unknown", "%")
+        return idle
+
+    def bufferbloat(self, probe: stun.StunProbe | stun.TcpProbe, idle: analysis.LatencyStats | None,
+                     windows: dict[str, tuple[float, float]] | None) -> None:
+        lim, r = self.lim, self.r
+        if idle is None or idle.median_ms is None:
+            return
+        worst = None
+        loaded = {}
+        for phase in ("download", "upload"):
+            if windows is None:
+                rtts = [p.rtt_ms for p in probe.probes if p.phase == phase]
+            elif phase in windows:
+                a, b = windows[phase]
+                rtts = [p.rtt_ms for p in probe.probes if p.phase == phase and a <= p.sent <= b]
+            else:
+                continue
+            stats = analysis.latency_stats(rtts)
+            if stats.median_ms is None:
+                continue
+            loaded[phase] = stats.to_dict()
+            r.metric(f"loaded_latency_{phase}", stats.median_ms, "ms")
+            increase = stats.median_ms - idle.median_ms
+            if worst is None or increase > worst[0]:
+                worst = (increase, phase, stats.median_ms)
+        r.detail("loaded_latency", loaded)
+        if worst is None:
+            return
+        increase, phase, during = worst
+        if phase == "upload":
+            message = N_("While uploading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
+                         "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
+                         "will lag whenever something on this network uploads.")
+            fix = N_("During the interview pause cloud backups, photo sync and file uploads on "
+                     "every device here. If your router has \u201cSmart Queue\u201d, "
+                     "\u201cSQM\u201d or \u201cQoS\u201d, turn it on.")
+        else:
+            message = N_("While downloading, the delay rises by {value:.0f} ms (from {idle:.0f} "
+                         "to {loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
+                         "will lag whenever someone here streams or downloads.")
+            fix = N_("Ask others on this network not to stream or download during the "
+                     "interview. If your router has \u201cSmart Queue\u201d, \u201cSQM\u201d "
+                     "or \u201cQoS\u201d, turn it on.")
+        # A delay that falls under load is shown as no rise; the finding keeps the real figure.
+        r.graded(
+            "bufferbloat", increase, "ms", warn=lim.bufferbloat_warn_ms,
+            fail=lim.bufferbloat_fail_ms, higher_is_better=False, code="network.bufferbloat",
+            message=message, fix=fix, shown=max(0.0, increase), loaded=during,
+            idle=idle.median_ms,
+        )
+
+    def throughput(self, down: TransferResult | None, up: TransferResult | None,
+                   server: str, proxy_error: str = "") -> None:
+        """Download and upload graded against the profile's video tiers: below the target
+        tier a warning, below the lowest a failure; then the transfers' failures and the
+        video quality the connection carries."""
+        lim = self.lim
+        tiers = analysis.tiers_from(lim.tiers, lim.tier_up_mbps, lim.tier_down_mbps)
+        target = next((t for t in tiers if t.name == lim.target_tier), tiers[-1] if tiers else None)
+        lowest = tiers[0] if tiers else None
+        speeds = {"down": self._speed("down", down, target, lowest),
+                  "up": self._speed("up", up, target, lowest)}
+        failures = [e for res in (down, up) if res is not None for e in res.errors]
+        self._transfer_failures(failures, speeds, down is None, server, proxy_error)
+        self._video_quality(tiers, target, speeds)
+
+    def _speed(self, direction: str, res: TransferResult | None, target: analysis.Tier | None,
+               lowest: analysis.Tier | None) -> float | None:
+        r = self.r
+        name = "download" if direction == "down" else "upload"
+        mbps = res.mbps if res is not None else None
+        if res is not None:
+            r.detail(f"{name}_transfer", {
+                "bytes": res.bytes, "seconds": round(res.seconds, 2),
+                "ramp_s": round(res.ramp_s, 2), "requests": res.requests_ok,
+                "errors": [str(e) for e in res.errors[:5]]})
+        if mbps is None:
+            r.metric(name, "unknown", "Mbit/s")
+            return None
+        if target is None or lowest is None:
+            r.metric(name, mbps, "Mbit/s")
+            return mbps
+        warn = target.down_mbps if direction == "down" else target.up_mbps
+        fail = lowest.down_mbps if direction == "down" else lowest.up_mbps
+        if direction == "down":
+            code = "network.slow_download"
+            message = N_("Download speed is {value:.1f} Mbit/s; {platform} needs "
+                         "{threshold:.1f} Mbit/s for {tier} video.")
+            fix = N_("Stop other downloads and streaming on this network, sit closer to "
+                     "the Wi-Fi router or use a cable.")
+        else:
+            code = "network.slow_upload"
+            message = N_("Upload speed is {value:.1f} Mbit/s; {platform} needs "
+                         "{threshold:.1f} Mbit/s for {tier} video: the others will see you "
+                         "blurred or frozen.")
+            fix = N_("Pause cloud backups and file sync, sit closer to the Wi-Fi router or "
+                     "use a cable; if it stays slow, your internet subscription's upload "
+                     "is too small.")
+        r.graded(name, mbps, "Mbit/s", warn=warn, fail=fail, higher_is_better=True,
+                 code=code, message=message, fix=fix,
+                 per_limit={"tier": (target.name, lowest.name)},
+                 platform=self._platform_name())
+        return mbps
+
+    def _transfer_failures(self, failures: list, speeds: dict[str, float | None],
+                           no_download: bool, server: str, proxy_error: str) -> None:
+        r = self.r
+        if any(speeds[d] is None for d in speeds) and (failures or no_download):
+            kinds = sorted({e.kind for e in failures}) or ["connect"]
+            if proxy_error:  # the proxy was tried too, and said why not
+                kinds.append(proxy_error)
+            # ERROR, not a warning: the speed was not measured, so nothing can be said about it
+            # (a measurement that did not happen is never a number nor a pass).
+            r.finding(
+                "network.server_unreachable", Status.ERROR,
+                N_("The speed could not be measured: the measurement server {server} failed "
+                   "({reason})."),
+                N_("Run the test again in a minute. If it keeps failing, a firewall or proxy may "
+                   "block the test; ask IT for a measurement server (techcheck run --server URL)."),
+                value=", ".join(kinds), threshold="", server=server,
+                reason=", ".join(kinds))
+        elif len(failures) >= 2:
+            kinds = sorted({e.kind for e in failures})
+            r.finding(
+                "network.server_errors", Status.WARN,
+                N_("The measurement server broke off {value} transfers ({reason}); the speed "
+                   "shown may be lower than the connection can do."),
+                N_("Run the test again in a minute; if it happens again, try another measurement "
+                   "server (techcheck run --server URL) or another network."),
+                value=len(failures), threshold=1, op="<", server=server, reason=", ".join(kinds))
+
+    def _video_quality(self, tiers: list[analysis.Tier], target: analysis.Tier | None,
+                       speeds: dict[str, float | None]) -> None:
+        r = self.r
+        idle_bad = any(f.code in ("network.high_latency", "network.high_jitter",
+                                  "network.packet_loss") and f.status is not Status.PASS
+                       for f in r._r.findings)
+        text, params = analysis.verdict(self._platform_name(), tiers, speeds.get("up"),
+                                        speeds.get("down"), quality_ok=not idle_bad)
+        best, _ = analysis.best_tier(tiers, speeds.get("up"), speeds.get("down"))
+        r.metric("video_quality", best.name if best else "none", "")
+        st = Status.PASS
+        if speeds.get("up") is None or speeds.get("down") is None:
+            st = Status.WARN
+        elif best is None:
+            st = Status.FAIL
+        elif target is not None and tiers.index(best) < tiers.index(target):
+            st = Status.WARN
+        r.detail("verdict", {"template": text, "params": params})
+        r.finding("network.verdict", st, text, "", value=best.name if best else None,
+                  threshold=target.name if target else None, unit="", op=">=", **params)
+
+    def platform(self, reaches: list) -> None:
+        r = self.r
+        reaches = [x for x in reaches if x is not None]
+        if not reaches:
+            return
+        r.detail("endpoints", [x.to_dict() for x in reaches])
+        bad = [x for x in reaches if not x.ok]
+        r.metric("endpoints_reachable", len(reaches) - len(bad), "", threshold=len(reaches),
+                 status=Status.PASS if not bad else Status.FAIL, op=">=")
+        if bad and self.ctx.profile.platform == "other":
+            names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
+            r.finding(
+                "network.platform_unreachable",
+                Status.FAIL if len(bad) == len(reaches) else Status.WARN,
+                N_("Some video platforms' servers could not be reached: {names}."),
+                N_("If your interview uses one of them, try another network (a phone hotspot "
+                   "works) or ask the network's IT department to allow it. Choose your "
+                   "platform's profile for a precise answer."),
+                value=len(bad), threshold=0, op="==", names=names)
+        elif bad:
+            names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
+            r.finding(
+                "network.platform_unreachable", Status.FAIL,
+                N_("The servers of {platform} could not be reached: {names}."),
+                N_("A firewall, proxy or filter on this network blocks {platform}. Try another "
+                   "network (a phone hotspot works), or ask the network's IT department to allow "
+                   "{platform}."),
+                value=len(bad), threshold=0, op="==", names=names, platform=self._platform_name())
+        intercepted = next((x for x in reaches if x.intercepted_by), None)
+        if intercepted is not None:
+            r.finding(
+                "network.tls_interception", Status(self.lim.interception_status),
+                N_("Encrypted traffic to {endpoint} is opened and inspected on the way "
+                   "(by {who}). Calls often fail or fall back to lower quality through such "
+                   "inspection."),
+                N_("Use a network without inspection for the interview (home or phone hotspot), "
+                   "or ask IT to exempt {platform} from TLS inspection, as the vendor advises."),
+                value=intercepted.intercepted_by, threshold="", endpoint=intercepted.endpoint,
+                who=intercepted.intercepted_by, platform=self._platform_name())
+
+    def captive(self, c: probes.Captive) -> None:
+        self.r.detail("captive_portal", c.__dict__)
+        if c.portal:
+            self.r.finding(
+                "network.captive_portal", Status(self.lim.captive_status),
+                N_("This network shows a sign-in page before it lets you on the internet "
+                   "({detail})."),
+                N_("Open a web browser, accept the network's terms or sign in, then run the test "
+                   "again."),
+                value=True, threshold=False, op="==", detail=c.detail)
+
+    def proxy(self, p: probes.ProxySettings | None, path: ServerPath | None,
+               reaches: list[probes.Reach] | None = None) -> None:
+        r = self.r
+        through = [x.endpoint for x in reaches or () if x.ok and x.via]
+        if path is not None and path.via is not None:
+            r.metric("measured_via", "proxy", "")
+            r.detail("measured_via", {"proxy": path.via.label, "direct_error": path.direct_error,
+                                      "endpoints_through_proxy": through})
+            r.finding(
+                "network.proxy", Status(self.lim.proxy_status),
+                N_("Only the proxy {proxy} reaches the internet from here: a direct connection "
+                   "to the measurement server failed ({reason}), so the speed was measured "
+                   "through the proxy. Video calls need direct connections for smooth sound and "
+                   "video; through a proxy they work only if {platform} can relay them, with "
+                   "more delay."),
+                N_("Use a network without a proxy for the interview (home or a phone hotspot), "
+                   "or ask IT to let the traffic of {platform} out directly (UDP 3478-3481 and "
+                   "TCP 443)."),
+                value=path.via.label, threshold="", proxy=path.via.label,
+                reason=path.direct_error or "connect", platform=self._platform_name())
+            if p is not None and p.any:
+                r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url,
+                                   "source": p.source})
+            return
+        if p is None or not p.any:
+            return
+        r.metric("measured_via", "direct", "")
+        r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url, "source": p.source,
+                           "endpoints_through_proxy": through})
+        if p.pac_url:
+            self._pac(p)
+            return
+        r.finding(
+            "network.proxy", Status(self.lim.proxy_status),
+            N_("Web traffic goes through a proxy ({proxies}). Video calls do not work well "
+               "through proxies and may be blocked by them."),
+            N_("If you can, use a network without a proxy for the interview; otherwise ask IT "
+               "to let the traffic of {platform} bypass the proxy."),
+            value=p.describe(), threshold="", proxies=p.describe(),
+            platform=self._platform_name())
+
+    def _pac(self, p: probes.ProxySettings) -> None:
+        """What the network's PAC file does with the platform's traffic: through the proxy,
+        directly, or unknown (a file we could not fetch or evaluate, said so)."""
+        r, lim = self.r, self.lim
+        hosts = [probes.split_endpoint(e)[0] for e in lim.endpoints]
+        if not hosts:  # no platform servers named: the measurement server stands in
+            with contextlib.suppress(ValueError):  # "speedtest" names no URL
+                server = self.ctx.devices.server or lim.server_url
+                hosts = [parse_origin(server.split("+", 1)[-1]).host]
+        answers = {h: p.pac_answer(f"https://{h}/") for h in hosts}
+        r.detail("pac", {"url": p.pac_url, "error": p.pac_error,
+                         "answers": {h: a or e for h, (a, e) in answers.items()}})
+        routed = {h: p.proxy_for(f"https://{h}/") for h, (a, _) in answers.items() if a}
+        through = {h: v for h, v in routed.items() if v is not None}
+        errors = [e for a, e in answers.values() if a is None]
+        status = Status(lim.proxy_status)
+        if through:
+            first = next(iter(through.values()))
+            r.finding(
+                "network.proxy", status,
+                N_("This network's proxy configuration (PAC file {pac}) sends the traffic of "
+                   "{platform} through the proxy {proxy} ({names}). Video calls do not work "
+                   "well through proxies and may be blocked by them."),
+                N_("If you can, use a network without a proxy for the interview; otherwise ask "
+                   "IT to let the traffic of {platform} bypass the proxy in the PAC file."),
+                value=first.label, threshold="DIRECT", pac=p.pac_url, proxy=first.label,
+                names=", ".join(through), platform=self._platform_name())
+        elif errors or not answers:
+            reason = p.pac_error or (errors[0] if errors else "no platform server to ask about")
+            r.finding(
+                "network.proxy", status,
+                N_("Web traffic is set up to follow a proxy configuration file ({pac}) that "
+                   "could not be evaluated ({reason}), so we cannot tell whether the traffic "
+                   "of {platform} goes through a proxy."),
+                N_("Ask IT whether {platform} goes through the proxy; if it does, use a network "
+                   "without a proxy for the interview (home or a phone hotspot)."),
+                value="unknown", threshold="DIRECT", pac=p.pac_url, reason=reason,
+                platform=self._platform_name())
+        else:
+            r.finding(
+                "network.proxy", Status.PASS,
+                N_("This network has a proxy configuration (PAC file {pac}), but it lets the "
+                   "traffic of {platform} go directly, not through a proxy."),
+                "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
+                platform=self._platform_name())
+
+    def _platform_name(self) -> str:
+        """The platform's name for the messages, as its English template ("video calls" for the
+        generic profile): ``platform`` is translated when the message is shown
+        (``i18n.MESSAGE_ID_PARAMS``), so a saved report re-renders in another language."""
+        if self.ctx.profile.platform == "other":
+            return N_("video calls")
+        return self.ctx.profile.title
