@@ -72,6 +72,9 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
                               "our floor of 6.6",
         "opencv-python-headless": "opencv-python 4.10 and later publish macOS x86-64 wheels "
                                   "for macOS 12 or newer only",
+        "pacparser": "pacparser 1.5 (the QuickJS engine) publishes macOS wheels for macOS 11 or "
+                     "newer only (1.4.5 had a 10.9 one); on macOS the system's CFNetwork "
+                     "evaluates PAC files first anyway",
     },
 }
 
