@@ -9,7 +9,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 
@@ -20,14 +19,12 @@ def main(argv: list[str]) -> int:
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         os.environ[var] = str(home / var.lower())
 
-    from PySide6.QtCore import QSettings
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from app import demo, logsetup
-    from app.gui import settings as S
     from app.gui import theme
-    from app.gui.window import MainWindow
+    from tests import tour_kit
     from tests.gui_fixtures import write_clip, write_wav
 
     logsetup.setup(stderr=False)
@@ -39,22 +36,11 @@ def main(argv: list[str]) -> int:
         demo.voice_clip = lambda: voice
     app = QApplication([sys.argv[0]])
     theme.apply(app, dark=None)
-    settings = S.Settings(QSettings(str(home / "settings.ini"), QSettings.Format.IniFormat))
-    settings.set(S.DEMO_MODE, "on")
-    settings.set(S.LANGUAGE, "en")
-    settings.set(S.ROLE, "candidate")
-    w = MainWindow(settings)
+    w = tour_kit.demo_window(home / "settings.ini", "en", "candidate")
     w.resize(980, 720)
-    w.show()
 
     def wait(cond, timeout: float) -> bool:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            app.processEvents()
-            if cond():
-                return True
-            time.sleep(0.01)
-        return False
+        return tour_kit.wait(app, cond, timeout)
 
     if not wait(lambda: w._loaded, 60):
         print("the window did not load", file=sys.stderr)
@@ -67,8 +53,7 @@ def main(argv: list[str]) -> int:
         return 1
     wait(lambda: False, 0.4)  # let the window repaint on the X server
     g = w.frameGeometry()
-    pixmap = w.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
-    pixmap.save(str(out))
+    pixmap = tour_kit.grab(w, out)
     logo = w.start.brand_banner.logo
     top_left = logo.mapTo(w, logo.rect().topLeft())
     inset = w.mapToGlobal(w.rect().topLeft()) - g.topLeft()  # the frame around the contents

@@ -31,50 +31,33 @@ def main(argv: list[str]) -> int:
                      ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
         os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QSlider
 
     from app import logsetup
-    from app.gui import settings as S
     from app.gui import tasks, theme
-    from app.gui.window import MainWindow
+    from tests import tour_kit
 
     logsetup.setup(stderr=False)
     app = QApplication([sys.argv[0]])
     theme.apply(app)
-    settings = S.Settings(QSettings(str(out / f"{args.prefix}.ini"), QSettings.Format.IniFormat))
-    settings.set(S.DEMO_MODE, "on")
-    settings.set(S.LANGUAGE, args.lang)
-    settings.set(S.ROLE, "it")
-    w = MainWindow(settings)
-    avail = w.screen().availableGeometry()
-    w.resize(min(1100, avail.width() - 20), min(860, avail.height() - 20))
-    w.show()
+    w = tour_kit.demo_window(out / f"{args.prefix}.ini", args.lang, "it", (1100, 860))
     summary: dict = {"platform": QGuiApplication.platformName(), "pages": {}}
 
     def wait(cond, timeout: float) -> bool:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            app.processEvents()
-            if cond():
-                return True
-            time.sleep(0.01)
-        return False
+        return tour_kit.wait(app, cond, timeout)
 
     def shot(name: str) -> None:
         for _ in range(10):
             app.processEvents()
             time.sleep(0.02)
-        g = w.frameGeometry()
-        pm = w.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
         path = out / f"{args.prefix}-{name}.png"
-        pm.save(str(path))
+        tour_kit.grab(w, path)
         summary["pages"][name] = str(path)
 
-    def click(button) -> None:
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+    click = tour_kit.click
 
     def slider(view, name: str) -> QSlider:
         found = [s for s in view.findChildren(QSlider) if s.accessibleName() == name]

@@ -70,15 +70,13 @@ def main(argv: list[str]) -> int:
         os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
     seed_history()
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from app import logsetup
-    from app.gui import settings as S
     from app.gui import tasks
-    from app.gui.window import MainWindow
+    from tests import tour_kit
 
     logsetup.setup(stderr=False)
     from app import demo
@@ -96,25 +94,12 @@ def main(argv: list[str]) -> int:
     from app.gui import theme
 
     theme.apply(app, dark=True if args.dark else None)
-    settings = S.Settings(QSettings(str(out / f"{args.prefix}.ini"), QSettings.Format.IniFormat))
-    settings.set(S.DEMO_MODE, "on")
-    settings.set(S.LANGUAGE, args.lang)
-    settings.set(S.ROLE, "it")
-    w = MainWindow(settings)
-    avail = w.screen().availableGeometry()
-    w.resize(min(1100, avail.width() - 20), min(780, avail.height() - 20))
-    w.show()
+    w = tour_kit.demo_window(out / f"{args.prefix}.ini", args.lang, "it", (1100, 780))
     summary: dict = {"platform": QGuiApplication.platformName(),
                      "dpr": w.devicePixelRatioF(), "pages": {}}
 
     def wait(cond, timeout: float) -> bool:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            app.processEvents()
-            if cond():
-                return True
-            time.sleep(0.01)
-        return False
+        return tour_kit.wait(app, cond, timeout)
 
     t_last = [time.monotonic()]
     summary["seconds"] = {}
@@ -126,16 +111,11 @@ def main(argv: list[str]) -> int:
         now = time.monotonic()
         summary["seconds"][name] = round(now - t_last[0], 2)
         t_last[0] = now
-        screen = w.screen()
-        g = w.frameGeometry()
-        pm = screen.grabWindow(0, g.x(), g.y(), g.width(), g.height())
         path = out / f"{args.prefix}-{name}.png"
-        pm.save(str(path))
+        pm = tour_kit.grab(w, path)
         summary["pages"][name] = {"file": str(path), "width": pm.width(), "height": pm.height()}
 
-    def click(button) -> None:
-        """A real mouse click, as everywhere a person acts in this tour."""
-        QTest.mouseClick(button, Qt.MouseButton.LeftButton, pos=button.rect().center())
+    click = tour_kit.click  # a real mouse click, as everywhere a person acts in this tour
 
     wait(lambda: w._loaded, 60)
     shot("1-start")
