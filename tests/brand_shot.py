@@ -22,18 +22,11 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app import demo, logsetup
+    from app import logsetup
     from app.gui import theme
     from tests import tour_kit
-    from tests.gui_fixtures import write_clip, write_wav
 
     logsetup.setup(stderr=False)
-    if not demo.camera_clip().exists():  # as tests/gui_tour.py: until the samples are bundled
-        clip = write_clip(home / "camera.avi", frames=30)
-        demo.camera_clip = lambda: clip
-    if not demo.voice_clip().exists():
-        voice = write_wav(home / "voice.wav")
-        demo.voice_clip = lambda: voice
     app = QApplication([sys.argv[0]])
     theme.apply(app, dark=None)
     w = tour_kit.demo_window(home / "settings.ini", "en", "candidate")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -27,9 +26,9 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
-                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
-        os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
+    from tests import tour_kit
+
+    tour_kit.private_user_dirs(out / f"{args.prefix}-xdg")
 
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
@@ -38,7 +37,6 @@ def main(argv: list[str]) -> int:
 
     from app import logsetup
     from app.gui import tasks, theme
-    from tests import tour_kit
 
     logsetup.setup(stderr=False)
     app = QApplication([sys.argv[0]])

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from datetime import datetime, timedelta
@@ -65,9 +64,9 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
-    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
-                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
-        os.environ.setdefault(var, str(out / f"{args.prefix}-xdg" / sub))
+    from tests import tour_kit
+
+    tour_kit.private_user_dirs(out / f"{args.prefix}-xdg")
     seed_history()
 
     from PySide6.QtCore import Qt
@@ -76,18 +75,8 @@ def main(argv: list[str]) -> int:
 
     from app import logsetup
     from app.gui import tasks
-    from tests import tour_kit
 
     logsetup.setup(stderr=False)
-    from app import demo
-    from tests.gui_fixtures import write_clip, write_wav
-
-    if not demo.camera_clip().exists():  # until the sample media are bundled
-        clip = write_clip(out / "camera.avi", frames=60)
-        demo.camera_clip = lambda: clip
-    if not demo.voice_clip().exists():
-        voice = write_wav(out / "voice.wav")
-        demo.voice_clip = lambda: voice
     app = QApplication([sys.argv[0]])
     if args.dark:
         app.styleHints().setColorScheme(Qt.ColorScheme.Dark)

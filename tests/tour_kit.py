@@ -9,6 +9,16 @@ from pathlib import Path
 from typing import Any
 
 
+def private_user_dirs(root: Path) -> None:
+    """Settings, history, logs and caches of this tour in ``root``, never the user's own.
+    Call before the app's modules are imported (they read these at import)."""
+    import os
+
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        os.environ.setdefault(var, str(root / sub))
+
+
 def demo_window(ini: Path, lang: str = "en", role: str = "it", size: tuple[int, int] | None = None,
                 ) -> Any:
     """A shown ``MainWindow`` in demo mode with settings kept in ``ini``; ``size`` is clamped
