@@ -79,14 +79,14 @@ def worker(kind: str, clips: list[str], frames: int) -> dict:
 
     decoded = decode(clips)
     if kind == "pipeline":
-        from checks.camera.live import FrameAnalyser
+        from techcheck.checks.camera.live import FrameAnalyser
 
         analyser = FrameAnalyser()
 
         def step(f, t):
             analyser.analyse(f, t)
     elif kind == "detector":
-        from checks.camera.detector import FaceTracker
+        from techcheck.checks.camera.detector import FaceTracker
 
         tracker = FaceTracker()
 

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks import registry  # noqa: E402
-from checks.profile import load_profile  # noqa: E402
+from techcheck.checks import registry  # noqa: E402
+from techcheck.checks.profile import load_profile  # noqa: E402
 from tests.corpus_media import load, run_camera, run_microphone, scores  # noqa: E402
 
 #: The limits that changed with issue 14, as they were before it.

@@ -356,9 +356,9 @@ class Outcome:
 
 def run_camera(item: Item, profile: object, seconds: float = CAMERA_SECONDS) -> Outcome:
     """The camera check on one item, as ``techcheck run --only camera --camera FILE`` runs it."""
-    from checks.camera import CameraCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.camera import CameraCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     result = CameraCheck().run(CheckContext(profile, Devices(camera=str(build(item))),
                                             duration=seconds))
@@ -460,7 +460,7 @@ def _room_tone(x: np.ndarray, seconds: float) -> np.ndarray:
 def render_audio(item: AudioItem) -> np.ndarray:
     """The item's recording, 48 kHz mono float32: 1.5 s of room, then the clips with 0.35 s
     pauses, then 0.5 s of room; brought to ``level_dbfs`` of active speech; then ``ops``."""
-    from checks.audio.analysis import active_speech_level
+    from techcheck.checks.audio.analysis import active_speech_level
 
     archive = source(item.source)
     data = _deb_members(archive, item.clips)
@@ -517,9 +517,9 @@ def build_audio(item: AudioItem) -> Path:
 
 def run_microphone(item: AudioItem, profile: object) -> Outcome:
     """The microphone check on one recording, as ``--microphone FILE`` runs it."""
-    from checks.audio.microphone import MicrophoneCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.audio.microphone import MicrophoneCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     result = MicrophoneCheck().run(CheckContext(profile, Devices(
         microphone=str(build_audio(item)))))

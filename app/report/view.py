@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app import demo
-from app.report import checklist, labels
-from checks.i18n import N_, catalogue, translate
-from checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
+from techcheck.app import demo
+from techcheck.app.report import checklist, labels
+from techcheck.checks.i18n import N_, catalogue, translate
+from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
 
 log = logging.getLogger("techcheck.report")
 

@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import logsetup
-from app.gui import runhistory
-from app.gui.i18n import ct
-from app.gui.pages.base import Page
-from app.gui.reporting import diagnostics, log_tail
-from app.gui.session import Session
-from app.gui.tasks import Task, run_task
-from app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
-from app.report.history import Entry
-from app.report.view import when
-from checks.model import Verdict
+from techcheck.app import logsetup
+from techcheck.app.gui import runhistory
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.reporting import diagnostics, log_tail
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, run_task
+from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
+from techcheck.app.report.history import Entry
+from techcheck.app.report.view import when
+from techcheck.checks.model import Verdict
 
 
 def _item(text: str) -> QTableWidgetItem:
