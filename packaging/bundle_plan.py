@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -180,6 +181,24 @@ def source_dir(module: str) -> Path:
     if parts[0] != PACKAGE:
         raise ValueError(f"{module}: not a module of {PACKAGE}")
     return ROOT.joinpath(*parts[1:])
+
+
+def stage_sources(dest: Path) -> Path:
+    """Lay the Python sources out as they are installed (``techcheck/app``, ``techcheck/checks``,
+    ``techcheck/resources``) under ``dest`` and return ``dest`` for the analysis' search path.
+
+    PyInstaller's analysis looks for modules on ``sys.path`` folders and cannot follow the path
+    hook of an editable install, which is how ``techcheck.*`` maps onto the repository's
+    top-level folders in a checkout. A copy (not links: Windows may not allow them) of the
+    ``.py`` files is enough; the data files are listed separately (``resource_datas``)."""
+    target = dest / PACKAGE
+    if target.exists():
+        shutil.rmtree(target)
+    for folder in ("app", "checks", "resources"):
+        shutil.copytree(ROOT / folder, target / folder,
+                        ignore=lambda d, names: [n for n in names if n == "__pycache__" or (
+                            Path(d, n).is_file() and not n.endswith(".py"))])
+    return dest
 
 
 def resource_datas(root: Path = ROOT / "resources") -> list[tuple[str, str]]:

@@ -65,7 +65,7 @@ def test_data_files_keep_the_package_layout():
     for rel in ("resources/profiles/generic.toml", "resources/schemas/report-1.schema.json",
                 "resources/templates/report.html", "resources/icons/techcheck.png",
                 "resources/translations/sv/core.json"):
-        assert datas.get(rel) == str(Path(rel).parent), rel
+        assert datas.get(rel) == f"techcheck/{Path(rel).parent.as_posix()}", rel
     assert any(k.startswith("resources/models/") and k.endswith(".tflite") for k in datas)
     assert any(k.startswith("resources/fonts/") and k.endswith(".ttf") for k in datas)
     assert not any(k.endswith((".py", ".pyc", ".ts", ".ico", ".icns")) for k in datas)
@@ -244,7 +244,8 @@ def test_the_linux_bundle_passes_its_own_selftest(bundles: dict[str, Path], tmp_
         env = json.loads(out.read_text(encoding="utf-8"))["environment"]
         assert env["frozen"] is True, mode
         assert env["utf8_mode"] is True, mode
-        assert Path(env["resources"]).parent == Path(env["bundle"]), mode  # under _MEIPASS
+        # Under _MEIPASS, where the installed layout puts it.
+        assert Path(env["resources"]) == Path(env["bundle"]) / "techcheck" / "resources", mode
 
 
 @pytest.mark.slow
