@@ -4,13 +4,17 @@ for the calibrated limits against a named baseline measured in the same run.
 
     .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
 
-Baseline: the same code with the camera limits as they were before issue 14 (eyes from 42 %
-of the height, faces above 55 % of the height too close, offsets from 10 %, roll from 5°).
-The measures themselves are the current ones for both (sharpness and frozen-frame measures
-changed with the issue too, so the baseline isolates what the limits do).
+Baselines, each measured in the same run on the same items:
 
-Second baseline: the sharpness measure and limits as they were before the corpus had H.264
-items made at a call's bitrate (the face resized to 96 px, tip below 19.5, warning below 18).
+- **limits before issue 14**: the same code with the camera limits as they were before issue 14
+  (eyes from 42 % of the height, faces above 55 % of the height too close, offsets from 10 %,
+  roll from 5°). The measures themselves are the current ones (sharpness and frozen-frame
+  measures changed with the issue too, so this baseline isolates what the limits do).
+- **no edge search**: the current limits and code with ``FaceDetector.edge_search`` off, i.e.
+  the face search as it was before faces cut by the frame's edge were looked for.
+- **sharpness before the H.264 items**: the sharpness measure and limits as they were before
+  the corpus had H.264 items made at a call's bitrate (the face resized to 96 px, tip below
+  19.5, warning below 18), everything else current.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from checks import registry  # noqa: E402
 from checks.camera import metrics  # noqa: E402
+from checks.camera.detector import FaceDetector  # noqa: E402
 from checks.profile import load_profile  # noqa: E402
 from tests.corpus_media import (  # noqa: E402
     build,
@@ -99,17 +104,21 @@ def main() -> int:
             print(f"  {i.id}: target {i.bitrate_kbps} kbit/s, measured {facts['kbps']} kbit/s, "
                   f"{facts['frames']} frames, {facts['fourcc']}")
         print()
-    runs = [("calibrated", now, None), ("baseline: limits before issue 14", before, None),
-            ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264,
+    # (name, profile, edge search on, sharpness face width or None for the current one)
+    runs = [("calibrated", now, True, None), ("baseline: limits before issue 14", before, True, None),
+            ("baseline: no edge search", now, False, None),
+            ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
              SHARPNESS_WIDTH_BEFORE_H264)]
     default_width = metrics.sharpness.__defaults__
-    for name, profile, width in runs[:1] if args.no_baseline else runs:
+    for name, profile, edge, width in runs[:1] if args.no_baseline else runs:
         t0 = time.monotonic()
+        FaceDetector.edge_search = edge
         if width is not None:  # the measure as it was: the face resized to ``width`` px
             metrics.sharpness.__defaults__ = (width,)
         try:
             outcomes = [run_camera(i, profile) for i in items]
         finally:
+            FaceDetector.edge_search = True
             metrics.sharpness.__defaults__ = default_width
         good = [o for o in outcomes if o.item.good]
         report[name] = {
