@@ -158,7 +158,10 @@ def _return_loss(P: np.ndarray, R: np.ndarray, nfft: int, k: int, n_played: int,
     # and taking off more than the window's noise would make a real echo vanish. At most 10 dB
     # is taken off: an echo found by its peak is there, and a noisy room errs towards "louder".
     echo = max(window - min(noise), 0.1 * window) if noise else window
-    sent = float(np.sum(power))
+    # what a lossless path would give back through the same regularised estimate (the
+    # regularisation shrinks the weakest frequencies a little; the reference shrinks alike)
+    shrink = power / (power + 1e-3 * float(power.max()))
+    sent = float(np.sum(power * shrink ** 2))
     if sent <= 0:
         return None
     return 10.0 * math.log10(sent / max(echo, sent * 1e-12))
