@@ -20,12 +20,6 @@ from tests.verdict_policy import policy
 #: fresh machine); the suite's 120 s per test is for ordinary tests.
 pytestmark = pytest.mark.timeout(900)
 
-PROBLEM_CODES_WITH_KNOWN_MISSES = {
-    # BlazeFace does not see a face cut in half by the frame's edge (docs/benchmarks.md).
-    "camera.multiple_faces",
-}
-
-
 @pytest.fixture(scope="module")
 def outcomes() -> list[C.Outcome]:
     profile = load_profile("generic", registry.limit_schemas(registry.discover()))
@@ -70,10 +64,32 @@ def test_good_real_footage_gets_no_warning_and_is_never_not_ready(outcomes):
 
 
 def test_each_problem_is_found_in_nine_of_ten_of_its_items(outcomes):
+    checked = set()
     for s in C.scores(outcomes):
-        if s.labelled == 0 or s.code in PROBLEM_CODES_WITH_KNOWN_MISSES:
+        if s.labelled == 0:
             continue
         assert s.recall is not None and s.recall >= 0.9, (s.code, s.found, s.labelled)
+        checked.add(s.code)
+    # the code that once missed most (second faces cut in half by the frame's edge) is held
+    # to the goal like every other
+    assert "camera.multiple_faces" in checked
+
+
+def test_a_second_person_cut_by_the_edge_is_seen_and_one_person_is_not_two(outcomes):
+    """Issue 14 leftover: a second face cut in half by the frame's edge (as recorded, at 360p
+    to 1080p, defocused, dark, backlit, grainy, rolled) is ``camera.multiple_faces``; a sliver
+    of a neighbour's hair and cheek at the edge, or one person alone, is not."""
+    by_id = {o.item.id: o for o in outcomes}
+    for item_id in ("fasample6b-480p", "fasample6b-360p-q35", "fasample6b-1080p",
+                    "fasample6b-defocus", "fasample6b-dark", "fasample6b-backlit",
+                    "fasample6b-noisy", "fasample6b-tilted"):
+        o = by_id[item_id]
+        assert o.findings.get("camera.multiple_faces") == "warn", (item_id, o.findings)
+        assert o.metrics["faces"] == 2, (item_id, o.metrics["faces"])
+    for item_id in ("fasample6-480p", "fasample6-360p-q35", "fasample6-1080p",
+                    "fasample6b-tooclose", "fasample3-480p"):
+        assert "camera.multiple_faces" not in by_id[item_id].findings, by_id[item_id].findings
+        assert by_id[item_id].metrics["faces"] == 1
 
 
 def test_every_finding_on_the_corpus_is_within_the_policy(outcomes):
