@@ -12,6 +12,9 @@ Baselines, each measured in the same run on the same items:
   measures changed with the issue too, so this baseline isolates what the limits do).
 - **no edge search**: the current limits and code with ``FaceDetector.edge_search`` off, i.e.
   the face search as it was before faces cut by the frame's edge were looked for.
+- **sharpness before the H.264 items**: the sharpness measure and limits as they were before
+  the corpus had H.264 items made at a call's bitrate (the face resized to 96 px, tip below
+  19.5, warning below 18), everything else current.
 """
 
 from __future__ import annotations
@@ -27,9 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from checks import registry  # noqa: E402
+from checks.camera import metrics  # noqa: E402
 from checks.camera.detector import FaceDetector  # noqa: E402
 from checks.profile import load_profile  # noqa: E402
 from tests.corpus_media import (  # noqa: E402
+    build,
+    check_h264,
+    encoder_version,
     load,
     run_camera,
     run_microphone,
@@ -48,14 +55,22 @@ BEFORE = {
 }
 
 
+#: The sharpness measure's face width and limits before the H.264 items.
+BEFORE_H264 = {"sharpness_tip": 19.5, "sharpness_warn": 18.0}
+SHARPNESS_WIDTH_BEFORE_H264 = 96
+
+
 def profiles():
     schemas = registry.limit_schemas(registry.discover())
     now = load_profile("generic", schemas)
-    before = load_profile("generic", schemas)
-    cam = dict(before.sections["camera"])
-    cam.update(BEFORE)
-    before.sections["camera"] = cam
-    return now, before
+    out = [now]
+    for changed in (BEFORE, BEFORE_H264):
+        before = load_profile("generic", schemas)
+        cam = dict(before.sections["camera"])
+        cam.update(changed)
+        before.sections["camera"] = cam
+        out.append(before)
+    return out
 
 
 def table(rows, title: str) -> str:
@@ -125,17 +140,35 @@ def main() -> int:
     args = ap.parse_args()
     corpus = load()
     items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
-    now, before = profiles()
+    now, before, before_h264 = profiles()
     report = {}
-    runs = [("calibrated", now, True), ("baseline: limits before issue 14", before, True),
-            ("baseline: no edge search", now, False)]
-    for name, profile, edge in [] if args.speaker_only else runs[:1] if args.no_baseline else runs:
+    h264 = [i for i in items if i.codec == "h264"] if not args.speaker_only else []
+    if h264:
+        print(f"H.264 items ({encoder_version()}):")
+        report["h264"] = {"encoder": encoder_version(), "items": {}}
+        for i in h264:
+            facts = check_h264(i, build(i))
+            report["h264"]["items"][i.id] = facts
+            print(f"  {i.id}: target {i.bitrate_kbps} kbit/s, measured {facts['kbps']} kbit/s, "
+                  f"{facts['frames']} frames, {facts['fourcc']}")
+        print()
+    # (name, profile, edge search on, sharpness face width or None for the current one)
+    runs = [("calibrated", now, True, None), ("baseline: limits before issue 14", before, True, None),
+            ("baseline: no edge search", now, False, None),
+            ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
+             SHARPNESS_WIDTH_BEFORE_H264)]
+    default_width = metrics.sharpness.__defaults__
+    for name, profile, edge, width in ([] if args.speaker_only else runs[:1] if args.no_baseline
+                                       else runs):
         t0 = time.monotonic()
         FaceDetector.edge_search = edge
+        if width is not None:  # the measure as it was: the face resized to ``width`` px
+            metrics.sharpness.__defaults__ = (width,)
         try:
             outcomes = [run_camera(i, profile) for i in items]
         finally:
             FaceDetector.edge_search = True
+            metrics.sharpness.__defaults__ = default_width
         good = [o for o in outcomes if o.item.good]
         report[name] = {
             "seconds": round(time.monotonic() - t0, 1),
@@ -148,6 +181,12 @@ def main() -> int:
                          for o in outcomes},
         }
         print(table(scores(outcomes), f"{name}: {len(outcomes)} items, {len(good)} good"))
+        coded = [o for o in outcomes if o.item.codec == "h264"]
+        if coded:
+            report[name]["h264_scores"] = [dataclasses.asdict(s) for s in scores(coded)]
+            print()
+            print(table(scores(coded), f"{name}, the {len(coded)} H.264 items at a call's "
+                        f"bitrate ({sum(1 for o in coded if o.item.good)} good)"))
         print(f"\ngood items with a warning: {report[name]['good_with_warning'] or 'none'}; "
               f"NOT READY: {report[name]['good_not_ready'] or 'none'}\n")
         for o in outcomes:
