@@ -85,12 +85,58 @@ def table(rows, title: str) -> str:
     return "\n".join(lines)
 
 
+def speaker_through_pipewire(setups, profile) -> list:
+    """Each setup through a private PipeWire server: the check's real duplex stream, its test
+    sound through the room as PipeWire's convolver, the room's sound into the microphone (as
+    ``tests/test_corpus.py::test_speaker_check_through_a_measured_room_in_the_sound_server``)."""
+    import numpy as np
+    import soundfile as sf
+
+    from checks.audio.echo import chime_and_sweep
+    from checks.audio.speaker import SpeakerCheck
+    from checks.context import CheckContext, Devices
+    from checks.model import verdict_for
+    from tests.audio_server import PrivatePipeWire, pointed_at
+    from tests.corpus_media import AUDIO_RATE, Outcome, echo_path, room_sound
+
+    server = PrivatePipeWire().start()
+    out = []
+    try:
+        with pointed_at(server):
+            sound = chime_and_sweep(AUDIO_RATE, -18.0)
+            for item in setups:
+                ir = server.root / f"{item.id}.wav"
+                delay = np.zeros(round(item.latency_ms * AUDIO_RATE / 1000))
+                sf.write(str(ir), np.r_[delay, echo_path(item, sound)].astype(np.float32),
+                         AUDIO_RATE, subtype="FLOAT")
+                server.add_room("room", ir)
+                try:
+                    server.set_default_sink("room")
+                    player = server.play(room_sound(item, 5 * AUDIO_RATE).astype(np.float32))
+                    r = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
+                                                                         speaker="default")))
+                finally:
+                    server.set_default_sink("micfeed")
+                    server.remove_room("room")
+                    player.kill()
+                    player.wait(5)
+                out.append(Outcome(item, {f.code: f.status.value for f in r.findings},
+                                   verdict_for([r]).value,
+                                   {k: m.value for k, m in r.metrics.items()}))
+    finally:
+        server.stop()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
     ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
+    ap.add_argument("--speaker-through-pipewire", action="store_true",
+                    help="also play every speaker setup through a private PipeWire server, the "
+                         "room as a convolver in its path (about 5 s a setup)")
     args = ap.parse_args()
     corpus = load()
     items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
@@ -197,6 +243,23 @@ def main() -> int:
         }
         print(table(scores(setups), f"{name}: {len(setups)} setups, {len(good)} good"))
         print(f"\ngood setups with a warning: {report[name]['good_with_warning'] or 'none'}\n")
+        for o in setups:
+            missed = sorted(o.item.labels - set(o.findings))
+            if missed or (o.item.good and o.warnings):
+                print(f"  {o.item.id}: missed {missed} {o.findings} {o.metrics}")
+    if args.speaker_through_pipewire:
+        t0 = time.monotonic()
+        setups = speaker_through_pipewire(corpus.speaker, now)
+        good = [o for o in setups if o.item.good]
+        report["speaker through PipeWire"] = {
+            "seconds": round(time.monotonic() - t0, 1), "items": len(setups),
+            "good_with_warning": sorted(o.item.id for o in good if o.warnings),
+            "scores": [dataclasses.asdict(s) for s in scores(setups)],
+            "outcomes": {o.item.id: {"labels": sorted(o.item.labels), "findings": o.findings,
+                                     "metrics": o.metrics} for o in setups},
+        }
+        print(table(scores(setups), f"speaker through PipeWire: {len(setups)} setups, "
+                                    f"{len(good)} good"))
         for o in setups:
             missed = sorted(o.item.labels - set(o.findings))
             if missed or (o.item.good and o.warnings):
