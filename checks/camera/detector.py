@@ -7,6 +7,14 @@ gives six keypoints; the full-range model (~5 ms) only runs when the short-range
 nothing, so a person sitting far away is still seen and told to move closer. The face mesh,
 run on a crop turned upright by the detector's eye angle, measures roll to within a degree,
 the eye line, the chin and forehead for headroom, and the depth of the cheeks for yaw.
+
+A second person whose face is cut in half by the frame's edge is still someone the interviewer
+sees, but BlazeFace was trained on whole faces and does not find half of one. Faces are close
+to mirror-symmetric, so the search also runs once on the frame with a mirrored margin at its
+left and right (``find_at_edges``): a face cut near its middle by the edge and its mirror image
+make one whole-looking face there. Measured on the labelled corpus (docs/benchmarks.md): the
+eight half faces the plain search missed score 0.43-0.74, and no detection crossing an edge
+scores 0.2 or more on any other item (a black margin instead leaves one of the eight at 0.27).
 """
 
 from __future__ import annotations
@@ -60,6 +68,22 @@ _SPECS = {
     "full": _Spec(192, (4,), (1,), 0.6),
 }
 
+#: The mirrored margin of the edge search, as a share of the frame width on each side: wide
+#: enough for the mirror half of a face half the frame high (0.25 of a 4:3 frame's width),
+#: narrow enough that the frame, and so the faces, keep most of the model's input.
+EDGE_MARGIN = 0.25
+#: Score a face found in the mirrored margin needs (full-range model). Corpus: half faces
+#: 0.43-0.74, nothing else crossing an edge at 0.2 or more; real webcam clips (2300 frames):
+#: at most 0.32 (docs/benchmarks.md).
+EDGE_MIN_SCORE = 0.4
+#: Share of such a face's width that must be inside the frame: below it, what the interviewer
+#: sees is a sliver (an ear, a strand of hair, the corner of an eye) or it is the mirror image of
+#: a face that is mostly inside and found by the ordinary search. A face cut at its middle shows
+#: 0.45-0.6 of its box. At or above ``EDGE_MAX_VISIBLE`` the face does not really cross the edge
+#: and the ordinary search, with its stricter score, decides.
+EDGE_MIN_VISIBLE = 0.35
+EDGE_MAX_VISIBLE = 0.95
+
 
 @cache
 def _anchors(kind: str) -> np.ndarray:
@@ -95,6 +119,9 @@ class Face:
     mesh: np.ndarray | None = None  # (468, 3): x, y in frame pixels, z in pixels (depth)
     mesh_score: float = 0.0
     landmarks: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: Found by the edge search: a face cut by the frame's left or right edge, whose box reaches
+    #: outside the frame. Never the main face (nothing is measured on half a face).
+    edge: bool = False
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -145,11 +172,17 @@ class FaceDetector:
     ``FaceDetector()`` is cheap after the first because the parsed models are shared per thread.
     """
 
+    #: Whether ``find`` also looks for faces cut by the frame's edge (``find_at_edges``). A
+    #: class attribute so that a benchmark can measure the code as it was without it.
+    edge_search: bool = True
+
     def __init__(self, *, mesh: bool = True, full_range_fallback: bool = True,
-                 min_score: float | None = None) -> None:
+                 min_score: float | None = None, edge_search: bool | None = None) -> None:
         self.use_mesh = mesh
         self.full_range_fallback = full_range_fallback
         self.min_score = min_score
+        if edge_search is not None:
+            self.edge_search = edge_search
         self._nets = _thread_nets()
 
     def _net(self, kind: str) -> cv2.dnn.Net:
@@ -164,13 +197,15 @@ class FaceDetector:
         found = self.find(frame_bgr)
         out = []
         for i, f in enumerate(found):
-            refined = self.refine(frame_bgr, f, mesh=i < 2)
+            refined = None if f.edge else self.refine(frame_bgr, f, mesh=i < 2)
             out.append(refined or f)
         return out
 
     def find(self, frame_bgr: np.ndarray) -> list[Face]:
         """Search the whole frame with the full-range model (faces down to ~1/10 of the frame
-        height), falling back to the short-range model for faces that fill the frame."""
+        height), falling back to the short-range model for faces that fill the frame; then,
+        with ``edge_search``, add the faces cut by the left or right edge (after the whole ones,
+        so the main face is always a whole one)."""
         h, w = frame_bgr.shape[:2]
         side = max(h, w)
         whole = ((w - side) / 2, (h - side) / 2, side)
@@ -178,7 +213,31 @@ class FaceDetector:
         if not faces:
             faces = self._detect(frame_bgr, "short", whole)
         faces.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
+        if self.edge_search and faces:  # someone else beside the person; alone, half a face
+            # is the person leaving the picture, which "no face" describes with its fix
+            faces += [e for e in self.find_at_edges(frame_bgr)
+                      if not any(_covers(f.box, visible_box(e.box, w, h)) for f in faces)]
         return faces
+
+    def find_at_edges(self, frame_bgr: np.ndarray) -> list[Face]:
+        """Faces cut by the frame's left or right edge: the full-range model on the frame with
+        ``EDGE_MARGIN`` of its width mirrored onto each side, keeping the faces that cross an
+        edge with ``EDGE_MIN_VISIBLE`` to ``EDGE_MAX_VISIBLE`` of their width inside (see the
+        module's docstring). Only left and right: a face cut at the top or bottom mirrors into
+        eyes over eyes, not into a face."""
+        h, w = frame_bgr.shape[:2]
+        margin = EDGE_MARGIN * w
+        side = max(float(h), w + 2 * margin)
+        square = (-margin - (side - w - 2 * margin) / 2, (h - side) / 2, side)
+        out = []
+        for f in self._detect(frame_bgr, "full", square, mirror=True,
+                              threshold=EDGE_MIN_SCORE):
+            x, _, bw, _ = f.box
+            inside = (min(x + bw, w) - max(x, 0.0)) / bw if bw > 0 else 0.0
+            if EDGE_MIN_VISIBLE <= inside < EDGE_MAX_VISIBLE:
+                f.edge = True
+                out.append(f)
+        return out
 
     def refine(self, frame_bgr: np.ndarray, near: Face, *, mesh: bool = True) -> Face | None:
         """Re-detect one face with the short-range model on a square around where it was, where
@@ -195,13 +254,14 @@ class FaceDetector:
 
     # --- detector -------------------------------------------------------------------------
 
-    def _detect(self, frame: np.ndarray, kind: str,
-                square: tuple[float, float, float]) -> list[Face]:
+    def _detect(self, frame: np.ndarray, kind: str, square: tuple[float, float, float], *,
+                mirror: bool = False, threshold: float | None = None) -> list[Face]:
         """Run a BlazeFace model on the square (x0, y0, side) of the frame; parts outside the
-        frame are black, as in MediaPipe's letterboxing, so faces keep their shape."""
+        frame are black, as in MediaPipe's letterboxing, so faces keep their shape (with
+        ``mirror``, left and right of the frame are its mirror image instead)."""
         spec = _SPECS[kind]
         x0, y0, side = square
-        img = _square_crop(frame, x0, y0, side, spec.size)
+        img = _square_crop(frame, x0, y0, side, spec.size, mirror=mirror)
         blob = cv2.dnn.blobFromImage(img, 1 / 127.5, (spec.size, spec.size),
                                      (127.5, 127.5, 127.5), swapRB=True)
         net = self._net(kind)
@@ -210,7 +270,8 @@ class FaceDetector:
         if scores_raw.shape[-1] == 16:  # output order differs between the two models
             scores_raw, regs = regs, scores_raw
         scores = _sigmoid(scores_raw.reshape(-1))
-        threshold = self.min_score if self.min_score is not None else spec.threshold
+        if threshold is None:
+            threshold = self.min_score if self.min_score is not None else spec.threshold
         idx = np.nonzero(scores >= threshold)[0]
         if idx.size == 0:
             return []
@@ -294,8 +355,11 @@ def _box_from_mesh(mesh: np.ndarray) -> tuple[float, float, float, float]:
     return (float(centre[0] - side / 2), float(centre[1] - side / 2), side, side)
 
 
-def _square_crop(frame: np.ndarray, x0: float, y0: float, side: float, n: int) -> np.ndarray:
-    """The square (x0, y0, side) of ``frame`` as an n×n image, black outside the frame. Area
+def _square_crop(frame: np.ndarray, x0: float, y0: float, side: float, n: int, *,
+                 mirror: bool = False) -> np.ndarray:
+    """The square (x0, y0, side) of ``frame`` as an n×n image, black outside the frame (with
+    ``mirror``, left and right of the frame are its mirror image, reflected about the edge
+    column as OpenCV's BORDER_REFLECT_101 does; above and below stay black). Area
     interpolation: a 1280-pixel frame shrunk to 128 pixels with linear sampling aliases badly."""
     h, w = frame.shape[:2]
     ix0, iy0 = max(0, round(x0)), max(0, round(y0))
@@ -314,8 +378,33 @@ def _square_crop(frame: np.ndarray, x0: float, y0: float, side: float, n: int) -
     while region.shape[1] >= 2 * tw and region.shape[0] >= 2 * th:
         region = cv2.resize(region, (region.shape[1] // 2, region.shape[0] // 2),
                             interpolation=cv2.INTER_LINEAR)
-    out[oy:oy + th, ox:ox + tw] = cv2.resize(region, (tw, th), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(region, (tw, th), interpolation=cv2.INTER_AREA)
+    if mirror and tw > 1:
+        # done at the model's scale: mirroring the full frame first costs a copy of it
+        left, right = ox if ix0 == 0 else 0, n - ox - tw if ix1 == w else 0
+        if left or right:
+            small = cv2.copyMakeBorder(small, 0, 0, left, right, cv2.BORDER_REFLECT_101)
+            ox -= left
+            tw += left + right
+    out[oy:oy + th, ox:ox + tw] = small
     return out
+
+
+def visible_box(box: tuple[float, float, float, float], w: int,
+                h: int) -> tuple[float, float, float, float]:
+    """The part of ``box`` (x, y, w, h) inside a w×h frame (empty when it is all outside)."""
+    x0, y0 = max(box[0], 0.0), max(box[1], 0.0)
+    x1, y1 = min(box[0] + box[2], float(w)), min(box[1] + box[3], float(h))
+    return x0, y0, max(0.0, x1 - x0), max(0.0, y1 - y0)
+
+
+def _covers(a: tuple[float, float, float, float], b: tuple[float, float, float, float],
+            share: float = 0.3) -> bool:
+    """Whether box ``a`` covers at least ``share`` of box ``b``: then ``b``, the visible part
+    of a face found at the edge, is the mirror image of face ``a`` or part of it."""
+    iw = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    ih = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return iw > 0 and ih > 0 and iw * ih >= share * b[2] * b[3]
 
 
 def _named_landmarks(mesh: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -413,6 +502,12 @@ class FaceTracker:
         out: list[Face] = []
         for c in candidates[: self.max_faces]:
             f = None
+            if c.edge:
+                # Half a face: the short-range model on a square around it (black outside)
+                # does not confirm it, so it is kept as found until the next search (at most
+                # ``search_every_s``) instead of being searched for again in every frame.
+                out.append(c)
+                continue
             if not fresh and c.mesh is not None:
                 f = self.detector.follow(frame, c)  # the cheap way for the main face
             if f is None:
@@ -424,7 +519,7 @@ class FaceTracker:
             if any(_iou(np.array(f.box), np.array([o.box]))[0] > 0.3 for o in out):
                 continue  # two candidates that refined to the same face
             out.append(f)
-        out.sort(key=lambda f: f.box[2] * f.box[3], reverse=True)
-        if out and out[0].mesh is None and self.detector.use_mesh:
+        out.sort(key=lambda f: (f.edge, -f.box[2] * f.box[3]))  # a whole face is the main one
+        if out and not out[0].edge and out[0].mesh is None and self.detector.use_mesh:
             self.detector._mesh(frame, out[0])
         return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from techcheck.checks.camera import metrics as M
-from techcheck.checks.camera.detector import Face, FaceDetector, FaceTracker
+from techcheck.checks.camera.detector import Face, FaceDetector, FaceTracker, visible_box
 from techcheck.checks.camera.judge import MetricState, WindowJudge, judge_once
 from techcheck.checks.camera.limits import CameraLimits
 from techcheck.checks.camera.rules import LIVE_ORDER, Rule, build_rules, stream_rules
@@ -77,6 +77,7 @@ class LiveAnalysis:
     metrics: dict[str, LiveStatus]  # name -> (status, value, hint); in display order
     looks_good: bool  # a face, and no measure warns or fails right now
     verdict: WindowVerdict
+    #: the other faces' boxes, cut to the frame (a face cut by its edge reaches outside it)
     other_faces: list[tuple[float, float, float, float]] = field(default_factory=list)
     mesh: np.ndarray | None = None  # (468, 2) points of the main face for a fine overlay
     fps: float | None = None  # frames per second from the timestamps seen so far
@@ -143,7 +144,7 @@ class FrameAnalyser:
             metrics=metrics,
             looks_good=looks_good,
             verdict=verdict,
-            other_faces=[f.box for f in faces[1:]],
+            other_faces=[visible_box(f.box, w, h) for f in faces[1:]],
             mesh=main.mesh[:, :2].copy() if main is not None and main.mesh is not None else None,
             fps=M.real_fps(list(self._times)),
             values=values,

@@ -136,7 +136,7 @@ def colour_lab(face_bgr: np.ndarray) -> tuple[float, float, float]:
     return float(lab[0]), float(lab[1]), float(lab[2])
 
 
-def sharpness(face_gray: np.ndarray, width: int = 96) -> float:
+def sharpness(face_gray: np.ndarray, width: int = 64) -> float:
     """How sharp the face is, 0-100 (100 = crisp): 100 × (1 − the "blur effect" of
     Crété-Roffet, Dolmière, Ladret and Nicolas, "The Blur Effect: Perception and Estimation
     with a New No-Reference Perceptual Blur Metric", SPIE Electronic Imaging 2007). The face
@@ -146,8 +146,12 @@ def sharpness(face_gray: np.ndarray, width: int = 96) -> float:
     The face is first resized to ``width`` pixels so that a face seen at 360p and the same face
     at 1080p score alike (the re-blur then spans the same part of the face). A ratio of
     variations is blind to how bright or contrasty the face is. Compression blocking adds
-    edges and reads slightly sharper, never blurrier; sensor grain likewise (judged on its
-    own)."""
+    edges and reads sharper, never blurrier; sensor grain likewise (judged on its own). The
+    width is 64, not more, because of H.264: a call's encoder quantises a defocused face's
+    smooth shading into steps at its 4x4 and 8x8 transform blocks (ITU-T H.264, section 8.5),
+    and at 96 px those steps read as detail (a defocused webcam clip at 600 kbit/s scored as
+    high as the sharp one, docs/benchmarks.md); at 64 px they average out while eyes, brows
+    and lips still carry a sharp face's edges."""
     if face_gray.size == 0 or face_gray.shape[1] < 8:
         return 0.0
     h = max(16, round(face_gray.shape[0] * width / face_gray.shape[1]))
