@@ -249,8 +249,8 @@ def make_plan() -> Plan:
             dists.add(dist)
     hidden.update(f"{PACKAGE}.app.commands.{name}" for name in existing_commands(cli_commands()))
     # Imported lazily or by name at run time, so the analysis cannot follow them.
-    for package in ("techcheck.app.gui", "techcheck.app.report", "techcheck.app.commands", "checks", "resources"):
-        package = f"{PACKAGE}.{package}"
+    for folder in ("app/gui", "app/report", "app/commands", "checks", "resources"):
+        package = ".".join((PACKAGE, *folder.split("/")))
         if source_dir(package).is_dir():
             hidden.update(module_files(package))
     plan.hiddenimports = sorted(hidden)
