@@ -3,6 +3,12 @@ labelled corpus (``tests/corpus/manifest.toml``), and the false alarms on items 
 for the calibrated limits against a named baseline measured in the same run.
 
     .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
+        [--speaker-only] [--speaker-through-pipewire]
+
+Speaker setups (a measured room between the check's test sound and the microphone): the
+analysis and limits now against those before the speaker corpus (``bench/speaker_baseline.py``,
+round trip limit 250 ms), and with ``--speaker-through-pipewire`` every setup once more through
+a private PipeWire server's real duplex stream, the room as its convolver.
 
 Baselines, each measured in the same run on the same items:
 
