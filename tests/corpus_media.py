@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tomllib
+import types
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -347,11 +348,20 @@ H264_OPTIONS = {"preset": "veryfast", "tune": "zerolatency", "profile": "baselin
 H264_BITRATE_SLACK = 1.35
 
 
+def _av() -> types.ModuleType:
+    """PyAV, or a clear error saying how to get it."""
+    try:
+        import av
+    except ImportError as exc:  # the dev extra of pyproject.toml installs it
+        raise RuntimeError("PyAV is needed to make the corpus's H.264 items: pip install av "
+                           "(it is in the dev extra)") from exc
+    return av
+
+
 def encoder_version() -> str:
     """The H.264 encoder's identity, part of every H.264 item's cache key: PyAV's wheel pins
     the FFmpeg and x264 it bundles, so the same version gives the same bytes."""
-    import av
-
+    av = _av()
     return f"PyAV {av.__version__}, libavcodec {av.library_versions['libavcodec']}"
 
 
@@ -367,11 +377,7 @@ def _write_h264(path: Path, frames: list[np.ndarray], fps: float, kbps: int) -> 
     PyAV (its wheels bundle FFmpeg with libx264; OpenCV's wheels cannot write H.264)."""
     from fractions import Fraction
 
-    try:
-        import av
-    except ImportError as exc:  # the dev extra of pyproject.toml installs it
-        raise RuntimeError("PyAV is needed to make the corpus's H.264 items: pip install av "
-                           "(in the dev extra)") from exc
+    av = _av()
     h, w = frames[0].shape[:2]
     rate = Fraction(fps).limit_denominator(1001)
     with av.open(str(path), "w", format="mp4") as out:

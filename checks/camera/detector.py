@@ -13,8 +13,8 @@ sees, but BlazeFace was trained on whole faces and does not find half of one. Fa
 to mirror-symmetric, so the search also runs once on the frame with a mirrored margin at its
 left and right (``find_at_edges``): a face cut near its middle by the edge and its mirror image
 make one whole-looking face there. Measured on the labelled corpus (docs/benchmarks.md): the
-eight half faces it missed score 0.50-0.72, and no face-sized false detection crossing an edge
-scores 0.2 or more on any other item (a black margin instead scores two of the eight below 0.3).
+eight half faces the plain search missed score 0.43-0.74, and no detection crossing an edge
+scores 0.2 or more on any other item (a black margin instead leaves one of the eight at 0.27).
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ _SPECS = {
 #: narrow enough that the frame, and so the faces, keep most of the model's input.
 EDGE_MARGIN = 0.25
 #: Score a face found in the mirrored margin needs (full-range model). Corpus: half faces
-#: 0.50-0.72, nothing else crossing an edge at 0.2 or more (docs/benchmarks.md).
+#: 0.43-0.74, nothing else crossing an edge at 0.2 or more; real webcam clips (2300 frames):
+#: at most 0.32 (docs/benchmarks.md).
 EDGE_MIN_SCORE = 0.4
 #: Share of such a face's width that must be inside the frame: below it, what the interviewer
 #: sees is a sliver (an ear, a strand of hair, the corner of an eye) or it is the mirror image of
