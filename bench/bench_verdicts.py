@@ -3,6 +3,12 @@ labelled corpus (``tests/corpus/manifest.toml``), and the false alarms on items 
 for the calibrated limits against a named baseline measured in the same run.
 
     .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
+        [--speaker-only] [--speaker-through-pipewire]
+
+Speaker setups (a measured room between the check's test sound and the microphone): the
+analysis and limits now against those before the speaker corpus (``bench/speaker_baseline.py``,
+round trip limit 250 ms), and with ``--speaker-through-pipewire`` every setup once more through
+a private PipeWire server's real duplex stream, the room as its convolver.
 
 Baselines, each measured in the same run on the same items:
 
@@ -86,46 +92,16 @@ def table(rows, title: str) -> str:
 
 
 def speaker_through_pipewire(setups, profile) -> list:
-    """Each setup through a private PipeWire server: the check's real duplex stream, its test
-    sound through the room as PipeWire's convolver, the room's sound into the microphone (as
-    ``tests/test_corpus.py::test_speaker_check_through_a_measured_room_in_the_sound_server``)."""
-    import numpy as np
-    import soundfile as sf
-
-    from techcheck.checks.audio.echo import chime_and_sweep
-    from techcheck.checks.audio.speaker import SpeakerCheck
-    from techcheck.checks.context import CheckContext, Devices
-    from techcheck.checks.model import verdict_for
+    """Each setup through a private PipeWire server (``corpus_media.run_speaker_through``)."""
     from tests.audio_server import PrivatePipeWire, pointed_at
-    from tests.corpus_media import AUDIO_RATE, Outcome, echo_path, room_sound
+    from tests.corpus_media import run_speaker_through
 
     server = PrivatePipeWire().start()
-    out = []
     try:
         with pointed_at(server):
-            sound = chime_and_sweep(AUDIO_RATE, -18.0)
-            for item in setups:
-                ir = server.root / f"{item.id}.wav"
-                delay = np.zeros(round(item.latency_ms * AUDIO_RATE / 1000))
-                sf.write(str(ir), np.r_[delay, echo_path(item, sound)].astype(np.float32),
-                         AUDIO_RATE, subtype="FLOAT")
-                server.add_room("room", ir)
-                try:
-                    server.set_default_sink("room")
-                    player = server.play(room_sound(item, 5 * AUDIO_RATE).astype(np.float32))
-                    r = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
-                                                                         speaker="default")))
-                finally:
-                    server.set_default_sink("micfeed")
-                    server.remove_room("room")
-                    player.kill()
-                    player.wait(5)
-                out.append(Outcome(item, {f.code: f.status.value for f in r.findings},
-                                   verdict_for([r]).value,
-                                   {k: m.value for k, m in r.metrics.items()}))
+            return [run_speaker_through(server, item, profile) for item in setups]
     finally:
         server.stop()
-    return out
 
 
 def main() -> int:

@@ -478,6 +478,7 @@ class Outcome:
     metrics: dict[str, object]
     graded: dict[str, tuple[object, object, str]] = field(default_factory=dict)
     # metric name -> (value, threshold shown with it, status shown with it)
+    details: dict[str, object] = field(default_factory=dict)
 
     def found(self, code: str) -> bool:
         return code in self.findings
@@ -770,3 +771,43 @@ def run_speaker(item: SpeakerItem, profile: object) -> Outcome:
     return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
                    verdict_for([result]).value,
                    {k: m.value for k, m in result.metrics.items()})
+
+
+def run_speaker_through(server: object, item: SpeakerItem, profile: object) -> Outcome:
+    """The speaker check as it really runs, on ``server`` (a ``tests.audio_server``
+    PrivatePipeWire this process's PortAudio points at): its duplex stream on the server's
+    default devices, its test sound played on a sink whose sound reaches the microphone through
+    the item's room response (PipeWire's convolver), the room's sound played into the
+    microphone meanwhile. The server's own buffering is real, so only the device's latency is
+    added to the response."""
+    import soundfile as sf
+
+    from techcheck.checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
+
+    sound = chime_and_sweep(AUDIO_RATE, -18.0)
+    ir = server.root / f"{item.id}.wav"  # type: ignore[attr-defined]
+    delay = np.zeros(round(item.latency_ms * AUDIO_RATE / 1000))
+    # The check plays the same sound on two channels; the server mixes them into the mono
+    # room sink at -3 dB each, +3 dB in all (tests/test_audio_devices.py measures it on the
+    # plain loopback): the response is 3 dB lower, so the echo comes back at its labelled loss.
+    h = echo_path(item, sound) / np.sqrt(2.0)
+    sf.write(str(ir), np.r_[delay, h].astype(np.float32), AUDIO_RATE, subtype="FLOAT")
+    server.add_room("room", ir)  # type: ignore[attr-defined]
+    player = None
+    try:
+        server.set_default_sink("room")  # type: ignore[attr-defined]
+        player = server.play(room_sound(item, 5 * AUDIO_RATE).astype(np.float32))  # type: ignore[attr-defined]
+        result = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
+                                                                  speaker="default")))
+    finally:
+        server.set_default_sink("micfeed")  # type: ignore[attr-defined]
+        server.remove_room("room")  # type: ignore[attr-defined]
+        if player is not None:
+            player.kill()
+            player.wait(5)
+    return Outcome(item, {f.code: f.status.value for f in result.findings},  # type: ignore[arg-type]
+                   verdict_for([result]).value,
+                   {k: m.value for k, m in result.metrics.items()}, details=result.details)

@@ -325,31 +325,14 @@ def test_speaker_check_through_a_measured_room_in_the_sound_server(setup_id, pip
     """The check as it really runs: its duplex stream on the sound server's default devices,
     the test sound played on a sink whose sound reaches the microphone through the setup's
     measured room response (PipeWire's convolver), the room's sound played into the microphone
-    at the same time. The sound server's own buffering is real here, so only the device's
-    latency is added to the response. It finds what the setup is labelled with."""
-    import soundfile as sf
-
-    from techcheck.checks.audio.echo import chime_and_sweep
-    from techcheck.checks.audio.speaker import SpeakerCheck
-    from techcheck.checks.context import CheckContext, Devices
-
+    at the same time (``corpus_media.run_speaker_through``). It finds what the setup is
+    labelled with."""
     item = next(s for s in C.load().speaker if s.id == setup_id)
-    sound = chime_and_sweep(C.AUDIO_RATE, -18.0)
-    h = C.echo_path(item, sound)
-    ir = pipewire_server.root / f"{setup_id}.wav"
-    delay = np.zeros(round(item.latency_ms * C.AUDIO_RATE / 1000))
-    sf.write(str(ir), np.r_[delay, h].astype(np.float32), C.AUDIO_RATE, subtype="FLOAT")
-    pipewire_server.add_room("room", ir)
-    try:
-        pipewire_server.set_default_sink("room")
-        virtual_microphone.play(C.room_sound(item, 5 * C.AUDIO_RATE).astype(np.float32))
-        profile = load_profile("generic", registry.limit_schemas(registry.discover()))
-        r = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
-                                                             speaker="default")))
-    finally:
-        pipewire_server.set_default_sink("micfeed")
-        pipewire_server.remove_room("room")
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    r = C.run_speaker_through(pipewire_server, item, profile)
     assert r.details["echo_test"]["hostapi"] == "ALSA", r.details  # the real duplex stream
-    assert {f.code for f in r.findings} == set(item.labels), (r.details, r.metrics)
+    assert set(r.findings) == set(item.labels), (r.details, r.metrics)
     if "speaker.echo_risk" in item.labels:
-        assert abs(r.metrics["echo_return_loss"].value - item.erl_db) <= 4.5, r.metrics
+        # over all 41 setups this way: -5.4 to +4.0 dB (the room's sound starts at a random
+        # moment against the test sound, docs/benchmarks.md)
+        assert abs(r.metrics["echo_return_loss"] - item.erl_db) <= 6.0, r.metrics
