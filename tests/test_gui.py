@@ -118,7 +118,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     button, Results with a re-check and an export through the file dialog, the IT page."""
     w = make_window(demo_mode="on", role="it", language="en")
     assert w.session.demo and w.banner.isVisible()
-    assert w.visible_keys() == ["start", "camera", "microphone", "speakers", "network",
+    assert w.visible_keys() == ["start", "camera", "microphone", "speaker", "network",
                                 "system", "results", "details"]
     # camera: live frames from the sample clip, drawn with the overlay
     press(qtbot, by_name(w, "Next step: Camera"))
@@ -310,5 +310,5 @@ def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtu
     mic.picker.setCurrentIndex(mic.picker.findData(None))
     qtbot.waitUntil(lambda: mic.meter.updates >= 20 and mic.meter.peak > -40, timeout=20_000)
     assert mic.level.status() in (Status.PASS, Status.WARN)
-    w.go("speakers")
+    w.go("speaker")
     assert mic.live is None  # released when the page was left

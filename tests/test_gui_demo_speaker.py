@@ -30,8 +30,8 @@ def _open_step(qtbot, window, key: str) -> None:
 
 def test_sample_speaker_is_offered_chosen_and_plays_in_demo_mode(make_window, qtbot):
     w = make_window(demo_mode="on", language="en")
-    _open_step(qtbot, w, "speakers")
-    page = w.pages["speakers"]
+    _open_step(qtbot, w, "speaker")
+    page = w.pages["speaker"]
     assert page.picker.currentText() == "Sample (demo mode)"
     assert page.picker.spec() == DEMO
     assert w.session.devices.speaker == standin.SPEC
@@ -45,8 +45,8 @@ def test_sample_speaker_is_offered_chosen_and_plays_in_demo_mode(make_window, qt
 
 def test_sample_speaker_is_not_offered_outside_demo_mode(make_window, qtbot):
     w = make_window(demo_mode="off", language="en")
-    _open_step(qtbot, w, "speakers")
-    page = w.pages["speakers"]
+    _open_step(qtbot, w, "speaker")
+    page = w.pages["speaker"]
     assert page.picker.findData(DEMO) == -1
     assert w.session.devices.speaker != standin.SPEC
 
@@ -54,8 +54,8 @@ def test_sample_speaker_is_not_offered_outside_demo_mode(make_window, qtbot):
 @pytest.mark.slow
 def test_speaker_check_in_demo_mode_measures_the_stand_in(make_window, qtbot):
     w = make_window(demo_mode="on", language="en")
-    _open_step(qtbot, w, "speakers")
-    panel = w.pages["speakers"].panel
+    _open_step(qtbot, w, "speaker")
+    panel = w.pages["speaker"].panel
     _click(qtbot, panel.run_button)
     answered = []
     while "speaker" not in w.session.results:

@@ -47,7 +47,7 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     qtbot.waitUntil(done, timeout=120_000)
     elapsed = time.monotonic() - t0
     # every step's check ran on its own page, in the wizard's order
-    assert shown == ["camera", "microphone", "speakers", "network", "system"]
+    assert shown == ["camera", "microphone", "speaker", "network", "system"]
     assert all(p.id in w.session.results for p in w.session.plugins)
     # the camera page showed what the camera check looked at while it ran
     assert max(camera_frames, default=0) >= 3
