@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from techcheck.checks import renamed
 from techcheck.checks.i18n import translate
 
 SCHEMA_ID = "techcheck.report/1"
@@ -193,7 +194,9 @@ class CheckResult:
             title=d.get("title", d["id"]),
             status=Status(d["status"]),
             duration_s=float(d.get("duration_s", 0.0)),
-            metrics={k: Metric.from_dict(v) for k, v in d.get("metrics", {}).items()},
+            # A report saved before a metric was renamed reads as if written today.
+            metrics={renamed.metric_name(k): Metric.from_dict(v)
+                     for k, v in d.get("metrics", {}).items()},
             findings=[Finding.from_dict(f) for f in d.get("findings", [])],
             details=dict(d.get("details") or {}),
             error=d.get("error"),

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from techcheck import resources
+from techcheck.checks import renamed
 from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
@@ -250,8 +251,16 @@ def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dic
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]
     out: dict[str, Any] = {}
-    for key, value in table.items():
-        line = _line_of(text, section, key)
+    for given, value in table.items():
+        line = _line_of(text, section, given)
+        key = given
+        if (current := renamed.limit_key(section, given)) is not None:
+            if current in table:
+                raise ProfileError(file, f"is the old name of {current}, which is given too: "
+                                   f"keep only {current}", line, f"{section}.{given}")
+            log.warning("%s:%s: [%s] %s is now called %s: the old name still works; rename it "
+                        "in the file", file, line, section, given, current)
+            key = current
         if key not in hints:
             raise ProfileError(
                 file, f"unknown key in [{section}] (known: {', '.join(names)})", line,
@@ -388,7 +397,12 @@ def _items(value: Any) -> tuple:
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int | None:
-    """1-based line of ``[section]`` or of ``key = …`` inside it (dotted keys not needed)."""
+    """1-based line of ``[section]`` or of ``key = …`` inside it (dotted keys not needed); a
+    key the file gives under its old name (``checks/renamed.py``) is found by that name."""
+    if key is not None:
+        for old in renamed.old_limit_keys(section, key):
+            if (line := _line_of(text, section, old)) is not None:
+                return line
     current = None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
