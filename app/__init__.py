@@ -3,6 +3,6 @@
 The engine lives in ``checks`` and knows nothing of this package.
 """
 
-from checks import __version__
+from techcheck.checks import __version__
 
 __all__ = ["__version__"]

@@ -19,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from checks.safefile import file_kind
+from techcheck.checks.safefile import file_kind
 
 
 class NotRegularFileError(OSError):

@@ -24,7 +24,7 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from typing import Any
 
-from app.invitation import _CONTROL
+from techcheck.app.invitation import _CONTROL
 
 log = logging.getLogger("techcheck.brand")
 

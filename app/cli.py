@@ -16,13 +16,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app import __version__
+from techcheck.app import __version__
 
 log = logging.getLogger("techcheck.cli")
 
 EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
-#: Sub-command modules under ``app.commands``, in the order ``--help`` lists them.
+#: Sub-command modules under ``techcheck.app.commands``, in the order ``--help`` lists them.
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
 
 
@@ -45,22 +45,22 @@ def build_parser() -> Parser:
     parser.set_defaults(gui_smoke=gui_smoke_hook())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
-        module = importlib.import_module(f"app.commands.{name}")
+        module = importlib.import_module(f"techcheck.app.commands.{name}")
         module.register(sub)
     return parser
 
 
 def gui_smoke_hook() -> Callable[[], Any] | None:
-    """The main window's part of ``selftest`` (``app.gui.smoke``), or None without the GUI.
+    """The main window's part of ``selftest`` (``techcheck.app.gui.smoke``), or None without the GUI.
 
     Wired here, at the top of the app, because the commands sit below the GUI in the layers
     contract (pyproject.toml) and may not import it; the GUI is imported only when called."""
     try:
-        if importlib.util.find_spec("app.gui.smoke") is None:
+        if importlib.util.find_spec("techcheck.app.gui.smoke") is None:
             return None
     except (ImportError, ValueError):
         return None
-    return lambda: importlib.import_module("app.gui.smoke").gui_smoke()
+    return lambda: importlib.import_module("techcheck.app.gui.smoke").gui_smoke()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _no_command(args_list)
     if is_invitation_argument(args_list):  # `techcheck invite.toml`: open it in the app
         return _no_command(args_list)
-    from app.termtext import CleanStream
+    from techcheck.app.termtext import CleanStream
 
     # Reports, profiles, file names and arguments can carry terminal control codes: whatever
     # a command prints (usage errors and -v logging included) goes through
@@ -89,7 +89,7 @@ def _command(args_list: list[str]) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_CANNOT_RUN
-    from app import logsetup
+    from techcheck.app import logsetup
 
     logfile = logsetup.setup(verbose=args.verbose)
     try:
@@ -125,14 +125,14 @@ def _no_command(args_list: list[str]) -> int:
     flags = [a for a in args_list if a in ("-v", "--verbose")]
     files = [a for a in args_list if a not in flags]
     try:
-        gui = importlib.import_module("app.gui.main")
+        gui = importlib.import_module("techcheck.app.gui.main")
     except ImportError:
         reason = "the app's window is not part of this installation"
     else:
         reason = gui.no_display_problem(os.environ, sys.platform)
         if reason is None:
             return int(gui.main(args_list))
-    from app.commands.run import in_terminal
+    from techcheck.app.commands.run import in_terminal
 
     return in_terminal(reason, files[0] if files else None, verbose=bool(flags))
 

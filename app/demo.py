@@ -1,6 +1,6 @@
 """Demo mode, shared by the GUI, ``techcheck selftest`` and ``techcheck`` in a terminal without
 a desktop: the bundled sample video and recording stand in for camera and microphone, a
-simulated speaker whose echo path is known (``checks.audio.standin``) for the speakers, and a
+simulated speaker whose echo path is known (``techcheck.checks.audio.standin``) for the speakers, and a
 measurement server on 127.0.0.1 for the internet, so a newcomer without camera, microphone,
 speakers or network sees every check work. Reports made this way say so (``report_extra``).
 """
@@ -12,10 +12,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import resources
-from checks.context import Devices
-from checks.i18n import N_, translate
-from checks.profile import Profile
+from techcheck import resources
+from techcheck.checks.context import Devices
+from techcheck.checks.i18n import N_, translate
+from techcheck.checks.profile import Profile
 
 log = logging.getLogger("techcheck.demo")
 
@@ -38,7 +38,7 @@ def voice_clip() -> Path:
 def speaker_standin() -> str:
     """The speaker spec of demo mode: the stand-in with its default, headset-like echo path.
     (Imported here, not at the top: the app's start-up does not load numpy.)"""
-    from checks.audio import standin
+    from techcheck.checks.audio import standin
 
     return standin.SPEC
 
@@ -73,7 +73,7 @@ def device_lists(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 def start_server() -> Any:
     """The local measurement server (``.url``, ``.stun``, ``.stop()``) on 127.0.0.1.
     Raises ``OSError`` when it cannot listen."""
-    from checks.network.server import start_server as start
+    from techcheck.checks.network.server import start_server as start
 
     return start(host="127.0.0.1", port=0)
 

@@ -2,7 +2,7 @@
 
 It says which platform profile to check against, optionally the company's own measurement
 server (and STUN server), when the interview is, who to contact and which company sends it,
-and optionally the company's brand (a ``[brand]`` table, validated by ``app.brand``).
+and optionally the company's brand (a ``[brand]`` table, validated by ``techcheck.app.brand``).
 TechCheck opens it (``techcheck run --invitation FILE``, or the GUI through ``load``) and names
 it in the report. The format is documented in docs/invitation-format.md.
 
@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import resources
-from checks.safefile import InputFileError, read_bounded
+from techcheck import resources
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 if TYPE_CHECKING:
-    from app.brand import Brand
+    from techcheck.app.brand import Brand
 
 FORMAT = "techcheck.invitation/1"
 MAX_BYTES = 80 * 1024  # 16 KiB of text, and a brand's logo (48 KiB, base64: 64 KiB)
@@ -211,7 +211,7 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
     stun = check_stun(data["stun"], bad) if "stun" in data else ""
     brand = None
     if "brand" in data:
-        from app import brand as branding  # app.brand uses this module's rules for text
+        from techcheck.app import brand as branding  # app.brand uses this module's rules for text
 
         try:
             brand = branding.from_dict(data["brand"], f"{name}: [brand]")

@@ -7,7 +7,7 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-from app import paths
+from techcheck.app import paths
 
 LOG_NAME = "techcheck.log"
 _configured: Path | None = None

@@ -6,7 +6,7 @@ C0 and C1 control characters (a carriage return can overwrite what was printed) 
 bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069: the "Trojan Source"
 reordering, CVE-2021-42574). ``clean`` removes them and keeps line breaks and tabs;
 ``CleanStream`` applies it to everything a CLI command writes to stdout and stderr
-(``app.cli`` installs it), so no command has to remember it.
+(``techcheck.app.cli`` installs it), so no command has to remember it.
 """
 
 from __future__ import annotations

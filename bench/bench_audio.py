@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_audio.py [--seconds 60] [--clicks 20]
 
 1. Analysis cost per second of audio, as a multiple of real time, pinned to one core with
-   one BLAS thread: ``checks.audio.analysis.analyse`` (VAD, P.56 active level, noise floor,
+   one BLAS thread: ``techcheck.checks.audio.analysis.analyse`` (VAD, P.56 active level, noise floor,
    SNR, clipping, DC, hum, channels) on speech + noise + hum, against
    - "numpy RMS": one ``sqrt(mean(x*x))`` pass (the cost of touching the data once), and
    - "naive loop": the textbook per-sample Python loop for the P.56 envelope plus per-frame
@@ -35,8 +35,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.audio import analysis as A  # noqa: E402
-from checks.audio.meter import LevelMeter  # noqa: E402
+from techcheck.checks.audio import analysis as A  # noqa: E402
+from techcheck.checks.audio.meter import LevelMeter  # noqa: E402
 
 FS = 48000
 
@@ -83,7 +83,7 @@ def bench_analysis(seconds: float) -> list[tuple[str, float, float]]:
     t = best_of(lambda: float(np.sqrt(np.mean(x * x))), 5)
     rows.append(("numpy RMS (baseline: one pass)", t, seconds / t))
     t = best_of(lambda: A.analyse(x, FS), 5)
-    rows.append(("checks.audio.analysis.analyse", t, seconds / t))
+    rows.append(("techcheck.checks.audio.analysis.analyse", t, seconds / t))
     short = x[: 5 * FS]
     t = best_of(lambda: naive_loop(short, FS), 1) * (seconds / 5)
     rows.append(("naive per-sample loop (baseline)", t, seconds / t))
@@ -111,7 +111,7 @@ def measure_delay(n: int, meter_stream: str, blocksize: int = 960) -> tuple[list
     meter's update rate (levels per second)."""
     import sounddevice as sd
 
-    from checks.audio.source import open_input
+    from techcheck.checks.audio.source import open_input
 
     sig, onsets = click_train(n, 0.5)
     dac_times: dict[int, float] = {}

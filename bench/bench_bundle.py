@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     bundles = ensure_built(args.dist, args.build)
     site = Path(__import__("PySide6").__file__).parent.parent
     variants = [
-        Variant("source install", [sys.executable, "-m", "app.cli"], None),
+        Variant("source install", [sys.executable, "-m", "techcheck.app.cli"], None),
         Variant("onedir", [str(gui_executable("onedir", bundles["onedir"]))],
                 tree_size(bundles["onedir"])),
         Variant("onefile", [str(gui_executable("onefile", bundles["onefile"]))],

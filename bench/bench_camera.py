@@ -86,18 +86,18 @@ def worker(contender: str, clips: list[str], frames: int) -> dict:
     decoded = decode(clips)
     kind = contender.removesuffix("-noedge")
     if kind != contender:  # the code as it was before faces cut by the edge were sought
-        from checks.camera.detector import FaceDetector
+        from techcheck.checks.camera.detector import FaceDetector
 
         FaceDetector.edge_search = False
     if kind == "pipeline":
-        from checks.camera.live import FrameAnalyser
+        from techcheck.checks.camera.live import FrameAnalyser
 
         analyser = FrameAnalyser()
 
         def step(f, t):
             analyser.analyse(f, t)
     elif kind == "detector":
-        from checks.camera.detector import FaceTracker
+        from techcheck.checks.camera.detector import FaceTracker
 
         tracker = FaceTracker()
 
@@ -141,7 +141,7 @@ def search_cost(clips: list[str], reps: int = 60) -> dict:
     adds (with - without) ÷ 15 per frame on average at 30 fps."""
     import numpy as np
 
-    from checks.camera.detector import FaceDetector
+    from techcheck.checks.camera.detector import FaceDetector
 
     decoded = decode(clips)
     without, with_edges = FaceDetector(edge_search=False), FaceDetector(edge_search=True)

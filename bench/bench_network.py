@@ -50,9 +50,9 @@ LINKS = [  # down, up Mbit/s; RTT ms; jitter ± ms; loss %
 
 
 def client(url: str, seconds: float) -> None:
-    from checks.network import analysis, speedtest_backend, stun
-    from checks.network.httpio import parse_origin
-    from checks.network.transfer import CLOUDFLARE, Transfer
+    from techcheck.checks.network import analysis, speedtest_backend, stun
+    from techcheck.checks.network.httpio import parse_origin
+    from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
 
     def emit(d: dict) -> None:
         print(json.dumps(d), flush=True)

@@ -32,8 +32,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 app = QApplication([])
-from app.gui import settings as S
-from app.gui.window import MainWindow
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.window import MainWindow
 mode = sys.argv[1]
 s = S.Settings(QSettings(os.environ["XDG_CONFIG_HOME"] + "/t.ini", QSettings.Format.IniFormat))
 s.set(S.DEMO_MODE, "on"); s.set(S.LANGUAGE, "en")

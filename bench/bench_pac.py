@@ -66,7 +66,7 @@ def baseline_contender(module) -> Callable[[str, dict], Answer]:
 
 
 def current_contender() -> Callable[[str, dict], Answer]:
-    from checks.network import pac
+    from techcheck.checks.network import pac
 
     def prepare(text: str, entry: dict) -> Answer:
         script = pac.parse(text, my_ip=entry.get("my_ip", "192.0.2.10"),

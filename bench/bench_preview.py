@@ -52,8 +52,8 @@ FRAME_MS = 1000.0 / 30.0
 def worker(kind: str, clips: list[str], frames: int) -> dict:
     import numpy as np
 
-    from checks.callmodel import Conditions, VideoModel, plan_call
-    from checks.network.analysis import tiers_from
+    from techcheck.checks.callmodel import Conditions, VideoModel, plan_call
+    from techcheck.checks.network.analysis import tiers_from
 
     decoded = bench_camera.decode(clips)
     tiers = tiers_from(["360p", "540p", "720p", "1080p"], [0.5, 1.2, 2.5, 4.0],

@@ -35,10 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks import registry  # noqa: E402
-from checks.camera import metrics  # noqa: E402
-from checks.camera.detector import FaceDetector  # noqa: E402
-from checks.profile import load_profile  # noqa: E402
+from techcheck.checks import registry  # noqa: E402
+from techcheck.checks.camera import metrics  # noqa: E402
+from techcheck.checks.camera.detector import FaceDetector  # noqa: E402
+from techcheck.checks.profile import load_profile  # noqa: E402
 from tests.corpus_media import (  # noqa: E402
     build,
     check_h264,
@@ -196,7 +196,7 @@ def main() -> int:
     from unittest import mock
 
     from bench.speaker_baseline import find_echo_before
-    from checks.audio import speaker as speaker_check
+    from techcheck.checks.audio import speaker as speaker_check
 
     before_spk = load_profile("generic", registry.limit_schemas(registry.discover()))
     before_spk.sections["speaker"] = {**before_spk.sections["speaker"],

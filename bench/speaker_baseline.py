@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from checks.audio.analysis import FLOOR_DB, amplitude_db
-from checks.audio.echo import Echo
+from techcheck.checks.audio.analysis import FLOOR_DB, amplitude_db
+from techcheck.checks.audio.echo import Echo
 
 
 def find_echo_before(played: np.ndarray, recorded: np.ndarray, fs: float, *,

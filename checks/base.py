@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from checks.context import CheckContext
-from checks.model import OPS, CheckResult, Finding, Metric, Status, Threshold, Value
+from techcheck.checks.context import CheckContext
+from techcheck.checks.model import OPS, CheckResult, Finding, Metric, Status, Threshold, Value
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from checks.profile import Profile
+    from techcheck.checks.profile import Profile
 
 
 class Cancelled(Exception):

@@ -16,7 +16,7 @@ import string
 from functools import cache
 from typing import Any
 
-import resources
+from techcheck import resources
 
 log = logging.getLogger("techcheck.i18n")
 

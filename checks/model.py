@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.i18n import translate
+from techcheck.checks.i18n import translate
 
 SCHEMA_ID = "techcheck.report/1"
 SCHEMA_VERSION = 1

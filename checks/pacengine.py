@@ -1,5 +1,5 @@
 """The engines that evaluate a PAC file, run inside the short-lived child process that
-``checks.network.pac`` starts (so this module imports nothing heavy: it is the child's whole
+``techcheck.checks.network.pac`` starts (so this module imports nothing heavy: it is the child's whole
 start-up).
 
 In order of preference, the way the call apps get their answer on each system:

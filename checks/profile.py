@@ -3,7 +3,7 @@
 A profile has a ``[profile]`` table (name, title, platform, optional ``extends``) and one table
 per check id whose keys are the fields of that check's ``Limits`` dataclass; an organisation's
 own profile may add a ``[brand]`` table (docs/branding.md), kept as written here and validated
-by the app, which shows it (``app.brand``). Loading is strict:
+by the app, which shows it (``techcheck.app.brand``). Loading is strict:
 an unknown table or key, a wrong type or a malformed file raises ``ProfileError`` naming the
 file, the line and the key, because a typo in a limit silently ignored is a wrong verdict.
 """
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import resources
-from checks.safefile import InputFileError, read_bounded
+from techcheck import resources
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
 

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass
 from importlib import metadata
 
-from checks.base import Check
+from techcheck.checks.base import Check
 
 log = logging.getLogger("techcheck.registry")
 

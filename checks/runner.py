@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from checks import __version__, machine
-from checks.context import Cancelled, CheckContext
-from checks.i18n import N_
-from checks.model import CheckResult, Report, Status
-from checks.registry import Plugin
+from techcheck.checks import __version__, machine
+from techcheck.checks.context import Cancelled, CheckContext
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult, Report, Status
+from techcheck.checks.registry import Plugin
 
 log = logging.getLogger("techcheck.runner")
 

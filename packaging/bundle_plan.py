@@ -7,10 +7,10 @@ qutebrowser's spec derives its hidden imports from its own plug-in loader:
 - every ``techcheck.checks`` entry point (the built-in checks and any third-party plug-in
   installed in the build environment) becomes hidden imports plus its distribution's
   dist-info, so ``importlib.metadata`` finds the same plug-ins in the frozen app;
-- every sub-command in ``app.cli.COMMANDS`` (imported by name at run time);
+- every sub-command in ``techcheck.app.cli.COMMANDS`` (imported by name at run time);
 - the GUI and report packages, whose pages and writers are imported lazily;
 - the data files under ``resources/`` (profiles, translations, schemas, templates, fonts,
-  models, icons, demo media), at the same relative place so ``resources.path`` works under
+  models, icons, demo media), at the same relative place so ``techcheck.resources.path`` works under
   ``sys._MEIPASS``.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import shutil
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -170,32 +171,65 @@ def existing_commands(names: list[str]) -> list[str]:
     return [n for n in names if (ROOT / "app" / "commands" / f"{n}.py").exists()]
 
 
+#: The import name the source folders are installed under (pyproject.toml's package-dir).
+PACKAGE = "techcheck"
+
+
+def source_dir(module: str) -> Path:
+    """Where ``techcheck.<folder>.<rest>`` lives in the source tree: ``<folder>/<rest>``."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        raise ValueError(f"{module}: not a module of {PACKAGE}")
+    return ROOT.joinpath(*parts[1:])
+
+
+def stage_sources(dest: Path) -> Path:
+    """Lay the Python sources out as they are installed (``techcheck/app``, ``techcheck/checks``,
+    ``techcheck/resources``) under ``dest`` and return ``dest`` for the analysis' search path.
+
+    PyInstaller's analysis looks for modules on ``sys.path`` folders and cannot follow the path
+    hook of an editable install, which is how ``techcheck.*`` maps onto the repository's
+    top-level folders in a checkout. A copy (not links: Windows may not allow them) of the
+    ``.py`` files is enough; the data files are listed separately (``resource_datas``)."""
+    target = dest / PACKAGE
+    if target.exists():
+        shutil.rmtree(target)
+    for folder in ("app", "checks", "resources"):
+        shutil.copytree(ROOT / folder, target / folder,
+                        ignore=lambda d, names: [n for n in names if n == "__pycache__" or (
+                            Path(d, n).is_file() and not n.endswith(".py"))])
+    return dest
+
+
 def resource_datas(root: Path = ROOT / "resources") -> list[tuple[str, str]]:
-    """(source file, destination folder) for every data file, keeping the package layout."""
+    """(source file, destination folder) for every data file, at its place in the installed
+    layout (``techcheck/resources/...``), where ``techcheck.resources.path`` looks."""
     out = []
     for path in sorted(root.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         if not any(fnmatch.fnmatch(path.name, pat) for pat in RESOURCE_PATTERNS):
             continue
-        rel = path.parent.relative_to(root.parent)
-        out.append((str(path), str(rel)))
+        rel = Path(PACKAGE) / path.parent.relative_to(root.parent)
+        out.append((str(path), rel.as_posix()))
     return out
 
 
 def module_files(module: str) -> list[str]:
     """A module and, for a package, every submodule found in the source tree (without
     importing: a plug-in that fails to import at build time must still be bundled, so the
-    frozen app reports the same error result the source install does)."""
-    parts = module.split(".")
-    base = ROOT.joinpath(*parts)
-    if base.is_dir():  # a package (app.gui may be a namespace package while it is written)
+    frozen app reports the same error result the source install does). Modules outside
+    ``techcheck`` (a third-party plug-in) are taken by name."""
+    if not module.startswith(PACKAGE + "."):
+        return [module]
+    base = source_dir(module)
+    if base.is_dir():
         mods = [module]
         for py in sorted(base.rglob("*.py")):
             if "__pycache__" in py.parts:
                 continue
             rel = py.relative_to(ROOT).with_suffix("")
-            name = ".".join(rel.parts)
+            name = ".".join((PACKAGE, *rel.parts))
             if name.endswith(".__init__"):
                 name = name[: -len(".__init__")]
             mods.append(name)
@@ -213,10 +247,11 @@ def make_plan() -> Plan:
         hidden.update(module_files(module))
         if dist:
             dists.add(dist)
-    hidden.update(f"app.commands.{name}" for name in existing_commands(cli_commands()))
+    hidden.update(f"{PACKAGE}.app.commands.{name}" for name in existing_commands(cli_commands()))
     # Imported lazily or by name at run time, so the analysis cannot follow them.
-    for package in ("app.gui", "app.report", "app.commands", "checks", "resources"):
-        if ROOT.joinpath(*package.split(".")).is_dir():
+    for folder in ("app/gui", "app/report", "app/commands", "checks", "resources"):
+        package = ".".join((PACKAGE, *folder.split("/")))
+        if source_dir(package).is_dir():
             hidden.update(module_files(package))
     plan.hiddenimports = sorted(hidden)
     plan.metadata_dists = sorted(dists)

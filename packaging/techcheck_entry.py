@@ -8,6 +8,6 @@ if __name__ == "__main__":
     multiprocessing.freeze_support()
     # Finder used to pass a process serial number (-psn_0_12345) to apps it launches.
     sys.argv = [a for a in sys.argv if not a.startswith("-psn_")]
-    from app.cli import main
+    from techcheck.app.cli import main
 
     sys.exit(main())

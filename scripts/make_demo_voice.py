@@ -18,8 +18,8 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checks.audio.analysis import active_speech_level, one_pole  # noqa: E402
-from checks.audio.microphone import SENTENCES  # noqa: E402
+from techcheck.checks.audio.analysis import active_speech_level, one_pole  # noqa: E402
+from techcheck.checks.audio.microphone import SENTENCES  # noqa: E402
 
 SPEECH_DBFS, NOISE_DBFS = -22.0, -56.0
 

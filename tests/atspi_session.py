@@ -265,7 +265,7 @@ class AccessibleDesktop:
                          if k != "XDG_RUNTIME_DIR"})
         out = (log or self.root / "app.log").open("ab")
         try:
-            proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=ROOT,
+            proc = subprocess.Popen([sys.executable, "-m", "techcheck.app.cli", *args], cwd=ROOT,
                                     env=full, stdout=out, stderr=out,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
         finally:

@@ -85,7 +85,7 @@ def mix(speech: np.ndarray | None, fs: int, *, gain_db: float = 0.0,
         seconds: float | None = None) -> Take:
     """Quiet lead-in, speech scaled by ``gain_db``, noise and hum under all of it, then
     (optionally) clipping at full scale as an overdriven converter does."""
-    from checks.audio.analysis import active_speech_level
+    from techcheck.checks.audio.analysis import active_speech_level
 
     if speech is None:
         n = int((seconds or 3.0) * fs)

@@ -225,7 +225,7 @@ context.modules = [
 @contextlib.contextmanager
 def pointed_at(server: PrivatePipeWire) -> Iterator[None]:
     """Point this process's PortAudio at ``server`` and re-scan; restore afterwards."""
-    from checks.audio import backend
+    from techcheck.checks.audio import backend
 
     saved = {k: os.environ.get(k) for k in server.client_env()}
     os.environ.update(server.client_env())

@@ -22,8 +22,8 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app import logsetup
-    from app.gui import theme
+    from techcheck.app import logsetup
+    from techcheck.app.gui import theme
     from tests import tour_kit
 
     logsetup.setup(stderr=False)

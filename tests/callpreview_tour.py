@@ -35,8 +35,8 @@ def main(argv: list[str]) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QSlider
 
-    from app import logsetup
-    from app.gui import tasks, theme
+    from techcheck.app import logsetup
+    from techcheck.app.gui import tasks, theme
 
     logsetup.setup(stderr=False)
     app = QApplication([sys.argv[0]])

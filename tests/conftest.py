@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.checkout import use_this_checkout
+
 ROOT = Path(__file__).resolve().parent.parent
+use_this_checkout(ROOT)  # before anything imports techcheck (the plug-ins below do)
 LINUX = sys.platform.startswith("linux")
 
 #: Markers of tests that need what only Linux has here; on Windows and macOS (the test job of
@@ -68,7 +71,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
     module, with the test's isolated user directories."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
+        [sys.executable, "-m", "techcheck.app.cli", *args],
         capture_output=True, text=True, timeout=timeout, env=full_env, cwd=ROOT,
         input=input if input is not None else "",
     )

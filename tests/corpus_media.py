@@ -490,9 +490,9 @@ class Outcome:
 
 def run_camera(item: Item, profile: object, seconds: float = CAMERA_SECONDS) -> Outcome:
     """The camera check on one item, as ``techcheck run --only camera --camera FILE`` runs it."""
-    from checks.camera import CameraCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.camera import CameraCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     result = CameraCheck().run(CheckContext(profile, Devices(camera=str(build(item))),
                                             duration=seconds))
@@ -594,7 +594,7 @@ def _room_tone(x: np.ndarray, seconds: float) -> np.ndarray:
 def render_audio(item: AudioItem) -> np.ndarray:
     """The item's recording, 48 kHz mono float32: 1.5 s of room, then the clips with 0.35 s
     pauses, then 0.5 s of room; brought to ``level_dbfs`` of active speech; then ``ops``."""
-    from checks.audio.analysis import active_speech_level
+    from techcheck.checks.audio.analysis import active_speech_level
 
     archive = source(item.source)
     data = _deb_members(archive, item.clips)
@@ -651,9 +651,9 @@ def build_audio(item: AudioItem) -> Path:
 
 def run_microphone(item: AudioItem, profile: object) -> Outcome:
     """The microphone check on one recording, as ``--microphone FILE`` runs it."""
-    from checks.audio.microphone import MicrophoneCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.audio.microphone import MicrophoneCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     result = MicrophoneCheck().run(CheckContext(profile, Devices(
         microphone=str(build_audio(item)))))
@@ -713,7 +713,7 @@ def _faded(x: np.ndarray, seconds: float = 0.01) -> np.ndarray:
 def room_sound(item: SpeakerItem, frames: int) -> np.ndarray:
     """What the microphone hears of the room while the test plays: ``noise`` at ``noise_dbfs``
     RMS and the person's words at ``talk_dbfs`` active speech level, 0.4 s in."""
-    from checks.audio.analysis import active_speech_level
+    from techcheck.checks.audio.analysis import active_speech_level
 
     x = np.zeros(frames)
     if item.noise:
@@ -755,10 +755,10 @@ def run_speaker(item: SpeakerItem, profile: object) -> Outcome:
     private PipeWire server, the room as a convolver in the sound path, as well."""
     from unittest import mock
 
-    from checks.audio import speaker as speaker_module
-    from checks.audio.speaker import SpeakerCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.audio import speaker as speaker_module
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     def playrec(signal, samplerate, input_device=None, output_device=None, *, tail_s=0.6,
                 cancel=None):
@@ -782,10 +782,10 @@ def run_speaker_through(server: object, item: SpeakerItem, profile: object) -> O
     added to the response."""
     import soundfile as sf
 
-    from checks.audio.echo import chime_and_sweep
-    from checks.audio.speaker import SpeakerCheck
-    from checks.context import CheckContext, Devices
-    from checks.model import verdict_for
+    from techcheck.checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.model import verdict_for
 
     sound = chime_and_sweep(AUDIO_RATE, -18.0)
     ir = server.root / f"{item.id}.wav"  # type: ignore[attr-defined]

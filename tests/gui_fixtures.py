@@ -49,7 +49,7 @@ def write_clip(path: Path, frames: int = 30, size: tuple[int, int] = (640, 360))
 @pytest.fixture
 def demo_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The bundled demo clip and sound, or generated stand-ins while they are not bundled."""
-    from app import demo
+    from techcheck.app import demo
 
     clip, voice = demo.camera_clip(), demo.voice_clip()
     if not clip.exists():
@@ -65,7 +65,7 @@ def demo_media(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 def gui_settings(tmp_path: Path, qapp):
     from PySide6.QtCore import QSettings
 
-    from app.gui.settings import Settings
+    from techcheck.app.gui.settings import Settings
 
     return Settings(QSettings(str(tmp_path / "techcheck.ini"), QSettings.Format.IniFormat))
 
@@ -80,7 +80,7 @@ def _leftover_threads(before: set[int]) -> list[str]:
 @pytest.fixture
 def leak_guard(qapp):
     """Fails the test when a GUI task, a thread it started, or an active QTimer is left."""
-    from app.gui import tasks
+    from techcheck.app.gui import tasks
 
     before = {t.ident for t in threading.enumerate()}
     yield
@@ -98,8 +98,8 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
     end, after which no timer of it may still be active."""
     from PySide6.QtCore import QTimer
 
-    from app.gui import settings as S
-    from app.gui.window import MainWindow
+    from techcheck.app.gui import settings as S
+    from techcheck.app.gui.window import MainWindow
 
     made = []
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 def seed_history() -> None:
     """Keep an earlier run, from yesterday, for the Results page to compare with."""
-    from app.report import history
+    from techcheck.app.report import history
     from tests import report_samples
 
     previous = report_samples.report(with_error=False)
@@ -38,7 +38,7 @@ def seed_history() -> None:
 
 def write_invitations(out: Path) -> tuple[Path, Path]:
     """A recruiter's invitation for the day after tomorrow, and a hostile one."""
-    from app import invitation
+    from techcheck.app import invitation
 
     when = (datetime.now().astimezone() + timedelta(days=2)).replace(
         hour=10, minute=0, second=0, microsecond=0)
@@ -73,14 +73,14 @@ def main(argv: list[str]) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app import logsetup
-    from app.gui import tasks
+    from techcheck.app import logsetup
+    from techcheck.app.gui import tasks
 
     logsetup.setup(stderr=False)
     app = QApplication([sys.argv[0]])
     if args.dark:
         app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
-    from app.gui import theme
+    from techcheck.app.gui import theme
 
     theme.apply(app, dark=True if args.dark else None)
     w = tour_kit.demo_window(out / f"{args.prefix}.ini", args.lang, "it", (1100, 780))

@@ -29,7 +29,7 @@ _WRAPPER = """
 import os, resource, sys
 for name in os.environ.get("TECHCHECK_TEST_BLOCK", "").split():
     sys.modules[name] = None  # as in an install without it: importing it raises ImportError
-from app.cli import main
+from techcheck.app.cli import main
 try:
     rc = main(sys.argv[1:])
 except SystemExit as exc:

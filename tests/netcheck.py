@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checks import registry
-from checks.context import CheckContext, Devices
-from checks.profile import load_profile
-from checks.runner import run_one
+from techcheck.checks import registry
+from techcheck.checks.context import CheckContext, Devices
+from techcheck.checks.profile import load_profile
+from techcheck.checks.runner import run_one
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 standard modules: Windows has no ``fcntl``, ``termios``, ``pwd`` or ``grp``; Linux and macOS
 have no ``winreg`` or ``msvcrt``; only macOS has ``_scproxy`` and PyObjC.
 
-Only imports made *by TechCheck's code* (modules under ``app`` and ``checks``) are refused, with
+Only imports made *by TechCheck's code* (modules under ``techcheck``) are refused, with
 the same ``ModuleNotFoundError`` the missing platform raises. The standard library and
 third-party packages keep their own platform branches: on Linux psutil imports ``resource`` and
 ``shutil`` imports ``pwd``, and on Windows they take other branches, so refusing them would
@@ -44,13 +44,15 @@ WINDOWS_AND_MACOS_ONLY = frozenset({
 
 SETS = {"posix": POSIX_ONLY, "windows-macos": WINDOWS_AND_MACOS_ONLY}
 
-#: Top-level packages whose imports are policed: TechCheck's own code.
-OURS = ("app", "checks")
+#: Top-level package whose imports are policed: TechCheck's own code.
+TOP = "techcheck"
+#: The packages whose every module is imported.
+OURS = ("techcheck.app", "techcheck.checks")
 
 _refused: list[str] = []
 
 
-_policed: set[str] = set(OURS)
+_policed: set[str] = {TOP}
 
 
 def _ours(module_name: object) -> bool:
@@ -110,7 +112,7 @@ def refused() -> list[str]:
 
 
 def import_every_module() -> dict[str, str]:
-    """Import every module of ``app`` and ``checks``; module name → error for those that fail."""
+    """Import every module of ``techcheck.app`` and ``techcheck.checks``; module name → error for those that fail."""
     import importlib
     import pkgutil
     import traceback
@@ -137,9 +139,9 @@ def import_every_module() -> dict[str, str]:
 def upload_without_kernel_count() -> dict[str, object]:
     """A real upload to the local measurement server, counted the way it must be where the
     kernel's unacknowledged-byte count is unavailable (the code cannot import ``fcntl``)."""
-    from checks.network.httpio import parse_origin
-    from checks.network.server import start_server
-    from checks.network.transfer import CLOUDFLARE, Transfer
+    from techcheck.checks.network.httpio import parse_origin
+    from techcheck.checks.network.server import start_server
+    from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
 
     server = start_server("127.0.0.1", 0)
     try:
@@ -170,10 +172,10 @@ def main(argv: list[str]) -> int:
     which, out = argv
     install(which)
     doc: dict[str, object] = {"blocked": which, "import_errors": import_every_module()}
-    from checks import registry
+    from techcheck.checks import registry
 
     doc["plugins"] = {p.id: p.error for p in registry.discover()}
-    from app import cli
+    from techcheck.app import cli
 
     with tempfile.TemporaryDirectory(prefix="techcheck-platform-") as tmp:
         report = os.path.join(tmp, "selftest.json")

@@ -15,13 +15,13 @@ from functools import cache
 import cv2
 import numpy as np
 
-from checks import registry
-from checks.base import ResultBuilder
-from checks.context import CheckContext
-from checks.model import CheckResult, Report, Status
-from checks.profile import load_profile
-from checks.system import SystemCheck
-from checks.system.probe import Battery
+from techcheck.checks import registry
+from techcheck.checks.base import ResultBuilder
+from techcheck.checks.context import CheckContext
+from techcheck.checks.model import CheckResult, Report, Status
+from techcheck.checks.profile import load_profile
+from techcheck.checks.system import SystemCheck
+from techcheck.checks.system.probe import Battery
 from tests.stubs import FakeSystemProbe
 
 CREATED = "2026-12-01T09:35:12+01:00"

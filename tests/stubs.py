@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks.context import CancelToken
-from checks.system.probe import Battery, Connection, CpuLoad, SystemProbe, VpnInterface
+from techcheck.checks.context import CancelToken
+from techcheck.checks.system.probe import Battery, Connection, CpuLoad, SystemProbe, VpnInterface
 
 
 class FakeSystemProbe(SystemProbe):
@@ -82,7 +82,7 @@ class UnpluggedCamera:
         return True
 
     def read(self):
-        from checks.camera.source import CameraDisconnected
+        from techcheck.checks.camera.source import CameraDisconnected
 
         if self._left <= 0:
             raise CameraDisconnected("the test unplugged the camera")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.atomicfile import describe_write_error, write_atomic
+from techcheck.app.atomicfile import describe_write_error, write_atomic
 from tests.conftest import run_cli
 
 

@@ -9,15 +9,15 @@ import sys
 import numpy as np
 import pytest
 
-from checks.audio import analysis as A
-from checks.audio import backend
-from checks.audio.backend import AudioProblem
-from checks.audio.echo import chime_and_sweep, find_echo
-from checks.audio.meter import LevelMeter
-from checks.audio.microphone import MicrophoneCheck
-from checks.audio.source import is_file_spec, open_input, read_audio_file
-from checks.context import CheckContext, Devices
-from checks.model import Status
+from techcheck.checks.audio import analysis as A
+from techcheck.checks.audio import backend
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.echo import chime_and_sweep, find_echo
+from techcheck.checks.audio.meter import LevelMeter
+from techcheck.checks.audio.microphone import MicrophoneCheck
+from techcheck.checks.audio.source import is_file_spec, open_input, read_audio_file
+from techcheck.checks.context import CheckContext, Devices
+from techcheck.checks.model import Status
 from tests.audio_material import alsa_voice, espeak, hum, mix, white_noise
 
 FS = 48000
@@ -181,7 +181,7 @@ def _ctx(profile, mic, lang="en") -> CheckContext:
 
 @pytest.fixture(scope="module")
 def profile():
-    from app.commands.common import load
+    from techcheck.app.commands.common import load
 
     return load("generic")[1]
 
@@ -232,7 +232,7 @@ def test_portaudio_missing_is_a_finding_with_a_fix(monkeypatch, profile):
     assert "PortAudio" in r.findings[0].text()
     if sys.platform.startswith("linux"):
         assert "libportaudio2" in r.findings[0].fix_text()
-    from checks.audio.speaker import SpeakerCheck
+    from techcheck.checks.audio.speaker import SpeakerCheck
 
     r = SpeakerCheck().run(_ctx(profile, "default"))
     assert codes(r) == {"speaker.unavailable"}
@@ -256,8 +256,7 @@ def test_swedish_texts_render(profile, tmp_path):
 
 
 def test_demo_voice_passes_the_microphone_check(profile):
-    import resources
-
+    from techcheck import resources
     path = resources.path("demo", "voice.wav")
     r = MicrophoneCheck().run(_ctx(profile, str(path)))
     assert r.status is Status.PASS, codes(r)

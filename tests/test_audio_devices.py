@@ -11,15 +11,15 @@ import time
 import numpy as np
 import pytest
 
-from checks.audio import analysis as A
-from checks.audio import backend
-from checks.audio.meter import LevelMeter
-from checks.audio.microphone import SENTENCES, MicrophoneCheck
-from checks.audio.playback import record_and_play_back
-from checks.audio.source import open_input
-from checks.audio.speaker import SpeakerCheck
-from checks.context import CheckContext, Devices, Question
-from checks.model import Status
+from techcheck.checks.audio import analysis as A
+from techcheck.checks.audio import backend
+from techcheck.checks.audio.meter import LevelMeter
+from techcheck.checks.audio.microphone import SENTENCES, MicrophoneCheck
+from techcheck.checks.audio.playback import record_and_play_back
+from techcheck.checks.audio.source import open_input
+from techcheck.checks.audio.speaker import SpeakerCheck
+from techcheck.checks.context import CheckContext, Devices, Question
+from techcheck.checks.model import Status
 from tests.audio_material import alsa_voice, espeak, mix, white_noise
 from tests.verdict_policy import violations
 
@@ -29,7 +29,7 @@ FS = 48000
 
 @pytest.fixture(scope="module")
 def profile():
-    from app.commands.common import load
+    from techcheck.app.commands.common import load
 
     return load("generic")[1]
 
@@ -192,7 +192,7 @@ def test_live_meter_api(virtual_microphone):
 
 def test_record_and_play_back_is_heard(virtual_microphone):
     """A listener on the same input hears the voice twice: live, then played back."""
-    from checks.audio.echo import find_echo
+    from techcheck.checks.audio.echo import find_echo
 
     heard, ready, stop = [], threading.Event(), threading.Event()
 
@@ -335,10 +335,10 @@ def test_devices_and_headless_run_from_the_command_line(pipewire_server, cli, tm
     assert "is not an audio file that can be read" in out.stderr
     assert report.read_bytes() == before  # the earlier report is left as it was
     # the check itself still says so when it meets such a file (the app's device picker)
-    from checks import registry
-    from checks.audio.microphone import MicrophoneCheck
-    from checks.context import CheckContext, Devices
-    from checks.profile import load_profile
+    from techcheck.checks import registry
+    from techcheck.checks.audio.microphone import MicrophoneCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
 
     ctx = CheckContext(profile=load_profile("generic", registry.limit_schemas(registry.discover())),
                        devices=Devices(microphone=str(bogus)), interactive=False)

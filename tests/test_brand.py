@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app import brand, invitation
-from app.report import html, pdf
+from techcheck.app import brand, invitation
+from techcheck.app.report import html, pdf
 from tests import report_samples as samples
 from tests.conftest import ROOT
 from tests.test_report_render import assert_self_contained, parse

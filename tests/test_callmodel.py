@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from checks import registry
-from checks.callmodel import (
+from techcheck.checks import registry
+from techcheck.checks.callmodel import (
     Conditions,
     LossSchedule,
     VideoModel,
@@ -18,9 +18,9 @@ from checks.callmodel import (
     plan_call,
     plan_for_limits,
 )
-from checks.callmodel.plan import JITTER_BUFFER_MS
-from checks.network.analysis import tiers_from
-from checks.profile import load_profile
+from techcheck.checks.callmodel.plan import JITTER_BUFFER_MS
+from techcheck.checks.network.analysis import tiers_from
+from techcheck.checks.profile import load_profile
 from tests.conftest import ROOT
 
 CLIP = ROOT / "resources" / "demo" / "camera.avi"

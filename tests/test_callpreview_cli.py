@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from checks.network.server import start_server
+from techcheck.checks.network.server import start_server
 from tests.conftest import ROOT, run_cli
 
 CLIP = str(ROOT / "resources" / "demo" / "camera.avi")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from checks.camera.detector import EDGE_MAX_VISIBLE, EDGE_MIN_VISIBLE, FaceDetector
-from checks.camera.live import FrameAnalyser
+from techcheck.checks.camera.detector import EDGE_MAX_VISIBLE, EDGE_MIN_VISIBLE, FaceDetector
+from techcheck.checks.camera.live import FrameAnalyser
 from tests import corpus_media as C
 
 #: The first test to use the corpus may fetch its packages (minutes on a fresh machine).

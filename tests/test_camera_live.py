@@ -9,13 +9,13 @@ import cv2
 import numpy as np
 import pytest
 
-from checks.camera.judge import WindowJudge
-from checks.camera.limits import CameraLimits
-from checks.camera.live import FrameAnalyser, LiveAnalysis
-from checks.camera.rules import LIVE_ORDER, Rule, Side, build_rules
-from checks.i18n import catalogue
-from checks.model import Status
-from checks.profile import generic_limits
+from techcheck.checks.camera.judge import WindowJudge
+from techcheck.checks.camera.limits import CameraLimits
+from techcheck.checks.camera.live import FrameAnalyser, LiveAnalysis
+from techcheck.checks.camera.rules import LIVE_ORDER, Rule, Side, build_rules
+from techcheck.checks.i18n import catalogue
+from techcheck.checks.model import Status
+from techcheck.checks.profile import generic_limits
 from tests.camera_scenarios import SCENARIOS, frames
 
 
@@ -157,7 +157,7 @@ def test_a_verdict_kept_by_hysteresis_shows_the_limit_it_was_held_to():
     """Issue 14: "sharpness 29.1, limit 30: pass" must not happen. A pass kept within the
     margin was held to the lenient limit, and the report says so; a kept problem likewise shows
     the strict limit it has to clear."""
-    from checks.camera.judge import pass_limits
+    from techcheck.checks.camera.judge import pass_limits
 
     j = WindowJudge([RULE], window_s=0.2)
     st = j.push(0.1, {"x": 150.0})["x"]
@@ -174,10 +174,10 @@ def test_a_verdict_kept_by_hysteresis_shows_the_limit_it_was_held_to():
 
 def test_every_reported_camera_metric_agrees_with_its_status():
     """On the scenario clips, no value shows as a pass past the limit printed next to it."""
-    from checks import registry
-    from checks.camera.check import CameraCheck
-    from checks.context import CheckContext, Devices
-    from checks.profile import load_profile
+    from techcheck.checks import registry
+    from techcheck.checks.camera.check import CameraCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
     from tests.camera_scenarios import build
 
     profile = load_profile("generic", registry.limit_schemas(registry.discover()))

@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-import resources
-from checks.camera import metrics as M
-from checks.camera.detector import MODELS, FaceDetector, FaceTracker
+from techcheck import resources
+from techcheck.checks.camera import metrics as M
+from techcheck.checks.camera.detector import MODELS, FaceDetector, FaceTracker
 from tests.camera_scenarios import SCENARIOS, astronaut, compose, grace_hopper
 
 
@@ -145,7 +145,7 @@ def test_no_face_in_noise_or_a_blank_frame():
 def test_yaw_from_the_cheeks_depth_and_framing_from_landmarks():
     """Yaw cannot be made by turning a flat photo, so the geometry is checked on a mesh whose
     cheeks sit at known depths (a head turned by 30° moves one cheek back, the other forward)."""
-    from checks.camera.detector import MESH, Face
+    from techcheck.checks.camera.detector import MESH, Face
 
     mesh = np.zeros((468, 3), np.float32)
     half = 100.0

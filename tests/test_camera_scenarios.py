@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from checks import registry
-from checks.camera import CameraCheck
-from checks.context import CheckContext, Devices
-from checks.model import Status
-from checks.profile import load_profile
+from techcheck.checks import registry
+from techcheck.checks.camera import CameraCheck
+from techcheck.checks.context import CheckContext, Devices
+from techcheck.checks.model import Status
+from techcheck.checks.profile import load_profile
 from tests.camera_scenarios import ALL_CODES, SCENARIOS, build
 from tests.verdict_policy import violations
 
@@ -119,9 +119,9 @@ def test_snapshot_only_when_asked(clips, profile):
 
 
 def test_codes_the_scenarios_name_exist_in_the_rules():
-    from checks.camera.limits import CameraLimits
-    from checks.camera.rules import build_rules
-    from checks.profile import generic_limits
+    from techcheck.checks.camera.limits import CameraLimits
+    from techcheck.checks.camera.rules import build_rules
+    from techcheck.checks.profile import generic_limits
 
     codes = {s.code for r in build_rules(generic_limits("camera", CameraLimits)) for s in (r.low, r.high) if s}
     codes |= {"camera.low_fps", "camera.low_resolution"}

@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 import pytest
 
-from checks import registry
-from checks.camera import (
+from techcheck.checks import registry
+from techcheck.checks.camera import (
     CameraBusy,
     CameraCheck,
     CameraFileError,
@@ -25,10 +25,10 @@ from checks.camera import (
     CameraUnavailable,
     open_camera,
 )
-from checks.camera.devices import _linux_device_users, diagnose_open_failure, list_cameras
-from checks.context import CheckContext, Devices
-from checks.model import Status
-from checks.profile import load_profile
+from techcheck.checks.camera.devices import _linux_device_users, diagnose_open_failure, list_cameras
+from techcheck.checks.context import CheckContext, Devices
+from techcheck.checks.model import Status
+from techcheck.checks.profile import load_profile
 from tests.camera_scenarios import SCENARIOS, build, compose, frames, write_avi
 from tests.stubs import UnpluggedCamera
 
@@ -213,8 +213,7 @@ def test_cli_devices_lists_cameras_without_problems(cli):
 
 
 def test_demo_clip_is_small_and_passes_the_check(profile):
-    import resources
-
+    from techcheck import resources
     clip = resources.path("demo", "camera.avi")
     assert clip.stat().st_size <= 2_000_000
     result = check(profile, str(clip))

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import resources
+from techcheck import resources
 from tests.conftest import ROOT, is_root, run_cli
 
 SCHEMA = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
@@ -165,12 +165,12 @@ def test_no_command_without_a_desktop_checks_in_the_terminal_in_demo_mode(tmp_pa
     if not sys.platform.startswith("linux"):
         pytest.skip("only Linux decides the display from DISPLAY/WAYLAND_DISPLAY")
     env = _no_devices_env(tmp_path)
-    devices = subprocess.run([sys.executable, "-m", "app.cli", "devices", "--json"],
+    devices = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "devices", "--json"],
                              capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
     kinds = {d["kind"] for d in json.loads(devices.stdout)["devices"]}
     if {"camera", "microphone"} <= kinds:
         pytest.skip("this computer has a camera and a microphone: no demo mode to show")
-    res = subprocess.run([sys.executable, "-m", "app.cli"], capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-m", "techcheck.app.cli"], capture_output=True, text=True,
                          timeout=180, env=env, cwd=ROOT, stdin=subprocess.DEVNULL)
     why = [ln for ln in res.stderr.splitlines() if "desktop" in ln]
     assert len(why) == 1, res.stderr
@@ -197,7 +197,7 @@ def test_run_never_falls_back_to_demo_media(tmp_path: Path):
     devices and says they are missing: no sample video, recording or stand-in speaker."""
     env = _no_devices_env(tmp_path)
     out = tmp_path / "r.json"
-    res = subprocess.run([sys.executable, "-m", "app.cli", "run", "--only",
+    res = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "run", "--only",
                           "camera,microphone,speaker", "--yes", "--json", str(out)],
                          capture_output=True, text=True, timeout=120, env=env, cwd=ROOT,
                          stdin=subprocess.DEVNULL)

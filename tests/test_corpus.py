@@ -11,8 +11,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from checks import registry
-from checks.profile import load_profile
+from techcheck.checks import registry
+from techcheck.checks.profile import load_profile
 from tests import corpus_media as C
 from tests.verdict_policy import policy
 
@@ -104,9 +104,9 @@ def test_no_value_past_its_limit_shows_as_a_pass(outcomes):
     """Issue 14 ("sharpness 29.1, limit 30: pass"): every graded camera metric on real footage
     is on the passing side of the limit printed next to it when it says pass, and on the wrong
     side when it does not."""
-    from checks.camera.limits import CameraLimits
-    from checks.camera.rules import build_rules, stream_rules
-    from checks.profile import generic_limits
+    from techcheck.checks.camera.limits import CameraLimits
+    from techcheck.checks.camera.rules import build_rules, stream_rules
+    from techcheck.checks.profile import generic_limits
 
     lim = generic_limits("camera", CameraLimits)
     rules = {r.name: r for r in build_rules(lim) + stream_rules(lim)}
@@ -269,7 +269,7 @@ def test_speaker_recording_is_the_measured_room_with_the_test_sound():
     own test sound, at the labelled echo return loss and delay, over the room's sound."""
     from scipy.signal import fftconvolve
 
-    from checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.echo import chime_and_sweep
 
     sound = chime_and_sweep(C.AUDIO_RATE, -18.0).astype(np.float64)
     item = next(s for s in C.load().speaker if s.id == "desk-speakers-6")

@@ -8,14 +8,14 @@ import time
 import numpy as np
 import pytest
 
-from app import demo
-from app.report import text, view
-from checks import registry
-from checks.audio import standin
-from checks.context import CheckContext, Devices
-from checks.model import Report, Status
-from checks.profile import load_profile
-from checks.runner import run_one
+from techcheck.app import demo
+from techcheck.app.report import text, view
+from techcheck.checks import registry
+from techcheck.checks.audio import standin
+from techcheck.checks.context import CheckContext, Devices
+from techcheck.checks.model import Report, Status
+from techcheck.checks.profile import load_profile
+from techcheck.checks.runner import run_one
 
 PLUGINS = registry.discover()
 
@@ -113,7 +113,7 @@ def test_standin_spec_round_trips_and_rejects_nonsense():
 
 def test_play_into_the_standin_takes_as_long_as_the_sound():
     """The GUI's "Play a test sound" in demo mode: real time, and nothing to open."""
-    from checks.audio.playback import play
+    from techcheck.checks.audio.playback import play
 
     start = time.monotonic()
     play(np.zeros(24000, dtype=np.float32), 48000, demo.speaker_standin())
@@ -131,9 +131,9 @@ def test_demo_report_says_it_was_a_demo_in_every_format(tmp_path, capsys):
 
     import jsonschema
 
-    import resources
-    from app.cli import build_parser
-    from app.commands import run
+    from techcheck import resources
+    from techcheck.app.cli import build_parser
+    from techcheck.app.commands import run
 
     out = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "pdf", "text")}
     args = build_parser().parse_args(

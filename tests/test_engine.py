@@ -11,13 +11,13 @@ from typing import ClassVar
 
 import pytest
 
-from checks.base import Check, grade
-from checks.context import CancelToken, CheckContext, Progress
-from checks.i18n import N_, translate
-from checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
-from checks.profile import Profile
-from checks.registry import Plugin
-from checks.runner import build_report, run_checks, run_one
+from techcheck.checks.base import Check, grade
+from techcheck.checks.context import CancelToken, CheckContext, Progress
+from techcheck.checks.i18n import N_, translate
+from techcheck.checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
+from techcheck.checks.profile import Profile
+from techcheck.checks.registry import Plugin
+from techcheck.checks.runner import build_report, run_checks, run_one
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import invitation
-from app.report import history, html, jsonio, text
-from checks import registry
-from checks.profile import ProfileError, load_profile
+from techcheck.app import invitation
+from techcheck.app.report import history, html, jsonio, text
+from techcheck.checks import registry
+from techcheck.checks.profile import ProfileError, load_profile
 from tests import report_samples as samples
 from tests.hostile import LIMIT_MB, LIMIT_S
 
@@ -268,7 +268,7 @@ def test_fuzz_history_settings(key: str, value: str, tmp_path: Path):
 def test_fuzz_gui_settings_file(lines: list, tmp_path: Path):
     from PySide6.QtCore import QSettings
 
-    from app.gui import settings as gs
+    from techcheck.app.gui import settings as gs
 
     f = tmp_path / "techcheck.ini"
     body = "[General]\n" + "".join(f"{k}={v}\n" for k, v in lines)

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from app.gui import settings as S
-from app.gui import tasks
-from checks.model import Status
+from techcheck.app.gui import settings as S
+from techcheck.app.gui import tasks
+from techcheck.checks.model import Status
 from tests.gui_fixtures import by_name, click_step, export_via_dialog, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -151,7 +151,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     press(qtbot, by_name(w, "Next step: Results"))
     res = w.pages["results"]
     assert res.verdict.word.text()
-    from checks.model import Verdict, verdict_for
+    from techcheck.checks.model import Verdict, verdict_for
 
     missing = [p for p in w.session.plugins if p.id not in w.session.results]
     if missing and verdict_for(w.session.ordered_results()) is not Verdict.NOT_READY:
@@ -174,6 +174,12 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]
     assert det.metrics.rowCount() >= len(w.session.results["system"].metrics)
+    shown = {det.metrics.item(i, 1).text(): det.metrics.item(i, 4).text()
+             for i in range(det.metrics.rowCount())}
+    # The limit is worded with its comparison, as the report words it (not the raw number).
+    assert shown["cpu_load"][0] in "≤<" and shown["cpu_load"].endswith("%"), shown
+    assert shown["memory_free"][0] in "≥>" and "MiB" in shown["memory_free"], shown
+    assert shown["cpu_cores"] == "", shown
     press(qtbot, by_name(w, "Copy diagnostics to the clipboard"))
     from PySide6.QtGui import QGuiApplication
 
@@ -195,7 +201,7 @@ def test_export_failure_is_shown_inline_with_the_fix(make_window, qtbot, tmp_pat
 
 
 def test_recruiter_checklist_goes_into_the_report(make_window):
-    from app.gui.reporting import make_report
+    from techcheck.app.gui.reporting import make_report
 
     w = make_window(demo_mode="on", role="recruiter")
     assert "checklist" in w.visible_keys() and "details" not in w.visible_keys()
@@ -249,7 +255,7 @@ def test_every_control_has_an_accessible_name(make_window):
 
 
 def test_status_is_never_colour_alone():
-    from app.gui.widgets.status import _pixmap, status_word
+    from techcheck.app.gui.widgets.status import _pixmap, status_word
 
     words = {status_word(s) for s in Status}
     assert len(words) == len(Status)  # a distinct word for every status
@@ -300,7 +306,7 @@ def test_cancel_stops_a_running_check(make_window, qtbot):
 @pytest.mark.slow
 def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtual_microphone):
     """A real capture path: PortAudio → private PipeWire → the null sink's monitor."""
-    from app import demo
+    from techcheck.app import demo
 
     w = make_window(demo_mode="off")
     mic = w.pages["microphone"]

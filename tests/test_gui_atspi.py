@@ -37,8 +37,8 @@ def demo_settings() -> None:
     """The settings a newcomer without devices ends up with: demo mode on, English."""
     from PySide6.QtCore import QSettings
 
-    from app import paths
-    from app.gui import settings as S
+    from techcheck.app import paths
+    from techcheck.app.gui import settings as S
 
     path = paths.config_dir() / "techcheck.ini"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,9 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSlider
 
-from checks import registry
-from checks.callmodel import Conditions
-from checks.profile import load_profile
+from techcheck.checks import registry
+from techcheck.checks.callmodel import Conditions
+from techcheck.checks.profile import load_profile
 from tests.conftest import ROOT
 from tests.gui_fixtures import by_name
 
@@ -32,7 +32,7 @@ def generic_network_limits():
 
 @pytest.fixture
 def preview(qtbot, leak_guard):
-    from app.gui.widgets.callpreview import CallPreview
+    from techcheck.app.gui.widgets.callpreview import CallPreview
 
     w = CallPreview()
     qtbot.addWidget(w)

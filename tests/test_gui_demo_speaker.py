@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.gui.pages.devicepick import DEMO
-from checks.audio import standin
-from checks.model import Status
+from techcheck.app.gui.pages.devicepick import DEMO
+from techcheck.checks.audio import standin
+from techcheck.checks.model import Status
 
 # the offscreen platform's chatter, as in tests/test_gui.py
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

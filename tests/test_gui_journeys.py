@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from checks.model import Status
+from techcheck.checks.model import Status
 from tests.gui_fixtures import by_name, click_step, press
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

@@ -21,9 +21,9 @@ import json, os, sys, tempfile
 from PySide6.QtCore import QSettings, QRect
 from PySide6.QtWidgets import QApplication, QAbstractButton
 app = QApplication([])
-from app.gui import settings as S
-from app.gui.window import MainWindow
-from app.gui import style
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.window import MainWindow
+from techcheck.app.gui import style
 tmp = tempfile.mkdtemp()
 out = {"dpr": app.devicePixelRatio(), "pages": {}}
 for role in ("candidate", "recruiter", "it"):
@@ -99,8 +99,8 @@ def test_the_geometry_probe_sees_a_button_below_the_fold(qtbot):
     clipped at 1000×720 while one in the action bar is whole."""
     from PySide6.QtWidgets import QPushButton, QWidget
 
-    from app.gui.pages.base import Page
-    from app.gui.session import Session
+    from techcheck.app.gui.pages.base import Page
+    from techcheck.app.gui.session import Session
 
     class Tall(Page):
         key = "tall"

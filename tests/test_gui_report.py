@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from app import invitation as invitations
-from app.report.view import SNAPSHOT_KEY
-from checks.model import Status
+from techcheck.app import invitation as invitations
+from techcheck.app.report.view import SNAPSHOT_KEY
+from techcheck.checks.model import Status
 from tests.conftest import ROOT
 from tests.gui_fixtures import by_name, click_step, export_via_dialog, press
 
@@ -108,7 +108,7 @@ def test_kept_runs_are_listed_for_it_support(make_window, qtbot):
 
 
 def test_history_retention_setting_is_respected(make_window, qtbot):
-    from app.report.history import Retention
+    from techcheck.app.report.history import Retention
 
     Retention(enabled=False).save()
     w = make_window(demo_mode="on")
@@ -199,7 +199,7 @@ def stockholm(monkeypatch):
 
 def test_an_invitation_sets_the_profile_and_server_and_names_itself(make_window, qtbot,
                                                                      tmp_path, stockholm):
-    from app.gui.reporting import make_report
+    from techcheck.app.gui.reporting import make_report
 
     w = make_window(demo_mode="on", platform="zoom")
     new_york = timezone(timedelta(hours=-5))
@@ -279,7 +279,7 @@ def test_hostile_invitations_change_nothing(make_window, qtbot, tmp_path):
 
 
 def test_command_line_routes_an_invitation_to_the_app(tmp_path):
-    from app import cli
+    from techcheck.app import cli
 
     # a server on the internet: one inside the network would wait for the person's answer
     path = _invitation_file(tmp_path, server="https://speed.example.com/",
@@ -296,12 +296,12 @@ def test_command_line_routes_an_invitation_to_the_app(tmp_path):
     os.mkfifo(fifo)
     assert not cli.is_invitation_argument([str(fifo)])  # never blocks on a pipe
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TECHCHECK_QUIT_AFTER_MS": "3000"}
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "-v", str(path)], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "-v", str(path)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=90)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "invitation opened: invite.toml (profile teams)" in proc.stderr
     # sub-commands are untouched
-    proc = subprocess.run([sys.executable, "-m", "app.cli", "profiles"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "profiles"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=90)
     assert proc.returncode == 0 and "teams" in proc.stdout
 
@@ -310,7 +310,7 @@ def test_command_line_routes_an_invitation_to_the_app(tmp_path):
 
 @pytest.mark.slow
 def test_camera_picture_only_when_asked_for(make_window, qtbot, tmp_path):
-    from app.gui.reporting import make_report
+    from techcheck.app.gui.reporting import make_report
 
     w = make_window(demo_mode="on")
     cam = w.pages["camera"]
@@ -355,9 +355,9 @@ def test_camera_picture_only_when_asked_for(make_window, qtbot, tmp_path):
 # --- network verdict --------------------------------------------------------------------------
 
 def test_network_verdict_is_shown_even_when_it_passes(qapp):
-    from app.gui.widgets.findings import ResultCard
-    from checks.base import ResultBuilder
-    from checks.network import analysis
+    from techcheck.app.gui.widgets.findings import ResultCard
+    from techcheck.checks.base import ResultBuilder
+    from techcheck.checks.network import analysis
 
     tiers = [analysis.Tier("720p", 1.5, 1.5), analysis.Tier("1080p", 3.0, 3.0)]
     text, params = analysis.verdict("Microsoft Teams", tiers, up=2.0, down=40.0)
@@ -375,7 +375,7 @@ def test_network_verdict_is_shown_even_when_it_passes(qapp):
 # --- icon and fonts ---------------------------------------------------------------------------
 
 def test_window_and_app_icon(make_window, qapp):
-    from app.gui import appicon
+    from techcheck.app.gui import appicon
 
     w = make_window(demo_mode="on")
     sizes = {s.width() for s in w.windowIcon().availableSizes()}
@@ -388,7 +388,7 @@ FONT_PROBE = """
 from PySide6.QtWidgets import QApplication, QLabel
 from PySide6.QtGui import QFontInfo
 app = QApplication([])
-from app.gui import appicon
+from techcheck.app.gui import appicon
 before = appicon.has_usable_font()
 used = appicon.ensure_fonts(app)
 def shot(text):

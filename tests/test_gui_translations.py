@@ -82,7 +82,7 @@ def test_counts_have_real_plural_forms_in_both_languages(tools, tmp_path):
 def test_plural_forms_in_the_running_app(qapp):
     from PySide6.QtCore import QCoreApplication
 
-    from app.gui import i18n
+    from techcheck.app.gui import i18n
 
     tr = QCoreApplication.translate
     try:
@@ -99,7 +99,7 @@ def test_plural_forms_in_the_running_app(qapp):
 def test_translator_loads_in_the_app(qapp):
     from PySide6.QtCore import QCoreApplication
 
-    from app.gui import i18n
+    from techcheck.app.gui import i18n
 
     try:
         i18n.install("sv")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.report import compare, history, jsonio
-from app.report.history import History, Retention
+from techcheck.app.report import compare, history, jsonio
+from techcheck.app.report.history import History, Retention
 from tests import report_samples as samples
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app import paths
-from app.report import history, jsonio
-from app.termtext import clean
+from techcheck.app import paths
+from techcheck.app.report import history, jsonio
+from techcheck.app.termtext import clean
 from tests import report_samples as samples
 from tests.hostile import assert_bounded, run_measured
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.atomicfile import NotRegularFileError, describe_write_error, write_atomic
-from app.report import jsonio
-from checks.i18n import MAX_TEXT, translate
+from techcheck.app.atomicfile import NotRegularFileError, describe_write_error, write_atomic
+from techcheck.app.report import jsonio
+from techcheck.checks.i18n import MAX_TEXT, translate
 from tests import report_samples as samples
 from tests.hostile import ATTACKS, assert_bounded, run_measured
 

@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from checks.i18n import catalogue
+from techcheck.checks.i18n import catalogue
 from tests.conftest import ROOT
 
 

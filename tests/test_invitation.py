@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import invitation
-from app.invitation import InvitationError
+from techcheck.app import invitation
+from techcheck.app.invitation import InvitationError
 
 GOOD = """format = "techcheck.invitation/1"
 profile = "teams"

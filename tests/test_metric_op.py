@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.report import jsonio, view
-from checks.base import ResultBuilder
-from checks.model import Metric, Report, Status
+from techcheck.app.report import jsonio, view
+from techcheck.checks.base import ResultBuilder
+from techcheck.checks.model import Metric, Report, Status
 from tests import report_samples as samples
 
 ROOT = Path(__file__).resolve().parents[1]

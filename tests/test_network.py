@@ -20,16 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from checks import registry
-from checks.context import CancelToken, CheckContext, Devices
-from checks.model import Status
-from checks.network import analysis, probes, stun
-from checks.network.check import NetworkCheck
-from checks.network.httpio import parse_origin
-from checks.network.limits import NetworkLimits
-from checks.network.server import MAX_PER_ADDRESS, start_server
-from checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
-from checks.profile import load_profile
+from techcheck.checks import registry
+from techcheck.checks.context import CancelToken, CheckContext, Devices
+from techcheck.checks.model import Status
+from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network.check import NetworkCheck
+from techcheck.checks.network.httpio import parse_origin
+from techcheck.checks.network.limits import NetworkLimits
+from techcheck.checks.network.server import MAX_PER_ADDRESS, start_server
+from techcheck.checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
+from techcheck.checks.profile import load_profile
 
 # RFC 5769 §2.2: sample IPv4 Binding success response (SOFTWARE, XOR-MAPPED-ADDRESS,
 # MESSAGE-INTEGRITY, FINGERPRINT) for 192.0.2.1:32853.
@@ -216,7 +216,7 @@ def test_verdict_against_the_teams_profile(tmp_path):
     text, params = analysis.verdict("Microsoft Teams", tiers, up=1.3, down=50.0)
     assert text.startswith("Good enough for {platform} in {tier}, not in {next}")
     assert params["tier"] == "720p" and params["next"] == "1080p" and params["need"] == 1.5
-    from checks.i18n import translate
+    from techcheck.checks.i18n import translate
     assert translate(text, "en", params) == ("Good enough for Microsoft Teams in 720p, not in "
                                             "1080p: that needs 1.5 Mbit/s upload, you have 1.3.")
     assert "720p" in translate(text, "sv", params) and "1,3" in translate(text, "sv", params)
@@ -559,7 +559,7 @@ def test_captive_portal_detected(server):
 
 def test_serve_command_endpoints_and_bounds():
     from tests.conftest import ROOT
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "techcheck.app.cli", "serve", "--port", "0"],
                             cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                             text=True)
     try:
@@ -639,8 +639,8 @@ def test_a_saved_network_finding_rerenders_in_either_language(server, tmp_path, 
     """The engine stores message ids and parameters, never translated text (issue 12.5): a
     network check run in Swedish stores "video calls" for {platform}, and `techcheck report`
     renders the saved report in Swedish and in English alike."""
-    from app.report import jsonio
-    from checks.runner import build_report
+    from techcheck.app.report import jsonio
+    from techcheck.checks.runner import build_report
 
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
         silent.bind(("127.0.0.1", 0))

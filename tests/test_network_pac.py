@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from checks.model import Status
-from checks.network import pac, probes
+from techcheck.checks.model import Status
+from techcheck.checks.network import pac, probes
 from tests import test_network
 from tests.httpproxy import HttpProxy
 from tests.test_network import hermetic_profile, run_check

@@ -9,10 +9,10 @@ import socket
 
 import pytest
 
-from checks.model import Status
-from checks.network import probes, proxy
-from checks.network.httpio import parse_origin
-from checks.network.transfer import CLOUDFLARE, Transfer
+from techcheck.checks.model import Status
+from techcheck.checks.network import probes, proxy
+from techcheck.checks.network.httpio import parse_origin
+from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
 from tests import test_network
 from tests.httpproxy import HttpProxy
 from tests.test_network import hermetic_profile, run_check

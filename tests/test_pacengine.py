@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from checks import pacengine as pe
+from techcheck.checks import pacengine as pe
 
 BITS64 = ctypes.sizeof(ctypes.c_void_p) == 8
 
@@ -132,8 +132,8 @@ def test_modules_import_and_fall_back_to_pacparser_as_on_other_systems(system):
         sys.meta_path.insert(0, Block())
         import asyncio, multiprocessing, ssl, urllib.request  # the standard library: real platform
         sys.platform = {system!r}
-        from checks import pacengine
-        from checks.network import pac
+        from techcheck.checks import pacengine
+        from techcheck.checks.network import pac
         pacengine.limit_memory(64 * 2**20)
         job = {{"text": 'function FindProxyForURL(u, h) {{ return "PROXY p:1"; }}',
                "pac_url": "http://pac.example/x.pac", "pairs": [["https://a/", "a"]],

@@ -40,7 +40,7 @@ def test_every_registered_check_is_frozen_in_with_its_metadata():
         module = value.split(":")[0]
         assert module in plan.hiddenimports, module
     # checks.audio is a package: its submodules are imported lazily, so all of them go in.
-    audio = [m for m in plan.hiddenimports if m.startswith("checks.audio.")]
+    audio = [m for m in plan.hiddenimports if m.startswith("techcheck.checks.audio.")]
     assert len(audio) == len(list((ROOT / "checks" / "audio").glob("[!_]*.py")))
     assert "techcheck" in plan.metadata_dists
     assert bundle_plan.stale_metadata() is None
@@ -48,15 +48,15 @@ def test_every_registered_check_is_frozen_in_with_its_metadata():
 
 def test_every_cli_command_and_the_gui_are_frozen_in():
     plan = bundle_plan.make_plan()
-    from app import cli
+    from techcheck.app import cli
 
     assert bundle_plan.cli_commands() == cli.COMMANDS
     assert "selftest" in cli.COMMANDS
     for name in bundle_plan.existing_commands(cli.COMMANDS):
-        assert f"app.commands.{name}" in plan.hiddenimports
+        assert f"techcheck.app.commands.{name}" in plan.hiddenimports
     if (ROOT / "app" / "gui" / "window.py").exists():
-        assert "app.gui.window" in plan.hiddenimports
-        assert "app.gui.main" in plan.hiddenimports
+        assert "techcheck.app.gui.window" in plan.hiddenimports
+        assert "techcheck.app.gui.main" in plan.hiddenimports
 
 
 def test_data_files_keep_the_package_layout():
@@ -65,7 +65,7 @@ def test_data_files_keep_the_package_layout():
     for rel in ("resources/profiles/generic.toml", "resources/schemas/report-1.schema.json",
                 "resources/templates/report.html", "resources/icons/techcheck.png",
                 "resources/translations/sv/core.json"):
-        assert datas.get(rel) == str(Path(rel).parent), rel
+        assert datas.get(rel) == f"techcheck/{Path(rel).parent.as_posix()}", rel
     assert any(k.startswith("resources/models/") and k.endswith(".tflite") for k in datas)
     assert any(k.startswith("resources/fonts/") and k.endswith(".ttf") for k in datas)
     assert not any(k.endswith((".py", ".pyc", ".ts", ".ico", ".icns")) for k in datas)
@@ -244,7 +244,8 @@ def test_the_linux_bundle_passes_its_own_selftest(bundles: dict[str, Path], tmp_
         env = json.loads(out.read_text(encoding="utf-8"))["environment"]
         assert env["frozen"] is True, mode
         assert env["utf8_mode"] is True, mode
-        assert Path(env["resources"]).parent == Path(env["bundle"]), mode  # under _MEIPASS
+        # Under _MEIPASS, where the installed layout puts it.
+        assert Path(env["resources"]) == Path(env["bundle"]) / "techcheck" / "resources", mode
 
 
 @pytest.mark.slow

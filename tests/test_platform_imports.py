@@ -55,7 +55,7 @@ def test_every_module_imports_and_every_check_runs_without(which, tmp_path):
     if which == "posix" and sys.platform.startswith("linux"):
         # The code reached for fcntl and took its fallback: the upload above was counted by the
         # server's confirmations, as it is on Windows.
-        assert "checks.network.httpio -> fcntl" in doc["refused"], doc["refused"]
+        assert "techcheck.checks.network.httpio -> fcntl" in doc["refused"], doc["refused"]
 
 
 @pytest.mark.skipif(not sys.platform.startswith(("linux", "darwin")),
@@ -68,8 +68,8 @@ def test_the_blocker_refuses_our_imports_and_only_ours():
         "from tests import platform_block\n"
         "platform_block.install('posix')\n"
         "import fcntl, shutil\n"  # __main__ is not ours: allowed
-        "for module, src in (('checks.probe', 'import fcntl'),\n"
-        "                    ('app.probe', 'import importlib; importlib.import_module(\"termios\")')):\n"
+        "for module, src in (('techcheck.checks.probe', 'import fcntl'),\n"
+        "                    ('techcheck.app.probe', 'import importlib; importlib.import_module(\"termios\")')):\n"
         "    try:\n"
         "        exec(src, {'__name__': module})\n"
         "    except ModuleNotFoundError as exc:\n"
@@ -80,7 +80,7 @@ def test_the_blocker_refuses_our_imports_and_only_ours():
                          timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == [
-        "refused fcntl", "refused termios", f"{['checks.probe -> fcntl', 'app.probe -> termios']}"]
+        "refused fcntl", "refused termios", f"{['techcheck.checks.probe -> fcntl', 'techcheck.app.probe -> termios']}"]
 
 
 @pytest.mark.slow

@@ -18,9 +18,9 @@ from tests.conftest import run_cli
 
 PLUGIN_SOURCE = '''
 from dataclasses import dataclass
-from checks.base import Check
-from checks.i18n import N_
-from checks.model import Status
+from techcheck.checks.base import Check
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import Status
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import resources
-from checks import registry
-from checks.profile import ProfileError, available_profiles, generic_limits, load_profile
+from techcheck import resources
+from techcheck.checks import registry
+from techcheck.checks.profile import ProfileError, available_profiles, generic_limits, load_profile
 
 SCHEMAS = registry.limit_schemas(registry.discover())
 
@@ -160,7 +160,7 @@ def test_every_limit_pair_has_a_direction():
     values there would leave a pair unchecked, so every Limits class must order its pairs."""
     import dataclasses
 
-    from checks.profile import _next_levels
+    from techcheck.checks.profile import _next_levels
 
     pairs = 0
     for check_id, cls in SCHEMAS.items():
@@ -178,7 +178,7 @@ def test_cli_exits_3_with_the_sentence_for_a_nan_limit(tmp_path):
     import sys
 
     path = write(tmp_path, GOOD_HEAD + "\n[system]\ncpu_load_warn_pct = nan\n")
-    r = subprocess.run([sys.executable, "-m", "app.cli", "run", "--profile", path, "--only",
+    r = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "run", "--profile", path, "--only",
                         "system", "--no-history"], capture_output=True, text=True, timeout=60,
                        cwd=Path(__file__).resolve().parent.parent)
     assert r.returncode == 3, r.stderr

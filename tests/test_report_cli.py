@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.report import jsonio
+from techcheck.app.report import jsonio
 from tests import report_samples as samples
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.report import checklist, html, text, view
-from app.report.formats import WRITERS
-from checks.model import Status
+from techcheck.app.report import checklist, html, text, view
+from techcheck.app.report.formats import WRITERS
+from techcheck.checks.model import Status
 from tests import report_samples as samples
 
 INVITATION = {"format": "techcheck.invitation/1", "company": "Acme AB",
@@ -224,7 +224,7 @@ def test_snapshot_is_left_out_unless_it_is_a_small_jpeg():
 
 
 def test_gauge_geometry():
-    from checks.model import Metric
+    from techcheck.checks.model import Metric
 
     g = view.gauge(Metric(2.3, "Mbit/s", 3.2, Status.FAIL), True)
     assert g and g.value < g.limit and g.higher_is_better is True
@@ -332,12 +332,12 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
 def test_every_metric_of_the_built_in_checks_has_a_label():
     """A report must not fall back to raw keys ("face_light") for our own checks: every metric
     the camera, microphone and network checks produce on the demo media is labelled."""
-    from app import demo
-    from app.report.labels import METRIC_LABELS
-    from checks import registry
-    from checks.context import CheckContext, Devices
-    from checks.profile import load_profile
-    from checks.runner import run_checks
+    from techcheck.app import demo
+    from techcheck.app.report.labels import METRIC_LABELS
+    from techcheck.checks import registry
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
+    from techcheck.checks.runner import run_checks
 
     every = registry.discover()
     plugins = [p for p in every if p.id in ("system", "camera", "microphone", "network")]
@@ -358,12 +358,12 @@ def test_every_metric_of_the_built_in_checks_has_a_label():
 
 def test_a_partial_run_never_claims_everything_works(tmp_path):
     """`run --only camera` passes, but the report must not say "everything needed works"."""
-    from app import demo
-    from app.report import html, text
-    from checks import registry
-    from checks.context import CheckContext, Devices
-    from checks.profile import load_profile
-    from checks.runner import build_report, run_checks
+    from techcheck.app import demo
+    from techcheck.app.report import html, text
+    from techcheck.checks import registry
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
+    from techcheck.checks.runner import build_report, run_checks
 
     every = registry.discover()
     ctx = CheckContext(profile=load_profile("generic", registry.limit_schemas(every)),
@@ -381,8 +381,8 @@ def test_every_format_says_the_views_verdict_sentence(tmp_path: Path):
     """One source for the verdict (issue 12.5): the text, HTML and PDF all say the view's
     sentence, and the text summary of a partial run never claims that everything needed works,
     whatever the verdict."""
-    from app.report import pdf
-    from checks.model import CheckResult, Finding, Report
+    from techcheck.app.report import pdf
+    from techcheck.checks.model import CheckResult, Finding, Report
 
     def partial(status: Status) -> Report:
         findings = [] if status is Status.PASS else [

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from checks.audio.analysis import MIN_SAMPLERATE, analyse
-from checks.audio.backend import AudioProblem
-from checks.audio.source import read_audio_file
-from checks.network.httpio import parse_origin
-from checks.network.stun import parse_hostport
+from techcheck.checks.audio.analysis import MIN_SAMPLERATE, analyse
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.source import read_audio_file
+from techcheck.checks.network.httpio import parse_origin
+from techcheck.checks.network.stun import parse_hostport
 from tests.conftest import run_cli
 
 

@@ -21,9 +21,9 @@ import time
 import psutil
 import pytest
 
-from checks.network.httpio import parse_origin
-from checks.network.server import HEADER_TIMEOUT_S, MAX_PER_ADDRESS
-from checks.network.transfer import CLOUDFLARE, Transfer
+from techcheck.checks.network.httpio import parse_origin
+from techcheck.checks.network.server import HEADER_TIMEOUT_S, MAX_PER_ADDRESS
+from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -34,7 +34,7 @@ RSS_LIMIT = 200 * 1024 * 1024
 
 @pytest.fixture
 def serve():
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "techcheck.app.cli", "serve", "--port", "0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                             cwd=ROOT)
     try:

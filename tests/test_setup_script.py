@@ -53,7 +53,7 @@ def setup_sh(tree: Path, *args: str, timeout: float = 400) -> subprocess.Complet
 
 
 def version_line() -> str:
-    from app import __version__
+    from techcheck.app import __version__
 
     return f"techcheck {__version__}\n"
 

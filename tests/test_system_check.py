@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from checks import registry
-from checks.context import CheckContext
-from checks.model import Status
-from checks.profile import load_profile
-from checks.system import SystemCheck
-from checks.system.probe import (
+from techcheck.checks import registry
+from techcheck.checks.context import CheckContext
+from techcheck.checks.model import Status
+from techcheck.checks.profile import load_profile
+from techcheck.checks.system import SystemCheck
+from techcheck.checks.system.probe import (
     Battery,
     Connection,
     VpnInterface,
@@ -118,7 +118,7 @@ def _in_mount_namespace(script: str, *cmd: str) -> subprocess.CompletedProcess[s
 def test_laptop_battery_through_the_kernel_interface(tmp_path: Path, capacity, online, expect):
     out = tmp_path / "r.json"
     res = _in_mount_namespace(BATTERY_SCRIPT.format(capacity=capacity, online=online),
-                              sys.executable, "-m", "app.cli", "run", "--only", "system",
+                              sys.executable, "-m", "techcheck.app.cli", "run", "--only", "system",
                               "--duration", "0.3", "--json", str(out))
     assert res.returncode in (0, 1, 2), res.stderr
     check = json.loads(out.read_text())["checks"][0]
@@ -134,7 +134,7 @@ VPN_PROBE = textwrap.dedent("""
     if sys.argv[1] == "attach":
         fd = os.open("/dev/net/tun", os.O_RDWR)
         fcntl.ioctl(fd, 0x400454CA, struct.pack("16sH", b"wg0", 0x0001 | 0x1000))
-    from checks.system.probe import SystemProbe
+    from techcheck.checks.system.probe import SystemProbe
     print(json.dumps([v.__dict__ for v in SystemProbe().vpn_interfaces()]))
 """)
 

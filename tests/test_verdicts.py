@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
+from techcheck.checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
 from tests.verdict_policy import policy, violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +52,9 @@ def test_only_nothing_seen_or_heard_or_no_device_fails():
 
 
 def test_camera_rules_give_only_the_statuses_the_table_allows():
-    from checks.camera.limits import CameraLimits
-    from checks.camera.rules import build_rules, stream_rules
-    from checks.profile import generic_limits
+    from techcheck.checks.camera.limits import CameraLimits
+    from techcheck.checks.camera.rules import build_rules, stream_rules
+    from techcheck.checks.profile import generic_limits
 
     lim = generic_limits("camera", CameraLimits)
     table = policy()
@@ -65,7 +65,7 @@ def test_camera_rules_give_only_the_statuses_the_table_allows():
 
 
 def test_camera_errors_fail_as_the_table_says():
-    from checks.camera import source
+    from techcheck.checks.camera import source
 
     errors = [c for c in vars(source).values()
               if isinstance(c, type) and issubclass(c, source.CameraError)]
@@ -103,8 +103,8 @@ def test_reports_show_a_tip_as_advice_in_every_format(tmp_path):
 
     import jsonschema
 
-    from app.report import html, pdf, text
-    from resources import path as resource_path
+    from techcheck.app.report import html, pdf, text
+    from techcheck.resources import path as resource_path
 
     rep = Report("2026-11-30T20:00:00+00:00", "test", {"name": "generic", "title": "Any"}, {},
                  [_result(Status.TIP)])

@@ -25,8 +25,8 @@ def demo_window(ini: Path, lang: str = "en", role: str = "it", size: tuple[int, 
     to the screen (a scaled screen has fewer logical pixels)."""
     from PySide6.QtCore import QSettings
 
-    from app.gui import settings as S
-    from app.gui.window import MainWindow
+    from techcheck.app.gui import settings as S
+    from techcheck.app.gui.window import MainWindow
 
     settings = S.Settings(QSettings(str(ini), QSettings.Format.IniFormat))
     settings.set(S.DEMO_MODE, "on")

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from checks.model import CheckResult, Status
+from techcheck.checks.model import CheckResult, Status
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "verdicts.md"
 _ROW = re.compile(r"^\|\s*`([a-z_]+\.[a-z_0-9]+)`\s*\|\s*([a-z, ]+?)\s*\|\s*(.*?)\s*\|\s*$")

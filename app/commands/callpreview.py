@@ -1,5 +1,5 @@
 """``techcheck run --preview FOLDER``: write what the interviewer would see and hear, modelled
-from this run's measured connection, camera and recording (``checks.callmodel``), for IT
+from this run's measured connection, camera and recording (``techcheck.checks.callmodel``), for IT
 support to look at. Nothing is written without the flag; the files go only where asked."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from app.atomicfile import describe_write_error, write_atomic
-from checks.audio.backend import AudioProblem
-from checks.audio.source import is_file_spec, read_audio_file
-from checks.callmodel import (
+from techcheck.app.atomicfile import describe_write_error, write_atomic
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.source import is_file_spec, read_audio_file
+from techcheck.checks.callmodel import (
     APPROXIMATION,
     CallPlan,
     Conditions,
@@ -22,10 +22,10 @@ from checks.callmodel import (
     video_bytes,
     wav_bytes,
 )
-from checks.camera.source import CameraError, open_camera
-from checks.i18n import translate
-from checks.model import CheckResult
-from checks.profile import Profile
+from techcheck.checks.camera.source import CameraError, open_camera
+from techcheck.checks.i18n import translate
+from techcheck.checks.model import CheckResult
+from techcheck.checks.profile import Profile
 
 log = logging.getLogger("techcheck.cli")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from checks import registry
-from checks.profile import Profile, ProfileError, load_profile
+from techcheck.checks import registry
+from techcheck.checks.profile import Profile, ProfileError, load_profile
 
 
 class CommandError(Exception):
@@ -26,7 +26,7 @@ def load(profile_spec: str) -> tuple[list[registry.Plugin], Profile]:
     except ProfileError as exc:
         raise CommandError(f"cannot use the profile: {exc}") from None
     if profile.brand is not None:  # as strict as an invitation's brand: refused whole
-        from app import brand
+        from techcheck.app import brand
 
         try:  # the report then carries it in the checked, normal form (lower-case colour…)
             profile.brand = brand.from_dict(profile.brand,

@@ -11,10 +11,10 @@ import argparse
 import json
 import sys
 
-from app.commands.common import fail
-from app.report import history, jsonio
-from app.report.compare import compare, render_text
-from checks.i18n import LANGUAGES
+from techcheck.app.commands.common import fail
+from techcheck.app.report import history, jsonio
+from techcheck.app.report.compare import compare, render_text
+from techcheck.checks.i18n import LANGUAGES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

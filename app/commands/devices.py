@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 
-from checks import registry
+from techcheck.checks import registry
 
 log = logging.getLogger("techcheck.cli")
 

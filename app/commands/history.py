@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from app.report import history
+from techcheck.app.report import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app import invitation
-from app.atomicfile import check_writable, describe_write_error, write_atomic
-from app.commands.common import fail
+from techcheck.app import invitation
+from techcheck.app.atomicfile import check_writable, describe_write_error, write_atomic
+from techcheck.app.commands.common import fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:

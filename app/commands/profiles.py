@@ -6,9 +6,9 @@ import argparse
 import dataclasses
 import json
 
-from app.commands.common import CommandError, fail, load
-from checks import registry
-from checks.profile import ProfileError, available_profiles, load_profile
+from techcheck.app.commands.common import CommandError, fail, load
+from techcheck.checks import registry
+from techcheck.checks.profile import ProfileError, available_profiles, load_profile
 
 
 def register(sub: argparse._SubParsersAction) -> None:

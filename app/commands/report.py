@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.commands.common import fail
-from app.report import jsonio, text
-from app.report.formats import check_outputs, write_outputs
-from checks.i18n import LANGUAGES
+from techcheck.app.commands.common import fail
+from techcheck.app.report import jsonio, text
+from techcheck.app.report.formats import check_outputs, write_outputs
+from techcheck.checks.i18n import LANGUAGES
 
 OUTPUTS = ("html", "pdf", "text", "json")
 

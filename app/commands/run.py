@@ -11,19 +11,19 @@ import argparse
 import logging
 import sys
 
-from app import demo, logsetup
-from app import invitation as invitations
-from app.atomicfile import describe_write_error
-from app.commands import callpreview
-from app.commands.common import CommandError, fail, load, split_ids
-from app.commands.runargs import argument_problem
-from app.report import checklist, history, text
-from app.report.formats import check_outputs, write_outputs
-from checks import registry
-from checks.context import CancelToken, CheckContext, Devices, Progress, Question
-from checks.i18n import LANGUAGES, translate
-from checks.model import CheckResult
-from checks.runner import RunEvents, build_report, run_checks
+from techcheck.app import demo, logsetup
+from techcheck.app import invitation as invitations
+from techcheck.app.atomicfile import describe_write_error
+from techcheck.app.commands import callpreview
+from techcheck.app.commands.common import CommandError, fail, load, split_ids
+from techcheck.app.commands.runargs import argument_problem
+from techcheck.app.report import checklist, history, text
+from techcheck.app.report.formats import check_outputs, write_outputs
+from techcheck.checks import registry
+from techcheck.checks.context import CancelToken, CheckContext, Devices, Progress, Question
+from techcheck.checks.i18n import LANGUAGES, translate
+from techcheck.checks.model import CheckResult
+from techcheck.checks.runner import RunEvents, build_report, run_checks
 
 log = logging.getLogger("techcheck.cli")
 
@@ -91,8 +91,8 @@ def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool =
     whole check in the terminal instead, in demo mode when the computer has nothing to check
     with (``demo.should_use_demo``). Says so in one line on stderr; the text report goes to
     stdout and the exit status is the verdict's, as for ``techcheck run``."""
-    from app.cli import build_parser
-    from app.commands.devices import collect
+    from techcheck.app.cli import build_parser
+    from techcheck.app.commands.devices import collect
 
     logsetup.setup(verbose=verbose)
     args = build_parser().parse_args(
@@ -115,7 +115,7 @@ def _has_terminal() -> bool:
 
 def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
-    ``app.demo`` replace every device and the internet, the report says it was a demo, and the
+    ``techcheck.app.demo`` replace every device and the internet, the report says it was a demo, and the
     run is not kept in the history (it says nothing about this computer's devices)."""
     invitation = None
     try:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.invitation import Invitation
-from checks.audio.backend import AudioProblem
-from checks.audio.source import is_file_spec, probe_audio_file
-from checks.network import stun
-from checks.network.check import server_problem
+from techcheck.app.invitation import Invitation
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.source import is_file_spec, probe_audio_file
+from techcheck.checks.network import stun
+from techcheck.checks.network.check import server_problem
 
 
 def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,

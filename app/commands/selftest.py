@@ -26,15 +26,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import resources
-from app import demo
-from app.atomicfile import write_atomic
-from app.commands.common import CommandError, fail, load, split_ids
-from checks import __version__, registry
-from checks.context import CancelToken, CheckContext
-from checks.i18n import translate
-from checks.model import CheckResult, Status
-from checks.runner import RunEvents, run_checks
+from techcheck import resources
+from techcheck.app import demo
+from techcheck.app.atomicfile import write_atomic
+from techcheck.app.commands.common import CommandError, fail, load, split_ids
+from techcheck.checks import __version__, registry
+from techcheck.checks.context import CancelToken, CheckContext
+from techcheck.checks.i18n import translate
+from techcheck.checks.model import CheckResult, Status
+from techcheck.checks.runner import RunEvents, run_checks
 
 log = logging.getLogger("techcheck.selftest")
 

@@ -11,8 +11,8 @@ import argparse
 import logging
 import sys
 
-from app.commands.common import fail
-from checks.network import server
+from techcheck.app.commands.common import fail
+from techcheck.checks.network import server
 
 log = logging.getLogger("techcheck.cli")
 

@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QGuiApplication, QIcon
 
-import resources
+from techcheck import resources
 
 log = logging.getLogger("techcheck.gui")
 

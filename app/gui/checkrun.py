@@ -7,13 +7,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
-from app import demo
-from app.gui.session import Session
-from app.gui.tasks import TaskContext
-from checks import registry
-from checks.context import CheckContext, Progress, Question
-from checks.model import CheckResult
-from checks.runner import run_one
+from techcheck.app import demo
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import TaskContext
+from techcheck.checks import registry
+from techcheck.checks.context import CheckContext, Progress, Question
+from techcheck.checks.model import CheckResult
+from techcheck.checks.runner import run_one
 
 
 @dataclass

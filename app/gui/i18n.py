@@ -1,5 +1,5 @@
 """GUI language: Qt's translators for the widgets' own texts (``.qm`` compiled from
-``resources/translations/techcheck_<lang>.ts``) plus ``checks.i18n`` for what checks say."""
+``resources/translations/techcheck_<lang>.ts``) plus ``techcheck.checks.i18n`` for what checks say."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-import resources
-from checks.i18n import LANGUAGES, translate
+from techcheck import resources
+from techcheck.checks.i18n import LANGUAGES, translate
 
 log = logging.getLogger("techcheck.gui")
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app import invitation as invitations
-from app.gui.pages.start import StartPage
-from app.gui.session import Session, platform_of
-from app.gui.tasks import Task, TaskContext, run_task
+from techcheck.app import invitation as invitations
+from techcheck.app.gui.pages.start import StartPage
+from techcheck.app.gui.session import Session, platform_of
+from techcheck.app.gui.tasks import Task, TaskContext, run_task
 
 log = logging.getLogger("techcheck.gui")
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.gui.tasks import TaskContext
+from techcheck.app.gui.tasks import TaskContext
 
 log = logging.getLogger("techcheck.gui")
 
@@ -27,7 +27,7 @@ class Frame:
 
 
 class DeviceProblem(Exception):
-    """A device that cannot be used; ``kind`` selects the text in ``app.gui.problems``."""
+    """A device that cannot be used; ``kind`` selects the text in ``techcheck.app.gui.problems``."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(detail or kind)
@@ -37,8 +37,8 @@ class DeviceProblem(Exception):
 def camera_preview(spec: str | int | None, limits: Any):
     def work(ctx: TaskContext) -> None:
         try:
-            from checks.camera.live import FrameAnalyser
-            from checks.camera.source import open_camera
+            from techcheck.checks.camera.live import FrameAnalyser
+            from techcheck.checks.camera.source import open_camera
         except ImportError as exc:
             raise DeviceProblem("missing_module", str(exc)) from exc
         src = open_camera(spec, realtime=True, loop=True)  # a file (demo) plays like a camera
@@ -89,11 +89,11 @@ def microphone_level(spec: str | int | None, record_s: float = 0.0):
         try:
             import numpy as np
 
-            from checks.audio.meter import LevelMeter
-            from checks.audio.source import open_input
+            from techcheck.checks.audio.meter import LevelMeter
+            from techcheck.checks.audio.source import open_input
         except ImportError as exc:
             raise DeviceProblem("missing_module", str(exc)) from exc
-        from checks.audio.source import is_file_spec
+        from techcheck.checks.audio.source import is_file_spec
 
         looping = is_file_spec(spec)
         src = open_input(spec, samplerate=48000, blocksize=960, loop=looping)
@@ -125,7 +125,7 @@ def microphone_level(spec: str | int | None, record_s: float = 0.0):
 
 def play(samples: Any, samplerate: int, device: str | int | None):
     def work(ctx: TaskContext) -> None:
-        from checks.audio.playback import play as _play
+        from techcheck.checks.audio.playback import play as _play
 
         return _play(samples, samplerate, device=device, cancel=ctx.cancel)
 

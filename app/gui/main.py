@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args or "--verbose" in args
     files = [a for a in args if not a.startswith("-")]
-    from app import logsetup
+    from techcheck.app import logsetup
 
     logsetup.setup(verbose=verbose)
     problem = no_display_problem(os.environ, sys.platform)
@@ -30,14 +30,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.gui import settings as S
-    from app.gui.window import MainWindow
+    from techcheck.app.gui import settings as S
+    from techcheck.app.gui.window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "techcheck"])
     app.setApplicationName("TechCheck")
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")
-    from app.gui import appicon, theme
+    from techcheck.app.gui import appicon, theme
 
     appicon.apply(app)  # icon and, on a system without fonts, the bundled ones
     theme.apply(app)

@@ -18,7 +18,7 @@ def describe(exc: BaseException, device: str) -> tuple[str, str]:
     ``device`` is "camera", "microphone" or "speaker"."""
     message, fix = getattr(exc, "message", None), getattr(exc, "fix", None)
     if isinstance(message, str) and isinstance(fix, str):  # a check's own templates (N_)
-        from app.gui.i18n import ct
+        from techcheck.app.gui.i18n import ct
 
         params = dict(getattr(exc, "params", None) or {})
         return ct(message, params), ct(fix, params)

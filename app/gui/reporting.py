@@ -8,12 +8,12 @@ import json
 import platform
 from typing import Any
 
-from app import __version__, demo, logsetup
-from app.gui.session import Session
-from app.report.view import SNAPSHOT_KEY
-from checks.context import CheckContext
-from checks.model import CheckResult, Report
-from checks.runner import build_report
+from techcheck.app import __version__, demo, logsetup
+from techcheck.app.gui.session import Session
+from techcheck.app.report.view import SNAPSHOT_KEY
+from techcheck.checks.context import CheckContext
+from techcheck.checks.model import CheckResult, Report
+from techcheck.checks.runner import build_report
 
 
 def make_report(session: Session) -> Report:
@@ -22,7 +22,7 @@ def make_report(session: Session) -> Report:
     ctx = CheckContext(profile=session.profile, devices=session.devices, lang=session.lang)
     extra: dict[str, Any] = {}
     if session.role == "recruiter":
-        from app.gui.pages.checklist import report_extra
+        from techcheck.app.gui.pages.checklist import report_extra
 
         extra["checklist"] = report_extra(session)
     if session.demo:

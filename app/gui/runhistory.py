@@ -1,4 +1,4 @@
-"""Keeping the app's runs in the local history (``app.report.history``, the same store and
+"""Keeping the app's runs in the local history (``techcheck.app.report.history``, the same store and
 retention setting as ``techcheck run``) and finding the run to compare with.
 
 A *run* is one sitting's pass through the checks. It is saved whenever the checks go idle
@@ -21,13 +21,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
 
-from app.atomicfile import describe_write_error
-from app.gui.reporting import make_report
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskContext, TaskError, run_task
-from app.report import history, jsonio
-from app.report.history import Entry, History
-from checks.model import Report
+from techcheck.app.atomicfile import describe_write_error
+from techcheck.app.gui.reporting import make_report
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
+from techcheck.app.report import history, jsonio
+from techcheck.app.report.history import Entry, History
+from techcheck.checks.model import Report
 
 log = logging.getLogger("techcheck.gui")
 

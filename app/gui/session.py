@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.invitation import Invitation
-from checks import registry
-from checks.context import Devices
-from checks.model import CheckResult, Report
-from checks.profile import Profile, ProfileError, load_profile
+from techcheck.app.invitation import Invitation
+from techcheck.checks import registry
+from techcheck.checks.context import Devices
+from techcheck.checks.model import CheckResult, Report
+from techcheck.checks.profile import Profile, ProfileError, load_profile
 
 log = logging.getLogger("techcheck.gui")
 

@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QSettings
 
-from app import paths
+from techcheck.app import paths
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """The main window's part of ``techcheck selftest``: create it offscreen, let it discover
 plug-ins and devices, close it. It lives with the GUI because the commands sit below the GUI in
-the layers contract (pyproject.toml); ``app.cli`` hands it to the self-test when the GUI is
+the layers contract (pyproject.toml); ``techcheck.app.cli`` hands it to the self-test when the GUI is
 installed.
 """
 
@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from app.commands.selftest import Row
+from techcheck.app.commands.selftest import Row
 
 log = logging.getLogger("techcheck.selftest")
 
@@ -27,8 +27,8 @@ def gui_smoke(timeout_s: float = GUI_TIMEOUT_S) -> Row:
         from PySide6.QtCore import QSettings, QTimer, qInstallMessageHandler
         from PySide6.QtWidgets import QApplication
 
-        from app.gui import settings as S
-        from app.gui.window import MainWindow
+        from techcheck.app.gui import settings as S
+        from techcheck.app.gui.window import MainWindow
     except Exception as exc:  # a missing Qt plug-in or library shows up here in a bundle
         log.exception("cannot import the GUI")
         return Row("gui", "Main window", "error", False, time.monotonic() - start,

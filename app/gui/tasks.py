@@ -3,7 +3,7 @@
 ``run_task(fn, ...)`` runs ``fn(task_ctx)`` in a ``QThread`` and hands everything back on the GUI
 thread through Qt signals: progress, "latest" live values (coalesced, so a 30 fps camera never
 floods the event loop), the result, or the error. Workers never touch widgets; they only call
-``ctx.progress(...)``/``ctx.latest(...)`` and return. Cancel sets a ``checks.context.CancelToken``
+``ctx.progress(...)``/``ctx.latest(...)`` and return. Cancel sets a ``techcheck.checks.context.CancelToken``
 the function polls, so the same token reaches a running check.
 
 Why not QThreadPool/QRunnable: a pool keeps threads alive after the work ends, which hides the
@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QDeadlineTimer, QObject, Qt, QThread, Signal
 
-from checks.context import Cancelled, CancelToken
+from techcheck.checks.context import Cancelled, CancelToken
 
 log = logging.getLogger("techcheck.gui")
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from app.gui import style
-from app.gui.widgets.status import is_dark
+from techcheck.app.gui import style
+from techcheck.app.gui.widgets.status import is_dark
 
 
 def dark_palette() -> QPalette:

@@ -21,24 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import demo
-from app.gui import i18n, runhistory, style, tasks
-from app.gui import settings as S
-from app.gui.invitationflow import InvitationFlow
-from app.gui.pages.base import Page
-from app.gui.pages.camera import CameraPage
-from app.gui.pages.checklist import ChecklistPage
-from app.gui.pages.details import DetailsPage
-from app.gui.pages.microphone import MicrophonePage
-from app.gui.pages.network import NetworkPage
-from app.gui.pages.results import ResultsPage
-from app.gui.pages.speakers import SpeakersPage
-from app.gui.pages.start import StartPage
-from app.gui.pages.system import SystemPage
-from app.gui.runall import RunAll
-from app.gui.session import Session, page_for
-from app.gui.tasks import Task, TaskContext, run_task
-from app.gui.widgets.status import status_icon, status_word
+from techcheck.app import demo
+from techcheck.app.gui import i18n, runhistory, style, tasks
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.invitationflow import InvitationFlow
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.camera import CameraPage
+from techcheck.app.gui.pages.checklist import ChecklistPage
+from techcheck.app.gui.pages.details import DetailsPage
+from techcheck.app.gui.pages.microphone import MicrophonePage
+from techcheck.app.gui.pages.network import NetworkPage
+from techcheck.app.gui.pages.results import ResultsPage
+from techcheck.app.gui.pages.speakers import SpeakersPage
+from techcheck.app.gui.pages.start import StartPage
+from techcheck.app.gui.pages.system import SystemPage
+from techcheck.app.gui.runall import RunAll
+from techcheck.app.gui.session import Session, page_for
+from techcheck.app.gui.tasks import Task, TaskContext, run_task
+from techcheck.app.gui.widgets.status import status_icon, status_word
 
 log = logging.getLogger("techcheck.gui")
 
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         self.keeper.saved.connect(self._kept)
         self.invitations = InvitationFlow(self.session, self.start, self)
         self.invitations.changed.connect(self._invitation_changed)
-        from app.gui import appicon
+        from techcheck.app.gui import appicon
 
         self.setWindowIcon(appicon.icon())
         QTimer.singleShot(0, self._load)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from checks.i18n import N_
+from techcheck.checks.i18n import N_
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from app.report import labels
-from app.report.view import STATUS_WORD, VERDICT_WORD, direction, english, number, quantity, when
-from checks.i18n import N_, translate
-from checks.model import CheckResult, Metric, Report, Status
+from techcheck.app.report import labels
+from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD, direction, english, number, quantity, when
+from techcheck.checks.i18n import N_, translate
+from techcheck.checks.model import CheckResult, Metric, Report, Status
 
 BETTER, WORSE, INFO = "better", "worse", "info"
 #: Relative change of a graded metric below which it counts as unchanged.

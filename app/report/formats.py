@@ -14,15 +14,15 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from app.atomicfile import (
+from techcheck.app.atomicfile import (
     NotRegularFileError,
     check_writable,
     describe_write_error,
     write_atomic,
     write_atomic_many,
 )
-from app.report import jsonio, text
-from checks.model import Report
+from techcheck.app.report import jsonio, text
+from techcheck.checks.model import Report
 
 log = logging.getLogger("techcheck.report")
 
@@ -39,13 +39,13 @@ def _text(report: Report, lang: str) -> bytes:
 
 
 def _html(report: Report, lang: str) -> bytes:
-    from app.report import html
+    from techcheck.app.report import html
 
     return html.render(report, lang).encode("utf-8")
 
 
 def _pdf(report: Report, lang: str) -> bytes:
-    from app.report import pdf  # fpdf2 is only imported when a PDF is asked for
+    from techcheck.app.report import pdf  # fpdf2 is only imported when a PDF is asked for
 
     return pdf.render(report, lang)
 

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app import paths
-from app.atomicfile import write_atomic
-from app.report import jsonio
-from app.report.view import SNAPSHOT_KEY
-from checks.model import Report
-from checks.safefile import InputFileError, read_bounded
+from techcheck.app import paths
+from techcheck.app.atomicfile import write_atomic
+from techcheck.app.report import jsonio
+from techcheck.app.report.view import SNAPSHOT_KEY
+from techcheck.checks.model import Report
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.history")
 

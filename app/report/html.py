@@ -19,11 +19,11 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-import resources
-from app import brand as branding
-from app.report import view
-from app.report.view import Gauge
-from checks.model import Report, Status
+from techcheck import resources
+from techcheck.app import brand as branding
+from techcheck.app.report import view
+from techcheck.app.report.view import Gauge
+from techcheck.checks.model import Report, Status
 
 #: Colours of the statuses (also in report.css, where the page uses them as CSS variables).
 COLOUR = {
@@ -52,7 +52,7 @@ def _css() -> Markup:
 
 def render(report: Report, lang: str | None = None) -> str:
     """The report as one HTML page; the brand of the invitation it was made for (validated
-    again by ``app.brand``) adds the organisation's name, logo, accent colour and welcome."""
+    again by ``techcheck.app.brand``) adds the organisation's name, logo, accent colour and welcome."""
     v = view.build(report, lang)
     brand = branding.from_report(report)
     return _environment().get_template("report.html").render(

@@ -20,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import resources
-from app.atomicfile import write_atomic
-from checks.i18n import shorten
-from checks.model import SCHEMA_ID, SCHEMA_VERSION, Report
-from checks.safefile import InputFileError, read_bounded
+from techcheck import resources
+from techcheck.app.atomicfile import write_atomic
+from techcheck.checks.i18n import shorten
+from techcheck.checks.model import SCHEMA_ID, SCHEMA_VERSION, Report
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 SCHEMA_FILE = resources.path("schemas", "report-1.schema.json")
 
@@ -316,7 +316,7 @@ _LOGO = re.compile(r"^data:image/(png|svg\+xml);base64,")
 
 
 def _brand(b: Any, where: str) -> None:
-    """An organisation's brand (docs/branding.md); ``app.brand`` checks it again to show it."""
+    """An organisation's brand (docs/branding.md); ``techcheck.app.brand`` checks it again to show it."""
     _is(b, where, "object")
     _need(b, where, ("name",))
     extra = set(b) - {"name", "accent", "welcome", "logo"}

@@ -7,7 +7,7 @@ Labels are looked up as ``"<check>.<metric>"`` first, then ``"<metric>"``.
 
 from __future__ import annotations
 
-from checks.i18n import N_
+from techcheck.checks.i18n import N_
 
 METRIC_LABELS: dict[str, str] = {
     # system

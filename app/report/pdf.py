@@ -19,14 +19,14 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-import resources
-from app import brand as branding
-from app.atomicfile import write_atomic
-from app.brand import Brand
-from app.report import view
-from app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
-from checks.i18n import N_, shorten, translate
-from checks.model import Report, Status
+from techcheck import resources
+from techcheck.app import brand as branding
+from techcheck.app.atomicfile import write_atomic
+from techcheck.app.brand import Brand
+from techcheck.app.report import view
+from techcheck.app.report.view import CheckSection, Fact, FindingRow, Gauge, MetricRow, ReportView
+from techcheck.checks.i18n import N_, shorten, translate
+from techcheck.checks.model import Report, Status
 
 log = logging.getLogger("techcheck.report")
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.report import view  # the same facts and sentences the HTML and PDF show
-from checks.i18n import N_, translate
-from checks.model import Report, Status
+from techcheck.app.report import view  # the same facts and sentences the HTML and PDF show
+from techcheck.checks.i18n import N_, translate
+from techcheck.checks.model import Report, Status
 
 STATUS_MARK = {
     Status.PASS: N_("PASS"), Status.TIP: N_("TIP"), Status.WARN: N_("WARN"), Status.FAIL: N_("FAIL"),

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app import demo
-from app.report import checklist, labels
-from checks.i18n import N_, catalogue, translate
-from checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
+from techcheck.app import demo
+from techcheck.app.report import checklist, labels
+from techcheck.checks.i18n import N_, catalogue, translate
+from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
 
 log = logging.getLogger("techcheck.report")
 
@@ -324,7 +324,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     lang = lang or report.lang
     verdict = report.verdict
     vstatus = VERDICT_STATUS[verdict]
-    sections = [_section(c, report.lang, lang) for c in report.checks]
+    sections = [check_section(c, report.lang, lang) for c in report.checks]
     to_fix = sorted(
         (f for s in sections for f in s.findings if f.status is not Status.PASS),
         key=lambda f: -f.status.severity,
@@ -388,7 +388,9 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     )
 
 
-def _section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
+def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
+    """One check as every renderer shows it (metric values, limits with their operator, status
+    words, findings); the GUI's details page uses it too, so no view words a limit its own way."""
     title = t(english(c.title, saved_lang), lang)
     word = t(STATUS_WORD[c.status], lang)
     metrics = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from checks.audio import standin
+from techcheck.checks.audio import standin
 
 log = logging.getLogger("techcheck.audio")
 

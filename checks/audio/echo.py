@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.audio.analysis import FLOOR_DB, amplitude_db
+from techcheck.checks.audio.analysis import FLOOR_DB, amplitude_db
 
 
 def chime_and_sweep(fs: int = 48000, level_dbfs: float = -18.0) -> np.ndarray:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.audio.analysis import FLOOR_DB
+from techcheck.checks.audio.analysis import FLOOR_DB
 
 #: A sample at or above this (-0.01 dBFS) counts as clipping on the meter.
 CLIP_LEVEL = 0.999

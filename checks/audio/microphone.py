@@ -1,7 +1,7 @@
 """The ``microphone`` check: will the interviewer hear the candidate clearly?
 
 A short guided recording (stay quiet, then read a sentence), analysed with
-``checks.audio.analysis`` and judged against the profile's ``[microphone]`` limits. A WAV/FLAC
+``techcheck.checks.audio.analysis`` and judged against the profile's ``[microphone]`` limits. A WAV/FLAC
 file given as the microphone goes through the same analysis without the questions.
 """
 
@@ -12,17 +12,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.audio import backend
-from checks.audio.analysis import AudioAnalysis, analyse
-from checks.audio.backend import AudioProblem
-from checks.audio.meter import Level
-from checks.audio.problems import report_microphone_problem, silent_fix
-from checks.audio.recorder import Recorder
-from checks.audio.source import is_file_spec, open_input
-from checks.base import Check, Device, ResultBuilder, assess
-from checks.context import CheckContext, Progress, Question
-from checks.i18n import N_
-from checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.audio import backend
+from techcheck.checks.audio.analysis import AudioAnalysis, analyse
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.meter import Level
+from techcheck.checks.audio.problems import report_microphone_problem, silent_fix
+from techcheck.checks.audio.recorder import Recorder
+from techcheck.checks.audio.source import is_file_spec, open_input
+from techcheck.checks.base import Check, Device, ResultBuilder, assess
+from techcheck.checks.context import CheckContext, Progress, Question
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -153,7 +153,7 @@ class MicrophoneCheck(Check):
 
     def _offer_playback(self, ctx: CheckContext, r: ResultBuilder, audio: np.ndarray,
                         fs: int) -> None:
-        from checks.audio.playback import play
+        from techcheck.checks.audio.playback import play
 
         if not ctx.ask(Question(self.id, "confirm",
                                 N_("Play the recording back so you hear what the interviewer "

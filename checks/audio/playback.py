@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from checks.audio import backend, standin
-from checks.audio.backend import AudioProblem
-from checks.audio.meter import Level
-from checks.audio.recorder import record
-from checks.audio.source import open_input
-from checks.context import CancelToken
+from techcheck.checks.audio import backend, standin
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.meter import Level
+from techcheck.checks.audio.recorder import record
+from techcheck.checks.audio.source import open_input
+from techcheck.checks.context import CancelToken
 
 log = logging.getLogger("techcheck.audio")
 

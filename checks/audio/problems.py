@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from checks.audio.backend import AudioProblem
-from checks.base import ResultBuilder
-from checks.i18n import N_
-from checks.model import Status
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.base import ResultBuilder
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import Status
 
 
 def _portaudio_fix() -> str:

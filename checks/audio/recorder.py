@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from checks.audio.backend import AudioProblem
-from checks.audio.meter import Level, LevelMeter
-from checks.audio.source import InputSource
-from checks.context import CancelToken
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.meter import Level, LevelMeter
+from techcheck.checks.audio.source import InputSource
+from techcheck.checks.context import CancelToken
 
 #: A live input delivers a block every ~20 ms; this long without one means it is gone.
 STALL_S = 1.0

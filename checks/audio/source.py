@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from checks.audio import backend
-from checks.audio.analysis import MIN_SAMPLERATE
-from checks.audio.backend import AudioProblem
+from techcheck.checks.audio import backend
+from techcheck.checks.audio.analysis import MIN_SAMPLERATE
+from techcheck.checks.audio.backend import AudioProblem
 
 log = logging.getLogger("techcheck.audio")
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from checks.audio import backend
-from checks.audio.backend import AudioProblem
-from checks.audio.echo import chime_and_sweep, find_echo
-from checks.audio.microphone import _devices
-from checks.audio.playback import play, playrec
-from checks.audio.problems import report_speaker_problem
-from checks.audio.source import is_file_spec
-from checks.base import Check, Device, ResultBuilder
-from checks.context import CheckContext, Progress, Question
-from checks.i18n import N_
-from checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.audio import backend
+from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.echo import chime_and_sweep, find_echo
+from techcheck.checks.audio.microphone import _devices
+from techcheck.checks.audio.playback import play, playrec
+from techcheck.checks.audio.problems import report_speaker_problem
+from techcheck.checks.audio.source import is_file_spec
+from techcheck.checks.base import Check, Device, ResultBuilder
+from techcheck.checks.context import CheckContext, Progress, Question
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 

@@ -6,9 +6,9 @@ Pure numpy/OpenCV, no Qt: the GUI's "As they will see and hear you" view, ``tech
 media stay in memory unless the caller writes them (``export``).
 """
 
-from checks.callmodel.audio import ModelledAudio, band_limit, model_audio
-from checks.callmodel.export import model_clip, video_bytes, wav_bytes
-from checks.callmodel.plan import (
+from techcheck.checks.callmodel.audio import ModelledAudio, band_limit, model_audio
+from techcheck.checks.callmodel.export import model_clip, video_bytes, wav_bytes
+from techcheck.checks.callmodel.plan import (
     APPROXIMATION,
     CallPlan,
     Conditions,
@@ -18,7 +18,7 @@ from checks.callmodel.plan import (
     plan_call,
     plan_for_limits,
 )
-from checks.callmodel.video import ModelledFrame, VideoModel
+from techcheck.checks.callmodel.video import ModelledFrame, VideoModel
 
 __all__ = [
     "APPROXIMATION",

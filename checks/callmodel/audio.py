@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.callmodel.plan import AUDIO_PACKET_MS, CallPlan, LossSchedule
+from techcheck.checks.callmodel.plan import AUDIO_PACKET_MS, CallPlan, LossSchedule
 
 #: Each concealed packet in a row is this much quieter than the one before (about -3 dB).
 CONCEAL_DECAY = 0.7

@@ -12,8 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from checks.callmodel.plan import CallPlan
-from checks.callmodel.video import ModelledFrame, VideoModel
+from techcheck.checks.callmodel.plan import CallPlan
+from techcheck.checks.callmodel.video import ModelledFrame, VideoModel
 
 
 def model_clip(frames: Iterable[tuple[np.ndarray, float]], plan: CallPlan,

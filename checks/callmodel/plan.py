@@ -41,8 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.i18n import N_
-from checks.network.analysis import Tier, tiers_from
+from techcheck.checks.i18n import N_
+from techcheck.checks.network.analysis import Tier, tiers_from
 
 #: Fraction of the measured upload a congestion-controlled call sends (GCC's alpha, above).
 UTILISATION = 0.85
@@ -230,7 +230,7 @@ def plan_call(tiers: list[Tier], conditions: Conditions,
 def plan_for_limits(limits: object, conditions: Conditions,
                     capture: tuple[int, int] | None = None) -> CallPlan:
     """``plan_call`` with the tiers of a profile's ``[network]`` limits
-    (``checks.network.limits.NetworkLimits``)."""
+    (``techcheck.checks.network.limits.NetworkLimits``)."""
     tiers = tiers_from(limits.tiers, limits.tier_up_mbps,
                        limits.tier_down_mbps)
     return plan_call(tiers, conditions, capture)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from checks.callmodel.plan import CallPlan, LossSchedule
+from techcheck.checks.callmodel.plan import CallPlan, LossSchedule
 
 Q_MIN, Q_MAX, Q_START = 2, 95, 50
 #: Re-encode a frame that misses its aim by more than this factor.

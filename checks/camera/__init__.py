@@ -13,16 +13,16 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from checks.camera.check import CameraCheck
-from checks.camera.limits import CameraLimits
+from techcheck.checks.camera.check import CameraCheck
+from techcheck.checks.camera.limits import CameraLimits
 
+#: Names imported on first use, by the module (under this package) that defines them.
 _LAZY = {
-    "FrameAnalyser": "checks.camera.live", "LiveAnalysis": "checks.camera.live",
-    "open_camera": "checks.camera.source", "CameraSource": "checks.camera.source",
-    "SourceInfo": "checks.camera.source", "CameraError": "checks.camera.source",
-    "CameraBusy": "checks.camera.source", "CameraDisconnected": "checks.camera.source",
-    "CameraFileError": "checks.camera.source", "CameraFileMissing": "checks.camera.source",
-    "CameraPermission": "checks.camera.source", "CameraUnavailable": "checks.camera.source",
+    "FrameAnalyser": "live", "LiveAnalysis": "live",
+    "open_camera": "source", "CameraSource": "source", "SourceInfo": "source",
+    "CameraError": "source", "CameraBusy": "source", "CameraDisconnected": "source",
+    "CameraFileError": "source", "CameraFileMissing": "source", "CameraPermission": "source",
+    "CameraUnavailable": "source",
 }
 
 __all__ = ["CameraCheck", "CameraLimits", *_LAZY]
@@ -31,5 +31,5 @@ __all__ = ["CameraCheck", "CameraLimits", *_LAZY]
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'checks.camera' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -10,19 +10,19 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from checks.base import Check, Device, ResultBuilder
-from checks.camera.limits import CameraLimits
-from checks.context import CheckContext, Progress
-from checks.i18n import N_
-from checks.model import CheckResult, Status
+from techcheck.checks.base import Check, Device, ResultBuilder
+from techcheck.checks.camera.limits import CameraLimits
+from techcheck.checks.context import CheckContext, Progress
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult, Status
 
 if TYPE_CHECKING:  # OpenCV and numpy load when the check runs, not when plug-ins are listed
     import numpy as np
 
-    from checks.camera.judge import MetricState
-    from checks.camera.live import FrameAnalyser
-    from checks.camera.rules import Rule
-    from checks.camera.source import CameraError, CameraSource
+    from techcheck.checks.camera.judge import MetricState
+    from techcheck.checks.camera.live import FrameAnalyser
+    from techcheck.checks.camera.rules import Rule
+    from techcheck.checks.camera.source import CameraError, CameraSource
 
 log = logging.getLogger("techcheck.camera")
 
@@ -45,12 +45,12 @@ class CameraCheck(Check):
 
     @classmethod
     def list_devices(cls) -> list[Device]:
-        from checks.camera.devices import list_cameras
+        from techcheck.checks.camera.devices import list_cameras
 
         return list_cameras()
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        from checks.camera.source import CameraError, open_camera
+        from techcheck.checks.camera.source import CameraError, open_camera
 
         lim: CameraLimits = ctx.limits(self.id)
         r = self.result()
@@ -70,8 +70,8 @@ class CameraCheck(Check):
 
     def _watch(self, ctx: CheckContext, lim: CameraLimits, source: CameraSource,
                r: ResultBuilder) -> None:
-        from checks.camera.live import FrameAnalyser
-        from checks.camera.source import CameraDisconnected, CameraError
+        from techcheck.checks.camera.live import FrameAnalyser
+        from techcheck.checks.camera.source import CameraDisconnected, CameraError
 
         analyser = FrameAnalyser(lim)
         duration = ctx.duration if ctx.duration is not None else lim.duration_s
@@ -133,9 +133,9 @@ class CameraCheck(Check):
 
     def _stream(self, r: ResultBuilder, lim: CameraLimits, kind: str, w: int, h: int,
                 times: list[float]) -> None:
-        from checks.camera.judge import judge_once
-        from checks.camera.metrics import real_fps
-        from checks.camera.rules import stream_rules
+        from techcheck.checks.camera.judge import judge_once
+        from techcheck.checks.camera.metrics import real_fps
+        from techcheck.checks.camera.rules import stream_rules
 
         res_rule, fps_rule = stream_rules(lim)
         r.metric("resolution", f"{w}x{h}", "")
@@ -179,7 +179,7 @@ class CameraCheck(Check):
 def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
           finding: bool = True, **params: object) -> None:
     """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
-    from checks.camera.judge import pass_limits
+    from techcheck.checks.camera.judge import pass_limits
 
     if metric:
         if st.side is not None:  # the limit of the side that went wrong, as applied

@@ -28,7 +28,7 @@ from functools import cache
 import cv2
 import numpy as np
 
-import resources
+from techcheck import resources
 
 log = logging.getLogger("techcheck.camera")
 

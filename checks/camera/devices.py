@@ -13,8 +13,8 @@ import os
 import platform
 from pathlib import Path
 
-from checks.base import Device
-from checks.camera.source import (
+from techcheck.checks.base import Device
+from techcheck.checks.camera.source import (
     CameraBusy,
     CameraError,
     CameraPermission,
@@ -94,7 +94,7 @@ def camera_holders(index: int) -> list[str]:
         if names:
             return names
     try:
-        from checks.system.probe import SystemProbe
+        from techcheck.checks.system.probe import SystemProbe
 
         return SystemProbe().running_apps()
     except Exception:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from checks.base import grade
-from checks.camera.rules import Rule, Side
-from checks.model import Status
+from techcheck.checks.base import grade
+from techcheck.checks.camera.rules import Rule, Side
+from techcheck.checks.model import Status
 
 
 @dataclass

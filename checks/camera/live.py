@@ -3,7 +3,7 @@ frame it judges: face and landmarks, what to draw (face box, landmarks, thirds a
 guides), a live status per measure with a short hint, and the windowed verdict so far.
 
 Everything here is pure computation on the frame it is given; frames come from
-``checks.camera.source`` (or from the GUI's own capture) so GUI, CLI and tests share it.
+``techcheck.checks.camera.source`` (or from the GUI's own capture) so GUI, CLI and tests share it.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from checks.camera import metrics as M
-from checks.camera.detector import Face, FaceDetector, FaceTracker, visible_box
-from checks.camera.judge import MetricState, WindowJudge, judge_once
-from checks.camera.limits import CameraLimits
-from checks.camera.rules import LIVE_ORDER, Rule, build_rules, stream_rules
-from checks.model import Status
-from checks.profile import generic_limits
+from techcheck.checks.camera import metrics as M
+from techcheck.checks.camera.detector import Face, FaceDetector, FaceTracker, visible_box
+from techcheck.checks.camera.judge import MetricState, WindowJudge, judge_once
+from techcheck.checks.camera.limits import CameraLimits
+from techcheck.checks.camera.rules import LIVE_ORDER, Rule, build_rules, stream_rules
+from techcheck.checks.model import Status
+from techcheck.checks.profile import generic_limits
 
 #: (status, value, short hint marked with N_) for one measure.
 LiveStatus = tuple[Status, float | None, str]

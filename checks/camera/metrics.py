@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from checks.camera.detector import Face
+from techcheck.checks.camera.detector import Face
 
 #: Luma at or above which a pixel is clipped (OFIQ's over-exposure level, ISO/IEC 29794-5).
 CLIP_LUMA = 247

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.camera.limits import CameraLimits
-from checks.i18n import N_
-from checks.model import Status
+from techcheck.checks.camera.limits import CameraLimits
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import Status
 
 INF = float("inf")
 #: Wrong exposure also lowers contrast, shifts colours and adds grain: one fix covers them.

@@ -24,7 +24,7 @@ os.environ.setdefault("OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS", "0")
 import cv2
 import numpy as np
 
-from checks.i18n import N_
+from techcheck.checks.i18n import N_
 
 log = logging.getLogger("techcheck.camera")
 
@@ -283,7 +283,7 @@ def preferred_backend() -> int:
 
 
 def _open_index(index: int, width: int, height: int, fps: float) -> CameraSource:
-    from checks.camera.devices import camera_name, diagnose_open_failure
+    from techcheck.checks.camera.devices import camera_name, diagnose_open_failure
 
     backend = preferred_backend()
     with _quiet_opencv():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from checks.i18n import N_
+from techcheck.checks.i18n import N_
 
 
 @dataclass

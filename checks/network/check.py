@@ -19,13 +19,13 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from checks.base import Check, ResultBuilder
-from checks.context import CheckContext, Progress
-from checks.i18n import N_
-from checks.model import CheckResult
-from checks.network import probes, stun
-from checks.network.dns import Resolution, is_ip_literal, resolve
-from checks.network.httpio import (
+from techcheck.checks.base import Check, ResultBuilder
+from techcheck.checks.context import CheckContext, Progress
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult
+from techcheck.checks.network import probes, stun
+from techcheck.checks.network.dns import Resolution, is_ip_literal, resolve
+from techcheck.checks.network.httpio import (
     HttpFailure,
     Origin,
     close_quietly,
@@ -34,10 +34,10 @@ from checks.network.httpio import (
     read_head,
     request_head,
 )
-from checks.network.judge import Judge, ServerPath
-from checks.network.limits import NetworkLimits
-from checks.network.proxy import Proxy
-from checks.network.transfer import PROTOCOLS, Protocol, Transfer, TransferResult
+from techcheck.checks.network.judge import Judge, ServerPath
+from techcheck.checks.network.limits import NetworkLimits
+from techcheck.checks.network.proxy import Proxy
+from techcheck.checks.network.transfer import PROTOCOLS, Protocol, Transfer, TransferResult
 
 log = logging.getLogger("techcheck.network")
 
@@ -237,7 +237,7 @@ class _Run:
 
         if backend == "speedtest":
             self.step(0.45, N_("Measuring download and upload speed (speedtest.net)"))
-            from checks.network import speedtest_backend
+            from techcheck.checks.network import speedtest_backend
 
             down, up, st_ping = speedtest_backend.run(
                 server, down_s, up_s, lambda: ctx.cancel.cancelled, phase)

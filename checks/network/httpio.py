@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from checks.network.dns import NoAddress, open_tcp
-from checks.network.proxy import Proxy, ProxyFailure, connect_via
+from techcheck.checks.network.dns import NoAddress, open_tcp
+from techcheck.checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
 TICK_S = 0.25

@@ -10,16 +10,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from checks.base import ResultBuilder
-from checks.context import CheckContext
-from checks.i18n import N_
-from checks.model import Status
-from checks.network import analysis, probes, stun
-from checks.network.dns import Resolution, is_ip_literal
-from checks.network.httpio import Origin, parse_origin
-from checks.network.limits import NetworkLimits
-from checks.network.proxy import Proxy
-from checks.network.transfer import TransferResult
+from techcheck.checks.base import ResultBuilder
+from techcheck.checks.context import CheckContext
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import Status
+from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network.dns import Resolution, is_ip_literal
+from techcheck.checks.network.httpio import Origin, parse_origin
+from techcheck.checks.network.limits import NetworkLimits
+from techcheck.checks.network.proxy import Proxy
+from techcheck.checks.network.transfer import TransferResult
 
 
 @dataclass

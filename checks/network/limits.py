@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from checks.model import LimitStatus
+from techcheck.checks.model import LimitStatus
 
 
 @dataclass(frozen=True)

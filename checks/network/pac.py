@@ -3,7 +3,7 @@
 A PAC file is JavaScript: ``FindProxyForURL(url, host)`` returns "DIRECT" or "PROXY host:port"
 (several, separated by ";"). Teams, Zoom and browsers do not interpret it themselves: they ask
 the operating system (WinHTTP on Windows, CFNetwork on macOS) or run a full JavaScript engine.
-So does TechCheck (``checks.pacengine``): the system's engine where there is one, with the URL
+So does TechCheck (``techcheck.checks.pacengine``): the system's engine where there is one, with the URL
 of the platform's real endpoint, and ``pacparser`` elsewhere and as the fallback. Real PAC
 files use arrays, loops over bypass lists, regular expressions and date rules; a full engine
 answers them all.
@@ -15,7 +15,7 @@ that loops or overruns is killed and the file is reported as not evaluated, sayi
 
 Not done (documented limits): discovering the PAC file by WPAD (DHCP option 252 or the name
 ``wpad``) — only a configured PAC URL is evaluated; proxies that want a login other than Basic
-(NTLM, Kerberos: see ``checks.network.proxy``).
+(NTLM, Kerberos: see ``techcheck.checks.network.proxy``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from checks import pacengine
+from techcheck.checks import pacengine
 
 MAX_BYTES = 1024 * 1024  # the largest PAC file read (large real ones are ~200 KiB of lists)
 DEADLINE_S = 5.0  # per batch of questions, child start-up included

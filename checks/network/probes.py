@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from checks.network import pac
-from checks.network.dns import resolve
-from checks.network.httpio import HttpFailure, close_quietly, connect, parse_origin, read_head, tls_context
-from checks.network.httpio import request_head as _head
-from checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, parse_proxy, tunnel
-from checks.network.proxy import for_url as proxy_for_url
+from techcheck.checks.network import pac
+from techcheck.checks.network.dns import resolve
+from techcheck.checks.network.httpio import (
+    HttpFailure,
+    close_quietly,
+    connect,
+    parse_origin,
+    read_head,
+    tls_context,
+)
+from techcheck.checks.network.httpio import request_head as _head
+from techcheck.checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, parse_proxy, tunnel
+from techcheck.checks.network.proxy import for_url as proxy_for_url
 
 log = logging.getLogger("techcheck.network")
 
@@ -270,7 +277,7 @@ class ProxySettings:
 
     def prefetch(self, urls: list[str]) -> None:
         """Ask the PAC file about all of ``urls`` at once (one child process, see
-        ``checks.network.pac``); later questions about them are answered from memory."""
+        ``techcheck.checks.network.pac``); later questions about them are answered from memory."""
         if self.pac is not None:
             self.pac.evaluate(urls)
 

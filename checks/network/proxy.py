@@ -8,7 +8,7 @@ reported as such — we never ask for or store a password.
 
 Which proxy applies to a URL follows the settings the way ``urllib`` and curl read them:
 ``https_proxy`` for https, ``http_proxy`` for http, ``all_proxy`` otherwise, and ``no_proxy``
-exempts hosts. A PAC file's answer (``checks.network.pac``) takes precedence when there is one.
+exempts hosts. A PAC file's answer (``techcheck.checks.network.pac``) takes precedence when there is one.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from checks.network.dns import NoAddress, open_tcp
+from techcheck.checks.network.dns import NoAddress, open_tcp
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def connect_via(proxy: Proxy, scheme: str, host: str, port: int, timeout_s: floa
     try:
         tunnel(sock, proxy, host, port, timeout_s)
         sock.settimeout(timeout_s)
-        from checks.network.httpio import tls_context
+        from techcheck.checks.network.httpio import tls_context
 
         return (ctx or tls_context()).wrap_socket(sock, server_hostname=host)
     except BaseException:

@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-from checks.network import stun
+from techcheck.checks.network import stun
 
 log = logging.getLogger("techcheck.network.server")
 

@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from checks.network.httpio import HttpFailure
-from checks.network.transfer import TransferResult
+from techcheck.checks.network.httpio import HttpFailure
+from techcheck.checks.network.transfer import TransferResult
 
 log = logging.getLogger("techcheck.network")
 

@@ -320,7 +320,7 @@ def _rtt_ms(probe: Probe, now: float, arrived: float | None) -> float:
 
 def resolve_udp(host: str, port: int, timeout_s: float = 3.0) -> tuple[int, tuple] | None:
     """First UDP address of ``host``; None when it cannot be resolved within ``timeout_s``."""
-    from checks.network.dns import resolve
+    from techcheck.checks.network.dns import resolve
 
     res = resolve(host, port, socket.SOCK_DGRAM, timeout_s)
     if not res.addresses:
@@ -398,7 +398,7 @@ class TcpProbe:
             self._stop.wait(max(0.0, self.interval_s - (time.monotonic() - start)))
 
     def _through_proxy(self) -> float | None:
-        from checks.network.proxy import ProxyFailure, open_to_proxy, tunnel
+        from techcheck.checks.network.proxy import ProxyFailure, open_to_proxy, tunnel
 
         try:
             with open_to_proxy(self.via, 1.0) as s:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from checks.network.httpio import (
+from techcheck.checks.network.httpio import (
     HttpFailure,
     Origin,
     close_quietly,
@@ -32,7 +32,7 @@ from checks.network.httpio import (
     tls_context,
     unacked_bytes,
 )
-from checks.network.proxy import Proxy
+from techcheck.checks.network.proxy import Proxy
 
 log = logging.getLogger("techcheck.network")
 

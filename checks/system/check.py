@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checks.base import Check, ResultBuilder, assess
-from checks.context import CheckContext, Progress
-from checks.i18n import N_
-from checks.model import CheckResult, LimitStatus, Status
-from checks.system.probe import SystemProbe
+from techcheck.checks.base import Check, ResultBuilder, assess
+from techcheck.checks.context import CheckContext, Progress
+from techcheck.checks.i18n import N_
+from techcheck.checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.system.probe import SystemProbe
 
 
 @dataclass(frozen=True)

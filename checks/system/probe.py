@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psutil
 
-from checks.context import CancelToken
+from techcheck.checks.context import CancelToken
 
 log = logging.getLogger("techcheck.system")
 
@@ -74,12 +74,12 @@ class SystemProbe:
     """The real probe for Linux, Windows and macOS."""
 
     def os_name(self) -> str:
-        from checks.machine import os_name
+        from techcheck.checks.machine import os_name
 
         return os_name()
 
     def cpu_model(self) -> str:
-        from checks.machine import cpu_model
+        from techcheck.checks.machine import cpu_model
 
         return cpu_model()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from app.gui import style
-from app.gui.session import Session
-from checks.model import Status
+from techcheck.app.gui import style
+from techcheck.app.gui.session import Session
+from techcheck.checks.model import Status
 
 
 class Page(QWidget):

@@ -8,20 +8,20 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from app import demo
-from app.gui import style
-from app.gui.i18n import ct
-from app.gui.live import Frame, camera_preview
-from app.gui.pages.base import Page
-from app.gui.pages.devicepick import DEMO, DevicePicker
-from app.gui.problems import describe
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskError, run_task
-from app.gui.widgets.checkpanel import CheckPanel
-from app.gui.widgets.status import StatusBadge
-from app.gui.widgets.video import VideoView
-from app.report.view import SNAPSHOT_KEY
-from checks.model import Status
+from techcheck.app import demo
+from techcheck.app.gui import style
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.live import Frame, camera_preview
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.problems import describe
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskError, run_task
+from techcheck.app.gui.widgets.checkpanel import CheckPanel
+from techcheck.app.gui.widgets.status import StatusBadge
+from techcheck.app.gui.widgets.video import VideoView
+from techcheck.app.report.view import SNAPSHOT_KEY
+from techcheck.checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
 

@@ -1,15 +1,15 @@
-"""The recruiter's preparation checklist (items from ``app.report.checklist``); the ticks go
+"""The recruiter's preparation checklist (items from ``techcheck.app.report.checklist``); the ticks go
 into the report."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from app.gui.i18n import ct
-from app.gui.pages.base import Page
-from app.gui.session import Session
-from app.report import checklist
-from checks.model import Status
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.session import Session
+from techcheck.app.report import checklist
+from techcheck.checks.model import Status
 
 
 class ChecklistPage(Page):

@@ -7,18 +7,18 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app import demo
-from app.gui import style
-from app.gui.live import LevelReading, Recording, microphone_level, play
-from app.gui.pages.base import Page
-from app.gui.pages.devicepick import DEMO, DevicePicker
-from app.gui.problems import describe
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskError, run_task
-from app.gui.widgets.checkpanel import CheckPanel
-from app.gui.widgets.meter import LevelMeter
-from app.gui.widgets.status import StatusBadge
-from checks.model import Status
+from techcheck.app import demo
+from techcheck.app.gui import style
+from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.problems import describe
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskError, run_task
+from techcheck.app.gui.widgets.checkpanel import CheckPanel
+from techcheck.app.gui.widgets.meter import LevelMeter
+from techcheck.app.gui.widgets.status import StatusBadge
+from techcheck.checks.model import Status
 
 RECORD_S = 5.0
 

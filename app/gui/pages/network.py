@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from app import demo
-from app.gui.pages.base import Page
-from app.gui.session import Session
-from app.gui.widgets.callpreview import CallPreview
-from app.gui.widgets.checkpanel import CheckPanel
-from app.gui.widgets.graph import LiveGraph
-from checks.model import Status
+from techcheck.app import demo
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.widgets.callpreview import CallPreview
+from techcheck.app.gui.widgets.checkpanel import CheckPanel
+from techcheck.app.gui.widgets.graph import LiveGraph
+from techcheck.checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
 

@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.atomicfile import describe_write_error
-from app.gui.i18n import ct
-from app.gui.pages.base import Page
-from app.gui.reporting import make_report
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskError, run_task
-from app.gui.widgets.callpreview import CallPreview
-from app.gui.widgets.findings import ResultCard
-from app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
-from app.report.compare import Comparison, compare
-from app.report.view import when
-from checks.model import Status, verdict_for
+from techcheck.app.atomicfile import describe_write_error
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.reporting import make_report
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskError, run_task
+from techcheck.app.gui.widgets.callpreview import CallPreview
+from techcheck.app.gui.widgets.findings import ResultCard
+from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
+from techcheck.app.report.compare import Comparison, compare
+from techcheck.app.report.view import when
+from techcheck.checks.model import Status, verdict_for
 
 log = logging.getLogger("techcheck.gui")
 
@@ -126,7 +126,7 @@ class ResultsPage(Page):
         self.export_button.setAccessibleName(self.tr("Export the report"))
         self.export_menu.setAccessibleName(self.tr("Export the report"))  # else the window's
         self.export_menu.clear()
-        from app.report.formats import WRITERS
+        from techcheck.app.report.formats import WRITERS
 
         names = {"pdf": self.tr("PDF document…"), "html": self.tr("Web page (HTML)…"),
                  "json": self.tr("Data for IT support (JSON)…"), "text": self.tr("Plain text…")}
@@ -237,7 +237,7 @@ class ResultsPage(Page):
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> Task:
-        from app.report.formats import WRITERS
+        from techcheck.app.report.formats import WRITERS
 
         report = make_report(self.session)
         lang = self.session.lang

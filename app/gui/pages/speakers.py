@@ -7,20 +7,20 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app import demo
-from app.gui.pages.base import Page
-from app.gui.pages.devicepick import DEMO, DevicePicker
-from app.gui.problems import describe
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskContext, TaskError, run_task
-from app.gui.widgets.checkpanel import CheckPanel
-from checks.model import Status
+from techcheck.app import demo
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.problems import describe
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
+from techcheck.app.gui.widgets.checkpanel import CheckPanel
+from techcheck.checks.model import Status
 
 
 def _test_sound(device: Any):
     def work(ctx: TaskContext) -> None:
-        from checks.audio.playback import play
-        from checks.audio.source import read_audio_file
+        from techcheck.checks.audio.playback import play
+        from techcheck.checks.audio.source import read_audio_file
 
         data, rate = read_audio_file(demo.voice_clip())
         play(data, rate, device=device, cancel=ctx.cancel)

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import settings as S
-from app.gui.pages.base import Page
-from app.gui.session import Session
-from app.gui.widgets.brand import BrandBanner
-from app.gui.widgets.status import StatusBadge
-from app.invitation import Invitation
-from app.report.view import span, when
-from checks.model import Status
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.widgets.brand import BrandBanner
+from techcheck.app.gui.widgets.status import StatusBadge
+from techcheck.app.invitation import Invitation
+from techcheck.app.report.view import span, when
+from techcheck.checks.model import Status
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",
                   "webex": "Webex"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from app.gui.pages.base import Page
-from app.gui.session import Session
-from app.gui.widgets.checkpanel import CheckPanel
-from checks.model import Status
+from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.widgets.checkpanel import CheckPanel
+from techcheck.checks.model import Status
 
 
 class SystemPage(Page):

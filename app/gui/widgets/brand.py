@@ -1,6 +1,6 @@
 """The recruiting organisation's brand at the top of the Start page: its logo, name (in its
 accent colour when that is readable) and short welcome, from the invitation's ``[brand]``
-table (already validated by ``app.brand``). Self-contained: the Start page only calls
+table (already validated by ``techcheck.app.brand``). Self-contained: the Start page only calls
 ``show_brand``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from app.brand import Brand
+from techcheck.app.brand import Brand
 
 LOGO_HEIGHT = 48  # device-independent pixels
 

@@ -1,9 +1,9 @@
 """"As they will see and hear you": the live camera picture beside the same picture sent through
-a model of the call (``checks.callmodel``), the numbers the model used, a button that plays the
+a model of the call (``techcheck.checks.callmodel``), the numbers the model used, a button that plays the
 recorded sentence as it would arrive, and "what if" sliders for upload and loss.
 
 The widget only shows; the engine models. Camera frames and the sound are modelled in worker
-threads (``app.gui.tasks.run_task``); nothing is stored or sent: the modelled media live in
+threads (``techcheck.app.gui.tasks.run_task``); nothing is stored or sent: the modelled media live in
 memory while the view is open.
 """
 
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import i18n
-from app.gui.i18n import ct
-from app.gui.problems import describe
-from app.gui.tasks import Task, TaskContext, TaskError, run_task
-from app.gui.widgets.video import VideoView
-from checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limits
+from techcheck.app.gui import i18n
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.problems import describe
+from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
+from techcheck.app.gui.widgets.video import VideoView
+from techcheck.checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limits
 
 log = logging.getLogger("techcheck.gui")
 
@@ -54,8 +54,8 @@ def _model_stream(spec: Any, widget_state: dict):
     """Worker: camera (or demo clip) frames, each with what the other side would show."""
 
     def work(ctx: TaskContext) -> None:
-        from checks.callmodel import VideoModel
-        from checks.camera.source import open_camera
+        from techcheck.checks.callmodel import VideoModel
+        from techcheck.checks.camera.source import open_camera
 
         src = open_camera(spec, realtime=True, loop=True)
         try:
@@ -90,7 +90,7 @@ def load_recording(recording: Recording | None) -> tuple[Any, int] | None:
     """(samples, rate); a file is read here, in the worker, never on the GUI thread."""
     if recording is None or isinstance(recording, tuple):
         return recording
-    from checks.audio.source import read_audio_file
+    from techcheck.checks.audio.source import read_audio_file
 
     return read_audio_file(recording)
 
@@ -100,8 +100,8 @@ def session_inputs(session: Any) -> dict[str, Any] | None:
     have been checked (the view shows the camera picture through the measured connection)."""
     if "camera" not in session.results or "network" not in session.results:
         return None
-    from checks.audio.source import is_file_spec
-    from checks.callmodel import conditions_from_metrics
+    from techcheck.checks.audio.source import is_file_spec
+    from techcheck.checks.callmodel import conditions_from_metrics
 
     measured, _missing = conditions_from_metrics(session.results["network"].metrics)
     recording: Recording | None = session.media.get("recording")
@@ -109,7 +109,7 @@ def session_inputs(session: Any) -> dict[str, Any] | None:
     if recording is None and is_file_spec(mic):
         recording = str(mic)
     if recording is None and session.demo:  # the sample voice stands in for the microphone
-        from app import demo
+        from techcheck.app import demo
 
         recording = str(demo.voice_clip())
     speaker = session.devices.speaker
@@ -120,8 +120,8 @@ def session_inputs(session: Any) -> dict[str, Any] | None:
 
 def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
     def work(ctx: TaskContext) -> None:
-        from checks.audio.playback import play
-        from checks.callmodel import model_audio
+        from techcheck.checks.audio.playback import play
+        from techcheck.checks.callmodel import model_audio
 
         samples, rate = load_recording(recording)
         audio = model_audio(samples, rate, plan)
@@ -355,7 +355,7 @@ class CallPreview(QWidget):
     def save_to(self, path: str) -> None:
         """Write the modelled picture (.avi), sound (.wav) and numbers (.txt) next to ``path``
         for the conditions the sliders show. The live stream pauses: a camera opens once."""
-        from app.commands.callpreview import write_files
+        from techcheck.app.commands.callpreview import write_files
 
         cond = self._state["conditions"]
         if cond is None or self.saver is not None:

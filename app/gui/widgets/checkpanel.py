@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import style
-from app.gui.checkrun import Ask, check_worker
-from app.gui.i18n import ct
-from app.gui.session import Session
-from app.gui.tasks import Task, TaskError, run_task
-from app.gui.widgets.findings import ResultCard
-from checks.context import Progress
-from checks.model import CheckResult, Status
+from techcheck.app.gui import style
+from techcheck.app.gui.checkrun import Ask, check_worker
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.session import Session
+from techcheck.app.gui.tasks import Task, TaskError, run_task
+from techcheck.app.gui.widgets.findings import ResultCard
+from techcheck.checks.context import Progress
+from techcheck.checks.model import CheckResult, Status
 
 log = logging.getLogger("techcheck.gui")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app import logsetup
-from app.gui.i18n import ct
-from app.gui.widgets.status import StatusBadge, status_pixmap, status_word
-from checks.model import CheckResult, Status
+from techcheck.app import logsetup
+from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.widgets.status import StatusBadge, status_pixmap, status_word
+from techcheck.checks.model import CheckResult, Status
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
@@ -125,6 +125,6 @@ class ResultCard(QFrame):
 
 
 def _lang() -> str:
-    from app.gui import i18n
+    from techcheck.app.gui import i18n
 
     return i18n.current()

@@ -9,9 +9,9 @@ from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.gui import style
-from app.gui.widgets.status import is_dark, status_color
-from checks.model import Status
+from techcheck.app.gui import style
+from techcheck.app.gui.widgets.status import is_dark, status_color
+from techcheck.checks.model import Status
 
 FLOOR_DB = -60.0
 

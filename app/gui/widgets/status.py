@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
-from checks.model import Status, Verdict
+from techcheck.checks.model import Status, Verdict
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
@@ -221,7 +221,7 @@ class VerdictBanner(QWidget):
         super().__init__(parent)
         from PySide6.QtWidgets import QVBoxLayout
 
-        from app.gui import style
+        from techcheck.app.gui import style
 
         self.setObjectName("verdict-banner")
         self.badge = StatusBadge(self, size=44)

@@ -106,7 +106,7 @@ class VideoView(QWidget):
         p.drawLine(QPointF(c.x(), c.y() - 10), QPointF(c.x(), c.y() + 10))
 
     def _draw_analysis(self, p: QPainter, r: QRectF) -> None:
-        """Overlay of ``checks.camera.live.LiveAnalysis`` (coordinates in frame pixels)."""
+        """Overlay of ``techcheck.checks.camera.live.LiveAnalysis`` (coordinates in frame pixels)."""
         a = self._analysis
         iw, ih = self._image.width(), self._image.height()
         sx, sy = r.width() / iw, r.height() / ih
