@@ -174,6 +174,12 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]
     assert det.metrics.rowCount() >= len(w.session.results["system"].metrics)
+    shown = {det.metrics.item(i, 1).text(): det.metrics.item(i, 4).text()
+             for i in range(det.metrics.rowCount())}
+    # The limit is worded with its comparison, as the report words it (not the raw number).
+    assert shown["cpu_load"][0] in "≤<" and shown["cpu_load"].endswith("%"), shown
+    assert shown["memory_free"][0] in "≥>" and "MiB" in shown["memory_free"], shown
+    assert shown["cpu_cores"] == "", shown
     press(qtbot, by_name(w, "Copy diagnostics to the clipboard"))
     from PySide6.QtGui import QGuiApplication
 

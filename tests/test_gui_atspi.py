@@ -24,10 +24,10 @@ from tests.atspi_session import CONTROL_ROLES, AccessibleDesktop, grab_screen
 
 pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 
-#: The Results page's verdict badge, and the word the exported report uses for that verdict
-#: (app/gui/widgets/status.py verdict_word; app/report/view.py VERDICT_WORD).
-VERDICTS = {"Ready for the interview": "Ready", "Ready, with warnings": "Ready, with warnings",
-            "Not ready yet": "Not ready"}
+#: The Results page's verdict badge, and the word the exported report uses for that verdict:
+#: the same word (app/report/view.py VERDICT_WORD, which the GUI's verdict_word uses too).
+VERDICTS = {"Ready for the interview": "Ready for the interview",
+            "Ready, with warnings": "Ready, with warnings", "Not ready yet": "Not ready yet"}
 #: What the badge says before every check has a result: the journey must never end there.
 UNFINISHED = ("Not finished yet", "Nothing checked yet")
 WINDOW_TITLE = "TechCheck – ready for your video interview"
