@@ -301,3 +301,17 @@ def test_the_cli_names_the_new_key_when_a_profile_uses_an_old_one(cli):
     assert r.returncode == 0, r.stderr
     assert "colour_warn_margin is now called color_margin_warn" in r.stderr
     assert "color_margin_warn = 8.0" in r.stdout and "colour" not in r.stdout
+
+
+def test_a_target_tier_typo_fails_at_load_time_with_file_line_and_key(tmp_path: Path):
+    """``target_tier`` is typed (``TierName``): the loader checks it against the tiers in
+    force (here Zoom's, which ``extends`` brings in), not the check when it runs."""
+    path = write(tmp_path, '[profile]\nname = "m"\ntitle = "M"\nextends = "zoom"\n\n'
+                 '[network]\ntarget_tier = "hq"\n')
+    with pytest.raises(ProfileError) as exc:
+        load_profile(path, SCHEMAS)
+    assert str(exc.value) == (f"{Path(path).resolve()}:7: key 'network.target_tier': must be "
+                              "one of tiers (HQ, 720p, 1080p), not 'hq'")
+    ok = load_profile(write(tmp_path, GOOD_HEAD.replace('"generic"', '"zoom"')
+                            + '\n[network]\ntarget_tier = "HQ"\n'), SCHEMAS)
+    assert ok.limits("network").target_tier == "HQ"
