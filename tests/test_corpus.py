@@ -262,6 +262,60 @@ def test_speaker_setups_are_labelled_and_traceable():
     assert {s.noise for s in setups} >= {"ad_pub", "ad_debate"}
     assert sum(1 for s in setups if s.talk) >= 10 and sum(1 for s in setups if s.mic) >= 10
     assert {s.latency_ms >= 150 for s in setups if "speaker.high_latency" in s.labels} == {True}
+    # more than one measured room (issue 14 item 6), each with good setups and both problems
+    rooms = {s.room for s in setups}
+    assert len({corpus.sources[r].member for r in rooms}) >= 3, rooms
+    for room in rooms:
+        labels = [s.labels for s in setups if s.room == room]
+        assert frozenset() in labels, room
+    for place in ("ad_ir_classroom", "scene_rir_lab1", "scene_rir_lab2"):
+        mine = [s for s in setups if s.room.startswith(place)]
+        assert sum(1 for s in mine if s.good) >= 5, place
+        for code in ("speaker.echo_risk", "speaker.high_latency"):
+            assert sum(1 for s in mine if code in s.labels) >= 4, (place, code)
+
+
+def test_sweep_deconvolution_recovers_a_known_response():
+    """``corpus_media.deconvolved`` turns a recorded sweep response back into the room's
+    impulse response: the package's own sweep through the measured classroom response
+    (a known answer), 200 ms late as a sound card starts, comes back as that response, starting
+    2 ms before its direct sound."""
+    from scipy.signal import fftconvolve
+
+    sweep = C._mono48k(C.source("scene_rir_sweep").read_bytes()).astype(np.float64)
+    room = C._response("ad_ir_classroom")[: C.AUDIO_RATE // 2]
+    # the sweep carries 20 Hz-20 kHz only, so that is the answer to expect
+    spec = np.fft.rfft(room, 2 * room.size)
+    freq = np.fft.rfftfreq(2 * room.size, 1 / C.AUDIO_RATE)
+    room = np.fft.irfft(np.where((freq >= 20) & (freq <= 20000), spec, 0), 2 * room.size)
+    rec = np.r_[np.zeros(C.AUDIO_RATE // 5), fftconvolve(sweep, room)]
+    rng = np.random.default_rng(1)
+    rec += rng.normal(0, 1e-5, rec.size)  # the measurement's own noise, ~70 dB down
+    got = C.deconvolved(rec, sweep, seconds=0.4)
+    onset = int(np.argmax(np.abs(room) >= 0.1 * np.max(np.abs(room))))
+    want = room[onset - int(0.002 * C.AUDIO_RATE):][: got.size]
+    n = int(0.3 * C.AUDIO_RATE)  # before the fade-out
+    assert np.corrcoef(got[:n], want[:n])[0, 1] > 0.999
+    assert np.std(got[:n]) / np.std(want[:n]) == pytest.approx(1.0, abs=0.01)
+    assert int(np.argmax(np.abs(got))) == int(np.argmax(np.abs(want)))
+
+
+@pytest.mark.parametrize("name", ["scene_rir_lab1", "scene_rir_lab2", "scene_rir_lab2_src1"])
+def test_laboratory_rooms_are_small_measured_rooms(name):
+    """The recorded sweeps from PyPI scene-rir deconvolve into responses of a small furnished
+    room, not of a hall: direct sound 2 ms in, far above the measurement's noise, and 30 dB of
+    decay within 0.35 s (Schroeder backward integration, ISO 3382-1; measured 0.18-0.25 s, the
+    classroom 0.7 s)."""
+    h = C._response(name)
+    fs = C.AUDIO_RATE
+    k = int(np.argmax(np.abs(h)))
+    assert k < int(0.02 * fs), k / fs  # the direct sound or a reflection close behind it
+    e = h[k: k + int(0.8 * fs)] ** 2
+    noise = float(np.mean(h[int(0.7 * fs): int(0.9 * fs)] ** 2))
+    assert 10 * np.log10(float(np.max(e)) / noise) > 50
+    edc = np.cumsum((e - noise)[::-1])[::-1]
+    t30 = int(np.argmax(edc <= edc[0] * 1e-3)) / fs
+    assert 0.05 < t30 < 0.35, t30
 
 
 def test_speaker_recording_is_the_measured_room_with_the_test_sound():
@@ -291,7 +345,15 @@ def test_speaker_recording_is_the_measured_room_with_the_test_sound():
 
 def test_speaker_findings_on_real_rooms_meet_the_goals(setups):
     """Issue 14 item 6: no warning on a good setup (headphones, speakers turned well down),
-    and each speaker problem is found in at least 90 % of its setups."""
+    and each speaker problem is found in at least 90 % of its setups, over the three measured
+    rooms together; in each room, no good setup warns and at most one setup per problem is
+    missed (a room holds 4-20 setups of a problem)."""
+    for place in ("ad_ir_classroom", "scene_rir_lab1", "scene_rir_lab2"):
+        mine = [o for o in setups if o.item.room.startswith(place)]
+        assert not [o.item.id for o in mine if o.item.good and o.warnings], place
+        for s in C.scores(mine):
+            if s.code in ("speaker.echo_risk", "speaker.high_latency"):
+                assert s.labelled - s.found <= 1, (place, s.code, s.found, s.labelled)
     bad = {o.item.id: o.findings for o in setups if o.item.good and o.warnings}
     assert not bad, f"warnings on setups labelled good: {bad}"
     assert all(o.verdict != "not_ready" for o in setups)
@@ -319,7 +381,9 @@ def test_echo_return_loss_is_the_whole_echo_in_a_real_room(setups):
 
 @pytest.mark.parametrize("setup_id", ["laptop-speakers-6", "desk-speakers-4",
                                       "bluetooth-speaker-3", "wired-headphones-5",
-                                      "wired-headphones-7"])
+                                      "wired-headphones-7", "lab1-laptop-speakers-3",
+                                      "lab1-wired-headphones-13", "lab2-bluetooth-speaker-8",
+                                      "lab2-quiet-speakers-16"])
 def test_speaker_check_through_a_measured_room_in_the_sound_server(setup_id, pipewire_server,
                                                                     virtual_microphone):
     """The check as it really runs: its duplex stream on the sound server's default devices,
