@@ -74,7 +74,7 @@ def busy():
 wait(lambda: button("Start the check") is not None)  # the checks are loaded
 steps = {}
 w.run_all.step_started.connect(lambda k: steps.__setitem__(k, round(time.time() - T0, 2)))
-for key in ("camera", "microphone", "speakers", "network", "system"):
+for key in ("camera", "microphone", "speaker", "network", "system"):
     w.pages[key].panel.all_finished.connect(
         lambda key=key: steps.__setitem__(key + " done", round(time.time() - T0, 2)))
 steps["loaded"] = round(time.time() - T0, 2)
@@ -83,7 +83,7 @@ if mode == "oneclick":
     wait(lambda: not busy() and w.current_key() == "results")
 else:  # the baseline: Next, the page's own check button, wait, and on to the next page
     for key, check in (("camera", "Check the camera"), ("microphone", "Check the microphone"),
-                       ("speakers", "Check the speakers"), ("network", "Check the connection"),
+                       ("speaker", "Check the speakers"), ("network", "Check the connection"),
                        ("system", None)):
         click(f"Next step: {w.pages[key].title()}")
         if check is not None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
+from techcheck.checks import renamed
 from techcheck.checks.i18n import translate
 
 SCHEMA_ID = "techcheck.report/1"
@@ -48,6 +49,30 @@ class LimitStatus(enum.StrEnum):
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class ItemOf:
+    """In a limit's type, ``Annotated[str, ItemOf("tiers")]``: the value must be one of the
+    items of the key ``tiers`` of the same section. For a choice whose names the profile itself
+    defines (Zoom calls a tier "HQ", Meet "HD"), which a closed ``enum`` cannot list; the
+    profile loader reads it from the type, as it reads an ``enum``'s members."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class SameLengthAs:
+    """In a limit's type, ``Annotated[tuple[float, ...], SameLengthAs("tiers")]``: one item per
+    item of the key ``tiers`` of the same section (checked by the profile loader)."""
+
+    key: str
+
+
+#: The name of one of the profile's video tiers (``[network] tiers``).
+TierName = Annotated[str, ItemOf("tiers")]
+#: One number per video tier, in the order of ``tiers``.
+PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
 
 
 class Verdict(enum.StrEnum):
@@ -193,7 +218,9 @@ class CheckResult:
             title=d.get("title", d["id"]),
             status=Status(d["status"]),
             duration_s=float(d.get("duration_s", 0.0)),
-            metrics={k: Metric.from_dict(v) for k, v in d.get("metrics", {}).items()},
+            # A report saved before a metric was renamed reads as if written today.
+            metrics={renamed.metric_name(k): Metric.from_dict(v)
+                     for k, v in d.get("metrics", {}).items()},
             findings=[Finding.from_dict(f) for f in d.get("findings", [])],
             details=dict(d.get("details") or {}),
             error=d.get("error"),

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from techcheck import resources
+from techcheck.checks import renamed
+from techcheck.checks.model import ItemOf, SameLengthAs
 from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
@@ -247,11 +249,19 @@ def _check_complete(file: str, text: str, sections: dict[str, dict[str, Any]],
 
 
 def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dict[str, Any]:
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(cls, include_extras=True)
     names = [f.name for f in dataclasses.fields(cls)]
     out: dict[str, Any] = {}
-    for key, value in table.items():
-        line = _line_of(text, section, key)
+    for given, value in table.items():
+        line = _line_of(text, section, given)
+        key = given
+        if (current := renamed.limit_key(section, given)) is not None:
+            if current in table:
+                raise ProfileError(file, f"is the old name of {current}, which is given too: "
+                                   f"keep only {current}", line, f"{section}.{given}")
+            log.warning("%s:%s: [%s] %s is now called %s: the old name still works; rename it "
+                        "in the file", file, line, section, given, current)
+            key = current
         if key not in hints:
             raise ProfileError(
                 file, f"unknown key in [{section}] (known: {', '.join(names)})", line,
@@ -274,6 +284,8 @@ _UNIT_BOUNDS: dict[str, tuple[float, float]] = {
 
 
 def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
+    if typing.get_origin(want) is typing.Annotated:  # ItemOf/SameLengthAs: _check_together
+        want = typing.get_args(want)[0]
     origin = typing.get_origin(want)
     if want in (float, int):
         whole = want is int
@@ -321,12 +333,13 @@ def _check_together(file: str, text: str, section: str, here: set[str],
       generic.toml orders them (a higher-is-better measure warns above where it fails, the others
       below; item by item for ranges), so milder always comes before more severe;
     - a ``*range*`` pair is (low, high);
-    - ``metadata={"one_of": KEY}``: the value is one of KEY's items;
-    - ``metadata={"same_length_as": KEY}``: as many items as KEY.
+    - a type ``Annotated[…, ItemOf(KEY)]``: the value is one of KEY's items;
+    - a type ``Annotated[…, SameLengthAs(KEY)]``: as many items as KEY.
 
     The error names the key this file set, so the line shown is the one to fix."""
     reference = _reference(section, cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
+    marks = _marks(cls)
     now = {name: values.get(name, reference.get(name)) for name in fields}
 
     def fail(message: str, *keys: str) -> None:
@@ -334,18 +347,18 @@ def _check_together(file: str, text: str, section: str, here: set[str],
         line = _line_of(text, section, key) if key in here else _line_of(text, section)
         raise ProfileError(file, message, line, f"{section}.{key}")
 
-    for name, f in fields.items():
+    for name in fields:
         value = now[name]
         if value is None:  # not given: _check_complete says so
             continue
         if "range" in name and isinstance(value, tuple) and len(value) == 2 \
                 and value[0] > value[1]:
             fail(f"must be (low, high), not {list(value)}", name)
-        if (other := f.metadata.get("one_of")) and now[other] is not None \
+        if (other := marks.get((name, ItemOf))) and now[other] is not None \
                 and value not in now[other]:
             fail(f"must be one of {other} ({', '.join(map(str, now[other]))}), not {value!r}",
                  name, other)
-        if (other := f.metadata.get("same_length_as")) and now[other] is not None \
+        if (other := marks.get((name, SameLengthAs))) and now[other] is not None \
                 and len(value) != len(now[other]):
             fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
                  f"number per entry of {other}", name, other)
@@ -363,6 +376,17 @@ def _check_together(file: str, text: str, section: str, here: set[str],
                     fail(f"{name} = {first:g} and {partner} = {then:g} are the wrong way round: "
                          f"{better} is better here, so the {level} limit must be {side} the "
                          f"{next_level} limit", name, partner)
+
+
+def _marks(cls: type) -> dict[tuple[str, type], str]:
+    """(field, ItemOf or SameLengthAs) → the key it refers to, from the fields' ``Annotated``
+    types."""
+    out = {}
+    for name, hint in typing.get_type_hints(cls, include_extras=True).items():
+        for mark in getattr(hint, "__metadata__", ()):
+            if isinstance(mark, ItemOf | SameLengthAs):
+                out[(name, type(mark))] = mark.key
+    return out
 
 
 #: Severity levels a limit's name can carry, in the order a worsening value crosses them.
@@ -388,7 +412,12 @@ def _items(value: Any) -> tuple:
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int | None:
-    """1-based line of ``[section]`` or of ``key = …`` inside it (dotted keys not needed)."""
+    """1-based line of ``[section]`` or of ``key = …`` inside it (dotted keys not needed); a
+    key the file gives under its old name (``checks/renamed.py``) is found by that name."""
+    if key is not None:
+        for old in renamed.old_limit_keys(section, key):
+            if (line := _line_of(text, section, old)) is not None:
+                return line
     current = None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()

@@ -115,7 +115,7 @@ def main(argv: list[str]) -> int:
     one_click_asked: list[str] = []
 
     def one_click_done() -> bool:
-        panel = w.pages["speakers"].panel
+        panel = w.pages["speaker"].panel
         if panel.question.isVisible():
             if not one_click_asked:
                 shot("0-one-click-question")
@@ -136,8 +136,8 @@ def main(argv: list[str]) -> int:
     wait(lambda: mic.meter.updates >= 20 and mic.meter.rms > -50, 20)
     summary["meter_updates"] = mic.meter.updates
     shot("3-microphone")
-    w.go("speakers")
-    spk = w.pages["speakers"]
+    w.go("speaker")
+    spk = w.pages["speaker"]
     if spk.panel.plugins():
         click(spk.panel.run_button)
         asked: list[str] = []

@@ -41,12 +41,12 @@ def test_uneven_light_and_backlight():
     assert M.backlight_ratio(50, 0) == 50.0  # no division by zero
 
 
-def test_colour_lab_of_grey_and_skin():
-    _, a, b = M.colour_lab(np.full((10, 10, 3), 128, np.uint8))
+def test_color_lab_of_grey_and_skin():
+    _, a, b = M.color_lab(np.full((10, 10, 3), 128, np.uint8))
     assert abs(a) < 0.5 and abs(b) < 0.5
-    _, a, b = M.colour_lab(np.full((10, 10, 3), (120, 150, 200), np.uint8))  # BGR light skin
+    _, a, b = M.color_lab(np.full((10, 10, 3), (120, 150, 200), np.uint8))  # BGR light skin
     assert 5 <= a <= 25 and 5 <= b <= 35
-    _, a, b = M.colour_lab(np.full((10, 10, 3), (200, 150, 120), np.uint8))  # blue cast
+    _, a, b = M.color_lab(np.full((10, 10, 3), (200, 150, 120), np.uint8))  # blue cast
     assert b < 0
 
 

@@ -90,7 +90,7 @@ def test_a_darker_skin_is_judged_by_the_light_not_the_skin(clips, profile):
     reads as backlight."""
     light, dark = (run_check(profile, str(clips(n))) for n in ("good", "darker_skin"))
     assert dark.status is Status.PASS, [f.text() for f in dark.findings]
-    assert dark.metrics["colour_a"].value > light.metrics["colour_a"].value  # browner
+    assert dark.metrics["color_a"].value > light.metrics["color_a"].value  # browner
     both = run_check(profile, str(clips("darker_skin_backlit")))
     assert [f.code for f in both.findings] == ["camera.backlit"]
 

@@ -155,7 +155,7 @@ def _no_devices_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-VERDICT_EXIT = {"READY:": 0, "READY, WITH WARNINGS:": 1, "NOT READY:": 2}
+VERDICT_EXIT = {"READY FOR THE INTERVIEW:": 0, "READY, WITH WARNINGS:": 1, "NOT READY YET:": 2}
 
 
 def test_no_command_without_a_desktop_checks_in_the_terminal_in_demo_mode(tmp_path: Path):
@@ -182,7 +182,7 @@ def test_no_command_without_a_desktop_checks_in_the_terminal_in_demo_mode(tmp_pa
     assert "Demo mode: sample media stood in for your devices; this says nothing about your " \
            "own devices." in out
     verdict = next(ln for ln in out.splitlines() if ln.split(" ")[0] in
-                   ("READY:", "READY,", "NOT"))
+                   ("READY", "READY,", "NOT"))
     code = next(c for prefix, c in VERDICT_EXIT.items() if verdict.startswith(prefix))
     assert res.returncode == code, (res.returncode, verdict, res.stderr[-2000:])
     # the stand-ins work: whatever the real computer's load, these pass

@@ -118,7 +118,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     button, Results with a re-check and an export through the file dialog, the IT page."""
     w = make_window(demo_mode="on", role="it", language="en")
     assert w.session.demo and w.banner.isVisible()
-    assert w.visible_keys() == ["start", "camera", "microphone", "speakers", "network",
+    assert w.visible_keys() == ["start", "camera", "microphone", "speaker", "network",
                                 "system", "results", "details"]
     # camera: live frames from the sample clip, drawn with the overlay
     press(qtbot, by_name(w, "Next step: Camera"))
@@ -174,6 +174,12 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]
     assert det.metrics.rowCount() >= len(w.session.results["system"].metrics)
+    shown = {det.metrics.item(i, 1).text(): det.metrics.item(i, 4).text()
+             for i in range(det.metrics.rowCount())}
+    # The limit is worded with its comparison, as the report words it (not the raw number).
+    assert shown["cpu_load"][0] in "≤<" and shown["cpu_load"].endswith("%"), shown
+    assert shown["memory_free"][0] in "≥>" and "MiB" in shown["memory_free"], shown
+    assert shown["cpu_cores"] == "", shown
     press(qtbot, by_name(w, "Copy diagnostics to the clipboard"))
     from PySide6.QtGui import QGuiApplication
 
@@ -310,5 +316,5 @@ def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtu
     mic.picker.setCurrentIndex(mic.picker.findData(None))
     qtbot.waitUntil(lambda: mic.meter.updates >= 20 and mic.meter.peak > -40, timeout=20_000)
     assert mic.level.status() in (Status.PASS, Status.WARN)
-    w.go("speakers")
+    w.go("speaker")
     assert mic.live is None  # released when the page was left

@@ -188,7 +188,7 @@ def _buttons(w) -> list[QAbstractButton]:
     return [b for b in w.findChildren(QAbstractButton) if b.isVisible() and b.isEnabled()]
 
 
-PAGES = [("candidate", k) for k in ("start", "camera", "microphone", "speakers", "network",
+PAGES = [("candidate", k) for k in ("start", "camera", "microphone", "speaker", "network",
                                      "system", "results")] + [("recruiter", "checklist"),
                                                               ("it", "details")]
 

@@ -47,7 +47,7 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     qtbot.waitUntil(done, timeout=120_000)
     elapsed = time.monotonic() - t0
     # every step's check ran on its own page, in the wizard's order
-    assert shown == ["camera", "microphone", "speakers", "network", "system"]
+    assert shown == ["camera", "microphone", "speaker", "network", "system"]
     assert all(p.id in w.session.results for p in w.session.plugins)
     # the camera page showed what the camera check looked at while it ran
     assert max(camera_frames, default=0) >= 3
@@ -55,9 +55,10 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     res = w.pages["results"]
     assert res.verdict.word.text() in VERDICTS
     assert res.verdict.status() is not None
-    # demo mode stands in for every device: the speaker check asked its question, and only
-    # the real computer (which a busy test machine can fail) may keep the demo from "ready"
-    assert questions and "hear" in questions[-1]
+    # demo mode stands in for every device, and the sample speaker makes no sound, so nothing
+    # is asked (no volume to set, nothing to have heard): the one click is the whole journey.
+    # Only the real computer (which a busy test machine can fail) may keep it from "ready".
+    assert questions == []
     others = {k: r.status for k, r in w.session.results.items() if k != "system"}
     assert all(st is Status.PASS for st in others.values()), others
     if w.session.results["system"].status is Status.PASS:

@@ -54,7 +54,7 @@ for role in ("candidate", "recruiter", "it"):
 print(json.dumps(out))
 """
 
-PAGES_WITH_ONE = {"start", "camera", "microphone", "speakers", "network", "system", "results",
+PAGES_WITH_ONE = {"start", "camera", "microphone", "speaker", "network", "system", "results",
                   "details"}
 
 

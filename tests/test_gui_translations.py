@@ -100,11 +100,17 @@ def test_translator_loads_in_the_app(qapp):
     from PySide6.QtCore import QCoreApplication
 
     from techcheck.app.gui import i18n
+    from techcheck.app.gui.widgets.status import status_word, verdict_word
+    from techcheck.checks.model import Status, Verdict
 
     try:
         i18n.install("sv")
-        assert QCoreApplication.translate("Status", "Passed") == "Godkänd"
+        assert QCoreApplication.translate("Status", "Not checked yet") == "Inte kontrollerad ännu"
         assert i18n.ct("Computer") == "Dator"  # check texts come from checks.i18n
+        # Status and verdict words are the reports' own (one source), in the app's language.
+        assert status_word(Status.PASS) == "Godkänt"
+        assert verdict_word(Verdict.NOT_READY) == "Inte redo ännu"
     finally:
         i18n.install("en")
-    assert QCoreApplication.translate("Status", "Passed") == "Passed"
+    assert QCoreApplication.translate("Status", "Not checked yet") == "Not checked yet"
+    assert status_word(Status.PASS) == "Passed"

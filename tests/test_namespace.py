@@ -147,10 +147,15 @@ def _pip(python: Path, *args: str) -> None:
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
 
 
+#: The environment of the installed app: no PYTHONPATH (in a worktree, tests/checkout.py puts
+#: its shim there, which would import the checkout instead of the installed wheel).
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
 def _techcheck(python: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run([str(python), "-m", "techcheck.app.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run([str(python), "-m", "techcheck.app.cli", *args], cwd=cwd,
+                          env=_clean_env(), capture_output=True, text=True, timeout=240)
 
 
 @pytest.mark.slow
@@ -171,7 +176,8 @@ def test_techcheck_runs_next_to_another_distribution_that_ships_app(wheel: Path,
 
     def runs() -> None:
         found = subprocess.run([str(python), "-c", "import techcheck.checks.base as b; print(b.__file__)"],
-                               cwd=work, capture_output=True, text=True, timeout=60)
+                               cwd=work, env=_clean_env(), capture_output=True, text=True,
+                               timeout=60)
         assert found.returncode == 0, found.stderr
         assert Path(found.stdout.strip()).is_relative_to(tmp_path / "env"), found.stdout
         version = _techcheck(python, work, "--version")

@@ -120,7 +120,7 @@ NONSENSE = [
     ("[camera]\nroll_tip_deg = 20\n", "camera.roll_tip_deg",
      "lower is better here, so the tip limit must be below the warn limit"),
     ("[microphone]\nsnr_warn_db = 20\n", "microphone.snr_warn_db", "higher is better"),
-    ("[camera]\ncolour_a_range = [25.0, 5.0]\n", "camera.colour_a_range", "(low, high)"),
+    ("[camera]\ncolor_a_range = [25.0, 5.0]\n", "camera.color_a_range", "(low, high)"),
     ("[system]\non_battery_status = \"explode\"\n", "system.on_battery_status",
      "must be one of pass, warn, fail"),
     ("[network]\nudp_blocked_status = \"error\"\n", "network.udp_blocked_status",
@@ -223,3 +223,95 @@ def test_a_profile_without_extends_sits_over_generic(tmp_path: Path):
                                      '[system]\ncpu_load_warn_pct = 60\n'), SCHEMAS)
     assert p.limits("system").cpu_load_warn_pct == 60.0
     assert p.limits("system").cpu_load_fail_pct == 90.0
+
+
+# --- issue 12 item 6: one way to name a limit, and old names still load ----------------------
+
+#: Units a limit key may end in (docs/profiles.md); a dimensionless measure has none.
+UNITS = ("ms", "pct", "mb", "gb", "dbm", "dbfs", "db", "deg", "px", "s", "mbps")
+_LIMIT_KEY = re.compile(rf"^(?P<measure>[a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_(?P<level>tip|warn|fail)"
+                        rf"(?:_(?P<unit>{'|'.join(UNITS)}))?$")
+_LEVEL_WORD = re.compile(r"(?:^|_)(?:tip|warn|fail)(?:_|$)")
+OLD_PROFILE = Path(__file__).parent / "data" / "profile-before-renames.toml"
+
+
+@pytest.mark.parametrize("path", available_profiles(), ids=lambda p: p.stem)
+def test_every_limit_key_is_measure_level_unit(path: Path):
+    """A key with a severity level is ``<measure>_<level>[_<unit>]``: ``clip_ratio_warn``,
+    ``jitter_warn_ms``, never ``clip_warn_ratio``; the unit, if any, only at the end."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    checked = 0
+    for section, table in data.items():
+        if section in ("profile", "brand"):
+            continue
+        for key in table:
+            if not _LEVEL_WORD.search(key):
+                continue  # a setting (duration_s, tiers, black_luma), not a graded limit
+            checked += 1
+            m = _LIMIT_KEY.match(key)
+            assert m is not None, \
+                f"{path.name} [{section}] {key}: not <measure>_<level>[_<unit>]"
+            measure = m["measure"]
+            assert not re.search(rf"_({'|'.join(UNITS)})$", measure), \
+                f"{path.name} [{section}] {key}: the unit goes after the level"
+    if path.stem == "generic":  # every key of every check is there: the rule saw them all
+        assert checked >= 40
+
+
+def test_the_rule_catches_the_old_names():
+    """The test above would have failed on the names this issue renamed."""
+    assert _LIMIT_KEY.match("clip_warn_ratio") is None
+    assert _LIMIT_KEY.match("colour_warn_margin") is None
+    assert _LIMIT_KEY.match("clip_ratio_warn") and _LIMIT_KEY.match("jitter_warn_ms")
+
+
+def test_a_profile_with_old_key_names_still_loads(caplog):
+    """A real profile written before the renames: every old key is read as its new one, and
+    the log names the new key (file and line) so the organisation can update its file."""
+    with caplog.at_level("WARNING", logger="techcheck.profile"):
+        p = load_profile(str(OLD_PROFILE), SCHEMAS)
+    cam, mic = p.limits("camera"), p.limits("microphone")
+    assert cam.color_a_range == (2.0, 30.0) and cam.color_b_range == (1.0, 40.0)
+    assert cam.color_margin_warn == 8.0 and cam.color_min_chroma == 5.0
+    assert mic.clip_ratio_warn == 0.0002
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert "profile-before-renames.toml:9: [camera] colour_a_range is now called color_a_range" \
+        in said, said
+    assert "clip_warn_ratio is now called clip_ratio_warn" in said, said
+
+
+def test_an_old_key_is_still_validated_and_errors_point_at_its_line(tmp_path: Path):
+    path = write(tmp_path, GOOD_HEAD + "\n[camera]\ncolour_a_range = [25.0, 5.0]\n")
+    with pytest.raises(ProfileError) as exc:
+        load_profile(path, SCHEMAS)
+    assert str(exc.value).startswith(f"{Path(path).resolve()}:7: key 'camera.color_a_range'"), \
+        str(exc.value)
+
+
+def test_old_and_new_name_together_are_refused(tmp_path: Path):
+    path = write(tmp_path, GOOD_HEAD + "\n[microphone]\nclip_ratio_warn = 0.001\n"
+                 "clip_warn_ratio = 0.002\n")
+    with pytest.raises(ProfileError, match=r"mine.toml:8: key 'microphone.clip_warn_ratio': is "
+                       r"the old name of clip_ratio_warn, which is given too"):
+        load_profile(path, SCHEMAS)
+
+
+def test_the_cli_names_the_new_key_when_a_profile_uses_an_old_one(cli):
+    r = cli("profiles", str(OLD_PROFILE))
+    assert r.returncode == 0, r.stderr
+    assert "colour_warn_margin is now called color_margin_warn" in r.stderr
+    assert "color_margin_warn = 8.0" in r.stdout and "colour" not in r.stdout
+
+
+def test_a_target_tier_typo_fails_at_load_time_with_file_line_and_key(tmp_path: Path):
+    """``target_tier`` is typed (``TierName``): the loader checks it against the tiers in
+    force (here Zoom's, which ``extends`` brings in), not the check when it runs."""
+    path = write(tmp_path, '[profile]\nname = "m"\ntitle = "M"\nextends = "zoom"\n\n'
+                 '[network]\ntarget_tier = "hq"\n')
+    with pytest.raises(ProfileError) as exc:
+        load_profile(path, SCHEMAS)
+    assert str(exc.value) == (f"{Path(path).resolve()}:7: key 'network.target_tier': must be "
+                              "one of tiers (HQ, 720p, 1080p), not 'hq'")
+    ok = load_profile(write(tmp_path, GOOD_HEAD.replace('"generic"', '"zoom"')
+                            + '\n[network]\ntarget_tier = "HQ"\n'), SCHEMAS)
+    assert ok.limits("network").target_tier == "HQ"

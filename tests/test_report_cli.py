@@ -110,3 +110,33 @@ def test_a_hostile_invitation_changes_nothing(cli, tmp_path: Path):
     r = cli("invite", "--profile", "teams", "--when", "2026-12-01T10:00", "--contact", "x",
             "-o", str(tmp_path / "i.toml"))
     assert r.returncode == 3 and "time zone" in r.stderr and not (tmp_path / "i.toml").exists()
+
+
+#: A real report TechCheck wrote (camera and microphone on the demo media) before the metrics
+#: colour_a/colour_b were renamed color_a/color_b (checks/renamed.py).
+BEFORE_RENAME = Path(__file__).parent / "data" / "report-before-color-rename.json"
+
+
+def test_a_report_saved_before_a_metric_rename_loads_renders_and_compares(cli, tmp_path: Path):
+    raw = BEFORE_RENAME.read_text(encoding="utf-8")
+    assert '"colour_a"' in raw and '"color_a"' not in raw  # the file is in the old form
+    cam = jsonio.read(BEFORE_RENAME).check("camera")
+    assert cam is not None and "colour_a" not in cam.metrics
+    assert cam.metrics["color_a"].value == 8.0781 and cam.metrics["color_b"].op == "between"
+
+    html, text = tmp_path / "r.html", tmp_path / "r.txt"
+    r = cli("report", str(BEFORE_RENAME), "--html", str(html), "--text", str(text))
+    assert r.returncode == 0, r.stderr
+    assert "Colour tint (green–red)" in html.read_text(encoding="utf-8")  # its label, not a key
+
+    new = tmp_path / "new.json"  # the same run as today's TechCheck saves it
+    jsonio.write(jsonio.read(BEFORE_RENAME), new)
+    assert '"color_a"' in new.read_text(encoding="utf-8")
+    old = json.loads(raw)  # an older run of the old form, with a colour cast
+    old["checks"][0]["metrics"]["colour_a"].update(value=45.0, status="warn")
+    (tmp_path / "cast.json").write_text(json.dumps(old), encoding="utf-8")
+    r = cli("compare", str(tmp_path / "cast.json"), str(new), "--json")
+    assert r.returncode == 0, r.stderr
+    changes = [c for c in json.loads(r.stdout)["changes"] if c["kind"] == "metric"]
+    assert [(c["metric"], c["direction"], c["old"], c["new"]) for c in changes] == [
+        ("color_a", "better", 45.0, 8.0781)]

@@ -400,6 +400,8 @@ def test_every_format_says_the_views_verdict_sentence(tmp_path: Path):
             assert "Not checked" in v.verdict_sentence or "Inte kontrollerat" in v.verdict_sentence
             assert "everything needed" not in summary.lower()
             assert "allt som behövs" not in summary.lower()
+            # nor does its word: "ready so far", not "ready for the interview"
+            assert "for the interview" not in v.verdict_word and "intervjun" not in v.verdict_word
             page = html.render(rep, lang)
             assert f'<p class="verdict-sentence">{v.verdict_sentence}</p>' in page
             if shutil.which("pdftotext"):

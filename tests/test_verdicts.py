@@ -110,7 +110,8 @@ def test_reports_show_a_tip_as_advice_in_every_format(tmp_path):
                  [_result(Status.TIP)])
     assert rep.verdict is Verdict.READY
     out = text.render(rep, "en")
-    assert "READY: Everything that was checked works." in out  # a camera-only report
+    # A camera-only report: "ready so far", never "ready for the interview".
+    assert "READY SO FAR: Everything that was checked works." in out
     assert "TIP: You are off to the side." in out
     assert "TIPS:" in text.render(rep, "sv")
     page = html.render(rep, "en")

@@ -17,20 +17,19 @@ from techcheck.checks.profile import Profile, ProfileError, load_profile
 log = logging.getLogger("techcheck.gui")
 
 
-#: Built-in checks whose page is known by id (the microphone check also needs the speaker
+#: Built-in checks have a page keyed by their id (the microphone check also needs the speaker
 #: for its playback, but belongs on the microphone page).
-_BY_ID = {"camera": "camera", "microphone": "microphone", "speaker": "speakers",
-          "network": "network", "system": "system"}
+_OWN_PAGE = frozenset({"camera", "microphone", "speaker", "network", "system"})
 
 
 def page_for(plugin: registry.Plugin) -> str:
-    if plugin.id in _BY_ID:
-        return _BY_ID[plugin.id]
+    if plugin.id in _OWN_PAGE:
+        return plugin.id
     needs = plugin.cls.needs if plugin.cls else frozenset()
     if "camera" in needs:
         return "camera"
     if "speaker" in needs:
-        return "speakers"
+        return "speaker"
     if "microphone" in needs:
         return "microphone"
     if "network" in needs:

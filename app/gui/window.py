@@ -42,7 +42,7 @@ from techcheck.app.gui.widgets.status import status_icon, status_word
 
 log = logging.getLogger("techcheck.gui")
 
-CHECK_PAGES = ("camera", "microphone", "speakers", "network", "system")
+CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 
 
 def _load_plugins_and_devices(platform: str):
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             "checklist": ChecklistPage(s),
             "camera": CameraPage(s),
             "microphone": MicrophonePage(s),
-            "speakers": SpeakersPage(s),
+            "speaker": SpeakersPage(s),
             "network": NetworkPage(s),
             "system": SystemPage(s),
             "results": ResultsPage(s),
@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
     def _demo_changed(self) -> None:
         self.banner.setVisible(self.session.demo)
         self.start.update_demo_note()
-        for key in ("camera", "microphone", "speakers"):
+        for key in ("camera", "microphone", "speaker"):
             page = self.pages[key]
             page.refresh_devices()  # type: ignore[attr-defined]
         self.retranslate()

@@ -36,10 +36,11 @@ STATUS_WORD = {
     Status.SKIPPED: N_("Skipped"),
     Status.ERROR: N_("Could not run"),
 }
+#: One word per verdict for the app's banner and every report format alike.
 VERDICT_WORD = {
-    Verdict.READY: N_("Ready"),
+    Verdict.READY: N_("Ready for the interview"),
     Verdict.READY_WITH_WARNINGS: N_("Ready, with warnings"),
-    Verdict.NOT_READY: N_("Not ready"),
+    Verdict.NOT_READY: N_("Not ready yet"),
 }
 VERDICT_SENTENCE = {
     Verdict.READY: N_("Everything needed for the interview works."),
@@ -60,6 +61,13 @@ PARTIAL_SENTENCE = {
     Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
                                     "Not checked: {names}."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview. Not checked: {names}."),
+}
+#: The word for a report that lacks some of CORE_CHECKS: "ready for the interview" would claim
+#: what was not checked.
+PARTIAL_WORD = {
+    Verdict.READY: N_("Ready so far"),
+    Verdict.READY_WITH_WARNINGS: N_("Ready so far, with warnings"),
+    Verdict.NOT_READY: N_("Not ready yet"),
 }
 #: Verdicts map onto the status whose colour and icon they share.
 VERDICT_STATUS = {
@@ -324,7 +332,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     lang = lang or report.lang
     verdict = report.verdict
     vstatus = VERDICT_STATUS[verdict]
-    sections = [_section(c, report.lang, lang) for c in report.checks]
+    sections = [check_section(c, report.lang, lang) for c in report.checks]
     to_fix = sorted(
         (f for s in sections for f in s.findings if f.status is not Status.PASS),
         key=lambda f: -f.status.severity,
@@ -353,14 +361,16 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     ran = {c.id for c in report.checks}
     not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
     sentence = t(VERDICT_SENTENCE[verdict], lang)
+    word = t(VERDICT_WORD[verdict], lang)
     if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
+        word = t(PARTIAL_WORD[verdict], lang)
     return ReportView(
         lang=lang,
         title=t(N_("TechCheck readiness report"), lang),
         verdict=verdict,
         verdict_status=vstatus,
-        verdict_word=t(VERDICT_WORD[verdict], lang),
+        verdict_word=word,
         verdict_sentence=sentence,
         not_checked=not_checked,
         counts=counts,
@@ -388,7 +398,9 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     )
 
 
-def _section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
+def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
+    """One check as every renderer shows it (metric values, limits with their operator, status
+    words, findings); the GUI's details page uses it too, so no view words a limit its own way."""
     title = t(english(c.title, saved_lang), lang)
     word = t(STATUS_WORD[c.status], lang)
     metrics = []

@@ -47,7 +47,7 @@ class MicrophoneLimits:
     speech_level_high_tip_dbfs: float
     speech_level_high_warn_dbfs: float
     peak_tip_dbfs: float
-    clip_warn_ratio: float
+    clip_ratio_warn: float
     noise_floor_tip_dbfs: float
     noise_floor_warn_dbfs: float
     snr_tip_db: float
@@ -249,11 +249,11 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
 def _clipping(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     # Any audible crackle is noticed by the listener, and none stops the call: one limit, a
     # warning (docs/verdicts.md).
-    st = Status.WARN if a.clip_ratio > lim.clip_warn_ratio else Status.PASS
-    r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_warn_ratio * 100, status=st,
+    st = Status.WARN if a.clip_ratio > lim.clip_ratio_warn else Status.PASS
+    r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_ratio_warn * 100, status=st,
              op="<=")
     if st is not Status.PASS:
-        limit = lim.clip_warn_ratio
+        limit = lim.clip_ratio_warn
         r.finding(
             "microphone.clipping", st,
             N_("The sound is clipping: {value:.2f} % of the samples hit the ceiling at "
@@ -299,7 +299,7 @@ def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> 
                "further away; turn off any 'boost' setting."),
             unit="dBFS",
         )
-    elif a.peak_dbfs > lim.peak_tip_dbfs and a.clip_ratio < lim.clip_warn_ratio:
+    elif a.peak_dbfs > lim.peak_tip_dbfs and a.clip_ratio < lim.clip_ratio_warn:
         r.finding(
             "microphone.too_loud", Status.TIP,
             N_("Your loudest sounds reach {value:.1f} dBFS, right at the ceiling (want at most "

@@ -42,10 +42,10 @@ class CameraLimits:
     light_balance_warn: float
     contrast_tip: float
     contrast_warn: float
-    colour_a_range: tuple[float, float]
-    colour_b_range: tuple[float, float]
-    colour_warn_margin: float
-    colour_min_chroma: float
+    color_a_range: tuple[float, float]
+    color_b_range: tuple[float, float]
+    color_margin_warn: float
+    color_min_chroma: float
     sharpness_tip: float
     sharpness_warn: float
     noise_tip: float

@@ -211,9 +211,9 @@ class FrameAnalyser:
         nose = (face.landmarks or face.keypoints).get("nose_tip", face.centre)
         v["light_balance"] = M.uneven_light(fg, nose[0] - x0)
         v["face_contrast"] = M.contrast(fg)
-        _, a, b = M.colour_lab(frame[y0:y1, x0:x1])
-        if math.hypot(a, b) >= lim.colour_min_chroma:  # else a black-and-white picture
-            v["colour_a"], v["colour_b"] = a, b
+        _, a, b = M.color_lab(frame[y0:y1, x0:x1])
+        if math.hypot(a, b) >= lim.color_min_chroma:  # else a black-and-white picture
+            v["color_a"], v["color_b"] = a, b
         v["sharpness"] = M.sharpness(fg)
         v["noise"] = M.noise_sigma(fg)
         fr = M.framing(face, gray.shape)

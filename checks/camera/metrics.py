@@ -126,7 +126,7 @@ def contrast(face_gray: np.ndarray) -> float:
     return float(face_gray.std()) if face_gray.size else 0.0
 
 
-def colour_lab(face_bgr: np.ndarray) -> tuple[float, float, float]:
+def color_lab(face_bgr: np.ndarray) -> tuple[float, float, float]:
     """CIELAB (L*, a*, b*) of the face's mean colour (D65). Natural skin of every tone sits at
     a* 5-25 and b* 5-35 (OFIQ); a blue or green cast pushes a* or b* below, red/yellow above."""
     if face_bgr.size == 0:

@@ -61,9 +61,9 @@ class Rule:
 
 
 def build_rules(lim: CameraLimits) -> list[Rule]:
-    a_lo, a_hi = lim.colour_a_range
-    b_lo, b_hi = lim.colour_b_range
-    m = lim.colour_warn_margin
+    a_lo, a_hi = lim.color_a_range
+    b_lo, b_hi = lim.color_b_range
+    m = lim.color_margin_warn
     h_tip, h_warn = lim.face_height_range_tip, lim.face_height_range_warn
     return [
         Rule("faces", "", margin=0.0, needs_face=False, ok_hint=N_("Face found"),
@@ -117,7 +117,7 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
                       N_("Wipe the camera lens with a soft cloth, and make sure no bright light "
                          "shines straight into the lens."),
                       N_("Washed out: clean the lens"))),
-        Rule("colour_a", "", margin=1.0, ok_hint=N_("Natural colours"), explained_by=_DARK,
+        Rule("color_a", "", margin=1.0, ok_hint=N_("Natural colours"), explained_by=_DARK,
              low=Side("camera.color_cast", a_lo, a_lo - m,
                       N_("The picture has a green cast (skin a* = {value:.1f}, want at least "
                          "{threshold:.1f})."),
@@ -130,7 +130,7 @@ def build_rules(lim: CameraLimits) -> list[Rule]:
                        N_("Red or pink light (a coloured lampshade, LED strip or wall): use a "
                           "white lamp, and set the camera's white balance to automatic."),
                        N_("Colours look red"))),
-        Rule("colour_b", "", margin=1.0, ok_hint=N_("Natural colours"), explained_by=_DARK,
+        Rule("color_b", "", margin=1.0, ok_hint=N_("Natural colours"), explained_by=_DARK,
              low=Side("camera.color_cast", b_lo, b_lo - m,
                       N_("The picture has a blue cast (skin b* = {value:.1f}, want at least "
                          "{threshold:.1f})."),
@@ -267,6 +267,6 @@ def stream_rules(lim: CameraLimits) -> list[Rule]:
 
 #: Rules the live preview shows as a checklist, in this order (the stream's health comes first).
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
-              "light_balance", "face_clipped", "colour_a", "colour_b", "sharpness", "noise",
+              "light_balance", "face_clipped", "color_a", "color_b", "sharpness", "noise",
               "face_contrast", "face_size", "eye_line", "headroom", "offset", "roll", "yaw",
               "clutter", "background_motion")

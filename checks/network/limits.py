@@ -3,9 +3,9 @@ network check judges against (values in resources/profiles/generic.toml)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from techcheck.checks.model import LimitStatus
+from techcheck.checks.model import LimitStatus, PerTier, TierName
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,10 @@ class NetworkLimits:
     # Video quality tiers: name, upload and download Mbit/s each needs; target = what the
     # interview should manage without a warning.
     tiers: tuple[str, ...]
-    # The profile loader checks the metadata: one number per tier, a target that is a tier.
-    tier_up_mbps: tuple[float, ...] = field(metadata={"same_length_as": "tiers"})
-    tier_down_mbps: tuple[float, ...] = field(metadata={"same_length_as": "tiers"})
-    target_tier: str = field(metadata={"one_of": "tiers"})
+    # Typed so the profile loader checks them: one number per tier, a target that is a tier.
+    tier_up_mbps: PerTier
+    tier_down_mbps: PerTier
+    target_tier: TierName
     rtt_warn_ms: float
     rtt_fail_ms: float
     jitter_warn_ms: float

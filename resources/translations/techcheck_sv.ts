@@ -1096,44 +1096,8 @@
 <context>
     <name>Status</name>
     <message>
-        <source>Passed</source>
-        <translation>Godkänd</translation>
-    </message>
-    <message>
-        <source>Tip</source>
-        <translation>Tips</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>Varning</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>Underkänd</translation>
-    </message>
-    <message>
-        <source>Skipped</source>
-        <translation>Hoppades över</translation>
-    </message>
-    <message>
-        <source>Could not run</source>
-        <translation>Kunde inte köras</translation>
-    </message>
-    <message>
         <source>Not checked yet</source>
         <translation>Inte kontrollerad ännu</translation>
-    </message>
-    <message>
-        <source>Ready for the interview</source>
-        <translation>Redo för intervjun</translation>
-    </message>
-    <message>
-        <source>Ready, with warnings</source>
-        <translation>Redo, med varningar</translation>
-    </message>
-    <message>
-        <source>Not ready yet</source>
-        <translation>Inte redo ännu</translation>
     </message>
 </context>
 <context>

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 
 from techcheck.app import logsetup
 from techcheck.app.gui import runhistory
-from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.reporting import diagnostics, log_tail
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
 from techcheck.app.report.history import Entry
-from techcheck.app.report.view import when
+from techcheck.app.report.view import check_section, when
 from techcheck.checks.model import Verdict
 
 
@@ -152,23 +151,24 @@ class DetailsPage(Page):
             self.history.setItem(i, 3, _item(e.path.name))
 
     def refresh(self) -> None:
+        lang = self.session.lang
         rows = []
         for r in self.session.ordered_results():
-            for name, m in r.metrics.items():
-                rows.append((ct(r.title), name, m))
+            section = check_section(r, lang, lang)  # the limit worded as the report words it
+            for row in section.metrics:
+                rows.append((section.title, row, r.metrics[row.name]))
         self.metrics.setRowCount(len(rows))
-        for i, (title, name, m) in enumerate(rows):
+        for i, (title, row, m) in enumerate(rows):
             value = m.value
-            if isinstance(value, float):
+            if isinstance(value, float):  # the number itself, for IT support
                 shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
             else:
                 shown = str(value)
-            limit = "" if m.threshold is None else json.dumps(m.threshold)
             self.metrics.setItem(i, 0, _item(title))
-            self.metrics.setItem(i, 1, _item(name))
+            self.metrics.setItem(i, 1, _item(row.name))
             self.metrics.setItem(i, 2, _item(shown))
             self.metrics.setItem(i, 3, _item(m.unit))
-            self.metrics.setItem(i, 4, _item(limit))
+            self.metrics.setItem(i, 4, _item(row.limit))
             st = _item(status_word(m.status) if m.status else "")
             if m.status is not None:
                 st.setIcon(status_icon(m.status, self))

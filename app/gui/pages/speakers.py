@@ -29,7 +29,7 @@ def _test_sound(device: Any):
 
 
 class SpeakersPage(Page):
-    key = "speakers"
+    key = "speaker"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -52,7 +52,7 @@ class SpeakersPage(Page):
         self.echo_note = QLabel(self.body)
         self.echo_note.setWordWrap(True)
         self.layout_.addWidget(self.echo_note)
-        self.panel = CheckPanel(session, "speakers", self.body)
+        self.panel = CheckPanel(session, "speaker", self.body)
         self.panel.about_to_run.connect(self._stop_player)
         self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
         self.add_check_panel(self.panel)

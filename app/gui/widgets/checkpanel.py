@@ -96,7 +96,7 @@ class CheckPanel(QWidget):
         done = any(p.id in self.session.results for p in self.plugins())
         first = {"camera": self.tr("Check the camera"),
                  "microphone": self.tr("Check the microphone"),
-                 "speakers": self.tr("Check the speakers"),
+                 "speaker": self.tr("Check the speakers"),
                  "network": self.tr("Check the connection"),
                  "system": self.tr("Check the computer")}.get(self.page, self.tr("Check this step"))
         self.run_button.setText(self.tr("Check again") if done else first)

@@ -10,30 +10,23 @@ from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
+from techcheck.app.gui.i18n import ct
+from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD
 from techcheck.checks.model import Status, Verdict
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
 def status_word(status: Status | None) -> str:
-    words = {
-        Status.PASS: translate("Status", "Passed"),
-        Status.TIP: translate("Status", "Tip"),
-        Status.WARN: translate("Status", "Warning"),
-        Status.FAIL: translate("Status", "Failed"),
-        Status.SKIPPED: translate("Status", "Skipped"),
-        Status.ERROR: translate("Status", "Could not run"),
-        None: translate("Status", "Not checked yet"),
-    }
-    return words[status]
+    """The word for a status, the same one every report uses (``view.STATUS_WORD``)."""
+    if status is None:
+        return translate("Status", "Not checked yet")
+    return ct(STATUS_WORD[status])
 
 
 def verdict_word(verdict: Verdict) -> str:
-    return {
-        Verdict.READY: translate("Status", "Ready for the interview"),
-        Verdict.READY_WITH_WARNINGS: translate("Status", "Ready, with warnings"),
-        Verdict.NOT_READY: translate("Status", "Not ready yet"),
-    }[verdict]
+    """The word for a verdict, the same one every report uses (``view.VERDICT_WORD``)."""
+    return ct(VERDICT_WORD[verdict])
 
 
 def verdict_status(verdict: Verdict) -> Status:
