@@ -49,7 +49,7 @@ class Asker:
     def __call__(self, q: Question) -> bool:
         self.questions.append(q)
         if q.kind == "instruction" and "quiet" in q.text and self.take is not None:
-            self.mic.play(self.take, self.fs)
+            self.mic.play(self.take, self.fs, started=True)  # the check records next
         return self.heard if q.kind == "confirm" else True
 
 
