@@ -199,21 +199,22 @@ def assess(
     through ``ResultBuilder.graded`` or, for unusual metrics, ``graded_finding``."""
     if fail is None:
         fail = -math.inf if higher_is_better else math.inf
-    crossed = grade(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
+    crossed = _crossed(value, warn=warn, fail=fail, higher_is_better=higher_is_better)
     status = {Status.PASS: Status.PASS, Status.WARN: levels[0], Status.FAIL: levels[1]}[crossed]
     second = crossed is Status.FAIL
     return Grade(value, status, fail if second else warn, second,
                  ">=" if higher_is_better else "<=")
 
 
-def grade(
+def _crossed(
     value: float,
     *,
     warn: float,
     fail: float,
     higher_is_better: bool,
 ) -> Status:
-    """Grade ``value`` against a warn and a fail limit.
+    """Which limit ``value`` crosses: PASS (none), WARN (``warn``) or FAIL (``fail``). Private:
+    checks grade through ``assess`` (and ``ResultBuilder.graded``), the one path.
 
     ``higher_is_better``: below ``fail`` fails, below ``warn`` warns; otherwise the reverse.
     Limits are inclusive on the good side: a value equal to ``warn`` passes.

@@ -211,15 +211,28 @@ context.modules = [
         return path
 
     def play(self, what: str | Path | np.ndarray, samplerate: int = 48000, *,
-             sink: str = "micfeed", wait: bool = False) -> subprocess.Popen:
-        """Play a file or an array into ``sink`` (default: the virtual microphone)."""
+             sink: str = "micfeed", wait: bool = False, started: bool = False
+             ) -> subprocess.Popen:
+        """Play a file or an array into ``sink`` (default: the virtual microphone).
+
+        ``started``: return only once the server has paplay's stream (its sink input), so a
+        recording begun next hears the whole file. Starting a process and connecting it takes
+        a few tens of milliseconds on an idle machine and over half a second on a busy one."""
         path = self.write_wav(what, samplerate) if isinstance(what, np.ndarray) else Path(what)
+        before = self._sink_inputs() if started else set()
         p = subprocess.Popen(["paplay", f"--device={sink}", "--latency-msec=20", str(path)],
                              env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.players.append(p)
+        if started:
+            self._wait(lambda: p.poll() is not None or bool(self._sink_inputs() - before),
+                       20.0, "paplay's stream")
         if wait:
             p.wait(60)
         return p
+
+    def _sink_inputs(self) -> set[str]:
+        out = self.pactl("list", "short", "sink-inputs", check=False).stdout
+        return {line.split()[0] for line in out.splitlines() if line.strip()}
 
 
 @contextlib.contextmanager
@@ -272,8 +285,8 @@ class VirtualMicrophone:
         self.server = server
 
     def play(self, what: str | Path | np.ndarray, samplerate: int = 48000, *,
-             wait: bool = False) -> subprocess.Popen:
-        return self.server.play(what, samplerate, wait=wait)
+             wait: bool = False, started: bool = False) -> subprocess.Popen:
+        return self.server.play(what, samplerate, wait=wait, started=started)
 
     def stop(self) -> None:
         for p in self.server.players:

@@ -49,7 +49,7 @@ class Asker:
     def __call__(self, q: Question) -> bool:
         self.questions.append(q)
         if q.kind == "instruction" and "quiet" in q.text and self.take is not None:
-            self.mic.play(self.take, self.fs)
+            self.mic.play(self.take, self.fs, started=True)  # the check records next
         return self.heard if q.kind == "confirm" else True
 
 
@@ -210,7 +210,15 @@ def test_record_and_play_back_is_heard(virtual_microphone):
         assert ready.wait(5)
         virtual_microphone.play(alsa_voice(("Front_Center",)))
         rec = record_and_play_back("default", "default", 2.0)
-        time.sleep(0.3)
+        # play() returns once its last sample went to the server; the listener hears it after
+        # the path's latency, and on a busy computer reads it later still. So wait for 0.5 s
+        # more of the listener's stream (the path's round trip is 53-64 ms), not of wall time:
+        # a fixed 0.3 s sleep cut the play-back's tail under load (correlation 0.26).
+        heard_then = sum(b.size for b in list(heard))
+        deadline = time.monotonic() + 10
+        while sum(b.size for b in list(heard)) < heard_then + FS // 2:
+            assert time.monotonic() < deadline, "the listener stopped hearing the input"
+            time.sleep(0.02)
     finally:
         stop.set()
         listener.join(5)

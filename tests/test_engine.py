@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import pytest
 
-from techcheck.checks.base import Check, grade
+from techcheck.checks.base import Check, assess
 from techcheck.checks.context import CancelToken, CheckContext, Progress
 from techcheck.checks.i18n import N_, translate
 from techcheck.checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
@@ -98,6 +98,9 @@ def test_status_order_and_verdict():
 
 
 def test_grade_boundaries():
+    def grade(value: float, **kw) -> Status:  # the one grading path
+        return assess(value, **kw).status
+
     assert grade(50, warn=50, fail=20, higher_is_better=True) is Status.PASS
     assert grade(49.9, warn=50, fail=20, higher_is_better=True) is Status.WARN
     assert grade(19, warn=50, fail=20, higher_is_better=True) is Status.FAIL

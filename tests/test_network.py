@@ -171,7 +171,12 @@ def test_probe_against_coturn(coturn):
     rtt = stun.ping_once(("127.0.0.1", coturn), socket.AF_INET, timeout_s=2.0, tries=3)
     assert rtt is not None and rtt < 100
     probe = stun.StunProbe(("127.0.0.1", coturn), socket.AF_INET, 0.02).start()
-    time.sleep(0.6)
+    # Wait for 30 probes (0.6 s at 50 a second), not for 0.6 s: on a busy computer the probe
+    # thread starts and wakes late and keeps its cadence without bursting, so a fixed sleep
+    # may see fewer. The deadline allows each probe ten times its interval.
+    deadline = time.monotonic() + 30 * 0.02 * 10
+    while len(probe.probes) < 30 and time.monotonic() < deadline:
+        time.sleep(0.02)
     probe.stop(grace_s=0.3)
     answered = [p for p in probe.probes if p.rtt_ms is not None]
     assert len(answered) >= 0.9 * len(probe.probes) > 20

@@ -181,17 +181,18 @@ def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
     """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
     from techcheck.checks.camera.judge import pass_limits
 
+    g = st.grade()
     if metric:
-        if st.side is not None:  # the limit of the side that went wrong, as applied
-            threshold, op = st.threshold, st.op
+        if g is not None:  # the limit of the side that went wrong, as applied
+            threshold, op = g.limit, g.op
         else:  # what a passing value was held to: one side's first limit, or both
             threshold = pass_limits(rule, st.shift)
             op = "between" if isinstance(threshold, list) else ">=" if rule.low else "<="
         r.metric(rule.name, st.value, rule.unit, threshold=threshold, op=op,
                  status=st.status if st.status is not Status.SKIPPED else None)
-    if finding and st.side is not None and st.status in (Status.TIP, Status.WARN, Status.FAIL):
-        r.finding(st.side.code, st.status, st.side.message, st.side.fix, value=st.value,
-                  threshold=st.threshold, unit=rule.unit, op=st.op, **params)
+    if finding and g is not None and st.side is not None:
+        r.graded_finding(g, st.side.code, st.side.message, st.side.fix, unit=rule.unit,
+                         **params)
 
 
 def thumbnail_jpeg_b64(frame_bgr: np.ndarray, width: int = SNAPSHOT_WIDTH) -> str:

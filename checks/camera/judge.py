@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from techcheck.checks.base import grade
+from techcheck.checks.base import Grade, assess
 from techcheck.checks.camera.rules import Rule, Side
 from techcheck.checks.model import Status
 
@@ -42,6 +42,15 @@ class MetricState:
         # a positive shift is more lenient: lower for a ">=" side, higher for "<="
         return limit - self.shift if self.op == ">=" else limit + self.shift
 
+    def grade(self) -> Grade | None:
+        """The verdict as the one grading path records it (``ResultBuilder.graded_finding``):
+        the status, the limit applied (moved by the hysteresis that kept or reached the
+        verdict) and which of the side's limits it was; None when it passes or was not
+        measured (the metric then shows ``pass_limits``)."""
+        if self.side is None or self.value is None or self.threshold is None:
+            return None
+        return Grade(self.value, self.status, self.threshold, self.level is Status.FAIL, self.op)
+
 
 def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
     """What a passing value was held to, for the report: the first limit of each side the rule
@@ -58,18 +67,20 @@ def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
     """Which limit ``value`` crosses: PASS, WARN (a side's first limit) or FAIL (its second);
-    ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter."""
+    ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter. Each side is
+    graded by ``assess``, the rule every check grades by; the hysteresis compares which limit
+    was crossed, not the status the side gives it (two limits may give the same status)."""
     worst: tuple[Status, Side | None] = (Status.PASS, None)
-    if rule.low is not None:
-        s = rule.low
-        st = grade(value, warn=s.first - shift, fail=s.second - shift, higher_is_better=True)
-        if st.severity > worst[0].severity:
-            worst = (st, s)
-    if rule.high is not None:
-        s = rule.high
-        st = grade(value, warn=s.first + shift, fail=s.second + shift, higher_is_better=False)
-        if st.severity > worst[0].severity:
-            worst = (st, s)
+    for s, higher_is_better in ((rule.low, True), (rule.high, False)):
+        if s is None:
+            continue
+        move = -shift if higher_is_better else shift
+        g = assess(value, warn=s.first + move, fail=s.second + move,
+                   higher_is_better=higher_is_better, levels=s.levels)
+        crossed = Status.PASS if g.status is Status.PASS else \
+            Status.FAIL if g.second else Status.WARN
+        if crossed.severity > worst[0].severity:
+            worst = (crossed, s)
     return worst
 
 

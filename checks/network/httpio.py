@@ -22,10 +22,10 @@ from techcheck.checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
 TICK_S = 0.25
-#: Linux ioctl: bytes in the send queue not yet acknowledged by the peer (tcp(7), Linux
-#: man-pages, "SIOCOUTQ"; the value of TIOCOUTQ in asm-generic/ioctls.h). Windows has no
-#: ``fcntl`` at all and macOS numbers its ioctls differently, so only Linux asks.
-_SIOCOUTQ = 0x5411
+#: Linux ``struct tcp_info`` (include/uapi/linux/tcp.h): ``tcpi_bytes_acked``, the RFC 4898
+#: tcpEStatsAppHCThruOctetsAcked counter (Linux 4.1+), is the u64 at byte offset 120.
+_TCPI_BYTES_ACKED = 120
+_TCP_INFO_LEN = 232
 
 
 class HttpFailure(Exception):
@@ -189,23 +189,27 @@ def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
     return Head(status, headers, rest)
 
 
-def unacked_bytes(sock: socket.socket) -> int | None:
-    """Bytes written but not yet acknowledged by the peer (Linux), else None.
+def acked_bytes(sock: socket.socket) -> int | None:
+    """Bytes the peer has acknowledged on this connection so far (Linux), else None.
 
-    None tells the caller to count an upload by the server's confirmations instead. ``fcntl``
-    is imported here, not at module level, so this module loads on Windows, where it is absent.
+    Read from the kernel at the moment of asking, so a sampler gets the count as it is now,
+    not as it was when the thread writing to the socket last ran (on a busy computer that can
+    be a third of a second of data behind: the writer sleeps until the kernel frees a third of
+    the send buffer, then waits for the CPU). The count includes the SYN and anything sent
+    before the caller's own data (a TLS handshake): take a baseline first. None tells the caller
+    to count an upload by the server's confirmations instead (Windows and macOS have no
+    ``tcpi_bytes_acked``; kernels before 4.1 return a shorter ``tcp_info``).
     """
-    if not sys.platform.startswith("linux"):
+    opt = getattr(socket, "TCP_INFO", None)
+    if opt is None or not sys.platform.startswith("linux"):
         return None
     try:
-        import fcntl
-    except ImportError:
-        return None
-    try:
-        raw = fcntl.ioctl(sock.fileno(), _SIOCOUTQ, b"\0\0\0\0")
+        raw = sock.getsockopt(socket.IPPROTO_TCP, opt, _TCP_INFO_LEN)
     except (OSError, ValueError, AttributeError):
         return None
-    return struct.unpack("i", raw)[0]
+    if len(raw) < _TCPI_BYTES_ACKED + 8:
+        return None
+    return struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
 
 
 def close_quietly(sock: socket.socket | None) -> None:

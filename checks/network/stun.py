@@ -226,6 +226,11 @@ class StunProbe:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(2.0)
+        if self._thread is None or not self._thread.is_alive():
+            # Answers already in the socket's queue arrived in time; on a busy computer the
+            # probe thread may not have run since they did. Counted, not called lost (with
+            # the kernel's arrival stamps their round trip is exact, too).
+            self._drain()
         self._sock.close()
 
     def _loop(self) -> None:

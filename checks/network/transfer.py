@@ -1,9 +1,10 @@
 """Parallel HTTP download and upload streams that count what was actually delivered.
 
 Download counts body bytes as they arrive. Upload counts bytes the server's TCP stack has
-acknowledged (written minus the socket's unacknowledged queue, Linux), not bytes handed to the
-socket — the latter is how speedtest-cli over-reports upload by 5-13 % (measured against
-delivered bytes on an emulated link: docs/benchmarks.md, "Network measurement accuracy"). Where
+acknowledged (the kernel's ``tcpi_bytes_acked``, Linux, read by the sampler at the moment it
+samples), not bytes handed to the socket — the latter is how speedtest-cli over-reports
+upload by 5-13 % (measured against delivered bytes on an emulated link: docs/benchmarks.md,
+"Network measurement accuracy"). Where
 the OS cannot tell, or a proxy is in between (its buffers would acknowledge bytes the server
 never got), a request's bytes count when the server confirms the whole request. Either way an
 upload without a single request the server answered has no speed: the kernel acknowledges what
@@ -11,6 +12,12 @@ it buffers for a server that never reads.
 
 The rate is taken over the steady part of the transfer: the ramp-up (TCP slow start, the first
 connections) is found in the byte-count series and discarded.
+
+On a busy computer (when people run this) every sample pairs a byte count with the moment it
+was true: the upload count is read from the kernel when sampled rather than taken from the
+stream thread's last update (which lags by up to a third of the send buffer: 50 kB typical,
+240 kB worst, measured with 3 CPU hogs on 2 cores at 5 Mbit/s), and a sample whose reading was
+interrupted by the scheduler is read again (docs/benchmarks.md, "Network measurement accuracy").
 """
 
 from __future__ import annotations
@@ -25,18 +32,19 @@ from dataclasses import dataclass, field
 from techcheck.checks.network.httpio import (
     HttpFailure,
     Origin,
+    acked_bytes,
     close_quietly,
     connect,
     read_head,
     request_head,
     tls_context,
-    unacked_bytes,
 )
 from techcheck.checks.network.proxy import Proxy
 
 log = logging.getLogger("techcheck.network")
 
 SAMPLE_S = 0.1  # byte-count sampling period
+_SAMPLE_SKEW_S = 0.002  # a sample's reading taking longer than this was interrupted
 _CHUNK = 256 * 1024
 _FIRST_UPLOAD = 128 * 1024
 UPLOAD_REQUEST_S = 0.6  # aim of one server-confirmed upload request (see _next_upload_size)
@@ -137,6 +145,11 @@ class _Stream(threading.Thread):
         self.up_size = _FIRST_UPLOAD  # grows with every request the server confirms
         self.confirmed = 0  # upload requests the server answered with 200
         self.sock = None
+        # Upload counted by the kernel: the socket's acknowledged bytes before this request's
+        # own body, and the body's size; None when the stream itself counts.
+        self.ack_base: int | None = None
+        self.ack_size = 0
+        self.lock = threading.Lock()  # count and live change together (sampler vs stream)
 
     def run(self) -> None:
         t = self.t
@@ -157,15 +170,23 @@ class _Stream(threading.Thread):
                     t.errors.append(exc)
                     t.stop_event.wait(0.2)  # do not hammer a failing server
             finally:
-                close_quietly(self.sock)
-                self.sock = None
-                self.live = 0
+                with self.lock:
+                    self.ack_base = None
+                    close_quietly(self.sock)
+                    self.sock = None
+                    self.live = 0
 
     def current(self) -> int:
+        """Delivered bytes now: for a kernel-counted upload, asks the kernel first."""
+        self._count_acked()
         return self.count
 
     def _add(self, live: int) -> None:
         """Set the live request's delivered bytes, growing the stream's count with it."""
+        with self.lock:
+            self._grow(live)
+
+    def _grow(self, live: int) -> None:  # with self.lock held
         if live > self.live:
             self.count += live - self.live
             self.live = live
@@ -206,7 +227,8 @@ class _Stream(threading.Thread):
         self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
         # Through a proxy the kernel's acknowledgements come from the proxy, which buffers
         # megabytes: only the server's confirmation shows what reached it.
-        exact = t.via is None and unacked_bytes(self.sock) is not None
+        base = acked_bytes(self.sock) if t.via is None else None
+        exact = base is not None
         # Without the kernel's count of acknowledged bytes (Windows, macOS) or through a proxy,
         # a request counts only once the server confirms it: start small and grow to about
         # UPLOAD_REQUEST_S per request, so the count keeps moving on slow uplinks too.
@@ -215,14 +237,17 @@ class _Stream(threading.Thread):
         # megabytes), so a transfer counts only if the server confirmed at least one request.
         n = min(self.up_size, t.protocol.request_bytes)
         began = time.monotonic()
-        self.sock.sendall(request_head(t.origin, "POST", t.protocol.upload(t.origin), n,
-                                       via=t.via))
+        head = request_head(t.origin, "POST", t.protocol.upload(t.origin), n, via=t.via)
+        if exact:
+            with self.lock:
+                self.ack_base, self.ack_size = base + len(head), n
+        self.sock.sendall(head)
         sent = 0
         last = time.monotonic()
         view = memoryview(_PAYLOAD)
         while sent < n:
             if t.stopped():
-                self._count_acked(sent, exact)
+                self._count_acked()
                 raise HttpFailure("cancelled", "stopped")
             k = min(len(view), n - sent, _CHUNK)
             off = sent % len(view)
@@ -230,16 +255,16 @@ class _Stream(threading.Thread):
             try:
                 wrote = self.sock.send(view[off: off + k])
             except TimeoutError:
-                self._count_acked(sent, exact)
+                self._count_acked()
                 if time.monotonic() - last > t.stall_s:
                     raise HttpFailure("stall", f"server took no data for {t.stall_s:.0f} s") from None
                 continue
             except OSError as exc:
-                self._count_acked(sent, exact)
+                self._count_acked()
                 raise HttpFailure("reset", str(exc)) from None
             sent += wrote
             last = time.monotonic()
-            self._count_acked(sent, exact)
+            self._count_acked()
         head = read_head(self.sock, t.stopped, t.stall_s)
         _judge_head(head, None)
         self._add(n)  # the server confirmed the whole request
@@ -249,12 +274,17 @@ class _Stream(threading.Thread):
         self.up_size = t.protocol.request_bytes if exact else \
             _next_upload_size(n, time.monotonic() - began, t.protocol.request_bytes)
 
-    def _count_acked(self, sent: int, exact: bool) -> None:
-        if not exact:
-            return
-        q = unacked_bytes(self.sock) if self.sock is not None else None
-        if q is not None:
-            self._add(max(0, sent - q))
+    def _count_acked(self) -> None:
+        """Grow the count to what the server's kernel acknowledged of this request's body.
+
+        Called by the stream after each write and by the sampler at each sample, so the count
+        is as of now whichever thread last ran."""
+        with self.lock:  # held throughout: the request must not change under the reading
+            if self.ack_base is None or self.sock is None:
+                return
+            acked = acked_bytes(self.sock)
+            if acked is not None:
+                self._grow(min(self.ack_size, max(0, acked - self.ack_base)))
 
 
 def _next_upload_size(n: int, took_s: float, most: int, target_s: float = UPLOAD_REQUEST_S
@@ -312,8 +342,7 @@ class Transfer:
         try:
             while not self.cancelled():
                 time.sleep(SAMPLE_S)
-                now = time.monotonic() - start
-                total = sum(s.current() for s in streams)
+                now, total = _sample(streams, start)
                 if total != samples[-1][1]:
                     last_bytes_t = time.monotonic()
                 samples.append((now, total))
@@ -351,6 +380,22 @@ class Transfer:
                     "unconfirmed", "the server confirmed none of the uploaded data"))
         return TransferResult(self.direction, mbps, total, elapsed, ramp, samples,
                               list(self.errors), self.requests_ok)
+
+
+def _sample(streams: list[_Stream], start: float) -> tuple[float, int]:
+    """(seconds since ``start``, delivered bytes), read so that the two belong together.
+
+    Reading the streams takes microseconds, unless the scheduler or another thread holding
+    the interpreter lock interrupts it; then the bytes and the clock are from different
+    moments. Such a reading is taken again; the last try is stamped with the clock read after
+    the bytes, which can only make the final sample's rate lower, never higher."""
+    for _ in range(3):
+        before = time.monotonic()
+        total = sum(s.current() for s in streams)
+        after = time.monotonic()
+        if after - before <= _SAMPLE_SKEW_S:
+            break
+    return after - start, total
 
 
 def _recent_mbps(samples: list[tuple[float, int]], window_s: float = 0.5) -> float:
