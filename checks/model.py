@@ -75,15 +75,26 @@ TierName = Annotated[str, ItemOf("tiers")]
 PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
 
 
+#: The exit status of a demo run (README "Exit status"): every check ran on sample media, so
+#: nothing is said about this computer's devices. Not 0-2, which judge the devices, and not 3,
+#: "could not run": the demo did run.
+EXIT_DEMO = 4
+
+
 class Verdict(enum.StrEnum):
     READY = "ready"
     READY_WITH_WARNINGS = "ready_with_warnings"
     NOT_READY = "not_ready"
+    #: Sample media stood in for the devices (demo mode): the checks ran, but no verdict on the
+    #: person's own devices exists, so no surface may show readiness.
+    DEMO = "demo"
 
     @property
     def exit_code(self) -> int:
-        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical."""
-        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2}[self.value]
+        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical;
+        ``EXIT_DEMO`` for a demo run, which judges no device."""
+        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2,
+                "demo": EXIT_DEMO}[self.value]
 
 
 Value = float | int | str | bool | None
@@ -227,9 +238,12 @@ class CheckResult:
         )
 
 
-def verdict_for(results: list[CheckResult]) -> Verdict:
+def verdict_for(results: list[CheckResult], demo: bool = False) -> Verdict:
     """Worst of the checks. An error counts as not ready: we could not confirm it works. Tips
-    never count (docs/verdicts.md)."""
+    never count (docs/verdicts.md). A demo run (``demo``: sample media stood in for the
+    devices) is ``Verdict.DEMO`` whatever its checks found: they judged the samples."""
+    if demo:
+        return Verdict.DEMO
     worst = Status.worst([r.status for r in results if r.status is not Status.TIP])
     if worst in (Status.FAIL, Status.ERROR):
         return Verdict.NOT_READY
@@ -249,8 +263,18 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. invitation, checklist, options
 
     @property
+    def demo(self) -> bool:
+        """Whether sample media stood in for the devices: the ``demo`` field, or the
+        ``options.demo`` flag the app wrote before that field existed."""
+        options = self.extra.get("options")
+        return bool(self.extra.get("demo")) or (isinstance(options, dict)
+                                                and options.get("demo") is True)
+
+    @property
     def verdict(self) -> Verdict:
-        return verdict_for(self.checks)
+        """Computed, never read from the file: a report saved in demo mode before
+        ``Verdict.DEMO`` existed (``"verdict": "ready"``) loads as a demo run."""
+        return verdict_for(self.checks, demo=self.demo)
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)
