@@ -21,8 +21,11 @@ def _web_address(value: Any) -> str | None:
 
 
 def _plain_web_address(value: Any) -> str | None:
+    """An http(s) address, or empty for "do not check" (a lab or demo profile)."""
     from techcheck.checks.network.httpio import parse_origin
 
+    if value == "":
+        return None
     try:
         parse_origin(value)
     except ValueError as exc:
