@@ -150,7 +150,7 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         return fail(problem)
 
     if args.preview:
-        problem = callpreview.check_folder(args.preview)
+        problem = callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
         if problem:
             return fail(problem)
     kept: dict = {}  # the microphone's recording, in memory, only for --preview
@@ -216,9 +216,12 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
     if args.preview:
-        for message in callpreview.write_preview(args.preview, results, profile, devices.camera,
-                                                 devices.microphone, kept, args.lang):
+        messages, written = callpreview.write_preview(
+            args.preview, results, profile, devices.camera, devices.microphone, kept, args.lang)
+        for message in messages:
             print(f"techcheck: {message}", file=sys.stderr)
+        if not written:  # asked for and not made: the run could not do all it was asked
+            status = 3
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
