@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import sys
 import threading
@@ -13,8 +14,12 @@ import time
 
 import pytest
 
+from techcheck.checks.model import Status
 from techcheck.checks.network import stun
+from techcheck.checks.network.httpio import parse_origin
 from techcheck.checks.network.server import start_server
+from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
+from tests.test_network import hermetic_profile, run_check
 from tests.test_serve_hostile import send_and_read, status_of
 from tests.test_serve_hostile import serve as serve_process  # noqa: F401 - a fixture
 
@@ -106,3 +111,128 @@ def test_the_stun_rate_table_stays_bounded_and_forgets_refilled_addresses():
     # A second later every bucket has refilled: new addresses get their own again.
     assert all(b.allow(f"192.0.2.{i}", t + 1.5) for i in range(50))
     assert len(b) <= 101
+
+
+# --- item 5: a server that stops answering is not the candidate's slow line -----------------
+
+
+class HalfDeadServer:
+    """A measurement server that goes quiet. ``upload_once``: downloads are served in full,
+    the first upload request is read and answered, every later connection is accepted and
+    never read nor answered. ``download_stalls``: each download gets its headers and 1 MB of
+    its body, then nothing more (the connection stays open); uploads are answered."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stop = threading.Event()
+        self.uploads_answered = 0
+        self.conns: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        deadline = time.monotonic() + 60  # bounded even if close() is never called
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                c, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _head(self, c: socket.socket) -> bytes | None:
+        c.settimeout(5)
+        buf = b""
+        while b"\r\n\r\n" not in buf and len(buf) < 65536:
+            chunk = c.recv(4096)
+            if not chunk:
+                return None
+            buf += chunk
+        return buf
+
+    def _serve(self, c: socket.socket) -> None:
+        try:
+            if self.mode == "upload_once" and self.uploads_answered >= 1:
+                self.stop.wait(30)  # accepted, never read, never answered
+                return
+            buf = self._head(c)
+            if buf is None:
+                return
+            head, _, rest = buf.partition(b"\r\n\r\n")
+            line = head.split(b"\r\n", 1)[0]
+            if line.startswith(b"POST"):
+                with self.lock:
+                    if self.mode == "upload_once" and self.uploads_answered >= 1:
+                        self.stop.wait(30)
+                        return
+                    self.uploads_answered += 1
+                n = int(next(v for k, _, v in (h.partition(b":") for h in head.split(b"\r\n"))
+                             if k.strip().lower() == b"content-length"))
+                got = len(rest)
+                while got < n:
+                    chunk = c.recv(1 << 20)
+                    if not chunk:
+                        return
+                    got += len(chunk)
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                return
+            n = int(line.split(b"bytes=", 1)[1].split()[0])
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                      b"Content-Length: " + str(n).encode() + b"\r\n\r\n")
+            block = os.urandom(1 << 20)
+            if self.mode == "download_stalls":
+                c.sendall(block)
+                self.stop.wait(30)  # headers and 1 MB, then silence
+                return
+            sent = 0
+            while sent < n and not self.stop.is_set():
+                k = min(len(block), n - sent)
+                c.sendall(block[:k])
+                sent += k
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.stop.set()
+        for c in self.conns:
+            with contextlib.suppress(OSError):
+                c.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("mode", "direction"), [("upload_once", "up"),
+                                                 ("download_stalls", "down")])
+def test_a_server_that_stops_answering_gives_no_speed(mode, direction):
+    fault = HalfDeadServer(mode)
+    try:
+        res = Transfer(parse_origin(fault.url), CLOUDFLARE, direction, 4, 3.0,
+                       lambda: False).run()
+    finally:
+        fault.close()
+    assert res.bytes > 0  # something did get through before it went quiet
+    assert res.mbps is None, f"{res.mbps} Mbit/s from a server that stopped answering"
+    assert "stopped" in res.error_kinds, res.error_kinds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["upload_once", "download_stalls"])
+def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_path, serve):
+    fault = HalfDeadServer(mode)
+    try:
+        result, _ = run_check(hermetic_profile(tmp_path), fault.url, stun_spec=serve.stun,
+                              duration=4.0)
+    finally:
+        fault.close()
+    f = {x.code: x for x in result.findings}
+    assert "network.slow_upload" not in f and "network.slow_download" not in f, \
+        [x.text() for x in result.findings]
+    gone = "upload" if mode == "upload_once" else "download"
+    assert result.metrics[gone].value == "unknown"
+    finding = f["network.server_unreachable"]
+    assert finding.text() == (f"The speed could not be measured: the measurement server "
+                              f"{fault.url} stopped answering during the test.")
+    assert result.status is not Status.FAIL
