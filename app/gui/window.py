@@ -50,6 +50,11 @@ def _load_plugins_and_devices(platform: str):
     devices each offers."""
 
     def work(ctx: TaskContext) -> dict[str, Any]:
+        # The processor's load is sampled in the background from now on, so its window is
+        # full when the system check asks (imported here: psutil stays out of the first paint).
+        from techcheck.checks.system.probe import start_cpu_sampling
+
+        start_cpu_sampling()
         session = Session.create(platform)
         lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
         for plugin in session.plugins:
@@ -276,6 +281,10 @@ class MainWindow(QMainWindow):
             self.steps.blockSignals(False)
         self._update_nav()
         if self._loaded:
+            # a sampler left idle for minutes stops; any step a person takes restarts it
+            from techcheck.checks.system.probe import start_cpu_sampling
+
+            start_cpu_sampling()
             new.entered(checking=checking)
         new.setFocus()
 
