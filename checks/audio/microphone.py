@@ -346,6 +346,10 @@ def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bo
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     h = a.hum
+    if not h.measured:  # every part of the recording clipped: nothing left to judge hum on
+        r.metric("hum_level", None, "dBFS")
+        r.metric("hum_frequency", None, "Hz")
+        return
     r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_tip_dbfs, op="<=")
     r.metric("hum_frequency", h.frequency_hz, "Hz")
     if h.frequency_hz is None:
