@@ -4,6 +4,7 @@ It owns the session, wires the pages together and makes closing mid-check clean.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
@@ -472,6 +473,9 @@ class MainWindow(QMainWindow):
         stuck = tasks.shutdown(timeout_s=5.0)
         for page in self.pages.values():
             page.shutdown()
+        probe = sys.modules.get("techcheck.checks.system.probe")
+        if probe is not None:  # the processor-load sampler the loader started
+            probe.cpu_sampler().stop()
         if stuck:
             log.error("closing with workers still running: %s", stuck)
         self.settings.set(S.GEOMETRY, bytes(self.saveGeometry().data()))

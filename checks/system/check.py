@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from techcheck.checks.base import Check, ResultBuilder, assess
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
 from techcheck.checks.system.probe import SystemProbe
 
 
@@ -26,7 +27,9 @@ class SystemLimits:
     vpn_status: LimitStatus
     wifi_signal_warn_dbm: float
     wifi_signal_fail_dbm: float
-    load_window_s: float
+    # Processor load is averaged over this window: half a second is the shortest a load
+    # average means anything, 30 s the longest a person waits for the Computer check.
+    load_window_s: Annotated[float, Between(0.5, 30)]
 
 
 def busiest_text(busiest: list[tuple[str, float]], count: int = 3) -> str:
