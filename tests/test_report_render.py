@@ -334,9 +334,9 @@ def test_every_metric_of_the_built_in_checks_has_a_label():
     the camera, microphone and network checks produce on the demo media is declared, with its
     label (checks/measure.py)."""
     from techcheck.app import demo
-    from techcheck.checks.measure import declared
     from techcheck.checks import registry
     from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.measure import declared
     from techcheck.checks.profile import load_profile
     from techcheck.checks.runner import run_checks
 
