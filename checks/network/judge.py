@@ -14,12 +14,8 @@ from techcheck.checks.base import ResultBuilder
 from techcheck.checks.context import CheckContext
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
-<<<<<<< HEAD
 from techcheck.checks.network import analysis, pac, probes, stun
-=======
-from techcheck.checks.network import analysis, probes, stun
 from techcheck.checks.network import measures as M
->>>>>>> main
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
