@@ -43,18 +43,6 @@ def _without_snapshot(result: CheckResult) -> CheckResult:
     return r
 
 
-def log_tail(max_lines: int = 400) -> str:
-    path = logsetup.log_file()
-    if path is None or not path.exists():
-        return ""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.readlines()
-    except OSError as exc:
-        return f"(cannot read the log {path}: {exc})"
-    return "".join(lines[-max_lines:])
-
-
 def diagnostics(session: Session) -> str:
     """Everything IT support needs in one paste: versions, profile, devices, every result with
     its metrics and thresholds (the JSON report), and the end of the log."""
@@ -74,4 +62,4 @@ def diagnostics(session: Session) -> str:
     }
     return ("TechCheck diagnostics\n" + json.dumps(head, indent=2, ensure_ascii=False)
             + "\n\nReport\n" + json.dumps(report.to_dict("en"), indent=2, ensure_ascii=False)
-            + "\n\nLog (last lines)\n" + log_tail(200))
+            + "\n\nLog (last lines)\n" + logsetup.log_tail(200))
