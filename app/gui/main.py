@@ -26,7 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:  # `techcheck` checks in the terminal instead (app.cli); this is a direct call
         print(f"techcheck: {problem}: the app cannot open; check in the terminal with "
               "'techcheck run' (see 'techcheck --help').", file=sys.stderr)
-        return 3
+        from techcheck.checks.model import ExitCode
+
+        return ExitCode.COULD_NOT_RUN
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
