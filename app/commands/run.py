@@ -131,6 +131,11 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     ``techcheck.app.demo`` replace every device and the internet (an invitation's server
     excepted: it is the connection the interview will use), the report says it was a demo, and
     the run is not kept in the history (it says nothing about this computer's devices)."""
+    # The processor's load is sampled from now on, in the background, so its several-second
+    # window is already full when the system check asks (docs/verdicts.md, "Processor load").
+    from techcheck.checks.system.probe import start_cpu_sampling
+
+    start_cpu_sampling()
     try:
         planned = _plan(args, demo_mode)
     except CommandError as exc:
@@ -167,9 +172,7 @@ def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
     outputs = {fmt: getattr(args, fmt) for fmt in OUTPUTS if getattr(args, fmt)}
-    problem = (argument_problem(args, server, stun, OUTPUTS, invitation)
-               or check_outputs(outputs)
-               or (callpreview.check_folder(args.preview) if args.preview else None))
+    problem = argument_problem(args, server, stun, OUTPUTS, invitation)
     if problem:
         raise CommandError(problem)
     try:
@@ -179,6 +182,11 @@ def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
         raise CommandError(str(exc)) from None
     if not chosen:
         raise CommandError("no checks left to run (see --only and --skip)")
+    problem = check_outputs(outputs) or (
+        callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
+        if args.preview else None)
+    if problem:
+        raise CommandError(problem)
     setup = RunSetup(
         profile=profile, devices=Devices(args.camera, args.microphone, args.speaker, server, stun),
         lang=args.lang, demo=demo_mode, invitation=invitation, duration=args.duration,
@@ -238,16 +246,23 @@ def _finish(args: argparse.Namespace, planned: _Planned, results: list[CheckResu
         status = ExitCode.COULD_NOT_RUN
     if not args.no_history and not setup.demo:
         _keep(report)
-    if args.preview:
-        for message in callpreview.write_preview(args.preview, results, setup.profile,
-                                                 setup.devices.camera, setup.devices.microphone,
-                                                 setup.keep_media or {}, args.lang):
-            print(f"techcheck: {message}", file=sys.stderr)
+    if args.preview and not _write_preview(args.preview, setup, results):
+        status = ExitCode.COULD_NOT_RUN  # asked for and not made: not all it was asked
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
               file=sys.stderr)
     return status
+
+
+def _write_preview(folder: str, setup: RunSetup, results: list[CheckResult]) -> bool:
+    """``--preview``: what the interviewer would see and hear; False when it was not made."""
+    messages, written = callpreview.write_preview(
+        folder, results, setup.profile, setup.devices.camera, setup.devices.microphone,
+        setup.keep_media or {}, setup.lang)
+    for message in messages:
+        print(f"techcheck: {message}", file=sys.stderr)
+    return bool(written)
 
 
 def _keep(report: Report) -> None:
