@@ -74,9 +74,8 @@ def test_the_demo_starts_the_local_server_without_an_invitation():
         server.stop()
 
 
-def test_the_same_choices_give_the_same_context(session: Session, tmp_path: Path):
-    clip = str(tmp_path / "clip.avi")
-    Path(clip).write_bytes(b"")
+def test_the_same_choices_give_the_same_context(session: Session, demo_media):
+    clip = str(demo_media[0])
     s = _with(session, snapshot=True)
     s.devices.camera = clip
     gui = run_setup(s).context("camera")
