@@ -2,7 +2,8 @@
 
 exit status 0 ready, 1 ready with warnings, 2 not ready, 3 could not run (bad arguments,
 unreadable profile or report, internal error), 4 demo finished (sample media stood in for the
-devices: nothing is said about them; ``checks.model.EXIT_DEMO``). Progress goes to stderr, results to stdout.
+devices: nothing is said about them), as ``checks.model.ExitCode`` declares them. Progress goes
+to stderr, results to stdout.
 Each sub-command lives in ``app/commands/<name>.py`` and registers itself with ``register``.
 """
 
@@ -18,10 +19,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from techcheck.app import __version__
+from techcheck.checks.model import ExitCode
 
 log = logging.getLogger("techcheck.cli")
 
-EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
+#: Usage errors, interruptions and internal errors (the README's exit-status table: ExitCode).
+EXIT_CANNOT_RUN = ExitCode.COULD_NOT_RUN
 
 #: Sub-command modules under ``techcheck.app.commands``, in the order ``--help`` lists them.
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]

@@ -97,10 +97,20 @@ TierName = Annotated[str, ItemOf("tiers")]
 PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
 
 
-#: The exit status of a demo run (README "Exit status"): every check ran on sample media, so
-#: nothing is said about this computer's devices. Not 0-2, which judge the devices, and not 3,
-#: "could not run": the demo did run.
-EXIT_DEMO = 4
+class ExitCode(enum.IntEnum):
+    """The exit statuses the command line promises (README, "Exit status"): the
+    monitoring-plugin convention for a verdict (0 ok, 1 warning, 2 critical) and 3 for a run
+    that could not happen (bad arguments, an unreadable profile or report, an internal error);
+    4 for a demo run (``Verdict.DEMO``).
+    One declaration: the README's table is tested against it (tests/test_cli.py)."""
+
+    READY = 0
+    READY_WITH_WARNINGS = 1
+    NOT_READY = 2
+    COULD_NOT_RUN = 3
+    #: A demo run: every check ran on sample media, so nothing is said about this computer's
+    #: devices. Not 0-2, which judge the devices, and not 3: the demo did run.
+    DEMO = 4
 
 
 class Verdict(enum.StrEnum):
@@ -112,11 +122,9 @@ class Verdict(enum.StrEnum):
     DEMO = "demo"
 
     @property
-    def exit_code(self) -> int:
-        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical;
-        ``EXIT_DEMO`` for a demo run, which judges no device."""
-        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2,
-                "demo": EXIT_DEMO}[self.value]
+    def exit_code(self) -> ExitCode:
+        """The verdict's exit status (``ExitCode`` has the member of the same name)."""
+        return ExitCode[self.name]
 
 
 Value = float | int | str | bool | None

@@ -14,7 +14,7 @@ from techcheck.app.report import text, view
 from techcheck.checks import registry
 from techcheck.checks.audio import standin
 from techcheck.checks.context import CheckContext, Devices
-from techcheck.checks.model import EXIT_DEMO, Report, Status, Verdict
+from techcheck.checks.model import ExitCode, Report, Status, Verdict
 from techcheck.checks.profile import load_profile
 from techcheck.checks.runner import run_one
 
@@ -155,7 +155,7 @@ def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     jsonschema.validate(data, schema)
     assert data["demo"] == {"note": NOTE} and data["verdict"] == "demo"
     assert all(c["status"] == "pass" for c in data["checks"]), data["checks"]  # yet not "ready"
-    assert status == 4 == EXIT_DEMO
+    assert status == 4 == ExitCode.DEMO
     speaker = next(c for c in data["checks"] if c["id"] == "speaker")
     assert speaker["details"]["output"]["device"] == standin.NAME
     txt = out["text"].read_text(encoding="utf-8")
@@ -196,7 +196,7 @@ def test_only_a_demo_report_has_the_demo_verdict_and_old_demo_reports_load_as_de
         old = samples.report(extra=extra).to_dict()
         old["verdict"] = "ready"
         loaded = jsonio.from_data(jsonio.loads(json.dumps(old)))
-        assert loaded.verdict is Verdict.DEMO and loaded.verdict.exit_code == EXIT_DEMO
+        assert loaded.verdict is Verdict.DEMO and loaded.verdict.exit_code is ExitCode.DEMO
         v = view.build(loaded, "en")
         assert (v.verdict_word, v.verdict_sentence, v.verdict_status) == (
             "Demo finished", SENTENCE, Status.TIP)
