@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from techcheck.checks import __version__, machine
 from techcheck.checks.context import Cancelled, CheckContext
@@ -101,7 +102,7 @@ def run_checks(
     return results
 
 
-def build_report(results: list[CheckResult], ctx: CheckContext, **extra) -> Report:
+def build_report(results: list[CheckResult], ctx: CheckContext, **extra: Any) -> Report:
     return Report(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         app_version=__version__,

@@ -8,13 +8,13 @@ import base64
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from techcheck.checks.base import Check, Device, ResultBuilder
 from techcheck.checks.camera.limits import CameraLimits
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import CheckResult, Status
+from techcheck.checks.model import CheckResult, Status, Threshold
 
 if TYPE_CHECKING:  # OpenCV and numpy load when the check runs, not when plug-ins are listed
     import numpy as np
@@ -177,12 +177,13 @@ class CameraCheck(Check):
 
 
 def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
-          finding: bool = True, **params: object) -> None:
+          finding: bool = True, **params: Any) -> None:
     """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
     from techcheck.checks.camera.judge import pass_limits
 
     g = st.grade()
     if metric:
+        threshold: Threshold
         if g is not None:  # the limit of the side that went wrong, as applied
             threshold, op = g.limit, g.op
         else:  # what a passing value was held to: one side's first limit, or both

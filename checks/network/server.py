@@ -296,7 +296,7 @@ UDP  same port: STUN Binding (RFC 8489)
 """
 
 
-def _int(q: dict, key: str, default: int) -> int:
+def _int(q: dict[str, list[str]], key: str, default: int) -> int:
     try:
         return int(q.get(key, [default])[0])
     except (TypeError, ValueError):
@@ -315,7 +315,7 @@ class _AsyncServer:
         self.refused: dict[int, int] = {}  # status → count, for tests and the log
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -447,7 +447,7 @@ class RunningServer:
     def __enter__(self) -> RunningServer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 

@@ -8,7 +8,7 @@ from techcheck.checks.base import Check, ResultBuilder, assess
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult, LimitStatus, Status
-from techcheck.checks.system.probe import SystemProbe
+from techcheck.checks.system.probe import CpuLoad, SystemProbe
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class SystemCheck(Check):
 
     # --- judgements -------------------------------------------------------------------------
 
-    def _cpu(self, r: ResultBuilder, lim: SystemLimits, load) -> None:
+    def _cpu(self, r: ResultBuilder, lim: SystemLimits, load: CpuLoad) -> None:
         r.detail("cpu_busiest", [{"name": n, "cpu_pct": round(c, 1)} for n, c in load.busiest])
         r.graded(
             "cpu_load", load.percent, "%", warn=lim.cpu_load_warn_pct, fail=lim.cpu_load_fail_pct,

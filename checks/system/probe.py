@@ -13,6 +13,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -159,7 +160,8 @@ class SystemProbe:
 # --- pure helpers, tested on real samples --------------------------------------------------
 
 
-def find_vpn_interfaces(addrs: dict, stats: dict, default_iface: str | None) -> list[VpnInterface]:
+def find_vpn_interfaces(addrs: dict[str, Any], stats: dict[str, Any],
+                        default_iface: str | None) -> list[VpnInterface]:
     """Interfaces that look like a VPN, are up and carry a routable address."""
     found = []
     for name, entries in addrs.items():
