@@ -174,7 +174,7 @@ class MicrophonePage(Page):
         """While the check records it holds the microphone: meter what it hears."""
         if data.get("kind") == "level":
             self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
-                                        bool(data.get("clipping"))))
+                                        bool(data.get("clipping")), float(data.get("t", 0.0))))
 
     def record(self) -> None:
         self.stop_level()
