@@ -19,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from techcheck.checks.safefile import file_kind
+from techcheck.checks.safefile import NAME_TOO_LONG, file_kind
 
 
 class NotRegularFileError(OSError):
@@ -55,6 +55,11 @@ def write_atomic_many(files: dict[str | os.PathLike[str], bytes | str],
     """Write several files, all or none: every target is checked and every temporary file
     written and flushed before the first one replaces its target. A refused target or a full
     disk leaves every target as it was."""
+    for given in files:  # Path() would drop the slash and replace the file before it
+        if os.fspath(given).endswith(("/", os.sep)):
+            raise NotRegularFileError(
+                f"cannot write {os.fspath(given)}: a name that ends in / is a folder, and "
+                "TechCheck writes reports only into files; give a file name.")
     targets = [Path(p) for p in files]
     for target in targets:
         refuse_special(target)
@@ -101,6 +106,8 @@ def describe_write_error(path: str | os.PathLike[str], exc: OSError) -> str:
         return f"cannot write {p}: permission denied. Choose a folder you can write to."
     if exc.errno == errno.ENOENT:
         return f"cannot write {p}: the folder {p.parent} does not exist."
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"cannot write {p}: {NAME_TOO_LONG}."
     if exc.errno == errno.EISDIR:
         return f"cannot write {p}: it is a folder. Give a file name."
     return f"cannot write {p}: {exc.strerror or exc}."
@@ -108,7 +115,20 @@ def describe_write_error(path: str | os.PathLike[str], exc: OSError) -> str:
 
 def check_writable(path: str | os.PathLike[str]) -> str | None:
     """Before a long run: None if ``path`` can be written, else a message with the fix."""
+    try:
+        return _writable_problem(path)
+    except OSError as exc:  # a name too long for the file system, a loop of links…
+        return describe_write_error(path, exc)
+
+
+def _writable_problem(path: str | os.PathLike[str]) -> str | None:
     p = Path(path)
+    if os.fspath(path).endswith(("/", os.sep)):
+        return (f"cannot write {os.fspath(path)}: a name that ends in / is a folder, and "
+                "TechCheck writes reports only into files; give a file name.")
+    os.stat(p.parent if str(p.parent) else ".")  # raises ENAMETOOLONG, ELOOP… for the message
+    with contextlib.suppress(FileNotFoundError):
+        os.stat(p)
     if p.is_dir():
         return f"cannot write {p}: it is a folder. Give a file name."
     try:

@@ -12,6 +12,7 @@ reordering, CVE-2021-42574). ``clean`` removes them and keeps line breaks and ta
 from __future__ import annotations
 
 import io
+import os
 import re
 from typing import TextIO
 
@@ -31,17 +32,43 @@ def clean(text: str) -> str:
 
 
 class CleanStream(io.TextIOBase):
-    """A text stream that writes ``clean(text)`` to ``inner``."""
+    """A text stream that writes ``clean(text)`` to ``inner``.
+
+    When the reader has gone (``techcheck profiles teams | head -1``: the pipe is closed,
+    EPIPE) the rest is dropped, as a program killed by SIGPIPE would drop it: the reader chose
+    to stop reading, which is no error of the command's, so it finishes with its own exit
+    status. The stream's descriptor is pointed at ``os.devnull`` so that Python's own final
+    flush cannot complain either (Python docs, "Note on SIGPIPE" in the signal module)."""
 
     def __init__(self, inner: TextIO) -> None:
         self.inner = inner
+        self.reader_gone = False
 
     def write(self, text: str) -> int:
-        self.inner.write(clean(text))
+        if not self.reader_gone:
+            try:
+                self.inner.write(clean(text))
+            except BrokenPipeError:
+                self._drop_the_rest()
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        if not self.reader_gone:
+            try:
+                self.inner.flush()
+            except BrokenPipeError:
+                self._drop_the_rest()
+
+    def _drop_the_rest(self) -> None:
+        self.reader_gone = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self.inner.fileno())
+            finally:
+                os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a real descriptor (a test's StringIO): nothing will flush it later
 
     def isatty(self) -> bool:
         return self.inner.isatty()

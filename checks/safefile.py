@@ -9,9 +9,15 @@ grows meanwhile. The limits themselves are documented in docs/input-limits.md.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
+
+#: ENAMETOOLONG in words: Linux and macOS file systems allow 255 bytes per name (NAME_MAX),
+#: and a whole path of PATH_MAX (4096 bytes on Linux).
+NAME_TOO_LONG = ("the file name is too long (each folder or file name may be at most 255 bytes, "
+                 "the whole path 4096); give a shorter name")
 
 
 class InputFileError(Exception):
@@ -54,6 +60,8 @@ def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "a file",
     except IsADirectoryError:
         raise InputFileError(f"{name}: a folder, not {what}") from None
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputFileError(f"{name}: {NAME_TOO_LONG}") from None
         raise InputFileError(f"{name}: cannot open it ({exc.strerror or exc})") from None
     try:
         st = os.fstat(fd)

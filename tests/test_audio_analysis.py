@@ -106,6 +106,74 @@ def test_clipping_ratio_of_an_overdriven_sine():
     assert A.clipping(hum(2 * FS, FS, -3.5)).ratio == 0  # low frequency near full scale
 
 
+def _voice(name: str) -> tuple[np.ndarray, int]:
+    if name == "alsa":
+        return alsa_voice(("Front_Center", "Front_Left", "Front_Right", "Rear_Center")), FS
+    return espeak(name)
+
+
+# Issue 20 item 5: a voice driven 18 dB into the converter's ceiling, starting at once (the live
+# meter's window, a file) or after a stream that delivers digital zeros first. Clipping turns each
+# voiced sound into a comb of harmonics; before hum was judged without the clipped stretches these
+# measured as 50/60 Hz hum at -26 to -36 dBFS (a warning).
+@pytest.mark.parametrize("voice,lead_s", [("alsa", 0.3), ("en", 0.3), ("en", 2.0), ("sv", 0.3),
+                                          ("sv", 2.0)])
+def test_a_clipped_voice_raises_clipping_not_hum(tmp_path, profile, voice: str, lead_s: float):
+    import soundfile as sf
+
+    speech, fs = _voice(voice)
+    take = mix(speech, fs, gain_db=18, clip=True, lead_s=lead_s, tail_s=0.05)
+    a = A.analyse(take.signal, fs)
+    assert a.clip_ratio > 0.01
+    assert a.hum.frequency_hz is None or a.hum.level_dbfs < -60
+    sf.write(str(tmp_path / "loud.wav"), take.signal, fs, subtype="FLOAT")
+    r = MicrophoneCheck().run(_ctx(profile, str(tmp_path / "loud.wav")))
+    assert "microphone.clipping" in codes(r) and "microphone.hum" not in codes(r), codes(r)
+
+
+@pytest.mark.parametrize("voice", ["alsa", "en"])
+@pytest.mark.parametrize("gain_db", [0, 18])
+def test_real_hum_under_a_voice_is_found_clipped_or_not(tmp_path, profile, voice: str,
+                                                         gain_db: int):
+    """Leaving out the clipped stretches must not hide hum: the pauses still carry it."""
+    import soundfile as sf
+
+    speech, fs = _voice(voice)
+    take = mix(speech, fs, gain_db=gain_db, noise_dbfs=-75, hum_dbfs=-45, clip=True)
+    a = A.analyse(take.signal, fs)
+    assert (a.clip_ratio > 0.01) == (gain_db > 0)
+    assert a.hum.frequency_hz == 50.0 and a.hum.level_dbfs == pytest.approx(-45, abs=1)
+    sf.write(str(tmp_path / "hum.wav"), take.signal, fs, subtype="FLOAT")
+    found = codes(MicrophoneCheck().run(_ctx(profile, str(tmp_path / "hum.wav"))))
+    assert "microphone.hum" in found
+    assert ("microphone.clipping" in found) == (gain_db > 0)
+
+
+def test_hum_is_not_measured_when_every_stretch_clips():
+    speech, fs = _voice("en")
+    take = mix(speech, fs, gain_db=18, noise_dbfs=-75, hum_dbfs=-45, clip=True, lead_s=0.0)
+    a = A.analyse(take.signal, fs)
+    assert not a.hum.measured and a.hum.frequency_hz is None
+    # the report says "could not measure", never a number
+    from techcheck.checks.audio.microphone import judge
+    from techcheck.checks.base import ResultBuilder
+    from techcheck.checks.profile import generic_limits
+
+    r = ResultBuilder("microphone", "Microphone")
+    judge(r, generic_limits("microphone", MicrophoneCheck.Limits), a)
+    res = r.build()
+    assert res.metrics["hum_level"].value is None
+    assert "microphone.clipping" in {f.code for f in res.findings}
+
+
+def test_clipped_samples_mark_the_runs_only():
+    x = np.array([0.1, 1.0, 1.0, 1.0, 0.2, 1.0, 1.0, 0.3, -1.0, -1.0, -1.0, -1.0], np.float32)
+    m = A.clipped_samples(x)
+    assert m.tolist() == [False, True, True, True, False, False, False, False, True, True, True,
+                          True]
+    assert A.clipping(x).samples == 7
+
+
 def test_dc_offset_and_channels():
     v = alsa_voice()
     a = A.analyse(v + 0.05, FS)

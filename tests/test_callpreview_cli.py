@@ -95,7 +95,8 @@ def test_without_the_network_no_numbers_are_invented(tmp_path):
     out.mkdir()
     res = run_cli("run", "--only", "microphone", "--microphone", VOICE, "--no-history", "--yes",
                   "--preview", str(out), timeout=120)
-    assert "no preview: the network check did not run" in res.stderr
+    assert "--preview needs the network check" in res.stderr  # refused before the run
+    assert res.returncode == 3 and "…" not in res.stderr
     assert list(out.iterdir()) == []
 
 

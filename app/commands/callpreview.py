@@ -5,10 +5,17 @@ support to look at. Nothing is written without the flag; the files go only where
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
-from techcheck.app.atomicfile import describe_write_error, write_atomic
+from techcheck.app.atomicfile import (
+    NotRegularFileError,
+    describe_write_error,
+    refuse_special,
+    write_atomic_many,
+)
+from techcheck.app.report.formats import same_file_problem
 from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.source import is_file_spec, read_audio_file
 from techcheck.checks.callmodel import (
@@ -34,17 +41,31 @@ SECONDS = 5.0
 STEM = "techcheck-preview"
 
 
-def check_folder(folder: str) -> str | None:
-    """Before the run: None when the preview files can be written into ``folder``."""
+#: The files ``--preview FOLDER`` writes, in FOLDER.
+SUFFIXES = (".avi", ".wav", ".txt")
+
+
+def check_folder(folder: str, check_ids: list[str] | None = None,
+                 outputs: dict[str, str] | None = None) -> str | None:
+    """Before the run: None when the preview can be made from the checks ``check_ids`` and
+    its files written into ``folder`` beside the reports ``outputs`` (option → path)."""
     p = Path(folder)
     if not p.is_dir():
         return f"cannot write the preview: {p} is not a folder. Create it or give another one."
-    import os
-
     if not os.access(p, os.W_OK):
         return f"cannot write the preview into {p}: permission denied. Choose a folder you can " \
                "write to."
-    return None
+    if check_ids is not None and "network" not in check_ids:
+        return ("--preview needs the network check: the preview is modelled from its upload, "
+                "loss and jitter (leave 'network' in --only and out of --skip).")
+    targets = {f"--preview's {STEM}{suffix}": p / f"{STEM}{suffix}" for suffix in SUFFIXES}
+    try:
+        for target in targets.values():
+            refuse_special(target)
+    except NotRegularFileError as exc:
+        return str(exc)
+    return same_file_problem({**{f"--{fmt}": path for fmt, path in (outputs or {}).items()},
+                              **targets})
 
 
 def _frames(camera: str | int | None, seconds: float) -> tuple[list[tuple[Any, float]], float]:
@@ -71,9 +92,17 @@ def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
 
 
 def write_preview(folder: str, results: list[CheckResult], profile: Profile,
-                  camera: str | None, microphone: str | None, kept: dict, lang: str) -> list[str]:
-    """Model this run and write the preview files into ``folder``; one message per file
-    written or per reason not."""
+                  camera: str | None, microphone: str | None, kept: dict, lang: str
+                  ) -> tuple[list[str], bool]:
+    """Model this run and write the preview files into ``folder``: one message per file
+    written or per reason not, and whether the files were written."""
+    messages = _write_preview(folder, results, profile, camera, microphone, kept, lang)
+    return messages, any(m.startswith("preview written") for m in messages)
+
+
+def _write_preview(folder: str, results: list[CheckResult], profile: Profile,
+                   camera: str | None, microphone: str | None, kept: dict, lang: str
+                   ) -> list[str]:
     net = next((r for r in results if r.id == "network"), None)
     if net is None:
         return ["no preview: the network check did not run, and the preview needs its upload, "
@@ -114,23 +143,26 @@ def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | i
         except CameraError as exc:
             messages.append(f"no preview picture: {translate(exc.message, lang, exc.params)} "
                             f"{translate(exc.fix, lang, exc.params)}")
+    files: dict[Path, bytes | str] = {}
     if frames:
         h, w = frames[0][0].shape[:2]
         plan = plan_for_limits(limits, conditions, capture=(w, h))
         modelled = model_clip(frames, plan)
-        messages += _write(stem.with_suffix(".avi"),
-                           video_bytes(modelled, fps, (plan.width, plan.height)))
+        files[stem.with_suffix(".avi")] = video_bytes(modelled, fps, (plan.width, plan.height))
     if recording is not None:
         audio = model_audio(recording[0], recording[1], plan)
-        messages += _write(stem.with_suffix(".wav"), wav_bytes(audio.samples, audio.samplerate))
-    messages += _write(stem.with_suffix(".txt"), numbers_text(plan, lang))
-    return messages
+        files[stem.with_suffix(".wav")] = wav_bytes(audio.samples, audio.samplerate)
+    files[stem.with_suffix(".txt")] = numbers_text(plan, lang)
+    return messages + _write_all(files)
 
 
-def _write(path: Path, data: bytes | str) -> list[str]:
+def _write_all(files: dict[Path, bytes | str]) -> list[str]:
+    """Write the preview's files all or none (``write_atomic_many``), as the reports are: a
+    picture without the numbers it was modelled from would mislead."""
     try:
-        write_atomic(path, data)
+        write_atomic_many(files)  # type: ignore[arg-type]
     except OSError as exc:
-        log.error("writing %s failed: %s", path, exc)
-        return [describe_write_error(path, exc)]
-    return [f"preview written: {path}"]
+        where = exc.filename if isinstance(exc.filename, str) else str(next(iter(files)))
+        log.error("writing the preview %s failed: %s", where, exc)
+        return [describe_write_error(where, exc) + " No preview file was written."]
+    return [f"preview written: {path}" for path in files]

@@ -117,6 +117,11 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
     ``techcheck.app.demo`` replace every device and the internet, the report says it was a demo, and the
     run is not kept in the history (it says nothing about this computer's devices)."""
+    # The processor's load is sampled from now on, in the background, so its several-second
+    # window is already full when the system check asks (docs/verdicts.md, "Processor load").
+    from techcheck.checks.system.probe import start_cpu_sampling
+
+    start_cpu_sampling()
     invitation = None
     try:
         if args.invitation:
@@ -145,7 +150,7 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         return fail(problem)
 
     if args.preview:
-        problem = callpreview.check_folder(args.preview)
+        problem = callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
         if problem:
             return fail(problem)
     kept: dict = {}  # the microphone's recording, in memory, only for --preview
@@ -211,9 +216,12 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
             print(f"techcheck: not kept in the history: "
                   f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
     if args.preview:
-        for message in callpreview.write_preview(args.preview, results, profile, devices.camera,
-                                                 devices.microphone, kept, args.lang):
+        messages, written = callpreview.write_preview(
+            args.preview, results, profile, devices.camera, devices.microphone, kept, args.lang)
+        for message in messages:
             print(f"techcheck: {message}", file=sys.stderr)
+        if not written:  # asked for and not made: the run could not do all it was asked
+            status = 3
     sys.stdout.write(text.render(report, args.lang))
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from techcheck.app.invitation import Invitation
+from techcheck.checks.audio import standin
 from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.source import is_file_spec, probe_audio_file
 from techcheck.checks.network import stun
@@ -43,6 +44,19 @@ def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: st
             what = "is not a file" if path.exists() else "does not exist"
             return (f"--camera: {camera} {what}; give a camera number (0 is the first) or a "
                     "video or image file")
+        if not _decodes(path):
+            return (f"--camera: {camera} cannot be read as a video or a picture; give a video "
+                    "(.avi, .mp4, .mkv, .mov) or a picture (.jpg, .png) that opens in a media "
+                    "player, or a camera number")
+    try:
+        standin.parse(args.speaker)
+    except standin.BadSpec as exc:
+        return f"--speaker: {exc}"
+    for option in ("only", "skip"):
+        value = getattr(args, option, None)
+        if value is not None and not any(v.strip() for v in value.split(",")):
+            return (f"--{option} needs at least one check id, comma-separated (see "
+                    "'techcheck run --help')")
     if args.microphone is not None and is_file_spec(args.microphone):
         try:
             probe_audio_file(args.microphone)
@@ -53,3 +67,14 @@ def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: st
         if value is not None and not value.strip():
             return f"--{fmt} needs a file name"
     return None
+
+
+def _decodes(path: Path) -> bool:
+    """Whether OpenCV reads a first frame from the file the camera check would open."""
+    from techcheck.checks.camera.source import CameraError, open_camera
+
+    try:
+        open_camera(str(path)).close()
+    except CameraError:
+        return False
+    return True

@@ -72,6 +72,20 @@ def check_outputs(outputs: dict[str, str]) -> str | None:
         problem = check_writable(path)
         if problem:
             return problem
+    return same_file_problem({f"--{fmt}": path for fmt, path in outputs.items()})
+
+
+def same_file_problem(named: dict[str, str | os.PathLike[str]]) -> str | None:
+    """A message when two of the ``named`` outputs (option → path) are one file, however
+    written (``r.out`` and ``sub/../r.out``, a link to it): one would silently replace the
+    other."""
+    seen: dict[str, str] = {}
+    for option, path in named.items():
+        key = os.path.realpath(path)
+        if key in seen:
+            return (f"{seen[key]} and {option} both name {os.fspath(path)}; give each its "
+                    "own file.")
+        seen[key] = option
     return None
 
 

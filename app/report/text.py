@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from techcheck.app.report import view  # the same facts and sentences the HTML and PDF show
+from techcheck.app.termtext import clean
 from techcheck.checks.i18n import N_, translate
 from techcheck.checks.model import Report, Status
 
@@ -47,4 +48,6 @@ def render(report: Report, lang: str | None = None) -> str:
     if v.checklist:
         lines += ["", v.labels["checklist"] + ":"]
         lines += [f"  [{'x' if r.done else ' '}] {r.label}" for r in v.checklist]
-    return "\n".join(lines).replace("\u00a0", " ") + "\n"
+    # A report's strings can carry terminal control codes (OSC 52 writes the clipboard): the
+    # text report is for terminals and text files alike, so it carries none (issue 21).
+    return clean("\n".join(lines).replace("\u00a0", " ")) + "\n"

@@ -264,22 +264,57 @@ class Clipping:
     samples: int
 
 
-def clipping(x: np.ndarray) -> Clipping:
-    """Samples stuck at the peak in runs of ``CLIP_RUN`` or more: what a converter or a gain
-    stage does when driven past full scale. A clean signal touches its peak for one or two
-    samples; a clipped one sits there."""
+def clipped_samples(x: np.ndarray) -> np.ndarray:
+    """Which samples of a mono signal are clipped: within ``CLIP_TOLERANCE`` of its peak, in
+    runs of ``CLIP_RUN`` or more, at a peak of at least ``CLIP_FLOOR_DBFS``. What a converter or
+    a gain stage does when driven past full scale: a clean signal touches its peak for one or
+    two samples, a clipped one sits there."""
     a = np.abs(np.asarray(x))  # float32 stays float32: half the memory traffic
     if a.size == 0:
-        return Clipping(0.0, FLOOR_DB, 0)
+        return np.zeros(0, dtype=bool)
     peak = float(a.max())
     if amplitude_db(peak) < CLIP_FLOOR_DBFS:
-        return Clipping(0.0, amplitude_db(peak), 0)
+        return np.zeros(a.size, dtype=bool)
     near = a >= peak - CLIP_TOLERANCE
     m = np.concatenate([[0], near.astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(m))
-    runs = edges[1::2] - edges[::2]
-    count = int(runs[runs >= CLIP_RUN].sum())
-    return Clipping(count / a.size, amplitude_db(peak), count)
+    starts, ends = edges[::2], edges[1::2]
+    long_ = (ends - starts) >= CLIP_RUN
+    # +1 at each long run's start, -1 after its end: the running sum marks the runs
+    step = np.zeros(a.size + 1, dtype=np.int32)
+    np.add.at(step, starts[long_], 1)
+    np.add.at(step, ends[long_], -1)
+    return np.cumsum(step[:-1]) > 0
+
+
+def clipping(x: np.ndarray) -> Clipping:
+    """The share of samples stuck at the peak (``clipped_samples``) and where it clips."""
+    a = np.asarray(x)
+    if a.size == 0:
+        return Clipping(0.0, FLOOR_DB, 0)
+    peak_db = amplitude_db(float(np.abs(a).max()))
+    count = int(np.count_nonzero(clipped_samples(a)))
+    return Clipping(count / a.size, peak_db, count)
+
+
+def clipped_stretches(clipped: np.ndarray, speech: np.ndarray, frame: int) -> np.ndarray:
+    """``clipped`` (per sample) widened to the whole stretch of speech each clip is in (the VAD's
+    ``speech`` frames of ``frame`` samples): the words around a clip were spoken as loudly,
+    and a voice loud enough to clip is loud enough for its harmonics to stand on the mains
+    grid, so none of that stretch is evidence of hum."""
+    out = clipped.copy()
+    if not speech.any() or not clipped.any():
+        return out
+    nf = speech.size
+    hit = np.zeros(nf, dtype=bool)
+    usable = min(clipped.size, nf * frame)
+    hit[: usable // frame] = clipped[: usable // frame * frame].reshape(-1, frame).any(axis=1)
+    m = np.concatenate([[0], speech.astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(m))
+    for s, e in zip(edges[::2], edges[1::2], strict=True):
+        if hit[s:e].any():
+            out[s * frame: e * frame] = True
+    return out
 
 
 @dataclass(frozen=True)
@@ -287,19 +322,36 @@ class Hum:
     frequency_hz: float | None  # 50 or 60 when found
     level_dbfs: float  # power of the hum above the neighbouring spectrum, all harmonics
     harmonics: int  # how many of the first ten stand out
+    #: False when no part of the recording could be judged (every window held clipping)
+    measured: bool = True
 
 
-def mains_hum(x: np.ndarray, fs: float, weights: np.ndarray | None = None) -> Hum:
+def hum_window(fs: float, n: int) -> int:
+    """Samples per hum window: 0.5 s (2 Hz bins), or 0.25 s for recordings under 2 s."""
+    return round(fs * (0.5 if n >= 2 * fs else 0.25))
+
+
+def mains_hum(x: np.ndarray, fs: float, weights: np.ndarray | None = None,
+              keep: np.ndarray | None = None) -> Hum:
     """Mains hum: energy at 50 or 60 Hz and their first ten harmonics above the spectrum next
     to them, from a calibrated periodogram (a sine of amplitude A sums to A²/2) averaged over
-    0.25-0.5 s windows. ``weights`` (one per window, e.g. "mostly silence") lets speech be
-    left out; without them the median over windows keeps speech from counting as hum."""
+    ``hum_window`` windows. ``weights`` (one per window, e.g. "mostly silence") lets speech be
+    left out; without them the median over windows keeps speech from counting as hum.
+    ``keep`` (one bool per window) drops windows outright: clipping turns every voiced sound
+    into a comb of harmonics, some of them on the mains grid, so a clipped window is not
+    evidence of hum. With no window kept the hum is not measured."""
     x = np.asarray(x, dtype=np.float64)
-    wl = round(fs * (0.5 if x.size >= 2 * fs else 0.25))
+    wl = hum_window(fs, x.size)
     nw = x.size // wl
     if nw == 0:
         return Hum(None, FLOOR_DB, 0)
     segs = x[: nw * wl].reshape(nw, wl)
+    if keep is not None and keep.size == nw:
+        if not keep.any():
+            return Hum(None, FLOOR_DB, 0, measured=False)
+        segs = segs[keep]
+        weights = weights[keep] if weights is not None and weights.size == nw else None
+        nw = segs.shape[0]
     segs = segs - segs.mean(axis=1, keepdims=True)
     win = np.hanning(wl)
     spec = np.fft.rfft(segs * win, axis=1)
@@ -400,6 +452,9 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnal
     peak = float(np.abs(x2).max()) if n else 0.0
     dc = float(np.abs(x2.mean(axis=0)).max()) if n else 0.0
     rms = power_db(float(np.mean(mono**2))) if n else FLOOR_DB
+    clipped = np.zeros(n, dtype=bool)
+    for i in range(ch):
+        clipped |= clipped_samples(x2[:, i])
     clip = max((clipping(x2[:, i]) for i in range(ch)), key=lambda c: c.ratio,
                default=Clipping(0.0, FLOOR_DB, 0))
     vad = voice_activity(mono, fs)
@@ -416,17 +471,23 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnal
         al = active_speech_level(mono - mono.mean(), fs)
         speech_level, activity = float(al.level_dbfs), float(al.activity)
     snr = speech_level - noise if speech_level is not None and noise is not None else None
-    # hum: prefer windows that are mostly silence, so speech harmonics cannot pose as hum
-    wl = round(fs * (0.5 if mono.size >= 2 * fs else 0.25))
+    # hum: judged on what is left once the windows that clip are removed, preferring windows
+    # that are mostly silence so that speech harmonics cannot pose as hum either
+    wl = hum_window(fs, mono.size)
     nw = mono.size // wl if wl else 0
-    weights = None
+    weights = keep = None
+    if nw:
+        stretch = clipped_stretches(clipped, vad.speech, fl)
+        keep = np.asarray(~stretch[: nw * wl].reshape(nw, wl).any(axis=1))
     if nw and vad.silence.size:
         per = max(1, wl // fl)
         sil = np.concatenate([vad.silence, np.zeros(max(0, nw * per - vad.silence.size), bool)])
-        frac = sil[: nw * per].reshape(nw, per).mean(axis=1)
-        if (frac >= 0.8).sum() >= 2:
-            weights = (frac >= 0.8).astype(np.float64)
-    hum = mains_hum(mono, fs, weights)
+        quiet = sil[: nw * per].reshape(nw, per).mean(axis=1) >= 0.8
+        if keep is not None:
+            quiet &= keep
+        if quiet.sum() >= 2:
+            weights = quiet.astype(np.float64)
+    hum = mains_hum(mono, fs, weights, keep)
     return AudioAnalysis(
         samplerate=fs, duration_s=n / fs if fs else 0.0, channels=ch,
         peak_dbfs=amplitude_db(peak), rms_dbfs=rms, speech_level_dbfs=speech_level,
