@@ -38,7 +38,8 @@ class MetricState:
         second limit; moved by the hysteresis shift that was applied."""
         if self.side is None:
             return None
-        limit = self.side.first if self.level is Status.WARN else self.side.second
+        first, second, _levels = self.side.bound()
+        limit = first if self.level is Status.WARN else second
         # a positive shift is more lenient: lower for a ">=" side, higher for "<="
         return limit - self.shift if self.op == ">=" else limit + self.shift
 
@@ -53,16 +54,8 @@ class MetricState:
 
 
 def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
-    """What a passing value was held to, for the report: the first limit of each side the rule
-    judges (moved by the hysteresis ``shift`` that was applied), as ``[low, high]`` when it has
-    both (infinite limits left out)."""
-    lo = rule.low.first - shift if rule.low is not None else None
-    hi = (rule.high.first + shift
-          if rule.high is not None and rule.high.first != float("inf") else None)
-    if lo is not None and hi is not None:
-        return [lo, hi]
-    return lo if lo is not None else hi
-
+    """What a passing value was held to, for the report (``Measure.pass_limits``)."""
+    return rule.pass_limits(shift)
 
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
@@ -75,8 +68,9 @@ def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]
         if s is None:
             continue
         move = -shift if higher_is_better else shift
-        g = assess(value, warn=s.first + move, fail=s.second + move,
-                   higher_is_better=higher_is_better, levels=s.levels)
+        first, second, levels = s.bound()
+        g = assess(value, warn=first + move, fail=second + move,
+                   higher_is_better=higher_is_better, levels=levels)
         crossed = Status.PASS if g.status is Status.PASS else \
             Status.FAIL if g.second else Status.WARN
         if crossed.severity > worst[0].severity:
