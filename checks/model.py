@@ -7,6 +7,7 @@ Kept as plain dataclasses with explicit ``to_dict``/``from_dict`` so that the JS
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -67,6 +68,27 @@ class SameLengthAs:
     item of the key ``tiers`` of the same section (checked by the profile loader)."""
 
     key: str
+
+
+@dataclass(frozen=True)
+class Between:
+    """In a limit's type, ``Annotated[float, Between(5, 1000)]``: the value (each item of a
+    list) must lie in [low, high], checked by the profile loader with the file, line and key.
+    For the keys that set how a check runs (phase lengths, probe intervals), where 0 would
+    flood the network or end a phase before it measured and an hour would hang the run; the
+    reason for each pair of numbers is written beside the field."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Checked:
+    """In a limit's type, ``Annotated[str, Checked(problem)]``: ``problem(value)`` (for a list,
+    each item) returns a sentence saying why the value cannot be used, or None; the profile
+    loader refuses the profile with it (a server address that is no server)."""
+
+    problem: Callable[[Any], str | None]
 
 
 #: The name of one of the profile's video tiers (``[network] tiers``).

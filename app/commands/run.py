@@ -117,6 +117,11 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
     ``techcheck.app.demo`` replace every device and the internet, the report says it was a demo, and the
     run is not kept in the history (it says nothing about this computer's devices)."""
+    # The processor's load is sampled from now on, in the background, so its several-second
+    # window is already full when the system check asks (docs/verdicts.md, "Processor load").
+    from techcheck.checks.system.probe import start_cpu_sampling
+
+    start_cpu_sampling()
     invitation = None
     try:
         if args.invitation:

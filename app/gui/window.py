@@ -4,6 +4,7 @@ It owns the session, wires the pages together and makes closing mid-check clean.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
@@ -50,6 +51,11 @@ def _load_plugins_and_devices(platform: str):
     devices each offers."""
 
     def work(ctx: TaskContext) -> dict[str, Any]:
+        # The processor's load is sampled in the background from now on, so its window is
+        # full when the system check asks (imported here: psutil stays out of the first paint).
+        from techcheck.checks.system.probe import start_cpu_sampling
+
+        start_cpu_sampling()
         session = Session.create(platform)
         lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
         for plugin in session.plugins:
@@ -276,6 +282,10 @@ class MainWindow(QMainWindow):
             self.steps.blockSignals(False)
         self._update_nav()
         if self._loaded:
+            # a sampler left idle for minutes stops; any step a person takes restarts it
+            from techcheck.checks.system.probe import start_cpu_sampling
+
+            start_cpu_sampling()
             new.entered(checking=checking)
         new.setFocus()
 
@@ -463,6 +473,9 @@ class MainWindow(QMainWindow):
         stuck = tasks.shutdown(timeout_s=5.0)
         for page in self.pages.values():
             page.shutdown()
+        probe = sys.modules.get("techcheck.checks.system.probe")
+        if probe is not None:  # the processor-load sampler the loader started
+            probe.cpu_sampler().stop()
         if stuck:
             log.error("closing with workers still running: %s", stuck)
         self.settings.set(S.GEOMETRY, bytes(self.saveGeometry().data()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from techcheck.checks.audio.source import is_file_spec, open_input
 from techcheck.checks.base import Check, Device, ResultBuilder, assess
 from techcheck.checks.context import CheckContext, Progress, Question
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -56,10 +57,13 @@ class MicrophoneLimits:
     hum_tip_dbfs: float
     hum_warn_dbfs: float
     dc_offset_tip: float
-    min_speech_s: float
+    # Phase lengths of the guided recording: a phrase is at least a fifth of a second; the
+    # person is asked to stay quiet (at least half a second, for the noise floor) and to read
+    # a sentence (at least 1 s), and nobody reads for more than a minute.
+    min_speech_s: Annotated[float, Between(0.2, 30)]
     no_speech_status: LimitStatus
-    quiet_s: float
-    speech_s: float
+    quiet_s: Annotated[float, Between(0.5, 30)]
+    speech_s: Annotated[float, Between(1, 60)]
 
 
 class MicrophoneCheck(Check):

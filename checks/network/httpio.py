@@ -30,7 +30,8 @@ _TCP_INFO_LEN = 232
 
 class HttpFailure(Exception):
     """``kind`` is one of dns, connect, tls, status, content, reset, stall, unconfirmed
-    (upload bytes the server never confirmed receiving), cancelled, or
+    (upload bytes the server never confirmed receiving), stopped (the server answered, then
+    went silent: see ``transfer.QUIET_MIN_S``), cancelled, or
     proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
 
     def __init__(self, kind: str, detail: str) -> None:

@@ -276,6 +276,17 @@ class Judge:
                 kinds.append(proxy_error)
             # ERROR, not a warning: the speed was not measured, so nothing can be said about it
             # (a measurement that did not happen is never a number nor a pass).
+            if "stopped" in kinds:  # it answered, then went silent: say so, in plain words
+                r.finding(
+                    "network.server_unreachable", Status.ERROR,
+                    N_("The speed could not be measured: the measurement server {server} "
+                       "stopped answering during the test."),
+                    N_("Run the test again in a minute. If it happens again, the measurement "
+                       "server is overloaded or broken: tell the person who sent it, or try "
+                       "another one (techcheck run --server URL)."),
+                    value=", ".join(kinds), threshold="", server=server,
+                    reason=", ".join(kinds))
+                return
             r.finding(
                 "network.server_unreachable", Status.ERROR,
                 N_("The speed could not be measured: the measurement server {server} failed "

@@ -41,6 +41,11 @@ MAX_HEADERS = 100  # header fields per request (as Python's http.client and Apac
 MAX_CONNECTIONS = 512  # open connections, all clients together; more get "503 busy"
 MAX_PER_ADDRESS = 64  # open connections from one address (a measurement uses about 6)
 MAX_STUN_PER_S = 2000  # answers per second, all clients together
+#: Answers per second to one address (a probe every 20 ms is 50; the fastest profile setting
+#: a few times that): one client flooding cannot spend the others' share of MAX_STUN_PER_S.
+MAX_STUN_PER_ADDRESS_S = 250
+#: Addresses the STUN rate table remembers; beyond that, new addresses share one budget.
+MAX_STUN_ADDRESSES = 4096
 _STREAM_LIMIT = 64 * 1024  # asyncio's buffer per connection (a head longer is refused)
 _CHUNK = 64 * 1024  # download write size: with asyncio's buffer, about 128 KiB per client
 _BACKLOG = 128
@@ -96,6 +101,12 @@ def _parse_head(raw: bytes) -> _Request:
     parts = lines[0].split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/1.") or not _TOKEN.match(parts[0]):
         raise _BadRequest(400, "not an HTTP/1.x request line")
+    try:  # origin-form or absolute-form (RFC 9112 §3.2); urlsplit refuses e.g. "//[x/"
+        urlsplit(parts[1])
+    except ValueError:
+        raise _BadRequest(400, "malformed request target") from None
+    if not parts[1].startswith(("/", "http://", "https://")):
+        raise _BadRequest(400, "the request target must be a path or an http(s) URL")
     if len(lines) - 1 > MAX_HEADERS:
         raise _BadRequest(431, f"at most {MAX_HEADERS} header fields")
     headers: dict[str, str] = {}
@@ -374,15 +385,64 @@ class _AsyncServer:
                 self._tasks.discard(task)
 
 
+class _StunBudget:
+    """Token buckets: one per client address (``MAX_STUN_PER_ADDRESS_S`` a second, a second's
+    worth of burst) and one for everyone (``MAX_STUN_PER_S``). Keyed by the address without
+    the port, so a client cannot get more by sending from many ports. The table is bounded:
+    when it is full, addresses whose bucket has refilled (nothing owed: the same as never
+    seen) are forgotten, and if none has, a new address shares one overflow bucket."""
+
+    OVERFLOW = "*"
+
+    def __init__(self, per_address: float = MAX_STUN_PER_ADDRESS_S,
+                 total: float = MAX_STUN_PER_S, max_addresses: int = MAX_STUN_ADDRESSES) -> None:
+        self.per_address, self.total, self.max_addresses = per_address, total, max_addresses
+        self._buckets: dict[str, list[float]] = {}  # address -> [tokens, last refill time]
+        self._all = [total, time.monotonic()]
+
+    @staticmethod
+    def _take(bucket: list[float], rate: float, now: float) -> bool:
+        bucket[0] = min(rate, bucket[0] + max(0.0, now - bucket[1]) * rate)
+        bucket[1] = now
+        if bucket[0] < 1.0:
+            return False
+        bucket[0] -= 1.0
+        return True
+
+    def allow(self, address: str, now: float) -> bool:
+        """Whether a request from ``address`` at ``now`` may be answered (and count it)."""
+        bucket = self._buckets.get(address)
+        if bucket is None:
+            if len(self._buckets) >= self.max_addresses:
+                self._forget_idle(now)
+            if len(self._buckets) >= self.max_addresses:
+                address = self.OVERFLOW
+                bucket = self._buckets.get(address)
+            if bucket is None:
+                bucket = self._buckets[address] = [self.per_address, now]
+        if not self._take(bucket, self.per_address, now):
+            return False
+        return self._take(self._all, self.total, now)
+
+    def _forget_idle(self, now: float) -> None:
+        full_after = 1.0  # a bucket refills completely in one second
+        for key in [k for k, (_, last) in self._buckets.items() if now - last >= full_after]:
+            del self._buckets[key]
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
 class _StunResponder(threading.Thread):
     def __init__(self, sock: socket.socket) -> None:
         super().__init__(name="stun-responder", daemon=True)
         self.sock = sock
         self.stopped = threading.Event()
         self.answered = 0
+        self.budget = _StunBudget()
+        self.sock.setblocking(False)  # drained after each select until the queue is empty
 
     def run(self) -> None:
-        window, count = time.monotonic(), 0
         while not self.stopped.is_set():
             try:
                 ready, _, _ = select.select([self.sock], [], [], 0.2)
@@ -390,25 +450,26 @@ class _StunResponder(threading.Thread):
                 return
             if not ready:
                 continue
-            try:
-                data, addr = self.sock.recvfrom(2048)
-            except OSError:
-                continue
-            now = time.monotonic()
-            if now - window >= 1.0:
-                window, count = now, 0
-            if count >= MAX_STUN_PER_S:
-                continue
-            try:
-                msg = stun.decode(data)
-            except stun.StunError:
-                continue
-            if msg.msg_type != stun.BINDING_REQUEST:
-                continue
-            count += 1
-            with contextlib.suppress(OSError):
-                self.sock.sendto(stun.binding_response(msg, addr[:2]), addr)
-                self.answered += 1
+            for _ in range(256):  # what is queued, without a select per datagram
+                try:
+                    data, addr = self.sock.recvfrom(2048)
+                except OSError:  # BlockingIOError: the queue is empty
+                    break
+                self._answer(data, addr)
+
+    def _answer(self, data: bytes, addr: tuple) -> None:
+        # The budget is checked first, before any parsing: a flood costs as little as can be.
+        if len(data) < 20 or data[0] & 0xC0 or not self.budget.allow(addr[0], time.monotonic()):
+            return
+        try:
+            msg = stun.decode(data)
+        except stun.StunError:
+            return
+        if msg.msg_type != stun.BINDING_REQUEST:
+            return
+        with contextlib.suppress(OSError):
+            self.sock.sendto(stun.binding_response(msg, addr[:2]), addr)
+            self.answered += 1
 
 
 @dataclass

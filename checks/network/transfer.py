@@ -48,6 +48,14 @@ _SAMPLE_SKEW_S = 0.002  # a sample's reading taking longer than this was interru
 _CHUNK = 256 * 1024
 _FIRST_UPLOAD = 128 * 1024
 UPLOAD_REQUEST_S = 0.6  # aim of one server-confirmed upload request (see _next_upload_size)
+#: A transfer in which no stream moved a byte (none received, none acknowledged by the
+#: server's side) for its last ``max(QUIET_MIN_S, QUIET_FRACTION × duration)``, capped at the
+#: stall limit, ends with a server that stopped answering: its rate says nothing about the
+#: line, so it has no speed (kind "stopped"). A slow line still moves bytes every few tens of
+#: milliseconds. An upload counted by the server's confirmations only (through a proxy, or
+#: without the kernel's count) moves in steps of up to a request, so there the stall limit.
+QUIET_MIN_S = 0.5
+QUIET_FRACTION = 0.25
 _PAYLOAD = os.urandom(1 << 20)  # incompressible, so no middlebox can shrink it
 
 
@@ -150,6 +158,9 @@ class _Stream(threading.Thread):
         self.ack_base: int | None = None
         self.ack_size = 0
         self.lock = threading.Lock()  # count and live change together (sampler vs stream)
+        # When the server last did something for this stream: sent a byte, took one (a
+        # write that the socket accepted), or answered.
+        self.active_t = time.monotonic()
 
     def run(self) -> None:
         t = self.t
@@ -190,6 +201,7 @@ class _Stream(threading.Thread):
         if live > self.live:
             self.count += live - self.live
             self.live = live
+            self.active_t = time.monotonic()
 
     def _download(self) -> None:
         t = self.t
@@ -198,6 +210,7 @@ class _Stream(threading.Thread):
         self.sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n),
                                        via=t.via))
         head = read_head(self.sock, t.stopped, t.stall_s)
+        self.active_t = time.monotonic()
         _judge_head(head, n if t.protocol.exact_length else None)
         self._add(len(head.rest))
         want = head.length
@@ -229,6 +242,7 @@ class _Stream(threading.Thread):
         # megabytes: only the server's confirmation shows what reached it.
         base = acked_bytes(self.sock) if t.via is None else None
         exact = base is not None
+        t.kernel_counted = t.kernel_counted or exact
         # Without the kernel's count of acknowledged bytes (Windows, macOS) or through a proxy,
         # a request counts only once the server confirms it: start small and grow to about
         # UPLOAD_REQUEST_S per request, so the count keeps moving on slow uplinks too.
@@ -263,9 +277,10 @@ class _Stream(threading.Thread):
                 self._count_acked()
                 raise HttpFailure("reset", str(exc)) from None
             sent += wrote
-            last = time.monotonic()
+            last = self.active_t = time.monotonic()
             self._count_acked()
         head = read_head(self.sock, t.stopped, t.stall_s)
+        self.active_t = time.monotonic()
         _judge_head(head, None)
         self._add(n)  # the server confirmed the whole request
         self.confirmed += 1
@@ -327,6 +342,7 @@ class Transfer:
         self.stop_event = threading.Event()
         self.errors: list[HttpFailure] = []
         self.requests_ok = 0
+        self.kernel_counted = False  # an upload stream had the kernel's acknowledged count
 
     def stopped(self) -> bool:
         return self.stop_event.is_set() or self.cancelled()
@@ -370,6 +386,18 @@ class Transfer:
         bps, ramp = steady_rate(samples)
         total = samples[-1][1]
         mbps = bps / 1e6 if bps is not None and total > 0 else None
+        quiet_s = min(self.stall_s, max(QUIET_MIN_S, QUIET_FRACTION * self.seconds))
+        if self.direction == "up" and not self.kernel_counted:
+            quiet_s = self.stall_s
+        silent_s = (start + elapsed) - max(s.active_t for s in streams)
+        answered = self.direction == "down" or any(s.confirmed for s in streams)
+        if total > 0 and answered and silent_s >= quiet_s and not self.cancelled():
+            # Bytes moved, then nothing: the server stopped answering (a line that slows
+            # down still moves bytes). Its silence is not the candidate's speed.
+            mbps = None
+            self.errors.append(HttpFailure(
+                "stopped", f"the server stopped answering: nothing moved for the last "
+                           f"{silent_s:.1f} s"))
         if self.direction == "up" and not any(s.confirmed for s in streams):
             # Acknowledged is not received: without one answered request, nothing shows that
             # the server read a byte (a server that accepts and never answers, or answers

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
 from techcheck.checks.base import Check, ResultBuilder, assess
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
 from techcheck.checks.system.probe import SystemProbe
 
 
@@ -26,7 +27,15 @@ class SystemLimits:
     vpn_status: LimitStatus
     wifi_signal_warn_dbm: float
     wifi_signal_fail_dbm: float
-    load_window_s: float
+    # Processor load is averaged over this window: half a second is the shortest a load
+    # average means anything, 30 s the longest a person waits for the Computer check.
+    load_window_s: Annotated[float, Between(0.5, 30)]
+
+
+def busiest_text(busiest: list[tuple[str, float]], count: int = 3) -> str:
+    """"firefox (41 %), zoom (12 %)": the busiest other programs, each once, with their share
+    of the whole machine in whole per cent (the same in every language)."""
+    return ", ".join(f"{name} ({share:.0f}\u00a0%)" for name, share in busiest[:count]) or "-"
 
 
 class SystemCheck(Check):
@@ -58,7 +67,7 @@ class SystemCheck(Check):
 
         step(0.05, N_("Measuring how busy the processor is"))
         window = lim.load_window_s if ctx.duration is None else min(lim.load_window_s, ctx.duration)
-        load = p.cpu_load(max(0.25, window), ctx.cancel)
+        load = p.cpu_load(window, ctx.cancel)
         self._cpu(r, lim, load)
 
         step(0.7, N_("Checking memory, power and disk"))
@@ -78,14 +87,18 @@ class SystemCheck(Check):
     # --- judgements -------------------------------------------------------------------------
 
     def _cpu(self, r: ResultBuilder, lim: SystemLimits, load) -> None:
+        # What the figure is made of, for IT support: every tick, TechCheck's own share (left
+        # out of the figure) and the other programs' shares over the whole window.
         r.detail("cpu_busiest", [{"name": n, "cpu_pct": round(c, 1)} for n, c in load.busiest])
+        r.detail("cpu_window", {"seconds": load.window_s, "samples_pct": load.samples,
+                                "peak_pct": load.peak_pct, "techcheck_pct": load.own_pct})
         r.graded(
             "cpu_load", load.percent, "%", warn=lim.cpu_load_warn_pct, fail=lim.cpu_load_fail_pct,
             higher_is_better=False, code="system.high_cpu",
             message=N_("The processor is {value:.0f} % busy (limit {threshold:.0f} %); video calls "
                        "stutter when it cannot keep up."),
             fix=N_("Close programs you do not need before the interview. Busiest now: {top}."),
-            top=", ".join(n for n, _ in load.busiest[:3]) or "-",
+            top=busiest_text(load.busiest),
         )
 
     def _memory(self, r: ResultBuilder, lim: SystemLimits, free_mb: float, total_mb: float) -> None:

@@ -1,0 +1,238 @@
+"""Issue 21, the network items: hostile and half-dead servers, PAC answers and PAC files, a
+flooded STUN responder, and private hosts written another way. Every server is real and on
+127.0.0.x; every loop is bounded in count and time."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+
+import pytest
+
+from techcheck.checks.model import Status
+from techcheck.checks.network import stun
+from techcheck.checks.network.httpio import parse_origin
+from techcheck.checks.network.server import start_server
+from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
+from tests.test_network import hermetic_profile, run_check
+from tests.test_serve_hostile import send_and_read, status_of
+from tests.test_serve_hostile import serve as serve_process  # noqa: F401 - a fixture
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="binds to 127.0.0.2, which only Linux routes to lo")
+
+
+@pytest.fixture
+def serve():
+    s = start_server("127.0.0.1", 0)
+    yield s
+    s.stop()
+
+
+# --- item 12: serve answers malformed request targets with 400 ------------------------------
+
+
+@pytest.mark.parametrize("target", [b"//[x/", b"http://[::1", b"//[", b"/a/../[%zz"])
+def test_serve_answers_a_malformed_target_with_400_and_no_traceback(serve, caplog, target):
+    caplog.set_level(logging.DEBUG, logger="techcheck.network.server")
+    with socket.create_connection(("127.0.0.1", serve.port), timeout=5) as s:
+        answer = send_and_read(s, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n", 5.0)
+    tracebacks = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not tracebacks, [r.getMessage() for r in tracebacks]
+    assert status_of(answer) in (400, 404), answer[:120]
+    if target.startswith(b"//[") or target.startswith(b"http://["):
+        assert status_of(answer) == 400
+
+
+# --- item 4: one STUN flooder cannot spend the others' share --------------------------------
+
+
+def _flood(port: int, stop: threading.Event, rate: float, most: int, sent: list[int]) -> None:
+    """Binding requests from 127.0.0.2 at about ``rate`` a second, at most ``most``."""
+    data, _ = stun.binding_request()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.2", 0))
+        s.setblocking(False)
+        start = time.monotonic()
+        n = 0
+        while not stop.is_set() and n < most:
+            due = int((time.monotonic() - start) * rate)
+            while n < due and n < most:
+                with contextlib.suppress(OSError):  # a full send buffer: that one is dropped
+                    s.sendto(data, ("127.0.0.1", port))
+                n += 1
+            time.sleep(0.001)
+            if time.monotonic() - start > 10:
+                break
+    sent.append(n)
+
+
+@linux_only
+def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):  # noqa: F811
+    _proc, port = serve_process  # `techcheck serve` in its own process, as in use
+    stop = threading.Event()
+    sent: list[int] = []
+    flooder = threading.Thread(target=_flood, args=(port, stop, 5000.0, 30000, sent),
+                               daemon=True)
+    flooder.start()
+    try:
+        time.sleep(0.3)  # the flood is under way before the probe starts
+        probe = stun.StunProbe(("127.0.0.1", port), socket.AF_INET, 0.02).start()
+        time.sleep(2.5)
+        probe.stop(grace_s=0.5)
+    finally:
+        stop.set()
+        flooder.join(5)
+    answered = [p for p in probe.probes if p.rtt_ms is not None]
+    sent_n = sent[0] if sent else 0
+    print(f"flood {sent_n} requests; probe {len(answered)} of {len(probe.probes)} answered")
+    assert sent_n > 5000, "the flood did not happen"
+    assert len(probe.probes) >= 50
+    loss = 1 - len(answered) / len(probe.probes)
+    assert loss <= 0.02, f"{loss:.0%} of the probe's requests unanswered"
+
+
+def test_the_stun_rate_table_stays_bounded_and_forgets_refilled_addresses():
+    from techcheck.checks.network.server import _StunBudget
+
+    b = _StunBudget(per_address=10, total=10_000, max_addresses=100)
+    t = 1000.0
+    for i in range(1000):  # 1000 addresses in one instant: the table keeps 100, and the rest
+        # share one overflow bucket (its 10 answers go to the first of them)
+        assert b.allow(f"10.0.{i // 256}.{i % 256}", t) == (i < 110)
+    assert len(b) == 101  # 100 addresses and the shared overflow bucket
+    # One address gets its 10 a second and no more.
+    assert sum(b.allow("10.0.0.1", t + 0.001) for _ in range(50)) == 9
+    # A second later every bucket has refilled: new addresses get their own again.
+    assert all(b.allow(f"192.0.2.{i}", t + 1.5) for i in range(50))
+    assert len(b) <= 101
+
+
+# --- item 5: a server that stops answering is not the candidate's slow line -----------------
+
+
+class HalfDeadServer:
+    """A measurement server that goes quiet. ``upload_once``: downloads are served in full,
+    the first upload request is read and answered, every later connection is accepted and
+    never read nor answered. ``download_stalls``: each download gets its headers and 1 MB of
+    its body, then nothing more (the connection stays open); uploads are answered."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stop = threading.Event()
+        self.uploads_answered = 0
+        self.conns: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        deadline = time.monotonic() + 60  # bounded even if close() is never called
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                c, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.conns.append(c)
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _head(self, c: socket.socket) -> bytes | None:
+        c.settimeout(5)
+        buf = b""
+        while b"\r\n\r\n" not in buf and len(buf) < 65536:
+            chunk = c.recv(4096)
+            if not chunk:
+                return None
+            buf += chunk
+        return buf
+
+    def _serve(self, c: socket.socket) -> None:
+        try:
+            if self.mode == "upload_once" and self.uploads_answered >= 1:
+                self.stop.wait(30)  # accepted, never read, never answered
+                return
+            buf = self._head(c)
+            if buf is None:
+                return
+            head, _, rest = buf.partition(b"\r\n\r\n")
+            line = head.split(b"\r\n", 1)[0]
+            if line.startswith(b"POST"):
+                with self.lock:
+                    if self.mode == "upload_once" and self.uploads_answered >= 1:
+                        self.stop.wait(30)
+                        return
+                    self.uploads_answered += 1
+                n = int(next(v for k, _, v in (h.partition(b":") for h in head.split(b"\r\n"))
+                             if k.strip().lower() == b"content-length"))
+                got = len(rest)
+                while got < n:
+                    chunk = c.recv(1 << 20)
+                    if not chunk:
+                        return
+                    got += len(chunk)
+                c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                return
+            n = int(line.split(b"bytes=", 1)[1].split()[0])
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                      b"Content-Length: " + str(n).encode() + b"\r\n\r\n")
+            block = os.urandom(1 << 20)
+            if self.mode == "download_stalls":
+                c.sendall(block)
+                self.stop.wait(30)  # headers and 1 MB, then silence
+                return
+            sent = 0
+            while sent < n and not self.stop.is_set():
+                k = min(len(block), n - sent)
+                c.sendall(block[:k])
+                sent += k
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.stop.set()
+        for c in self.conns:
+            with contextlib.suppress(OSError):
+                c.close()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("mode", "direction"), [("upload_once", "up"),
+                                                 ("download_stalls", "down")])
+def test_a_server_that_stops_answering_gives_no_speed(mode, direction):
+    fault = HalfDeadServer(mode)
+    try:
+        res = Transfer(parse_origin(fault.url), CLOUDFLARE, direction, 4, 3.0,
+                       lambda: False).run()
+    finally:
+        fault.close()
+    assert res.bytes > 0  # something did get through before it went quiet
+    assert res.mbps is None, f"{res.mbps} Mbit/s from a server that stopped answering"
+    assert "stopped" in res.error_kinds, res.error_kinds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["upload_once", "download_stalls"])
+def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_path, serve):
+    fault = HalfDeadServer(mode)
+    try:
+        result, _ = run_check(hermetic_profile(tmp_path), fault.url, stun_spec=serve.stun,
+                              duration=4.0)
+    finally:
+        fault.close()
+    f = {x.code: x for x in result.findings}
+    assert "network.slow_upload" not in f and "network.slow_download" not in f, \
+        [x.text() for x in result.findings]
+    gone = "upload" if mode == "upload_once" else "download"
+    assert result.metrics[gone].value == "unknown"
+    finding = f["network.server_unreachable"]
+    assert finding.text() == (f"The speed could not be measured: the measurement server "
+                              f"{fault.url} stopped answering during the test.")
+    assert result.status is not Status.FAIL
