@@ -36,6 +36,7 @@ from techcheck.checks.network.httpio import (
 )
 from techcheck.checks.network.judge import Judge, ServerPath
 from techcheck.checks.network.limits import NetworkLimits
+from techcheck.checks.network.measures import SPEEDTEST_PING
 from techcheck.checks.network.proxy import Proxy
 from techcheck.checks.network.transfer import PROTOCOLS, Protocol, Transfer, TransferResult
 
@@ -187,7 +188,7 @@ class _Run:
         if probe_any and (backend == "speedtest" or down is not None):
             self.judge.bufferbloat(probe_any, idle, windows)
         if st_ping is not None:
-            r.metric("speedtest_ping", st_ping, "ms")
+            r.record(SPEEDTEST_PING, st_ping)
         self.judge.throughput(down, up, server, self.path.proxy_error)
         self.judge.platform(reaches)
         if captive is not None:
