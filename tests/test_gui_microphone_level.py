@@ -16,12 +16,8 @@ import numpy as np
 import pytest
 
 from techcheck.checks.audio import analysis as A
-from techcheck.checks.audio.livelevel import (
-    SPEECH_LEVEL_MARGIN_DB,
-    LevelMeasures,
-    judge_level,
-    window_seconds,
-)
+from techcheck.checks.audio.livelevel import LevelMeasures, judge_level, window_seconds
+from techcheck.checks.audio.measures import SPEECH_LEVEL
 from techcheck.checks.audio.microphone import MicrophoneCheck, judge
 from techcheck.checks.base import ResultBuilder
 from techcheck.checks.model import Status
@@ -108,7 +104,8 @@ def test_hysteresis_holds_a_verdict_until_the_level_is_clearly_past_a_limit(lim)
     def at(level: float, prev=None):
         return judge_level(LevelMeasures(level, 5.0, 0.0, -10.0, -10.0), lim, prev)
 
-    m = SPEECH_LEVEL_MARGIN_DB
+    m = SPEECH_LEVEL.margin
+    assert m == 1.0
     low = lim.speech_level_low_tip_dbfs
     v = at(-22.0)
     for level in (low - 0.5 * m, low - 0.9 * m, low + 0.3 * m):  # hovering at the limit
@@ -122,7 +119,11 @@ def test_hysteresis_holds_a_verdict_until_the_level_is_clearly_past_a_limit(lim)
     assert v.speech.limit == pytest.approx(low + m) and v.level_dbfs < v.speech.limit
     v = at(low + 1.2 * m, v)
     assert v.status is Status.PASS
-    v = at(-5.0, v)  # straight to far too loud
+    v = at(low - 2.0, v)
+    assert v.kind == "quiet"
+    v = at(lim.speech_level_high_tip_dbfs + 2.0, v)  # straight from one side to the other:
+    assert v.kind == "loud" and v.status is Status.TIP  # the same level of crossing, but loud
+    v = at(-5.0, v)  # and on to far too loud
     assert v.kind == "loud" and v.status is Status.WARN
     assert at(None, v) is v  # a pause keeps the level last heard
 

@@ -4,32 +4,27 @@ The hint under the meter used to compare each 20 ms block's RMS with a zone of i
 flipped between "quiet", "good" and "loud" every second and could say "quiet" while the card
 below said "passed". Here the live view judges what the check judges: the ITU-T P.56 active
 speech level and the share of clipped samples, measured by ``analysis.analyse`` over the last
-``window_seconds`` (as long as the check's own recording), graded by ``assess`` against the
-same profile limits. On top of that the live verdict has hysteresis (``SPEECH_LEVEL_MARGIN_DB``):
-it changes only when the level is clearly past a limit, so a steady voice at a limit does not
-flicker, and a verdict seeded from the check's result (``LevelMeasures.from_result``) holds
-until the voice clearly changes.
+``window_seconds`` (as long as the check's own recording), graded by the same declarations
+(``measures.SPEECH_LEVEL`` and ``measures.CLIPPING``, bound to the same profile limits). On top
+of that the live verdict has the declared hysteresis (``SPEECH_LEVEL.margin``, through
+``judge.hold``, the step the camera's live window uses too): it changes only when the level is
+clearly past a limit, so a steady voice at a limit does not flicker, and a verdict seeded from
+the check's result (``LevelMeasures.from_result``) holds until the voice clearly changes.
 
 Pure Python: the GUI thread calls ``judge_level``; the numbers come from a worker.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from techcheck.checks.base import Grade, assess
+from techcheck.checks.audio import measures as M
+from techcheck.checks.base import Grade, grade_measure
+from techcheck.checks.camera.judge import MetricState, hold
 from techcheck.checks.model import Status
 
-#: How far past a speech-level limit the live level must go to change the verdict. Active
-#: speech level of one talker reading varies by about ±1 dB between sentences (ITU-T P.56's
-#: own repeatability is of that order), so 1 dB keeps a steady voice in one state.
-SPEECH_LEVEL_MARGIN_DB = 1.0
-#: Statuses past the first and the second limit (docs/verdicts.md): the speech level is advice
-#: past the first (call apps' AGC corrects about ±6 dB, RFC 7874), a warning past the second;
-#: clipping is a warning at once.
-TIP_WARN = (Status.TIP, Status.WARN)
-WARN_ONLY = (Status.WARN, Status.WARN)
 #: How often the worker measures its window again, seconds of audio.
 UPDATE_S = 0.5
 
@@ -83,79 +78,60 @@ class LevelVerdict:
     status: Status | None  # None: no speech heard yet
     kind: str  # "waiting" | "good" | "quiet" | "loud" | "clipping"
     measures: LevelMeasures | None
-    #: the speech level's grade when it did not pass (the limit applied, hysteresis included)
-    speech: Grade | None = None
-    clipping: Grade | None = None
-    #: which speech-level limit is crossed: 0 none, ±1 the first (low/high), ±2 the second
-    crossed: int = 0
-    #: how far the hysteresis moved the speech-level limits (> 0 more lenient)
-    shift: float = 0.0
-    #: the pass zone the level was held to (the first limits, moved by ``shift``)
+    #: the speech level's verdict (hysteresis included); None before speech was heard
+    speech_state: MetricState | None = None
+    clipping: Grade | None = None  # the clipped share's grade when it did not pass
+    #: the pass zone the level was held to (the first limits, moved by the hysteresis)
     zone: tuple[float, float] = (0.0, 0.0)
+    hint: str = ""  # the declaration's short text (N_), shown through the catalogue
 
     @property
     def level_dbfs(self) -> float | None:
         return self.measures.speech_level_dbfs if self.measures is not None else None
 
+    @property
+    def speech(self) -> Grade | None:
+        """The speech level's grade when it did not pass: the limit applied and its status."""
+        return self.speech_state.grade() if self.speech_state is not None else None
 
-def _speech(value: float, lim: Any, shift: float) -> tuple[int, Grade | None]:
-    """Which speech-level limit ``value`` crosses with the limits moved by ``shift``, graded by
-    ``assess`` exactly as the check grades (shift 0 is the check's own grading)."""
-    low = assess(value, warn=lim.speech_level_low_tip_dbfs - shift,
-                 fail=lim.speech_level_low_warn_dbfs - shift, higher_is_better=True,
-                 levels=TIP_WARN)
-    if low.status is not Status.PASS:
-        return (-2 if low.second else -1), low
-    high = assess(value, warn=lim.speech_level_high_tip_dbfs + shift,
-                  fail=lim.speech_level_high_warn_dbfs + shift, higher_is_better=False,
-                  levels=TIP_WARN)
-    if high.status is not Status.PASS:
-        return (2 if high.second else 1), high
-    return 0, None
-
-
-def _held(value: float, lim: Any, prev: int, margin: float) -> tuple[int, Grade | None, float]:
-    """The crossing with hysteresis: a new state only when ``value`` is past the limit by
-    ``margin`` (judged with lenient limits to get worse, strict ones to get better)."""
-    lenient = _speech(value, lim, margin)
-    strict = _speech(value, lim, -margin)
-    if abs(lenient[0]) > abs(prev) or lenient[0] * prev < 0:
-        return lenient[0], lenient[1], margin  # clearly worse, or clearly the other way
-    if abs(strict[0]) < abs(prev):
-        return strict[0], strict[1], -margin  # clearly better
-    # Within the margin: keep the state. A kept pass was held to the lenient limits, a kept
-    # problem to the strict ones: that is the limit quoted.
-    for shift in ((margin, 0.0, -margin) if prev == 0 else (-margin, 0.0, margin)):
-        crossed, g = _speech(value, lim, shift)
-        if crossed == prev:
-            return crossed, g, shift
-    return lenient[0], lenient[1], margin  # unreachable for ordered limits
+    @property
+    def crossed(self) -> int:
+        """Which speech-level limit is crossed: 0 none, -1/-2 the low side's first/second,
+        +1/+2 the high side's."""
+        st = self.speech_state
+        if st is None or st.side is None:
+            return 0
+        n = 2 if st.level is Status.FAIL else 1
+        return -n if st.op == ">=" else n
 
 
 def judge_level(m: LevelMeasures | None, lim: Any,
                 prev: LevelVerdict | None = None) -> LevelVerdict:
     """Judge one window's measures against the ``[microphone]`` limits ``lim``.
 
-    Without ``prev`` this is the check's judgement of its recording (no hysteresis); with it,
-    the live verdict that ``prev`` was keeps until the level is ``SPEECH_LEVEL_MARGIN_DB`` past
-    a limit. A window without enough speech keeps ``prev`` (the level of the voice last
-    heard): silence between sentences says nothing about the level."""
+    Without ``prev`` this is the check's judgement of its recording (no hysteresis: the same
+    declarations graded as ``ResultBuilder.grade`` grades them); with it, the live verdict that
+    ``prev`` was keeps until the level is the declared margin past a limit. A window without
+    enough speech keeps ``prev`` (the level of the voice last heard): silence between
+    sentences says nothing about the level."""
+    speech_m = M.SPEECH_LEVEL.bind(lim)
+    zone = speech_m.pass_limits()
     if m is None or m.speech_level_dbfs is None:
         if prev is not None and prev.status is not None:
             return prev
-        return LevelVerdict(None, "waiting", m,
-                            zone=(lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs))
-    value = float(m.speech_level_dbfs)
-    if prev is None or prev.status is None:
-        crossed, speech = _speech(value, lim, 0.0)
-        shift = 0.0
-    else:
-        crossed, speech, shift = _held(value, lim, prev.crossed, SPEECH_LEVEL_MARGIN_DB)
-    clip = assess(m.clip_ratio * 100.0, warn=lim.clip_ratio_warn * 100.0,
-                  higher_is_better=False, levels=WARN_ONLY)
-    clipping = clip if clip.status is not Status.PASS else None
-    statuses = [g.status for g in (speech, clipping) if g is not None]
-    kind = ("clipping" if clipping is not None else
-            "quiet" if crossed < 0 else "loud" if crossed > 0 else "good")
-    zone = (lim.speech_level_low_tip_dbfs - shift, lim.speech_level_high_tip_dbfs + shift)
-    return LevelVerdict(Status.worst(statuses), kind, m, speech, clipping, crossed, shift, zone)
+        return LevelVerdict(None, "waiting", m, zone=(zone[0], zone[1]))  # type: ignore[index]
+    st = hold(speech_m, float(m.speech_level_dbfs),
+              prev.speech_state if prev is not None else None)
+    clip_m = M.CLIPPING.bind(lim)
+    clipping, clip_side = grade_measure(clip_m, m.clip_ratio * 100.0)
+    held = speech_m.pass_limits(st.shift)
+    verdict = LevelVerdict(Status.worst([st.status] + ([clipping.status] if clipping else [])),
+                           "good", m, st, clipping, (held[0], held[1]),  # type: ignore[index]
+                           speech_m.ok_hint)
+    if clipping is not None and clip_side is not None:
+        return dataclasses.replace(verdict, kind="clipping", hint=clip_side.hint)
+    if st.side is not None:
+        return dataclasses.replace(verdict, kind="quiet" if st.op == ">=" else "loud",
+                                   hint=st.side.hint)
+    return verdict
+

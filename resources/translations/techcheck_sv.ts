@@ -603,20 +603,20 @@
         <translation>Väntar på ljud</translation>
     </message>
     <message>
-        <source>Too loud: the sound distorts ({value:.2f} % of the samples clip). Move back or turn the input down.</source>
-        <translation>För högt: ljudet förvrängs ({value:.2f} % av samplen klipps). Flytta dig bakåt eller sänk inspelningsnivån.</translation>
+        <source>{hint} ({value:.2f} % of the samples hit the ceiling; limit {threshold:.2f} %)</source>
+        <translation>{hint} ({value:.2f} % av samplen når taket; gräns {threshold:.2f} %)</translation>
     </message>
     <message>
-        <source>Quiet: speak up or move closer ({level:.1f} dBFS while speaking; want at least {threshold:.0f})</source>
-        <translation>Tyst: tala högre eller flytta dig närmare ({level:.1f} dBFS när du talar; bör vara minst {threshold:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at least {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara minst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Loud: move back a little ({level:.1f} dBFS while speaking; want at most {threshold:.0f})</source>
-        <translation>Högt: flytta dig lite bakåt ({level:.1f} dBFS när du talar; bör vara högst {threshold:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at most {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara högst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Good level ({level:.1f} dBFS while speaking)</source>
-        <translation>Bra nivå ({level:.1f} dBFS när du talar)</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking)</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar)</translation>
     </message>
 </context>
 <context>

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
@@ -279,17 +280,22 @@ class MicrophonePage(Page):
             self.level.set_status(None, self.tr("Waiting for speech: read the sentence aloud")
                                   if self.meter.updates else self.tr("Waiting for sound"))
             return
-        level = v.level_dbfs
+        # the declaration's short text (checks/audio/measures.py), then the numbers it was
+        # judged on: the level and the limit applied, as the card's sentence quotes them
+        hint, level = ct(v.hint), v.level_dbfs
         if v.kind == "clipping" and v.clipping is not None:
-            word = self.tr("Too loud: the sound distorts ({value:.2f} % of the samples clip). "
-                           "Move back or turn the input down.").format(value=v.clipping.value)
+            word = self.tr("{hint} ({value:.2f} % of the samples hit the ceiling; limit "
+                           "{threshold:.2f} %)").format(hint=hint, value=v.clipping.value,
+                                                       threshold=v.clipping.limit)
         elif v.speech is not None and v.crossed < 0:
-            word = self.tr("Quiet: speak up or move closer ({level:.1f} dBFS while speaking; "
-                           "want at least {threshold:.0f})").format(
-                level=level, threshold=v.speech.limit)
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
+                           "{threshold:.0f})").format(hint=hint, level=level,
+                                                      threshold=v.speech.limit)
         elif v.speech is not None and v.crossed > 0:
-            word = self.tr("Loud: move back a little ({level:.1f} dBFS while speaking; want at "
-                           "most {threshold:.0f})").format(level=level, threshold=v.speech.limit)
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
+                           "{threshold:.0f})").format(hint=hint, level=level,
+                                                      threshold=v.speech.limit)
         else:
-            word = self.tr("Good level ({level:.1f} dBFS while speaking)").format(level=level)
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking)").format(hint=hint,
+                                                                             level=level)
         self.level.set_status(v.status, word)
