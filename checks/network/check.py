@@ -354,7 +354,7 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
         if origin.scheme == "http":  # only a request shows that the proxy reaches the server
             sock.sendall(request_head(origin, "GET", origin.path(""), via=via))
             deadline = time.monotonic() + 4.0
-            head = read_head(sock, lambda: time.monotonic() > deadline, 4.0)
+            head = read_head(sock, lambda: False, 4.0, deadline)
             if head.status == 407:
                 raise HttpFailure("proxy_auth", "the proxy wants a login (HTTP 407)")
             if head.status in (502, 503, 504):
