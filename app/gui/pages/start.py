@@ -268,7 +268,7 @@ class StartPage(Page):
         """"Start the check" was pressed with a device missing: nothing starts; the box with
         the fix and the choices is what the person sees next."""
         self._show_missing()
-        self.scroll.ensureWidgetVisible(self.missing_box)
+        self.scroll_area.ensureWidgetVisible(self.missing_box)
         (self.demo_offer_button if self._offer_demo else self.look_again_button).setFocus()
 
     def _show_missing(self) -> None:
