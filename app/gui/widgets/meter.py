@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -83,14 +83,14 @@ class LevelMeter(QWidget):
         p.fillRect(fill, status_color(self.judged, dark))
         hx = self._x(self._hold, bar)
         p.setPen(QPen(text, 2))
-        p.drawLine(hx, bar.top() + 2, hx, bar.bottom() - 2)
+        p.drawLine(QPointF(hx, bar.top() + 2), QPointF(hx, bar.bottom() - 2))
         p.setPen(QPen(text, 1))
         f = p.font()
         f.setPointSizeF(max(7.0, f.pointSizeF() * style.TYPE_SCALE["small"]))
         p.setFont(f)
         for db in (-60, -48, -36, -24, -12, -6, 0):
             x = self._x(db, bar)
-            p.drawLine(x, bar.bottom(), x, bar.bottom() + 4)
+            p.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 4))
             align = Qt.AlignmentFlag.AlignHCenter if -60 < db < 0 else (
                 Qt.AlignmentFlag.AlignLeft if db == -60 else Qt.AlignmentFlag.AlignRight)
             w = 40
