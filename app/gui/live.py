@@ -125,8 +125,8 @@ def microphone_level(spec: str | int | None, record_s: float = 0.0, limits: Any 
             while not ctx.cancelled:
                 block = src.read(timeout=0.1)
                 if block is None:
-                    if getattr(src, "error", None) is not None:
-                        raise src.error
+                    if isinstance(error := getattr(src, "error", None), BaseException):
+                        raise error
                     if getattr(src, "finished", False):
                         return None
                     continue

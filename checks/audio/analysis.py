@@ -238,7 +238,7 @@ def voice_activity(x: np.ndarray, fs: float, *, min_range_db: float = 8.0) -> Va
     live = ~zeros
     if not live.any():
         e = np.zeros(nf, dtype=bool)
-        return Vad(frame_s, e, e, zeros, band_db, full_power, FLOOR_DB)
+        return Vad(frame_s, e, e, np.asarray(zeros), band_db, full_power, FLOOR_DB)
     floor = float(np.percentile(band_db[live], 10))
     top = float(np.percentile(band_db[live], 95))
     threshold = floor + max(6.0, 0.4 * (top - floor))
@@ -253,7 +253,8 @@ def voice_activity(x: np.ndarray, fs: float, *, min_range_db: float = 8.0) -> Va
     silence = live & ~near_speech & (band_db < floor + 3.0) if speech.any() else live.copy()
     if speech.any() and not silence.any():
         silence = live & ~near_speech
-    return Vad(frame_s, speech, silence, zeros, band_db, full_power, threshold)
+    return Vad(frame_s, speech, np.asarray(silence), np.asarray(zeros), band_db, full_power,
+               threshold)
 
 
 @dataclass(frozen=True)
@@ -488,7 +489,7 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5,
     weights = keep = None
     if nw:
         stretch = clipped_stretches(clipped, vad.speech, fl)
-        keep = ~stretch[: nw * wl].reshape(nw, wl).any(axis=1)
+        keep = np.asarray(~stretch[: nw * wl].reshape(nw, wl).any(axis=1))
     if nw and vad.silence.size:
         per = max(1, wl // fl)
         sil = np.concatenate([vad.silence, np.zeros(max(0, nw * per - vad.silence.size), bool)])

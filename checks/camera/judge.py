@@ -38,7 +38,8 @@ class MetricState:
         second limit; moved by the hysteresis shift that was applied."""
         if self.side is None:
             return None
-        limit = self.side.first if self.level is Status.WARN else self.side.second
+        first, second, _levels = self.side.bound()
+        limit = first if self.level is Status.WARN else second
         # a positive shift is more lenient: lower for a ">=" side, higher for "<="
         return limit - self.shift if self.op == ">=" else limit + self.shift
 
@@ -67,8 +68,9 @@ def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]
         if s is None:
             continue
         move = -shift if higher_is_better else shift
-        g = assess(value, warn=s.first + move, fail=s.second + move,
-                   higher_is_better=higher_is_better, levels=s.levels)
+        first, second, levels = s.bound()
+        g = assess(value, warn=first + move, fail=second + move,
+                   higher_is_better=higher_is_better, levels=levels)
         crossed = Status.PASS if g.status is Status.PASS else \
             Status.FAIL if g.second else Status.WARN
         if crossed.severity > worst[0].severity:

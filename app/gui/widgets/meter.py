@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from techcheck.app.gui import style
-from techcheck.app.gui.widgets.status import is_dark, status_color
+from techcheck.app.gui.widgets.status import Canvas, status_color
 from techcheck.checks.model import Status
 
 FLOOR_DB = -60.0
@@ -70,11 +70,8 @@ class LevelMeter(QWidget):
         return r.left() + (db - FLOOR_DB) / -FLOOR_DB * r.width()
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        dark = is_dark(pal)
-        text = pal.color(QPalette.ColorRole.WindowText)
+        c = Canvas(self)
+        p, pal, dark, text = c.painter, c.palette, c.dark, c.text
         bar = QRectF(0.5, 0.5, self.width() - 1, 26)
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
         p.setBrush(pal.color(QPalette.ColorRole.Base))
@@ -86,14 +83,14 @@ class LevelMeter(QWidget):
         p.fillRect(fill, status_color(self.judged, dark))
         hx = self._x(self._hold, bar)
         p.setPen(QPen(text, 2))
-        p.drawLine(hx, bar.top() + 2, hx, bar.bottom() - 2)
+        p.drawLine(QPointF(hx, bar.top() + 2), QPointF(hx, bar.bottom() - 2))
         p.setPen(QPen(text, 1))
         f = p.font()
         f.setPointSizeF(max(7.0, f.pointSizeF() * style.TYPE_SCALE["small"]))
         p.setFont(f)
         for db in (-60, -48, -36, -24, -12, -6, 0):
             x = self._x(db, bar)
-            p.drawLine(x, bar.bottom(), x, bar.bottom() + 4)
+            p.drawLine(QPointF(x, bar.bottom()), QPointF(x, bar.bottom() + 4))
             align = Qt.AlignmentFlag.AlignHCenter if -60 < db < 0 else (
                 Qt.AlignmentFlag.AlignLeft if db == -60 else Qt.AlignmentFlag.AlignRight)
             w = 40
