@@ -40,6 +40,18 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return pal.color(QPalette.ColorRole.Window).lightnessF() < 0.5
 
 
+class Canvas:
+    """How a drawn widget (the level meter, the live graph) starts painting: an antialiased
+    painter on it, its palette, whether that palette is dark, and its text colour."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self.painter = QPainter(widget)
+        self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.palette = widget.palette()
+        self.dark = is_dark(self.palette)
+        self.text = self.palette.color(QPalette.ColorRole.WindowText)
+
+
 def status_color(status: Status | None, dark: bool | None = None) -> QColor:
     dark = is_dark() if dark is None else dark
     light_set = {
