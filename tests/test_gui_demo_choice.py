@@ -142,5 +142,8 @@ def test_leaving_demo_mode_clears_the_demos_results(make_window, qtbot):
     qtbot.keyClick(box, Qt.Key.Key_Down)  # On → Off
     assert box.currentData() == "off" and not w.session.demo
     assert not w.session.results and not w.banner.isVisible()
+    # the samples left the pickers with demo mode, so what is missing is said again
+    assert w.start.missing_box.isVisible() == bool(w.missing_devices())
+    assert w.session.devices.camera is None or "demo" not in str(w.session.devices.camera)
     click_step(qtbot, w, "results")
     assert w.pages["results"].verdict.word.text() == "Nothing checked yet"
