@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
@@ -179,7 +180,7 @@ class MicrophonePage(Page):
     def record(self) -> None:
         self.stop_level()
         self.record_button.setEnabled(False)
-        self.record_note.setText(self.tr("Recording… read the sentence aloud."))
+        say(self.record_note, lambda: self.tr("Recording… read the sentence aloud."))
         self.start_level(RECORD_S)
 
     def _on_recorded(self, rec: Recording | None) -> None:
@@ -187,7 +188,7 @@ class MicrophonePage(Page):
             return
         self.recording = rec
         self.play_button.setEnabled(True)
-        self.record_note.setText(self.tr("Recorded. Play it back and listen: is your voice clear "
+        say(self.record_note, lambda: self.tr("Recorded. Play it back and listen: is your voice clear "
                                          "and free of echo and hum?"))
 
     def play_back(self) -> None:
@@ -204,9 +205,12 @@ class MicrophonePage(Page):
         self.play_button.setEnabled(self.recording is not None)
 
     def _on_play_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.record_note.setText(self.tr("Cannot play the recording.") + " " + message + " "
-                                 + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return (self.tr("Cannot play the recording.") + " " + message + " "
+                    + self.tr("How to fix it: ") + fix)
+
+        say(self.record_note, text)
 
     def _on_level(self, r: LevelReading) -> None:
         self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
@@ -216,7 +220,7 @@ class MicrophonePage(Page):
         message, fix = describe(err.exception, "microphone")
         self.level.set_status(Status.FAIL, message + " " + self.tr("How to fix it: ") + fix)
         self._recording_now = False
-        self.record_note.setText("")
+        say(self.record_note, None)
         self.level.word.setWordWrap(True)
         self.meter.reset()
 
