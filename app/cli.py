@@ -17,10 +17,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from techcheck.app import __version__
+from techcheck.checks.model import ExitCode
 
 log = logging.getLogger("techcheck.cli")
 
-EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
+#: Usage errors, interruptions and internal errors (the README's exit-status table: ExitCode).
+EXIT_CANNOT_RUN = ExitCode.COULD_NOT_RUN
 
 #: Sub-command modules under ``techcheck.app.commands``, in the order ``--help`` lists them.
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]

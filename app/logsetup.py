@@ -59,3 +59,17 @@ class _NoTraceback(logging.Formatter):
 
 def log_file() -> Path | None:
     return _configured
+
+
+def log_tail(max_lines: int = 400) -> str:
+    """The last lines of this run's log file ("" without one), for IT support's detail
+    view and the diagnostics they paste into a ticket."""
+    path = log_file()
+    if path is None or not path.exists():
+        return ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.readlines()
+    except OSError as exc:
+        return f"(cannot read the log {path}: {exc})"
+    return "".join(lines[-max_lines:])

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from techcheck.checks.context import CheckContext
+from techcheck.checks.measure import Measure, Side
 from techcheck.checks.model import OPS, CheckResult, Finding, Metric, Status, Threshold, Value
 
 
@@ -63,6 +64,8 @@ class ResultBuilder:
 
     def __init__(self, check_id: str, title: str) -> None:
         self._r = CheckResult(id=check_id, title=title)
+        #: the findings a declared measure gave: id(finding) -> (measure, codes that explain it)
+        self._from: dict[int, tuple[str, tuple[str, ...]]] = {}
 
     def metric(
         self,
@@ -114,6 +117,64 @@ class ResultBuilder:
         self._r.findings.append(f)
         return f
 
+    def record(self, measure: Measure, value: Value) -> None:
+        """Record a measure that has no limit (a core count, a sample rate) by its
+        declaration, so its unit and label are the declared ones."""
+        self.metric(measure.name, value, measure.unit)
+
+    def grade(
+        self,
+        measure: Measure,
+        value: Value,
+        limits: Any = None,
+        *,
+        shown: float | None = None,
+        variant: str | None = None,
+        per_limit: Mapping[str, tuple[Any, Any]] | None = None,
+        decided: tuple[Grade | None, Side | None] | None = None,
+        shift: float = 0.0,
+        metric: bool = True,
+        finding: bool = True,
+        **params: Any,
+    ) -> Status | None:
+        """Grade ``value`` by its declared ``measure`` (checks/measure.py), the one way a check
+        grades: record the metric held to the limit that decided its status (the crossed
+        limit; the pass limits when it passes) and, when it did not pass, add the declared
+        finding held to that same limit, so row and sentence always quote one number.
+
+        ``limits`` is the check's ``Limits`` (the measure is bound to it; leave it out for a
+        measure already bound). A value that is None or a word ("unknown") was not measured:
+        the metric shows it with the pass limits and no status, and nothing is graded.
+        ``shown`` is the metric's value when it differs from the graded one (a rise in delay
+        shown as at least 0); ``variant`` picks another declared message; ``per_limit`` holds
+        message parameters that depend on the limit crossed, as (first, second). ``decided``
+        is a grade already reached by a windowed judge with hysteresis (the camera), with the
+        side that went wrong, and ``shift`` how far that hysteresis moved the pass limits.
+        Returns the status given (None when not measured)."""
+        m = measure.bind(limits) if limits is not None else measure
+        if not m.graded:
+            raise ValueError(f"measure {m.name!r} has no limits: record it, do not grade it")
+        if value is None or isinstance(value, str | bool):
+            if metric:
+                self.metric(m.name, value, m.unit, threshold=m.pass_limits(), op=m.pass_op)
+            return None
+        g, side = decided if decided is not None else grade_measure(m, float(value))
+        status = g.status if g is not None else Status.PASS
+        if metric:
+            if g is not None:
+                threshold, op = g.limit, g.op
+            else:
+                threshold, op = m.pass_limits(shift), m.pass_op
+            self.metric(m.name, value if shown is None else shown, m.unit, threshold=threshold,
+                        status=status, op=op)
+        if finding and g is not None and side is not None:
+            message, fix = side.texts(variant)
+            f = self.graded_finding(g, side.code, message, fix, unit=m.unit, per_limit=per_limit,
+                                    **params)
+            if f is not None:
+                self._from[id(f)] = (m.name, m.explained_by)
+        return status
+
     def graded(
         self,
         name: str,
@@ -131,20 +192,17 @@ class ResultBuilder:
         per_limit: Mapping[str, tuple[Any, Any]] | None = None,
         **params: Any,
     ) -> Status:
-        """The common case in one call: grade ``value``, record it as a metric against the first
-        limit, and when it is not a pass add the finding held to the limit it crossed.
-
-        ``warn`` and ``fail`` are the first and the second limit (``fail`` None: there is only
-        one); ``levels`` are the statuses crossing them gives (docs/verdicts.md: e.g.
-        ``(TIP, WARN)`` for a measure that is advice at first and only noticeable further out).
-        ``shown`` is the metric's value when it differs from the graded one (a rise in delay
-        shown as at least 0); ``per_limit`` holds message parameters that depend on the limit
-        crossed, as (first, second). Returns the status given."""
-        g = assess(value, warn=warn, fail=fail, higher_is_better=higher_is_better, levels=levels)
-        self.metric(name, value if shown is None else shown, unit, threshold=warn,
-                    status=g.status, op=g.op)
-        self.graded_finding(g, code, message, fix, unit=unit, per_limit=per_limit, **params)
-        return g.status
+        """For a third-party plug-in without declarations (built-in checks declare their
+        measures and use ``grade``): grade ``value``, record it as a metric held to the limit
+        that decided its status, and when it is not a pass add the finding held to that same
+        limit. ``warn``/``fail`` are the first and second limit (``fail`` None: only one);
+        ``levels`` the statuses crossing them gives; ``shown`` and ``per_limit`` as for
+        ``grade``. Returns the status given."""
+        side = Side(code, warn, fail, message, fix, levels=levels)
+        measure = Measure(name, unit, low=side if higher_is_better else None,
+                          high=None if higher_is_better else side)
+        status = self.grade(measure, value, {}, shown=shown, per_limit=per_limit, **params)
+        return status or Status.PASS
 
     def graded_finding(
         self,
@@ -169,6 +227,18 @@ class ResultBuilder:
                             unit=unit, op=g.op, **params)
 
     def build(self) -> CheckResult:
+        """The result, without the findings another measure's finding explains (its fix also
+        fixes them: the declaration's ``explained_by``), whatever order they were graded in."""
+        findings = self._r.findings
+        origin = {id(f): self._from.get(id(f), ("", ())) for f in findings}
+        keep = []
+        for f in findings:
+            name, explained_by = origin[id(f)]
+            if explained_by and any(
+                    g.code in explained_by and origin[id(g)][0] != name for g in findings):
+                continue
+            keep.append(f)
+        self._r.findings = keep
         self._r.recompute_status()
         return self._r
 
@@ -184,6 +254,25 @@ class Grade:
     limit: float  # the limit crossed; the first limit when the value passes
     second: bool  # True when the second (the further) limit was crossed
     op: str  # how a passing value compares with the limit: ">=" or "<="
+
+
+def grade_measure(m: Measure, value: float, shift: float = 0.0) -> tuple[Grade | None, Side | None]:
+    """Grade ``value`` by a bound measure: each side by ``assess``, the worst crossed limit
+    wins (a second limit over a first); ``shift`` > 0 makes every limit more lenient by that
+    much, < 0 stricter (hysteresis). (None, None) when it passes."""
+    worst: tuple[int, Grade | None, Side | None] = (0, None, None)
+    for side, higher_is_better in m.sides():
+        move = -shift if higher_is_better else shift
+        second = side.second if side.second is not None else (-math.inf if higher_is_better
+                                                              else math.inf)
+        if isinstance(side.levels, str):
+            raise TypeError(f"measure {m.name!r}: bind it to its limits before grading")
+        g = assess(value, warn=float(side.first) + move, fail=float(second) + move,  # type: ignore[arg-type]
+                   higher_is_better=higher_is_better, levels=side.levels)
+        crossed = 0 if g.status is Status.PASS else 2 if g.second else 1
+        if crossed > worst[0]:
+            worst = (crossed, g, side)
+    return worst[1], worst[2]
 
 
 def assess(

@@ -7,6 +7,7 @@ Kept as plain dataclasses with explicit ``to_dict``/``from_dict`` so that the JS
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -69,10 +70,43 @@ class SameLengthAs:
     key: str
 
 
+@dataclass(frozen=True)
+class Between:
+    """In a limit's type, ``Annotated[float, Between(5, 1000)]``: the value (each item of a
+    list) must lie in [low, high], checked by the profile loader with the file, line and key.
+    For the keys that set how a check runs (phase lengths, probe intervals), where 0 would
+    flood the network or end a phase before it measured and an hour would hang the run; the
+    reason for each pair of numbers is written beside the field."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Checked:
+    """In a limit's type, ``Annotated[str, Checked(problem)]``: ``problem(value)`` (for a list,
+    each item) returns a sentence saying why the value cannot be used, or None; the profile
+    loader refuses the profile with it (a server address that is no server)."""
+
+    problem: Callable[[Any], str | None]
+
+
 #: The name of one of the profile's video tiers (``[network] tiers``).
 TierName = Annotated[str, ItemOf("tiers")]
 #: One number per video tier, in the order of ``tiers``.
 PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
+
+
+class ExitCode(enum.IntEnum):
+    """The exit statuses the command line promises (README, "Exit status"): the
+    monitoring-plugin convention for a verdict (0 ok, 1 warning, 2 critical) and 3 for a run
+    that could not happen (bad arguments, an unreadable profile or report, an internal error).
+    One declaration: the README's table is tested against it (tests/test_cli.py)."""
+
+    READY = 0
+    READY_WITH_WARNINGS = 1
+    NOT_READY = 2
+    COULD_NOT_RUN = 3
 
 
 class Verdict(enum.StrEnum):
@@ -81,9 +115,9 @@ class Verdict(enum.StrEnum):
     NOT_READY = "not_ready"
 
     @property
-    def exit_code(self) -> int:
-        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical."""
-        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2}[self.value]
+    def exit_code(self) -> ExitCode:
+        """The verdict's exit status (``ExitCode`` has the member of the same name)."""
+        return ExitCode[self.name]
 
 
 Value = float | int | str | bool | None

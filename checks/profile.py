@@ -24,7 +24,7 @@ from typing import Any
 
 from techcheck import resources
 from techcheck.checks import renamed
-from techcheck.checks.model import ItemOf, SameLengthAs
+from techcheck.checks.model import Between, Checked, ItemOf, SameLengthAs
 from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.profile")
@@ -83,9 +83,13 @@ def available_profiles() -> list[Path]:
     return sorted(resources.path("profiles").glob("*.toml"))
 
 
-def resolve(spec: str) -> Path:
-    """A profile name (``teams``) or a path to a TOML file."""
+def resolve(spec: str, folder: Path | None = None) -> Path:
+    """A profile name (``teams``) or a path to a TOML file; a relative path is read from
+    ``folder`` when given (an ``extends`` from the folder of the profile that names it, not
+    from wherever the program was started), else from the current folder."""
     p = Path(spec)
+    if folder is not None and not p.is_absolute():
+        p = folder / p
     try:
         if p.suffix == ".toml" or p.exists() or "/" in spec or "\\" in spec:
             p.resolve()
@@ -101,7 +105,7 @@ def resolve(spec: str) -> Path:
 
 def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = ()) -> Profile:
     """Load and validate a profile by name or path against the checks' ``Limits`` classes."""
-    path = resolve(spec).resolve()
+    path = resolve(spec, _seen[-1].parent if _seen else None).resolve()
     shown = path.name if path.parent == resources.path("profiles") else str(path)
     if path in _seen:
         raise ProfileError(shown, "profiles extend each other in a loop")
@@ -164,7 +168,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
         brand = base.brand
     elif path != _generic_path():
         # generic.toml is the one place limits have values: every profile sits over it.
-        base = load_profile("generic", schemas, (*_seen, path))
+        base = load_profile(str(_generic_path()), schemas, (*_seen, path))
         sections = {k: dict(v) for k, v in base.sections.items()}
 
     for section, table in data.items():
@@ -285,7 +289,15 @@ _UNIT_BOUNDS: dict[str, tuple[float, float]] = {
 
 def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
     if typing.get_origin(want) is typing.Annotated:  # ItemOf/SameLengthAs: _check_together
-        want = typing.get_args(want)[0]
+        coerced = _coerce(file, line, key, value, typing.get_args(want)[0])
+        for mark in getattr(want, "__metadata__", ()):
+            for item in coerced if isinstance(coerced, tuple | list) else (coerced,):
+                if isinstance(mark, Between) and not mark.low <= item <= mark.high:
+                    raise ProfileError(file, f"must be between {mark.low:g} and {mark.high:g}, "
+                                       f"not {item!r}", line, key)
+                if isinstance(mark, Checked) and (problem := mark.problem(item)):
+                    raise ProfileError(file, problem, line, key)
+        return coerced
     origin = typing.get_origin(want)
     if want in (float, int):
         whole = want is int
@@ -334,7 +346,9 @@ def _check_together(file: str, text: str, section: str, here: set[str],
       below; item by item for ranges), so milder always comes before more severe;
     - a ``*range*`` pair is (low, high);
     - a type ``Annotated[…, ItemOf(KEY)]``: the value is one of KEY's items;
-    - a type ``Annotated[…, SameLengthAs(KEY)]``: as many items as KEY.
+    - a type ``Annotated[…, SameLengthAs(KEY)]``: as many items as KEY;
+    - the ``Limits`` class's own ``problem_between_keys(values)``, when it has one: ``None``
+      or ((the keys involved), a sentence) for a rule of its own between keys.
 
     The error names the key this file set, so the line shown is the one to fix."""
     reference = _reference(section, cls)
@@ -346,6 +360,12 @@ def _check_together(file: str, text: str, section: str, here: set[str],
         key = next((k for k in keys if k in here), keys[0])
         line = _line_of(text, section, key) if key in here else _line_of(text, section)
         raise ProfileError(file, message, line, f"{section}.{key}")
+
+    together = getattr(cls, "problem_between_keys", None)
+    complete = all(now[name] is not None for name in fields)
+    if together is not None and complete and (found := together(now)) is not None:
+        keys, message = found
+        fail(message, *keys)
 
     for name in fields:
         value = now[name]

@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
         click(page.panel.run_button)
         wait(lambda page=page: not page.panel.running, 120)
     net = w.pages["network"]
-    view = net.preview
+    view = net.preview_slot.view
     wait(lambda: view.isVisible() and view.model_view.frames_shown >= 10, 30)
     summary["network_page_frames"] = view.model_view.frames_shown
     summary["measured"] = view.numbers.text()
@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
     shot("connection-what-if")
     w.go("results")
     res = w.pages["results"]
-    rview = res.preview
+    rview = res.preview_slot.view
     wait(lambda: rview.isVisible() and rview.model_view.frames_shown >= 10, 30)
     summary["results_page_frames"] = rview.model_view.frames_shown
     res.scroll.ensureWidgetVisible(rview.play_button)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import demo
-from techcheck.app.gui import i18n, runhistory, style, tasks
+from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
 from techcheck.app.gui.i18n import say
 from techcheck.app.gui.invitationflow import InvitationFlow
@@ -42,9 +43,13 @@ from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word
 
+if TYPE_CHECKING:
+    from techcheck.app.gui.runhistory import RunKeeper
+
 log = logging.getLogger("techcheck.gui")
 
 CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
+LOAD_BACKSTOP_MS = 1500
 
 
 def _load_plugins_and_devices(platform: str):
@@ -74,6 +79,21 @@ def _load_plugins_and_devices(platform: str):
         return {"session": session, "devices": lists, "online": demo.has_default_route()}
 
     return work
+
+
+class _AfterFirstExpose(QObject):
+    """Calls ``then`` from the event loop right after the window it watches was first exposed
+    (and so painted: the widgets paint while the expose event is handled)."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.then = then
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():  # type: ignore[attr-defined]
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -175,20 +195,41 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(1000, 720)
         self.loader: Task | None = None
-        self.keeper = runhistory.RunKeeper(self.session, self)
-        self.keeper.saved.connect(self._kept)
+        # The history (``runhistory``: the report model and its files) is set up once the
+        # checks are loaded, after the first paint: before that there is no run to keep.
+        self.keeper: RunKeeper | None = None
         self.invitations = InvitationFlow(self.session, self.start, self)
         self.invitations.changed.connect(self._invitation_changed)
         from techcheck.app.gui import appicon
 
         self.setWindowIcon(appicon.icon())
-        QTimer.singleShot(0, self._load)
+        # The checks (OpenCV, numpy, sounddevice…) load in a worker once the window has been
+        # painted: started earlier, the worker's imports compete with the first paint for the
+        # interpreter and the two cores (issue 22). A window that is shown but never exposed
+        # (started minimised) loads them after LOAD_BACKSTOP_MS all the same.
+        self._load_started = False
+        self._backstop = QTimer(self)
+        self._backstop.setObjectName("load-backstop")
+        self._backstop.setSingleShot(True)
+        self._backstop.setInterval(LOAD_BACKSTOP_MS)
+        self._backstop.timeout.connect(self._load)
+        self._painted = _AfterFirstExpose(self._load, self)
 
     # --- loading ----------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._load_started and not self._backstop.isActive():
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.installEventFilter(self._painted)
+            self._backstop.start()
+
     def _load(self) -> None:
-        if self._closing:
+        self._backstop.stop()
+        if self._closing or self._load_started:
             return
+        self._load_started = True
         self.loader = run_task(_load_plugins_and_devices(self.session.platform), name="load",
                                on_result=self._loaded_ok, on_error=self._load_failed,
                                on_finished=self._loader_done)
@@ -206,6 +247,11 @@ class MainWindow(QMainWindow):
         mode = self.settings.get(S.DEMO_MODE)
         s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
                                                                           found["online"]))
+        if self.keeper is None:
+            from techcheck.app.gui.runhistory import RunKeeper
+
+            self.keeper = RunKeeper(self.session, self)
+            self.keeper.saved.connect(self._kept)
         log.info("plug-ins: %s; devices: %s; demo: %s", [p.id for p in s.plugins],
                  {k: len(v) for k, v in s.device_lists.items()}, s.demo)
         self._loaded = True
@@ -420,12 +466,14 @@ class MainWindow(QMainWindow):
     # --- history ----------------------------------------------------------------------------
 
     def _check_finished(self, _result: Any) -> None:
-        self.keeper.result_arrived()
+        if self.keeper is not None:
+            self.keeper.result_arrived()
         self._results_changed()
 
     def _checks_idle(self) -> None:
         """A page's checks are done: once nothing runs any more, keep the run."""
-        if self._closing or self.run_all.active or not self.keeper.unsaved:
+        if (self._closing or self.run_all.active or self.keeper is None
+                or not self.keeper.unsaved):
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
                for p in self.pages.values()):
@@ -467,8 +515,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
+        self._backstop.stop()
         self.run_all.stop()
-        self.keeper.save_at_close()  # a run that finished moments ago is kept
+        if self.keeper is not None:
+            self.keeper.save_at_close()  # a run that finished moments ago is kept
         for page in self.pages.values():
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)

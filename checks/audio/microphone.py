@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Annotated
 
 import numpy as np
 
 from techcheck.checks.audio import backend
+from techcheck.checks.audio import measures as M
 from techcheck.checks.audio.analysis import AudioAnalysis, analyse
 from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.meter import Level
 from techcheck.checks.audio.problems import report_microphone_problem, silent_fix
 from techcheck.checks.audio.recorder import Recorder
 from techcheck.checks.audio.source import is_file_spec, open_input
-from techcheck.checks.base import Check, Device, ResultBuilder, assess
+from techcheck.checks.base import Check, Device, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress, Question
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import CheckResult, LimitStatus, Status
+from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
 
 log = logging.getLogger("techcheck.audio")
 
@@ -55,10 +57,13 @@ class MicrophoneLimits:
     hum_tip_dbfs: float
     hum_warn_dbfs: float
     dc_offset_tip: float
-    min_speech_s: float
+    # Phase lengths of the guided recording: a phrase is at least a fifth of a second; the
+    # person is asked to stay quiet (at least half a second, for the noise floor) and to read
+    # a sentence (at least 1 s), and nobody reads for more than a minute.
+    min_speech_s: Annotated[float, Between(0.2, 30)]
     no_speech_status: LimitStatus
-    quiet_s: float
-    speech_s: float
+    quiet_s: Annotated[float, Between(0.5, 30)]
+    speech_s: Annotated[float, Between(1, 60)]
 
 
 class MicrophoneCheck(Check):
@@ -187,19 +192,15 @@ def _devices(kind: str) -> list[Device]:
 
 # --- judgement --------------------------------------------------------------------------------
 
-#: The statuses past the first and the second limit of a measure with a tip and a warning limit
-#: (docs/verdicts.md).
-_TIP_WARN = (Status.TIP, Status.WARN)
-
 
 def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     """Metrics and findings for one analysed recording (shared by device and file input)."""
-    r.metric("duration", a.duration_s, "s")
-    r.metric("samplerate", int(a.samplerate), "Hz")
-    r.metric("channels", a.channels, "")
-    r.metric("peak", a.peak_dbfs, "dBFS", threshold=lim.peak_tip_dbfs, op="<=")
-    r.metric("rms", a.rms_dbfs, "dBFS")
-    r.metric("speech_seconds", a.speech_s, "s", threshold=lim.min_speech_s, op=">=")
+    r.record(M.DURATION, a.duration_s)
+    r.record(M.SAMPLERATE, int(a.samplerate))
+    r.record(M.CHANNELS, a.channels)
+    r.grade(M.PEAK, a.peak_dbfs, lim)
+    r.record(M.RMS, a.rms_dbfs)
+    r.grade(M.SPEECH_SECONDS, a.speech_s, lim, finding=not a.has_speech and not a.silent)
     r.detail("channel_states", a.channel_states)
     r.detail("channel_peaks_dbfs", [round(p, 1) for p in a.channel_peaks_dbfs])
 
@@ -226,155 +227,26 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
             count=a.channels,
         )
 
-    _clipping(r, lim, a)
-    noise_ok = _noise(r, lim, a)
+    r.grade(M.CLIPPING, a.clip_ratio * 100, lim, level=a.clip_level_dbfs)
+    r.grade(M.NOISE_FLOOR, a.noise_floor_dbfs, lim)
     if not a.has_speech:
-        r.metric("speech_level", None, "dBFS")
-        r.finding(
-            "microphone.no_speech", Status(lim.no_speech_status),
-            N_("We heard no speech in the recording (only {value:.1f} s that sounds like a "
-               "voice), so the speech level could not be measured."),
-            N_("Run the check again and read the sentence aloud when asked. If you did speak, "
-               "another microphone is probably in use: choose your headset or microphone in "
-               "TechCheck and in the system's sound settings."),
-            value=a.speech_s, threshold=lim.min_speech_s, unit="s", op=">=",
-        )
+        r.grade(M.SPEECH_LEVEL, None, lim)
     else:
-        _speech_level(r, lim, a)
-        _snr(r, lim, a, noise_ok)
+        r.grade(M.SPEECH_LEVEL, float(a.speech_level_dbfs), lim)  # type: ignore[arg-type]
+        r.record(M.SPEECH_ACTIVITY, a.activity * 100)
+        r.grade(M.SNR, a.snr_db, lim)
     _hum(r, lim, a)
-    _dc(r, lim, a)
-
-
-def _clipping(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    # Any audible crackle is noticed by the listener, and none stops the call: one limit, a
-    # warning (docs/verdicts.md).
-    st = Status.WARN if a.clip_ratio > lim.clip_ratio_warn else Status.PASS
-    r.metric("clipping", a.clip_ratio * 100, "%", threshold=lim.clip_ratio_warn * 100, status=st,
-             op="<=")
-    if st is not Status.PASS:
-        limit = lim.clip_ratio_warn
-        r.finding(
-            "microphone.clipping", st,
-            N_("The sound is clipping: {value:.2f} % of the samples hit the ceiling at "
-               "{level:.1f} dBFS (limit {threshold:.2f} %). Clipped speech sounds harsh and "
-               "crackles."),
-            N_("Lower the microphone's input level in the sound settings (on Windows also turn "
-               "off 'Microphone Boost') or move it a little further from your mouth, until the "
-               "loudest words stay below the top of the meter."),
-            value=a.clip_ratio * 100, threshold=limit * 100, unit="%", op="<=",
-            level=a.clip_level_dbfs,
-        )
-
-
-def _speech_level(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    lvl = float(a.speech_level_dbfs)  # type: ignore[arg-type]
-    # Past the first limit a call app's AGC still brings the voice to level (RFC 7874: about
-    # ±6 dB): a tip; past the second the interviewer hears it (a warning). Never a failure.
-    low = assess(lvl, warn=lim.speech_level_low_tip_dbfs, fail=lim.speech_level_low_warn_dbfs,
-                higher_is_better=True, levels=_TIP_WARN)
-    high = assess(lvl, warn=lim.speech_level_high_tip_dbfs,
-                 fail=lim.speech_level_high_warn_dbfs, higher_is_better=False, levels=_TIP_WARN)
-    r.metric("speech_level", lvl, "dBFS",
-             threshold=[lim.speech_level_low_tip_dbfs, lim.speech_level_high_tip_dbfs],
-             status=Status.worst([low.status, high.status]),
-             op="between")
-    r.metric("speech_activity", a.activity * 100, "%")
-    if low.status is not Status.PASS:
-        r.graded_finding(
-            low, "microphone.too_quiet",
-            N_("Your voice is too quiet: {value:.1f} dBFS while speaking (want at least "
-               "{threshold:.0f} dBFS)."),
-            N_("Move the microphone closer to your mouth (a hand's width to 30 cm) or raise its "
-               "input level: Windows Settings › System › Sound › Input, macOS System Settings › "
-               "Sound › Input."),
-            unit="dBFS",
-        )
-    elif high.status is not Status.PASS:
-        r.graded_finding(
-            high, "microphone.too_loud",
-            N_("Your voice is too loud: {value:.1f} dBFS while speaking (want at most "
-               "{threshold:.0f} dBFS); it will sound distorted when you speak up."),
-            N_("Lower the microphone's input level in the sound settings or move it a little "
-               "further away; turn off any 'boost' setting."),
-            unit="dBFS",
-        )
-    elif a.peak_dbfs > lim.peak_tip_dbfs and a.clip_ratio < lim.clip_ratio_warn:
-        r.finding(
-            "microphone.too_loud", Status.TIP,
-            N_("Your loudest sounds reach {value:.1f} dBFS, right at the ceiling (want at most "
-               "{threshold:.0f} dBFS); a laugh or a louder word will clip."),
-            N_("Lower the microphone's input level a little in the sound settings."),
-            value=a.peak_dbfs, threshold=lim.peak_tip_dbfs, unit="dBFS", op="<=",
-        )
-
-
-def _noise(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> bool:
-    if a.noise_floor_dbfs is None:
-        r.metric("noise_floor", None, "dBFS")
-        return True
-    st = r.graded(
-        "noise_floor", a.noise_floor_dbfs, "dBFS", warn=lim.noise_floor_tip_dbfs,
-        fail=lim.noise_floor_warn_dbfs, higher_is_better=False, code="microphone.noisy",
-        levels=_TIP_WARN,
-        message=N_("The background noise is loud: {value:.1f} dBFS when nobody speaks (want at "
-                   "most {threshold:.0f} dBFS)."),
-        fix=N_("Find a quieter room: close windows and doors, switch off fans and machines, and "
-               "keep the laptop's own fan away from the microphone. A headset microphone close "
-               "to your mouth helps most."),
-    )
-    return st is Status.PASS
-
-
-def _snr(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis, noise_ok: bool) -> None:
-    if a.snr_db is None:
-        r.metric("snr", None, "dB")
-        return
-    r.graded(
-        "snr", a.snr_db, "dB", warn=lim.snr_tip_db, fail=lim.snr_warn_db, higher_is_better=True,
-        code="microphone.low_snr", levels=_TIP_WARN,
-        message=N_("Your voice is only {value:.1f} dB louder than the background (want at least "
-                   "{threshold:.0f} dB); the interviewer will struggle to follow you."),
-        fix=N_("Move the microphone closer to your mouth (a headset is best) and reduce the "
-               "noise around you."),
-    )
+    r.grade(M.DC_OFFSET, a.dc_offset * 100, lim)
 
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     h = a.hum
     if not h.measured:  # every part of the recording clipped: nothing left to judge hum on
-        r.metric("hum_level", None, "dBFS")
-        r.metric("hum_frequency", None, "Hz")
+        r.grade(M.HUM_LEVEL, None, lim)
+        r.record(M.HUM_FREQUENCY, None)
         return
-    r.metric("hum_level", h.level_dbfs, "dBFS", threshold=lim.hum_tip_dbfs, op="<=")
-    r.metric("hum_frequency", h.frequency_hz, "Hz")
-    if h.frequency_hz is None:
-        return
-    # hum that is a small part of a louder broadband noise is reported as noise, not hum
+    # Hum that is a small part of a louder broadband noise is reported as noise, not hum.
     dominant = a.noise_floor_dbfs is None or h.level_dbfs >= a.noise_floor_dbfs - 6.0
-    g = assess(h.level_dbfs, warn=lim.hum_tip_dbfs, fail=lim.hum_warn_dbfs,
-              higher_is_better=False, levels=_TIP_WARN)
-    if dominant:
-        r.graded_finding(
-            g, "microphone.hum",
-            N_("There is a {frequency:.0f} Hz mains hum at {value:.1f} dBFS ({harmonics} "
-               "harmonics; want at most {threshold:.0f} dBFS)."),
-            N_("Mains hum usually comes from a power supply or a ground loop: unplug the "
-               "laptop's charger for a moment to test, keep the microphone cable away from "
-               "power cables, and plug a USB microphone straight into the computer rather than "
-               "into a hub or dock."),
-            unit="dBFS", frequency=h.frequency_hz, harmonics=h.harmonics,
-        )
-
-
-def _dc(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    r.metric("dc_offset", a.dc_offset * 100, "%", threshold=lim.dc_offset_tip * 100, op="<=")
-    if a.dc_offset > lim.dc_offset_tip:  # call apps high-pass it away: advice only
-        r.finding(
-            "microphone.dc_offset", Status.TIP,
-            N_("The microphone signal is shifted by {value:.1f} % of full scale (DC offset), "
-               "which wastes headroom and can make clicks."),
-            N_("This usually is a faulty microphone or sound card input: try another USB port, "
-               "another microphone, or the computer's built-in one."),
-            value=a.dc_offset * 100, threshold=lim.dc_offset_tip * 100, unit="%", op="<=",
-        )
+    r.grade(M.HUM_LEVEL, h.level_dbfs, lim, finding=h.frequency_hz is not None and dominant,
+            frequency=h.frequency_hz, harmonics=h.harmonics)
+    r.record(M.HUM_FREQUENCY, h.frequency_hz)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from techcheck.checks.audio import backend
+from techcheck.checks.audio import measures as M
 from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.echo import chime_and_sweep, find_echo
 from techcheck.checks.audio.microphone import _devices
@@ -84,7 +85,7 @@ class SpeakerCheck(Check):
         ctx.progress(Progress(self.id, 0.9, N_("Did you hear it?")))
         heard = ctx.ask(Question(self.id, "confirm", N_("Did you hear the test sound?"),
                                  default=True))
-        r.metric("heard", bool(heard), "")
+        r.record(M.HEARD, bool(heard))
         if not heard:
             r.finding(
                 "speaker.not_heard", Status(lim.not_heard_status),
@@ -128,35 +129,12 @@ class SpeakerCheck(Check):
                                "recording_level_dbfs": round(echo.level_dbfs, 1),
                                "direct_sound_loss_db": None if echo.direct_loss_db is None
                                else round(echo.direct_loss_db, 1)})
-        r.metric("echo_detected", echo.found, "")
+        r.record(M.ECHO_DETECTED, echo.found)
         if not echo.found:
             return True
-        r.metric("round_trip", echo.delay_ms, "ms", threshold=lim.round_trip_warn_ms, op="<=")
-        r.metric("echo_return_loss", echo.return_loss_db, "dB",
-                 threshold=lim.echo_return_loss_warn_db, op=">=")
+        r.grade(M.ROUND_TRIP, echo.delay_ms, lim)
+        # No measurable damping is the sound coming back at full strength: 0 dB.
         loss = echo.return_loss_db if echo.return_loss_db is not None else 0.0
-        if loss < lim.echo_return_loss_warn_db:
-            r.finding(
-                "speaker.echo_risk", Status.WARN,
-                N_("Your microphone picks up what your speakers play: the sound came back "
-                   "{value:.0f} dB quieter after {delay_ms:.0f} ms (want at least {threshold:.0f} "
-                   "dB). The interviewer may hear their own voice echo.") if loss >= 1.0 else
-                N_("Your microphone picks up what your speakers play at full strength, "
-                   "{delay_ms:.0f} ms later (want it at least {threshold:.0f} dB quieter). The "
-                   "interviewer will hear their own voice echo."),
-                N_("Use headphones or a headset. If you must use speakers, turn them down and "
-                   "keep them away from the microphone."),
-                value=loss, threshold=lim.echo_return_loss_warn_db, unit="dB", op=">=",
-                delay_ms=echo.delay_ms,
-            )
-        if echo.delay_ms is not None and echo.delay_ms > lim.round_trip_warn_ms:
-            r.finding(
-                "speaker.high_latency", Status.WARN,
-                N_("Sound takes {value:.0f} ms from the speaker back into the microphone (want "
-                   "at most {threshold:.0f} ms); this delay adds to every turn in the "
-                   "conversation."),
-                N_("Wireless (Bluetooth) audio adds much delay: use a wired headset, or the "
-                   "computer's own microphone with wired headphones."),
-                value=echo.delay_ms, threshold=lim.round_trip_warn_ms, unit="ms", op="<=",
-            )
+        r.grade(M.ECHO_RETURN_LOSS, loss, lim, variant=None if loss >= 1.0 else "full_strength",
+                delay_ms=echo.delay_ms)
         return True

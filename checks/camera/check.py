@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from techcheck.checks.base import Check, Device, ResultBuilder
 from techcheck.checks.camera.limits import CameraLimits
+from techcheck.checks.camera.rules import MEASURES
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult, Status
@@ -120,7 +121,7 @@ class CameraCheck(Check):
         if last is None:
             self._problem(r, CameraDisconnected(f"{info.spec} delivered no frame"))
             return
-        r.metric("frames", len(times), "")
+        r.record(MEASURES["camera"]["frames"], len(times))
         self._stream(r, lim, info.kind, info.width, info.height, times)
         states = analyser.window.states(worst_for_sticky=True)
         self._judge(r, analyser, states, image=info.kind == "image")
@@ -138,7 +139,7 @@ class CameraCheck(Check):
         from techcheck.checks.camera.rules import stream_rules
 
         res_rule, fps_rule = stream_rules(lim)
-        r.metric("resolution", f"{w}x{h}", "")
+        r.record(MEASURES["camera"]["resolution"], f"{w}x{h}")
         _emit(r, res_rule, judge_once(res_rule, min(w, h)), width=w, height=h)
         fps = real_fps(times) if kind != "image" else None
         if fps is not None:
@@ -178,21 +179,10 @@ class CameraCheck(Check):
 
 def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
           finding: bool = True, **params: object) -> None:
-    """Report a judged measure: its metric, and a finding with its fix when it did not pass."""
-    from techcheck.checks.camera.judge import pass_limits
-
-    g = st.grade()
-    if metric:
-        if g is not None:  # the limit of the side that went wrong, as applied
-            threshold, op = g.limit, g.op
-        else:  # what a passing value was held to: one side's first limit, or both
-            threshold = pass_limits(rule, st.shift)
-            op = "between" if isinstance(threshold, list) else ">=" if rule.low else "<="
-        r.metric(rule.name, st.value, rule.unit, threshold=threshold, op=op,
-                 status=st.status if st.status is not Status.SKIPPED else None)
-    if finding and g is not None and st.side is not None:
-        r.graded_finding(g, st.side.code, st.side.message, st.side.fix, unit=rule.unit,
-                         **params)
+    """Report a judged measure through its declaration: its metric held to the limit the
+    windowed judge applied, and a finding with its fix when it did not pass."""
+    r.grade(rule, st.value, decided=(st.grade(), st.side), shift=st.shift, metric=metric,
+            finding=finding, **params)
 
 
 def thumbnail_jpeg_b64(frame_bgr: np.ndarray, width: int = SNAPSHOT_WIDTH) -> str:

@@ -53,16 +53,8 @@ class MetricState:
 
 
 def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
-    """What a passing value was held to, for the report: the first limit of each side the rule
-    judges (moved by the hysteresis ``shift`` that was applied), as ``[low, high]`` when it has
-    both (infinite limits left out)."""
-    lo = rule.low.first - shift if rule.low is not None else None
-    hi = (rule.high.first + shift
-          if rule.high is not None and rule.high.first != float("inf") else None)
-    if lo is not None and hi is not None:
-        return [lo, hi]
-    return lo if lo is not None else hi
-
+    """What a passing value was held to, for the report (``Measure.pass_limits``)."""
+    return rule.pass_limits(shift)
 
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:

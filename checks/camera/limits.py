@@ -10,15 +10,20 @@ other side of the call would notice. Only a picture that shows nothing (black or
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from techcheck.checks.model import Between
 
 
 @dataclass(frozen=True)
 class CameraLimits:
     # how long and how the picture is judged
-    duration_s: float
-    warmup_s: float
-    window_s: float
-    live_window_s: float
+    # Bounds (seconds): at least one second of picture and at most two minutes of watching;
+    # at most 10 s for the automatic exposure to settle; windows from a few frames up to 30 s.
+    duration_s: Annotated[float, Between(1, 120)]
+    warmup_s: Annotated[float, Between(0, 10)]
+    window_s: Annotated[float, Between(0.5, 30)]
+    live_window_s: Annotated[float, Between(0.2, 10)]
     # stream
     resolution_tip_px: int
     resolution_warn_px: int
@@ -27,7 +32,7 @@ class CameraLimits:
     black_luma: float
     black_fraction_fail: float
     frozen_change: float
-    frozen_lag_s: float
+    frozen_lag_s: Annotated[float, Between(0.1, 5)]  # 3 frames at 30 fps … 5 s
     frozen_fraction_fail: float
     # light and image, on the face
     face_light_tip: float

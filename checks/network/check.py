@@ -36,6 +36,7 @@ from techcheck.checks.network.httpio import (
 )
 from techcheck.checks.network.judge import Judge, ServerPath
 from techcheck.checks.network.limits import NetworkLimits
+from techcheck.checks.network.measures import SPEEDTEST_PING
 from techcheck.checks.network.proxy import Proxy
 from techcheck.checks.network.transfer import PROTOCOLS, Protocol, Transfer, TransferResult
 
@@ -187,7 +188,7 @@ class _Run:
         if probe_any and (backend == "speedtest" or down is not None):
             self.judge.bufferbloat(probe_any, idle, windows)
         if st_ping is not None:
-            r.metric("speedtest_ping", st_ping, "ms")
+            r.record(SPEEDTEST_PING, st_ping)
         self.judge.throughput(down, up, server, self.path.proxy_error)
         self.judge.platform(reaches)
         if captive is not None:
@@ -353,7 +354,7 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
         if origin.scheme == "http":  # only a request shows that the proxy reaches the server
             sock.sendall(request_head(origin, "GET", origin.path(""), via=via))
             deadline = time.monotonic() + 4.0
-            head = read_head(sock, lambda: time.monotonic() > deadline, 4.0)
+            head = read_head(sock, lambda: False, 4.0, deadline)
             if head.status == 407:
                 raise HttpFailure("proxy_auth", "the proxy wants a login (HTTP 407)")
             if head.status in (502, 503, 504):

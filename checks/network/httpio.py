@@ -156,13 +156,19 @@ class Head:
         return int(v) if v and v.isdigit() else None
 
 
-def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
-    """Read the status line and headers. ``stop()`` true → cancelled."""
+def read_head(sock: socket.socket, stop, stall_s: float, deadline: float | None = None
+              ) -> Head:
+    """Read the status line and headers. ``stop()`` true → cancelled; past ``deadline``
+    (``time.monotonic()``) → a stall, however steadily bytes trickle in: the stall limit
+    alone would let a server that sends one byte a second hold the reader for ever."""
     buf = b""
-    last = time.monotonic()
+    start = last = time.monotonic()
     while b"\r\n\r\n" not in buf:
         if stop():
             raise HttpFailure("cancelled", "stopped")
+        if deadline is not None and time.monotonic() > deadline:
+            raise HttpFailure("stall", f"the answer's headers did not end within "
+                                       f"{deadline - start:.0f} s")
         try:
             chunk = sock.recv(16384)
         except TimeoutError:

@@ -2,7 +2,7 @@
 
 Kept apart from the orchestration in ``check.py`` (threads, probes, time budget), as the camera
 keeps ``judge.py`` apart from its ``check.py``; every graded number goes through
-``ResultBuilder.graded`` (checks.base).
+``ResultBuilder.grade`` by its declaration (checks/network/measures.py).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from techcheck.checks.base import ResultBuilder
 from techcheck.checks.context import CheckContext
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
-from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network import analysis, pac, probes, stun
+from techcheck.checks.network import measures as M
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
-from techcheck.checks.network.proxy import Proxy
+from techcheck.checks.network.proxy import Proxy, parse_proxy
 from techcheck.checks.network.transfer import TransferResult
 
 
@@ -75,27 +76,20 @@ class Judge:
                    "restart the router or connect to another network (a phone hotspot); if it "
                    "does, set your DNS server to your provider's or a public one."),
                 value=len(failed), threshold=0, unit="", op="==", names=", ".join(sorted(failed)))
-        r.metric("download", "unknown", "Mbit/s")
-        r.metric("upload", "unknown", "Mbit/s")
+        r.record(M.DOWNLOAD, "unknown")
+        r.record(M.UPLOAD, "unknown")
         return True
 
     def dns_time(self, dns: dict[str, Resolution]) -> None:
         times = [d.ms for d in dns.values() if d.ms is not None]
         if not times:
             return
-        self.r.graded(
-            "dns_ms", max(times), "ms", warn=self.lim.dns_warn_ms, higher_is_better=False,
-            code="network.slow_dns",
-            message=N_("Looking up a server name took {value:.0f} ms (want under "
-                       "{threshold:.0f} ms)."),
-            fix=N_("Restart the router; if it stays slow, set your DNS server to your "
-                   "provider's or a public one."),
-        )
+        self.r.grade(M.DNS_MS, max(times), self.lim)
 
     def latency(self, probe, stun_used: str, idle_end: float) -> analysis.LatencyStats | None:
         lim, r = self.lim, self.r
         if probe is None:
-            r.metric("udp", False, "")
+            r.record(M.UDP, False)
             st = Status(lim.udp_blocked_status)
             r.finding(
                 "network.udp_blocked", st,
@@ -106,7 +100,7 @@ class Judge:
                    "19302-19309 or as the platform documents)."),
                 value=False, threshold=True, op="==", platform=self._platform_name())
             return None
-        r.metric("udp", True, "")
+        r.record(M.UDP, True)
         r.detail("stun_server", stun_used)
         if probe.mapped:
             r.detail("public_address", f"{probe.mapped[0]}:{probe.mapped[1]}")
@@ -116,40 +110,12 @@ class Judge:
         if idle.median_ms is None:
             return idle
         self._rtt(idle.median_ms)
-        if idle.jitter_ms is None:
-            r.metric("jitter", None, "ms", threshold=lim.jitter_warn_ms, op="<=")
-        else:
-            r.graded(
-                "jitter", idle.jitter_ms, "ms", warn=lim.jitter_warn_ms, fail=lim.jitter_fail_ms,
-                higher_is_better=False, code="network.high_jitter",
-                message=N_("The delay varies by {value:.0f} ms from packet to packet (want at "
-                           "most {threshold:.0f} ms): sound will stutter."),
-                fix=N_("Use a network cable instead of Wi-Fi, and stop other devices on the "
-                       "network from streaming or downloading during the interview."),
-            )
-        if idle.loss_pct is None:
-            r.metric("packet_loss", None, "%", threshold=lim.loss_warn_pct, op="<=")
-        else:
-            r.graded(
-                "packet_loss", idle.loss_pct, "%", warn=lim.loss_warn_pct, fail=lim.loss_fail_pct,
-                higher_is_better=False, code="network.packet_loss",
-                message=N_("{value:.1f} % of the packets were lost (want at most "
-                           "{threshold:.1f} %): words and video frames will drop out."),
-                fix=N_("Use a network cable or move closer to the Wi-Fi router; if it persists, "
-                       "restart the router and contact your internet provider."),
-            )
+        r.grade(M.JITTER, idle.jitter_ms, lim)
+        r.grade(M.PACKET_LOSS, idle.loss_pct, lim)
         return idle
 
     def _rtt(self, rtt_ms: float) -> None:
-        lim = self.lim
-        self.r.graded(
-            "latency", rtt_ms, "ms", warn=lim.rtt_warn_ms, fail=lim.rtt_fail_ms,
-            higher_is_better=False, code="network.high_latency",
-            message=N_("The delay to the test server is {value:.0f} ms round trip (want at most "
-                       "{threshold:.0f} ms): people will talk over each other."),
-            fix=N_("Use a network cable or sit near the router, close downloads and streaming "
-                   "on this network, and turn off a VPN if you use one."),
-        )
+        self.r.grade(M.LATENCY, rtt_ms, self.lim)
 
     def tcp_latency(self, probe: stun.TcpProbe, idle_end: float) -> analysis.LatencyStats:
         """Round trip from TCP handshakes when UDP is blocked: graded like the UDP figure;
@@ -160,9 +126,9 @@ class Judge:
         r.detail("idle_latency_tcp", idle.to_dict())
         if idle.median_ms is not None:
             self._rtt(idle.median_ms)
-            r.metric("latency_method", "tcp", "")
-        r.metric("jitter", "unknown", "ms")
-        r.metric("packet_loss", "unknown", "%")
+            r.record(M.LATENCY_METHOD, "tcp")
+        r.record(M.JITTER, "unknown")
+        r.record(M.PACKET_LOSS, "unknown")
         return idle
 
     def bufferbloat(self, probe: stun.StunProbe | stun.TcpProbe, idle: analysis.LatencyStats | None,
@@ -184,7 +150,8 @@ class Judge:
             if stats.median_ms is None:
                 continue
             loaded[phase] = stats.to_dict()
-            r.metric(f"loaded_latency_{phase}", stats.median_ms, "ms")
+            r.record(M.LOADED_LATENCY_DOWNLOAD if phase == "download" else M.LOADED_LATENCY_UPLOAD,
+                     stats.median_ms)
             increase = stats.median_ms - idle.median_ms
             if worst is None or increase > worst[0]:
                 worst = (increase, phase, stats.median_ms)
@@ -192,27 +159,10 @@ class Judge:
         if worst is None:
             return
         increase, phase, during = worst
-        if phase == "upload":
-            message = N_("While uploading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
-                         "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
-                         "will lag whenever something on this network uploads.")
-            fix = N_("During the interview pause cloud backups, photo sync and file uploads on "
-                     "every device here. If your router has \u201cSmart Queue\u201d, "
-                     "\u201cSQM\u201d or \u201cQoS\u201d, turn it on.")
-        else:
-            message = N_("While downloading, the delay rises by {value:.0f} ms (from {idle:.0f} "
-                         "to {loaded:.0f} ms; want at most {threshold:.0f} ms more): the call "
-                         "will lag whenever someone here streams or downloads.")
-            fix = N_("Ask others on this network not to stream or download during the "
-                     "interview. If your router has \u201cSmart Queue\u201d, \u201cSQM\u201d "
-                     "or \u201cQoS\u201d, turn it on.")
         # A delay that falls under load is shown as no rise; the finding keeps the real figure.
-        r.graded(
-            "bufferbloat", increase, "ms", warn=lim.bufferbloat_warn_ms,
-            fail=lim.bufferbloat_fail_ms, higher_is_better=False, code="network.bufferbloat",
-            message=message, fix=fix, shown=max(0.0, increase), loaded=during,
-            idle=idle.median_ms,
-        )
+        r.grade(M.BUFFERBLOAT, increase, lim, shown=max(0.0, increase),
+                variant="upload" if phase == "upload" else None, loaded=during,
+                idle=idle.median_ms)
 
     def throughput(self, down: TransferResult | None, up: TransferResult | None,
                    server: str, proxy_error: str = "") -> None:
@@ -239,32 +189,15 @@ class Judge:
                 "bytes": res.bytes, "seconds": round(res.seconds, 2),
                 "ramp_s": round(res.ramp_s, 2), "requests": res.requests_ok,
                 "errors": [str(e) for e in res.errors[:5]]})
+        measure = M.DOWNLOAD if direction == "down" else M.UPLOAD
         if mbps is None:
-            r.metric(name, "unknown", "Mbit/s")
+            r.record(measure, "unknown")
             return None
-        if target is None or lowest is None:
-            r.metric(name, mbps, "Mbit/s")
+        if target is None or lowest is None:  # a profile without tiers: nothing to hold it to
+            r.record(measure, mbps)
             return mbps
-        warn = target.down_mbps if direction == "down" else target.up_mbps
-        fail = lowest.down_mbps if direction == "down" else lowest.up_mbps
-        if direction == "down":
-            code = "network.slow_download"
-            message = N_("Download speed is {value:.1f} Mbit/s; {platform} needs "
-                         "{threshold:.1f} Mbit/s for {tier} video.")
-            fix = N_("Stop other downloads and streaming on this network, sit closer to "
-                     "the Wi-Fi router or use a cable.")
-        else:
-            code = "network.slow_upload"
-            message = N_("Upload speed is {value:.1f} Mbit/s; {platform} needs "
-                         "{threshold:.1f} Mbit/s for {tier} video: the others will see you "
-                         "blurred or frozen.")
-            fix = N_("Pause cloud backups and file sync, sit closer to the Wi-Fi router or "
-                     "use a cable; if it stays slow, your internet subscription's upload "
-                     "is too small.")
-        r.graded(name, mbps, "Mbit/s", warn=warn, fail=fail, higher_is_better=True,
-                 code=code, message=message, fix=fix,
-                 per_limit={"tier": (target.name, lowest.name)},
-                 platform=self._platform_name())
+        r.grade(measure, mbps, self.lim, per_limit={"tier": (target.name, lowest.name)},
+                platform=self._platform_name())
         return mbps
 
     def _transfer_failures(self, failures: list, speeds: dict[str, float | None],
@@ -314,7 +247,7 @@ class Judge:
         text, params = analysis.verdict(self._platform_name(), tiers, speeds.get("up"),
                                         speeds.get("down"), quality_ok=not idle_bad)
         best, _ = analysis.best_tier(tiers, speeds.get("up"), speeds.get("down"))
-        r.metric("video_quality", best.name if best else "none", "")
+        r.record(M.VIDEO_QUALITY, best.name if best else "none")
         st = Status.PASS
         if speeds.get("up") is None or speeds.get("down") is None:
             st = Status.WARN
@@ -333,7 +266,8 @@ class Judge:
             return
         r.detail("endpoints", [x.to_dict() for x in reaches])
         bad = [x for x in reaches if not x.ok]
-        r.metric("endpoints_reachable", len(reaches) - len(bad), "", threshold=len(reaches),
+        r.metric(M.ENDPOINTS_REACHABLE.name, len(reaches) - len(bad), M.ENDPOINTS_REACHABLE.unit,
+                 threshold=len(reaches),
                  status=Status.PASS if not bad else Status.FAIL, op=">=")
         if bad and self.ctx.profile.platform == "other":
             names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
@@ -382,7 +316,7 @@ class Judge:
         r = self.r
         through = [x.endpoint for x in reaches or () if x.ok and x.via]
         if path is not None and path.via is not None:
-            r.metric("measured_via", "proxy", "")
+            r.record(M.MEASURED_VIA, "proxy")
             r.detail("measured_via", {"proxy": path.via.label, "direct_error": path.direct_error,
                                       "endpoints_through_proxy": through})
             r.finding(
@@ -403,7 +337,7 @@ class Judge:
             return
         if p is None or not p.any:
             return
-        r.metric("measured_via", "direct", "")
+        r.record(M.MEASURED_VIA, "direct")
         r.detail("proxy", {"proxies": p.proxies, "pac_url": p.pac_url, "source": p.source,
                            "endpoints_through_proxy": through})
         if p.pac_url:
@@ -430,8 +364,12 @@ class Judge:
         answers = {h: p.pac_answer(f"https://{h}/") for h in hosts}
         r.detail("pac", {"url": p.pac_url, "error": p.pac_error,
                          "answers": {h: a or e for h, (a, e) in answers.items()}})
-        routed = {h: p.proxy_for(f"https://{h}/") for h, (a, _) in answers.items() if a}
-        through = {h: v for h, v in routed.items() if v is not None}
+        # What a browser or call app follows: the first usable entry, whatever kind of proxy
+        # it names (SOCKS and HTTPS proxies are proxies too, even if we cannot speak them).
+        routed = {h: (a, pac.first_route(a)) for h, (a, _) in answers.items() if a}
+        through = {h: _route_label(route) for h, (_, route) in routed.items()
+                   if route is not None and route[0] != "DIRECT"}
+        unusable = {h: a for h, (a, route) in routed.items() if route is None}
         errors = [e for a, e in answers.values() if a is None]
         status = Status(lim.proxy_status)
         if through:
@@ -443,8 +381,20 @@ class Judge:
                    "well through proxies and may be blocked by them."),
                 N_("If you can, use a network without a proxy for the interview; otherwise ask "
                    "IT to let the traffic of {platform} bypass the proxy in the PAC file."),
-                value=first.label, threshold="DIRECT", pac=p.pac_url, proxy=first.label,
+                value=first, threshold="DIRECT", pac=p.pac_url, proxy=first,
                 names=", ".join(through), platform=self._platform_name())
+        elif unusable:
+            answer = next(iter(unusable.values()))
+            r.finding(
+                "network.proxy", status,
+                N_("This network's proxy configuration (PAC file {pac}) answers {answer} for "
+                   "{names}: that answer could not be used (it names neither DIRECT nor a "
+                   "proxy as host:port), so we cannot tell whether the traffic of {platform} "
+                   "goes through a proxy."),
+                N_("Ask IT to check the PAC file; until it is fixed, use a network without a "
+                   "proxy for the interview (home or a phone hotspot)."),
+                value="unknown", threshold="DIRECT", pac=p.pac_url, answer=repr(answer[:100]),
+                names=", ".join(unusable), platform=self._platform_name())
         elif errors or not answers:
             reason = p.pac_error or (errors[0] if errors else "no platform server to ask about")
             r.finding(
@@ -471,3 +421,13 @@ class Judge:
         if self.ctx.profile.platform == "other":
             return N_("video calls")
         return self.ctx.profile.title
+
+
+def _route_label(route: tuple[str, str]) -> str:
+    """How a PAC route is named in a finding: ``host:port`` for an HTTP proxy (as the
+    environment's proxies are named), else with its kind, ``SOCKS5 host:port``."""
+    kind, where = route
+    if kind in ("PROXY", "HTTP"):
+        found = parse_proxy(where)
+        return found.label if found is not None else where
+    return f"{kind} {where}"

@@ -4,17 +4,61 @@ network check judges against (values in resources/profiles/generic.toml)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Any
 
-from techcheck.checks.model import LimitStatus, PerTier, TierName
+from techcheck.checks.model import Between, Checked, LimitStatus, PerTier, TierName
+
+#: Fewest STUN probes the idle phase must send: one lost probe is then 1 %, the loss Microsoft
+#: Teams' network planning guidance allows in any 15 s ("packet loss < 1 %"), so loss can be
+#: judged at all; a profile with fewer would call a single answered probe loss-free.
+MIN_IDLE_PROBES = 100
+
+
+def _web_address(value: Any) -> str | None:
+    from techcheck.checks.network.check import server_problem  # check.py imports this module
+
+    return server_problem(value)
+
+
+def _plain_web_address(value: Any) -> str | None:
+    """An http(s) address, or empty for "do not check" (a lab or demo profile)."""
+    from techcheck.checks.network.httpio import parse_origin
+
+    if value == "":
+        return None
+    try:
+        parse_origin(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _stun_server(value: Any) -> str | None:
+    from techcheck.checks.network.stun import parse_hostport
+
+    try:
+        parse_hostport(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _endpoint(value: Any) -> str | None:
+    from techcheck.checks.network.probes import split_endpoint
+
+    host, port = split_endpoint(value)
+    if not host or any(c.isspace() or c in "/@?#" for c in host) or not 0 < port < 65536:
+        return f"{value!r} is not an endpoint as HOST:PORT (port 1-65535)"
+    return None
 
 
 @dataclass(frozen=True)
 class NetworkLimits:
     # Where to measure. The profile names public servers; --server/--stun override them.
-    server_url: str
-    stun_servers: tuple[str, ...]
-    endpoints: tuple[str, ...]
-    captive_url: str
+    server_url: Annotated[str, Checked(_web_address)]
+    stun_servers: Annotated[tuple[str, ...], Checked(_stun_server)]
+    endpoints: Annotated[tuple[str, ...], Checked(_endpoint)]
+    captive_url: Annotated[str, Checked(_plain_web_address)]
     # Video quality tiers: name, upload and download Mbit/s each needs; target = what the
     # interview should manage without a warning.
     tiers: tuple[str, ...]
@@ -36,9 +80,24 @@ class NetworkLimits:
     interception_status: LimitStatus
     captive_status: LimitStatus
     # How long each phase takes by default, and how many parallel streams.
-    idle_s: float
-    download_s: float
-    upload_s: float
+    # 1 s is the shortest phase that holds a ramp-up and a measurement; 2 minutes the longest
+    # a person waits for one phase.
+    idle_s: Annotated[float, Between(1, 120)]
+    download_s: Annotated[float, Between(1, 120)]
+    upload_s: Annotated[float, Between(1, 120)]
     download_streams: int
     upload_streams: int
-    probe_interval_ms: float
+    # RFC 8445 §14.2: STUN checks are paced no faster than one every 5 ms; one a second is the
+    # slowest that still samples jitter (and MIN_IDLE_PROBES bounds it with idle_s).
+    probe_interval_ms: Annotated[float, Between(5, 1000)]
+
+    @staticmethod
+    def problem_between_keys(values: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        """The idle phase must send at least ``MIN_IDLE_PROBES`` probes (see there)."""
+        probes = values["idle_s"] * 1000.0 / values["probe_interval_ms"]
+        if probes < MIN_IDLE_PROBES:
+            return (("probe_interval_ms", "idle_s"),
+                    f"idle_s = {values['idle_s']:g} and probe_interval_ms = "
+                    f"{values['probe_interval_ms']:g} send {probes:.0f} probes; loss needs at "
+                    f"least {MIN_IDLE_PROBES} probes (a longer idle_s or a shorter interval)")
+        return None

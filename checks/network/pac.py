@@ -150,6 +150,29 @@ def _my_ip() -> str:
 # --- the answer -----------------------------------------------------------------------------
 
 
+#: The words a PAC answer's entries may begin with: Netscape's PROXY, SOCKS and DIRECT, and
+#: the HTTP, HTTPS, SOCKS4, SOCKS5 (and QUIC) that Chromium and Firefox added.
+KINDS = ("DIRECT", "PROXY", "HTTP", "HTTPS", "SOCKS", "SOCKS4", "SOCKS5", "QUIC")
+
+
+def first_route(answer: str) -> tuple[str, str] | None:
+    """The entry of a PAC answer a browser follows first: ("DIRECT", "") or (kind, host:port)
+    for a proxy of any kind; entries that cannot be read (an unknown word, a proxy without a
+    host and port) are skipped, as Chromium skips them. None: no entry could be used."""
+    for kind, where in routes(answer):
+        if kind == "DIRECT":
+            return kind, ""
+        if kind in KINDS and _host_port(where):
+            return kind, where
+    return None
+
+
+def _host_port(where: str) -> bool:
+    """``host:port`` or ``[v6]:port`` with a port 1–65535."""
+    host, sep, port = where.rpartition(":")
+    return bool(sep and host.strip("[]") and port.isdigit() and 0 < int(port) < 65536)
+
+
 def routes(answer: str) -> list[tuple[str, str]]:
     """``"PROXY a:1; SOCKS b:2; DIRECT"`` → [("PROXY", "a:1"), ("SOCKS", "b:2"), ("DIRECT", "")].
     Unknown words are kept (upper-cased) so the caller can say what it could not use."""

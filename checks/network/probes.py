@@ -31,6 +31,7 @@ from techcheck.checks.network.httpio import (
 from techcheck.checks.network.httpio import request_head as _head
 from techcheck.checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, parse_proxy, tunnel
 from techcheck.checks.network.proxy import for_url as proxy_for_url
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.network")
 
@@ -221,7 +222,7 @@ def captive_portal(url: str, timeout_s: float = 4.0) -> Captive:
         sock = connect(origin, timeout_s)
         sock.sendall(_head(origin, "GET", path))
         deadline = time.monotonic() + timeout_s
-        head = read_head(sock, lambda: time.monotonic() > deadline, timeout_s)
+        head = read_head(sock, lambda: False, timeout_s, deadline)
     except HttpFailure as exc:
         return Captive(False, detail=str(exc))
     finally:
@@ -319,28 +320,38 @@ def load_pac(settings: ProxySettings, timeout_s: float = 3.0) -> None:
         return
     try:
         settings.pac = pac.parse(fetch_pac(url, timeout_s), url=url)
-    except (pac.PacError, HttpFailure, OSError, ValueError) as exc:
+    except (pac.PacError, HttpFailure, InputFileError, OSError, ValueError) as exc:
         settings.pac_error = str(exc)
         log.info("PAC file %s not usable: %s", url, exc)
 
 
 def fetch_pac(url: str, timeout_s: float = 3.0) -> bytes:
-    """The PAC file's bytes, at most ``pac.MAX_BYTES`` + 1 (so the parser can refuse more)."""
+    """The PAC file's bytes, at most ``pac.MAX_BYTES`` + 1 (so the parser can refuse more).
+
+    A local file is read only if it is a regular file (``safefile.read_bounded``: a named
+    pipe would block the reading thread for ever, and with it the process's exit); over HTTP
+    the whole fetch, name lookup, connection, headers and body, ends within ``timeout_s``,
+    however slowly the server trickles."""
     limit = pac.MAX_BYTES + 1
     parts = urlsplit(url)
     if parts.scheme in ("", "file"):
         path = unquote(parts.path) if parts.scheme == "file" else url
-        with open(path, "rb") as f:
-            return f.read(limit)
+        return read_bounded(path, pac.MAX_BYTES, "a PAC file")
     origin = parse_origin(url)
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
     deadline = time.monotonic() + timeout_s
-    sock = connect(origin, timeout_s)
+    sock = connect(origin, timeout_s, deadline=deadline)
     try:
         sock.sendall(_head(origin, "GET", target))
-        head = read_head(sock, lambda: time.monotonic() > deadline, timeout_s)
+        try:
+            head = read_head(sock, lambda: False, timeout_s, deadline)
+        except HttpFailure as exc:
+            if exc.kind == "stall":
+                raise HttpFailure("stall", f"the PAC file took more than {timeout_s:g} s") \
+                    from None
+            raise
         if head.status != 200:
             raise HttpFailure("status", f"HTTP {head.status} for the PAC file")
         body = bytearray(head.rest)

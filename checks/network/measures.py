@@ -1,0 +1,112 @@
+"""The network check's measures, each declared once: unit, label, the ``[network]`` profile
+keys of its limits, and its finding's message and fix (checks/measure.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from techcheck.checks.i18n import N_
+from techcheck.checks.measure import Measure, Side, table
+
+
+def _tier_limit(lim: Any, direction: str, *, target: bool) -> float:
+    """A speed limit from the profile's video tiers: the target tier's (below it a warning)
+    or the lowest tier's (below it a failure)."""
+    from techcheck.checks.network.analysis import tiers_from  # numpy: only when grading
+
+    tiers = tiers_from(lim.tiers, lim.tier_up_mbps, lim.tier_down_mbps)
+    tier = tiers[0]
+    if target:
+        tier = next((t for t in tiers if t.name == lim.target_tier), tiers[-1])
+    return tier.down_mbps if direction == "down" else tier.up_mbps
+
+
+def _down_target(lim: Any) -> float:
+    return _tier_limit(lim, "down", target=True)
+
+
+def _down_lowest(lim: Any) -> float:
+    return _tier_limit(lim, "down", target=False)
+
+
+def _up_target(lim: Any) -> float:
+    return _tier_limit(lim, "up", target=True)
+
+
+def _up_lowest(lim: Any) -> float:
+    return _tier_limit(lim, "up", target=False)
+
+
+DOWNLOAD = Measure(
+    "download", "Mbit/s", label=N_("Download"),
+    low=Side("network.slow_download", _down_target, _down_lowest,
+             N_("Download speed is {value:.1f} Mbit/s; {platform} needs {threshold:.1f} Mbit/s "
+                "for {tier} video."),
+             N_("Stop other downloads and streaming on this network, sit closer to the Wi-Fi "
+                "router or use a cable.")))
+UPLOAD = Measure(
+    "upload", "Mbit/s", label=N_("Upload"),
+    low=Side("network.slow_upload", _up_target, _up_lowest,
+             N_("Upload speed is {value:.1f} Mbit/s; {platform} needs {threshold:.1f} Mbit/s "
+                "for {tier} video: the others will see you blurred or frozen."),
+             N_("Pause cloud backups and file sync, sit closer to the Wi-Fi router or use a "
+                "cable; if it stays slow, your internet subscription's upload is too small.")))
+DNS_MS = Measure(
+    "dns_ms", "ms", label=N_("Name lookup time"),
+    high=Side("network.slow_dns", "dns_warn_ms", None,
+              N_("Looking up a server name took {value:.0f} ms (want under {threshold:.0f} "
+                 "ms)."),
+              N_("Restart the router; if it stays slow, set your DNS server to your "
+                 "provider's or a public one.")))
+UDP = Measure("udp", "", label=N_("UDP reachable"))
+LATENCY = Measure(
+    "latency", "ms", label=N_("Latency"),
+    high=Side("network.high_latency", "rtt_warn_ms", "rtt_fail_ms",
+              N_("The delay to the test server is {value:.0f} ms round trip (want at most "
+                 "{threshold:.0f} ms): people will talk over each other."),
+              N_("Use a network cable or sit near the router, close downloads and streaming "
+                 "on this network, and turn off a VPN if you use one.")))
+LATENCY_METHOD = Measure("latency_method", "", label=N_("Latency measured with"))
+JITTER = Measure(
+    "jitter", "ms", label=N_("Jitter"),
+    high=Side("network.high_jitter", "jitter_warn_ms", "jitter_fail_ms",
+              N_("The delay varies by {value:.0f} ms from packet to packet (want at most "
+                 "{threshold:.0f} ms): sound will stutter."),
+              N_("Use a network cable instead of Wi-Fi, and stop other devices on the network "
+                 "from streaming or downloading during the interview.")))
+PACKET_LOSS = Measure(
+    "packet_loss", "%", label=N_("Packet loss"),
+    high=Side("network.packet_loss", "loss_warn_pct", "loss_fail_pct",
+              N_("{value:.1f} % of the packets were lost (want at most {threshold:.1f} %): "
+                 "words and video frames will drop out."),
+              N_("Use a network cable or move closer to the Wi-Fi router; if it persists, "
+                 "restart the router and contact your internet provider.")))
+LOADED_LATENCY_DOWNLOAD = Measure("loaded_latency_download", "ms",
+                                  label=N_("Latency while downloading"))
+LOADED_LATENCY_UPLOAD = Measure("loaded_latency_upload", "ms",
+                                label=N_("Latency while uploading"))
+BUFFERBLOAT = Measure(
+    "bufferbloat", "ms", label=N_("Delay added under load"),
+    high=Side("network.bufferbloat", "bufferbloat_warn_ms", "bufferbloat_fail_ms",
+              N_("While downloading, the delay rises by {value:.0f} ms (from {idle:.0f} to "
+                 "{loaded:.0f} ms; want at most {threshold:.0f} ms more): the call will lag "
+                 "whenever someone here streams or downloads."),
+              N_("Ask others on this network not to stream or download during the interview. "
+                 "If your router has \u201cSmart Queue\u201d, \u201cSQM\u201d or \u201cQoS\u201d, "
+                 "turn it on."),
+              variants=(("upload",
+                         N_("While uploading, the delay rises by {value:.0f} ms (from {idle:.0f} "
+                            "to {loaded:.0f} ms; want at most {threshold:.0f} ms more): the "
+                            "call will lag whenever something on this network uploads."),
+                         N_("During the interview pause cloud backups, photo sync and file "
+                            "uploads on every device here. If your router has \u201cSmart "
+                            "Queue\u201d, \u201cSQM\u201d or \u201cQoS\u201d, turn it on.")),)))
+SPEEDTEST_PING = Measure("speedtest_ping", "ms", label=N_("Speedtest ping"))
+VIDEO_QUALITY = Measure("video_quality", "", label=N_("Video quality possible"))
+ENDPOINTS_REACHABLE = Measure("endpoints_reachable", "", label=N_("Call services reachable"))
+MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
+
+MEASURES = {"network": table((DOWNLOAD, UPLOAD, DNS_MS, UDP, LATENCY, LATENCY_METHOD, JITTER,
+                              PACKET_LOSS, LOADED_LATENCY_DOWNLOAD, LOADED_LATENCY_UPLOAD,
+                              BUFFERBLOAT, SPEEDTEST_PING, VIDEO_QUALITY, ENDPOINTS_REACHABLE,
+                              MEASURED_VIA))}

@@ -1,0 +1,114 @@
+"""Each measure is declared once (checks/measure.py) and every surface quotes the limit that
+decided its status: the metric's row, the finding's sentence, and the details page (which
+renders the same row). Regression for issue 20: past the fail limit the row said the warning
+limit ("≤ 30 ms") while the sentence said the failure limit ("want at most 50 ms")."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from techcheck.checks import registry
+from techcheck.checks.base import ResultBuilder
+from techcheck.checks.measure import BUILTIN, TIP_WARN, Measure, Side, declared
+from techcheck.checks.model import Status
+from techcheck.checks.profile import generic_limits
+
+JITTER = Measure("jitter", "ms", label="Jitter",
+                 high=Side("network.high_jitter", "jitter_warn_ms", "jitter_fail_ms",
+                           "varies by {value:.0f} ms (want at most {threshold:.0f} ms)", "fix"))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Lim:
+    jitter_warn_ms: float = 30.0
+    jitter_fail_ms: float = 50.0
+
+
+@pytest.mark.parametrize(("value", "status", "limit"), [
+    (12.0, Status.PASS, 30.0), (40.0, Status.WARN, 30.0), (71.0, Status.FAIL, 50.0)])
+def test_row_and_sentence_quote_the_limit_that_decided(value, status, limit):
+    r = ResultBuilder("network", "Connection")
+    assert r.grade(JITTER, value, _Lim()) is status
+    res = r.build()
+    m = res.metrics["jitter"]
+    assert (m.status, m.threshold, m.op) == (status, limit, "<=")
+    if status is Status.PASS:
+        assert res.findings == []
+    else:
+        (f,) = res.findings
+        assert (f.status, f.threshold) == (status, limit)
+        assert f"want at most {limit:.0f} ms" in f.text()
+
+
+def test_the_plug_in_path_records_the_decided_limit_too():
+    """``ResultBuilder.graded`` (third-party plug-ins without declarations) once recorded the
+    warning limit on the metric whatever was crossed."""
+    r = ResultBuilder("x", "X")
+    st = r.graded("load", 95.0, "%", warn=70.0, fail=90.0, higher_is_better=False,
+                  code="x.load", message="{value:.0f} % (limit {threshold:.0f} %)", fix="")
+    res = r.build()
+    assert st is Status.FAIL
+    assert res.metrics["load"].threshold == 90.0 == res.findings[0].threshold
+
+
+def test_two_sided_measure_shows_both_limits_when_passing_and_the_crossed_one_otherwise():
+    level = Measure("speech_level", "dBFS",
+                    low=Side("m.quiet", -30.0, -36.0, "quiet {threshold:.0f}", "", "", TIP_WARN),
+                    high=Side("m.loud", -16.0, -10.0, "loud {threshold:.0f}", "", "", TIP_WARN))
+    r = ResultBuilder("microphone", "Microphone")
+    r.grade(level, -20.0)
+    assert (r.build().metrics["speech_level"].threshold, r.build().metrics["speech_level"].op) \
+        == ([-30.0, -16.0], "between")
+    r = ResultBuilder("microphone", "Microphone")
+    assert r.grade(level, -40.0) is Status.WARN
+    res = r.build()
+    assert (res.metrics["speech_level"].threshold, res.metrics["speech_level"].op) == (-36.0, ">=")
+    assert res.findings[0].text() == "quiet -36"
+
+
+def test_a_measure_not_measured_has_no_status_and_no_finding():
+    r = ResultBuilder("network", "Connection")
+    assert r.grade(JITTER, None, _Lim()) is None
+    res = r.build()
+    assert res.metrics["jitter"].status is None and res.findings == []
+
+
+def test_an_explained_finding_is_left_out_whatever_the_order():
+    """The declaration's ``explained_by``: the root cause's finding covers it."""
+    root = Measure("free", "MiB", low=Side("s.low_memory", 1024.0, 512.0, "free", ""))
+    total = Measure("total", "GiB", explained_by=("s.low_memory",),
+                    low=Side("s.low_memory", 4.0, None, "total", ""))
+    for order in ((root, total), (total, root)):
+        r = ResultBuilder("system", "Computer")
+        for m in order:
+            r.grade(m, 700.0 if m is root else 2.0)
+        res = r.build()
+        assert [f.message for f in res.findings] == ["free"]
+        assert res.metrics["total"].status is Status.WARN  # the row still says it
+    r = ResultBuilder("system", "Computer")
+    r.grade(root, 4000.0)
+    r.grade(total, 2.0)
+    assert [f.message for f in r.build().findings] == ["total"]
+
+
+def _limits_of(check_id: str):
+    plugin = next(p for p in registry.discover() if p.id == check_id)
+    return plugin.cls.Limits
+
+
+@pytest.mark.parametrize("check_id", sorted(BUILTIN))
+def test_every_declared_limit_is_a_key_of_the_checks_profile_section(check_id):
+    limits_cls = _limits_of(check_id)
+    fields = {f.name for f in dataclasses.fields(limits_cls)}
+    lim = generic_limits(check_id, limits_cls)
+    measures = declared(check_id)
+    assert measures
+    for m in measures.values():
+        assert m.keys() <= fields, (m.name, m.keys() - fields)
+        assert m.label, m.name
+        bound = m.bind(lim)  # every reference resolves to a number
+        for side, _ in bound.sides():
+            assert isinstance(side.first, float) and isinstance(side.second, float)
+            assert side.message and side.fix, side.code
