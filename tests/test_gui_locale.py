@@ -95,9 +95,9 @@ def test_swedish_app_writes_every_number_the_swedish_way(make_window, qtbot, tmp
     for key in w.visible_keys():
         click_step(qtbot, w, key)
         if key == "network":
-            preview = w.pages["network"].preview
-            qtbot.waitUntil(lambda p=preview: p.isVisible() and bool(p.numbers.text()),
-                            timeout=30_000)
+            slot = w.pages["network"].preview_slot
+            qtbot.waitUntil(lambda s=slot: s.view is not None and s.view.isVisible()
+                            and bool(s.view.numbers.text()), timeout=30_000)
         for text in _visible_texts(w):
             plain = NOT_NUMBERS.sub(" ", text)
             english += [f"{key}: {text!r}"] if ENGLISH_NUMBER.search(plain) else []
@@ -111,7 +111,8 @@ def test_swedish_app_writes_every_number_the_swedish_way(make_window, qtbot, tmp
     assert raw == [], raw
     assert len(numbers) >= 5, "the walk must have seen Swedish decimal numbers"
     # the Connection page's call preview in particular ("7070.35", "50.0 Mbit/s" before)
-    assert re.search(r"\d(\u00a0\d{3})*(,\d+)?\u00a0Mbit/s", w.pages["network"].preview.numbers.text())
+    numbers_row = w.pages["network"].preview_slot.view.numbers.text()
+    assert re.search(r"\d(\u00a0\d{3})*(,\d+)?\u00a0Mbit/s", numbers_row), numbers_row
 
 
 @pytest.mark.slow
