@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from techcheck.app import __version__
 from techcheck.checks.model import ExitCode
@@ -30,7 +30,7 @@ COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "histor
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2, which means "not ready"
+    def error(self, message: str) -> NoReturn:  # argparse would exit 2, which means "not ready"
         self.print_usage(sys.stderr)
         self.exit(EXIT_CANNOT_RUN, f"{self.prog}: error: {message}\n")
 

@@ -22,11 +22,12 @@ def setup(verbose: bool = False, stderr: bool = True) -> Path | None:
         root.removeHandler(h)
         h.close()
     root.propagate = False
-    log_file: Path | None = paths.log_dir() / LOG_NAME
+    target = paths.log_dir() / LOG_NAME
+    log_file: Path | None = target
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         fh = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            target, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
         fh.setLevel(logging.DEBUG)
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from techcheck.checks import __version__, machine
 from techcheck.checks.context import Cancelled, CheckContext
@@ -112,7 +113,7 @@ def _same(ctx: CheckContext) -> Callable[[Plugin], CheckContext]:
     return context_for
 
 
-def build_report(results: list[CheckResult], ctx: CheckContext, **extra) -> Report:
+def build_report(results: list[CheckResult], ctx: CheckContext, **extra: Any) -> Report:
     return Report(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         app_version=__version__,

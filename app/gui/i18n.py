@@ -39,6 +39,8 @@ def install(lang: str) -> str:
     """Switch the whole app to ``lang``; widgets retranslate on the LanguageChange event."""
     global _current
     app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("a language can be installed only in a running Qt application")
     for tr in _installed:
         app.removeTranslator(tr)
     _installed.clear()
@@ -84,6 +86,15 @@ def say(label: Any, make: Callable[[], str] | None) -> str:
     text = make() if make is not None else ""
     label.setText(text)
     return text
+
+
+def fmt(template: str, **params: Any) -> str:
+    """A translated template (``self.tr(...)``) filled with ``params`` the way finding texts
+    are: numbers per its specs (``{level:.1f}``) with the GUI language's separators and minus
+    ("−27,5 dBFS" in Swedish), never Python's English ``str.format``."""
+    from techcheck.checks.i18n import fill
+
+    return fill(template, params, _current)
 
 
 def num(value: float | int, decimals: int | None = None) -> str:

@@ -30,12 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return ExitCode.COULD_NOT_RUN
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from techcheck.app.gui import settings as S
+    from techcheck.app.gui.qtapp import application_or_new
     from techcheck.app.gui.window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "techcheck"])
+    app = application_or_new()
     app.setApplicationName("TechCheck")
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,6 +37,7 @@ from techcheck.app.gui.pages.results import ResultsPage
 from techcheck.app.gui.pages.speakers import SpeakersPage
 from techcheck.app.gui.pages.start import StartPage
 from techcheck.app.gui.pages.system import SystemPage
+from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._rerun_page: Page | None = None
 
-        app = QApplication.instance()
+        app = application()
         if not app.styleSheet():  # main() installs it with the theme; tests build windows bare
             style.install(app)
         central = QWidget(self)
@@ -184,10 +184,10 @@ class MainWindow(QMainWindow):
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, activated=self.back)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(self.back)
 
         self._rebuild_steps()
         self.retranslate()

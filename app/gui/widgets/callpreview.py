@@ -124,7 +124,10 @@ def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
         from techcheck.checks.audio.playback import play
         from techcheck.checks.callmodel import model_audio
 
-        samples, rate = load_recording(recording)
+        loaded = load_recording(recording)
+        if loaded is None:
+            return
+        samples, rate = loaded
         audio = model_audio(samples, rate, plan)
         ctx.cancel.raise_if_cancelled()
         play(audio.samples, audio.samplerate, device=device, cancel=ctx.cancel)

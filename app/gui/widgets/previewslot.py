@@ -33,6 +33,7 @@ class PreviewSlot(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._box = layout
         self.view: CallPreview | None = None
         self.hide()
 
@@ -44,7 +45,7 @@ class PreviewSlot(QWidget):
             from techcheck.app.gui.widgets.callpreview import CallPreview
 
             self.view = CallPreview(self)
-            self.layout().addWidget(self.view)
+            self._box.addWidget(self.view)
         shown = self.view.follow(session, active)
         self.setVisible(shown)
         return shown

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen,
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.qtapp import application
 from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD
 from techcheck.checks.model import Status, Verdict
 
@@ -145,7 +146,7 @@ class StatusIcon(QWidget):
 def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
     # A widget not yet on a screen reports a ratio of 1; drawing for the highest ratio of any
     # screen keeps the icon sharp and at its logical size wherever the widget ends up.
-    app_dpr = QApplication.instance().devicePixelRatio()
+    app_dpr = application().devicePixelRatio()
     dpr = max(widget.devicePixelRatioF(), app_dpr) if widget is not None else app_dpr
     return _pixmap(status, size, round(dpr, 2), is_dark(widget.palette() if widget else None))
 
