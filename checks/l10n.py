@@ -22,9 +22,6 @@ from typing import Any
 #: before the month ("1 December 2026") and a 24-hour clock, as the reports always wrote it.
 LOCALES = {"en": "en_GB", "sv": "sv_SE"}
 
-#: The minus sign in every language (Unicode U+2212, as CLDR's Swedish data and typographic
-#: practice use it): a hyphen before a number is easily misread or lost at a line break.
-MINUS = "\u2212"
 #: Between a number and its unit: a no-break space, so "7,5 Mbit/s" never breaks apart.
 UNIT_SPACE = "\u00a0"
 
@@ -34,15 +31,17 @@ def locale_of(lang: str) -> str:
 
 
 @cache
-def symbols(lang: str) -> tuple[str, str]:
-    """(decimal separator, group separator) of ``lang`` from CLDR."""
-    from babel.numbers import get_decimal_symbol, get_group_symbol
+def symbols(lang: str) -> tuple[str, str, str]:
+    """(decimal separator, group separator, minus sign) of ``lang`` from CLDR: English
+    "." "," "-", Swedish "," no-break space and "−" (U+2212)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
     loc = locale_of(lang)
     group = get_group_symbol(loc)
     # CLDR's Swedish group separator is a no-break space (U+00A0); a narrow one (U+202F) in
     # some CLDR versions. Both render as a space; U+00A0 is in every font the reports embed.
-    return get_decimal_symbol(loc), "\u00a0" if group.isspace() else group
+    return (get_decimal_symbol(loc), "\u00a0" if group.isspace() else group,
+            get_minus_sign_symbol(loc))
 
 
 def decimals_for(value: float | int) -> int:
@@ -71,19 +70,20 @@ def number(value: float | int, lang: str, decimals: int | None = None,
     pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
     text = format_decimal(value, format=pattern, locale=locale_of(lang),
                           decimal_quantization=True, group_separator=grouping)
-    group = symbols(lang)[1]
+    _, group, minus = symbols(lang)
     if grouping and group == "\u00a0":
         text = text.replace("\u202f", group).replace(" ", group)
-    return text.replace("-", MINUS)
+    # Babel writes a hyphen with an explicit pattern even where CLDR's sign is U+2212
+    return text.replace("-", minus)
 
 
 def python_number(text: str, lang: str) -> str:
     """A number Python's ``format`` wrote (a template's own spec, e.g. ``{value:.1f}``,
     ``{n:,}``) with ``lang``'s separators and minus sign."""
-    decimal, group = symbols(lang)
+    decimal, group, minus = symbols(lang)
     out = []
     for ch in text:
-        out.append(decimal if ch == "." else group if ch == "," else MINUS if ch == "-" else ch)
+        out.append(decimal if ch == "." else group if ch == "," else minus if ch == "-" else ch)
     return "".join(out)
 
 
