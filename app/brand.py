@@ -24,7 +24,7 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from typing import Any
 
-from techcheck.app.invitation import _CONTROL
+from techcheck.app.invitation import has_control
 
 log = logging.getLogger("techcheck.brand")
 
@@ -129,7 +129,7 @@ def _text(value: str, limit: int, bad, lines: bool) -> str:
     value = value.strip()
     if len(value) > limit:
         raise bad(f"is too long ({len(value)} characters; at most {limit})")
-    if _CONTROL.search(value) or (not lines and "\n" in value):
+    if has_control(value, lines):
         raise bad("contains control characters")
     return value
 

@@ -115,6 +115,9 @@ def test_other_bad_brands():
         "'name' is missing": {"accent": "#000000"},
         "'name' is too long": table(name="A" * 81),
         "'name' contains control characters": table(name="Acme\u202egnp.exe"),
+        "'name' contains control": table(name="Acme\x9b31m"),  # C1 (issue 21)
+        " 'name' contains control characters": table(name="Acme\u2028Corp"),
+        "'welcome' contains control characters": table(welcome="Hi\ufeff there\u061c"),
         "'welcome' is too long": table(welcome="w" * 301),
         "unknown key 'script'": table(script="x"),
         "'logo' must be text": table(logo=["x"]),
