@@ -15,13 +15,16 @@ import time
 import pytest
 
 from techcheck.checks.model import Status
-from techcheck.checks.network import stun
+from techcheck.checks.network import probes, stun
 from techcheck.checks.network.httpio import parse_origin
 from techcheck.checks.network.server import start_server
 from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
+from tests import test_network_pac, test_serve_hostile
 from tests.test_network import hermetic_profile, run_check
 from tests.test_serve_hostile import send_and_read, status_of
-from tests.test_serve_hostile import serve as serve_process  # noqa: F401 - a fixture
+
+kde_pac = test_network_pac.kde_pac  # fixtures
+serve_process = test_serve_hostile.serve
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="binds to 127.0.0.2, which only Linux routes to lo")
@@ -73,7 +76,7 @@ def _flood(port: int, stop: threading.Event, rate: float, most: int, sent: list[
 
 
 @linux_only
-def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):  # noqa: F811
+def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):
     _proc, port = serve_process  # `techcheck serve` in its own process, as in use
     stop = threading.Event()
     sent: list[int] = []
@@ -236,3 +239,144 @@ def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_pa
     assert finding.text() == (f"The speed could not be measured: the measurement server "
                               f"{fault.url} stopped answering during the test.")
     assert result.status is not Status.FAIL
+
+
+# --- items 6, 7 and 12: PAC answers that name no HTTP proxy, PAC files that block ----------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("answer", "status", "text"), [
+    ("SOCKS5 127.0.0.1:1080", Status.WARN, "through the proxy SOCKS5 127.0.0.1:1080"),
+    ("HTTPS proxy.corp.example:443", Status.WARN, "through the proxy HTTPS proxy.corp.example:443"),
+    ("SOCKS 127.0.0.1:1080; DIRECT", Status.WARN, "through the proxy SOCKS 127.0.0.1:1080"),
+    ("banana split", Status.WARN, "answer could not be used"),
+    ("PROXY", Status.WARN, "answer could not be used"),
+    ("DIRECT", Status.PASS, "go directly, not through a proxy"),
+])
+def test_a_pac_answer_naming_another_kind_of_proxy_is_reported(answer, status, text, tmp_path,
+                                                               kde_pac, serve):
+    kde_pac(f'function FindProxyForURL(url, host) {{ return "{answer}"; }}')
+    result, _ = run_check(hermetic_profile(tmp_path), serve.url, duration=1.5)
+    f = next(x for x in result.findings if x.code == "network.proxy")
+    assert f.status is status, f.text()
+    assert text in f.text(), f.text()
+    if status is Status.WARN and "could not be used" in text:
+        assert repr(answer) in f.text() or answer in f.text()
+
+
+def _unblock(fifo) -> None:
+    """Open the FIFO's writing end without blocking and close it: a reader stuck opening it
+    (the old code) gets end of file, so this test ends on the old code too."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+@pytest.mark.parametrize("as_url", [False, True])
+def test_a_pac_file_that_is_a_named_pipe_is_refused_at_once(tmp_path, as_url):
+    fifo = tmp_path / "proxy.pac"
+    os.mkfifo(fifo)
+    settings = probes.ProxySettings(pac_url=fifo.as_uri() if as_url else str(fifo))
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (probes.load_pac(settings), done.set()),
+                              daemon=True)
+    start = time.monotonic()
+    worker.start()
+    try:
+        assert done.wait(3.0), "reading the PAC file blocked"
+    finally:
+        _unblock(fifo)
+        worker.join(3.0)
+    assert time.monotonic() - start < 3.0
+    assert settings.pac is None
+    assert "named pipe" in settings.pac_error, settings.pac_error
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_the_check_with_a_named_pipe_pac_reports_it_and_the_process_exits(tmp_path, kde_pac,
+                                                                          serve):
+    """In a child process, as `techcheck run` would: the check reports the unusable PAC file
+    and the process ends by itself (the old code left a thread blocked in open() forever,
+    which the interpreter waits for at exit)."""
+    fifo = tmp_path / "pipe.pac"
+    os.mkfifo(fifo)
+    kde_pac("unused", fifo.as_uri())
+    code = (
+        "import sys\n"
+        "from tests.test_network import hermetic_profile, run_check\n"
+        "from pathlib import Path\n"
+        f"result, _ = run_check(hermetic_profile(Path({str(tmp_path)!r})), {serve.url!r}, "
+        "duration=1.5)\n"
+        "f = [x.text() for x in result.findings if x.code == 'network.proxy']\n"
+        "print('FINDING', f)\n"
+    )
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HOME": str(tmp_path)})
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        _unblock(fifo)
+        proc.kill()
+        out, err = proc.communicate(timeout=10)
+        pytest.fail(f"the process did not exit: {out[-300:]}")
+    finally:
+        _unblock(fifo)
+    assert proc.returncode == 0, err[-2000:]
+    assert "FINDING" in out and "named pipe" in out, out[-500:]
+
+
+class TricklingServer:
+    """Answers every request with its status line and headers one byte every 0.2 s, never
+    ending them (bounded: at most 20 s per connection)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        deadline = time.monotonic() + 60
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                c, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            threading.Thread(target=self._trickle, args=(c,), daemon=True).start()
+
+    def _trickle(self, c: socket.socket) -> None:
+        data = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000
+        with c:
+            for i in range(100):
+                if self.stop.wait(0.2):
+                    return
+                try:
+                    c.sendall(data[i:i + 1])
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def test_a_pac_server_that_trickles_its_headers_is_cut_off_at_the_deadline():
+    srv = TricklingServer()
+    settings = probes.ProxySettings(pac_url=f"http://127.0.0.1:{srv.port}/proxy.pac")
+    try:
+        start = time.monotonic()
+        probes.load_pac(settings, timeout_s=2.0)
+        took = time.monotonic() - start
+    finally:
+        srv.close()
+    assert took < 3.0, took
+    assert settings.pac is None
+    assert "cancelled" not in settings.pac_error and "stopped" not in settings.pac_error
+    assert "took more than 2 s" in settings.pac_error, settings.pac_error

@@ -14,6 +14,7 @@ import ssl
 import struct
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -156,13 +157,19 @@ class Head:
         return int(v) if v and v.isdigit() else None
 
 
-def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
-    """Read the status line and headers. ``stop()`` true → cancelled."""
+def read_head(sock: socket.socket, stop: Callable[[], bool], stall_s: float, deadline: float | None = None
+              ) -> Head:
+    """Read the status line and headers. ``stop()`` true → cancelled; past ``deadline``
+    (``time.monotonic()``) → a stall, however steadily bytes trickle in: the stall limit
+    alone would let a server that sends one byte a second hold the reader for ever."""
     buf = b""
-    last = time.monotonic()
+    start = last = time.monotonic()
     while b"\r\n\r\n" not in buf:
         if stop():
             raise HttpFailure("cancelled", "stopped")
+        if deadline is not None and time.monotonic() > deadline:
+            raise HttpFailure("stall", f"the answer's headers did not end within "
+                                       f"{deadline - start:.0f} s")
         try:
             chunk = sock.recv(16384)
         except TimeoutError:
@@ -210,7 +217,8 @@ def acked_bytes(sock: socket.socket) -> int | None:
         return None
     if len(raw) < _TCPI_BYTES_ACKED + 8:
         return None
-    return struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    acked: int = struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    return acked
 
 
 def close_quietly(sock: socket.socket | None) -> None:
