@@ -33,14 +33,6 @@ from techcheck.checks.profile import Profile
 from techcheck.checks.runner import build_report
 
 
-def _no_progress(_progress: Progress) -> None:
-    return None
-
-
-def _default_answer(question: Question) -> bool:
-    return question.default
-
-
 @dataclass
 class RunSetup:
     """What a run checks and with what: the same fields whether a person chose them on the
@@ -88,16 +80,21 @@ class RunSetup:
         return options
 
     def context(self, check_id: str, *, cancel: CancelToken | None = None,
-                progress: Callable[[Progress], None] = _no_progress,
-                ask: Callable[[Question], bool] = _default_answer,
+                progress: Callable[[Progress], None] | None = None,
+                ask: Callable[[Question], bool] | None = None,
                 interactive: bool = False) -> CheckContext:
-        """The context the check ``check_id`` runs in. In demo mode the profile measures only
+        """The context the check ``check_id`` runs in (``progress`` and ``ask``: the
+        ``CheckContext`` defaults when not given). In demo mode the profile measures only
         against the local server (``demo.local_profile``)."""
         profile = demo.local_profile(self.profile) if self.demo else self.profile
-        return CheckContext(profile=profile, devices=replace(self.devices),
-                            cancel=cancel or CancelToken(), progress=progress, ask=ask,
-                            duration=self.duration_for(check_id), interactive=interactive,
-                            lang=self.lang, options=self.options())
+        ctx = CheckContext(profile=profile, devices=replace(self.devices),
+                           cancel=cancel or CancelToken(), duration=self.duration_for(check_id),
+                           interactive=interactive, lang=self.lang, options=self.options())
+        if progress is not None:
+            ctx.progress = progress
+        if ask is not None:
+            ctx.ask = ask
+        return ctx
 
     def report(self, results: list[CheckResult]) -> Report:
         """The report of ``results``: the camera picture only while it is asked for, the demo
