@@ -8,9 +8,10 @@ person before the one-click check).
 Each run is a fresh process with its own settings, history and user folders, offscreen. The
 one-click path starts from a newcomer's settings on a computer without camera or microphone:
 "Start the check" says what is missing and offers the demo, which a second click takes
-(issue 20); the step-by-step baseline has demo mode on. A driver in that process acts only through real input (mouse clicks on the widgets
-a person would press, found by their accessible names) and counts every click; answering the
-speaker check's question is counted apart, as the issue asks.
+(issue 20); the step-by-step baseline has demo mode on. A driver in that process acts only
+through real input (mouse clicks on the widgets a person would press, found by their accessible
+names) and counts every click; answering the speaker check's question is counted apart, as the
+issue asks.
 """
 
 from __future__ import annotations
