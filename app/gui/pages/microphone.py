@@ -272,7 +272,7 @@ class MicrophonePage(Page):
 
     def _show_level(self) -> None:
         v = self.verdict
-        if v is not None:  # the band is the zone the level was held to (hysteresis included)
+        if v is not None:  # the band is the card's pass zone
             self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
             self.meter.set_judgement(None, self.meter.zone, False)
@@ -289,12 +289,10 @@ class MicrophonePage(Page):
                                                        threshold=v.clipping.limit)
         elif v.speech is not None and v.crossed < 0:
             word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
-                           "{threshold:.0f})").format(hint=hint, level=level,
-                                                      threshold=v.speech.limit)
+                           "{threshold:.0f})").format(hint=hint, level=level, threshold=v.limit)
         elif v.speech is not None and v.crossed > 0:
             word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
-                           "{threshold:.0f})").format(hint=hint, level=level,
-                                                      threshold=v.speech.limit)
+                           "{threshold:.0f})").format(hint=hint, level=level, threshold=v.limit)
         else:
             word = self.tr("{hint} ({level:.1f} dBFS while speaking)").format(hint=hint,
                                                                              level=level)
