@@ -9,17 +9,16 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from techcheck.app import demo
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
 from techcheck.app.gui.widgets.graph import LiveGraph
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
-from techcheck.checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
 
 
-class NetworkPage(Page):
+class NetworkPage(CheckPage):
     key = "network"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -51,12 +50,8 @@ class NetworkPage(Page):
     def title(self) -> str:
         return self.tr("Connection")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Connection"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Measures download and upload speed and the delay, also while the line is busy — "
             "that is what makes calls freeze. Use the network you will use in the interview."))
         self.throughput.title = self.tr("Speed")
@@ -67,7 +62,6 @@ class NetworkPage(Page):
         self.latency.set_series_label("loaded", self.tr("While busy"))
         self.throughput.setAccessibleName(self.tr("Speed graph"))
         self.latency.setAccessibleName(self.tr("Delay graph"))
-        self.panel.retranslate()
         self._describe_server()
 
     def _describe_server(self) -> None:
@@ -160,15 +154,11 @@ class NetworkPage(Page):
             loaded = [v for v in (value(M.LOADED_LATENCY_DOWNLOAD),
                                   value(M.LOADED_LATENCY_UPLOAD)) if v is not None]
             self.latency.set_measure("loaded", max(loaded) if loaded else None)
-        self.status_changed.emit()
 
     def left(self) -> None:
         self._active = False
         self.preview_slot.stop()
         self.panel.cancel()
-
-    def busy(self) -> bool:
-        return self.panel.running
 
     def shutdown(self) -> None:
         self.left()
