@@ -13,6 +13,7 @@ from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.source import is_file_spec, probe_audio_file
 from techcheck.checks.network import stun
 from techcheck.checks.network.check import server_problem
+from techcheck.checks.safefile import os_error_text
 
 
 def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,
@@ -40,6 +41,12 @@ def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: st
     camera = args.camera
     if camera is not None and not camera.strip().isdigit():
         path = Path(camera).expanduser()
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            return f"--camera: {camera}: {os_error_text(exc)}"
         if not path.is_file():
             what = "is not a file" if path.exists() else "does not exist"
             return (f"--camera: {camera} {what}; give a camera number (0 is the first) or a "
