@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
+from techcheck.app.gui.i18n import say
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
@@ -114,12 +115,12 @@ class SpeakersPage(Page):
         dev = int(spec) if spec is not None and spec.isdigit() else spec
         sample = self.picker.spec() == DEMO
         self.play_button.setEnabled(False)
-        self.play_note.setText(
+        say(self.play_note, lambda:
             self.tr("Playing the test sound into the sample speaker (demo mode): nothing comes "
                     "out of this computer's speakers.") if sample else
             self.tr("Playing… you should hear a voice."))
         self.player = run_task(_test_sound(dev), name="test-sound", on_error=self._on_error,
-                               on_result=lambda _r: self.play_note.setText(
+                               on_result=lambda _r: say(self.play_note, lambda:
                                    self.tr("The sample speaker took the test sound (demo mode). "
                                            "Choose your own speakers to hear it.") if sample else
                                    self.tr("Did you hear it clearly? If not, turn the volume up "
@@ -131,5 +132,8 @@ class SpeakersPage(Page):
         self.play_button.setEnabled(True)
 
     def _on_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.play_note.setText(message + " " + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return message + " " + self.tr("How to fix it: ") + fix
+
+        say(self.play_note, text)
