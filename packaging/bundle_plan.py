@@ -73,6 +73,10 @@ PY_EXCLUDES = (
     # Interactive help (numpy imports pydoc only inside numpy.info) and decimal's pure-Python
     # fallback (the C _decimal is built in): 0.3 MB that paid for pacparser and Jinja2.
     "pydoc", "pydoc_data", "_pydecimal",
+    # numpy.__config__ tries PyYAML only to print its build configuration (show_config), and
+    # f2py is the Fortran wrapper generator numpy loads only on request: PyYAML (in the dev
+    # extras) and f2py were 1.1 MB of the one-file download (issue 22).
+    "yaml", "_yaml", "numpy.f2py",
 )
 
 #: Shared libraries dropped after analysis even if some dependency pulls them in: any Qt that is

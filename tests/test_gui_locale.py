@@ -136,6 +136,8 @@ def test_switching_language_rewrites_the_status_lines(make_window, qtbot, tmp_pa
     press(qtbot, by_name(w, "Kopiera diagnostik till urklipp"))
     copied = w.pages["details"].copy_note
     assert copied.text().startswith("Kopierade")
+    count = re.search(r"Kopierade ([\d\u00a0]+) tecken", copied.text())
+    assert count and "\u00a0" in count[1], copied.text()  # "19 352", not "19352"
     # the language box, to English: both lines follow
     _choose_language(qtbot, w, "English", "Språk", "en")
     assert res.export_note.text() == f"Saved: {out}"

@@ -97,6 +97,13 @@ def fmt(template: str, **params: Any) -> str:
     return fill(template, params, _current)
 
 
+def counted(text: str, n: int) -> str:
+    """Qt's plural-form text (``self.tr("Copied %n character(s)…", "", n)``, which writes the
+    count as plain digits) with the count written the one way numbers are: "19 352" in
+    Swedish. Call it before filling in other values, so only the count's digits are there."""
+    return text.replace(str(n), num(n), 1) if abs(n) >= 1000 else text
+
+
 def num(value: float | int, decimals: int | None = None) -> str:
     """A number in the GUI's language (``techcheck.checks.l10n``, as every report writes it)."""
     from techcheck.checks import l10n

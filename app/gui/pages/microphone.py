@@ -11,7 +11,7 @@ from techcheck.app import demo
 from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
@@ -41,7 +41,7 @@ def _device(spec: str | None) -> Any:
     return int(spec) if spec is not None and spec.isdigit() else spec
 
 
-class MicrophonePage(Page):
+class MicrophonePage(CheckPage):
     key = "microphone"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -99,12 +99,8 @@ class MicrophonePage(Page):
     def title(self) -> str:
         return self.tr("Microphone")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Microphone"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Speak as you will in the interview and read the sentence below aloud. The bar "
             "should stay in the marked zone while you speak."))
         self.sentence.setText(self.tr(
@@ -118,7 +114,6 @@ class MicrophonePage(Page):
         self.record_button.setAccessibleName(self.tr("Record 5 seconds"))
         self.play_button.setText(self.tr("&Play back"))
         self.play_button.setAccessibleName(self.tr("Play back the recording"))
-        self.panel.retranslate()
         self._show_level()
 
     def refresh_devices(self) -> None:
