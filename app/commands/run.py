@@ -154,6 +154,11 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         if problem:
             return fail(problem)
     kept: dict = {}  # the microphone's recording, in memory, only for --preview
+    # The invitation's servers the run uses must also resolve outside the network (the
+    # network check judges the addresses before it connects), unless the person allowed it.
+    public = invitation.public_hosts(server=args.server is None, stun=args.stun is None) \
+        if invitation is not None and not args.allow_private_server and not demo_mode \
+        else frozenset()
     devices = Devices(args.camera, args.microphone, args.speaker, server, stun)
     duration = args.duration
     local_server = None
@@ -181,7 +186,8 @@ def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
         interactive=interactive,
         lang=args.lang,
         options={**({"snapshot": True} if args.snapshot else {}),
-                 **({"keep_media": kept} if args.preview else {})},
+                 **({"keep_media": kept} if args.preview else {}),
+                 **({"public_hosts": public} if public else {})},
     )
 
     def started(p: registry.Plugin) -> None:

@@ -48,6 +48,11 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
     options: dict = {"snapshot": True} if session.snapshot and plugin.id == "camera" else {}
     if plugin.id == "microphone":  # its recording stays in memory for the call preview
         options["keep_media"] = session.media
+    inv = session.invitation
+    if plugin.id == "network" and inv is not None and not inv.internal_servers:
+        # Nobody was asked about a server inside the network (its spelling did not show
+        # one): the check judges the addresses its names resolve to before connecting.
+        options["public_hosts"] = inv.public_hosts()
 
     def work(tctx: TaskContext) -> CheckResult:
         def progress(p: Progress) -> None:
