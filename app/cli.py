@@ -14,13 +14,15 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from techcheck.app import __version__
+from techcheck.checks.model import ExitCode
 
 log = logging.getLogger("techcheck.cli")
 
-EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
+#: Usage errors, interruptions and internal errors (the README's exit-status table: ExitCode).
+EXIT_CANNOT_RUN = ExitCode.COULD_NOT_RUN
 
 #: Sub-command modules under ``techcheck.app.commands``, in the order ``--help`` lists them.
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
@@ -28,7 +30,7 @@ COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "histor
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2, which means "not ready"
+    def error(self, message: str) -> NoReturn:  # argparse would exit 2, which means "not ready"
         self.print_usage(sys.stderr)
         self.exit(EXIT_CANNOT_RUN, f"{self.prog}: error: {message}\n")
 

@@ -161,6 +161,8 @@ class ResultBuilder:
         g, side = decided if decided is not None else grade_measure(m, float(value))
         status = g.status if g is not None else Status.PASS
         if metric:
+            threshold: Threshold
+            op: str | None
             if g is not None:
                 threshold, op = g.limit, g.op
             else:

@@ -97,15 +97,27 @@ TierName = Annotated[str, ItemOf("tiers")]
 PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
 
 
+class ExitCode(enum.IntEnum):
+    """The exit statuses the command line promises (README, "Exit status"): the
+    monitoring-plugin convention for a verdict (0 ok, 1 warning, 2 critical) and 3 for a run
+    that could not happen (bad arguments, an unreadable profile or report, an internal error).
+    One declaration: the README's table is tested against it (tests/test_cli.py)."""
+
+    READY = 0
+    READY_WITH_WARNINGS = 1
+    NOT_READY = 2
+    COULD_NOT_RUN = 3
+
+
 class Verdict(enum.StrEnum):
     READY = "ready"
     READY_WITH_WARNINGS = "ready_with_warnings"
     NOT_READY = "not_ready"
 
     @property
-    def exit_code(self) -> int:
-        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical."""
-        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2}[self.value]
+    def exit_code(self) -> ExitCode:
+        """The verdict's exit status (``ExitCode`` has the member of the same name)."""
+        return ExitCode[self.name]
 
 
 Value = float | int | str | bool | None

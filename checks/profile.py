@@ -70,7 +70,7 @@ class Profile:
     def summary(self) -> dict[str, Any]:
         """What the report says about the profile. A user's own file is named without its
         folder: the report goes to a recruiter and a path can contain the user's name."""
-        d = {"name": self.name, "title": self.title, "platform": self.platform}
+        d: dict[str, Any] = {"name": self.name, "title": self.title, "platform": self.platform}
         p = Path(self.path) if self.path else None
         if p is not None and p.parent != resources.path("profiles"):
             d["file"] = p.name
@@ -252,7 +252,8 @@ def _check_complete(file: str, text: str, sections: dict[str, dict[str, Any]],
                                _line_of(text, section), f"{section}.{missing[0]}")
 
 
-def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dict[str, Any]:
+def _validate(file: str, text: str, section: str, table: dict[str, Any],
+              cls: type) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, include_extras=True)
     names = [f.name for f in dataclasses.fields(cls)]
     out: dict[str, Any] = {}
@@ -374,13 +375,13 @@ def _check_together(file: str, text: str, section: str, here: set[str],
         if "range" in name and isinstance(value, tuple) and len(value) == 2 \
                 and value[0] > value[1]:
             fail(f"must be (low, high), not {list(value)}", name)
-        if (other := marks.get((name, ItemOf))) and now[other] is not None \
-                and value not in now[other]:
-            fail(f"must be one of {other} ({', '.join(map(str, now[other]))}), not {value!r}",
+        if (other := marks.get((name, ItemOf))) and (allowed := now[other]) is not None \
+                and value not in allowed:
+            fail(f"must be one of {other} ({', '.join(map(str, allowed))}), not {value!r}",
                  name, other)
-        if (other := marks.get((name, SameLengthAs))) and now[other] is not None \
-                and len(value) != len(now[other]):
-            fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
+        if (other := marks.get((name, SameLengthAs))) and (same := now[other]) is not None \
+                and len(value) != len(same):
+            fail(f"{name} has {len(value)} items and {other} {len(same)}: give one "
                  f"number per entry of {other}", name, other)
         for partner, level, next_level in _next_levels(name, fields):
             if reference.get(name) is None or now[partner] is None:
@@ -414,7 +415,7 @@ _LEVELS = ("tip", "warn", "fail")
 _LEVEL_RE = re.compile(r"(?<=_)(tip|warn|fail)(?=_|$)")
 
 
-def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
+def _next_levels(name: str, fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(partner field, this level, its level) for the next more severe limit of the same
     measure that exists: ``x_tip`` → ``x_warn`` (or ``x_fail`` without a warn)."""
     m = _LEVEL_RE.search(name)
@@ -427,7 +428,7 @@ def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
     return []
 
 
-def _items(value: Any) -> tuple:
+def _items(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
@@ -436,9 +437,9 @@ def _line_of(text: str, section: str, key: str | None = None) -> int | None:
     key the file gives under its old name (``checks/renamed.py``) is found by that name."""
     if key is not None:
         for old in renamed.old_limit_keys(section, key):
-            if (line := _line_of(text, section, old)) is not None:
-                return line
-    current = None
+            if (found := _line_of(text, section, old)) is not None:
+                return found
+    current: str | None = None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         m = re.match(r"^\[\s*([^\]]+?)\s*\]", line)

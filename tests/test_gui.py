@@ -315,6 +315,24 @@ def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtu
     w.go("microphone")
     mic.picker.setCurrentIndex(mic.picker.findData(None))
     qtbot.waitUntil(lambda: mic.meter.updates >= 20 and mic.meter.peak > -40, timeout=20_000)
-    assert mic.level.status() in (Status.PASS, Status.WARN)
+    # judged as the check judges, once the window holds a second of speech
+    qtbot.waitUntil(lambda: mic.level.status() is not None, timeout=20_000)
+    assert mic.level.status() in (Status.PASS, Status.TIP, Status.WARN)
+    assert mic.verdict is not None and mic.verdict.level_dbfs is not None
     w.go("speaker")
     assert mic.live is None  # released when the page was left
+
+
+def test_microphone_check_samples_move_the_page_meter(make_window, qtbot):
+    """While the microphone check records it holds the microphone, so the page meters the
+    level samples the check reports (``Progress.data`` of kind "level", as
+    ``checks/audio/microphone.py`` sends them through the panel). The page built each reading
+    without its time stamp: a TypeError on every sample, and a meter that never moved."""
+    w = make_window(demo_mode="on", language="en")
+    w.go("microphone")
+    mic = w.pages["microphone"]
+    before = mic.meter.updates
+    mic.panel.sample.emit({"kind": "level", "rms_dbfs": -24.0, "peak_dbfs": -9.0,
+                           "clipping": False, "t": 0.5})
+    assert mic.meter.updates == before + 1
+    assert mic.meter.peak == pytest.approx(-9.0, abs=0.5)

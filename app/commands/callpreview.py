@@ -68,7 +68,7 @@ def check_folder(folder: str, check_ids: list[str] | None = None,
                               **targets})
 
 
-def _frames(camera: str | None, seconds: float) -> tuple[list[tuple[Any, float]], float]:
+def _frames(camera: str | int | None, seconds: float) -> tuple[list[tuple[Any, float]], float]:
     """Up to ``seconds`` of (frame, t) from the camera or file, and its frame rate."""
     with open_camera(camera, realtime=False, loop=True) as src:
         fps = src.info.fps or 30.0

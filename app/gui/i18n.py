@@ -38,6 +38,8 @@ def install(lang: str) -> str:
     """Switch the whole app to ``lang``; widgets retranslate on the LanguageChange event."""
     global _current
     app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("a language can be installed only in a running Qt application")
     for tr in _installed:
         app.removeTranslator(tr)
     _installed.clear()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import demo
-from techcheck.app.gui import i18n, runhistory, style, tasks
+from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
 from techcheck.app.gui.invitationflow import InvitationFlow
 from techcheck.app.gui.pages.base import Page
@@ -36,14 +36,19 @@ from techcheck.app.gui.pages.results import ResultsPage
 from techcheck.app.gui.pages.speakers import SpeakersPage
 from techcheck.app.gui.pages.start import StartPage
 from techcheck.app.gui.pages.system import SystemPage
+from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word
 
+if TYPE_CHECKING:
+    from techcheck.app.gui.runhistory import RunKeeper
+
 log = logging.getLogger("techcheck.gui")
 
 CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
+LOAD_BACKSTOP_MS = 1500
 
 
 def _load_plugins_and_devices(platform: str):
@@ -75,6 +80,21 @@ def _load_plugins_and_devices(platform: str):
     return work
 
 
+class _AfterFirstExpose(QObject):
+    """Calls ``then`` from the event loop right after the window it watches was first exposed
+    (and so painted: the widgets paint while the expose event is handled)."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.then = then
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():  # type: ignore[attr-defined]
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)
+        return False
+
+
 class MainWindow(QMainWindow):
     ready = Signal()  # plug-ins and devices are known
 
@@ -93,7 +113,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._rerun_page: Page | None = None
 
-        app = QApplication.instance()
+        app = application()
         if not app.styleSheet():  # main() installs it with the theme; tests build windows bare
             style.install(app)
         central = QWidget(self)
@@ -163,10 +183,10 @@ class MainWindow(QMainWindow):
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, activated=self.back)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(self.back)
 
         self._rebuild_steps()
         self.retranslate()
@@ -174,20 +194,41 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(1000, 720)
         self.loader: Task | None = None
-        self.keeper = runhistory.RunKeeper(self.session, self)
-        self.keeper.saved.connect(self._kept)
+        # The history (``runhistory``: the report model and its files) is set up once the
+        # checks are loaded, after the first paint: before that there is no run to keep.
+        self.keeper: RunKeeper | None = None
         self.invitations = InvitationFlow(self.session, self.start, self)
         self.invitations.changed.connect(self._invitation_changed)
         from techcheck.app.gui import appicon
 
         self.setWindowIcon(appicon.icon())
-        QTimer.singleShot(0, self._load)
+        # The checks (OpenCV, numpy, sounddevice…) load in a worker once the window has been
+        # painted: started earlier, the worker's imports compete with the first paint for the
+        # interpreter and the two cores (issue 22). A window that is shown but never exposed
+        # (started minimised) loads them after LOAD_BACKSTOP_MS all the same.
+        self._load_started = False
+        self._backstop = QTimer(self)
+        self._backstop.setObjectName("load-backstop")
+        self._backstop.setSingleShot(True)
+        self._backstop.setInterval(LOAD_BACKSTOP_MS)
+        self._backstop.timeout.connect(self._load)
+        self._painted = _AfterFirstExpose(self._load, self)
 
     # --- loading ----------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._load_started and not self._backstop.isActive():
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.installEventFilter(self._painted)
+            self._backstop.start()
+
     def _load(self) -> None:
-        if self._closing:
+        self._backstop.stop()
+        if self._closing or self._load_started:
             return
+        self._load_started = True
         self.loader = run_task(_load_plugins_and_devices(self.session.platform), name="load",
                                on_result=self._loaded_ok, on_error=self._load_failed,
                                on_finished=self._loader_done)
@@ -205,6 +246,11 @@ class MainWindow(QMainWindow):
         mode = self.settings.get(S.DEMO_MODE)
         s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
                                                                           found["online"]))
+        if self.keeper is None:
+            from techcheck.app.gui.runhistory import RunKeeper
+
+            self.keeper = RunKeeper(self.session, self)
+            self.keeper.saved.connect(self._kept)
         log.info("plug-ins: %s; devices: %s; demo: %s", [p.id for p in s.plugins],
                  {k: len(v) for k, v in s.device_lists.items()}, s.demo)
         self._loaded = True
@@ -419,12 +465,14 @@ class MainWindow(QMainWindow):
     # --- history ----------------------------------------------------------------------------
 
     def _check_finished(self, _result: Any) -> None:
-        self.keeper.result_arrived()
+        if self.keeper is not None:
+            self.keeper.result_arrived()
         self._results_changed()
 
     def _checks_idle(self) -> None:
         """A page's checks are done: once nothing runs any more, keep the run."""
-        if self._closing or self.run_all.active or not self.keeper.unsaved:
+        if (self._closing or self.run_all.active or self.keeper is None
+                or not self.keeper.unsaved):
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
                for p in self.pages.values()):
@@ -466,8 +514,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
+        self._backstop.stop()
         self.run_all.stop()
-        self.keeper.save_at_close()  # a run that finished moments ago is kept
+        if self.keeper is not None:
+            self.keeper.save_at_close()  # a run that finished moments ago is kept
         for page in self.pages.values():
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)

@@ -10,7 +10,7 @@ of ungraded numbers (core counts, totals) are left out: they are noise to the re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from techcheck.app.report import labels
 from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD, direction, english, number, quantity, when
@@ -119,7 +119,7 @@ def compare(old: Report, new: Report, lang: str = "en") -> Comparison:
     return Comparison(old.created, new.created, lang, out)
 
 
-def _num(x: Any) -> bool:
+def _num(x: Any) -> TypeGuard[int | float]:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 

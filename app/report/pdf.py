@@ -226,7 +226,9 @@ def _bang(pdf: FPDF, cx: float, top: float, bottom: float, dot: float, size: flo
 
 def _height(pdf: FPDF, w: float, line_h: float, text: str) -> float:
     """How tall ``text`` wraps to in width ``w`` in the current font."""
-    return float(pdf.multi_cell(w, line_h, text, dry_run=True, output="HEIGHT", align="L"))
+    height = pdf.multi_cell(w, line_h, text, dry_run=True, output="HEIGHT", align="L")
+    assert isinstance(height, int | float)  # what output="HEIGHT" gives
+    return float(height)
 
 
 def _text(pdf: FPDF, size: float, bold: bool = False, colour: RGB = INK) -> None:
@@ -244,8 +246,8 @@ def _header(pdf: _Doc, v: ReportView, brand: Brand | None = None) -> None:
     if brand is not None and brand.welcome:
         _text(pdf, 9.5)
         pdf.multi_cell(pdf.width, 5, brand.welcome, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    accent = brand is not None and brand.accent
-    pdf.set_draw_color(*(_hex(brand.accent) if accent else LINE))
+    accent = brand.accent if brand is not None else ""
+    pdf.set_draw_color(*(_hex(accent) if accent else LINE))
     pdf.set_line_width(0.8 if accent else 0.2)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + pdf.width, pdf.get_y() + 1)
     pdf.set_line_width(0.2)

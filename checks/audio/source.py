@@ -279,5 +279,6 @@ def open_input(spec: str | int | Path | None, samplerate: int = 48000, blocksize
     """
     if is_file_spec(spec):
         return FileInput(Path(str(spec)), blocksize, callback, realtime, loop, channels)
+    assert not isinstance(spec, Path)  # is_file_spec is true for every Path
     device = backend.resolve(spec, "input")
     return DeviceInput(device, samplerate, blocksize, channels, callback)

@@ -16,10 +16,12 @@ import contextlib
 import ipaddress
 import logging
 import socket
+import ssl
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
@@ -96,6 +98,8 @@ class _Run:
     def _on_probe(self, probe: stun.Probe) -> None:
         """Called from the probe thread; hands the GUI one latency point per 100 ms."""
         with self._lock:
+            if probe.rtt_ms is None:  # only answered probes come here; a lost one has none
+                return
             self._lat_batch.append(probe.rtt_ms)
             now = time.monotonic()
             if now - self._lat_sent < 0.1:
@@ -106,7 +110,7 @@ class _Run:
             "kind": "latency", "ms": round(ms, 2), "loaded": probe.phase != "idle",
             "t": self.t()}))
 
-    def _on_rate(self, direction: str):
+    def _on_rate(self, direction: str) -> Callable[[float, float], None]:
         def cb(_t: float, mbps: float) -> None:
             self.ctx.progress(Progress("network", self.fraction, "", {
                 "kind": "throughput", "direction": direction, "mbps": round(mbps, 3),
@@ -137,9 +141,9 @@ class _Run:
         names = {n for n in names if n and not is_ip_literal(n)}
         dns_jobs = {n: pool.submit(resolve, n, 443, socket.SOCK_STREAM, 3.0) for n in names}
         proxy_job = pool.submit(_proxy_settings, origin, lim.endpoints)
-        dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
+        answered = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
-               dns.items()}
+               answered.items()}
         public = {h.strip("[]").lower() for h in ctx.options.get("public_hosts", ())}
         if public:
             inside = _inside_network(public, origin, stun_specs, dns)
@@ -253,6 +257,7 @@ class _Run:
             if probe_any:
                 probe_any.phase = name
 
+        up: TransferResult | None
         if backend == "speedtest":
             self.step(0.45, N_("Measuring download and upload speed (speedtest.net)"))
             from techcheck.checks.network import speedtest_backend
@@ -371,7 +376,7 @@ def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()
     return settings, settings.proxy_for(origin.url + "/") if origin is not None else None
 
 
-def _reach(endpoint: str, roots, proxy: probes.ProxySettings) -> probes.Reach:
+def _reach(endpoint: str, roots: ssl.SSLContext | None, proxy: probes.ProxySettings) -> probes.Reach:
     via = proxy.proxy_for(f"https://{probes.split_endpoint(endpoint)[0]}/")
     return probes.reach(endpoint, 4.0, roots, via)
 
@@ -431,7 +436,10 @@ def _backend(server: str) -> tuple[str, Origin | None]:
     return "cloudflare", parse_origin(server.removeprefix("cloudflare+"))
 
 
-def _wait(job, ctx: CheckContext, timeout_s: float):
+_T = TypeVar("_T")
+
+
+def _wait(job: Future[_T] | None, ctx: CheckContext, timeout_s: float) -> _T | None:
     """A background job's result, waiting at most ``timeout_s`` and waking for cancel."""
     if job is None:
         return None

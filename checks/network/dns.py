@@ -13,13 +13,14 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
 class Resolution:
     host: str
     ms: float | None  # None: no answer
-    addresses: list[tuple[int, tuple]] = field(default_factory=list)  # (family, sockaddr)
+    addresses: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (family, sockaddr)
     error: str = ""
 
     @property

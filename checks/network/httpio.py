@@ -14,6 +14,7 @@ import ssl
 import struct
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -164,7 +165,7 @@ class Head:
         return int(v) if v and v.isdigit() else None
 
 
-def read_head(sock: socket.socket, stop, stall_s: float, deadline: float | None = None
+def read_head(sock: socket.socket, stop: Callable[[], bool], stall_s: float, deadline: float | None = None
               ) -> Head:
     """Read the status line and headers. ``stop()`` true → cancelled; past ``deadline``
     (``time.monotonic()``) → a stall, however steadily bytes trickle in: the stall limit
@@ -224,7 +225,8 @@ def acked_bytes(sock: socket.socket) -> int | None:
         return None
     if len(raw) < _TCPI_BYTES_ACKED + 8:
         return None
-    return struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    acked: int = struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    return acked
 
 
 def close_quietly(sock: socket.socket | None) -> None:

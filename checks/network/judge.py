@@ -17,7 +17,7 @@ from techcheck.checks.model import Status
 from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
 from techcheck.checks.network.dns import Resolution, is_ip_literal
-from techcheck.checks.network.httpio import Origin, parse_origin
+from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
 from techcheck.checks.network.proxy import Proxy, parse_proxy
 from techcheck.checks.network.transfer import TransferResult
@@ -104,7 +104,8 @@ class Judge:
             return
         self.r.grade(M.DNS_MS, max(times), self.lim)
 
-    def latency(self, probe, stun_used: str, idle_end: float) -> analysis.LatencyStats | None:
+    def latency(self, probe: stun.StunProbe | None, stun_used: str,
+                idle_end: float) -> analysis.LatencyStats | None:
         lim, r = self.lim, self.r
         if probe is None:
             r.record(M.UDP, False)
@@ -218,7 +219,7 @@ class Judge:
                 platform=self._platform_name())
         return mbps
 
-    def _transfer_failures(self, failures: list, speeds: dict[str, float | None],
+    def _transfer_failures(self, failures: list[HttpFailure], speeds: dict[str, float | None],
                            no_download: bool, server: str, proxy_error: str) -> None:
         r = self.r
         if any(speeds[d] is None for d in speeds) and (failures or no_download):
@@ -277,9 +278,9 @@ class Judge:
         r.finding("network.verdict", st, text, "", value=best.name if best else None,
                   threshold=target.name if target else None, unit="", op=">=", **params)
 
-    def platform(self, reaches: list) -> None:
+    def platform(self, answered: list[probes.Reach | None]) -> None:
         r = self.r
-        reaches = [x for x in reaches if x is not None]
+        reaches = [x for x in answered if x is not None]
         if not reaches:
             return
         r.detail("endpoints", [x.to_dict() for x in reaches])

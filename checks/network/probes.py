@@ -12,10 +12,13 @@ import platform
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from techcheck.checks.network import pac
@@ -61,7 +64,7 @@ class Reach:
     def ok(self) -> bool:
         return not self.error
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
@@ -133,7 +136,7 @@ def _reach_via(r: Reach, host: str, port: int, via: Proxy, timeout_s: float,
 
 
 def _handshake(r: Reach, sock: socket.socket, host: str, public_roots: ssl.SSLContext | None,
-               timeout_s: float, reopen) -> Reach:
+               timeout_s: float, reopen: Callable[[], socket.socket]) -> Reach:
     """The TLS half of ``reach`` on a connected socket; ``reopen`` gives another connection
     the same way for the public-roots comparison."""
     start = time.monotonic()
@@ -168,7 +171,7 @@ def public_roots_context() -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _private_root(reopen, host: str, ctx: ssl.SSLContext) -> str:
+def _private_root(reopen: Callable[[], socket.socket], host: str, ctx: ssl.SSLContext) -> str:
     try:
         sock = reopen()
     except (OSError, ProxyFailure):
@@ -185,7 +188,7 @@ def _private_root(reopen, host: str, ctx: ssl.SSLContext) -> str:
     return ""
 
 
-def _issuer_name(cert: dict) -> str:
+def _issuer_name(cert: dict[str, Any]) -> str:
     parts = []
     for rdn in cert.get("issuer", ()):
         for key, value in rdn:
@@ -429,6 +432,8 @@ def _kde_proxy(path: Path) -> tuple[dict[str, str], str]:
 
 
 def _windows_pac() -> str:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # no registry elsewhere (and mypy then checks the rest as Windows)
+        return ""
     try:
         import winreg
 

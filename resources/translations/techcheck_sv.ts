@@ -484,6 +484,7 @@
     <name>LevelMeter</name>
     <message>
         <source>Level {rms:.0f} dBFS, peak {peak:.0f} dBFS</source>
+        <extracomment>target for speech, dBFS: the profile&apos;s first limits (``set_judgement``)</extracomment>
         <translation>Nivå {rms:.0f} dBFS, topp {peak:.0f} dBFS</translation>
     </message>
 </context>
@@ -538,6 +539,7 @@
     <name>MicrophonePage</name>
     <message>
         <source>Microphone</source>
+        <extracomment>the level as the check judges it: seeded by the check&apos;s result, then the live window&apos;s (checks/audio/livelevel.py), so the hint never contradicts the card</extracomment>
         <translation>Mikrofon</translation>
     </message>
     <message>
@@ -593,24 +595,28 @@
         <translation>Så åtgärdar du det: </translation>
     </message>
     <message>
+        <source>Waiting for speech: read the sentence aloud</source>
+        <translation>Väntar på tal: läs meningen högt</translation>
+    </message>
+    <message>
         <source>Waiting for sound</source>
         <translation>Väntar på ljud</translation>
     </message>
     <message>
-        <source>Too loud: the sound distorts. Move back or turn the input down.</source>
-        <translation>För högt: ljudet förvrängs. Flytta dig bakåt eller sänk inspelningsnivån.</translation>
+        <source>{hint} ({value:.2f} % of the samples hit the ceiling; limit {threshold:.2f} %)</source>
+        <translation>{hint} ({value:.2f} % av samplen når taket; gräns {threshold:.2f} %)</translation>
     </message>
     <message>
-        <source>Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
-        <translation>Tyst: tala högre eller flytta dig närmare ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at least {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara minst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
-        <translation>Högt: flytta dig lite bakåt ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at most {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara högst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Good level ({level:.0f} dBFS)</source>
-        <translation>Bra nivå ({level:.0f} dBFS)</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking)</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar)</translation>
     </message>
 </context>
 <context>

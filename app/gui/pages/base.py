@@ -42,20 +42,21 @@ class Page(QWidget):
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.intro)
         scroll.setWidget(self.body)
-        self.scroll = scroll
+        self.scroll_area = scroll
         outer.addWidget(scroll, 1)
         self.actions_frame = QFrame(self)
         self.actions_frame.setObjectName("page-actions")
         self.actions_frame.setFrameShape(QFrame.Shape.NoFrame)
-        self.actions = QVBoxLayout(self.actions_frame)
-        style.action_bar_layout(self.actions)
+        # Not ``actions``/``scroll``: those are QWidget's own methods.
+        self.action_bar = QVBoxLayout(self.actions_frame)
+        style.action_bar_layout(self.action_bar)
         self.actions_frame.setVisible(False)
         outer.addWidget(self.actions_frame)
         self.primary: QPushButton | None = None
 
     def add_action_widget(self, widget: QWidget) -> None:
         """Put ``widget`` in the action bar that stays visible below the scrolling content."""
-        self.actions.addWidget(widget)
+        self.action_bar.addWidget(widget)
         self.actions_frame.setVisible(True)
 
     def add_check_panel(self, panel) -> None:

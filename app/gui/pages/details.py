@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import logsetup
-from techcheck.app.gui import runhistory
 from techcheck.app.gui.pages.base import Page
-from techcheck.app.gui.reporting import diagnostics, log_tail
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
@@ -123,6 +121,8 @@ class DetailsPage(Page):
         if self.lister is not None:
             return
 
+        from techcheck.app.gui import runhistory
+
         def done() -> None:
             self.lister = None
 
@@ -183,7 +183,7 @@ class DetailsPage(Page):
                                              + (" ✓" if d.get("default") else "")))
             self.devices.setItem(i, 3, _item(json.dumps(d.get("details") or {},
                                                         ensure_ascii=False)))
-        text = log_tail()
+        text = logsetup.log_tail()
         where = logsetup.log_file()
         self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
             path=where or "-"))
@@ -192,6 +192,8 @@ class DetailsPage(Page):
         self.copy_diagnostics()
 
     def copy_diagnostics(self) -> str:
+        from techcheck.app.gui.reporting import diagnostics
+
         text = diagnostics(self.session)
         QGuiApplication.clipboard().setText(text)
         self.copy_note.setText(self.tr("Copied %n character(s). Paste them into your ticket or "

@@ -3,12 +3,13 @@ record and play back, then the microphone check."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
@@ -20,7 +21,20 @@ from techcheck.app.gui.widgets.meter import LevelMeter
 from techcheck.app.gui.widgets.status import StatusBadge
 from techcheck.checks.model import Status
 
+if TYPE_CHECKING:  # the audio package loads numpy: not before the first window is painted
+    from techcheck.checks.audio.livelevel import LevelVerdict
+
 RECORD_S = 5.0
+
+
+def _judged(measures: Any, lim: Any, prev: LevelVerdict | None = None,
+            result: Any = None) -> LevelVerdict:
+    """``livelevel.judge_level`` of a live window's measures, or of the check's ``result``."""
+    from techcheck.checks.audio.livelevel import LevelMeasures, judge_level
+
+    if result is not None:
+        measures = LevelMeasures.from_result(result)
+    return judge_level(measures, lim, prev)
 
 
 def _device(spec: str | None) -> Any:
@@ -67,7 +81,7 @@ class MicrophonePage(Page):
         self.panel.all_finished.connect(self._restart)
         self.panel.sample.connect(self._check_hears)
         self.panel.cancelled.connect(self._stopped)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.panel.check_finished.connect(self._checked)
         self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.live: Task | None = None
@@ -76,6 +90,10 @@ class MicrophonePage(Page):
         self._recording_now = False
         self._active = False
         self._checking = False  # arrived for the one-click check: no meter of our own
+        #: the level as the check judges it: seeded by the check's result, then the live
+        #: window's (checks/audio/livelevel.py), so the hint never contradicts the card
+        self.verdict: LevelVerdict | None = None
+        self._window_n = 0
         self.retranslate()
 
     def title(self) -> str:
@@ -110,8 +128,31 @@ class MicrophonePage(Page):
         self._apply_spec(self.picker.spec())
 
     def _apply_spec(self, spec: Any) -> None:
-        self.session.devices.microphone = (str(demo.voice_clip()) if spec == DEMO
-                                           else None if spec is None else str(spec))
+        device = (str(demo.voice_clip()) if spec == DEMO else None if spec is None else str(spec))
+        if device != self.session.devices.microphone:
+            self.verdict = None  # another microphone: what was judged was not this one
+        self.session.devices.microphone = device
+
+    def _limits(self) -> Any:
+        """The profile's ``[microphone]`` limits: the check's, so the live view judges by them."""
+        try:
+            if self.session.profile is not None:
+                return self.session.profile.limits("microphone")
+        except KeyError:  # a profile without the microphone check: its generic limits
+            pass
+        from techcheck.checks.audio.microphone import MicrophoneLimits
+        from techcheck.checks.profile import generic_limits
+
+        return generic_limits("microphone", MicrophoneLimits)
+
+    def _checked(self, result: Any) -> None:
+        """The card is shown: the hint starts from the check's own judgement of its recording
+        (the same function over the same measures), and changes only when the live window
+        is clearly past a limit."""
+        if getattr(result, "id", None) == "microphone":
+            self.verdict = _judged(None, self._limits(), result=result)
+            self._show_level()
+        self.status_changed.emit()
 
     def _device_changed(self, spec: Any) -> None:
         self._apply_spec(spec)
@@ -122,6 +163,10 @@ class MicrophonePage(Page):
     def entered(self, checking: bool = False) -> None:
         self._active, self._checking = True, checking
         self.refresh_devices()
+        result = self.session.results.get("microphone")
+        if self.verdict is None and result is not None:
+            self.verdict = _judged(None, self._limits(), result=result)
+        self._show_level()
         if not checking:  # the check opens the microphone itself and reports its level
             self.start_level()
 
@@ -140,7 +185,9 @@ class MicrophonePage(Page):
         if self.live is not None or self.panel.running:
             return
         self._recording_now = record_s > 0
-        self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s),
+        self._window_n = 0
+        self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s,
+                                              self._limits()),
                              name="microphone-level", on_latest=self._on_level,
                              on_result=self._on_recorded, on_error=self._on_error)
         task = self.live
@@ -174,7 +221,7 @@ class MicrophonePage(Page):
         """While the check records it holds the microphone: meter what it hears."""
         if data.get("kind") == "level":
             self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
-                                        bool(data.get("clipping"))))
+                                        bool(data.get("clipping")), float(data.get("t", 0.0))))
 
     def record(self) -> None:
         self.stop_level()
@@ -210,6 +257,9 @@ class MicrophonePage(Page):
 
     def _on_level(self, r: LevelReading) -> None:
         self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
+        if r.window is not None and r.window_n != self._window_n:
+            self._window_n = r.window_n
+            self.verdict = _judged(r.window, self._limits(), self.verdict)
         self._show_level()
 
     def _on_error(self, err: TaskError) -> None:
@@ -221,19 +271,31 @@ class MicrophonePage(Page):
         self.meter.reset()
 
     def _show_level(self) -> None:
-        if self.meter.updates == 0:
-            self.level.set_status(None, self.tr("Waiting for sound"))
-            return
-        st = self.meter.zone_status()
-        lo, hi = self.meter.zone
-        if self.meter.clipping:
-            word = self.tr("Too loud: the sound distorts. Move back or turn the input down.")
-        elif self.meter.rms < lo:
-            word = self.tr("Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} "
-                           "to {hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
-        elif self.meter.rms > hi:
-            word = self.tr("Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to "
-                           "{hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
+        v = self.verdict
+        if v is not None:  # the band is the zone the level was held to (hysteresis included)
+            self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
-            word = self.tr("Good level ({level:.0f} dBFS)").format(level=self.meter.rms)
-        self.level.set_status(st, word)
+            self.meter.set_judgement(None, self.meter.zone, False)
+        if v is None or v.status is None or v.level_dbfs is None:
+            self.level.set_status(None, self.tr("Waiting for speech: read the sentence aloud")
+                                  if self.meter.updates else self.tr("Waiting for sound"))
+            return
+        # the declaration's short text (checks/audio/measures.py), then the numbers it was
+        # judged on: the level and the limit applied, as the card's sentence quotes them
+        hint, level = ct(v.hint), v.level_dbfs
+        if v.kind == "clipping" and v.clipping is not None:
+            word = self.tr("{hint} ({value:.2f} % of the samples hit the ceiling; limit "
+                           "{threshold:.2f} %)").format(hint=hint, value=v.clipping.value,
+                                                       threshold=v.clipping.limit)
+        elif v.speech is not None and v.crossed < 0:
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
+                           "{threshold:.0f})").format(hint=hint, level=level,
+                                                      threshold=v.speech.limit)
+        elif v.speech is not None and v.crossed > 0:
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
+                           "{threshold:.0f})").format(hint=hint, level=level,
+                                                      threshold=v.speech.limit)
+        else:
+            word = self.tr("{hint} ({level:.1f} dBFS while speaking)").format(hint=hint,
+                                                                             level=level)
+        self.level.set_status(v.status, word)

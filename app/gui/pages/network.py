@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from techcheck.app import demo
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
-from techcheck.app.gui.widgets.callpreview import CallPreview
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
 from techcheck.app.gui.widgets.graph import LiveGraph
+from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
@@ -40,9 +40,9 @@ class NetworkPage(Page):
         self.panel.all_finished.connect(self._show_preview)
         self.add_check_panel(self.panel)
         # "As they will see and hear you", once camera and connection are checked
-        self.preview = CallPreview(self.body)
-        self.preview.hide()
-        self.layout_.addWidget(self.preview)
+        # (built when there is something to show: it loads the call model)
+        self.preview_slot = PreviewSlot(self.body)
+        self.layout_.addWidget(self.preview_slot)
         self._active = False
         self.server: Any = None
         self.samples = 0
@@ -95,10 +95,10 @@ class NetworkPage(Page):
         self._show_preview()
 
     def _show_preview(self) -> None:
-        self.preview.follow(self.session, self._active and not self.panel.running)
+        self.preview_slot.follow(self.session, self._active and not self.panel.running)
 
     def _before_run(self) -> None:
-        self.preview.stop()  # the camera is free for the checks; the view returns after
+        self.preview_slot.stop()  # the camera is free for the checks; the view returns after
         self.throughput.clear()
         self.latency.clear()
         self.samples = 0
@@ -137,7 +137,7 @@ class NetworkPage(Page):
 
     def left(self) -> None:
         self._active = False
-        self.preview.stop()
+        self.preview_slot.stop()
         self.panel.cancel()
 
     def busy(self) -> bool:

@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 from techcheck.app.atomicfile import describe_write_error
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
-from techcheck.app.gui.reporting import make_report
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
-from techcheck.app.gui.widgets.callpreview import CallPreview
 from techcheck.app.gui.widgets.findings import ResultCard
+from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
@@ -90,9 +89,9 @@ class ResultsPage(Page):
         self.layout_.addLayout(self.cards_box)
         self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
         # "As they will see and hear you", once camera and connection are checked
-        self.preview = CallPreview(self.body)
-        self.preview.hide()
-        self.layout_.addWidget(self.preview)
+        # (built when there is something to show: it loads the call model)
+        self.preview_slot = PreviewSlot(self.body)
+        self.layout_.addWidget(self.preview_slot)
         self._active = False
         self.layout_.addStretch(1)
         self.cards: dict[str, ResultCard] = {}
@@ -191,7 +190,7 @@ class ResultsPage(Page):
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
         self.show_comparison()
-        self.preview.follow(self.session, self._active)
+        self.preview_slot.follow(self.session, self._active)
         self.status_changed.emit()
 
     def show_comparison(self) -> None:
@@ -237,6 +236,7 @@ class ResultsPage(Page):
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> Task:
+        from techcheck.app.gui.reporting import make_report
         from techcheck.app.report.formats import WRITERS
 
         report = make_report(self.session)
@@ -263,7 +263,7 @@ class ResultsPage(Page):
 
     def left(self) -> None:
         self._active = False
-        self.preview.stop()
+        self.preview_slot.stop()
 
     def shutdown(self) -> None:
         self.left()

@@ -34,7 +34,8 @@ def logo_pixmap(brand: Brand, height: int = LOGO_HEIGHT, ratio: float = 1.0) -> 
         painter.end()
         pixmap = QPixmap.fromImage(image)
     else:
-        image = QImage.fromData(QByteArray(brand.logo), "PNG")
+        # The stubs declare the format as bytes; PySide6 6.6-6.11 accepts only str there.
+        image = QImage.fromData(QByteArray(brand.logo), "PNG")  # type: ignore[arg-type]
         if image.isNull():
             return None
         pixmap = QPixmap.fromImage(image).scaledToHeight(

@@ -30,6 +30,7 @@ from techcheck.app.gui import i18n
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
+from techcheck.app.gui.widgets.previewslot import has_inputs
 from techcheck.app.gui.widgets.video import VideoView
 from techcheck.checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limits
 
@@ -98,7 +99,7 @@ def load_recording(recording: Recording | None) -> tuple[Any, int] | None:
 def session_inputs(session: Any) -> dict[str, Any] | None:
     """What the view needs from a sitting, or None until both the camera and the connection
     have been checked (the view shows the camera picture through the measured connection)."""
-    if "camera" not in session.results or "network" not in session.results:
+    if not has_inputs(session):
         return None
     from techcheck.checks.audio.source import is_file_spec
     from techcheck.checks.callmodel import conditions_from_metrics
@@ -123,7 +124,10 @@ def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
         from techcheck.checks.audio.playback import play
         from techcheck.checks.callmodel import model_audio
 
-        samples, rate = load_recording(recording)
+        loaded = load_recording(recording)
+        if loaded is None:
+            return
+        samples, rate = loaded
         audio = model_audio(samples, rate, plan)
         ctx.cancel.raise_if_cancelled()
         play(audio.samples, audio.samplerate, device=device, cancel=ctx.cancel)

@@ -222,9 +222,9 @@ class CheckPanel(QWidget):
     def show_results(self) -> None:
         while self.cards.count():
             item = self.cards.takeAt(0)
-            if item.widget():
-                item.widget().hide()
-                item.widget().deleteLater()
+            if item is not None and (card := item.widget()) is not None:
+                card.hide()
+                card.deleteLater()
         for p in self.plugins():
             r = self.session.results.get(p.id)
             if r is not None:

@@ -4,10 +4,10 @@ Several series are told apart by line style and a legend with words, not by colo
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from techcheck.app.gui.widgets.status import is_dark
+from techcheck.app.gui.widgets.status import Canvas
 
 _STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 
@@ -44,11 +44,8 @@ class LiveGraph(QWidget):
         return s[-1][1] if s else None
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        dark = is_dark(pal)
-        text = pal.color(QPalette.ColorRole.WindowText)
+        c = Canvas(self)
+        p, pal, dark, text = c.painter, c.palette, c.dark, c.text
         fm = p.fontMetrics()
         left = fm.horizontalAdvance("00000") + 8
         area = QRectF(left, fm.height() + 8, self.width() - left - 8, self.height() - 2 * fm.height() - 16)
