@@ -497,3 +497,36 @@ def test_a_pinned_origin_connects_only_to_the_address_that_was_judged(serve):
     sock = connect(pinned, 2.0)
     close_quietly(sock)
     assert pinned.host == "nowhere.invalid" and pinned.url == origin.url
+
+
+def test_both_surfaces_ask_the_check_to_judge_an_invitations_names(tmp_path):
+    """The terminal and the app pass the invitation's host names to the network check, so a
+    name that resolves inside is caught there; not when the person allowed it, and not for a
+    server the person typed (``--server``)."""
+    from dataclasses import replace
+
+    from techcheck.app import invitation
+    from techcheck.app.cli import build_parser
+    from techcheck.app.commands import run
+    from techcheck.app.gui.checkrun import run_setup
+    from techcheck.app.gui.session import Session
+
+    inv = invitation.create(profile="generic", when="2026-12-01T10:00+01:00", contact="x",
+                            server="https://measure.example.com/", stun="stun.example.net:3478")
+    path = tmp_path / "invite.toml"
+    path.write_text(inv.to_toml(), encoding="utf-8")
+
+    def cli(*argv: str) -> dict:
+        args = build_parser().parse_args(["run", "--yes", "--invitation", str(path), *argv])
+        return run._plan(args, False).setup.context("network").options
+
+    want = frozenset({"measure.example.com", "stun.example.net"})
+    assert cli()["public_hosts"] == want
+    assert "public_hosts" not in cli("--allow-private-server")
+    assert cli("--server", "https://mine.example.org/")["public_hosts"] == {"stun.example.net"}
+    session = replace(Session.create("other"), invitation=inv)
+    assert run_setup(session).context("network").options["public_hosts"] == want
+    confirmed = invitation.create(profile="generic", when="2026-12-01T10:00+01:00",
+                                  contact="x", server="http://10.1:8080/")
+    asked = replace(Session.create("other"), invitation=confirmed)  # the person said yes
+    assert "public_hosts" not in run_setup(asked).context("network").options
