@@ -260,6 +260,10 @@ def _validate(file: str, text: str, section: str, table: dict[str, Any],
     for given, value in table.items():
         line = _line_of(text, section, given)
         key = given
+        if (why := renamed.retired(section, given)) is not None:
+            log.warning("%s:%s: [%s] %s no longer sets anything (%s): remove it from the file",
+                        file, line, section, given, why)
+            continue
         if (current := renamed.limit_key(section, given)) is not None:
             if current in table:
                 raise ProfileError(file, f"is the old name of {current}, which is given too: "

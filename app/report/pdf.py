@@ -278,9 +278,6 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     x, y, w = pdf.l_margin, pdf.get_y(), pdf.width
     _text(pdf, 11)
     sentence_h = _height(pdf, w - 30, 5.2, v.verdict_sentence)
-    if v.demo_note:
-        _text(pdf, 10, True)
-        sentence_h += 1.5 + _height(pdf, w - 30, 5, v.demo_note)
     h = 8 + 10 + sentence_h + 8
     pdf.set_fill_color(*TINT[st])
     pdf.set_draw_color(*COLOUR[st])
@@ -293,10 +290,6 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     pdf.cell(w - 30, 10, v.verdict_word, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     _text(pdf, 11)
     pdf.multi_cell(w - 30, 5.2, v.verdict_sentence, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
-    if v.demo_note:
-        pdf.set_y(pdf.get_y() + 1.5)
-        _text(pdf, 10, True)
-        pdf.multi_cell(w - 30, 5, v.demo_note, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     pdf.set_y(pdf.get_y() + 1.5)
     cx = x + 25
     _text(pdf, 8.5, False, INK)

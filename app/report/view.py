@@ -41,11 +41,13 @@ VERDICT_WORD = {
     Verdict.READY: N_("Ready for the interview"),
     Verdict.READY_WITH_WARNINGS: N_("Ready, with warnings"),
     Verdict.NOT_READY: N_("Not ready yet"),
+    Verdict.DEMO: demo.WORD,
 }
 VERDICT_SENTENCE = {
     Verdict.READY: N_("Everything needed for the interview works."),
     Verdict.READY_WITH_WARNINGS: N_("The interview will work, but fix what is listed below."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview."),
+    Verdict.DEMO: demo.SENTENCE,
 }
 #: The checks every interview needs. A report without some of them (``run --only``) must not
 #: claim that "everything needed" works: it says what was not checked.
@@ -61,6 +63,7 @@ PARTIAL_SENTENCE = {
     Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
                                     "Not checked: {names}."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview. Not checked: {names}."),
+    Verdict.DEMO: demo.SENTENCE,  # says nothing about any device, checked or not
 }
 #: The word for a report that lacks some of CORE_CHECKS: "ready for the interview" would claim
 #: what was not checked.
@@ -68,12 +71,15 @@ PARTIAL_WORD = {
     Verdict.READY: N_("Ready so far"),
     Verdict.READY_WITH_WARNINGS: N_("Ready so far, with warnings"),
     Verdict.NOT_READY: N_("Not ready yet"),
+    Verdict.DEMO: demo.WORD,
 }
-#: Verdicts map onto the status whose colour and icon they share.
+#: Verdicts map onto the status whose colour and icon they share. A demo run takes the
+#: neutral, informative "i" of a tip: neither the pass colour of readiness nor an alarm.
 VERDICT_STATUS = {
     Verdict.READY: Status.PASS,
     Verdict.READY_WITH_WARNINGS: Status.WARN,
     Verdict.NOT_READY: Status.FAIL,
+    Verdict.DEMO: Status.TIP,
 }
 OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
 MONTHS = {
@@ -163,7 +169,6 @@ class ReportView:
     privacy: list[str]
     footer: str
     labels: dict[str, str]  # the fixed words renderers need, translated
-    demo_note: str = ""  # set when sample media stood in for the devices (demo mode)
 
 
 def t(text: str, lang: str, **params: Any) -> str:
@@ -320,14 +325,6 @@ def _frac(x: float, lo: float, hi: float) -> float:
 # --- building the view --------------------------------------------------------------------------
 
 
-def is_demo(report: Report) -> bool:
-    """Whether sample media stood in for the devices: the ``demo`` field, or the
-    ``options.demo`` flag the app wrote before that field existed."""
-    options = report.extra.get("options")
-    return bool(report.extra.get("demo")) or (isinstance(options, dict)
-                                              and options.get("demo") is True)
-
-
 def build(report: Report, lang: str | None = None) -> ReportView:
     lang = lang or report.lang
     verdict = report.verdict
@@ -367,7 +364,9 @@ def build(report: Report, lang: str | None = None) -> ReportView:
         word = t(PARTIAL_WORD[verdict], lang)
     return ReportView(
         lang=lang,
-        title=t(N_("TechCheck readiness report"), lang),
+        # a demo judged sample media: its report is not a readiness report
+        title=t(N_("TechCheck demo report") if verdict is Verdict.DEMO
+                else N_("TechCheck readiness report"), lang),
         verdict=verdict,
         verdict_status=vstatus,
         verdict_word=word,
@@ -394,7 +393,6 @@ def build(report: Report, lang: str | None = None) -> ReportView:
             N_("Nothing to fix: every check passed."), "duration": N_("took {s}"),
             "findings": N_("Findings"), "page": N_("Page {n} of {total}"),
         }.items()},
-        demo_note=t(demo.NOTE, lang) if is_demo(report) else "",
     )
 
 

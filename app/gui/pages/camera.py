@@ -155,7 +155,8 @@ class CameraPage(Page):
     def busy(self) -> bool:
         return self.panel.running
 
-    def start_preview(self) -> None:
+    def start_preview(self, seed: Any = None) -> None:
+        """``seed``: the check's verdicts on each measure, when the preview follows a check."""
         if self.preview is not None or self.panel.running:
             return
         try:
@@ -165,7 +166,7 @@ class CameraPage(Page):
         self.video.set_message(self.tr("Starting the camera…"))
         spec = self.session.devices.camera
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
-        self.preview = run_task(camera_preview(dev, limits), name="camera-preview",
+        self.preview = run_task(camera_preview(dev, limits, seed), name="camera-preview",
                                 on_latest=self._on_frame, on_error=self._on_error)
         task = self.preview
         task.finished.connect(lambda: self._preview_done(task))
@@ -183,7 +184,10 @@ class CameraPage(Page):
     def _after_check(self) -> None:
         self._show_snapshot_note()
         if self._active and not self._checking:
-            self.start_preview()
+            # the card shows the check's verdicts: the preview goes on from them, judging
+            # over the same window with the same hysteresis
+            seen = self.last_analysis if "camera" in self.session.results else None
+            self.start_preview(seed=getattr(seen, "states", None))
 
     def _stopped(self) -> None:
         self._checking = False  # the person took over: the preview comes back after

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from techcheck.app import demo
 from techcheck.app.atomicfile import describe_write_error
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
@@ -29,7 +30,7 @@ from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
-from techcheck.checks.model import Status, verdict_for
+from techcheck.checks.model import Status, Verdict, verdict_for
 
 log = logging.getLogger("techcheck.gui")
 
@@ -113,7 +114,7 @@ class ResultsPage(Page):
         results = self.session.ordered_results()
         if not results:
             return None, self.tr("Nothing checked yet")
-        v = verdict_for(results)
+        v = verdict_for(results, demo=self.session.demo)
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
         if missing and v.value != "not_ready":
             return None, self.tr("Not finished yet")
@@ -149,9 +150,13 @@ class ResultsPage(Page):
         if not results:
             text = self.tr("Check everything at once, or go through the steps on the left.")
         else:
-            v = verdict_for(results)
+            v = verdict_for(results, demo=self.session.demo)
             problems = sum(1 for r in results if r.status is not Status.PASS)
-            if status is None:  # not finished: what ran is fine so far, nothing more
+            if v is Verdict.DEMO:  # sample media were judged, not the person's devices
+                problems = 0
+                text = ct(demo.SENTENCE) if status is not None else self.tr(
+                    "The demo runs on sample media: it says nothing about your own devices.")
+            elif status is None:  # not finished: what ran is fine so far, nothing more
                 text = {
                     "ready": self.tr("Everything checked so far works."),
                     "ready_with_warnings": self.tr(

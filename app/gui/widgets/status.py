@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.qtapp import application
-from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD
+from techcheck.app.report.view import STATUS_WORD, VERDICT_STATUS, VERDICT_WORD
 from techcheck.checks.model import Status, Verdict
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
@@ -31,11 +31,8 @@ def verdict_word(verdict: Verdict) -> str:
 
 
 def verdict_status(verdict: Verdict) -> Status:
-    return {
-        Verdict.READY: Status.PASS,
-        Verdict.READY_WITH_WARNINGS: Status.WARN,
-        Verdict.NOT_READY: Status.FAIL,
-    }[verdict]
+    """The status whose colour and icon a verdict shares, as every report draws it."""
+    return VERDICT_STATUS[verdict]
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
