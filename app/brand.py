@@ -24,7 +24,7 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from typing import Any
 
-from techcheck.app.invitation import _CONTROL
+from techcheck.app.invitation import has_control
 
 log = logging.getLogger("techcheck.brand")
 
@@ -129,7 +129,7 @@ def _text(value: str, limit: int, bad, lines: bool) -> str:
     value = value.strip()
     if len(value) > limit:
         raise bad(f"is too long ({len(value)} characters; at most {limit})")
-    if _CONTROL.search(value) or (not lines and "\n" in value):
+    if has_control(value, lines):
         raise bad("contains control characters")
     return value
 
@@ -172,6 +172,7 @@ def check_svg(data: bytes, bad) -> None:
     """An SVG document that shows a picture and does nothing else (see the module's text)."""
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     state = {"elements": 0, "style": 0}
+    tree = _Tree()
 
     def refuse(why: str):
         def handler(*_args):
@@ -193,15 +194,21 @@ def check_svg(data: bytes, bad) -> None:
                       "animations)")
         if local == "style":
             state["style"] += 1
+        refs = []
         for attr, value in attrs.items():
             a_ns, _, a_name = attr.rpartition(" ")
             if a_name.lower().startswith("on"):
                 raise bad(f"has an event handler ({a_name}) on <{local}>")
-            if a_name == "href" and a_ns in ("", _XLINK_NS) and not value.strip().startswith("#"):
-                raise bad(f"refers to something outside itself (<{local} href>)")
+            if a_name == "href" and a_ns in ("", _XLINK_NS):
+                if not value.strip().startswith("#"):
+                    raise bad(f"refers to something outside itself (<{local} href>)")
+                refs.append(value.strip()[1:])
             _check_style_text(value, bad, f"<{local} {a_name}>")
+            refs += [target.strip()[1:] for _q, target in _URL_REF.findall(value)]
+        tree.start(attrs.get("id", ""), refs)
 
     def end(name: str) -> None:
+        tree.end()
         if name.rpartition(" ")[2] == "style":
             state["style"] -= 1
 
@@ -223,6 +230,67 @@ def check_svg(data: bytes, bad) -> None:
                   f"line {exc.lineno})") from None
     if state["elements"] == 0:
         raise bad("is not an SVG picture")
+    drawn = tree.drawn(MAX_SVG_ELEMENTS)
+    if drawn is None:
+        raise bad("refers to itself (a <use> or url(#…) loop)")
+    if drawn > MAX_SVG_ELEMENTS:
+        raise bad(f"has more than {MAX_SVG_ELEMENTS} SVG elements once its <use> references "
+                  "are drawn")
+
+
+class _Tree:
+    """An SVG document's elements as the renderer will instantiate them: each element, its
+    children and the elements it refers to by ``href="#id"`` (``<use>``) or ``url(#id)``
+    (patterns, markers, masks, clip paths, filters), whose whole subtree is drawn again at
+    each reference (SVG 2, §5.6 "The 'use' element"). Seven levels of ten ``<use>`` are 10^7
+    shapes from under 3 KB, so the elements are counted after that expansion, not in the file."""
+
+    def __init__(self) -> None:
+        self.children: list[list[int]] = []
+        self.refs: list[list[str]] = []
+        self.ids: dict[str, int] = {}
+        self.open: list[int] = []
+
+    def start(self, element_id: str, refs: list[str]) -> None:
+        index = len(self.children)
+        self.children.append([])
+        self.refs.append(refs)
+        if self.open:
+            self.children[self.open[-1]].append(index)
+        if element_id:
+            self.ids.setdefault(element_id, index)
+        self.open.append(index)
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def drawn(self, most: int) -> int | None:
+        """Elements drawn from the root, capped at ``most + 1``; None for a reference loop.
+        Iterative (a file may nest 2000 deep, past Python's recursion limit)."""
+        if not self.children:
+            return 0
+        size: dict[int, int] = {}
+        busy: set[int] = set()
+        stack: list[tuple[int, bool]] = [(0, False)]
+        while stack:
+            node, done = stack.pop()
+            below = self.children[node] + [self.ids[r] for r in self.refs[node] if r in self.ids]
+            if done:
+                busy.discard(node)
+                size[node] = min(most + 1, 1 + sum(size[k] for k in below))
+                continue
+            if node in size:
+                continue
+            if node in busy:
+                return None
+            busy.add(node)
+            stack.append((node, True))
+            for k in below:
+                if k in busy:
+                    return None
+                if k not in size:
+                    stack.append((k, False))
+        return size[0]
 
 
 def _check_style_text(value: str, bad, where: str) -> None:

@@ -20,6 +20,7 @@ import ipaddress
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -50,7 +51,22 @@ KEYS: dict[str, tuple[type, bool, int]] = {
     "note": (str, False, MAX_NOTE),
     "brand": (dict, False, 0),  # a table: app.brand checks it
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode general categories no text of an invitation or a brand may hold (Unicode Standard,
+#: §4.5): Cc controls (C0, DEL and C1 such as U+009B, the one-character CSI), Cf format
+#: characters (bidirectional marks, embeddings, overrides and isolates including U+061C,
+#: zero-width characters, U+FEFF, word joiners, tag characters) and the line and paragraph
+#: separators Zl (U+2028) and Zp (U+2029), which break a "one line" text as a newline does.
+#: A tab is allowed, a line feed only where the text may have lines.
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def has_control(value: str, lines: bool = False) -> bool:
+    """Whether ``value`` holds a character in ``_UNSEEN`` (a tab, and with ``lines`` a line
+    feed, excepted)."""
+    if value.isprintable():  # the common case, in C: no Cc, Cf, Zl, Zp (nor Zs) at all
+        return False
+    allowed = "\t\n" if lines else "\t"
+    return any(c not in allowed and unicodedata.category(c) in _UNSEEN for c in value)
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
                    r"[a-z0-9])?)*$", re.IGNORECASE)
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -205,7 +221,7 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
             raise bad(key, f"must be text, not {type(value).__name__}")
         if len(value) > limit:
             raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
-        if _CONTROL.search(value) or (key != "note" and "\n" in value):
+        if has_control(value, lines=key == "note"):
             raise bad(key, "contains control characters")
         if key != "note" and not value.strip():
             raise bad(key, "is empty")

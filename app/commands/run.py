@@ -22,7 +22,7 @@ from techcheck.app.commands.runargs import argument_problem
 from techcheck.app.report import checklist, history, text
 from techcheck.app.report.formats import check_outputs, write_outputs
 from techcheck.app.runsetup import RunSetup
-from techcheck.checks import registry
+from techcheck.checks import l10n, registry
 from techcheck.checks.context import CancelToken, CheckContext, Devices, Progress, Question
 from techcheck.checks.i18n import LANGUAGES, N_, translate
 from techcheck.checks.model import CheckResult, ExitCode, Report
@@ -247,7 +247,7 @@ def _run(args: argparse.Namespace, planned: _Planned) -> list[CheckResult]:
 
     def finished(r: CheckResult) -> None:
         print(f"techcheck: {translate(r.title, lang)}: {r.status.value} "
-              f"({r.duration_s:.1f} s)", file=sys.stderr)
+              f"({l10n.number(r.duration_s, lang, 1)}\u00a0s)", file=sys.stderr)
 
     try:
         return run_checks(planned.chosen, context, RunEvents(started, finished))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from techcheck.app import demo
 from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
+from techcheck.app.gui.i18n import say
 from techcheck.app.gui.invitationflow import InvitationFlow
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.camera import CameraPage
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
         self.ready.emit()
 
     def _load_failed(self, err) -> None:
-        self.banner.setText(self.tr("TechCheck could not load its checks: {error}. Reinstall "
+        say(self.banner, lambda: self.tr("TechCheck could not load its checks: {error}. Reinstall "
                                     "TechCheck; the log has the details.").format(
                                         error=err.message))
         self.banner.setVisible(True)

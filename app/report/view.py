@@ -19,6 +19,7 @@ from typing import Any
 
 from techcheck.app import demo
 from techcheck.app.report import checklist, labels
+from techcheck.checks import l10n
 from techcheck.checks.i18n import N_, catalogue, translate
 from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
 
@@ -82,12 +83,6 @@ VERDICT_STATUS = {
     Verdict.DEMO: Status.TIP,
 }
 OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"],
-}
 
 
 @dataclass
@@ -178,38 +173,12 @@ def t(text: str, lang: str, **params: Any) -> str:
 # --- formatting -------------------------------------------------------------------------------
 
 
-def number(value: float | int, lang: str, decimals: int | None = None) -> str:
-    """A number the way a reader of ``lang`` writes it: 3,457.5 / 3 457,5; sensible precision."""
-    if isinstance(value, bool):
-        raise TypeError("bool is not a number here")
-    if decimals is None:
-        whole = float(value).is_integer() and (abs(value) >= 10 or not value)
-        if isinstance(value, int) or whole:
-            decimals = 0
-        else:
-            a = abs(float(value))
-            decimals = 0 if a >= 100 else 1 if a >= 1 else 2
-    text = f"{value:,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text.replace("-", "−")
-
-
-def quantity(value: Any, unit: str, lang: str) -> str:
-    """A measured value with its unit, or a yes/no/word for non-numbers."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return t(N_("Yes") if value else N_("No"), lang)
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return "–"
-        if unit == "MiB" and abs(value) >= 10 * 1024:  # 80,136 MiB reads better as 78.3 GiB
-            value, unit = value / 1024, "GiB"
-        n = number(value, lang)
-        return f"{n}\u00a0{unit}" if unit else n
-    text = t(str(value), lang)
-    return f"{text}\u00a0{unit}" if unit and unit not in text else text
+# One path for every surface: numbers, quantities, dates and lengths of time come from
+# techcheck.checks.l10n (CLDR data through Babel), which the app uses as well.
+number = l10n.number
+quantity = l10n.quantity
+when = l10n.when
+span = l10n.span
 
 
 def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
@@ -221,36 +190,6 @@ def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
     q = quantity(threshold, unit, lang)
     sign = OP_SIGN.get(op or "")
     return f"{sign}\u00a0{q}" if sign else q
-
-
-def when(iso: str, lang: str) -> str:
-    """``2026-12-01T10:00:00+01:00`` → "1 December 2026, 10:00 (UTC+01:00)"."""
-    try:
-        dt = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    month = MONTHS["sv" if lang == "sv" else "en"][dt.month - 1]
-    clock = f"{dt:%H:%M}"
-    zone = ""
-    if dt.utcoffset() is not None:
-        off = dt.strftime("%z")
-        zone = f" (UTC{off[:3]}:{off[3:]})" if off not in ("+0000", "-0000") else " (UTC)"
-    if lang == "sv":
-        return f"{dt.day} {month} {dt.year} kl. {clock}{zone}"
-    return f"{dt.day} {month} {dt.year}, {clock}{zone}"
-
-
-def span(seconds: float, lang: str) -> str:
-    """A rounded length of time in words: 25 minutes, 3 hours, 2 days."""
-    minutes = abs(seconds) / 60
-    if minutes < 1.5:
-        return t(N_("1 minute"), lang)
-    if minutes < 120:
-        return t(N_("{n} minutes"), lang, n=round(minutes))
-    hours = minutes / 60
-    if hours < 48:
-        return t(N_("{n} hours"), lang, n=round(hours))
-    return t(N_("{n} days"), lang, n=round(hours / 24))
 
 
 def english(text: str, lang: str) -> str:

@@ -9,17 +9,16 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from techcheck.app import demo
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
 from techcheck.app.gui.widgets.graph import LiveGraph
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
-from techcheck.checks.model import Status
 
 log = logging.getLogger("techcheck.gui")
 
 
-class NetworkPage(Page):
+class NetworkPage(CheckPage):
     key = "network"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -36,7 +35,6 @@ class NetworkPage(Page):
         self.panel = CheckPanel(session, "network", self.body)
         self.panel.about_to_run.connect(self._before_run)
         self.panel.sample.connect(self.add_sample)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
         self.panel.all_finished.connect(self._show_preview)
         self.add_check_panel(self.panel)
         # "As they will see and hear you", once camera and connection are checked
@@ -51,12 +49,8 @@ class NetworkPage(Page):
     def title(self) -> str:
         return self.tr("Connection")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Connection"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Measures download and upload speed and the delay, also while the line is busy — "
             "that is what makes calls freeze. Use the network you will use in the interview."))
         self.throughput.title = self.tr("Speed")
@@ -67,7 +61,6 @@ class NetworkPage(Page):
         self.latency.set_series_label("loaded", self.tr("While busy"))
         self.throughput.setAccessibleName(self.tr("Speed graph"))
         self.latency.setAccessibleName(self.tr("Delay graph"))
-        self.panel.retranslate()
         self._describe_server()
 
     def _describe_server(self) -> None:
@@ -139,9 +132,6 @@ class NetworkPage(Page):
         self._active = False
         self.preview_slot.stop()
         self.panel.cancel()
-
-    def busy(self) -> bool:
-        return self.panel.running
 
     def shutdown(self) -> None:
         self.left()

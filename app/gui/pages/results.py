@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from techcheck.app import demo
 from techcheck.app.atomicfile import describe_write_error
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
@@ -202,9 +202,9 @@ class ResultsPage(Page):
         """What changed since the newest run kept before this one; nothing without one."""
         s = self.session
         problem = s.history_problem
-        self.history_note.setText(self.tr(
+        say(self.history_note, (lambda: self.tr(
             "This run could not be kept on this computer for a later comparison: {error}").format(
-                error=problem) if problem else "")
+                error=problem)) if problem else None)
         self.history_note.setVisible(bool(problem))
         if s.previous_run is None or s.saved_run is None or not s.results:
             self.comparison = None
@@ -247,7 +247,7 @@ class ResultsPage(Page):
         report = make_report(self.session)
         lang = self.session.lang
         writer = WRITERS[fmt]
-        self.export_note.setText(self.tr("Writing {path}…").format(path=path))
+        say(self.export_note, lambda: self.tr("Writing {path}…").format(path=path))
 
         def work(_ctx):
             return writer(report, path, lang)
@@ -255,15 +255,15 @@ class ResultsPage(Page):
         def failed(err: TaskError) -> None:
             exc = err.exception
             msg = describe_write_error(path, exc) if isinstance(exc, OSError) else err.message
-            self.export_note.setText(self.tr("The report could not be saved: {error}").format(
+            say(self.export_note, lambda: self.tr("The report could not be saved: {error}").format(
                 error=msg))
 
         def done() -> None:
             self.exporter = None
 
         self.exporter = run_task(work, name=f"export-{fmt}", on_error=failed, on_finished=done,
-                                 on_result=lambda p: self.export_note.setText(
-                                     self.tr("Saved: {path}").format(path=p)))
+                                 on_result=lambda p: say(self.export_note, lambda: self.tr(
+                                     "Saved: {path}").format(path=p)))
         return self.exporter
 
     def left(self) -> None:

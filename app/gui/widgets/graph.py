@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from techcheck.app.gui.i18n import current, num
 from techcheck.app.gui.widgets.status import Canvas
 
 _STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
@@ -69,7 +70,7 @@ class LiveGraph(QWidget):
             p.drawText(QRectF(0, y - fm.height() / 2, left - 4, fm.height()),
                        Qt.AlignmentFlag.AlignRight, _label(v))
         p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()),
-                   Qt.AlignmentFlag.AlignRight, f"{tmax:.0f} s")
+                   Qt.AlignmentFlag.AlignRight, f"{num(tmax, 0)}\u00a0s")
         colours = [QColor("#64b5f6"), QColor("#ffb74d"), QColor("#ba68c8")] if dark else \
                   [QColor("#1565c0"), QColor("#c05600"), QColor("#7b1fa2")]
         legend_x = area.left() + 6
@@ -85,7 +86,7 @@ class LiveGraph(QWidget):
             label = self.labels.get(key, key)
             last = self.latest(key)
             if last is not None:
-                label = f"{label}: {last:.1f}"
+                label = f"{label}: {num(last, 1)}"
             p.setPen(pen)
             p.drawLine(QPointF(legend_x, area.top() + 10), QPointF(legend_x + 22, area.top() + 10))
             p.setPen(text)
@@ -106,6 +107,8 @@ def _nice(v: float) -> float:
 
 
 def _label(v: float) -> str:
-    if v >= 10_000:
-        return f"{v / 1000:g}k"
-    return f"{v:g}"
+    """An axis value: "2,5", "7,5k" in Swedish (the app's one way to write numbers)."""
+    from techcheck.checks.l10n import python_number
+
+    text = f"{v / 1000:g}k" if v >= 10_000 else f"{v:g}"
+    return python_number(text, current())

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import fmt
 from techcheck.app.gui.widgets.status import Canvas, status_color
 from techcheck.checks.model import Status
 
@@ -48,8 +49,9 @@ class LevelMeter(QWidget):
             self._hold, self._hold_t = self.peak, now
         self.updates += 1
         self.setAccessibleDescription(
-            QCoreApplication.translate("LevelMeter", "Level {rms:.0f} dBFS, peak {peak:.0f} dBFS")
-            .format(rms=self.rms, peak=self.peak))
+            fmt(QCoreApplication.translate("LevelMeter",
+                                           "Level {rms:.0f} dBFS, peak {peak:.0f} dBFS"),
+                rms=self.rms, peak=self.peak))
         self.update()
 
     def set_judgement(self, status: Status | None, zone: tuple[float, float],
