@@ -27,7 +27,7 @@ from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult
-from techcheck.checks.network import probes, stun
+from techcheck.checks.network import analysis, probes, stun
 from techcheck.checks.network.dns import (
     Resolution,
     is_internal_address,
@@ -83,6 +83,7 @@ class _Run:
         self.path = ServerPath(None)  # how the measurement server is reached
         self._lat_batch: list[float] = []
         self._lat_sent = 0.0
+        self._answered: dict[str, list[float]] = {}  # answered round trips per phase so far
         self._lock = threading.Lock()
 
     # --- progress ----------------------------------------------------------------------------
@@ -96,25 +97,31 @@ class _Run:
         self.ctx.progress(Progress("network", fraction, message))
 
     def _on_probe(self, probe: stun.Probe) -> None:
-        """Called from the probe thread; hands the GUI one latency point per 100 ms."""
+        """Called from the probe thread; hands the GUI one latency point per 100 ms, and the
+        phase's delay so far as the result measures it (``analysis.latency_stats``' median of
+        the answered probes), for the graph to quote rather than its last point."""
         with self._lock:
             if probe.rtt_ms is None:  # only answered probes come here; a lost one has none
                 return
             self._lat_batch.append(probe.rtt_ms)
+            answered = self._answered.setdefault(probe.phase, [])
+            answered.append(probe.rtt_ms)
             now = time.monotonic()
             if now - self._lat_sent < 0.1:
                 return
             batch, self._lat_batch, self._lat_sent = self._lat_batch, [], now
+            so_far = list(answered)
         ms = sorted(batch)[len(batch) // 2]
+        measure = analysis.latency_stats(list(so_far)).median_ms
         self.ctx.progress(Progress("network", self.fraction, "", {
             "kind": "latency", "ms": round(ms, 2), "loaded": probe.phase != "idle",
-            "t": self.t()}))
+            "measure_ms": None if measure is None else round(measure, 2), "t": self.t()}))
 
-    def _on_rate(self, direction: str) -> Callable[[float, float], None]:
-        def cb(_t: float, mbps: float) -> None:
+    def _on_rate(self, direction: str) -> Callable[[float, float, float | None], None]:
+        def cb(_t: float, mbps: float, steady: float | None) -> None:
             self.ctx.progress(Progress("network", self.fraction, "", {
                 "kind": "throughput", "direction": direction, "mbps": round(mbps, 3),
-                "t": self.t()}))
+                "measure_mbps": None if steady is None else round(steady, 3), "t": self.t()}))
         return cb
 
     # --- the run -----------------------------------------------------------------------------
