@@ -142,6 +142,12 @@ def test_switching_language_rewrites_the_status_lines(make_window, qtbot, tmp_pa
     _choose_language(qtbot, w, "English", "Språk", "en")
     assert res.export_note.text() == f"Saved: {out}"
     assert copied.text().startswith("Copied ") and "tecken" not in copied.text()
+    # and nothing Swedish is left anywhere: every page, every label and button
+    left = []
+    for key in w.visible_keys():
+        click_step(qtbot, w, key)
+        left += [f"{key}: {t!r}" for t in _visible_texts(w) if re.search("[åäöÅÄÖ]", t)]
+    assert left == [], left
     # and back
     _choose_language(qtbot, w, "Svenska", "Language", "sv")
     assert res.export_note.text() == f"Sparad: {out}"

@@ -114,9 +114,11 @@ def test_hysteresis_holds_a_verdict_until_the_level_is_clearly_past_a_limit(lim)
     v = at(low - 1.1 * m, v)  # clearly below: the limit quoted is the one that was applied
     assert v.status is Status.TIP and v.kind == "quiet"
     assert v.speech is not None and v.speech.limit == pytest.approx(low - m)
+    assert v.limit == low  # the hint quotes the card's limit: the level is past it
     v = at(low + 0.5 * m, v)  # back inside, but not clearly: still quiet, and the hint quotes
     assert v.kind == "quiet" and v.speech is not None  # the limit that held it there
     assert v.speech.limit == pytest.approx(low + m) and v.level_dbfs < v.speech.limit
+    assert v.limit == pytest.approx(low + m)  # never "want at least -28" for -27.5
     v = at(low + 1.2 * m, v)
     assert v.status is Status.PASS
     v = at(low - 2.0, v)

@@ -147,7 +147,6 @@ class MicrophonePage(CheckPage):
         if getattr(result, "id", None) == "microphone":
             self.verdict = _judged(None, self._limits(), result=result)
             self._show_level()
-        self.status_changed.emit()
 
     def _device_changed(self, spec: Any) -> None:
         self._apply_spec(spec)
@@ -270,7 +269,7 @@ class MicrophonePage(CheckPage):
 
     def _show_level(self) -> None:
         v = self.verdict
-        if v is not None:  # the band is the zone the level was held to (hysteresis included)
+        if v is not None:  # the band is the card's pass zone
             self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
             self.meter.set_judgement(None, self.meter.zone, False)
@@ -287,12 +286,10 @@ class MicrophonePage(CheckPage):
                        threshold=v.clipping.limit)
         elif v.speech is not None and v.crossed < 0:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
-                               "{threshold:.0f})"), hint=hint, level=level,
-                       threshold=v.speech.limit)
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         elif v.speech is not None and v.crossed > 0:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
-                               "{threshold:.0f})"), hint=hint, level=level,
-                       threshold=v.speech.limit)
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         else:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking)"), hint=hint,
                        level=level)

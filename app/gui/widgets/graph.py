@@ -20,6 +20,10 @@ class LiveGraph(QWidget):
         self.title = ""
         self.series: dict[str, list[tuple[float, float]]] = {}
         self.labels: dict[str, str] = {}
+        #: per series, the figure the check's result is made from (its measure over the
+        #: samples so far, then the card's own figure): the legend quotes it, not the last
+        #: point, so the graph says what the card says
+        self.measures: dict[str, float] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(140)
 
@@ -35,9 +39,22 @@ class LiveGraph(QWidget):
         self.series.setdefault(key, []).append((float(t), float(value)))
         self.update()
 
+    def set_measure(self, key: str, value: float | None) -> None:
+        """The figure the legend quotes for ``key`` (None: the last point, until one is set)."""
+        if value is None:
+            self.measures.pop(key, None)
+        else:
+            self.measures[key] = float(value)
+        self.update()
+
+    def shown(self, key: str) -> float | None:
+        """What the legend says for ``key``: its measure, else its last point."""
+        return self.measures.get(key, self.latest(key))
+
     def clear(self) -> None:
         for k in self.series:
             self.series[k] = []
+        self.measures.clear()
         self.update()
 
     def latest(self, key: str) -> float | None:
@@ -84,7 +101,7 @@ class LiveGraph(QWidget):
                 p.setPen(pen)
                 p.drawPolyline(line)
             label = self.labels.get(key, key)
-            last = self.latest(key)
+            last = self.shown(key)
             if last is not None:
                 label = f"{label}: {num(last, 1)}"
             p.setPen(pen)
