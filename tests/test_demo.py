@@ -220,3 +220,26 @@ def test_compare_never_sets_a_demo_against_a_check_of_the_devices():
     both = compare(demo_run, demo_run, "sv")
     assert both.changes[0].text.startswith("Båda körningarna var demor")
     assert not [ch for ch in both.changes if ch.kind == "verdict"]
+
+
+def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
+    """A demo report saved before the demo verdict existed ("verdict": "ready") re-rendered by
+    the real `techcheck report`, in Swedish: the demo's verdict and exit status, no readiness."""
+    import subprocess
+    import sys
+
+    from tests import report_samples as samples
+    from tests.conftest import ROOT
+
+    old = samples.report(extra={"options": {"demo": True}}, with_error=False).to_dict()
+    old["verdict"] = "ready"
+    path = tmp_path / "old-demo.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "report", str(path),
+                          "--lang", "sv"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         stdin=subprocess.DEVNULL)
+    assert res.returncode == ExitCode.DEMO, res.stderr
+    assert res.stdout.startswith("TechCheck – demorapport\n"), res.stdout
+    assert ("DEMON ÄR KLAR: Alla kontroller kördes på exempelmaterial. Det här säger ingenting "
+            "om dina egna enheter.") in res.stdout
+    assert "REDO" not in res.stdout and "Redo" not in res.stdout

@@ -466,10 +466,10 @@ class MainWindow(QMainWindow):
     def _demo_changed(self) -> None:
         self.banner.setVisible(self.session.demo)
         self.start.update_demo_note()
-        self._show_missing()
         for key in ("camera", "microphone", "speaker"):
             page = self.pages[key]
             page.refresh_devices()  # type: ignore[attr-defined]
+        self._show_missing()  # after the pickers: leaving demo mode drops the samples they held
         self.retranslate()
 
     # --- running ----------------------------------------------------------------------------
