@@ -30,6 +30,7 @@ from techcheck.checks.network.limits import NetworkLimits
 from techcheck.checks.network.server import MAX_PER_ADDRESS, start_server
 from techcheck.checks.network.transfer import CLOUDFLARE, Transfer, steady_rate
 from techcheck.checks.profile import load_profile
+from tests.conftest import ROOT
 
 # RFC 5769 §2.2: sample IPv4 Binding success response (SOFTWARE, XOR-MAPPED-ADDRESS,
 # MESSAGE-INTEGRITY, FINGERPRINT) for 192.0.2.1:32853.
@@ -372,6 +373,21 @@ def test_speedtest_cli_backend_against_local_stand_in(server, tmp_path):
     assert isinstance(m["upload"], float) and m["upload"] > 10
     assert m["speedtest_ping"] < 100
     assert "loaded_latency_download" in m  # our probe ran alongside speedtest-cli
+
+
+@pytest.mark.parametrize("how", ["import speedtest",
+                                 "from techcheck.checks.network.speedtest_backend import "
+                                 "import_speedtest; import_speedtest()"])
+def test_speedtest_cli_leaves_no_unclosed_stream_behind(how):
+    """speedtest-cli wraps the descriptors of stdout and stderr in file objects at import and
+    never closes them: every process that used the backend ended with two "ResourceWarning:
+    unclosed file" lines (the test suite too). Imported through the backend it leaves none; the
+    plain import shows the check can see them."""
+    res = subprocess.run([sys.executable, "-W", "always::ResourceWarning", "-c", how],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    unclosed = [ln for ln in res.stderr.splitlines() if "ResourceWarning: unclosed file" in ln]
+    assert len(unclosed) == (2 if how == "import speedtest" else 0), res.stderr
 
 
 # --- server faults -------------------------------------------------------------------------
