@@ -29,6 +29,7 @@ def test_local_profile_narrows_a_copy():
     assert local.limits("network").tier_up_mbps == teams.limits("network").tier_up_mbps
 
 
+@pytest.mark.slow
 def test_demo_network_check_passes_against_the_local_server():
     profile = demo.local_profile(load_profile("teams", registry.limit_schemas(PLUGINS)))
     server = demo.start_server()
@@ -56,6 +57,7 @@ def _speaker(spec: str, microphone: str | None = None):
     return run_one(SPEAKER, ctx)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("delay_ms", "loss_db"), [(60.0, 46.0), (23.0, 38.0), (130.0, 52.0)])
 def test_speaker_check_measures_the_standin_echo_path(delay_ms: float, loss_db: float):
     """The chime and sweep go into the stand-in, come back delay_ms later and loss_db quieter
@@ -88,6 +90,7 @@ def test_loud_standin_path_gives_echo_risk():
     assert abs(risk.value - 6.0) <= 0.5
 
 
+@pytest.mark.slow
 def test_slow_standin_path_gives_high_latency():
     r = _speaker("simulated:delay=320ms")
     assert {f.code for f in r.findings} == {"speaker.high_latency"}
@@ -122,6 +125,7 @@ def test_play_into_the_standin_takes_as_long_as_the_sound():
 
 # --- a report made in demo mode says so, in every format ---------------------------------------
 
+@pytest.mark.slow
 def test_demo_report_says_it_was_a_demo_in_every_format(tmp_path, capsys):
     """The terminal's demo run (app.commands.run.execute, as `techcheck` without a desktop runs
     it), written as JSON, HTML, PDF and text: each carries the demo line; the JSON validates."""
