@@ -1,7 +1,9 @@
 """``techcheck``: the command line. A contract others script against:
 
 exit status 0 ready, 1 ready with warnings, 2 not ready, 3 could not run (bad arguments,
-unreadable profile or report, internal error). Progress goes to stderr, results to stdout.
+unreadable profile or report, internal error), 4 demo finished (sample media stood in for the
+devices: nothing is said about them), as ``checks.model.ExitCode`` declares them. Progress goes
+to stderr, results to stdout.
 Each sub-command lives in ``app/commands/<name>.py`` and registers itself with ``register``.
 """
 
@@ -40,7 +42,8 @@ def build_parser() -> Parser:
         prog="techcheck",
         description="Checks camera, microphone, speakers, connection and computer before a "
         "video interview. Without a command it opens the app.",
-        epilog="Exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 could not run.",
+        epilog="Exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 could not run, "
+        "4 demo finished (sample media: nothing said about your devices).",
     )
     parser.add_argument("--version", action="version", version=f"techcheck {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")

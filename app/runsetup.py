@@ -33,14 +33,6 @@ from techcheck.checks.profile import Profile
 from techcheck.checks.runner import build_report
 
 
-def _no_progress(_progress: Progress) -> None:
-    return None
-
-
-def _default_answer(question: Question) -> bool:
-    return question.default
-
-
 @dataclass
 class RunSetup:
     """What a run checks and with what: the same fields whether a person chose them on the
@@ -65,6 +57,10 @@ class RunSetup:
     keep_media: dict[str, Any] | None = None
     #: The recruiter's preparation checklist as the report carries it (``checklist.to_extra``).
     checklist: dict[str, Any] | None = None
+    #: Host names of the invitation's servers that must resolve outside the candidate's
+    #: network (``Invitation.public_hosts``): the network check judges the addresses before it
+    #: connects. Empty when the person allowed a server inside it, or there is no invitation.
+    public_hosts: frozenset[str] = frozenset()
 
     def measuring_locally(self) -> bool:
         """The network check measures against the local server (demo mode without an
@@ -85,19 +81,26 @@ class RunSetup:
             options["snapshot"] = True
         if self.keep_media is not None:
             options["keep_media"] = self.keep_media
+        if self.public_hosts:
+            options["public_hosts"] = self.public_hosts
         return options
 
     def context(self, check_id: str, *, cancel: CancelToken | None = None,
-                progress: Callable[[Progress], None] = _no_progress,
-                ask: Callable[[Question], bool] = _default_answer,
+                progress: Callable[[Progress], None] | None = None,
+                ask: Callable[[Question], bool] | None = None,
                 interactive: bool = False) -> CheckContext:
-        """The context the check ``check_id`` runs in. In demo mode the profile measures only
+        """The context the check ``check_id`` runs in (``progress`` and ``ask``: the
+        ``CheckContext`` defaults when not given). In demo mode the profile measures only
         against the local server (``demo.local_profile``)."""
         profile = demo.local_profile(self.profile) if self.demo else self.profile
-        return CheckContext(profile=profile, devices=replace(self.devices),
-                            cancel=cancel or CancelToken(), progress=progress, ask=ask,
-                            duration=self.duration_for(check_id), interactive=interactive,
-                            lang=self.lang, options=self.options())
+        ctx = CheckContext(profile=profile, devices=replace(self.devices),
+                           cancel=cancel or CancelToken(), duration=self.duration_for(check_id),
+                           interactive=interactive, lang=self.lang, options=self.options())
+        if progress is not None:
+            ctx.progress = progress
+        if ask is not None:
+            ctx.ask = ask
+        return ctx
 
     def report(self, results: list[CheckResult]) -> Report:
         """The report of ``results``: the camera picture only while it is asked for, the demo

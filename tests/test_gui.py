@@ -154,7 +154,8 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     from techcheck.checks.model import Verdict, verdict_for
 
     missing = [p for p in w.session.plugins if p.id not in w.session.results]
-    if missing and verdict_for(w.session.ordered_results()) is not Verdict.NOT_READY:
+    if missing and verdict_for(w.session.ordered_results(),
+                               demo=w.session.demo) is not Verdict.NOT_READY:
         # never "ready" while checks have not run: what ran is fine so far, nothing more
         assert res.verdict.status() is None
         assert res.verdict.word.text() == "Not finished yet"
@@ -169,7 +170,8 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     out = tmp_path / "report.json"
     export_via_dialog(qtbot, w, "Data for IT support (JSON)…", out)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["demo"]["note"].startswith("Demo mode") and any(c["id"] == "system" for c in data["checks"])
+    assert data["demo"]["note"].startswith("Demo finished") and data["verdict"] == "demo"
+    assert any(c["id"] == "system" for c in data["checks"])
     # IT support: every metric with its limit, the log, copy diagnostics
     press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]

@@ -114,7 +114,7 @@ def test_exit_codes_are_the_readmes_table():
     for code in ExitCode:
         assert documented[code].lower().startswith(code.name.lower().replace("_", " ")), code
     assert [v.exit_code for v in Verdict] == [ExitCode.READY, ExitCode.READY_WITH_WARNINGS,
-                                               ExitCode.NOT_READY]
+                                               ExitCode.NOT_READY, ExitCode.DEMO]
 
 
 def _with(session: Session, **changes) -> Session:

@@ -22,9 +22,9 @@ from techcheck.app.commands.runargs import argument_problem
 from techcheck.app.report import checklist, history, text
 from techcheck.app.report.formats import check_outputs, write_outputs
 from techcheck.app.runsetup import RunSetup
-from techcheck.checks import registry
+from techcheck.checks import l10n, registry
 from techcheck.checks.context import CancelToken, CheckContext, Devices, Progress, Question
-from techcheck.checks.i18n import LANGUAGES, translate
+from techcheck.checks.i18n import LANGUAGES, N_, translate
 from techcheck.checks.model import CheckResult, ExitCode, Report
 from techcheck.checks.runner import RunEvents, run_checks
 
@@ -91,21 +91,36 @@ def run(args: argparse.Namespace) -> int:
 
 def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool = False) -> int:
     """``techcheck`` without a command where the app's window cannot open (``reason``): the
-    whole check in the terminal instead, in demo mode when the computer has nothing to check
-    with (``demo.should_use_demo``). Says so in one line on stderr; the text report goes to
-    stdout and the exit status is the verdict's, as for ``techcheck run``."""
+    whole check in the terminal instead. A missing camera or microphone is named first, with
+    the fix (``demo.MISSING``); when the computer has nothing to check with
+    (``demo.should_use_demo``) the demo runs next, says so, and ends on the demo's own verdict
+    and exit status (``ExitCode.DEMO``), never on a readiness. The text report goes to stdout and
+    the exit status is the verdict's, as for ``techcheck run``."""
     from techcheck.app.cli import build_parser
     from techcheck.app.commands.devices import collect
 
     logsetup.setup(verbose=verbose)
     args = build_parser().parse_args(
         ["run", *(["--invitation", invitation_file] if invitation_file else [])])
-    use_demo = demo.should_use_demo(demo.device_lists(collect()["devices"]),
-                                    demo.has_default_route())
-    how = (", in demo mode (no camera or microphone found: sample media stand in for them)"
-           if use_demo else "")
-    print(f"techcheck: {reason}: checking in the terminal instead{how}.", file=sys.stderr)
+    lists = demo.device_lists(collect()["devices"])
+    use_demo = demo.should_use_demo(lists, demo.has_default_route())
+    print(f"techcheck: {reason}: checking in the terminal instead.", file=sys.stderr)
+    gone = demo.missing(lists)
+    if gone:
+        print(f"techcheck: {translate(demo.MISSING[gone], args.lang)} "
+              f"{translate(demo.MISSING_FIX, args.lang)} "
+              f"{translate(RUN_AGAIN, args.lang)}", file=sys.stderr)
+    if use_demo:
+        print(f"techcheck: {translate(DEMO_INSTEAD, args.lang)}", file=sys.stderr)
     return execute(args, demo_mode=use_demo)
+
+
+#: After the fix for a missing device (``demo.MISSING_FIX``), in the terminal.
+RUN_AGAIN = N_("Then run techcheck again.")
+#: Before the terminal's demo run: what runs instead of a check of the person's devices.
+DEMO_INSTEAD = N_("Meanwhile, see how it works with a sample video: a demo with a sample video "
+                  "and recording and a measurement server on this computer, which says nothing "
+                  "about your own devices.")
 
 
 def _has_terminal() -> bool:
@@ -129,8 +144,9 @@ class _Planned:
 def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
     ``techcheck.app.demo`` replace every device and the internet (an invitation's server
-    excepted: it is the connection the interview will use), the report says it was a demo, and
-    the run is not kept in the history (it says nothing about this computer's devices)."""
+    excepted: it is the connection the interview will use), the report says it was a demo (its
+    verdict is ``demo``, its exit status ``ExitCode.DEMO``), and the run is not kept in the
+    history (it says nothing about this computer's devices)."""
     # The processor's load is sampled from now on, in the background, so its several-second
     # window is already full when the system check asks (docs/verdicts.md, "Processor load").
     from techcheck.checks.system.probe import start_cpu_sampling
@@ -192,6 +208,10 @@ def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
         lang=args.lang, demo=demo_mode, invitation=invitation, duration=args.duration,
         snapshot=args.snapshot,
         keep_media={} if args.preview else None,  # the recording, in memory, for --preview
+        # The invitation's servers this run uses (an explicit --server/--stun replaces them)
+        # must also resolve outside the network, unless the person allowed otherwise.
+        public_hosts=invitation.public_hosts(server=args.server is None, stun=args.stun is None)
+        if invitation is not None and not args.allow_private_server else frozenset(),
         checklist=checklist.to_extra(done) if done is not None else None)
     return _Planned(setup, chosen, outputs, done)
 
@@ -227,7 +247,7 @@ def _run(args: argparse.Namespace, planned: _Planned) -> list[CheckResult]:
 
     def finished(r: CheckResult) -> None:
         print(f"techcheck: {translate(r.title, lang)}: {r.status.value} "
-              f"({r.duration_s:.1f} s)", file=sys.stderr)
+              f"({l10n.number(r.duration_s, lang, 1)}\u00a0s)", file=sys.stderr)
 
     try:
         return run_checks(planned.chosen, context, RunEvents(started, finished))
@@ -249,6 +269,8 @@ def _finish(args: argparse.Namespace, planned: _Planned, results: list[CheckResu
     if args.preview and not _write_preview(args.preview, setup, results):
         status = ExitCode.COULD_NOT_RUN  # asked for and not made: not all it was asked
     sys.stdout.write(text.render(report, args.lang))
+    if setup.demo:  # the terminal ends where a demo ends: on its own line, not on readiness
+        sys.stdout.write("\n" + translate(demo.NOTE, args.lang) + "\n")
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
               file=sys.stderr)

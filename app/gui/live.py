@@ -35,7 +35,10 @@ class DeviceProblem(Exception):
         self.kind, self.detail = kind, detail
 
 
-def camera_preview(spec: str | int | None, limits: Any):
+def camera_preview(spec: str | int | None, limits: Any, seed: Any = None):
+    """Frames with the camera check's analysis; ``seed`` (a ``LiveAnalysis.states``) starts the
+    judge from the verdicts a check just reached, so the hints agree with its card."""
+
     def work(ctx: TaskContext) -> None:
         try:
             from techcheck.checks.camera.live import FrameAnalyser
@@ -44,7 +47,7 @@ def camera_preview(spec: str | int | None, limits: Any):
             raise DeviceProblem("missing_module", str(exc)) from exc
         src = open_camera(spec, realtime=True, loop=True)  # a file (demo) plays like a camera
         try:
-            analyser = FrameAnalyser(limits)
+            analyser = FrameAnalyser(limits, seed=seed)
             misses, last = 0, 0.0
             while not ctx.cancelled:
                 frame, t = src.read()

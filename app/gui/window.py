@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from techcheck.app import demo
 from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
+from techcheck.app.gui.i18n import say
 from techcheck.app.gui.invitationflow import InvitationFlow
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.camera import CameraPage
@@ -51,6 +52,24 @@ CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 LOAD_BACKSTOP_MS = 1500
 
 
+def _device_lists(plugins: list[Any], ctx: TaskContext) -> dict[str, list[dict[str, Any]]]:
+    """In a worker: the devices each plug-in offers, by kind."""
+    lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
+    for plugin in plugins:
+        ctx.cancel.raise_if_cancelled()
+        if plugin.cls is None:
+            continue
+        try:
+            for d in plugin.cls.list_devices():
+                entry = d.to_dict()
+                bucket = lists.setdefault(entry["kind"], [])
+                if all(e.get("index") != entry.get("index") for e in bucket):
+                    bucket.append(entry)
+        except Exception:  # one plug-in's listing must not stop the others
+            log.exception("listing devices of %s failed", plugin.id)
+    return lists
+
+
 def _load_plugins_and_devices(platform: str):
     """Worker: discover the plug-ins (imports OpenCV & co. off the GUI thread) and list the
     devices each offers."""
@@ -62,20 +81,7 @@ def _load_plugins_and_devices(platform: str):
 
         start_cpu_sampling()
         session = Session.create(platform)
-        lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
-        for plugin in session.plugins:
-            ctx.cancel.raise_if_cancelled()
-            if plugin.cls is None:
-                continue
-            try:
-                for d in plugin.cls.list_devices():
-                    entry = d.to_dict()
-                    bucket = lists.setdefault(entry["kind"], [])
-                    if all(e.get("index") != entry.get("index") for e in bucket):
-                        bucket.append(entry)
-            except Exception:  # one plug-in's listing must not stop the others
-                log.exception("listing devices of %s failed", plugin.id)
-        return {"session": session, "devices": lists, "online": demo.has_default_route()}
+        return {"session": session, "devices": _device_lists(session.plugins, ctx)}
 
     return work
 
@@ -175,6 +181,10 @@ class MainWindow(QMainWindow):
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.check_everything)
+        self.start.look_again_clicked.connect(self.look_again)
+        self.start.demo_offer_taken.connect(self.take_demo)
+        self.start.check_anyway_clicked.connect(lambda: self.check_everything(anyway=True))
+        self.lister: Task | None = None
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -243,9 +253,8 @@ class MainWindow(QMainWindow):
         s.plugins, s.profile = loaded.plugins, loaded.profile
         s.set_platform(wanted)  # chosen (or set by an invitation) while the checks loaded
         s.device_lists = found["devices"]
-        mode = self.settings.get(S.DEMO_MODE)
-        s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
-                                                                          found["online"]))
+        # Demo mode only when chosen: a missing device is said first, with the demo as a choice
+        s.demo = self.settings.get(S.DEMO_MODE) == "on"
         if self.keeper is None:
             from techcheck.app.gui.runhistory import RunKeeper
 
@@ -264,7 +273,7 @@ class MainWindow(QMainWindow):
         self.ready.emit()
 
     def _load_failed(self, err) -> None:
-        self.banner.setText(self.tr("TechCheck could not load its checks: {error}. Reinstall "
+        say(self.banner, lambda: self.tr("TechCheck could not load its checks: {error}. Reinstall "
                                     "TechCheck; the log has the details.").format(
                                         error=err.message))
         self.banner.setVisible(True)
@@ -400,13 +409,59 @@ class MainWindow(QMainWindow):
             self.session.platform = platform
 
     def set_demo(self, mode: str) -> None:
+        """The Demo mode setting: "on" uses the samples; "auto" offers them when a camera or
+        microphone is missing (``take_demo``), "off" does not. Neither turns them on alone."""
         self.settings.set(S.DEMO_MODE, mode)
-        if mode == "auto" and self._loaded:
-            self.session.demo = demo.should_use_demo(self.session.device_lists,
-                                                     demo.has_default_route())
-        else:
-            self.session.demo = mode == "on"
+        self._use_demo(mode == "on")
+
+    def take_demo(self) -> None:
+        """"See how it works with a sample video": demo mode for this sitting (the setting
+        stays), then the one-click check on the samples."""
+        self.start.show_demo_mode("on")
+        self._use_demo(True)
+        self.check_everything()
+
+    def _use_demo(self, on: bool) -> None:
+        if on != self.session.demo and self.session.results:
+            # results judged the other media: a demo's are not the devices', nor the reverse
+            self.session.results.clear()
+            self.session.new_run()
+            self.session.saved_run = self.session.previous_run = None
+            self.session.demo = on
+            self._results_changed()
+        self.session.demo = on
         self._demo_changed()
+
+    def missing_devices(self) -> tuple[str, ...]:
+        """Camera and microphone kinds the computer has none of and no file or device was
+        chosen for (``demo.MISSING``); nothing is missing in demo mode."""
+        if not self._loaded or self.session.demo:
+            return ()
+        return demo.missing(self.session.device_lists, self.session.devices)
+
+    def _show_missing(self) -> None:
+        self.start.show_missing(self.missing_devices(),
+                                offer_demo=self.settings.get(S.DEMO_MODE) != "off",
+                                looking=self.lister is not None)
+
+    def look_again(self) -> None:
+        """List the devices again (a webcam just plugged in), off the GUI thread."""
+        if not self._loaded or self.lister is not None:
+            return
+        plugins = list(self.session.plugins)
+        self.lister = run_task(lambda ctx: _device_lists(plugins, ctx), name="devices",
+                               on_result=self._devices_listed, on_finished=self._lister_done)
+        self._show_missing()
+
+    def _devices_listed(self, lists: dict[str, list[dict[str, Any]]]) -> None:
+        self.session.device_lists = lists
+        log.info("devices again: %s", {k: len(v) for k, v in lists.items()})
+        for key in ("camera", "microphone", "speaker"):
+            self.pages[key].refresh_devices()  # type: ignore[attr-defined]
+
+    def _lister_done(self) -> None:
+        self.lister = None
+        self._show_missing()
 
     def _demo_changed(self) -> None:
         self.banner.setVisible(self.session.demo)
@@ -414,6 +469,7 @@ class MainWindow(QMainWindow):
         for key in ("camera", "microphone", "speaker"):
             page = self.pages[key]
             page.refresh_devices()  # type: ignore[attr-defined]
+        self._show_missing()  # after the pickers: leaving demo mode drops the samples they held
         self.retranslate()
 
     # --- running ----------------------------------------------------------------------------
@@ -444,10 +500,17 @@ class MainWindow(QMainWindow):
         self.pages["results"].set_running(None)  # type: ignore[attr-defined]
         self._results_changed()
 
-    def check_everything(self) -> None:
+    def check_everything(self, anyway: bool = False) -> None:
         """The one-click check (Start page, and "Check everything" on Results): a new run in
-        the history, every step's check in turn on its own page, then Results."""
+        the history, every step's check in turn on its own page, then Results. With a camera
+        or microphone missing it does not start (unless ``anyway``): the Start page says what
+        is missing, how to fix it, and offers the demo."""
         if not self._loaded or self._rerun_page is not None or self.run_all.active:
+            return
+        if self.missing_devices() and not anyway:
+            log.info("not checking: missing %s", self.missing_devices())
+            self.go("start")
+            self.start.point_to_missing()
             return
         self.session.new_run()
         self.run_all.start()

@@ -218,7 +218,7 @@ def _shortened(value: Any) -> Any:
 # test_hostile_reports.py holds them against resources/schemas/report-1.schema.json).
 
 STATUSES = ("pass", "tip", "warn", "fail", "skipped", "error")
-VERDICTS = ("ready", "ready_with_warnings", "not_ready")
+VERDICTS = ("ready", "ready_with_warnings", "not_ready", "demo")
 OPS = ("<", "<=", ">", ">=", "==", "between", None)
 _CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 _CHECK_ID = re.compile(r"^[a-z0-9_]+$")

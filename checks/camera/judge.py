@@ -136,6 +136,12 @@ class WindowJudge:
         self._state.clear()
         self._worst.clear()
 
+    def seed(self, states: dict[str, MetricState]) -> None:
+        """Start from verdicts reached before (a check's, for the preview that follows it):
+        each measure keeps its verdict until its window's value is clearly past a limit."""
+        self._state.update({n: s for n, s in states.items()
+                            if n in self.rules and s.status is not Status.SKIPPED})
+
     def _clear_window(self) -> None:
         self._times.clear()
         for q in (*self._at.values(), *self._values.values()):

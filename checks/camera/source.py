@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from techcheck.checks.i18n import N_
+from techcheck.checks.safefile import os_error_text
 
 log = logging.getLogger("techcheck.camera")
 
@@ -246,6 +247,12 @@ def open_camera(spec: str | int | None = None, *, realtime: bool = False, loop: 
 
 def _open_file(path: Path, *, realtime: bool, loop: bool) -> CameraSource:
     shown = str(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise CameraFileError(f"{shown}: {os_error_text(exc)}", path=shown) from None
     if not path.exists():
         raise CameraFileMissing(f"{shown} does not exist", path=shown)
     if not path.is_file():

@@ -785,6 +785,10 @@
         <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
+        <source>The demo runs on sample media: it says nothing about your own devices.</source>
+        <translation>Demon körs på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
+    </message>
+    <message>
         <source>Everything checked so far works.</source>
         <translation>Allt som har kontrollerats hittills fungerar.</translation>
     </message>
@@ -935,8 +939,8 @@
         <translation>En annan tjänst eller vet inte</translation>
     </message>
     <message>
-        <source>Automatic (when no camera, microphone or network is found)</source>
-        <translation>Automatiskt (när ingen kamera, mikrofon eller nätverk hittas)</translation>
+        <source>Offered when no camera or microphone is found</source>
+        <translation>Erbjuds när ingen kamera eller mikrofon hittas</translation>
     </message>
     <message>
         <source>On: use sample video, sound and a local server</source>
@@ -1017,6 +1021,34 @@
     <message>
         <source>Do not use this invitation</source>
         <translation>Använd inte den här inbjudan</translation>
+    </message>
+    <message>
+        <source>Then press “Look again”.</source>
+        <translation>Tryck sedan på ”Leta igen”.</translation>
+    </message>
+    <message>
+        <source>Or see first how TechCheck works, with a sample video, a sample recording and a measurement server on this computer. That is a demo: it says nothing about your own devices.</source>
+        <translation>Eller se först hur TechCheck fungerar, med en exempelvideo, en exempelinspelning och en mätserver på den här datorn. Det är en demo: den säger ingenting om dina egna enheter.</translation>
+    </message>
+    <message>
+        <source>Looking…</source>
+        <translation>Letar…</translation>
+    </message>
+    <message>
+        <source>&amp;Look again</source>
+        <translation>&amp;Leta igen</translation>
+    </message>
+    <message>
+        <source>Look for the camera and microphone again</source>
+        <translation>Leta efter kameran och mikrofonen igen</translation>
+    </message>
+    <message>
+        <source>Check my devices &amp;anyway</source>
+        <translation>Kontrollera mina enheter &amp;ändå</translation>
+    </message>
+    <message>
+        <source>Check my devices anyway</source>
+        <translation>Kontrollera mina enheter ändå</translation>
     </message>
     <message>
         <source>Open an invitation</source>

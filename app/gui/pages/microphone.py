@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
@@ -41,7 +41,7 @@ def _device(spec: str | None) -> Any:
     return int(spec) if spec is not None and spec.isdigit() else spec
 
 
-class MicrophonePage(Page):
+class MicrophonePage(CheckPage):
     key = "microphone"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -99,12 +99,8 @@ class MicrophonePage(Page):
     def title(self) -> str:
         return self.tr("Microphone")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Microphone"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Speak as you will in the interview and read the sentence below aloud. The bar "
             "should stay in the marked zone while you speak."))
         self.sentence.setText(self.tr(
@@ -118,7 +114,6 @@ class MicrophonePage(Page):
         self.record_button.setAccessibleName(self.tr("Record 5 seconds"))
         self.play_button.setText(self.tr("&Play back"))
         self.play_button.setAccessibleName(self.tr("Play back the recording"))
-        self.panel.retranslate()
         self._show_level()
 
     def refresh_devices(self) -> None:
@@ -152,7 +147,6 @@ class MicrophonePage(Page):
         if getattr(result, "id", None) == "microphone":
             self.verdict = _judged(None, self._limits(), result=result)
             self._show_level()
-        self.status_changed.emit()
 
     def _device_changed(self, spec: Any) -> None:
         self._apply_spec(spec)
@@ -226,7 +220,7 @@ class MicrophonePage(Page):
     def record(self) -> None:
         self.stop_level()
         self.record_button.setEnabled(False)
-        self.record_note.setText(self.tr("Recording… read the sentence aloud."))
+        say(self.record_note, lambda: self.tr("Recording… read the sentence aloud."))
         self.start_level(RECORD_S)
 
     def _on_recorded(self, rec: Recording | None) -> None:
@@ -234,7 +228,7 @@ class MicrophonePage(Page):
             return
         self.recording = rec
         self.play_button.setEnabled(True)
-        self.record_note.setText(self.tr("Recorded. Play it back and listen: is your voice clear "
+        say(self.record_note, lambda: self.tr("Recorded. Play it back and listen: is your voice clear "
                                          "and free of echo and hum?"))
 
     def play_back(self) -> None:
@@ -251,9 +245,12 @@ class MicrophonePage(Page):
         self.play_button.setEnabled(self.recording is not None)
 
     def _on_play_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.record_note.setText(self.tr("Cannot play the recording.") + " " + message + " "
-                                 + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return (self.tr("Cannot play the recording.") + " " + message + " "
+                    + self.tr("How to fix it: ") + fix)
+
+        say(self.record_note, text)
 
     def _on_level(self, r: LevelReading) -> None:
         self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
@@ -266,13 +263,13 @@ class MicrophonePage(Page):
         message, fix = describe(err.exception, "microphone")
         self.level.set_status(Status.FAIL, message + " " + self.tr("How to fix it: ") + fix)
         self._recording_now = False
-        self.record_note.setText("")
+        say(self.record_note, None)
         self.level.word.setWordWrap(True)
         self.meter.reset()
 
     def _show_level(self) -> None:
         v = self.verdict
-        if v is not None:  # the band is the zone the level was held to (hysteresis included)
+        if v is not None:  # the band is the card's pass zone
             self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
             self.meter.set_judgement(None, self.meter.zone, False)
@@ -284,18 +281,16 @@ class MicrophonePage(Page):
         # judged on: the level and the limit applied, as the card's sentence quotes them
         hint, level = ct(v.hint), v.level_dbfs
         if v.kind == "clipping" and v.clipping is not None:
-            word = self.tr("{hint} ({value:.2f} % of the samples hit the ceiling; limit "
-                           "{threshold:.2f} %)").format(hint=hint, value=v.clipping.value,
-                                                       threshold=v.clipping.limit)
+            word = fmt(self.tr("{hint} ({value:.2f} % of the samples hit the ceiling; limit "
+                               "{threshold:.2f} %)"), hint=hint, value=v.clipping.value,
+                       threshold=v.clipping.limit)
         elif v.speech is not None and v.crossed < 0:
-            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
-                           "{threshold:.0f})").format(hint=hint, level=level,
-                                                      threshold=v.speech.limit)
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         elif v.speech is not None and v.crossed > 0:
-            word = self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
-                           "{threshold:.0f})").format(hint=hint, level=level,
-                                                      threshold=v.speech.limit)
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         else:
-            word = self.tr("{hint} ({level:.1f} dBFS while speaking)").format(hint=hint,
-                                                                             level=level)
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking)"), hint=hint,
+                       level=level)
         self.level.set_status(v.status, word)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QPainter, QPalette, QPen
+from PySide6.QtGui import QBrush, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from techcheck.app.gui import style
-from techcheck.app.gui.widgets.status import is_dark, status_color
+from techcheck.app.gui.i18n import fmt
+from techcheck.app.gui.widgets.status import Canvas, status_color
 from techcheck.checks.model import Status
 
 FLOOR_DB = -60.0
@@ -48,8 +49,9 @@ class LevelMeter(QWidget):
             self._hold, self._hold_t = self.peak, now
         self.updates += 1
         self.setAccessibleDescription(
-            QCoreApplication.translate("LevelMeter", "Level {rms:.0f} dBFS, peak {peak:.0f} dBFS")
-            .format(rms=self.rms, peak=self.peak))
+            fmt(QCoreApplication.translate("LevelMeter",
+                                           "Level {rms:.0f} dBFS, peak {peak:.0f} dBFS"),
+                rms=self.rms, peak=self.peak))
         self.update()
 
     def set_judgement(self, status: Status | None, zone: tuple[float, float],
@@ -70,11 +72,8 @@ class LevelMeter(QWidget):
         return r.left() + (db - FLOOR_DB) / -FLOOR_DB * r.width()
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        dark = is_dark(pal)
-        text = pal.color(QPalette.ColorRole.WindowText)
+        c = Canvas(self)
+        p, pal, dark, text = c.painter, c.palette, c.dark, c.text
         bar = QRectF(0.5, 0.5, self.width() - 1, 26)
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
         p.setBrush(pal.color(QPalette.ColorRole.Base))
