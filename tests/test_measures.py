@@ -160,3 +160,28 @@ def test_under_sustained_load_the_row_and_the_finding_quote_the_same_limit():
     assert row.limit == f"≤\u00a0{fail:.0f}\u00a0%"
     assert f"(limit {fail:.0f} %)" in f.text()
     assert same_limit_everywhere(r) >= 1
+
+
+def _recorded_runs():
+    from tests import report_samples as samples
+
+    return [samples.recorded(n) for n in samples.recorded_names()]
+
+
+def test_every_measure_real_runs_report_is_declared_and_every_declared_one_is_reported():
+    """The recorded real runs (tests/make_report_samples.py) against the declarations: a
+    metric no declaration names, or a declaration (with its label) no real run produces, is a
+    mistake — an invented name kept alive only by a hand-made sample, or a label for nothing."""
+    seen: dict[str, set[str]] = {}
+    for r in _recorded_runs():
+        seen.setdefault(r.id, set()).update(r.metrics)
+    assert set(seen) == set(BUILTIN)
+    for check_id in BUILTIN:
+        names = set(declared(check_id))
+        assert seen[check_id] - names == set(), f"{check_id}: reported but not declared"
+        assert names - seen[check_id] == set(), f"{check_id}: declared but never reported"
+
+
+def test_in_every_recorded_run_row_and_finding_quote_one_limit():
+    compared = sum(same_limit_everywhere(r) for r in _recorded_runs())
+    assert compared >= 5  # slow upload, jitter, processor load, memory, battery at least
