@@ -24,7 +24,7 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from typing import Any
 
-from techcheck.app.invitation import _CONTROL
+from techcheck.app.invitation import has_control
 
 log = logging.getLogger("techcheck.brand")
 
@@ -33,6 +33,9 @@ MAX_WELCOME = 300
 MAX_LOGO_BYTES = 48 * 1024  # decoded; the base64 in the file is a third larger
 MAX_LOGO_SIDE = 2048  # pixels, for a PNG
 MAX_SVG_ELEMENTS = 2000
+#: Points of path and polygon geometry drawn, after ``<use>`` expansion: 3 million took Qt 3 s
+#: (measured here), a detailed traced logo has about 10,000.
+MAX_SVG_POINTS = 100_000
 KEYS = ("name", "accent", "welcome", "logo")
 _ACCENT = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DATA_URI = re.compile(r"^data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=\s]*)$")
@@ -43,7 +46,11 @@ _XLINK_NS = "http://www.w3.org/1999/xlink"
 #: attributes over time (an <animate> or <set> can turn an href into a link after the check).
 _SVG_REFUSED = {"script", "foreignobject", "iframe", "object", "embed", "audio", "video",
                 "image", "a", "animate", "animatemotion", "animatetransform", "set",
-                "discard", "handler", "listener", "feimage"}
+                "discard", "handler", "listener", "feimage", "marker"}
+#: Why <marker> is refused: a marker's whole content is drawn again at every vertex of every
+#: path that names it, so 900 circles on a 3000-point path (28 KB) took Qt 14 s to draw;
+#: logos do not need arrowheads.
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?")
 _URL_REF = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
 
 
@@ -129,7 +136,7 @@ def _text(value: str, limit: int, bad, lines: bool) -> str:
     value = value.strip()
     if len(value) > limit:
         raise bad(f"is too long ({len(value)} characters; at most {limit})")
-    if _CONTROL.search(value) or (not lines and "\n" in value):
+    if has_control(value, lines):
         raise bad("contains control characters")
     return value
 
@@ -172,6 +179,7 @@ def check_svg(data: bytes, bad) -> None:
     """An SVG document that shows a picture and does nothing else (see the module's text)."""
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     state = {"elements": 0, "style": 0}
+    tree = _Tree()
 
     def refuse(why: str):
         def handler(*_args):
@@ -189,19 +197,27 @@ def check_svg(data: bytes, bad) -> None:
         if ns != _SVG_NS:
             raise bad(f"has a <{local}> element from outside SVG ({ns or 'no namespace'})")
         if local.lower() in _SVG_REFUSED:
-            raise bad(f"has a <{local}> element (no scripts, links, embedded pictures or "
-                      "animations)")
+            raise bad(f"has a <{local}> element (no scripts, links, embedded pictures, "
+                      "animations or markers)")
         if local == "style":
             state["style"] += 1
+        refs = []
         for attr, value in attrs.items():
             a_ns, _, a_name = attr.rpartition(" ")
             if a_name.lower().startswith("on"):
                 raise bad(f"has an event handler ({a_name}) on <{local}>")
-            if a_name == "href" and a_ns in ("", _XLINK_NS) and not value.strip().startswith("#"):
-                raise bad(f"refers to something outside itself (<{local} href>)")
+            if a_name == "href" and a_ns in ("", _XLINK_NS):
+                if not value.strip().startswith("#"):
+                    raise bad(f"refers to something outside itself (<{local} href>)")
+                refs.append(value.strip()[1:])
             _check_style_text(value, bad, f"<{local} {a_name}>")
+            refs += [target.strip()[1:] for _q, target in _URL_REF.findall(value)]
+        geometry = sum(len(_NUMBER.findall(v)) for a, v in attrs.items()
+                       if a.rpartition(" ")[2] in ("d", "points")) // 2
+        tree.start(attrs.get("id", ""), refs, 1, geometry)
 
     def end(name: str) -> None:
+        tree.end()
         if name.rpartition(" ")[2] == "style":
             state["style"] -= 1
 
@@ -223,6 +239,74 @@ def check_svg(data: bytes, bad) -> None:
                   f"line {exc.lineno})") from None
     if state["elements"] == 0:
         raise bad("is not an SVG picture")
+    drawn = tree.drawn(0, MAX_SVG_ELEMENTS)
+    if drawn is None:
+        raise bad("refers to itself (a <use> or url(#…) loop)")
+    if drawn > MAX_SVG_ELEMENTS:
+        raise bad(f"has more than {MAX_SVG_ELEMENTS} SVG elements once its <use> references "
+                  "are drawn")
+    if (tree.drawn(1, MAX_SVG_POINTS) or 0) > MAX_SVG_POINTS:
+        raise bad(f"has more than {MAX_SVG_POINTS:,} points of paths to draw once its <use> "
+                  "references are drawn")
+
+
+class _Tree:
+    """An SVG document's elements as the renderer will instantiate them: each element, its
+    children and the elements it refers to by ``href="#id"`` (``<use>``) or ``url(#id)``
+    (patterns, markers, masks, clip paths, filters), whose whole subtree is drawn again at
+    each reference (SVG 2, §5.6 "The 'use' element"). Seven levels of ten ``<use>`` are 10^7
+    shapes from under 3 KB, so the elements are counted after that expansion, not in the file."""
+
+    def __init__(self) -> None:
+        self.children: list[list[int]] = []
+        self.refs: list[list[str]] = []
+        self.weights: list[tuple[int, int]] = []  # (1 element, points of geometry)
+        self.ids: dict[str, int] = {}
+        self.open: list[int] = []
+
+    def start(self, element_id: str, refs: list[str], elements: int, points: int) -> None:
+        index = len(self.children)
+        self.children.append([])
+        self.refs.append(refs)
+        self.weights.append((elements, points))
+        if self.open:
+            self.children[self.open[-1]].append(index)
+        if element_id:
+            self.ids.setdefault(element_id, index)
+        self.open.append(index)
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def drawn(self, measure: int, most: int) -> int | None:
+        """What is drawn from the root, capped at ``most + 1``: elements (``measure`` 0) or
+        points of geometry (1); None for a reference loop. Iterative (a file may nest 2000
+        deep, past Python's recursion limit)."""
+        if not self.children:
+            return 0
+        size: dict[int, int] = {}
+        busy: set[int] = set()
+        stack: list[tuple[int, bool]] = [(0, False)]
+        while stack:
+            node, done = stack.pop()
+            below = self.children[node] + [self.ids[r] for r in self.refs[node] if r in self.ids]
+            if done:
+                busy.discard(node)
+                own = self.weights[node][measure]
+                size[node] = min(most + 1, own + sum(size[k] for k in below))
+                continue
+            if node in size:
+                continue
+            if node in busy:
+                return None
+            busy.add(node)
+            stack.append((node, True))
+            for k in below:
+                if k in busy:
+                    return None
+                if k not in size:
+                    stack.append((k, False))
+        return size[0]
 
 
 def _check_style_text(value: str, bad, where: str) -> None:

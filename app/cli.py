@@ -1,7 +1,9 @@
 """``techcheck``: the command line. A contract others script against:
 
 exit status 0 ready, 1 ready with warnings, 2 not ready, 3 could not run (bad arguments,
-unreadable profile or report, internal error). Progress goes to stderr, results to stdout.
+unreadable profile or report, internal error), 4 demo finished (sample media stood in for the
+devices: nothing is said about them), as ``checks.model.ExitCode`` declares them. Progress goes
+to stderr, results to stdout.
 Each sub-command lives in ``app/commands/<name>.py`` and registers itself with ``register``.
 """
 
@@ -14,13 +16,15 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from techcheck.app import __version__
+from techcheck.checks.model import ExitCode
 
 log = logging.getLogger("techcheck.cli")
 
-EXIT_READY, EXIT_WARN, EXIT_NOT_READY, EXIT_CANNOT_RUN = 0, 1, 2, 3
+#: Usage errors, interruptions and internal errors (the README's exit-status table: ExitCode).
+EXIT_CANNOT_RUN = ExitCode.COULD_NOT_RUN
 
 #: Sub-command modules under ``techcheck.app.commands``, in the order ``--help`` lists them.
 COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "history", "serve", "selftest"]
@@ -28,7 +32,7 @@ COMMANDS = ["run", "devices", "profiles", "report", "compare", "invite", "histor
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse would exit 2, which means "not ready"
+    def error(self, message: str) -> NoReturn:  # argparse would exit 2, which means "not ready"
         self.print_usage(sys.stderr)
         self.exit(EXIT_CANNOT_RUN, f"{self.prog}: error: {message}\n")
 
@@ -38,7 +42,8 @@ def build_parser() -> Parser:
         prog="techcheck",
         description="Checks camera, microphone, speakers, connection and computer before a "
         "video interview. Without a command it opens the app.",
-        epilog="Exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 could not run.",
+        epilog="Exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 could not run, "
+        "4 demo finished (sample media: nothing said about your devices).",
     )
     parser.add_argument("--version", action="version", version=f"techcheck {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")

@@ -43,13 +43,19 @@ def speaker_standin() -> str:
     return standin.SPEC
 
 
-#: What a report made in demo mode says under its verdict, in every format.
-NOTE = N_("Demo mode: sample media stood in for your devices; this says nothing about your "
-          "own devices.")
+#: How a demo run ends, on every surface (the app's results and step list, the terminal, every
+#: report format): its own neutral verdict (``Verdict.DEMO``), never a readiness. ``WORD`` and
+#: ``SENTENCE`` are the verdict's word and sentence; ``NOTE`` is the two as one line (the
+#: report's ``demo.note``, the terminal's last line).
+WORD = N_("Demo finished")
+SENTENCE = N_("Every check ran on sample media. This says nothing about your own devices.")
+NOTE = N_("Demo finished: every check ran on sample media. This says nothing about your own "
+          "devices.")
 
 
 def report_extra(lang: str) -> dict[str, Any]:
-    """The report's ``demo`` field (docs/report-format.md): present only in demo mode."""
+    """The report's ``demo`` field (docs/report-format.md): present only in demo mode, and
+    what makes the report's verdict ``demo`` (``Report.demo``)."""
     return {"note": translate(NOTE, lang)}
 
 
@@ -107,8 +113,32 @@ def has_default_route() -> bool:
     return False
 
 
+#: What the person is told first when a camera or microphone is missing, before any demo is
+#: offered (the app's Start page, ``techcheck`` in a terminal): what is missing, then the fix.
+MISSING = {
+    ("camera", "microphone"): N_("No camera and no microphone were found."),
+    ("camera",): N_("No camera was found."),
+    ("microphone",): N_("No microphone was found."),
+}
+MISSING_FIX = N_("Plug in your webcam or headset (on a laptop, check that the built-in camera is "
+                 "not switched off by a key or a cover), close other apps that may be using "
+                 "them, and allow camera and microphone access in your system's privacy "
+                 "settings.")
+#: The explicit choice of a demo, never made for the person in the app.
+CHOICE = N_("See how it works with a sample video")
+
+
+def missing(device_lists: dict[str, list[dict[str, Any]]],
+            chosen: Devices | None = None) -> tuple[str, ...]:
+    """The kinds, of camera and microphone, that the computer has none of and the person has
+    not named one for (a device or a file in ``chosen``): a key of ``MISSING``, or ``()``."""
+    return tuple(kind for kind in ("camera", "microphone")
+                 if not device_lists.get(kind) and not getattr(chosen, kind, None))
+
+
 def should_use_demo(device_lists: dict[str, list[dict[str, Any]]], online: bool) -> bool:
-    """Automatic demo mode: nothing to test with."""
+    """``techcheck`` without a desktop: nothing to test with, so the demo runs (after the
+    person is told what is missing: ``MISSING``)."""
     no_camera = not device_lists.get("camera")
     no_mic = not device_lists.get("microphone")
     return (no_camera and no_mic) or (no_camera and not online) or (no_mic and not online)

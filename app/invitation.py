@@ -20,6 +20,7 @@ import ipaddress
 import os
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -50,7 +51,22 @@ KEYS: dict[str, tuple[type, bool, int]] = {
     "note": (str, False, MAX_NOTE),
     "brand": (dict, False, 0),  # a table: app.brand checks it
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode general categories no text of an invitation or a brand may hold (Unicode Standard,
+#: §4.5): Cc controls (C0, DEL and C1 such as U+009B, the one-character CSI), Cf format
+#: characters (bidirectional marks, embeddings, overrides and isolates including U+061C,
+#: zero-width characters, U+FEFF, word joiners, tag characters) and the line and paragraph
+#: separators Zl (U+2028) and Zp (U+2029), which break a "one line" text as a newline does.
+#: A tab is allowed, a line feed only where the text may have lines.
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def has_control(value: str, lines: bool = False) -> bool:
+    """Whether ``value`` holds a character in ``_UNSEEN`` (a tab, and with ``lines`` a line
+    feed, excepted)."""
+    if value.isprintable():  # the common case, in C: no Cc, Cf, Zl, Zp (nor Zs) at all
+        return False
+    allowed = "\t\n" if lines else "\t"
+    return any(c not in allowed and unicodedata.category(c) in _UNSEEN for c in value)
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}"
                    r"[a-z0-9])?)*$", re.IGNORECASE)
 _PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -87,9 +103,20 @@ class Invitation:
             out.append(("stun", self.stun))
         return out
 
+    def public_hosts(self, server: bool = True, stun: bool = True) -> frozenset[str]:
+        """The host names of ``server`` and ``stun`` (each when asked for): what the network
+        check must find outside the network after looking them up, unless the person allowed
+        a server inside it (``CheckContext.options["public_hosts"]``)."""
+        hosts = set()
+        if server and self.server:
+            hosts.add(urlsplit(self.server).hostname or "")
+        if stun and self.stun:
+            hosts.add(_split_stun(self.stun)[0].lower())
+        return frozenset(h for h in hosts if h)
+
     def to_report(self) -> dict[str, Any]:
         """What goes into ``Report.extra["invitation"]``."""
-        d = {"format": FORMAT, "profile": self.profile,
+        d: dict[str, Any] = {"format": FORMAT, "profile": self.profile,
              "when": self.when.isoformat(timespec="minutes"), "contact": self.contact}
         for key in ("company", "position", "server", "stun", "note", "file", "sha256"):
             if getattr(self, key):
@@ -190,11 +217,11 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
         value = data[key]
         if want is datetime or want is dict:
             continue
-        if not isinstance(value, want):
+        if not isinstance(value, str):  # every other kind of key is text
             raise bad(key, f"must be text, not {type(value).__name__}")
         if len(value) > limit:
             raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
-        if _CONTROL.search(value) or (key != "note" and "\n" in value):
+        if has_control(value, lines=key == "note"):
             raise bad(key, "contains control characters")
         if key != "note" and not value.strip():
             raise bad(key, "is empty")
@@ -283,22 +310,24 @@ _INTERNAL_SUFFIXES = (".localhost", ".local", ".home.arpa", ".internal")
 
 def inside_network(host: str) -> bool:
     """Whether ``host`` names this computer or a machine inside the candidate's network, judged
-    from the text alone: an IP literal that is not globally routable (loopback, link-local
-    such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6 unique-local, and
-    the other IANA special-purpose blocks), ``localhost``, a name under one of the reserved
-    internal suffixes, or a name without a dot (completed by the local network's search
-    domain). Names are deliberately not resolved: opening an invitation must not send DNS
-    queries, and a public name that resolves inside (DNS rebinding) is not caught."""
+    as the system will read it: an address (in any notation getaddrinfo accepts, "127.1" and
+    "0x7f.1" included: ``dns.numeric_address``) that is not globally routable (loopback,
+    link-local such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6
+    unique-local, and the other IANA special-purpose blocks), ``localhost``, a name under one
+    of the reserved internal suffixes, or a name without a dot (completed by the local
+    network's search domain). Names are not resolved here (opening an invitation sends no DNS
+    query); the network check judges the addresses a name resolves to before it connects,
+    and connects only to those (``options["public_hosts"]``, see ``public_hosts``)."""
+    # Here, not at the top: the network package is large, and the app opens invitations early.
+    from techcheck.checks.network.dns import is_internal_address, numeric_address
+
     h = host.strip().strip("[]").rstrip(".").lower()
     if not h:
         return False
-    try:
-        ip = ipaddress.ip_address(h.split("%", 1)[0])
-    except ValueError:
+    ip = numeric_address(h)
+    if ip is None:
         return h == "localhost" or h.endswith(_INTERNAL_SUFFIXES) or "." not in h
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    return is_internal_address(ip)
 
 
 def _split_stun(value: str) -> tuple[str, str]:

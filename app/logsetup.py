@@ -22,11 +22,12 @@ def setup(verbose: bool = False, stderr: bool = True) -> Path | None:
         root.removeHandler(h)
         h.close()
     root.propagate = False
-    log_file: Path | None = paths.log_dir() / LOG_NAME
+    target = paths.log_dir() / LOG_NAME
+    log_file: Path | None = target
     try:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         fh = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            target, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
         fh.setLevel(logging.DEBUG)
         fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -59,3 +60,17 @@ class _NoTraceback(logging.Formatter):
 
 def log_file() -> Path | None:
     return _configured
+
+
+def log_tail(max_lines: int = 400) -> str:
+    """The last lines of this run's log file ("" without one), for IT support's detail
+    view and the diagnostics they paste into a ticket."""
+    path = log_file()
+    if path is None or not path.exists():
+        return ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.readlines()
+    except OSError as exc:
+        return f"(cannot read the log {path}: {exc})"
+    return "".join(lines[-max_lines:])

@@ -39,7 +39,9 @@ class P(QObject):
 w.winId(); p = P(); w.windowHandle().installEventFilter(p); w.show(); app.exec()
 """
 
-APP = "import sys; from app.gui.main import main; sys.exit(main([]))"
+# The package name the installed app uses (``techcheck.app``), not the folder name ``app``: the
+# folder imported as ``app`` would be a second copy of the GUI beside the one it imports.
+APP = "import sys; from techcheck.app.gui.main import main; sys.exit(main([]))"
 
 
 def drop_caches() -> bool:
@@ -79,6 +81,11 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
     env = dict(os.environ)
+    sys.path.insert(0, str(ROOT))
+    from tests.checkout import use_this_checkout
+
+    if use_this_checkout(ROOT) is not None:  # a worktree: its code, not the installed one
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     xvfb = None
     if not env.get("DISPLAY"):
         display = ":93"

@@ -8,8 +8,7 @@ import math
 
 import numpy as np
 
-from techcheck.checks.audio.analysis import FLOOR_DB, amplitude_db
-from techcheck.checks.audio.echo import Echo
+from techcheck.checks.audio.echo import Echo, cross_spectrum, peak_prominence, recording_level
 
 
 def find_echo_before(played: np.ndarray, recorded: np.ndarray, fs: float, *,
@@ -20,27 +19,17 @@ def find_echo_before(played: np.ndarray, recorded: np.ndarray, fs: float, *,
     deviations above the rest (noise alone peaks near 4-5) and the plain correlation at that
     lag is positive and above 0.05.
     """
-    p = np.asarray(played, dtype=np.float64).reshape(-1)
-    r = np.asarray(recorded, dtype=np.float64).reshape(-1)
-    level = amplitude_db(float(np.sqrt(np.mean(r**2)))) if r.size else FLOOR_DB
-    if not r.any() or not p.any():
-        return Echo(False, None, None, 0.0, 0.0, level)
-    n = p.size + r.size
-    nfft = 1 << (n - 1).bit_length()
-    P = np.fft.rfft(p, nfft)
-    R = np.fft.rfft(r, nfft)
-    cross = R * np.conj(P)
-    mag = np.abs(cross)
-    cross /= np.maximum(mag, mag.max() * 1e-6)
+    s = cross_spectrum(played, recorded)
+    if s is None:
+        return Echo(False, None, None, 0.0, 0.0, recording_level(recorded))
+    p, r, cross, mag, nfft = s.played, s.recorded, s.cross.copy(), s.mag, s.nfft
+    level = recording_level(r)
+    cross /= np.maximum(mag, mag.max() * 1e-6)  # PHAT over every frequency (the old way)
     cc = np.fft.irfft(cross, nfft)
     lags = min(int(max_delay_s * fs), r.size - 1)
     window = cc[: lags + 1]
     k = int(np.argmax(window))
-    guard = int(0.002 * fs)
-    rest = np.concatenate([window[: max(0, k - guard)], window[k + guard + 1:]])
-    med = float(np.median(rest)) if rest.size else 0.0
-    spread = 1.4826 * float(np.median(np.abs(rest - med))) if rest.size else 0.0
-    prominence = (float(window[k]) - med) / spread if spread > 0 else 0.0
+    prominence = peak_prominence(window, k, int(0.002 * fs))
     seg = r[k: k + p.size]
     pp = p[: seg.size]
     denom = math.sqrt(float(np.dot(seg, seg)) * float(np.dot(pp, pp)))

@@ -161,6 +161,8 @@ class ResultBuilder:
         g, side = decided if decided is not None else grade_measure(m, float(value))
         status = g.status if g is not None else Status.PASS
         if metric:
+            threshold: Threshold
+            op: str | None
             if g is not None:
                 threshold, op = g.limit, g.op
             else:
@@ -263,12 +265,9 @@ def grade_measure(m: Measure, value: float, shift: float = 0.0) -> tuple[Grade |
     worst: tuple[int, Grade | None, Side | None] = (0, None, None)
     for side, higher_is_better in m.sides():
         move = -shift if higher_is_better else shift
-        second = side.second if side.second is not None else (-math.inf if higher_is_better
-                                                              else math.inf)
-        if isinstance(side.levels, str):
-            raise TypeError(f"measure {m.name!r}: bind it to its limits before grading")
-        g = assess(value, warn=float(side.first) + move, fail=float(second) + move,  # type: ignore[arg-type]
-                   higher_is_better=higher_is_better, levels=side.levels)
+        first, second, levels = side.bound()
+        g = assess(value, warn=first + move, fail=second + move,
+                   higher_is_better=higher_is_better, levels=levels)
         crossed = 0 if g.status is Status.PASS else 2 if g.second else 1
         if crossed > worst[0]:
             worst = (crossed, g, side)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import string
 from functools import cache
 from typing import Any
 
 from techcheck import resources
+from techcheck.checks.l10n import python_number
 
 log = logging.getLogger("techcheck.i18n")
 
@@ -81,10 +83,11 @@ def _field(value: Any, spec: str, lang: str) -> str | None:
     text_spec = (m["align"] or "") + (m["width"] or "")
     try:
         if _is_number(value) and (not isinstance(value, int) or abs(value) < 10**30):
-            text = format(value, spec)
-            if lang == "sv" and isinstance(value, float):
-                text = text.replace(",", "\u00a0").replace(".", ",")
-            return text
+            if isinstance(value, float) and not math.isfinite(value):
+                return format("–", text_spec)
+            # the template's own precision and grouping, the language's separators and minus
+            # (techcheck.checks.l10n: one way to write numbers on every surface)
+            return python_number(format(value, spec), lang)
         if isinstance(value, str):
             return format(shorten(value, MAX_TEXT, lang), text_spec)
         if isinstance(value, int) and not isinstance(value, bool):  # too long to write out

@@ -64,6 +64,15 @@ class Side:
     #: (key, message, fix): another wording a site picks by key; fix "" keeps ``fix``
     variants: tuple[tuple[str, str, str], ...] = ()
 
+    def bound(self) -> tuple[float, float, tuple[Status, Status]]:
+        """(first, second, levels) of a side bound to its limits (``Measure.resolved``): numbers
+        and statuses, no longer profile keys; a side that is not bound is a programming error."""
+        first, second, levels = self.first, self.second, self.levels
+        if not isinstance(first, int | float) or not isinstance(second, int | float) \
+                or isinstance(levels, str):
+            raise TypeError(f"{self.code}: bind the measure to its limits first")
+        return float(first), float(second), levels
+
     def status(self, level: Status) -> Status:
         """The finding's status for a crossed limit (``level``: WARN = first, FAIL = second)."""
         if level is Status.PASS:
@@ -149,7 +158,10 @@ class Measure:
                 status = Status(getattr(limits, levels))
                 levels = (status, status)
             sides[attr] = dataclasses.replace(side, first=first, second=second, levels=levels)
-        return dataclasses.replace(self, scale=1.0, **sides) if sides else self
+        if not sides:
+            return self
+        return dataclasses.replace(self, scale=1.0, low=sides.get("low", self.low),
+                                   high=sides.get("high", self.high))
 
     def pass_limits(self, shift: float = 0.0) -> float | list[float] | None:
         """What a passing value is held to (bound measures only): the first limit of each
@@ -213,4 +225,5 @@ def declared(check_id: str) -> Mapping[str, Measure]:
     module = BUILTIN.get(check_id)
     if module is None:
         return {}
-    return importlib.import_module(module).MEASURES.get(check_id, {})
+    measures: Mapping[str, Measure] = importlib.import_module(module).MEASURES.get(check_id, {})
+    return measures

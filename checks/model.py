@@ -97,15 +97,34 @@ TierName = Annotated[str, ItemOf("tiers")]
 PerTier = Annotated[tuple[float, ...], SameLengthAs("tiers")]
 
 
+class ExitCode(enum.IntEnum):
+    """The exit statuses the command line promises (README, "Exit status"): the
+    monitoring-plugin convention for a verdict (0 ok, 1 warning, 2 critical) and 3 for a run
+    that could not happen (bad arguments, an unreadable profile or report, an internal error);
+    4 for a demo run (``Verdict.DEMO``).
+    One declaration: the README's table is tested against it (tests/test_runsetup.py)."""
+
+    READY = 0
+    READY_WITH_WARNINGS = 1
+    NOT_READY = 2
+    COULD_NOT_RUN = 3
+    #: A demo run: every check ran on sample media, so nothing is said about this computer's
+    #: devices. Not 0-2, which judge the devices, and not 3: the demo did run.
+    DEMO = 4
+
+
 class Verdict(enum.StrEnum):
     READY = "ready"
     READY_WITH_WARNINGS = "ready_with_warnings"
     NOT_READY = "not_ready"
+    #: Sample media stood in for the devices (demo mode): the checks ran, but no verdict on the
+    #: person's own devices exists, so no surface may show readiness.
+    DEMO = "demo"
 
     @property
-    def exit_code(self) -> int:
-        """The monitoring-plugin convention the CLI promises: 0 ok, 1 warning, 2 critical."""
-        return {"ready": 0, "ready_with_warnings": 1, "not_ready": 2}[self.value]
+    def exit_code(self) -> ExitCode:
+        """The verdict's exit status (``ExitCode`` has the member of the same name)."""
+        return ExitCode[self.name]
 
 
 Value = float | int | str | bool | None
@@ -249,9 +268,12 @@ class CheckResult:
         )
 
 
-def verdict_for(results: list[CheckResult]) -> Verdict:
+def verdict_for(results: list[CheckResult], demo: bool = False) -> Verdict:
     """Worst of the checks. An error counts as not ready: we could not confirm it works. Tips
-    never count (docs/verdicts.md)."""
+    never count (docs/verdicts.md). A demo run (``demo``: sample media stood in for the
+    devices) is ``Verdict.DEMO`` whatever its checks found: they judged the samples."""
+    if demo:
+        return Verdict.DEMO
     worst = Status.worst([r.status for r in results if r.status is not Status.TIP])
     if worst in (Status.FAIL, Status.ERROR):
         return Verdict.NOT_READY
@@ -271,8 +293,18 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. invitation, checklist, options
 
     @property
+    def demo(self) -> bool:
+        """Whether sample media stood in for the devices: the ``demo`` field, or the
+        ``options.demo`` flag the app wrote before that field existed."""
+        options = self.extra.get("options")
+        return bool(self.extra.get("demo")) or (isinstance(options, dict)
+                                                and options.get("demo") is True)
+
+    @property
     def verdict(self) -> Verdict:
-        return verdict_for(self.checks)
+        """Computed, never read from the file: a report saved in demo mode before
+        ``Verdict.DEMO`` existed (``"verdict": "ready"``) loads as a demo run."""
+        return verdict_for(self.checks, demo=self.demo)
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)

@@ -25,14 +25,19 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # only the type: on Windows multiprocessing.connection imports _winapi
+    from multiprocessing.connection import Connection
 
 MAX_ANSWER = 4096  # characters of one answer sent back (a real one is a few hundred)
 
 # --- the child process ------------------------------------------------------------------------
 
 
-def child_main(conn, job: dict) -> None:
+def child_main(conn: Connection, job: dict[str, Any]) -> None:
     """Entry point of the child: limit its memory, answer every (url, host) of ``job``, send
     ``{"engine": name, "answers": {url: [answer or None, error]}}`` (or ``{"error": …}``)."""
     try:
@@ -46,13 +51,13 @@ def child_main(conn, job: dict) -> None:
         conn.close()
 
 
-def evaluate(job: dict) -> dict:
+def evaluate(job: dict[str, Any]) -> dict[str, Any]:
     """Ask the system's engine when the job allows it (no test stand-ins for DNS), else, or when
     it fails, pacparser."""
-    pairs = [tuple(p) for p in job["pairs"]]
+    pairs = [(str(url), str(host)) for url, host in job["pairs"]]
     if job.get("hosts") is None and job.get("system", True):
         for name, find in _system_engines():
-            answers = {}
+            answers: dict[str, list[str]] = {}
             for url, _host in pairs:
                 answer = find(job, url)
                 if answer is None:
@@ -63,7 +68,11 @@ def evaluate(job: dict) -> dict:
     return {"engine": "pacparser", "answers": pacparser_answers(job, pairs)}
 
 
-def _system_engines() -> list:
+#: A system engine: (job, url) -> its answer in PAC form, or None when it cannot answer.
+SystemFind = Callable[[dict[str, Any], str], "str | None"]
+
+
+def _system_engines() -> list[tuple[str, SystemFind]]:
     if sys.platform == "win32":
         return [("WinHTTP", lambda job, url: winhttp_find(job.get("pac_url", ""), url))]
     if sys.platform == "darwin":
@@ -134,11 +143,11 @@ def job_limits(limit: int) -> _ExtendedLimits:
     return info
 
 
-def _windows_job_limit(limit: int, kernel32=None) -> bool:  # pragma: no cover - Windows only
+def _windows_job_limit(limit: int, kernel32: Any = None) -> bool:  # pragma: no cover - Windows only
     """Put this process in a new job object whose processes may commit at most ``limit``
     bytes (Microsoft, "Job Objects"; SetInformationJobObject). A process may assign itself
     (nested jobs, Windows 8 and later)."""
-    k = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)
+    k = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]  # Windows only; mypy checks as Linux
     k.CreateJobObjectW.restype = ctypes.c_void_p
     k.CreateJobObjectW.argtypes = [ctypes.c_void_p, ctypes.c_wchar_p]
     k.SetInformationJobObject.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
@@ -182,7 +191,7 @@ WINHTTP_ACCESS_TYPE_NAMED_PROXY = 3
 WINHTTP_AUTOPROXY_CONFIG_URL = 0x00000002
 
 
-def winhttp_find(pac_url: str, url: str, winhttp=None, kernel32=None) -> str | None:
+def winhttp_find(pac_url: str, url: str, winhttp: Any = None, kernel32: Any = None) -> str | None:
     """What WinHTTP answers for ``url`` under the PAC file at ``pac_url``, in PAC form
     ("PROXY a:1; DIRECT"); None off Windows, for a PAC URL WinHTTP cannot fetch (not
     http/https), or when WinHTTP fails (the caller then uses pacparser).
@@ -262,7 +271,7 @@ kCFStringEncodingUTF8 = 0x08000100
 kCFNumberSInt32Type = 3
 
 
-def _declare_cf(cf, cfn) -> None:
+def _declare_cf(cf: Any, cfn: Any) -> None:
     """Argument and result types (CFBase.h, CFString.h, CFURL.h, CFArray.h, CFDictionary.h,
     CFNumber.h, CFProxySupport.h): every CF object is a pointer."""
     p = ctypes.c_void_p
@@ -283,7 +292,8 @@ def _declare_cf(cf, cfn) -> None:
     fn.argtypes, fn.restype = [p, p, ctypes.POINTER(p)], p
 
 
-def cfnetwork_find(text: str, url: str, cf=None, cfn=None, constant=None) -> str | None:
+def cfnetwork_find(text: str, url: str, cf: Any = None, cfn: Any = None,
+                   constant: Callable[[str], Any] | None = None) -> str | None:
     """What CFNetwork answers for ``url`` under the PAC file ``text``, in PAC form; None off
     macOS or when CFNetwork fails (the caller then uses pacparser).
 
@@ -298,7 +308,7 @@ def cfnetwork_find(text: str, url: str, cf=None, cfn=None, constant=None) -> str
         except OSError:
             return None
     if constant is None:
-        def constant(name: str):  # pragma: no cover - macOS only
+        def constant(name: str) -> Any:  # pragma: no cover - macOS only
             return ctypes.c_void_p.in_dll(cfn, name).value
     try:
         _declare_cf(cf, cfn)
@@ -306,7 +316,7 @@ def cfnetwork_find(text: str, url: str, cf=None, cfn=None, constant=None) -> str
         return None
     owned: list[int] = []
 
-    def keep(ref):
+    def keep(ref: Any) -> Any:
         if ref:
             owned.append(ref)
         return ref
@@ -344,7 +354,7 @@ def cfnetwork_find(text: str, url: str, cf=None, cfn=None, constant=None) -> str
             cf.CFRelease(ref)
 
 
-def _cf_string(cf, ref) -> str:
+def _cf_string(cf: Any, ref: Any) -> str:
     if not ref:
         return ""
     buf = ctypes.create_string_buffer(1024)
@@ -352,7 +362,7 @@ def _cf_string(cf, ref) -> str:
                                                               kCFStringEncodingUTF8) else ""
 
 
-def _cf_int(cf, ref) -> int | None:
+def _cf_int(cf: Any, ref: Any) -> int | None:
     value = ctypes.c_int32()
     if ref and cf.CFNumberGetValue(ref, kCFNumberSInt32Type, ctypes.byref(value)):
         return value.value
@@ -408,7 +418,8 @@ _HOSTS = """
 """
 
 
-def pacparser_answers(job: dict, pairs: list[tuple[str, str]]) -> dict[str, list]:
+def pacparser_answers(job: dict[str, Any],
+                      pairs: list[tuple[str, str]]) -> dict[str, list[str | None]]:
     """Evaluate with pacparser in this process. Its JavaScript errors go to stderr, which is
     captured here so the message can name them (a child process: nobody else writes there)."""
     try:

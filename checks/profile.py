@@ -70,7 +70,7 @@ class Profile:
     def summary(self) -> dict[str, Any]:
         """What the report says about the profile. A user's own file is named without its
         folder: the report goes to a recruiter and a path can contain the user's name."""
-        d = {"name": self.name, "title": self.title, "platform": self.platform}
+        d: dict[str, Any] = {"name": self.name, "title": self.title, "platform": self.platform}
         p = Path(self.path) if self.path else None
         if p is not None and p.parent != resources.path("profiles"):
             d["file"] = p.name
@@ -103,14 +103,9 @@ def resolve(spec: str, folder: Path | None = None) -> Path:
     return candidate
 
 
-def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = ()) -> Profile:
-    """Load and validate a profile by name or path against the checks' ``Limits`` classes."""
-    path = resolve(spec, _seen[-1].parent if _seen else None).resolve()
-    shown = path.name if path.parent == resources.path("profiles") else str(path)
-    if path in _seen:
-        raise ProfileError(shown, "profiles extend each other in a loop")
-    if len(_seen) >= MAX_EXTENDS:
-        raise ProfileError(shown, f"too many profiles extend each other (at most {MAX_EXTENDS})")
+def _read_toml(path: Path, shown: str) -> tuple[str, dict[str, Any]]:
+    """The profile file's text and its TOML tables, bounded in size; ``ProfileError`` saying
+    what is wrong (with the line for a TOML error)."""
     try:
         raw = read_bounded(path, MAX_BYTES, "a profile file", shown="")
         text = raw.decode("utf-8")
@@ -121,7 +116,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     except UnicodeDecodeError as exc:
         raise ProfileError(shown, f"cannot read the file: {exc}") from None
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ProfileError(shown, f"not valid TOML: {exc}", int(m.group(1)) if m else None) from None
@@ -130,6 +125,9 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
     except ValueError:  # tomllib lets int() refuse a number of thousands of digits
         raise ProfileError(shown, "not valid TOML: a number has too many digits") from None
 
+
+def _check_meta(data: dict[str, Any], text: str, shown: str) -> dict[str, Any]:
+    """The [profile] table, every key known and of its type, name and title given."""
     meta = data.get("profile")
     if not isinstance(meta, dict):
         raise ProfileError(shown, "missing the [profile] table with name and title", 1)
@@ -153,24 +151,52 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
             _line_of(text, "profile", "platform"),
             "profile.platform",
         )
+    return meta
 
-    sections: dict[str, dict[str, Any]] = {}
+
+def _base_of(meta: dict[str, Any], text: str, shown: str, path: Path, schemas: dict[str, type],
+             seen: tuple[Path, ...]
+             ) -> tuple[dict[str, dict[str, Any]], str | None, dict[str, Any] | None]:
+    """What the profile starts from: (the sections, platform and brand of the profile it
+    extends, or of generic.toml, the one place limits have values)."""
     platform = meta.get("platform")
-    brand = None
     if "extends" in meta:
         try:
-            base = load_profile(meta["extends"], schemas, (*_seen, path))
+            base = load_profile(meta["extends"], schemas, (*seen, path))
         except ProfileError as exc:  # say which profile asked for the one that failed
             raise ProfileError(shown, f"cannot extend {meta['extends'][:80]!r}: {exc}",
                                _line_of(text, "profile", "extends"), "profile.extends") from None
-        sections = {k: dict(v) for k, v in base.sections.items()}
-        platform = platform or base.platform
-        brand = base.brand
-    elif path != _generic_path():
-        # generic.toml is the one place limits have values: every profile sits over it.
-        base = load_profile(str(_generic_path()), schemas, (*_seen, path))
-        sections = {k: dict(v) for k, v in base.sections.items()}
+        return ({k: dict(v) for k, v in base.sections.items()}, platform or base.platform,
+                base.brand)
+    if path != _generic_path():  # every profile sits over generic.toml
+        base = load_profile(str(_generic_path()), schemas, (*seen, path))
+        return {k: dict(v) for k, v in base.sections.items()}, platform, None
+    return {}, platform, None
 
+
+def _check_table(shown: str, text: str, section: str, table: Any,
+                 schemas: dict[str, type]) -> dict[str, Any]:
+    """One check's table, validated against its ``Limits`` class: the values it sets."""
+    line = _line_of(text, section)
+    if section not in schemas:
+        known = ", ".join(sorted(schemas))
+        raise ProfileError(shown, f"unknown table [{section}] (checks: {known})", line)
+    if not isinstance(table, dict):
+        raise ProfileError(shown, f"[{section}] must be a table", line)
+    return _validate(shown, text, section, table, schemas[section])
+
+
+def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = ()) -> Profile:
+    """Load and validate a profile by name or path against the checks' ``Limits`` classes."""
+    path = resolve(spec, _seen[-1].parent if _seen else None).resolve()
+    shown = path.name if path.parent == resources.path("profiles") else str(path)
+    if path in _seen:
+        raise ProfileError(shown, "profiles extend each other in a loop")
+    if len(_seen) >= MAX_EXTENDS:
+        raise ProfileError(shown, f"too many profiles extend each other (at most {MAX_EXTENDS})")
+    text, data = _read_toml(path, shown)
+    meta = _check_meta(data, text, shown)
+    sections, platform, brand = _base_of(meta, text, shown, path, schemas, _seen)
     for section, table in data.items():
         if section == "profile":
             continue
@@ -179,13 +205,7 @@ def load_profile(spec: str, schemas: dict[str, type], _seen: tuple[Path, ...] = 
                 raise ProfileError(shown, "[brand] must be a table", _line_of(text, section))
             brand = dict(table)
             continue
-        line = _line_of(text, section)
-        if section not in schemas:
-            known = ", ".join(sorted(schemas))
-            raise ProfileError(shown, f"unknown table [{section}] (checks: {known})", line)
-        if not isinstance(table, dict):
-            raise ProfileError(shown, f"[{section}] must be a table", line)
-        here = _validate(shown, text, section, table, schemas[section])
+        here = _check_table(shown, text, section, table, schemas)
         sections.setdefault(section, {}).update(here)
         _check_together(shown, text, section, set(here), sections[section], schemas[section])
 
@@ -252,13 +272,18 @@ def _check_complete(file: str, text: str, sections: dict[str, dict[str, Any]],
                                _line_of(text, section), f"{section}.{missing[0]}")
 
 
-def _validate(file: str, text: str, section: str, table: dict, cls: type) -> dict[str, Any]:
+def _validate(file: str, text: str, section: str, table: dict[str, Any],
+              cls: type) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, include_extras=True)
     names = [f.name for f in dataclasses.fields(cls)]
     out: dict[str, Any] = {}
     for given, value in table.items():
         line = _line_of(text, section, given)
         key = given
+        if (why := renamed.retired(section, given)) is not None:
+            log.warning("%s:%s: [%s] %s no longer sets anything (%s): remove it from the file",
+                        file, line, section, given, why)
+            continue
         if (current := renamed.limit_key(section, given)) is not None:
             if current in table:
                 raise ProfileError(file, f"is the old name of {current}, which is given too: "
@@ -288,53 +313,66 @@ _UNIT_BOUNDS: dict[str, tuple[float, float]] = {
 
 
 def _coerce(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
+    """``value`` from the file as the ``Limits`` field's type ``want`` asks, or a
+    ``ProfileError`` naming ``key`` and ``line``."""
     if typing.get_origin(want) is typing.Annotated:  # ItemOf/SameLengthAs: _check_together
         coerced = _coerce(file, line, key, value, typing.get_args(want)[0])
-        for mark in getattr(want, "__metadata__", ()):
-            for item in coerced if isinstance(coerced, tuple | list) else (coerced,):
-                if isinstance(mark, Between) and not mark.low <= item <= mark.high:
-                    raise ProfileError(file, f"must be between {mark.low:g} and {mark.high:g}, "
-                                       f"not {item!r}", line, key)
-                if isinstance(mark, Checked) and (problem := mark.problem(item)):
-                    raise ProfileError(file, problem, line, key)
+        _check_marks(file, line, key, coerced, getattr(want, "__metadata__", ()))
         return coerced
-    origin = typing.get_origin(want)
     if want in (float, int):
-        whole = want is int
-        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
-            kind = "a whole number" if whole else "a number"
-            raise ProfileError(file, f"must be {kind}, not {value!r}", line, key)
-        if not math.isfinite(value):  # TOML allows nan and inf; no limit means either
-            raise ProfileError(file, f"must be a finite number, not {value!r}", line, key)
-        for suffix, (low, high) in _UNIT_BOUNDS.items():
-            if key.endswith(suffix) and not low <= value <= high:
-                raise ProfileError(file, f"must be between {low:g} and {high:g}, not {value!r}",
-                                   line, key)
-        return value if whole else float(value)
+        return _number(file, line, key, value, whole=want is int)
     if isinstance(want, type) and issubclass(want, enum.Enum):
         choices = [m.value for m in want]
         if value not in choices:
             raise ProfileError(file, f"must be one of {', '.join(map(str, choices))}, "
                                f"not {value!r}", line, key)
         return want(value)
-    if want is bool:
-        if not isinstance(value, bool):
-            raise ProfileError(file, f"must be true or false, not {value!r}", line, key)
+    if want in (bool, str):
+        if not isinstance(value, want):
+            kind = "true or false" if want is bool else "a string"
+            raise ProfileError(file, f"must be {kind}, not {value!r}", line, key)
         return value
-    if want is str:
-        if not isinstance(value, str):
-            raise ProfileError(file, f"must be a string, not {value!r}", line, key)
-        return value
-    if origin in (tuple, list):
-        args = typing.get_args(want)
-        item = args[0] if args else float
-        if not isinstance(value, list):
-            raise ProfileError(file, f"must be a list, not {value!r}", line, key)
-        if origin is tuple and args and args[-1] is not Ellipsis and len(value) != len(args):
-            raise ProfileError(file, f"must have {len(args)} items, not {len(value)}", line, key)
-        items = [_coerce(file, line, key, v, item) for v in value]
-        return tuple(items) if origin is tuple else items
+    if typing.get_origin(want) in (tuple, list):
+        return _sequence(file, line, key, value, want)
     return value
+
+
+def _check_marks(file: str, line: int | None, key: str, coerced: Any,
+                 marks: tuple[Any, ...]) -> None:
+    """An ``Annotated`` field's ``Between`` and ``Checked`` marks, item by item."""
+    for mark in marks:
+        for item in coerced if isinstance(coerced, tuple | list) else (coerced,):
+            if isinstance(mark, Between) and not mark.low <= item <= mark.high:
+                raise ProfileError(file, f"must be between {mark.low:g} and {mark.high:g}, "
+                                   f"not {item!r}", line, key)
+            if isinstance(mark, Checked) and (problem := mark.problem(item)):
+                raise ProfileError(file, problem, line, key)
+
+
+def _number(file: str, line: int | None, key: str, value: Any, whole: bool) -> int | float:
+    """A finite number (a whole one for an ``int`` field) within its unit's bounds."""
+    if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+        kind = "a whole number" if whole else "a number"
+        raise ProfileError(file, f"must be {kind}, not {value!r}", line, key)
+    if not math.isfinite(value):  # TOML allows nan and inf; no limit means either
+        raise ProfileError(file, f"must be a finite number, not {value!r}", line, key)
+    for suffix, (low, high) in _UNIT_BOUNDS.items():
+        if key.endswith(suffix) and not low <= value <= high:
+            raise ProfileError(file, f"must be between {low:g} and {high:g}, not {value!r}",
+                               line, key)
+    return value if whole else float(value)
+
+
+def _sequence(file: str, line: int | None, key: str, value: Any, want: Any) -> Any:
+    """A list (or a tuple of a fixed length), each item coerced to the item type."""
+    origin, args = typing.get_origin(want), typing.get_args(want)
+    item = args[0] if args else float
+    if not isinstance(value, list):
+        raise ProfileError(file, f"must be a list, not {value!r}", line, key)
+    if origin is tuple and args and args[-1] is not Ellipsis and len(value) != len(args):
+        raise ProfileError(file, f"must have {len(args)} items, not {len(value)}", line, key)
+    items = [_coerce(file, line, key, v, item) for v in value]
+    return tuple(items) if origin is tuple else items
 
 
 def _check_together(file: str, text: str, section: str, here: set[str],
@@ -374,13 +412,13 @@ def _check_together(file: str, text: str, section: str, here: set[str],
         if "range" in name and isinstance(value, tuple) and len(value) == 2 \
                 and value[0] > value[1]:
             fail(f"must be (low, high), not {list(value)}", name)
-        if (other := marks.get((name, ItemOf))) and now[other] is not None \
-                and value not in now[other]:
-            fail(f"must be one of {other} ({', '.join(map(str, now[other]))}), not {value!r}",
+        if (other := marks.get((name, ItemOf))) and (allowed := now[other]) is not None \
+                and value not in allowed:
+            fail(f"must be one of {other} ({', '.join(map(str, allowed))}), not {value!r}",
                  name, other)
-        if (other := marks.get((name, SameLengthAs))) and now[other] is not None \
-                and len(value) != len(now[other]):
-            fail(f"{name} has {len(value)} items and {other} {len(now[other])}: give one "
+        if (other := marks.get((name, SameLengthAs))) and (same := now[other]) is not None \
+                and len(value) != len(same):
+            fail(f"{name} has {len(value)} items and {other} {len(same)}: give one "
                  f"number per entry of {other}", name, other)
         for partner, level, next_level in _next_levels(name, fields):
             if reference.get(name) is None or now[partner] is None:
@@ -414,7 +452,7 @@ _LEVELS = ("tip", "warn", "fail")
 _LEVEL_RE = re.compile(r"(?<=_)(tip|warn|fail)(?=_|$)")
 
 
-def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
+def _next_levels(name: str, fields: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(partner field, this level, its level) for the next more severe limit of the same
     measure that exists: ``x_tip`` → ``x_warn`` (or ``x_fail`` without a warn)."""
     m = _LEVEL_RE.search(name)
@@ -427,7 +465,7 @@ def _next_levels(name: str, fields: dict) -> list[tuple[str, str, str]]:
     return []
 
 
-def _items(value: Any) -> tuple:
+def _items(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, tuple | list) else (value,)
 
 
@@ -436,9 +474,9 @@ def _line_of(text: str, section: str, key: str | None = None) -> int | None:
     key the file gives under its old name (``checks/renamed.py``) is found by that name."""
     if key is not None:
         for old in renamed.old_limit_keys(section, key):
-            if (line := _line_of(text, section, old)) is not None:
-                return line
-    current = None
+            if (found := _line_of(text, section, old)) is not None:
+                return found
+    current: str | None = None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         m = re.match(r"^\[\s*([^\]]+?)\s*\]", line)

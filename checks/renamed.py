@@ -32,6 +32,23 @@ LIMIT_KEYS: dict[str, dict[str, str]] = {
 }
 
 
+#: Limit keys that no longer set anything, by profile section, with why: a profile that still
+#: gives one loads (an organisation's file must not stop working), and the log says it is
+#: ignored so the line can be removed.
+RETIRED_LIMIT_KEYS: dict[str, dict[str, str]] = {
+    "camera": {
+        # issue 20: the preview's own shorter window made its "looks good" disagree with
+        # the check's card; it now judges over window_s as the check does
+        "live_window_s": "the live preview judges over window_s, as the check does",
+    },
+}
+
+
+def retired(section: str, key: str) -> str | None:
+    """Why ``key`` of ``[section]`` no longer sets anything, or None when it is not retired."""
+    return RETIRED_LIMIT_KEYS.get(section, {}).get(key)
+
+
 def metric_name(name: str) -> str:
     """The current name of a metric read from a report (itself when it never changed)."""
     return METRICS.get(name, name)

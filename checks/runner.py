@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from techcheck.checks import __version__, machine
 from techcheck.checks.context import Cancelled, CheckContext
@@ -87,21 +88,32 @@ def run_one(plugin: Plugin, ctx: CheckContext, timeout_s: float | None = None) -
 
 
 def run_checks(
-    plugins: list[Plugin], ctx: CheckContext, events: RunEvents | None = None
+    plugins: list[Plugin], ctx: CheckContext | Callable[[Plugin], CheckContext],
+    events: RunEvents | None = None
 ) -> list[CheckResult]:
+    """Run ``plugins`` in order. ``ctx`` is the context every check runs in, or a function
+    giving each check its own (``techcheck.app.runsetup``: e.g. the demo's network duration)."""
+    context_for = _same(ctx) if isinstance(ctx, CheckContext) else ctx
     events = events or RunEvents()
     results = []
     for plugin in plugins:
         events.started(plugin)
         log.info("running check %s", plugin.id)
-        result = run_one(plugin, ctx)
+        result = run_one(plugin, context_for(plugin))
         log.info("check %s: %s in %.2f s", plugin.id, result.status.value, result.duration_s)
         results.append(result)
         events.finished(result)
     return results
 
 
-def build_report(results: list[CheckResult], ctx: CheckContext, **extra) -> Report:
+def _same(ctx: CheckContext) -> Callable[[Plugin], CheckContext]:
+    def context_for(_plugin: Plugin) -> CheckContext:
+        return ctx
+
+    return context_for
+
+
+def build_report(results: list[CheckResult], ctx: CheckContext, **extra: Any) -> Report:
     return Report(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         app_version=__version__,

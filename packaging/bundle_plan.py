@@ -73,6 +73,10 @@ PY_EXCLUDES = (
     # Interactive help (numpy imports pydoc only inside numpy.info) and decimal's pure-Python
     # fallback (the C _decimal is built in): 0.3 MB that paid for pacparser and Jinja2.
     "pydoc", "pydoc_data", "_pydecimal",
+    # numpy.__config__ tries PyYAML only to print its build configuration (show_config), and
+    # f2py is the Fortran wrapper generator numpy loads only on request: PyYAML (in the dev
+    # extras) and f2py were 1.1 MB of the one-file download (issue 22).
+    "yaml", "_yaml", "numpy.f2py",
 )
 
 #: Shared libraries dropped after analysis even if some dependency pulls them in: any Qt that is
@@ -116,6 +120,10 @@ DLOPENED = ("libpython*", "libportaudio*")
 
 #: Qt's own translations: only the languages TechCheck speaks (the hook collects all ~40).
 QT_TRANSLATION_KEEP = ("qtbase_sv.qm", "qt_sv.qm", "qtbase_en.qm", "qt_en.qm")
+
+#: Babel's CLDR data for the locales of techcheck.checks.l10n.LOCALES and those they inherit
+#: from (en_GB → en_001 → en → root; sv_SE → sv → root): the hook collects all ~1000 (30 MB).
+BABEL_LOCALE_KEEP = ("root.dat", "en.dat", "en_001.dat", "en_GB.dat", "sv.dat", "sv_SE.dat")
 
 
 @dataclass
@@ -266,10 +274,13 @@ def drop_binary(dest: str) -> bool:
 
 
 def drop_data(dest: str) -> bool:
-    """Qt's translations for languages TechCheck does not speak, and QML trees."""
+    """Qt's translations and Babel's locale data for languages TechCheck does not speak, and
+    QML trees."""
     dest = dest.replace("\\", "/")
     if "/Qt/translations/" in dest or dest.startswith("PySide6/translations/"):
         return dest.rsplit("/", 1)[-1] not in QT_TRANSLATION_KEEP
+    if dest.startswith("babel/locale-data/"):
+        return dest.rsplit("/", 1)[-1] not in BABEL_LOCALE_KEEP
     return drop_binary(dest)
 
 

@@ -69,11 +69,11 @@ def main(argv: list[str]) -> int:
         click(page.panel.run_button)
         wait(lambda page=page: not page.panel.running, 120)
     net = w.pages["network"]
-    view = net.preview
+    view = net.preview_slot.view
     wait(lambda: view.isVisible() and view.model_view.frames_shown >= 10, 30)
     summary["network_page_frames"] = view.model_view.frames_shown
     summary["measured"] = view.numbers.text()
-    net.scroll.ensureWidgetVisible(view.model_view)
+    net.scroll_area.ensureWidgetVisible(view.model_view)
     shot("connection-measured")
     # What if: a weak upload and a lossy Wi-Fi, by keyboard as a person would.
     names = {"en": ("What if: upload speed", "What if: packet loss"),
@@ -89,14 +89,14 @@ def main(argv: list[str]) -> int:
     shown = view.model_view.frames_shown
     wait(lambda: view.model_view.frames_shown >= shown + 40, 30)
     summary["what_if"] = view.numbers.text()
-    net.scroll.ensureWidgetVisible(view.upload)
+    net.scroll_area.ensureWidgetVisible(view.upload)
     shot("connection-what-if")
     w.go("results")
     res = w.pages["results"]
-    rview = res.preview
+    rview = res.preview_slot.view
     wait(lambda: rview.isVisible() and rview.model_view.frames_shown >= 10, 30)
     summary["results_page_frames"] = rview.model_view.frames_shown
-    res.scroll.ensureWidgetVisible(rview.play_button)
+    res.scroll_area.ensureWidgetVisible(rview.play_button)
     shot("results")
     w.close()
     wait(lambda: not tasks.running_tasks(), 10)

@@ -33,6 +33,64 @@ def open_tun(name: str) -> int:
     return fd
 
 
+class Relay:
+    """The impaired link: packets read from the TUN device wait in one queue per direction
+    until their release time (delay ± jitter, never reordered), or are dropped (loss)."""
+
+    def __init__(self, a: argparse.Namespace) -> None:
+        self.rng = random.Random(a.seed)
+        self.p_dir = 1 - (1 - a.loss) ** 0.5 if a.loss > 0 else 0.0
+        self.client_prefix = bytes(int(x) for x in a.client_net.strip(".").split("."))
+        self.probe_port = a.probe_port
+        self.base, self.jit = a.delay_ms / 1000, a.jitter_ms / 1000
+        self.queues: dict[str, collections.deque] = {"down": collections.deque(),
+                                                      "up": collections.deque()}
+        self.last_release = {"down": 0.0, "up": 0.0}
+        self.stats = _zero()
+
+    def timeout(self) -> float:
+        due = [q[0][0] for q in self.queues.values() if q]
+        return max(0.0, min(due) - time.monotonic()) if due else 0.5
+
+    def control(self, ctl: socket.socket) -> None:
+        msg, addr = ctl.recvfrom(64)
+        if addr:  # the counters so far; "reset" then starts them again from zero
+            ctl.sendto(json.dumps(self.stats).encode(), addr)
+        if msg == b"reset":
+            self.stats = _zero()
+
+    def take(self, pkt: bytes, now: float) -> None:
+        if len(pkt) < 20 or pkt[0] >> 4 != 4:
+            return
+        direction = "down" if pkt[16:16 + len(self.client_prefix)] == self.client_prefix else "up"
+        probe = False
+        if self.probe_port and pkt[9] == 17:
+            ihl = (pkt[0] & 0x0F) * 4
+            sport, dport = struct.unpack_from("!HH", pkt, ihl)
+            probe = self.probe_port in (sport, dport)
+        if probe:
+            self.stats[f"probe_{direction}"] += 1
+        if self.p_dir and self.rng.random() < self.p_dir:
+            if probe:
+                self.stats[f"probe_{direction}_lost"] += 1
+            return
+        d = self.base + (self.rng.uniform(-self.jit, self.jit) if self.jit else 0.0)
+        release = max(now + max(0.0, d), self.last_release[direction])
+        self.last_release[direction] = release
+        if probe:
+            self.stats[f"probe_{direction}_delay_sum"] += release - now
+        self.queues[direction].append((release, pkt))
+
+    def release(self, fd: int) -> None:
+        now = time.monotonic()
+        for q in self.queues.values():
+            while q and q[0][0] <= now:
+                try:  # noqa: SIM105 - the hot loop; a context manager per packet costs
+                    os.write(fd, q.popleft()[1])
+                except OSError:
+                    pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--tun", default="tr0")
@@ -44,63 +102,23 @@ def main() -> None:
     ap.add_argument("--control", required=True)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    rng = random.Random(a.seed)
-    p_dir = 1 - (1 - a.loss) ** 0.5 if a.loss > 0 else 0.0
+    relay = Relay(a)
     fd = open_tun(a.tun)
     ctl = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     ctl.bind(a.control)
-    client_prefix = bytes(int(x) for x in a.client_net.strip(".").split("."))
-    queues = {"down": collections.deque(), "up": collections.deque()}
-    last_release = {"down": 0.0, "up": 0.0}
-    stats = _zero()
     print("ready", flush=True)
-    base = a.delay_ms / 1000
-    jit = a.jitter_ms / 1000
     while True:
-        now = time.monotonic()
-        due = [q[0][0] for q in queues.values() if q]
-        timeout = max(0.0, min(due) - now) if due else 0.5
-        r, _, _ = select.select([fd, ctl], [], [], timeout)
+        r, _, _ = select.select([fd, ctl], [], [], relay.timeout())
         if ctl in r:
-            msg, addr = ctl.recvfrom(64)
-            if addr:  # the counters so far; "reset" then starts them again from zero
-                ctl.sendto(json.dumps(stats).encode(), addr)
-            if msg == b"reset":
-                stats = _zero()
+            relay.control(ctl)
         if fd in r:
             for _ in range(256):
                 try:
                     pkt = os.read(fd, 65536)
                 except BlockingIOError:
                     break
-                now = time.monotonic()
-                if len(pkt) < 20 or pkt[0] >> 4 != 4:
-                    continue
-                direction = "down" if pkt[16:16 + len(client_prefix)] == client_prefix else "up"
-                probe = False
-                if a.probe_port and pkt[9] == 17:
-                    ihl = (pkt[0] & 0x0F) * 4
-                    sport, dport = struct.unpack_from("!HH", pkt, ihl)
-                    probe = a.probe_port in (sport, dport)
-                if probe:
-                    stats[f"probe_{direction}"] += 1
-                if p_dir and rng.random() < p_dir:
-                    if probe:
-                        stats[f"probe_{direction}_lost"] += 1
-                    continue
-                d = base + (rng.uniform(-jit, jit) if jit else 0.0)
-                release = max(now + max(0.0, d), last_release[direction])
-                last_release[direction] = release
-                if probe:
-                    stats[f"probe_{direction}_delay_sum"] += release - now
-                queues[direction].append((release, pkt))
-        now = time.monotonic()
-        for q in queues.values():
-            while q and q[0][0] <= now:
-                try:  # noqa: SIM105 - the hot loop; a context manager per packet costs
-                    os.write(fd, q.popleft()[1])
-                except OSError:
-                    pass
+                relay.take(pkt, time.monotonic())
+        relay.release(fd)
 
 
 def _zero() -> dict:

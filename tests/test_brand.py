@@ -84,6 +84,21 @@ HOSTILE_SVG = {
     "no namespace": ("<svg><rect/></svg>", "not an SVG picture"),
     "broken": (SVG_HEAD + "<rect></svg>", "not valid SVG"),
     "javascript url": (SVG_HEAD + '<rect fill="javascript:alert(1)"/></svg>', "active content"),
+    # issue 21 item 3: what is drawn, not what is written, is counted
+    "nested use": (SVG_HEAD + '<defs><rect id="l0" width="1" height="1"/>'
+                   + "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * 10 + "</g>"
+                             for i in range(1, 8)) + '</defs><use xlink:href="#l7"/></svg>',
+                   "more than 2000 SVG elements once its <use> references are drawn"),
+    "use loop": (SVG_HEAD + '<g id="a"><use xlink:href="#a"/></g></svg>', "refers to itself"),
+    "url loop": (SVG_HEAD + '<pattern id="p"><rect fill="url(#p)"/></pattern></svg>',
+                 "refers to itself"),
+    "one path used 990 times": (
+        SVG_HEAD + '<defs><path id="p" d="M0 0 ' + " ".join(f"L{i % 100} {i % 40}"
+                                                           for i in range(3000))
+        + '"/></defs>' + '<use xlink:href="#p"/>' * 990 + "</svg>",
+        "more than 100,000 points of paths"),
+    "marker": (SVG_HEAD + '<marker id="m"><circle r="1"/></marker>'
+               '<path d="M0 0 L1 1 L2 0" marker-mid="url(#m)"/></svg>', "<marker>"),
 }
 
 
@@ -115,6 +130,9 @@ def test_other_bad_brands():
         "'name' is missing": {"accent": "#000000"},
         "'name' is too long": table(name="A" * 81),
         "'name' contains control characters": table(name="Acme\u202egnp.exe"),
+        "'name' contains control": table(name="Acme\x9b31m"),  # C1 (issue 21)
+        " 'name' contains control characters": table(name="Acme\u2028Corp"),
+        "'welcome' contains control characters": table(welcome="Hi\ufeff there\u061c"),
         "'welcome' is too long": table(welcome="w" * 301),
         "unknown key 'script'": table(script="x"),
         "'logo' must be text": table(logo=["x"]),
@@ -231,3 +249,58 @@ def test_an_organisations_own_profile_brands_the_report(tmp_path: Path, cli):
     assert bad.returncode == 3 and not (tmp_path / "bad.json").exists()
     assert "cannot use the profile: acme-profile.toml: [brand]: 'logo' has a <script>" \
         in bad.stderr
+
+
+# --- issue 21 item 8: the PDF's logo stays in its box ----------------------------------------
+
+#: A logo whose picture reaches far outside its viewBox: a green field over the whole page and
+#: a "Verified ready" bar where the title and the What-to-fix list are.
+OVERFLOW_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 11">'
+                '<rect x="-5000" y="-5000" width="10000" height="10000" fill="#00ff00"/>'
+                '<rect x="0" y="20" width="170" height="12" fill="#00ff00"/>'
+                '<text x="4" y="29" fill="#ffffff">Verified ready</text></svg>')
+WIDE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000000 1">'
+            '<rect width="1000000" height="1" fill="#00ff00"/></svg>')
+
+
+def _pdf_page(tmp_path: Path, svg: str):
+    from PySide6.QtGui import QImage
+
+    report = branded_report()
+    report.extra["invitation"]["brand"]["logo"] = uri(svg.encode())
+    path = tmp_path / "logo.pdf"
+    path.write_bytes(pdf.render(report, "en"))
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(path),
+                    str(tmp_path / "page")], check=True)
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return QImage(str(next(tmp_path.glob("page*.png")))), text
+
+
+def _green_outside_the_logo_box(img) -> int:
+    """Pixels of the logo's green outside its box (the page's left margin, 16 mm, to 16 + 44
+    mm; from the top margin, 14 mm, 11 mm high), in page millimetres."""
+    mm_x, mm_y = img.width() / 210, img.height() / 297
+    box = (16 * mm_x - 2, 14 * mm_y - 2, (16 + 44) * mm_x + 2, (14 + 11) * mm_y + 2)
+    count = 0
+    for y in range(0, img.height(), 2):
+        for x in range(0, img.width(), 2):
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                continue
+            c = img.pixelColor(x, y)
+            count += c.green() > 200 and c.red() < 60 and c.blue() < 60
+    return count
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("svg", [OVERFLOW_SVG, WIDE_SVG], ids=["overflow", "wide"])
+def test_the_pdf_logo_is_clipped_to_its_box(svg, tmp_path: Path):
+    img, text = _pdf_page(tmp_path, svg)
+    assert _green_outside_the_logo_box(img) == 0
+    assert "Acme Robotics" in text
+    if svg is WIDE_SVG:
+        return  # fitted to 44 mm wide it is 44 nm high: nothing to see, and nothing outside
+    mm_x, mm_y = img.width() / 210, img.height() / 297
+    inside = [img.pixelColor(int(x * mm_x), int(y * mm_y)) for x in range(17, 20)
+              for y in range(15, 24)]
+    assert any(c.green() > 200 and c.red() < 60 for c in inside)  # the logo is still drawn

@@ -227,3 +227,37 @@ def test_judge_skips_measures_seen_too_rarely():
     for i in range(20):
         j.push(i / 20, {"x": 150.0 if i == 5 else None})
     assert j.states()["x"].status is Status.SKIPPED
+
+
+@pytest.mark.parametrize("name", ["good", "moved", "two_people", "backlit"])
+def test_live_hints_and_looks_good_are_the_checks_window(name):
+    """Issue 20 item 3: the checklist and "looks good" are judged over the check's window with
+    its hysteresis, frame by frame the verdict the card is made from (sticky stream stalls
+    aside: the card keeps the worst of those, the live view shows the picture as it is)."""
+    sticky = {"black_frames", "frozen_frames"}
+    for a in run(name, 3.0):
+        for metric, (status, value, _hint) in a.metrics.items():
+            if metric in sticky or metric in ("resolution", "fps"):
+                continue
+            assert (status, value) == a.verdict.metrics[metric][:2], (name, a.t, metric)
+        problems = {s for m, (s, _, _) in a.verdict.metrics.items() if m not in sticky}
+        assert a.looks_good is (a.face_box is not None and not problems & {
+            Status.WARN, Status.FAIL}), (name, a.t)
+
+
+def test_a_seeded_window_keeps_the_seeds_verdict_within_the_margin():
+    """A preview that follows a check starts from the check's verdicts: a value at the limit
+    keeps the card's verdict until it is clearly past the limit (``judge.hold``)."""
+    side = Side("x.too_low", 10.0, 5.0, "low", "fix", "hint")
+    rule = Rule("x", "", low=side, margin=1.0, needs_face=False)
+    card = WindowJudge([rule], 2.0)
+    card.push(0.0, {"x": 9.5})  # the check ended on 9.5: below 10, a warning
+    assert card.states()["x"].status is Status.WARN
+    preview = WindowJudge([rule], 2.0)
+    preview.seed(card.states())
+    st = preview.push(0.0, {"x": 10.5})["x"]  # back over 10, not clearly: the card's verdict
+    assert st.status is Status.WARN and st.grade().limit == 11.0
+    assert preview.push(0.1, {"x": 11.2})["x"].status is Status.WARN  # median 10.85: held
+    assert preview.push(0.2, {"x": 11.8})["x"].status is Status.PASS  # median 11.2: passes
+    fresh = WindowJudge([rule], 2.0)
+    assert fresh.push(0.0, {"x": 10.5})["x"].status is Status.PASS  # without the seed

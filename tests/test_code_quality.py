@@ -3,6 +3,7 @@ ruff clean."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -10,16 +11,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.archguard import Checkout, planted_copy, this_checkout
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 
 
-def test_import_linter_contracts_qt_free_engine_and_layers():
+def lint_imports(checkout: Checkout) -> subprocess.CompletedProcess[str]:
+    """import-linter's contracts (pyproject.toml) on ``checkout``'s code, without its cache."""
     exe = BIN / "lint-imports"
     if not exe.exists():
         pytest.fail("import-linter is not installed (pip install -e '.[dev]')")
-    res = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(exe), "--no-cache"], cwd=checkout.root, env=checkout.env(),
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_import_linter_contracts_qt_free_engine_and_layers():
+    res = lint_imports(this_checkout())
     assert res.returncode == 0, res.stdout + res.stderr
     assert "2 kept, 0 broken" in res.stdout
     # Both contracts ran: Qt-free engine, and the layers app.gui > app.commands > app.report
@@ -28,22 +36,76 @@ def test_import_linter_contracts_qt_free_engine_and_layers():
     assert "Layers:" in res.stdout
 
 
-def test_importing_every_check_module_loads_no_qt():
-    """Belt and braces for what import-linter cannot see: imports made at run time."""
+QT_FREE, LAYERS = "never import Qt or the app", "the commands the report, the report the engine"
+
+
+@pytest.mark.parametrize(("module", "source", "contract"), [
+    ("checks/system/planted.py", "from PySide6 import QtCore\n", QT_FREE),
+    ("checks/system/planted.py", "import techcheck.app.demo\n", QT_FREE),
+    ("app/report/planted.py", "from techcheck.app.gui import style\n", LAYERS),
+    ("app/commands/planted.py", "import techcheck.app.gui.session\n", LAYERS),
+])
+def test_import_linter_catches_a_planted_violation(tmp_path, module, source, contract):
+    """The contracts' twin: a copy of the code with one forbidden import breaks the contract
+    it belongs to, and import-linter says which module did it."""
+    copy = planted_copy(tmp_path)
+    copy.write(module, source)
+    res = lint_imports(copy)
+    assert res.returncode != 0, res.stdout
+    assert "1 kept, 1 broken" in res.stdout, res.stdout
+    said = " ".join(res.stdout.split())  # import-linter wraps long contract names
+    assert f"{contract} BROKEN" in said, res.stdout
+    other = LAYERS if contract == QT_FREE else QT_FREE
+    assert f"{other} KEPT" in said, res.stdout
+    planted = "techcheck." + module.removesuffix(".py").replace("/", ".")
+    assert planted in res.stdout
+
+
+def engine_imports_at_run_time(checkout: Checkout) -> tuple[list[str], int]:
+    """Import every module of the engine and discover the plug-ins in a fresh interpreter;
+    the Qt and ``techcheck.app`` modules that were then loaded, and how many engine modules
+    were imported (so the guard cannot pass by importing nothing)."""
     code = (
-        "import importlib, pkgutil, sys, checks\n"
-        "for m in pkgutil.walk_packages(checks.__path__, 'checks.'):\n"
+        "import importlib, json, pkgutil, sys\n"
+        "import techcheck.checks as engine\n"
+        "for m in pkgutil.walk_packages(engine.__path__, 'techcheck.checks.'):\n"
         "    importlib.import_module(m.name)\n"
-        "from checks import registry\n"
+        "from techcheck.checks import registry\n"
         "registry.discover()\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in "
-        "('PySide6', 'shiboken6', 'PyQt5', 'PyQt6', 'app'))\n"
-        "print(bad)\n"
+        "('PySide6', 'shiboken6', 'PyQt5', 'PyQt6') or n.startswith('techcheck.app'))\n"
+        "mine = [n for n in sys.modules if n.startswith('techcheck.checks.')]\n"
+        "print(json.dumps([bad, len(mine)]))\n"
     )
-    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    res = subprocess.run([sys.executable, "-c", code], cwd=checkout.root, env=checkout.env(),
+                         capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
-    assert res.stdout.strip() == "[]"
+    bad, count = json.loads(res.stdout.strip().splitlines()[-1])
+    return bad, count
+
+
+def _engine_modules(root: Path) -> int:
+    return sum(1 for p in (root / "checks").rglob("*.py") if p.name != "__init__.py"
+               and "__pycache__" not in p.parts)
+
+
+def test_importing_every_check_module_loads_no_qt():
+    """Belt and braces for what import-linter cannot see: imports made at run time."""
+    bad, count = engine_imports_at_run_time(this_checkout())
+    assert bad == []
+    assert count >= _engine_modules(ROOT)  # every engine module was really imported
+
+
+def test_the_run_time_guard_catches_an_engine_module_importing_the_app(tmp_path):
+    """Its twin: an engine module that reaches the app by ``importlib`` at run time (invisible
+    to import-linter, which reads import statements) is caught. The old version of this test
+    imported the engine as top-level ``checks`` and looked for ``app``: this passed it."""
+    copy = planted_copy(tmp_path)
+    copy.write("checks/system/planted.py",
+               "import importlib\nimportlib.import_module('techcheck.' + 'app.demo')\n")
+    assert lint_imports(copy).returncode == 0  # the static contracts cannot see it
+    bad, _count = engine_imports_at_run_time(copy)
+    assert "techcheck.app.demo" in bad
 
 
 def test_ruff_is_clean():

@@ -3,6 +3,7 @@ newcomer without internet sees it work instead of a wall of "cannot reach teams.
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -13,7 +14,7 @@ from techcheck.app.report import text, view
 from techcheck.checks import registry
 from techcheck.checks.audio import standin
 from techcheck.checks.context import CheckContext, Devices
-from techcheck.checks.model import Report, Status
+from techcheck.checks.model import ExitCode, Report, Status, Verdict
 from techcheck.checks.profile import load_profile
 from techcheck.checks.runner import run_one
 
@@ -120,11 +121,19 @@ def test_play_into_the_standin_takes_as_long_as_the_sound():
     assert 0.45 <= time.monotonic() - start < 1.5
 
 
-# --- a report made in demo mode says so, in every format ---------------------------------------
+# --- a demo run ends on its own verdict, in every format, never on readiness (issue 20) --------
 
-def test_demo_report_says_it_was_a_demo_in_every_format(tmp_path, capsys):
+NOTE = ("Demo finished: every check ran on sample media. This says nothing about your own "
+        "devices.")
+SENTENCE = "Every check ran on sample media. This says nothing about your own devices."
+READINESS = ("Ready for the interview", "Ready, with warnings", "Ready so far", "Not ready yet",
+             "READY", "readiness report")
+
+
+def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     """The terminal's demo run (app.commands.run.execute, as `techcheck` without a desktop runs
-    it), written as JSON, HTML, PDF and text: each carries the demo line; the JSON validates."""
+    it), written as JSON, HTML, PDF and text: each says "Demo finished" where a verdict goes and
+    no readiness anywhere; the JSON's verdict is "demo" and it validates; exit status 4."""
     import json
     import shutil
     import subprocess
@@ -141,30 +150,133 @@ def test_demo_report_says_it_was_a_demo_in_every_format(tmp_path, capsys):
                                                           for a in (f"--{fmt}", str(path))]])
     status = run.execute(args, demo_mode=True)
     printed = capsys.readouterr().out
-    note = demo.report_extra("en")["note"]
-    assert note.startswith("Demo mode: sample media stood in for your devices")
     data = json.loads(out["json"].read_text(encoding="utf-8"))
     schema = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
     jsonschema.validate(data, schema)
-    assert data["demo"] == {"note": note}
-    assert status == 0 and data["verdict"] == "ready", data["checks"]
+    assert data["demo"] == {"note": NOTE} and data["verdict"] == "demo"
+    assert all(c["status"] == "pass" for c in data["checks"]), data["checks"]  # yet not "ready"
+    assert status == 4 == ExitCode.DEMO
     speaker = next(c for c in data["checks"] if c["id"] == "speaker")
     assert speaker["details"]["output"]["device"] == standin.NAME
-    assert note in printed and note in out["text"].read_text(encoding="utf-8")
-    assert f'<p class="demo-note">{note}</p>' in out["html"].read_text(encoding="utf-8")
+    txt = out["text"].read_text(encoding="utf-8")
+    assert txt.startswith("TechCheck demo report\n")
+    assert f"\nDEMO FINISHED: {SENTENCE}\n" in txt and txt in printed
+    assert printed.rstrip("\n").splitlines()[-1] == NOTE  # the terminal ends on the demo line
+    html = out["html"].read_text(encoding="utf-8")
+    assert '<section class="verdict st-tip" aria-label="Demo finished">' in html
+    assert f'<p class="verdict-word">Demo finished</p>\n    <p class="verdict-sentence">{SENTENCE}' \
+        in html
+    assert "<title>TechCheck demo report — Demo finished</title>" in html
     if shutil.which("pdftotext"):
-        pdf = subprocess.run(["pdftotext", str(out["pdf"]), "-"], capture_output=True,
-                             text=True, check=True, timeout=60).stdout
-        assert "sample media stood in" in " ".join(pdf.split())
-    sv = view.build(Report.from_dict(data), "sv").demo_note
-    assert sv.startswith("Demoläge") and sv != note
+        pdf = " ".join(subprocess.run(["pdftotext", str(out["pdf"]), "-"], capture_output=True,
+                                      text=True, check=True, timeout=60).stdout.split())
+        assert f"TechCheck demo report Demo finished {SENTENCE}" in pdf, pdf[:400]
+    else:
+        pdf = ""
+    for shown in (printed, txt, html, pdf):
+        assert not [w for w in READINESS if w in shown], [w for w in READINESS if w in shown]
+    sv = view.build(Report.from_dict(data), "sv")
+    assert (sv.verdict_word, sv.verdict_sentence) == (
+        "Demon är klar",
+        "Alla kontroller kördes på exempelmaterial. Det här säger ingenting om dina egna enheter.")
 
 
-def test_only_a_demo_report_has_the_demo_line():
+def test_only_a_demo_report_has_the_demo_verdict_and_old_demo_reports_load_as_demos():
+    from techcheck.app.report import jsonio
     from tests import report_samples as samples
 
     plain = samples.report()
-    assert view.build(plain, "en").demo_note == ""
-    assert "Demo mode" not in text.render(plain, "en")
-    legacy = samples.report(extra={"options": {"demo": True}})  # what the app wrote before
-    assert view.build(legacy, "en").demo_note.startswith("Demo mode")
+    assert plain.verdict is not Verdict.DEMO and view.build(plain, "en").verdict_word != "Demo finished"
+    assert "Demo finished" not in text.render(plain, "en")
+    # what the app wrote before the demo field, and a demo report from before Verdict.DEMO:
+    # both said "ready", both read as the demo they were
+    for extra in ({"options": {"demo": True}},
+                  {"demo": {"note": "Demo mode: sample media stood in for your devices; this "
+                                    "says nothing about your own devices."}}):
+        old = samples.report(extra=extra).to_dict()
+        old["verdict"] = "ready"
+        loaded = jsonio.from_data(jsonio.loads(json.dumps(old)))
+        assert loaded.verdict is Verdict.DEMO and loaded.verdict.exit_code is ExitCode.DEMO
+        v = view.build(loaded, "en")
+        assert (v.verdict_word, v.verdict_sentence, v.verdict_status) == (
+            "Demo finished", SENTENCE, Status.TIP)
+        assert text.render(loaded, "en").splitlines()[4] == f"DEMO FINISHED: {SENTENCE}"
+
+
+def test_compare_never_sets_a_demo_against_a_check_of_the_devices():
+    """`techcheck compare` and the app's "Since your previous run": a demo next to a real run
+    is that sentence alone, with no better or worse; two demos say they are demos."""
+    from techcheck.app.report.compare import compare, render_text
+    from tests import report_samples as samples
+
+    real = samples.report()
+    demo_run = samples.report(extra={"demo": demo.report_extra("en")})
+    for old, new, said in ((demo_run, real, "The earlier run was a demo on sample media"),
+                           (real, demo_run, "This run was a demo on sample media")):
+        c = compare(old, new, "en")
+        assert [ch.kind for ch in c.changes] == ["demo"] and not c.worse and not c.better
+        assert c.changes[0].text.startswith(said)
+        assert "Ready" not in render_text(c) and "Overall" not in render_text(c)
+    both = compare(demo_run, demo_run, "sv")
+    assert both.changes[0].text.startswith("Båda körningarna var demor")
+    assert not [ch for ch in both.changes if ch.kind == "verdict"]
+
+
+def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
+    """A demo report saved before the demo verdict existed ("verdict": "ready") re-rendered by
+    the real `techcheck report`, in Swedish: the demo's verdict and exit status, no readiness."""
+    import subprocess
+    import sys
+
+    from tests import report_samples as samples
+    from tests.conftest import ROOT
+
+    old = samples.report(extra={"options": {"demo": True}}, with_error=False).to_dict()
+    old["verdict"] = "ready"
+    path = tmp_path / "old-demo.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "report", str(path),
+                          "--lang", "sv"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         stdin=subprocess.DEVNULL)
+    assert res.returncode == ExitCode.DEMO, res.stderr
+    assert res.stdout.startswith("TechCheck – demorapport\n"), res.stdout
+    assert ("DEMON ÄR KLAR: Alla kontroller kördes på exempelmaterial. Det här säger ingenting "
+            "om dina egna enheter.") in res.stdout
+    assert "REDO" not in res.stdout and "Redo" not in res.stdout
+
+
+def test_history_and_compare_of_a_kept_old_demo_run_never_say_ready(tmp_path):
+    """A demo run an older version kept in the history ("verdict": "ready"): the real
+    `techcheck history` lists it as a demo, and `techcheck compare` of it with a run of the
+    devices says it cannot compare them instead of "Overall: now … (was Ready …)"."""
+    import os
+    import subprocess
+    import sys
+
+    from tests import report_samples as samples
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    folder = tmp_path / "data" / "techcheck" / "history"
+    folder.mkdir(parents=True)
+    old = samples.report(extra={"options": {"demo": True}}, with_error=False).to_dict()
+    old["verdict"] = "ready"
+    (folder / "20261101T100000Z-aaaaaa.json").write_text(json.dumps(old), encoding="utf-8")
+    real = samples.report(with_error=False).to_dict()
+    real["created"] = "2026-12-01T10:00:00+00:00"
+    newer = tmp_path / "real.json"
+    newer.write_text(json.dumps(real), encoding="utf-8")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "techcheck.app.cli", *args], env=env,
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+    listed = json.loads(cli("history", "--json").stdout)["runs"]
+    assert [r["verdict"] for r in listed] == ["demo"], listed
+    res = cli("compare", str(newer))  # with the newest kept run before it: the old demo
+    assert res.returncode == 0, res.stderr
+    assert ("The earlier run was a demo on sample media, so it cannot be compared with this "
+            "check of your own devices.") in res.stdout
+    assert "Overall" not in res.stdout and "Ready" not in res.stdout

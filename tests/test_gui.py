@@ -154,7 +154,8 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     from techcheck.checks.model import Verdict, verdict_for
 
     missing = [p for p in w.session.plugins if p.id not in w.session.results]
-    if missing and verdict_for(w.session.ordered_results()) is not Verdict.NOT_READY:
+    if missing and verdict_for(w.session.ordered_results(),
+                               demo=w.session.demo) is not Verdict.NOT_READY:
         # never "ready" while checks have not run: what ran is fine so far, nothing more
         assert res.verdict.status() is None
         assert res.verdict.word.text() == "Not finished yet"
@@ -169,7 +170,8 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     out = tmp_path / "report.json"
     export_via_dialog(qtbot, w, "Data for IT support (JSON)…", out)
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["demo"]["note"].startswith("Demo mode") and any(c["id"] == "system" for c in data["checks"])
+    assert data["demo"]["note"].startswith("Demo finished") and data["verdict"] == "demo"
+    assert any(c["id"] == "system" for c in data["checks"])
     # IT support: every metric with its limit, the log, copy diagnostics
     press(qtbot, by_name(w, "Next step: Details"))
     det = w.pages["details"]
@@ -315,6 +317,24 @@ def test_microphone_page_meters_the_virtual_microphone(make_window, qtbot, virtu
     w.go("microphone")
     mic.picker.setCurrentIndex(mic.picker.findData(None))
     qtbot.waitUntil(lambda: mic.meter.updates >= 20 and mic.meter.peak > -40, timeout=20_000)
-    assert mic.level.status() in (Status.PASS, Status.WARN)
+    # judged as the check judges, once the window holds a second of speech
+    qtbot.waitUntil(lambda: mic.level.status() is not None, timeout=20_000)
+    assert mic.level.status() in (Status.PASS, Status.TIP, Status.WARN)
+    assert mic.verdict is not None and mic.verdict.level_dbfs is not None
     w.go("speaker")
     assert mic.live is None  # released when the page was left
+
+
+def test_microphone_check_samples_move_the_page_meter(make_window, qtbot):
+    """While the microphone check records it holds the microphone, so the page meters the
+    level samples the check reports (``Progress.data`` of kind "level", as
+    ``checks/audio/microphone.py`` sends them through the panel). The page built each reading
+    without its time stamp: a TypeError on every sample, and a meter that never moved."""
+    w = make_window(demo_mode="on", language="en")
+    w.go("microphone")
+    mic = w.pages["microphone"]
+    before = mic.meter.updates
+    mic.panel.sample.emit({"kind": "level", "rms_dbfs": -24.0, "peak_dbfs": -9.0,
+                           "clipping": False, "t": 0.5})
+    assert mic.meter.updates == before + 1
+    assert mic.meter.peak == pytest.approx(-9.0, abs=0.5)

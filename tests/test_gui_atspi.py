@@ -27,14 +27,15 @@ pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
 #: The Results page's verdict badge, and the word the exported report uses for that verdict:
 #: the same word (app/report/view.py VERDICT_WORD, which the GUI's verdict_word uses too).
 VERDICTS = {"Ready for the interview": "Ready for the interview",
-            "Ready, with warnings": "Ready, with warnings", "Not ready yet": "Not ready yet"}
+            "Ready, with warnings": "Ready, with warnings", "Not ready yet": "Not ready yet",
+            "Demo finished": "Demo finished"}
 #: What the badge says before every check has a result: the journey must never end there.
 UNFINISHED = ("Not finished yet", "Nothing checked yet")
 WINDOW_TITLE = "TechCheck – ready for your video interview"
 
 
 def demo_settings() -> None:
-    """The settings a newcomer without devices ends up with: demo mode on, English."""
+    """A newcomer's settings: demo mode offered (the default, "auto"), English."""
     from PySide6.QtCore import QSettings
 
     from techcheck.app import paths
@@ -43,7 +44,7 @@ def demo_settings() -> None:
     path = paths.config_dir() / "techcheck.ini"
     path.parent.mkdir(parents=True, exist_ok=True)
     s = S.Settings(QSettings(str(path), QSettings.Format.IniFormat))
-    s.set(S.DEMO_MODE, "on")
+    s.set(S.DEMO_MODE, "auto")
     s.set(S.LANGUAGE, "en")
     s.set(S.ROLE, "candidate")
     s.sync()
@@ -114,9 +115,14 @@ def test_a_screen_reader_user_checks_everything_and_exports_the_report(
     assert reader is not None
     reader.wait_for(name=WINDOW_TITLE, role="frame", timeout=30)
 
-    # one press runs every check, each on its own page, and ends on Results
+    # Start: with no camera the app says so first, with the fix, and offers the demo, which a
+    # press on the offer runs: every check, each on its own page, ending on Results
     reader.press("Start the check", timeout=60)
     t_start = time.monotonic()
+    reader.wait_for(name="Look for the camera and microphone again", role="push button",
+                    timeout=10)
+    assert reader.find(name="Check my devices anyway", role="push button")
+    reader.press("See how it works with a sample video", timeout=10)
     seconds = {"launch_to_start_pressed": round(t_start - t0, 1)}
     verdict, heard, pressed = follow_the_check(reader, timeout=75)
     t_verdict = time.monotonic() - t_start
@@ -125,6 +131,7 @@ def test_a_screen_reader_user_checks_everything_and_exports_the_report(
     # The sample speaker makes no sound: nothing to set or to have heard, so nothing is asked.
     assert pressed == [], pressed
     reader.wait_for(name="Your results", role="label", timeout=5)  # it ended on Results
+    assert verdict == "Demo finished"  # a demo, never a readiness (issue 20)
     assert not reader.find(name=list(UNFINISHED))
     assert reader.find(name=verdict, role="label")  # read out as text, not only a colour
     # a finding's status icon says its status ("Failed", "Warning") to those who cannot see it

@@ -72,3 +72,72 @@ def test_screenshot_of_the_branded_start_page(xvfb, artifacts):
     x, y, w, h = summary["logo"]  # where the logo is in the window
     colour = shot.pixelColor(x + w * 5 // 100, y + h // 4)
     assert colour.blue() > 150 and colour.red() < 80, colour.name()
+
+
+# --- issue 21 items 1 and 3: logos that would cost gigabytes or freeze the window ------------
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+#: 145 bytes: a viewBox a million times wider than high (before: 4,800,000 × 48 px, 1.86 GB).
+WIDE_SVG = (f'<svg {SVG_NS} viewBox="0 0 1000000 1"><rect width="1000000" height="1" '
+            'fill="#0a5cad"/></svg>')
+TALL_SVG = (f'<svg {SVG_NS} viewBox="0 0 1 1000000"><rect width="1" height="1000000" '
+            'fill="#0a5cad"/></svg>')
+#: Seven levels of ten <use> each: 10^7 rectangles from a file of under 3 KB (before: 23 s
+#: with the window frozen).
+NESTED_USE_SVG = (f'<svg {SVG_NS} viewBox="0 0 100 40"><defs><rect id="l0" width="1" '
+                  'height="1" fill="#0a5cad"/>'
+                  + "".join(f'<g id="l{i}">' + "".join(f'<use xlink:href="#l{i - 1}"/>'
+                                                         for _ in range(10)) + "</g>"
+                            for i in range(1, 8))
+                  + '</defs><use xlink:href="#l7"/></svg>')
+#: Logo box on the Start page, in device-independent pixels (app/gui/widgets/brand.py).
+BOX_W, BOX_H = 192, 48
+
+
+def _invitation_with_logo(tmp_path, svg: str):
+    import base64
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    start = text.index('logo = "')
+    end = text.index('"', start + len('logo = "'))
+    logo = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    path = tmp_path / "hostile-logo.toml"
+    path.write_text(text[:start] + f'logo = "{logo}"' + text[end + 1:], encoding="utf-8")
+    return path
+
+
+def _probe(path) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-m", "tests.logo_probe", str(path)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("svg", [WIDE_SVG, TALL_SVG], ids=["wide", "tall"])
+def test_a_logo_of_any_proportions_is_drawn_into_a_bounded_box(svg, tmp_path):
+    """The real window (offscreen, its own process) opens the invitation and shows the brand;
+    the logo fits the 192 × 48 box and opening it costs the app almost no memory or time."""
+    assert len(svg) < 200
+    shown = _probe(_invitation_with_logo(tmp_path, svg))
+    assert shown["shown"] and shown["name"] == "Acme Robotics", shown
+    w, h = shown["logo"]
+    ratio = shown["ratio"]
+    assert 1 <= w <= round(BOX_W * ratio) and 1 <= h <= round(BOX_H * ratio), shown
+    assert max(w, h) >= round(BOX_H * ratio) - 1  # scaled to fit, not shrunk to nothing
+    assert shown["logo_widget"][0] <= BOX_W + 4, shown  # and the label is no wider
+    assert shown["peak_mb"] - shown["before_mb"] < 50, shown
+    assert shown["cpu_s"] < 5, shown
+
+
+@pytest.mark.slow
+def test_a_logo_with_ten_million_shapes_through_use_is_refused_in_bounded_time(tmp_path):
+    """Counted after ``<use>`` expansion, at validation (in the worker that reads the
+    invitation): the Start page says why, and the window never draws it."""
+    assert len(NESTED_USE_SVG) < 3000
+    shown = _probe(_invitation_with_logo(tmp_path, NESTED_USE_SVG))
+    assert not shown["shown"], shown
+    assert "more than 2000 SVG elements once its <use> references are drawn" in shown["error"]
+    assert shown["peak_mb"] - shown["before_mb"] < 50, shown
+    assert shown["cpu_s"] < 5 and shown["wall_s"] < 10, shown

@@ -53,25 +53,24 @@ def test_one_click_check_runs_every_step_and_ends_on_results(make_window, qtbot)
     assert max(camera_frames, default=0) >= 3
     assert "Camera\nChecking…" in marks  # the side list says what is going on
     res = w.pages["results"]
-    assert res.verdict.word.text() in VERDICTS
-    assert res.verdict.status() is not None
     # demo mode stands in for every device, and the sample speaker makes no sound, so nothing
     # is asked (no volume to set, nothing to have heard): the one click is the whole journey.
-    # Only the real computer (which a busy test machine can fail) may keep it from "ready".
     assert questions == []
     others = {k: r.status for k, r in w.session.results.items() if k != "system"}
     assert all(st is Status.PASS for st in others.values()), others
-    if w.session.results["system"].status is Status.PASS:
-        assert res.verdict.word.text() == "Ready for the interview"
-    assert "Demo mode" in res.summary.text() or w.banner.isVisible()
+    # ... and it ends on the demo's own verdict, never on readiness (issue 20)
+    assert res.verdict.word.text() == "Demo finished" and res.verdict.status() is Status.TIP
+    assert res.verdict.word.text() not in VERDICTS
+    assert w.banner.isVisible()
     # the side list says what the Results page says
     row = w.visible_keys().index("results")
     assert res.verdict.word.text() in w.steps.item(row).text()
     print("one-click:", round(elapsed, 1), "s", res.verdict.word.text(), questions,
           {k: r.status.value for k, r in w.session.results.items()})
     assert elapsed < 60, elapsed
-    # the run was kept for a later comparison
-    qtbot.waitUntil(lambda: w.session.saved_run is not None, timeout=10_000)
+    # a demo says nothing about this computer's devices: it is not kept for a comparison
+    qtbot.waitUntil(lambda: not w.keeper.unsaved and w.keeper.task is None, timeout=10_000)
+    assert w.session.saved_run is None
     assert w.pages["microphone"].meter.updates >= meter_before
 
 
@@ -115,11 +114,10 @@ def test_results_label_says_again_only_after_a_run(make_window, qtbot):
     click_step(qtbot, w, "results")
     by_name(w, "Check everything again")
     assert res.primary is res.export_button
-    # partial: no verdict's colour or word in the side list either (unless something failed,
-    # which no later check can make good: this machine may be busy enough for that)
+    # partial: no verdict's colour or word in the side list either; in demo mode not even a
+    # failure says "not ready": the samples, not the devices, were checked
     row = w.visible_keys().index("results")
-    failed = w.session.results["system"].status is Status.FAIL
-    word = "Not ready yet" if failed else "Not finished yet"
+    word = "Not finished yet"
     assert res.verdict.word.text() == word
     assert w.steps.item(row).text() == f"Results\n{word}"
     n = len([p for p in w.session.plugins if p.id not in w.session.results])

@@ -48,9 +48,14 @@ def test_a_closed_pipe_ends_quietly_with_the_commands_own_status(tmp_path):
 
 def test_a_file_name_longer_than_the_file_system_allows_is_a_sentence(tmp_path):
     long_name = str(tmp_path / ("a" * 300 + ".json"))
+    long_stem = long_name.removesuffix(".json")
     for args in (["run", "--only", "system", "--no-history", "--json", long_name],
                  ["report", _sample_report(tmp_path), "--html", long_name],
-                 ["report", long_name]):
+                 ["report", long_name],
+                 ["run", "--only", "microphone", "--no-history", "--microphone",
+                  long_stem + ".wav"],
+                 ["run", "--only", "camera", "--no-history", "--camera", long_stem + ".avi"],
+                 ["run", "--only", "network", "--no-history", "--preview", long_stem]):
         m = run_measured(*args, tmp=tmp_path)
         assert m.returncode == 3, m.stderr
         assert "name is too long" in m.stderr, m.stderr

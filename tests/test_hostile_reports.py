@@ -308,3 +308,79 @@ def test_the_loader_accepts_only_what_the_schema_accepts(tmp_path: Path):
         if case in ("10**400 value", "10**400 memory", "lone surrogate"):
             continue  # refused while parsing, before validation
         assert jsonio.validate(data), case
+
+
+# --- issue 21 item 9: a flat array; item 12: statuses trusted over findings, duplicate keys ------
+
+
+def _flat_array_report(path: Path, item: str) -> Path:
+    """A valid report whose one ``details`` value is a flat array of ``item`` filling 8 MiB."""
+    data = json.loads(jsonio.dumps(samples.report()))
+    data["checks"][0]["details"]["flood"] = "@@FLOOD@@"
+    head, tail = json.dumps(data).split('"@@FLOOD@@"')
+    room = jsonio.MAX_BYTES - len(head) - len(tail) - 2
+    count = room // (len(item) + 1)
+    with open(path, "w") as fh:
+        fh.write(head + "[" + ",".join([item] * count) + "]" + tail)
+    assert path.stat().st_size <= jsonio.MAX_BYTES
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item", ["0", "[]", "{}", '""', "1.5"])
+def test_an_8_mib_flat_array_is_refused_in_bounded_memory_and_time(item: str, tmp_path: Path):
+    """Before: about 740 MB and several seconds for ``[[],[],…]`` (the validator alone 678 MB).
+    Now the values are counted before they are built, in the text with its strings blanked."""
+    src = _flat_array_report(tmp_path / "flat.json", item)
+    m = run_measured("report", str(src), tmp=tmp_path)
+    assert m.returncode == 3, m.stderr
+    assert "holds more than 100,000 JSON values" in m.stderr, m.stderr
+    assert_bounded(m, tmp_path)
+
+
+def test_the_values_are_counted_outside_texts_only():
+    """Commas and brackets inside texts (a message, the camera picture) are not values."""
+    data = json.loads(jsonio.dumps(samples.report()))
+    data["checks"][0]["findings"][0]["template"]["message"] = "[a, b], {c}, \\\" ," * 20_000
+    text = json.dumps(data)
+    assert jsonio.count_values(text) < 2_000
+    assert jsonio.from_data(jsonio.loads(text)).checks
+
+
+def test_statuses_are_derived_from_the_findings_not_trusted(tmp_path: Path):
+    """A report whose checks say "pass" over FAIL findings is not READY: a check is at least
+    as bad as its worst finding (a tip never counts), never better than it says."""
+    data = json.loads(jsonio.dumps(samples.report()))
+    for c in data["checks"]:
+        c["status"] = "pass"
+    data["verdict"] = "ready"
+    data["checks"][0]["findings"][0]["status"] = "fail"
+    src = tmp_path / "liar.json"
+    src.write_text(json.dumps(data))
+    m = run_measured("report", str(src), tmp=tmp_path)
+    assert m.returncode == 2, m.stderr
+    assert "NOT READY" in m.stdout
+    report = jsonio.read(src)
+    assert report.checks[0].status.value == "fail"
+    data["checks"][0]["findings"][0]["status"] = "pass"
+    data["checks"][0]["status"] = "warn"  # worse than its findings: kept, never made better
+    src.write_text(json.dumps(data))
+    assert jsonio.read(src).checks[0].status.value == "warn"
+
+
+@pytest.mark.parametrize("doc", [
+    '{"schema": "techcheck.report/1", "schema": "x"}',
+    '{"a": {"status": "fail", "status": "pass"}}',
+])
+def test_duplicate_json_keys_are_refused(doc: str):
+    with pytest.raises(jsonio.ReportError, match="given twice"):
+        jsonio.loads(doc, "r.json")
+
+
+def test_a_report_with_a_duplicate_status_is_refused_by_the_cli(tmp_path: Path):
+    text = jsonio.dumps(samples.report())
+    first = text.index('"status": ')
+    src = tmp_path / "dup.json"
+    src.write_text(text[:first] + '"status": "pass", ' + text[first:])
+    m = run_measured("report", str(src), tmp=tmp_path)
+    assert m.returncode == 3 and "'status' is given twice" in m.stderr, m.stderr

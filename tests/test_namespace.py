@@ -21,26 +21,41 @@ from pathlib import Path
 
 import pytest
 
+from tests.archguard import planted_copy
+
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ("app", "checks", "resources")
 DEMO_CLIP = ROOT / "resources" / "demo" / "camera.avi"
 
 
-def _pyproject() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+def _pyproject(root: Path = ROOT) -> dict:
+    return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def package_listing_problems(root: Path) -> tuple[set[str], set[str]]:
+    """(folders that are not listed packages, listed packages that are not folders)."""
+    on_disk = {
+        "techcheck." + ".".join(d.relative_to(root).parts)
+        for top in FOLDERS for d in [root / top, *(root / top).rglob("*")]
+        if d.is_dir() and "__pycache__" not in d.parts
+    }
+    listed = set(_pyproject(root)["tool"]["setuptools"]["packages"])
+    return on_disk - listed, listed - on_disk
 
 
 def test_every_source_folder_is_a_listed_package():
     """pyproject.toml lists the packages by hand (package-dir cannot be combined with
     ``find``): a new folder that is not listed would be missing from the wheel."""
-    on_disk = {
-        "techcheck." + ".".join(d.relative_to(ROOT).parts)
-        for top in FOLDERS for d in [ROOT / top, *(ROOT / top).rglob("*")]
-        if d.is_dir() and "__pycache__" not in d.parts
-    }
+    assert package_listing_problems(ROOT) == (set(), set())
     setuptools = _pyproject()["tool"]["setuptools"]
-    assert set(setuptools["packages"]) == on_disk
     assert setuptools["package-dir"] == {f"techcheck.{f}": f for f in FOLDERS}
+
+
+def test_the_listing_guard_catches_a_new_folder(tmp_path: Path):
+    """Its twin: a copy with a new check package that pyproject.toml does not list."""
+    copy = planted_copy(tmp_path)
+    copy.write("checks/lighting/__init__.py", '"""A planted check package."""\n')
+    assert package_listing_problems(copy.root) == ({"techcheck.checks.lighting"}, set())
 
 
 def test_entry_points_and_contracts_name_the_package():
@@ -53,15 +68,29 @@ def test_entry_points_and_contracts_name_the_package():
     assert linter["contracts"][0]["source_modules"] == ["techcheck.checks"]
 
 
+OLD_NAMES = re.compile(r"^\s*(from|import)\s+(app|checks|resources)\b", re.M)
+
+
+def old_name_imports(root: Path) -> list[str]:
+    """Modules under ``root`` that import our code by its old top-level names."""
+    return [
+        str(p.relative_to(root)) for top in (*FOLDERS, "tests", "bench", "scripts", "packaging")
+        if (root / top).is_dir() and not (root / top).is_symlink()
+        for p in (root / top).rglob("*.py") if OLD_NAMES.search(p.read_text(encoding="utf-8"))
+    ]
+
+
 def test_no_module_imports_the_old_top_level_names():
     """Every import of our own code goes through ``techcheck``; a leftover ``from checks``
     would work in a checkout (the folder is on sys.path) and fail once installed."""
-    old = re.compile(r"^\s*(from|import)\s+(app|checks|resources)\b", re.M)
-    offenders = [
-        str(p.relative_to(ROOT)) for top in (*FOLDERS, "tests", "bench", "scripts", "packaging")
-        for p in (ROOT / top).rglob("*.py") if old.search(p.read_text(encoding="utf-8"))
-    ]
-    assert offenders == []
+    assert old_name_imports(ROOT) == []
+
+
+def test_the_old_name_guard_catches_a_leftover_import(tmp_path: Path):
+    """Its twin: an indented ``from checks…`` inside a function, in a copy."""
+    copy = planted_copy(tmp_path)
+    copy.append("app/gui/style.py", "\n\ndef _planted():\n    from checks import model\n")
+    assert old_name_imports(copy.root) == [str(Path("app/gui/style.py"))]
 
 
 def _build(project: Path, out: Path) -> Path:

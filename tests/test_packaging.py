@@ -25,6 +25,7 @@ from tests.test_plugins import build_wheel
 sys.path.insert(0, str(ROOT / "packaging"))
 import bundle_plan
 
+ONEFILE_BUDGET_BYTES = 135_000_000
 BUILD_TIMEOUT_S = 900  # PyInstaller on two shared cores; measured 36 s onedir, ~60 s onefile
 
 
@@ -197,6 +198,80 @@ def test_selftest_rejects_bad_arguments():
     assert "unknown check nosuchcheck" in res.stderr
 
 
+# --- a smaller ICU data library (issue 22) -----------------------------------------------
+
+ICU_PROBE = r"""
+import json, sys
+from PySide6.QtCore import QCollator, QDateTime, QLocale, QTimeZone
+from PySide6.QtWidgets import QApplication, QFileDialog
+app = QApplication([])
+loaded = sorted({l.split()[-1] for l in open("/proc/self/maps") if "libicudata" in l})
+words = ["zebra", "öl", "apa", "Ärlig", "rapport10.pdf", "rapport2.pdf", "Åsa", "éclair"]
+out = {"loaded": loaded}
+for name in ("sv_SE", "en_US", "en_GB", "de_DE"):
+    c = QCollator(QLocale(name))
+    c.setNumericMode(True)
+    out[name] = sorted(words, key=c.sortKey)
+out["upper"] = [QLocale("sv_SE").toUpper("åäö straße"), QLocale("en_US").toUpper("ﬁx ß")]
+now = QDateTime.currentDateTime()
+out["zones"] = [QTimeZone(b"Europe/Stockholm").displayName(now, QTimeZone.NameType.LongName,
+                                                          QLocale(n)) for n in ("sv_SE", "en_US")]
+dialog = QFileDialog(None, "x", sys.argv[1])  # sorts the folder's names with QCollator
+dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+dialog.show(); app.processEvents(); dialog.close()
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def _icu_probe(folder: Path, library_dir: Path | None) -> dict:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if library_dir is not None:  # found before the wheel's own copy (RUNPATH comes after)
+        env["LD_LIBRARY_PATH"] = str(library_dir)
+    res = subprocess.run([sys.executable, "-c", ICU_PROBE, str(folder)], capture_output=True,
+                         text=True, timeout=120, env=env)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PySide6 bundles ICU on Linux")
+def test_the_trimmed_icu_data_sorts_cases_and_names_zones_as_the_full_one(tmp_path: Path):
+    """The bundle's ICU data keeps root, English and Swedish only (packaging/icu_trim.py):
+    collation (the file dialog's sorting) in Swedish, English and a fallback locale, case
+    mapping and time-zone names come out exactly as with the wheel's full library."""
+    import icu_trim
+
+    if icu_trim.missing_tools():
+        pytest.fail(f"the bundle's build tools are missing: {icu_trim.missing_tools()} "
+                    "(scripts/debian-packages.txt: icu-devtools, gcc)")
+    import PySide6
+
+    full = next((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    small = icu_trim.trim(full, tmp_path / "icu")
+    assert small.name == full.name and small.stat().st_size < full.stat().st_size / 6
+    for name in ("Åsa.txt", "apa.txt", "öl.txt", "zebra.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    before, after = _icu_probe(tmp_path, None), _icu_probe(tmp_path, small.parent)
+    assert after.pop("loaded") == [str(small)]  # the probe really used the trimmed data
+    assert before.pop("loaded") == [str(full.resolve())]
+    assert after == before
+    assert before["sv_SE"][-3:] == ["Åsa", "Ärlig", "öl"]  # Swedish order: å ä ö after z
+
+
+def test_the_icu_trim_keeps_the_core_and_three_locales():
+    import icu_trim
+
+    items = ["cnvalias.icu", "uts46.nrm", "unames.icu", "likelySubtags.res", "zoneinfo64.res",
+             "root.res", "en.res", "en_GB.res", "sv.res", "sv_FI.res", "de.res", "ksh.res",
+             "pool.res", "res_index.res", "coll/ucadata.icu", "coll/root.res", "coll/sv.res",
+             "coll/de.res", "zone/en.res", "zone/fr.res", "brkitr/char.brk", "brkitr/root.res",
+             "translit/root.res", "ibm-1047_P100-1995.cnv", "gb18030.cnv"]
+    removed = icu_trim.removed_items(items)
+    assert sorted(set(items) - set(removed)) == sorted([
+        "cnvalias.icu", "uts46.nrm", "likelySubtags.res", "zoneinfo64.res", "root.res",
+        "en.res", "en_GB.res", "sv.res", "sv_FI.res", "pool.res", "res_index.res",
+        "coll/ucadata.icu", "coll/root.res", "coll/sv.res", "zone/en.res"])
+
+
 # --- a real bundle ------------------------------------------------------------------------
 
 
@@ -221,6 +296,8 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         size = sum(p.stat().st_size for p in [deliverable, *deliverable.rglob("*")]
                    if p.is_file() and not p.is_symlink())
         print(f"{mode} built in {time.monotonic() - start:.0f} s, {size / 1e6:.1f} MB")
+        if mode == "onefile":  # the download's budget (issue 22; docs/benchmarks.md)
+            assert size <= ONEFILE_BUDGET_BYTES, f"onefile {size / 1e6:.1f} MB"
         out[mode] = exe
     return out
 

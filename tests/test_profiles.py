@@ -315,3 +315,15 @@ def test_a_target_tier_typo_fails_at_load_time_with_file_line_and_key(tmp_path: 
     ok = load_profile(write(tmp_path, GOOD_HEAD.replace('"generic"', '"zoom"')
                             + '\n[network]\ntarget_tier = "HQ"\n'), SCHEMAS)
     assert ok.limits("network").target_tier == "HQ"
+
+
+def test_a_retired_key_still_loads_and_the_log_says_it_is_ignored(tmp_path: Path, caplog):
+    """Issue 20: the camera preview judges over ``window_s`` as the check does, so
+    ``live_window_s`` sets nothing; an organisation's file that gives it must still load."""
+    path = write(tmp_path, GOOD_HEAD + "\n[camera]\nwindow_s = 3.0\nlive_window_s = 1.0\n")
+    with caplog.at_level("WARNING", logger="techcheck.profile"):
+        p = load_profile(path, SCHEMAS)
+    assert p.limits("camera").window_s == 3.0
+    assert not hasattr(p.limits("camera"), "live_window_s")
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert "mine.toml:8: [camera] live_window_s no longer sets anything" in said, said

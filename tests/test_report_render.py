@@ -257,7 +257,8 @@ def test_numbers_and_times_by_language():
     assert view.number(3456.5, "en") == "3,456" or view.number(3456.5, "en") == "3,457"
     assert view.number(3456.5, "sv") in ("3\u00a0456", "3\u00a0457")
     assert view.number(2.25, "sv") == "2,2" or view.number(2.25, "sv") == "2,3"
-    assert view.number(0.0, "en") == "0" and view.number(-4.1, "en") == "−4.1"
+    assert view.number(0.0, "en") == "0" and view.number(-4.1, "en") == "-4.1"
+    assert view.number(-4.1, "sv") == "\u22124,1"  # each language's own minus sign (CLDR)
     assert view.quantity(80136.0, "MiB", "en") == "78.3\u00a0GiB"
     assert view.when("2026-12-01T10:00:00+01:00", "sv") == "1 december 2026 kl. 10:00 (UTC+01:00)"
     assert view.when("2026-06-01T08:05:00+00:00", "en") == "1 June 2026, 08:05 (UTC)"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from techcheck.checks import registry
+from techcheck.checks.model import ExitCode
 from techcheck.checks.profile import Profile, ProfileError, load_profile
 
 
@@ -38,4 +39,4 @@ def load(profile_spec: str) -> tuple[list[registry.Plugin], Profile]:
 
 def fail(message: str) -> int:
     print(f"techcheck: {message}", file=sys.stderr)
-    return 3
+    return ExitCode.COULD_NOT_RUN

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from typing import Any
 
 from techcheck.checks import registry
 
@@ -19,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def collect() -> dict:
     """{"devices": [...], "problems": [{"check": id, "message": ...}]} from every plug-in."""
-    devices, problems = [], []
+    devices: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
     for plugin in registry.discover():
         if plugin.cls is None:
             problems.append({"check": plugin.id, "message": plugin.error})

@@ -14,6 +14,7 @@ from techcheck.app.commands.common import fail
 from techcheck.app.report import jsonio, text
 from techcheck.app.report.formats import check_outputs, write_outputs
 from techcheck.checks.i18n import LANGUAGES
+from techcheck.checks.model import ExitCode
 
 OUTPUTS = ("html", "pdf", "text", "json")
 
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for message in problems:
         print(f"techcheck: {message}", file=sys.stderr)
     if problems:
-        return 3
+        return ExitCode.COULD_NOT_RUN
     if not outputs:
         sys.stdout.write(text.render(report, lang))
     return report.verdict.exit_code

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import dataclass
+from typing import Any
 
 from techcheck.app import demo, logsetup
 from techcheck.app import invitation as invitations
@@ -19,11 +21,12 @@ from techcheck.app.commands.common import CommandError, fail, load, split_ids
 from techcheck.app.commands.runargs import argument_problem
 from techcheck.app.report import checklist, history, text
 from techcheck.app.report.formats import check_outputs, write_outputs
-from techcheck.checks import registry
+from techcheck.app.runsetup import RunSetup
+from techcheck.checks import l10n, registry
 from techcheck.checks.context import CancelToken, CheckContext, Devices, Progress, Question
-from techcheck.checks.i18n import LANGUAGES, translate
-from techcheck.checks.model import CheckResult
-from techcheck.checks.runner import RunEvents, build_report, run_checks
+from techcheck.checks.i18n import LANGUAGES, N_, translate
+from techcheck.checks.model import CheckResult, ExitCode, Report
+from techcheck.checks.runner import RunEvents, run_checks
 
 log = logging.getLogger("techcheck.cli")
 
@@ -88,21 +91,36 @@ def run(args: argparse.Namespace) -> int:
 
 def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool = False) -> int:
     """``techcheck`` without a command where the app's window cannot open (``reason``): the
-    whole check in the terminal instead, in demo mode when the computer has nothing to check
-    with (``demo.should_use_demo``). Says so in one line on stderr; the text report goes to
-    stdout and the exit status is the verdict's, as for ``techcheck run``."""
+    whole check in the terminal instead. A missing camera or microphone is named first, with
+    the fix (``demo.MISSING``); when the computer has nothing to check with
+    (``demo.should_use_demo``) the demo runs next, says so, and ends on the demo's own verdict
+    and exit status (``ExitCode.DEMO``), never on a readiness. The text report goes to stdout and
+    the exit status is the verdict's, as for ``techcheck run``."""
     from techcheck.app.cli import build_parser
     from techcheck.app.commands.devices import collect
 
     logsetup.setup(verbose=verbose)
     args = build_parser().parse_args(
         ["run", *(["--invitation", invitation_file] if invitation_file else [])])
-    use_demo = demo.should_use_demo(demo.device_lists(collect()["devices"]),
-                                    demo.has_default_route())
-    how = (", in demo mode (no camera or microphone found: sample media stand in for them)"
-           if use_demo else "")
-    print(f"techcheck: {reason}: checking in the terminal instead{how}.", file=sys.stderr)
+    lists = demo.device_lists(collect()["devices"])
+    use_demo = demo.should_use_demo(lists, demo.has_default_route())
+    print(f"techcheck: {reason}: checking in the terminal instead.", file=sys.stderr)
+    gone = demo.missing(lists)
+    if gone:
+        print(f"techcheck: {translate(demo.MISSING[gone], args.lang)} "
+              f"{translate(demo.MISSING_FIX, args.lang)} "
+              f"{translate(RUN_AGAIN, args.lang)}", file=sys.stderr)
+    if use_demo:
+        print(f"techcheck: {translate(DEMO_INSTEAD, args.lang)}", file=sys.stderr)
     return execute(args, demo_mode=use_demo)
+
+
+#: After the fix for a missing device (``demo.MISSING_FIX``), in the terminal.
+RUN_AGAIN = N_("Then run techcheck again.")
+#: Before the terminal's demo run: what runs instead of a check of the person's devices.
+DEMO_INSTEAD = N_("Meanwhile, see how it works with a sample video: a demo with a sample video "
+                  "and recording and a measurement server on this computer, which says nothing "
+                  "about your own devices.")
 
 
 def _has_terminal() -> bool:
@@ -113,120 +131,170 @@ def _has_terminal() -> bool:
         return False
 
 
+@dataclass
+class _Planned:
+    """What ``techcheck run``'s arguments ask for, checked before anything runs."""
+
+    setup: RunSetup
+    chosen: list[registry.Plugin]
+    outputs: dict[str, str]  # format → path
+    done: list[checklist.Item] | None  # the checklist items ticked, or None without --checklist
+
+
 def execute(args: argparse.Namespace, *, demo_mode: bool = False) -> int:
     """Run the checks of ``args`` (the ``run`` options). With ``demo_mode`` the stand-ins of
-    ``techcheck.app.demo`` replace every device and the internet, the report says it was a demo, and the
-    run is not kept in the history (it says nothing about this computer's devices)."""
+    ``techcheck.app.demo`` replace every device and the internet (an invitation's server
+    excepted: it is the connection the interview will use), the report says it was a demo (its
+    verdict is ``demo``, its exit status ``ExitCode.DEMO``), and the run is not kept in the
+    history (it says nothing about this computer's devices)."""
     # The processor's load is sampled from now on, in the background, so its several-second
     # window is already full when the system check asks (docs/verdicts.md, "Processor load").
     from techcheck.checks.system.probe import start_cpu_sampling
 
     start_cpu_sampling()
+    try:
+        planned = _plan(args, demo_mode)
+    except CommandError as exc:
+        return fail(str(exc))
+    setup = planned.setup
+    local_server = None
+    if demo_mode:
+        try:
+            local_server = _use_demo_media(setup)
+        except (ImportError, OSError) as exc:
+            return fail(f"demo mode: cannot start the local measurement server: {exc}")
+    try:
+        results = _run(args, planned)
+    except KeyboardInterrupt:
+        return fail("cancelled")
+    finally:
+        if local_server is not None:
+            local_server.stop()
+    return _finish(args, planned, results)
+
+
+def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
+    """The run ``args`` ask for; ``CommandError`` with the sentence for the user when the
+    arguments, the invitation, the profile or an output path cannot be used."""
     invitation = None
     try:
         if args.invitation:
             invitation = invitations.load(args.invitation)
         done = checklist.items(split_ids(args.checklist) or []) if args.checklist else None
     except invitations.InvitationError as exc:
-        return fail(f"cannot use the invitation: {exc}")
+        raise CommandError(f"cannot use the invitation: {exc}") from None
     except checklist.ChecklistError as exc:
-        return fail(str(exc))
+        raise CommandError(str(exc)) from None
     server = args.server or (invitation.server if invitation else None) or None
     stun = args.stun or (invitation.stun if invitation else None) or None
+    outputs = {fmt: getattr(args, fmt) for fmt in OUTPUTS if getattr(args, fmt)}
     problem = argument_problem(args, server, stun, OUTPUTS, invitation)
     if problem:
-        return fail(problem)
+        raise CommandError(problem)
     try:
         plugins, profile = load(args.profile or (invitation.profile if invitation else "generic"))
         chosen = registry.select(plugins, split_ids(args.only), split_ids(args.skip))
-    except (CommandError, ValueError) as exc:
-        return fail(str(exc))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     if not chosen:
-        return fail("no checks left to run (see --only and --skip)")
-
-    outputs = {fmt: getattr(args, fmt) for fmt in OUTPUTS if getattr(args, fmt)}
-    problem = check_outputs(outputs)
+        raise CommandError("no checks left to run (see --only and --skip)")
+    problem = check_outputs(outputs) or (
+        callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
+        if args.preview else None)
     if problem:
-        return fail(problem)
+        raise CommandError(problem)
+    setup = RunSetup(
+        profile=profile, devices=Devices(args.camera, args.microphone, args.speaker, server, stun),
+        lang=args.lang, demo=demo_mode, invitation=invitation, duration=args.duration,
+        snapshot=args.snapshot,
+        keep_media={} if args.preview else None,  # the recording, in memory, for --preview
+        # The invitation's servers this run uses (an explicit --server/--stun replaces them)
+        # must also resolve outside the network, unless the person allowed otherwise.
+        public_hosts=invitation.public_hosts(server=args.server is None, stun=args.stun is None)
+        if invitation is not None and not args.allow_private_server else frozenset(),
+        checklist=checklist.to_extra(done) if done is not None else None)
+    return _Planned(setup, chosen, outputs, done)
 
-    if args.preview:
-        problem = callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
-        if problem:
-            return fail(problem)
-    kept: dict = {}  # the microphone's recording, in memory, only for --preview
-    devices = Devices(args.camera, args.microphone, args.speaker, server, stun)
-    duration = args.duration
-    local_server = None
-    if demo_mode:
-        try:
-            local_server = demo.start_server()
-        except (ImportError, OSError) as exc:
-            return fail(f"demo mode: cannot start the local measurement server: {exc}")
-        devices = demo.devices(local_server)
-        profile = demo.local_profile(profile)
-        duration = duration or demo.DURATION_S
 
-    cancel = CancelToken()
+def _use_demo_media(setup: RunSetup) -> Any:
+    """Demo mode: the sample media for the devices and, unless an invitation names the
+    server, the local measurement server (returned, to be stopped after the run)."""
+    server = demo.start_server() if setup.measuring_locally() else None
+    stand_ins = demo.devices(server)
+    if server is None:  # the invitation's servers: the connection the interview will use
+        stand_ins.server, stand_ins.stun = setup.devices.server, setup.devices.stun
+    setup.devices = stand_ins
+    return server
+
+
+def _run(args: argparse.Namespace, planned: _Planned) -> list[CheckResult]:
+    """Run the chosen checks, progress and questions in the terminal."""
+    lang = args.lang
     interactive = not args.yes and _has_terminal()
     if not args.yes and not interactive:
         print("techcheck: no terminal to answer questions in: each is answered with its "
               "default, as with --yes.", file=sys.stderr)
-    ctx = CheckContext(
-        profile=profile,
-        devices=devices,
-        cancel=cancel,
-        progress=_ProgressPrinter(args.lang),
-        ask=_asker(args.lang) if interactive else (lambda q: q.default),
-        duration=duration,
-        interactive=interactive,
-        lang=args.lang,
-        options={**({"snapshot": True} if args.snapshot else {}),
-                 **({"keep_media": kept} if args.preview else {})},
-    )
+    cancel = CancelToken()
+    progress = _ProgressPrinter(lang)
+    ask = _asker(lang) if interactive else (lambda q: q.default)
+
+    def context(plugin: registry.Plugin) -> CheckContext:
+        return planned.setup.context(plugin.id, cancel=cancel, progress=progress, ask=ask,
+                                     interactive=interactive)
 
     def started(p: registry.Plugin) -> None:
-        print(f"techcheck: {translate(p.title, args.lang)}…", file=sys.stderr)
+        print(f"techcheck: {translate(p.title, lang)}…", file=sys.stderr)
 
     def finished(r: CheckResult) -> None:
-        print(f"techcheck: {translate(r.title, args.lang)}: {r.status.value} "
-              f"({r.duration_s:.1f} s)", file=sys.stderr)
+        print(f"techcheck: {translate(r.title, lang)}: {r.status.value} "
+              f"({l10n.number(r.duration_s, lang, 1)}\u00a0s)", file=sys.stderr)
 
     try:
-        results = run_checks(chosen, ctx, RunEvents(started, finished))
+        return run_checks(planned.chosen, context, RunEvents(started, finished))
     except KeyboardInterrupt:
         cancel.cancel()
-        return fail("cancelled")
-    finally:
-        if local_server is not None:
-            local_server.stop()
-    report = build_report(
-        results, ctx, invitation=invitation.to_report() if invitation else None,
-        checklist=checklist.to_extra(done) if done is not None else None,
-        demo=demo.report_extra(args.lang) if demo_mode else None)
+        raise
 
+
+def _finish(args: argparse.Namespace, planned: _Planned, results: list[CheckResult]) -> int:
+    """Write the report where asked, keep the run, print the summary; the exit status."""
+    setup = planned.setup
+    report = setup.report(results)
     status = report.verdict.exit_code
-    for message in write_outputs(report, outputs, args.lang):
+    for message in write_outputs(report, planned.outputs, args.lang):
         print(f"techcheck: {message}", file=sys.stderr)
-        status = 3
-    if not args.no_history and not demo_mode:
-        try:
-            history.save(report)
-        except OSError as exc:  # the run itself succeeded: say so, keep its exit status
-            log.error("keeping the run in the history failed: %s", exc)
-            print(f"techcheck: not kept in the history: "
-                  f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
-    if args.preview:
-        messages, written = callpreview.write_preview(
-            args.preview, results, profile, devices.camera, devices.microphone, kept, args.lang)
-        for message in messages:
-            print(f"techcheck: {message}", file=sys.stderr)
-        if not written:  # asked for and not made: the run could not do all it was asked
-            status = 3
+        status = ExitCode.COULD_NOT_RUN
+    if not args.no_history and not setup.demo:
+        _keep(report)
+    if args.preview and not _write_preview(args.preview, setup, results):
+        status = ExitCode.COULD_NOT_RUN  # asked for and not made: not all it was asked
     sys.stdout.write(text.render(report, args.lang))
+    if setup.demo:  # the terminal ends where a demo ends: on its own line, not on readiness
+        sys.stdout.write("\n" + translate(demo.NOTE, args.lang) + "\n")
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
               file=sys.stderr)
     return status
+
+
+def _write_preview(folder: str, setup: RunSetup, results: list[CheckResult]) -> bool:
+    """``--preview``: what the interviewer would see and hear; False when it was not made."""
+    messages, written = callpreview.write_preview(
+        folder, results, setup.profile, setup.devices.camera, setup.devices.microphone,
+        setup.keep_media or {}, setup.lang)
+    for message in messages:
+        print(f"techcheck: {message}", file=sys.stderr)
+    return bool(written)
+
+
+def _keep(report: Report) -> None:
+    """Keep the run in the history; a failure is said, and the run's status stands."""
+    try:
+        history.save(report)
+    except OSError as exc:
+        log.error("keeping the run in the history failed: %s", exc)
+        print(f"techcheck: not kept in the history: "
+              f"{describe_write_error(history.default().root, exc)}", file=sys.stderr)
 
 
 class _ProgressPrinter:

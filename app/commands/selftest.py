@@ -33,12 +33,13 @@ from techcheck.app.commands.common import CommandError, fail, load, split_ids
 from techcheck.checks import __version__, registry
 from techcheck.checks.context import CancelToken, CheckContext
 from techcheck.checks.i18n import translate
-from techcheck.checks.model import CheckResult, Status
+from techcheck.checks.model import CheckResult, ExitCode, Status
 from techcheck.checks.runner import RunEvents, run_checks
 
 log = logging.getLogger("techcheck.selftest")
 
-EXIT_PASSED, EXIT_FAILED, EXIT_CANNOT_RUN = 0, 2, 3
+#: The self-test passes as a ready run, fails as a not-ready one (README: ExitCode).
+EXIT_PASSED, EXIT_FAILED = ExitCode.READY, ExitCode.NOT_READY
 
 #: Data files the app cannot work without, by resource path; each pattern must match at least
 #: one file. A bundle that lost one of them fails here with the name, not later in a user's hands.

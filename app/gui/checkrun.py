@@ -1,17 +1,18 @@
-"""Running one check from the GUI: a worker function for ``tasks.run_task`` that builds the
-``CheckContext`` (devices, profile, language), forwards the check's progress, and bridges the
-check's questions ("did you hear the sound?") to the page, which answers on the GUI thread."""
+"""Running one check from the GUI: a worker function for ``tasks.run_task`` that runs the
+check in the context ``techcheck.app.runsetup`` builds (as ``techcheck run`` does), forwards
+the check's progress, and bridges the check's questions ("did you hear the sound?") to the
+page, which answers on the GUI thread."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
 
-from techcheck.app import demo
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import TaskContext
+from techcheck.app.runsetup import RunSetup
 from techcheck.checks import registry
-from techcheck.checks.context import CheckContext, Progress, Question
+from techcheck.checks.context import Progress, Question
 from techcheck.checks.model import CheckResult
 from techcheck.checks.runner import run_one
 
@@ -29,25 +30,30 @@ class Ask:
         self._event.set()
 
 
-#: In demo mode the network check measures against a server on this computer (one figure for
-#: the GUI and the terminal's demo run: app.demo).
-DEMO_NETWORK_S = demo.DURATION_S
+def run_setup(session: Session) -> RunSetup:
+    """The sitting as a run (``techcheck.app.runsetup``, as ``techcheck run`` builds one):
+    the devices chosen on the pages, the profile, the demo, the invitation, the recruiter's
+    checklist, and the microphone's recording kept in memory for the call preview."""
+    extra = None
+    if session.role == "recruiter":
+        from techcheck.app.gui.pages.checklist import report_extra
+
+        extra = report_extra(session)
+    inv = session.invitation
+    # Nobody was asked about a server inside the network when its spelling showed none: the
+    # network check then judges the addresses the invitation's names resolve to.
+    public = inv.public_hosts() if inv is not None and not inv.internal_servers else frozenset()
+    return RunSetup(profile=session.profile, devices=replace(session.devices), lang=session.lang,
+                    demo=session.demo, invitation=session.invitation,
+                    snapshot=session.snapshot, keep_media=session.media, checklist=extra,
+                    public_hosts=public)
 
 
-def check_worker(session: Session, plugin: registry.Plugin, duration: float | None = None):
+def check_worker(session: Session, plugin: registry.Plugin):
     """A function for ``run_task``: runs ``plugin`` and returns its ``CheckResult``.
 
     Progress arrives as ``Progress``; questions as ``Ask`` objects the page must answer."""
-    devices = replace(session.devices)
-    profile = demo.local_profile(session.profile) if session.demo else session.profile
-    lang = session.lang
-    if duration is None and plugin.id == "network" and session.demo and not (
-            session.invitation and session.invitation.server):
-        duration = DEMO_NETWORK_S
-    # The camera check takes a still picture only when the person ticked the box for it.
-    options: dict = {"snapshot": True} if session.snapshot and plugin.id == "camera" else {}
-    if plugin.id == "microphone":  # its recording stays in memory for the call preview
-        options["keep_media"] = session.media
+    setup = run_setup(session)
 
     def work(tctx: TaskContext) -> CheckResult:
         def progress(p: Progress) -> None:
@@ -61,9 +67,8 @@ def check_worker(session: Session, plugin: registry.Plugin, duration: float | No
                     return q.default
             return bool(pending._answer)
 
-        ctx = CheckContext(profile=profile, devices=devices, cancel=tctx.cancel,
-                           progress=progress, ask=ask, duration=duration, interactive=True,
-                           lang=lang, options=options)
+        ctx = setup.context(plugin.id, cancel=tctx.cancel, progress=progress, ask=ask,
+                            interactive=True)
         return run_one(plugin, ctx)
 
     return work

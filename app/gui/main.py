@@ -26,14 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:  # `techcheck` checks in the terminal instead (app.cli); this is a direct call
         print(f"techcheck: {problem}: the app cannot open; check in the terminal with "
               "'techcheck run' (see 'techcheck --help').", file=sys.stderr)
-        return 3
+        from techcheck.checks.model import ExitCode
+
+        return ExitCode.COULD_NOT_RUN
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from techcheck.app.gui import settings as S
+    from techcheck.app.gui.qtapp import application_or_new
     from techcheck.app.gui.window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "techcheck"])
+    app = application_or_new()
     app.setApplicationName("TechCheck")
     app.setOrganizationName("TechCheck")
     app.setDesktopFileName("techcheck")
@@ -65,21 +67,28 @@ def no_display_problem(env, platform: str) -> str | None:
 
 
 def _install_probe(window, where: str) -> None:
-    """For bench/bench_startup.py: write the wall-clock time when the window is first exposed
-    and painted, then quit."""
+    """For bench/bench_startup.py and the start-up import guard (tests/test_startup.py): write
+    the wall-clock time when the window is first exposed and painted, then the names of the
+    modules that were imported when it was first exposed (one a line), then quit."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class Probe(QObject):
+        def __init__(self, parent: QObject) -> None:
+            super().__init__(parent)
+            self.loaded: list[str] = []
+
         def eventFilter(self, obj, event) -> bool:
             if event.type() == QEvent.Type.Expose and obj.isExposed():
                 obj.removeEventFilter(self)
+                self.loaded = sorted(sys.modules)
                 QTimer.singleShot(0, self.done)
             return False
 
         def done(self) -> None:
             shown = time.time()
-            with open(where, "w", encoding="ascii") as fh:
+            with open(where, "w", encoding="utf-8") as fh:
                 fh.write(f"{shown:.6f} {_T0:.6f}\n")
+                fh.writelines(f"{name}\n" for name in self.loaded)
             window.close()
 
     window.winId()  # create the native window so its QWindow exists

@@ -3,56 +3,21 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import platform
-from typing import Any
 
-from techcheck.app import __version__, demo, logsetup
+from techcheck.app import __version__, logsetup
 from techcheck.app.gui.session import Session
-from techcheck.app.report.view import SNAPSHOT_KEY
-from techcheck.checks.context import CheckContext
-from techcheck.checks.model import CheckResult, Report
-from techcheck.checks.runner import build_report
+from techcheck.checks.model import Report
 
 
 def make_report(session: Session) -> Report:
-    """The report of this sitting. The camera picture is in it only while the person has the
-    "add a still picture" box ticked, even when an earlier camera check took one."""
-    ctx = CheckContext(profile=session.profile, devices=session.devices, lang=session.lang)
-    extra: dict[str, Any] = {}
-    if session.role == "recruiter":
-        from techcheck.app.gui.pages.checklist import report_extra
+    """The report of this sitting, as ``techcheck run`` would make it (``runsetup``). The
+    camera picture is in it only while the person has the "add a still picture" box ticked,
+    even when an earlier camera check took one."""
+    from techcheck.app.gui.checkrun import run_setup
 
-        extra["checklist"] = report_extra(session)
-    if session.demo:
-        extra["demo"] = demo.report_extra(session.lang)
-    if session.invitation is not None:
-        extra["invitation"] = session.invitation.to_report()
-    results = session.ordered_results()
-    if not session.snapshot:
-        results = [_without_snapshot(r) for r in results]
-    return build_report(results, ctx, **extra)
-
-
-def _without_snapshot(result: CheckResult) -> CheckResult:
-    if SNAPSHOT_KEY not in result.details:
-        return result
-    r = copy.copy(result)
-    r.details = {k: v for k, v in result.details.items() if k != SNAPSHOT_KEY}
-    return r
-
-
-def log_tail(max_lines: int = 400) -> str:
-    path = logsetup.log_file()
-    if path is None or not path.exists():
-        return ""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.readlines()
-    except OSError as exc:
-        return f"(cannot read the log {path}: {exc})"
-    return "".join(lines[-max_lines:])
+    return run_setup(session).report(session.ordered_results())
 
 
 def diagnostics(session: Session) -> str:
@@ -74,4 +39,4 @@ def diagnostics(session: Session) -> str:
     }
     return ("TechCheck diagnostics\n" + json.dumps(head, indent=2, ensure_ascii=False)
             + "\n\nReport\n" + json.dumps(report.to_dict("en"), indent=2, ensure_ascii=False)
-            + "\n\nLog (last lines)\n" + log_tail(200))
+            + "\n\nLog (last lines)\n" + logsetup.log_tail(200))

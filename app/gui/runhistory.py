@@ -118,6 +118,11 @@ class RunKeeper(QObject):
             return None
         if not self.session.results:
             return None
+        if self.session.demo:  # sample media: nothing about this computer's devices to keep
+            self.unsaved = False  # (as `techcheck` in a terminal keeps no demo run either)
+            self.session.saved_run = self.session.previous_run = None
+            self.saved.emit()
+            return None
         self.unsaved = False
         self.task = run_task(save_worker(make_report(self.session), self.session.history_path),
                              name="history-save", on_result=self._saved,
@@ -150,7 +155,7 @@ class RunKeeper(QObject):
         if task is not None and task.wait(5.0):
             # deliver its result (the file it wrote) so this save replaces it
             QCoreApplication.sendPostedEvents(task, QEvent.Type.MetaCall)
-        if self.session.results:
+        if self.session.results and not self.session.demo:
             try:
                 saved = save_worker(make_report(self.session),
                                     self.session.history_path)(None)  # type: ignore[arg-type]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import demo
-from techcheck.app.gui import i18n, runhistory, style, tasks
+from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
+from techcheck.app.gui.i18n import say
 from techcheck.app.gui.invitationflow import InvitationFlow
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.camera import CameraPage
@@ -36,14 +37,37 @@ from techcheck.app.gui.pages.results import ResultsPage
 from techcheck.app.gui.pages.speakers import SpeakersPage
 from techcheck.app.gui.pages.start import StartPage
 from techcheck.app.gui.pages.system import SystemPage
+from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word
 
+if TYPE_CHECKING:
+    from techcheck.app.gui.runhistory import RunKeeper
+
 log = logging.getLogger("techcheck.gui")
 
 CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
+LOAD_BACKSTOP_MS = 1500
+
+
+def _device_lists(plugins: list[Any], ctx: TaskContext) -> dict[str, list[dict[str, Any]]]:
+    """In a worker: the devices each plug-in offers, by kind."""
+    lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
+    for plugin in plugins:
+        ctx.cancel.raise_if_cancelled()
+        if plugin.cls is None:
+            continue
+        try:
+            for d in plugin.cls.list_devices():
+                entry = d.to_dict()
+                bucket = lists.setdefault(entry["kind"], [])
+                if all(e.get("index") != entry.get("index") for e in bucket):
+                    bucket.append(entry)
+        except Exception:  # one plug-in's listing must not stop the others
+            log.exception("listing devices of %s failed", plugin.id)
+    return lists
 
 
 def _load_plugins_and_devices(platform: str):
@@ -57,22 +81,24 @@ def _load_plugins_and_devices(platform: str):
 
         start_cpu_sampling()
         session = Session.create(platform)
-        lists: dict[str, list[dict[str, Any]]] = {"camera": [], "microphone": [], "speaker": []}
-        for plugin in session.plugins:
-            ctx.cancel.raise_if_cancelled()
-            if plugin.cls is None:
-                continue
-            try:
-                for d in plugin.cls.list_devices():
-                    entry = d.to_dict()
-                    bucket = lists.setdefault(entry["kind"], [])
-                    if all(e.get("index") != entry.get("index") for e in bucket):
-                        bucket.append(entry)
-            except Exception:  # one plug-in's listing must not stop the others
-                log.exception("listing devices of %s failed", plugin.id)
-        return {"session": session, "devices": lists, "online": demo.has_default_route()}
+        return {"session": session, "devices": _device_lists(session.plugins, ctx)}
 
     return work
+
+
+class _AfterFirstExpose(QObject):
+    """Calls ``then`` from the event loop right after the window it watches was first exposed
+    (and so painted: the widgets paint while the expose event is handled)."""
+
+    def __init__(self, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.then = then
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and obj.isExposed():  # type: ignore[attr-defined]
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.then)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +119,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._rerun_page: Page | None = None
 
-        app = QApplication.instance()
+        app = application()
         if not app.styleSheet():  # main() installs it with the theme; tests build windows bare
             style.install(app)
         central = QWidget(self)
@@ -155,6 +181,10 @@ class MainWindow(QMainWindow):
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.check_everything)
+        self.start.look_again_clicked.connect(self.look_again)
+        self.start.demo_offer_taken.connect(self.take_demo)
+        self.start.check_anyway_clicked.connect(lambda: self.check_everything(anyway=True))
+        self.lister: Task | None = None
         self.start.start_button.setEnabled(False)
         results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
         results.rerun_requested.connect(self.rerun)
@@ -163,10 +193,10 @@ class MainWindow(QMainWindow):
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, activated=self.back)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgDown"), self, activated=self.next)
-        QShortcut(QKeySequence("Ctrl+PgUp"), self, activated=self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.back)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(self.next)
+        QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(self.back)
 
         self._rebuild_steps()
         self.retranslate()
@@ -174,20 +204,41 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             self.resize(1000, 720)
         self.loader: Task | None = None
-        self.keeper = runhistory.RunKeeper(self.session, self)
-        self.keeper.saved.connect(self._kept)
+        # The history (``runhistory``: the report model and its files) is set up once the
+        # checks are loaded, after the first paint: before that there is no run to keep.
+        self.keeper: RunKeeper | None = None
         self.invitations = InvitationFlow(self.session, self.start, self)
         self.invitations.changed.connect(self._invitation_changed)
         from techcheck.app.gui import appicon
 
         self.setWindowIcon(appicon.icon())
-        QTimer.singleShot(0, self._load)
+        # The checks (OpenCV, numpy, sounddevice…) load in a worker once the window has been
+        # painted: started earlier, the worker's imports compete with the first paint for the
+        # interpreter and the two cores (issue 22). A window that is shown but never exposed
+        # (started minimised) loads them after LOAD_BACKSTOP_MS all the same.
+        self._load_started = False
+        self._backstop = QTimer(self)
+        self._backstop.setObjectName("load-backstop")
+        self._backstop.setSingleShot(True)
+        self._backstop.setInterval(LOAD_BACKSTOP_MS)
+        self._backstop.timeout.connect(self._load)
+        self._painted = _AfterFirstExpose(self._load, self)
 
     # --- loading ----------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._load_started and not self._backstop.isActive():
+            handle = self.windowHandle()
+            if handle is not None:
+                handle.installEventFilter(self._painted)
+            self._backstop.start()
+
     def _load(self) -> None:
-        if self._closing:
+        self._backstop.stop()
+        if self._closing or self._load_started:
             return
+        self._load_started = True
         self.loader = run_task(_load_plugins_and_devices(self.session.platform), name="load",
                                on_result=self._loaded_ok, on_error=self._load_failed,
                                on_finished=self._loader_done)
@@ -202,9 +253,13 @@ class MainWindow(QMainWindow):
         s.plugins, s.profile = loaded.plugins, loaded.profile
         s.set_platform(wanted)  # chosen (or set by an invitation) while the checks loaded
         s.device_lists = found["devices"]
-        mode = self.settings.get(S.DEMO_MODE)
-        s.demo = mode == "on" or (mode == "auto" and demo.should_use_demo(s.device_lists,
-                                                                          found["online"]))
+        # Demo mode only when chosen: a missing device is said first, with the demo as a choice
+        s.demo = self.settings.get(S.DEMO_MODE) == "on"
+        if self.keeper is None:
+            from techcheck.app.gui.runhistory import RunKeeper
+
+            self.keeper = RunKeeper(self.session, self)
+            self.keeper.saved.connect(self._kept)
         log.info("plug-ins: %s; devices: %s; demo: %s", [p.id for p in s.plugins],
                  {k: len(v) for k, v in s.device_lists.items()}, s.demo)
         self._loaded = True
@@ -218,7 +273,7 @@ class MainWindow(QMainWindow):
         self.ready.emit()
 
     def _load_failed(self, err) -> None:
-        self.banner.setText(self.tr("TechCheck could not load its checks: {error}. Reinstall "
+        say(self.banner, lambda: self.tr("TechCheck could not load its checks: {error}. Reinstall "
                                     "TechCheck; the log has the details.").format(
                                         error=err.message))
         self.banner.setVisible(True)
@@ -354,13 +409,59 @@ class MainWindow(QMainWindow):
             self.session.platform = platform
 
     def set_demo(self, mode: str) -> None:
+        """The Demo mode setting: "on" uses the samples; "auto" offers them when a camera or
+        microphone is missing (``take_demo``), "off" does not. Neither turns them on alone."""
         self.settings.set(S.DEMO_MODE, mode)
-        if mode == "auto" and self._loaded:
-            self.session.demo = demo.should_use_demo(self.session.device_lists,
-                                                     demo.has_default_route())
-        else:
-            self.session.demo = mode == "on"
+        self._use_demo(mode == "on")
+
+    def take_demo(self) -> None:
+        """"See how it works with a sample video": demo mode for this sitting (the setting
+        stays), then the one-click check on the samples."""
+        self.start.show_demo_mode("on")
+        self._use_demo(True)
+        self.check_everything()
+
+    def _use_demo(self, on: bool) -> None:
+        if on != self.session.demo and self.session.results:
+            # results judged the other media: a demo's are not the devices', nor the reverse
+            self.session.results.clear()
+            self.session.new_run()
+            self.session.saved_run = self.session.previous_run = None
+            self.session.demo = on
+            self._results_changed()
+        self.session.demo = on
         self._demo_changed()
+
+    def missing_devices(self) -> tuple[str, ...]:
+        """Camera and microphone kinds the computer has none of and no file or device was
+        chosen for (``demo.MISSING``); nothing is missing in demo mode."""
+        if not self._loaded or self.session.demo:
+            return ()
+        return demo.missing(self.session.device_lists, self.session.devices)
+
+    def _show_missing(self) -> None:
+        self.start.show_missing(self.missing_devices(),
+                                offer_demo=self.settings.get(S.DEMO_MODE) != "off",
+                                looking=self.lister is not None)
+
+    def look_again(self) -> None:
+        """List the devices again (a webcam just plugged in), off the GUI thread."""
+        if not self._loaded or self.lister is not None:
+            return
+        plugins = list(self.session.plugins)
+        self.lister = run_task(lambda ctx: _device_lists(plugins, ctx), name="devices",
+                               on_result=self._devices_listed, on_finished=self._lister_done)
+        self._show_missing()
+
+    def _devices_listed(self, lists: dict[str, list[dict[str, Any]]]) -> None:
+        self.session.device_lists = lists
+        log.info("devices again: %s", {k: len(v) for k, v in lists.items()})
+        for key in ("camera", "microphone", "speaker"):
+            self.pages[key].refresh_devices()  # type: ignore[attr-defined]
+
+    def _lister_done(self) -> None:
+        self.lister = None
+        self._show_missing()
 
     def _demo_changed(self) -> None:
         self.banner.setVisible(self.session.demo)
@@ -368,6 +469,7 @@ class MainWindow(QMainWindow):
         for key in ("camera", "microphone", "speaker"):
             page = self.pages[key]
             page.refresh_devices()  # type: ignore[attr-defined]
+        self._show_missing()  # after the pickers: leaving demo mode drops the samples they held
         self.retranslate()
 
     # --- running ----------------------------------------------------------------------------
@@ -398,10 +500,17 @@ class MainWindow(QMainWindow):
         self.pages["results"].set_running(None)  # type: ignore[attr-defined]
         self._results_changed()
 
-    def check_everything(self) -> None:
+    def check_everything(self, anyway: bool = False) -> None:
         """The one-click check (Start page, and "Check everything" on Results): a new run in
-        the history, every step's check in turn on its own page, then Results."""
+        the history, every step's check in turn on its own page, then Results. With a camera
+        or microphone missing it does not start (unless ``anyway``): the Start page says what
+        is missing, how to fix it, and offers the demo."""
         if not self._loaded or self._rerun_page is not None or self.run_all.active:
+            return
+        if self.missing_devices() and not anyway:
+            log.info("not checking: missing %s", self.missing_devices())
+            self.go("start")
+            self.start.point_to_missing()
             return
         self.session.new_run()
         self.run_all.start()
@@ -419,12 +528,14 @@ class MainWindow(QMainWindow):
     # --- history ----------------------------------------------------------------------------
 
     def _check_finished(self, _result: Any) -> None:
-        self.keeper.result_arrived()
+        if self.keeper is not None:
+            self.keeper.result_arrived()
         self._results_changed()
 
     def _checks_idle(self) -> None:
         """A page's checks are done: once nothing runs any more, keep the run."""
-        if self._closing or self.run_all.active or not self.keeper.unsaved:
+        if (self._closing or self.run_all.active or self.keeper is None
+                or not self.keeper.unsaved):
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
                for p in self.pages.values()):
@@ -466,8 +577,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Cancel whatever runs, release the devices and join every worker, then close."""
         self._closing = True
+        self._backstop.stop()
         self.run_all.stop()
-        self.keeper.save_at_close()  # a run that finished moments ago is kept
+        if self.keeper is not None:
+            self.keeper.save_at_close()  # a run that finished moments ago is kept
         for page in self.pages.values():
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)

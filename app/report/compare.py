@@ -10,7 +10,7 @@ of ungraded numbers (core counts, totals) are left out: they are noise to the re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from techcheck.app.report import labels
 from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD, direction, english, number, quantity, when
@@ -77,9 +77,28 @@ def _by_severity(old: Status, new: Status) -> str:
     return WORSE if new.severity > old.severity else BETTER
 
 
+#: A demo run (sample media stood in for the devices) next to a run of the person's own
+#: devices: any "better" or "worse" between them would compare the samples with the devices.
+DEMO_SIDE = {
+    (True, False): N_("The earlier run was a demo on sample media, so it cannot be compared with "
+                      "this check of your own devices."),
+    (False, True): N_("This run was a demo on sample media, so it cannot be compared with the "
+                      "earlier check of your own devices. It says nothing about your own "
+                      "devices."),
+    (True, True): N_("Both runs were demos on sample media: they say nothing about your own "
+                     "devices."),
+}
+
+
 def compare(old: Report, new: Report, lang: str = "en") -> Comparison:
-    """Changes from ``old`` to ``new``: worse first, then better, then the rest."""
+    """Changes from ``old`` to ``new``: worse first, then better, then the rest. Where one
+    side is a demo run the comparison is that sentence alone (``DEMO_SIDE``)."""
     out: list[Change] = []
+    if old.demo or new.demo:
+        out.append(Change("demo", INFO, _t(DEMO_SIDE[old.demo, new.demo], lang),
+                          old=old.verdict.value, new=new.verdict.value))
+        if old.demo is not new.demo:
+            return Comparison(old.created, new.created, lang, out)
     if old.profile.get("name") != new.profile.get("name"):
         out.append(Change("profile", INFO, _t(
             N_("The runs used different profiles ({old} and {new}), so the limits may differ."),
@@ -119,7 +138,7 @@ def compare(old: Report, new: Report, lang: str = "en") -> Comparison:
     return Comparison(old.created, new.created, lang, out)
 
 
-def _num(x: Any) -> bool:
+def _num(x: Any) -> TypeGuard[int | float]:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 

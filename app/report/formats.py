@@ -92,7 +92,7 @@ def same_file_problem(named: dict[str, str | os.PathLike[str]]) -> str | None:
 def write_outputs(report: Report, outputs: dict[str, str], lang: str) -> list[str]:
     """Write ``report`` in each format to its path, all or none; the messages of what went
     wrong (empty when every file is written)."""
-    rendered: dict[str, bytes] = {}
+    rendered: dict[str | os.PathLike[str], bytes | str] = {}
     for fmt, path in outputs.items():
         try:
             rendered[path] = RENDERERS[fmt](report, lang)

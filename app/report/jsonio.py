@@ -23,7 +23,7 @@ from typing import Any
 from techcheck import resources
 from techcheck.app.atomicfile import write_atomic
 from techcheck.checks.i18n import shorten
-from techcheck.checks.model import SCHEMA_ID, SCHEMA_VERSION, Report
+from techcheck.checks.model import SCHEMA_ID, SCHEMA_VERSION, CheckResult, Report, Status
 from techcheck.checks.safefile import InputFileError, read_bounded
 
 SCHEMA_FILE = resources.path("schemas", "report-1.schema.json")
@@ -35,6 +35,10 @@ MAX_DEPTH = 32
 #: Larger than any measured value (bytes of memory, bits per second), small enough that every
 #: number can be converted to a float and written out.
 MAX_NUMBER = 1e18
+#: JSON values (numbers, texts, true/false/null, lists and objects) in one report. A real
+#: report holds a few hundred to a few thousand; 8 MiB of ``[[],[],…]`` would be 2.8 million
+#: Python objects and about 700 MB, so they are counted before any is built.
+MAX_VALUES = 100_000
 MAX_CHECKS = 64
 MAX_METRICS = 1000  # in all checks together
 MAX_FINDINGS = 300  # in all checks together
@@ -75,11 +79,42 @@ def _int(text: str) -> int:
     return int(text)
 
 
+#: A JSON string token (RFC 8259 §7), written as an unrolled loop so that the regex engine
+#: never backtracks: a quote, then runs of plain characters and escapes, then a quote.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+
+
+def count_values(text: str) -> int:
+    """An upper bound on the JSON values ``text`` parses to, counted without building them:
+    outside strings, every value after the first in a list or object follows a comma and
+    every list or object opens with a bracket (keys follow colons). Strings are blanked first
+    (in C, by ``re.sub``), so commas inside a message or the camera picture do not count."""
+    bare = _STRING.sub('""', text)
+    return sum(bare.count(c) for c in ",:[{") + 1
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose names are all different: with a name given twice, readers
+    disagree on which one counts (Python keeps the last), so a report could show one status
+    to one program and another to the next (RFC 8259 §4: names SHOULD be unique)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _Refused(f"the name '{twice[:40]}' is given twice in one object")
+    return obj
+
+
 def loads(raw: bytes | str, where: str = "report") -> Any:
     """Parse a report's JSON with the limits above; ``ReportError`` when it breaks one."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        data = json.loads(text, parse_constant=_constant, parse_int=_int)
+        values = count_values(text)
+        if values > MAX_VALUES:
+            raise _Refused(f"it holds more than {MAX_VALUES:,} JSON values (a real report "
+                           "holds a few thousand)")
+        data = json.loads(text, parse_constant=_constant, parse_int=_int,
+                          object_pairs_hook=_object)
     except UnicodeDecodeError:
         raise ReportError(f"{where}: not a TechCheck report (not UTF-8 text)") from None
     except RecursionError:
@@ -144,9 +179,21 @@ def from_data(data: Any, where: str = "report") -> Report:
     if problems:
         raise ReportError(f"{where}: the report is damaged: {problems[0]}")
     try:
-        return Report.from_dict(_shortened(data))
+        report = Report.from_dict(_shortened(data))
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise ReportError(f"{where}: the report is damaged: {exc}") from None
+    for check in report.checks:
+        check.status = _at_least_its_findings(check)
+    return report
+
+
+def _at_least_its_findings(check: CheckResult) -> Status:
+    """A check's status as read, made as bad as its worst finding (a tip never counts, as in
+    ``CheckResult.recompute_status``): a file saying "pass" over a FAIL finding would
+    otherwise render READY. Never made better than it says: a stated status worse than its
+    findings (an error the runner set) stays."""
+    found = Status.worst([f.status for f in check.findings if f.status is not Status.TIP])
+    return Status.worst([check.status, found])
 
 
 _WHOLE = ("details", "logo")
@@ -171,7 +218,7 @@ def _shortened(value: Any) -> Any:
 # test_hostile_reports.py holds them against resources/schemas/report-1.schema.json).
 
 STATUSES = ("pass", "tip", "warn", "fail", "skipped", "error")
-VERDICTS = ("ready", "ready_with_warnings", "not_ready")
+VERDICTS = ("ready", "ready_with_warnings", "not_ready", "demo")
 OPS = ("<", "<=", ">", ">=", "==", "between", None)
 _CREATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$")
 _CHECK_ID = re.compile(r"^[a-z0-9_]+$")

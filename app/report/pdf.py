@@ -226,7 +226,9 @@ def _bang(pdf: FPDF, cx: float, top: float, bottom: float, dot: float, size: flo
 
 def _height(pdf: FPDF, w: float, line_h: float, text: str) -> float:
     """How tall ``text`` wraps to in width ``w`` in the current font."""
-    return float(pdf.multi_cell(w, line_h, text, dry_run=True, output="HEIGHT", align="L"))
+    height = pdf.multi_cell(w, line_h, text, dry_run=True, output="HEIGHT", align="L")
+    assert isinstance(height, int | float)  # what output="HEIGHT" gives
+    return float(height)
 
 
 def _text(pdf: FPDF, size: float, bold: bool = False, colour: RGB = INK) -> None:
@@ -244,25 +246,35 @@ def _header(pdf: _Doc, v: ReportView, brand: Brand | None = None) -> None:
     if brand is not None and brand.welcome:
         _text(pdf, 9.5)
         pdf.multi_cell(pdf.width, 5, brand.welcome, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    accent = brand is not None and brand.accent
-    pdf.set_draw_color(*(_hex(brand.accent) if accent else LINE))
+    accent = brand.accent if brand is not None else ""
+    pdf.set_draw_color(*(_hex(accent) if accent else LINE))
     pdf.set_line_width(0.8 if accent else 0.2)
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + pdf.width, pdf.get_y() + 1)
     pdf.set_line_width(0.2)
     pdf.ln(5)
 
 
+#: The logo's box in the PDF, in mm: as high as the organisation's name line and at most four
+#: times as wide (the app's box has the same proportions, app/gui/widgets/brand.py).
+LOGO_H, LOGO_W = 11.0, 44.0
+
+
 def _brand(pdf: _Doc, brand: Brand) -> None:
-    """The organisation's logo (11 mm high, PNG or SVG, already validated by app.brand) and
-    name above the report's own title."""
+    """The organisation's logo (PNG or SVG, already validated by app.brand) fitted into its
+    ``LOGO_W`` × ``LOGO_H`` box and clipped to it, and the name beside it, above the report's
+    own title. Clipped because an SVG may draw far outside its own viewBox (a PDF does not
+    clip an image's paths by itself): a logo must not lay a "Verified ready" bar under the
+    title or cover the What-to-fix list (issue 21)."""
     y, x = pdf.get_y(), pdf.l_margin
     if brand.logo:
         # fpdf2's SVG reader logs a warning for each element it does not draw (<title>,
         # <desc>): metadata, not part of the picture, and not the user's concern.
         logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
         try:
-            info = pdf.image(io.BytesIO(brand.logo), x=x, y=y, h=11)
-            x += float(info.rendered_width) + 4
+            w, h = _logo_size(brand.logo)
+            with pdf.rect_clip(x, y, w, h):
+                pdf.image(io.BytesIO(brand.logo), x=x, y=y, w=w, h=h)
+            x += w + 4
         except Exception as exc:  # a logo fpdf2 cannot draw must not lose the whole PDF
             log.warning("cannot place the brand's logo: %s", exc)
     pdf.set_xy(x, y + 2)
@@ -271,14 +283,25 @@ def _brand(pdf: _Doc, brand: Brand) -> None:
     pdf.set_xy(pdf.l_margin, y + 14)
 
 
+def _logo_size(logo: bytes) -> tuple[float, float]:
+    """The logo's width and height in mm once fitted into ``LOGO_W`` × ``LOGO_H`` with its
+    proportions kept, as fpdf2 reads them (placed once at ``LOGO_H`` high on a page of its
+    own, which is then dropped)."""
+    probe = FPDF(unit="mm", format="A4")
+    probe.add_page()
+    info = probe.image(io.BytesIO(logo), x=0, y=0, h=LOGO_H)
+    ratio = float(info.rendered_width) / LOGO_H
+    if not ratio > 0:
+        raise ValueError("the logo has no width")
+    w = min(LOGO_W, LOGO_H * ratio)
+    return w, w / ratio
+
+
 def _verdict(pdf: _Doc, v: ReportView) -> None:
     st = v.verdict_status
     x, y, w = pdf.l_margin, pdf.get_y(), pdf.width
     _text(pdf, 11)
     sentence_h = _height(pdf, w - 30, 5.2, v.verdict_sentence)
-    if v.demo_note:
-        _text(pdf, 10, True)
-        sentence_h += 1.5 + _height(pdf, w - 30, 5, v.demo_note)
     h = 8 + 10 + sentence_h + 8
     pdf.set_fill_color(*TINT[st])
     pdf.set_draw_color(*COLOUR[st])
@@ -291,10 +314,6 @@ def _verdict(pdf: _Doc, v: ReportView) -> None:
     pdf.cell(w - 30, 10, v.verdict_word, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     _text(pdf, 11)
     pdf.multi_cell(w - 30, 5.2, v.verdict_sentence, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
-    if v.demo_note:
-        pdf.set_y(pdf.get_y() + 1.5)
-        _text(pdf, 10, True)
-        pdf.multi_cell(w - 30, 5, v.demo_note, new_x=XPos.LEFT, new_y=YPos.NEXT, align="L")
     pdf.set_y(pdf.get_y() + 1.5)
     cx = x + 25
     _text(pdf, 8.5, False, INK)

@@ -21,7 +21,7 @@ def render(report: Report, lang: str | None = None) -> str:
 
     v = view.build(report, lang)
     lines = [
-        t("TechCheck readiness report"),
+        v.title,
         t("Profile: {name}", name=translate(report.profile.get("title", "?"), lang)),
         t("Created: {created}", created=view.when(report.created, lang)),
     ]
@@ -31,8 +31,6 @@ def render(report: Report, lang: str | None = None) -> str:
     # The verdict in the view's words, as the HTML and the PDF say it (one source: a partial run
     # names what was not checked instead of claiming that everything needed works).
     lines += ["", f"{v.verdict_word.upper()}: {v.verdict_sentence}"]
-    if v.demo_note:
-        lines.append(v.demo_note)
     lines.append("")
     for c, s in zip(report.checks, v.checks, strict=True):
         mark = t(STATUS_MARK[c.status])

@@ -19,7 +19,7 @@ from typing import Any
 
 from techcheck.app import demo
 from techcheck.app.report import checklist, labels
-from techcheck.checks import renamed
+from techcheck.checks import l10n, renamed
 from techcheck.checks.i18n import N_, catalogue, translate
 from techcheck.checks.measure import declared
 from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
@@ -43,11 +43,13 @@ VERDICT_WORD = {
     Verdict.READY: N_("Ready for the interview"),
     Verdict.READY_WITH_WARNINGS: N_("Ready, with warnings"),
     Verdict.NOT_READY: N_("Not ready yet"),
+    Verdict.DEMO: demo.WORD,
 }
 VERDICT_SENTENCE = {
     Verdict.READY: N_("Everything needed for the interview works."),
     Verdict.READY_WITH_WARNINGS: N_("The interview will work, but fix what is listed below."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview."),
+    Verdict.DEMO: demo.SENTENCE,
 }
 #: The checks every interview needs. A report without some of them (``run --only``) must not
 #: claim that "everything needed" works: it says what was not checked.
@@ -63,6 +65,7 @@ PARTIAL_SENTENCE = {
     Verdict.READY_WITH_WARNINGS: N_("What was checked will work, but fix what is listed below. "
                                     "Not checked: {names}."),
     Verdict.NOT_READY: N_("Fix what is listed below before the interview. Not checked: {names}."),
+    Verdict.DEMO: demo.SENTENCE,  # says nothing about any device, checked or not
 }
 #: The word for a report that lacks some of CORE_CHECKS: "ready for the interview" would claim
 #: what was not checked.
@@ -70,20 +73,17 @@ PARTIAL_WORD = {
     Verdict.READY: N_("Ready so far"),
     Verdict.READY_WITH_WARNINGS: N_("Ready so far, with warnings"),
     Verdict.NOT_READY: N_("Not ready yet"),
+    Verdict.DEMO: demo.WORD,
 }
-#: Verdicts map onto the status whose colour and icon they share.
+#: Verdicts map onto the status whose colour and icon they share. A demo run takes the
+#: neutral, informative "i" of a tip: neither the pass colour of readiness nor an alarm.
 VERDICT_STATUS = {
     Verdict.READY: Status.PASS,
     Verdict.READY_WITH_WARNINGS: Status.WARN,
     Verdict.NOT_READY: Status.FAIL,
+    Verdict.DEMO: Status.TIP,
 }
 OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "sv": ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december"],
-}
 
 
 @dataclass
@@ -165,7 +165,6 @@ class ReportView:
     privacy: list[str]
     footer: str
     labels: dict[str, str]  # the fixed words renderers need, translated
-    demo_note: str = ""  # set when sample media stood in for the devices (demo mode)
 
 
 def t(text: str, lang: str, **params: Any) -> str:
@@ -175,38 +174,12 @@ def t(text: str, lang: str, **params: Any) -> str:
 # --- formatting -------------------------------------------------------------------------------
 
 
-def number(value: float | int, lang: str, decimals: int | None = None) -> str:
-    """A number the way a reader of ``lang`` writes it: 3,457.5 / 3 457,5; sensible precision."""
-    if isinstance(value, bool):
-        raise TypeError("bool is not a number here")
-    if decimals is None:
-        whole = float(value).is_integer() and (abs(value) >= 10 or not value)
-        if isinstance(value, int) or whole:
-            decimals = 0
-        else:
-            a = abs(float(value))
-            decimals = 0 if a >= 100 else 1 if a >= 1 else 2
-    text = f"{value:,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text.replace("-", "−")
-
-
-def quantity(value: Any, unit: str, lang: str) -> str:
-    """A measured value with its unit, or a yes/no/word for non-numbers."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return t(N_("Yes") if value else N_("No"), lang)
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return "–"
-        if unit == "MiB" and abs(value) >= 10 * 1024:  # 80,136 MiB reads better as 78.3 GiB
-            value, unit = value / 1024, "GiB"
-        n = number(value, lang)
-        return f"{n}\u00a0{unit}" if unit else n
-    text = t(str(value), lang)
-    return f"{text}\u00a0{unit}" if unit and unit not in text else text
+# One path for every surface: numbers, quantities, dates and lengths of time come from
+# techcheck.checks.l10n (CLDR data through Babel), which the app uses as well.
+number = l10n.number
+quantity = l10n.quantity
+when = l10n.when
+span = l10n.span
 
 
 def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
@@ -218,36 +191,6 @@ def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
     q = quantity(threshold, unit, lang)
     sign = OP_SIGN.get(op or "")
     return f"{sign}\u00a0{q}" if sign else q
-
-
-def when(iso: str, lang: str) -> str:
-    """``2026-12-01T10:00:00+01:00`` → "1 December 2026, 10:00 (UTC+01:00)"."""
-    try:
-        dt = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return str(iso)
-    month = MONTHS["sv" if lang == "sv" else "en"][dt.month - 1]
-    clock = f"{dt:%H:%M}"
-    zone = ""
-    if dt.utcoffset() is not None:
-        off = dt.strftime("%z")
-        zone = f" (UTC{off[:3]}:{off[3:]})" if off not in ("+0000", "-0000") else " (UTC)"
-    if lang == "sv":
-        return f"{dt.day} {month} {dt.year} kl. {clock}{zone}"
-    return f"{dt.day} {month} {dt.year}, {clock}{zone}"
-
-
-def span(seconds: float, lang: str) -> str:
-    """A rounded length of time in words: 25 minutes, 3 hours, 2 days."""
-    minutes = abs(seconds) / 60
-    if minutes < 1.5:
-        return t(N_("1 minute"), lang)
-    if minutes < 120:
-        return t(N_("{n} minutes"), lang, n=round(minutes))
-    hours = minutes / 60
-    if hours < 48:
-        return t(N_("{n} hours"), lang, n=round(hours))
-    return t(N_("{n} days"), lang, n=round(hours / 24))
 
 
 def english(text: str, lang: str) -> str:
@@ -322,14 +265,6 @@ def _frac(x: float, lo: float, hi: float) -> float:
 # --- building the view --------------------------------------------------------------------------
 
 
-def is_demo(report: Report) -> bool:
-    """Whether sample media stood in for the devices: the ``demo`` field, or the
-    ``options.demo`` flag the app wrote before that field existed."""
-    options = report.extra.get("options")
-    return bool(report.extra.get("demo")) or (isinstance(options, dict)
-                                              and options.get("demo") is True)
-
-
 def build(report: Report, lang: str | None = None) -> ReportView:
     lang = lang or report.lang
     verdict = report.verdict
@@ -369,7 +304,9 @@ def build(report: Report, lang: str | None = None) -> ReportView:
         word = t(PARTIAL_WORD[verdict], lang)
     return ReportView(
         lang=lang,
-        title=t(N_("TechCheck readiness report"), lang),
+        # a demo judged sample media: its report is not a readiness report
+        title=t(N_("TechCheck demo report") if verdict is Verdict.DEMO
+                else N_("TechCheck readiness report"), lang),
         verdict=verdict,
         verdict_status=vstatus,
         verdict_word=word,
@@ -396,7 +333,6 @@ def build(report: Report, lang: str | None = None) -> ReportView:
             N_("Nothing to fix: every check passed."), "duration": N_("took {s}"),
             "findings": N_("Findings"), "page": N_("Page {n} of {total}"),
         }.items()},
-        demo_note=t(demo.NOTE, lang) if is_demo(report) else "",
     )
 
 

@@ -238,7 +238,7 @@ def voice_activity(x: np.ndarray, fs: float, *, min_range_db: float = 8.0) -> Va
     live = ~zeros
     if not live.any():
         e = np.zeros(nf, dtype=bool)
-        return Vad(frame_s, e, e, zeros, band_db, full_power, FLOOR_DB)
+        return Vad(frame_s, e, e, np.asarray(zeros), band_db, full_power, FLOOR_DB)
     floor = float(np.percentile(band_db[live], 10))
     top = float(np.percentile(band_db[live], 95))
     threshold = floor + max(6.0, 0.4 * (top - floor))
@@ -253,7 +253,8 @@ def voice_activity(x: np.ndarray, fs: float, *, min_range_db: float = 8.0) -> Va
     silence = live & ~near_speech & (band_db < floor + 3.0) if speech.any() else live.copy()
     if speech.any() and not silence.any():
         silence = live & ~near_speech
-    return Vad(frame_s, speech, silence, zeros, band_db, full_power, threshold)
+    return Vad(frame_s, speech, np.asarray(silence), np.asarray(zeros), band_db, full_power,
+               threshold)
 
 
 @dataclass(frozen=True)
@@ -435,9 +436,14 @@ def channel_states(x2: np.ndarray) -> tuple[list[str], list[float]]:
     return states, [amplitude_db(float(p)) for p in peaks]
 
 
-def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnalysis:
+def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5,
+            level_only: bool = False) -> AudioAnalysis:
     """Measure a whole recording. Channels that work are averaged; silent or dead ones are
-    reported and left out so a dead right channel does not halve the measured level."""
+    reported and left out so a dead right channel does not halve the measured level.
+
+    ``level_only`` measures what the live meter judges (peak, clipping, speech and its level,
+    by the very same code) and leaves hum unmeasured: twice a second over the last seconds of
+    a live stream, the hum spectrum would cost more than the rest together."""
     if not fs >= MIN_SAMPLERATE:
         # Below it the analysis windows hold no samples (a 1 Hz file divided by zero).
         raise ValueError(f"sample rate {fs} Hz is below {MIN_SAMPLERATE} Hz")
@@ -452,10 +458,14 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnal
     dc = float(np.abs(x2.mean(axis=0)).max()) if n else 0.0
     rms = power_db(float(np.mean(mono**2))) if n else FLOOR_DB
     clipped = np.zeros(n, dtype=bool)
-    for i in range(ch):
-        clipped |= clipped_samples(x2[:, i])
-    clip = max((clipping(x2[:, i]) for i in range(ch)), key=lambda c: c.ratio,
-               default=Clipping(0.0, FLOOR_DB, 0))
+    clip = Clipping(0.0, FLOOR_DB, 0)
+    for i in range(ch):  # the channel that clips most
+        mask = clipped_samples(x2[:, i])
+        clipped |= mask
+        count = int(np.count_nonzero(mask))
+        ratio = count / n if n else 0.0
+        if i == 0 or ratio > clip.ratio:
+            clip = Clipping(ratio, peaks[i], count)
     vad = voice_activity(mono, fs)
     fl = round(fs * FRAME_S)
     zeros_s = float(np.count_nonzero(vad.zeros)) * vad.frame_s
@@ -468,16 +478,18 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnal
     activity = 0.0
     if vad.speech_s >= min_speech_s:
         al = active_speech_level(mono - mono.mean(), fs)
-        speech_level, activity = float(al.level_dbfs), float(al.activity)
+        # to the 0.1 dB every surface shows it with: the number judged is the number shown,
+        # so "-28.0 dBFS" never fails a limit of -28 (P.56 itself repeats to about 0.1 dB)
+        speech_level, activity = round(float(al.level_dbfs), 1), float(al.activity)
     snr = speech_level - noise if speech_level is not None and noise is not None else None
     # hum: judged on what is left once the windows that clip are removed, preferring windows
     # that are mostly silence so that speech harmonics cannot pose as hum either
     wl = hum_window(fs, mono.size)
-    nw = mono.size // wl if wl else 0
+    nw = mono.size // wl if wl and not level_only else 0
     weights = keep = None
     if nw:
         stretch = clipped_stretches(clipped, vad.speech, fl)
-        keep = ~stretch[: nw * wl].reshape(nw, wl).any(axis=1)
+        keep = np.asarray(~stretch[: nw * wl].reshape(nw, wl).any(axis=1))
     if nw and vad.silence.size:
         per = max(1, wl // fl)
         sil = np.concatenate([vad.silence, np.zeros(max(0, nw * per - vad.silence.size), bool)])
@@ -486,7 +498,8 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5) -> AudioAnal
             quiet &= keep
         if quiet.sum() >= 2:
             weights = quiet.astype(np.float64)
-    hum = mains_hum(mono, fs, weights, keep)
+    hum = mains_hum(mono, fs, weights, keep) if not level_only else \
+        Hum(None, FLOOR_DB, 0, measured=False)
     return AudioAnalysis(
         samplerate=fs, duration_s=n / fs if fs else 0.0, channels=ch,
         peak_dbfs=amplitude_db(peak), rms_dbfs=rms, speech_level_dbfs=speech_level,

@@ -47,7 +47,8 @@ def sounddevice() -> ModuleType:
         raise AudioProblem("portaudio_missing", str(exc)) from None
     except ImportError as exc:  # a broken or missing install of the bindings
         raise AudioProblem("portaudio_missing", f"sounddevice cannot be imported: {exc}") from None
-    return sd
+    module: ModuleType = sd  # sounddevice has no type information: its names are Any
+    return module
 
 
 def rescan() -> bool:

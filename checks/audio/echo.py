@@ -57,6 +57,40 @@ class Echo:
     band_prominence: float = 0.0  # the lower of the peak's prominences in the band's halves
 
 
+@dataclass(frozen=True)
+class CrossSpectrum:
+    """What an echo search starts from: the two signals as float64 vectors, their spectra on
+    a common FFT length (long enough for every lag) and the cross-spectrum ``R·conj(P)``."""
+
+    played: np.ndarray
+    recorded: np.ndarray
+    nfft: int
+    P: np.ndarray
+    R: np.ndarray
+    cross: np.ndarray
+    mag: np.ndarray  # |cross|
+
+
+def recording_level(recorded: np.ndarray) -> float:
+    """RMS level of the recording, dBFS."""
+    r = np.asarray(recorded, dtype=np.float64).reshape(-1)
+    return amplitude_db(float(np.sqrt(np.mean(r**2)))) if r.size else FLOOR_DB
+
+
+def cross_spectrum(played: np.ndarray, recorded: np.ndarray) -> CrossSpectrum | None:
+    """The cross-spectrum of ``recorded`` against ``played``; None when either is silent
+    (there is nothing to find)."""
+    p = np.asarray(played, dtype=np.float64).reshape(-1)
+    r = np.asarray(recorded, dtype=np.float64).reshape(-1)
+    if not r.any() or not p.any():
+        return None
+    nfft = 1 << (p.size + r.size - 1).bit_length()
+    P = np.fft.rfft(p, nfft)
+    R = np.fft.rfft(r, nfft)
+    cross = R * np.conj(P)
+    return CrossSpectrum(p, r, nfft, P, R, cross, np.abs(cross))
+
+
 def find_echo(played: np.ndarray, recorded: np.ndarray, fs: float, *,
               max_delay_s: float = 0.6, min_prominence: float = 12.0,
               min_band_prominence: float = 3.5) -> Echo:
@@ -72,17 +106,11 @@ def find_echo(played: np.ndarray, recorded: np.ndarray, fs: float, *,
     margin is thin (docs/benchmarks.md). The peak's sign does not matter: a loudspeaker or
     microphone wired the other way round inverts the echo.
     """
-    p = np.asarray(played, dtype=np.float64).reshape(-1)
-    r = np.asarray(recorded, dtype=np.float64).reshape(-1)
-    level = amplitude_db(float(np.sqrt(np.mean(r**2)))) if r.size else FLOOR_DB
-    if not r.any() or not p.any():
-        return Echo(False, None, None, 0.0, 0.0, level)
-    n = p.size + r.size
-    nfft = 1 << (n - 1).bit_length()
-    P = np.fft.rfft(p, nfft)
-    R = np.fft.rfft(r, nfft)
-    cross = R * np.conj(P)
-    mag = np.abs(cross)
+    s = cross_spectrum(played, recorded)
+    if s is None:
+        return Echo(False, None, None, 0.0, 0.0, recording_level(recorded))
+    p, r, P, R, cross, mag, nfft = s.played, s.recorded, s.P, s.R, s.cross, s.mag, s.nfft
+    level = recording_level(r)
     # PHAT: every frequency the test sound carries weighs the same. Frequencies it does not
     # carry (below and above the sweep, between the chime's partials) hold only the room's
     # sound: weighed the same, they bury the peak (a small device microphone's response makes
@@ -93,7 +121,7 @@ def find_echo(played: np.ndarray, recorded: np.ndarray, fs: float, *,
     lags = min(int(max_delay_s * fs), r.size - 1)
     window = np.abs(np.fft.irfft(cross, nfft)[: lags + 1])
     k = int(np.argmax(window))
-    prominence = _prominence(window, k, int(0.002 * fs))
+    prominence = peak_prominence(window, k, int(0.002 * fs))
     freqs = np.fft.rfftfreq(nfft, 1.0 / fs)
     band = freqs[carried]
     split = math.sqrt(float(band.min()) * float(band.max())) if band.size else 0.0
@@ -102,7 +130,7 @@ def find_echo(played: np.ndarray, recorded: np.ndarray, fs: float, *,
     for part in (freqs < split, freqs >= split):
         sub = np.abs(np.fft.irfft(np.where(part, cross, 0.0), nfft)[: lags + 1])
         j = max(0, k - near) + int(np.argmax(sub[max(0, k - near): k + near + 1]))
-        halves.append(_prominence(sub, j, int(0.002 * fs)))
+        halves.append(peak_prominence(sub, j, int(0.002 * fs)))
     seg = r[k: k + p.size]
     pp = p[: seg.size]
     denom = math.sqrt(float(np.dot(seg, seg)) * float(np.dot(pp, pp)))
@@ -117,7 +145,7 @@ def find_echo(played: np.ndarray, recorded: np.ndarray, fs: float, *,
                 level, direct, min(halves))
 
 
-def _prominence(cc: np.ndarray, k: int, guard: int) -> float:
+def peak_prominence(cc: np.ndarray, k: int, guard: int) -> float:
     """How far ``cc[k]`` stands above the rest of ``cc`` (outside ``guard`` samples around it),
     in robust standard deviations (median absolute deviation)."""
     rest = np.concatenate([cc[: max(0, k - guard)], cc[k + guard + 1:]])

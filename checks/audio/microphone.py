@@ -17,6 +17,7 @@ from techcheck.checks.audio import backend
 from techcheck.checks.audio import measures as M
 from techcheck.checks.audio.analysis import AudioAnalysis, analyse
 from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.audio.livelevel import window_seconds
 from techcheck.checks.audio.meter import Level
 from techcheck.checks.audio.problems import report_microphone_problem, silent_fix
 from techcheck.checks.audio.recorder import Recorder
@@ -116,7 +117,7 @@ class MicrophoneCheck(Check):
 
     def _record(self, ctx: CheckContext, r: ResultBuilder, lim: MicrophoneLimits,
                 spec: str | None) -> tuple[np.ndarray, int] | None:
-        total = min(MAX_RECORD_S, ctx.duration) if ctx.duration else lim.quiet_s + lim.speech_s
+        total = min(MAX_RECORD_S, ctx.duration) if ctx.duration else window_seconds(lim)
         quiet = min(lim.quiet_s, 0.3 * total)
         speech = max(0.5, total - quiet)
         ctx.progress(Progress(self.id, 0.0, N_("Opening the microphone")))

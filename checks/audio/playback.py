@@ -138,7 +138,8 @@ class _Closing:
         self._guard.__exit__()
 
 
-def playrec(signal: np.ndarray, samplerate: int, input_device: str | int | Path | None = None,
+def playrec(signal: np.ndarray, samplerate: int,
+            input_device: str | int | backend.AudioDevice | None = None,
             output_device: str | int | backend.AudioDevice | None = None, *,
             tail_s: float = 0.6,
             cancel: CancelToken | None = None) -> tuple[np.ndarray, dict[str, Any]]:

@@ -24,6 +24,7 @@ import numpy as np
 from techcheck.checks.audio import backend
 from techcheck.checks.audio.analysis import MIN_SAMPLERATE
 from techcheck.checks.audio.backend import AudioProblem
+from techcheck.checks.safefile import os_error_text
 
 log = logging.getLogger("techcheck.audio")
 
@@ -52,9 +53,13 @@ def probe_audio_file(path: str | Path) -> None:
     import soundfile as sf
 
     p = Path(path)
-    if not p.exists():
+    try:
+        exists, regular = p.exists(), p.is_file()
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise AudioProblem("bad_file", f"{p}: {os_error_text(exc)}", str(p)) from None
+    if not exists:
         raise AudioProblem("bad_file", f"{p} does not exist", str(p))
-    if not p.is_file():
+    if not regular:
         raise AudioProblem("bad_file", f"{p} is not a file", str(p))
     try:
         info = sf.info(str(p))
@@ -279,5 +284,6 @@ def open_input(spec: str | int | Path | None, samplerate: int = 48000, blocksize
     """
     if is_file_spec(spec):
         return FileInput(Path(str(spec)), blocksize, callback, realtime, loop, channels)
+    assert not isinstance(spec, Path)  # is_file_spec is true for every Path
     device = backend.resolve(spec, "input")
     return DeviceInput(device, samplerate, blocksize, channels, callback)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import numpy as np
+
 from techcheck.checks.audio import backend
 from techcheck.checks.audio import measures as M
 from techcheck.checks.audio.backend import AudioProblem
@@ -63,7 +65,7 @@ class SpeakerCheck(Check):
         # Demo mode: the stand-in's echo path is known (see checks.audio.standin), and it makes
         # no sound, so there is no volume to set and nothing to hear: the person is not asked.
         simulated = out.echo_path is not None
-        if simulated:
+        if out.echo_path is not None:
             r.detail("simulated_output", out.echo_path.describe())
         else:
             ctx.ask(Question(self.id, "instruction",
@@ -99,7 +101,7 @@ class SpeakerCheck(Check):
         ctx.progress(Progress(self.id, 1.0, N_("Done")))
         return r.build()
 
-    def _echo_test(self, ctx: CheckContext, r: ResultBuilder, lim: SpeakerLimits, sound,
+    def _echo_test(self, ctx: CheckContext, r: ResultBuilder, lim: SpeakerLimits, sound: np.ndarray,
                    out: backend.AudioDevice) -> bool:
         """Play while recording; False when no microphone can take part (then play only).
         The stand-in speaker brings its own echo path and needs no microphone."""

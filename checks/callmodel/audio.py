@@ -76,7 +76,7 @@ def conceal(signal: np.ndarray, samplerate: int, lost: np.ndarray) -> np.ndarray
         if last is None or run > CONCEAL_MAX:
             fill = np.zeros(b - a, dtype=np.float32)
         else:
-            fill = np.resize(last, b - a) * (CONCEAL_DECAY ** run)
+            fill = (np.resize(last, b - a) * (CONCEAL_DECAY ** run)).astype(np.float32)
         # Cross-fade into the fill and out of it again, so no edge clicks.
         k = min(fade, b - a)
         fill = fill.astype(np.float32)

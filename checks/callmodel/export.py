@@ -32,7 +32,7 @@ def video_bytes(frames: list[ModelledFrame], fps: float, size: tuple[int, int]) 
     black = np.zeros((size[1], size[0], 3), np.uint8)
     with tempfile.TemporaryDirectory(prefix="techcheck-preview-") as tmp:
         path = Path(tmp) / "preview.avi"
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), float(fps), size)
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), float(fps), size)
         if not writer.isOpened():
             raise OSError("OpenCV cannot write MJPG video here")
         # The picture is already compressed by the model; store it with little further loss.

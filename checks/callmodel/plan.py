@@ -38,11 +38,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from techcheck.checks.i18n import N_
 from techcheck.checks.network.analysis import Tier, tiers_from
+
+if TYPE_CHECKING:
+    from techcheck.checks.network.limits import NetworkLimits
 
 #: Fraction of the measured upload a congestion-controlled call sends (GCC's alpha, above).
 UTILISATION = 0.85
@@ -155,7 +159,7 @@ class CallPlan:
             out.insert(3, Number("rtt", N_("Round trip used"), round(c.rtt_ms), "ms"))
         return out
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {n.key: n.value for n in self.numbers()}
 
 
@@ -227,7 +231,7 @@ def plan_call(tiers: list[Tier], conditions: Conditions,
                     late, min(frame_loss, 1.0), min(audio_loss, 1.0), freeze)
 
 
-def plan_for_limits(limits: object, conditions: Conditions,
+def plan_for_limits(limits: NetworkLimits, conditions: Conditions,
                     capture: tuple[int, int] | None = None) -> CallPlan:
     """``plan_call`` with the tiers of a profile's ``[network]`` limits
     (``techcheck.checks.network.limits.NetworkLimits``)."""
@@ -276,7 +280,7 @@ class LossSchedule:
 MEASURES = {"upload_mbps": "upload", "loss_pct": "packet_loss", "jitter_ms": "jitter"}
 
 
-def conditions_from_metrics(metrics: dict) -> tuple[Conditions | None, list[str]]:
+def conditions_from_metrics(metrics: dict[str, Any]) -> tuple[Conditions | None, list[str]]:
     """Conditions from the network check's metrics (``CheckResult.metrics``), or None and the
     names of the measures that are missing ("could not measure" is never turned into 0)."""
 

@@ -8,7 +8,7 @@ import base64
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from techcheck.checks.base import Check, Device, ResultBuilder
 from techcheck.checks.camera.limits import CameraLimits
@@ -178,7 +178,7 @@ class CameraCheck(Check):
 
 
 def _emit(r: ResultBuilder, rule: Rule, st: MetricState, *, metric: bool = True,
-          finding: bool = True, **params: object) -> None:
+          finding: bool = True, **params: Any) -> None:
     """Report a judged measure through its declaration: its metric held to the limit the
     windowed judge applied, and a finding with its fix when it did not pass."""
     r.grade(rule, st.value, decided=(st.grade(), st.side), shift=st.shift, metric=metric,

@@ -164,7 +164,7 @@ class Face:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -80.0, 80.0)))
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -80.0, 80.0))))
 
 
 class FaceDetector:
@@ -449,7 +449,7 @@ def _iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     y1 = np.minimum(a[1] + a[3], b[:, 1] + b[:, 3])
     inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
     union = a[2] * a[3] + b[:, 2] * b[:, 3] - inter
-    return inter / np.maximum(union, 1e-9)
+    return np.asarray(inter / np.maximum(union, 1e-9))
 
 
 _local = threading.local()

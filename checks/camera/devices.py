@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import sys
 from pathlib import Path
+from typing import Any
 
 from techcheck.checks.base import Device
 from techcheck.checks.camera.source import (
@@ -37,7 +39,7 @@ def list_cameras() -> list[Device]:
         found = []
     devices = []
     for i, cam in enumerate(sorted(found, key=lambda c: c.index)):
-        details: dict = {"backend": backend}
+        details: dict[str, Any] = {"backend": backend}
         if cam.path:
             details["path"] = cam.path
         if cam.vid is not None and cam.pid is not None:
@@ -122,8 +124,10 @@ def _linux_device_users(device: str, proc: Path = Path("/proc")) -> list[str]:
 
 def _windows_camera_denied() -> bool:
     """Windows keeps the camera privacy switches in the capability consent store."""
+    if sys.platform != "win32":  # no registry elsewhere (and mypy then checks the rest as Windows)
+        return False
     try:
-        import winreg  # type: ignore[import-not-found]
+        import winreg
     except ImportError:
         return False
     key = r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\webcam"

@@ -38,7 +38,8 @@ class MetricState:
         second limit; moved by the hysteresis shift that was applied."""
         if self.side is None:
             return None
-        limit = self.side.first if self.level is Status.WARN else self.side.second
+        first, second, _levels = self.side.bound()
+        limit = first if self.level is Status.WARN else second
         # a positive shift is more lenient: lower for a ">=" side, higher for "<="
         return limit - self.shift if self.op == ">=" else limit + self.shift
 
@@ -76,9 +77,33 @@ def judge_once(rule: Rule, value: float) -> MetricState:
 def _state(rule: Rule, value: float, level: Status, side: Side | None,
            shift: float = 0.0) -> MetricState:
     side = side if level is not Status.PASS else None
-    op = "" if side is None else (">=" if side is rule.low else "<=")
+    op = "" if side is None else (">=" if side == rule.low else "<=")  # equal: bound anew
     status = Status.PASS if side is None else side.status(level)
     return MetricState(rule.name, status, value, side, op, level, shift)
+
+
+def hold(rule: Rule, value: float, prev: MetricState | None) -> MetricState:
+    """Grade ``value`` by ``rule`` with hysteresis against the verdict ``prev`` (None, or a
+    skipped one: grade it as it is). A new verdict only when the value is ``rule.margin`` past
+    a limit: clearly worse (graded with limits more lenient by the margin), clearly better
+    (stricter by it), or clearly wrong the other way; within the margin ``prev`` is kept. Every
+    live view judges through this step (the camera's window, the microphone's level meter), so
+    a value hovering at a limit does not flicker and a verdict seeded from a check's result
+    holds until the value clearly changes."""
+    if prev is None or prev.status is Status.SKIPPED:
+        return _state(rule, value, *_grade(rule, value, 0.0))
+    lenient = _grade(rule, value, rule.margin)
+    strict = _grade(rule, value, -rule.margin)
+    if lenient[0].severity > prev.level.severity or (
+            lenient[0] is not Status.PASS and prev.side is not None and lenient[1] != prev.side):
+        return _state(rule, value, *lenient, rule.margin)  # clearly worse, or the other way
+    if strict[0].severity < prev.level.severity:
+        return _state(rule, value, *strict, -rule.margin)  # clearly better than before
+    # Within the margin: keep the verdict. A kept pass was held to the lenient limits (it had
+    # to get clearly worse to change), a kept problem to the strict ones (it had to get
+    # clearly better): that is the limit the report shows.
+    shift = rule.margin if prev.level is Status.PASS else -rule.margin
+    return _state(rule, value, prev.level, prev.side, shift)
 
 
 class WindowJudge:
@@ -101,6 +126,12 @@ class WindowJudge:
         self._clear_window()
         self._state.clear()
         self._worst.clear()
+
+    def seed(self, states: dict[str, MetricState]) -> None:
+        """Start from verdicts reached before (a check's, for the preview that follows it):
+        each measure keeps its verdict until its window's value is clearly past a limit."""
+        self._state.update({n: s for n, s in states.items()
+                            if n in self.rules and s.status is not Status.SKIPPED})
 
     def _clear_window(self) -> None:
         self._times.clear()
@@ -151,24 +182,7 @@ class WindowJudge:
             value = sum(vals) / n
         else:
             value = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
-        prev = self._state.get(name)
-        shift = 0.0
-        if prev is None or prev.status is Status.SKIPPED:
-            level, side = _grade(rule, value, 0.0)
-        else:
-            lenient = _grade(rule, value, rule.margin)
-            strict = _grade(rule, value, -rule.margin)
-            if lenient[0].severity > prev.level.severity:
-                (level, side), shift = lenient, rule.margin  # clearly worse than before
-            elif strict[0].severity < prev.level.severity:
-                (level, side), shift = strict, -rule.margin  # clearly better than before
-            else:
-                # Within the margin: keep the verdict. A kept pass was held to the lenient
-                # limits (it had to get clearly worse to change), a kept problem to the strict
-                # ones (it had to get clearly better): that is the limit the report shows.
-                level, side = prev.level, prev.side
-                shift = rule.margin if level is Status.PASS else -rule.margin
-        st = _state(rule, value, level, side, shift)
+        st = hold(rule, value, self._state.get(name))
         self._state[name] = st
         worst = self._worst.get(name)
         if worst is None or st.status.severity > worst.status.severity:

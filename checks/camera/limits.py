@@ -23,7 +23,6 @@ class CameraLimits:
     duration_s: Annotated[float, Between(1, 120)]
     warmup_s: Annotated[float, Between(0, 10)]
     window_s: Annotated[float, Between(0.5, 30)]
-    live_window_s: Annotated[float, Between(0.2, 10)]
     # stream
     resolution_tip_px: int
     resolution_warn_px: int

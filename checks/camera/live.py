@@ -2,6 +2,12 @@
 frame it judges: face and landmarks, what to draw (face box, landmarks, thirds and centre
 guides), a live status per measure with a short hint, and the windowed verdict so far.
 
+The live statuses, the hints and "looks good" come from the very window the check's card is
+judged on (``window_s``, the declared hysteresis margins): a preview once had a shorter window
+of its own, and its "looks good" could disagree with the card shown below it. A preview that
+starts after a check is seeded with the check's verdicts (``seed``), so it keeps them until a
+measure is clearly past a limit.
+
 Everything here is pure computation on the frame it is given; frames come from
 ``techcheck.checks.camera.source`` (or from the GUI's own capture) so GUI, CLI and tests share it.
 """
@@ -75,13 +81,16 @@ class LiveAnalysis:
     landmarks: dict[str, tuple[float, float]]  # eyes, nose_tip, mouth, chin, forehead, cheeks…
     guides: Guides
     metrics: dict[str, LiveStatus]  # name -> (status, value, hint); in display order
-    looks_good: bool  # a face, and no measure warns or fails right now
+    looks_good: bool  # a face, and no measure warns or fails in the window the check judges
     verdict: WindowVerdict
     #: the other faces' boxes, cut to the frame (a face cut by its edge reaches outside it)
     other_faces: list[tuple[float, float, float, float]] = field(default_factory=list)
     mesh: np.ndarray | None = None  # (468, 2) points of the main face for a fine overlay
     fps: float | None = None  # frames per second from the timestamps seen so far
     values: dict[str, float | None] = field(default_factory=dict)  # this frame's raw measures
+    #: the window's verdict on each measure (with its hysteresis state), to seed a preview
+    #: that starts after the check with the check's own verdicts
+    states: dict[str, MetricState] = field(default_factory=dict)
 
 
 class FrameAnalyser:
@@ -89,14 +98,16 @@ class FrameAnalyser:
     origin, increasing). Not thread-safe: one analyser per stream, used from one thread."""
 
     def __init__(self, limits: CameraLimits | None = None, *,
-                 detector: FaceDetector | None = None) -> None:
+                 detector: FaceDetector | None = None,
+                 seed: dict[str, MetricState] | None = None) -> None:
         self.limits = limits or generic_limits("camera", CameraLimits)
         self.rules: list[Rule] = build_rules(self.limits)
         self._stream_rules = stream_rules(self.limits)
         self._rules = {r.name: r for r in self.rules}
         self.tracker = FaceTracker(detector or FaceDetector())
-        self.live = WindowJudge(self.rules, self.limits.live_window_s)
         self.window = WindowJudge(self.rules, self.limits.window_s)
+        if seed:
+            self.window.seed(seed)
         self._prev_small: np.ndarray | None = None
         # recent downscaled frames, to compare the picture with itself frozen_lag_s ago
         self._recent: deque[tuple[float, np.ndarray]] = deque()
@@ -105,7 +116,6 @@ class FrameAnalyser:
     def reset(self) -> None:
         """Forget the stream (a new camera, or a file that starts over)."""
         self.tracker.reset()
-        self.live.reset()
         self.window.reset()
         self._prev_small = None
         self._recent.clear()
@@ -116,11 +126,11 @@ class FrameAnalyser:
             self.reset()
         self._times.append(t)
         values, faces = self.measure(frame_bgr, t)
-        self.live.push(t, values)
         self.window.push(t, values)
         h, w = frame_bgr.shape[:2]
         main = faces[0] if faces else None
-        live = self._statuses(self.live.states())
+        now = self.window.states()
+        live = self._statuses(now)
         stream = self._stream_statuses(w, h)
         metrics = {**stream, **live}
         verdict_states = self.window.states(worst_for_sticky=True)
@@ -148,6 +158,7 @@ class FrameAnalyser:
             mesh=main.mesh[:, :2].copy() if main is not None and main.mesh is not None else None,
             fps=M.real_fps(list(self._times)),
             values=values,
+            states=now,
         )
 
     # --- measuring ------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def color_lab(face_bgr: np.ndarray) -> tuple[float, float, float]:
     a* 5-25 and b* 5-35 (OFIQ); a blue or green cast pushes a* or b* below, red/yellow above."""
     if face_bgr.size == 0:
         return 0.0, 0.0, 0.0
-    mean = np.float32(cv2.mean(face_bgr)[:3]) / 255.0
+    mean = np.array(cv2.mean(face_bgr)[:3], dtype=np.float32) / 255.0
     lab = cv2.cvtColor(mean.reshape(1, 1, 3), cv2.COLOR_BGR2Lab)[0, 0]
     return float(lab[0]), float(lab[1]), float(lab[2])
 

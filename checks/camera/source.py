@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from techcheck.checks.i18n import N_
+from techcheck.checks.safefile import os_error_text
 
 log = logging.getLogger("techcheck.camera")
 
@@ -138,7 +139,7 @@ class CameraSource:
 
     def __init__(self, cap: cv2.VideoCapture, info: SourceInfo, *, realtime: bool = False,
                  loop: bool = False, first: np.ndarray | None = None) -> None:
-        self._cap = cap
+        self._cap: cv2.VideoCapture | None = cap
         self.info = info
         self.realtime = realtime
         self.loop = loop
@@ -154,13 +155,14 @@ class CameraSource:
         return self.info.kind == "camera"
 
     def read(self) -> tuple[np.ndarray | None, float]:
-        if self._cap is None:
+        cap = self._cap
+        if cap is None:
             return None, self._last_t
         if self.is_camera:
-            return self._read_camera()
-        return self._read_file()
+            return self._read_camera(cap)
+        return self._read_file(cap)
 
-    def _read_camera(self) -> tuple[np.ndarray | None, float]:
+    def _read_camera(self, cap: cv2.VideoCapture) -> tuple[np.ndarray | None, float]:
         now = time.monotonic()
         if self._first is not None:
             frame, self._first = self._first, None
@@ -168,7 +170,7 @@ class CameraSource:
             frame = None
             deadline = now + STALL_TIMEOUT_S
             while frame is None and time.monotonic() < deadline:
-                ok, img = self._cap.read()
+                ok, img = cap.read()
                 frame = img if ok and img is not None and img.size else None
                 if frame is None:
                     time.sleep(0.05)
@@ -182,7 +184,7 @@ class CameraSource:
         self._last_t = now - self._t0
         return frame, self._last_t
 
-    def _read_file(self) -> tuple[np.ndarray | None, float]:
+    def _read_file(self, cap: cv2.VideoCapture) -> tuple[np.ndarray | None, float]:
         if self.info.kind == "image":
             # A picture is one frame; looped (a still preview) it repeats at 30 fps.
             if self._image is None or (self.frames_read and not self.loop):
@@ -196,16 +198,16 @@ class CameraSource:
             frame, self._first = self._first, None
             t = 0.0
         else:
-            ok, frame = self._cap.read()
+            ok, frame = cap.read()
             if not ok or frame is None:
                 if not self.loop or self.frames_read == 0:
                     return None, self._last_t
                 self._offset = self._last_t + 1.0 / (self.info.fps or 30.0)
-                self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
-                ok, frame = self._cap.read()
+                cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+                ok, frame = cap.read()
                 if not ok or frame is None:
                     return None, self._last_t
-            t = max(0.0, self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0)
+            t = max(0.0, cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0)
         t += self._offset
         self._pace(t)
         self.frames_read += 1
@@ -245,6 +247,12 @@ def open_camera(spec: str | int | None = None, *, realtime: bool = False, loop: 
 
 def _open_file(path: Path, *, realtime: bool, loop: bool) -> CameraSource:
     shown = str(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise CameraFileError(f"{shown}: {os_error_text(exc)}", path=shown) from None
     if not path.exists():
         raise CameraFileMissing(f"{shown} does not exist", path=shown)
     if not path.is_file():
@@ -293,7 +301,7 @@ def _open_index(index: int, width: int, height: int, fps: float) -> CameraSource
         raise diagnose_open_failure(index)
     # Ask for what a video call uses. MJPG first: many USB 2 cameras reach 720p at 30 fps only
     # in MJPG, and OpenCV's default (raw YUYV at 640×480) would judge the camera too low.
-    cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+    cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
     cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
     cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
     cap.set(cv2.CAP_PROP_FPS, fps)

@@ -3,7 +3,9 @@ numbers to a verdict in plain words. No I/O, so tests feed them exact inputs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +22,7 @@ class LatencyStats:
     p95_ms: float | None
     jitter_ms: float | None  # mean |difference| between consecutive answered probes
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
@@ -45,7 +47,8 @@ class Tier:
     down_mbps: float
 
 
-def tiers_from(names, ups, downs) -> list[Tier]:
+def tiers_from(names: Sequence[str], ups: Sequence[float],
+               downs: Sequence[float]) -> list[Tier]:
     return sorted((Tier(n, u, d) for n, u, d in zip(names, ups, downs, strict=False)),
                   key=lambda t: (t.up_mbps, t.down_mbps))
 
@@ -63,14 +66,14 @@ def best_tier(tiers: list[Tier], up: float | None, down: float | None) -> tuple[
 
 
 def verdict(platform: str, tiers: list[Tier], up: float | None, down: float | None,
-            quality_ok: bool = True) -> tuple[str, dict]:
+            quality_ok: bool = True) -> tuple[str, dict[str, Any]]:
     """A sentence for the candidate and its parameters, e.g. "Good enough for Microsoft Teams in
     720p, not in 1080p: that needs 1.5 Mbit/s upload, you have 1.3."
 
     ``quality_ok`` false (delay, jitter or loss beyond the limits) turns a "good enough" into
     "fast enough, but": speed alone does not make a call work.
     """
-    params: dict = {"platform": platform}
+    params: dict[str, Any] = {"platform": platform}
     if up is None or down is None:
         return N_("The speed could not be measured, so we cannot say which video quality "
                   "{platform} will manage."), params

@@ -12,19 +12,29 @@ Phases, all within 25 s by default (``ctx.duration`` scales them):
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 import socket
+import ssl
 import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult
-from techcheck.checks.network import probes, stun
-from techcheck.checks.network.dns import Resolution, is_ip_literal, resolve
+from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network.dns import (
+    Resolution,
+    is_internal_address,
+    is_ip_literal,
+    numeric_address,
+    resolve,
+)
 from techcheck.checks.network.httpio import (
     HttpFailure,
     Origin,
@@ -73,6 +83,7 @@ class _Run:
         self.path = ServerPath(None)  # how the measurement server is reached
         self._lat_batch: list[float] = []
         self._lat_sent = 0.0
+        self._answered: dict[str, list[float]] = {}  # answered round trips per phase so far
         self._lock = threading.Lock()
 
     # --- progress ----------------------------------------------------------------------------
@@ -86,23 +97,31 @@ class _Run:
         self.ctx.progress(Progress("network", fraction, message))
 
     def _on_probe(self, probe: stun.Probe) -> None:
-        """Called from the probe thread; hands the GUI one latency point per 100 ms."""
+        """Called from the probe thread; hands the GUI one latency point per 100 ms, and the
+        phase's delay so far as the result measures it (``analysis.latency_stats``' median of
+        the answered probes), for the graph to quote rather than its last point."""
         with self._lock:
+            if probe.rtt_ms is None:  # only answered probes come here; a lost one has none
+                return
             self._lat_batch.append(probe.rtt_ms)
+            answered = self._answered.setdefault(probe.phase, [])
+            answered.append(probe.rtt_ms)
             now = time.monotonic()
             if now - self._lat_sent < 0.1:
                 return
             batch, self._lat_batch, self._lat_sent = self._lat_batch, [], now
+            so_far = list(answered)
         ms = sorted(batch)[len(batch) // 2]
+        measure = analysis.latency_stats(list(so_far)).median_ms
         self.ctx.progress(Progress("network", self.fraction, "", {
             "kind": "latency", "ms": round(ms, 2), "loaded": probe.phase != "idle",
-            "t": self.t()}))
+            "measure_ms": None if measure is None else round(measure, 2), "t": self.t()}))
 
-    def _on_rate(self, direction: str):
-        def cb(_t: float, mbps: float) -> None:
+    def _on_rate(self, direction: str) -> Callable[[float, float, float | None], None]:
+        def cb(_t: float, mbps: float, steady: float | None) -> None:
             self.ctx.progress(Progress("network", self.fraction, "", {
                 "kind": "throughput", "direction": direction, "mbps": round(mbps, 3),
-                "t": self.t()}))
+                "measure_mbps": None if steady is None else round(steady, 3), "t": self.t()}))
         return cb
 
     # --- the run -----------------------------------------------------------------------------
@@ -129,9 +148,18 @@ class _Run:
         names = {n for n in names if n and not is_ip_literal(n)}
         dns_jobs = {n: pool.submit(resolve, n, 443, socket.SOCK_STREAM, 3.0) for n in names}
         proxy_job = pool.submit(_proxy_settings, origin, lim.endpoints)
-        dns = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
+        answered = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
-               dns.items()}
+               answered.items()}
+        public = {h.strip("[]").lower() for h in ctx.options.get("public_hosts", ())}
+        if public:
+            inside = _inside_network(public, origin, stun_specs, dns)
+            if inside is not None:
+                self.judge.private_server(*inside)
+                return r.build()
+            if origin is not None and origin.host.lower() in public and origin.host in dns \
+                    and dns[origin.host].ok:  # connect only to the addresses judged just now
+                origin = origin.pinned(dns[origin.host].addresses)
         # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
         proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self.judge.connectivity(dns, origin, via):
@@ -236,6 +264,7 @@ class _Run:
             if probe_any:
                 probe_any.phase = name
 
+        up: TransferResult | None
         if backend == "speedtest":
             self.step(0.45, N_("Measuring download and upload speed (speedtest.net)"))
             from techcheck.checks.network import speedtest_backend
@@ -316,6 +345,31 @@ class _Run:
         return None, ""
 
 
+def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[str],
+                    dns: dict[str, Resolution]) -> tuple[str, str, str] | None:
+    """(which server, its host, the address) for the first server in ``public`` (host names
+    that must be outside the candidate's network) that is, or resolves to, an address on this
+    computer or inside the network; None when none is. Judged on the address the connection
+    would use: the system's reading of a numeric host ("127.1" is 127.0.0.1), else every
+    address the name resolved to."""
+    targets = [("server", origin.host)] if origin is not None else []
+    for spec in stun_specs:
+        with contextlib.suppress(ValueError):
+            targets.append(("stun", stun.parse_hostport(spec)[0]))
+    for what, host in targets:
+        if host.lower() not in public:
+            continue
+        ip = numeric_address(host)
+        found = [ip] if ip is not None else []
+        known = dns.get(host)
+        if ip is None and known is not None:
+            found = [ipaddress.ip_address(str(a[0]).split("%", 1)[0]) for _, a in known.addresses]
+        bad = next((x for x in found if is_internal_address(x)), None)
+        if bad is not None:
+            return what, host, str(bad)
+    return None
+
+
 def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()
                     ) -> tuple[probes.ProxySettings, Proxy | None]:
     """The proxy settings, and the proxy they name for the measurement server (a PAC file is
@@ -329,7 +383,7 @@ def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()
     return settings, settings.proxy_for(origin.url + "/") if origin is not None else None
 
 
-def _reach(endpoint: str, roots, proxy: probes.ProxySettings) -> probes.Reach:
+def _reach(endpoint: str, roots: ssl.SSLContext | None, proxy: probes.ProxySettings) -> probes.Reach:
     via = proxy.proxy_for(f"https://{probes.split_endpoint(endpoint)[0]}/")
     return probes.reach(endpoint, 4.0, roots, via)
 
@@ -354,7 +408,7 @@ def _choose_path(origin: Origin, via: Proxy | None, dns: dict[str, Resolution]) 
         if origin.scheme == "http":  # only a request shows that the proxy reaches the server
             sock.sendall(request_head(origin, "GET", origin.path(""), via=via))
             deadline = time.monotonic() + 4.0
-            head = read_head(sock, lambda: time.monotonic() > deadline, 4.0)
+            head = read_head(sock, lambda: False, 4.0, deadline)
             if head.status == 407:
                 raise HttpFailure("proxy_auth", "the proxy wants a login (HTTP 407)")
             if head.status in (502, 503, 504):
@@ -389,7 +443,10 @@ def _backend(server: str) -> tuple[str, Origin | None]:
     return "cloudflare", parse_origin(server.removeprefix("cloudflare+"))
 
 
-def _wait(job, ctx: CheckContext, timeout_s: float):
+_T = TypeVar("_T")
+
+
+def _wait(job: Future[_T] | None, ctx: CheckContext, timeout_s: float) -> _T | None:
     """A background job's result, waiting at most ``timeout_s`` and waking for cancel."""
     if job is None:
         return None

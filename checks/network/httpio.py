@@ -14,7 +14,8 @@ import ssl
 import struct
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from techcheck.checks.network.dns import NoAddress, open_tcp
@@ -46,6 +47,14 @@ class Origin:
     host: str
     port: int
     base_path: str  # without a trailing slash
+    #: (family, sockaddr) pairs connections must use instead of looking ``host`` up again:
+    #: set by ``pinned`` once the addresses were judged (see ``dns.open_tcp``).
+    addresses: tuple = field(default=(), compare=False, repr=False)
+
+    def pinned(self, addresses) -> Origin:
+        """This origin, connecting only to ``addresses`` (the name still goes into the Host
+        header and TLS's server name, so certificates are verified as usual)."""
+        return replace(self, addresses=tuple(addresses))
 
     @property
     def url(self) -> str:
@@ -91,7 +100,7 @@ def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
     if via is not None:
         return _connect_via(origin, timeout_s, ctx, via)
     try:
-        sock = open_tcp(origin.host, origin.port, timeout_s, deadline)
+        sock = open_tcp(origin.host, origin.port, timeout_s, deadline, origin.addresses)
     except NoAddress as exc:
         raise HttpFailure("dns", str(exc)) from None
     except OSError as exc:
@@ -156,13 +165,19 @@ class Head:
         return int(v) if v and v.isdigit() else None
 
 
-def read_head(sock: socket.socket, stop, stall_s: float) -> Head:
-    """Read the status line and headers. ``stop()`` true → cancelled."""
+def read_head(sock: socket.socket, stop: Callable[[], bool], stall_s: float, deadline: float | None = None
+              ) -> Head:
+    """Read the status line and headers. ``stop()`` true → cancelled; past ``deadline``
+    (``time.monotonic()``) → a stall, however steadily bytes trickle in: the stall limit
+    alone would let a server that sends one byte a second hold the reader for ever."""
     buf = b""
-    last = time.monotonic()
+    start = last = time.monotonic()
     while b"\r\n\r\n" not in buf:
         if stop():
             raise HttpFailure("cancelled", "stopped")
+        if deadline is not None and time.monotonic() > deadline:
+            raise HttpFailure("stall", f"the answer's headers did not end within "
+                                       f"{deadline - start:.0f} s")
         try:
             chunk = sock.recv(16384)
         except TimeoutError:
@@ -210,7 +225,8 @@ def acked_bytes(sock: socket.socket) -> int | None:
         return None
     if len(raw) < _TCPI_BYTES_ACKED + 8:
         return None
-    return struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    acked: int = struct.unpack_from("Q", raw, _TCPI_BYTES_ACKED)[0]
+    return acked
 
 
 def close_quietly(sock: socket.socket | None) -> None:

@@ -14,12 +14,12 @@ from techcheck.checks.base import ResultBuilder
 from techcheck.checks.context import CheckContext
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
-from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
 from techcheck.checks.network.dns import Resolution, is_ip_literal
-from techcheck.checks.network.httpio import Origin, parse_origin
+from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
-from techcheck.checks.network.proxy import Proxy
+from techcheck.checks.network.proxy import Proxy, parse_proxy
 from techcheck.checks.network.transfer import TransferResult
 
 
@@ -80,13 +80,32 @@ class Judge:
         r.record(M.UPLOAD, "unknown")
         return True
 
+    def private_server(self, what: str, host: str, address: str) -> None:
+        """An invitation's server that is on this computer or inside the network, found by the
+        address it resolves to (the person did not allow such a server): nothing was measured
+        against it, which is said, with the address."""
+        r = self.r
+        server = self.ctx.devices.server if what == "server" else self.ctx.devices.stun
+        r.finding(
+            "network.private_server", Status.ERROR,
+            N_("The speed was not measured: the invitation's measurement server {server} is at "
+               "{address}, on this computer or inside your own network, so TechCheck did not "
+               "connect to it."),
+            N_("A recruiter's measurement server is on the internet: ask the person who sent "
+               "the invitation for the right one. If you trust it, run again and allow it "
+               "(techcheck run --allow-private-server)."),
+            value=address, threshold="", server=server or host, address=address)
+        r.record(M.DOWNLOAD, "unknown")
+        r.record(M.UPLOAD, "unknown")
+
     def dns_time(self, dns: dict[str, Resolution]) -> None:
         times = [d.ms for d in dns.values() if d.ms is not None]
         if not times:
             return
         self.r.grade(M.DNS_MS, max(times), self.lim)
 
-    def latency(self, probe, stun_used: str, idle_end: float) -> analysis.LatencyStats | None:
+    def latency(self, probe: stun.StunProbe | None, stun_used: str,
+                idle_end: float) -> analysis.LatencyStats | None:
         lim, r = self.lim, self.r
         if probe is None:
             r.record(M.UDP, False)
@@ -200,7 +219,7 @@ class Judge:
                 platform=self._platform_name())
         return mbps
 
-    def _transfer_failures(self, failures: list, speeds: dict[str, float | None],
+    def _transfer_failures(self, failures: list[HttpFailure], speeds: dict[str, float | None],
                            no_download: bool, server: str, proxy_error: str) -> None:
         r = self.r
         if any(speeds[d] is None for d in speeds) and (failures or no_download):
@@ -259,9 +278,9 @@ class Judge:
         r.finding("network.verdict", st, text, "", value=best.name if best else None,
                   threshold=target.name if target else None, unit="", op=">=", **params)
 
-    def platform(self, reaches: list) -> None:
+    def platform(self, answered: list[probes.Reach | None]) -> None:
         r = self.r
-        reaches = [x for x in reaches if x is not None]
+        reaches = [x for x in answered if x is not None]
         if not reaches:
             return
         r.detail("endpoints", [x.to_dict() for x in reaches])
@@ -364,8 +383,12 @@ class Judge:
         answers = {h: p.pac_answer(f"https://{h}/") for h in hosts}
         r.detail("pac", {"url": p.pac_url, "error": p.pac_error,
                          "answers": {h: a or e for h, (a, e) in answers.items()}})
-        routed = {h: p.proxy_for(f"https://{h}/") for h, (a, _) in answers.items() if a}
-        through = {h: v for h, v in routed.items() if v is not None}
+        # What a browser or call app follows: the first usable entry, whatever kind of proxy
+        # it names (SOCKS and HTTPS proxies are proxies too, even if we cannot speak them).
+        routed = {h: (a, pac.first_route(a)) for h, (a, _) in answers.items() if a}
+        through = {h: _route_label(route) for h, (_, route) in routed.items()
+                   if route is not None and route[0] != "DIRECT"}
+        unusable = {h: a for h, (a, route) in routed.items() if route is None}
         errors = [e for a, e in answers.values() if a is None]
         status = Status(lim.proxy_status)
         if through:
@@ -377,8 +400,20 @@ class Judge:
                    "well through proxies and may be blocked by them."),
                 N_("If you can, use a network without a proxy for the interview; otherwise ask "
                    "IT to let the traffic of {platform} bypass the proxy in the PAC file."),
-                value=first.label, threshold="DIRECT", pac=p.pac_url, proxy=first.label,
+                value=first, threshold="DIRECT", pac=p.pac_url, proxy=first,
                 names=", ".join(through), platform=self._platform_name())
+        elif unusable:
+            answer = next(iter(unusable.values()))
+            r.finding(
+                "network.proxy", status,
+                N_("This network's proxy configuration (PAC file {pac}) answers {answer} for "
+                   "{names}: that answer could not be used (it names neither DIRECT nor a "
+                   "proxy as host:port), so we cannot tell whether the traffic of {platform} "
+                   "goes through a proxy."),
+                N_("Ask IT to check the PAC file; until it is fixed, use a network without a "
+                   "proxy for the interview (home or a phone hotspot)."),
+                value="unknown", threshold="DIRECT", pac=p.pac_url, answer=repr(answer[:100]),
+                names=", ".join(unusable), platform=self._platform_name())
         elif errors or not answers:
             reason = p.pac_error or (errors[0] if errors else "no platform server to ask about")
             r.finding(
@@ -405,3 +440,13 @@ class Judge:
         if self.ctx.profile.platform == "other":
             return N_("video calls")
         return self.ctx.profile.title
+
+
+def _route_label(route: tuple[str, str]) -> str:
+    """How a PAC route is named in a finding: ``host:port`` for an HTTP proxy (as the
+    environment's proxies are named), else with its kind, ``SOCKS5 host:port``."""
+    kind, where = route
+    if kind in ("PROXY", "HTTP"):
+        found = parse_proxy(where)
+        return found.label if found is not None else where
+    return f"{kind} {where}"

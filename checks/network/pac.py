@@ -24,6 +24,7 @@ import multiprocessing
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from techcheck.checks import pacengine
 
@@ -54,10 +55,10 @@ class PacScript:
     _answers: dict[tuple[str, str], tuple[str | None, str]] = field(default_factory=dict,
                                                                       repr=False)
 
-    def evaluate(self, urls: Iterable[str | tuple[str, str]]) -> dict:
+    def evaluate(self, urls: Iterable[str | tuple[str, str]]) -> dict[str, tuple[str | None, str]]:
         """{url: (answer or None, why not)} for each URL (or (url, host) pair), asked in one
         child process; answers are kept, so asking again costs nothing."""
-        pairs = [(u, _host(u)) if isinstance(u, str) else tuple(u) for u in urls]
+        pairs = [(u, _host(u)) if isinstance(u, str) else (u[0], u[1]) for u in urls]
         todo = [p for p in dict.fromkeys(pairs) if p not in self._answers]
         if todo:
             try:
@@ -74,15 +75,19 @@ class PacScript:
             raise PacError(error)
         return answer
 
-    def _run(self, pairs: list[tuple[str, str]]) -> dict:
+    def _run(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str | None, str]]:
         job = {"text": self.text, "pac_url": self.url, "pairs": pairs,
                "my_ip": self.my_ip or _my_ip(), "hosts": self.hosts, "memory": MEMORY_BUDGET}
         result = run_child(job, DEADLINE_S)
         if "error" in result:
             raise PacError(f"the PAC engine failed ({result['error']})")
-        self.engine = result.get("engine", "")
+        self.engine = str(result.get("engine", ""))
         answers = result.get("answers", {})
-        return {(u, h): tuple(answers.get(u, (None, "no answer"))) for u, h in pairs}
+        found: dict[tuple[str, str], tuple[str | None, str]] = {}
+        for u, h in pairs:
+            answer, error = answers.get(u, (None, "no answer"))
+            found[(u, h)] = (answer, error)
+        return found
 
 
 def parse(text: str | bytes, url: str = "", my_ip: str | None = None,
@@ -98,7 +103,7 @@ def parse(text: str | bytes, url: str = "", my_ip: str | None = None,
     return PacScript(text, url, my_ip, dict(hosts) if hosts is not None else None)
 
 
-def run_child(job: dict, deadline_s: float) -> dict:
+def run_child(job: dict[str, Any], deadline_s: float) -> dict[str, Any]:
     """Run ``pacengine.child_main`` on ``job`` in a fresh process (spawned, not forked: the
     caller may hold threads and locks) and return what it sends; PacError when it does not
     answer within ``deadline_s`` (it is killed) or dies."""
@@ -117,7 +122,8 @@ def run_child(job: dict, deadline_s: float) -> dict:
             raise PacError(f"the file took longer than {deadline_s:g} s to answer (an endless "
                            "loop, or name lookups that never answer)")
         try:
-            return receive.recv()
+            answer: dict[str, Any] = receive.recv()
+            return answer
         except (EOFError, OSError):
             child.join(1.0)
             raise PacError(f"the PAC engine stopped unexpectedly (exit status "
@@ -142,12 +148,36 @@ def _my_ip() -> str:
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.connect(("198.51.100.1", 9))  # documentation address: chooses a route only
-            return s.getsockname()[0]
+            address: str = s.getsockname()[0]
+            return address
     except OSError:
         return "127.0.0.1"
 
 
 # --- the answer -----------------------------------------------------------------------------
+
+
+#: The words a PAC answer's entries may begin with: Netscape's PROXY, SOCKS and DIRECT, and
+#: the HTTP, HTTPS, SOCKS4, SOCKS5 (and QUIC) that Chromium and Firefox added.
+KINDS = ("DIRECT", "PROXY", "HTTP", "HTTPS", "SOCKS", "SOCKS4", "SOCKS5", "QUIC")
+
+
+def first_route(answer: str) -> tuple[str, str] | None:
+    """The entry of a PAC answer a browser follows first: ("DIRECT", "") or (kind, host:port)
+    for a proxy of any kind; entries that cannot be read (an unknown word, a proxy without a
+    host and port) are skipped, as Chromium skips them. None: no entry could be used."""
+    for kind, where in routes(answer):
+        if kind == "DIRECT":
+            return kind, ""
+        if kind in KINDS and _host_port(where):
+            return kind, where
+    return None
+
+
+def _host_port(where: str) -> bool:
+    """``host:port`` or ``[v6]:port`` with a port 1–65535."""
+    host, sep, port = where.rpartition(":")
+    return bool(sep and host.strip("[]") and port.isdigit() and 0 < int(port) < 65536)
 
 
 def routes(answer: str) -> list[tuple[str, str]]:

@@ -12,10 +12,13 @@ import platform
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from techcheck.checks.network import pac
@@ -31,6 +34,7 @@ from techcheck.checks.network.httpio import (
 from techcheck.checks.network.httpio import request_head as _head
 from techcheck.checks.network.proxy import Proxy, ProxyFailure, open_to_proxy, parse_proxy, tunnel
 from techcheck.checks.network.proxy import for_url as proxy_for_url
+from techcheck.checks.safefile import InputFileError, read_bounded
 
 log = logging.getLogger("techcheck.network")
 
@@ -60,7 +64,7 @@ class Reach:
     def ok(self) -> bool:
         return not self.error
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
@@ -132,7 +136,7 @@ def _reach_via(r: Reach, host: str, port: int, via: Proxy, timeout_s: float,
 
 
 def _handshake(r: Reach, sock: socket.socket, host: str, public_roots: ssl.SSLContext | None,
-               timeout_s: float, reopen) -> Reach:
+               timeout_s: float, reopen: Callable[[], socket.socket]) -> Reach:
     """The TLS half of ``reach`` on a connected socket; ``reopen`` gives another connection
     the same way for the public-roots comparison."""
     start = time.monotonic()
@@ -167,7 +171,7 @@ def public_roots_context() -> ssl.SSLContext | None:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-def _private_root(reopen, host: str, ctx: ssl.SSLContext) -> str:
+def _private_root(reopen: Callable[[], socket.socket], host: str, ctx: ssl.SSLContext) -> str:
     try:
         sock = reopen()
     except (OSError, ProxyFailure):
@@ -184,7 +188,7 @@ def _private_root(reopen, host: str, ctx: ssl.SSLContext) -> str:
     return ""
 
 
-def _issuer_name(cert: dict) -> str:
+def _issuer_name(cert: dict[str, Any]) -> str:
     parts = []
     for rdn in cert.get("issuer", ()):
         for key, value in rdn:
@@ -221,7 +225,7 @@ def captive_portal(url: str, timeout_s: float = 4.0) -> Captive:
         sock = connect(origin, timeout_s)
         sock.sendall(_head(origin, "GET", path))
         deadline = time.monotonic() + timeout_s
-        head = read_head(sock, lambda: time.monotonic() > deadline, timeout_s)
+        head = read_head(sock, lambda: False, timeout_s, deadline)
     except HttpFailure as exc:
         return Captive(False, detail=str(exc))
     finally:
@@ -319,28 +323,38 @@ def load_pac(settings: ProxySettings, timeout_s: float = 3.0) -> None:
         return
     try:
         settings.pac = pac.parse(fetch_pac(url, timeout_s), url=url)
-    except (pac.PacError, HttpFailure, OSError, ValueError) as exc:
+    except (pac.PacError, HttpFailure, InputFileError, OSError, ValueError) as exc:
         settings.pac_error = str(exc)
         log.info("PAC file %s not usable: %s", url, exc)
 
 
 def fetch_pac(url: str, timeout_s: float = 3.0) -> bytes:
-    """The PAC file's bytes, at most ``pac.MAX_BYTES`` + 1 (so the parser can refuse more)."""
+    """The PAC file's bytes, at most ``pac.MAX_BYTES`` + 1 (so the parser can refuse more).
+
+    A local file is read only if it is a regular file (``safefile.read_bounded``: a named
+    pipe would block the reading thread for ever, and with it the process's exit); over HTTP
+    the whole fetch, name lookup, connection, headers and body, ends within ``timeout_s``,
+    however slowly the server trickles."""
     limit = pac.MAX_BYTES + 1
     parts = urlsplit(url)
     if parts.scheme in ("", "file"):
         path = unquote(parts.path) if parts.scheme == "file" else url
-        with open(path, "rb") as f:
-            return f.read(limit)
+        return read_bounded(path, pac.MAX_BYTES, "a PAC file")
     origin = parse_origin(url)
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
     deadline = time.monotonic() + timeout_s
-    sock = connect(origin, timeout_s)
+    sock = connect(origin, timeout_s, deadline=deadline)
     try:
         sock.sendall(_head(origin, "GET", target))
-        head = read_head(sock, lambda: time.monotonic() > deadline, timeout_s)
+        try:
+            head = read_head(sock, lambda: False, timeout_s, deadline)
+        except HttpFailure as exc:
+            if exc.kind == "stall":
+                raise HttpFailure("stall", f"the PAC file took more than {timeout_s:g} s") \
+                    from None
+            raise
         if head.status != 200:
             raise HttpFailure("status", f"HTTP {head.status} for the PAC file")
         body = bytearray(head.rest)
@@ -418,6 +432,8 @@ def _kde_proxy(path: Path) -> tuple[dict[str, str], str]:
 
 
 def _windows_pac() -> str:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # no registry elsewhere (and mypy then checks the rest as Windows)
+        return ""
     try:
         import winreg
 

@@ -24,6 +24,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from techcheck.checks.network import stun
@@ -307,7 +308,7 @@ UDP  same port: STUN Binding (RFC 8489)
 """
 
 
-def _int(q: dict, key: str, default: int) -> int:
+def _int(q: dict[str, list[str]], key: str, default: int) -> int:
     try:
         return int(q.get(key, [default])[0])
     except (TypeError, ValueError):
@@ -326,7 +327,7 @@ class _AsyncServer:
         self.refused: dict[int, int] = {}  # status → count, for tests and the log
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -457,7 +458,7 @@ class _StunResponder(threading.Thread):
                     break
                 self._answer(data, addr)
 
-    def _answer(self, data: bytes, addr: tuple) -> None:
+    def _answer(self, data: bytes, addr: tuple[Any, ...]) -> None:
         # The budget is checked first, before any parsing: a flood costs as little as can be.
         if len(data) < 20 or data[0] & 0xC0 or not self.budget.allow(addr[0], time.monotonic()):
             return
@@ -508,7 +509,7 @@ class RunningServer:
     def __enter__(self) -> RunningServer:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 

@@ -17,6 +17,7 @@ import logging
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from techcheck.checks.network.httpio import HttpFailure
@@ -39,7 +40,7 @@ class _Shutdown:
         self.flag = True
 
 
-def _config(seconds_down: float, seconds_up: float) -> dict:
+def _config(seconds_down: float, seconds_up: float) -> dict[str, Any]:
     """What speedtest.net's configuration usually says (threadcount 4, upload ratio 5,
     maxchunkcount 50), with our durations."""
     up_sizes = [524288, 1048576, 7340032]
@@ -72,11 +73,12 @@ def run(server: str, seconds_down: float, seconds_up: float, cancelled: Callable
         if url:
             cfg = _config(seconds_down, seconds_up)
 
-            class Offline(speedtest.Speedtest):
-                def get_config(self) -> dict:  # no speedtest.net lookup for a named server
+            class Offline(speedtest.Speedtest):  # type: ignore[misc]  # speedtest-cli is untyped
+                def get_config(self) -> dict[str, Any]:  # no speedtest.net lookup for a server
                     self.config.update(cfg)
                     self.lat_lon = (0.0, 0.0)
-                    return self.config
+                    config: dict[str, Any] = self.config
+                    return config
 
             st = Offline(timeout=timeout_s, secure=url.startswith("https"),
                          shutdown_event=shutdown)

@@ -18,7 +18,12 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from techcheck.checks.network.proxy import Proxy
 
 log = logging.getLogger("techcheck.network")
 
@@ -193,8 +198,8 @@ class StunProbe:
     from the ones taken during a transfer. ``on_sample`` sees each answered probe.
     """
 
-    def __init__(self, address: tuple, family: int, interval_s: float = 0.02,
-                 on_sample=None) -> None:
+    def __init__(self, address: tuple[Any, ...], family: int, interval_s: float = 0.02,
+                 on_sample: Callable[[Probe], None] | None = None) -> None:
         self.address = address
         self.family = family
         self.interval_s = interval_s
@@ -307,7 +312,7 @@ def _arrival_stamp(ancillary: list[tuple[int, int, bytes]]) -> float | None:
     for level, kind, data in ancillary:
         if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(data) >= _TIMESPEC.size:
             sec, nsec = _TIMESPEC.unpack_from(data)
-            return sec + nsec / 1e9
+            return float(sec + nsec / 1e9)
     return None
 
 
@@ -323,7 +328,8 @@ def _rtt_ms(probe: Probe, now: float, arrived: float | None) -> float:
     return mono
 
 
-def resolve_udp(host: str, port: int, timeout_s: float = 3.0) -> tuple[int, tuple] | None:
+def resolve_udp(host: str, port: int,
+                timeout_s: float = 3.0) -> tuple[int, tuple[Any, ...]] | None:
     """First UDP address of ``host``; None when it cannot be resolved within ``timeout_s``."""
     from techcheck.checks.network.dns import resolve
 
@@ -334,7 +340,7 @@ def resolve_udp(host: str, port: int, timeout_s: float = 3.0) -> tuple[int, tupl
     return family, addr
 
 
-def ping_once(address: tuple, family: int, timeout_s: float = 1.0, tries: int = 3) -> float | None:
+def ping_once(address: tuple[Any, ...], family: int, timeout_s: float = 1.0, tries: int = 3) -> float | None:
     """RTT in ms of one answered Binding request, trying ``tries`` times; None if none answered."""
     with socket.socket(family, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout_s / tries)
@@ -361,8 +367,9 @@ class TcpProbe:
     answered by the server's kernel, so no server-side processing adds to it. It cannot see
     loss (TCP retransmits hide it), so loss and jitter from it are not reported as such."""
 
-    def __init__(self, address: tuple, family: int, interval_s: float = 0.1,
-                 on_sample=None, via=None) -> None:
+    def __init__(self, address: tuple[Any, ...], family: int, interval_s: float = 0.1,
+                 on_sample: Callable[[Probe], None] | None = None,
+                 via: Proxy | None = None) -> None:
         self.address, self.family, self.interval_s = address, family, interval_s
         self.on_sample = on_sample
         # Through an HTTP proxy (``proxy.Proxy``; ``address`` is then (host, port) of the
@@ -405,6 +412,8 @@ class TcpProbe:
     def _through_proxy(self) -> float | None:
         from techcheck.checks.network.proxy import ProxyFailure, open_to_proxy, tunnel
 
+        if self.via is None:
+            return None
         try:
             with open_to_proxy(self.via, 1.0) as s:
                 return tunnel(s, self.via, self.address[0], self.address[1], 1.0) * 1000.0

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from techcheck.checks.network.httpio import (
+    Head,
     HttpFailure,
     Origin,
     acked_bytes,
@@ -152,7 +154,7 @@ class _Stream(threading.Thread):
         self.live = 0  # delivered bytes of the request in progress
         self.up_size = _FIRST_UPLOAD  # grows with every request the server confirms
         self.confirmed = 0  # upload requests the server answered with 200
-        self.sock = None
+        self.sock: socket.socket | None = None
         # Upload counted by the kernel: the socket's acknowledged bytes before this request's
         # own body, and the body's size; None when the stream itself counts.
         self.ack_base: int | None = None
@@ -205,11 +207,11 @@ class _Stream(threading.Thread):
 
     def _download(self) -> None:
         t = self.t
-        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
+        self.sock = sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
         n = t.protocol.request_bytes
-        self.sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n),
-                                       via=t.via))
-        head = read_head(self.sock, t.stopped, t.stall_s)
+        sock.sendall(request_head(t.origin, "GET", t.protocol.download(t.origin, n),
+                                  via=t.via))
+        head = read_head(sock, t.stopped, t.stall_s)
         self.active_t = time.monotonic()
         _judge_head(head, n if t.protocol.exact_length else None)
         self._add(len(head.rest))
@@ -220,7 +222,7 @@ class _Stream(threading.Thread):
             if want is not None and self.live >= want:
                 return
             try:
-                got = self.sock.recv_into(buf)
+                got = sock.recv_into(buf)
             except TimeoutError:
                 if time.monotonic() - last > t.stall_s:
                     raise HttpFailure("stall", f"no data for {t.stall_s:.0f} s") from None
@@ -237,10 +239,10 @@ class _Stream(threading.Thread):
 
     def _upload(self) -> None:
         t = self.t
-        self.sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
+        self.sock = sock = connect(t.origin, t.connect_timeout, t.ssl_ctx, via=t.via)
         # Through a proxy the kernel's acknowledgements come from the proxy, which buffers
         # megabytes: only the server's confirmation shows what reached it.
-        base = acked_bytes(self.sock) if t.via is None else None
+        base = acked_bytes(sock) if t.via is None else None
         exact = base is not None
         t.kernel_counted = t.kernel_counted or exact
         # Without the kernel's count of acknowledged bytes (Windows, macOS) or through a proxy,
@@ -252,10 +254,10 @@ class _Stream(threading.Thread):
         n = min(self.up_size, t.protocol.request_bytes)
         began = time.monotonic()
         head = request_head(t.origin, "POST", t.protocol.upload(t.origin), n, via=t.via)
-        if exact:
+        if base is not None:
             with self.lock:
                 self.ack_base, self.ack_size = base + len(head), n
-        self.sock.sendall(head)
+        sock.sendall(head)
         sent = 0
         last = time.monotonic()
         view = memoryview(_PAYLOAD)
@@ -267,7 +269,7 @@ class _Stream(threading.Thread):
             off = sent % len(view)
             k = min(k, len(view) - off)
             try:
-                wrote = self.sock.send(view[off: off + k])
+                wrote = sock.send(view[off: off + k])
             except TimeoutError:
                 self._count_acked()
                 if time.monotonic() - last > t.stall_s:
@@ -279,9 +281,9 @@ class _Stream(threading.Thread):
             sent += wrote
             last = self.active_t = time.monotonic()
             self._count_acked()
-        head = read_head(self.sock, t.stopped, t.stall_s)
+        answer = read_head(sock, t.stopped, t.stall_s)
         self.active_t = time.monotonic()
-        _judge_head(head, None)
+        _judge_head(answer, None)
         self._add(n)  # the server confirmed the whole request
         self.confirmed += 1
         # Counted live, a request may be as long as the test: after the first, small one the
@@ -315,7 +317,7 @@ def _next_upload_size(n: int, took_s: float, most: int, target_s: float = UPLOAD
     return int(max(_FIRST_UPLOAD // 2, min(n * 2, most, n / took_s * target_s)))
 
 
-def _judge_head(head, exact_length: int | None) -> None:
+def _judge_head(head: Head, exact_length: int | None) -> None:
     if head.status != 200:
         raise HttpFailure("status", f"HTTP {head.status}")
     ctype = head.headers.get("content-type", "")
@@ -330,7 +332,7 @@ class Transfer:
 
     def __init__(self, origin: Origin, protocol: Protocol, direction: str, streams: int,
                  seconds: float, cancelled: Callable[[], bool],
-                 on_rate: Callable[[float, float], None] | None = None,
+                 on_rate: Callable[[float, float, float | None], None] | None = None,
                  stall_s: float = 4.0, connect_timeout: float = 4.0,
                  via: Proxy | None = None) -> None:
         self.origin, self.protocol, self.direction = origin, protocol, direction
@@ -364,7 +366,10 @@ class Transfer:
                 samples.append((now, total))
                 if self.on_rate is not None and now >= next_report:
                     next_report += 0.25
-                    self.on_rate(now, _recent_mbps(samples))
+                    # the last half second as the graph draws it, and the steady rate so far
+                    # by the very function the result's figure comes from (``steady_rate``)
+                    bps, _ramp = steady_rate(samples)
+                    self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
                 if now >= self.seconds:
                     break
                 if not any(s.is_alive() for s in streams):

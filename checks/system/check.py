@@ -10,7 +10,7 @@ from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
 from techcheck.checks.system import measures as M
-from techcheck.checks.system.probe import SystemProbe
+from techcheck.checks.system.probe import CpuLoad, SystemProbe
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class SystemCheck(Check):
 
     # --- judgements -------------------------------------------------------------------------
 
-    def _cpu(self, r: ResultBuilder, lim: SystemLimits, load) -> None:
+    def _cpu(self, r: ResultBuilder, lim: SystemLimits, load: CpuLoad) -> None:
         # What the figure is made of, for IT support: every tick, TechCheck's own share (left
         # out of the figure) and the other programs' shares over the whole window.
         r.detail("cpu_busiest", [{"name": n, "cpu_pct": round(c, 1)} for n, c in load.busiest])

@@ -18,6 +18,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -189,7 +190,7 @@ class CpuTick:
         return 100.0 * self.other / self.capacity
 
 
-def _busy_total(t) -> tuple[float, float]:
+def _busy_total(t: Any) -> tuple[float, float]:  # psutil's scputimes: fields differ by OS
     """(busy, total) CPU seconds as psutil's own ``cpu_percent`` counts them: guest time is
     already part of user time on Linux (proc(5), /proc/stat), idle and iowait are not busy."""
     total = sum(t) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
@@ -397,7 +398,8 @@ def start_cpu_sampling() -> None:
 # --- pure helpers, tested on real samples --------------------------------------------------
 
 
-def find_vpn_interfaces(addrs: dict, stats: dict, default_iface: str | None) -> list[VpnInterface]:
+def find_vpn_interfaces(addrs: dict[str, Any], stats: dict[str, Any],
+                        default_iface: str | None) -> list[VpnInterface]:
     """Interfaces that look like a VPN, are up and carry a routable address."""
     found = []
     for name, entries in addrs.items():

@@ -484,6 +484,7 @@
     <name>LevelMeter</name>
     <message>
         <source>Level {rms:.0f} dBFS, peak {peak:.0f} dBFS</source>
+        <extracomment>target for speech, dBFS: the profile&apos;s first limits (``set_judgement``)</extracomment>
         <translation>Nivå {rms:.0f} dBFS, topp {peak:.0f} dBFS</translation>
     </message>
 </context>
@@ -538,6 +539,7 @@
     <name>MicrophonePage</name>
     <message>
         <source>Microphone</source>
+        <extracomment>the level as the check judges it: seeded by the check&apos;s result, then the live window&apos;s (checks/audio/livelevel.py), so the hint never contradicts the card</extracomment>
         <translation>Mikrofon</translation>
     </message>
     <message>
@@ -593,24 +595,28 @@
         <translation>Så åtgärdar du det: </translation>
     </message>
     <message>
+        <source>Waiting for speech: read the sentence aloud</source>
+        <translation>Väntar på tal: läs meningen högt</translation>
+    </message>
+    <message>
         <source>Waiting for sound</source>
         <translation>Väntar på ljud</translation>
     </message>
     <message>
-        <source>Too loud: the sound distorts. Move back or turn the input down.</source>
-        <translation>För högt: ljudet förvrängs. Flytta dig bakåt eller sänk inspelningsnivån.</translation>
+        <source>{hint} ({value:.2f} % of the samples hit the ceiling; limit {threshold:.2f} %)</source>
+        <translation>{hint} ({value:.2f} % av samplen når taket; gräns {threshold:.2f} %)</translation>
     </message>
     <message>
-        <source>Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
-        <translation>Tyst: tala högre eller flytta dig närmare ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at least {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara minst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to {hi:.0f})</source>
-        <translation>Högt: flytta dig lite bakåt ({level:.0f} dBFS; sikta på {lo:.0f} till {hi:.0f})</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking; want at most {threshold:.0f})</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar; bör vara högst {threshold:.0f})</translation>
     </message>
     <message>
-        <source>Good level ({level:.0f} dBFS)</source>
-        <translation>Bra nivå ({level:.0f} dBFS)</translation>
+        <source>{hint} ({level:.1f} dBFS while speaking)</source>
+        <translation>{hint} ({level:.1f} dBFS när du talar)</translation>
     </message>
 </context>
 <context>
@@ -779,6 +785,10 @@
         <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
+        <source>The demo runs on sample media: it says nothing about your own devices.</source>
+        <translation>Demon körs på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
+    </message>
+    <message>
         <source>Everything checked so far works.</source>
         <translation>Allt som har kontrollerats hittills fungerar.</translation>
     </message>
@@ -929,8 +939,8 @@
         <translation>En annan tjänst eller vet inte</translation>
     </message>
     <message>
-        <source>Automatic (when no camera, microphone or network is found)</source>
-        <translation>Automatiskt (när ingen kamera, mikrofon eller nätverk hittas)</translation>
+        <source>Offered when no camera or microphone is found</source>
+        <translation>Erbjuds när ingen kamera eller mikrofon hittas</translation>
     </message>
     <message>
         <source>On: use sample video, sound and a local server</source>
@@ -1011,6 +1021,34 @@
     <message>
         <source>Do not use this invitation</source>
         <translation>Använd inte den här inbjudan</translation>
+    </message>
+    <message>
+        <source>Then press “Look again”.</source>
+        <translation>Tryck sedan på ”Leta igen”.</translation>
+    </message>
+    <message>
+        <source>Or see first how TechCheck works, with a sample video, a sample recording and a measurement server on this computer. That is a demo: it says nothing about your own devices.</source>
+        <translation>Eller se först hur TechCheck fungerar, med en exempelvideo, en exempelinspelning och en mätserver på den här datorn. Det är en demo: den säger ingenting om dina egna enheter.</translation>
+    </message>
+    <message>
+        <source>Looking…</source>
+        <translation>Letar…</translation>
+    </message>
+    <message>
+        <source>&amp;Look again</source>
+        <translation>&amp;Leta igen</translation>
+    </message>
+    <message>
+        <source>Look for the camera and microphone again</source>
+        <translation>Leta efter kameran och mikrofonen igen</translation>
+    </message>
+    <message>
+        <source>Check my devices &amp;anyway</source>
+        <translation>Kontrollera mina enheter &amp;ändå</translation>
+    </message>
+    <message>
+        <source>Check my devices anyway</source>
+        <translation>Kontrollera mina enheter ändå</translation>
     </message>
     <message>
         <source>Open an invitation</source>

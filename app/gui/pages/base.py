@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from techcheck.app.gui import style
 from techcheck.app.gui.session import Session
 from techcheck.checks.model import Status
+
+if TYPE_CHECKING:
+    from techcheck.app.gui.widgets.checkpanel import CheckPanel
 
 
 class Page(QWidget):
@@ -42,28 +47,22 @@ class Page(QWidget):
         self.layout_.addWidget(self.heading)
         self.layout_.addWidget(self.intro)
         scroll.setWidget(self.body)
-        self.scroll = scroll
+        self.scroll_area = scroll
         outer.addWidget(scroll, 1)
         self.actions_frame = QFrame(self)
         self.actions_frame.setObjectName("page-actions")
         self.actions_frame.setFrameShape(QFrame.Shape.NoFrame)
-        self.actions = QVBoxLayout(self.actions_frame)
-        style.action_bar_layout(self.actions)
+        # Not ``actions``/``scroll``: those are QWidget's own methods.
+        self.action_bar = QVBoxLayout(self.actions_frame)
+        style.action_bar_layout(self.action_bar)
         self.actions_frame.setVisible(False)
         outer.addWidget(self.actions_frame)
         self.primary: QPushButton | None = None
 
     def add_action_widget(self, widget: QWidget) -> None:
         """Put ``widget`` in the action bar that stays visible below the scrolling content."""
-        self.actions.addWidget(widget)
+        self.action_bar.addWidget(widget)
         self.actions_frame.setVisible(True)
-
-    def add_check_panel(self, panel) -> None:
-        """A ``CheckPanel``: its result cards in the content, its controls in the action bar,
-        its run button the page's primary action."""
-        self.layout_.addWidget(panel)
-        self.add_action_widget(panel.controls)
-        self.set_primary(panel.run_button)
 
     def set_primary(self, button: QPushButton | None) -> None:
         """The page's one primary action (accent colour, default button); the one before it
@@ -111,3 +110,33 @@ class Page(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+
+
+class CheckPage(Page):
+    """A step with checks of its own, run and shown by a ``CheckPanel`` (``self.panel``): the
+    page's status is the worst of their results and it is busy while they run; its heading
+    is its title. The camera, microphone, speaker, connection and computer steps."""
+
+    panel: CheckPanel
+
+    def add_check_panel(self, panel: CheckPanel) -> None:
+        """The panel's result cards in the content, its controls in the action bar, its run
+        button the page's primary action; a result changes the step's status."""
+        self.panel = panel
+        panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.layout_.addWidget(panel)
+        self.add_action_widget(panel.controls)
+        self.set_primary(panel.run_button)
+
+    def set_heading(self, intro: str) -> None:
+        """The heading (the step's title) and the introduction below it, and the panel's own
+        texts: what every check page's ``retranslate`` starts with."""
+        self.heading.setText(self.title())
+        self.intro.setText(intro)
+        self.panel.retranslate()
+
+    def status(self) -> Status | None:
+        return self.panel.worst()
+
+    def busy(self) -> bool:
+        return self.panel.running

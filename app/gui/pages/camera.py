@@ -12,7 +12,7 @@ from techcheck.app import demo
 from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.live import Frame, camera_preview
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
@@ -40,7 +40,7 @@ def _metric_hints(analysis: Any) -> list[tuple[str, Status, str]]:
     return out
 
 
-class CameraPage(Page):
+class CameraPage(CheckPage):
     key = "camera"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -82,7 +82,6 @@ class CameraPage(Page):
         self.panel.sample.connect(self._check_sees)
         self.panel.cancelled.connect(self._stopped)
         self.panel.all_finished.connect(self._after_check)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
         self.add_check_panel(self.panel)
         self.preview: Task | None = None
         self._active = False
@@ -93,12 +92,8 @@ class CameraPage(Page):
     def title(self) -> str:
         return self.tr("Camera")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Camera"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Sit as you will in the interview. Put your eyes near the upper line and your face "
             "in the middle; light should come from in front of you."))
         self.picker_label.setText(self.tr("&Camera:"))
@@ -108,7 +103,6 @@ class CameraPage(Page):
         self.snapshot_box.setText(self.tr("&Add a still picture of me to the report"))
         self.snapshot_box.setAccessibleName(self.tr("Add a still picture of me to the report"))
         self._show_snapshot_note()
-        self.panel.retranslate()
         self._show_looks()
 
     def _snapshot_toggled(self, on: bool) -> None:
@@ -152,10 +146,8 @@ class CameraPage(Page):
         self.stop_preview()
         self.panel.cancel()
 
-    def busy(self) -> bool:
-        return self.panel.running
-
-    def start_preview(self) -> None:
+    def start_preview(self, seed: Any = None) -> None:
+        """``seed``: the check's verdicts on each measure, when the preview follows a check."""
         if self.preview is not None or self.panel.running:
             return
         try:
@@ -165,7 +157,7 @@ class CameraPage(Page):
         self.video.set_message(self.tr("Starting the camera…"))
         spec = self.session.devices.camera
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
-        self.preview = run_task(camera_preview(dev, limits), name="camera-preview",
+        self.preview = run_task(camera_preview(dev, limits, seed), name="camera-preview",
                                 on_latest=self._on_frame, on_error=self._on_error)
         task = self.preview
         task.finished.connect(lambda: self._preview_done(task))
@@ -183,7 +175,10 @@ class CameraPage(Page):
     def _after_check(self) -> None:
         self._show_snapshot_note()
         if self._active and not self._checking:
-            self.start_preview()
+            # the card shows the check's verdicts: the preview goes on from them, judging
+            # over the same window with the same hysteresis
+            seen = self.last_analysis if "camera" in self.session.results else None
+            self.start_preview(seed=getattr(seen, "states", None))
 
     def _stopped(self) -> None:
         self._checking = False  # the person took over: the preview comes back after

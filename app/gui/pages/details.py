@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -22,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import logsetup
-from techcheck.app.gui import runhistory
+from techcheck.app.gui.i18n import counted, say
 from techcheck.app.gui.pages.base import Page
-from techcheck.app.gui.reporting import diagnostics, log_tail
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
 from techcheck.app.report.history import Entry
 from techcheck.app.report.view import check_section, when
+from techcheck.checks import l10n
 from techcheck.checks.model import Verdict
 
 
@@ -37,6 +39,15 @@ def _item(text: str) -> QTableWidgetItem:
     it = QTableWidgetItem(text)
     it.setFlags(it.flags() & ~it.flags().ItemIsEditable)
     return it
+
+
+def _value_text(value: Any, lang: str) -> str:
+    """The measured value itself for IT support (4 significant digits, the unit has its own
+    column), written as the reports write numbers in ``lang``; "Yes"/"No", never True/False."""
+    if isinstance(value, float) and math.isfinite(value) and 0 < abs(value) < 1000:
+        digits = max(0, 3 - math.floor(math.log10(abs(value))))
+        return l10n.number(value, lang, digits).rstrip("0").rstrip(l10n.symbols(lang)[0])
+    return l10n.quantity(value, "", lang)
 
 
 class DetailsPage(Page):
@@ -123,6 +134,8 @@ class DetailsPage(Page):
         if self.lister is not None:
             return
 
+        from techcheck.app.gui import runhistory
+
         def done() -> None:
             self.lister = None
 
@@ -159,11 +172,7 @@ class DetailsPage(Page):
                 rows.append((section.title, row, r.metrics[row.name]))
         self.metrics.setRowCount(len(rows))
         for i, (title, row, m) in enumerate(rows):
-            value = m.value
-            if isinstance(value, float):  # the number itself, for IT support
-                shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
-            else:
-                shown = str(value)
+            shown = _value_text(m.value, lang)
             self.metrics.setItem(i, 0, _item(title))
             self.metrics.setItem(i, 1, _item(row.name))
             self.metrics.setItem(i, 2, _item(shown))
@@ -183,7 +192,7 @@ class DetailsPage(Page):
                                              + (" ✓" if d.get("default") else "")))
             self.devices.setItem(i, 3, _item(json.dumps(d.get("details") or {},
                                                         ensure_ascii=False)))
-        text = log_tail()
+        text = logsetup.log_tail()
         where = logsetup.log_file()
         self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
             path=where or "-"))
@@ -192,8 +201,11 @@ class DetailsPage(Page):
         self.copy_diagnostics()
 
     def copy_diagnostics(self) -> str:
+        from techcheck.app.gui.reporting import diagnostics
+
         text = diagnostics(self.session)
         QGuiApplication.clipboard().setText(text)
-        self.copy_note.setText(self.tr("Copied %n character(s). Paste them into your ticket or "
-                                       "email.", "", len(text)))
+        say(self.copy_note, lambda: counted(self.tr(
+            "Copied %n character(s). Paste them into your ticket or email.", "", len(text)),
+            len(text)))
         return text

@@ -3,14 +3,15 @@ record and play back, then the microphone check."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
@@ -20,14 +21,27 @@ from techcheck.app.gui.widgets.meter import LevelMeter
 from techcheck.app.gui.widgets.status import StatusBadge
 from techcheck.checks.model import Status
 
+if TYPE_CHECKING:  # the audio package loads numpy: not before the first window is painted
+    from techcheck.checks.audio.livelevel import LevelVerdict
+
 RECORD_S = 5.0
+
+
+def _judged(measures: Any, lim: Any, prev: LevelVerdict | None = None,
+            result: Any = None) -> LevelVerdict:
+    """``livelevel.judge_level`` of a live window's measures, or of the check's ``result``."""
+    from techcheck.checks.audio.livelevel import LevelMeasures, judge_level
+
+    if result is not None:
+        measures = LevelMeasures.from_result(result)
+    return judge_level(measures, lim, prev)
 
 
 def _device(spec: str | None) -> Any:
     return int(spec) if spec is not None and spec.isdigit() else spec
 
 
-class MicrophonePage(Page):
+class MicrophonePage(CheckPage):
     key = "microphone"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -67,7 +81,7 @@ class MicrophonePage(Page):
         self.panel.all_finished.connect(self._restart)
         self.panel.sample.connect(self._check_hears)
         self.panel.cancelled.connect(self._stopped)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.panel.check_finished.connect(self._checked)
         self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.live: Task | None = None
@@ -76,17 +90,17 @@ class MicrophonePage(Page):
         self._recording_now = False
         self._active = False
         self._checking = False  # arrived for the one-click check: no meter of our own
+        #: the level as the check judges it: seeded by the check's result, then the live
+        #: window's (checks/audio/livelevel.py), so the hint never contradicts the card
+        self.verdict: LevelVerdict | None = None
+        self._window_n = 0
         self.retranslate()
 
     def title(self) -> str:
         return self.tr("Microphone")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Microphone"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Speak as you will in the interview and read the sentence below aloud. The bar "
             "should stay in the marked zone while you speak."))
         self.sentence.setText(self.tr(
@@ -100,7 +114,6 @@ class MicrophonePage(Page):
         self.record_button.setAccessibleName(self.tr("Record 5 seconds"))
         self.play_button.setText(self.tr("&Play back"))
         self.play_button.setAccessibleName(self.tr("Play back the recording"))
-        self.panel.retranslate()
         self._show_level()
 
     def refresh_devices(self) -> None:
@@ -110,8 +123,30 @@ class MicrophonePage(Page):
         self._apply_spec(self.picker.spec())
 
     def _apply_spec(self, spec: Any) -> None:
-        self.session.devices.microphone = (str(demo.voice_clip()) if spec == DEMO
-                                           else None if spec is None else str(spec))
+        device = (str(demo.voice_clip()) if spec == DEMO else None if spec is None else str(spec))
+        if device != self.session.devices.microphone:
+            self.verdict = None  # another microphone: what was judged was not this one
+        self.session.devices.microphone = device
+
+    def _limits(self) -> Any:
+        """The profile's ``[microphone]`` limits: the check's, so the live view judges by them."""
+        try:
+            if self.session.profile is not None:
+                return self.session.profile.limits("microphone")
+        except KeyError:  # a profile without the microphone check: its generic limits
+            pass
+        from techcheck.checks.audio.microphone import MicrophoneLimits
+        from techcheck.checks.profile import generic_limits
+
+        return generic_limits("microphone", MicrophoneLimits)
+
+    def _checked(self, result: Any) -> None:
+        """The card is shown: the hint starts from the check's own judgement of its recording
+        (the same function over the same measures), and changes only when the live window
+        is clearly past a limit."""
+        if getattr(result, "id", None) == "microphone":
+            self.verdict = _judged(None, self._limits(), result=result)
+            self._show_level()
 
     def _device_changed(self, spec: Any) -> None:
         self._apply_spec(spec)
@@ -122,6 +157,10 @@ class MicrophonePage(Page):
     def entered(self, checking: bool = False) -> None:
         self._active, self._checking = True, checking
         self.refresh_devices()
+        result = self.session.results.get("microphone")
+        if self.verdict is None and result is not None:
+            self.verdict = _judged(None, self._limits(), result=result)
+        self._show_level()
         if not checking:  # the check opens the microphone itself and reports its level
             self.start_level()
 
@@ -140,7 +179,9 @@ class MicrophonePage(Page):
         if self.live is not None or self.panel.running:
             return
         self._recording_now = record_s > 0
-        self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s),
+        self._window_n = 0
+        self.live = run_task(microphone_level(_device(self.session.devices.microphone), record_s,
+                                              self._limits()),
                              name="microphone-level", on_latest=self._on_level,
                              on_result=self._on_recorded, on_error=self._on_error)
         task = self.live
@@ -174,12 +215,12 @@ class MicrophonePage(Page):
         """While the check records it holds the microphone: meter what it hears."""
         if data.get("kind") == "level":
             self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
-                                        bool(data.get("clipping"))))
+                                        bool(data.get("clipping")), float(data.get("t", 0.0))))
 
     def record(self) -> None:
         self.stop_level()
         self.record_button.setEnabled(False)
-        self.record_note.setText(self.tr("Recording… read the sentence aloud."))
+        say(self.record_note, lambda: self.tr("Recording… read the sentence aloud."))
         self.start_level(RECORD_S)
 
     def _on_recorded(self, rec: Recording | None) -> None:
@@ -187,7 +228,7 @@ class MicrophonePage(Page):
             return
         self.recording = rec
         self.play_button.setEnabled(True)
-        self.record_note.setText(self.tr("Recorded. Play it back and listen: is your voice clear "
+        say(self.record_note, lambda: self.tr("Recorded. Play it back and listen: is your voice clear "
                                          "and free of echo and hum?"))
 
     def play_back(self) -> None:
@@ -204,36 +245,52 @@ class MicrophonePage(Page):
         self.play_button.setEnabled(self.recording is not None)
 
     def _on_play_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.record_note.setText(self.tr("Cannot play the recording.") + " " + message + " "
-                                 + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return (self.tr("Cannot play the recording.") + " " + message + " "
+                    + self.tr("How to fix it: ") + fix)
+
+        say(self.record_note, text)
 
     def _on_level(self, r: LevelReading) -> None:
         self.meter.set_level(r.rms_dbfs, r.peak_dbfs, r.clipping)
+        if r.window is not None and r.window_n != self._window_n:
+            self._window_n = r.window_n
+            self.verdict = _judged(r.window, self._limits(), self.verdict)
         self._show_level()
 
     def _on_error(self, err: TaskError) -> None:
         message, fix = describe(err.exception, "microphone")
         self.level.set_status(Status.FAIL, message + " " + self.tr("How to fix it: ") + fix)
         self._recording_now = False
-        self.record_note.setText("")
+        say(self.record_note, None)
         self.level.word.setWordWrap(True)
         self.meter.reset()
 
     def _show_level(self) -> None:
-        if self.meter.updates == 0:
-            self.level.set_status(None, self.tr("Waiting for sound"))
-            return
-        st = self.meter.zone_status()
-        lo, hi = self.meter.zone
-        if self.meter.clipping:
-            word = self.tr("Too loud: the sound distorts. Move back or turn the input down.")
-        elif self.meter.rms < lo:
-            word = self.tr("Quiet: speak up or move closer ({level:.0f} dBFS; aim for {lo:.0f} "
-                           "to {hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
-        elif self.meter.rms > hi:
-            word = self.tr("Loud: move back a little ({level:.0f} dBFS; aim for {lo:.0f} to "
-                           "{hi:.0f})").format(level=self.meter.rms, lo=lo, hi=hi)
+        v = self.verdict
+        if v is not None:  # the band is the card's pass zone
+            self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
-            word = self.tr("Good level ({level:.0f} dBFS)").format(level=self.meter.rms)
-        self.level.set_status(st, word)
+            self.meter.set_judgement(None, self.meter.zone, False)
+        if v is None or v.status is None or v.level_dbfs is None:
+            self.level.set_status(None, self.tr("Waiting for speech: read the sentence aloud")
+                                  if self.meter.updates else self.tr("Waiting for sound"))
+            return
+        # the declaration's short text (checks/audio/measures.py), then the numbers it was
+        # judged on: the level and the limit applied, as the card's sentence quotes them
+        hint, level = ct(v.hint), v.level_dbfs
+        if v.kind == "clipping" and v.clipping is not None:
+            word = fmt(self.tr("{hint} ({value:.2f} % of the samples hit the ceiling; limit "
+                               "{threshold:.2f} %)"), hint=hint, value=v.clipping.value,
+                       threshold=v.clipping.limit)
+        elif v.speech is not None and v.crossed < 0:
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
+        elif v.speech is not None and v.crossed > 0:
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
+        else:
+            word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking)"), hint=hint,
+                       level=level)
+        self.level.set_status(v.status, word)

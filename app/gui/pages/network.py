@@ -9,17 +9,16 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from techcheck.app import demo
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
-from techcheck.app.gui.widgets.callpreview import CallPreview
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
 from techcheck.app.gui.widgets.graph import LiveGraph
-from techcheck.checks.model import Status
+from techcheck.app.gui.widgets.previewslot import PreviewSlot
 
 log = logging.getLogger("techcheck.gui")
 
 
-class NetworkPage(Page):
+class NetworkPage(CheckPage):
     key = "network"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -36,13 +35,13 @@ class NetworkPage(Page):
         self.panel = CheckPanel(session, "network", self.body)
         self.panel.about_to_run.connect(self._before_run)
         self.panel.sample.connect(self.add_sample)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
+        self.panel.check_finished.connect(self._checked)
         self.panel.all_finished.connect(self._show_preview)
         self.add_check_panel(self.panel)
         # "As they will see and hear you", once camera and connection are checked
-        self.preview = CallPreview(self.body)
-        self.preview.hide()
-        self.layout_.addWidget(self.preview)
+        # (built when there is something to show: it loads the call model)
+        self.preview_slot = PreviewSlot(self.body)
+        self.layout_.addWidget(self.preview_slot)
         self._active = False
         self.server: Any = None
         self.samples = 0
@@ -51,12 +50,8 @@ class NetworkPage(Page):
     def title(self) -> str:
         return self.tr("Connection")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Connection"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Measures download and upload speed and the delay, also while the line is busy — "
             "that is what makes calls freeze. Use the network you will use in the interview."))
         self.throughput.title = self.tr("Speed")
@@ -67,7 +62,6 @@ class NetworkPage(Page):
         self.latency.set_series_label("loaded", self.tr("While busy"))
         self.throughput.setAccessibleName(self.tr("Speed graph"))
         self.latency.setAccessibleName(self.tr("Delay graph"))
-        self.panel.retranslate()
         self._describe_server()
 
     def _describe_server(self) -> None:
@@ -95,10 +89,10 @@ class NetworkPage(Page):
         self._show_preview()
 
     def _show_preview(self) -> None:
-        self.preview.follow(self.session, self._active and not self.panel.running)
+        self.preview_slot.follow(self.session, self._active and not self.panel.running)
 
     def _before_run(self) -> None:
-        self.preview.stop()  # the camera is free for the checks; the view returns after
+        self.preview_slot.stop()  # the camera is free for the checks; the view returns after
         self.throughput.clear()
         self.latency.clear()
         self.samples = 0
@@ -126,22 +120,45 @@ class NetworkPage(Page):
         self._describe_server()
 
     def add_sample(self, data: dict) -> None:
+        """A point for a graph, and the check's own measure of that series so far (the steady
+        rate, the median delay: the functions its result is made from) for the legend."""
         kind = data.get("kind")
         t = float(data.get("t", 0.0))
         if kind == "throughput" and "mbps" in data:
-            self.throughput.add(data.get("direction", "down"), t, float(data["mbps"]))
+            key = data.get("direction", "down")
+            self.throughput.add(key, t, float(data["mbps"]))
+            self.throughput.set_measure(key, data.get("measure_mbps"))
             self.samples += 1
         elif kind == "latency" and "ms" in data:
-            self.latency.add("loaded" if data.get("loaded") else "idle", t, float(data["ms"]))
+            key = "loaded" if data.get("loaded") else "idle"
+            self.latency.add(key, t, float(data["ms"]))
+            self.latency.set_measure(key, data.get("measure_ms"))
             self.samples += 1
+
+    def _checked(self, result: Any) -> None:
+        """The card is shown: each legend quotes the card's own figure for its series."""
+        if getattr(result, "id", None) == "network":
+            from techcheck.checks.network import measures as M  # not before the first paint
+
+            metrics = result.metrics
+
+            def value(m: Any) -> float | None:
+                v = getattr(metrics.get(m.name), "value", None)
+                return float(v) if isinstance(v, int | float) and not isinstance(v, bool) \
+                    else None
+
+            self.throughput.set_measure("down", value(M.DOWNLOAD))
+            self.throughput.set_measure("up", value(M.UPLOAD))
+            self.latency.set_measure("idle", value(M.LATENCY))
+            # "while busy": the worse direction, the one the card's delay-under-load quotes
+            loaded = [v for v in (value(M.LOADED_LATENCY_DOWNLOAD),
+                                  value(M.LOADED_LATENCY_UPLOAD)) if v is not None]
+            self.latency.set_measure("loaded", max(loaded) if loaded else None)
 
     def left(self) -> None:
         self._active = False
-        self.preview.stop()
+        self.preview_slot.stop()
         self.panel.cancel()
-
-    def busy(self) -> bool:
-        return self.panel.running
 
     def shutdown(self) -> None:
         self.left()

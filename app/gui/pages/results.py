@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from techcheck.app import demo
 from techcheck.app.atomicfile import describe_write_error
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.pages.base import Page
-from techcheck.app.gui.reporting import make_report
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
-from techcheck.app.gui.widgets.callpreview import CallPreview
 from techcheck.app.gui.widgets.findings import ResultCard
+from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
-from techcheck.checks.model import Status, verdict_for
+from techcheck.checks.model import Status, Verdict, verdict_for
 
 log = logging.getLogger("techcheck.gui")
 
@@ -90,9 +90,9 @@ class ResultsPage(Page):
         self.layout_.addLayout(self.cards_box)
         self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
         # "As they will see and hear you", once camera and connection are checked
-        self.preview = CallPreview(self.body)
-        self.preview.hide()
-        self.layout_.addWidget(self.preview)
+        # (built when there is something to show: it loads the call model)
+        self.preview_slot = PreviewSlot(self.body)
+        self.layout_.addWidget(self.preview_slot)
         self._active = False
         self.layout_.addStretch(1)
         self.cards: dict[str, ResultCard] = {}
@@ -114,7 +114,7 @@ class ResultsPage(Page):
         results = self.session.ordered_results()
         if not results:
             return None, self.tr("Nothing checked yet")
-        v = verdict_for(results)
+        v = verdict_for(results, demo=self.session.demo)
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
         if missing and v.value != "not_ready":
             return None, self.tr("Not finished yet")
@@ -150,9 +150,13 @@ class ResultsPage(Page):
         if not results:
             text = self.tr("Check everything at once, or go through the steps on the left.")
         else:
-            v = verdict_for(results)
+            v = verdict_for(results, demo=self.session.demo)
             problems = sum(1 for r in results if r.status is not Status.PASS)
-            if status is None:  # not finished: what ran is fine so far, nothing more
+            if v is Verdict.DEMO:  # sample media were judged, not the person's devices
+                problems = 0
+                text = ct(demo.SENTENCE) if status is not None else self.tr(
+                    "The demo runs on sample media: it says nothing about your own devices.")
+            elif status is None:  # not finished: what ran is fine so far, nothing more
                 text = {
                     "ready": self.tr("Everything checked so far works."),
                     "ready_with_warnings": self.tr(
@@ -191,16 +195,16 @@ class ResultsPage(Page):
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
         self.show_comparison()
-        self.preview.follow(self.session, self._active)
+        self.preview_slot.follow(self.session, self._active)
         self.status_changed.emit()
 
     def show_comparison(self) -> None:
         """What changed since the newest run kept before this one; nothing without one."""
         s = self.session
         problem = s.history_problem
-        self.history_note.setText(self.tr(
+        say(self.history_note, (lambda: self.tr(
             "This run could not be kept on this computer for a later comparison: {error}").format(
-                error=problem) if problem else "")
+                error=problem)) if problem else None)
         self.history_note.setVisible(bool(problem))
         if s.previous_run is None or s.saved_run is None or not s.results:
             self.comparison = None
@@ -237,12 +241,13 @@ class ResultsPage(Page):
             self.export_to(path, fmt)
 
     def export_to(self, path: str, fmt: str) -> Task:
+        from techcheck.app.gui.reporting import make_report
         from techcheck.app.report.formats import WRITERS
 
         report = make_report(self.session)
         lang = self.session.lang
         writer = WRITERS[fmt]
-        self.export_note.setText(self.tr("Writing {path}…").format(path=path))
+        say(self.export_note, lambda: self.tr("Writing {path}…").format(path=path))
 
         def work(_ctx):
             return writer(report, path, lang)
@@ -250,20 +255,20 @@ class ResultsPage(Page):
         def failed(err: TaskError) -> None:
             exc = err.exception
             msg = describe_write_error(path, exc) if isinstance(exc, OSError) else err.message
-            self.export_note.setText(self.tr("The report could not be saved: {error}").format(
+            say(self.export_note, lambda: self.tr("The report could not be saved: {error}").format(
                 error=msg))
 
         def done() -> None:
             self.exporter = None
 
         self.exporter = run_task(work, name=f"export-{fmt}", on_error=failed, on_finished=done,
-                                 on_result=lambda p: self.export_note.setText(
-                                     self.tr("Saved: {path}").format(path=p)))
+                                 on_result=lambda p: say(self.export_note, lambda: self.tr(
+                                     "Saved: {path}").format(path=p)))
         return self.exporter
 
     def left(self) -> None:
         self._active = False
-        self.preview.stop()
+        self.preview_slot.stop()
 
     def shutdown(self) -> None:
         self.left()

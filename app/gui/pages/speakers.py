@@ -8,13 +8,13 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from techcheck.app import demo
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.i18n import say
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
-from techcheck.checks.model import Status
 
 
 def _test_sound(device: Any):
@@ -28,7 +28,7 @@ def _test_sound(device: Any):
     return work
 
 
-class SpeakersPage(Page):
+class SpeakersPage(CheckPage):
     key = "speaker"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -54,7 +54,6 @@ class SpeakersPage(Page):
         self.layout_.addWidget(self.echo_note)
         self.panel = CheckPanel(session, "speaker", self.body)
         self.panel.about_to_run.connect(self._stop_player)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
         self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.player: Task | None = None
@@ -63,12 +62,8 @@ class SpeakersPage(Page):
     def title(self) -> str:
         return self.tr("Speakers")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Speakers"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Use the speakers or headphones you will use in the interview. Headphones stop the "
             "other person hearing themselves as an echo."))
         self.picker_label.setText(self.tr("&Speakers:"))
@@ -79,7 +74,6 @@ class SpeakersPage(Page):
         self.echo_note.setText(self.tr(
             "The echo test plays a short sound and listens with the microphone: if the "
             "microphone hears the speakers loudly, the other person will hear an echo."))
-        self.panel.retranslate()
 
     def refresh_devices(self) -> None:
         chosen = DEMO if self.session.demo else self.session.devices.speaker
@@ -99,9 +93,6 @@ class SpeakersPage(Page):
         self.panel.cancel()
         self._stop_player()
 
-    def busy(self) -> bool:
-        return self.panel.running
-
     def _stop_player(self) -> None:
         if self.player is not None:
             self.player.cancel()
@@ -114,12 +105,12 @@ class SpeakersPage(Page):
         dev = int(spec) if spec is not None and spec.isdigit() else spec
         sample = self.picker.spec() == DEMO
         self.play_button.setEnabled(False)
-        self.play_note.setText(
+        say(self.play_note, lambda:
             self.tr("Playing the test sound into the sample speaker (demo mode): nothing comes "
                     "out of this computer's speakers.") if sample else
             self.tr("Playing… you should hear a voice."))
         self.player = run_task(_test_sound(dev), name="test-sound", on_error=self._on_error,
-                               on_result=lambda _r: self.play_note.setText(
+                               on_result=lambda _r: say(self.play_note, lambda:
                                    self.tr("The sample speaker took the test sound (demo mode). "
                                            "Choose your own speakers to hear it.") if sample else
                                    self.tr("Did you hear it clearly? If not, turn the volume up "
@@ -131,5 +122,8 @@ class SpeakersPage(Page):
         self.play_button.setEnabled(True)
 
     def _on_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.play_note.setText(message + " " + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return message + " " + self.tr("How to fix it: ") + fix
+
+        say(self.play_note, text)

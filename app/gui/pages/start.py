@@ -1,6 +1,10 @@
 """Start: language, role and interview platform (which picks the profile), demo mode, and a
 recruiter's invitation (which sets the platform and the company's measurement server and
-shows the interview's time and contact)."""
+shows the interview's time and contact).
+
+When no camera or microphone is found the page says so first, with the fix, and offers the
+demo as a choice ("See how it works with a sample video"): the demo is never put silently in
+place of a check of the person's own devices (issue 20)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from techcheck.app import demo
 from techcheck.app.gui import settings as S
+from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.brand import BrandBanner
@@ -43,12 +49,41 @@ class StartPage(Page):
     invitation_chosen = Signal(str)  # path of a file to open
     invitation_closed = Signal()
     private_server_accepted = Signal(object)  # an Invitation the person chose to use anyway
+    look_again_clicked = Signal()  # list the devices again (after plugging one in)
+    demo_offer_taken = Signal()  # "See how it works with a sample video"
+    check_anyway_clicked = Signal()  # check the devices as they are, missing ones included
 
     def __init__(self, session: Session, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.settings = settings
         self.brand_banner = BrandBanner(self.body)  # the invitation's brand, when it has one
         self.layout_.addWidget(self.brand_banner)
+        # What is missing, the fix, and the demo as an explicit choice (``show_missing``)
+        self.missing_box = QGroupBox(self.body)
+        self.missing_box.setObjectName("no-devices")
+        missing = QVBoxLayout(self.missing_box)
+        self.missing_title = StatusBadge(self.missing_box, size=22)  # a warning: shape and word
+        missing.addWidget(self.missing_title)
+        self.missing_text = QLabel(self.missing_box)
+        self.missing_text.setWordWrap(True)
+        self.missing_text.setTextFormat(Qt.TextFormat.PlainText)
+        missing.addWidget(self.missing_text)
+        choices = QHBoxLayout()
+        self.look_again_button = QPushButton(self.missing_box)
+        self.look_again_button.clicked.connect(self.look_again_clicked)
+        self.demo_offer_button = QPushButton(self.missing_box)
+        self.demo_offer_button.clicked.connect(self.demo_offer_taken)
+        self.check_anyway_button = QPushButton(self.missing_box)
+        self.check_anyway_button.clicked.connect(self.check_anyway_clicked)
+        for button in (self.look_again_button, self.demo_offer_button, self.check_anyway_button):
+            choices.addWidget(button)
+        choices.addStretch(1)
+        missing.addLayout(choices)
+        self.missing_box.setVisible(False)
+        self._missing: tuple[str, ...] = ()
+        self._offer_demo = True
+        self._looking = False
+        self.layout_.addWidget(self.missing_box)
         form = QFormLayout()
         self.language = QComboBox(self.body)
         self.role = QComboBox(self.body)
@@ -142,6 +177,13 @@ class StartPage(Page):
         self.demo.currentIndexChanged.connect(
             lambda _i: self.demo_chosen.emit(self.demo.currentData()))
 
+    def show_demo_mode(self, mode: str) -> None:
+        """Show ``mode`` in the Demo mode box without choosing it (the demo offer turns demo
+        mode on for this sitting only; the saved setting stays)."""
+        self.demo.blockSignals(True)
+        self._select(self.demo, mode)
+        self.demo.blockSignals(False)
+
     @staticmethod
     def _select(box: QComboBox, value: str) -> None:
         i = box.findData(value)
@@ -178,8 +220,8 @@ class StartPage(Page):
                                ("it", self.tr("IT support"))])
         self._fill(self.platform, [*PLATFORM_NAMES.items(),
                                    ("other", self.tr("Another service or not known"))])
-        self._fill(self.demo, [("auto", self.tr("Automatic (when no camera, microphone or "
-                                                "network is found)")),
+        self._fill(self.demo, [("auto", self.tr("Offered when no camera or microphone is "
+                                                "found")),
                                ("on", self.tr("On: use sample video, sound and a local server")),
                                ("off", self.tr("Off: use my devices"))])
         self.language.setAccessibleName(self.tr("Language"))
@@ -208,7 +250,52 @@ class StartPage(Page):
         self.private_no.setAccessibleName(self.tr("Do not use this invitation"))
         self._show_private_question()
         self.update_demo_note()
+        self._show_missing()
         self.show_invitation()
+
+    # --- no camera or microphone ------------------------------------------------------------
+
+    def show_missing(self, kinds: tuple[str, ...], offer_demo: bool,
+                     looking: bool = False) -> None:
+        """Say which of camera and microphone were not found (``kinds``, a key of
+        ``demo.MISSING``; ``()`` hides the box) and how to fix it, offering the demo when
+        ``offer_demo`` (demo mode not turned off); ``looking``: the devices are being listed
+        again."""
+        self._missing, self._offer_demo, self._looking = kinds, offer_demo, looking
+        self._show_missing()
+
+    def point_to_missing(self) -> None:
+        """"Start the check" was pressed with a device missing: nothing starts; the box with
+        the fix and the choices is what the person sees next."""
+        self._show_missing()
+        self.scroll_area.ensureWidgetVisible(self.missing_box)
+        (self.demo_offer_button if self._offer_demo else self.look_again_button).setFocus()
+
+    def _show_missing(self) -> None:
+        kinds = self._missing
+        self.missing_box.setVisible(bool(kinds))
+        if not kinds:
+            return
+        title = ct(demo.MISSING[kinds])
+        self.missing_title.set_status(Status.WARN, title)
+        self.missing_box.setAccessibleName(title)
+        text = ct(demo.MISSING_FIX) + " " + self.tr("Then press “Look again”.")
+        if self._offer_demo:
+            text += "\n\n" + self.tr(
+                "Or see first how TechCheck works, with a sample video, a sample recording and "
+                "a measurement server on this computer. That is a demo: it says nothing about "
+                "your own devices.")
+        self.missing_text.setText(text)
+        self.look_again_button.setText(self.tr("Looking…") if self._looking
+                                       else self.tr("&Look again"))
+        self.look_again_button.setEnabled(not self._looking)
+        self.look_again_button.setAccessibleName(self.tr(
+            "Look for the camera and microphone again"))
+        self.demo_offer_button.setText(ct(demo.CHOICE))
+        self.demo_offer_button.setAccessibleName(ct(demo.CHOICE))
+        self.demo_offer_button.setVisible(self._offer_demo)
+        self.check_anyway_button.setText(self.tr("Check my devices &anyway"))
+        self.check_anyway_button.setAccessibleName(self.tr("Check my devices anyway"))
 
     # --- invitation -------------------------------------------------------------------------
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
-from techcheck.checks.model import Status
 
 
-class SystemPage(Page):
+class SystemPage(CheckPage):
     key = "system"
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.panel = CheckPanel(session, "system", self.body)
-        self.panel.check_finished.connect(lambda _r: self.status_changed.emit())
         self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.retranslate()
@@ -24,15 +22,10 @@ class SystemPage(Page):
     def title(self) -> str:
         return self.tr("Computer")
 
-    def status(self) -> Status | None:
-        return self.panel.worst()
-
     def retranslate(self) -> None:
-        self.heading.setText(self.tr("Computer"))
-        self.intro.setText(self.tr(
+        self.set_heading(self.tr(
             "Checks that the computer has the power, memory and disk space a video call needs, "
             "whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way."))
-        self.panel.retranslate()
 
     def entered(self, checking: bool = False) -> None:
         if not self.panel.running and not any(
@@ -42,5 +35,3 @@ class SystemPage(Page):
     def left(self) -> None:
         self.panel.cancel()
 
-    def busy(self) -> bool:
-        return self.panel.running

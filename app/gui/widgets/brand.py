@@ -13,20 +13,33 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from techcheck.app.brand import Brand
 
 LOGO_HEIGHT = 48  # device-independent pixels
+#: The logo is drawn into a box of LOGO_WIDTH × LOGO_HEIGHT whatever its proportions: a
+#: viewBox a million times wider than high would otherwise be an image of 48 million pixels
+#: in width (gigabytes, issue 21). 4:1 holds a word mark beside its symbol.
+LOGO_WIDTH = 4 * LOGO_HEIGHT
 
 
-def logo_pixmap(brand: Brand, height: int = LOGO_HEIGHT, ratio: float = 1.0) -> QPixmap | None:
-    """The logo scaled to ``height``: a PNG through QImage, an SVG drawn by QSvgRenderer (which
-    runs no scripts and loads nothing); None when Qt cannot read it."""
+def fit(width: float, height: float, box_w: int, box_h: int) -> QSize:
+    """``width`` × ``height`` scaled to fit inside ``box_w`` × ``box_h`` with its proportions
+    kept (at least 1 × 1 pixel): the one size rule for every logo."""
+    scale = min(box_w / width, box_h / height)
+    return QSize(max(1, min(box_w, round(width * scale))), max(1, min(box_h, round(height * scale))))
+
+
+def logo_pixmap(brand: Brand, height: int = LOGO_HEIGHT, ratio: float = 1.0,
+                width: int = LOGO_WIDTH) -> QPixmap | None:
+    """The logo scaled to fit ``width`` × ``height``: a PNG through QImage, an SVG drawn by
+    QSvgRenderer (which runs no scripts and loads nothing) into an image of that box's size at
+    most, so what it draws outside its own area is cut off; None when Qt cannot read it."""
     if not brand.logo:
         return None
+    box_w, box_h = max(1, round(width * ratio)), max(1, round(height * ratio))
     if brand.logo_type == "image/svg+xml":
         renderer = QSvgRenderer(QByteArray(brand.logo))
         size = renderer.defaultSize()
         if not renderer.isValid() or size.isEmpty():
             return None
-        px = max(1, round(height * ratio))
-        image = QImage(QSize(max(1, round(size.width() * px / size.height())), px),
+        image = QImage(fit(size.width(), size.height(), box_w, box_h),
                        QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -34,11 +47,13 @@ def logo_pixmap(brand: Brand, height: int = LOGO_HEIGHT, ratio: float = 1.0) -> 
         painter.end()
         pixmap = QPixmap.fromImage(image)
     else:
-        image = QImage.fromData(QByteArray(brand.logo), "PNG")
+        # The stubs declare the format as bytes; PySide6 6.6-6.11 accepts only str there.
+        image = QImage.fromData(QByteArray(brand.logo), "PNG")  # type: ignore[arg-type]
         if image.isNull():
             return None
-        pixmap = QPixmap.fromImage(image).scaledToHeight(
-            max(1, round(height * ratio)), Qt.TransformationMode.SmoothTransformation)
+        pixmap = QPixmap.fromImage(image).scaled(
+            fit(image.width(), image.height(), box_w, box_h),
+            Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
     pixmap.setDevicePixelRatio(ratio)
     return pixmap
 

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app.gui import i18n
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, num, qty, say
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
+from techcheck.app.gui.widgets.previewslot import has_inputs
 from techcheck.app.gui.widgets.video import VideoView
 from techcheck.checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan_for_limits
 
@@ -98,7 +99,7 @@ def load_recording(recording: Recording | None) -> tuple[Any, int] | None:
 def session_inputs(session: Any) -> dict[str, Any] | None:
     """What the view needs from a sitting, or None until both the camera and the connection
     have been checked (the view shows the camera picture through the measured connection)."""
-    if "camera" not in session.results or "network" not in session.results:
+    if not has_inputs(session):
         return None
     from techcheck.checks.audio.source import is_file_spec
     from techcheck.checks.callmodel import conditions_from_metrics
@@ -123,7 +124,10 @@ def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
         from techcheck.checks.audio.playback import play
         from techcheck.checks.callmodel import model_audio
 
-        samples, rate = load_recording(recording)
+        loaded = load_recording(recording)
+        if loaded is None:
+            return
+        samples, rate = loaded
         audio = model_audio(samples, rate, plan)
         ctx.cancel.raise_if_cancelled()
         play(audio.samples, audio.samplerate, device=device, cancel=ctx.cancel)
@@ -327,16 +331,19 @@ class CallPreview(QWidget):
         if self.player is not None or self.plan is None or self.recording is None:
             return
         self.play_button.setEnabled(False)
-        self.play_note.setText(self.tr("Playing the sentence as they would hear it…"))
+        say(self.play_note, lambda: self.tr("Playing the sentence as they would hear it…"))
         self.player = run_task(_play_modelled(self.recording, self.plan, self.speaker),
                                name="call-preview-sound", on_error=self._play_error,
-                               on_result=lambda _r: self.play_note.setText(
+                               on_result=lambda _r: say(self.play_note, lambda:
                                    self.tr("That is how your voice would arrive.")),
                                on_finished=self._play_done)
 
     def _play_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "speaker")
-        self.play_note.setText(message + " " + self.tr("How to fix it: ") + fix)
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "speaker")
+            return message + " " + self.tr("How to fix it: ") + fix
+
+        say(self.play_note, text)
 
     def _play_done(self) -> None:
         self.player = None
@@ -369,21 +376,21 @@ class CallPreview(QWidget):
         limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
                                            i18n.current())
         self.save_button.setEnabled(False)
-        self.play_note.setText(self.tr("Saving {path}…").format(path=stem.name))
+        say(self.play_note, lambda: self.tr("Saving {path}…").format(path=stem.name))
 
         def work(_ctx: TaskContext) -> list[str]:
             return write_files(stem, limits, cond, camera, load_recording(recording), lang)
 
         def done(messages: list[str]) -> None:
             wrote = [m for m in messages if m.startswith("preview written")]
-            self.play_note.setText(
+            say(self.play_note, lambda:
                 self.tr("Saved {count} files: {path}.avi, .wav and .txt").format(
                     count=len(wrote), path=str(stem)) if len(wrote) == len(messages)
                 else self.tr("Not everything could be saved: {why}").format(
                     why=" ".join(m for m in messages if m not in wrote)))
 
         def failed(err: TaskError) -> None:
-            self.play_note.setText(self.tr("The preview could not be saved: {error}").format(
+            say(self.play_note, lambda: self.tr("The preview could not be saved: {error}").format(
                 error=err.message))
 
         def finished() -> None:
@@ -415,17 +422,17 @@ class CallPreview(QWidget):
             rows = []
             for n in self.plan.numbers() if self.plan else []:
                 value = ct(n.value) if isinstance(n.value, str) and n.key == "audio_band" \
-                    else n.value
-                rows.append(f"{ct(n.label)}: {value} {n.unit}".rstrip())
+                    else qty(n.value, n.unit)  # "7 070 Mbit/s" in Swedish, as the report writes
+                rows.append(f"{ct(n.label)}: {value}".rstrip())
             self.numbers.setText(" · ".join(rows))
         up = upload_at(self.upload.value())
         self.upload_label.setText(self.tr("&Upload: {value} Mbit/s").format(
-            value=f"{up:.2f}" if up < 1 else f"{up:.1f}"))
+            value=num(up, 2 if up < 1 else 1)))
         self.loss_label.setText(self.tr("&Loss: {value} %").format(
-            value=f"{self.loss.value() * LOSS_STEP_PCT:.1f}"))
+            value=num(self.loss.value() * LOSS_STEP_PCT, 1)))
 
     def _recording_note(self) -> None:
-        self.play_note.setText("" if self.recording is not None else self.tr(
+        say(self.play_note, lambda: "" if self.recording is not None else self.tr(
             "Record the sentence on the Microphone page to hear it as they would."))
 
     def retranslate(self) -> None:

@@ -5,6 +5,7 @@ inline, then each result with its fixes. Pages embed one; the network page liste
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from techcheck.app.gui import style
 from techcheck.app.gui.checkrun import Ask, check_worker
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
 from techcheck.app.gui.widgets.findings import ResultCard
@@ -109,10 +110,10 @@ class CheckPanel(QWidget):
         self.no_button.setAccessibleName(self.tr("Answer no"))
         self.progress.setAccessibleName(self.tr("Progress of the check"))
         if not self.plugins():
-            self._say(self.tr("This version has no check for this step yet."))
+            self._say(lambda: self.tr("This version has no check for this step yet."))
             self.run_button.setEnabled(False)
         elif not self.running:
-            self._say("")
+            self._say(None)
         if self._ask is not None:
             self.question_text.setText(ct(self._ask.question.text, self._ask.question.params))
 
@@ -122,9 +123,9 @@ class CheckPanel(QWidget):
             self.retranslate()
             self.show_results()
 
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+    def _say(self, make: Callable[[], str] | None) -> None:
+        """The status line under the check, made again in the new language after a switch."""
+        self.message.setVisible(bool(say(self.message, make)))
 
     @property
     def running(self) -> bool:
@@ -155,12 +156,12 @@ class CheckPanel(QWidget):
             self.run_button.setEnabled(True)
             self.cancel_button.setVisible(False)
             self.progress.setVisible(False)
-            self._say("")
+            self._say(None)
             self.retranslate()
             self.all_finished.emit()
             return
         plugin = self._queue.pop(0)
-        self._say(self.tr("Checking: {title}").format(title=ct(plugin.title)))
+        self._say(lambda: self.tr("Checking: {title}").format(title=ct(plugin.title)))
         self.task = run_task(check_worker(self.session, plugin), name=f"check-{plugin.id}",
                              on_progress=self._on_progress, on_result=self._on_result,
                              on_error=self._on_error, on_finished=self._on_finished)
@@ -191,7 +192,8 @@ class CheckPanel(QWidget):
             if value.fraction is not None:
                 self.progress.setValue(round(value.fraction * 100))
             if value.message:
-                self._say(ct(value.message))
+                message = value.message  # an English template, translated when shown
+                self._say(lambda: ct(message))
             if value.data:
                 self.sample.emit(dict(value.data))
 
@@ -212,7 +214,7 @@ class CheckPanel(QWidget):
 
     def _on_error(self, err: TaskError) -> None:
         # run_one never raises; this is a bug in the GUI's own glue, shown inline all the same
-        self._say(self.tr("The check stopped unexpectedly: {error}").format(
+        self._say(lambda: self.tr("The check stopped unexpectedly: {error}").format(
             error=err.message))
 
     def _on_finished(self) -> None:
@@ -222,9 +224,9 @@ class CheckPanel(QWidget):
     def show_results(self) -> None:
         while self.cards.count():
             item = self.cards.takeAt(0)
-            if item.widget():
-                item.widget().hide()
-                item.widget().deleteLater()
+            if item is not None and (card := item.widget()) is not None:
+                card.hide()
+                card.deleteLater()
         for p in self.plugins():
             r = self.session.results.get(p.id)
             if r is not None:

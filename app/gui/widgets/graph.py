@@ -4,10 +4,11 @@ Several series are told apart by line style and a legend with words, not by colo
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPalette, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from techcheck.app.gui.widgets.status import is_dark
+from techcheck.app.gui.i18n import current, num
+from techcheck.app.gui.widgets.status import Canvas
 
 _STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
 
@@ -19,6 +20,10 @@ class LiveGraph(QWidget):
         self.title = ""
         self.series: dict[str, list[tuple[float, float]]] = {}
         self.labels: dict[str, str] = {}
+        #: per series, the figure the check's result is made from (its measure over the
+        #: samples so far, then the card's own figure): the legend quotes it, not the last
+        #: point, so the graph says what the card says
+        self.measures: dict[str, float] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(140)
 
@@ -34,9 +39,38 @@ class LiveGraph(QWidget):
         self.series.setdefault(key, []).append((float(t), float(value)))
         self.update()
 
+    def set_measure(self, key: str, value: float | None) -> None:
+        """The figure the legend quotes for ``key`` (None: the last point, until one is set)."""
+        if value is None:
+            self.measures.pop(key, None)
+        else:
+            self.measures[key] = float(value)
+        self.update()
+
+    def shown(self, key: str) -> float | None:
+        """What the legend says for ``key``: its measure, else its last point."""
+        return self.measures.get(key, self.latest(key))
+
+    def legend(self, key: str) -> str:
+        """The legend's text for ``key``: "Nedladdning: 6 919,1" (the app's one number path)."""
+        label = self.labels.get(key, key)
+        last = self.shown(key)
+        return label if last is None else f"{label}: {num(last, 1)}"
+
+    def top(self) -> float:
+        """The value axis' maximum: a round number above every point."""
+        return _nice(max(max((v for s in self.series.values() for _, v in s), default=1.0)
+                         * 1.15, 1.0))
+
+    def axis_texts(self) -> list[str]:
+        """The value axis' labels, bottom to top, as painted."""
+        vmax = self.top()
+        return [_label(vmax * k / 4) for k in range(5)]
+
     def clear(self) -> None:
         for k in self.series:
             self.series[k] = []
+        self.measures.clear()
         self.update()
 
     def latest(self, key: str) -> float | None:
@@ -44,11 +78,8 @@ class LiveGraph(QWidget):
         return s[-1][1] if s else None
 
     def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = self.palette()
-        dark = is_dark(pal)
-        text = pal.color(QPalette.ColorRole.WindowText)
+        c = Canvas(self)
+        p, pal, dark, text = c.painter, c.palette, c.dark, c.text
         fm = p.fontMetrics()
         left = fm.horizontalAdvance("00000") + 8
         area = QRectF(left, fm.height() + 8, self.width() - left - 8, self.height() - 2 * fm.height() - 16)
@@ -58,21 +89,19 @@ class LiveGraph(QWidget):
         pts = [pt for s in self.series.values() for pt in s]
         tmax = max([t for t, _ in pts], default=1.0)
         tmax = max(tmax, 1.0)
-        vmax = max([v for _, v in pts], default=1.0)
-        vmax = _nice(max(vmax * 1.15, 1.0))
+        vmax = self.top()
         p.setPen(text)
         p.drawText(QRectF(0, 0, self.width(), fm.height() + 4), Qt.AlignmentFlag.AlignLeft,
                    f"{self.title} ({self.unit})" if self.title else self.unit)
-        for k in range(0, 5):
-            v = vmax * k / 4
+        for k, shown in enumerate(self.axis_texts()):
             y = area.bottom() - area.height() * k / 4
             p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             p.setPen(text)
             p.drawText(QRectF(0, y - fm.height() / 2, left - 4, fm.height()),
-                       Qt.AlignmentFlag.AlignRight, _label(v))
+                       Qt.AlignmentFlag.AlignRight, shown)
         p.drawText(QRectF(area.left(), area.bottom() + 2, area.width(), fm.height()),
-                   Qt.AlignmentFlag.AlignRight, f"{tmax:.0f} s")
+                   Qt.AlignmentFlag.AlignRight, f"{num(tmax, 0)}\u00a0s")
         colours = [QColor("#64b5f6"), QColor("#ffb74d"), QColor("#ba68c8")] if dark else \
                   [QColor("#1565c0"), QColor("#c05600"), QColor("#7b1fa2")]
         legend_x = area.left() + 6
@@ -85,10 +114,7 @@ class LiveGraph(QWidget):
                                   for t, v in series])
                 p.setPen(pen)
                 p.drawPolyline(line)
-            label = self.labels.get(key, key)
-            last = self.latest(key)
-            if last is not None:
-                label = f"{label}: {last:.1f}"
+            label = self.legend(key)
             p.setPen(pen)
             p.drawLine(QPointF(legend_x, area.top() + 10), QPointF(legend_x + 22, area.top() + 10))
             p.setPen(text)
@@ -109,6 +135,8 @@ def _nice(v: float) -> float:
 
 
 def _label(v: float) -> str:
-    if v >= 10_000:
-        return f"{v / 1000:g}k"
-    return f"{v:g}"
+    """An axis value: "2,5", "7,5k" in Swedish (the app's one way to write numbers)."""
+    from techcheck.checks.l10n import python_number
+
+    text = f"{v / 1000:g}k" if v >= 10_000 else f"{v:g}"
+    return python_number(text, current())

@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen,
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from techcheck.app.gui.i18n import ct
-from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD
+from techcheck.app.gui.qtapp import application
+from techcheck.app.report.view import STATUS_WORD, VERDICT_STATUS, VERDICT_WORD
 from techcheck.checks.model import Status, Verdict
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
@@ -30,16 +31,25 @@ def verdict_word(verdict: Verdict) -> str:
 
 
 def verdict_status(verdict: Verdict) -> Status:
-    return {
-        Verdict.READY: Status.PASS,
-        Verdict.READY_WITH_WARNINGS: Status.WARN,
-        Verdict.NOT_READY: Status.FAIL,
-    }[verdict]
+    """The status whose colour and icon a verdict shares, as every report draws it."""
+    return VERDICT_STATUS[verdict]
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
     pal = palette or QApplication.palette()
     return pal.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+
+
+class Canvas:
+    """How a drawn widget (the level meter, the live graph) starts painting: an antialiased
+    painter on it, its palette, whether that palette is dark, and its text colour."""
+
+    def __init__(self, widget: QWidget) -> None:
+        self.painter = QPainter(widget)
+        self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.palette = widget.palette()
+        self.dark = is_dark(self.palette)
+        self.text = self.palette.color(QPalette.ColorRole.WindowText)
 
 
 def status_color(status: Status | None, dark: bool | None = None) -> QColor:
@@ -145,7 +155,7 @@ class StatusIcon(QWidget):
 def status_pixmap(status: Status | None, size: int = 18, widget: QWidget | None = None) -> QPixmap:
     # A widget not yet on a screen reports a ratio of 1; drawing for the highest ratio of any
     # screen keeps the icon sharp and at its logical size wherever the widget ends up.
-    app_dpr = QApplication.instance().devicePixelRatio()
+    app_dpr = application().devicePixelRatio()
     dpr = max(widget.devicePixelRatioF(), app_dpr) if widget is not None else app_dpr
     return _pixmap(status, size, round(dpr, 2), is_dark(widget.palette() if widget else None))
 

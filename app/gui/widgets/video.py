@@ -107,8 +107,10 @@ class VideoView(QWidget):
 
     def _draw_analysis(self, p: QPainter, r: QRectF) -> None:
         """Overlay of ``techcheck.checks.camera.live.LiveAnalysis`` (coordinates in frame pixels)."""
-        a = self._analysis
-        iw, ih = self._image.width(), self._image.height()
+        a, image = self._analysis, self._image
+        if image is None:
+            return
+        iw, ih = image.width(), image.height()
         sx, sy = r.width() / iw, r.height() / ih
 
         def pt(x: float, y: float) -> QPointF:

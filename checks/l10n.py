@@ -1,0 +1,145 @@
+"""How numbers, quantities, dates and lengths of time are written in each language: the one
+formatting path every surface uses (the app's labels and tables, the terminal, the text, HTML
+and PDF reports, and the numbers inside finding texts).
+
+The separators, digit grouping and month names come from the Unicode CLDR through Babel
+(https://babel.pocoo.org/en/latest/numbers.html; CLDR "Number Symbols" and "Date Format
+Patterns", https://unicode.org/reports/tr35/), not from hand-written tables: Swedish writes
+"23 404,5 MiB" and "7,5 Mbit/s", English "23,404.5 MiB". Babel is imported on first use only,
+so the app's first paint does not wait for it.
+
+Kept free of Qt (the engine never imports Qt): the app calls these same functions.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+#: The CLDR locale each interface language is written in. English is British English: the day
+#: before the month ("1 December 2026") and a 24-hour clock, as the reports always wrote it.
+LOCALES = {"en": "en_GB", "sv": "sv_SE"}
+
+#: Between a number and its unit: a no-break space, so "7,5 Mbit/s" never breaks apart.
+UNIT_SPACE = "\u00a0"
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["en"])
+
+
+@cache
+def symbols(lang: str) -> tuple[str, str, str]:
+    """(decimal separator, group separator, minus sign) of ``lang`` from CLDR: English
+    "." "," "-", Swedish "," no-break space and "−" (U+2212)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    loc = locale_of(lang)
+    group = get_group_symbol(loc)
+    # CLDR's Swedish group separator is a no-break space (U+00A0); a narrow one (U+202F) in
+    # some CLDR versions. Both render as a space; U+00A0 is in every font the reports embed.
+    return (get_decimal_symbol(loc), "\u00a0" if group.isspace() else group,
+            get_minus_sign_symbol(loc))
+
+
+def decimals_for(value: float | int) -> int:
+    """Sensible precision for a measured value: whole numbers as they are, 3 significant
+    digits up to 100, none above (1 234 MiB, 56.3 ms, 0.42 %)."""
+    if isinstance(value, int):
+        return 0
+    if float(value).is_integer() and (abs(value) >= 10 or not value):
+        return 0
+    a = abs(float(value))
+    return 0 if a >= 100 else 1 if a >= 1 else 2
+
+
+def number(value: float | int, lang: str, decimals: int | None = None,
+           grouping: bool = True) -> str:
+    """``value`` the way a reader of ``lang`` writes it (3,457.5 / 3 457,5), with
+    ``decimals`` digits after the separator (``decimals_for`` when None)."""
+    if isinstance(value, bool):
+        raise TypeError("bool is not a number here")
+    if isinstance(value, float) and not math.isfinite(value):
+        return "–"
+    from babel.numbers import format_decimal
+
+    if decimals is None:
+        decimals = decimals_for(value)
+    pattern = ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(value, format=pattern, locale=locale_of(lang),
+                          decimal_quantization=True, group_separator=grouping)
+    _, group, minus = symbols(lang)
+    if grouping and group == "\u00a0":
+        text = text.replace("\u202f", group).replace(" ", group)
+    # Babel writes a hyphen with an explicit pattern even where CLDR's sign is U+2212
+    return text.replace("-", minus)
+
+
+def python_number(text: str, lang: str) -> str:
+    """A number Python's ``format`` wrote (a template's own spec, e.g. ``{value:.1f}``,
+    ``{n:,}``) with ``lang``'s separators and minus sign."""
+    decimal, group, minus = symbols(lang)
+    out = []
+    for ch in text:
+        out.append(decimal if ch == "." else group if ch == "," else minus if ch == "-" else ch)
+    return "".join(out)
+
+
+def quantity(value: Any, unit: str, lang: str) -> str:
+    """A measured value with its unit ("7,5 Mbit/s"), or "Yes"/"No" for a truth value and
+    the translated word for a word ("wired"): never a raw ``True``/``False``."""
+    from techcheck.checks.i18n import N_, translate
+
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return translate(N_("Yes") if value else N_("No"), lang)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return "–"
+        if unit == "MiB" and abs(value) >= 10 * 1024:  # 80,136 MiB reads better as 78.3 GiB
+            value, unit = value / 1024, "GiB"
+        n = number(value, lang)
+        return f"{n}{UNIT_SPACE}{unit}" if unit else n
+    text = translate(str(value), lang)
+    return f"{text}{UNIT_SPACE}{unit}" if unit and unit not in text else text
+
+
+_DATE_PATTERN = {"en": "d MMMM y, HH:mm", "sv": "d MMMM y 'kl'. HH:mm"}
+
+
+def when(moment: str | datetime, lang: str) -> str:
+    """``2026-12-01T10:00:00+01:00`` → "1 December 2026, 10:00 (UTC+01:00)" /
+    "1 december 2026 kl. 10:00 (UTC+01:00)". Text that is not a time is shown as it is."""
+    if isinstance(moment, datetime):
+        dt = moment
+    else:
+        try:
+            dt = datetime.fromisoformat(moment)
+        except (TypeError, ValueError):
+            return str(moment)
+    from babel.dates import format_datetime
+
+    text = format_datetime(dt.replace(tzinfo=None), _DATE_PATTERN.get(lang, _DATE_PATTERN["en"]),
+                           locale=locale_of(lang))
+    if dt.utcoffset() is not None:
+        off = dt.strftime("%z")
+        text += f" (UTC{off[:3]}:{off[3:]})" if off not in ("+0000", "-0000") else " (UTC)"
+    return text
+
+
+def span(seconds: float, lang: str) -> str:
+    """A rounded length of time in words: 25 minutes, 3 hours, 2 days."""
+    from techcheck.checks.i18n import N_, translate
+
+    minutes = abs(seconds) / 60
+    if minutes < 1.5:
+        return translate(N_("1 minute"), lang)
+    if minutes < 120:
+        return translate(N_("{n} minutes"), lang, {"n": round(minutes)})
+    hours = minutes / 60
+    if hours < 48:
+        return translate(N_("{n} hours"), lang, {"n": round(hours)})
+    return translate(N_("{n} days"), lang, {"n": round(hours / 24)})

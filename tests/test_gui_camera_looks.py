@@ -1,0 +1,46 @@
+"""The camera page's "looks good" judges as the camera check judges (issue 20 item 3): over the
+check's window with its hysteresis, and, once the card is shown, starting from the card's own
+verdicts. A composed scene (a real portrait photo, tests/camera_scenarios.py) is written as an
+MJPG clip and used as the camera, as a file camera is in the app; the check is started with
+its button, as a person does."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from techcheck.checks.model import Status
+from tests.camera_scenarios import build
+from tests.gui_fixtures import by_name, press
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scene", ["good", "two_people"])
+def test_looks_good_agrees_with_the_card(make_window, qtbot, monkeypatch, tmp_path, scene):
+    from techcheck.app import demo
+
+    clip = build(scene, tmp_path, seconds=4.0)
+    monkeypatch.setattr(demo, "camera_clip", lambda: clip)
+    w = make_window(demo_mode="on")
+    w.go("camera")
+    page = w.pages["camera"]
+    assert page.session.devices.camera == str(clip)
+    press(qtbot, by_name(w, "Check the camera"))
+    qtbot.waitUntil(lambda: "camera" in page.session.results and not page.panel.running,
+                    timeout=60_000)
+    result = page.session.results["camera"]
+    # what the card says: only warnings and failures spoil "looks good" (tips are advice)
+    good = not any(f.status in (Status.WARN, Status.FAIL) for f in result.findings)
+    assert good is (scene == "good"), [(f.code, f.status) for f in result.findings]
+    qtbot.waitUntil(lambda: page.preview is not None, timeout=10_000)  # the preview is back
+    seen = []
+    end = time.monotonic() + 4.0
+    while time.monotonic() < end:
+        qtbot.wait(50)
+        seen.append((page.looks.status(), page.looks.word.text()))
+    want = (Status.PASS, "Looks good") if good else \
+        (Status.WARN, "Not quite yet: see the tips below")
+    assert set(seen) == {want}, sorted(set(seen))

@@ -1,0 +1,93 @@
+"""Start-up stays at a bare window's pace (issue 22): until the main window is first painted,
+only Qt and the GUI's own modules load. numpy, OpenCV, sounddevice, psutil, the check
+packages, the call preview (the call model) and the history load after it, in a worker or on
+first use. bench/bench_startup.py measures the time; this guards the cause.
+
+The app runs in a child process, as a person starts it (``techcheck.app.gui.main.main``), so
+modules other tests imported cannot hide a regression; ``main``'s start-up probe writes the
+names of the modules imported at the first expose of the window.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.archguard import Checkout, planted_copy, this_checkout
+from tests.conftest import ROOT
+
+# Qt's offscreen platform cannot pass a window's size hints on (it has no window manager).
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+HEAVY = ("numpy", "cv2", "sounddevice", "soundfile", "psutil")
+"""Third-party packages that must wait: each costs tens of milliseconds or more."""
+
+LATER = ("techcheck.app.gui.widgets.callpreview", "techcheck.app.gui.runhistory",
+         "techcheck.app.gui.reporting")
+"""The GUI's own modules that load after the first paint (they pull in the call model, the
+report model and the history)."""
+
+
+def check_packages(root: Path) -> list[str]:
+    """Every package of the engine (``techcheck.checks.<folder>``): the checks and what they
+    share (the call model); found on disk so a new one is guarded too."""
+    return sorted(f"techcheck.checks.{d.name}" for d in (root / "checks").iterdir()
+                  if (d / "__init__.py").is_file())
+
+
+def loaded_at_first_paint(checkout: Checkout, tmp: Path) -> list[str]:
+    """The modules imported when the app's main window was first exposed."""
+    probe = tmp / "first-paint"
+    env = checkout.env(TECHCHECK_STARTUP_PROBE=str(probe), QT_QPA_PLATFORM="offscreen")
+    res = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from techcheck.app.gui.main import main; sys.exit(main([]))"],
+        cwd=tmp, env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stdout + res.stderr
+    lines = probe.read_text(encoding="utf-8").splitlines()
+    loaded = lines[1:]
+    # The probe really ran inside the app: the window's own module is there.
+    assert "techcheck.app.gui.window" in loaded, lines[:5]
+    return loaded
+
+
+def too_early(loaded: list[str], root: Path) -> list[str]:
+    """What the start-up imported that must wait until after the first paint."""
+    prefixes = (*HEAVY, *check_packages(root), *LATER)
+    return sorted(name for name in loaded
+                  if any(name == p or name.startswith(p + ".") for p in prefixes))
+
+
+def test_first_paint_waits_for_no_heavy_import(tmp_path: Path):
+    """The guard: nothing but Qt and the GUI's own modules before the window is painted."""
+    loaded = loaded_at_first_paint(this_checkout(), tmp_path)
+    assert too_early(loaded, ROOT) == []
+    # what must be there is there (the guard looks at a real start-up, not an empty list)
+    assert {"PySide6.QtWidgets", "techcheck.app.gui.pages.network",
+            "techcheck.app.gui.pages.results"} <= set(loaded)
+
+
+def test_the_startup_guard_catches_a_heavy_import(tmp_path: Path):
+    """Its twin: a copy whose Connection page imports the call preview at module level again
+    (the regression of issue 22) fails the same guard, naming numpy, OpenCV, the call model
+    and the network check."""
+    copy = planted_copy(tmp_path)
+    copy.append("app/gui/pages/network.py",
+                "\nfrom techcheck.app.gui.widgets.callpreview import CallPreview  # noqa\n")
+    found = too_early(loaded_at_first_paint(copy, tmp_path), copy.root)
+    for expected in ("numpy", "cv2", "techcheck.checks.callmodel", "techcheck.checks.network",
+                     "techcheck.app.gui.widgets.callpreview"):
+        assert expected in found, found
+
+
+def test_the_checks_still_load_after_the_first_paint(qtbot, make_window):
+    """Deferring is not dropping: once painted, the window loads the checks and the history
+    (the plug-ins, their devices, and the run keeper)."""
+    w = make_window()
+    assert w._loaded and w.session.plugins
+    assert {p.id for p in w.session.plugins} >= {"camera", "microphone", "speaker", "network",
+                                                 "system"}
+    assert w.keeper is not None
