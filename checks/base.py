@@ -151,7 +151,7 @@ class ResultBuilder:
         is a grade already reached by a windowed judge with hysteresis (the camera), with the
         side that went wrong, and ``shift`` how far that hysteresis moved the pass limits.
         Returns the status given (None when not measured)."""
-        m = measure.bind(limits) if limits is not None else measure
+        m = measure.bind(limits)  # numbers stay numbers: a bound measure binds to itself
         if not m.graded:
             raise ValueError(f"measure {m.name!r} has no limits: record it, do not grade it")
         if value is None or isinstance(value, str | bool):
