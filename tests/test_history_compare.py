@@ -38,6 +38,7 @@ def test_history_keeps_runs_in_the_user_data_dir_newest_first():
     assert history.latest(before=base) is None
 
 
+@pytest.mark.slow
 def test_retention_by_count_and_by_age(tmp_path: Path):
     now = datetime.now(UTC)
     h = History(tmp_path, Retention(keep_runs=3, keep_days=30))

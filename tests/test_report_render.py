@@ -347,6 +347,7 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"r.{f}" for f in WRITERS)
 
 
+@pytest.mark.slow
 def test_every_metric_of_the_built_in_checks_has_a_label():
     """A report must not fall back to raw keys ("face_light") for our own checks: every metric
     the camera, microphone and network checks produce on the demo media is declared, with its
@@ -396,6 +397,7 @@ def test_a_partial_run_never_claims_everything_works(tmp_path):
     assert "Allt som behövs för intervjun fungerar" not in page
 
 
+@pytest.mark.slow
 def test_every_format_says_the_views_verdict_sentence(tmp_path: Path):
     """One source for the verdict (issue 12.5): the text, HTML and PDF all say the view's
     sentence, and the text summary of a partial run never claims that everything needed works,
