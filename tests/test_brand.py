@@ -225,6 +225,7 @@ def _profile_file(tmp_path: Path, **brand_over) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_an_organisations_own_profile_brands_the_report(tmp_path: Path, cli):
     """`techcheck run --profile acme.toml`: the profile's brand in the report, checked and in
     its normal form (lower-case colour), rendered in the HTML; a bad one stops the run."""

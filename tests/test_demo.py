@@ -30,6 +30,7 @@ def test_local_profile_narrows_a_copy():
     assert local.limits("network").tier_up_mbps == teams.limits("network").tier_up_mbps
 
 
+@pytest.mark.slow
 def test_demo_network_check_passes_against_the_local_server():
     profile = demo.local_profile(load_profile("teams", registry.limit_schemas(PLUGINS)))
     server = demo.start_server()
@@ -57,6 +58,7 @@ def _speaker(spec: str, microphone: str | None = None):
     return run_one(SPEAKER, ctx)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("delay_ms", "loss_db"), [(60.0, 46.0), (23.0, 38.0), (130.0, 52.0)])
 def test_speaker_check_measures_the_standin_echo_path(delay_ms: float, loss_db: float):
     """The chime and sweep go into the stand-in, come back delay_ms later and loss_db quieter
@@ -89,6 +91,7 @@ def test_loud_standin_path_gives_echo_risk():
     assert abs(risk.value - 6.0) <= 0.5
 
 
+@pytest.mark.slow
 def test_slow_standin_path_gives_high_latency():
     r = _speaker("simulated:delay=320ms")
     assert {f.code for f in r.findings} == {"speaker.high_latency"}
@@ -130,6 +133,7 @@ READINESS = ("Ready for the interview", "Ready, with warnings", "Ready so far", 
              "READY", "readiness report")
 
 
+@pytest.mark.slow
 def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     """The terminal's demo run (app.commands.run.execute, as `techcheck` without a desktop runs
     it), written as JSON, HTML, PDF and text: each says "Demo finished" where a verdict goes and
