@@ -98,7 +98,11 @@ def test_swedish_app_writes_every_number_the_swedish_way(make_window, qtbot, tmp
             slot = w.pages["network"].preview_slot
             qtbot.waitUntil(lambda s=slot: s.view is not None and s.view.isVisible()
                             and bool(s.view.numbers.text()), timeout=30_000)
-        for text in _visible_texts(w):
+        texts = _visible_texts(w)
+        if key == "network":  # what the graphs paint: legends and axis values
+            for graph in (w.pages["network"].throughput, w.pages["network"].latency):
+                texts += [graph.legend(k) for k in graph.series] + graph.axis_texts()
+        for text in texts:
             plain = NOT_NUMBERS.sub(" ", text)
             english += [f"{key}: {text!r}"] if ENGLISH_NUMBER.search(plain) else []
             raw += [f"{key}: {text!r}"] if RAW_BOOL.search(text) else []

@@ -75,6 +75,7 @@ def _flood(port: int, stop: threading.Event, rate: float, most: int, sent: list[
     sent.append(n)
 
 
+@pytest.mark.slow
 @linux_only
 def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):
     _proc, port = serve_process  # `techcheck serve` in its own process, as in use

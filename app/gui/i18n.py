@@ -66,8 +66,9 @@ def install(lang: str) -> str:
         QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
     for w in QApplication.allWidgets():  # the status lines written once: written again
         make = getattr(w, _MAKER, None)
-        if make is not None:
-            w.setText(make())
+        set_text = getattr(w, "setText", None)  # ``say`` takes any widget with setText
+        if make is not None and set_text is not None:
+            set_text(make())
     return lang
 
 

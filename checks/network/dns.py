@@ -12,8 +12,12 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+#: One address of a name: (family, sockaddr), as ``socket.getaddrinfo`` gives them.
+Address = tuple[int, tuple[Any, ...]]
 
 
 @dataclass
@@ -103,7 +107,7 @@ class NoAddress(OSError):
 
 
 def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = None,
-             addresses: tuple | list | None = None) -> socket.socket:
+             addresses: Sequence[Address] | None = None) -> socket.socket:
     """A TCP connection to ``host:port`` (its first four addresses, IPv4 first, Nagle off).
     ``NoAddress`` when the name does not resolve, else the last address's ``OSError``.
     ``addresses`` ((family, sockaddr) pairs) replaces the lookup: the connection goes to an
