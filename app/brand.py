@@ -33,6 +33,9 @@ MAX_WELCOME = 300
 MAX_LOGO_BYTES = 48 * 1024  # decoded; the base64 in the file is a third larger
 MAX_LOGO_SIDE = 2048  # pixels, for a PNG
 MAX_SVG_ELEMENTS = 2000
+#: Points of path and polygon geometry drawn, after ``<use>`` expansion: 3 million took Qt 3 s
+#: (measured here), a detailed traced logo has about 10,000.
+MAX_SVG_POINTS = 100_000
 KEYS = ("name", "accent", "welcome", "logo")
 _ACCENT = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DATA_URI = re.compile(r"^data:(image/png|image/svg\+xml);base64,([A-Za-z0-9+/=\s]*)$")
@@ -43,7 +46,11 @@ _XLINK_NS = "http://www.w3.org/1999/xlink"
 #: attributes over time (an <animate> or <set> can turn an href into a link after the check).
 _SVG_REFUSED = {"script", "foreignobject", "iframe", "object", "embed", "audio", "video",
                 "image", "a", "animate", "animatemotion", "animatetransform", "set",
-                "discard", "handler", "listener", "feimage"}
+                "discard", "handler", "listener", "feimage", "marker"}
+#: Why <marker> is refused: a marker's whole content is drawn again at every vertex of every
+#: path that names it, so 900 circles on a 3000-point path (28 KB) took Qt 14 s to draw;
+#: logos do not need arrowheads.
+_NUMBER = re.compile(r"[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?")
 _URL_REF = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE)
 
 
@@ -190,8 +197,8 @@ def check_svg(data: bytes, bad) -> None:
         if ns != _SVG_NS:
             raise bad(f"has a <{local}> element from outside SVG ({ns or 'no namespace'})")
         if local.lower() in _SVG_REFUSED:
-            raise bad(f"has a <{local}> element (no scripts, links, embedded pictures or "
-                      "animations)")
+            raise bad(f"has a <{local}> element (no scripts, links, embedded pictures, "
+                      "animations or markers)")
         if local == "style":
             state["style"] += 1
         refs = []
@@ -205,7 +212,9 @@ def check_svg(data: bytes, bad) -> None:
                 refs.append(value.strip()[1:])
             _check_style_text(value, bad, f"<{local} {a_name}>")
             refs += [target.strip()[1:] for _q, target in _URL_REF.findall(value)]
-        tree.start(attrs.get("id", ""), refs)
+        geometry = sum(len(_NUMBER.findall(v)) for a, v in attrs.items()
+                       if a.rpartition(" ")[2] in ("d", "points")) // 2
+        tree.start(attrs.get("id", ""), refs, 1, geometry)
 
     def end(name: str) -> None:
         tree.end()
@@ -230,12 +239,15 @@ def check_svg(data: bytes, bad) -> None:
                   f"line {exc.lineno})") from None
     if state["elements"] == 0:
         raise bad("is not an SVG picture")
-    drawn = tree.drawn(MAX_SVG_ELEMENTS)
+    drawn = tree.drawn(0, MAX_SVG_ELEMENTS)
     if drawn is None:
         raise bad("refers to itself (a <use> or url(#…) loop)")
     if drawn > MAX_SVG_ELEMENTS:
         raise bad(f"has more than {MAX_SVG_ELEMENTS} SVG elements once its <use> references "
                   "are drawn")
+    if (tree.drawn(1, MAX_SVG_POINTS) or 0) > MAX_SVG_POINTS:
+        raise bad(f"has more than {MAX_SVG_POINTS:,} points of paths to draw once its <use> "
+                  "references are drawn")
 
 
 class _Tree:
@@ -248,13 +260,15 @@ class _Tree:
     def __init__(self) -> None:
         self.children: list[list[int]] = []
         self.refs: list[list[str]] = []
+        self.weights: list[tuple[int, int]] = []  # (1 element, points of geometry)
         self.ids: dict[str, int] = {}
         self.open: list[int] = []
 
-    def start(self, element_id: str, refs: list[str]) -> None:
+    def start(self, element_id: str, refs: list[str], elements: int, points: int) -> None:
         index = len(self.children)
         self.children.append([])
         self.refs.append(refs)
+        self.weights.append((elements, points))
         if self.open:
             self.children[self.open[-1]].append(index)
         if element_id:
@@ -264,9 +278,10 @@ class _Tree:
     def end(self) -> None:
         self.open.pop()
 
-    def drawn(self, most: int) -> int | None:
-        """Elements drawn from the root, capped at ``most + 1``; None for a reference loop.
-        Iterative (a file may nest 2000 deep, past Python's recursion limit)."""
+    def drawn(self, measure: int, most: int) -> int | None:
+        """What is drawn from the root, capped at ``most + 1``: elements (``measure`` 0) or
+        points of geometry (1); None for a reference loop. Iterative (a file may nest 2000
+        deep, past Python's recursion limit)."""
         if not self.children:
             return 0
         size: dict[int, int] = {}
@@ -277,7 +292,8 @@ class _Tree:
             below = self.children[node] + [self.ids[r] for r in self.refs[node] if r in self.ids]
             if done:
                 busy.discard(node)
-                size[node] = min(most + 1, 1 + sum(size[k] for k in below))
+                own = self.weights[node][measure]
+                size[node] = min(most + 1, own + sum(size[k] for k in below))
                 continue
             if node in size:
                 continue

@@ -103,6 +103,17 @@ class Invitation:
             out.append(("stun", self.stun))
         return out
 
+    def public_hosts(self, server: bool = True, stun: bool = True) -> frozenset[str]:
+        """The host names of ``server`` and ``stun`` (each when asked for): what the network
+        check must find outside the network after looking them up, unless the person allowed
+        a server inside it (``CheckContext.options["public_hosts"]``)."""
+        hosts = set()
+        if server and self.server:
+            hosts.add(urlsplit(self.server).hostname or "")
+        if stun and self.stun:
+            hosts.add(_split_stun(self.stun)[0].lower())
+        return frozenset(h for h in hosts if h)
+
     def to_report(self) -> dict[str, Any]:
         """What goes into ``Report.extra["invitation"]``."""
         d: dict[str, Any] = {"format": FORMAT, "profile": self.profile,
@@ -299,22 +310,24 @@ _INTERNAL_SUFFIXES = (".localhost", ".local", ".home.arpa", ".internal")
 
 def inside_network(host: str) -> bool:
     """Whether ``host`` names this computer or a machine inside the candidate's network, judged
-    from the text alone: an IP literal that is not globally routable (loopback, link-local
-    such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6 unique-local, and
-    the other IANA special-purpose blocks), ``localhost``, a name under one of the reserved
-    internal suffixes, or a name without a dot (completed by the local network's search
-    domain). Names are deliberately not resolved: opening an invitation must not send DNS
-    queries, and a public name that resolves inside (DNS rebinding) is not caught."""
+    as the system will read it: an address (in any notation getaddrinfo accepts, "127.1" and
+    "0x7f.1" included: ``dns.numeric_address``) that is not globally routable (loopback,
+    link-local such as 169.254.169.254, RFC 1918 and RFC 6598 private ranges, IPv6
+    unique-local, and the other IANA special-purpose blocks), ``localhost``, a name under one
+    of the reserved internal suffixes, or a name without a dot (completed by the local
+    network's search domain). Names are not resolved here (opening an invitation sends no DNS
+    query); the network check judges the addresses a name resolves to before it connects,
+    and connects only to those (``options["public_hosts"]``, see ``public_hosts``)."""
+    # Here, not at the top: the network package is large, and the app opens invitations early.
+    from techcheck.checks.network.dns import is_internal_address, numeric_address
+
     h = host.strip().strip("[]").rstrip(".").lower()
     if not h:
         return False
-    try:
-        ip = ipaddress.ip_address(h.split("%", 1)[0])
-    except ValueError:
+    ip = numeric_address(h)
+    if ip is None:
         return h == "localhost" or h.endswith(_INTERNAL_SUFFIXES) or "." not in h
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    return is_internal_address(ip)
 
 
 def _split_stun(value: str) -> tuple[str, str]:

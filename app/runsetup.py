@@ -57,6 +57,10 @@ class RunSetup:
     keep_media: dict[str, Any] | None = None
     #: The recruiter's preparation checklist as the report carries it (``checklist.to_extra``).
     checklist: dict[str, Any] | None = None
+    #: Host names of the invitation's servers that must resolve outside the candidate's
+    #: network (``Invitation.public_hosts``): the network check judges the addresses before it
+    #: connects. Empty when the person allowed a server inside it, or there is no invitation.
+    public_hosts: frozenset[str] = frozenset()
 
     def measuring_locally(self) -> bool:
         """The network check measures against the local server (demo mode without an
@@ -77,6 +81,8 @@ class RunSetup:
             options["snapshot"] = True
         if self.keep_media is not None:
             options["keep_media"] = self.keep_media
+        if self.public_hosts:
+            options["public_hosts"] = self.public_hosts
         return options
 
     def context(self, check_id: str, *, cancel: CancelToken | None = None,

@@ -95,6 +95,25 @@ def bench_analysis(seconds: float) -> list[tuple[str, float, float]]:
     return rows
 
 
+def bench_live_level() -> list[tuple[str, float, float]]:
+    """The live hint's judging window (issue 20): what the microphone page's worker measures
+    every ``livelevel.UPDATE_S`` of audio, over as many seconds as the check records. Rows are
+    (name, seconds per update, share of one core at that rate)."""
+    from techcheck.checks.audio.livelevel import UPDATE_S, window_seconds
+    from techcheck.checks.audio.microphone import MicrophoneLimits
+    from techcheck.checks.profile import generic_limits
+
+    lim = generic_limits("microphone", MicrophoneLimits)
+    x = material(window_seconds(lim))[:, None]
+    rows = []
+    for name, level_only in (("analyse(level_only=True): what the worker runs", True),
+                             ("analyse(): the whole analysis (baseline)", False)):
+        t = best_of(lambda lo=level_only: A.analyse(x, FS, min_speech_s=lim.min_speech_s,
+                                                     level_only=lo), 5)
+        rows.append((name, t, t / UPDATE_S))
+    return rows
+
+
 def click_train(n: int, gap_s: float) -> tuple[np.ndarray, list[int]]:
     burst = (10 ** (-12 / 20) * np.sin(2 * np.pi * 1000 * np.arange(int(0.03 * FS)) / FS))
     sig = np.zeros(int((n * gap_s + 0.5) * FS), np.float32)
@@ -202,6 +221,10 @@ def main() -> None:
     print(f"{'method':<58} {'time':>9} {'× real time':>12}")
     for name, t, rt in bench_analysis(args.seconds):
         print(f"{name:<58} {t * 1000:>7.1f}ms {rt:>12.0f}")
+    print("\nLive level judging: one update over the check's recording length (8 s)")
+    print(f"{'method':<58} {'time':>9} {'core share':>12}")
+    for name, t, share in bench_live_level():
+        print(f"{name:<58} {t * 1000:>7.1f}ms {share:>11.0%}")
     rows = bench_meter(args.clicks)
     if rows:
         print(f"\nLive meter delay through a private PipeWire server, {args.clicks} clicks")

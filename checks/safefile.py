@@ -20,6 +20,13 @@ NAME_TOO_LONG = ("the file name is too long (each folder or file name may be at 
                  "the whole path 4096); give a shorter name")
 
 
+def os_error_text(exc: OSError) -> str:
+    """What an ``OSError`` met on a path means, in words (ENAMETOOLONG spelled out)."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return NAME_TOO_LONG
+    return exc.strerror or str(exc)
+
+
 class InputFileError(Exception):
     """A file that cannot be read; ``str()`` names the file and says what is wrong."""
 

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything TechCheck needs on Debian 12 / Ubuntu and then either starts the app
 # ("start", the default) or runs the whole test suite ("test"). Safe to run again: it only
-# installs what is missing. Extra arguments after "start" go to techcheck, after "test" to pytest.
+# installs what is missing. Extra arguments after "start" go to techcheck, after "test" to pytest
+# (`bash scripts/setup.sh test -m "not slow"` is the quick tier).
+#
+# The tests run on as many pytest-xdist workers as the machine has cores (at most 4;
+# TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
+# or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
+# the order tests/conftest.py gives: the quick tier first.
 #
 # Quiet and fast when there is nothing to do: a second run prints nothing of its own and adds
 # well under 2 s before the app starts. It checks the Debian packages with one dpkg-query, and
@@ -111,6 +117,16 @@ install_python() {
     say "ready"
 }
 
+# How many test workers: the cores, at most 4 (each worker starts its own Qt, PipeWire and
+# Xvfb; more than that buys little here and costs memory).
+test_workers() {
+    if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
+    local n
+    n=$(nproc 2>/dev/null || echo 2)
+    [ "$n" -gt 4 ] && n=4
+    echo "$n"
+}
+
 # A run that installs anything shows every stage; one that finds all in place prints nothing.
 first_run=""
 case "$mode" in start) installed_already "" || first_run=1 ;;
@@ -125,7 +141,8 @@ case "$mode" in
     test)
         install_debian_packages "$first_run"
         install_python "[dev]"
-        exec .venv/bin/python -m pytest "$@"
+        exec .venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup \
+            --no-loadscope-reorder "$@"
         ;;
     *)
         say "usage: scripts/setup.sh [start|test] [arguments]"; exit 3 ;;

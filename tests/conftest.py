@@ -30,14 +30,83 @@ def is_root() -> bool:
     return getattr(os, "geteuid", lambda: -1)() == 0
 
 
+#: Tests that share one expensive thing run on one xdist worker (``--dist loadgroup``, as
+#: scripts/setup.sh runs the suite): the private PipeWire server (a session fixture, so one
+#: server per worker that runs such a test), the X server and accessibility bus, and the
+#: network-namespace labs, whose shaped links measure time and must not overlap each other.
+RESOURCE_GROUPS = (
+    ("pipewire", lambda item: item.get_closest_marker("audio") is not None
+     or "pipewire_server" in item.fixturenames),
+    ("desktop", lambda item: item.get_closest_marker("xvfb") is not None
+     or "atspi_desktop" in item.fixturenames),
+    ("netns", lambda item: item.get_closest_marker("netns") is not None),
+)
+
+
+def _group(item: pytest.Item) -> str | None:
+    """The xdist group of ``item``: a shared resource's, else its file's when the file has a
+    module- or class-scoped fixture (made once per worker: splitting the file over two workers
+    would make it twice), else None (the test goes to whichever worker is free)."""
+    for name, needs in RESOURCE_GROUPS:
+        if needs(item):
+            return name
+    info = getattr(item, "_fixtureinfo", None)
+    for defs in (info.name2fixturedefs.values() if info is not None else ()):
+        for d in defs:
+            if d.scope in ("module", "class") and d.baseid.split("::")[0] == item.path.relative_to(
+                    item.config.rootpath).as_posix():
+                return "file:" + item.nodeid.split("::", 1)[0]
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if LINUX:
+    if not LINUX:
+        for item in items:
+            for marker, what in LINUX_FACILITIES.items():
+                if item.get_closest_marker(marker):
+                    item.add_marker(pytest.mark.skip(reason=f"needs {what}"))
+                    break
+    # The quick tier first (every test not marked slow), then the slow one with the grouped
+    # tests (the long work units) at its head, so the two workers finish together.
+    groups = {item.nodeid: _group(item) for item in items}
+    order = {item.nodeid: i for i, item in enumerate(items)}
+
+    def rank(item: pytest.Item) -> tuple[int, int, int]:
+        slow = item.get_closest_marker("slow") is not None
+        return (int(slow), int(slow and groups[item.nodeid] is None), order[item.nodeid])
+
+    items.sort(key=rank)
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            if (group := groups[item.nodeid]) is not None:
+                tier = "slow" if item.get_closest_marker("slow") else "quick"
+                item.add_marker(pytest.mark.xdist_group(f"{group}:{tier}"))
+
+
+#: A test over this many seconds (setup and call, on this machine's clock) that is not marked
+#: slow is named at the end of the run: it would slow down the quick tier (-m "not slow").
+SLOW_S = float(os.environ.get("TECHCHECK_SLOW_S", "2.0"))
+_unmarked_slow: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when in ("setup", "call") and "slow" not in report.keywords:
+        _unmarked_slow[report.nodeid] = _unmarked_slow.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    over = sorted(((s, n) for n, s in _unmarked_slow.items() if s > SLOW_S), reverse=True)
+    if not over:
         return
-    for item in items:
-        for marker, what in LINUX_FACILITIES.items():
-            if item.get_closest_marker(marker):
-                item.add_marker(pytest.mark.skip(reason=f"needs {what}"))
-                break
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    terminalreporter.section(f"tests over {SLOW_S:g} s not marked slow")
+    terminalreporter.write_line(f"(load average {load:.1f} on {os.cpu_count()} cores: under load "
+                                "every figure is inflated; mark a test @pytest.mark.slow only "
+                                "if it is slow on an idle machine)")
+    for seconds, nodeid in over:
+        terminalreporter.write_line(f"{seconds:6.1f} s  {nodeid}")
+
+
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots and rendered reports to look at
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

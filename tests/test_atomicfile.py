@@ -30,6 +30,7 @@ def test_full_disk_keeps_the_old_file_and_leaves_no_temp(mount_tmpfs):
     assert [x.name for x in disk.iterdir()] == ["report.json"]
 
 
+@pytest.mark.slow
 def test_cli_on_a_full_disk_exits_3_and_keeps_the_old_report(mount_tmpfs):
     disk = mount_tmpfs(16)
     old = disk / "r.json"

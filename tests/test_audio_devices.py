@@ -80,6 +80,7 @@ SCENARIOS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_microphone_through_pipewire(name, profile, virtual_microphone):
     kwargs, expect, forbid = SCENARIOS[name]
@@ -111,6 +112,7 @@ def test_microphone_through_pipewire(name, profile, virtual_microphone):
     assert r.details["source"]["hostapi"] == "ALSA"
 
 
+@pytest.mark.slow
 def test_swedish_speech_and_prompt(profile, virtual_microphone):
     v, fs = espeak("sv")
     gain = -24 - A.active_speech_level(v, fs).level_dbfs
@@ -123,6 +125,7 @@ def test_swedish_speech_and_prompt(profile, virtual_microphone):
     assert asker.questions[1].params["sentence"] == SENTENCES["sv"]
 
 
+@pytest.mark.slow
 def test_english_synthetic_speech_is_heard_as_speech(profile, virtual_microphone):
     v, fs = espeak("en")
     take = mix(v, fs, gain_db=-30 - A.active_speech_level(v, fs).level_dbfs, noise_dbfs=-70)
@@ -133,6 +136,7 @@ def test_english_synthetic_speech_is_heard_as_speech(profile, virtual_microphone
     assert r.metrics["speech_level"].value == pytest.approx(-30, abs=1.0)
 
 
+@pytest.mark.slow
 def test_no_speech_and_digital_silence(profile, virtual_microphone):
     take = mix(None, FS, noise_dbfs=-58, seconds=3.0)
     r, _ = run_mic(profile, virtual_microphone, take.signal, seconds=3.0)
@@ -145,6 +149,7 @@ def test_no_speech_and_digital_silence(profile, virtual_microphone):
     assert codes(r) == {"microphone.silent"}
 
 
+@pytest.mark.slow
 def test_dead_channel_of_a_stereo_microphone(profile, pipewire_server, virtual_microphone):
     pipewire_server.add_sink("stereofeed", channels=2) if "stereofeed" not in \
         pipewire_server.pactl("list", "short", "sinks").stdout else None
@@ -166,6 +171,7 @@ def test_dead_channel_of_a_stereo_microphone(profile, pipewire_server, virtual_m
     assert codes(r) == {"microphone.dead_channel"}, r.details
 
 
+@pytest.mark.slow
 def test_live_meter_api(virtual_microphone):
     levels, arrivals = [], []
     meter = LevelMeter(FS)
@@ -190,6 +196,7 @@ def test_live_meter_api(virtual_microphone):
     assert src.details["latency_s"] <= 0.05
 
 
+@pytest.mark.slow
 def test_record_and_play_back_is_heard(virtual_microphone):
     """A listener on the same input hears the voice twice: live, then played back."""
     from techcheck.checks.audio.echo import find_echo
@@ -312,6 +319,7 @@ def test_no_sound_server_means_no_devices(profile, tmp_path, monkeypatch):
         backend.rescan()
 
 
+@pytest.mark.slow
 def test_devices_and_headless_run_from_the_command_line(pipewire_server, cli, tmp_path):
     env = pipewire_server.env
     out = cli("devices", "--json", env=env)

@@ -84,6 +84,21 @@ HOSTILE_SVG = {
     "no namespace": ("<svg><rect/></svg>", "not an SVG picture"),
     "broken": (SVG_HEAD + "<rect></svg>", "not valid SVG"),
     "javascript url": (SVG_HEAD + '<rect fill="javascript:alert(1)"/></svg>', "active content"),
+    # issue 21 item 3: what is drawn, not what is written, is counted
+    "nested use": (SVG_HEAD + '<defs><rect id="l0" width="1" height="1"/>'
+                   + "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * 10 + "</g>"
+                             for i in range(1, 8)) + '</defs><use xlink:href="#l7"/></svg>',
+                   "more than 2000 SVG elements once its <use> references are drawn"),
+    "use loop": (SVG_HEAD + '<g id="a"><use xlink:href="#a"/></g></svg>', "refers to itself"),
+    "url loop": (SVG_HEAD + '<pattern id="p"><rect fill="url(#p)"/></pattern></svg>',
+                 "refers to itself"),
+    "one path used 990 times": (
+        SVG_HEAD + '<defs><path id="p" d="M0 0 ' + " ".join(f"L{i % 100} {i % 40}"
+                                                           for i in range(3000))
+        + '"/></defs>' + '<use xlink:href="#p"/>' * 990 + "</svg>",
+        "more than 100,000 points of paths"),
+    "marker": (SVG_HEAD + '<marker id="m"><circle r="1"/></marker>'
+               '<path d="M0 0 L1 1 L2 0" marker-mid="url(#m)"/></svg>', "<marker>"),
 }
 
 
@@ -210,6 +225,7 @@ def _profile_file(tmp_path: Path, **brand_over) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_an_organisations_own_profile_brands_the_report(tmp_path: Path, cli):
     """`techcheck run --profile acme.toml`: the profile's brand in the report, checked and in
     its normal form (lower-case colour), rendered in the HTML; a bad one stops the run."""

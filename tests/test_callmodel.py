@@ -79,6 +79,7 @@ def test_sent_frames_follow_the_planned_frame_rate(frames):
     assert sent == pytest.approx(150, abs=2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss, jitter, rtt", [(3.0, 30.0, 40.0), (1.0, 5.0, None),
                                                (10.0, 60.0, 150.0)])
 def test_frames_lost_at_the_planned_rate_over_1000_frames(frames, loss, jitter, rtt):

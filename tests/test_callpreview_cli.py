@@ -38,6 +38,7 @@ def lab_profile(tmp_path: Path) -> str:
     return str(p)
 
 
+@pytest.mark.slow
 def test_preview_flag_writes_picture_sound_and_numbers(server, tmp_path):
     out = tmp_path / "preview"
     out.mkdir()
@@ -76,6 +77,7 @@ def test_preview_flag_writes_picture_sound_and_numbers(server, tmp_path):
     assert "Picture size: 1280×720" in text
 
 
+@pytest.mark.slow
 def test_swedish_numbers_file(server, tmp_path):
     out = tmp_path / "p"
     out.mkdir()
@@ -107,6 +109,7 @@ def test_preview_folder_is_checked_before_the_run(tmp_path):
     assert "is not a folder" in res.stderr and "…" not in res.stderr  # no check started
 
 
+@pytest.mark.slow
 def test_without_the_flag_nothing_is_written(server, tmp_path):
     before = set(tmp_path.rglob("*"))
     res = run_cli("run", "--only", "network,microphone", "--profile", lab_profile(tmp_path),

@@ -80,6 +80,7 @@ def test_the_live_view_draws_the_half_face_inside_the_frame_and_measures_the_who
     assert "camera.multiple_faces" in last.verdict.problems
 
 
+@pytest.mark.slow
 def test_a_glimpse_of_a_second_face_does_not_raise_it():
     """The verdict is the median over the window (2.5 s): 0.6 s of a second face (someone
     passing behind) is seen but is not a finding; a whole window of it is."""

@@ -25,6 +25,7 @@ def run(name: str, seconds: float = 1.5) -> list[LiveAnalysis]:
     return [a.analyse(f, i / fps) for i, f in enumerate(frames(name, seconds))]
 
 
+@pytest.mark.slow
 def test_live_analysis_of_a_good_picture():
     out = run("good", 2.6)
     last = out[-1]
@@ -55,6 +56,7 @@ def test_live_analysis_of_a_good_picture():
     assert not out[0].verdict.complete  # the window fills over the first seconds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "metric", "hint"), [
     ("moved", "offset", "Move to the centre"),
     ("backlit", "backlight", "Bright light behind you"),
@@ -71,6 +73,7 @@ def test_live_hint_tells_what_to_do(name, metric, hint):
     assert value is not None
 
 
+@pytest.mark.slow
 def test_empty_room_and_two_people():
     empty = run("empty_room", 1.0)[-1]
     assert empty.face_box is None and empty.landmarks == {} and empty.mesh is None
@@ -172,6 +175,7 @@ def test_a_verdict_kept_by_hysteresis_shows_the_limit_it_was_held_to():
     assert st.status is Status.WARN and st.threshold == 105.0 and st.value < st.threshold
 
 
+@pytest.mark.slow
 def test_every_reported_camera_metric_agrees_with_its_status():
     """On the scenario clips, no value shows as a pass past the limit printed next to it."""
     from techcheck.checks import registry

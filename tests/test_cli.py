@@ -95,6 +95,7 @@ def test_unwritable_report_path_exit_3_before_running(tmp_path: Path, where: str
     assert "Measuring" not in res.stderr  # refused before any check ran
 
 
+@pytest.mark.slow
 def test_profiles_command():
     res = run_cli("profiles")
     assert res.returncode == 0
@@ -122,6 +123,7 @@ def test_verbose_logs_to_stderr_and_file():
     assert "running check system" in log.read_text()
 
 
+@pytest.mark.slow
 def test_report_with_invitation_and_checklist_validates_and_names_no_folders(tmp_path: Path):
     inv = tmp_path / "invite.toml"
     res = run_cli("invite", "--profile", "teams", "--when", "2026-12-01T10:00+01:00",
@@ -159,6 +161,7 @@ DEMO_END = ("Demo finished: every check ran on sample media. This says nothing a
             "devices.")
 
 
+@pytest.mark.slow
 def test_no_command_without_a_desktop_checks_in_the_terminal_in_demo_mode(tmp_path: Path):
     """`techcheck` on a server (issue 11): one line says why, then what is missing and how to
     fix it (issue 20), then the whole check runs in the terminal on the demo stand-ins and ends

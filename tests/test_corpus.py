@@ -18,7 +18,7 @@ from tests.verdict_policy import policy
 
 #: The first test to use a fixture fetches the packages and makes every item (minutes on a
 #: fresh machine); the suite's 120 s per test is for ordinary tests.
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow]  # builds and runs the whole corpus
 
 @pytest.fixture(scope="module")
 def outcomes() -> list[C.Outcome]:

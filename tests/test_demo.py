@@ -30,6 +30,7 @@ def test_local_profile_narrows_a_copy():
     assert local.limits("network").tier_up_mbps == teams.limits("network").tier_up_mbps
 
 
+@pytest.mark.slow
 def test_demo_network_check_passes_against_the_local_server():
     profile = demo.local_profile(load_profile("teams", registry.limit_schemas(PLUGINS)))
     server = demo.start_server()
@@ -57,6 +58,7 @@ def _speaker(spec: str, microphone: str | None = None):
     return run_one(SPEAKER, ctx)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("delay_ms", "loss_db"), [(60.0, 46.0), (23.0, 38.0), (130.0, 52.0)])
 def test_speaker_check_measures_the_standin_echo_path(delay_ms: float, loss_db: float):
     """The chime and sweep go into the stand-in, come back delay_ms later and loss_db quieter
@@ -89,6 +91,7 @@ def test_loud_standin_path_gives_echo_risk():
     assert abs(risk.value - 6.0) <= 0.5
 
 
+@pytest.mark.slow
 def test_slow_standin_path_gives_high_latency():
     r = _speaker("simulated:delay=320ms")
     assert {f.code for f in r.findings} == {"speaker.high_latency"}
@@ -130,6 +133,7 @@ READINESS = ("Ready for the interview", "Ready, with warnings", "Ready so far", 
              "READY", "readiness report")
 
 
+@pytest.mark.slow
 def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     """The terminal's demo run (app.commands.run.execute, as `techcheck` without a desktop runs
     it), written as JSON, HTML, PDF and text: each says "Demo finished" where a verdict goes and
@@ -220,3 +224,63 @@ def test_compare_never_sets_a_demo_against_a_check_of_the_devices():
     both = compare(demo_run, demo_run, "sv")
     assert both.changes[0].text.startswith("Båda körningarna var demor")
     assert not [ch for ch in both.changes if ch.kind == "verdict"]
+
+
+def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
+    """A demo report saved before the demo verdict existed ("verdict": "ready") re-rendered by
+    the real `techcheck report`, in Swedish: the demo's verdict and exit status, no readiness."""
+    import subprocess
+    import sys
+
+    from tests import report_samples as samples
+    from tests.conftest import ROOT
+
+    old = samples.report(extra={"options": {"demo": True}}, with_error=False).to_dict()
+    old["verdict"] = "ready"
+    path = tmp_path / "old-demo.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "report", str(path),
+                          "--lang", "sv"], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         stdin=subprocess.DEVNULL)
+    assert res.returncode == ExitCode.DEMO, res.stderr
+    assert res.stdout.startswith("TechCheck – demorapport\n"), res.stdout
+    assert ("DEMON ÄR KLAR: Alla kontroller kördes på exempelmaterial. Det här säger ingenting "
+            "om dina egna enheter.") in res.stdout
+    assert "REDO" not in res.stdout and "Redo" not in res.stdout
+
+
+def test_history_and_compare_of_a_kept_old_demo_run_never_say_ready(tmp_path):
+    """A demo run an older version kept in the history ("verdict": "ready"): the real
+    `techcheck history` lists it as a demo, and `techcheck compare` of it with a run of the
+    devices says it cannot compare them instead of "Overall: now … (was Ready …)"."""
+    import os
+    import subprocess
+    import sys
+
+    from tests import report_samples as samples
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state")}
+    folder = tmp_path / "data" / "techcheck" / "history"
+    folder.mkdir(parents=True)
+    old = samples.report(extra={"options": {"demo": True}}, with_error=False).to_dict()
+    old["verdict"] = "ready"
+    (folder / "20261101T100000Z-aaaaaa.json").write_text(json.dumps(old), encoding="utf-8")
+    real = samples.report(with_error=False).to_dict()
+    real["created"] = "2026-12-01T10:00:00+00:00"
+    newer = tmp_path / "real.json"
+    newer.write_text(json.dumps(real), encoding="utf-8")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "techcheck.app.cli", *args], env=env,
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+    listed = json.loads(cli("history", "--json").stdout)["runs"]
+    assert [r["verdict"] for r in listed] == ["demo"], listed
+    res = cli("compare", str(newer))  # with the newest kept run before it: the old demo
+    assert res.returncode == 0, res.stderr
+    assert ("The earlier run was a demo on sample media, so it cannot be compared with this "
+            "check of your own devices.") in res.stdout
+    assert "Overall" not in res.stdout and "Ready" not in res.stdout

@@ -120,6 +120,7 @@ def _read_report(path: Path) -> None:
     json.loads(jsonio.dumps(report))  # what it writes back is strict JSON
 
 
+@pytest.mark.slow
 @FUZZ
 @given(path=st.sampled_from(REPORT_PATHS), value=_json)
 def test_fuzz_report_with_one_field_replaced(path: tuple, value: Any, tmp_path: Path):
@@ -129,6 +130,7 @@ def test_fuzz_report_with_one_field_replaced(path: tuple, value: Any, tmp_path: 
     _read_report(f)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=st.one_of(st.binary(max_size=2000), st.text(max_size=2000).map(str.encode),
                      st.integers(1, 300_000).map(lambda n: b"[" * n + b"]" * n),
@@ -163,6 +165,7 @@ def _load_profile(path: Path) -> None:
             assert not (isinstance(v, float) and not math.isfinite(v))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(line=st.integers(0, len(TEAMS.splitlines()) - 1), value=_toml_values)
 def test_fuzz_profile_with_one_value_replaced(line: int, value: str, tmp_path: Path):
@@ -221,6 +224,7 @@ def test_fuzz_invitation_from_raw_bytes(raw: bytes, tmp_path: Path):
 # --- history and its settings -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @FUZZ
 @given(files=st.lists(st.tuples(st.sampled_from(REPORT_PATHS), _json), max_size=4))
 def test_fuzz_history_lists_good_runs_and_names_bad_ones(files: list, tmp_path: Path):

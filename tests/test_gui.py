@@ -189,6 +189,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     assert text.startswith("TechCheck diagnostics") and '"checks"' in text
 
 
+@pytest.mark.slow
 def test_export_failure_is_shown_inline_with_the_fix(make_window, qtbot, tmp_path):
     w = make_window(demo_mode="on")
     click_step(qtbot, w, "system")
@@ -215,6 +216,7 @@ def test_recruiter_checklist_goes_into_the_report(make_window):
     assert page.status() is Status.WARN
 
 
+@pytest.mark.slow
 def test_swedish_everywhere(make_window, qtbot):
     w = make_window(demo_mode="on", language="sv")
     assert w.session.lang == "sv"

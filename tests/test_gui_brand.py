@@ -52,6 +52,7 @@ def test_the_start_page_shows_the_invitations_brand(make_window, qtbot, tmp_path
     assert w.session.invitation is None and not banner.isVisibleTo(start)
 
 
+@pytest.mark.slow
 @pytest.mark.xvfb
 def test_screenshot_of_the_branded_start_page(xvfb, artifacts):
     """Grabbed from the X server's screen (tests/brand_shot.py in its own process: the Qt

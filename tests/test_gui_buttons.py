@@ -55,12 +55,48 @@ def effect_opens_file_dialog(qtbot, w, page, b) -> None:
 
 
 def effect_starts_everything(qtbot, w, page, b) -> None:
+    if w.missing_devices():  # no camera or microphone: said first, nothing starts (issue 20)
+        press(qtbot, b)
+        assert not w.run_all.active and w.current_key() == "start"
+        assert w.start.missing_box.isVisible() and w.focusWidget() is w.start.demo_offer_button
+        return
     press(qtbot, b)
+    _cancel_everything(qtbot, w)
+
+
+def _cancel_everything(qtbot, w) -> None:
     assert w.run_all.active and w.current_key() == "camera"
     press(qtbot, next(x for x in w.findChildren(QAbstractButton)
                       if x.isVisible() and x.accessibleName() == "Cancel the check"))
     _idle(qtbot, w)
     assert not w.run_all.active
+
+
+def effect_looks_again(qtbot, w, page, b) -> None:
+    press(qtbot, b)
+    assert w.lister is not None and b.text() == "Looking…" and not b.isEnabled()
+    qtbot.waitUntil(lambda: w.lister is None and b.isEnabled(), timeout=30_000)
+
+
+def effect_takes_the_demo(qtbot, w, page, b) -> None:
+    """The demo starts on the samples; then, by keyboard, demo mode back to "offered"."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    press(qtbot, b)
+    assert w.session.demo and w.banner.isVisible()
+    _cancel_everything(qtbot, w)
+    click_step(qtbot, w, "start")
+    box = next(x for x in w.findChildren(QComboBox) if x.accessibleName() == "Demo mode")
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)  # On → Offered when no camera or microphone is found
+    assert box.currentData() == "auto" and not w.session.demo and w.start.missing_box.isVisible()
+
+
+def effect_checks_anyway(qtbot, w, page, b) -> None:
+    press(qtbot, b)
+    assert not w.session.demo  # the person's own (missing) devices, no samples
+    _cancel_everything(qtbot, w)
 
 
 def effect_previous_step(qtbot, w, page, b) -> None:
@@ -152,6 +188,9 @@ Effect = Callable[..., None]
 EFFECTS: dict[str, Effect] = {
     "Open an invitation file from the recruiter": effect_opens_file_dialog,
     "Start the check": effect_starts_everything,
+    "Look for the camera and microphone again": effect_looks_again,
+    "See how it works with a sample video": effect_takes_the_demo,
+    "Check my devices anyway": effect_checks_anyway,
     "Previous step": effect_previous_step,
     "Add a still picture of me to the report": effect_snapshot_box,
     "Check the camera": effect_runs_the_pages_check,
@@ -190,13 +229,20 @@ def _buttons(w) -> list[QAbstractButton]:
 
 PAGES = [("candidate", k) for k in ("start", "camera", "microphone", "speaker", "network",
                                      "system", "results")] + [("recruiter", "checklist"),
-                                                              ("it", "details")]
+                                                              ("it", "details"),
+                                                              ("nodevices", "start")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("role", "key"), PAGES, ids=[k for _r, k in PAGES])
+@pytest.mark.parametrize(("role", "key"), PAGES, ids=[f"{k}-{r}" if r == "nodevices" else k
+                                                      for r, k in PAGES])
 def test_every_visible_button_does_what_it_says(make_window, qtbot, role, key):
-    w = make_window(demo_mode="on", role=role, language="en")
+    # "nodevices": a newcomer's Start page on this computer without camera or microphone
+    demo_mode = "auto" if role == "nodevices" else "on"
+    w = make_window(demo_mode=demo_mode, role="candidate" if role == "nodevices" else role,
+                    language="en")
+    if role == "nodevices" and not w.missing_devices():
+        pytest.skip("this computer has a camera and a microphone: nothing is missing")
     if key == "results":  # a result to export
         click_step(qtbot, w, "system")
         _idle(qtbot, w)

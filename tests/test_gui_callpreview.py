@@ -91,6 +91,7 @@ def test_nothing_to_model_without_a_measured_connection(qtbot, preview):
     assert "Record the sentence on the Microphone page" in preview.play_note.text()
 
 
+@pytest.mark.slow
 def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pipewire_server):
     import sounddevice as sd
 
@@ -126,6 +127,7 @@ def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pip
     assert above < -40, above  # …without what lies above the narrowband limit
 
 
+@pytest.mark.slow
 def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
     import cv2
 

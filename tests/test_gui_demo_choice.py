@@ -118,3 +118,32 @@ def test_the_offer_is_in_swedish(make_window, qtbot):
     by_name(w, title, QGroupBox)
     by_name(w, "Se hur det fungerar med en exempelvideo")
     assert w.start.missing_text.text().startswith("Anslut din webbkamera")
+
+
+def test_leaving_demo_mode_clears_the_demos_results(make_window, qtbot):
+    """Results judged on the samples never stand beside, or for, a check of the devices: turning
+    demo mode off in the Start page's box (keyboard, as a person does) empties the results."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from tests.gui_fixtures import click_step
+
+    w = make_window(demo_mode="on", language="en")
+    click_step(qtbot, w, "microphone")
+    page = w.pages["microphone"]
+    with qtbot.waitSignal(page.panel.all_finished, timeout=60_000):
+        press(qtbot, by_name(w, "Check the microphone"))
+    assert "microphone" in w.session.results
+    click_step(qtbot, w, "results")
+    assert w.pages["results"].verdict.word.text() == "Not finished yet"
+    click_step(qtbot, w, "start")
+    box = by_name(w, "Demo mode", QComboBox)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # On → Off
+    assert box.currentData() == "off" and not w.session.demo
+    assert not w.session.results and not w.banner.isVisible()
+    # the samples left the pickers with demo mode, so what is missing is said again
+    assert w.start.missing_box.isVisible() == bool(w.missing_devices())
+    assert w.session.devices.camera is None or "demo" not in str(w.session.devices.camera)
+    click_step(qtbot, w, "results")
+    assert w.pages["results"].verdict.word.text() == "Nothing checked yet"

@@ -28,6 +28,7 @@ def _open_step(qtbot, window, key: str) -> None:
     qtbot.waitUntil(lambda: window.current_key() == key, timeout=5_000)
 
 
+@pytest.mark.slow
 def test_sample_speaker_is_offered_chosen_and_plays_in_demo_mode(make_window, qtbot):
     w = make_window(demo_mode="on", language="en")
     _open_step(qtbot, w, "speaker")

@@ -87,6 +87,7 @@ def test_leaving_a_page_stops_the_one_click_check(make_window, qtbot):
     qtbot.waitUntil(lambda: w.pages["camera"].preview is not None, timeout=10_000)
 
 
+@pytest.mark.slow
 def test_check_button_on_a_page_runs_its_check(make_window, qtbot):
     """The bug of the first release: `clicked` passed False into run(only=None)."""
     w = make_window(demo_mode="on")
@@ -101,6 +102,7 @@ def test_check_button_on_a_page_runs_its_check(make_window, qtbot):
     assert page.panel.cards.count() == 1  # the new result's card is what the page shows
 
 
+@pytest.mark.slow
 def test_results_label_says_again_only_after_a_run(make_window, qtbot):
     w = make_window(demo_mode="on")
     click_step(qtbot, w, "results")

@@ -98,7 +98,11 @@ def test_swedish_app_writes_every_number_the_swedish_way(make_window, qtbot, tmp
             slot = w.pages["network"].preview_slot
             qtbot.waitUntil(lambda s=slot: s.view is not None and s.view.isVisible()
                             and bool(s.view.numbers.text()), timeout=30_000)
-        for text in _visible_texts(w):
+        texts = _visible_texts(w)
+        if key == "network":  # what the graphs paint: legends and axis values
+            for graph in (w.pages["network"].throughput, w.pages["network"].latency):
+                texts += [graph.legend(k) for k in graph.series] + graph.axis_texts()
+        for text in texts:
             plain = NOT_NUMBERS.sub(" ", text)
             english += [f"{key}: {text!r}"] if ENGLISH_NUMBER.search(plain) else []
             raw += [f"{key}: {text!r}"] if RAW_BOOL.search(text) else []
@@ -136,10 +140,18 @@ def test_switching_language_rewrites_the_status_lines(make_window, qtbot, tmp_pa
     press(qtbot, by_name(w, "Kopiera diagnostik till urklipp"))
     copied = w.pages["details"].copy_note
     assert copied.text().startswith("Kopierade")
+    count = re.search(r"Kopierade ([\d\u00a0]+) tecken", copied.text())
+    assert count and "\u00a0" in count[1], copied.text()  # "19 352", not "19352"
     # the language box, to English: both lines follow
     _choose_language(qtbot, w, "English", "Språk", "en")
     assert res.export_note.text() == f"Saved: {out}"
     assert copied.text().startswith("Copied ") and "tecken" not in copied.text()
+    # and nothing Swedish is left anywhere: every page, every label and button
+    left = []
+    for key in w.visible_keys():
+        click_step(qtbot, w, key)
+        left += [f"{key}: {t!r}" for t in _visible_texts(w) if re.search("[åäöÅÄÖ]", t)]
+    assert left == [], left
     # and back
     _choose_language(qtbot, w, "Svenska", "Language", "sv")
     assert res.export_note.text() == f"Sparad: {out}"

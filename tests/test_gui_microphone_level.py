@@ -114,9 +114,11 @@ def test_hysteresis_holds_a_verdict_until_the_level_is_clearly_past_a_limit(lim)
     v = at(low - 1.1 * m, v)  # clearly below: the limit quoted is the one that was applied
     assert v.status is Status.TIP and v.kind == "quiet"
     assert v.speech is not None and v.speech.limit == pytest.approx(low - m)
+    assert v.limit == low  # the hint quotes the card's limit: the level is past it
     v = at(low + 0.5 * m, v)  # back inside, but not clearly: still quiet, and the hint quotes
     assert v.kind == "quiet" and v.speech is not None  # the limit that held it there
     assert v.speech.limit == pytest.approx(low + m) and v.level_dbfs < v.speech.limit
+    assert v.limit == pytest.approx(low + m)  # never "want at least -28" for -27.5
     v = at(low + 1.2 * m, v)
     assert v.status is Status.PASS
     v = at(low - 2.0, v)
@@ -199,3 +201,24 @@ def test_after_the_card_the_hint_agrees_with_it(make_window, qtbot, monkeypatch,
     words = {t.split(" (")[0] for _, t in seen}
     assert words == ({"Quiet: speak up or move closer"} if quiet else {"Good level"})
     assert page._window_n >= 10
+
+
+@pytest.mark.audio
+@pytest.mark.slow
+def test_the_hint_is_steady_through_the_real_capture_path(make_window, qtbot,
+                                                         virtual_microphone):
+    """The same steady voice through PortAudio and the private PipeWire server's virtual
+    microphone (the system default input), as a person's microphone reaches the app."""
+    voice = steady_voice(-22.0)
+    virtual_microphone.play(np.concatenate([voice] * 3), FS)
+    w = make_window(demo_mode="off")
+    page = w.pages["microphone"]
+    page.session.devices.microphone = None
+    w.go("microphone")
+    page.picker.setCurrentIndex(page.picker.findData(None))
+    qtbot.waitUntil(lambda: page.level.status() is not None, timeout=20_000)
+    seen = _watch(qtbot, page, 6.0)
+    assert {s for s, _ in seen} == {Status.PASS}, sorted({t for _, t in seen})
+    assert all(t.startswith("Good level (-2") for _, t in seen), seen[-1]
+    assert page.verdict is not None and page.verdict.level_dbfs == pytest.approx(-22, abs=1.5)
+    assert page._window_n >= 8

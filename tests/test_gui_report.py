@@ -54,6 +54,7 @@ def _gui_lines(results) -> list[str]:
 
 # --- history and compare ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_runs_are_kept_and_the_next_run_is_compared(make_window, qtbot, cli):
     w = make_window(demo_mode="off")
     _run_system(w, qtbot)
@@ -99,6 +100,7 @@ def test_runs_are_kept_and_the_next_run_is_compared(make_window, qtbot, cli):
         assert SNAPSHOT_KEY not in p.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_kept_runs_are_listed_for_it_support(make_window, qtbot):
     w = make_window(demo_mode="off", role="it")
     _run_system(w, qtbot)
@@ -109,6 +111,7 @@ def test_kept_runs_are_listed_for_it_support(make_window, qtbot):
     assert str(_history_dir()) in det.history_where.text()
 
 
+@pytest.mark.slow
 def test_history_retention_setting_is_respected(make_window, qtbot):
     from techcheck.app.report.history import Retention
 
@@ -119,6 +122,7 @@ def test_history_retention_setting_is_respected(make_window, qtbot):
     assert w.session.history_problem == ""  # turned off is not a failure
 
 
+@pytest.mark.slow
 def test_a_failed_save_is_an_inline_note(make_window, qtbot, mount_tmpfs, monkeypatch):
     data = mount_tmpfs(64, read_only=True)  # the kernel's own "read-only file system"
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
@@ -280,6 +284,7 @@ def test_hostile_invitations_change_nothing(make_window, qtbot, tmp_path):
     assert "no such file" in w.start.invitation_error.word.text()
 
 
+@pytest.mark.slow
 def test_command_line_routes_an_invitation_to_the_app(tmp_path):
     from techcheck.app import cli
 

@@ -171,6 +171,7 @@ def test_internal_servers_names_server_and_stun():
     assert "internal" not in json.dumps(inv.to_report())  # the report is unchanged
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", ["http://127.0.0.1:9/", "http://169.254.169.254/latest/",
                                     "http://10.0.0.1/", "http://localhost:631/"])
 def test_cli_refuses_an_invitation_server_inside_the_network(tmp_path, server):

@@ -75,6 +75,7 @@ def _flood(port: int, stop: threading.Event, rate: float, most: int, sent: list[
     sent.append(n)
 
 
+@pytest.mark.slow
 @linux_only
 def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):
     _proc, port = serve_process  # `techcheck serve` in its own process, as in use
@@ -380,3 +381,153 @@ def test_a_pac_server_that_trickles_its_headers_is_cut_off_at_the_deadline():
     assert settings.pac is None
     assert "cancelled" not in settings.pac_error and "stopped" not in settings.pac_error
     assert "took more than 2 s" in settings.pac_error, settings.pac_error
+
+
+# --- item 2: private hosts written another way ----------------------------------------------
+
+SPELLED_PRIVATE = ["127.1", "0177.0.0.1", "0x7f.1", "10.1", "192.168.257", "169.254.43518",
+                   "0x7f000001", "2130706433", "0300.0250.0.1", "0.0.0.0", "0"]
+
+
+@pytest.mark.parametrize("host", SPELLED_PRIVATE)
+def test_private_hosts_written_another_way_are_inside_the_network(host):
+    from techcheck.app import invitation
+
+    assert socket.getaddrinfo(host, 80, 0, socket.SOCK_STREAM)  # the system takes it as is
+    assert invitation.inside_network(host) is True
+    inv = invitation.create(profile="teams", when="2026-12-01T10:00+01:00", contact="x",
+                            server=f"http://{host}:8080/", stun=f"{host}:3478")
+    assert [k for k, _ in inv.internal_servers] == ["server", "stun"]
+
+
+@pytest.mark.parametrize("host", ["8.8.8.8", "0x8.0x8.0x8.0x8", "134744072", "speed.example.com",
+                                  "a1.b2.example", "0xcafe.example"])
+def test_public_hosts_are_not_inside_the_network(host):
+    from techcheck.app import invitation
+
+    assert invitation.inside_network(host) is False
+
+
+@pytest.mark.slow
+def test_the_cli_refuses_an_invitation_naming_127_1(tmp_path):
+    from techcheck.app import invitation
+    from tests.conftest import run_cli
+
+    path = tmp_path / "invite.toml"
+    inv = invitation.create(profile="teams", when="2026-12-01T10:00+01:00", contact="x",
+                            server="http://127.1:9/", stun="0x7f.1:9")
+    path.write_text(inv.to_toml(), encoding="utf-8")
+    r = run_cli("run", "--invitation", str(path), "--only", "network", "--no-history",
+                timeout=60)
+    assert r.returncode == 3, r.stderr
+    assert "server http://127.1:9/" in r.stderr and "stun 0x7f.1:9" in r.stderr
+    assert "--allow-private-server" in r.stderr
+
+
+class CountingServer:
+    """Accepts TCP connections on 127.0.0.1 and counts them (and answers nothing)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        deadline = time.monotonic() + 60
+        while not self.stop.is_set() and time.monotonic() < deadline:
+            try:
+                c, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            c.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize("host", ["127.1", "0x7f.0.0.1"])
+def test_the_check_judges_the_address_it_would_connect_to_not_the_spelling(host, tmp_path):
+    """The engine's own guard, at connection time: a server the person did not allow inside
+    the network (``options["public_hosts"]``) is looked up by the system, and the address it
+    would use is judged; nothing connects to it."""
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.network.check import NetworkCheck
+
+    srv = CountingServer()
+    try:
+        url = f"http://{host}:{srv.port}"
+        ctx = CheckContext(hermetic_profile(tmp_path), Devices(server=url), duration=1.5,
+                           options={"public_hosts": frozenset({host})})
+        result = NetworkCheck().run(ctx)
+    finally:
+        srv.close()
+    assert srv.accepted == 0
+    f = {x.code: x for x in result.findings}
+    finding = f["network.private_server"]
+    assert "127.0.0.1" in finding.text() and url in finding.text()
+    assert result.metrics["download"].value == "unknown"
+    assert result.status is Status.ERROR
+
+
+def test_without_the_guard_the_same_address_is_measured(tmp_path, serve):
+    """The control: the person allowed it (no ``public_hosts``), so 127.1 is measured."""
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.network.check import NetworkCheck
+
+    ctx = CheckContext(hermetic_profile(tmp_path), Devices(server=f"http://127.1:{serve.port}"),
+                       duration=1.5)
+    result = NetworkCheck().run(ctx)
+    assert isinstance(result.metrics["download"].value, float)
+    assert "network.private_server" not in {x.code for x in result.findings}
+
+
+def test_a_pinned_origin_connects_only_to_the_address_that_was_judged(serve):
+    """Against DNS rebinding: once judged, the connection uses the judged address, and the
+    name is not looked up again (here the name does not even resolve)."""
+    from techcheck.checks.network.httpio import close_quietly, connect
+
+    origin = parse_origin(f"http://nowhere.invalid:{serve.port}")
+    with pytest.raises(Exception, match="resolve"):
+        connect(origin, 2.0)
+    pinned = origin.pinned([(socket.AF_INET, ("127.0.0.1", 0))])
+    sock = connect(pinned, 2.0)
+    close_quietly(sock)
+    assert pinned.host == "nowhere.invalid" and pinned.url == origin.url
+
+
+def test_both_surfaces_ask_the_check_to_judge_an_invitations_names(tmp_path):
+    """The terminal and the app pass the invitation's host names to the network check, so a
+    name that resolves inside is caught there; not when the person allowed it, and not for a
+    server the person typed (``--server``)."""
+    from dataclasses import replace
+
+    from techcheck.app import invitation
+    from techcheck.app.cli import build_parser
+    from techcheck.app.commands import run
+    from techcheck.app.gui.checkrun import run_setup
+    from techcheck.app.gui.session import Session
+
+    inv = invitation.create(profile="generic", when="2026-12-01T10:00+01:00", contact="x",
+                            server="https://measure.example.com/", stun="stun.example.net:3478")
+    path = tmp_path / "invite.toml"
+    path.write_text(inv.to_toml(), encoding="utf-8")
+
+    def cli(*argv: str) -> dict:
+        args = build_parser().parse_args(["run", "--yes", "--invitation", str(path), *argv])
+        return run._plan(args, False).setup.context("network").options
+
+    want = frozenset({"measure.example.com", "stun.example.net"})
+    assert cli()["public_hosts"] == want
+    assert "public_hosts" not in cli("--allow-private-server")
+    assert cli("--server", "https://mine.example.org/")["public_hosts"] == {"stun.example.net"}
+    session = replace(Session.create("other"), invitation=inv)
+    assert run_setup(session).context("network").options["public_hosts"] == want
+    confirmed = invitation.create(profile="generic", when="2026-12-01T10:00+01:00",
+                                  contact="x", server="http://10.1:8080/")
+    asked = replace(Session.create("other"), invitation=confirmed)  # the person said yes
+    assert "public_hosts" not in run_setup(asked).context("network").options

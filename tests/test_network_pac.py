@@ -178,6 +178,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_pac_files_are_stopped_and_said_why(name):
     text, reason = HOSTILE[name]
@@ -240,6 +241,7 @@ def kde_pac(tmp_path, monkeypatch):
     return write
 
 
+@pytest.mark.slow
 def test_pac_sends_the_platform_through_the_proxy(server, tmp_path, kde_pac):
     with HttpProxy() as px:
         url = kde_pac('function FindProxyForURL(url, host) {\n'
@@ -254,6 +256,7 @@ def test_pac_sends_the_platform_through_the_proxy(server, tmp_path, kde_pac):
     assert result.details["pac"]["answers"]["127.0.0.1"].startswith("PROXY")
 
 
+@pytest.mark.slow
 def test_pac_lets_the_platform_go_directly(server, tmp_path, kde_pac):
     kde_pac('function FindProxyForURL(url, host) {\n'
             '  if (isInNet(host, "127.0.0.0", "255.0.0.0")) return "DIRECT";\n'
@@ -264,6 +267,7 @@ def test_pac_lets_the_platform_go_directly(server, tmp_path, kde_pac):
     assert "go directly, not through a proxy" in f.text()
 
 
+@pytest.mark.slow
 def test_pac_that_cannot_be_evaluated_says_so(server, tmp_path, kde_pac):
     kde_pac('function FindProxyForURL(url, host) { while (1) {} }')
     result, _ = run_check(hermetic_profile(tmp_path), server.url, duration=1.5)
@@ -272,6 +276,7 @@ def test_pac_that_cannot_be_evaluated_says_so(server, tmp_path, kde_pac):
     assert "could not be evaluated" in f.text() and "longer than 5 s" in f.text()
 
 
+@pytest.mark.slow
 def test_pac_over_http_chooses_the_proxy_when_direct_fails(server, tmp_path, kde_pac):
     dead = closed_port()
     hosts = {f"127.0.0.1:{dead}": f"127.0.0.1:{server.port}"}

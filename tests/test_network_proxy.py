@@ -59,6 +59,7 @@ def test_proxy_specs_and_exemptions():
     assert proxy.for_url({"https": "http://s:1"}, "http", "x") is None
 
 
+@pytest.mark.slow
 def test_transfers_both_ways_through_the_proxy(server):
     with HttpProxy() as px:
         via = proxy.parse_proxy(px.url)
@@ -70,6 +71,7 @@ def test_transfers_both_ways_through_the_proxy(server):
     assert px.counts.get("forward", 0) >= 4  # every stream's request went through it
 
 
+@pytest.mark.slow
 def test_check_measures_through_the_proxy_when_direct_fails(server, tmp_path, clean_env):
     dead = closed_port()
     # Only the proxy knows the way to the server (as only a company proxy gets out).
@@ -91,6 +93,7 @@ def test_check_measures_through_the_proxy_when_direct_fails(server, tmp_path, cl
     assert result.details["measured_via"]["proxy"] == f"127.0.0.1:{px.port}"
 
 
+@pytest.mark.slow
 def test_direct_is_measured_when_it_works(server, tmp_path, clean_env):
     with HttpProxy() as px:
         clean_env.setenv("HTTP_PROXY", px.url)
@@ -101,6 +104,7 @@ def test_direct_is_measured_when_it_works(server, tmp_path, clean_env):
     assert f.text().startswith("Web traffic goes through a proxy")
 
 
+@pytest.mark.slow
 def test_proxy_that_wants_a_login(server, tmp_path, clean_env):
     dead = closed_port()
     hosts = {f"127.0.0.1:{dead}": f"127.0.0.1:{server.port}"}
@@ -147,6 +151,7 @@ def test_proxy_that_cannot_reach_the_platform(clean_env):
     assert r.error == "proxy" and "502" in r.detail
 
 
+@pytest.mark.slow
 def test_cancel_while_a_silent_proxy_holds_the_way(server, tmp_path, clean_env):
     """A proxy that accepts connections and never answers: the check waits for it in the
     background, and cancel still ends the check within a second."""

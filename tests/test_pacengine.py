@@ -118,6 +118,7 @@ def test_winhttp_and_cfnetwork_answers_in_pac_form():
     assert pe.cfnetwork_find("function FindProxyForURL(u, h) {}", "https://a/") is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("system", ["win32", "darwin"])
 def test_modules_import_and_fall_back_to_pacparser_as_on_other_systems(system):
     """With sys.platform set to Windows or macOS and the POSIX-only modules hidden, the

@@ -162,6 +162,7 @@ def expected_rows() -> set[str]:
     return ids | {"resources"} | ({"gui"} if (ROOT / "app" / "gui" / "window.py").exists() else set())
 
 
+@pytest.mark.slow
 def test_selftest_from_source_runs_every_check_and_the_window(tmp_path: Path):
     out = tmp_path / "selftest.json"
     res = run_cli("selftest", "--json", str(out), "--duration", "2", timeout=110,
@@ -175,6 +176,7 @@ def test_selftest_from_source_runs_every_check_and_the_window(tmp_path: Path):
     assert all(r["status"] in ("pass", "warn", "fail") for r in doc["rows"])
 
 
+@pytest.mark.slow
 def test_selftest_fails_when_a_check_errors(tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run(
@@ -192,6 +194,7 @@ def test_selftest_fails_when_a_check_errors(tmp_path: Path):
     assert "crashy" in res.stdout.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_selftest_rejects_bad_arguments():
     res = run_cli("selftest", "--only", "nosuchcheck", "--no-gui", timeout=60)
     assert res.returncode == 3

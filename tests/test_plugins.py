@@ -103,6 +103,7 @@ def plugin_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
 
 
+@pytest.mark.slow
 def test_installed_plugin_is_found_and_runs(plugin_env, tmp_path: Path):
     out = tmp_path / "r.json"
     res = run_cli("run", "--only", "hello", "--json", str(out), "--yes", env=plugin_env)
@@ -113,6 +114,7 @@ def test_installed_plugin_is_found_and_runs(plugin_env, tmp_path: Path):
     assert check["metrics"]["greeting_ms"]["threshold"] == 5.0
 
 
+@pytest.mark.slow
 def test_plugin_limits_come_from_a_user_profile(plugin_env, tmp_path: Path):
     prof = tmp_path / "p.toml"
     prof.write_text('[profile]\nname = "p"\ntitle = "P"\nextends = "generic"\n'
@@ -124,6 +126,7 @@ def test_plugin_limits_come_from_a_user_profile(plugin_env, tmp_path: Path):
     assert json.loads(out.read_text())["checks"][0]["metrics"]["greeting_ms"]["threshold"] == 2.5
 
 
+@pytest.mark.slow
 def test_crashing_and_broken_plugins_are_contained(plugin_env, tmp_path: Path):
     out = tmp_path / "r.json"
     res = run_cli("run", "--only", "crashy,broken,mislabelled,hello,system", "--json", str(out),
@@ -143,6 +146,7 @@ def test_crashing_and_broken_plugins_are_contained(plugin_env, tmp_path: Path):
     assert "ZeroDivisionError: plug-in bug" in log.read_text()
 
 
+@pytest.mark.slow
 def test_devices_and_profiles_survive_a_broken_plugin(plugin_env):
     res = run_cli("devices", "--json", env=plugin_env)
     assert res.returncode == 0, res.stderr

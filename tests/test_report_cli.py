@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from techcheck.app.report import jsonio
 from tests import report_samples as samples
 
@@ -16,6 +18,7 @@ def _saved(tmp_path: Path, name: str = "r.json", **kw) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_report_rerenders_a_saved_report_in_every_format(cli, tmp_path: Path):
     src = _saved(tmp_path, snapshot=True)
     r = cli("report", str(src), "--html", str(tmp_path / "r.html"), "--pdf",
@@ -28,6 +31,7 @@ def test_report_rerenders_a_saved_report_in_every_format(cli, tmp_path: Path):
     assert plain.returncode == 2 and "NOT READY" in plain.stdout
 
 
+@pytest.mark.slow
 def test_report_refuses_a_corrupt_or_newer_report_with_status_3(cli, tmp_path: Path):
     corrupt = tmp_path / "corrupt.json"
     corrupt.write_text('{"schema": "techcheck.report/1", "checks": [')
@@ -54,19 +58,25 @@ def test_report_refuses_a_corrupt_or_newer_report_with_status_3(cli, tmp_path: P
     assert r.returncode == 3 and "no such file" in r.stderr
 
 
+@pytest.mark.slow
 def test_compare_two_reports(cli, tmp_path: Path):
     old = tmp_path / "old.json"
-    jsonio.write(samples.report(network=samples.network_result(upload=12.1)), old)
+    before = samples.network_result("fast")
+    jsonio.write(samples.report(network=before), old)
     new = _saved(tmp_path, "new.json")
+    after = samples.network_result()  # what _saved holds: the recorded slow uplink
     r = cli("compare", str(old), str(new))
     assert r.returncode == 1, r.stderr  # something got worse
-    assert "Upload fell from 12.1 to 2.3 Mbit/s." in r.stdout.replace("\u00a0", " ")
+    up = before.metrics["upload"].value, after.metrics["upload"].value
+    assert f"Upload fell from {up[0]:.2f} to {up[1]:.2f} Mbit/s." in r.stdout.replace(
+        "\u00a0", " ")
     r = cli("compare", str(new), str(new), "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["changes"] == []
     r = cli("compare", str(old), str(tmp_path / "nope.json"))
     assert r.returncode == 3
 
 
+@pytest.mark.slow
 def test_invite_then_run_with_the_invitation(cli, tmp_path: Path):
     inv = tmp_path / "invite.toml"
     r = cli("invite", "--profile", "teams", "--when", "2026-12-01T10:00+01:00", "--contact",
@@ -97,6 +107,7 @@ def test_invite_then_run_with_the_invitation(cli, tmp_path: Path):
     assert r.returncode == 3 and "no earlier run" in r.stderr  # it is itself the only run
 
 
+@pytest.mark.slow
 def test_a_hostile_invitation_changes_nothing(cli, tmp_path: Path):
     bad = tmp_path / "invite.toml"
     bad.write_text('format = "techcheck.invitation/1"\nprofile = "../../etc/passwd"\n'
@@ -117,6 +128,7 @@ def test_a_hostile_invitation_changes_nothing(cli, tmp_path: Path):
 BEFORE_RENAME = Path(__file__).parent / "data" / "report-before-color-rename.json"
 
 
+@pytest.mark.slow
 def test_a_report_saved_before_a_metric_rename_loads_renders_and_compares(cli, tmp_path: Path):
     raw = BEFORE_RENAME.read_text(encoding="utf-8")
     assert '"colour_a"' in raw and '"color_a"' not in raw  # the file is in the old form

@@ -25,6 +25,7 @@ def one_hertz_wav(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("args", "needle"), [
     (["--server", "ftp://example.org/"], "--server: 'ftp://example.org/' is not a web address"),
     (["--server", "not a url"], "--server: 'not a url' is not a web address"),
@@ -66,6 +67,7 @@ def test_one_hertz_wav_is_a_clear_finding_in_the_check(one_hertz_wav):
     assert analyse((0.1 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), fs).peak_dbfs < 0
 
 
+@pytest.mark.slow
 def test_valid_servers_still_parse():
     assert parse_origin("http://127.0.0.1:8080").port == 8080
     assert parse_origin("https://speed.cloudflare.com").port == 443

@@ -116,6 +116,7 @@ def send_and_read(s: socket.socket, data: bytes, timeout: float = 15.0) -> bytes
     return got
 
 
+@pytest.mark.slow
 def test_idle_and_slow_clients_do_not_starve_a_measurement(serve):
     proc, port = serve
     rss = RssWatch(proc.pid)

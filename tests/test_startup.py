@@ -61,6 +61,7 @@ def too_early(loaded: list[str], root: Path) -> list[str]:
                   if any(name == p or name.startswith(p + ".") for p in prefixes))
 
 
+@pytest.mark.slow
 def test_first_paint_waits_for_no_heavy_import(tmp_path: Path):
     """The guard: nothing but Qt and the GUI's own modules before the window is painted."""
     loaded = loaded_at_first_paint(this_checkout(), tmp_path)
@@ -70,6 +71,7 @@ def test_first_paint_waits_for_no_heavy_import(tmp_path: Path):
             "techcheck.app.gui.pages.results"} <= set(loaded)
 
 
+@pytest.mark.slow
 def test_the_startup_guard_catches_a_heavy_import(tmp_path: Path):
     """Its twin: a copy whose Connection page imports the call preview at module level again
     (the regression of issue 22) fails the same guard, naming numpy, OpenCV, the call model

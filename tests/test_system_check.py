@@ -186,6 +186,7 @@ def _in_mount_namespace(script: str, *cmd: str) -> subprocess.CompletedProcess[s
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("capacity", "online", "expect"), [
     (15, 0, {"system.on_battery": Status.WARN, "system.low_battery": Status.FAIL}),
     (35, 0, {"system.on_battery": Status.WARN, "system.low_battery": Status.WARN}),
@@ -366,6 +367,7 @@ def test_cli_swedish_findings_for_a_busy_laptop():
     assert r.status is Status.FAIL
 
 
+@pytest.mark.slow
 def test_console_script_is_installed():
     exe = Path(sys.executable).parent / "techcheck"
     assert exe.exists()

@@ -78,6 +78,7 @@ def test_the_test_jobs_run_the_whole_suite_on_three_systems_and_count():
         assert job["timeout-minutes"] <= 120
 
 
+@pytest.mark.slow
 def test_the_count_reads_a_real_junit_report(tmp_path):
     """pytest's own JUnit report of a run with a pass, a failure, an error and a skip."""
     (tmp_path / "pytest.ini").write_text("[pytest]\n")

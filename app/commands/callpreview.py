@@ -33,6 +33,7 @@ from techcheck.checks.camera.source import CameraError, open_camera
 from techcheck.checks.i18n import translate
 from techcheck.checks.model import CheckResult
 from techcheck.checks.profile import Profile
+from techcheck.checks.safefile import os_error_text
 
 log = logging.getLogger("techcheck.cli")
 
@@ -50,6 +51,12 @@ def check_folder(folder: str, check_ids: list[str] | None = None,
     """Before the run: None when the preview can be made from the checks ``check_ids`` and
     its files written into ``folder`` beside the reports ``outputs`` (option → path)."""
     p = Path(folder)
+    try:
+        p.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return f"cannot write the preview into {p}: {os_error_text(exc)}."
     if not p.is_dir():
         return f"cannot write the preview: {p} is not a folder. Create it or give another one."
     if not os.access(p, os.W_OK):

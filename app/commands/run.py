@@ -208,6 +208,10 @@ def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
         lang=args.lang, demo=demo_mode, invitation=invitation, duration=args.duration,
         snapshot=args.snapshot,
         keep_media={} if args.preview else None,  # the recording, in memory, for --preview
+        # The invitation's servers this run uses (an explicit --server/--stun replaces them)
+        # must also resolve outside the network, unless the person allowed otherwise.
+        public_hosts=invitation.public_hosts(server=args.server is None, stun=args.stun is None)
+        if invitation is not None and not args.allow_private_server else frozenset(),
         checklist=checklist.to_extra(done) if done is not None else None)
     return _Planned(setup, chosen, outputs, done)
 

@@ -13,6 +13,7 @@ from techcheck.checks.audio.backend import AudioProblem
 from techcheck.checks.audio.source import is_file_spec, probe_audio_file
 from techcheck.checks.network import stun
 from techcheck.checks.network.check import server_problem
+from techcheck.checks.safefile import os_error_text
 
 
 def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,
@@ -77,6 +78,12 @@ def _camera_problem(camera: str | None) -> str | None:
     if camera is None or camera.strip().isdigit():
         return None
     path = Path(camera).expanduser()
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        return f"--camera: {camera}: {os_error_text(exc)}"
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
         return (f"--camera: {camera} {what}; give a camera number (0 is the first) or a "

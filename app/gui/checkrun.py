@@ -43,9 +43,14 @@ def run_setup(session: Session) -> RunSetup:
         from techcheck.app.gui.pages.checklist import report_extra
 
         extra = report_extra(session)
+    inv = session.invitation
+    # Nobody was asked about a server inside the network when its spelling showed none: the
+    # network check then judges the addresses the invitation's names resolve to.
+    public = inv.public_hosts() if inv is not None and not inv.internal_servers else frozenset()
     return RunSetup(profile=session.profile, devices=replace(session.devices), lang=session.lang,
                     demo=session.demo, invitation=session.invitation,
-                    snapshot=session.snapshot, keep_media=session.media, checklist=extra)
+                    snapshot=session.snapshot, keep_media=session.media, checklist=extra,
+                    public_hosts=public)
 
 
 def check_worker(session: Session, plugin: registry.Plugin):

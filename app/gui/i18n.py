@@ -66,8 +66,9 @@ def install(lang: str) -> str:
         QCoreApplication.sendEvent(w, QEvent(QEvent.Type.LanguageChange))
     for w in QApplication.allWidgets():  # the status lines written once: written again
         make = getattr(w, _MAKER, None)
-        if make is not None:
-            w.setText(make())
+        set_text = getattr(w, "setText", None)  # ``say`` takes any widget with setText
+        if make is not None and set_text is not None:
+            set_text(make())
     return lang
 
 
@@ -95,6 +96,13 @@ def fmt(template: str, **params: Any) -> str:
     from techcheck.checks.i18n import fill
 
     return fill(template, params, _current)
+
+
+def counted(text: str, n: int) -> str:
+    """Qt's plural-form text (``self.tr("Copied %n character(s)…", "", n)``, which writes the
+    count as plain digits) with the count written the one way numbers are: "19 352" in
+    Swedish. Call it before filling in other values, so only the count's digits are there."""
+    return text.replace(str(n), num(n), 1) if abs(n) >= 1000 else text
 
 
 def num(value: float | int, decimals: int | None = None) -> str:

@@ -116,7 +116,7 @@ class Task(QObject):
         self._done = False
         #: Callbacks run_task registers: called directly on the GUI thread (see _Box for why
         #: values do not go through a second signal hop).
-        self.callbacks: dict[str, Callable[..., None]] = {}
+        self.callbacks: dict[str, Callable[..., object]] = {}  # what they return is unused
         self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
         self._thread = _Thread(self)
         self._thread.setObjectName(f"task-{name}")
@@ -205,7 +205,7 @@ def run_task(
     fn: Callable[[TaskContext], Any],
     *,
     name: str,
-    on_result: Callable[[Any], None] | None = None,
+    on_result: Callable[[Any], object] | None = None,
     on_error: Callable[[TaskError], None] | None = None,
     on_progress: Callable[[Any], None] | None = None,
     on_latest: Callable[[Any], None] | None = None,

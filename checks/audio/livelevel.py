@@ -64,11 +64,11 @@ class LevelMeasures:
             v = getattr(m, "value", None)
             return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
-        clip, peak = value("clipping"), value("peak")
+        clip, peak = value(M.CLIPPING.name), value(M.PEAK.name)
         if clip is None or peak is None:
             return None
-        return cls(value("speech_level"), value("speech_seconds") or 0.0, clip / 100.0,
-                   peak, peak)
+        return cls(value(M.SPEECH_LEVEL.name), value(M.SPEECH_SECONDS.name) or 0.0,
+                   clip / M.CLIPPING.scale, peak, peak)  # the report's % back to a share
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class LevelVerdict:
     #: the speech level's verdict (hysteresis included); None before speech was heard
     speech_state: MetricState | None = None
     clipping: Grade | None = None  # the clipped share's grade when it did not pass
-    #: the pass zone the level was held to (the first limits, moved by the hysteresis)
+    #: the pass zone: the declared first limits, as the card quotes them
     zone: tuple[float, float] = (0.0, 0.0)
     hint: str = ""  # the declaration's short text (N_), shown through the catalogue
 
@@ -93,6 +93,18 @@ class LevelVerdict:
     def speech(self) -> Grade | None:
         """The speech level's grade when it did not pass: the limit applied and its status."""
         return self.speech_state.grade() if self.speech_state is not None else None
+
+    @property
+    def limit(self) -> float | None:
+        """The speech-level limit the hint quotes: the declared one (the card's) while the
+        level is past it, and the one the hysteresis holds it to only while the level is back
+        within the margin, so the hint never names a limit its own number meets."""
+        g, st = self.speech, self.speech_state
+        if g is None or st is None:
+            return None
+        declared = g.limit + st.shift if g.op == ">=" else g.limit - st.shift
+        past = g.value < declared if g.op == ">=" else g.value > declared
+        return declared if past else g.limit
 
     @property
     def crossed(self) -> int:
@@ -124,9 +136,8 @@ def judge_level(m: LevelMeasures | None, lim: Any,
               prev.speech_state if prev is not None else None)
     clip_m = M.CLIPPING.bind(lim)
     clipping, clip_side = grade_measure(clip_m, m.clip_ratio * 100.0)
-    held = speech_m.pass_limits(st.shift)
     verdict = LevelVerdict(Status.worst([st.status] + ([clipping.status] if clipping else [])),
-                           "good", m, st, clipping, (held[0], held[1]),  # type: ignore[index]
+                           "good", m, st, clipping, (zone[0], zone[1]),  # type: ignore[index]
                            speech_m.ok_hint)
     if clipping is not None and clip_side is not None:
         return dataclasses.replace(verdict, kind="clipping", hint=clip_side.hint)

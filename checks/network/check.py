@@ -12,6 +12,8 @@ Phases, all within 25 s by default (``ctx.duration`` scales them):
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 import socket
 import ssl
@@ -25,8 +27,14 @@ from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult
-from techcheck.checks.network import probes, stun
-from techcheck.checks.network.dns import Resolution, is_ip_literal, resolve
+from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network.dns import (
+    Resolution,
+    is_internal_address,
+    is_ip_literal,
+    numeric_address,
+    resolve,
+)
 from techcheck.checks.network.httpio import (
     HttpFailure,
     Origin,
@@ -75,6 +83,7 @@ class _Run:
         self.path = ServerPath(None)  # how the measurement server is reached
         self._lat_batch: list[float] = []
         self._lat_sent = 0.0
+        self._answered: dict[str, list[float]] = {}  # answered round trips per phase so far
         self._lock = threading.Lock()
 
     # --- progress ----------------------------------------------------------------------------
@@ -88,25 +97,31 @@ class _Run:
         self.ctx.progress(Progress("network", fraction, message))
 
     def _on_probe(self, probe: stun.Probe) -> None:
-        """Called from the probe thread; hands the GUI one latency point per 100 ms."""
+        """Called from the probe thread; hands the GUI one latency point per 100 ms, and the
+        phase's delay so far as the result measures it (``analysis.latency_stats``' median of
+        the answered probes), for the graph to quote rather than its last point."""
         with self._lock:
             if probe.rtt_ms is None:  # only answered probes come here; a lost one has none
                 return
             self._lat_batch.append(probe.rtt_ms)
+            answered = self._answered.setdefault(probe.phase, [])
+            answered.append(probe.rtt_ms)
             now = time.monotonic()
             if now - self._lat_sent < 0.1:
                 return
             batch, self._lat_batch, self._lat_sent = self._lat_batch, [], now
+            so_far = list(answered)
         ms = sorted(batch)[len(batch) // 2]
+        measure = analysis.latency_stats(list(so_far)).median_ms
         self.ctx.progress(Progress("network", self.fraction, "", {
             "kind": "latency", "ms": round(ms, 2), "loaded": probe.phase != "idle",
-            "t": self.t()}))
+            "measure_ms": None if measure is None else round(measure, 2), "t": self.t()}))
 
-    def _on_rate(self, direction: str) -> Callable[[float, float], None]:
-        def cb(_t: float, mbps: float) -> None:
+    def _on_rate(self, direction: str) -> Callable[[float, float, float | None], None]:
+        def cb(_t: float, mbps: float, steady: float | None) -> None:
             self.ctx.progress(Progress("network", self.fraction, "", {
                 "kind": "throughput", "direction": direction, "mbps": round(mbps, 3),
-                "t": self.t()}))
+                "measure_mbps": None if steady is None else round(steady, 3), "t": self.t()}))
         return cb
 
     # --- the run -----------------------------------------------------------------------------
@@ -136,6 +151,15 @@ class _Run:
         answered = {n: _wait(j, ctx, 4.0) for n, j in dns_jobs.items()}
         dns = {n: (d if d is not None else Resolution(n, None, error="no answer")) for n, d in
                answered.items()}
+        public = {h.strip("[]").lower() for h in ctx.options.get("public_hosts", ())}
+        if public:
+            inside = _inside_network(public, origin, stun_specs, dns)
+            if inside is not None:
+                self.judge.private_server(*inside)
+                return r.build()
+            if origin is not None and origin.host.lower() in public and origin.host in dns \
+                    and dns[origin.host].ok:  # connect only to the addresses judged just now
+                origin = origin.pinned(dns[origin.host].addresses)
         # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
         proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self.judge.connectivity(dns, origin, via):
@@ -319,6 +343,31 @@ class _Run:
                                    on_sample=self._on_probe)
             return probe.start(), spec
         return None, ""
+
+
+def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[str],
+                    dns: dict[str, Resolution]) -> tuple[str, str, str] | None:
+    """(which server, its host, the address) for the first server in ``public`` (host names
+    that must be outside the candidate's network) that is, or resolves to, an address on this
+    computer or inside the network; None when none is. Judged on the address the connection
+    would use: the system's reading of a numeric host ("127.1" is 127.0.0.1), else every
+    address the name resolved to."""
+    targets = [("server", origin.host)] if origin is not None else []
+    for spec in stun_specs:
+        with contextlib.suppress(ValueError):
+            targets.append(("stun", stun.parse_hostport(spec)[0]))
+    for what, host in targets:
+        if host.lower() not in public:
+            continue
+        ip = numeric_address(host)
+        found = [ip] if ip is not None else []
+        known = dns.get(host)
+        if ip is None and known is not None:
+            found = [ipaddress.ip_address(str(a[0]).split("%", 1)[0]) for _, a in known.addresses]
+        bad = next((x for x in found if is_internal_address(x)), None)
+        if bad is not None:
+            return what, host, str(bad)
+    return None
 
 
 def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()

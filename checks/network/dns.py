@@ -8,11 +8,16 @@ check (and cancel still works, because nobody waits on that thread).
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+#: One address of a name: (family, sockaddr), as ``socket.getaddrinfo`` gives them.
+Address = tuple[int, tuple[Any, ...]]
 
 
 @dataclass
@@ -33,6 +38,40 @@ def is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+#: What inet_aton reads as an IPv4 address: one to four parts, each decimal, octal (leading 0)
+#: or hex (0x), so "127.1", "0177.0.0.1", "0x7f.1" and "2130706433" are all 127.0.0.1.
+_INET_ATON = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE)
+
+
+def numeric_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` stands for when the system reads it as a number, before any name
+    lookup, or None for a name. Besides the standard notations, getaddrinfo (POSIX
+    ``inet_aton``, and Windows' ``inet_addr``) reads IPv4 in the old BSD forms: fewer than
+    four parts (the last fills the remaining bytes: "10.1" is 10.0.0.1, "169.254.43518" is
+    169.254.169.254), octal and hex parts. So a host must be judged by this, not its spelling."""
+    h = host.strip().strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(h.split("%", 1)[0])
+    except ValueError:
+        pass
+    if not _INET_ATON.fullmatch(h):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(h))
+    except OSError:
+        return None
+
+
+def is_internal_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``ip`` is this computer or inside a private network: anything not globally
+    routable in IANA's special-purpose registries (loopback, link-local such as the cloud
+    metadata address 169.254.169.254, RFC 1918, RFC 6598, unique-local…), and multicast.
+    An IPv4-mapped IPv6 address is judged as the IPv4 address it carries."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
 
 
 def resolve(host: str, port: int = 443, socktype: int = socket.SOCK_STREAM,
@@ -67,15 +106,22 @@ class NoAddress(OSError):
     """The name did not resolve (``open_tcp``)."""
 
 
-def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = None
-             ) -> socket.socket:
+def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = None,
+             addresses: Sequence[Address] | None = None) -> socket.socket:
     """A TCP connection to ``host:port`` (its first four addresses, IPv4 first, Nagle off).
-    ``NoAddress`` when the name does not resolve, else the last address's ``OSError``."""
-    res = resolve(host, port, socket.SOCK_STREAM, min(timeout_s, 5.0))
-    if not res.ok:
-        raise NoAddress(f"cannot resolve {host}: {res.error}")
+    ``NoAddress`` when the name does not resolve, else the last address's ``OSError``.
+    ``addresses`` ((family, sockaddr) pairs) replaces the lookup: the connection goes to an
+    address that was already judged, so a name that resolves differently the second time
+    (DNS rebinding) cannot send it elsewhere."""
+    if addresses:
+        targets = [(family, (addr[0], port, *addr[2:])) for family, addr in addresses]
+    else:
+        res = resolve(host, port, socket.SOCK_STREAM, min(timeout_s, 5.0))
+        if not res.ok:
+            raise NoAddress(f"cannot resolve {host}: {res.error}")
+        targets = res.addresses
     last: OSError | None = None
-    for family, addr in res.addresses[:4]:
+    for family, addr in targets[:4]:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         left = timeout_s if deadline is None else max(0.05, min(timeout_s,

@@ -14,11 +14,11 @@ import ssl
 import struct
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from techcheck.checks.network.dns import NoAddress, open_tcp
+from techcheck.checks.network.dns import Address, NoAddress, open_tcp
 from techcheck.checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
@@ -47,6 +47,14 @@ class Origin:
     host: str
     port: int
     base_path: str  # without a trailing slash
+    #: (family, sockaddr) pairs connections must use instead of looking ``host`` up again:
+    #: set by ``pinned`` once the addresses were judged (see ``dns.open_tcp``).
+    addresses: tuple[Address, ...] = field(default=(), compare=False, repr=False)
+
+    def pinned(self, addresses: Sequence[Address]) -> Origin:
+        """This origin, connecting only to ``addresses`` (the name still goes into the Host
+        header and TLS's server name, so certificates are verified as usual)."""
+        return replace(self, addresses=tuple(addresses))
 
     @property
     def url(self) -> str:
@@ -92,7 +100,7 @@ def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
     if via is not None:
         return _connect_via(origin, timeout_s, ctx, via)
     try:
-        sock = open_tcp(origin.host, origin.port, timeout_s, deadline)
+        sock = open_tcp(origin.host, origin.port, timeout_s, deadline, origin.addresses)
     except NoAddress as exc:
         raise HttpFailure("dns", str(exc)) from None
     except OSError as exc:

@@ -80,6 +80,24 @@ class Judge:
         r.record(M.UPLOAD, "unknown")
         return True
 
+    def private_server(self, what: str, host: str, address: str) -> None:
+        """An invitation's server that is on this computer or inside the network, found by the
+        address it resolves to (the person did not allow such a server): nothing was measured
+        against it, which is said, with the address."""
+        r = self.r
+        server = self.ctx.devices.server if what == "server" else self.ctx.devices.stun
+        r.finding(
+            "network.private_server", Status.ERROR,
+            N_("The speed was not measured: the invitation's measurement server {server} is at "
+               "{address}, on this computer or inside your own network, so TechCheck did not "
+               "connect to it."),
+            N_("A recruiter's measurement server is on the internet: ask the person who sent "
+               "the invitation for the right one. If you trust it, run again and allow it "
+               "(techcheck run --allow-private-server)."),
+            value=address, threshold="", server=server or host, address=address)
+        r.record(M.DOWNLOAD, "unknown")
+        r.record(M.UPLOAD, "unknown")
+
     def dns_time(self, dns: dict[str, Resolution]) -> None:
         times = [d.ms for d in dns.values() if d.ms is not None]
         if not times:

@@ -13,9 +13,14 @@ plain ``speedtest`` asks speedtest.net for the nearest server.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import math
+import sys
+import threading
 import time
+import types
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,12 +65,33 @@ def _config(seconds_down: float, seconds_up: float) -> dict[str, Any]:
     }
 
 
+_import_lock = threading.Lock()
+
+
+def import_speedtest() -> types.ModuleType:
+    """speedtest-cli, imported without its side effect on the standard streams: at import it
+    wraps the file descriptors of ``sys.stdout`` and ``sys.stderr`` in new, never closed file
+    objects (speedtest.py, ``_Py3Utf8Output``), which the interpreter reports as
+    "ResourceWarning: unclosed file" when it exits (and which would close those descriptors if
+    they were ever collected). With streams that have no descriptor during the import it keeps
+    the streams themselves; it is a library here, so its own printing goes where ours does."""
+    with _import_lock:
+        if "speedtest" not in sys.modules:
+            with contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
+                import speedtest
+            speedtest._py3_utf8_stdout, speedtest._py3_utf8_stderr = sys.stdout, sys.stderr
+        import speedtest
+    module: types.ModuleType = speedtest  # speedtest-cli has no type information
+    return module
+
+
 def run(server: str, seconds_down: float, seconds_up: float, cancelled: Callable[[], bool],
         phase: Callable[[str], None], timeout_s: float = 5.0) -> tuple[TransferResult,
                                                                         TransferResult, float | None]:
     """(download, upload, speedtest-cli's ping in ms). ``phase`` is told "download"/"upload"
     as each starts, so latency probes can be labelled."""
-    import speedtest
+    speedtest: Any = import_speedtest()
 
     shutdown = _Shutdown(cancelled)
     url = server.removeprefix("speedtest+") if server.startswith("speedtest+") else ""

@@ -332,7 +332,7 @@ class Transfer:
 
     def __init__(self, origin: Origin, protocol: Protocol, direction: str, streams: int,
                  seconds: float, cancelled: Callable[[], bool],
-                 on_rate: Callable[[float, float], None] | None = None,
+                 on_rate: Callable[[float, float, float | None], None] | None = None,
                  stall_s: float = 4.0, connect_timeout: float = 4.0,
                  via: Proxy | None = None) -> None:
         self.origin, self.protocol, self.direction = origin, protocol, direction
@@ -366,7 +366,10 @@ class Transfer:
                 samples.append((now, total))
                 if self.on_rate is not None and now >= next_report:
                     next_report += 0.25
-                    self.on_rate(now, _recent_mbps(samples))
+                    # the last half second as the graph draws it, and the steady rate so far
+                    # by the very function the result's figure comes from (``steady_rate``)
+                    bps, _ramp = steady_rate(samples)
+                    self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
                 if now >= self.seconds:
                     break
                 if not any(s.is_alive() for s in streams):

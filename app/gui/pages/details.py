@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app import logsetup
-from techcheck.app.gui.i18n import say
+from techcheck.app.gui.i18n import counted, say
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
@@ -207,6 +207,7 @@ class DetailsPage(Page):
 
         text = diagnostics(self.session)
         QGuiApplication.clipboard().setText(text)
-        say(self.copy_note, lambda: self.tr("Copied %n character(s). Paste them into your ticket "
-                                            "or email.", "", len(text)))
+        say(self.copy_note, lambda: counted(self.tr(
+            "Copied %n character(s). Paste them into your ticket or email.", "", len(text)),
+            len(text)))
         return text

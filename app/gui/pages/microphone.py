@@ -147,7 +147,6 @@ class MicrophonePage(CheckPage):
         if getattr(result, "id", None) == "microphone":
             self.verdict = _judged(None, self._limits(), result=result)
             self._show_level()
-        self.status_changed.emit()
 
     def _device_changed(self, spec: Any) -> None:
         self._apply_spec(spec)
@@ -158,9 +157,6 @@ class MicrophonePage(CheckPage):
     def entered(self, checking: bool = False) -> None:
         self._active, self._checking = True, checking
         self.refresh_devices()
-        result = self.session.results.get("microphone")
-        if self.verdict is None and result is not None:
-            self.verdict = _judged(None, self._limits(), result=result)
         self._show_level()
         if not checking:  # the check opens the microphone itself and reports its level
             self.start_level()
@@ -270,7 +266,7 @@ class MicrophonePage(CheckPage):
 
     def _show_level(self) -> None:
         v = self.verdict
-        if v is not None:  # the band is the zone the level was held to (hysteresis included)
+        if v is not None:  # the band is the card's pass zone
             self.meter.set_judgement(v.status, v.zone, v.kind == "clipping")
         else:
             self.meter.set_judgement(None, self.meter.zone, False)
@@ -287,12 +283,10 @@ class MicrophonePage(CheckPage):
                        threshold=v.clipping.limit)
         elif v.speech is not None and v.crossed < 0:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at least "
-                               "{threshold:.0f})"), hint=hint, level=level,
-                       threshold=v.speech.limit)
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         elif v.speech is not None and v.crossed > 0:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking; want at most "
-                               "{threshold:.0f})"), hint=hint, level=level,
-                       threshold=v.speech.limit)
+                               "{threshold:.0f})"), hint=hint, level=level, threshold=v.limit)
         else:
             word = fmt(self.tr("{hint} ({level:.1f} dBFS while speaking)"), hint=hint,
                        level=level)

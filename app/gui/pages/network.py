@@ -35,6 +35,7 @@ class NetworkPage(CheckPage):
         self.panel = CheckPanel(session, "network", self.body)
         self.panel.about_to_run.connect(self._before_run)
         self.panel.sample.connect(self.add_sample)
+        self.panel.check_finished.connect(self._checked)
         self.panel.all_finished.connect(self._show_preview)
         self.add_check_panel(self.panel)
         # "As they will see and hear you", once camera and connection are checked
@@ -119,14 +120,40 @@ class NetworkPage(CheckPage):
         self._describe_server()
 
     def add_sample(self, data: dict) -> None:
+        """A point for a graph, and the check's own measure of that series so far (the steady
+        rate, the median delay: the functions its result is made from) for the legend."""
         kind = data.get("kind")
         t = float(data.get("t", 0.0))
         if kind == "throughput" and "mbps" in data:
-            self.throughput.add(data.get("direction", "down"), t, float(data["mbps"]))
+            key = data.get("direction", "down")
+            self.throughput.add(key, t, float(data["mbps"]))
+            self.throughput.set_measure(key, data.get("measure_mbps"))
             self.samples += 1
         elif kind == "latency" and "ms" in data:
-            self.latency.add("loaded" if data.get("loaded") else "idle", t, float(data["ms"]))
+            key = "loaded" if data.get("loaded") else "idle"
+            self.latency.add(key, t, float(data["ms"]))
+            self.latency.set_measure(key, data.get("measure_ms"))
             self.samples += 1
+
+    def _checked(self, result: Any) -> None:
+        """The card is shown: each legend quotes the card's own figure for its series."""
+        if getattr(result, "id", None) == "network":
+            from techcheck.checks.network import measures as M  # not before the first paint
+
+            metrics = result.metrics
+
+            def value(m: Any) -> float | None:
+                v = getattr(metrics.get(m.name), "value", None)
+                return float(v) if isinstance(v, int | float) and not isinstance(v, bool) \
+                    else None
+
+            self.throughput.set_measure("down", value(M.DOWNLOAD))
+            self.throughput.set_measure("up", value(M.UPLOAD))
+            self.latency.set_measure("idle", value(M.LATENCY))
+            # "while busy": the worse direction, the one the card's delay-under-load quotes
+            loaded = [v for v in (value(M.LOADED_LATENCY_DOWNLOAD),
+                                  value(M.LOADED_LATENCY_UPLOAD)) if v is not None]
+            self.latency.set_measure("loaded", max(loaded) if loaded else None)
 
     def left(self) -> None:
         self._active = False
