@@ -151,7 +151,7 @@ class ResultBuilder:
         is a grade already reached by a windowed judge with hysteresis (the camera), with the
         side that went wrong, and ``shift`` how far that hysteresis moved the pass limits.
         Returns the status given (None when not measured)."""
-        m = measure.bind(limits) if limits is not None else measure
+        m = measure.bind(limits)  # numbers stay numbers: a bound measure binds to itself
         if not m.graded:
             raise ValueError(f"measure {m.name!r} has no limits: record it, do not grade it")
         if value is None or isinstance(value, str | bool):
@@ -265,12 +265,9 @@ def grade_measure(m: Measure, value: float, shift: float = 0.0) -> tuple[Grade |
     worst: tuple[int, Grade | None, Side | None] = (0, None, None)
     for side, higher_is_better in m.sides():
         move = -shift if higher_is_better else shift
-        second = side.second if side.second is not None else (-math.inf if higher_is_better
-                                                              else math.inf)
-        if isinstance(side.levels, str):
-            raise TypeError(f"measure {m.name!r}: bind it to its limits before grading")
-        g = assess(value, warn=float(side.first) + move, fail=float(second) + move,  # type: ignore[arg-type]
-                   higher_is_better=higher_is_better, levels=side.levels)
+        first, second, levels = side.bound()
+        g = assess(value, warn=first + move, fail=second + move,
+                   higher_is_better=higher_is_better, levels=levels)
         crossed = 0 if g.status is Status.PASS else 2 if g.second else 1
         if crossed > worst[0]:
             worst = (crossed, g, side)

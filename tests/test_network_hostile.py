@@ -239,7 +239,9 @@ def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_pa
     finding = f["network.server_unreachable"]
     assert finding.text() == (f"The speed could not be measured: the measurement server "
                               f"{fault.url} stopped answering during the test.")
-    assert result.status is not Status.FAIL
+    # docs/verdicts.md: the server's fault is never more than a warning
+    assert finding.status is Status.WARN
+    assert result.status is Status.WARN, [(x.code, x.status) for x in result.findings]
 
 
 # --- items 6, 7 and 12: PAC answers that name no HTTP proxy, PAC files that block ----------
@@ -471,7 +473,7 @@ def test_the_check_judges_the_address_it_would_connect_to_not_the_spelling(host,
     finding = f["network.private_server"]
     assert "127.0.0.1" in finding.text() and url in finding.text()
     assert result.metrics["download"].value == "unknown"
-    assert result.status is Status.ERROR
+    assert finding.status is Status.WARN and result.status is Status.WARN
 
 
 def test_without_the_guard_the_same_address_is_measured(tmp_path, serve):
@@ -531,3 +533,20 @@ def test_both_surfaces_ask_the_check_to_judge_an_invitations_names(tmp_path):
                                   contact="x", server="http://10.1:8080/")
     asked = replace(Session.create("other"), invitation=confirmed)  # the person said yes
     assert "public_hosts" not in run_setup(asked).context("network").options
+
+
+@pytest.mark.slow
+def test_stopping_serve_closes_connections_that_arrived_in_its_last_moment():
+    """A client connecting just as the server stops (a check's background probe) left a
+    transport that was never closed: a ResourceWarning when it was collected, during some
+    later test. Every connection is closed by the time ``stop`` returns."""
+    import gc
+
+    for _ in range(20):
+        srv = start_server("127.0.0.1", 0)
+        clients = [socket.create_connection(("127.0.0.1", srv.port), timeout=2)
+                   for _ in range(3)]
+        srv.stop()
+        for c in clients:
+            c.close()
+        gc.collect()
