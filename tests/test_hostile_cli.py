@@ -34,7 +34,6 @@ def _sample_report(tmp_path, **changes) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly_with_the_commands_own_status(tmp_path):
     """``techcheck profiles teams | head -1``: the reader stopped reading, which is no error of
     TechCheck's; no "internal error", no traceback, the command's own exit status."""
@@ -48,7 +47,6 @@ def test_a_closed_pipe_ends_quietly_with_the_commands_own_status(tmp_path):
         assert "Exception ignored" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
 
 
-@pytest.mark.slow
 @pytest.mark.slow
 def test_a_file_name_longer_than_the_file_system_allows_is_a_sentence(tmp_path):
     long_name = str(tmp_path / ("a" * 300 + ".json"))
@@ -85,7 +83,6 @@ def test_an_output_path_ending_in_a_slash_leaves_the_file_before_it(tmp_path):
     assert keep.read_text() == "mine"
 
 
-@pytest.mark.slow
 @pytest.mark.slow
 def test_two_outputs_naming_the_same_file_are_refused(tmp_path):
     (tmp_path / "sub").mkdir()
@@ -133,7 +130,6 @@ def test_a_preview_whose_file_cannot_be_replaced_is_refused_before_the_run(tmp_p
     assert "…" not in m.stderr  # no check started
 
 
-@pytest.mark.slow
 @pytest.mark.slow
 def test_a_preview_that_could_not_be_made_exits_3_not_with_the_verdict(tmp_path):
     """Nothing answers on port 9: the connection could not be measured, so no preview can be
