@@ -562,3 +562,25 @@ def test_stopping_serve_closes_connections_that_arrived_in_its_last_moment():
         for c in clients:
             c.close()
         gc.collect()
+
+
+def test_a_public_only_origin_is_judged_again_at_every_connection():
+    """The guard at connection time: an origin that must stay outside the network, looked up
+    again (not pinned, as when its first lookup did not answer in time), never connects to an
+    address inside it, and says why."""
+    from techcheck.checks.network.httpio import HttpFailure, connect
+
+    srv = CountingServer()
+    try:
+        origin = parse_origin(f"http://localhost:{srv.port}").pinned((), public_only=True)
+        with pytest.raises(HttpFailure) as info:
+            connect(origin, 2.0)
+        pinned = parse_origin(f"http://x.example:{srv.port}").pinned(
+            [(socket.AF_INET, ("127.0.0.1", 0))], public_only=True)
+        with pytest.raises(HttpFailure, match="inside the network"):
+            connect(pinned, 2.0)
+        time.sleep(0.3)
+    finally:
+        srv.close()
+    assert info.value.kind == "private" and "inside the network" in info.value.detail
+    assert srv.accepted == 0
