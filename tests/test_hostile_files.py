@@ -223,3 +223,43 @@ def test_a_many_channel_audio_file_reads_no_more_samples(tmp_path: Path):
 
     data, fs = read_audio_file(_sparse_wav(tmp_path / "wide.wav", 2**28, channels=64))
     assert data.shape[1] == 64 and data.size <= MAX_FILE_SAMPLES and fs == 48_000
+
+
+# --- issue 21: a small picture file that decodes to gigabytes -----------------------------------
+
+
+def _blank_png(path: Path, width: int, height: int) -> Path:
+    """A valid 8-bit grey PNG (ISO/IEC 15948) of zeros, compressed row by row: 16000 × 16000 is
+    256 million pixels in about 250 KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    z = zlib.compressobj(9)
+    row = bytes(width + 1)  # filter byte 0 and the pixels
+    idat = b"".join([z.compress(row) for _ in range(height)] + [z.flush()])
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("side", "words"), [(16000, "more than 179 million pixels"),
+                                             (5000, "5000×5000 pixels")])
+def test_a_huge_camera_picture_is_refused_from_its_header(side: int, words: str,
+                                                          tmp_path: Path):
+    """Before: a 249 KB PNG of 16000 × 16000 took the camera check to 2.8 GB and 12 s."""
+    from techcheck.checks.camera.source import CameraFileError, open_camera
+
+    png = _blank_png(tmp_path / "huge.png", side, side)
+    assert png.stat().st_size < 300_000
+    with pytest.raises(CameraFileError, match=words):
+        open_camera(str(png))
+    m = run_measured("run", "--only", "camera", "--camera", str(png), "--no-history",
+                     tmp=tmp_path)
+    assert m.returncode == 3 and "cannot be read as a video or a picture" in m.stderr, m.stderr
+    assert_bounded(m)

@@ -9,6 +9,7 @@ place of a check of the person's own devices (issue 20)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
@@ -31,9 +32,11 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.brand import BrandBanner
 from techcheck.app.gui.widgets.status import StatusBadge
-from techcheck.app.invitation import Invitation
 from techcheck.app.report.view import span, when
 from techcheck.checks.model import Status
+
+if TYPE_CHECKING:  # the invitation model loads when an invitation is opened
+    from techcheck.app.invitation import Invitation
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",
                   "webex": "Webex"}
