@@ -95,13 +95,28 @@ NESTED_USE_SVG = (f'<svg {SVG_NS} viewBox="0 0 100 40"><defs><rect id="l0" width
 BOX_W, BOX_H = 192, 48
 
 
-def _invitation_with_logo(tmp_path, svg: str):
+def _wide_png() -> bytes:
+    """A 2048 × 1 PNG, the widest a logo may be (app/brand.py): 2048 : 1 drawn at 48 px high
+    would be 98,304 px wide."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.test_hostile_files import _blank_png
+
+    with tempfile.TemporaryDirectory() as folder:
+        return _blank_png(Path(folder) / "wide.png", 2048, 1).read_bytes()
+
+
+def _invitation_with_logo(tmp_path, svg: str | bytes):
     import base64
 
     text = SAMPLE.read_text(encoding="utf-8")
     start = text.index('logo = "')
     end = text.index('"', start + len('logo = "'))
-    logo = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    if isinstance(svg, bytes):
+        logo = "data:image/png;base64," + base64.b64encode(svg).decode()
+    else:
+        logo = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     path = tmp_path / "hostile-logo.toml"
     path.write_text(text[:start] + f'logo = "{logo}"' + text[end + 1:], encoding="utf-8")
     return path
@@ -116,12 +131,13 @@ def _probe(path) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("svg", [WIDE_SVG, TALL_SVG], ids=["wide", "tall"])
-def test_a_logo_of_any_proportions_is_drawn_into_a_bounded_box(svg, tmp_path):
+@pytest.mark.parametrize("logo", ["wide", "tall", "wide png"])
+def test_a_logo_of_any_proportions_is_drawn_into_a_bounded_box(logo, tmp_path):
     """The real window (offscreen, its own process) opens the invitation and shows the brand;
     the logo fits the 192 × 48 box and opening it costs the app almost no memory or time."""
-    assert len(svg) < 200
-    shown = _probe(_invitation_with_logo(tmp_path, svg))
+    data = {"wide": WIDE_SVG, "tall": TALL_SVG, "wide png": _wide_png()}[logo]
+    assert len(data) < 200
+    shown = _probe(_invitation_with_logo(tmp_path, data))
     assert shown["shown"] and shown["name"] == "Acme Robotics", shown
     w, h = shown["logo"]
     ratio = shown["ratio"]

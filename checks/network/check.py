@@ -157,9 +157,12 @@ class _Run:
             if inside is not None:
                 self.judge.private_server(*inside)
                 return r.build()
-            if origin is not None and origin.host.lower() in public and origin.host in dns \
-                    and dns[origin.host].ok:  # connect only to the addresses judged just now
-                origin = origin.pinned(dns[origin.host].addresses)
+            if origin is not None and origin.host.lower() in public:
+                # Connect only to the addresses judged just now (a name that did not answer
+                # in time is looked up again), and judge every address again when connecting.
+                known = dns.get(origin.host)
+                origin = origin.pinned(known.addresses if known is not None and known.ok
+                                       else (), public_only=True)
         # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
         proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self.judge.connectivity(dns, origin, via):
@@ -243,6 +246,9 @@ class _Run:
         target = dns.get(origin.host)
         addrs = target.addresses if target is not None and target.ok else \
             resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
+        if origin.public_only:  # a second lookup is judged too
+            addrs = [a for a in addrs if not is_internal_address(
+                ipaddress.ip_address(str(a[1][0]).split("%", 1)[0]))]
         if not addrs:
             return None
         family, addr = addrs[0]

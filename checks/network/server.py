@@ -106,8 +106,6 @@ def _parse_head(raw: bytes) -> _Request:
         urlsplit(parts[1])
     except ValueError:
         raise _BadRequest(400, "malformed request target") from None
-    if not parts[1].startswith(("/", "http://", "https://")):
-        raise _BadRequest(400, "the request target must be a path or an http(s) URL")
     if len(lines) - 1 > MAX_HEADERS:
         raise _BadRequest(431, f"at most {MAX_HEADERS} header fields")
     headers: dict[str, str] = {}
@@ -158,6 +156,8 @@ class _Connection:
                 length = self._body_length(req)
                 if req.method not in _METHODS:
                     raise _BadRequest(501, f"only {', '.join(_METHODS)}")
+                if not req.target.startswith(("/", "http://", "https://")):
+                    raise _BadRequest(400, "the request target must be a path or an http(s) URL")
             except _BadRequest as exc:
                 await self._refuse(exc.status, exc.message)
                 return
