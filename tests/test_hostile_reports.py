@@ -390,3 +390,13 @@ def test_a_report_with_a_duplicate_status_is_refused_by_the_cli(tmp_path: Path):
     src.write_text(text[:first] + '"status": "pass", ' + text[first:])
     m = run_measured("report", str(src), tmp=tmp_path)
     assert m.returncode == 3 and "'status' is given twice" in m.stderr, m.stderr
+
+
+def test_counting_values_is_linear_for_a_string_never_closed(tmp_path: Path):
+    """8 MiB of escaped quotes in a string that never ends: each quote could start a new
+    string, which made the count quadratic (80 KB took 12 s); now it is one linear scan."""
+    src = tmp_path / "quotes.json"
+    src.write_text('{"schema": "' + '\\"' * (4 * 2**20 - 8))
+    m = run_measured("report", str(src), tmp=tmp_path)
+    assert m.returncode == 3 and "not valid JSON" in m.stderr, m.stderr
+    assert_bounded(m, tmp_path)

@@ -68,11 +68,14 @@ def test_two_sided_measure_shows_both_limits_when_passing_and_the_crossed_one_ot
     assert res.findings[0].text() == "quiet -36"
 
 
-def test_a_measure_not_measured_has_no_status_and_no_finding():
+@pytest.mark.parametrize("value", [None, "unknown", float("nan"), float("inf")])
+def test_a_measure_not_measured_has_no_status_and_no_finding(value):
+    """A NaN once compared as a pass ("could not measure" is never a number, nor a pass)."""
     r = ResultBuilder("network", "Connection")
-    assert r.grade(JITTER, None, _Lim()) is None
+    assert r.grade(JITTER, value, _Lim()) is None
     res = r.build()
     assert res.metrics["jitter"].status is None and res.findings == []
+    assert res.metrics["jitter"].value in (None, "unknown")
 
 
 def test_an_explained_finding_is_left_out_whatever_the_order():

@@ -9,8 +9,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -41,6 +49,7 @@ from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
+from techcheck.app.gui.widgets.focusring import FocusRing
 from techcheck.app.gui.widgets.status import status_icon, status_word
 
 if TYPE_CHECKING:
@@ -208,6 +217,7 @@ class MainWindow(QMainWindow):
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
 
+        self.focus_ring = FocusRing(self)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.back)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self).activated.connect(self.next)
         QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(self.next)
@@ -450,6 +460,19 @@ class MainWindow(QMainWindow):
             self.next_button.setAccessibleName(self.tr("Next step"))
         self.back_button.setText(self.tr("← &Back"))
         self.back_button.setAccessibleName(self.tr("Previous step"))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return or Enter that no widget took: a focused push button is pressed (as in a
+        dialog), anywhere else the page's primary action is (``Page.primary``)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            focused = QApplication.focusWidget()
+            target = focused if isinstance(focused, QPushButton) else self.current_page().primary
+            if target is not None and target.isVisible() and target.isEnabled():
+                event.accept()
+                target.animateClick()
+                return
+        super().keyPressEvent(event)
 
     # --- choices ----------------------------------------------------------------------------
 

@@ -83,11 +83,12 @@ class Judge:
     def private_server(self, what: str, host: str, address: str) -> None:
         """An invitation's server that is on this computer or inside the network, found by the
         address it resolves to (the person did not allow such a server): nothing was measured
-        against it, which is said, with the address."""
+        against it, which is said, with the address. A warning (docs/verdicts.md): it says
+        nothing about the candidate's line."""
         r = self.r
         server = self.ctx.devices.server if what == "server" else self.ctx.devices.stun
         r.finding(
-            "network.private_server", Status.ERROR,
+            "network.private_server", Status.WARN,
             N_("The speed was not measured: the invitation's measurement server {server} is at "
                "{address}, on this computer or inside your own network, so TechCheck did not "
                "connect to it."),
@@ -229,8 +230,10 @@ class Judge:
             # ERROR, not a warning: the speed was not measured, so nothing can be said about it
             # (a measurement that did not happen is never a number nor a pass).
             if "stopped" in kinds:  # it answered, then went silent: say so, in plain words
+                # A warning, as docs/verdicts.md has it: our server's silence says nothing
+                # about the candidate's line, so it must not make the verdict "not ready".
                 r.finding(
-                    "network.server_unreachable", Status.ERROR,
+                    "network.server_unreachable", Status.WARN,
                     N_("The speed could not be measured: the measurement server {server} "
                        "stopped answering during the test."),
                     N_("Run the test again in a minute. If it happens again, the measurement "

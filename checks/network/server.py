@@ -106,8 +106,6 @@ def _parse_head(raw: bytes) -> _Request:
         urlsplit(parts[1])
     except ValueError:
         raise _BadRequest(400, "malformed request target") from None
-    if not parts[1].startswith(("/", "http://", "https://")):
-        raise _BadRequest(400, "the request target must be a path or an http(s) URL")
     if len(lines) - 1 > MAX_HEADERS:
         raise _BadRequest(431, f"at most {MAX_HEADERS} header fields")
     headers: dict[str, str] = {}
@@ -158,6 +156,8 @@ class _Connection:
                 length = self._body_length(req)
                 if req.method not in _METHODS:
                     raise _BadRequest(501, f"only {', '.join(_METHODS)}")
+                if not req.target.startswith(("/", "http://", "https://")):
+                    raise _BadRequest(400, "the request target must be a path or an http(s) URL")
             except _BadRequest as exc:
                 await self._refuse(exc.status, exc.message)
                 return
@@ -328,23 +328,53 @@ class _AsyncServer:
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        # Every open connection's writer, from the moment asyncio hands it over: a task
+        # cancelled before it started never runs its ``finally``, so stopping closes these.
+        self._writers: set[asyncio.StreamWriter] = set()
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
         self._server = self.loop.run_until_complete(asyncio.start_server(
-            self._accept, sock=self.sock, limit=_STREAM_LIMIT))
+            self._connected, sock=self.sock, limit=_STREAM_LIMIT))
         self._ready.set()
         try:
             self.loop.run_forever()
         finally:
-            self._server.close()
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                self.loop.run_until_complete(asyncio.gather(*self._tasks,
-                                                            return_exceptions=True))
-            self.loop.run_until_complete(self._server.wait_closed())
-            self.loop.close()
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        """Close every connection, then the loop, leaving nothing for the garbage collector.
+
+        Connections accepted in the last moment are still being set up by asyncio's own
+        tasks (socket, then transport, then ``connection_made``: a loop turn each). Closing
+        the server first would make Python 3.11 fail those with an AssertionError and leak
+        their sockets, so: stop accepting, let the set-up finish, cancel every task, ours
+        and asyncio's, abort what is left, and only then close the server."""
+        assert self._server is not None
+        with contextlib.suppress(NotImplementedError):  # Windows' proactor loop has no readers
+            self.loop.remove_reader(self.sock.fileno())  # no new connections from here on
+        for _ in range(4):
+            self.loop.run_until_complete(asyncio.sleep(0))
+        tasks = asyncio.all_tasks(self.loop)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            self.loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        for writer in list(self._writers):  # connections whose task never started
+            writer.transport.abort()
+        self._writers.clear()
+        self._server.close()
+        self.loop.run_until_complete(self._server.wait_closed())
+        self.loop.run_until_complete(asyncio.sleep(0))  # the transports' last callbacks
+        self.loop.close()
+
+    def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Called by asyncio as each connection is made (a plain function, so that the writer
+        is known at once, before any task runs)."""
+        self._writers.add(writer)
+        task = self.loop.create_task(self._accept(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def stop(self) -> None:
         if not self.loop.is_closed():
@@ -352,9 +382,6 @@ class _AsyncServer:
                 self.loop.call_soon_threadsafe(self.loop.stop)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
         conn = _Connection(self, reader, writer)
         counted = False
         try:
@@ -382,8 +409,7 @@ class _AsyncServer:
                 else:
                     del self.per_address[conn.address]
             writer.close()
-            if task is not None:
-                self._tasks.discard(task)
+            self._writers.discard(writer)
 
 
 class _StunBudget:

@@ -4,6 +4,7 @@ check everything again, export the report."""
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
@@ -35,6 +36,19 @@ from techcheck.checks.model import Status, Verdict, verdict_for
 log = logging.getLogger("techcheck.gui")
 
 FORMAT_SUFFIX = {"pdf": ".pdf", "html": ".html", "json": ".json", "text": ".txt"}
+
+
+def _tab_stops_in(root: QWidget) -> list[QWidget]:
+    """The widgets under ``root`` that Tab stops at, in their present focus-chain order."""
+    stops: list[QWidget] = []
+    w = root.nextInFocusChain()
+    seen = 0
+    while w is not root and seen < 10_000:
+        seen += 1
+        if root.isAncestorOf(w) and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            stops.append(w)
+        w = w.nextInFocusChain()
+    return stops
 
 
 class ResultsPage(Page):
@@ -196,7 +210,23 @@ class ResultsPage(Page):
             self.cards[r.id] = card
         self.show_comparison()
         self.preview_slot.follow(self.session, self._active)
+        self.order_tabs()
         self.status_changed.emit()
+
+    def order_tabs(self) -> None:
+        """Tab from the page goes through what to fix first (the cards, in the order shown),
+        then "Export the report", "Check everything again", and the call preview last: the
+        order of importance, not the order in which the widgets were made."""
+        # Qt orders only widgets that take focus: the page takes it from a click (never from
+        # Tab), so the chain can start right after it, where entering the page puts the focus
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        chain: list[QWidget] = [self]
+        for card in self.cards.values():
+            chain += _tab_stops_in(card)
+        chain += [self.export_button, self.run_all_button]
+        chain += _tab_stops_in(self.preview_slot)
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def show_comparison(self) -> None:
         """What changed since the newest run kept before this one; nothing without one."""
