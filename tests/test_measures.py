@@ -188,3 +188,28 @@ def test_every_measure_real_runs_report_is_declared_and_every_declared_one_is_re
 def test_in_every_recorded_run_row_and_finding_quote_one_limit():
     compared = sum(same_limit_everywhere(r) for r in _recorded_runs())
     assert compared >= 5  # slow upload, jitter, processor load, memory, battery at least
+
+
+@pytest.mark.slow
+def test_the_recorded_runs_are_what_the_checks_report_today():
+    """The recorded demo-media runs against the same runs now: the same measures and the same
+    findings, so a check that adds, renames or drops a measure fails here until
+    tests/make_report_samples.py is run again."""
+    from techcheck.app import demo
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
+    from techcheck.checks.runner import run_one
+    from tests import report_samples as samples
+
+    plugins = {p.id: p for p in registry.discover()}
+    teams = load_profile("teams", registry.limit_schemas(list(plugins.values())))
+    devices = Devices(camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
+                      speaker=demo.speaker_standin())
+    for name, check_id in (("camera_demo", "camera"), ("microphone_demo", "microphone"),
+                           ("speaker_standin", "speaker")):
+        now = run_one(plugins[check_id], CheckContext(profile=teams, devices=devices))
+        then = samples.recorded(name)
+        assert list(now.metrics) == list(then.metrics), name
+        assert sorted(f.code for f in now.findings) == sorted(f.code for f in then.findings)
+        assert {n: m.threshold for n, m in now.metrics.items()} == \
+            {n: m.threshold for n, m in then.metrics.items()}, name
