@@ -12,7 +12,7 @@ from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
 from techcheck.app.gui.pages.base import CheckPage
-from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
@@ -46,14 +46,7 @@ class MicrophonePage(CheckPage):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.picker_label = QLabel(self.body)
-        self.picker = DevicePicker("microphone", self.body)
-        self.picker_label.setBuddy(self.picker)
-        self.picker.chosen.connect(self._device_changed)
-        row.addWidget(self.picker_label)
-        row.addWidget(self.picker, 1)
-        self.layout_.addLayout(row)
+        self.add_device_picker("microphone", self._device_changed)
         self.sentence = QLabel(self.body)
         self.sentence.setWordWrap(True)
         f = style.font("lead", self.sentence.font(), bold=False)
