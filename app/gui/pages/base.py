@@ -151,6 +151,13 @@ class CheckPage(Page):
         row.addWidget(self.picker, 1)
         self.layout_.addLayout(row)
 
+    def set_picker_texts(self, label: str, name: str) -> None:
+        """The device picker's label (with its mnemonic) and accessible name, translated by
+        the page, and the picker's own entries ("System default"…)."""
+        self.picker_label.setText(label)
+        self.picker.setAccessibleName(name)
+        self.picker.retranslate()
+
     def set_heading(self, intro: str) -> None:
         """The heading (the step's title) and the introduction below it, and the panel's own
         texts: what every check page's ``retranslate`` starts with."""

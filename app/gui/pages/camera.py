@@ -89,9 +89,7 @@ class CameraPage(CheckPage):
         self.set_heading(self.tr(
             "Sit as you will in the interview. Put your eyes near the upper line and your face "
             "in the middle; light should come from in front of you."))
-        self.picker_label.setText(self.tr("&Camera:"))
-        self.picker.setAccessibleName(self.tr("Camera to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Camera:"), self.tr("Camera to use"))
         self.video.setAccessibleName(self.tr("Camera preview"))
         self.snapshot_box.setText(self.tr("&Add a still picture of me to the report"))
         self.snapshot_box.setAccessibleName(self.tr("Add a still picture of me to the report"))

@@ -99,9 +99,7 @@ class MicrophonePage(CheckPage):
         self.sentence.setText(self.tr(
             "“I am looking forward to telling you about my experience and hearing more about "
             "the role.”"))
-        self.picker_label.setText(self.tr("&Microphone:"))
-        self.picker.setAccessibleName(self.tr("Microphone to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Microphone:"), self.tr("Microphone to use"))
         self.meter.setAccessibleName(self.tr("Microphone level"))
         self.record_button.setText(self.tr("&Record 5 seconds"))
         self.record_button.setAccessibleName(self.tr("Record 5 seconds"))

@@ -59,9 +59,7 @@ class SpeakersPage(CheckPage):
         self.set_heading(self.tr(
             "Use the speakers or headphones you will use in the interview. Headphones stop the "
             "other person hearing themselves as an echo."))
-        self.picker_label.setText(self.tr("&Speakers:"))
-        self.picker.setAccessibleName(self.tr("Speakers or headphones to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Speakers:"), self.tr("Speakers or headphones to use"))
         self.play_button.setText(self.tr("&Play a test sound"))
         self.play_button.setAccessibleName(self.tr("Play a test sound"))
         self.echo_note.setText(self.tr(
