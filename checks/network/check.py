@@ -13,7 +13,6 @@ Phases, all within 25 s by default (``ctx.duration`` scales them):
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import socket
 import ssl
@@ -30,6 +29,7 @@ from techcheck.checks.model import CheckResult
 from techcheck.checks.network import analysis, probes, stun
 from techcheck.checks.network.dns import (
     Resolution,
+    address_inside,
     is_internal_address,
     is_ip_literal,
     numeric_address,
@@ -247,8 +247,7 @@ class _Run:
         addrs = target.addresses if target is not None and target.ok else \
             resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
         if origin.public_only:  # a second lookup is judged too
-            addrs = [a for a in addrs if not is_internal_address(
-                ipaddress.ip_address(str(a[1][0]).split("%", 1)[0]))]
+            addrs = [a for a in addrs if not address_inside(a)]
         if not addrs:
             return None
         family, addr = addrs[0]
@@ -366,13 +365,14 @@ def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[st
         if host.lower() not in public:
             continue
         ip = numeric_address(host)
-        found = [ip] if ip is not None else []
+        if ip is not None:
+            if is_internal_address(ip):
+                return what, host, str(ip)
+            continue
         known = dns.get(host)
-        if ip is None and known is not None:
-            found = [ipaddress.ip_address(str(a[0]).split("%", 1)[0]) for _, a in known.addresses]
-        bad = next((x for x in found if is_internal_address(x)), None)
+        bad = next((a for a in known.addresses if address_inside(a)), None) if known else None
         if bad is not None:
-            return what, host, str(bad)
+            return what, host, str(bad[1][0])
     return None
 
 
