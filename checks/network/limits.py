@@ -16,6 +16,8 @@ MIN_IDLE_PROBES = 100
 
 
 def _web_address(value: Any) -> str | None:
+    """``server_url`` as ``--server`` takes it. Syntax only: a profile loads offline and at
+    once, so nothing here may look a name up (where the address leads is judged at run time)."""
     from techcheck.checks.network.check import server_problem  # check.py imports this module
 
     return server_problem(value)

@@ -357,29 +357,8 @@ class Transfer:
         for s in streams:
             s.start()
         samples: list[tuple[float, int]] = [(0.0, 0)]
-        last_bytes_t = start
-        next_report = 0.25
         try:
-            while not self.cancelled():
-                time.sleep(SAMPLE_S)
-                now, total = _sample(streams, start)
-                if total != samples[-1][1]:
-                    last_bytes_t = time.monotonic()
-                samples.append((now, total))
-                if self.on_rate is not None and now >= next_report:
-                    next_report += 0.25
-                    # the last half second as the graph draws it, and the steady rate so far
-                    # by the very function the result's figure comes from (``steady_rate``)
-                    bps, _ramp = steady_rate(samples)
-                    self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
-                if now >= self.seconds:
-                    break
-                if not any(s.is_alive() for s in streams):
-                    break
-                if time.monotonic() - last_bytes_t > self.stall_s + self.connect_timeout:
-                    if not self.errors:
-                        self.errors.append(HttpFailure("stall", "no data arrived"))
-                    break
+            self._follow(streams, start, samples)
         finally:
             self.stop_event.set()
             for s in streams:
@@ -387,6 +366,37 @@ class Transfer:
             deadline = time.monotonic() + 1.0  # cancel must take effect within a second
             for s in streams:
                 s.join(max(0.0, deadline - time.monotonic()))
+        return self._result(streams, start, samples)
+
+    def _follow(self, streams: list[_Stream], start: float,
+                samples: list[tuple[float, int]]) -> None:
+        """Sample the delivered bytes into ``samples`` until the time is up, every stream
+        has ended, the transfer stalls or it is cancelled; report the rate as it goes."""
+        last_bytes_t = start
+        next_report = 0.25
+        while not self.cancelled():
+            time.sleep(SAMPLE_S)
+            now, total = _sample(streams, start)
+            if total != samples[-1][1]:
+                last_bytes_t = time.monotonic()
+            samples.append((now, total))
+            if self.on_rate is not None and now >= next_report:
+                next_report += 0.25
+                # the last half second as the graph draws it, and the steady rate so far
+                # by the very function the result's figure comes from (``steady_rate``)
+                bps, _ramp = steady_rate(samples)
+                self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
+            if now >= self.seconds or not any(s.is_alive() for s in streams):
+                return
+            if time.monotonic() - last_bytes_t > self.stall_s + self.connect_timeout:
+                if not self.errors:
+                    self.errors.append(HttpFailure("stall", "no data arrived"))
+                return
+
+    def _result(self, streams: list[_Stream], start: float,
+                samples: list[tuple[float, int]]) -> TransferResult:
+        """The transfer's speed from ``samples``, or none with the reason when the server
+        stopped answering or never confirmed an upload."""
         if samples[-1][1] == 0 and not self.errors and not self.cancelled():
             self.errors.append(HttpFailure("stall", "no data arrived during the test"))
         elapsed = samples[-1][0]
