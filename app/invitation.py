@@ -213,18 +213,8 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
         if key not in data:
             if required:
                 raise bad(key, "is missing")
-            continue
-        value = data[key]
-        if want is datetime or want is dict:
-            continue
-        if not isinstance(value, str):  # every other kind of key is text
-            raise bad(key, f"must be text, not {type(value).__name__}")
-        if len(value) > limit:
-            raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
-        if has_control(value, lines=key == "note"):
-            raise bad(key, "contains control characters")
-        if key != "note" and not value.strip():
-            raise bad(key, "is empty")
+        elif want is not datetime and want is not dict:  # every other kind of key is text
+            _check_text(key, data[key], limit, bad)
     if data["format"] != FORMAT:
         if data["format"].startswith("techcheck.invitation/"):
             raise bad("format", f"is {data['format']!r}: the invitation was made by a newer "
@@ -248,6 +238,19 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
                       company=data.get("company", "").strip(),
                       position=data.get("position", "").strip(), server=server, stun=stun,
                       note=data.get("note", "").strip(), brand=brand)
+
+
+def _check_text(key: str, value: Any, limit: int, bad) -> None:
+    """A text key: a string, not too long, without control characters (the note may have
+    line breaks) and, but for the note, not empty."""
+    if not isinstance(value, str):
+        raise bad(key, f"must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
+    if has_control(value, lines=key == "note"):
+        raise bad(key, "contains control characters")
+    if key != "note" and not value.strip():
+        raise bad(key, "is empty")
 
 
 def check_when(value: Any, bad) -> datetime:

@@ -144,7 +144,8 @@ class ResultBuilder:
 
         ``limits`` is the check's ``Limits`` (the measure is bound to it; leave it out for a
         measure already bound). A value that is None or a word ("unknown") was not measured:
-        the metric shows it with the pass limits and no status, and nothing is graded.
+        the metric shows it with the pass limits and no status, and nothing is graded (a NaN
+        or an infinity is recorded as None: it is no measurement either).
         ``shown`` is the metric's value when it differs from the graded one (a rise in delay
         shown as at least 0); ``variant`` picks another declared message; ``per_limit`` holds
         message parameters that depend on the limit crossed, as (first, second). ``decided``
@@ -154,6 +155,8 @@ class ResultBuilder:
         m = measure.bind(limits)  # numbers stay numbers: a bound measure binds to itself
         if not m.graded:
             raise ValueError(f"measure {m.name!r} has no limits: record it, do not grade it")
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None  # NaN or infinity is no measurement: never graded as a number
         if value is None or isinstance(value, str | bool):
             if metric:
                 self.metric(m.name, value, m.unit, threshold=m.pass_limits(), op=m.pass_op)

@@ -68,11 +68,14 @@ def test_two_sided_measure_shows_both_limits_when_passing_and_the_crossed_one_ot
     assert res.findings[0].text() == "quiet -36"
 
 
-def test_a_measure_not_measured_has_no_status_and_no_finding():
+@pytest.mark.parametrize("value", [None, "unknown", float("nan"), float("inf")])
+def test_a_measure_not_measured_has_no_status_and_no_finding(value):
+    """A NaN once compared as a pass ("could not measure" is never a number, nor a pass)."""
     r = ResultBuilder("network", "Connection")
-    assert r.grade(JITTER, None, _Lim()) is None
+    assert r.grade(JITTER, value, _Lim()) is None
     res = r.build()
     assert res.metrics["jitter"].status is None and res.findings == []
+    assert res.metrics["jitter"].value in (None, "unknown")
 
 
 def test_an_explained_finding_is_left_out_whatever_the_order():
@@ -185,3 +188,66 @@ def test_every_measure_real_runs_report_is_declared_and_every_declared_one_is_re
 def test_in_every_recorded_run_row_and_finding_quote_one_limit():
     compared = sum(same_limit_everywhere(r) for r in _recorded_runs())
     assert compared >= 5  # slow upload, jitter, processor load, memory, battery at least
+
+
+@pytest.mark.slow
+def test_the_recorded_runs_are_what_the_checks_report_today():
+    """The recorded demo-media runs against the same runs now: the same measures and the same
+    findings, so a check that adds, renames or drops a measure fails here until
+    tests/make_report_samples.py is run again."""
+    from techcheck.app import demo
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
+    from techcheck.checks.runner import run_one
+    from tests import report_samples as samples
+
+    plugins = {p.id: p for p in registry.discover()}
+    teams = load_profile("teams", registry.limit_schemas(list(plugins.values())))
+    devices = Devices(camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
+                      speaker=demo.speaker_standin())
+    for name, check_id in (("camera_demo", "camera"), ("microphone_demo", "microphone"),
+                           ("speaker_standin", "speaker")):
+        now = run_one(plugins[check_id], CheckContext(profile=teams, devices=devices))
+        then = samples.recorded(name)
+        assert list(now.metrics) == list(then.metrics), name
+        assert sorted(f.code for f in now.findings) == sorted(f.code for f in then.findings)
+        assert {n: m.threshold for n, m in now.metrics.items()} == \
+            {n: m.threshold for n, m in then.metrics.items()}, name
+
+
+def test_the_microphones_once_hand_graded_measures_quote_their_limits(tmp_path):
+    """Clipping and DC offset were graded by hand (issue 20): a real recording, turned up until
+    it clips and shifted off centre, through the real microphone check from a WAV file."""
+    import wave
+
+    import numpy as np
+
+    from techcheck.app import demo
+    from techcheck.checks.audio.microphone import MicrophoneCheck
+    from techcheck.checks.context import CheckContext, Devices
+    from techcheck.checks.profile import load_profile
+
+    with wave.open(str(demo.voice_clip())) as w:
+        fs, n, width = w.getframerate(), w.getnframes(), w.getsampwidth()
+        assert width == 2 and w.getnchannels() == 1
+        voice = np.frombuffer(w.readframes(n), "<i2").astype(np.float64) / 32768
+    loud = np.clip(voice * 6 + 0.05, -1.0, 32767 / 32768)  # clipped, and 5 % off centre
+    path = tmp_path / "clipped.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(fs)
+        w.writeframes((loud * 32768).astype("<i2").tobytes())
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    lim = profile.limits("microphone")
+    r = MicrophoneCheck().run(CheckContext(profile=profile, devices=Devices(microphone=str(path))))
+    clip, dc = r.metrics["clipping"], r.metrics["dc_offset"]
+    assert clip.status is Status.WARN and clip.threshold == pytest.approx(lim.clip_ratio_warn * 100)
+    assert dc.status is Status.TIP and dc.threshold == pytest.approx(lim.dc_offset_tip * 100)
+    codes = {f.code for f in r.findings}
+    assert {"microphone.clipping", "microphone.dc_offset"} <= codes
+    # the peak at the ceiling says nothing the clipping finding does not: left out
+    assert r.metrics["peak"].status is Status.TIP and not any(
+        f.code == "microphone.too_loud" and f.value == r.metrics["peak"].value
+        for f in r.findings)
+    assert same_limit_everywhere(r) >= 2

@@ -350,8 +350,8 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
 @pytest.mark.slow
 def test_every_metric_of_the_built_in_checks_has_a_label():
     """A report must not fall back to raw keys ("face_light") for our own checks: every metric
-    the camera, microphone and network checks produce on the demo media is declared, with its
-    label (checks/measure.py)."""
+    the built-in checks produce on the demo media and stand-ins is declared, with its label
+    (checks/measure.py); tests/test_measures.py holds the declarations to the recorded runs."""
     from techcheck.app import demo
     from techcheck.checks import registry
     from techcheck.checks.context import CheckContext, Devices
@@ -360,19 +360,20 @@ def test_every_metric_of_the_built_in_checks_has_a_label():
     from techcheck.checks.runner import run_checks
 
     every = registry.discover()
-    plugins = [p for p in every if p.id in ("system", "camera", "microphone", "network")]
+    plugins = [p for p in every
+               if p.id in ("system", "camera", "microphone", "speaker", "network")]
     profile = demo.local_profile(load_profile("generic", registry.limit_schemas(every)))
     server = demo.start_server()
     try:
         ctx = CheckContext(profile=profile, duration=3.0, devices=Devices(
             camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
-            server=server.url, stun=server.stun))
+            speaker=demo.speaker_standin(), server=server.url, stun=server.stun))
         results = run_checks(plugins, ctx)
     finally:
         server.stop()
     unlabelled = [f"{r.id}.{m}" for r in results for m in r.metrics
                   if m not in declared(r.id) or not declared(r.id)[m].label]
-    assert len(results) == 4 and all(r.metrics for r in results)
+    assert len(results) == 5 and all(r.metrics for r in results)
     assert unlabelled == []
 
 

@@ -20,8 +20,7 @@ PEAK = Measure(
     "peak", "dBFS", label=N_("Peak level"),
     # Near the ceiling is advice only while the voice itself is at a good level and does
     # not clip: otherwise that finding says it.
-    explained_by=("microphone.too_quiet", "microphone.too_loud", "microphone.clipping",
-                  "microphone.no_speech"),
+    explained_by=("microphone.too_quiet", "microphone.too_loud", "microphone.clipping"),
     high=Side("microphone.too_loud", "peak_tip_dbfs", None,
               N_("Your loudest sounds reach {value:.1f} dBFS, right at the ceiling (want at most "
                  "{threshold:.0f} dBFS); a laugh or a louder word will clip."),

@@ -199,7 +199,7 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
     r.record(M.DURATION, a.duration_s)
     r.record(M.SAMPLERATE, int(a.samplerate))
     r.record(M.CHANNELS, a.channels)
-    r.grade(M.PEAK, a.peak_dbfs, lim)
+    r.grade(M.PEAK, a.peak_dbfs, lim, finding=a.has_speech)  # a ceiling hit by speech only
     r.record(M.RMS, a.rms_dbfs)
     r.grade(M.SPEECH_SECONDS, a.speech_s, lim, finding=not a.has_speech and not a.silent)
     r.detail("channel_states", a.channel_states)

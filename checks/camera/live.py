@@ -171,7 +171,10 @@ class FrameAnalyser:
         small = M.downscale(gray)
         prev, self._prev_small = self._prev_small, small
         v: dict[str, float | None] = {name: None for name in self._rules}
-        black = M.is_black(float(small.mean()), lim.black_luma)
+        mean = float(small.mean())
+        # the structure only matters (and is only worth measuring) in a dark frame
+        black = M.is_black(mean, lim.black_luma,
+                           M.structure(small) if mean <= lim.black_luma else None)
         v["black_frames"] = 1.0 if black else 0.0
         v["frozen_frames"] = self._frozen(small, t)
         if black:

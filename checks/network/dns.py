@@ -74,6 +74,11 @@ def is_internal_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bo
     return not ip.is_global or ip.is_multicast
 
 
+def address_inside(address: Address) -> bool:
+    """``is_internal_address`` of one (family, sockaddr) a lookup gave."""
+    return is_internal_address(ipaddress.ip_address(str(address[1][0]).split("%", 1)[0]))
+
+
 def resolve(host: str, port: int = 443, socktype: int = socket.SOCK_STREAM,
             timeout_s: float = 3.0) -> Resolution:
     """Resolve ``host``; IPv4 addresses first (what most call clients try first)."""
@@ -129,11 +134,10 @@ def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = No
             raise NoAddress(f"cannot resolve {host}: {res.error}")
         targets = res.addresses
     if public_only:
-        inside = [a for a in targets if is_internal_address(
-            ipaddress.ip_address(str(a[1][0]).split("%", 1)[0]))]
-        targets = [a for a in targets if a not in inside]
+        refused = [a for a in targets if address_inside(a)]
+        targets = [a for a in targets if a not in refused]
         if not targets:
-            raise InsideNetwork(f"{host} is at {inside[0][1][0]}, on this computer or inside "
+            raise InsideNetwork(f"{host} is at {refused[0][1][0]}, on this computer or inside "
                                 "the network: not connected")
     last: OSError | None = None
     for family, addr in targets[:4]:
