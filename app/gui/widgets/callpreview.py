@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -173,7 +172,7 @@ class CallPreview(QWidget):
         self.live_view, self.model_view = VideoView(self), VideoView(self)
         for v in (self.live_view, self.model_view):
             v.show_guides = False
-            v.setMinimumSize(240, 135)
+            v.setMinimumSize(200, 113)  # two side by side fit a page at 800 px wide
             v.setMaximumHeight(300)  # two 16:9 pictures side by side need no more
         views.addWidget(self.live_label, 0, 0)
         views.addWidget(self.model_label, 0, 1)
@@ -203,7 +202,9 @@ class CallPreview(QWidget):
         sliders.setColumnStretch(1, 1)
         outer.addLayout(sliders)
 
-        buttons = QHBoxLayout()
+        # two rows: side by side the three buttons are wider than the page at 1000 px in
+        # Swedish, and the page would scroll sideways
+        buttons = QGridLayout()
         self.play_button = QPushButton(self)
         self.play_button.clicked.connect(lambda: self.play())
         self.reset_button = QPushButton(self)
@@ -212,10 +213,10 @@ class CallPreview(QWidget):
         self.save_button.clicked.connect(lambda: self.ask_save())
         self.play_note = QLabel(self)
         self.play_note.setWordWrap(True)
-        buttons.addWidget(self.play_button)
-        buttons.addWidget(self.reset_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.play_button, 0, 0)
+        buttons.addWidget(self.reset_button, 1, 0)
+        buttons.addWidget(self.save_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
         outer.addLayout(buttons)
         outer.addWidget(self.play_note)
 
