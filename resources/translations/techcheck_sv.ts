@@ -1107,16 +1107,20 @@
         <translation>Fil:</translation>
     </message>
     <message>
+        <source>This interview was in the past ({span} ago): check the date with the person who invited you.</source>
+        <translation>Den här intervjun låg i det förflutna (för {span} sedan): kontrollera datumet med den som bjöd in dig.</translation>
+    </message>
+    <message>
         <source>in {span}</source>
         <translation>om {span}</translation>
     </message>
     <message>
-        <source>{span} ago</source>
-        <translation>för {span} sedan</translation>
-    </message>
-    <message>
         <source>In the invitation: {time}</source>
         <translation>I inbjudan: {time}</translation>
+    </message>
+    <message>
+        <source>Tip: the clocks change for daylight saving time on {date}, before the interview. The time above allows for it; a time worked out by hand today may be an hour off.</source>
+        <translation>Tips: klockan ställs om till eller från sommartid {date}, före intervjun. Tiden ovan tar hänsyn till det; en tid som räknats ut för hand i dag kan vara en timme fel.</translation>
     </message>
     <message>
         <source>Measured against the company&apos;s server {host}.</source>
