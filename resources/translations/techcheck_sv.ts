@@ -4,12 +4,28 @@
 <context>
     <name>CallPreview</name>
     <message>
+        <source>Paused while the check runs.</source>
+        <translation>Pausad medan kontrollen pågår.</translation>
+    </message>
+    <message>
+        <source>Nothing to model: the connection was not measured.</source>
+        <translation>Inget att visa: anslutningen mättes inte.</translation>
+    </message>
+    <message>
         <source>Starting…</source>
         <translation>Startar…</translation>
     </message>
     <message>
         <source>Playing the sentence as they would hear it…</source>
         <translation>Spelar meningen som de skulle höra den…</translation>
+    </message>
+    <message>
+        <source>Nothing could be heard: in demo mode the sound goes to a stand-in speaker. Choose your speakers on the Speakers page to listen.</source>
+        <translation>Inget kunde höras: i demoläget går ljudet till en ersättningshögtalare. Välj dina högtalare på sidan Högtalare för att lyssna.</translation>
+    </message>
+    <message>
+        <source>That is how the sample sentence would arrive. Record your own on the Microphone page to hear your voice.</source>
+        <translation>Så skulle exempelmeningen komma fram. Spela in din egen på sidan Mikrofon för att höra din röst.</translation>
     </message>
     <message>
         <source>That is how your voice would arrive.</source>

@@ -153,6 +153,7 @@ class CallPreview(QWidget):
         self.player: Task | None = None
         self.saver: Task | None = None
         self.active = False
+        self.paused = False  # a check runs: the camera is the check's, the view waits
         self._inputs_key: tuple | None = None
 
         outer = QVBoxLayout(self)
@@ -286,9 +287,24 @@ class CallPreview(QWidget):
             self.stop()
         return True
 
+    def pause(self) -> None:
+        """A check starts: the camera and the network are the check's. The picture stops and
+        says why, and the "what if" controls wait until ``start`` (after the check, or after
+        it was cancelled)."""
+        self.stop()
+        self.paused = True
+        self.model_view.set_message(self.tr("Paused while the check runs."))
+        self._enable()
+
     def start(self) -> None:
         self.active = True
-        if self.stream is not None or self.plan is None:
+        self.paused = False
+        self._enable()
+        if self.plan is None:  # nothing measured to model: say so, never "Starting…"
+            self.model_view.set_message(self.tr("Nothing to model: the connection was not "
+                                                "measured."))
+            return
+        if self.stream is not None:
             return
         self.model_view.set_message(self.tr("Starting…"))
         self.stream = run_task(_model_stream(self.camera, self._state), name="call-preview",
@@ -303,6 +319,8 @@ class CallPreview(QWidget):
             if task is not None:
                 task.cancel()
                 task.wait(3.0)
+        if self.stream is not None:
+            self.model_view.set_message("")  # not "Starting…": nothing starts any more
         self.stream = None
         if self.saver is not None:
             self.saver.wait(30.0)
@@ -335,9 +353,21 @@ class CallPreview(QWidget):
         say(self.play_note, lambda: self.tr("Playing the sentence as they would hear it…"))
         self.player = run_task(_play_modelled(self.recording, self.plan, self.speaker),
                                name="call-preview-sound", on_error=self._play_error,
-                               on_result=lambda _r: say(self.play_note, lambda:
-                                   self.tr("That is how your voice would arrive.")),
+                               on_result=lambda _r: say(self.play_note, self._played),
                                on_finished=self._play_done)
+
+    def _played(self) -> str:
+        """What was just heard, said for what it was: nothing at all on demo mode's stand-in
+        speaker; the sample sentence (a sound file) is not the person's voice."""
+        from techcheck.checks.audio.standin import is_standin
+
+        if is_standin(self.speaker):
+            return self.tr("Nothing could be heard: in demo mode the sound goes to a stand-in "
+                           "speaker. Choose your speakers on the Speakers page to listen.")
+        if not isinstance(self.recording, tuple):
+            return self.tr("That is how the sample sentence would arrive. Record your own on "
+                           "the Microphone page to hear your voice.")
+        return self.tr("That is how your voice would arrive.")
 
     def _play_error(self, err: TaskError) -> None:
         def text() -> str:  # made again in the new language after a switch
@@ -406,7 +436,7 @@ class CallPreview(QWidget):
     # --- text ---------------------------------------------------------------------------------
 
     def _enable(self) -> None:
-        ready = self.plan is not None
+        ready = self.plan is not None and not self.paused
         for w in (self.upload, self.loss, self.reset_button):
             w.setEnabled(ready)
         self.save_button.setEnabled(ready and self.saver is None)
