@@ -154,6 +154,7 @@ class _Stream(threading.Thread):
         self.live = 0  # delivered bytes of the request in progress
         self.up_size = _FIRST_UPLOAD  # grows with every request the server confirms
         self.confirmed = 0  # upload requests the server answered with 200
+        self.answered = False  # the server answered a download request with 200
         self.sock: socket.socket | None = None
         # Upload counted by the kernel: the socket's acknowledged bytes before this request's
         # own body, and the body's size; None when the stream itself counts.
@@ -214,6 +215,7 @@ class _Stream(threading.Thread):
         head = read_head(sock, t.stopped, t.stall_s)
         self.active_t = time.monotonic()
         _judge_head(head, n if t.protocol.exact_length else None)
+        self.answered = True
         self._add(len(head.rest))
         want = head.length
         buf = bytearray(_CHUNK)
@@ -405,10 +407,10 @@ class Transfer:
         if self.direction == "up" and not self.kernel_counted:
             quiet_s = self.stall_s
         silent_s = (start + elapsed) - max(s.active_t for s in streams)
-        answered = self.direction == "down" or any(s.confirmed for s in streams)
-        if total > 0 and answered and silent_s >= quiet_s and not self.cancelled():
-            # Bytes moved, then nothing: the server stopped answering (a line that slows
-            # down still moves bytes). Its silence is not the candidate's speed.
+        answered = any(s.answered or s.confirmed for s in streams)
+        if answered and silent_s >= quiet_s and not self.cancelled():
+            # The server answered, then nothing moved: it stopped answering (a line that
+            # slows down still moves bytes). Its silence is not the candidate's speed.
             mbps = None
             self.errors.append(HttpFailure(
                 "stopped", f"the server stopped answering: nothing moved for the last "
