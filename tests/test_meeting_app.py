@@ -6,8 +6,6 @@ through a stand-in only at the ``winreg`` boundary (no Windows here)."""
 from __future__ import annotations
 
 import plistlib
-import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,35 +16,14 @@ from techcheck.checks import registry
 from techcheck.checks.context import CheckContext
 from techcheck.checks.model import Report, Status
 from techcheck.checks.profile import ProfileError, load_profile
-from techcheck.checks.system import SystemCheck
-from techcheck.checks.system import meetapp
+from techcheck.checks.system import SystemCheck, meetapp
 from techcheck.checks.system.meetapp import Where
 from techcheck.checks.system.probe import SystemProbe
+from tests.fakepkg import have_dpkg, install_fake_package
 
 SCHEMAS = registry.limit_schemas(registry.discover())
 
-needs_dpkg = pytest.mark.skipif(shutil.which("dpkg-deb") is None or shutil.which("dpkg") is None,
-                                reason="needs dpkg (Debian)")
-
-
-def install_fake_package(tmp: Path, name: str, version: str) -> str:
-    """Build a real .deb ``name`` ``version`` (no files, only its control data) and install it
-    into a private dpkg database under ``tmp``; the dpkg database folder."""
-    pkg, root = tmp / "pkg", tmp / "root"
-    (pkg / "DEBIAN").mkdir(parents=True)
-    (pkg / "DEBIAN" / "control").write_text(
-        f"Package: {name}\nVersion: {version}\nArchitecture: all\n"
-        "Maintainer: TechCheck tests <tests@example.invalid>\nDescription: test stand-in\n")
-    admin = root / "var" / "lib" / "dpkg"
-    for sub in ("updates", "info"):
-        (admin / sub).mkdir(parents=True)
-    (admin / "status").touch()
-    deb = tmp / f"{name}.deb"
-    subprocess.run(["dpkg-deb", "--build", str(pkg), str(deb)], check=True,
-                   capture_output=True, timeout=60)
-    subprocess.run(["dpkg", f"--root={root}", "--force-not-root", "--force-script-chrootless",
-                    "-i", str(deb)], check=True, capture_output=True, timeout=60)
-    return str(admin)
+needs_dpkg = pytest.mark.skipif(not have_dpkg(), reason="needs dpkg (Debian)")
 
 
 def profile_with_minimum(tmp: Path, minimum: str, base: str = "zoom"):
@@ -185,19 +162,19 @@ class FakeWinreg:
         prefix = path + "\\"
         return sorted({p[len(prefix):].split("\\")[0] for p in self.tree if p.startswith(prefix)})
 
-    def OpenKey(self, parent, sub: str):  # noqa: N802 - winreg's name
+    def OpenKey(self, parent, sub: str):  # winreg's own names
         path = f"{parent.path if isinstance(parent, self.Key) else parent}\\{sub}"
         if path not in self.tree and not self._children(path):
             raise FileNotFoundError(path)
         return self.Key(path)
 
-    def EnumKey(self, key, index: int) -> str:  # noqa: N802
+    def EnumKey(self, key, index: int) -> str:
         children = self._children(key.path)
         if index >= len(children):
             raise OSError("No more data is available")
         return children[index]
 
-    def QueryValueEx(self, key, name: str):  # noqa: N802
+    def QueryValueEx(self, key, name: str):
         values = self.tree.get(key.path, {})
         if name not in values:
             raise FileNotFoundError(name)
@@ -243,7 +220,7 @@ def test_package_tool_outputs_are_parsed():
 
 
 def test_commands_are_bounded_in_output_and_time():
-    status, out = meetapp.run_bounded([sys.executable, "-c", "print('x' * 10**7)"], limit=1000)
+    _, out = meetapp.run_bounded([sys.executable, "-c", "print('x' * 10**7)"], limit=1000)
     assert len(out) == 1000
     start = time.monotonic()
     res = meetapp.run_bounded([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)

@@ -8,7 +8,7 @@ from typing import Annotated
 from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import Between, CheckResult, Checked, LimitStatus, Status
+from techcheck.checks.model import Between, Checked, CheckResult, LimitStatus, Status
 from techcheck.checks.system import measures as M
 from techcheck.checks.system.meetapp import APPS, BROWSER_ONLY, older_than, version_problem
 from techcheck.checks.system.probe import CpuLoad, SystemProbe

@@ -286,7 +286,9 @@ def uninstall_entries(winreg: Any = None) -> Iterator[tuple[str, str]]:
     (64- and 32-bit views) and of the user. ``winreg`` is the standard module on Windows; a
     test passes a stand-in with the same functions."""
     if winreg is None:
-        import winreg  # type: ignore[import-not-found,no-redef]  # Windows only
+        import winreg as real  # Windows only: imported here so the module loads everywhere
+
+        winreg = real
     roots = ((winreg.HKEY_LOCAL_MACHINE, _UNINSTALL), (winreg.HKEY_LOCAL_MACHINE, _UNINSTALL_32),
              (winreg.HKEY_CURRENT_USER, _UNINSTALL))
     seen = 0
@@ -378,7 +380,7 @@ def find_app(platform: str, where: Where | None = None,
     for lookup in lookups:
         try:
             found = lookup()
-        except Exception as exc:  # noqa: BLE001 - one broken source must not hide the others
+        except Exception as exc:  # one broken source must not hide the others
             log.info("looking for the %s app: %s", platform, exc)
             continue
         if found is not None:
