@@ -247,8 +247,13 @@ class _Run:
         """The computer's clock against the measurement server's Date header, along the path
         the transfers take (directly or through the proxy); None when it could not be
         measured (no answer, no Date)."""
+        deadline = time.monotonic() + 10.0
+        while not path_job.done():  # waking for cancel, so a stopped run leaves no thread
+            if self.ctx.cancel.cancelled or time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
         try:
-            path = path_job.result(timeout=10.0)
+            path = path_job.result()
         except Exception:  # the path's own failure is judged with the transfers
             path = ServerPath(None)
         return clock.measure(origin, origin.path(CLOCK_PATHS[backend]), path.via,

@@ -301,6 +301,8 @@ class CallPreview(QWidget):
         self.paused = False
         self._enable()
         if self.plan is None:  # nothing measured to model: say so, never "Starting…"
+            self.live_view.clear()  # nor an old picture that looks live
+            self.model_view.clear()
             self.model_view.set_message(self.tr("Nothing to model: the connection was not "
                                                 "measured."))
             return
