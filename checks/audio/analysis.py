@@ -474,7 +474,7 @@ def speech_band(x: np.ndarray, fs: float, vad: Vad) -> Band:
     else:  # no pauses: the floor is unknown, so nothing above an edge may stand out of it
         floor = np.full_like(sp, -200.0)
     step = BAND_STEP_HZ
-    best = (-np.inf, 0, 0.0, 0.0)  # drop, edge index, level below, level above
+    best = (-np.inf, 0, 0.0, 0.0, 1)  # drop, edge index, level below, level above, gap
     for k in range(int(BAND_LOWEST_EDGE_HZ // step), edges.size - 2):
         lo = sp[max(0, k - 4): k]  # the kilohertz below the edge
         lo_db = 10.0 * np.log10(np.mean(10.0 ** (lo / 10.0)))
@@ -490,17 +490,19 @@ def speech_band(x: np.ndarray, fs: float, vad: Vad) -> Band:
                 float(np.max(sp[hi] - floor[hi])) <= BAND_EMPTY_DB or \
                 float(np.ptp(sp[hi])) <= BAND_FLAT_DB
             if empty and drop > best[0]:
-                best = (drop, k, lo_db, hi_db)
-    drop, k, lo_db, hi_db = best
+                best = (drop, k, lo_db, hi_db, gap)
+    drop, k, lo_db, hi_db, gap = best
     if drop >= BAND_DROP_DB:
         # the edge: the top of the last band above the midpoint between the levels
-        # the edge: where the spectrum (smoothed over 250 Hz) first falls BAND_EDGE_DB under
-        # the level below it (a filter's stop band starts there, whatever its slope)
+        # the edge: the highest frequency before the bands above where the spectrum (smoothed
+        # over 250 Hz) is still within BAND_EDGE_DB of the level below (a filter's stop band
+        # starts there, whatever its slope; a quiet stretch of the voice below does not count)
         mid = lo_db - BAND_EDGE_DB
         fine = 10.0 * np.log10(np.maximum(np.convolve(
             spectrum, np.ones(smooth) / smooth, mode="same"), 1e-20))
-        below = np.flatnonzero((freqs >= edges[k] - 1000.0) & (fine < mid))
-        top = float(freqs[below[0]]) if below.size else float(edges[k])
+        above = np.flatnonzero((freqs >= edges[k] - 1000.0) & (freqs < edges[k] + gap * step)
+                               & (fine >= mid))
+        top = float(freqs[above[-1]]) if above.size else float(edges[k])
         return Band(min(top, nyq), True, float(drop))
     # No cut-off. The band reaches half the sample rate only if a cut-off could have shown:
     # the speech just below the lowest edge looked at stands BAND_DROP_DB above the floor.
