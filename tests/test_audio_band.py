@@ -210,3 +210,56 @@ def test_windows_hands_free_endpoint_and_the_fallbacks(monkeypatch):
     # a tool that fails is no answer
     monkeypatch.setattr(T, "_tool", lambda cmd: None)
     assert T.linux_cause("default") is None and T.mac_cause("") is None
+
+
+# --- through the private PipeWire server -----------------------------------------------------
+
+@pytest.mark.audio
+@pytest.mark.slow
+@pytest.mark.parametrize("rate,status", [(8000, Status.WARN), (16000, Status.TIP)])
+def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(rate, status, profile,
+                                                          pipewire_server):
+    """A headset in hands-free mode, as the sound server sees it: a source whose sample rate is
+    ``rate`` (a null sink created with ``rate=``, its monitor the default source; ``pactl``
+    lists it at that rate, as it lists a ``bluez_input`` in HFP) and a graph that runs at that
+    rate (PipeWire's ``clock.force-rate``: a null sink alone only labels its format and runs at
+    the graph's 48 kHz, measured here, so the label without the clock limits nothing). A
+    full-band voice played into it is resampled by PipeWire itself down to ``rate`` and back up
+    to the 48 kHz PortAudio records at: the band limit is the sound server's own resampler."""
+    from tests.test_audio_devices import Asker
+
+    name = f"bt{rate // 1000}k"
+    srv = pipewire_server
+    module = srv.pactl("load-module", "module-null-sink", f"sink_name={name}",
+                       "channel_map=mono", "channels=1", f"rate={rate}").stdout.strip()
+    try:
+        srv._wait(lambda: name in srv.pactl("list", "short", "sinks").stdout, 5.0, name)
+        srv.set_default_source(f"{name}.monitor")
+        subprocess.run(["pw-metadata", "-n", "settings", "0", "clock.force-rate", str(rate)],
+                       env=srv.env, capture_output=True, timeout=10, check=True)
+        take = voice48("alsa")
+
+        class Mic:
+            def play(self, what, fs, started=False):
+                return srv.play(what, fs, sink=name, started=started)
+
+        asker = Asker(Mic(), take, FS)
+        ctx = CheckContext(profile=profile, devices=Devices(microphone="default"), ask=asker,
+                           duration=take.size / FS + 0.6)
+        r = MicrophoneCheck().run(ctx)
+    finally:
+        for p in srv.players:
+            p.wait(30)
+        srv.players.clear()
+        subprocess.run(["pw-metadata", "-n", "settings", "0", "clock.force-rate", "0"],
+                       env=srv.env, capture_output=True, timeout=10, check=False)
+        srv.set_default_source("micfeed.monitor")
+        srv.pactl("unload-module", module, check=False)
+    assert r.metrics["samplerate"].value == FS  # PortAudio records at 48 kHz all the same
+    f = band_finding(r)
+    assert f is not None and f.status is status, (r.findings, r.metrics.get("audio_band"))
+    # PipeWire's own resampler stops earlier than scipy's or sox's (its default quality gives
+    # 3.1 kHz of an 8 kHz stream here): the edge is within 30 % under half the rate
+    assert 0.7 * rate / 2000 <= f.value <= 1.1 * rate / 2000, (f.value, r.details["audio_band"])
+    assert f.params["cause"] == T.CAUSE_SAMPLERATE
+    assert r.metrics["speech_level"].value == pytest.approx(-24, abs=1.5)
