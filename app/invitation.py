@@ -22,7 +22,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -370,3 +370,43 @@ def create(*, profile: str, when: str | datetime, contact: str, company: str = "
     if parse(inv.to_toml()) != inv:  # the file we write must read back the same
         raise InvitationError("invitation: cannot be written faithfully; please report this")
     return inv
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When the interview is, seen from this computer at ``now``."""
+
+    local: datetime  # the interview in this computer's time zone (its rules on that date)
+    seconds_left: float  # negative once it has begun
+    #: The first moment between now and the interview at which this computer's clock changes
+    #: its offset from UTC (a daylight-saving change), or None; with the offsets before and after.
+    clock_change: datetime | None = None
+    offset_now: timedelta | None = None
+    offset_then: timedelta | None = None
+
+    @property
+    def past(self) -> bool:
+        return self.seconds_left < 0
+
+
+def timing(when: datetime, now: datetime) -> Timing:
+    """The interview's time in this computer's zone, how long until it, and the daylight-saving
+    change that falls between ``now`` and it. ``astimezone()`` applies the system's time-zone
+    rules (the IANA database, as ``zoneinfo`` reads it) for each date, so the interview's local
+    time is right even across a change; the change is named because a time someone worked out
+    by hand today ("an hour after mine") is an hour off after it. Found by halving the span to
+    the minute (at most ~25 look-ups for a century), assuming one change of offset between."""
+    local = when.astimezone()
+    now_local = now.astimezone()
+    left = (when - now).total_seconds()
+    before, after = now_local.utcoffset(), local.utcoffset()
+    if left <= 0 or before == after:
+        return Timing(local, left)
+    lo, hi = now, when  # offset(lo) == before, offset(hi) != before
+    while (hi - lo) > timedelta(minutes=1):
+        mid = lo + (hi - lo) / 2
+        if mid.astimezone().utcoffset() == before:
+            lo = mid
+        else:
+            hi = mid
+    return Timing(local, left, hi.astimezone().replace(second=0, microsecond=0), before, after)

@@ -59,10 +59,10 @@ log = logging.getLogger("techcheck.gui")
 
 CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 LOAD_BACKSTOP_MS = 1500
-#: The size the window asks for when the screen has room (device-independent pixels).
+# The size the window asks for when the screen has room (device-independent pixels).
 PREFERRED_SIZE = QSize(1000, 720)
-#: Room left for the window manager's frame and title bar before the window is shown and its
-#: real frame is known; corrected from the real frame once the window is on screen.
+# Room left for the window manager's frame and title bar before the window is shown and its
+# real frame is known; corrected from the real frame once the window is on screen.
 FRAME_ALLOWANCE = QMargins(4, 32, 4, 4)
 
 

@@ -213,6 +213,70 @@ def frame_change(prev_small: np.ndarray, small: np.ndarray) -> float:
     return float(cv2.absdiff(prev_small, small).mean())
 
 
+# --- the scene's own tilt ------------------------------------------------------------------
+
+#: Width the frame is shrunk to before the scene's edges are read: enough for door frames,
+#: shelves and picture frames to stay straight edges, a quarter of a 720p frame's pixels.
+SCENE_WIDTH = 480
+#: Share of the background's pixels, the strongest edges, whose directions are counted.
+SCENE_EDGE_SHARE = 0.2
+#: How much the dominant direction (±2°, folded to one quarter turn) must stand out over the
+#: average direction for the scene to be called straight-edged. Measured on the corpus's items
+#: and their sources rolled by ±20° (docs/benchmarks.md): rooms with shelves, door frames and
+#: walls score 2.2-9 and read within 2° of the roll (as MJPEG at 640×480 too: 2.27); faces
+#: filling the picture, foliage and soft studio backdrops score 1.4-2.1, their direction noise.
+SCENE_MIN_PEAK = 2.2
+#: A webcam stands or clips on a screen: rolled further than this, the dominant direction is
+#: diagonal lines of the room (a sloping ceiling, stairs) and not the camera's roll, which
+#: could not then be told from the room's shape.
+SCENE_MAX_ROLL = 32.0
+
+
+def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
+    """How far the camera is rolled, in degrees (positive = clockwise on screen, as
+    ``Face.roll_deg``), from the background's straight edges, or None when it has too few
+    of them to tell. A room is built of verticals and horizontals (walls, door frames,
+    shelves, picture frames); whatever the camera's roll, their gradient directions crowd at
+    one angle modulo 90°, and that angle is the roll. The person is masked out
+    (``background``, at ``SMALL``): a tilted head says nothing about the camera. The
+    direction histogram is weighted by edge strength and folded onto one quarter turn, so
+    the verticals and the horizontals vote together (the "dominant orientation" of a
+    structure-tensor or Hough-line estimate)."""
+    h, w = gray.shape[:2]
+    if w < 16 or h < 16:
+        return None
+    size = (SCENE_WIDTH, max(8, round(SCENE_WIDTH * h / w)))
+    g = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if w > size[0]
+                   else cv2.INTER_LINEAR).astype(np.float32)
+    g = cv2.GaussianBlur(g, (0, 0), 1.0)  # grain and JPEG blocking make no direction
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    mag = np.hypot(gx, gy)
+    m = cv2.resize(background.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    # the person's outline (shoulders run diagonally) is not an edge of the room either
+    m = cv2.erode(m, np.ones((15, 15), np.uint8)) > 0
+    edge = 8  # nor is the frame's own border
+    m[:edge], m[-edge:], m[:, :edge], m[:, -edge:] = False, False, False, False
+    if np.count_nonzero(m) < 1000:
+        return None
+    sel = m & (mag > np.percentile(mag[m], 100 * (1 - SCENE_EDGE_SHARE)))
+    weights = mag[sel]
+    if weights.size < 500 or float(weights.sum()) <= 0:
+        return None
+    fold = (np.degrees(np.arctan2(gy[sel], gx[sel])) + 45.0) % 90.0 - 45.0
+    hist, _ = np.histogram(fold, bins=90, range=(-45.0, 45.0), weights=weights)
+    smooth = sum(np.roll(hist, k) for k in range(-2, 3))  # ±2°, round the quarter turn
+    i = int(np.argmax(smooth))
+    if smooth[i] < SCENE_MIN_PEAK * smooth.mean():
+        return None
+    peak = i - 45 + 0.5
+    if abs(peak) > SCENE_MAX_ROLL:  # diagonals: a slanted roof or a staircase, not a roll
+        return None
+    off = (fold - peak + 45.0) % 90.0 - 45.0
+    near = np.abs(off) <= 4.0
+    return float(peak + np.average(off[near], weights=weights[near]))
+
+
 # --- framing -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

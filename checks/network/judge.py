@@ -16,6 +16,7 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
 from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
+from techcheck.checks.network.clock import ClockOffset
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
@@ -435,6 +436,18 @@ class Judge:
                    "traffic of {platform} go directly, not through a proxy."),
                 "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
                 platform=self._platform_name())
+
+    def clock(self, offset: ClockOffset | None) -> None:
+        """The computer's clock against the measurement server's, graded by how far off it
+        surely is (``ClockOffset.at_least``: the Date header's whole second and the round trip
+        never count against it). Not measured (no server answered with a usable Date, or the
+        speedtest.net backend, whose servers are not asked): "unknown", never a number."""
+        if offset is None:
+            self.r.grade(M.CLOCK_OFFSET, "unknown")
+            return
+        self.r.detail("clock", offset.to_dict())
+        self.r.grade(M.CLOCK_OFFSET, offset.at_least,
+                     variant="behind" if offset.estimate < 0 else None)
 
     def _platform_name(self) -> str:
         """The platform's name for the messages, as its English template ("video calls" for the

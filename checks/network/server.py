@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import logging
 import os
 import re
@@ -87,7 +88,10 @@ _METHODS = ("GET", "HEAD", "POST")
 
 
 def _head(status: int, length: int, ctype: str, close: bool, extra: str = "") -> bytes:
+    # RFC 9110 §6.6.1: a server with a clock sends Date (the network check compares the
+    # client's clock with it: checks/network/clock.py).
     return (f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+            f"Date: {email.utils.formatdate(usegmt=True)}\r\n"
             f"Server: techcheck-serve\r\nContent-Type: {ctype}\r\n"
             f"Content-Length: {length}\r\nCache-Control: no-store\r\n"
             f"Access-Control-Allow-Origin: *\r\n{extra}"
