@@ -112,7 +112,7 @@ AUDIO_BAND = Measure(
     "audio_band", "kHz", label=N_("Audio band"),
     low=Side("microphone.narrowband", "band_tip_khz", "band_warn_khz",
              N_("Wideband quality: your voice reaches the interviewer only up to {value:.1f} kHz "
-                "(want at least {threshold:.0f} kHz); it sounds a little dull, like a phone "
+                "(want at least {threshold:.1f} kHz); it sounds a little dull, like a phone "
                 "call in HD voice. {cause}"),
              N_("A Bluetooth headset limits the sound this way while its microphone is on (its "
                 "hands-free mode). Use the computer's built-in microphone and keep the headset "
@@ -120,7 +120,7 @@ AUDIO_BAND = Measure(
              N_("Narrow audio band"), TIP_WARN,
              variants=(("phone",
                         N_("Phone quality: your voice reaches the interviewer only up to "
-                           "{value:.1f} kHz (want at least {threshold:.0f} kHz); you will sound "
+                           "{value:.1f} kHz (want at least {threshold:.1f} kHz); you will sound "
                            "like an old telephone and be harder to understand. {cause}"),
                         N_("A Bluetooth headset drops to phone quality while its microphone is "
                            "on (its hands-free mode), and what you hear gets worse too. Use the "
