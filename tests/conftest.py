@@ -44,19 +44,19 @@ RESOURCE_GROUPS = (
 
 
 def _group(item: pytest.Item) -> str | None:
-    """The xdist group of ``item``: a shared resource's, else its file's when the file has a
-    module- or class-scoped fixture (made once per worker: splitting the file over two workers
-    would make it twice), else None (the test goes to whichever worker is free)."""
+    """The xdist group of ``item``: a shared resource's, else that of the module- or
+    class-scoped fixtures of its own file it uses (made once per worker: the tests sharing one
+    must not be split over two workers, or it is made twice; tests of one file that use
+    different ones may run apart), else None (the test goes to whichever worker is free)."""
     for name, needs in RESOURCE_GROUPS:
         if needs(item):
             return name
     info = getattr(item, "_fixtureinfo", None)
-    for defs in (info.name2fixturedefs.values() if info is not None else ()):
-        for d in defs:
-            if d.scope in ("module", "class") and d.baseid.split("::")[0] == item.path.relative_to(
-                    item.config.rootpath).as_posix():
-                return "file:" + item.nodeid.split("::", 1)[0]
-    return None
+    file = item.nodeid.split("::", 1)[0]
+    shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else ())
+                    if any(d.scope in ("module", "class") and d.baseid.split("::")[0] == file
+                           for d in defs))
+    return f"{file}:{'+'.join(shared)}" if shared else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
