@@ -59,6 +59,7 @@ def _group(item: pytest.Item) -> str | None:
     return f"{file}:{'+'.join(shared)}" if shared else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects by the markers added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not LINUX:
         for item in items:
@@ -70,6 +71,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # tests (the long work units) at its head, so the two workers finish together.
     groups = {item.nodeid: _group(item) for item in items}
     order = {item.nodeid: i for i, item in enumerate(items)}
+    # A module fixture is made by the first test that uses it: when one of its tests is slow,
+    # all are, or the quick tier would make it (a bundle build, the corpus) for a quick one.
+    resources = {name for name, _needs in RESOURCE_GROUPS}
+    slow_groups = {groups[item.nodeid] for item in items
+                   if item.get_closest_marker("slow") and groups[item.nodeid] not in resources}
+    for item in items:
+        if groups[item.nodeid] in slow_groups - {None} and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> tuple[int, int, int]:
         slow = item.get_closest_marker("slow") is not None
