@@ -328,6 +328,7 @@ class _AsyncServer:
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False  # then connections are aborted: nobody waits for their data
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -338,12 +339,17 @@ class _AsyncServer:
             self.loop.run_forever()
         finally:
             self._server.close()
+            self._stopping = True
             for task in list(self._tasks):
                 task.cancel()
             if self._tasks:
                 self.loop.run_until_complete(asyncio.gather(*self._tasks,
                                                             return_exceptions=True))
             self.loop.run_until_complete(self._server.wait_closed())
+            # An aborted transport lets go of its socket in a callback the loop runs next
+            # (connection_lost): run it, or every connection still open when the server
+            # stopped stays half closed ("unclosed transport") until the collector finds it.
+            self.loop.run_until_complete(asyncio.sleep(0))
             self.loop.close()
 
     def stop(self) -> None:
@@ -381,7 +387,10 @@ class _AsyncServer:
                     self.per_address[conn.address] = left
                 else:
                     del self.per_address[conn.address]
-            writer.close()
+            if self._stopping:  # close() would wait for a client that may never read
+                writer.transport.abort()
+            else:
+                writer.close()
             if task is not None:
                 self._tasks.discard(task)
 
