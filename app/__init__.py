@@ -3,6 +3,12 @@
 The engine lives in ``checks`` and knows nothing of this package.
 """
 
-from techcheck.checks import __version__
 
-__all__ = ["__version__"]
+
+def __getattr__(name: str) -> str:
+    """``techcheck.app.__version__``: the engine's, read when first asked for."""
+    if name == "__version__":
+        from techcheck.checks import version
+
+        return version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -189,32 +189,12 @@ def check_svg(data: bytes, bad) -> None:
     def start(name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(" ")
         state["elements"] += 1
-        if state["elements"] > MAX_SVG_ELEMENTS:
-            raise bad(f"has more than {MAX_SVG_ELEMENTS} SVG elements")
-        if state["elements"] == 1 and (ns, local) != (_SVG_NS, "svg"):
-            raise bad("is not an SVG picture (its first element must be <svg> in the SVG "
-                      "namespace)")
-        if ns != _SVG_NS:
-            raise bad(f"has a <{local}> element from outside SVG ({ns or 'no namespace'})")
-        if local.lower() in _SVG_REFUSED:
-            raise bad(f"has a <{local}> element (no scripts, links, embedded pictures, "
-                      "animations or markers)")
+        _check_element(ns, local, state["elements"], bad)
         if local == "style":
             state["style"] += 1
-        refs = []
-        for attr, value in attrs.items():
-            a_ns, _, a_name = attr.rpartition(" ")
-            if a_name.lower().startswith("on"):
-                raise bad(f"has an event handler ({a_name}) on <{local}>")
-            if a_name == "href" and a_ns in ("", _XLINK_NS):
-                if not value.strip().startswith("#"):
-                    raise bad(f"refers to something outside itself (<{local} href>)")
-                refs.append(value.strip()[1:])
-            _check_style_text(value, bad, f"<{local} {a_name}>")
-            refs += [target.strip()[1:] for _q, target in _URL_REF.findall(value)]
         geometry = sum(len(_NUMBER.findall(v)) for a, v in attrs.items()
                        if a.rpartition(" ")[2] in ("d", "points")) // 2
-        tree.start(attrs.get("id", ""), refs, 1, geometry)
+        tree.start(attrs.get("id", ""), _references(local, attrs, bad), 1, geometry)
 
     def end(name: str) -> None:
         tree.end()
@@ -239,6 +219,43 @@ def check_svg(data: bytes, bad) -> None:
                   f"line {exc.lineno})") from None
     if state["elements"] == 0:
         raise bad("is not an SVG picture")
+    _check_drawn(tree, bad)
+
+
+def _check_element(ns: str, local: str, count: int, bad) -> None:
+    """The ``count``-th element, ``<local>`` in namespace ``ns``: an SVG element that draws."""
+    if count > MAX_SVG_ELEMENTS:
+        raise bad(f"has more than {MAX_SVG_ELEMENTS} SVG elements")
+    if count == 1 and (ns, local) != (_SVG_NS, "svg"):
+        raise bad("is not an SVG picture (its first element must be <svg> in the SVG "
+                  "namespace)")
+    if ns != _SVG_NS:
+        raise bad(f"has a <{local}> element from outside SVG ({ns or 'no namespace'})")
+    if local.lower() in _SVG_REFUSED:
+        raise bad(f"has a <{local}> element (no scripts, links, embedded pictures, "
+                  "animations or markers)")
+
+
+def _references(local: str, attrs: dict[str, str], bad) -> list[str]:
+    """The ids an element's attributes refer to (``href="#id"``, ``url(#id)``), after
+    refusing event handlers, outside references and unsafe style text in them."""
+    refs = []
+    for attr, value in attrs.items():
+        a_ns, _, a_name = attr.rpartition(" ")
+        if a_name.lower().startswith("on"):
+            raise bad(f"has an event handler ({a_name}) on <{local}>")
+        if a_name == "href" and a_ns in ("", _XLINK_NS):
+            if not value.strip().startswith("#"):
+                raise bad(f"refers to something outside itself (<{local} href>)")
+            refs.append(value.strip()[1:])
+        _check_style_text(value, bad, f"<{local} {a_name}>")
+        refs += [target.strip()[1:] for _q, target in _URL_REF.findall(value)]
+    return refs
+
+
+def _check_drawn(tree: _Tree, bad) -> None:
+    """What the renderer would draw once ``<use>`` and ``url(#…)`` are expanded: no loop, and
+    within the element and path-point budgets."""
     drawn = tree.drawn(0, MAX_SVG_ELEMENTS)
     if drawn is None:
         raise bad("refers to itself (a <use> or url(#…) loop)")

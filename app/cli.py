@@ -18,7 +18,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from techcheck.app import __version__
 from techcheck.checks.model import ExitCode
 
 log = logging.getLogger("techcheck.cli")
@@ -45,7 +44,9 @@ def build_parser() -> Parser:
         epilog="Exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 could not run, "
         "4 demo finished (sample media: nothing said about your devices).",
     )
-    parser.add_argument("--version", action="version", version=f"techcheck {__version__}")
+    from techcheck.checks import version
+
+    parser.add_argument("--version", action="version", version=f"techcheck {version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     parser.set_defaults(gui_smoke=gui_smoke_hook())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)

@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from techcheck import resources
 from techcheck.checks.context import Devices
 from techcheck.checks.i18n import N_, translate
-from techcheck.checks.profile import Profile
+
+if TYPE_CHECKING:
+    from techcheck.checks.profile import Profile
 
 log = logging.getLogger("techcheck.demo")
 

@@ -22,7 +22,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -213,18 +213,8 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
         if key not in data:
             if required:
                 raise bad(key, "is missing")
-            continue
-        value = data[key]
-        if want is datetime or want is dict:
-            continue
-        if not isinstance(value, str):  # every other kind of key is text
-            raise bad(key, f"must be text, not {type(value).__name__}")
-        if len(value) > limit:
-            raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
-        if has_control(value, lines=key == "note"):
-            raise bad(key, "contains control characters")
-        if key != "note" and not value.strip():
-            raise bad(key, "is empty")
+        elif want is not datetime and want is not dict:  # every other kind of key is text
+            _check_text(key, data[key], limit, bad)
     if data["format"] != FORMAT:
         if data["format"].startswith("techcheck.invitation/"):
             raise bad("format", f"is {data['format']!r}: the invitation was made by a newer "
@@ -248,6 +238,19 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
                       company=data.get("company", "").strip(),
                       position=data.get("position", "").strip(), server=server, stun=stun,
                       note=data.get("note", "").strip(), brand=brand)
+
+
+def _check_text(key: str, value: Any, limit: int, bad) -> None:
+    """A text key: a string, not too long, without control characters (the note may have
+    line breaks) and, but for the note, not empty."""
+    if not isinstance(value, str):
+        raise bad(key, f"must be text, not {type(value).__name__}")
+    if len(value) > limit:
+        raise bad(key, f"is too long ({len(value)} characters; at most {limit})")
+    if has_control(value, lines=key == "note"):
+        raise bad(key, "contains control characters")
+    if key != "note" and not value.strip():
+        raise bad(key, "is empty")
 
 
 def check_when(value: Any, bad) -> datetime:
@@ -367,3 +370,43 @@ def create(*, profile: str, when: str | datetime, contact: str, company: str = "
     if parse(inv.to_toml()) != inv:  # the file we write must read back the same
         raise InvitationError("invitation: cannot be written faithfully; please report this")
     return inv
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When the interview is, seen from this computer at ``now``."""
+
+    local: datetime  # the interview in this computer's time zone (its rules on that date)
+    seconds_left: float  # negative once it has begun
+    #: The first moment between now and the interview at which this computer's clock changes
+    #: its offset from UTC (a daylight-saving change), or None; with the offsets before and after.
+    clock_change: datetime | None = None
+    offset_now: timedelta | None = None
+    offset_then: timedelta | None = None
+
+    @property
+    def past(self) -> bool:
+        return self.seconds_left < 0
+
+
+def timing(when: datetime, now: datetime) -> Timing:
+    """The interview's time in this computer's zone, how long until it, and the daylight-saving
+    change that falls between ``now`` and it. ``astimezone()`` applies the system's time-zone
+    rules (the IANA database, as ``zoneinfo`` reads it) for each date, so the interview's local
+    time is right even across a change; the change is named because a time someone worked out
+    by hand today ("an hour after mine") is an hour off after it. Found by halving the span to
+    the minute (at most ~25 look-ups for a century), assuming one change of offset between."""
+    local = when.astimezone()
+    now_local = now.astimezone()
+    left = (when - now).total_seconds()
+    before, after = now_local.utcoffset(), local.utcoffset()
+    if left <= 0 or before == after:
+        return Timing(local, left)
+    lo, hi = now, when  # offset(lo) == before, offset(hi) != before
+    while (hi - lo) > timedelta(minutes=1):
+        mid = lo + (hi - lo) / 2
+        if mid.astimezone().utcoffset() == before:
+            lo = mid
+        else:
+            hi = mid
+    return Timing(local, left, hi.astimezone().replace(second=0, microsecond=0), before, after)

@@ -144,16 +144,19 @@ class ResultBuilder:
 
         ``limits`` is the check's ``Limits`` (the measure is bound to it; leave it out for a
         measure already bound). A value that is None or a word ("unknown") was not measured:
-        the metric shows it with the pass limits and no status, and nothing is graded.
+        the metric shows it with the pass limits and no status, and nothing is graded (a NaN
+        or an infinity is recorded as None: it is no measurement either).
         ``shown`` is the metric's value when it differs from the graded one (a rise in delay
         shown as at least 0); ``variant`` picks another declared message; ``per_limit`` holds
         message parameters that depend on the limit crossed, as (first, second). ``decided``
         is a grade already reached by a windowed judge with hysteresis (the camera), with the
         side that went wrong, and ``shift`` how far that hysteresis moved the pass limits.
         Returns the status given (None when not measured)."""
-        m = measure.bind(limits) if limits is not None else measure
+        m = measure.bind(limits)  # numbers stay numbers: a bound measure binds to itself
         if not m.graded:
             raise ValueError(f"measure {m.name!r} has no limits: record it, do not grade it")
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None  # NaN or infinity is no measurement: never graded as a number
         if value is None or isinstance(value, str | bool):
             if metric:
                 self.metric(m.name, value, m.unit, threshold=m.pass_limits(), op=m.pass_op)
@@ -265,12 +268,9 @@ def grade_measure(m: Measure, value: float, shift: float = 0.0) -> tuple[Grade |
     worst: tuple[int, Grade | None, Side | None] = (0, None, None)
     for side, higher_is_better in m.sides():
         move = -shift if higher_is_better else shift
-        second = side.second if side.second is not None else (-math.inf if higher_is_better
-                                                              else math.inf)
-        if isinstance(side.levels, str):
-            raise TypeError(f"measure {m.name!r}: bind it to its limits before grading")
-        g = assess(value, warn=float(side.first) + move, fail=float(second) + move,  # type: ignore[arg-type]
-                   higher_is_better=higher_is_better, levels=side.levels)
+        first, second, levels = side.bound()
+        g = assess(value, warn=first + move, fail=second + move,
+                   higher_is_better=higher_is_better, levels=levels)
         crossed = 0 if g.status is Status.PASS else 2 if g.second else 1
         if crossed > worst[0]:
             worst = (crossed, g, side)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from techcheck.checks import __version__, machine
+from techcheck.checks import machine, version
 from techcheck.checks.context import Cancelled, CheckContext
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult, Report, Status
@@ -116,7 +116,7 @@ def _same(ctx: CheckContext) -> Callable[[Plugin], CheckContext]:
 def build_report(results: list[CheckResult], ctx: CheckContext, **extra: Any) -> Report:
     return Report(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
-        app_version=__version__,
+        app_version=version(),
         profile=ctx.profile.summary(),
         machine=machine.summary(),
         checks=results,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -40,17 +41,18 @@ def alsa_voice(names: tuple[str, ...] = ("Front_Center", "Front_Left")) -> np.nd
 
 
 @cache
-def espeak(lang: str, tmp: str = "/tmp") -> tuple[np.ndarray, int]:
-    """An espeak-ng sentence (22050 Hz) as mono float32."""
+def espeak(lang: str) -> tuple[np.ndarray, int]:
+    """An espeak-ng sentence (22050 Hz) as mono float32. Written to a folder of its own: test
+    workers running side by side (pytest-xdist) must not share one file name."""
     import soundfile as sf
 
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng missing (scripts/debian-packages.txt)")
-    out = Path(tmp) / f"techcheck-espeak-{lang}.wav"
-    subprocess.run(["espeak-ng", "-v", lang, "-s", "150", "-w", str(out), SENTENCES[lang]],
-                   check=True, capture_output=True, timeout=30)
-    data, fs = sf.read(str(out), dtype="float32", always_2d=True)
-    out.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="techcheck-espeak-") as tmp:
+        out = Path(tmp) / f"{lang}.wav"
+        subprocess.run(["espeak-ng", "-v", lang, "-s", "150", "-w", str(out), SENTENCES[lang]],
+                       check=True, capture_output=True, timeout=30)
+        data, fs = sf.read(str(out), dtype="float32", always_2d=True)
     return data.mean(axis=1), int(fs)
 
 

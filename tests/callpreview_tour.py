@@ -93,8 +93,10 @@ def main(argv: list[str]) -> int:
     shot("connection-what-if")
     w.go("results")
     res = w.pages["results"]
+    # the view is built once the page has painted (the verdict and the cards first)
+    wait(lambda: res.preview_slot.view is not None and res.preview_slot.view.isVisible()
+         and res.preview_slot.view.model_view.frames_shown >= 10, 30)
     rview = res.preview_slot.view
-    wait(lambda: rview.isVisible() and rview.model_view.frames_shown >= 10, 30)
     summary["results_page_frames"] = rview.model_view.frames_shown
     res.scroll_area.ensureWidgetVisible(rview.play_button)
     shot("results")

@@ -1,29 +1,26 @@
-"""Recorded results to render reports from, built with the real model and the real system check.
+"""Results to render, compare and load reports from: recorded from real runs.
 
-``real_system_result()`` runs the real system check on this machine; ``loaded_system_result()``
-runs the same check on a stand-in laptop that is busy, short of memory and on battery, so its
-real findings (with their Swedish translations) appear. The network, camera, microphone and
-speaker results are what those checks record, built through the same ``ResultBuilder``.
+``tests/make_report_samples.py`` runs the real checks (camera on the demo clip, microphone on
+the demo recording, speaker on the stand-in and on a private PipeWire server, the network check
+against TechCheck's own server on 127.0.0.1 and over emulated links) and saves their results in
+``tests/data/report_samples.json``; run it again when a check changes what it reports.
+``real_system_result()`` runs the real system check on this machine now.
 """
 
 from __future__ import annotations
 
-import base64
 import copy
+import json
 from functools import cache
-
-import cv2
-import numpy as np
+from pathlib import Path
 
 from techcheck.checks import registry
-from techcheck.checks.base import ResultBuilder
 from techcheck.checks.context import CheckContext
-from techcheck.checks.model import CheckResult, Report, Status
+from techcheck.checks.model import CheckResult, Report
 from techcheck.checks.profile import load_profile
 from techcheck.checks.system import SystemCheck
-from techcheck.checks.system.probe import Battery
-from tests.stubs import FakeSystemProbe
 
+SAMPLES = Path(__file__).resolve().parent / "data" / "report_samples.json"
 CREATED = "2026-12-01T09:35:12+01:00"
 MACHINE = {"os": "Debian GNU/Linux 12 (bookworm)", "kernel": "6.1.0", "arch": "x86_64",
            "cpu": "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", "cpu_cores": 4, "cpu_threads": 8,
@@ -46,80 +43,54 @@ def real_system_result() -> CheckResult:
     return copy.deepcopy(_real_system())
 
 
+@cache
+def _recorded() -> dict[str, dict]:
+    return json.loads(SAMPLES.read_text(encoding="utf-8"))["results"]
+
+
+def recorded_names() -> list[str]:
+    """The recorded runs, e.g. ``network_slow_upload``."""
+    return sorted(_recorded())
+
+
+def recorded(name: str) -> CheckResult:
+    """One recorded real run, read as a saved report's check is (a fresh copy each time)."""
+    return CheckResult.from_dict(copy.deepcopy(_recorded()[name]))
+
+
 def loaded_system_result() -> CheckResult:
-    probe = FakeSystemProbe(load=93.0, free_mb=700.0, battery=Battery(35.0, False, 5400),
-                            apps=["Microsoft Teams"])
-    r = SystemCheck(probe).run(_ctx())
-    r.duration_s = 2.31
-    return r
+    """A laptop on battery, short of memory, its processors kept busy by another program."""
+    return recorded("system_busy_laptop")
 
 
-def network_result(upload: float = 2.3, latency: float = 23.0) -> CheckResult:
-    b = ResultBuilder("network", "Connection")
-    b.metric("download_mbps", 48.2, "Mbit/s", threshold=1.5, status=Status.PASS, op=">=")
-    up_status = Status.PASS if upload >= 3.2 else Status.FAIL
-    b.metric("upload_mbps", upload, "Mbit/s", threshold=3.2, status=up_status, op=">=")
-    b.metric("latency_ms", latency, "ms", threshold=100.0,
-             status=Status.PASS if latency <= 100 else Status.WARN, op="<=")
-    b.metric("jitter_ms", 12.0, "ms", threshold=10.0, status=Status.WARN, op="<=")
-    b.metric("loss_pct", 0.0, "%", threshold=1.0, status=Status.PASS, op="<=")
-    b.metric("udp", True, "")
-    if upload < 3.2:
-        b.finding("network.slow_upload", Status.FAIL,
-                  "Upload is {value:.1f} Mbit/s; a video call needs {threshold:.1f} Mbit/s.",
-                  "Stop uploads and cloud backups, move closer to the router or use a cable.",
-                  value=upload, threshold=3.2, unit="Mbit/s", op=">=")
-    b.finding("network.jitter", Status.WARN,
-              "Jitter is {value:.0f} ms (limit {threshold:.0f} ms): the sound may break up.",
-              "Ask others on your network to pause streaming during the interview.",
-              value=12.0, threshold=10.0, unit="ms", op="<=")
-    r = b.build()
-    r.duration_s = 21.4
+def network_result(name: str = "slow_upload") -> CheckResult:
+    """The network check over a recorded connection: ``slow_upload`` (1 Mbit/s up),
+    ``distant`` (140 ms away), ``fast`` (near, 13 Mbit/s up), ``jittery``,
+    ``local`` (127.0.0.1), ``udp_blocked``, ``speedtest``, ``proxy_set``,
+    ``platform_blocked``."""
+    return recorded(f"network_{name}")
+
+
+def camera_result(snapshot: bool = False) -> CheckResult:
+    """The camera check on the demo clip; its snapshot only when asked for, as in the app."""
+    r = recorded("camera_demo")
+    if not snapshot:
+        r.details.pop("snapshot_jpeg_b64", None)
     return r
 
 
 def snapshot_b64() -> str:
-    """A small, real JPEG (a drawn head and shoulders) as the camera check would store it."""
-    img = np.full((240, 320, 3), (205, 190, 170), np.uint8)
-    cv2.rectangle(img, (0, 170), (320, 240), (120, 100, 80), -1)
-    cv2.ellipse(img, (160, 250), (95, 70), 0, 180, 360, (90, 60, 40), -1)
-    cv2.ellipse(img, (160, 120), (48, 60), 0, 0, 360, (140, 170, 215), -1)
-    ok, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 80])
-    assert ok
-    return base64.b64encode(jpeg.tobytes()).decode("ascii")
-
-
-def camera_result(snapshot: bool = False) -> CheckResult:
-    b = ResultBuilder("camera", "Camera")
-    b.metric("width", 1280, "px")
-    b.metric("height", 720, "px")
-    b.metric("fps", 30.0, "fps", threshold=24.0, status=Status.PASS, op=">=")
-    b.metric("face_luma", 68.0, "", threshold=[80.0, 180.0], status=Status.WARN)
-    b.metric("backlight_ratio", 0.62, "", threshold=0.8, status=Status.WARN, op=">=")
-    b.finding("camera.dim_face", Status.WARN,
-              "Your face is dim: brightness {value:.0f} (want {lo} to {hi}).",
-              "Turn on a lamp in front of you, behind the screen.",
-              value=68.0, threshold=[80.0, 180.0], op="between", lo=80, hi=180)
-    if snapshot:
-        b.detail("snapshot_jpeg_b64", snapshot_b64())
-    r = b.build()
-    r.duration_s = 4.02
-    return r
+    """The real snapshot the camera check took of the demo clip (a small JPEG, base64)."""
+    return _recorded()["camera_demo"]["details"]["snapshot_jpeg_b64"]
 
 
 def microphone_result() -> CheckResult:
-    b = ResultBuilder("microphone", "Microphone")
-    b.metric("speech_level_dbfs", -24.5, "dBFS", threshold=[-28.0, -16.0], status=Status.PASS)
-    b.metric("noise_floor_dbfs", -63.0, "dBFS", threshold=-50.0, status=Status.PASS, op="<=")
-    b.metric("peak_dbfs", -4.1, "dBFS", threshold=-3.0, status=Status.PASS, op="<=")
-    r = b.build()
-    r.duration_s = 6.5
-    return r
+    return recorded("microphone_demo")
 
 
 def speaker_error() -> CheckResult:
-    return CheckResult("speaker", "Speakers", Status.ERROR, 0.12,
-                       error="No sound output device was found.")
+    """The speaker check cut off by the runner: it did not finish in time ("could not run")."""
+    return recorded("speaker_timed_out")
 
 
 def report(*, system: CheckResult | None = None, network: CheckResult | None = None,
@@ -135,10 +106,8 @@ def report(*, system: CheckResult | None = None, network: CheckResult | None = N
 
 
 def ready_report() -> Report:
-    """Everything passes: the real system check (on an idle, plugged-in stand-in) only."""
-    probe = FakeSystemProbe(load=12.0, free_mb=4000.0, total_mb=8192.0, battery=None,
-                            disk_free_mb=50000.0, vpns=[], apps=[])
-    r = SystemCheck(probe).run(_ctx())
+    """Everything passes: an idle desktop on mains power, and the demo recording."""
     return Report(created=CREATED, app_version="0.1.0",
                   profile={"name": "generic", "title": "Any video call", "platform": "other"},
-                  machine=dict(MACHINE), checks=[r, microphone_result()])
+                  machine=dict(MACHINE), checks=[recorded("system_idle_desktop"),
+                                                 microphone_result()])

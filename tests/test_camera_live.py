@@ -239,7 +239,7 @@ def test_live_hints_and_looks_good_are_the_checks_window(name):
     its hysteresis, frame by frame the verdict the card is made from (sticky stream stalls
     aside: the card keeps the worst of those, the live view shows the picture as it is)."""
     sticky = {"black_frames", "frozen_frames"}
-    for a in run(name, 3.0):
+    for a in run(name, 1.5):
         for metric, (status, value, _hint) in a.metrics.items():
             if metric in sticky or metric in ("resolution", "fps"):
                 continue

@@ -207,6 +207,57 @@ def test_no_command_without_a_desktop_checks_in_the_terminal_in_demo_mode(tmp_pa
         (Path(env["XDG_DATA_HOME"]) / "techcheck" / "history").iterdir())
 
 
+def _at_a_terminal(tmp_path: Path, answer: str) -> subprocess.CompletedProcess:
+    """`techcheck` without a desktop with a person at the terminal (stdin a real pseudo
+    terminal) who types ``answer`` and Enter."""
+    import pty
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux decides the display from DISPLAY/WAYLAND_DISPLAY")
+    env = _no_devices_env(tmp_path)
+    devices = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "devices", "--json"],
+                             capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
+    if {d["kind"] for d in json.loads(devices.stdout)["devices"]} & {"camera", "microphone"}:
+        pytest.skip("this computer has a camera or a microphone: no demo to offer")
+    person, tty = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "techcheck.app.cli"], stdin=tty,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, cwd=ROOT)
+        os.write(person, (answer + "\n").encode())  # waits in the terminal until read
+        out, err = proc.communicate(timeout=240)
+    finally:
+        os.close(tty)
+        os.close(person)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+ASKED = "techcheck: See how it works with a sample video instead? [Y/n] "
+
+
+@pytest.mark.slow
+def test_at_a_terminal_the_demo_is_asked_for_and_yes_runs_it(tmp_path: Path):
+    """A person at the terminal is told what is missing, then asked; "y" runs the demo, which
+    ends on its own line and exit status 4."""
+    res = _at_a_terminal(tmp_path, "y")
+    lines = res.stderr.splitlines()
+    told = next(i for i, ln in enumerate(lines) if "Plug in your webcam or headset" in ln)
+    assert lines[told + 1].startswith(ASKED + "techcheck: Meanwhile, see how it works"), lines
+    assert res.returncode == 4, res.stderr[-2000:]
+    assert res.stdout.rstrip("\n").splitlines()[-1] == DEMO_END
+    assert "READY" not in res.stdout
+
+
+@pytest.mark.slow
+def test_at_a_terminal_no_checks_the_devices_as_they_are(tmp_path: Path):
+    """"n": no demo; the devices are checked as they are, and the missing ones fail."""
+    res = _at_a_terminal(tmp_path, "n")
+    assert ASKED in res.stderr and "Meanwhile" not in res.stderr
+    assert res.returncode == 2, res.stderr[-2000:]
+    assert "NOT READY YET" in res.stdout and "Demo" not in res.stdout
+    assert "No camera was found." in res.stdout  # the camera check's own finding
+
+
 def test_run_never_falls_back_to_demo_media(tmp_path: Path):
     """`techcheck run` on a computer with nothing to check with checks the real (absent)
     devices and says they are missing: no sample video, recording or stand-in speaker."""

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -108,13 +109,40 @@ def test_the_run_time_guard_catches_an_engine_module_importing_the_app(tmp_path)
     assert "techcheck.app.demo" in bad
 
 
+def ruff(checkout: Checkout, *args: str) -> subprocess.CompletedProcess[str]:
+    """``ruff check`` with ``checkout``'s own pyproject.toml."""
+    exe = BIN / "ruff"
+    found = str(exe) if exe.exists() else shutil.which("ruff")
+    assert found, "ruff is not installed (pip install -e '.[dev]')"
+    return subprocess.run([found, "check", "--no-cache", *args, "."], cwd=checkout.root,
+                          capture_output=True, text=True, timeout=120)
+
+
 def test_ruff_is_clean():
-    ruff = BIN / "ruff"
-    exe = str(ruff) if ruff.exists() else shutil.which("ruff")
-    assert exe, "ruff is not installed (pip install -e '.[dev]')"
-    res = subprocess.run([exe, "check", "--no-cache", "."], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120)
+    res = ruff(this_checkout())
     assert res.returncode == 0, res.stdout
+
+
+def test_no_function_is_more_complex_than_15():
+    """McCabe complexity at most 15 everywhere (pyproject: C90, max-complexity): the rule is
+    in the configuration ruff reads, so `ruff check` alone enforces it."""
+    res = ruff(this_checkout(), "--select", "C901", "--output-format", "concise")
+    assert res.returncode == 0, res.stdout
+    assert "C90" in str(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]
+                        ["lint"]["select"])
+
+
+def test_the_complexity_limit_catches_a_planted_function(tmp_path):
+    """Its twin: a function of complexity 16 (fifteen branches), planted in a copy, fails plain
+    `ruff check` (the configured rule set, not only an explicit --select)."""
+    copy = planted_copy(tmp_path)
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(15))
+    copy.write("checks/planted.py", f'"""Planted."""\n\n\ndef tangled(x: int) -> int:\n'
+                                    f"{branches}    return -1\n")
+    res = ruff(copy, "--output-format", "concise")
+    assert res.returncode != 0
+    assert "checks/planted.py" in res.stdout and "C901" in res.stdout, res.stdout
+    assert "(16 > 15)" in res.stdout
 
 
 def test_comments_cite_primary_sources_not_private_notes():

@@ -226,6 +226,7 @@ def test_compare_never_sets_a_demo_against_a_check_of_the_devices():
     assert not [ch for ch in both.changes if ch.kind == "verdict"]
 
 
+@pytest.mark.slow  # starts the real techcheck in a new process
 def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
     """A demo report saved before the demo verdict existed ("verdict": "ready") re-rendered by
     the real `techcheck report`, in Swedish: the demo's verdict and exit status, no readiness."""
@@ -249,6 +250,7 @@ def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
     assert "REDO" not in res.stdout and "Redo" not in res.stdout
 
 
+@pytest.mark.slow  # starts the real techcheck in a new process
 def test_history_and_compare_of_a_kept_old_demo_run_never_say_ready(tmp_path):
     """A demo run an older version kept in the history ("verdict": "ready"): the real
     `techcheck history` lists it as a demo, and `techcheck compare` of it with a run of the

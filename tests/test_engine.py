@@ -94,7 +94,7 @@ def test_status_order_and_verdict():
     assert verdict_for([mk(Status.PASS), mk(Status.WARN)]) is Verdict.READY_WITH_WARNINGS
     assert verdict_for([mk(Status.WARN), mk(Status.FAIL)]) is Verdict.NOT_READY
     assert verdict_for([mk(Status.ERROR)]) is Verdict.NOT_READY
-    assert [v.exit_code for v in Verdict] == [0, 1, 2]
+    assert [v.exit_code for v in Verdict] == [0, 1, 2, 4]  # ready, warnings, not ready, demo
 
 
 def test_grade_boundaries():

@@ -203,6 +203,35 @@ def stockholm(monkeypatch):
     time.tzset()
 
 
+def test_an_interview_in_the_past_says_so_and_a_clock_change_before_it_is_a_tip(
+        make_window, qtbot, tmp_path, stockholm):
+    """Issue 24 item 3: the Start page used to say only "· 5 days ago" for an interview that
+    was over; and a daylight-saving change between today and the interview is named."""
+    w = make_window(demo_mode="on", platform="zoom")
+    over = (datetime.now().astimezone() - timedelta(days=5)).replace(microsecond=0)
+    _open(w, qtbot, _invitation_file(tmp_path, when=over))
+    row = w.start.invitation_rows["when"][1]
+    assert "This interview was in the past (5 days ago)" in row.text()
+    assert "Tip: the clocks change" not in row.text()
+    assert not w.start.countdown.isActive()  # nothing left to count down to
+    press(qtbot, by_name(w, "Close the invitation"))
+    # An interview after the next change of Stockholm's clocks (the last Sunday of March or
+    # of October, EU Directive 2000/84/EC), whatever day the test runs on.
+    now = datetime.now().astimezone()
+    when = next(now + timedelta(days=d) for d in range(1, 400)
+                if (now + timedelta(days=d)).astimezone().utcoffset() != now.utcoffset())
+    when = (when + timedelta(days=3)).astimezone().replace(microsecond=0)
+    _open(w, qtbot, _invitation_file(tmp_path, when=when))
+    text = row.text()
+    assert "Tip: the clocks change for daylight saving time on" in text
+    assert " · in " in text and "This interview was in the past" not in text
+    assert w.start.countdown.isActive()
+    # the countdown moves on as the page stays open
+    before = text
+    w.start.countdown.timeout.emit()
+    assert row.text().split(" · ")[0] == before.split(" · ")[0]
+
+
 def test_an_invitation_sets_the_profile_and_server_and_names_itself(make_window, qtbot,
                                                                      tmp_path, stockholm):
     from techcheck.app.gui.reporting import make_report

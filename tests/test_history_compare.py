@@ -117,35 +117,56 @@ def test_a_full_disk_loses_no_earlier_run_and_leaves_no_debris(tiny_disk: Path):
 # --- compare ------------------------------------------------------------------------------------
 
 
+def _net(r, name: str):
+    return r.check("network").metrics[name].value
+
+
 def test_compare_says_what_got_better_and_worse_in_plain_words():
-    old = samples.report(network=samples.network_result(upload=12.1, latency=140.0),
-                         with_error=False)
-    new = samples.report(network=samples.network_result(upload=2.3, latency=23.0))
+    """A distant connection (recorded: 140 ms, a warning) then a near one whose uplink is too
+    slow for the target video tier (recorded: 1 Mbit/s, a warning): tests/make_report_samples.py."""
+    old = samples.report(network=samples.network_result("distant"), with_error=False)
+    new = samples.report(network=samples.network_result("slow_upload"))
+    up, rtt = (_net(old, "upload"), _net(new, "upload")), (_net(old, "latency"),
+                                                           _net(new, "latency"))
+    assert up[1] < 1 <= up[0] and rtt[1] < 100 < rtt[0]  # the recorded runs are what they were
+    slow = next(f for f in new.check("network").findings if f.code == "network.slow_upload")
+    assert slow.text().startswith("Upload speed is 0.9 Mbit/s; Microsoft Teams needs 1.2 Mbit/s "
+                                  "for 720p video")
     c = compare.compare(old, new, "en")
     worse = [ch.text for ch in c.worse]
     better = [ch.text for ch in c.better]
-    assert "Upload fell from 12.1 to 2.3\u00a0Mbit/s." in worse
-    assert "Connection: now failed (was warning)." in worse
-    assert "New: Upload is 2.3 Mbit/s; a video call needs 3.2 Mbit/s." in worse
-    assert "Latency fell from 140 to 23\u00a0ms." in better
-    assert [ch.text for ch in c.other] == ["Speakers was not checked last time."]
+    assert f"Upload fell from {up[0]:.2f} to {up[1]:.2f}\u00a0Mbit/s." in worse
+    assert f"New: {slow.text()}" in worse
+    assert f"Latency fell from {rtt[0]:.1f} to {rtt[1]:.1f}\u00a0ms." in better
+    assert any(t.startswith("Resolved: The delay to the test server is") for t in better)
+    assert [ch.text for ch in c.other] == ["Video quality possible changed from 1080p to 360p.",
+                                           "Speakers was not checked last time."]
     assert c.changes[: len(c.worse)] == c.worse  # worse first
     # the other way round, the same changes change sides
     back = compare.compare(new, old, "en")
-    assert "Upload rose from 2.3 to 12.1\u00a0Mbit/s." in [ch.text for ch in back.better]
-    assert any(ch.text.startswith("Resolved: Upload is 2.3") for ch in back.better)
-    assert "Overall: now Not ready (was Ready, with warnings)." not in worse  # both not ready
+    assert f"Upload rose from {up[1]:.2f} to {up[0]:.2f}\u00a0Mbit/s." in [
+        ch.text for ch in back.better]
+    assert any(ch.text.startswith("Resolved: Upload speed is 0.9") for ch in back.better)
+    assert not any(t.startswith("Overall:") for t in worse)  # both not ready (the laptop)
+    # a check whose status changed says so first
+    fast = samples.report(network=samples.network_result("fast"))
+    assert "Internet connection: now warning (was passed)." in [
+        ch.text for ch in compare.compare(fast, new, "en").worse]
 
 
 def test_compare_in_swedish_and_small_wobbles_are_not_news():
-    old = samples.report(network=samples.network_result(upload=12.1))
-    new = samples.report(network=samples.network_result(upload=12.6))  # +4 %: noise
-    assert compare.compare(old, new).changes == []
-    assert "Inget av betydelse har ändrats." in compare.render_text(compare.compare(old, new,
+    old = samples.report(network=samples.network_result("fast"))
+    wobble = samples.report(network=samples.network_result("fast"))
+    wobble.check("network").metrics["upload"].value *= 1.04  # +4 %: noise
+    assert compare.compare(old, wobble).changes == []
+    assert "Inget av betydelse har ändrats." in compare.render_text(compare.compare(old, wobble,
                                                                                     "sv"))
-    worse = samples.report(network=samples.network_result(upload=2.3))
+    worse = samples.report(network=samples.network_result("slow_upload"))
+    up = (old.check("network").metrics["upload"].value,
+          worse.check("network").metrics["upload"].value)
     text = compare.render_text(compare.compare(old, worse, "sv"))
-    assert "Uppladdning sjönk från 12,1 till 2,3\u00a0Mbit/s." in text
+    sv = [f"{x:.2f}".replace(".", ",") for x in up]
+    assert f"Uppladdning sjönk från {sv[0]} till {sv[1]}\u00a0Mbit/s." in text, text
     assert "Sämre:" in text
 
 

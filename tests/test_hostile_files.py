@@ -185,3 +185,81 @@ def test_usage_errors_and_verbose_logs_print_no_control_codes(tmp_path: Path):
     src.write_text("{")
     m = run_measured("-v", "report", str(src), tmp=tmp_path)
     assert m.returncode == 3 and "not valid JSON" in m.stderr and "\x1b" not in m.stderr
+
+
+# --- issue 21: an audio file whose sound would take gigabytes ------------------------------------
+
+
+def _sparse_wav(path: Path, data_bytes: int, channels: int = 1, rate: int = 48_000) -> Path:
+    """A real 16-bit PCM WAV (RIFF header, RFC 2361) of ``data_bytes`` of silence, written as a
+    sparse file: gigabytes on paper, nothing on the disk."""
+    import struct
+
+    header = (b"RIFF" + struct.pack("<I", 36 + data_bytes) + b"WAVE"
+              + b"fmt " + struct.pack("<IHHIIHH", 16, 1, channels, rate, rate * channels * 2,
+                                      channels * 2, 16)
+              + b"data" + struct.pack("<I", data_bytes))
+    with open(path, "wb") as fh:
+        fh.write(header)
+        fh.truncate(len(header) + data_bytes)
+    return path
+
+
+@pytest.mark.slow
+def test_a_three_hour_microphone_file_is_read_in_bounded_memory_and_time(tmp_path: Path):
+    """1 GiB of 48 kHz sound (3.1 hours; as float32 2 GiB): only its first minute is
+    analysed. Before: 2.2 GB here, and a 1.3 MB FLAC of two hours of silence took 2.9 GB and
+    25 s."""
+    wav = _sparse_wav(tmp_path / "long.wav", 2**30)
+    m = run_measured("run", "--only", "microphone", "--microphone", str(wav), "--no-history",
+                     "--yes", "--duration", "2", tmp=tmp_path)
+    assert m.returncode in (0, 1, 2), m.stderr
+    assert "Microphone" in m.stdout
+    assert_bounded(m)
+
+
+def test_a_many_channel_audio_file_reads_no_more_samples(tmp_path: Path):
+    from techcheck.checks.audio.source import MAX_FILE_SAMPLES, read_audio_file
+
+    data, fs = read_audio_file(_sparse_wav(tmp_path / "wide.wav", 2**28, channels=64))
+    assert data.shape[1] == 64 and data.size <= MAX_FILE_SAMPLES and fs == 48_000
+
+
+# --- issue 21: a small picture file that decodes to gigabytes -----------------------------------
+
+
+def _blank_png(path: Path, width: int, height: int) -> Path:
+    """A valid 8-bit grey PNG (ISO/IEC 15948) of zeros, compressed row by row: 16000 × 16000 is
+    256 million pixels in about 250 KB."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    z = zlib.compressobj(9)
+    row = bytes(width + 1)  # filter byte 0 and the pixels
+    idat = b"".join([z.compress(row) for _ in range(height)] + [z.flush()])
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("side", "words"), [(16000, "more than 179 million pixels"),
+                                             (5000, "5000×5000 pixels")])
+def test_a_huge_camera_picture_is_refused_from_its_header(side: int, words: str,
+                                                          tmp_path: Path):
+    """Before: a 249 KB PNG of 16000 × 16000 took the camera check to 2.8 GB and 12 s."""
+    from techcheck.checks.camera.source import CameraFileError, open_camera
+
+    png = _blank_png(tmp_path / "huge.png", side, side)
+    assert png.stat().st_size < 300_000
+    with pytest.raises(CameraFileError, match=words):
+        open_camera(str(png))
+    m = run_measured("run", "--only", "camera", "--camera", str(png), "--no-history",
+                     tmp=tmp_path)
+    assert m.returncode == 3 and "cannot be read as a video or a picture" in m.stderr, m.stderr
+    assert_bounded(m)

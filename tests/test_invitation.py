@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -190,3 +190,26 @@ def test_cli_refuses_an_invitation_server_inside_the_network(tmp_path, server):
     r = run_cli("run", "--invitation", str(path), "--only", "system", "--no-history",
                 "--server", "https://speed.example.com/", timeout=60)
     assert r.returncode in (0, 1, 2), r.stderr
+
+
+def test_timing_names_the_daylight_saving_change_before_the_interview(monkeypatch):
+    """Issue 24 item 3: in Stockholm the clocks go forward on 29 March 2026 at 01:00 UTC
+    (EU Directive 2000/84/EC: the last Sunday of March); an interview after it is an hour
+    later in local terms than one worked out with today's offset."""
+    import time as _time
+
+    monkeypatch.setenv("TZ", "Europe/Stockholm")
+    _time.tzset()
+    try:
+        now = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+        t = invitation.timing(datetime(2026, 4, 2, 8, 0, tzinfo=UTC), now)
+        assert (t.local.hour, t.past) == (10, False)  # CEST: UTC+2
+        assert t.clock_change == datetime(2026, 3, 29, 3, 0, tzinfo=timezone(timedelta(hours=2)))
+        assert (t.offset_now, t.offset_then) == (timedelta(hours=1), timedelta(hours=2))
+        same = invitation.timing(datetime(2026, 3, 25, 8, 0, tzinfo=UTC), now)
+        assert same.clock_change is None and same.local.hour == 9
+        over = invitation.timing(datetime(2026, 3, 1, 8, 0, tzinfo=UTC), now)
+        assert over.past and over.clock_change is None and over.seconds_left < 0
+    finally:
+        monkeypatch.undo()
+        _time.tzset()

@@ -93,9 +93,10 @@ def test_a_report_saved_before_metrics_carried_op_still_loads_and_infers(tmp_pat
     v = view.build(rep, "en")
     rows = {(s.id, m.name): m for s in v.checks for m in s.metrics}
     # inferred as before: from the matching finding's op, or from the graded status
-    assert rows[("network", "jitter_ms")].limit.startswith("≤")  # finding op
-    assert rows[("network", "download_mbps")].limit.startswith("≥")  # 48.2 > 1.5 passes
-    assert rows[("microphone", "noise_floor_dbfs")].limit.startswith("≤")
+    assert rows[("network", "upload")].limit.startswith("≥")  # finding op (too slow)
+    assert rows[("network", "bufferbloat")].limit.startswith("≤")  # finding op (too much)
+    assert rows[("network", "download")].limit.startswith("≥")  # passes, above its limit
+    assert rows[("microphone", "noise_floor")].limit.startswith("≤")  # passes, below it
     # and the same rows as the new file, which carries op
     new = {(s.id, m.name): m.limit for s in view.build(samples.report(), "en").checks
            for m in s.metrics}

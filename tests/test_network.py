@@ -241,9 +241,14 @@ def test_every_platform_profile_has_network_limits():
         assert isinstance(lim, NetworkLimits)
         assert len(lim.tiers) == len(lim.tier_up_mbps) == len(lim.tier_down_mbps)
         assert lim.target_tier in lim.tiers and lim.endpoints and lim.stun_servers
-        seen[name] = lim.tier_up_mbps
-    assert seen["teams"] == (0.5, 1.2, 1.5) and seen["zoom"] == (0.6, 1.2, 1.8)
-    assert seen["meet"][-1] == 3.2
+        seen[name] = lim
+    assert seen["teams"].tier_up_mbps == (0.5, 1.2, 1.5)
+    # Zoom's one-to-one figures (KB0060748, 2026): 1080p 3.8 up / 3.0 down, 720p 1.2 / 1.2.
+    assert seen["zoom"].tier_up_mbps == (0.6, 1.2, 3.8)
+    assert seen["zoom"].tier_down_mbps == (0.6, 1.2, 3.0)
+    assert seen["meet"].tier_up_mbps[-1] == 3.2
+    # Meet's troubleshooting playbook: delay under 120 ms, loss under 3 %.
+    assert (seen["meet"].rtt_warn_ms, seen["meet"].loss_warn_pct) == (120.0, 3.0)
 
 
 # --- the whole check against `techcheck serve` ---------------------------------------------

@@ -52,6 +52,15 @@ def test_serve_answers_a_malformed_target_with_400_and_no_traceback(serve, caplo
         assert status_of(answer) == 400
 
 
+@pytest.mark.parametrize(("line", "want"), [(b"GET x HTTP/1.1", 400),
+                                            (b"OPTIONS * HTTP/1.1", 501),
+                                            (b"CONNECT a:443 HTTP/1.1", 501)])
+def test_serve_answers_other_target_forms_by_rfc_9112(serve, line, want):
+    with socket.create_connection(("127.0.0.1", serve.port), timeout=5) as s:
+        answer = send_and_read(s, line + b"\r\nHost: x\r\n\r\n", 5.0)
+    assert status_of(answer) == want, answer[:120]
+
+
 # --- item 4: one STUN flooder cannot spend the others' share --------------------------------
 
 
@@ -75,6 +84,7 @@ def _flood(port: int, stop: threading.Event, rate: float, most: int, sent: list[
     sent.append(n)
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 @linux_only
 def test_a_stun_flood_from_one_address_does_not_cost_another_client_its_answers(serve_process):
@@ -192,6 +202,9 @@ class HalfDeadServer:
                 c.sendall(block)
                 self.stop.wait(30)  # headers and 1 MB, then silence
                 return
+            if self.mode == "headers_only":
+                self.stop.wait(30)  # headers, then silence
+                return
             sent = 0
             while sent < n and not self.stop.is_set():
                 k = min(len(block), n - sent)
@@ -208,8 +221,10 @@ class HalfDeadServer:
         self.sock.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("mode", "direction"), [("upload_once", "up"),
-                                                 ("download_stalls", "down")])
+                                                 ("download_stalls", "down"),
+                                                 ("headers_only", "down")])
 def test_a_server_that_stops_answering_gives_no_speed(mode, direction):
     fault = HalfDeadServer(mode)
     try:
@@ -217,13 +232,14 @@ def test_a_server_that_stops_answering_gives_no_speed(mode, direction):
                        lambda: False).run()
     finally:
         fault.close()
-    assert res.bytes > 0  # something did get through before it went quiet
+    if mode != "headers_only":
+        assert res.bytes > 0  # something did get through before it went quiet
     assert res.mbps is None, f"{res.mbps} Mbit/s from a server that stopped answering"
     assert "stopped" in res.error_kinds, res.error_kinds
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["upload_once", "download_stalls"])
+@pytest.mark.parametrize("mode", ["upload_once", "download_stalls", "headers_only"])
 def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_path, serve):
     fault = HalfDeadServer(mode)
     try:
@@ -239,7 +255,9 @@ def test_the_check_blames_the_server_that_stopped_not_the_candidate(mode, tmp_pa
     finding = f["network.server_unreachable"]
     assert finding.text() == (f"The speed could not be measured: the measurement server "
                               f"{fault.url} stopped answering during the test.")
-    assert result.status is not Status.FAIL
+    # docs/verdicts.md: the server's fault is never more than a warning
+    assert finding.status is Status.WARN
+    assert result.status is Status.WARN, [(x.code, x.status) for x in result.findings]
 
 
 # --- items 6, 7 and 12: PAC answers that name no HTTP proxy, PAC files that block ----------
@@ -471,9 +489,10 @@ def test_the_check_judges_the_address_it_would_connect_to_not_the_spelling(host,
     finding = f["network.private_server"]
     assert "127.0.0.1" in finding.text() and url in finding.text()
     assert result.metrics["download"].value == "unknown"
-    assert result.status is Status.ERROR
+    assert finding.status is Status.WARN and result.status is Status.WARN
 
 
+@pytest.mark.slow
 def test_without_the_guard_the_same_address_is_measured(tmp_path, serve):
     """The control: the person allowed it (no ``public_hosts``), so 127.1 is measured."""
     from techcheck.checks.context import CheckContext, Devices
@@ -531,3 +550,42 @@ def test_both_surfaces_ask_the_check_to_judge_an_invitations_names(tmp_path):
                                   contact="x", server="http://10.1:8080/")
     asked = replace(Session.create("other"), invitation=confirmed)  # the person said yes
     assert "public_hosts" not in run_setup(asked).context("network").options
+
+
+@pytest.mark.slow
+def test_stopping_serve_closes_connections_that_arrived_in_its_last_moment():
+    """A client connecting just as the server stops (a check's background probe) left a
+    transport that was never closed: a ResourceWarning when it was collected, during some
+    later test. Every connection is closed by the time ``stop`` returns."""
+    import gc
+
+    for _ in range(20):
+        srv = start_server("127.0.0.1", 0)
+        clients = [socket.create_connection(("127.0.0.1", srv.port), timeout=2)
+                   for _ in range(3)]
+        srv.stop()
+        for c in clients:
+            c.close()
+        gc.collect()
+
+
+def test_a_public_only_origin_is_judged_again_at_every_connection():
+    """The guard at connection time: an origin that must stay outside the network, looked up
+    again (not pinned, as when its first lookup did not answer in time), never connects to an
+    address inside it, and says why."""
+    from techcheck.checks.network.httpio import HttpFailure, connect
+
+    srv = CountingServer()
+    try:
+        origin = parse_origin(f"http://localhost:{srv.port}").pinned((), public_only=True)
+        with pytest.raises(HttpFailure) as info:
+            connect(origin, 2.0)
+        pinned = parse_origin(f"http://x.example:{srv.port}").pinned(
+            [(socket.AF_INET, ("127.0.0.1", 0))], public_only=True)
+        with pytest.raises(HttpFailure, match="inside the network"):
+            connect(pinned, 2.0)
+        time.sleep(0.3)
+    finally:
+        srv.close()
+    assert info.value.kind == "private" and "inside the network" in info.value.detail
+    assert srv.accepted == 0

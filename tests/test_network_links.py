@@ -176,3 +176,30 @@ def test_only_the_proxy_reaches_the_server():
     assert m["latency_method"] == "tcp"
     assert 0 < m["latency"] < 10
     assert "network.server_unreachable" not in f
+
+
+def test_past_the_jitter_fail_limit_row_and_sentence_quote_the_same_limit(tmp_path):
+    """Issue 20: past 50 ms of jitter the report's row said "limit ≤ 30 ms" while the sentence
+    said "want at most 50 ms". The relay holds packets first in first out, so jitter reaches
+    the probes only when they are far apart: a profile over the generic one spaces them
+    150 ms (over a longer idle phase, for enough probes), and ±90 ms each way on a 200 ms
+    link varies the round trip by ~70 ms."""
+    from techcheck.app.report.view import check_section
+    from techcheck.checks.model import CheckResult
+    from tests.test_measures import same_limit_everywhere
+
+    profile = tmp_path / "sparse.toml"
+    profile.write_text('[profile]\nname = "sparse"\ntitle = "Sparse probes"\nplatform = "other"\n'
+                       'extends = "generic"\ndescription = "Probes 150 ms apart."\n\n'
+                       '[network]\nprobe_interval_ms = 150.0\nidle_s = 15.0\n', encoding="utf-8")
+    with NetLab(Link(rtt_ms=200, jitter_ms=90)) as lab:
+        out = check_in(lab, "--server", lab.url, "--duration", "5", "--profile", str(profile))
+    res = CheckResult.from_dict(out["result"])
+    m = res.metrics["jitter"]
+    f = next(f for f in res.findings if f.code == "network.high_jitter")
+    assert m.value > 50 and m.status.value == f.status.value == "fail", m
+    assert m.threshold == f.threshold == 50.0
+    assert "want at most 50 ms" in f.text()
+    row = next(x for x in check_section(res, "en", "en").metrics if x.name == "jitter")
+    assert row.limit == "≤\u00a050\u00a0ms"
+    assert same_limit_everywhere(res) >= 1

@@ -18,6 +18,18 @@ from techcheck.app.report.formats import WRITERS
 from techcheck.checks.model import Status
 from tests import report_samples as samples
 
+
+def _upload() -> float:
+    return samples.network_result().metrics["upload"].value  # type: ignore[return-value]
+
+
+def _download() -> float:
+    return samples.network_result().metrics["download"].value  # type: ignore[return-value]
+
+
+def _cpu_load() -> float:
+    return samples.loaded_system_result().metrics["cpu_load"].value  # type: ignore[return-value]
+
 INVITATION = {"format": "techcheck.invitation/1", "company": "Acme AB",
               "position": "Backend developer", "when": "2026-12-01T10:00+01:00",
               "contact": "Anna Berg, anna.berg@acme.example", "profile": "teams",
@@ -135,8 +147,10 @@ def test_html_is_well_formed_and_self_contained(full_report, artifacts: Path):
     assert "1 December 2026, 09:35 (UTC+01:00)" in body
     assert "Invitation from Acme AB" in body and "checked 25 minutes before the interview" in body
     assert "Intel(R) Core(TM) i5-8250U" in body and "(4 cores, 8 threads)" in body
-    # every measured value against its limit, and a gauge drawn for graded numbers
-    assert "2.3 Mbit/s" in body and "≥ 3.2 Mbit/s" in body and "80 to 180" in body
+    # every measured value against its limit, and a gauge drawn for graded numbers (the
+    # recorded slow uplink: tests/make_report_samples.py)
+    assert f"{_upload():.2f} Mbit/s" in body and "≥ 1.2 Mbit/s" in body
+    assert re.search("[-\u2212]28 to [-\u2212]16 dBFS", body), body  # the speech level's band
     gauges = tree.classes("gauge")
     assert len(gauges) >= 10 and all(g.get("role") == "img" and g.get("aria-label")
                                      for g in gauges)
@@ -206,9 +220,10 @@ def test_html_swedish(full_report, artifacts: Path):
     body = " ".join(" ".join(tree.text).split())
     assert tree.attrs_of("html")[0]["lang"] == "sv"
     for phrase in ("Inte redo", "Åtgärda det som listas nedan före intervjun.", "Att åtgärda",
-                   "1 december 2026 kl. 09:35", "Processorn är belastad till 93 %", "Åtgärd:",
-                   "Nedladdning", "48,2 Mbit/s", "≥ 3,2 Mbit/s", "Vad rapporten innehåller",
-                   "Tyst rum bokat", "Kunde inte köras"):
+                   "1 december 2026 kl. 09:35",
+                   f"Processorn är belastad till {_cpu_load():.0f} %", "Åtgärd:",
+                   "Nedladdning", f"{_download():.1f} Mbit/s".replace(".", ","), "≥ 1,2 Mbit/s",
+                   "Vad rapporten innehåller", "Tyst rum bokat", "Underkänt"):
         assert phrase in body, phrase
 
 
@@ -277,11 +292,13 @@ def test_pdf_content_and_pages(full_report, artifacts: Path, lang: str):
     expected = {
         "en": ["Not ready", "Fix what is listed below before the interview.", "What to fix",
                "Fix: Close programs you do not need before the interview.", "Free memory",
-               "≥ 1,024 MiB", "≤ 90 %", "Upload", "2.3 Mbit/s", "Invitation from Acme AB",
+               "≥ 1,024 MiB", "≤ 90 %", "Upload", f"{_upload():.2f} Mbit/s",
+               "Invitation from Acme AB",
                "What this report holds", "Camera picture", "Quiet room booked", "Page 1 of"],
         "sv": ["Inte redo", "Åtgärda det som listas nedan före intervjun.", "Att åtgärda",
                "Åtgärd: Stäng program du inte behöver före intervjun.", "Ledigt minne",
-               "≥ 1 024 MiB", "≤ 90 %", "Uppladdning", "2,3 Mbit/s", "Inbjudan från Acme AB",
+               "≥ 1 024 MiB", "≤ 90 %", "Uppladdning",
+               f"{_upload():.2f} Mbit/s".replace(".", ","), "Inbjudan från Acme AB",
                "Vad rapporten innehåller", "Kamerabild", "Tyst rum bokat", "Sida 1 av",
                "Kontrollerad 1 december 2026 kl. 09:35"],
     }[lang]
@@ -333,8 +350,8 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
 @pytest.mark.slow
 def test_every_metric_of_the_built_in_checks_has_a_label():
     """A report must not fall back to raw keys ("face_light") for our own checks: every metric
-    the camera, microphone and network checks produce on the demo media is declared, with its
-    label (checks/measure.py)."""
+    the built-in checks produce on the demo media and stand-ins is declared, with its label
+    (checks/measure.py); tests/test_measures.py holds the declarations to the recorded runs."""
     from techcheck.app import demo
     from techcheck.checks import registry
     from techcheck.checks.context import CheckContext, Devices
@@ -343,19 +360,20 @@ def test_every_metric_of_the_built_in_checks_has_a_label():
     from techcheck.checks.runner import run_checks
 
     every = registry.discover()
-    plugins = [p for p in every if p.id in ("system", "camera", "microphone", "network")]
+    plugins = [p for p in every
+               if p.id in ("system", "camera", "microphone", "speaker", "network")]
     profile = demo.local_profile(load_profile("generic", registry.limit_schemas(every)))
     server = demo.start_server()
     try:
         ctx = CheckContext(profile=profile, duration=3.0, devices=Devices(
             camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
-            server=server.url, stun=server.stun))
+            speaker=demo.speaker_standin(), server=server.url, stun=server.stun))
         results = run_checks(plugins, ctx)
     finally:
         server.stop()
     unlabelled = [f"{r.id}.{m}" for r in results for m in r.metrics
                   if m not in declared(r.id) or not declared(r.id)[m].label]
-    assert len(results) == 4 and all(r.metrics for r in results)
+    assert len(results) == 5 and all(r.metrics for r in results)
     assert unlabelled == []
 
 

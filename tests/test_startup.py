@@ -93,3 +93,17 @@ def test_the_checks_still_load_after_the_first_paint(qtbot, make_window):
     assert {p.id for p in w.session.plugins} >= {"camera", "microphone", "speaker", "network",
                                                  "system"}
     assert w.keeper is not None
+
+
+def test_the_checks_wait_for_the_window_to_be_painted(qtbot, gui_settings, leak_guard):
+    """The worker that imports the checks starts only once the window was exposed: a window
+    built and not yet shown has started nothing, however long the event loop runs."""
+    from techcheck.app.gui.window import MainWindow
+
+    w = MainWindow(gui_settings)
+    qtbot.addWidget(w)
+    qtbot.wait(300)
+    assert w.loader is None and not w._load_started and not w._backstop.isActive()
+    w.show()
+    qtbot.waitUntil(lambda: w._loaded, timeout=60_000)
+    w.close()

@@ -20,16 +20,17 @@ def private_user_dirs(root: Path) -> None:
 
 
 def demo_window(ini: Path, lang: str = "en", role: str = "it", size: tuple[int, int] | None = None,
-                ) -> Any:
-    """A shown ``MainWindow`` in demo mode with settings kept in ``ini``; ``size`` is clamped
-    to the screen (a scaled screen has fewer logical pixels)."""
+                demo_mode: str = "on") -> Any:
+    """A shown ``MainWindow`` in demo mode (``demo_mode="auto"``: a newcomer's, offered when
+    a device is missing) with settings kept in ``ini``; ``size`` is clamped to the screen (a
+    scaled screen has fewer logical pixels)."""
     from PySide6.QtCore import QSettings
 
     from techcheck.app.gui import settings as S
     from techcheck.app.gui.window import MainWindow
 
     settings = S.Settings(QSettings(str(ini), QSettings.Format.IniFormat))
-    settings.set(S.DEMO_MODE, "on")
+    settings.set(S.DEMO_MODE, demo_mode)
     settings.set(S.LANGUAGE, lang)
     settings.set(S.ROLE, role)
     w = MainWindow(settings)

@@ -93,7 +93,8 @@ def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool =
     """``techcheck`` without a command where the app's window cannot open (``reason``): the
     whole check in the terminal instead. A missing camera or microphone is named first, with
     the fix (``demo.MISSING``); when the computer has nothing to check with
-    (``demo.should_use_demo``) the demo runs next, says so, and ends on the demo's own verdict
+    (``demo.should_use_demo``) the demo runs next — asked first when a person is at the
+    terminal ("n" checks the devices as they are) — says so, and ends on the demo's own verdict
     and exit status (``ExitCode.DEMO``), never on a readiness. The text report goes to stdout and
     the exit status is the verdict's, as for ``techcheck run``."""
     from techcheck.app.cli import build_parser
@@ -110,6 +111,11 @@ def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool =
         print(f"techcheck: {translate(demo.MISSING[gone], args.lang)} "
               f"{translate(demo.MISSING_FIX, args.lang)} "
               f"{translate(RUN_AGAIN, args.lang)}", file=sys.stderr)
+    if use_demo and _has_terminal():  # a person is there: the demo is their choice
+        print(f"techcheck: {translate(ASK_DEMO, args.lang)} [Y/n] ", end="", file=sys.stderr,
+              flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        use_demo = not answer or answer[0] in "yj"  # yes / ja
     if use_demo:
         print(f"techcheck: {translate(DEMO_INSTEAD, args.lang)}", file=sys.stderr)
     return execute(args, demo_mode=use_demo)
@@ -117,6 +123,8 @@ def in_terminal(reason: str, invitation_file: str | None = None, verbose: bool =
 
 #: After the fix for a missing device (``demo.MISSING_FIX``), in the terminal.
 RUN_AGAIN = N_("Then run techcheck again.")
+#: Asked at a terminal before the demo runs ("n": check the devices as they are).
+ASK_DEMO = N_("See how it works with a sample video instead?")
 #: Before the terminal's demo run: what runs instead of a check of the person's devices.
 DEMO_INSTEAD = N_("Meanwhile, see how it works with a sample video: a demo with a sample video "
                   "and recording and a measurement server on this computer, which says nothing "

@@ -30,7 +30,7 @@ from techcheck import resources
 from techcheck.app import demo
 from techcheck.app.atomicfile import write_atomic
 from techcheck.app.commands.common import CommandError, fail, load, split_ids
-from techcheck.checks import __version__, registry
+from techcheck.checks import registry, version
 from techcheck.checks.context import CancelToken, CheckContext
 from techcheck.checks.i18n import translate
 from techcheck.checks.model import CheckResult, ExitCode, Status
@@ -94,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def environment() -> dict[str, Any]:
     """Where and how this TechCheck runs: what IT support asks first."""
     return {
-        "version": __version__,
+        "version": version(),
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "frozen": bool(getattr(sys, "frozen", False)),

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import TaskContext
-from techcheck.app.runsetup import RunSetup
 from techcheck.checks import registry
 from techcheck.checks.context import Progress, Question
 from techcheck.checks.model import CheckResult
-from techcheck.checks.runner import run_one
+
+if TYPE_CHECKING:  # the run builder and the runner load with the first check
+    from techcheck.app.runsetup import RunSetup
 
 
 @dataclass
@@ -34,6 +36,8 @@ def run_setup(session: Session) -> RunSetup:
     """The sitting as a run (``techcheck.app.runsetup``, as ``techcheck run`` builds one):
     the devices chosen on the pages, the profile, the demo, the invitation, the recruiter's
     checklist, and the microphone's recording kept in memory for the call preview."""
+    from techcheck.app.runsetup import RunSetup
+
     extra = None
     if session.role == "recruiter":
         from techcheck.app.gui.pages.checklist import report_extra
@@ -69,6 +73,8 @@ def check_worker(session: Session, plugin: registry.Plugin):
 
         ctx = setup.context(plugin.id, cancel=tctx.cancel, progress=progress, ask=ask,
                             interactive=True)
+        from techcheck.checks.runner import run_one
+
         return run_one(plugin, ctx)
 
     return work

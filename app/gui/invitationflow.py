@@ -8,13 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from techcheck.app import invitation as invitations
 from techcheck.app.gui.pages.start import StartPage
 from techcheck.app.gui.session import Session, platform_of
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
+
+if TYPE_CHECKING:  # loaded with the first invitation, not before the first paint
+    from techcheck.app import invitation as invitations
 
 log = logging.getLogger("techcheck.gui")
 
@@ -67,6 +70,8 @@ class InvitationFlow(QObject):
 
 def _reader(path: str) -> Callable[[TaskContext], invitations.Invitation | str]:
     def work(_ctx: TaskContext) -> invitations.Invitation | str:
+        from techcheck.app import invitation as invitations
+
         try:
             return invitations.load(path)
         except invitations.InvitationError as exc:  # expected: the message is for the user

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import platform
 
-from techcheck.app import __version__, logsetup
+from techcheck.app import logsetup
 from techcheck.app.gui.session import Session
+from techcheck.checks import version
 from techcheck.checks.model import Report
 
 
@@ -27,7 +28,7 @@ def diagnostics(session: Session) -> str:
 
     report = make_report(session)
     head = {
-        "techcheck": __version__,
+        "techcheck": version(),
         "python": platform.python_version(),
         "pyside6": pyside_version,
         "platform": platform.platform(),

@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from techcheck.app.invitation import Invitation
 from techcheck.checks import registry
 from techcheck.checks.context import Devices
 from techcheck.checks.model import CheckResult, Report
-from techcheck.checks.profile import Profile, ProfileError, load_profile
+
+if TYPE_CHECKING:  # the profile loader and the invitation model load with the checks
+    from techcheck.app.invitation import Invitation
+    from techcheck.checks.profile import Profile
 
 log = logging.getLogger("techcheck.gui")
 
@@ -95,6 +97,8 @@ class Session:
 
 
 def _load(platform: str, plugins: list[registry.Plugin]) -> Profile:
+    from techcheck.checks.profile import ProfileError, load_profile
+
     name = profile_name(platform)
     schemas = registry.limit_schemas(plugins)
     try:

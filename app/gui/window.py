@@ -8,9 +8,17 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -41,6 +49,7 @@ from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
+from techcheck.app.gui.widgets.focusring import FocusRing
 from techcheck.app.gui.widgets.status import status_icon, status_word
 
 if TYPE_CHECKING:
@@ -50,6 +59,21 @@ log = logging.getLogger("techcheck.gui")
 
 CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 LOAD_BACKSTOP_MS = 1500
+# The size the window asks for when the screen has room (device-independent pixels).
+PREFERRED_SIZE = QSize(1000, 720)
+# Room left for the window manager's frame and title bar before the window is shown and its
+# real frame is known; corrected from the real frame once the window is on screen.
+FRAME_ALLOWANCE = QMargins(4, 32, 4, 4)
+
+
+def fit_on_screen(frame: QRect, available: QRect) -> QRect:
+    """``frame`` (the window with its frame) shrunk to at most ``available`` and moved wholly
+    inside it: a window larger than the screen hides its action bar and Back/Next."""
+    width = min(frame.width(), available.width())
+    height = min(frame.height(), available.height())
+    x = min(max(frame.x(), available.left()), available.left() + available.width() - width)
+    y = min(max(frame.y(), available.top()), available.top() + available.height() - height)
+    return QRect(x, y, width, height)
 
 
 def _device_lists(plugins: list[Any], ctx: TaskContext) -> dict[str, list[dict[str, Any]]]:
@@ -193,6 +217,7 @@ class MainWindow(QMainWindow):
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
 
+        self.focus_ring = FocusRing(self)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self).activated.connect(self.back)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Forward), self).activated.connect(self.next)
         QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(self.next)
@@ -200,9 +225,7 @@ class MainWindow(QMainWindow):
 
         self._rebuild_steps()
         self.retranslate()
-        geometry = settings.get(S.GEOMETRY)
-        if not (geometry and self.restoreGeometry(QByteArray(geometry))):
-            self.resize(1000, 720)
+        self._place(settings.get(S.GEOMETRY))
         self.loader: Task | None = None
         # The history (``runhistory``: the report model and its files) is set up once the
         # checks are loaded, after the first paint: before that there is no run to keep.
@@ -222,7 +245,56 @@ class MainWindow(QMainWindow):
         self._backstop.setSingleShot(True)
         self._backstop.setInterval(LOAD_BACKSTOP_MS)
         self._backstop.timeout.connect(self._load)
-        self._painted = _AfterFirstExpose(self._load, self)
+        self._painted = _AfterFirstExpose(self._first_exposed, self)
+
+    # --- placement --------------------------------------------------------------------------
+
+    def _available(self) -> QRect:
+        """The usable area (without panels and docks, in device-independent pixels) of the
+        screen the window is on, or of the primary screen before it is placed."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _frame_margins(self) -> QMargins:
+        """The window manager's frame around the client area: the real one once the window is
+        on screen (when the manager has said), else ``FRAME_ALLOWANCE``."""
+        handle = self.windowHandle()
+        if handle is not None and self.isVisible():
+            real = handle.frameMargins()
+            if not real.isNull():
+                return real
+        return FRAME_ALLOWANCE
+
+    def _place(self, saved: bytes) -> None:
+        """The first geometry: the remembered one (``settings.GEOMETRY``) if there is one,
+        else the preferred size centred on the screen; either way clamped to the screen's
+        available area, so every action is on screen at 1024×600 or at 150 % scale."""
+        available = self._available()
+        if not (saved and self.restoreGeometry(QByteArray(saved))):
+            m = FRAME_ALLOWANCE
+            want = QSize(PREFERRED_SIZE.width() + m.left() + m.right(),
+                         PREFERRED_SIZE.height() + m.top() + m.bottom())
+            frame = QRect(0, 0, want.width(), want.height())
+            frame.moveCenter(available.center())
+            self._set_frame(fit_on_screen(frame, available))
+            return
+        self.keep_on_screen()
+
+    def _set_frame(self, frame: QRect) -> None:
+        m = self._frame_margins()
+        self.setGeometry(frame.marginsRemoved(m))
+
+    def keep_on_screen(self) -> None:
+        """Shrink and move the window (with its frame) into the available area of its screen;
+        a maximised or full-screen window is the window manager's to place."""
+        if self.windowState() & (Qt.WindowState.WindowMaximized
+                                 | Qt.WindowState.WindowFullScreen):
+            return
+        m = self._frame_margins()
+        frame = self.geometry().marginsAdded(m)
+        fitted = fit_on_screen(frame, self._available())
+        if fitted != frame:
+            self._set_frame(fitted)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -233,6 +305,12 @@ class MainWindow(QMainWindow):
             if handle is not None:
                 handle.installEventFilter(self._painted)
             self._backstop.start()
+
+    def _first_exposed(self) -> None:
+        """On screen: the real frame is known now; keep the window inside the screen with it,
+        then load the checks."""
+        self.keep_on_screen()
+        self._load()
 
     def _load(self) -> None:
         self._backstop.stop()
@@ -382,6 +460,19 @@ class MainWindow(QMainWindow):
             self.next_button.setAccessibleName(self.tr("Next step"))
         self.back_button.setText(self.tr("← &Back"))
         self.back_button.setAccessibleName(self.tr("Previous step"))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return or Enter that no widget took: a focused push button is pressed (as in a
+        dialog), anywhere else the page's primary action is (``Page.primary``)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+                event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            focused = QApplication.focusWidget()
+            target = focused if isinstance(focused, QPushButton) else self.current_page().primary
+            if target is not None and target.isVisible() and target.isEnabled():
+                event.accept()
+                target.animateClick()
+                return
+        super().keyPressEvent(event)
 
     # --- choices ----------------------------------------------------------------------------
 

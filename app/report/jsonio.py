@@ -79,9 +79,11 @@ def _int(text: str) -> int:
     return int(text)
 
 
-#: A JSON string token (RFC 8259 §7), written as an unrolled loop so that the regex engine
-#: never backtracks: a quote, then runs of plain characters and escapes, then a quote.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: A JSON string token (RFC 8259 §7): a quote, runs of plain characters and escapes, then a
+#: quote, or the end of the text for a string never closed. Possessive quantifiers and the
+#: end as a way out make every match succeed from its first quote, so the scan is linear:
+#: with the closing quote required, 80 KB of ``"\"\"…`` took 12 s (each quote a new start).
+_STRING = re.compile(r'"[^"\\]*+(?:\\(?:.|\Z)[^"\\]*+)*+(?:"|\Z)', re.DOTALL)
 
 
 def count_values(text: str) -> int:

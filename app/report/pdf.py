@@ -447,6 +447,8 @@ def _to_fix(pdf: _Doc, v: ReportView) -> None:
 
 COLS = (50.0, 30.0, 32.0, 38.0, 28.0)  # measurement, measured, limit, gauge, status = 178 mm
 ROW_H = 5.4
+LABEL_LINE_H = 4.2  # a wrapped measurement name's line (9 pt)
+LABEL_LINES = 3
 
 
 def _check(pdf: _Doc, v: ReportView, c: CheckSection) -> None:
@@ -506,12 +508,19 @@ def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
     pdf.set_draw_color(*LINE)
     pdf.line(x, pdf.get_y(), x + sum(COLS), pdf.get_y())
     for m in rows:
-        if pdf.will_page_break(ROW_H):
-            pdf.add_page()
-        y = pdf.get_y()
         _text(pdf, 9)
-        pdf.set_xy(x, y)
-        pdf.cell(COLS[0], ROW_H, _fit(pdf, m.label, COLS[0] - 2))
+        # a long measurement name wraps (a Swedish one is often longer than the column)
+        # rather than being cut: the row grows, and the numbers stay on its first line
+        label = _wrap(pdf, m.label, COLS[0] - 2, LABEL_LINES)
+        row_h = max(ROW_H, len(label) * LABEL_LINE_H + (ROW_H - LABEL_LINE_H))
+        if pdf.will_page_break(row_h):
+            pdf.add_page()
+            _text(pdf, 9)
+        y = pdf.get_y()
+        pdf.set_xy(x, y + (ROW_H - LABEL_LINE_H) / 2)
+        pdf.multi_cell(COLS[0], LABEL_LINE_H, "\n".join(label), new_x=XPos.LEFT,
+                       new_y=YPos.NEXT, align="L")
+        pdf.set_xy(x + COLS[0], y)
         pdf.cell(COLS[1], ROW_H, _fit(pdf, m.value, COLS[1] - 2))
         pdf.cell(COLS[2], ROW_H, _fit(pdf, m.limit, COLS[2] - 2))
         gx = x + sum(COLS[:3])
@@ -523,10 +532,23 @@ def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
             _text(pdf, 8.5, False, COLOUR[m.status])
             pdf.set_xy(sx + 4.5, y)
             pdf.cell(COLS[4] - 4.5, ROW_H, _fit(pdf, m.status_word, COLS[4] - 5))
-        pdf.set_y(y + ROW_H)
+        pdf.set_y(y + row_h)
         pdf.set_draw_color(238, 241, 244)
         pdf.line(x, pdf.get_y(), x + sum(COLS), pdf.get_y())
     pdf.ln(1.5)
+
+
+def _wrap(pdf: FPDF, text: str, width: float, max_lines: int) -> list[str]:
+    """``text`` broken into lines that fit ``width`` in the current font, at most
+    ``max_lines`` of them (the last shortened with an ellipsis when more would be needed)."""
+    text = text[:PDF_FIELD]
+    lines = pdf.multi_cell(width, LABEL_LINE_H, text, dry_run=True, output="LINES", align="L")
+    assert isinstance(lines, list)  # what output="LINES" gives
+    if len(lines) <= max_lines:
+        return [str(line) for line in lines] or [""]
+    kept = [str(line) for line in lines[:max_lines - 1]]
+    rest = " ".join(str(line) for line in lines[max_lines - 1:])
+    return [*kept, _fit(pdf, rest, width)]
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 from techcheck.app import demo
 from techcheck.app.report import checklist, labels
-from techcheck.checks import l10n
+from techcheck.checks import l10n, renamed
 from techcheck.checks.i18n import N_, catalogue, translate
+from techcheck.checks.measure import declared
 from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
 
 log = logging.getLogger("techcheck.report")
@@ -344,7 +345,7 @@ def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
     for name, m in c.metrics.items():
         op, hib = m.op, direction(m)
         if op is None and m.threshold is not None:  # saved before metrics carried their op
-            op, hib = _legacy_op(m, c.findings)
+            op, hib = _legacy_op(c.id, name, m, c.findings)
         metrics.append(MetricRow(
             name=name,
             label=t(labels.metric_label(c.id, name), lang),
@@ -369,10 +370,15 @@ def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
     )
 
 
-def _legacy_op(m: Metric, findings: list[Finding]) -> tuple[str | None, bool | None]:
-    """The comparison of a metric from a report saved before metrics carried it: the operator
-    of the finding with the same value and unit, or else the side the graded status implies.
+def _legacy_op(check_id: str, name: str, m: Metric,
+               findings: list[Finding]) -> tuple[str | None, bool | None]:
+    """The comparison of a metric from a report saved before metrics carried it: the side its
+    declaration says is good (a one-sided measure of a built-in check), else the operator of
+    the finding with the same value and unit, or else the side the graded status implies.
     Only old files take this path (docs/report-format.md); new metrics say it themselves."""
+    decl = declared(check_id).get(renamed.metric_name(name))
+    if decl is not None and decl.pass_op in (">=", "<=") and not isinstance(m.threshold, list):
+        return decl.pass_op, decl.pass_op == ">="
     f = {(f.value, f.unit): f for f in findings}.get((m.value, m.unit))
     hib = direction(m, f)
     if f is not None and f.op:

@@ -64,11 +64,11 @@ class LevelMeasures:
             v = getattr(m, "value", None)
             return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
-        clip, peak = value("clipping"), value("peak")
+        clip, peak = value(M.CLIPPING.name), value(M.PEAK.name)
         if clip is None or peak is None:
             return None
-        return cls(value("speech_level"), value("speech_seconds") or 0.0, clip / 100.0,
-                   peak, peak)
+        return cls(value(M.SPEECH_LEVEL.name), value(M.SPEECH_SECONDS.name) or 0.0,
+                   clip / M.CLIPPING.scale, peak, peak)  # the report's % back to a share
 
 
 @dataclass(frozen=True)

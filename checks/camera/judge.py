@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from techcheck.checks.base import Grade, assess
+from techcheck.checks.base import Grade, grade_measure
 from techcheck.checks.camera.rules import Rule, Side
 from techcheck.checks.model import Status
 
@@ -60,22 +60,13 @@ def pass_limits(rule: Rule, shift: float = 0.0) -> float | list[float] | None:
 
 def _grade(rule: Rule, value: float, shift: float) -> tuple[Status, Side | None]:
     """Which limit ``value`` crosses: PASS, WARN (a side's first limit) or FAIL (its second);
-    ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter. Each side is
-    graded by ``assess``, the rule every check grades by; the hysteresis compares which limit
+    ``shift`` > 0 makes every limit more lenient by that much, < 0 stricter. Graded by
+    ``grade_measure``, the rule every check grades by; the hysteresis compares which limit
     was crossed, not the status the side gives it (two limits may give the same status)."""
-    worst: tuple[Status, Side | None] = (Status.PASS, None)
-    for s, higher_is_better in ((rule.low, True), (rule.high, False)):
-        if s is None:
-            continue
-        move = -shift if higher_is_better else shift
-        first, second, levels = s.bound()
-        g = assess(value, warn=first + move, fail=second + move,
-                   higher_is_better=higher_is_better, levels=levels)
-        crossed = Status.PASS if g.status is Status.PASS else \
-            Status.FAIL if g.second else Status.WARN
-        if crossed.severity > worst[0].severity:
-            worst = (crossed, s)
-    return worst
+    g, side = grade_measure(rule, value, shift)
+    if g is None:
+        return Status.PASS, None
+    return (Status.FAIL if g.second else Status.WARN), side
 
 
 def judge_once(rule: Rule, value: float) -> MetricState:

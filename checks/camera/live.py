@@ -171,7 +171,10 @@ class FrameAnalyser:
         small = M.downscale(gray)
         prev, self._prev_small = self._prev_small, small
         v: dict[str, float | None] = {name: None for name in self._rules}
-        black = M.is_black(float(small.mean()), lim.black_luma)
+        mean = float(small.mean())
+        # the structure only matters (and is only worth measuring) in a dark frame
+        black = M.is_black(mean, lim.black_luma,
+                           M.structure(small) if mean <= lim.black_luma else None)
         v["black_frames"] = 1.0 if black else 0.0
         v["frozen_frames"] = self._frozen(small, t)
         if black:
@@ -186,6 +189,18 @@ class FrameAnalyser:
         if faces:
             self._face_measures(v, frame_bgr, gray, small, background, faces[0])
         v["clutter"] = M.clutter(small, background)
+        # Tilt: the room's straight edges give the camera's roll, and the head's own tilt is
+        # measured against the room. Where the room shows no level (a plain wall), a tilted
+        # camera and a tilted head cannot be told apart, and the eyes' line against the frame
+        # stands for both.
+        scene = M.scene_roll(gray, background)
+        eyes = faces[0].roll_deg if faces and v.get("roll") is not None else None
+        if scene is not None:
+            v["camera_roll"] = abs(scene)
+            if eyes is not None:
+                v["roll"] = abs((eyes - scene + 90.0) % 180.0 - 90.0)
+        elif eyes is not None:
+            v["camera_roll"] = abs(eyes)
         if prev is not None:
             v["background_motion"] = M.motion(prev, small, background)
         return v, faces

@@ -13,6 +13,7 @@ import logging
 import os
 import platform
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,10 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".p
 
 #: How long a camera may take to deliver its first frame (USB cameras need 0.3-2 s to start).
 FIRST_FRAME_TIMEOUT_S = 4.0
+#: Largest picture a video or image file may have: 4K UHD (3840 × 2160), the most any webcam
+#: delivers. Checked from the file's header before a frame is decoded: a 249 KB PNG of
+#: 16000 × 16000 decodes to 768 MB and took the camera check to 2.8 GB.
+MAX_FILE_PIXELS = 3840 * 2160
 #: How long a running camera may go without a frame before it counts as disconnected.
 STALL_TIMEOUT_S = 2.0
 
@@ -257,9 +262,20 @@ def _open_file(path: Path, *, realtime: bool, loop: bool) -> CameraSource:
         raise CameraFileMissing(f"{shown} does not exist", path=shown)
     if not path.is_file():
         raise CameraFileError(f"{shown} is not a file", path=shown)
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        _refuse_huge_picture(path, shown)
     with _quiet_opencv():
         cap = cv2.VideoCapture(str(path))
+    width, height = (cap.get(cv2.CAP_PROP_FRAME_WIDTH), cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    if cap.isOpened() and width * height > MAX_FILE_PIXELS:
+        cap.release()
+        raise CameraFileError(f"{shown} is {width:.0f}×{height:.0f} pixels; at most "
+                              f"{MAX_FILE_PIXELS:,} (3840×2160)", path=shown)
     ok, frame = (cap.read() if cap.isOpened() else (False, None))
+    if ok and frame is not None and frame.shape[0] * frame.shape[1] > MAX_FILE_PIXELS:
+        cap.release()  # a header that said less than the picture holds
+        raise CameraFileError(f"{shown} is {frame.shape[1]}×{frame.shape[0]} pixels; at most "
+                              f"{MAX_FILE_PIXELS:,} (3840×2160)", path=shown)
     if not ok or frame is None or frame.size == 0:
         cap.release()
         raise CameraFileError(f"OpenCV cannot decode {shown}", path=shown)
@@ -276,6 +292,27 @@ def _open_file(path: Path, *, realtime: bool, loop: bool) -> CameraSource:
         frames=1 if image else (int(count) if 0 < count < 1e9 else None),
     )
     return CameraSource(cap, info, realtime=realtime, loop=loop, first=frame)
+
+
+def _refuse_huge_picture(path: Path, shown: str) -> None:
+    """``CameraFileError`` when the picture's header names more than ``MAX_FILE_PIXELS``:
+    read by Pillow from the header alone, since OpenCV's FFmpeg decodes the first frame
+    while it opens the file. A header Pillow cannot read is left to OpenCV."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():  # Pillow warns past 89 million pixels: we refuse
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+    except Image.DecompressionBombError:  # past 179 million pixels Pillow refuses itself
+        raise CameraFileError(f"{shown} has more than 179 million pixels; at most "
+                              f"{MAX_FILE_PIXELS:,} (3840×2160)", path=shown) from None
+    except Exception:  # not a picture Pillow knows: OpenCV decides
+        return
+    if width * height > MAX_FILE_PIXELS:
+        raise CameraFileError(f"{shown} is {width}×{height} pixels; at most "
+                              f"{MAX_FILE_PIXELS:,} (3840×2160)", path=shown)
 
 
 def preferred_backend() -> int:

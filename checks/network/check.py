@@ -13,7 +13,6 @@ Phases, all within 25 s by default (``ctx.duration`` scales them):
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import logging
 import socket
 import ssl
@@ -27,9 +26,10 @@ from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
 from techcheck.checks.model import CheckResult
-from techcheck.checks.network import analysis, probes, stun
+from techcheck.checks.network import analysis, clock, probes, stun
 from techcheck.checks.network.dns import (
     Resolution,
+    address_inside,
     is_internal_address,
     is_ip_literal,
     numeric_address,
@@ -53,6 +53,9 @@ from techcheck.checks.network.transfer import PROTOCOLS, Protocol, Transfer, Tra
 log = logging.getLogger("techcheck.network")
 
 DEFAULT_BUDGET_S = 25.0
+#: The smallest request each kind of measurement server answers (its answer's Date header is
+#: what the clock is compared with): Cloudflare's zero-byte download, LibreSpeed's ping.
+CLOCK_PATHS = {"cloudflare": "__down?bytes=0", "librespeed": "empty.php"}
 
 
 class NetworkCheck(Check):
@@ -157,9 +160,12 @@ class _Run:
             if inside is not None:
                 self.judge.private_server(*inside)
                 return r.build()
-            if origin is not None and origin.host.lower() in public and origin.host in dns \
-                    and dns[origin.host].ok:  # connect only to the addresses judged just now
-                origin = origin.pinned(dns[origin.host].addresses)
+            if origin is not None and origin.host.lower() in public:
+                # Connect only to the addresses judged just now (a name that did not answer
+                # in time is looked up again), and judge every address again when connecting.
+                known = dns.get(origin.host)
+                origin = origin.pinned(known.addresses if known is not None and known.ok
+                                       else (), public_only=True)
         # A PAC file's fetch takes 3 s at most, its evaluation pac.DEADLINE_S (5 s).
         proxy, via = _wait(proxy_job, ctx, 9.0) or (probes.ProxySettings(), None)
         if self.judge.connectivity(dns, origin, via):
@@ -172,6 +178,9 @@ class _Run:
             if lim.captive_url and not ctx.devices.server else None
         # Direct or through the proxy: decided while the idle probe runs.
         path_job = pool.submit(_choose_path, origin, via, dns) if origin is not None else None
+        # The clock against the same server's Date header, once the way to it is known.
+        clock_job = pool.submit(self._clock, origin, backend, path_job) \
+            if origin is not None and path_job is not None and backend in CLOCK_PATHS else None
 
         # Idle latency, jitter, loss over UDP.
         self.step(0.05, N_("Measuring delay, jitter and packet loss"))
@@ -207,6 +216,7 @@ class _Run:
                                                         detail="no answer in time")
                    for x, e in zip(reaches, lim.endpoints, strict=True)]
         captive = _wait(captive_job, ctx, self._until(2.0, reserve_s=0.3)) if captive_job else None
+        offset = _wait(clock_job, ctx, self._until(2.0, reserve_s=0.3)) if clock_job else None
 
         # --- judgements ---
         self.judge.dns_time(dns)
@@ -222,6 +232,7 @@ class _Run:
         if captive is not None:
             self.judge.captive(captive)
         self.judge.proxy(proxy, path, [x for x in reaches if x is not None])
+        self.judge.clock(offset)
         self.step(1.0, N_("Done"))
         return r.build()
 
@@ -230,6 +241,23 @@ class _Run:
         of the time budget (at least a moment, so a finished job is still collected)."""
         left = self.budget_s - (time.monotonic() - self.t0) - reserve_s
         return max(0.05, min(most_s, left))
+
+    def _clock(self, origin: Origin, backend: str, path_job: Future[ServerPath]
+               ) -> clock.ClockOffset | None:
+        """The computer's clock against the measurement server's Date header, along the path
+        the transfers take (directly or through the proxy); None when it could not be
+        measured (no answer, no Date)."""
+        deadline = time.monotonic() + 10.0
+        while not path_job.done():  # waking for cancel, so a stopped run leaves no thread
+            if self.ctx.cancel.cancelled or time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        try:
+            path = path_job.result()
+        except Exception:  # the path's own failure is judged with the transfers
+            path = ServerPath(None)
+        return clock.measure(origin, origin.path(CLOCK_PATHS[backend]), path.via,
+                             lambda: self.ctx.cancel.cancelled)
 
     def _tcp_probe(self, origin: Origin | None, dns: dict[str, Resolution], path: ServerPath
                    ) -> stun.TcpProbe | None:
@@ -243,6 +271,8 @@ class _Run:
         target = dns.get(origin.host)
         addrs = target.addresses if target is not None and target.ok else \
             resolve(origin.host, origin.port, socket.SOCK_STREAM, 2.0).addresses
+        if origin.public_only:  # a second lookup is judged too
+            addrs = [a for a in addrs if not address_inside(a)]
         if not addrs:
             return None
         family, addr = addrs[0]
@@ -360,13 +390,14 @@ def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[st
         if host.lower() not in public:
             continue
         ip = numeric_address(host)
-        found = [ip] if ip is not None else []
+        if ip is not None:
+            if is_internal_address(ip):
+                return what, host, str(ip)
+            continue
         known = dns.get(host)
-        if ip is None and known is not None:
-            found = [ipaddress.ip_address(str(a[0]).split("%", 1)[0]) for _, a in known.addresses]
-        bad = next((x for x in found if is_internal_address(x)), None)
+        bad = next((a for a in known.addresses if address_inside(a)), None) if known else None
         if bad is not None:
-            return what, host, str(bad)
+            return what, host, str(bad[1][0])
     return None
 
 

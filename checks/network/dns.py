@@ -74,6 +74,11 @@ def is_internal_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bo
     return not ip.is_global or ip.is_multicast
 
 
+def address_inside(address: Address) -> bool:
+    """``is_internal_address`` of one (family, sockaddr) a lookup gave."""
+    return is_internal_address(ipaddress.ip_address(str(address[1][0]).split("%", 1)[0]))
+
+
 def resolve(host: str, port: int = 443, socktype: int = socket.SOCK_STREAM,
             timeout_s: float = 3.0) -> Resolution:
     """Resolve ``host``; IPv4 addresses first (what most call clients try first)."""
@@ -106,13 +111,21 @@ class NoAddress(OSError):
     """The name did not resolve (``open_tcp``)."""
 
 
+class InsideNetwork(OSError):
+    """A connection that must go outside the candidate's network would have gone inside it
+    (``open_tcp(..., public_only=True)``): it was not made."""
+
+
 def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = None,
-             addresses: Sequence[Address] | None = None) -> socket.socket:
+             addresses: Sequence[Address] | None = None, public_only: bool = False
+             ) -> socket.socket:
     """A TCP connection to ``host:port`` (its first four addresses, IPv4 first, Nagle off).
     ``NoAddress`` when the name does not resolve, else the last address's ``OSError``.
     ``addresses`` ((family, sockaddr) pairs) replaces the lookup: the connection goes to an
     address that was already judged, so a name that resolves differently the second time
-    (DNS rebinding) cannot send it elsewhere."""
+    (DNS rebinding) cannot send it elsewhere. With ``public_only`` every address is judged
+    here, at connection time, and one inside the network (``is_internal_address``) is never
+    connected to: ``InsideNetwork`` when no other is left."""
     if addresses:
         targets = [(family, (addr[0], port, *addr[2:])) for family, addr in addresses]
     else:
@@ -120,6 +133,12 @@ def open_tcp(host: str, port: int, timeout_s: float, deadline: float | None = No
         if not res.ok:
             raise NoAddress(f"cannot resolve {host}: {res.error}")
         targets = res.addresses
+    if public_only:
+        refused = [a for a in targets if address_inside(a)]
+        targets = [a for a in targets if a not in refused]
+        if not targets:
+            raise InsideNetwork(f"{host} is at {refused[0][1][0]}, on this computer or inside "
+                                "the network: not connected")
     last: OSError | None = None
     for family, addr in targets[:4]:
         sock = socket.socket(family, socket.SOCK_STREAM)

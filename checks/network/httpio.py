@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from techcheck.checks.network.dns import Address, NoAddress, open_tcp
+from techcheck.checks.network.dns import Address, InsideNetwork, NoAddress, open_tcp
 from techcheck.checks.network.proxy import Proxy, ProxyFailure, connect_via
 
 #: How often a blocked read or write wakes up to look at cancel and deadlines.
@@ -30,7 +30,8 @@ _TCP_INFO_LEN = 232
 
 
 class HttpFailure(Exception):
-    """``kind`` is one of dns, connect, tls, status, content, reset, stall, unconfirmed
+    """``kind`` is one of dns, connect, private (an address inside the network that must not
+    be connected to: ``Origin.public_only``), tls, status, content, reset, stall, unconfirmed
     (upload bytes the server never confirmed receiving), stopped (the server answered, then
     went silent: see ``transfer.QUIET_MIN_S``), cancelled, or
     proxy_connect, proxy_auth, proxy_refused, proxy_reset, proxy_stall (``proxy.ProxyFailure``)."""
@@ -50,11 +51,15 @@ class Origin:
     #: (family, sockaddr) pairs connections must use instead of looking ``host`` up again:
     #: set by ``pinned`` once the addresses were judged (see ``dns.open_tcp``).
     addresses: tuple[Address, ...] = field(default=(), compare=False, repr=False)
+    #: Connections must not go to this computer or inside the network: every address is
+    #: judged when connecting (``dns.open_tcp``), whether pinned or looked up again.
+    public_only: bool = field(default=False, compare=False, repr=False)
 
-    def pinned(self, addresses: Sequence[Address]) -> Origin:
-        """This origin, connecting only to ``addresses`` (the name still goes into the Host
-        header and TLS's server name, so certificates are verified as usual)."""
-        return replace(self, addresses=tuple(addresses))
+    def pinned(self, addresses: Sequence[Address], public_only: bool = False) -> Origin:
+        """This origin, connecting only to ``addresses`` (none: looked up at each connection
+        as usual; the name still goes into the Host header and TLS's server name, so
+        certificates are verified as usual), and with ``public_only`` never inside."""
+        return replace(self, addresses=tuple(addresses), public_only=public_only)
 
     @property
     def url(self) -> str:
@@ -100,7 +105,10 @@ def connect(origin: Origin, timeout_s: float, ctx: ssl.SSLContext | None = None,
     if via is not None:
         return _connect_via(origin, timeout_s, ctx, via)
     try:
-        sock = open_tcp(origin.host, origin.port, timeout_s, deadline, origin.addresses)
+        sock = open_tcp(origin.host, origin.port, timeout_s, deadline, origin.addresses,
+                        origin.public_only)
+    except InsideNetwork as exc:
+        raise HttpFailure("private", str(exc)) from None
     except NoAddress as exc:
         raise HttpFailure("dns", str(exc)) from None
     except OSError as exc:

@@ -16,6 +16,7 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
 from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
+from techcheck.checks.network.clock import ClockOffset
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
@@ -83,11 +84,12 @@ class Judge:
     def private_server(self, what: str, host: str, address: str) -> None:
         """An invitation's server that is on this computer or inside the network, found by the
         address it resolves to (the person did not allow such a server): nothing was measured
-        against it, which is said, with the address."""
+        against it, which is said, with the address. A warning (docs/verdicts.md): it says
+        nothing about the candidate's line."""
         r = self.r
         server = self.ctx.devices.server if what == "server" else self.ctx.devices.stun
         r.finding(
-            "network.private_server", Status.ERROR,
+            "network.private_server", Status.WARN,
             N_("The speed was not measured: the invitation's measurement server {server} is at "
                "{address}, on this computer or inside your own network, so TechCheck did not "
                "connect to it."),
@@ -229,8 +231,10 @@ class Judge:
             # ERROR, not a warning: the speed was not measured, so nothing can be said about it
             # (a measurement that did not happen is never a number nor a pass).
             if "stopped" in kinds:  # it answered, then went silent: say so, in plain words
+                # A warning, as docs/verdicts.md has it: our server's silence says nothing
+                # about the candidate's line, so it must not make the verdict "not ready".
                 r.finding(
-                    "network.server_unreachable", Status.ERROR,
+                    "network.server_unreachable", Status.WARN,
                     N_("The speed could not be measured: the measurement server {server} "
                        "stopped answering during the test."),
                     N_("Run the test again in a minute. If it happens again, the measurement "
@@ -432,6 +436,18 @@ class Judge:
                    "traffic of {platform} go directly, not through a proxy."),
                 "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
                 platform=self._platform_name())
+
+    def clock(self, offset: ClockOffset | None) -> None:
+        """The computer's clock against the measurement server's, graded by how far off it
+        surely is (``ClockOffset.at_least``: the Date header's whole second and the round trip
+        never count against it). Not measured (no server answered with a usable Date, or the
+        speedtest.net backend, whose servers are not asked): "unknown", never a number."""
+        if offset is None:
+            self.r.grade(M.CLOCK_OFFSET, "unknown")
+            return
+        self.r.detail("clock", offset.to_dict())
+        self.r.grade(M.CLOCK_OFFSET, offset.at_least,
+                     variant="behind" if offset.estimate < 0 else None)
 
     def _platform_name(self) -> str:
         """The platform's name for the messages, as its English template ("video calls" for the

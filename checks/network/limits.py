@@ -3,6 +3,7 @@ network check judges against (values in resources/profiles/generic.toml)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -15,32 +16,33 @@ MIN_IDLE_PROBES = 100
 
 
 def _web_address(value: Any) -> str | None:
+    """``server_url`` as ``--server`` takes it. Syntax only: a profile loads offline and at
+    once, so nothing here may look a name up (where the address leads is judged at run time)."""
     from techcheck.checks.network.check import server_problem  # check.py imports this module
 
     return server_problem(value)
+
+
+def _parsed(value: Any, parse: Callable[[str], object]) -> str | None:
+    """The sentence ``parse`` refuses ``value`` with, or None (the check's own parser)."""
+    try:
+        parse(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _plain_web_address(value: Any) -> str | None:
     """An http(s) address, or empty for "do not check" (a lab or demo profile)."""
     from techcheck.checks.network.httpio import parse_origin
 
-    if value == "":
-        return None
-    try:
-        parse_origin(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+    return None if value == "" else _parsed(value, parse_origin)
 
 
 def _stun_server(value: Any) -> str | None:
     from techcheck.checks.network.stun import parse_hostport
 
-    try:
-        parse_hostport(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
+    return _parsed(value, parse_hostport)
 
 
 def _endpoint(value: Any) -> str | None:

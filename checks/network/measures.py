@@ -105,8 +105,32 @@ SPEEDTEST_PING = Measure("speedtest_ping", "ms", label=N_("Speedtest ping"))
 VIDEO_QUALITY = Measure("video_quality", "", label=N_("Video quality possible"))
 ENDPOINTS_REACHABLE = Measure("endpoints_reachable", "", label=N_("Call services reachable"))
 MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
+#: How far the computer's clock surely is from the measurement server's (checks/network/clock.py
+#: says how the Date header's whole second and the round trip are accounted for). Fixed limits,
+#: not profile keys: they are about the computer, not the platform.
+#: A minute: invitations and calendars give the interview to the minute, so past that the
+#: candidate may join late. A day: certificates are valid from their notBefore to their notAfter
+#: instant, checked against this computer's clock (RFC 5280 §4.1.2.5 and §6.1.3 (a)(2)), and a
+#: certificate issued within the last day (ACME certificates are renewed every few days to weeks)
+#: is refused by a clock a day slow; a day is the margin commonly documented for TLS to keep
+#: working. Chromium blames the clock for a certificate date error past 5 minutes
+#: (components/ssl_errors/error_classification.cc, kNetworkTimeFudge), so the warning's minute
+#: is well inside what browsers tolerate.
+CLOCK_OFFSET = Measure(
+    "clock_offset", "s", label=N_("Clock difference from the server"),
+    high=Side("network.clock_off", 60.0, 86400.0,
+              N_("The computer's clock is {value:.0f} s ahead of the measurement server's "
+                 "(want at most {threshold:.0f} s): you may join the interview at the wrong "
+                 "time, and far off, secure connections to the call fail."),
+              N_("Turn on \u201cSet time automatically\u201d in the computer's date and time "
+                 "settings (Linux: timedatectl set-ntp true), then run the test again."),
+              variants=(("behind",
+                         N_("The computer's clock is {value:.0f} s behind the measurement "
+                            "server's (want at most {threshold:.0f} s): you may join the "
+                            "interview at the wrong time, and far off, secure connections to "
+                            "the call fail."), ""),)))
 
 MEASURES = {"network": table((DOWNLOAD, UPLOAD, DNS_MS, UDP, LATENCY, LATENCY_METHOD, JITTER,
                               PACKET_LOSS, LOADED_LATENCY_DOWNLOAD, LOADED_LATENCY_UPLOAD,
                               BUFFERBLOAT, SPEEDTEST_PING, VIDEO_QUALITY, ENDPOINTS_REACHABLE,
-                              MEASURED_VIA))}
+                              MEASURED_VIA, CLOCK_OFFSET))}

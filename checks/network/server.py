@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import logging
 import os
 import re
@@ -87,7 +88,10 @@ _METHODS = ("GET", "HEAD", "POST")
 
 
 def _head(status: int, length: int, ctype: str, close: bool, extra: str = "") -> bytes:
+    # RFC 9110 §6.6.1: a server with a clock sends Date (the network check compares the
+    # client's clock with it: checks/network/clock.py).
     return (f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+            f"Date: {email.utils.formatdate(usegmt=True)}\r\n"
             f"Server: techcheck-serve\r\nContent-Type: {ctype}\r\n"
             f"Content-Length: {length}\r\nCache-Control: no-store\r\n"
             f"Access-Control-Allow-Origin: *\r\n{extra}"
@@ -106,8 +110,6 @@ def _parse_head(raw: bytes) -> _Request:
         urlsplit(parts[1])
     except ValueError:
         raise _BadRequest(400, "malformed request target") from None
-    if not parts[1].startswith(("/", "http://", "https://")):
-        raise _BadRequest(400, "the request target must be a path or an http(s) URL")
     if len(lines) - 1 > MAX_HEADERS:
         raise _BadRequest(431, f"at most {MAX_HEADERS} header fields")
     headers: dict[str, str] = {}
@@ -158,6 +160,8 @@ class _Connection:
                 length = self._body_length(req)
                 if req.method not in _METHODS:
                     raise _BadRequest(501, f"only {', '.join(_METHODS)}")
+                if not req.target.startswith(("/", "http://", "https://")):
+                    raise _BadRequest(400, "the request target must be a path or an http(s) URL")
             except _BadRequest as exc:
                 await self._refuse(exc.status, exc.message)
                 return
@@ -328,29 +332,55 @@ class _AsyncServer:
         self._server: asyncio.AbstractServer | None = None
         self._ready = threading.Event()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._stopping = False  # then connections are aborted: nobody waits for their data
+        # Every open connection's writer, from the moment asyncio hands it over: a task
+        # cancelled before it started never runs its ``finally``, so stopping closes these.
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._shutting_down = False  # then connections are aborted, not closed
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
         self._server = self.loop.run_until_complete(asyncio.start_server(
-            self._accept, sock=self.sock, limit=_STREAM_LIMIT))
+            self._connected, sock=self.sock, limit=_STREAM_LIMIT))
         self._ready.set()
         try:
             self.loop.run_forever()
         finally:
-            self._server.close()
-            self._stopping = True
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                self.loop.run_until_complete(asyncio.gather(*self._tasks,
-                                                            return_exceptions=True))
-            self.loop.run_until_complete(self._server.wait_closed())
-            # An aborted transport lets go of its socket in a callback the loop runs next
-            # (connection_lost): run it, or every connection still open when the server
-            # stopped stays half closed ("unclosed transport") until the collector finds it.
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        """Close every connection, then the loop, leaving nothing for the garbage collector.
+
+        Connections accepted in the last moment are still being set up by asyncio's own
+        tasks (socket, then transport, then ``connection_made``: a loop turn each). Closing
+        the server first would make Python 3.11 fail those with an AssertionError and leak
+        their sockets, so: stop accepting, let the set-up finish, cancel every task, ours
+        and asyncio's, abort what is left, and only then close the server."""
+        assert self._server is not None
+        self._shutting_down = True
+        with contextlib.suppress(NotImplementedError):  # Windows' proactor loop has no readers
+            self.loop.remove_reader(self.sock.fileno())  # no new connections from here on
+        for _ in range(4):
             self.loop.run_until_complete(asyncio.sleep(0))
-            self.loop.close()
+        tasks = asyncio.all_tasks(self.loop)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            self.loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        for writer in list(self._writers):  # connections whose task never started
+            writer.transport.abort()
+        self._writers.clear()
+        self._server.close()
+        self.loop.run_until_complete(self._server.wait_closed())
+        self.loop.run_until_complete(asyncio.sleep(0))  # the transports' last callbacks
+        self.loop.close()
+
+    def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Called by asyncio as each connection is made (a plain function, so that the writer
+        is known at once, before any task runs)."""
+        self._writers.add(writer)
+        task = self.loop.create_task(self._accept(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def stop(self) -> None:
         if not self.loop.is_closed():
@@ -358,9 +388,6 @@ class _AsyncServer:
                 self.loop.call_soon_threadsafe(self.loop.stop)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
         conn = _Connection(self, reader, writer)
         counted = False
         try:
@@ -387,12 +414,11 @@ class _AsyncServer:
                     self.per_address[conn.address] = left
                 else:
                     del self.per_address[conn.address]
-            if self._stopping:  # close() would wait for a client that may never read
+            if self._shutting_down:  # close() would wait for a client that may never read
                 writer.transport.abort()
             else:
                 writer.close()
-            if task is not None:
-                self._tasks.discard(task)
+            self._writers.discard(writer)
 
 
 class _StunBudget:

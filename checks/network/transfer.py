@@ -154,6 +154,7 @@ class _Stream(threading.Thread):
         self.live = 0  # delivered bytes of the request in progress
         self.up_size = _FIRST_UPLOAD  # grows with every request the server confirms
         self.confirmed = 0  # upload requests the server answered with 200
+        self.answered = False  # the server answered a download request with 200
         self.sock: socket.socket | None = None
         # Upload counted by the kernel: the socket's acknowledged bytes before this request's
         # own body, and the body's size; None when the stream itself counts.
@@ -214,6 +215,7 @@ class _Stream(threading.Thread):
         head = read_head(sock, t.stopped, t.stall_s)
         self.active_t = time.monotonic()
         _judge_head(head, n if t.protocol.exact_length else None)
+        self.answered = True
         self._add(len(head.rest))
         want = head.length
         buf = bytearray(_CHUNK)
@@ -355,29 +357,8 @@ class Transfer:
         for s in streams:
             s.start()
         samples: list[tuple[float, int]] = [(0.0, 0)]
-        last_bytes_t = start
-        next_report = 0.25
         try:
-            while not self.cancelled():
-                time.sleep(SAMPLE_S)
-                now, total = _sample(streams, start)
-                if total != samples[-1][1]:
-                    last_bytes_t = time.monotonic()
-                samples.append((now, total))
-                if self.on_rate is not None and now >= next_report:
-                    next_report += 0.25
-                    # the last half second as the graph draws it, and the steady rate so far
-                    # by the very function the result's figure comes from (``steady_rate``)
-                    bps, _ramp = steady_rate(samples)
-                    self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
-                if now >= self.seconds:
-                    break
-                if not any(s.is_alive() for s in streams):
-                    break
-                if time.monotonic() - last_bytes_t > self.stall_s + self.connect_timeout:
-                    if not self.errors:
-                        self.errors.append(HttpFailure("stall", "no data arrived"))
-                    break
+            self._follow(streams, start, samples)
         finally:
             self.stop_event.set()
             for s in streams:
@@ -385,6 +366,37 @@ class Transfer:
             deadline = time.monotonic() + 1.0  # cancel must take effect within a second
             for s in streams:
                 s.join(max(0.0, deadline - time.monotonic()))
+        return self._result(streams, start, samples)
+
+    def _follow(self, streams: list[_Stream], start: float,
+                samples: list[tuple[float, int]]) -> None:
+        """Sample the delivered bytes into ``samples`` until the time is up, every stream
+        has ended, the transfer stalls or it is cancelled; report the rate as it goes."""
+        last_bytes_t = start
+        next_report = 0.25
+        while not self.cancelled():
+            time.sleep(SAMPLE_S)
+            now, total = _sample(streams, start)
+            if total != samples[-1][1]:
+                last_bytes_t = time.monotonic()
+            samples.append((now, total))
+            if self.on_rate is not None and now >= next_report:
+                next_report += 0.25
+                # the last half second as the graph draws it, and the steady rate so far
+                # by the very function the result's figure comes from (``steady_rate``)
+                bps, _ramp = steady_rate(samples)
+                self.on_rate(now, _recent_mbps(samples), None if bps is None else bps / 1e6)
+            if now >= self.seconds or not any(s.is_alive() for s in streams):
+                return
+            if time.monotonic() - last_bytes_t > self.stall_s + self.connect_timeout:
+                if not self.errors:
+                    self.errors.append(HttpFailure("stall", "no data arrived"))
+                return
+
+    def _result(self, streams: list[_Stream], start: float,
+                samples: list[tuple[float, int]]) -> TransferResult:
+        """The transfer's speed from ``samples``, or none with the reason when the server
+        stopped answering or never confirmed an upload."""
         if samples[-1][1] == 0 and not self.errors and not self.cancelled():
             self.errors.append(HttpFailure("stall", "no data arrived during the test"))
         elapsed = samples[-1][0]
@@ -395,10 +407,10 @@ class Transfer:
         if self.direction == "up" and not self.kernel_counted:
             quiet_s = self.stall_s
         silent_s = (start + elapsed) - max(s.active_t for s in streams)
-        answered = self.direction == "down" or any(s.confirmed for s in streams)
-        if total > 0 and answered and silent_s >= quiet_s and not self.cancelled():
-            # Bytes moved, then nothing: the server stopped answering (a line that slows
-            # down still moves bytes). Its silence is not the candidate's speed.
+        answered = any(s.answered or s.confirmed for s in streams)
+        if answered and silent_s >= quiet_s and not self.cancelled():
+            # The server answered, then nothing moved: it stopped answering (a line that
+            # slows down still moves bytes). Its silence is not the candidate's speed.
             mbps = None
             self.errors.append(HttpFailure(
                 "stopped", f"the server stopped answering: nothing moved for the last "

@@ -4,12 +4,28 @@
 <context>
     <name>CallPreview</name>
     <message>
+        <source>Paused while the check runs.</source>
+        <translation>Pausad medan kontrollen pågår.</translation>
+    </message>
+    <message>
+        <source>Nothing to model: the connection was not measured.</source>
+        <translation>Inget att visa: anslutningen mättes inte.</translation>
+    </message>
+    <message>
         <source>Starting…</source>
         <translation>Startar…</translation>
     </message>
     <message>
         <source>Playing the sentence as they would hear it…</source>
         <translation>Spelar meningen som de skulle höra den…</translation>
+    </message>
+    <message>
+        <source>Nothing could be heard: in demo mode the sound goes to a stand-in speaker. Choose your speakers on the Speakers page to listen.</source>
+        <translation>Inget kunde höras: i demoläget går ljudet till en ersättningshögtalare. Välj dina högtalare på sidan Högtalare för att lyssna.</translation>
+    </message>
+    <message>
+        <source>That is how the sample sentence would arrive. Record your own on the Microphone page to hear your voice.</source>
+        <translation>Så skulle exempelmeningen komma fram. Spela in din egen på sidan Mikrofon för att höra din röst.</translation>
     </message>
     <message>
         <source>That is how your voice would arrive.</source>
@@ -1107,16 +1123,20 @@
         <translation>Fil:</translation>
     </message>
     <message>
+        <source>This interview was in the past ({span} ago): check the date with the person who invited you.</source>
+        <translation>Den här intervjun låg i det förflutna (för {span} sedan): kontrollera datumet med den som bjöd in dig.</translation>
+    </message>
+    <message>
         <source>in {span}</source>
         <translation>om {span}</translation>
     </message>
     <message>
-        <source>{span} ago</source>
-        <translation>för {span} sedan</translation>
-    </message>
-    <message>
         <source>In the invitation: {time}</source>
         <translation>I inbjudan: {time}</translation>
+    </message>
+    <message>
+        <source>Tip: the clocks change for daylight saving time on {date}, before the interview. The time above allows for it; a time worked out by hand today may be an hour off.</source>
+        <translation>Tips: klockan ställs om till eller från sommartid {date}, före intervjun. Tiden ovan tar hänsyn till det; en tid som räknats ut för hand i dag kan vara en timme fel.</translation>
     </message>
     <message>
         <source>Measured against the company&apos;s server {host}.</source>

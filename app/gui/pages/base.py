@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from techcheck.app.gui import style
+from techcheck.app.gui.pages.devicepick import DevicePicker
 from techcheck.app.gui.session import Session
 from techcheck.checks.model import Status
 
@@ -127,6 +137,26 @@ class CheckPage(Page):
         self.layout_.addWidget(panel)
         self.add_action_widget(panel.controls)
         self.set_primary(panel.run_button)
+
+    def add_device_picker(self, kind: str, chosen: Callable[[Any], None]) -> None:
+        """The device to check (``kind``: camera, microphone, speaker): a label and a
+        ``DevicePicker`` in a row of the content (``picker_label``, ``picker``); ``chosen`` is
+        called with the chosen device."""
+        row = QHBoxLayout()
+        self.picker_label = QLabel(self.body)
+        self.picker = DevicePicker(kind, self.body)
+        self.picker_label.setBuddy(self.picker)
+        self.picker.chosen.connect(chosen)
+        row.addWidget(self.picker_label)
+        row.addWidget(self.picker, 1)
+        self.layout_.addLayout(row)
+
+    def set_picker_texts(self, label: str, name: str) -> None:
+        """The device picker's label (with its mnemonic) and accessible name, translated by
+        the page, and the picker's own entries ("System default"…)."""
+        self.picker_label.setText(label)
+        self.picker.setAccessibleName(name)
+        self.picker.retranslate()
 
     def set_heading(self, intro: str) -> None:
         """The heading (the step's title) and the introduction below it, and the panel's own

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.live import Frame, camera_preview
 from techcheck.app.gui.pages.base import CheckPage
-from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
@@ -45,14 +45,7 @@ class CameraPage(CheckPage):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.picker_label = QLabel(self.body)
-        self.picker = DevicePicker("camera", self.body)
-        self.picker_label.setBuddy(self.picker)
-        self.picker.chosen.connect(self._device_changed)
-        row.addWidget(self.picker_label)
-        row.addWidget(self.picker, 1)
-        self.layout_.addLayout(row)
+        self.add_device_picker("camera", self._device_changed)
         self.video = VideoView(self.body)
         self.layout_.addWidget(self.video, 3)
         self.looks = StatusBadge(self.body, size=24)
@@ -96,9 +89,7 @@ class CameraPage(CheckPage):
         self.set_heading(self.tr(
             "Sit as you will in the interview. Put your eyes near the upper line and your face "
             "in the middle; light should come from in front of you."))
-        self.picker_label.setText(self.tr("&Camera:"))
-        self.picker.setAccessibleName(self.tr("Camera to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Camera:"), self.tr("Camera to use"))
         self.video.setAccessibleName(self.tr("Camera preview"))
         self.snapshot_box.setText(self.tr("&Add a still picture of me to the report"))
         self.snapshot_box.setAccessibleName(self.tr("Add a still picture of me to the report"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -29,10 +29,12 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
-from techcheck.app.report.history import Entry
 from techcheck.app.report.view import check_section, when
 from techcheck.checks import l10n
 from techcheck.checks.model import Verdict
+
+if TYPE_CHECKING:  # the history model loads with the first listing
+    from techcheck.app.report.history import Entry
 
 
 def _item(text: str) -> QTableWidgetItem:

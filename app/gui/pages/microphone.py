@@ -12,7 +12,7 @@ from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import LevelReading, Recording, microphone_level, play
 from techcheck.app.gui.pages.base import CheckPage
-from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
@@ -46,14 +46,7 @@ class MicrophonePage(CheckPage):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.picker_label = QLabel(self.body)
-        self.picker = DevicePicker("microphone", self.body)
-        self.picker_label.setBuddy(self.picker)
-        self.picker.chosen.connect(self._device_changed)
-        row.addWidget(self.picker_label)
-        row.addWidget(self.picker, 1)
-        self.layout_.addLayout(row)
+        self.add_device_picker("microphone", self._device_changed)
         self.sentence = QLabel(self.body)
         self.sentence.setWordWrap(True)
         f = style.font("lead", self.sentence.font(), bold=False)
@@ -106,9 +99,7 @@ class MicrophonePage(CheckPage):
         self.sentence.setText(self.tr(
             "“I am looking forward to telling you about my experience and hearing more about "
             "the role.”"))
-        self.picker_label.setText(self.tr("&Microphone:"))
-        self.picker.setAccessibleName(self.tr("Microphone to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Microphone:"), self.tr("Microphone to use"))
         self.meter.setAccessibleName(self.tr("Microphone level"))
         self.record_button.setText(self.tr("&Record 5 seconds"))
         self.record_button.setAccessibleName(self.tr("Record 5 seconds"))
@@ -157,9 +148,6 @@ class MicrophonePage(CheckPage):
     def entered(self, checking: bool = False) -> None:
         self._active, self._checking = True, checking
         self.refresh_devices()
-        result = self.session.results.get("microphone")
-        if self.verdict is None and result is not None:
-            self.verdict = _judged(None, self._limits(), result=result)
         self._show_level()
         if not checking:  # the check opens the microphone itself and reports its level
             self.start_level()

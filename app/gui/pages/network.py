@@ -92,7 +92,7 @@ class NetworkPage(CheckPage):
         self.preview_slot.follow(self.session, self._active and not self.panel.running)
 
     def _before_run(self) -> None:
-        self.preview_slot.stop()  # the camera is free for the checks; the view returns after
+        self.preview_slot.pause()  # the camera is free for the checks; the view returns after
         self.throughput.clear()
         self.latency.clear()
         self.samples = 0

@@ -4,9 +4,11 @@ check everything again, export the report."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,6 +29,7 @@ from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
 from techcheck.app.gui.widgets.findings import ResultCard
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
+from techcheck.app.gui.widgets.previewslot import has_inputs as preview_inputs_known
 from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
@@ -35,6 +38,62 @@ from techcheck.checks.model import Status, Verdict, verdict_for
 log = logging.getLogger("techcheck.gui")
 
 FORMAT_SUFFIX = {"pdf": ".pdf", "html": ".html", "json": ".json", "text": ".txt"}
+
+
+class AfterPaint(QObject):
+    """Calls ``then`` from the event loop once ``widget`` has painted after ``arm`` (or after
+    ``BACKSTOP_MS`` when it does not paint: a window that is covered or minimised)."""
+
+    BACKSTOP_MS = 300
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.widget, self.then = widget, then
+        self.backstop = QTimer(self)
+        self.backstop.setObjectName("after-paint-backstop")
+        self.backstop.setSingleShot(True)
+        self.backstop.setInterval(self.BACKSTOP_MS)
+        self.backstop.timeout.connect(self._fire)
+        self._later = QTimer(self)
+        self._later.setObjectName("after-paint")
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.then)
+
+    def arm(self) -> None:
+        self.widget.installEventFilter(self)
+        self.backstop.start()
+
+    def armed(self) -> bool:
+        return self.backstop.isActive() or self._later.isActive()
+
+    def disarm(self) -> None:
+        self.widget.removeEventFilter(self)
+        self.backstop.stop()
+        self._later.stop()
+
+    def _fire(self) -> None:
+        self.widget.removeEventFilter(self)
+        self.backstop.stop()
+        self._later.start()  # after the paint has been handled
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.widget and event.type() == QEvent.Type.Paint:
+            self._fire()
+        return False
+
+
+def _tab_stops_in(root: QWidget) -> list[QWidget]:
+    """The widgets under ``root`` that Tab stops at, in their present focus-chain order."""
+    stops: list[QWidget] = []
+    w = root.nextInFocusChain()
+    seen = 0
+    while w is not None and w is not root and seen < 10_000:
+        seen += 1
+        if root.isAncestorOf(w) and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            stops.append(w)
+        w = w.nextInFocusChain()
+    return stops
 
 
 class ResultsPage(Page):
@@ -94,6 +153,7 @@ class ResultsPage(Page):
         self.preview_slot = PreviewSlot(self.body)
         self.layout_.addWidget(self.preview_slot)
         self._active = False
+        self._after_paint = AfterPaint(self.body, self._follow_preview, self)
         self.layout_.addStretch(1)
         self.cards: dict[str, ResultCard] = {}
         self.exporter: Task | None = None
@@ -138,8 +198,30 @@ class ResultsPage(Page):
         self.refresh()
 
     def entered(self, checking: bool = False) -> None:
+        """The verdict and the cards first, from the top of the page (not where the page was
+        left); the call preview (the call model's imports, the camera) after they are
+        painted, so that it never holds back the first look at the results."""
         self._active = True
+        self._after_paint.arm()
         self.refresh()
+        for bar in (self.scroll_area.verticalScrollBar(), self.scroll_area.horizontalScrollBar()):
+            bar.setValue(0)
+
+    def _follow_preview(self) -> None:
+        """The preview follows the results (built the first time there is something to
+        show while the page is on screen)."""
+        if self.preview_slot.view is None and not (self._active and
+                                                   preview_inputs_known(self.session)):
+            return  # nothing to show, or not on screen: it is built when the page is entered
+        shown = self.preview_slot.isVisible()
+        self.preview_slot.follow(self.session, self._active)
+        if self.preview_slot.isVisible() != shown:
+            # the scroll area sizes the content from its height for the page's width, taken
+            # before the preview was there: have it measured again, or the page cannot scroll
+            # to the preview and squeezes it
+            self.body.updateGeometry()
+            self.scroll_area.setWidgetResizable(True)
+        self.order_tabs()
 
     def refresh(self) -> None:
         results = self.session.ordered_results()
@@ -195,8 +277,25 @@ class ResultsPage(Page):
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
         self.show_comparison()
-        self.preview_slot.follow(self.session, self._active)
+        if not self._after_paint.armed():  # else it follows once the page has painted
+            self._follow_preview()
+        self.order_tabs()
         self.status_changed.emit()
+
+    def order_tabs(self) -> None:
+        """Tab from the page goes through what to fix first (the cards, in the order shown),
+        then "Export the report", "Check everything again", and the call preview last: the
+        order of importance, not the order in which the widgets were made."""
+        # Qt orders only widgets that take focus: the page takes it from a click (never from
+        # Tab), so the chain can start right after it, where entering the page puts the focus
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        chain: list[QWidget] = [self]
+        for card in self.cards.values():
+            chain += _tab_stops_in(card)
+        chain += [self.export_button, self.run_all_button]
+        chain += _tab_stops_in(self.preview_slot)
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def show_comparison(self) -> None:
         """What changed since the newest run kept before this one; nothing without one."""
@@ -268,6 +367,7 @@ class ResultsPage(Page):
 
     def left(self) -> None:
         self._active = False
+        self._after_paint.disarm()
         self.preview_slot.stop()
 
     def shutdown(self) -> None:

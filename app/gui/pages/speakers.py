@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from techcheck.app import demo
 from techcheck.app.gui.i18n import say
 from techcheck.app.gui.pages.base import CheckPage
-from techcheck.app.gui.pages.devicepick import DEMO, DevicePicker
+from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
@@ -33,14 +33,7 @@ class SpeakersPage(CheckPage):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        row = QHBoxLayout()
-        self.picker_label = QLabel(self.body)
-        self.picker = DevicePicker("speaker", self.body)
-        self.picker_label.setBuddy(self.picker)
-        self.picker.chosen.connect(self._apply_spec)
-        row.addWidget(self.picker_label)
-        row.addWidget(self.picker, 1)
-        self.layout_.addLayout(row)
+        self.add_device_picker("speaker", self._apply_spec)
         play_row = QHBoxLayout()
         self.play_button = QPushButton(self.body)
         self.play_button.clicked.connect(self.play_test_sound)
@@ -66,9 +59,7 @@ class SpeakersPage(CheckPage):
         self.set_heading(self.tr(
             "Use the speakers or headphones you will use in the interview. Headphones stop the "
             "other person hearing themselves as an echo."))
-        self.picker_label.setText(self.tr("&Speakers:"))
-        self.picker.setAccessibleName(self.tr("Speakers or headphones to use"))
-        self.picker.retranslate()
+        self.set_picker_texts(self.tr("&Speakers:"), self.tr("Speakers or headphones to use"))
         self.play_button.setText(self.tr("&Play a test sound"))
         self.play_button.setAccessibleName(self.tr("Play a test sound"))
         self.echo_note.setText(self.tr(

@@ -9,9 +9,11 @@ place of a check of the person's own devices (issue 20)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -31,9 +33,11 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.brand import BrandBanner
 from techcheck.app.gui.widgets.status import StatusBadge
-from techcheck.app.invitation import Invitation
 from techcheck.app.report.view import span, when
 from techcheck.checks.model import Status
+
+if TYPE_CHECKING:  # the invitation model loads when an invitation is opened
+    from techcheck.app.invitation import Invitation
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",
                   "webex": "Webex"}
@@ -56,6 +60,11 @@ class StartPage(Page):
     def __init__(self, session: Session, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.settings = settings
+        # The interview's countdown moves on while the page is open (a person keeps TechCheck
+        # open for the minutes before the call); twice a minute is enough for "in 25 minutes".
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(30_000)
+        self.countdown.timeout.connect(self._tick_countdown)
         self.brand_banner = BrandBanner(self.body)  # the invitation's brand, when it has one
         self.layout_.addWidget(self.brand_banner)
         # What is missing, the fix, and the demo as an explicit choice (``show_missing``)
@@ -372,6 +381,7 @@ class StartPage(Page):
         if inv is not None:
             self._invitation_message = ""
         self._show_invitation_error()
+        self._run_countdown()
         if inv is None:
             return
         self.invitation_box.setTitle(
@@ -391,21 +401,62 @@ class StartPage(Page):
             value.setVisible(bool(values[key]))
 
     def interview_time(self, inv: Invitation, now: datetime | None = None) -> str:
-        """The interview in this computer's time with its zone, how far off it is, and the
-        invitation's own time when its zone differs."""
-        local = inv.when.astimezone()
+        """The interview in this computer's time with its zone, the countdown to it (or that it
+        was in the past), the invitation's own time when its zone differs, and the daylight-
+        saving change that falls before it (``invitation.timing``)."""
+        from techcheck.app.invitation import timing  # loaded with the invitation it shows
+
+        t = timing(inv.when, now or datetime.now().astimezone())
+        local = t.local
         text = when(local.isoformat(), self.session.lang)
         zone = local.tzname() or ""
         if zone.isalpha() and zone != "UTC":  # "CET", not "+01"
             text = text.replace(" (UTC", f" ({zone}, UTC", 1)
-        delta = (inv.when - (now or datetime.now().astimezone())).total_seconds()
-        rel = span(delta, self.session.lang)
-        text += " · " + (self.tr("in {span}").format(span=rel) if delta >= 0
-                         else self.tr("{span} ago").format(span=rel))
+        rel = span(t.seconds_left, self.session.lang)
+        if t.past:
+            text += "\n" + self.tr("This interview was in the past ({span} ago): check the date "
+                                   "with the person who invited you.").format(span=rel)
+        else:
+            text += " · " + self.tr("in {span}").format(span=rel)
         if inv.when.utcoffset() != local.utcoffset():
             text += "\n" + self.tr("In the invitation: {time}").format(
                 time=when(inv.when.isoformat(), self.session.lang))
+        if t.clock_change is not None:
+            text += "\n" + self.tr(
+                "Tip: the clocks change for daylight saving time on {date}, before the interview. "
+                "The time above allows for it; a time worked out by hand today may be an hour "
+                "off.").format(date=when(t.clock_change.isoformat(), self.session.lang))
         return text
+
+    def _run_countdown(self) -> None:
+        """Count down while the page is on screen and the interview is still ahead; a hidden
+        page holds no timer (it is refreshed when shown again)."""
+        inv = self.session.invitation
+        ahead = inv is not None and inv.when > datetime.now().astimezone()
+        if ahead and self.isVisible():
+            self.countdown.start()
+        else:
+            self.countdown.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.session.invitation is not None:
+            self._tick_countdown()
+        self._run_countdown()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.countdown.stop()
+
+    def _tick_countdown(self) -> None:
+        """Refresh the interview's row so its countdown stays true; stops once it has begun."""
+        inv = self.session.invitation
+        if inv is None:
+            self.countdown.stop()
+            return
+        row = self.invitation_rows["when"][1]
+        row.setText(self.interview_time(inv))
+        self._run_countdown()
 
     def server_text(self, inv: Invitation) -> str:
         if not inv.server:

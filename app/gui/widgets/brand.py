@@ -5,12 +5,16 @@ table (already validated by ``techcheck.app.brand``). Self-contained: the Start 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from techcheck.app.brand import Brand
+if TYPE_CHECKING:  # the brand model (and its invitation checks) loads with a brand
+    from techcheck.app.brand import Brand
+
 
 LOGO_HEIGHT = 48  # device-independent pixels
 #: The logo is drawn into a box of LOGO_WIDTH × LOGO_HEIGHT whatever its proportions: a

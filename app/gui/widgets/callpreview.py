@@ -18,7 +18,6 @@ from PySide6.QtCore import QEvent, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -154,6 +153,7 @@ class CallPreview(QWidget):
         self.player: Task | None = None
         self.saver: Task | None = None
         self.active = False
+        self.paused = False  # a check runs: the camera is the check's, the view waits
         self._inputs_key: tuple | None = None
 
         outer = QVBoxLayout(self)
@@ -173,7 +173,7 @@ class CallPreview(QWidget):
         self.live_view, self.model_view = VideoView(self), VideoView(self)
         for v in (self.live_view, self.model_view):
             v.show_guides = False
-            v.setMinimumSize(240, 135)
+            v.setMinimumSize(200, 113)  # two side by side fit a page at 800 px wide
             v.setMaximumHeight(300)  # two 16:9 pictures side by side need no more
         views.addWidget(self.live_label, 0, 0)
         views.addWidget(self.model_label, 0, 1)
@@ -203,7 +203,9 @@ class CallPreview(QWidget):
         sliders.setColumnStretch(1, 1)
         outer.addLayout(sliders)
 
-        buttons = QHBoxLayout()
+        # two rows: side by side the three buttons are wider than the page at 1000 px in
+        # Swedish, and the page would scroll sideways
+        buttons = QGridLayout()
         self.play_button = QPushButton(self)
         self.play_button.clicked.connect(lambda: self.play())
         self.reset_button = QPushButton(self)
@@ -212,10 +214,10 @@ class CallPreview(QWidget):
         self.save_button.clicked.connect(lambda: self.ask_save())
         self.play_note = QLabel(self)
         self.play_note.setWordWrap(True)
-        buttons.addWidget(self.play_button)
-        buttons.addWidget(self.reset_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.play_button, 0, 0)
+        buttons.addWidget(self.reset_button, 1, 0)
+        buttons.addWidget(self.save_button, 1, 1)
+        buttons.setColumnStretch(2, 1)
         outer.addLayout(buttons)
         outer.addWidget(self.play_note)
 
@@ -285,9 +287,26 @@ class CallPreview(QWidget):
             self.stop()
         return True
 
+    def pause(self) -> None:
+        """A check starts: the camera and the network are the check's. The picture stops and
+        says why, and the "what if" controls wait until ``start`` (after the check, or after
+        it was cancelled)."""
+        self.stop()
+        self.paused = True
+        self.model_view.set_message(self.tr("Paused while the check runs."))
+        self._enable()
+
     def start(self) -> None:
         self.active = True
-        if self.stream is not None or self.plan is None:
+        self.paused = False
+        self._enable()
+        if self.plan is None:  # nothing measured to model: say so, never "Starting…"
+            self.live_view.clear()  # nor an old picture that looks live
+            self.model_view.clear()
+            self.model_view.set_message(self.tr("Nothing to model: the connection was not "
+                                                "measured."))
+            return
+        if self.stream is not None:
             return
         self.model_view.set_message(self.tr("Starting…"))
         self.stream = run_task(_model_stream(self.camera, self._state), name="call-preview",
@@ -302,6 +321,8 @@ class CallPreview(QWidget):
             if task is not None:
                 task.cancel()
                 task.wait(3.0)
+        if self.stream is not None:
+            self.model_view.set_message("")  # not "Starting…": nothing starts any more
         self.stream = None
         if self.saver is not None:
             self.saver.wait(30.0)
@@ -334,9 +355,21 @@ class CallPreview(QWidget):
         say(self.play_note, lambda: self.tr("Playing the sentence as they would hear it…"))
         self.player = run_task(_play_modelled(self.recording, self.plan, self.speaker),
                                name="call-preview-sound", on_error=self._play_error,
-                               on_result=lambda _r: say(self.play_note, lambda:
-                                   self.tr("That is how your voice would arrive.")),
+                               on_result=lambda _r: say(self.play_note, self._played),
                                on_finished=self._play_done)
+
+    def _played(self) -> str:
+        """What was just heard, said for what it was: nothing at all on demo mode's stand-in
+        speaker; the sample sentence (a sound file) is not the person's voice."""
+        from techcheck.checks.audio.standin import is_standin
+
+        if is_standin(self.speaker):
+            return self.tr("Nothing could be heard: in demo mode the sound goes to a stand-in "
+                           "speaker. Choose your speakers on the Speakers page to listen.")
+        if not isinstance(self.recording, tuple):
+            return self.tr("That is how the sample sentence would arrive. Record your own on "
+                           "the Microphone page to hear your voice.")
+        return self.tr("That is how your voice would arrive.")
 
     def _play_error(self, err: TaskError) -> None:
         def text() -> str:  # made again in the new language after a switch
@@ -405,7 +438,7 @@ class CallPreview(QWidget):
     # --- text ---------------------------------------------------------------------------------
 
     def _enable(self) -> None:
-        ready = self.plan is not None
+        ready = self.plan is not None and not self.paused
         for w in (self.upload, self.loss, self.reset_button):
             w.setEnabled(ready)
         self.save_button.setEnabled(ready and self.saver is None)

@@ -53,3 +53,8 @@ class PreviewSlot(QWidget):
     def stop(self) -> None:
         if self.view is not None:
             self.view.stop()
+
+    def pause(self) -> None:
+        """``CallPreview.pause``: a check runs."""
+        if self.view is not None:
+            self.view.pause()

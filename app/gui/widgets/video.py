@@ -87,8 +87,15 @@ class VideoView(QWidget):
             f = p.font()
             f.setPointSizeF(f.pointSizeF() * 1.2)
             p.setFont(f)
-            p.drawText(self.rect().adjusted(16, 16, -16, -16),
-                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
+            area = self.rect().adjusted(16, 16, -16, -16)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            if self._image is not None:  # over a picture: on a dark plate, readable on any
+                plate = p.boundingRect(area, flags, self._message).adjusted(-10, -6, 10, 6)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(0, 0, 0, 170))
+                p.drawRoundedRect(plate, 6, 6)
+                p.setPen(QColor("#f0f0f0"))
+            p.drawText(area, flags, self._message)
         p.end()
 
     def _draw_guides(self, p: QPainter, r: QRectF) -> None:
