@@ -633,6 +633,12 @@ def render_audio(item: AudioItem) -> np.ndarray:
             amp = 10 ** (arg / 20) * np.sqrt(2)
             x = x + amp * (np.sin(2 * np.pi * 50 * t) + 0.5 * np.sin(2 * np.pi * 150 * t)
                            + 0.3 * np.sin(2 * np.pi * 250 * t)) / 1.18
+        elif name == "band":  # a channel at ``arg`` Hz (a Bluetooth headset's hands-free
+            # mode: 8000 CVSD, 16000 mSBC): everything so far, voice and room, down and back up
+            from scipy.signal import resample_poly
+
+            k = AUDIO_RATE // int(arg)
+            x = resample_poly(resample_poly(x, 1, k), k, 1)[: x.size]
         else:
             raise ValueError(f"unknown operation {name!r}")
     return np.clip(x, -1.0, 1.0).astype(np.float32)
