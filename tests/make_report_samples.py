@@ -105,8 +105,10 @@ def _no_proxy_env() -> None:
 
 def system_results() -> dict[str, CheckResult]:
     from techcheck.checks.system import SystemCheck
+    from techcheck.checks.system.meetapp import Where
     from techcheck.checks.system.probe import Battery, Connection, cpu_sampler
     from tests.cpuload import busy_cpus
+    from tests.fakepkg import install_fake_package
     from tests.stubs import FakeSystemProbe
 
     teams = _profile("teams")
@@ -114,9 +116,13 @@ def system_results() -> dict[str, CheckResult]:
     out = {}
     cpu_sampler().stop()
     with busy_cpus(per_cpu=2, seconds=20, name="videoencoder", detached=True):
+        # Teams runs, so it is installed: a real package in a private dpkg database
+        # (tests/fakepkg.py), read by the real dpkg-query.
+        admin = install_fake_package(Path(tempfile.mkdtemp()), "teams-for-linux", "1.12.7")
         probe = FakeSystemProbe(free_mb=700.0, battery=Battery(35.0, False, 5400),
                                 apps=["Microsoft Teams"],
-                                connection=Connection("wifi", "wlan0", signal_dbm=-74.0))
+                                connection=Connection("wifi", "wlan0", signal_dbm=-74.0),
+                                where=Where(dpkg_admindir=admin, linux_sources=("dpkg",)))
         out["system_busy_laptop"] = _run("system", teams, Devices(), duration=3.0,
                                          check=SystemCheck(probe))
     cpu_sampler().stop()

@@ -97,6 +97,7 @@ def test_band_edges_of_real_speech_through_8_and_16_khz(voice, how, tmp_path):
         assert b.drop_db >= A.BAND_DROP_DB
 
 
+@pytest.mark.slow
 def test_a_device_at_8_or_16_khz_reaches_half_its_rate():
     from scipy.signal import resample_poly
 

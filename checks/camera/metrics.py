@@ -329,8 +329,9 @@ STRUCTURE_SIZE = (80, 45)
 #: A step of at least this many luma levels per pixel at ``STRUCTURE_SIZE`` is an edge.
 STRUCTURE_STEP = 1.5
 #: Share of pixels on such edges above which the picture shows something. Measured on the
-#: corpus's sources darkened to 1/75-1/16 of the light (mean luma 9-38): 0.34-0.83; a covered
-#: lens (flat, sensor noise σ 1.6-5, light leaking in as a smooth gradient): 0.0.
+#: corpus's dim rooms (1/75 of the light, σ 3 grain, mean luma 10-19: docs/benchmarks.md)
+#: 0.15-0.54, on its sources at 1/17 and 1/25 of the light (mean luma 9-38) 0.34-0.83; on a
+#: covered lens (flat, grain σ 1.6-5, light leaking in as a smooth gradient) 0.00-0.02.
 STRUCTURE_MIN_SHARE = 0.05
 
 
