@@ -82,7 +82,12 @@ def test_a_missing_app_is_a_tip_with_the_platforms_browser_route(tmp_path):
                             ("webex", '"Join from this browser"')):
         r = run_check(load_profile(platform, SCHEMAS), where)
         f = meeting_findings(r)["system.meeting_app_missing"]
-        assert f.status is Status.TIP and r.status is not Status.WARN
+        assert f.status is Status.TIP
+        # The tip changes nothing: the check's status is the other findings' (this shared
+        # machine may be busy enough for a processor warning of its own).
+        others = [g.status.severity for g in r.findings
+                  if g.code != f.code and g.status is not Status.TIP]
+        assert r.status.severity == max(others, default=Status.PASS.severity)
         assert route in f.fix_text("en"), platform
         assert r.metrics["meeting_app"].value == "not installed"
     sv = meeting_findings(run_check(load_profile("zoom", SCHEMAS), where, "sv"))

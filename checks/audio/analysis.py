@@ -464,7 +464,7 @@ def speech_band(x: np.ndarray, fs: float, vad: Vad) -> Band:
         frames = x[(rows[:, None] * fl + np.arange(fl)[None, :])]
         frames = frames - frames.mean(axis=1, keepdims=True)
         s = np.fft.rfft(frames * win, axis=1)
-        return (s.real**2 + s.imag**2).mean(axis=0)
+        return np.asarray((s.real**2 + s.imag**2).mean(axis=0), dtype=np.float64)
 
     spectrum = ltas(speech)
     sp, edges = _bands_db(spectrum, freqs, nyq)

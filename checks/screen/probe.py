@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger("techcheck.screen")
 
@@ -250,7 +251,7 @@ def windows_desktop() -> Desktop:
     proc = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.HMONITOR, wintypes.HDC,  # type: ignore[attr-defined]
                               ctypes.POINTER(wintypes.RECT), wintypes.LPARAM)
 
-    def each(hmon, _hdc, _rect, _data) -> bool:
+    def each(hmon: Any, _hdc: Any, _rect: Any, _data: Any) -> bool:  # Win32 handles
         info = MonitorInfoEx()
         info.cbSize = ctypes.sizeof(MonitorInfoEx)
         if not user32.GetMonitorInfoW(hmon, ctypes.byref(info)):

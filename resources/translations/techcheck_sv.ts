@@ -1188,8 +1188,8 @@
         <translation>Dator</translation>
     </message>
     <message>
-        <source>Checks that the computer has the power, memory and disk space a video call needs, whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way.</source>
-        <translation>Kontrollerar att datorn har den kraft, det minne och det diskutrymme ett videosamtal behöver, om den går på batteri och om en VPN eller en svag Wi-Fi-signal står i vägen.</translation>
+        <source>Checks that the computer has the power, memory and disk space a video call needs, whether it runs on battery, whether a VPN or a weak Wi-Fi signal is in the way, and whether the interviewer will be able to read your screen when you share it.</source>
+        <translation>Kontrollerar att datorn har den kraft, det minne och det diskutrymme ett videosamtal behöver, om den går på batteri, om en VPN eller en svag Wi-Fi-signal står i vägen och om intervjuaren kommer att kunna läsa din skärm när du delar den.</translation>
     </message>
 </context>
 </TS>

@@ -90,7 +90,7 @@ def _tab_stops_in(root: QWidget) -> list[QWidget]:
     stops: list[QWidget] = []
     w = root.nextInFocusChain()
     seen = 0
-    while w is not root and seen < 10_000:
+    while w is not None and w is not root and seen < 10_000:
         seen += 1
         if root.isAncestorOf(w) and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
             stops.append(w)
