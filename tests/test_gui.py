@@ -135,7 +135,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
     press(qtbot, by_name(w, "Next step: Speakers"))
     assert mic.live is None  # the microphone was released
     # network: live samples from the local measurement server while the check runs
-    press(qtbot, by_name(w, "Next step: Connection"))
+    press(qtbot, by_name(w, "Next step: Internet connection"))
     net = w.pages["network"]
     press(qtbot, by_name(w, "Check the connection"))
     qtbot.waitUntil(lambda: not net.panel.running, timeout=90_000)

@@ -126,7 +126,7 @@ def test_a_screen_reader_user_checks_everything_and_exports_the_report(
     seconds = {"launch_to_start_pressed": round(t_start - t0, 1)}
     verdict, heard, pressed = follow_the_check(reader, timeout=75)
     t_verdict = time.monotonic() - t_start
-    assert steps_checked(heard) == ["Camera", "Microphone", "Speakers", "Connection",
+    assert steps_checked(heard) == ["Camera", "Microphone", "Speakers", "Internet connection",
                                     "Computer"], heard
     # The sample speaker makes no sound: nothing to set or to have heard, so nothing is asked.
     assert pressed == [], pressed

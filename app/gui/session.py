@@ -22,6 +22,8 @@ log = logging.getLogger("techcheck.gui")
 #: Built-in checks have a page keyed by their id (the microphone check also needs the speaker
 #: for its playback, but belongs on the microphone page).
 _OWN_PAGE = frozenset({"camera", "microphone", "speaker", "network", "system"})
+#: The check steps in the order the side list shows them and "Start the check" runs them.
+CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 
 
 def page_for(plugin: registry.Plugin) -> str:
@@ -93,7 +95,11 @@ class Session:
         return [p for p in self.plugins if page_for(p) == page]
 
     def ordered_results(self) -> list[CheckResult]:
-        return [self.results[p.id] for p in self.plugins if p.id in self.results]
+        """The results in the order of the steps that run them (the side list's, the
+        one-click check's), so Results and the report list them as the person met them."""
+        step = {k: i for i, k in enumerate(CHECK_PAGES)}
+        plugins = sorted(self.plugins, key=lambda p: step.get(page_for(p), len(step)))
+        return [self.results[p.id] for p in plugins if p.id in self.results]
 
 
 def _load(platform: str, plugins: list[registry.Plugin]) -> Profile:

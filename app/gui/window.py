@@ -47,7 +47,7 @@ from techcheck.app.gui.pages.start import StartPage
 from techcheck.app.gui.pages.system import SystemPage
 from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
-from techcheck.app.gui.session import Session, page_for
+from techcheck.app.gui.session import CHECK_PAGES, Session, page_for
 from techcheck.app.gui.tasks import Task, TaskContext, run_task
 from techcheck.app.gui.widgets.focusring import FocusRing
 from techcheck.app.gui.widgets.status import status_icon, status_word
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("techcheck.gui")
 
-CHECK_PAGES = ("camera", "microphone", "speaker", "network", "system")
 LOAD_BACKSTOP_MS = 1500
 # The size the window asks for when the screen has room (device-independent pixels).
 PREFERRED_SIZE = QSize(1000, 720)
@@ -569,6 +568,10 @@ class MainWindow(QMainWindow):
     # --- running ----------------------------------------------------------------------------
 
     def _results_changed(self) -> None:
+        for page in self.pages.values():  # each step's cards too: none of a cleared result
+            panel = getattr(page, "panel", None)
+            if panel is not None and not panel.running:
+                panel.show_results()
         self.pages["results"].refresh()  # type: ignore[attr-defined]
         if self.session.role == "it":
             self.pages["details"].refresh()  # type: ignore[attr-defined]
@@ -607,6 +610,9 @@ class MainWindow(QMainWindow):
             self.start.point_to_missing()
             return
         self.session.new_run()
+        if self.session.results:  # the old verdict must not stand while the new run goes
+            self.session.results.clear()
+            self._results_changed()
         self.run_all.start()
 
     def _everything_checked(self, completed: bool) -> None:

@@ -848,12 +848,28 @@
         <translation>Kontrollera allt</translation>
     </message>
     <message>
+        <source>Nothing to fix: {checks}</source>
+        <translation>Inget att åtgärda: {checks}</translation>
+    </message>
+    <message>
         <source>This run could not be kept on this computer for a later comparison: {error}</source>
         <translation>Den här körningen kunde inte sparas på datorn för en senare jämförelse: {error}</translation>
     </message>
     <message>
         <source>Since your previous run</source>
         <translation>Sedan din förra körning</translation>
+    </message>
+    <message>
+        <source>Checking {check} again…</source>
+        <translation>Kontrollerar {check} igen…</translation>
+    </message>
+    <message>
+        <source>{check} could not be checked again.</source>
+        <translation>{check} kunde inte kontrolleras igen.</translation>
+    </message>
+    <message>
+        <source>{check} checked again at {time}: {status}</source>
+        <translation>{check} kontrollerades igen kl. {time}: {status}</translation>
     </message>
     <message>
         <source>Checking…</source>

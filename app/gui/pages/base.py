@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app.gui import style
+from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.devicepick import DevicePicker
 from techcheck.app.gui.session import Session
 from techcheck.checks.model import Status
@@ -128,6 +129,17 @@ class CheckPage(Page):
     is its title. The camera, microphone, speaker, connection and computer steps."""
 
     panel: CheckPanel
+
+    def title(self) -> str:
+        """The title its check declares (``Check.title``), so that the step list, the page,
+        Results and the reports give a check one name (issue 23: "Connection" beside
+        "Internet connection"); the page's own words only until the checks are loaded."""
+        plugin = next((p for p in self.session.plugins if p.id == self.key and p.cls), None)
+        return ct(plugin.cls.title) if plugin is not None else self.own_title()
+
+    def own_title(self) -> str:
+        """The step's name before the checks are loaded."""
+        return self.key
 
     def add_check_panel(self, panel: CheckPanel) -> None:
         """The panel's result cards in the content, its controls in the action bar, its run

@@ -82,7 +82,7 @@ class CameraPage(CheckPage):
         self.last_analysis: Any = None
         self.retranslate()
 
-    def title(self) -> str:
+    def own_title(self) -> str:
         return self.tr("Camera")
 
     def retranslate(self) -> None:

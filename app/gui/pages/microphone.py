@@ -89,7 +89,7 @@ class MicrophonePage(CheckPage):
         self._window_n = 0
         self.retranslate()
 
-    def title(self) -> str:
+    def own_title(self) -> str:
         return self.tr("Microphone")
 
     def retranslate(self) -> None:

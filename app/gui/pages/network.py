@@ -47,7 +47,7 @@ class NetworkPage(CheckPage):
         self.samples = 0
         self.retranslate()
 
-    def title(self) -> str:
+    def own_title(self) -> str:
         return self.tr("Connection")
 
     def retranslate(self) -> None:

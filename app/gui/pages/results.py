@@ -8,10 +8,11 @@ from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,10 +29,16 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.checklist import session_items
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
-from techcheck.app.gui.widgets.findings import ResultCard
+from techcheck.app.gui.widgets.findings import ResultCard, nothing_to_fix
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.previewslot import has_inputs as preview_inputs_known
-from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
+from techcheck.app.gui.widgets.status import (
+    VerdictBanner,
+    status_pixmap,
+    status_word,
+    verdict_status,
+    verdict_word,
+)
 from techcheck.app.report.checklist import Item
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
@@ -147,8 +154,32 @@ class ResultsPage(Page):
             self.compare_groups[kind] = lab
         self.compare_box.setVisible(False)
         self.comparison: Comparison | None = None
+        # "Checking Computer again…", then when and what it found (a re-run may take less
+        # than a second: without this nothing shows that it happened)
+        self.recheck_note = QLabel(self.body)
+        self.recheck_note.setObjectName("recheck-note")
+        self.recheck_note.setWordWrap(True)
+        self.recheck_note.setVisible(False)
+        self.layout_.addWidget(self.recheck_note)
+        self._rechecking: str | None = None
+        self._recheck_done: str | None = None
         self.cards_box = QVBoxLayout()
         self.layout_.addLayout(self.cards_box)
+        # the checks with nothing to fix, in one line: what to fix and the interviewer's view
+        # stay above the fold (issue 23)
+        self.passed_row = QFrame(self.body)
+        self.passed_row.setObjectName("passed-checks")
+        self.passed_row.setFrameShape(QFrame.Shape.StyledPanel)
+        prow = QHBoxLayout(self.passed_row)
+        self.passed_icon = QLabel(self.passed_row)
+        self.passed_icon.setPixmap(status_pixmap(Status.PASS, 16, self.passed_row))
+        prow.addWidget(self.passed_icon)
+        self.passed_label = QLabel(self.passed_row)
+        self.passed_label.setWordWrap(True)
+        self.passed_label.setTextFormat(Qt.TextFormat.PlainText)
+        prow.addWidget(self.passed_label, 1)
+        self.passed_row.setVisible(False)
+        self.layout_.addWidget(self.passed_row)
         # the recruiter's preparation checklist, as the report shows it (issue 23)
         self.checklist_box = QGroupBox(self.body)
         self.checklist_box.setObjectName("checklist-card")
@@ -285,12 +316,23 @@ class ResultsPage(Page):
             card.hide()  # at once: deleteLater leaves it on screen until the loop runs
             card.deleteLater()
         self.cards.clear()
-        order = sorted(results, key=lambda r: -r.status.severity)
-        for r in order:
+        if not results:  # a new run: no word of an earlier re-run
+            self._rechecking = None
+            self.recheck_note.setVisible(False)
+        passed = [r for r in results if nothing_to_fix(r)]
+        for r in results:  # in the order of the steps, as the side list shows them
+            if r in passed:
+                continue
             card = ResultCard(r, self.body)
             card.rerun.connect(self.rerun_requested)
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
+        names = ", ".join(ct(r.title) for r in passed)
+        self.passed_label.setText(self.tr("Nothing to fix: {checks}").format(checks=names))
+        self.passed_row.setAccessibleName(self.passed_label.text())
+        self.passed_icon.setAccessibleName(status_word(Status.PASS))
+        self.passed_row.setVisible(bool(passed))
+        self._show_recheck()
         self.show_checklist()
         self.show_comparison()
         if not self._after_paint.armed():  # else it follows once the page has painted
@@ -359,7 +401,31 @@ class ResultsPage(Page):
             lab.setVisible(bool(items))
         self.compare_box.setVisible(True)
 
+    def _show_recheck(self) -> None:
+        """The re-run in progress, or when the last one ended and what it found."""
+        cid = self._rechecking
+        if cid is None:
+            return
+        r = self.session.results.get(cid)
+        plugin = next((p for p in self.session.plugins if p.id == cid), None)
+        title = ct(r.title if r is not None else plugin.cls.title if plugin and plugin.cls
+                   else cid)
+        if self._recheck_done is None:
+            text = self.tr("Checking {check} again…").format(check=title)
+        elif r is None:
+            text = self.tr("{check} could not be checked again.").format(check=title)
+        else:
+            text = self.tr("{check} checked again at {time}: {status}").format(
+                check=title, time=self._recheck_done, status=status_word(r.status))
+        self.recheck_note.setText(text)
+        self.recheck_note.setVisible(True)
+
     def set_running(self, check_id: str | None) -> None:
+        if check_id is not None:
+            self._rechecking, self._recheck_done = check_id, None
+            self._show_recheck()
+        elif self._rechecking is not None:
+            self._recheck_done = QTime.currentTime().toString("HH:mm:ss")
         for cid, card in self.cards.items():
             if card.rerun_button is not None:
                 card.rerun_button.setEnabled(check_id is None)

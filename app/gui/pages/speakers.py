@@ -52,7 +52,7 @@ class SpeakersPage(CheckPage):
         self.player: Task | None = None
         self.retranslate()
 
-    def title(self) -> str:
+    def own_title(self) -> str:
         return self.tr("Speakers")
 
     def retranslate(self) -> None:

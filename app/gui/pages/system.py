@@ -19,7 +19,7 @@ class SystemPage(CheckPage):
         self.layout_.addStretch(1)
         self.retranslate()
 
-    def title(self) -> str:
+    def own_title(self) -> str:
         return self.tr("Computer")
 
     def retranslate(self) -> None:

@@ -57,6 +57,13 @@ def verdict_of(result: CheckResult) -> tuple[str, Status] | None:
     return None
 
 
+def nothing_to_fix(result: CheckResult) -> bool:
+    """A check that passed with no problem, tip or error to show: Results folds these into one
+    line (its verdict sentence, e.g. "Good enough for Teams in 1080p", keeps it a card)."""
+    return (result.status is Status.PASS and not result.error and verdict_of(result) is None
+            and all(f.status is Status.PASS for f in result.findings))
+
+
 class ResultCard(QFrame):
     """A check's result with a "Check again" button."""
 
