@@ -106,6 +106,10 @@ def quantity(value: Any, unit: str, lang: str) -> str:
     if value == "unknown":  # the engine's word for a measurement that did not happen
         return translate(N_("not measured"), lang)  # never "unknown s", as if it were a number
     text = translate(str(value), lang)
+    try:  # a number given as text takes its unit; a word never does ("none", not "none %")
+        float(str(value))
+    except ValueError:
+        return text
     return f"{text}{UNIT_SPACE}{unit}" if unit and unit not in text else text
 
 

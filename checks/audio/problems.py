@@ -88,9 +88,11 @@ def report_microphone_problem(r: ResultBuilder, p: AudioProblem, recorded_s: flo
     else:
         r.finding("microphone.unavailable", Status.FAIL,
                   N_("No microphone could be opened ({detail})."),
+                  # the app's own route, not a command line: candidates use the app
                   N_("Plug in or switch on your microphone or headset, choose it as the input "
-                     "in the system's sound settings (and in TechCheck), then run the check "
-                     "again. 'techcheck devices' lists the microphones TechCheck sees."),
+                     "in the system's sound settings and in the microphone list on TechCheck's "
+                     "Microphone step (it lists the microphones TechCheck sees), then run the "
+                     "check again."),
                   value=spec, **common)
 
 
@@ -113,6 +115,7 @@ def report_speaker_problem(r: ResultBuilder, p: AudioProblem) -> None:
         r.finding("speaker.unavailable", Status.FAIL,
                   N_("No speaker or headphones could be opened ({detail})."),
                   N_("Plug in or switch on your headphones or speakers, choose them as the "
-                     "output in the system's sound settings (and in TechCheck), then run the "
-                     "check again. 'techcheck devices' lists the outputs TechCheck sees."),
+                     "output in the system's sound settings and in the speaker list on "
+                     "TechCheck's Speakers step (it lists the outputs TechCheck sees), then run "
+                     "the check again."),
                   value=spec, **common)

@@ -94,8 +94,8 @@ class Judge:
                "{address}, on this computer or inside your own network, so TechCheck did not "
                "connect to it."),
             N_("A recruiter's measurement server is on the internet: ask the person who sent "
-               "the invitation for the right one. If you trust it, run again and allow it "
-               "(techcheck run --allow-private-server)."),
+               "the invitation for the right one. If you trust it, open the invitation again on "
+               "the Start page and choose \"Use it, I trust the sender\"."),
             value=address, threshold="", server=server or host, address=address)
         r.record(M.DOWNLOAD, "unknown")
         r.record(M.UPLOAD, "unknown")
@@ -238,8 +238,8 @@ class Judge:
                     N_("The speed could not be measured: the measurement server {server} "
                        "stopped answering during the test."),
                     N_("Run the test again in a minute. If it happens again, the measurement "
-                       "server is overloaded or broken: tell the person who sent it, or try "
-                       "another one (techcheck run --server URL)."),
+                       "server is overloaded or broken: tell the person who sent it, or ask "
+                       "them for another one."),
                     value=", ".join(kinds), threshold="", server=server,
                     reason=", ".join(kinds))
                 return
@@ -248,7 +248,8 @@ class Judge:
                 N_("The speed could not be measured: the measurement server {server} failed "
                    "({reason})."),
                 N_("Run the test again in a minute. If it keeps failing, a firewall or proxy may "
-                   "block the test; ask IT for a measurement server (techcheck run --server URL)."),
+                   "block the test; ask IT or the recruiter for an invitation with a measurement "
+                   "server your network lets through (open it on the Start page)."),
                 value=", ".join(kinds), threshold="", server=server,
                 reason=", ".join(kinds))
         elif len(failures) >= 2:
@@ -257,8 +258,8 @@ class Judge:
                 "network.server_errors", Status.WARN,
                 N_("The measurement server broke off {value} transfers ({reason}); the speed "
                    "shown may be lower than the connection can do."),
-                N_("Run the test again in a minute; if it happens again, try another measurement "
-                   "server (techcheck run --server URL) or another network."),
+                N_("Run the test again in a minute; if it happens again, try another network, or "
+                   "ask the recruiter for an invitation with another measurement server."),
                 value=len(failures), threshold=1, op="<", server=server, reason=", ".join(kinds))
 
     def _video_quality(self, tiers: list[analysis.Tier], target: analysis.Tier | None,
