@@ -250,8 +250,10 @@ def test_windows_hands_free_endpoint_and_the_fallbacks(monkeypatch):
 
 @pytest.mark.audio
 @pytest.mark.slow
-@pytest.mark.parametrize("rate,status", [(8000, Status.WARN), (16000, Status.TIP), (48000, None)])
-def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(rate, status, profile,
+@pytest.mark.parametrize("voice,rate,status", [
+    ("alsa", 8000, Status.WARN), ("alsa", 16000, Status.TIP), ("alsa", 48000, None),
+    ("sv", 8000, Status.WARN), ("en", 16000, Status.TIP)])
+def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(voice, rate, status, profile,
                                                           pipewire_server):
     """A headset in hands-free mode, as the sound server sees it: a source whose sample rate is
     ``rate`` (a null sink created with ``rate=``, its monitor the default source; ``pactl``
@@ -271,7 +273,7 @@ def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(rate, status, profile
         srv.set_default_source(f"{name}.monitor")
         subprocess.run(["pw-metadata", "-n", "settings", "0", "clock.force-rate", str(rate)],
                        env=srv.env, capture_output=True, timeout=10, check=True)
-        take = voice48("alsa")
+        take = voice48(voice)
 
         class Mic:
             def play(self, what, fs, started=False):
@@ -297,6 +299,7 @@ def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(rate, status, profile
         return
     assert f is not None and f.status is status, (r.findings, r.metrics.get("audio_band"))
     # PipeWire's own resampler stops earlier than scipy's or sox's (its default quality gives
-    # 3.1 kHz of an 8 kHz stream here): the edge is within 30 % under half the rate
+    # 3.1-3.5 kHz of an 8 kHz graph and 6.8-7.0 of a 16 kHz one here): within 30 % under half
+    # the rate
     assert 0.7 * rate / 2000 <= f.value <= 1.1 * rate / 2000, (f.value, r.details["audio_band"])
     assert f.params["cause"] == T.CAUSE_SAMPLERATE  # pactl lists the source at ``rate``
