@@ -231,3 +231,30 @@ def test_commands_are_bounded_in_output_and_time():
     res = meetapp.run_bounded([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
     assert res is not None and res[0] != 0 and time.monotonic() - start < 5
     assert meetapp.run_bounded(["techcheck-no-such-command"]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen platform's notice
+def test_the_app_shows_the_missing_app_on_the_computer_page_and_in_results(make_window, qtbot):
+    """As a person reaches it: Zoom chosen, the Computer step clicked; Zoom is not installed on
+    this machine (its real dpkg database), so the page and Results show the tip with the
+    browser route."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui_fixtures import by_name, click_step, press, visible_widgets
+
+    if meetapp.find_app("zoom") is not None:
+        pytest.skip("Zoom is installed on this machine")
+    w = make_window(platform="zoom", language="en", demo_mode="on")
+    click_step(qtbot, w, "system")
+    page = w.pages["system"]
+    qtbot.waitUntil(lambda: "system" in w.session.results and not page.panel.running,
+                    timeout=60_000)
+
+    def shown() -> str:
+        return "\n".join(label.text() for label in visible_widgets(w, QLabel))
+
+    qtbot.waitUntil(lambda: "Zoom is not installed on this computer." in shown(), timeout=5000)
+    assert "Join from your browser" in shown()
+    press(qtbot, by_name(w, "Next step: Results"))
+    qtbot.waitUntil(lambda: "Zoom is not installed on this computer." in shown(), timeout=5000)
