@@ -258,3 +258,31 @@ def test_the_app_shows_the_missing_app_on_the_computer_page_and_in_results(make_
     assert "Join from your browser" in shown()
     press(qtbot, by_name(w, "Next step: Results"))
     qtbot.waitUntil(lambda: "Zoom is not installed on this computer." in shown(), timeout=5000)
+
+
+@needs_dpkg
+def test_an_invitations_minimum_version_judges_the_installed_app(tmp_path):
+    """The recruiter's invitation names the minimum: it is checked when the file is read,
+    written back the same, replaces the profile's, and reaches the report."""
+    from techcheck.app import invitation
+    from techcheck.app.report import jsonio
+    from techcheck.app.runsetup import RunSetup
+
+    with pytest.raises(invitation.InvitationError, match="app_min_version"):
+        invitation.create(profile="zoom", when="2026-12-20T10:00+01:00", contact="Anna",
+                          app_min_version="newest")
+    inv = invitation.create(profile="zoom", when="2026-12-20T10:00+01:00", contact="Anna",
+                            app_min_version="6.0.0")
+    assert 'app_min_version = "6.0.0"' in inv.to_toml()
+    admin = install_fake_package(tmp_path, "zoom", "5.0.0")
+    setup = RunSetup(profile=load_profile("zoom", SCHEMAS), invitation=inv)
+    ctx = setup.context("system")
+    assert ctx.limits("system").app_min_version == "6.0.0"
+    assert setup.profile.limits("system").app_min_version == ""  # the profile itself unchanged
+    ctx.duration = 0.5
+    r = SystemCheck(SystemProbe(Where(dpkg_admindir=admin, linux_sources=("dpkg",)))).run(ctx)
+    assert meeting_findings(r)["system.meeting_app_old"].status is Status.WARN
+    report = setup.report([r])
+    assert report.extra["invitation"]["app_min_version"] == "6.0.0"
+    path = jsonio.write(report, tmp_path / "report.json")
+    assert jsonio.read(path).extra["invitation"]["app_min_version"] == "6.0.0"
