@@ -120,7 +120,8 @@ def windows_cause(device_name: str) -> str | None:
 
 
 def mac_cause(device_name: str) -> str | None:
-    """Core Audio's transport type of the default input (or the named) device."""
+    """Core Audio's transport type of the device recorded from: the one PortAudio named, or
+    the default input when no device has that name."""
     text = _tool(["system_profiler", "SPAudioDataType", "-json"])
     if not text:
         return None
@@ -128,15 +129,15 @@ def mac_cause(device_name: str) -> str | None:
         doc = json.loads(text)
     except ValueError:
         return None
-    for group in doc.get("SPAudioDataType", []) if isinstance(doc, dict) else []:
-        for dev in group.get("_items", []) if isinstance(group, dict) else []:
-            if not isinstance(dev, dict):
-                continue
-            named = device_name and str(dev.get("_name", "")).lower() in device_name.lower()
-            default = dev.get("coreaudio_default_audio_input_device") == "spaudio_yes"
-            if (named or default) and "bluetooth" in str(
-                    dev.get("coreaudio_device_transport", "")).lower():
-                return CAUSE_BLUETOOTH
+    devices = [dev for group in (doc.get("SPAudioDataType", []) if isinstance(doc, dict) else [])
+               if isinstance(group, dict) for dev in group.get("_items", [])
+               if isinstance(dev, dict)]
+    wanted = device_name.strip().lower()
+    named = [d for d in devices if wanted and str(d.get("_name", "")).strip().lower() == wanted]
+    chosen = named or [d for d in devices
+                       if d.get("coreaudio_default_audio_input_device") == "spaudio_yes"]
+    if any("bluetooth" in str(d.get("coreaudio_device_transport", "")).lower() for d in chosen):
+        return CAUSE_BLUETOOTH
     return None
 
 

@@ -248,13 +248,14 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
     size = (SCENE_WIDTH, max(8, round(SCENE_WIDTH * h / w)))
     g = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if w > size[0]
                    else cv2.INTER_LINEAR).astype(np.float32)
-    g = cv2.GaussianBlur(g, (0, 0), 1.0)  # grain and JPEG blocking make no direction
+    # grain and JPEG blocking make no direction
+    g = np.asarray(cv2.GaussianBlur(g, (0, 0), 1.0), dtype=np.float32)
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1)
     mag = np.hypot(gx, gy)
-    m = cv2.resize(background.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    room = cv2.resize(background.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
     # the person's outline (shoulders run diagonally) is not an edge of the room either
-    m = cv2.erode(m, np.ones((15, 15), np.uint8)) > 0
+    m = cv2.erode(room, np.ones((15, 15), np.uint8)) > 0
     edge = 8  # nor is the frame's own border
     m[:edge], m[-edge:], m[:, :edge], m[:, -edge:] = False, False, False, False
     if np.count_nonzero(m) < 1000:
@@ -265,7 +266,7 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
         return None
     fold = (np.degrees(np.arctan2(gy[sel], gx[sel])) + 45.0) % 90.0 - 45.0
     hist, _ = np.histogram(fold, bins=90, range=(-45.0, 45.0), weights=weights)
-    smooth = sum(np.roll(hist, k) for k in range(-2, 3))  # ±2°, round the quarter turn
+    smooth = np.sum([np.roll(hist, k) for k in range(-2, 3)], axis=0)  # ±2°, round the turn
     i = int(np.argmax(smooth))
     if smooth[i] < SCENE_MIN_PEAK * smooth.mean():
         return None
@@ -350,7 +351,7 @@ def structure(small_gray: np.ndarray) -> float:
     # grain left after shrinking is σ/4 (σ of the 320×180 frame, averaged over √16 = 4): a
     # step must clear four times that as well
     floor = max(STRUCTURE_STEP, noise_sigma(small_gray))
-    return float(np.count_nonzero(step > floor)) / step.size
+    return float(np.count_nonzero(step > floor)) / float(step.size)
 
 
 def is_black(mean_luma: float, limit: float, structure_share: float | None = None) -> bool:
