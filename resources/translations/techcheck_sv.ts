@@ -1201,6 +1201,7 @@
     <name>SystemPage</name>
     <message>
         <source>Computer</source>
+        <extracomment>The measurements shown, in this order, each with its declared label (checks/system/measures.py).</extracomment>
         <translation>Dator</translation>
     </message>
     <message>
