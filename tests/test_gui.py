@@ -161,7 +161,7 @@ def test_whole_flow_in_demo_mode(make_window, qtbot, tmp_path):
         assert res.verdict.word.text() == "Not finished yet"
     else:
         assert res.verdict.status() is not None
-    assert "system" in res.cards
+    assert "system" in res.cards or "system" in res.passed_buttons  # a card, or a passed line
     assert res.cards["network"].verdict_label is not None
     assert res.cards["network"].verdict_label.text()
     before = w.session.results["system"]

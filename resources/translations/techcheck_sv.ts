@@ -744,6 +744,7 @@
     <name>ResultsPage</name>
     <message>
         <source>Results</source>
+        <extracomment>a passed check&apos;s &quot;Check again&quot;, by check id (in its one-line row)</extracomment>
         <translation>Resultat</translation>
     </message>
     <message>
@@ -846,6 +847,10 @@
     <message>
         <source>Check everything</source>
         <translation>Kontrollera allt</translation>
+    </message>
+    <message>
+        <source>{check}: nothing to fix</source>
+        <translation>{check}: inget att åtgärda</translation>
     </message>
     <message>
         <source>Nothing to fix: {checks}</source>

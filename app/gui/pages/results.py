@@ -29,7 +29,7 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.checklist import session_items
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
-from techcheck.app.gui.widgets.findings import ResultCard, nothing_to_fix
+from techcheck.app.gui.widgets.findings import ResultCard, nothing_to_fix, translate
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.previewslot import has_inputs as preview_inputs_known
 from techcheck.app.gui.widgets.status import (
@@ -42,7 +42,7 @@ from techcheck.app.gui.widgets.status import (
 from techcheck.app.report.checklist import Item
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
-from techcheck.checks.model import Status, Verdict, verdict_for
+from techcheck.checks.model import CheckResult, Status, Verdict, verdict_for
 
 log = logging.getLogger("techcheck.gui")
 
@@ -170,15 +170,11 @@ class ResultsPage(Page):
         self.passed_row = QFrame(self.body)
         self.passed_row.setObjectName("passed-checks")
         self.passed_row.setFrameShape(QFrame.Shape.StyledPanel)
-        prow = QHBoxLayout(self.passed_row)
-        self.passed_icon = QLabel(self.passed_row)
-        self.passed_icon.setPixmap(status_pixmap(Status.PASS, 16, self.passed_row))
-        prow.addWidget(self.passed_icon)
-        self.passed_label = QLabel(self.passed_row)
-        self.passed_label.setWordWrap(True)
-        self.passed_label.setTextFormat(Qt.TextFormat.PlainText)
-        prow.addWidget(self.passed_label, 1)
+        self.passed_lines = QVBoxLayout(self.passed_row)
+        self.passed_lines.setSpacing(2)
         self.passed_row.setVisible(False)
+        #: a passed check's "Check again", by check id (in its one-line row)
+        self.passed_buttons: dict[str, QPushButton] = {}
         self.layout_.addWidget(self.passed_row)
         # the recruiter's preparation checklist, as the report shows it (issue 23)
         self.checklist_box = QGroupBox(self.body)
@@ -327,10 +323,7 @@ class ResultsPage(Page):
             card.rerun.connect(self.rerun_requested)
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
-        names = ", ".join(ct(r.title) for r in passed)
-        self.passed_label.setText(self.tr("Nothing to fix: {checks}").format(checks=names))
-        self.passed_row.setAccessibleName(self.passed_label.text())
-        self.passed_icon.setAccessibleName(status_word(Status.PASS))
+        self._show_passed(passed)
         self.passed_row.setVisible(bool(passed))
         self._show_recheck()
         self.show_checklist()
@@ -350,6 +343,7 @@ class ResultsPage(Page):
         chain: list[QWidget] = [self]
         for card in self.cards.values():
             chain += _tab_stops_in(card)
+        chain += list(self.passed_buttons.values())
         chain += [self.export_button, self.run_all_button]
         chain += _tab_stops_in(self.preview_slot)
         for a, b in pairwise(chain):
@@ -401,6 +395,34 @@ class ResultsPage(Page):
             lab.setVisible(bool(items))
         self.compare_box.setVisible(True)
 
+    def _show_passed(self, passed: list[CheckResult]) -> None:
+        """One line per check with nothing to fix: its icon, name and "Check again"."""
+        while self.passed_lines.count():
+            item = self.passed_lines.takeAt(0)
+            if item is not None and (w := item.widget()) is not None:
+                w.hide()
+                w.deleteLater()
+        self.passed_buttons.clear()
+        for r in passed:
+            line = QWidget(self.passed_row)
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            icon = QLabel(line)
+            icon.setPixmap(status_pixmap(Status.PASS, 16, line))
+            icon.setAccessibleName(status_word(Status.PASS))
+            row.addWidget(icon)
+            row.addWidget(QLabel(self.tr("{check}: nothing to fix").format(check=ct(r.title)),
+                                 line), 1)
+            again = QPushButton(translate("ResultCard", "Check again"), line)
+            again.setAccessibleName(translate("ResultCard", "Check {title} again").format(
+                title=ct(r.title)))
+            again.clicked.connect(lambda _c=False, cid=r.id: self.rerun_requested.emit(cid))
+            row.addWidget(again)
+            self.passed_lines.addWidget(line)
+            self.passed_buttons[r.id] = again
+        self.passed_row.setAccessibleName(self.tr("Nothing to fix: {checks}").format(
+            checks=", ".join(ct(r.title) for r in passed)))
+
     def _show_recheck(self) -> None:
         """The re-run in progress, or when the last one ended and what it found."""
         cid = self._rechecking
@@ -426,11 +448,12 @@ class ResultsPage(Page):
             self._show_recheck()
         elif self._rechecking is not None:
             self._recheck_done = QTime.currentTime().toString("HH:mm:ss")
-        for cid, card in self.cards.items():
-            if card.rerun_button is not None:
-                card.rerun_button.setEnabled(check_id is None)
-                if cid == check_id:
-                    card.rerun_button.setText(self.tr("Checking…"))
+        buttons = {cid: c.rerun_button for cid, c in self.cards.items()
+                   if c.rerun_button is not None} | self.passed_buttons
+        for cid, button in buttons.items():
+            button.setEnabled(check_id is None)
+            if cid == check_id:
+                button.setText(self.tr("Checking…"))
         self.run_all_button.setEnabled(check_id is None)
 
     def ask_export(self, fmt: str) -> None:
