@@ -231,3 +231,58 @@ def test_commands_are_bounded_in_output_and_time():
     res = meetapp.run_bounded([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
     assert res is not None and res[0] != 0 and time.monotonic() - start < 5
     assert meetapp.run_bounded(["techcheck-no-such-command"]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore("This plugin does not support")  # the offscreen platform's notice
+def test_the_app_shows_the_missing_app_on_the_computer_page_and_in_results(make_window, qtbot):
+    """As a person reaches it: Zoom chosen, the Computer step clicked; Zoom is not installed on
+    this machine (its real dpkg database), so the page and Results show the tip with the
+    browser route."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui_fixtures import by_name, click_step, press, visible_widgets
+
+    if meetapp.find_app("zoom") is not None:
+        pytest.skip("Zoom is installed on this machine")
+    w = make_window(platform="zoom", language="en", demo_mode="on")
+    click_step(qtbot, w, "system")
+    page = w.pages["system"]
+    qtbot.waitUntil(lambda: "system" in w.session.results and not page.panel.running,
+                    timeout=60_000)
+
+    def shown() -> str:
+        return "\n".join(label.text() for label in visible_widgets(w, QLabel))
+
+    qtbot.waitUntil(lambda: "Zoom is not installed on this computer." in shown(), timeout=5000)
+    assert "Join from your browser" in shown()
+    press(qtbot, by_name(w, "Next step: Results"))
+    qtbot.waitUntil(lambda: "Zoom is not installed on this computer." in shown(), timeout=5000)
+
+
+@needs_dpkg
+def test_an_invitations_minimum_version_judges_the_installed_app(tmp_path):
+    """The recruiter's invitation names the minimum: it is checked when the file is read,
+    written back the same, replaces the profile's, and reaches the report."""
+    from techcheck.app import invitation
+    from techcheck.app.report import jsonio
+    from techcheck.app.runsetup import RunSetup
+
+    with pytest.raises(invitation.InvitationError, match="app_min_version"):
+        invitation.create(profile="zoom", when="2026-12-20T10:00+01:00", contact="Anna",
+                          app_min_version="newest")
+    inv = invitation.create(profile="zoom", when="2026-12-20T10:00+01:00", contact="Anna",
+                            app_min_version="6.0.0")
+    assert 'app_min_version = "6.0.0"' in inv.to_toml()
+    admin = install_fake_package(tmp_path, "zoom", "5.0.0")
+    setup = RunSetup(profile=load_profile("zoom", SCHEMAS), invitation=inv)
+    ctx = setup.context("system")
+    assert ctx.limits("system").app_min_version == "6.0.0"
+    assert setup.profile.limits("system").app_min_version == ""  # the profile itself unchanged
+    ctx.duration = 0.5
+    r = SystemCheck(SystemProbe(Where(dpkg_admindir=admin, linux_sources=("dpkg",)))).run(ctx)
+    assert meeting_findings(r)["system.meeting_app_old"].status is Status.WARN
+    report = setup.report([r])
+    assert report.extra["invitation"]["app_min_version"] == "6.0.0"
+    path = jsonio.write(report, tmp_path / "report.json")
+    assert jsonio.read(path).extra["invitation"]["app_min_version"] == "6.0.0"

@@ -197,3 +197,15 @@ def test_a_wayland_session_without_the_screencast_portal_warns(tmp_path):
     codes = {f.code: f.status for f in r.findings}
     assert codes["screen.cannot_share"] is Status.WARN
     assert "portal" in next(f for f in r.findings if f.code == "screen.cannot_share").text("en")
+
+
+def test_with_a_laptop_and_a_4k_screen_the_4k_one_is_judged_and_named():
+    """Either screen may be the one shared: the one whose text arrives smallest decides, and
+    the finding names its size (the desktop as a platform reports it, e.g. xrandr's two
+    outputs in XRANDR_TWO)."""
+    screens = [probe.Screen(n, w, h, 1.0, p) for n, w, h, p in probe.parse_xrandr(XRANDR_TWO)]
+    r = ScreenCheck(lambda: probe.Desktop("x11", screens, True)).run(_ctx())
+    assert r.metrics["screens"].value == 2
+    assert r.details["shared_text"]["by_screen"] == {"eDP-1": 13.0, "DP-1": 6.5}
+    (f,) = r.findings
+    assert f.code == "screen.text_too_small" and "3840×2160" in f.text("en")

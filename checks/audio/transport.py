@@ -39,6 +39,8 @@ CAUSE_SAMPLERATE = N_("The sound system runs this microphone at a low sample rat
 CAUSE_PROFILE = N_("Your Bluetooth headset is in its hands-free (headset) profile.")
 CAUSE_HANDSFREE = N_("The microphone in use is the headset's “Hands-Free” device.")
 CAUSE_BLUETOOTH = N_("The microphone in use is a Bluetooth device.")
+CAUSE_RECORDING_RATE = N_("The recording itself has a low sample rate, as a Bluetooth "
+                          "headset's hands-free mode gives.")
 
 #: Sample rates at or below which the rate alone limits the band to phone or wideband quality.
 LOW_RATE_HZ = 16000
@@ -120,7 +122,8 @@ def windows_cause(device_name: str) -> str | None:
 
 
 def mac_cause(device_name: str) -> str | None:
-    """Core Audio's transport type of the default input (or the named) device."""
+    """Core Audio's transport type of the device recorded from: the one PortAudio named, or
+    the default input when no device has that name."""
     text = _tool(["system_profiler", "SPAudioDataType", "-json"])
     if not text:
         return None
@@ -128,15 +131,15 @@ def mac_cause(device_name: str) -> str | None:
         doc = json.loads(text)
     except ValueError:
         return None
-    for group in doc.get("SPAudioDataType", []) if isinstance(doc, dict) else []:
-        for dev in group.get("_items", []) if isinstance(group, dict) else []:
-            if not isinstance(dev, dict):
-                continue
-            named = device_name and str(dev.get("_name", "")).lower() in device_name.lower()
-            default = dev.get("coreaudio_default_audio_input_device") == "spaudio_yes"
-            if (named or default) and "bluetooth" in str(
-                    dev.get("coreaudio_device_transport", "")).lower():
-                return CAUSE_BLUETOOTH
+    devices = [dev for group in (doc.get("SPAudioDataType", []) if isinstance(doc, dict) else [])
+               if isinstance(group, dict) for dev in group.get("_items", [])
+               if isinstance(dev, dict)]
+    wanted = device_name.strip().lower()
+    named = [d for d in devices if wanted and str(d.get("_name", "")).strip().lower() == wanted]
+    chosen = named or [d for d in devices
+                       if d.get("coreaudio_default_audio_input_device") == "spaudio_yes"]
+    if any("bluetooth" in str(d.get("coreaudio_device_transport", "")).lower() for d in chosen):
+        return CAUSE_BLUETOOTH
     return None
 
 
@@ -156,11 +159,12 @@ def platform_cause(device_name: str = "") -> str | None:
 
 def narrow_cause(samplerate: float, device_name: str = "", *, device: bool = True) -> str:
     """The cause to name for a narrow band: the system's word when it has one, else the sample
-    rate when that is low enough to explain it, else "" (the check names none)."""
+    rate when that is low enough to explain it (the device's, or a file's given in place of
+    one), else "" (the check names none)."""
     if device:
         found = platform_cause(device_name)
         if found:
             return found
     if samplerate <= LOW_RATE_HZ:
-        return CAUSE_SAMPLERATE
+        return CAUSE_SAMPLERATE if device else CAUSE_RECORDING_RATE
     return ""

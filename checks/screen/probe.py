@@ -235,7 +235,7 @@ def windows_desktop() -> Desktop:
                     ("rcWork", wintypes.RECT), ("dwFlags", wintypes.DWORD),
                     ("szDevice", wintypes.WCHAR * 32)]
 
-    class DevMode(ctypes.Structure):  # DEVMODEW up to dmPelsHeight; dmSize says how much
+    class DevMode(ctypes.Structure):  # DEVMODEW (wingdi.h), display part of its union
         _fields_ = [("dmDeviceName", wintypes.WCHAR * 32), ("dmSpecVersion", wintypes.WORD),
                     ("dmDriverVersion", wintypes.WORD), ("dmSize", wintypes.WORD),
                     ("dmDriverExtra", wintypes.WORD), ("dmFields", wintypes.DWORD),
@@ -245,11 +245,22 @@ def windows_desktop() -> Desktop:
                     ("dmTTOption", ctypes.c_short), ("dmCollate", ctypes.c_short),
                     ("dmFormName", wintypes.WCHAR * 32), ("dmLogPixels", wintypes.WORD),
                     ("dmBitsPerPel", wintypes.DWORD), ("dmPelsWidth", wintypes.DWORD),
-                    ("dmPelsHeight", wintypes.DWORD), ("rest", ctypes.c_byte * 64)]
+                    ("dmPelsHeight", wintypes.DWORD), ("dmDisplayFlags", wintypes.DWORD),
+                    ("dmDisplayFrequency", wintypes.DWORD), ("dmICM", wintypes.DWORD * 6),
+                    ("dmPanning", wintypes.DWORD * 2)]  # 220 bytes, DEVMODEW's full size
 
     screens: list[Screen] = []
     proc = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.HMONITOR, wintypes.HDC,  # type: ignore[attr-defined]
                               ctypes.POINTER(wintypes.RECT), wintypes.LPARAM)
+    # Handles are pointer-sized: without argtypes ctypes would pass them as 32-bit ints.
+    user32.EnumDisplayMonitors.argtypes = [wintypes.HDC, ctypes.c_void_p, proc, wintypes.LPARAM]
+    user32.GetMonitorInfoW.argtypes = [wintypes.HMONITOR, ctypes.POINTER(MonitorInfoEx)]
+    user32.EnumDisplaySettingsW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD,
+                                            ctypes.POINTER(DevMode)]
+    if shcore is not None:
+        shcore.GetDpiForMonitor.argtypes = [wintypes.HMONITOR, ctypes.c_int,
+                                            ctypes.POINTER(wintypes.UINT),
+                                            ctypes.POINTER(wintypes.UINT)]
 
     def each(hmon: Any, _hdc: Any, _rect: Any, _data: Any) -> bool:  # Win32 handles
         info = MonitorInfoEx()
@@ -257,8 +268,9 @@ def windows_desktop() -> Desktop:
         if not user32.GetMonitorInfoW(hmon, ctypes.byref(info)):
             return True
         mode = DevMode()
-        mode.dmSize = ctypes.sizeof(DevMode) - 64
-        if not user32.EnumDisplaySettingsW(info.szDevice, -1, ctypes.byref(mode)):  # current
+        mode.dmSize = ctypes.sizeof(DevMode)
+        if not user32.EnumDisplaySettingsW(info.szDevice, 0xFFFFFFFF,  # ENUM_CURRENT_SETTINGS
+                                           ctypes.byref(mode)):
             return True
         scale = None
         x, y = wintypes.UINT(), wintypes.UINT()
@@ -280,12 +292,14 @@ def windows_desktop() -> Desktop:
 def desktop() -> Desktop:
     """This computer's desktop, by platform; a platform whose probe breaks is "could not
     tell" (logged), never an error of the check."""
+    import ctypes
+
     try:
         if sys.platform == "win32":
             return windows_desktop()
         if sys.platform == "darwin":
             return macos_desktop()
         return linux_desktop()
-    except (OSError, AttributeError, ValueError) as exc:
+    except (OSError, AttributeError, ValueError, TypeError, ctypes.ArgumentError) as exc:
         log.warning("cannot read the screens: %s", exc)
         return Desktop("unknown")
