@@ -167,10 +167,13 @@ def test_a_recording_at_8_khz_names_the_sample_rate_in_english_and_swedish(profi
     r = check_file(profile, y, 8000, tmp_path)
     f = band_finding(r)
     assert f is not None and f.status is Status.WARN and f.value == 4.0
-    assert f.params["cause"] == T.CAUSE_SAMPLERATE
+    assert f.params["cause"] == T.CAUSE_RECORDING_RATE
+    assert translate(f.message, "en", f.params).endswith(
+        "The recording itself has a low sample rate, as a Bluetooth headset's hands-free mode "
+        "gives.")
     sv = translate(f.message, "sv", f.params)
     assert sv.startswith("Telefonkvalitet: din röst når intervjuaren bara upp till 4,0 kHz")
-    assert sv.endswith("som ett Bluetooth-headset gör i handsfree-läget.")
+    assert sv.endswith("som ett Bluetooth-headset ger i handsfree-läget.")
     assert "inbyggda mikrofon" in translate(f.fix, "sv")
 
 
@@ -240,6 +243,7 @@ def test_windows_hands_free_endpoint_and_the_fallbacks(monkeypatch):
     monkeypatch.setattr(sys, "platform", "sunos5")
     assert T.platform_cause("x") is None
     assert T.narrow_cause(16000, "x") == T.CAUSE_SAMPLERATE
+    assert T.narrow_cause(16000, device=False) == T.CAUSE_RECORDING_RATE
     assert T.narrow_cause(48000, "x") == ""
     # a tool that fails is no answer
     monkeypatch.setattr(T, "_tool", lambda cmd: None)

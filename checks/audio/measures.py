@@ -115,8 +115,9 @@ AUDIO_BAND = Measure(
                 "(want at least {threshold:.1f} kHz); it sounds a little dull, like a phone "
                 "call in HD voice. {cause}"),
              N_("A Bluetooth headset limits the sound this way while its microphone is on (its "
-                "hands-free mode). Use the computer's built-in microphone and keep the headset "
-                "for listening, or use a wired headset."),
+                "hands-free mode): use the computer's built-in microphone and keep the headset "
+                "for listening, or use a wired headset. Some webcam and USB microphones are "
+                "made this way too; a headset microphone sounds clearer."),
              N_("Narrow audio band"), TIP_WARN,
              variants=(("phone",
                         N_("Phone quality: your voice reaches the interviewer only up to "

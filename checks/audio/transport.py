@@ -39,6 +39,8 @@ CAUSE_SAMPLERATE = N_("The sound system runs this microphone at a low sample rat
 CAUSE_PROFILE = N_("Your Bluetooth headset is in its hands-free (headset) profile.")
 CAUSE_HANDSFREE = N_("The microphone in use is the headset's “Hands-Free” device.")
 CAUSE_BLUETOOTH = N_("The microphone in use is a Bluetooth device.")
+CAUSE_RECORDING_RATE = N_("The recording itself has a low sample rate, as a Bluetooth "
+                          "headset's hands-free mode gives.")
 
 #: Sample rates at or below which the rate alone limits the band to phone or wideband quality.
 LOW_RATE_HZ = 16000
@@ -157,11 +159,12 @@ def platform_cause(device_name: str = "") -> str | None:
 
 def narrow_cause(samplerate: float, device_name: str = "", *, device: bool = True) -> str:
     """The cause to name for a narrow band: the system's word when it has one, else the sample
-    rate when that is low enough to explain it, else "" (the check names none)."""
+    rate when that is low enough to explain it (the device's, or a file's given in place of
+    one), else "" (the check names none)."""
     if device:
         found = platform_cause(device_name)
         if found:
             return found
     if samplerate <= LOW_RATE_HZ:
-        return CAUSE_SAMPLERATE
+        return CAUSE_SAMPLERATE if device else CAUSE_RECORDING_RATE
     return ""
