@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from techcheck import resources
 from techcheck.checks.safefile import InputFileError, read_bounded
+from techcheck.checks.system.meetapp import version_problem
 
 if TYPE_CHECKING:
     from techcheck.app.brand import Brand
@@ -49,6 +50,7 @@ KEYS: dict[str, tuple[type, bool, int]] = {
     "server": (str, False, MAX_URL),
     "stun": (str, False, 300),
     "note": (str, False, MAX_NOTE),
+    "app_min_version": (str, False, 40),
     "brand": (dict, False, 0),  # a table: app.brand checks it
 }
 #: Unicode general categories no text of an invitation or a brand may hold (Unicode Standard,
@@ -86,6 +88,9 @@ class Invitation:
     server: str = ""
     stun: str = ""
     note: str = ""
+    #: The oldest version of the platform's desktop app the interview accepts ("" none): over
+    #: the profile's ``[system] app_min_version`` for this run (``RunSetup.context``).
+    app_min_version: str = ""
     file: str = ""  # the file's name only (never its folder: that may hold the user's name)
     sha256: str = ""
     brand: Brand | None = None
@@ -118,7 +123,8 @@ class Invitation:
         """What goes into ``Report.extra["invitation"]``."""
         d: dict[str, Any] = {"format": FORMAT, "profile": self.profile,
              "when": self.when.isoformat(timespec="minutes"), "contact": self.contact}
-        for key in ("company", "position", "server", "stun", "note", "file", "sha256"):
+        for key in ("company", "position", "server", "stun", "note", "app_min_version", "file",
+                    "sha256"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
         if self.brand is not None:
@@ -135,7 +141,7 @@ class Invitation:
             f"when = {self.when.isoformat(timespec='seconds')}",  # TOML wants the seconds
             f"contact = {_toml_str(self.contact)}",
         ]
-        for key in ("company", "position", "server", "stun", "note"):
+        for key in ("company", "position", "server", "stun", "note", "app_min_version"):
             if getattr(self, key):
                 lines.append(f"{key} = {_toml_str(getattr(self, key))}")
         if self.brand is not None:  # a table: after every top-level key
@@ -226,6 +232,9 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
     when = check_when(data["when"], bad)
     server = check_url(data["server"], bad) if "server" in data else ""
     stun = check_stun(data["stun"], bad) if "stun" in data else ""
+    app_min_version = data.get("app_min_version", "").strip()
+    if (problem := version_problem(app_min_version)) is not None:
+        raise bad("app_min_version", problem)
     brand = None
     if "brand" in data:
         from techcheck.app import brand as branding  # app.brand uses this module's rules for text
@@ -237,7 +246,8 @@ def from_dict(data: dict[str, Any], name: str = "invitation") -> Invitation:
     return Invitation(profile=profile, when=when, contact=data["contact"].strip(),
                       company=data.get("company", "").strip(),
                       position=data.get("position", "").strip(), server=server, stun=stun,
-                      note=data.get("note", "").strip(), brand=brand)
+                      note=data.get("note", "").strip(), app_min_version=app_min_version,
+                      brand=brand)
 
 
 def _check_text(key: str, value: Any, limit: int, bad) -> None:
@@ -358,12 +368,13 @@ def _valid_host(host: str) -> bool:
 
 
 def create(*, profile: str, when: str | datetime, contact: str, company: str = "",
-           position: str = "", server: str = "", stun: str = "", note: str = "") -> Invitation:
+           position: str = "", server: str = "", stun: str = "", note: str = "",
+           app_min_version: str = "") -> Invitation:
     """An invitation from the recruiter's answers, validated exactly as a received file is."""
     data: dict[str, Any] = {"format": FORMAT, "profile": profile, "when": when,
                             "contact": contact}
     for key, value in (("company", company), ("position", position), ("server", server),
-                       ("stun", stun), ("note", note)):
+                       ("stun", stun), ("note", note), ("app_min_version", app_min_version)):
         if value:
             data[key] = value
     inv = from_dict(data, "invitation")

@@ -93,6 +93,8 @@ class RunSetup:
         ``CheckContext`` defaults when not given). In demo mode the profile measures only
         against the local server (``demo.local_profile``)."""
         profile = demo.local_profile(self.profile) if self.demo else self.profile
+        if self.invitation is not None and self.invitation.app_min_version:
+            profile = with_app_minimum(profile, self.invitation.app_min_version)
         ctx = CheckContext(profile=profile, devices=replace(self.devices),
                            cancel=cancel or CancelToken(), duration=self.duration_for(check_id),
                            interactive=interactive, lang=self.lang, options=self.options())
@@ -113,6 +115,16 @@ class RunSetup:
             invitation=self.invitation.to_report() if self.invitation is not None else None,
             checklist=self.checklist,
             demo=demo.report_extra(self.lang) if self.demo else None)
+
+
+def with_app_minimum(profile: Profile, minimum: str) -> Profile:
+    """``profile`` with the invitation's minimum version of the meeting app (already checked
+    by ``invitation.parse``) over its own ``[system] app_min_version``."""
+    if "system" not in profile.sections:
+        return profile
+    sections = {k: dict(v) for k, v in profile.sections.items()}
+    sections["system"]["app_min_version"] = minimum
+    return replace(profile, sections=sections)
 
 
 def _without_snapshot(result: CheckResult) -> CheckResult:

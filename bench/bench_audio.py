@@ -84,6 +84,10 @@ def bench_analysis(seconds: float) -> list[tuple[str, float, float]]:
     rows.append(("numpy RMS (baseline: one pass)", t, seconds / t))
     t = best_of(lambda: A.analyse(x, FS), 5)
     rows.append(("techcheck.checks.audio.analysis.analyse", t, seconds / t))
+    mono = x.astype(np.float64)
+    vad = A.voice_activity(mono, FS)
+    t = best_of(lambda: A.speech_band(mono, FS, vad), 5)
+    rows.append(("  of which speech_band (the audio band, issue 24)", t, seconds / t))
     short = x[: 5 * FS]
     t = best_of(lambda: naive_loop(short, FS), 1) * (seconds / 5)
     rows.append(("naive per-sample loop (baseline)", t, seconds / t))

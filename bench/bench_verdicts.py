@@ -3,7 +3,7 @@ labelled corpus (``tests/corpus/manifest.toml``), and the false alarms on items 
 for the calibrated limits against a named baseline measured in the same run.
 
     .venv/bin/python bench/bench_verdicts.py [--json out.json] [--items ID,ID]
-        [--speaker-only] [--speaker-through-pipewire]
+        [--speaker-only] [--camera-only] [--speaker-through-pipewire]
 
 Speaker setups (a measured room between the check's test sound and the microphone): the
 analysis and limits now against those before the speaker corpus (``bench/speaker_baseline.py``,
@@ -116,24 +116,11 @@ def speaker_through_pipewire(setups, profile) -> list:
         server.stop()
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--json", type=Path)
-    ap.add_argument("--items", default="")
-    ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
-    ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
-    ap.add_argument("--speaker-through-pipewire", action="store_true",
-                    help="also play every speaker setup through a private PipeWire server, the "
-                         "room as a convolver in its path (about 5 s a setup)")
-    ap.add_argument("--pipewire-rooms", default="",
-                    help="only the setups in these rooms (manifest source names, comma-separated "
-                         "prefixes) through PipeWire: the 2 shared cores cannot afford all")
-    args = ap.parse_args()
-    corpus = load()
-    items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
-    now, before, before_h264 = profiles()
-    report = {}
-    h264 = [i for i in items if i.codec == "h264"] if not args.speaker_only else []
+def camera_corpus(items, profiles_now, no_baseline: bool, report: dict) -> None:
+    """The camera items: the H.264 items' facts, then the check on every item with the
+    calibrated limits and (unless ``no_baseline``) each baseline; results into ``report``."""
+    now, before, before_h264 = profiles_now
+    h264 = [i for i in items if i.codec == "h264"]
     if h264:
         print(f"H.264 items ({encoder_version()}):")
         report["h264"] = {"encoder": encoder_version(), "items": {}}
@@ -149,8 +136,7 @@ def main() -> int:
             ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
              SHARPNESS_WIDTH_BEFORE_H264)]
     default_width = metrics.sharpness.__defaults__
-    for name, profile, edge, width in ([] if args.speaker_only else runs[:1] if args.no_baseline
-                                       else runs):
+    for name, profile, edge, width in (runs[:1] if no_baseline else runs):
         t0 = time.monotonic()
         FaceDetector.edge_search = edge
         if width is not None:  # the measure as it was: the face resized to ``width`` px
@@ -185,6 +171,33 @@ def main() -> int:
             extra = sorted(set(o.findings) - o.item.labels)
             if missed or (o.item.good and o.warnings):
                 print(f"  {o.item.id}: missed {missed}, also {extra} {o.findings}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--items", default="")
+    ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
+    ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
+    ap.add_argument("--camera-only", action="store_true",
+                    help="only the camera items (the microphone and speaker corpora are not run)")
+    ap.add_argument("--speaker-through-pipewire", action="store_true",
+                    help="also play every speaker setup through a private PipeWire server, the "
+                         "room as a convolver in its path (about 5 s a setup)")
+    ap.add_argument("--pipewire-rooms", default="",
+                    help="only the setups in these rooms (manifest source names, comma-separated "
+                         "prefixes) through PipeWire: the 2 shared cores cannot afford all")
+    args = ap.parse_args()
+    corpus = load()
+    items = [i for i in corpus.items if not args.items or i.id in args.items.split(",")]
+    now, before, before_h264 = profiles()
+    report = {}
+    if not args.speaker_only:
+        camera_corpus(items, (now, before, before_h264), args.no_baseline, report)
+    if args.camera_only:
+        if args.json:
+            args.json.write_text(json.dumps(report, indent=1))
+        return 0
     # Microphone: real voices (Debian ktuberling-data, alsa-utils). Its limits kept their
     # numbers; what changed is the status past the first limit (a tip, formerly a warning), so
     # the baseline's warnings on good recordings are this run's tips and warnings together.

@@ -140,10 +140,11 @@ def fill(template: str, params: dict[str, Any], lang: str = "en") -> str:
 
 
 #: Parameters that hold a message id (an English template) rather than data: checks store the
-#: English text (``platform``: "video calls" or the profile's title) and it is translated here,
+#: English text (``platform``: "video calls" or the profile's title; ``cause``: why the
+#: microphone's band is narrow) and it is translated here,
 #: when the message is shown, so a saved report re-renders in any language
 #: (docs/report-format.md). A check never stores text it has already translated.
-MESSAGE_ID_PARAMS = frozenset({"platform"})
+MESSAGE_ID_PARAMS = frozenset({"platform", "cause"})
 
 
 def _translated_params(params: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -103,6 +103,8 @@ def quantity(value: Any, unit: str, lang: str) -> str:
             value, unit = value / 1024, "GiB"
         n = number(value, lang)
         return f"{n}{UNIT_SPACE}{unit}" if unit else n
+    if value == "unknown":  # the engine's word for a measurement that did not happen
+        return translate(N_("not measured"), lang)  # never "unknown s", as if it were a number
     text = translate(str(value), lang)
     return f"{text}{UNIT_SPACE}{unit}" if unit and unit not in text else text
 

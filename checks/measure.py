@@ -216,6 +216,7 @@ BUILTIN = {
     "microphone": "techcheck.checks.audio.measures",
     "speaker": "techcheck.checks.audio.measures",
     "network": "techcheck.checks.network.measures",
+    "screen": "techcheck.checks.screen.measures",
 }
 
 

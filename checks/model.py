@@ -268,16 +268,18 @@ class CheckResult:
         )
 
 
-def verdict_for(results: list[CheckResult], demo: bool = False) -> Verdict:
+def verdict_for(results: list[CheckResult], demo: bool = False, undone: int = 0) -> Verdict:
     """Worst of the checks. An error counts as not ready: we could not confirm it works. Tips
     never count (docs/verdicts.md). A demo run (``demo``: sample media stood in for the
-    devices) is ``Verdict.DEMO`` whatever its checks found: they judged the samples."""
+    devices) is ``Verdict.DEMO`` whatever its checks found: they judged the samples.
+    ``undone``: items of the interviewer's preparation checklist not ticked; each counts as
+    a warning, as the app's step list shows it (issue 23)."""
     if demo:
         return Verdict.DEMO
     worst = Status.worst([r.status for r in results if r.status is not Status.TIP])
     if worst in (Status.FAIL, Status.ERROR):
         return Verdict.NOT_READY
-    if worst is Status.WARN:
+    if worst is Status.WARN or undone:
         return Verdict.READY_WITH_WARNINGS
     return Verdict.READY
 
@@ -304,7 +306,17 @@ class Report:
     def verdict(self) -> Verdict:
         """Computed, never read from the file: a report saved in demo mode before
         ``Verdict.DEMO`` existed (``"verdict": "ready"``) loads as a demo run."""
-        return verdict_for(self.checks, demo=self.demo)
+        return verdict_for(self.checks, demo=self.demo, undone=self.checklist_undone)
+
+    @property
+    def checklist_undone(self) -> int:
+        """How many items of the interviewer's checklist (``extra["checklist"]``, as
+        ``app.report.checklist.to_extra`` writes it) are not ticked; 0 without one."""
+        data = self.extra.get("checklist")
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return 0
+        return sum(1 for i in items[:50] if isinstance(i, dict) and i.get("done") is not True)
 
     def check(self, check_id: str) -> CheckResult | None:
         return next((c for c in self.checks if c.id == check_id), None)

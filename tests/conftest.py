@@ -44,21 +44,22 @@ RESOURCE_GROUPS = (
 
 
 def _group(item: pytest.Item) -> str | None:
-    """The xdist group of ``item``: a shared resource's, else its file's when the file has a
-    module- or class-scoped fixture (made once per worker: splitting the file over two workers
-    would make it twice), else None (the test goes to whichever worker is free)."""
+    """The xdist group of ``item``: a shared resource's, else that of the module- or
+    class-scoped fixtures of its own file it uses (made once per worker: the tests sharing one
+    must not be split over two workers, or it is made twice; tests of one file that use
+    different ones may run apart), else None (the test goes to whichever worker is free)."""
     for name, needs in RESOURCE_GROUPS:
         if needs(item):
             return name
     info = getattr(item, "_fixtureinfo", None)
-    for defs in (info.name2fixturedefs.values() if info is not None else ()):
-        for d in defs:
-            if d.scope in ("module", "class") and d.baseid.split("::")[0] == item.path.relative_to(
-                    item.config.rootpath).as_posix():
-                return "file:" + item.nodeid.split("::", 1)[0]
-    return None
+    file = item.nodeid.split("::", 1)[0]
+    shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else ())
+                    if any(d.scope in ("module", "class") and d.baseid.split("::")[0] == file
+                           for d in defs))
+    return f"{file}:{'+'.join(shared)}" if shared else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects by the markers added here
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not LINUX:
         for item in items:
@@ -70,6 +71,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # tests (the long work units) at its head, so the two workers finish together.
     groups = {item.nodeid: _group(item) for item in items}
     order = {item.nodeid: i for i, item in enumerate(items)}
+    # A module fixture is made by the first test that uses it: when one of its tests is slow,
+    # all are, or the quick tier would make it (a bundle build, the corpus) for a quick one.
+    resources = {name for name, _needs in RESOURCE_GROUPS}
+    slow_groups = {groups[item.nodeid] for item in items
+                   if item.get_closest_marker("slow") and groups[item.nodeid] not in resources}
+    for item in items:
+        if groups[item.nodeid] in slow_groups - {None} and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
 
     def rank(item: pytest.Item) -> tuple[int, int, int]:
         slow = item.get_closest_marker("slow") is not None

@@ -26,12 +26,16 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import tomllib
 import types
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
@@ -168,6 +172,51 @@ def cache_dir() -> Path:
     return d
 
 
+_held = threading.local()
+_T = TypeVar("_T")
+
+
+@contextmanager
+def _cache_locked() -> Iterator[None]:
+    """Hold the cache for this process: the suite's xdist workers fetch and make items at the
+    same time, and two makers of one item (or two ``npm pack`` into one folder) would trip over
+    each other's half-written files. One lock file for the whole cache (``flock``, released when
+    the process ends however it ends); re-entrant within a process. Where there is no
+    ``fcntl`` (Windows) the suite runs in one process and needs no lock."""
+    depth = getattr(_held, "depth", 0)
+    if depth:
+        _held.depth = depth + 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None  # type: ignore[assignment]
+    folder = cache_dir()
+    with open(folder / ".lock", "a+b") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _locked(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """``fn`` with the cache held (``_cache_locked``)."""
+    @wraps(fn)
+    def run(*args: object, **kwargs: object) -> _T:
+        with _cache_locked():
+            return fn(*args, **kwargs)
+    return run
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -228,6 +277,7 @@ def _installed(src: Source) -> Path | None:
     return path if path.is_file() else None
 
 
+@_locked
 def source(name: str) -> Path:
     """The source file, fetched once and verified by its SHA-256."""
     src = load().sources[name]
@@ -429,6 +479,7 @@ def check_h264(item: Item, path: Path) -> dict[str, float | str]:
     return facts
 
 
+@_locked
 def build(item: Item) -> Path:
     """The item as a file the camera check can open, made once into the cache.
 
@@ -551,6 +602,7 @@ AUDIO_RATE = 48000
 AUDIO_RECIPE = 2
 
 
+@_locked
 def _deb_members(archive: Path, members: tuple[str, ...]) -> dict[str, bytes]:
     """Files out of a Debian package (``dpkg-deb --fsys-tarfile``), by their path."""
     import io
@@ -633,11 +685,18 @@ def render_audio(item: AudioItem) -> np.ndarray:
             amp = 10 ** (arg / 20) * np.sqrt(2)
             x = x + amp * (np.sin(2 * np.pi * 50 * t) + 0.5 * np.sin(2 * np.pi * 150 * t)
                            + 0.3 * np.sin(2 * np.pi * 250 * t)) / 1.18
+        elif name == "band":  # a channel at ``arg`` Hz (a Bluetooth headset's hands-free
+            # mode: 8000 CVSD, 16000 mSBC): everything so far, voice and room, down and back up
+            from scipy.signal import resample_poly
+
+            k = AUDIO_RATE // int(arg)
+            x = resample_poly(resample_poly(x, 1, k), k, 1)[: x.size]
         else:
             raise ValueError(f"unknown operation {name!r}")
     return np.clip(x, -1.0, 1.0).astype(np.float32)
 
 
+@_locked
 def build_audio(item: AudioItem) -> Path:
     """The item as a 16-bit WAV file in the cache (made once)."""
     import soundfile as sf

@@ -105,8 +105,10 @@ def _no_proxy_env() -> None:
 
 def system_results() -> dict[str, CheckResult]:
     from techcheck.checks.system import SystemCheck
+    from techcheck.checks.system.meetapp import Where
     from techcheck.checks.system.probe import Battery, Connection, cpu_sampler
     from tests.cpuload import busy_cpus
+    from tests.fakepkg import install_fake_package
     from tests.stubs import FakeSystemProbe
 
     teams = _profile("teams")
@@ -114,9 +116,13 @@ def system_results() -> dict[str, CheckResult]:
     out = {}
     cpu_sampler().stop()
     with busy_cpus(per_cpu=2, seconds=20, name="videoencoder", detached=True):
+        # Teams runs, so it is installed: a real package in a private dpkg database
+        # (tests/fakepkg.py), read by the real dpkg-query.
+        admin = install_fake_package(Path(tempfile.mkdtemp()), "teams-for-linux", "1.12.7")
         probe = FakeSystemProbe(free_mb=700.0, battery=Battery(35.0, False, 5400),
                                 apps=["Microsoft Teams"],
-                                connection=Connection("wifi", "wlan0", signal_dbm=-74.0))
+                                connection=Connection("wifi", "wlan0", signal_dbm=-74.0),
+                                where=Where(dpkg_admindir=admin, linux_sources=("dpkg",)))
         out["system_busy_laptop"] = _run("system", teams, Devices(), duration=3.0,
                                          check=SystemCheck(probe))
     cpu_sampler().stop()
@@ -235,8 +241,52 @@ def emulated_network_results(folder: Path) -> dict[str, CheckResult]:
     return out
 
 
-def main() -> None:
+def screen_results() -> dict[str, CheckResult]:
+    """The screen check on real X servers (Xvfb): a 3840×2160 screen at 100 % (text shared at
+    1080p is too small) and a 1920×1080 one (nothing to say)."""
+    from pyvirtualdisplay import Display
+
+    generic = _profile("generic")
+    out = {}
+    for name, size in (("screen_4k", (3840, 2160)), ("screen_1080p", (1920, 1080))):
+        d = Display(backend="xvfb", size=size, color_depth=24, manage_global_env=False)
+        d.start()
+        try:
+            with _env(DISPLAY=f":{d.display}", XDG_SESSION_TYPE="x11", WAYLAND_DISPLAY=""):
+                out[name] = _run("screen", generic, Devices())
+        finally:
+            d.stop()
+    return out
+
+
+#: The groups of runs, for recording only one of them again (``make_report_samples.py screen``).
+def microphone_results() -> dict[str, CheckResult]:
+    """The microphone on the demo recording alone (as in ``media_results``), for a change to
+    what the microphone check reports."""
+    devices = Devices(camera=str(demo.camera_clip()), microphone=str(demo.voice_clip()),
+                      speaker=demo.speaker_standin())
+    return {"microphone_demo": _run("microphone", _profile("teams"), devices)}
+
+
+def _media_only() -> dict[str, CheckResult]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return media_results(Path(tmp))
+
+
+ONLY = {"screen": screen_results, "microphone": microphone_results, "media": _media_only}
+
+
+def main(only: str | None = None) -> None:
     results: dict[str, CheckResult] = {}
+    if only is not None:  # record one group again, keep the other recorded runs as they are
+        data = json.loads(OUT.read_text(encoding="utf-8"))
+        data["results"].update({name: r.to_dict("en") for name, r in ONLY[only]().items()})
+        data["results"] = dict(sorted(data["results"].items()))
+        tmp_out = OUT.with_suffix(".tmp")
+        tmp_out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n",
+                           encoding="utf-8")
+        tmp_out.replace(OUT)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         os.chmod(folder, 0o755)  # the namespaces' client reads the profile from here
@@ -245,6 +295,7 @@ def main() -> None:
         results.update(pipewire_results())
         results.update(local_network_results(folder))
         results.update(emulated_network_results(folder))
+        results.update(screen_results())
     data = {
         "made_by": "tests/make_report_samples.py",
         "results": {name: r.to_dict("en") for name, r in sorted(results.items())},
@@ -259,4 +310,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from techcheck.checks.context import CancelToken
+from techcheck.checks.system.meetapp import Where
 from techcheck.checks.system.probe import Battery, Connection, CpuLoad, SystemProbe, VpnInterface
 
 
@@ -15,7 +16,9 @@ class FakeSystemProbe(SystemProbe):
     def __init__(self, *, load: float | None = None, free_mb: float | None = None,
                  total_mb: float | None = None, battery: Battery | str | None = "real",
                  disk_free_mb: float | None = None, vpns: list[VpnInterface] | None = None,
-                 connection: Connection | None = None, apps: list[str] | None = None) -> None:
+                 connection: Connection | None = None, apps: list[str] | None = None,
+                 where: Where | None = None) -> None:
+        super().__init__(where)  # where to look for installed apps (a private dpkg database)
         self._load, self._free, self._total = load, free_mb, total_mb
         self._battery, self._disk, self._vpns = battery, disk_free_mb, vpns
         self._conn, self._apps = connection, apps

@@ -77,8 +77,10 @@ def test_good_scenario_passes_with_every_measure_graded(clips, profile):
 
 @pytest.mark.slow
 def test_rotation_is_measured_within_a_degree_and_a_half(clips, profile):
-    assert run_check(profile, str(clips("good"))).metrics["roll"].value < 1.5
-    tilted = run_check(profile, str(clips("rotated"))).metrics["roll"].value
+    # before a plain wall the room shows no level: the eyes' line is the picture's tilt
+    # (issue 25), and the head's own tilt against the room is not measured
+    assert run_check(profile, str(clips("good"))).metrics["camera_roll"].value < 1.5
+    tilted = run_check(profile, str(clips("rotated"))).metrics["camera_roll"].value
     assert tilted == pytest.approx(SCENARIOS["rotated"].roll, abs=1.5)
 
 

@@ -63,3 +63,54 @@ def test_structure_tells_a_dim_room_from_a_covered_lens():
     covered = [M.structure(M.downscale(M.luma(first_frame(i)))) for i in COVERED]
     assert min(dim) >= 3 * M.STRUCTURE_MIN_SHARE, dim
     assert max(covered) < M.STRUCTURE_MIN_SHARE, covered
+
+
+ROLLED = ["cap13-rolled20", "franck02683-rolled20", "sean-rolled20", "bieber-rolled20",
+          "astronaut-rolled20", "tracking-rolled20"]
+
+
+@pytest.mark.parametrize("item_id", ROLLED)
+def test_a_camera_rolled_by_20_degrees_is_measured_within_2_and_warns(item_id):
+    """The whole picture rolled by 20°, the room behind with the person: the room's edges give
+    the camera's roll whatever the person's own head tilt (bieber's head leans 7° the other
+    way, and the eyes' line alone read 14°, a tip)."""
+    o = outcome(item_id)
+    assert o.metrics["camera_roll"] == pytest.approx(20.0, abs=2.0)
+    assert o.findings.get("camera.tilted") == "warn", o.findings
+
+
+@pytest.mark.parametrize("item_id", ["t1-smiling-tilt", "t1-laughing-tilt"])
+def test_a_head_tilted_on_a_level_camera_is_a_tip_at_most(item_id):
+    """People tilt their heads when they laugh: with the room level behind them (the camera
+    is not rolled) that is advice, however far the eyes' line leans (15° for the smiling man,
+    once a warning)."""
+    o = outcome(item_id)
+    assert o.metrics["camera_roll"] < 5.0
+    assert o.findings.get("camera.tilted") == "tip", o.findings
+    assert o.verdict == "ready"
+
+
+def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
+    """The scene's roll on a real room (a desk, a lamp and a map on the wall) rolled both ways,
+    and no reading at all on a face that fills the picture (nothing of the room is left)."""
+    import cv2
+
+    from techcheck.checks.camera.detector import FaceDetector
+
+    frame = first_frame("cap12-mjpeg-480p")
+    h, w = frame.shape[:2]
+    for angle in (-20.0, -10.0, 0.0, 12.0, 20.0):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+        turned = cv2.warpAffine(frame, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+        small = M.downscale(M.luma(turned))
+        background = np.ones(small.shape, bool)
+        for f in FaceDetector(mesh=False).find(turned):
+            background &= ~M.person_mask(f, turned.shape)
+        roll = M.scene_roll(M.luma(turned), background)
+        assert roll is not None and roll == pytest.approx(angle, abs=2.0)
+    close = first_frame("fasample6b-tooclose")
+    small = M.downscale(M.luma(close))
+    background = np.ones(small.shape, bool)
+    for f in FaceDetector(mesh=False).find(close):
+        background &= ~M.person_mask(f, close.shape)
+    assert M.scene_roll(M.luma(close), background) is None

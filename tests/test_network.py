@@ -706,3 +706,25 @@ def test_a_saved_network_finding_rerenders_in_either_language(server, tmp_path, 
     assert "videosamtal" not in out["en"]
     # the GUI and the JSON's "message" go through the same translation
     assert "videosamtal" in udp.fix_text("sv") and "video calls" in udp.fix_text("en")
+
+
+def test_stopping_the_server_closes_the_connections_it_held():
+    """A client still connected when the server stops: its connection is closed with the
+    server, not left for the garbage collector ("ResourceWarning: unclosed transport" in a
+    later test, whichever one the collector happened to run in)."""
+    import gc
+    import warnings
+
+    srv = start_server()
+    clients = [socket.create_connection(("127.0.0.1", srv.port), timeout=5) for _ in range(3)]
+    clients[0].sendall(b"GET /__down?bytes=1000000000 HTTP/1.1\r\nHost: x\r\n\r\n")
+    clients[1].sendall(b"GET /__down")  # half a request line
+    time.sleep(0.3)  # the server has accepted them and is serving the first
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        srv.stop()
+        gc.collect()
+    for c in clients:
+        c.close()
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert unclosed == []

@@ -91,6 +91,12 @@ def test_not_measured_is_unknown_never_a_number():
     assert res.metrics["clock_offset"].status is None
     assert not [f for f in res.findings if f.code == "network.clock_off"]
     assert CLOCK_OFFSET.label and CLOCK_OFFSET.high is not None
+    # Every report's row says so in words, not "unknown s" as if it were a number.
+    from techcheck.app.report.view import check_section
+
+    for lang, words in (("en", "not measured"), ("sv", "inte mätt")):
+        row = next(m for m in check_section(res, "en", lang).metrics if m.name == "clock_offset")
+        assert row.value == words and row.status is None
 
 
 def _one_answer_server(head: bytes) -> tuple[socket.socket, threading.Thread]:

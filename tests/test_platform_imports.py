@@ -21,9 +21,9 @@ import pytest
 from tests.conftest import ROOT
 from tests.platform_block import SETS
 
-CHECKS = {"system", "camera", "microphone", "speaker", "network"}
+CHECKS = {"system", "camera", "microphone", "speaker", "network", "screen"}
 #: The selftest rows this test insists on: each check on the demo media or the local server.
-MUST_RUN = {"system", "camera", "microphone", "network"}
+MUST_RUN = {"system", "camera", "microphone", "network", "screen"}
 
 
 def run_blocked(which: str, tmp_path: Path) -> dict:

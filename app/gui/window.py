@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.check_everything)
+        self.pages["checklist"].start_clicked.connect(self.check_everything)  # type: ignore[attr-defined]
         self.start.look_again_clicked.connect(self.look_again)
         self.start.demo_offer_taken.connect(self.take_demo)
         self.start.check_anyway_clicked.connect(lambda: self.check_everything(anyway=True))
@@ -485,7 +486,9 @@ class MainWindow(QMainWindow):
     def set_role(self, role: str) -> None:
         self.settings.set(S.ROLE, role)
         self.session.role = role
+        self.start.show_role_texts()
         self._rebuild_steps()
+        self._results_changed()  # the checklist counts on Results for a recruiter only
 
     def set_platform(self, platform: str) -> None:
         self.settings.set(S.PLATFORM, platform)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from techcheck.checks.i18n import N_
+from techcheck.checks.model import Status
 
 
 @dataclass(frozen=True)
@@ -62,3 +63,13 @@ def from_extra(data: Any) -> list[Item]:
         label = known[raw["id"]].label if raw["id"] in known else str(raw.get("label") or raw["id"])
         out.append(Item(raw["id"], label[:200], raw.get("done") is True))
     return out
+
+
+def status(checked: Iterable[Item]) -> Status | None:
+    """The checklist's status, one rule for the step list, Results and the reports' verdict
+    (``Report.checklist_undone``): every item ticked passes, an item not ticked is a warning;
+    None without items."""
+    checked = list(checked)
+    if not checked:
+        return None
+    return Status.PASS if all(i.done for i in checked) else Status.WARN

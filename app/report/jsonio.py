@@ -343,7 +343,7 @@ def _validate(d: Any) -> None:
         _need(inv, "invitation", ("format", "profile", "when", "contact"))
         _fields(inv, "invitation", {k: ("string",) for k in (
             "format", "profile", "when", "contact", "company", "position", "server", "stun",
-            "note", "file", "sha256")})
+            "note", "app_min_version", "file", "sha256")})
         if "sha256" in inv and not _SHA256.match(inv["sha256"]):
             raise _Invalid("invitation/sha256: must be 64 hexadecimal digits")
         if "brand" in inv:

@@ -385,6 +385,134 @@ def mains_hum(x: np.ndarray, fs: float, weights: np.ndarray | None = None,
     return best
 
 
+#: Audio band: the long-term spectrum of active speech in 250 Hz bands; a cut-off is a drop of
+#: at least BAND_DROP_DB from the kilohertz below an edge to the bands above it (past a 250 Hz
+#: transition), with the speech above it no more than BAND_EMPTY_DB over the pauses' floor.
+#: Speech's own long-term spectrum falls about 6-12 dB per octave above 1 kHz (Byrne et al.,
+#: "An international comparison of long-term average speech spectra", JASA 96(4), 1994): never
+#: 25 dB within a kilohertz, which the anti-alias filter of a lower sample rate does (ITU-T
+#: G.712 asks 25 dB past 4.6 kHz of an 8 kHz telephone channel; resamplers give 60+ dB).
+BAND_STEP_HZ = 250.0
+BAND_LOWEST_EDGE_HZ = 2500.0
+BAND_DROP_DB = 25.0
+BAND_EMPTY_DB = 6.0
+#: ... or the speech above the edge is this far below the speech under it: what a resampler's
+#: stop band lets through (scipy's and sox's default filters stop 60 dB and more).
+BAND_LEAK_DB = 45.0
+#: ... or it is flat within this (a noise floor's shape; a voice's spectrum keeps falling).
+BAND_FLAT_DB = 3.0
+#: How far under the speech below it the spectrum has fallen at the edge reported.
+BAND_EDGE_DB = 15.0
+#: Transitions tried between the bands below an edge and above it, in 250 Hz bands (0.25-1.75
+#: kHz): a steep filter (sox, PipeWire) or a gentle one (scipy's resample_poly).
+BAND_GAPS = (1, 3, 5, 7)
+#: Speech frames (20 ms) the long-term spectrum is averaged over at most: 10 s of speech.
+BAND_MAX_FRAMES = 500
+
+
+@dataclass(frozen=True)
+class Band:
+    """Where the energy of the speech stops."""
+
+    #: the highest frequency speech reaches, Hz: a clear cut-off's edge, or half the sample
+    #: rate when there is none; None when it could not be told (too little speech, or speech
+    #: too close to the noise for a cut-off to show)
+    top_hz: float | None
+    cutoff: bool  # a clear cut-off below half the sample rate was found
+    drop_db: float  # the steepest drop found, from the band below an edge to the bands above
+
+    @property
+    def measured(self) -> bool:
+        return self.top_hz is not None
+
+
+def _bands_db(p: np.ndarray, freqs: np.ndarray, nyq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean power per ``BAND_STEP_HZ`` band from 0 to ``nyq``, in dB, and the bands' lower
+    edges."""
+    edges = np.arange(0.0, nyq, BAND_STEP_HZ)
+    idx = np.minimum((freqs // BAND_STEP_HZ).astype(int), edges.size - 1)
+    total = np.bincount(idx, weights=p, minlength=edges.size)
+    count = np.maximum(np.bincount(idx, minlength=edges.size), 1)
+    return 10.0 * np.log10(np.maximum(total / count, 1e-20)), edges
+
+
+def speech_band(x: np.ndarray, fs: float, vad: Vad) -> Band:
+    """The effective audio band of the speech in ``x`` (mono, the VAD's frames).
+
+    The long-term spectrum of the active speech frames is compared, edge by edge, with itself
+    above the edge and with the pauses' floor: a cut-off needs a drop of ``BAND_DROP_DB`` and
+    speech above the edge that is no louder than the floor (nothing of the voice got through),
+    so a voice with little high-frequency energy, whose spectrum slopes but stays above the
+    floor, has no cut-off. Without a cut-off the band reaches half the sample rate, which is
+    what an 8 or 16 kHz device delivers whatever the voice."""
+    nyq = fs / 2.0
+    none = Band(None, False, 0.0)
+    fl = max(16, round(fs * FRAME_S))
+    nf = min(vad.speech.size, x.size // fl)
+    speech = np.flatnonzero(vad.speech[:nf])
+    if speech.size < 10:
+        return none
+    if speech.size > BAND_MAX_FRAMES:  # evenly spread over the recording: bounded cost
+        speech = speech[np.linspace(0, speech.size - 1, BAND_MAX_FRAMES).astype(int)]
+    quiet = np.flatnonzero(vad.silence[:nf])
+    if quiet.size > BAND_MAX_FRAMES // 2:
+        quiet = quiet[np.linspace(0, quiet.size - 1, BAND_MAX_FRAMES // 2).astype(int)]
+    win = np.hanning(fl)
+    freqs = np.fft.rfftfreq(fl, 1.0 / fs)
+
+    def ltas(rows: np.ndarray) -> np.ndarray:
+        frames = x[(rows[:, None] * fl + np.arange(fl)[None, :])]
+        frames = frames - frames.mean(axis=1, keepdims=True)
+        s = np.fft.rfft(frames * win, axis=1)
+        return np.asarray((s.real**2 + s.imag**2).mean(axis=0), dtype=np.float64)
+
+    spectrum = ltas(speech)
+    sp, edges = _bands_db(spectrum, freqs, nyq)
+    smooth = max(1, round(BAND_STEP_HZ / (fs / fl)))
+    if quiet.size >= 5:
+        floor, _ = _bands_db(ltas(quiet), freqs, nyq)
+    else:  # no pauses: the floor is unknown, so nothing above an edge may stand out of it
+        floor = np.full_like(sp, -200.0)
+    step = BAND_STEP_HZ
+    best = (-np.inf, 0, 0.0, 0.0, 1)  # drop, edge index, level below, level above, gap
+    for k in range(int(BAND_LOWEST_EDGE_HZ // step), edges.size - 2):
+        lo = sp[max(0, k - 4): k]  # the kilohertz below the edge
+        lo_db = 10.0 * np.log10(np.mean(10.0 ** (lo / 10.0)))
+        for gap in BAND_GAPS:  # the transition: a resampler's filter is steep or gentle
+            hi = slice(k + gap, min(edges.size, k + gap + 6))  # 1.5 kHz above the transition
+            if hi.start >= edges.size:
+                break
+            hi_db = 10.0 * np.log10(np.mean(10.0 ** (sp[hi] / 10.0)))
+            drop = lo_db - hi_db
+            # nothing of the voice above the edge: no louder than the pauses there, flat as a
+            # floor is, or so far below the voice that it is a resampler's leakage
+            empty = drop >= BAND_LEAK_DB or quiet.size < 5 or \
+                float(np.max(sp[hi] - floor[hi])) <= BAND_EMPTY_DB or \
+                float(np.ptp(sp[hi])) <= BAND_FLAT_DB
+            if empty and drop > best[0]:
+                best = (drop, k, lo_db, hi_db, gap)
+    drop, k, lo_db, hi_db, gap = best
+    if drop >= BAND_DROP_DB:
+        # the edge: the top of the last band above the midpoint between the levels
+        # the edge: the highest frequency before the bands above where the spectrum (smoothed
+        # over 250 Hz) is still within BAND_EDGE_DB of the level below (a filter's stop band
+        # starts there, whatever its slope; a quiet stretch of the voice below does not count)
+        mid = lo_db - BAND_EDGE_DB
+        fine = 10.0 * np.log10(np.maximum(np.convolve(
+            spectrum, np.ones(smooth) / smooth, mode="same"), 1e-20))
+        above = np.flatnonzero((freqs >= edges[k] - 1000.0) & (freqs < edges[k] + gap * step)
+                               & (fine >= mid))
+        top = float(freqs[above[-1]]) if above.size else float(edges[k])
+        return Band(min(top, nyq), True, float(drop))
+    # No cut-off. The band reaches half the sample rate only if a cut-off could have shown:
+    # the speech just below the lowest edge looked at stands BAND_DROP_DB above the floor.
+    k0 = int(BAND_LOWEST_EDGE_HZ // step)
+    probe = slice(max(0, k0 - 4), k0 + 4)
+    if quiet.size >= 5 and float(np.mean(sp[probe] - floor[probe])) < BAND_DROP_DB:
+        return Band(None, False, float(max(drop, 0.0)))
+    return Band(nyq, False, float(max(drop, 0.0)))
+
+
 @dataclass(frozen=True)
 class AudioAnalysis:
     """Everything the microphone check judges, for one recording."""
@@ -405,6 +533,8 @@ class AudioAnalysis:
     clip_level_dbfs: float
     dc_offset: float  # mean as a fraction of full scale, largest channel
     hum: Hum
+    #: where the speech's energy stops; not measured by ``level_only``
+    band: Band = Band(None, False, 0.0)
     channel_states: list[str] = field(default_factory=list)  # ok | silent | dead
     channel_peaks_dbfs: list[float] = field(default_factory=list)
 
@@ -500,11 +630,13 @@ def analyse(x: np.ndarray, fs: float, *, min_speech_s: float = 0.5,
             weights = quiet.astype(np.float64)
     hum = mains_hum(mono, fs, weights, keep) if not level_only else \
         Hum(None, FLOOR_DB, 0, measured=False)
+    band = speech_band(mono, fs, vad) if not level_only and vad.speech_s >= min_speech_s else \
+        Band(None, False, 0.0)
     return AudioAnalysis(
         samplerate=fs, duration_s=n / fs if fs else 0.0, channels=ch,
         peak_dbfs=amplitude_db(peak), rms_dbfs=rms, speech_level_dbfs=speech_level,
         activity=activity, speech_s=vad.speech_s, silence_s=vad.silence_s, zeros_s=zeros_s,
         noise_floor_dbfs=noise, snr_db=snr, clip_ratio=clip.ratio,
-        clip_level_dbfs=clip.level_dbfs, dc_offset=dc, hum=hum, channel_states=states,
+        clip_level_dbfs=clip.level_dbfs, dc_offset=dc, hum=hum, band=band, channel_states=states,
         channel_peaks_dbfs=peaks,
     )

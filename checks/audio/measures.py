@@ -103,6 +103,31 @@ DC_OFFSET = Measure(
                  "port, another microphone, or the computer's built-in one."),
               levels=TIP_ONLY))
 
+# A Bluetooth headset that opens its microphone drops to its hands-free profile (Bluetooth
+# HFP 1.8: CVSD at 8 kHz, mSBC at 16 kHz): the voice loses everything above 4 or 8 kHz. Phone
+# quality (ITU-T G.712's 300-3400 Hz telephone band) is heard by anyone: a warning; wideband
+# (ITU-T G.722's 50-7000 Hz, "HD voice") is clear but duller than the full band call apps send
+# (Opus, RFC 6716, up to 20 kHz): advice. The value is where the speech stops, kHz.
+AUDIO_BAND = Measure(
+    "audio_band", "kHz", label=N_("Audio band"),
+    low=Side("microphone.narrowband", "band_tip_khz", "band_warn_khz",
+             N_("Wideband quality: your voice reaches the interviewer only up to {value:.1f} kHz "
+                "(want at least {threshold:.1f} kHz); it sounds a little dull, like a phone "
+                "call in HD voice. {cause}"),
+             N_("A Bluetooth headset limits the sound this way while its microphone is on (its "
+                "hands-free mode): use the computer's built-in microphone and keep the headset "
+                "for listening, or use a wired headset. Some webcam and USB microphones are "
+                "made this way too; a headset microphone sounds clearer."),
+             N_("Narrow audio band"), TIP_WARN,
+             variants=(("phone",
+                        N_("Phone quality: your voice reaches the interviewer only up to "
+                           "{value:.1f} kHz (want at least {threshold:.1f} kHz); you will sound "
+                           "like an old telephone and be harder to understand. {cause}"),
+                        N_("A Bluetooth headset drops to phone quality while its microphone is "
+                           "on (its hands-free mode), and what you hear gets worse too. Use the "
+                           "computer's built-in microphone and keep the headset for listening, "
+                           "or use a wired headset.")),)))
+
 # --- speaker -------------------------------------------------------------------------------
 
 HEARD = Measure("heard", "", label=N_("Test sound heard"))
@@ -132,6 +157,6 @@ ECHO_RETURN_LOSS = Measure(
 MEASURES = {
     "microphone": table((DURATION, SAMPLERATE, CHANNELS, PEAK, RMS, SPEECH_SECONDS, CLIPPING,
                          SPEECH_LEVEL, SPEECH_ACTIVITY, NOISE_FLOOR, SNR, HUM_LEVEL,
-                         HUM_FREQUENCY, DC_OFFSET)),
+                         HUM_FREQUENCY, DC_OFFSET, AUDIO_BAND)),
     "speaker": table((HEARD, ECHO_DETECTED, ROUND_TRIP, ECHO_RETURN_LOSS)),
 }

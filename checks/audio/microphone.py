@@ -8,6 +8,7 @@ file given as the microphone goes through the same analysis without the question
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from techcheck.checks.audio.meter import Level
 from techcheck.checks.audio.problems import report_microphone_problem, silent_fix
 from techcheck.checks.audio.recorder import Recorder
 from techcheck.checks.audio.source import is_file_spec, open_input
+from techcheck.checks.audio.transport import narrow_cause
 from techcheck.checks.base import Check, Device, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress, Question
 from techcheck.checks.i18n import N_
@@ -58,6 +60,9 @@ class MicrophoneLimits:
     hum_tip_dbfs: float
     hum_warn_dbfs: float
     dc_offset_tip: float
+    # Where the speech's energy stops, kHz: under the first a tip, under the second a warning.
+    band_tip_khz: Annotated[float, Between(1, 24)]
+    band_warn_khz: Annotated[float, Between(1, 24)]
     # Phase lengths of the guided recording: a phrase is at least a fifth of a second; the
     # person is asked to stay quiet (at least half a second, for the noise floor) and to read
     # a sentence (at least 1 s), and nobody reads for more than a minute.
@@ -74,6 +79,7 @@ class MicrophoneCheck(Check):
     Limits = MicrophoneLimits
     timeout_s = 180.0  # includes the time a person takes to read the instructions
     order = 30
+    _source_name = ""  # the device recorded from, for the system's word on its transport
 
     @classmethod
     def list_devices(cls) -> list[Device]:
@@ -99,7 +105,9 @@ class MicrophoneCheck(Check):
             keep["recording"] = (audio, fs)
         ctx.progress(Progress(self.id, 0.95, N_("Analysing the recording")))
         a = analyse(audio, fs, min_speech_s=lim.min_speech_s)
-        judge(r, lim, a)
+        device = not is_file_spec(spec)
+        name = self._source_name if device else ""
+        judge(r, lim, a, lambda: narrow_cause(fs, name, device=device))
         if ctx.interactive and not is_file_spec(spec) and not a.silent:
             self._offer_playback(ctx, r, audio, fs)
         ctx.progress(Progress(self.id, 1.0, N_("Done")))
@@ -123,6 +131,7 @@ class MicrophoneCheck(Check):
         ctx.progress(Progress(self.id, 0.0, N_("Opening the microphone")))
         src = open_input(spec)
         r.detail("source", src.details)
+        self._source_name = str(src.name)
 
         def level(lv: Level) -> None:
             frac = min(0.9, 0.9 * rec.seconds / (quiet + speech))
@@ -194,8 +203,11 @@ def _devices(kind: str) -> list[Device]:
 # --- judgement --------------------------------------------------------------------------------
 
 
-def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
-    """Metrics and findings for one analysed recording (shared by device and file input)."""
+def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis,
+          cause: Callable[[], str] = lambda: "") -> None:
+    """Metrics and findings for one analysed recording (shared by device and file input).
+    ``cause`` names why the audio band is narrow (``transport.narrow_cause``); it is asked only
+    when it is."""
     r.record(M.DURATION, a.duration_s)
     r.record(M.SAMPLERATE, int(a.samplerate))
     r.record(M.CHANNELS, a.channels)
@@ -238,6 +250,25 @@ def judge(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:
         r.grade(M.SNR, a.snr_db, lim)
     _hum(r, lim, a)
     r.grade(M.DC_OFFSET, a.dc_offset * 100, lim)
+    _band(r, lim, a, cause)
+
+
+def _band(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis,
+          cause: Callable[[], str]) -> None:
+    """Where the speech stops, in kHz, and the system's reason when it is narrow."""
+    b = a.band
+    if b.top_hz is None:
+        r.grade(M.AUDIO_BAND, None, lim)
+        return
+    khz = round(b.top_hz / 1000.0, 1)
+    r.detail("audio_band", {"top_hz": round(b.top_hz), "cutoff": b.cutoff,
+                            "drop_db": round(b.drop_db, 1)})
+    narrow = khz < lim.band_tip_khz
+    why = cause() if narrow else ""
+    if why:
+        r.detail("audio_band_cause", why)
+    r.grade(M.AUDIO_BAND, khz, lim, variant="phone" if khz < lim.band_warn_khz else None,
+            cause=why)
 
 
 def _hum(r: ResultBuilder, lim: MicrophoneLimits, a: AudioAnalysis) -> None:

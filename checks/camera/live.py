@@ -189,6 +189,21 @@ class FrameAnalyser:
         if faces:
             self._face_measures(v, frame_bgr, gray, small, background, faces[0])
         v["clutter"] = M.clutter(small, background)
+        # Tilt: the room's straight edges give the camera's roll, and the head's own tilt is
+        # measured against the room. Where the room shows no level (a plain wall), a tilted
+        # camera and a tilted head cannot be told apart, and the eyes' line against the frame
+        # stands for both.
+        # The head's tilt is only a measure of its own against the room: on a plain wall it
+        # is the picture's tilt (one number, one row, not the same number twice).
+        scene = M.scene_roll(gray, background)
+        eyes = faces[0].roll_deg if faces and v.get("roll") is not None else None
+        v["roll"] = None
+        if scene is not None:
+            v["camera_roll"] = abs(scene)
+            if eyes is not None:
+                v["roll"] = abs((eyes - scene + 90.0) % 180.0 - 90.0)
+        elif eyes is not None:
+            v["camera_roll"] = abs(eyes)
         if prev is not None:
             v["background_motion"] = M.motion(prev, small, background)
         return v, faces

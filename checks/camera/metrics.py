@@ -213,6 +213,71 @@ def frame_change(prev_small: np.ndarray, small: np.ndarray) -> float:
     return float(cv2.absdiff(prev_small, small).mean())
 
 
+# --- the scene's own tilt ------------------------------------------------------------------
+
+#: Width the frame is shrunk to before the scene's edges are read: enough for door frames,
+#: shelves and picture frames to stay straight edges, a quarter of a 720p frame's pixels.
+SCENE_WIDTH = 480
+#: Share of the background's pixels, the strongest edges, whose directions are counted.
+SCENE_EDGE_SHARE = 0.2
+#: How much the dominant direction (±2°, folded to one quarter turn) must stand out over the
+#: average direction for the scene to be called straight-edged. Measured on the corpus's items
+#: and their sources rolled by ±20° (docs/benchmarks.md): rooms with shelves, door frames and
+#: walls score 2.2-9 and read within 2° of the roll (as MJPEG at 640×480 too: 2.27); faces
+#: filling the picture, foliage and soft studio backdrops score 1.4-2.1, their direction noise.
+SCENE_MIN_PEAK = 2.2
+#: A webcam stands or clips on a screen: rolled further than this, the dominant direction is
+#: diagonal lines of the room (a sloping ceiling, stairs) and not the camera's roll, which
+#: could not then be told from the room's shape.
+SCENE_MAX_ROLL = 32.0
+
+
+def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
+    """How far the camera is rolled, in degrees (positive = clockwise on screen, as
+    ``Face.roll_deg``), from the background's straight edges, or None when it has too few
+    of them to tell. A room is built of verticals and horizontals (walls, door frames,
+    shelves, picture frames); whatever the camera's roll, their gradient directions crowd at
+    one angle modulo 90°, and that angle is the roll. The person is masked out
+    (``background``, at ``SMALL``): a tilted head says nothing about the camera. The
+    direction histogram is weighted by edge strength and folded onto one quarter turn, so
+    the verticals and the horizontals vote together (the "dominant orientation" of a
+    structure-tensor or Hough-line estimate)."""
+    h, w = gray.shape[:2]
+    if w < 16 or h < 16:
+        return None
+    size = (SCENE_WIDTH, max(8, round(SCENE_WIDTH * h / w)))
+    g = cv2.resize(gray, size, interpolation=cv2.INTER_AREA if w > size[0]
+                   else cv2.INTER_LINEAR).astype(np.float32)
+    # grain and JPEG blocking make no direction
+    g = np.asarray(cv2.GaussianBlur(g, (0, 0), 1.0), dtype=np.float32)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    mag = np.hypot(gx, gy)
+    room = cv2.resize(background.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    # the person's outline (shoulders run diagonally) is not an edge of the room either
+    m = cv2.erode(room, np.ones((15, 15), np.uint8)) > 0
+    edge = 8  # nor is the frame's own border
+    m[:edge], m[-edge:], m[:, :edge], m[:, -edge:] = False, False, False, False
+    if np.count_nonzero(m) < 1000:
+        return None
+    sel = m & (mag > np.percentile(mag[m], 100 * (1 - SCENE_EDGE_SHARE)))
+    weights = mag[sel]
+    if weights.size < 500 or float(weights.sum()) <= 0:
+        return None
+    fold = (np.degrees(np.arctan2(gy[sel], gx[sel])) + 45.0) % 90.0 - 45.0
+    hist, _ = np.histogram(fold, bins=90, range=(-45.0, 45.0), weights=weights)
+    smooth = np.sum([np.roll(hist, k) for k in range(-2, 3)], axis=0)  # ±2°, round the turn
+    i = int(np.argmax(smooth))
+    if smooth[i] < SCENE_MIN_PEAK * smooth.mean():
+        return None
+    peak = i - 45 + 0.5
+    if abs(peak) > SCENE_MAX_ROLL:  # diagonals: a slanted roof or a staircase, not a roll
+        return None
+    off = (fold - peak + 45.0) % 90.0 - 45.0
+    near = np.abs(off) <= 4.0
+    return float(peak + np.average(off[near], weights=weights[near]))
+
+
 # --- framing -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -264,8 +329,9 @@ STRUCTURE_SIZE = (80, 45)
 #: A step of at least this many luma levels per pixel at ``STRUCTURE_SIZE`` is an edge.
 STRUCTURE_STEP = 1.5
 #: Share of pixels on such edges above which the picture shows something. Measured on the
-#: corpus's sources darkened to 1/75-1/16 of the light (mean luma 9-38): 0.34-0.83; a covered
-#: lens (flat, sensor noise σ 1.6-5, light leaking in as a smooth gradient): 0.0.
+#: corpus's dim rooms (1/75 of the light, σ 3 grain, mean luma 10-19: docs/benchmarks.md)
+#: 0.15-0.54, on its sources at 1/17 and 1/25 of the light (mean luma 9-38) 0.34-0.83; on a
+#: covered lens (flat, grain σ 1.6-5, light leaking in as a smooth gradient) 0.00-0.02.
 STRUCTURE_MIN_SHARE = 0.05
 
 
@@ -285,7 +351,7 @@ def structure(small_gray: np.ndarray) -> float:
     # grain left after shrinking is σ/4 (σ of the 320×180 frame, averaged over √16 = 4): a
     # step must clear four times that as well
     floor = max(STRUCTURE_STEP, noise_sigma(small_gray))
-    return float(np.count_nonzero(step > floor)) / step.size
+    return float(np.count_nonzero(step > floor)) / float(step.size)
 
 
 def is_black(mean_luma: float, limit: float, structure_share: float | None = None) -> bool:

@@ -190,7 +190,20 @@ FRAME: tuple[Measure, ...] = (
                          "two middle guide lines."),
                       N_("Move to the centre"), TIP_WARN)),
     Measure("roll", "°", label=N_("Head tilt"),
-            margin=1.0, ok_hint=N_("Level"),
+            margin=1.0, ok_hint=N_("Head level"),
+            high=Side("camera.tilted", "roll_tip_deg", None,
+                      N_("Your head is tilted by {value:.0f}° (advice from {threshold:.0f}°)."),
+                      N_("Sit upright with your head straight; people tilt their heads while "
+                         "they talk, so this is only advice."),
+                      N_("Straighten your head"), TIP_ONLY)),
+    # The picture's roll: the camera's, from the room's straight edges behind the person, or
+    # where the room shows no level (a plain wall) the eyes' line against the frame, which then
+    # stands for a camera and a head tilt alike. Past roll_warn_deg it is noticed. A head
+    # tilted against a level room is advice at most (issue 25: a person laughing with the head
+    # to one side on a level camera was warned).
+    Measure("camera_roll", "°", label=N_("Picture tilt"),
+            margin=1.0, needs_face=False, ok_hint=N_("Level"),
+            absent_ok=True,
             high=Side("camera.tilted", "roll_tip_deg", "roll_warn_deg",
                       N_("The picture is tilted by {value:.0f}° (limit {threshold:.0f}°)."),
                       N_("Sit upright with your head straight, and check that the laptop or "
@@ -288,5 +301,6 @@ def stream_rules(lim: CameraLimits) -> list[Rule]:
 #: Rules the live preview shows as a checklist, in this order (the stream's health comes first).
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
               "light_balance", "face_clipped", "color_a", "color_b", "sharpness", "noise",
-              "face_contrast", "face_size", "eye_line", "headroom", "offset", "roll", "yaw",
+              "face_contrast", "face_size", "eye_line", "headroom", "offset", "camera_roll",
+              "roll", "yaw",
               "clutter", "background_motion")

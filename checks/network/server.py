@@ -335,6 +335,7 @@ class _AsyncServer:
         # Every open connection's writer, from the moment asyncio hands it over: a task
         # cancelled before it started never runs its ``finally``, so stopping closes these.
         self._writers: set[asyncio.StreamWriter] = set()
+        self._shutting_down = False  # then connections are aborted, not closed
 
     def serve(self) -> None:
         asyncio.set_event_loop(self.loop)
@@ -355,6 +356,7 @@ class _AsyncServer:
         their sockets, so: stop accepting, let the set-up finish, cancel every task, ours
         and asyncio's, abort what is left, and only then close the server."""
         assert self._server is not None
+        self._shutting_down = True
         with contextlib.suppress(NotImplementedError):  # Windows' proactor loop has no readers
             self.loop.remove_reader(self.sock.fileno())  # no new connections from here on
         for _ in range(4):
@@ -412,7 +414,10 @@ class _AsyncServer:
                     self.per_address[conn.address] = left
                 else:
                     del self.per_address[conn.address]
-            writer.close()
+            if self._shutting_down:  # close() would wait for a client that may never read
+                writer.transport.abort()
+            else:
+                writer.close()
             self._writers.discard(writer)
 
 

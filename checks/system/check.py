@@ -8,8 +8,9 @@ from typing import Annotated
 from techcheck.checks.base import Check, ResultBuilder
 from techcheck.checks.context import CheckContext, Progress
 from techcheck.checks.i18n import N_
-from techcheck.checks.model import Between, CheckResult, LimitStatus, Status
+from techcheck.checks.model import Between, Checked, CheckResult, LimitStatus, Status
 from techcheck.checks.system import measures as M
+from techcheck.checks.system.meetapp import APPS, BROWSER_ONLY, older_than, version_problem
 from techcheck.checks.system.probe import CpuLoad, SystemProbe
 
 
@@ -31,6 +32,9 @@ class SystemLimits:
     # Processor load is averaged over this window: half a second is the shortest a load
     # average means anything, 30 s the longest a person waits for the Computer check.
     load_window_s: Annotated[float, Between(0.5, 30)]
+    # The oldest version of the platform's desktop app the interview accepts ("" for none):
+    # numbers and dots, compared part by part (checks/system/meetapp.py).
+    app_min_version: Annotated[str, Checked(version_problem)]
 
 
 def busiest_text(busiest: list[tuple[str, float]], count: int = 3) -> str:
@@ -82,6 +86,8 @@ class SystemCheck(Check):
         r.record(M.APPS, len(apps))
         self._vpn(r, lim)
         self._wifi(r, lim)
+        step(0.95, N_("Looking for the meeting app"))
+        self._meeting_app(r, lim, ctx.profile.platform)
         step(1.0, N_("Done"))
         return r.build()
 
@@ -153,3 +159,31 @@ class SystemCheck(Check):
         if c.kind != "wifi":
             return
         r.grade(M.WIFI_SIGNAL, "unknown" if c.signal_dbm is None else c.signal_dbm, lim)
+
+    def _meeting_app(self, r: ResultBuilder, lim: SystemLimits, platform: str) -> None:
+        """The interview platform's desktop app: missing is a tip with the browser route,
+        older than the profile's minimum a warning with the update."""
+        if platform in BROWSER_ONLY:
+            r.record(M.MEETING_APP, M.APP_BROWSER_ONLY)
+            r.detail("meeting_app", {"platform": platform, "browser_only": True})
+            return
+        names = APPS.get(platform)
+        if names is None:  # a profile for no particular platform: nothing to look for
+            return
+        found = self.probe.meeting_app(platform)
+        r.detail("meeting_app", {"platform": platform, "minimum": lim.app_min_version or None,
+                                 "installed": found.to_dict() if found else None})
+        if found is None:
+            r.record(M.MEETING_APP, M.APP_NOT_INSTALLED)
+            side = M.MEETING_APP_MISSING
+            message, fix = side.texts(platform)
+            r.finding(side.code, side.status(Status.WARN), message, fix, value=False,
+                      threshold=True, op="==", app=names.title)
+            return
+        r.record(M.MEETING_APP, found.version or M.APP_INSTALLED)
+        if not lim.app_min_version or not older_than(found.version, lim.app_min_version):
+            return  # no minimum, as new or newer, or a version that says no number
+        side = M.MEETING_APP_OLD
+        r.finding(side.code, side.status(Status.WARN), side.message, side.fix,
+                  value=found.version, threshold=lim.app_min_version, op=">=",
+                  app=names.title, version=found.version, minimum=lim.app_min_version)

@@ -4,7 +4,7 @@ of its limits, and its finding's message and fix (checks/measure.py)."""
 from __future__ import annotations
 
 from techcheck.checks.i18n import N_
-from techcheck.checks.measure import WARN_ONLY, Measure, Side, table
+from techcheck.checks.measure import TIP_ONLY, WARN_ONLY, Measure, Side, table
 
 CPU_CORES = Measure("cpu_cores", "", label=N_("Processor cores"))
 CPU_THREADS = Measure("cpu_threads", "", label=N_("Processor threads"))
@@ -54,6 +54,45 @@ WIFI_SIGNAL = Measure(
              N_("Sit closer to the Wi-Fi router with no walls between, or use a network "
                 "cable.")))
 
+#: The interview platform's desktop app: its version as the system gives it, "not installed",
+#: or "browser only" for a platform that runs in the browser only (checks/system/meetapp.py). A
+#: version is no number, so the two findings below are judged by ``meetapp.older_than`` against
+#: ``app_min_version``; their texts are declared here, once.
+MEETING_APP = Measure("meeting_app", "", label=N_("Meeting app"))
+#: The metric's words (reports translate a word value: checks/l10n.py ``quantity``).
+APP_NOT_INSTALLED, APP_INSTALLED, APP_BROWSER_ONLY = (
+    N_("not installed"), N_("installed"), N_("browser only"))
+_NOT_INSTALLED = N_("{app} is not installed on this computer.")
+#: Missing is a tip, never a failure: every platform with an app also joins from a browser.
+MEETING_APP_MISSING = Side(
+    "system.meeting_app_missing", "app_min_version",
+    message=_NOT_INSTALLED,
+    fix=N_("You can join from a web browser instead: open the invitation link in Chrome, Edge "
+           "or Firefox and choose to join from the browser. To use the app, install it and "
+           "sign in once before the interview."),
+    levels=TIP_ONLY,
+    variants=(
+        # The words each vendor's join page shows (Microsoft Support "Join a meeting without a
+        # Teams account"; Zoom KB0060449 "Joining a meeting from the web app"; Webex Help
+        # "Join a meeting from a web browser").
+        ("teams", _NOT_INSTALLED, N_("You can join from a web browser instead: open the invitation link "
+                         "in Edge or Chrome and choose \"Continue on this browser\". To use "
+                         "the app, install Teams and sign in once before the interview.")),
+        ("zoom", _NOT_INSTALLED, N_("You can join from a web browser instead: open the invitation link "
+                        "and click \"Join from your browser\". To use the app, install Zoom "
+                        "before the interview.")),
+        ("webex", _NOT_INSTALLED, N_("You can join from a web browser instead: open the invitation link "
+                         "and choose \"Join from this browser\". To use the app, install "
+                         "Webex before the interview.")),
+    ))
+MEETING_APP_OLD = Side(
+    "system.meeting_app_old", "app_min_version",
+    message=N_("{app} {version} is installed, older than the version {minimum} this interview "
+               "needs: it may refuse to join."),
+    fix=N_("Update {app} now (in the app: your profile picture, then \"Check for updates\"; or "
+           "download it again from the vendor's site), or join from a web browser."),
+    levels=WARN_ONLY)
+
 MEASURES = {"system": table((CPU_CORES, CPU_THREADS, CPU_LOAD, MEMORY_TOTAL, MEMORY_FREE,
                              BATTERY, ON_AC_POWER, DISK_FREE, APPS, VPN, CONNECTION,
-                             WIFI_SIGNAL))}
+                             WIFI_SIGNAL, MEETING_APP))}

@@ -23,6 +23,7 @@ from typing import Any
 import psutil
 
 from techcheck.checks.context import CancelToken
+from techcheck.checks.system.meetapp import InstalledApp, Where, find_app
 
 log = logging.getLogger("techcheck.system")
 
@@ -86,7 +87,13 @@ class VpnInterface:
 
 
 class SystemProbe:
-    """The real probe for Linux, Windows and macOS."""
+    """The real probe for Linux, Windows and macOS. ``where`` says where to look for installed
+    apps (the system's own places unless a test names others)."""
+
+    where: Where | None = None
+
+    def __init__(self, where: Where | None = None) -> None:
+        self.where = where
 
     def os_name(self) -> str:
         from techcheck.checks.machine import os_name
@@ -135,6 +142,10 @@ class SystemProbe:
             if app:
                 found.add(app)
         return sorted(found)
+
+    def meeting_app(self, platform: str) -> InstalledApp | None:
+        """The platform's desktop app as the system's package records know it, or None."""
+        return find_app(platform, self.where)
 
     def vpn_interfaces(self) -> list[VpnInterface]:
         default = default_route_interface()

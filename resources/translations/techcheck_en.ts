@@ -34,5 +34,12 @@
             <numerusform>%n checks need attention.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n preparation item(s) not ticked yet.</source>
+        <translation>
+            <numerusform>%n preparation item not ticked yet.</numerusform>
+            <numerusform>%n preparation items not ticked yet.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

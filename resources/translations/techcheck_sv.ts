@@ -276,6 +276,14 @@
         <source>Tick what is done. The list goes into the report, so the interview panel sees what is ready.</source>
         <translation>Bocka för det som är klart. Listan kommer med i rapporten, så att intervjupanelen ser vad som är förberett.</translation>
     </message>
+    <message>
+        <source>&amp;Start the check</source>
+        <translation>&amp;Starta kontrollen</translation>
+    </message>
+    <message>
+        <source>Start the check</source>
+        <translation>Starta kontrollen</translation>
+    </message>
 </context>
 <context>
     <name>DetailsPage</name>
@@ -824,6 +832,13 @@
         <source>Fix what is listed below before the interview.</source>
         <translation>Åtgärda det som listas nedan före intervjun.</translation>
     </message>
+    <message numerus="yes">
+        <source>%n preparation item(s) not ticked yet.</source>
+        <translation>
+            <numerusform>%n förberedelse är inte avbockad ännu.</numerusform>
+            <numerusform>%n förberedelser är inte avbockade ännu.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Check &amp;everything</source>
         <translation>Kontrollera &amp;allt</translation>
@@ -913,6 +928,14 @@
     <message>
         <source>Start</source>
         <translation>Start</translation>
+    </message>
+    <message>
+        <source>Get ready to hold a video interview</source>
+        <translation>Gör dig redo att hålla en videointervju</translation>
+    </message>
+    <message>
+        <source>In a few minutes TechCheck tests your camera, microphone, speakers, connection and computer, so that the candidate sees and hears you well, and tells you exactly what to fix. Tick your preparation in the next step. Nothing you say or show leaves this computer.</source>
+        <translation>På några minuter testar TechCheck din kamera, mikrofon, högtalare, anslutning och dator, så att kandidaten ser och hör dig väl, och säger exakt vad du ska åtgärda. Bocka av dina förberedelser i nästa steg. Inget du säger eller visar lämnar den här datorn.</translation>
     </message>
     <message>
         <source>Get ready for your video interview</source>
@@ -1165,8 +1188,8 @@
         <translation>Dator</translation>
     </message>
     <message>
-        <source>Checks that the computer has the power, memory and disk space a video call needs, whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way.</source>
-        <translation>Kontrollerar att datorn har den kraft, det minne och det diskutrymme ett videosamtal behöver, om den går på batteri och om en VPN eller en svag Wi-Fi-signal står i vägen.</translation>
+        <source>Checks that the computer has the power, memory and disk space a video call needs, whether it runs on battery, whether a VPN or a weak Wi-Fi signal is in the way, and whether the interviewer will be able to read your screen when you share it.</source>
+        <translation>Kontrollerar att datorn har den kraft, det minne och det diskutrymme ett videosamtal behöver, om den går på batteri, om en VPN eller en svag Wi-Fi-signal står i vägen och om intervjuaren kommer att kunna läsa din skärm när du delar den.</translation>
     </message>
 </context>
 </TS>

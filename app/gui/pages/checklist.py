@@ -3,7 +3,8 @@ into the report."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
 
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
@@ -13,7 +14,11 @@ from techcheck.checks.model import Status
 
 
 class ChecklistPage(Page):
+    """The items to tick, and "Start the check" (the Start page's one-click check) as the
+    page's primary action: once prepared, the recruiter checks their own devices."""
+
     key = "checklist"
+    start_clicked = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -25,6 +30,15 @@ class ChecklistPage(Page):
             self.layout_.addWidget(box)
             self.boxes[item.id] = box
         self.layout_.addStretch(1)
+        bar = QWidget(self)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.start_button = QPushButton(bar)
+        self.start_button.clicked.connect(self.start_clicked)
+        row.addWidget(self.start_button)
+        row.addStretch(1)
+        self.add_action_widget(bar)
+        self.set_primary(self.start_button)
         self.retranslate()
 
     def _toggled(self, item_id: str, on: bool) -> None:
@@ -35,18 +49,23 @@ class ChecklistPage(Page):
         return self.tr("Preparation")
 
     def status(self) -> Status | None:
-        done = [self.session.checklist.get(i, False) for i in checklist.IDS]
-        return Status.PASS if all(done) else (Status.WARN if any(done) else None)
+        return checklist.status(session_items(self.session))
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Your preparation"))
         self.intro.setText(self.tr("Tick what is done. The list goes into the report, so the "
                                    "interview panel sees what is ready."))
+        self.start_button.setText(self.tr("&Start the check"))
+        self.start_button.setAccessibleName(self.tr("Start the check"))
         for item in checklist.ITEMS:
             self.boxes[item.id].setText(ct(item.label))
             self.boxes[item.id].setAccessibleName(ct(item.label))
 
 
+def session_items(session: Session) -> list[checklist.Item]:
+    """Every item of the checklist with what the recruiter ticked in this sitting."""
+    return checklist.items(i for i, on in session.checklist.items() if on and i in checklist.IDS)
+
+
 def report_extra(session: Session) -> dict:
-    done = [i for i, on in session.checklist.items() if on and i in checklist.IDS]
-    return checklist.to_extra(checklist.items(done))
+    return checklist.to_extra(session_items(session))

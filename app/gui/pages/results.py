@@ -25,12 +25,14 @@ from techcheck.app import demo
 from techcheck.app.atomicfile import describe_write_error
 from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.pages.base import Page
+from techcheck.app.gui.pages.checklist import session_items
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, TaskError, run_task
 from techcheck.app.gui.widgets.findings import ResultCard
 from techcheck.app.gui.widgets.previewslot import PreviewSlot
 from techcheck.app.gui.widgets.previewslot import has_inputs as preview_inputs_known
 from techcheck.app.gui.widgets.status import VerdictBanner, verdict_status, verdict_word
+from techcheck.app.report.checklist import Item
 from techcheck.app.report.compare import Comparison, compare
 from techcheck.app.report.view import when
 from techcheck.checks.model import Status, Verdict, verdict_for
@@ -88,7 +90,7 @@ def _tab_stops_in(root: QWidget) -> list[QWidget]:
     stops: list[QWidget] = []
     w = root.nextInFocusChain()
     seen = 0
-    while w is not root and seen < 10_000:
+    while w is not None and w is not root and seen < 10_000:
         seen += 1
         if root.isAncestorOf(w) and w.focusPolicy() & Qt.FocusPolicy.TabFocus:
             stops.append(w)
@@ -147,6 +149,16 @@ class ResultsPage(Page):
         self.comparison: Comparison | None = None
         self.cards_box = QVBoxLayout()
         self.layout_.addLayout(self.cards_box)
+        # the recruiter's preparation checklist, as the report shows it (issue 23)
+        self.checklist_box = QGroupBox(self.body)
+        self.checklist_box.setObjectName("checklist-card")
+        lay = QVBoxLayout(self.checklist_box)
+        self.checklist_rows = QLabel(self.checklist_box)
+        self.checklist_rows.setWordWrap(True)
+        self.checklist_rows.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.checklist_rows)
+        self.checklist_box.setVisible(False)
+        self.layout_.addWidget(self.checklist_box)
         self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
         # "As they will see and hear you", once camera and connection are checked
         # (built when there is something to show: it loads the call model)
@@ -174,7 +186,7 @@ class ResultsPage(Page):
         results = self.session.ordered_results()
         if not results:
             return None, self.tr("Nothing checked yet")
-        v = verdict_for(results, demo=self.session.demo)
+        v = verdict_for(results, demo=self.session.demo, undone=self._undone())
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
         if missing and v.value != "not_ready":
             return None, self.tr("Not finished yet")
@@ -232,7 +244,8 @@ class ResultsPage(Page):
         if not results:
             text = self.tr("Check everything at once, or go through the steps on the left.")
         else:
-            v = verdict_for(results, demo=self.session.demo)
+            undone = self._undone()
+            v = verdict_for(results, demo=self.session.demo, undone=undone)
             problems = sum(1 for r in results if r.status is not Status.PASS)
             if v is Verdict.DEMO:  # sample media were judged, not the person's devices
                 problems = 0
@@ -255,6 +268,8 @@ class ResultsPage(Page):
                 text += " " + self.tr("%n check(s) have not run yet.", "", len(missing))
             elif problems:
                 text += " " + self.tr("%n check(s) need attention.", "", problems)
+            if undone and v is not Verdict.DEMO:
+                text += " " + self.tr("%n preparation item(s) not ticked yet.", "", undone)
         self.summary.setText(text)
         if results:
             self.run_all_button.setText(self.tr("Check &everything again"))
@@ -276,6 +291,7 @@ class ResultsPage(Page):
             card.rerun.connect(self.rerun_requested)
             self.cards_box.addWidget(card)
             self.cards[r.id] = card
+        self.show_checklist()
         self.show_comparison()
         if not self._after_paint.armed():  # else it follows once the page has painted
             self._follow_preview()
@@ -296,6 +312,26 @@ class ResultsPage(Page):
         chain += _tab_stops_in(self.preview_slot)
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
+
+    def _checklist_items(self) -> list[Item]:
+        """The recruiter's checklist as the report carries it; none for other roles."""
+        return session_items(self.session) if self.session.role == "recruiter" else []
+
+    def _undone(self) -> int:
+        return sum(1 for i in self._checklist_items() if not i.done)
+
+    def show_checklist(self) -> None:
+        """The checklist card: each item ticked or not, in the report's words."""
+        items = self._checklist_items()
+        self.checklist_box.setVisible(bool(items))
+        if not items:
+            return
+        title = ct("Interviewer's preparation")
+        self.checklist_box.setTitle(title)
+        self.checklist_box.setAccessibleName(title)
+        self.checklist_rows.setText("\n".join(
+            f"{'✓' if i.done else '✗'} {ct(i.label)}: {ct('Done' if i.done else 'Not done')}"
+            for i in items))
 
     def show_comparison(self) -> None:
         """What changed since the newest run kept before this one; nothing without one."""

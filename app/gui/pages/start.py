@@ -213,12 +213,25 @@ class StartPage(Page):
     def title(self) -> str:
         return self.tr("Start")
 
-    def retranslate(self) -> None:
+    def show_role_texts(self) -> None:
+        """The heading and introduction for the person's role: a recruiter holds the
+        interview, it is not "your video interview" to them (issue 23)."""
+        if self.session.role == "recruiter":
+            self.heading.setText(self.tr("Get ready to hold a video interview"))
+            self.intro.setText(self.tr(
+                "In a few minutes TechCheck tests your camera, microphone, speakers, connection "
+                "and computer, so that the candidate sees and hears you well, and tells you "
+                "exactly what to fix. Tick your preparation in the next step. Nothing you say or "
+                "show leaves this computer."))
+            return
         self.heading.setText(self.tr("Get ready for your video interview"))
         self.intro.setText(self.tr(
             "In a few minutes TechCheck tests your camera, microphone, speakers, connection and "
             "computer, and tells you exactly what to fix. Nothing you say or show leaves this "
             "computer."))
+
+    def retranslate(self) -> None:
+        self.show_role_texts()
         self.language_label.setText(self.tr("&Language:"))
         self.role_label.setText(self.tr("I &am:"))
         self.demo_label.setText(self.tr("&Demo mode:"))

@@ -25,7 +25,8 @@ class SystemPage(CheckPage):
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Checks that the computer has the power, memory and disk space a video call needs, "
-            "whether it runs on battery, and whether a VPN or a weak Wi-Fi signal is in the way."))
+            "whether it runs on battery, whether a VPN or a weak Wi-Fi signal is in the way, and "
+            "whether the interviewer will be able to read your screen when you share it."))
 
     def entered(self, checking: bool = False) -> None:
         if not self.panel.running and not any(

@@ -35,8 +35,8 @@ def _bring_into_view(widget: QWidget) -> None:
     focus would land below the fold."""
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QScrollArea) and parent.widget() is not None \
-                and parent.widget().isAncestorOf(widget):
+        inner = parent.widget() if isinstance(parent, QScrollArea) else None
+        if isinstance(parent, QScrollArea) and inner is not None and inner.isAncestorOf(widget):
             parent.ensureWidgetVisible(widget, 2 * MARGIN, 2 * MARGIN)
         parent = parent.parentWidget()
 
@@ -82,11 +82,11 @@ class FocusRing(QWidget):
         _bring_into_view(self.target)
         parent = self._host(self.target)
         # the ring moves with the widget and every container between the two
-        w: QWidget | None = self.target
-        while w is not None and w is not parent:
-            w.installEventFilter(self)
-            self._watched.append(w)
-            w = w.parentWidget()
+        link: QWidget | None = self.target
+        while link is not None and link is not parent:
+            link.installEventFilter(self)
+            self._watched.append(link)
+            link = link.parentWidget()
         if self.parentWidget() is not parent:
             self.setParent(parent)
         self._place()

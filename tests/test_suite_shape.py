@@ -1,0 +1,59 @@
+"""The suite's shape (tests/conftest.py): the quick tier runs first, and the tests that share
+the private PipeWire server, the X server or a namespace lab stay on one xdist worker."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # collects the whole suite in a child process
+
+
+def _collected() -> list[tuple[str, bool, str]]:
+    """(node id, marked slow, xdist group) of every test, in the order pytest would run them."""
+    code = (
+        "import sys, pytest\n"
+        "class Report:\n"
+        "    def pytest_collection_finish(self, session):\n"
+        "        for it in session.items:\n"
+        "            g = it.get_closest_marker('xdist_group')\n"
+        "            print('ITEM', it.nodeid, int(it.get_closest_marker('slow') is not None),\n"
+        "                  g.args[0] if g else '-', sep='\\t')\n"
+        "sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider'],\n"
+        "                     plugins=[Report()]))\n")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    rows = [ln.split("\t")[1:] for ln in res.stdout.splitlines() if ln.startswith("ITEM\t")]
+    return [(nodeid, slow == "1", group) for nodeid, slow, group in rows]
+
+
+@pytest.fixture(scope="module")
+def collected() -> list[tuple[str, bool, str]]:
+    return _collected()
+
+
+def test_the_quick_tier_comes_first(collected):
+    slow = [s for _n, s, _g in collected]
+    assert len(collected) > 500 and 0 < sum(slow) < len(slow)
+    first_slow = slow.index(True)
+    assert all(slow[first_slow:]), "a quick test is ordered after a slow one"
+
+
+def test_tests_sharing_a_server_run_on_one_worker(collected):
+    """Every test of the PipeWire server, the X server or a namespace lab has its resource's
+    group, so one worker starts that server once per tier."""
+    audio = [g for n, _s, g in collected if "test_audio_devices.py" in n]
+    assert audio and {g.split(":")[0] for g in audio} == {"pipewire"}
+    links = [g for n, _s, g in collected if "test_network_links.py" in n]
+    assert links and {g.split(":")[0] for g in links} == {"netns"}
+    xvfb = [g for n, _s, g in collected if "test_gui_xvfb.py" in n]
+    assert xvfb and {g.split(":")[0] for g in xvfb} == {"desktop"}
+    # A group never mixes the tiers: the slow half of a server's tests waits for its turn.
+    for _n, slow, group in collected:
+        if group != "-":
+            assert group.endswith(":slow" if slow else ":quick"), (group, slow)
