@@ -50,6 +50,11 @@ def _walk(qtbot, w, steps: int) -> list[QWidget]:
         QApplication.processEvents()
         assert f.isVisible() and not f.visibleRegion().isEmpty(), (
             f"Tab stopped on {type(f).__name__} {f.accessibleName()!r}, which is out of sight")
+        ring = w.focus_ring  # and the ring is drawn around it (sliders, lists, combo boxes…)
+        ring_at = QRect(ring.mapToGlobal(ring.rect().topLeft()), ring.size())
+        widget_at = QRect(f.mapToGlobal(f.rect().topLeft()), f.size())
+        assert ring.isVisible() and ring_at.contains(widget_at) and ring_at != widget_at, (
+            f"no focus ring around {type(f).__name__} {f.accessibleName()!r}")
         stops.append(f)
     return stops
 
