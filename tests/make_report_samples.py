@@ -268,7 +268,12 @@ def microphone_results() -> dict[str, CheckResult]:
     return {"microphone_demo": _run("microphone", _profile("teams"), devices)}
 
 
-ONLY = {"screen": screen_results, "microphone": microphone_results}
+def _media_only() -> dict[str, CheckResult]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return media_results(Path(tmp))
+
+
+ONLY = {"screen": screen_results, "microphone": microphone_results, "media": _media_only}
 
 
 def main(only: str | None = None) -> None:

@@ -85,6 +85,7 @@ def test_empty_room_and_two_people():
     assert two.metrics["faces"][:2] == (Status.WARN, 2.0)
 
 
+@pytest.mark.slow
 def test_a_new_person_is_found_within_the_search_interval():
     """The tracker follows the face cheaply and searches the whole frame every 0.5 s."""
     a = FrameAnalyser()
@@ -99,6 +100,7 @@ def test_a_new_person_is_found_within_the_search_interval():
     assert seen_at is not None and seen_at <= 0.55
 
 
+@pytest.mark.slow
 def test_looping_file_restarts_the_window():
     a = FrameAnalyser()
     fr = list(frames("good", 0.5))
@@ -233,6 +235,7 @@ def test_judge_skips_measures_seen_too_rarely():
     assert j.states()["x"].status is Status.SKIPPED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["good", "moved", "two_people", "backlit"])
 def test_live_hints_and_looks_good_are_the_checks_window(name):
     """Issue 20 item 3: the checklist and "looks good" are judged over the check's window with

@@ -183,6 +183,7 @@ def test_which_process_holds_the_camera(tmp_path):
     assert _linux_device_users("/dev/video1", tmp_path) == []
 
 
+@pytest.mark.slow
 def test_cli_run_with_a_video_file(clip, cli, tmp_path):
     out = tmp_path / "report.json"
     p = cli("run", "--only", "camera", "--camera", str(clip), "--duration", "1", "--yes",
@@ -195,6 +196,7 @@ def test_cli_run_with_a_video_file(clip, cli, tmp_path):
     assert "snapshot_jpeg_b64" not in cam["details"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not NO_CAMERA, reason="this machine has a camera at index 0")
 def test_cli_run_without_a_camera(cli):
     p = cli("run", "--only", "camera", "--camera", "0", "--yes", "--lang", "sv")
@@ -212,6 +214,7 @@ def test_cli_devices_lists_cameras_without_problems(cli):
     assert cams == [d.to_dict() for d in list_cameras()]
 
 
+@pytest.mark.slow
 def test_demo_clip_is_small_and_passes_the_check(profile):
     from techcheck import resources
     clip = resources.path("demo", "camera.avi")

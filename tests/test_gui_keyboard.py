@@ -50,6 +50,11 @@ def _walk(qtbot, w, steps: int) -> list[QWidget]:
         QApplication.processEvents()
         assert f.isVisible() and not f.visibleRegion().isEmpty(), (
             f"Tab stopped on {type(f).__name__} {f.accessibleName()!r}, which is out of sight")
+        ring = w.focus_ring  # and the ring is drawn around it (sliders, lists, combo boxes…)
+        ring_at = QRect(ring.mapToGlobal(ring.rect().topLeft()), ring.size())
+        widget_at = QRect(f.mapToGlobal(f.rect().topLeft()), f.size())
+        assert ring.isVisible() and ring_at.contains(widget_at) and ring_at != widget_at, (
+            f"no focus ring around {type(f).__name__} {f.accessibleName()!r}")
         stops.append(f)
     return stops
 
@@ -139,3 +144,14 @@ def test_return_starts_the_check_and_results_tab_in_order(make_window, qtbot):
     assert preview and min(preview) > again, names
     cards = [i for i, f in enumerate(stops) if any(c.isAncestorOf(f) for c in res.cards.values())]
     assert all(i < export for i in cards), names
+    # Return on a card's "Check … again": the check runs again and its card is made anew
+    # while its button has the focus; the ring lives on for the next Tab
+    res.setFocus(Qt.FocusReason.OtherFocusReason)
+    card_button = _tab(qtbot, w)
+    assert any(c.isAncestorOf(card_button) for c in res.cards.values()), names
+    qtbot.keyClick(card_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w._rerun_page is not None, timeout=5000)
+    qtbot.waitUntil(lambda: w._rerun_page is None, timeout=60_000)
+    qtbot.waitUntil(lambda: all(c.isVisible() for c in res.cards.values()))
+    res.setFocus(Qt.FocusReason.OtherFocusReason)
+    _walk(qtbot, w, 3)

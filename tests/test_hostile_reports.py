@@ -27,6 +27,7 @@ from tests.hostile import ATTACKS, assert_bounded, run_measured
 # --- item 1: format-string injection ------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["format-width.json", "format-width-memoryerror.json"])
 def test_a_huge_width_in_a_template_is_not_filled(name: str, tmp_path: Path):
     html, txt = tmp_path / "r.html", tmp_path / "r.txt"

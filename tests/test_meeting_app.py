@@ -286,3 +286,16 @@ def test_an_invitations_minimum_version_judges_the_installed_app(tmp_path):
     assert report.extra["invitation"]["app_min_version"] == "6.0.0"
     path = jsonio.write(report, tmp_path / "report.json")
     assert jsonio.read(path).extra["invitation"]["app_min_version"] == "6.0.0"
+
+
+def test_a_recruiter_names_the_minimum_on_the_command_line(tmp_path):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "invite.toml"
+    r = run_cli("invite", "--profile", "zoom", "--when", "2026-12-20T10:00+01:00", "--contact",
+                "Anna", "--app-min-version", "6.3.0", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert 'app_min_version = "6.3.0"' in out.read_text(encoding="utf-8")
+    bad = run_cli("invite", "--profile", "zoom", "--when", "2026-12-20T10:00+01:00",
+                  "--contact", "Anna", "--app-min-version", "latest", "-o", str(out))
+    assert bad.returncode == 3 and "app_min_version" in bad.stderr

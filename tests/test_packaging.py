@@ -72,6 +72,7 @@ def test_data_files_keep_the_package_layout():
     assert not any(k.endswith((".py", ".pyc", ".ts", ".ico", ".icns")) for k in datas)
 
 
+@pytest.mark.slow
 def test_a_third_party_plugin_installed_at_build_time_is_bundled(tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run(
@@ -236,6 +237,7 @@ def _icu_probe(folder: Path, library_dir: Path | None) -> dict:
     return json.loads(res.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PySide6 bundles ICU on Linux")
 def test_the_trimmed_icu_data_sorts_cases_and_names_zones_as_the_full_one(tmp_path: Path):
     """The bundle's ICU data keeps root, English and Swedish only (packaging/icu_trim.py):

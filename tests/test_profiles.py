@@ -228,7 +228,7 @@ def test_a_profile_without_extends_sits_over_generic(tmp_path: Path):
 # --- issue 12 item 6: one way to name a limit, and old names still load ----------------------
 
 #: Units a limit key may end in (docs/profiles.md); a dimensionless measure has none.
-UNITS = ("ms", "pct", "mb", "gb", "dbm", "dbfs", "db", "deg", "px", "s", "mbps")
+UNITS = ("ms", "pct", "mb", "gb", "dbm", "dbfs", "db", "deg", "px", "s", "mbps", "khz")
 _LIMIT_KEY = re.compile(rf"^(?P<measure>[a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_(?P<level>tip|warn|fail)"
                         rf"(?:_(?P<unit>{'|'.join(UNITS)}))?$")
 _LEVEL_WORD = re.compile(r"(?:^|_)(?:tip|warn|fail)(?:_|$)")

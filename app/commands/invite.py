@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the company's own measurement server (http or https)")
     p.add_argument("--stun", default="", metavar="HOST:PORT", help="the company's STUN server")
     p.add_argument("--note", default="", metavar="TEXT", help="a short note to the candidate")
+    p.add_argument("--app-min-version", default="", metavar="VERSION",
+                   help="the oldest version of the platform's desktop app the interview "
+                   "accepts, e.g. 6.3.0 (an older one is a warning)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="where to write the invitation (use - to print it)")
     p.set_defaults(func=run)
@@ -38,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         inv = invitation.create(profile=args.profile, when=args.when, contact=args.contact,
                                 company=args.company, position=args.position,
-                                server=args.server, stun=args.stun, note=args.note)
+                                server=args.server, stun=args.stun, note=args.note,
+                                app_min_version=args.app_min_version)
     except invitation.InvitationError as exc:
         return fail(str(exc))
     data = inv.to_toml()

@@ -92,17 +92,17 @@ class FocusRing(QWidget):
         self._place()
 
     def _host(self, target: QWidget) -> QWidget:
-        """The closest ancestor with room for the ring around ``target``; never above a
-        scroll area's content (the ring would not scroll with the widget)."""
-        host = target.parentWidget() or self.window_
-        while True:
-            top_left = target.mapTo(host, target.rect().topLeft())
-            ring = QRect(top_left, target.size()).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-            above = host.parentWidget()
-            if (host.rect().contains(ring) or above is None or host.isWindow()
-                    or isinstance(above.parentWidget(), QScrollArea)):  # ``above``: a viewport
-                return host
-            host = above
+        """Where the ring lives: the scrolling content of the page holding ``target`` (so it
+        scrolls with it), else the window. Never a passing container such as a result card:
+        deleting one would delete the ring with it."""
+        w = target.parentWidget()
+        while w is not None and w is not self.window_:
+            viewport = w.parentWidget()
+            area = viewport.parentWidget() if viewport is not None else None
+            if isinstance(area, QScrollArea) and area.widget() is w:
+                return w
+            w = viewport
+        return self.window_
 
     def _target_gone(self) -> None:
         self.target = None
