@@ -102,3 +102,23 @@ def test_check_everything_again_clears_the_old_results(make_window, qtbot):
                       if x.isVisible() and x.accessibleName() == "Cancel the check"))
     qtbot.waitUntil(lambda: not w.run_all.active
                     and not any(p.busy() for p in w.pages.values()), timeout=30_000)
+
+
+@pytest.mark.slow
+def test_switching_demo_mode_leaves_no_old_result_on_a_step(make_window, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from techcheck.app.gui.widgets.findings import ResultCard
+
+    w = make_window(demo_mode="on", language="en")
+    _run_page(qtbot, w, "camera", "Check the camera")  # the sample video
+    assert [c for c in visible_widgets(w.pages["camera"], ResultCard)]
+    click_step(qtbot, w, "start")
+    demo = by_name(w, "Demo mode", QComboBox)
+    demo.setFocus()
+    qtbot.keyClick(demo, Qt.Key.Key_Down)  # "On" → "Off: use my devices"
+    assert not w.session.demo and not w.session.results
+    click_step(qtbot, w, "camera")
+    assert not visible_widgets(w.pages["camera"], ResultCard)  # the sample's verdict is gone
+    click_step(qtbot, w, "results")
+    assert not w.pages["results"].cards and not w.pages["results"].passed_buttons
