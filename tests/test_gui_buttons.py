@@ -148,14 +148,19 @@ def effect_plays_test_sound(qtbot, w, page, b) -> None:
 
 
 def effect_rechecks_one(qtbot, w, page, b) -> None:
-    """A card's "Check Computer again" on Results: that check runs again, the page stays."""
-    check_id = next(cid for cid, card in page.cards.items() if card.rerun_button is b)
+    """A card's (or a passed check's line's) "Check Computer again" on Results: that check
+    runs again, the page says so and stays."""
+    buttons = {cid: card.rerun_button for cid, card in page.cards.items()} | page.passed_buttons
+    check_id = next(cid for cid, button in buttons.items() if button is b)
     before = w.session.results[check_id]
     press(qtbot, b)
     assert b.text() == "Checking…" and not b.isEnabled()
+    assert page.recheck_note.text().startswith("Checking ")
     _idle(qtbot, w)
     qtbot.waitUntil(lambda: w.session.results[check_id] is not before, timeout=60_000)
-    assert w.current_key() == "results" and check_id in page.cards
+    assert w.current_key() == "results"
+    assert check_id in page.cards or check_id in page.passed_buttons
+    assert " again at " in page.recheck_note.text()
 
 
 def effect_export_menu(qtbot, w, page, b) -> None:
