@@ -35,7 +35,7 @@ def run(offset: int, url: str, folder: Path) -> dict:
     shim = folder / "shim"
     shim.mkdir(exist_ok=True)
     # libfaketime 0.9.10 refuses Python's absolute monotonic sleep when only the wall clock
-    # is faked (tests/test_network_clock.py says why): sleep in select() instead.
+    # is faked (tests/unit/test_network_clock.py says why): sleep in select() instead.
     (shim / "sitecustomize.py").write_text(
         "import select, time\n"
         "time.sleep = lambda s: select.select([], [], [], max(0.0, s))\n")

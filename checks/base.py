@@ -79,7 +79,7 @@ class ResultBuilder:
     ) -> None:
         """Record a metric. A metric with a limit says how the value had to compare with it for a
         pass (``op``: ``<=``, ``>=``…; a ``[low, high]`` limit is ``between``), so no reader has
-        to guess which side is good. Every built-in check gives it (tests/test_metric_op.py);
+        to guess which side is good. Every built-in check gives it (tests/unit/test_metric_op.py);
         a third-party plug-in written before ``op`` existed still works, and the report infers
         the side for its metrics as it does for old files (docs/report-format.md)."""
         if isinstance(value, float):

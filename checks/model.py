@@ -102,7 +102,7 @@ class ExitCode(enum.IntEnum):
     monitoring-plugin convention for a verdict (0 ok, 1 warning, 2 critical) and 3 for a run
     that could not happen (bad arguments, an unreadable profile or report, an internal error);
     4 for a demo run (``Verdict.DEMO``).
-    One declaration: the README's table is tested against it (tests/test_runsetup.py)."""
+    One declaration: the README's table is tested against it (tests/unit/test_runsetup.py)."""
 
     READY = 0
     READY_WITH_WARNINGS = 1

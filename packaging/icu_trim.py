@@ -21,7 +21,7 @@ removes items, ``genccode`` turns the package into assembly with the same symbol
 links it into a library with the same soname. Without the tools the build says so and keeps
 the wheel's library (the bundle is then 11 MB larger).
 
-Checked by ``tests/test_packaging.py`` (the trimmed library sorts, maps case and names time
+Checked by ``tests/app/test_packaging.py`` (the trimmed library sorts, maps case and names time
 zones as the full one does in English and Swedish) and by the bundle's self-test.
 """
 

@@ -1,7 +1,7 @@
 """Opens the real app on an X server with a branded invitation and grabs the Start page from the
 screen: ``python -m tests.brand_shot INVITATION.toml OUT.png``. Prints a JSON summary (the Qt
 platform, the brand shown, where its logo is in the picture) as its last line. Run by
-tests/test_gui_brand.py under Xvfb; its picture is docs/screenshots/start-branded.png."""
+tests/app/test_gui_brand.py under Xvfb; its picture is docs/screenshots/start-branded.png."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ the keyboard, and the view on the Results page.
 
     python -m tests.callpreview_tour OUTDIR [--lang sv] [--prefix NAME]
 
-Run by tests/test_gui_xvfb.py into tests/artifacts/; docs/screenshots/ holds a run of it.
+Run by tests/app/test_gui_xvfb.py into tests/artifacts/; docs/screenshots/ holds a run of it.
 Prints a JSON summary on its last line.
 """
 

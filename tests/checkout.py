@@ -2,7 +2,7 @@
 
 The folders ``app/``, ``checks/`` and ``resources/`` are imported as ``techcheck.app``,
 ``techcheck.checks`` and ``techcheck.resources`` (pyproject.toml maps them; see
-tests/test_namespace.py). Python finds those names through the installed distribution, so in a
+tests/app/test_namespace.py). Python finds those names through the installed distribution, so in a
 second checkout (a git worktree) whose own code is not the one installed, the tests would
 silently test the installed checkout instead.
 

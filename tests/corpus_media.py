@@ -851,7 +851,7 @@ def run_speaker(item: SpeakerItem, profile: object) -> Outcome:
     """The speaker check on one setup. The check runs unchanged (its own test sound, its echo
     analysis, its limits and findings); only the duplex stream is the item's room, since no
     machine here has a loudspeaker and a microphone in a room: ``playrec`` hands the check
-    what the microphone would have recorded. ``tests/test_corpus.py`` plays items through the
+    what the microphone would have recorded. ``tests/services/test_corpus.py`` plays items through the
     private PipeWire server, the room as a convolver in the sound path, as well."""
     from unittest import mock
 
@@ -891,7 +891,7 @@ def run_speaker_through(server: object, item: SpeakerItem, profile: object) -> O
     ir = server.root / f"{item.id}.wav"  # type: ignore[attr-defined]
     delay = np.zeros(round(item.latency_ms * AUDIO_RATE / 1000))
     # The check plays the same sound on two channels; the server mixes them into the mono
-    # room sink at -3 dB each, +3 dB in all (tests/test_audio_devices.py measures it on the
+    # room sink at -3 dB each, +3 dB in all (tests/services/test_audio_devices.py measures it on the
     # plain loopback): the response is 3 dB lower, so the echo comes back at its labelled loss.
     h = echo_path(item, sound) / np.sqrt(2.0)
     sf.write(str(ir), np.r_[delay, h].astype(np.float32), AUDIO_RATE, subtype="FLOAT")

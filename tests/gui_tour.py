@@ -1,5 +1,5 @@
 """Drives the real app through every page in demo mode and saves a screenshot of each, grabbed
-from the screen (so under Xvfb it is what a person would see). Run by tests/test_gui_xvfb.py
+from the screen (so under Xvfb it is what a person would see). Run by tests/app/test_gui_xvfb.py
 in its own process, because the Qt platform (xcb) is chosen once per process:
 
     python -m tests.gui_tour OUTDIR [--lang sv] [--dark] [--prefix NAME] [--quick]

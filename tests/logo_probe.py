@@ -3,7 +3,7 @@
 shown, the logo's size in device pixels, the error the Start page shows, the processor time
 and wall-clock time from opening to shown, and the process's peak resident memory while the
 invitation was opened (``VmHWM`` reset through ``/proc/self/clear_refs`` just before, Linux
-``proc(5)``) against its resident memory before. Run by tests/test_gui_brand.py in a process
+``proc(5)``) against its resident memory before. Run by tests/app/test_gui_brand.py in a process
 of its own, so the peak is the app's and not the test runner's."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Makes tests/data/report_samples.json: check results from real runs, for the tests that
 render, compare and load reports (tests/report_samples.py) and for the test that every measure
-a check declares is reported by a real run (tests/test_measures.py).
+a check declares is reported by a real run (tests/unit/test_measures.py).
 
 Every result is the real check run as ``techcheck run`` runs it: the camera on the demo clip,
 the microphone on the demo recording, the speaker on the demo stand-in and on a private
@@ -15,7 +15,7 @@ program). Run it again after a change to what a check reports:
 
 (in a second checkout, a git worktree, put its ``.cache/devshim`` on ``PYTHONPATH``).
 
-It prints what it made; tests/test_measures.py then says whether a declared measure is missing.
+It prints what it made; tests/unit/test_measures.py then says whether a declared measure is missing.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Two hooks, because an import reaches a module two ways: ``builtins.__import__`` 
 ``sys.modules``; a ``sys.meta_path`` finder sees ``importlib.import_module`` calls, which are
 attributed to the first caller outside importlib.
 
-Used by tests/test_platform_imports.py in a fresh subprocess per blocked set:
+Used by tests/app/test_platform_imports.py in a fresh subprocess per blocked set:
 ``python -c "from tests import platform_block; platform_block.install('posix'); ..."``.
 """
 

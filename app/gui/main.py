@@ -67,7 +67,7 @@ def no_display_problem(env, platform: str) -> str | None:
 
 
 def _install_probe(window, where: str) -> None:
-    """For bench/bench_startup.py and the start-up import guard (tests/test_startup.py): write
+    """For bench/bench_startup.py and the start-up import guard (tests/app/test_startup.py): write
     the wall-clock time when the window is first exposed and painted (with the time ``main``
     was imported and the processor time used so far), then the names of the modules that
     were imported when it was first exposed (one a line), then quit."""

@@ -2,7 +2,7 @@
 function with a fallback: a platform that cannot tell gives an empty list or ``None`` (not
 measured), never an exception and never a guess.
 
-No module-level import of a platform's own modules (tests/test_platform_imports.py): ctypes'
+No module-level import of a platform's own modules (tests/app/test_platform_imports.py): ctypes'
 Windows and macOS parts are reached only inside the functions for that platform.
 """
 

@@ -24,7 +24,7 @@ from techcheck.checks.network.httpio import parse_origin
 from techcheck.checks.network.measures import CLOCK_OFFSET
 from techcheck.checks.network.server import start_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_http_dates_of_rfc_9110_are_read_and_broken_ones_are_not():

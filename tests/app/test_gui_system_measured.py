@@ -14,7 +14,7 @@ from tests.gui_fixtures import by_name, click_step
 # the offscreen platform cannot resize a native window to its size hints
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ import pytest
 
 from tests.archguard import planted_copy
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = ("app", "checks", "resources")
 DEMO_CLIP = ROOT / "resources" / "demo" / "camera.avi"
 

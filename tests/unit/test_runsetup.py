@@ -106,7 +106,7 @@ def test_the_demo_report_says_so_and_names_the_invitation(session: Session):
 
 def test_exit_codes_are_the_readmes_table():
     """``ExitCode`` is the one declaration of the statuses the README promises."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     table = readme.split("Exit status, as monitoring tools use it:", 1)[1].split("\n\n", 2)[1]
     rows = [line.split("|")[1:3] for line in table.splitlines()[2:]]
     documented = {int(code): meaning.strip() for code, meaning in rows}

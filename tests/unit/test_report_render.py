@@ -351,7 +351,7 @@ def test_every_format_writes_atomically_next_to_the_target(full_report, tmp_path
 def test_every_metric_of_the_built_in_checks_has_a_label():
     """A report must not fall back to raw keys ("face_light") for our own checks: every metric
     the built-in checks produce on the demo media and stand-ins is declared, with its label
-    (checks/measure.py); tests/test_measures.py holds the declarations to the recorded runs."""
+    (checks/measure.py); tests/unit/test_measures.py holds the declarations to the recorded runs."""
     from techcheck.app import demo
     from techcheck.checks import registry
     from techcheck.checks.context import CheckContext, Devices

@@ -125,7 +125,7 @@ def test_a_hostile_invitation_changes_nothing(cli, tmp_path: Path):
 
 #: A real report TechCheck wrote (camera and microphone on the demo media) before the metrics
 #: colour_a/colour_b were renamed color_a/color_b (checks/renamed.py).
-BEFORE_RENAME = Path(__file__).parent / "data" / "report-before-color-rename.json"
+BEFORE_RENAME = Path(__file__).parent.parent / "data" / "report-before-color-rename.json"
 
 
 @pytest.mark.slow

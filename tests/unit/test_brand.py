@@ -16,7 +16,7 @@ from techcheck.app import brand, invitation
 from techcheck.app.report import html, pdf
 from tests import report_samples as samples
 from tests.conftest import ROOT
-from tests.test_report_render import assert_self_contained, parse
+from tests.unit.test_report_render import assert_self_contained, parse
 
 SAMPLE = ROOT / "docs" / "examples" / "branded-invitation.toml"
 LOGO = ROOT / "docs" / "examples" / "acme-logo.svg"

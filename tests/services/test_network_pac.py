@@ -15,10 +15,10 @@ import pytest
 
 from techcheck.checks.model import Status
 from techcheck.checks.network import pac, probes
-from tests import test_network
 from tests.httpproxy import HttpProxy
-from tests.test_network import hermetic_profile, run_check
-from tests.test_network_proxy import closed_port
+from tests.services import test_network
+from tests.services.test_network import hermetic_profile, run_check
+from tests.services.test_network_proxy import closed_port
 
 server = test_network.server
 
@@ -225,7 +225,7 @@ def kde_pac(tmp_path, monkeypatch):
     """A KDE desktop whose proxy setting points at a PAC file; returns a function that
     writes the PAC text and gives its URL."""
     for var in ("DISPLAY", "WAYLAND_DISPLAY", *(v for v in __import__(
-            "tests.test_network_proxy", fromlist=["x"]).PROXY_VARS)):
+            "tests.services.test_network_proxy", fromlist=["x"]).PROXY_VARS)):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / ".config").mkdir()

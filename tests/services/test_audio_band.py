@@ -3,7 +3,7 @@
 Real speech (the alsa-utils voice, espeak-ng in English and Swedish) through real band limits:
 resampled to 8 or 16 kHz and back (scipy's polyphase filter and sox's, the two shapes a sound
 server's resampler has), and recorded at 8 or 16 kHz outright. The check runs on them as
-``--microphone FILE`` runs it; tests/test_audio_devices.py has the same through PipeWire.
+``--microphone FILE`` runs it; tests/services/test_audio_devices.py has the same through PipeWire.
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ def test_a_microphone_the_sound_server_runs_at_8_or_16_khz(voice, rate, status, 
     the graph's 48 kHz, measured here, so the label without the clock limits nothing). A
     full-band voice played into it is resampled by PipeWire itself down to ``rate`` and back up
     to the 48 kHz PortAudio records at: the band limit is the sound server's own resampler."""
-    from tests.test_audio_devices import Asker
+    from tests.services.test_audio_devices import Asker
 
     name = f"bt{rate // 1000}k"
     srv = pipewire_server

@@ -13,9 +13,9 @@ from techcheck.checks.model import Status
 from techcheck.checks.network import probes, proxy
 from techcheck.checks.network.httpio import parse_origin
 from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
-from tests import test_network
 from tests.httpproxy import HttpProxy
-from tests.test_network import hermetic_profile, run_check
+from tests.services import test_network
+from tests.services.test_network import hermetic_profile, run_check
 
 # The loopback measurement server and the private-CA TLS server, shared with test_network.py.
 server = test_network.server

@@ -19,9 +19,9 @@ from techcheck.checks.network import probes, stun
 from techcheck.checks.network.httpio import parse_origin
 from techcheck.checks.network.server import start_server
 from techcheck.checks.network.transfer import CLOUDFLARE, Transfer
-from tests import test_network_pac, test_serve_hostile
-from tests.test_network import hermetic_profile, run_check
-from tests.test_serve_hostile import send_and_read, status_of
+from tests.services import test_network_pac, test_serve_hostile
+from tests.services.test_network import hermetic_profile, run_check
+from tests.services.test_serve_hostile import send_and_read, status_of
 
 kde_pac = test_network_pac.kde_pac  # fixtures
 serve_process = test_serve_hostile.serve
@@ -323,7 +323,7 @@ def test_the_check_with_a_named_pipe_pac_reports_it_and_the_process_exits(tmp_pa
     kde_pac("unused", fifo.as_uri())
     code = (
         "import sys\n"
-        "from tests.test_network import hermetic_profile, run_check\n"
+        "from tests.services.test_network import hermetic_profile, run_check\n"
         "from pathlib import Path\n"
         f"result, _ = run_check(hermetic_profile(Path({str(tmp_path)!r})), {serve.url!r}, "
         "duration=1.5)\n"

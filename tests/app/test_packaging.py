@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_cli
-from tests.test_plugins import build_wheel
+from tests.unit.test_plugins import build_wheel
 
 sys.path.insert(0, str(ROOT / "packaging"))
 import bundle_plan

@@ -144,7 +144,7 @@ def test_fuzz_report_from_raw_bytes(raw: bytes, tmp_path: Path):
 # --- profiles ---------------------------------------------------------------------------------
 
 SCHEMAS = registry.limit_schemas(registry.discover())
-TEAMS = (Path(__file__).resolve().parent.parent / "resources" / "profiles" / "teams.toml"
+TEAMS = (Path(__file__).resolve().parents[2] / "resources" / "profiles" / "teams.toml"
          ).read_text(encoding="utf-8")
 _toml_values = st.one_of(
     st.sampled_from(["nan", "inf", "-inf", "1e999", Big("9" * 5000), Big("[" * 5000 + "]" * 5000),

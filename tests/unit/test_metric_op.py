@@ -14,7 +14,7 @@ from techcheck.checks.base import ResultBuilder
 from techcheck.checks.model import Metric, Report, Status
 from tests import report_samples as samples
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _metric_calls_without_op() -> list[str]:

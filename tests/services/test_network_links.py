@@ -186,7 +186,7 @@ def test_past_the_jitter_fail_limit_row_and_sentence_quote_the_same_limit(tmp_pa
     link varies the round trip by ~70 ms."""
     from techcheck.app.report.view import check_section
     from techcheck.checks.model import CheckResult
-    from tests.test_measures import same_limit_everywhere
+    from tests.unit.test_measures import same_limit_everywhere
 
     profile = tmp_path / "sparse.toml"
     profile.write_text('[profile]\nname = "sparse"\ntitle = "Sparse probes"\nplatform = "other"\n'

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame
 
 from tests.conftest import ROOT
 from tests.gui_fixtures import by_name, press
-from tests.test_brand import SAMPLE
+from tests.unit.test_brand import SAMPLE
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -101,7 +101,7 @@ def _wide_png() -> bytes:
     import tempfile
     from pathlib import Path
 
-    from tests.test_hostile_files import _blank_png
+    from tests.unit.test_hostile_files import _blank_png
 
     with tempfile.TemporaryDirectory() as folder:
         return _blank_png(Path(folder) / "wide.png", 2048, 1).read_bytes()

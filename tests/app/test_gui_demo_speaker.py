@@ -11,7 +11,7 @@ from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.checks.audio import standin
 from techcheck.checks.model import Status
 
-# the offscreen platform's chatter, as in tests/test_gui.py
+# the offscreen platform's chatter, as in tests/app/test_gui.py
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from techcheck.checks.model import CheckResult, Finding, Report, Status, Verdict, verdict_for
 from tests.verdict_policy import policy, violations
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: A finding code as the checks write it: "<check>.<what>" in a string literal.
 CODE = re.compile(r"""["']((?:camera|microphone|speaker|network|system|screen)\.[a-z][a-z_0-9]*)["']""")
 

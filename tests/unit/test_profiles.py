@@ -180,7 +180,7 @@ def test_cli_exits_3_with_the_sentence_for_a_nan_limit(tmp_path):
     path = write(tmp_path, GOOD_HEAD + "\n[system]\ncpu_load_warn_pct = nan\n")
     r = subprocess.run([sys.executable, "-m", "techcheck.app.cli", "run", "--profile", path, "--only",
                         "system", "--no-history"], capture_output=True, text=True, timeout=60,
-                       cwd=Path(__file__).resolve().parent.parent)
+                       cwd=Path(__file__).resolve().parents[2])
     assert r.returncode == 3, r.stderr
     assert f"{Path(path).resolve()}:7: key 'system.cpu_load_warn_pct': must be a finite " \
         "number" in r.stderr
@@ -232,7 +232,7 @@ UNITS = ("ms", "pct", "mb", "gb", "dbm", "dbfs", "db", "deg", "px", "s", "mbps",
 _LIMIT_KEY = re.compile(rf"^(?P<measure>[a-z][a-z0-9]*(?:_[a-z0-9]+)*?)_(?P<level>tip|warn|fail)"
                         rf"(?:_(?P<unit>{'|'.join(UNITS)}))?$")
 _LEVEL_WORD = re.compile(r"(?:^|_)(?:tip|warn|fail)(?:_|$)")
-OLD_PROFILE = Path(__file__).parent / "data" / "profile-before-renames.toml"
+OLD_PROFILE = Path(__file__).parent.parent / "data" / "profile-before-renames.toml"
 
 
 @pytest.mark.parametrize("path", available_profiles(), ids=lambda p: p.stem)
