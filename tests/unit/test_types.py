@@ -46,7 +46,8 @@ def test_mypy_is_strict_on_the_engine_and_lenient_on_the_app(tmp_path: Path):
         untyped + "\n\ndef wrong() -> int:\n    return 'text'\n", encoding="utf-8")
     res = _mypy(copy, "--cache-dir", str(tmp_path / "cache"))
     assert res.returncode == 1, res.stdout[-4000:]
-    errors = [ln for ln in res.stdout.splitlines() if ": error:" in ln]
+    # Only the planted files: the rest of the copy is this checkout, checked by the test above.
+    errors = [ln for ln in res.stdout.splitlines() if ": error:" in ln and "/planted.py:" in ln]
     assert any("checks/planted.py:1:" in e and "[no-untyped-def]" in e for e in errors), errors
     assert any("app/planted.py:6:" in e and "[return-value]" in e for e in errors), errors
     assert not any("app/planted.py:1:" in e for e in errors), errors

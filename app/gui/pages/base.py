@@ -134,8 +134,8 @@ class CheckPage(Page):
         """The title its check declares (``Check.title``), so that the step list, the page,
         Results and the reports give a check one name (issue 23: "Connection" beside
         "Internet connection"); the page's own words only until the checks are loaded."""
-        plugin = next((p for p in self.session.plugins if p.id == self.key and p.cls), None)
-        return ct(plugin.cls.title) if plugin is not None else self.own_title()
+        cls = next((p.cls for p in self.session.plugins if p.id == self.key and p.cls), None)
+        return ct(cls.title) if cls is not None else self.own_title()
 
     def own_title(self) -> str:
         """The step's name before the checks are loaded."""
