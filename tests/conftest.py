@@ -43,20 +43,41 @@ RESOURCE_GROUPS = (
 )
 
 
-def _group(item: pytest.Item) -> str | None:
-    """The xdist group of ``item``: a shared resource's, else that of the module- or
-    class-scoped fixtures of its own file it uses (made once per worker: the tests sharing one
-    must not be split over two workers, or it is made twice; tests of one file that use
-    different ones may run apart), else None (the test goes to whichever worker is free)."""
-    for name, needs in RESOURCE_GROUPS:
-        if needs(item):
-            return name
+def _module_fixtures(item: pytest.Item) -> tuple[str, list[str]]:
+    """(file, the module- or class-scoped fixtures of that file ``item`` uses)."""
     info = getattr(item, "_fixtureinfo", None)
     file = item.nodeid.split("::", 1)[0]
-    shared = sorted(name for name, defs in (info.name2fixturedefs.items() if info else ())
-                    if any(d.scope in ("module", "class") and d.baseid.split("::")[0] == file
-                           for d in defs))
-    return f"{file}:{'+'.join(shared)}" if shared else None
+    return file, sorted(name for name, defs in (info.name2fixturedefs.items() if info else ())
+                        if any(d.scope in ("module", "class") and d.baseid.split("::")[0] == file
+                               for d in defs))
+
+
+def _groups(items: list[pytest.Item]) -> dict[str, str | None]:
+    """The xdist group of each test: a shared resource's, else that of the module- or
+    class-scoped fixtures of its own file it uses — made once per worker, so the tests sharing
+    one must not be split over two workers, or it is made twice. Fixtures used together join
+    one group (a test of two of them ties both), so each is made once; tests of one file that
+    share none may run apart. None: the test goes to whichever worker is free."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    uses: dict[str, list[str]] = {}
+    out: dict[str, str | None] = {}
+    for item in items:
+        resource = next((name for name, needs in RESOURCE_GROUPS if needs(item)), None)
+        out[item.nodeid] = resource
+        if resource is None:
+            file, names = _module_fixtures(item)
+            uses[item.nodeid] = [f"{file}:{n}" for n in names]
+            for a, b in zip(uses[item.nodeid], uses[item.nodeid][1:], strict=False):
+                parent[root(b)] = root(a)
+    for nodeid, keys in uses.items():
+        out[nodeid] = root(keys[0]) if keys else None
+    return out
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects by the markers added here
@@ -69,7 +90,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     break
     # The quick tier first (every test not marked slow), then the slow one with the grouped
     # tests (the long work units) at its head, so the two workers finish together.
-    groups = {item.nodeid: _group(item) for item in items}
+    groups = _groups(items)
     order = {item.nodeid: i for i, item in enumerate(items)}
     # A module fixture is made by the first test that uses it: when one of its tests is slow,
     # all are, or the quick tier would make it (a bundle build, the corpus) for a quick one.
