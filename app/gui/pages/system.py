@@ -3,6 +3,8 @@ measured, as every other step shows its measurements (issue 23)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QWidget
 
@@ -10,11 +12,17 @@ from techcheck.app.gui.i18n import ct, qty
 from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
-from techcheck.checks.system import measures as M
 
-#: The measurements shown, in this order, each with its declared label (checks/system/measures.py).
-SHOWN = (M.CPU_LOAD, M.CPU_CORES, M.MEMORY_FREE, M.MEMORY_TOTAL, M.BATTERY, M.ON_AC_POWER,
-         M.DISK_FREE, M.CONNECTION, M.WIFI_SIGNAL, M.VPN)
+
+def shown() -> tuple[Any, ...]:
+    """The measurements shown, in this order, each with its declared label
+    (checks/system/measures.py). Imported when first shown: importing the ``system`` package
+    loads the whole check and psutil, which stay out of the first paint
+    (tests/app/test_startup.py)."""
+    from techcheck.checks.system import measures as M
+
+    return (M.CPU_LOAD, M.CPU_CORES, M.MEMORY_FREE, M.MEMORY_TOTAL, M.BATTERY, M.ON_AC_POWER,
+            M.DISK_FREE, M.CONNECTION, M.WIFI_SIGNAL, M.VPN)
 
 
 class SystemPage(CheckPage):
@@ -51,8 +59,11 @@ class SystemPage(CheckPage):
         while self.measured_rows.rowCount():
             self.measured_rows.removeRow(0)
         result = self.session.results.get("system")
-        metrics = result.metrics if result is not None else {}
-        for m in SHOWN:
+        if result is None:
+            self.measured.setVisible(False)
+            return
+        metrics = result.metrics
+        for m in shown():
             metric = metrics.get(m.name)
             if metric is None:
                 continue
