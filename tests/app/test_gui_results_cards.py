@@ -112,7 +112,8 @@ def test_switching_demo_mode_leaves_no_old_result_on_a_step(make_window, qtbot):
 
     w = make_window(demo_mode="on", language="en")
     _run_page(qtbot, w, "camera", "Check the camera")  # the sample video
-    assert [c for c in visible_widgets(w.pages["camera"], ResultCard)]
+    # the card is drawn when the page hears of the result, a moment after the session has it
+    qtbot.waitUntil(lambda: bool(visible_widgets(w.pages["camera"], ResultCard)), timeout=10_000)
     click_step(qtbot, w, "start")
     demo = by_name(w, "Demo mode", QComboBox)
     demo.setFocus()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -110,8 +111,12 @@ def test_techcheck_own_processes_are_left_out_of_the_load_and_the_list():
     assert "tc-own" not in [b["name"] for b in r.details["cpu_busiest"]]
     f = _finding(r, "system.high_cpu")
     assert f is None or "tc-own" not in f.params["top"]
-    # whatever else runs on the machine is what is left: never more than the rest
-    assert r.metrics["cpu_load"].value <= 100 - window["techcheck_pct"] + 5
+    # whatever else runs on the machine is what is left: in every tick the others and TechCheck
+    # share one machine, so over the window the others' mean is never more than the rest (the
+    # graded median is not bound so: another program busy in the ticks before the hogs started
+    # can raise it while TechCheck's mean share stays high)
+    others_mean = statistics.fmean(window["samples_pct"])
+    assert others_mean <= 100 - window["techcheck_pct"] + 5, window
 
 
 def _burst_window() -> tuple[list, object]:
