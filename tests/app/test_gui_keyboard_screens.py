@@ -47,11 +47,13 @@ def _keyboard_tour(display: str, out, lang: str, role: str, scale: str | None) -
     ((1366, 768), "1.5", (911, 512)),
     ((1920, 1080), None, (1920, 1080)),
 ], ids=["1024x600", "1366x768-150pct", "1920x1080"])
-def test_every_page_by_keyboard(screen, tmp_path, size, scale, logical, lang):
+def test_every_page_by_keyboard(screen, tmp_path, artifacts, size, scale, logical, lang):
     # a recruiter starts with Preparation and chooses IT support on Start for Details; IT
     # support the other way round
     role = "recruiter" if lang == "en" else "it"
     s = _keyboard_tour(screen(*size), tmp_path, lang, role, scale)
+    name = f"keyboard-{size[0]}x{size[1]}{'-scaled' if scale else ''}-{lang}"
+    (artifacts / f"{name}.json").write_text(json.dumps(s, indent=1), encoding="utf-8")
     assert s["platform"] == "xcb" and s["dpr"] == (1.5 if scale else 1.0)
     assert s["problems"] == [], "\n".join(s["problems"])
     pages = s["pages"]
