@@ -229,6 +229,7 @@ class _Run:
             r.record(SPEEDTEST_PING, st_ping)
         self.judge.throughput(down, up, server, self.path.proxy_error)
         self.judge.platform(reaches)
+        self.judge.silence(server, _elsewhere(origin, stun_specs, lim.endpoints))
         if captive is not None:
             self.judge.captive(captive)
         self.judge.proxy(proxy, path, [x for x in reaches if x is not None])
@@ -399,6 +400,21 @@ def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[st
         if bad is not None:
             return what, host, str(bad[1][0])
     return None
+
+
+def _elsewhere(origin: Origin | None, stun_specs: list[str], endpoints: Iterable[str]
+               ) -> list[str]:
+    """The servers this run tried on hosts other than the measurement server's: the STUN
+    servers and the platform's servers. Their silence, with the measurement server's, says the
+    line is down; the measurement server's host alone cannot say that."""
+    own = origin.host.lower() if origin is not None else None
+    out = []
+    for spec in stun_specs:
+        with contextlib.suppress(ValueError):
+            if stun.parse_hostport(spec)[0].lower() != own:
+                out.append(spec)
+    out += [e for e in endpoints if probes.split_endpoint(e)[0].lower() != own]
+    return out
 
 
 def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()

@@ -103,7 +103,39 @@ BUFFERBLOAT = Measure(
                             "Queue\u201d, \u201cSQM\u201d or \u201cQoS\u201d, turn it on.")),)))
 SPEEDTEST_PING = Measure("speedtest_ping", "ms", label=N_("Speedtest ping"))
 VIDEO_QUALITY = Measure("video_quality", "", label=N_("Video quality possible"))
-ENDPOINTS_REACHABLE = Measure("endpoints_reachable", "", label=N_("Call services reachable"))
+
+
+def _every_endpoint(lim: Any) -> float:
+    """Every platform server the profile names: one short of that is a warning."""
+    return float(len(lim.endpoints))
+
+
+#: How many of the profile's platform servers answered (TCP and TLS). docs/verdicts.md: some
+#: unreachable is a warning (the call app tries others: Teams, Zoom, Meet and Webex each list
+#: several server ranges for media and sign-in); none reachable is a failure, the call cannot
+#: start. A server that did not answer in the check's time is counted as unreachable and named
+#: with "(timeout)", so the person sees which one and why.
+ENDPOINTS_REACHABLE = Measure(
+    "endpoints_reachable", "", label=N_("Call services reachable"),
+    low=Side("network.platform_unreachable", _every_endpoint, 1.0,
+             N_("Some of the servers of {platform} could not be reached: {names}. The call may "
+                "still work through the others."),
+             N_("If joining the call fails, a firewall, proxy or filter on this network blocks "
+                "part of {platform}: try another network (a phone hotspot works), or ask the "
+                "network's IT department to allow {platform}."),
+             variants=(
+                 ("none", N_("The servers of {platform} could not be reached: {names}."),
+                  N_("A firewall, proxy or filter on this network blocks {platform}. Try "
+                     "another network (a phone hotspot works), or ask the network's IT "
+                     "department to allow {platform}.")),
+                 ("other", N_("Some video platforms' servers could not be reached: {names}."),
+                  N_("If your interview uses one of them, try another network (a phone hotspot "
+                     "works) or ask the network's IT department to allow it. Choose your "
+                     "platform's profile for a precise answer.")),
+                 ("other_none", N_("No video platform's servers could be reached: {names}."),
+                  N_("A firewall, proxy or filter on this network blocks video calls. Try "
+                     "another network (a phone hotspot works), or ask the network's IT "
+                     "department to allow the platform of your interview.")))))
 MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
 #: How far the computer's clock surely is from the measurement server's (checks/network/clock.py
 #: says how the Date header's whole second and the round trip are accounted for). Fixed limits,
