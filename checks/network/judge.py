@@ -8,6 +8,8 @@ keeps ``judge.py`` apart from its ``check.py``; every graded number goes through
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import math
 from dataclasses import dataclass
 
 from techcheck.checks.base import ResultBuilder
@@ -16,7 +18,7 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
 from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
-from techcheck.checks.network.clock import ClockOffset
+from techcheck.checks.network.clock import Agreement, ClockOffset
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
@@ -458,16 +460,26 @@ class Judge:
                 "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
                 platform=self._platform_name())
 
-    def clock(self, offset: ClockOffset | None) -> None:
-        """The computer's clock against the measurement server's, graded by how far off it
-        surely is (``ClockOffset.at_least``: the Date header's whole second and the round trip
-        never count against it). Not measured (no server answered with a usable Date, or the
-        speedtest.net backend, whose servers are not asked): "unknown", never a number."""
+    def clock(self, reading: Agreement | ClockOffset | None) -> None:
+        """The computer's clock against the servers', graded by how far off it surely is
+        (``ClockOffset.at_least``: the Date header's whole second and the round trip never
+        count against it). Not measured (no server answered with a usable Date, the servers
+        disagree with no majority, or the speedtest.net backend, whose servers are not asked):
+        "unknown", never a number. One server alone can be wrong, so its offset can warn but
+        never fail: the second limit applies only when two or more servers agree."""
+        offset = reading.offset if isinstance(reading, Agreement) else reading
+        if isinstance(reading, Agreement) and reading.by_server:
+            self.r.detail("clock", reading.to_dict())
+        elif offset is not None:
+            self.r.detail("clock", offset.to_dict())
         if offset is None:
             self.r.grade(M.CLOCK_OFFSET, "unknown")
             return
-        self.r.detail("clock", offset.to_dict())
-        self.r.grade(M.CLOCK_OFFSET, offset.at_least,
+        measure = M.CLOCK_OFFSET.bind(None)
+        if offset.sources < 2 and measure.high is not None:  # never fail on one source
+            measure = dataclasses.replace(
+                measure, high=dataclasses.replace(measure.high, second=math.inf))
+        self.r.grade(measure, offset.at_least,
                      variant="behind" if offset.estimate < 0 else None)
 
     def _platform_name(self) -> str:

@@ -137,9 +137,11 @@ ENDPOINTS_REACHABLE = Measure(
                      "another network (a phone hotspot works), or ask the network's IT "
                      "department to allow the platform of your interview.")))))
 MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
-#: How far the computer's clock surely is from the measurement server's (checks/network/clock.py
-#: says how the Date header's whole second and the round trip are accounted for). Fixed limits,
-#: not profile keys: they are about the computer, not the platform.
+#: How far the computer's clock surely is from the servers' (the measurement server's and the
+#: platform's, cross-checked: checks/network/clock.py says how the Date header's whole second,
+#: the round trip and a server with a wrong clock are accounted for; the second limit applies
+#: only when two or more servers agree). Fixed limits, not profile keys: they are about the
+#: computer, not the platform.
 #: A minute: invitations and calendars give the interview to the minute, so past that the
 #: candidate may join late. A day: certificates are valid from their notBefore to their notAfter
 #: instant, checked against this computer's clock (RFC 5280 §4.1.2.5 and §6.1.3 (a)(2)), and a
@@ -149,16 +151,16 @@ MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
 #: (components/ssl_errors/error_classification.cc, kNetworkTimeFudge), so the warning's minute
 #: is well inside what browsers tolerate.
 CLOCK_OFFSET = Measure(
-    "clock_offset", "s", label=N_("Clock difference from the server"),
+    "clock_offset", "s", label=N_("Clock difference from the servers"),
     high=Side("network.clock_off", 60.0, 86400.0,
-              N_("The computer's clock is {value:.0f} s ahead of the measurement server's "
+              N_("The computer's clock is {value:.0f} s ahead of the servers' clocks "
                  "(want at most {threshold:.0f} s): you may join the interview at the wrong "
                  "time, and far off, secure connections to the call fail."),
               N_("Turn on \u201cSet time automatically\u201d in the computer's date and time "
                  "settings (Linux: timedatectl set-ntp true), then run the test again."),
               variants=(("behind",
-                         N_("The computer's clock is {value:.0f} s behind the measurement "
-                            "server's (want at most {threshold:.0f} s): you may join the "
+                         N_("The computer's clock is {value:.0f} s behind the servers' "
+                            "clocks (want at most {threshold:.0f} s): you may join the "
                             "interview at the wrong time, and far off, secure connections to "
                             "the call fail."), ""),)))
 
