@@ -302,6 +302,8 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
         word = t(PARTIAL_WORD[verdict], lang)
+    if verdict is Verdict.DEMO:  # what stood in, and what was this computer's own
+        sentence = t(demo.sentence_of(report.extra.get("demo")), lang)
     return ReportView(
         lang=lang,
         # a demo judged sample media: its report is not a readiness report
