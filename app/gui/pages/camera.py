@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
@@ -204,7 +205,7 @@ class CameraPage(CheckPage):
             if i < len(shown):
                 _name, st, hint = shown[i]
                 badge.set_status(st)
-                say(lab, lambda h=hint: ct(h))  # follows a language switch
+                say(lab, partial(ct, str(hint)))  # follows a language switch
                 badge.setVisible(True)
                 lab.setVisible(True)
             else:
