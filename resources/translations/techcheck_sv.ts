@@ -901,6 +901,26 @@
         <translation>Kontrollerar…</translation>
     </message>
     <message>
+        <source>PDF document</source>
+        <translation>PDF-dokument</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>Webbsida</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Ren text</translation>
+    </message>
+    <message>
+        <source>Data for IT support</source>
+        <translation>Data för IT-support</translation>
+    </message>
+    <message>
+        <source>TechCheck-report-{date}</source>
+        <translation>TechCheck-rapport-{date}</translation>
+    </message>
+    <message>
         <source>Writing {path}…</source>
         <translation>Skriver {path}…</translation>
     </message>
@@ -1226,7 +1246,6 @@
     <name>SystemPage</name>
     <message>
         <source>Computer</source>
-        <extracomment>The measurements shown, in this order, each with its declared label (checks/system/measures.py).</extracomment>
         <translation>Dator</translation>
     </message>
     <message>

@@ -332,7 +332,7 @@ class CallPreview(QWidget):
         it was cancelled)."""
         self.stop()
         self.paused = True
-        self.model_view.set_message(self.tr("Paused while the check runs."))
+        self.model_view.set_message(lambda: self.tr("Paused while the check runs."))
         self._enable()
 
     def start(self) -> None:
@@ -342,12 +342,12 @@ class CallPreview(QWidget):
         if self.plan is None:  # nothing measured to model: say so, never "Starting…"
             self.live_view.clear()  # nor an old picture that looks live
             self.model_view.clear()
-            self.model_view.set_message(self.tr("Nothing to model: the connection was not "
-                                                "measured."))
+            self.model_view.set_message(lambda: self.tr("Nothing to model: the connection "
+                                                        "was not measured."))
             return
         if self.stream is not None:
             return
-        self.model_view.set_message(self.tr("Starting…"))
+        self.model_view.set_message(lambda: self.tr("Starting…"))
         self.stream = run_task(_model_stream(self.camera, self._state), name="call-preview",
                                on_latest=self._frame, on_error=self._stream_error,
                                on_finished=self._stream_done)
@@ -377,9 +377,8 @@ class CallPreview(QWidget):
             self._sliders_moved(measured=self._state["conditions"] is self.measured)
 
     def _stream_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "camera")
-        self.model_view.set_message(message)
-        self.live_view.set_message(fix)
+        self.model_view.set_message(lambda: describe(err.exception, "camera")[0])
+        self.live_view.set_message(lambda: describe(err.exception, "camera")[1])
 
     def _stream_done(self) -> None:
         if self.stream is not None and not self.stream.running:
