@@ -1207,10 +1207,6 @@
         <translation>Fil:</translation>
     </message>
     <message>
-        <source>This interview was in the past ({span} ago): check the date with the person who invited you.</source>
-        <translation>Den här intervjun låg i det förflutna (för {span} sedan): kontrollera datumet med den som bjöd in dig.</translation>
-    </message>
-    <message>
         <source>in {span}</source>
         <translation>om {span}</translation>
     </message>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
@@ -42,7 +42,7 @@ from techcheck.app.gui.widgets.status import (
 )
 from techcheck.app.report.checklist import Item
 from techcheck.app.report.compare import Comparison, compare
-from techcheck.app.report.view import when
+from techcheck.app.report.view import PAST_READY_WORD, past_interview, when
 from techcheck.checks.model import CheckResult, Status, Verdict, verdict_for
 
 log = logging.getLogger("techcheck.gui")
@@ -222,7 +222,19 @@ class ResultsPage(Page):
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
         if missing and v.value != "not_ready":
             return None, self.tr("Not finished yet")
+        if v is Verdict.READY and self._past_note() is not None:
+            return verdict_status(v), ct(PAST_READY_WORD)  # not "Ready for the interview"
         return verdict_status(v), verdict_word(v)
+
+    def _past_note(self) -> str | None:
+        """That the invitation's interview time has passed and what to do, in the words of
+        the Start page and every report (``view.past_interview``); None when it has not, and
+        in a demo (which says nothing about any interview)."""
+        inv = self.session.invitation
+        if inv is None or self.session.demo:
+            return None
+        return past_interview(inv.when, datetime.now().astimezone(), inv.contact,
+                              self.session.lang)
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Your results"))
@@ -302,6 +314,9 @@ class ResultsPage(Page):
                 text += " " + self.tr("%n check(s) need attention.", "", problems)
             if undone and v is not Verdict.DEMO:
                 text += " " + self.tr("%n preparation item(s) not ticked yet.", "", undone)
+            past = self._past_note() if v is not Verdict.DEMO else None
+            if past is not None:  # first: the verdict is about this computer, not that time
+                text = f"{past} {text}"
         self.summary.setText(text)
         if results:
             self.run_all_button.setText(self.tr("Check &everything again"))
