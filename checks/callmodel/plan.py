@@ -227,10 +227,10 @@ class CallPlan:
             out.append((N_("It is enough for {tier} video: they will see you at "
                            "{width}×{height}."), size))
         sent = {"upload": _plain_round(c.upload_mbps), "send": _plain_round(self.send_kbps / 1000)}
-        out.append((N_("Of the {upload:,g} Mbit/s you set to try, a call would send about "
-                       "{send:,g} Mbit/s.") if c.what_if else
-                    N_("Your upload could carry {upload:,g} Mbit/s; a call sends only about "
-                       "{send:,g} Mbit/s of it."), sent))
+        out.append((N_("Of the {upload:,g}\u00a0Mbit/s you set to try, a call would send about "
+                       "{send:,g}\u00a0Mbit/s.") if c.what_if else
+                    N_("Your upload could carry {upload:,g}\u00a0Mbit/s; a call sends only about "
+                       "{send:,g}\u00a0Mbit/s of it."), sent))
         if self.frame_loss >= 0.01:
             out.append((N_("About {pct:.0f} in 100 pictures get lost on the way, so the picture "
                            "freezes now and then."), {"pct": 100 * self.frame_loss}))

@@ -184,7 +184,7 @@ def test_swedish_words_and_numbers(qtbot, preview):
                            None)
         summary = preview.summary.text()
         assert summary.startswith("Ungefär så skarp kommer du att se ut för intervjuaren")
-        assert "5\xa0386 Mbit/s" in summary
+        assert "klarade 5\xa0386\xa0Mbit/s" in summary
         qtbot.mouseClick(by_name(preview, "Siffrorna bakom", QToolButton),
                          Qt.MouseButton.LeftButton)
         numbers = preview.numbers.text()
@@ -319,7 +319,14 @@ def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
              "sv": ("Uppladdning du valde att prova: 0,20 Mbit/s",
                     "Paketförlust du valde att prova: 5,0 %", "Ljudets bandbredd: smalbandsljud")}
     assert all(w in what_if for w in words[lang]), what_if
-    assert s["measured"] != s["what_if"]
+    assert s["measured"] != s["what_if"] and s["details_open"]
+    said = {"en": ("This is roughly how sharp you will look to the interviewer on this "
+                   "connection. It is enough for 1080p video, but your camera sends 1280×720"),
+            "sv": ("Ungefär så skarp kommer du att se ut för intervjuaren med den här "
+                   "anslutningen. Det räcker för video i 1080p, men din kamera skickar "
+                   "1280×720")}
+    assert s["said"].startswith(said[lang]), s["said"]
+    assert "Mbit/s" in s["said_what_if"] and "JPEG" not in s["said_what_if"]
     for path in s["pages"].values():
         img = QImage(path)
         colours = {img.pixel(x, y) for x in range(0, img.width(), 16)
