@@ -25,21 +25,6 @@ def _mode(palette: QPalette) -> str:
     return "dark" if palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5 else "light"
 
 
-def relative_luminance(c: QColor) -> float:
-    """WCAG 2.1's relative luminance of an sRGB colour (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance)."""
-
-    def lin(v: float) -> float:
-        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG 2.1's contrast ratio of two colours, 1 to 21."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 class IndicatorStyle(QProxyStyle):
     """The platform's style with check boxes drawn to be seen (module docstring)."""
 

@@ -11,12 +11,26 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
 
-from techcheck.app.gui.indicators import contrast
 from tests.gui_fixtures import by_name, click_step
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 NEEDED = 3.0  # WCAG 2.1 SC 1.4.11
+
+
+def _luminance(c: QColor) -> float:
+    """WCAG 2.1's relative luminance (https://www.w3.org/TR/WCAG21/#dfn-relative-luminance)."""
+
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2.1's contrast ratio, 1 to 21."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def _indicator(box: QCheckBox):

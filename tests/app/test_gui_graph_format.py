@@ -83,8 +83,6 @@ def test_the_legend_is_drawn_under_the_plot(make_window, qtbot):
     qtbot.wait(10)
     image = graph.grab().toImage()
     fm = graph.fontMetrics()
-    rows = graph.legend_layout(fm.horizontalAdvance, graph.width())
-    assert [k for row in rows for k, _, _ in row] == ["idle", "loaded"]
     # the lowest rows of the widget (under the plot) hold both legend colours
     dark = graph.palette().window().color().lightnessF() < 0.5
     want = [QColor("#64b5f6"), QColor("#ffb74d")] if dark else [QColor("#1565c0"),
@@ -94,6 +92,8 @@ def test_the_legend_is_drawn_under_the_plot(make_window, qtbot):
         hits = sum(1 for y in band for x in range(image.width())
                    if _near(QColor(image.pixel(x, y)), colour))
         assert hits >= 8, colour.name()
+    rows = graph.legend_layout(fm.horizontalAdvance, graph.width())
+    assert [k for row in rows for k, _, _ in row] == ["idle", "loaded"]
 
 
 def _near(a: QColor, b: QColor) -> bool:
