@@ -90,5 +90,9 @@ def install(app: QApplication) -> None:
     if isinstance(app.style(), IndicatorStyle):
         return
     palette = app.palette()
-    app.setStyle(IndicatorStyle(app.style().name()))
+    proxy = IndicatorStyle(app.style().name())
+    # Qt owns the style once set, but the Python wrapper must live as long: its drawPrimitive
+    # is what Qt calls (a collected wrapper left Qt calling into freed memory)
+    app._techcheck_style = proxy  # type: ignore[attr-defined]
+    app.setStyle(proxy)
     app.setPalette(palette)

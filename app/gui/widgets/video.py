@@ -36,16 +36,19 @@ DEFAULT_ASPECT = 16 / 9
 
 
 class VideoView(QWidget):
-    """The picture, sized to its own shape: the view is as tall as the picture is at its width
-    (``heightForWidth``), so a page never shows black bars a third of the pane high above and
-    below it. Where the space given is still not the picture's shape (a window too low for
-    the width), what is not picture is left as the page's background, not painted black."""
+    """The picture, sized to its own shape: the view is never taller than the picture is at
+    its width (``fitted_height``), so a page never shows black bars a third of the pane high
+    above and below it; the height it does not take goes to the rest of the page. Where the
+    space given is still not the picture's shape (a window too low for the width), what is
+    not picture is left as the page's background, not painted black.
+
+    The limit is a maximum height set on resizing, not ``heightForWidth``: a height that
+    follows the width inside a scroll area makes its scroll bar come and go without end
+    (Qt's layouts then recurse until the stack is gone)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 180)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._frame: Any = None
@@ -59,12 +62,10 @@ class VideoView(QWidget):
         self.height_cap: int | None = None
 
     def sizeHint(self) -> QSize:
-        return QSize(640, self.heightForWidth(640))
+        return QSize(640, self.fitted_height(640))
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
+    def fitted_height(self, width: int) -> int:
+        """The picture's height at ``width`` (at most ``height_cap``)."""
         h = round(width / self.aspect)
         return min(h, self.height_cap) if self.height_cap else h
 
@@ -74,10 +75,9 @@ class VideoView(QWidget):
 
     def _fit(self) -> None:
         """No taller than the picture at this width: a layout gives spare height to others."""
-        h = max(self.minimumHeight(), self.heightForWidth(self.width()))
+        h = max(self.minimumHeight(), self.fitted_height(self.width()))
         if self.maximumHeight() != h:
             self.setMaximumHeight(h)
-            self.updateGeometry()
 
     def set_message(self, text: str | Callable[[], str]) -> None:
         """Text shown over the view (no camera, starting…). Give how the text is made
