@@ -42,8 +42,8 @@ from techcheck.checks.model import Status
 if TYPE_CHECKING:  # the invitation model loads when an invitation is opened
     from techcheck.app.invitation import Invitation
 
-#: From this width of the page's content (device-independent pixels) the self-view stands
-#: beside the choices; below it, above them.
+# From this width of the page's content (device-independent pixels) the self-view stands
+# beside the choices; below it, above them.
 WIDE_PAGE = 1000
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",

@@ -26,8 +26,8 @@ from techcheck.app.gui.widgets.video import VideoView
 from techcheck.checks.model import Status
 
 _UNSET = object()
-#: The tallest the picture grows (device-independent pixels): large, yet the choices beside
-#: or below it stay in reach.
+# The tallest the picture grows (device-independent pixels): large, yet the choices beside
+# or below it stay in reach.
 MAX_HEIGHT = 480
 
 
