@@ -10,6 +10,7 @@ accessible names."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -62,7 +63,7 @@ def _watch_run(qtbot, w) -> dict:
 
 def _moving_span(samples: list[tuple[float, int]]) -> float:
     """Seconds between the first and the last new picture (or meter reading) on the page."""
-    times = [t for (t, n), (_t0, n0) in zip(samples[1:], samples, strict=False) if n > n0]
+    times = [t for (_t0, n0), (t, n) in itertools.pairwise(samples) if n > n0]
     return times[-1] - times[0] if len(times) > 1 else 0.0
 
 
@@ -150,3 +151,42 @@ def test_start_page_without_a_camera_says_so_with_the_fix(make_window, qtbot):
         qtbot.keyClick(box, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: sv.fix.text().startswith("Så åtgärdar du det:"), timeout=10_000)
     assert sv.problem.word.text() == "Ingen kamera hittades."
+
+
+@pytest.mark.slow
+def test_the_meter_and_countdown_follow_a_real_microphone_while_it_is_judged(
+        make_window, qtbot, virtual_microphone, tmp_path):
+    """The real path: PortAudio through the private PipeWire server, a voice played into its
+    virtual microphone while the microphone check records, the check's questions answered."""
+    from tests.gui_fixtures import write_wav
+
+    w = make_window(demo_mode="off", language="en")
+    click_step(qtbot, w, "microphone")
+    page = w.pages["microphone"]
+    press(qtbot, by_name(w, "Check the microphone"))
+    seen: list[tuple[float, int, str]] = []
+
+    def answer(prefix: str) -> None:
+        qtbot.waitUntil(lambda: page.panel.question.isVisible()
+                        and page.panel.question_text.text().startswith(prefix), timeout=20_000)
+        press(qtbot, by_name(w, "Ready"))
+
+    answer("Stay quiet")
+    answer("Now read this sentence")
+    virtual_microphone.play(write_wav(tmp_path / "voice.wav", seconds=8.0))
+
+    def recorded() -> bool:
+        if page.listening.isVisible():
+            seen.append((time.monotonic(), page.meter.updates, page.listening.text()))
+        if page.panel.question.isVisible():  # "Play the recording back…?": no
+            press(qtbot, by_name(w, "Answer no"))
+        return "microphone" in w.session.results and not page.panel.running
+
+    qtbot.waitUntil(recorded, timeout=60_000)
+    speaking = [s for s in seen if s[2].startswith("TechCheck is listening: how loud your voice")]
+    assert speaking, {s[2] for s in seen}
+    lefts = sorted({int(s[2].rsplit(" ", 3)[-3]) for s in speaking}, reverse=True)
+    assert len(lefts) >= 4 and lefts[-1] <= 1, lefts  # counts down the seconds it records
+    assert _moving_span([(t, n) for t, n, _ in seen]) >= MICROPHONE_SEEN_S
+    assert not page.listening.isVisible()
+    assert w.session.results["microphone"].metrics[M.SPEECH_LEVEL.name].value is not None

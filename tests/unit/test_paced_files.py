@@ -9,6 +9,7 @@ through the app's file input."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -58,7 +59,7 @@ def test_a_video_file_is_watched_as_long_as_a_camera(profile, tmp_path):
     left = [(t, p.data["left_s"]) for t, p in seen if "left_s" in p.data]
     assert left[0][1] == pytest.approx(3.0, abs=0.15)
     assert left[-1][1] <= 0.2
-    assert all(b <= a for (_t, a), (_u, b) in zip(left, left[1:], strict=False))
+    assert all(b <= a for (_t, a), (_u, b) in itertools.pairwise(left))
     # ... and it is true: what it says is left is what the check then took
     t_mid, left_mid = left[len(left) // 2]
     assert paced_s - t_mid == pytest.approx(left_mid, abs=0.6)
