@@ -70,7 +70,7 @@ class RunSetup:
     def measuring_locally(self) -> bool:
         """The network check measures against the local server (demo mode without an
         invitation's server)."""
-        return self.demo and not (self.invitation is not None and self.invitation.server)
+        return self.demo and demo.connection_of(self.invitation) == demo.LOCAL
 
     def duration_for(self, check_id: str) -> float | None:
         if self.duration is not None:
@@ -121,7 +121,8 @@ class RunSetup:
             results, ctx,
             invitation=self.invitation.to_report() if self.invitation is not None else None,
             checklist=self.checklist,
-            demo=demo.report_extra(self.lang) if self.demo else None)
+            demo=demo.report_extra(self.lang, demo.connection_of(self.invitation))
+            if self.demo else None)
 
 
 def with_app_minimum(profile: Profile, minimum: str) -> Profile:

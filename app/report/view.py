@@ -456,6 +456,8 @@ def _verdict_texts(report: Report, not_checked: list[str], lang: str) -> tuple[s
     if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
         word = t(PARTIAL_WORD[verdict], lang)
+    if verdict is Verdict.DEMO:  # what stood in, and what was this computer's own
+        sentence = t(demo.sentence_of(report.extra.get("demo")), lang)
     inv = report.extra.get("invitation")
     note = None
     if isinstance(inv, dict) and verdict is not Verdict.DEMO:

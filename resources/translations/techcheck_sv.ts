@@ -862,8 +862,8 @@
         <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
-        <source>The demo runs on sample media: it says nothing about your own devices.</source>
-        <translation>Demon körs på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
+        <source>The demo runs the camera, microphone and speaker checks on sample media: it says nothing about your own devices.</source>
+        <translation>Demon kör kamera-, mikrofon- och högtalarkontrollerna på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
     </message>
     <message>
         <source>Everything checked so far works.</source>
