@@ -75,6 +75,12 @@ PARTIAL_WORD = {
     Verdict.NOT_READY: N_("Not ready yet"),
     Verdict.DEMO: demo.WORD,
 }
+#: An invitation whose interview time had passed when the run was made (issue 23): said on
+#: the Start page, before the verdict's sentence on Results and in every report, with what to
+#: do; "Ready for the interview" would then read as if the interview were still ahead.
+PAST_INTERVIEW = N_("The interview time in this invitation has passed ({span} ago). Check the "
+                    "date in the invitation, or ask {contact} for the new time.")
+PAST_READY_WORD = N_("Ready, but the interview time has passed")
 #: Verdicts map onto the status whose colour and icon they share. A demo run takes the
 #: neutral, informative "i" of a tip: neither the pass colour of readiness nor an alarm.
 VERDICT_STATUS = {
@@ -307,11 +313,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     has_snapshot = any(s.snapshot_jpeg for s in sections)
     ran = {c.id for c in report.checks}
     not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
-    sentence = t(VERDICT_SENTENCE[verdict], lang)
-    word = t(VERDICT_WORD[verdict], lang)
-    if not_checked:
-        sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
-        word = t(PARTIAL_WORD[verdict], lang)
+    word, sentence = _verdict_texts(report, not_checked, lang)
     return ReportView(
         lang=lang,
         # a demo judged sample media: its report is not a readiness report
@@ -454,6 +456,43 @@ def snapshot(c: CheckResult) -> bytes | None:
         log.warning("snapshot in %s is not a JPEG; left out", c.id)
         return None
     return data
+
+
+def _verdict_texts(report: Report, not_checked: list[str], lang: str) -> tuple[str, str]:
+    """The verdict's word and sentence: of a partial run when core checks did not run, and
+    after the note that the invitation's interview time had passed when the run was made."""
+    verdict = report.verdict
+    sentence = t(VERDICT_SENTENCE[verdict], lang)
+    word = t(VERDICT_WORD[verdict], lang)
+    if not_checked:
+        sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
+        word = t(PARTIAL_WORD[verdict], lang)
+    if verdict is Verdict.DEMO:  # what stood in, and what was this computer's own
+        sentence = t(demo.sentence_of(report.extra.get("demo")), lang)
+    inv = report.extra.get("invitation")
+    note = None
+    if isinstance(inv, dict) and verdict is not Verdict.DEMO:
+        try:
+            note = past_interview(datetime.fromisoformat(str(inv.get("when"))),
+                                  datetime.fromisoformat(report.created),
+                                  str(inv.get("contact") or ""), lang)
+        except (TypeError, ValueError):  # a report without the time (or not a time) says none
+            note = None
+    if note is not None:
+        sentence = f"{note} {sentence}"
+        if verdict is Verdict.READY and not not_checked:
+            word = t(PAST_READY_WORD, lang)
+    return word, sentence
+
+
+def past_interview(interview: datetime, at: datetime, contact: str, lang: str) -> str | None:
+    """``PAST_INTERVIEW`` when the invitation's ``interview`` time is before ``at`` (the run's
+    time in a report, now on screen), else None."""
+    left = (interview - at).total_seconds()
+    if left >= 0:
+        return None
+    return t(PAST_INTERVIEW, lang, span=span(left, lang),
+             contact=contact or t(N_("the person who invited you"), lang))
 
 
 def _machine(m: dict[str, Any], version: str, lang: str) -> list[Fact]:
