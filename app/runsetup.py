@@ -61,6 +61,11 @@ class RunSetup:
     #: network (``Invitation.public_hosts``): the network check judges the addresses before it
     #: connects. Empty when the person allowed a server inside it, or there is no invitation.
     public_hosts: frozenset[str] = frozenset()
+    #: A person watches the run (the app): a video or sound file given as camera or
+    #: microphone plays at its own pace, as a device delivers, so the page shows what the
+    #: check judges for as long as the check judges it (issue 23). The terminal and the
+    #: self-test read files as fast as they can.
+    realtime: bool = False
 
     def measuring_locally(self) -> bool:
         """The network check measures against the local server (demo mode without an
@@ -83,6 +88,8 @@ class RunSetup:
             options["keep_media"] = self.keep_media
         if self.public_hosts:
             options["public_hosts"] = self.public_hosts
+        if self.realtime:
+            options["realtime"] = True
         return options
 
     def context(self, check_id: str, *, cancel: CancelToken | None = None,
