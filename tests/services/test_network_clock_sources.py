@@ -82,14 +82,19 @@ class DateServer:
         self.thread.join(3.0)
 
 
-def test_one_wrong_server_among_three_is_left_out_and_named():
-    servers = [DateServer(0.0), DateServer(0.0), DateServer(2 * DAY)]
+def measured(servers: list[DateServer]) -> clock.Agreement:
+    """``clock.measure_all`` over ``servers`` (plain HTTP), closed afterwards."""
     try:
-        got = clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
-                                lambda: False)
+        return clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
+                                 lambda: False)
     finally:
         for s in servers:
             s.close()
+
+
+def test_one_wrong_server_among_three_is_left_out_and_named():
+    servers = [DateServer(0.0), DateServer(0.0), DateServer(2 * DAY)]
+    got = measured(servers)
     assert got.offset is not None and got.offset.sources == 2
     assert got.offset.at_least == 0.0 and got.offset.uncertainty < 1.5
     assert got.outliers == (servers[2].url,)
@@ -99,12 +104,7 @@ def test_one_wrong_server_among_three_is_left_out_and_named():
 
 def test_two_servers_that_disagree_are_could_not_measure():
     servers = [DateServer(0.0), DateServer(-2 * DAY)]
-    try:
-        got = clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
-                                lambda: False)
-    finally:
-        for s in servers:
-            s.close()
+    got = measured(servers)
     assert got.offset is None
     assert set(got.outliers) == {s.url for s in servers}
 
