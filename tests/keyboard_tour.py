@@ -173,7 +173,13 @@ class Tour:
             seen.append(f)
             name = f.accessibleName() or type(f).__name__
             if not f.isVisible() or f.visibleRegion().isEmpty():
-                self.problem(f"{key}: Tab stopped on {name!r}, which is out of sight")
+                self.settle(20)
+                page = self.w.current_page()
+                bar = page.scroll_area.verticalScrollBar()
+                self.problem(f"{key}: Tab stopped on {name!r}, which is out of sight (at "
+                             f"{f.mapTo(page.body, f.rect().topLeft()).y()} in the page's "
+                             f"content, scrolled to {bar.value()} of {bar.maximum()}; a moment "
+                             f"later seen: {not f.visibleRegion().isEmpty()})")
                 continue
             changed, perimeter = self.ring_pixels(f)
             stops.append({"name": name, "ring": changed, "perimeter": perimeter,

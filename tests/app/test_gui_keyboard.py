@@ -210,3 +210,47 @@ def test_tab_leaves_the_tables_and_the_log_on_details(make_window, qtbot):
         inner.setFocus(Qt.FocusReason.TabFocusReason)
         assert _focused() is inner
         assert _tab(qtbot, w) is not inner, type(inner).__name__
+
+
+def test_the_focused_widget_is_kept_in_sight_when_the_layout_moves_it(qtbot, qapp):
+    """Tab brings a widget into view; when a line above it then grows (the layout moves the
+    widget out of the scrolled area), the view follows it. Before, the keyboard stayed on a
+    widget scrolled out of sight (the camera's picker after its check, at 1024×600)."""
+    from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout
+
+    from techcheck.app.gui.widgets.focusring import FocusRing
+
+    window = QWidget()
+    outer = QVBoxLayout(window)
+    area = QScrollArea(window)
+    area.setWidgetResizable(True)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    body = QWidget()
+    lay = QVBoxLayout(body)
+    above = QLabel("above", body)
+    above.setFixedHeight(40)
+    first, target = QPushButton("first", body), QPushButton("target", body)
+    lay.addWidget(first)
+    lay.addWidget(above)
+    lay.addWidget(target)
+    filler = QLabel("filler", body)
+    filler.setFixedHeight(600)
+    lay.addWidget(filler)
+    area.setWidget(body)
+    outer.addWidget(area)
+    ring = FocusRing(window)
+    qtbot.addWidget(window)
+    window.resize(300, 200)
+    window.show()
+    _activate(qtbot, window)
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert _focused() is target and ring.isVisible()
+    bar = area.verticalScrollBar()
+    assert bar.value() == 0 and not target.visibleRegion().isEmpty()
+    above.setFixedHeight(400)  # the target moves 360 px down, below the 200-px window
+    qtbot.waitUntil(lambda: target.pos().y() > 400, timeout=3000)
+    qapp.processEvents()
+    qtbot.waitUntil(lambda: target.visibleRegion().boundingRect() == target.rect(),
+                    timeout=3000)
+    assert bar.value() > 200, (window.size(), area.viewport().size(), target.pos(), bar.maximum())
