@@ -6,7 +6,7 @@ around the focused widget with and without the focus, and the pixels that differ
 counted. Run by tests/app/test_gui_keyboard_screens.py in its own process on an X server of the
 screen's size (Qt reads the platform and the scale once per process):
 
-    python -m tests.keyboard_tour OUTDIR [--lang sv] [--role recruiter]
+    python -m tests.keyboard_tour OUTDIR [--lang sv] [--role recruiter] [--dark]
 
 Every key press is a real key event sent to the focused widget. Prints a JSON summary on its
 last line: per page what was measured, and ``problems`` (empty when everything held).
@@ -352,6 +352,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("outdir")
     ap.add_argument("--lang", default="en")
     ap.add_argument("--role", default="recruiter", help="recruiter: Preparation; it: Details")
+    ap.add_argument("--dark", action="store_true", help="the dark theme")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -367,10 +368,16 @@ def main(argv: list[str]) -> int:
 
     logsetup.setup(stderr=False)
     app = QApplication([sys.argv[0]])
+    if args.dark:
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+    from techcheck.app.gui import theme
+
+    theme.apply(app, dark=True if args.dark else None)  # as the app's main() does
     w = tour_kit.demo_window(out / f"keys-{args.lang}.ini", args.lang, args.role)
     t = Tour(app, w, args.lang)
     summary: dict[str, Any] = {"platform": QGuiApplication.platformName(),
-                               "dpr": w.devicePixelRatioF(), "lang": args.lang}
+                               "dpr": w.devicePixelRatioF(), "lang": args.lang,
+                               "dark": theme.is_dark(app.palette())}
     t.wait(lambda: w._loaded and w.isActiveWindow(), 60)
     w.activateWindow()
     t.wait(lambda: QApplication.activeWindow() is w, 5)

@@ -5,7 +5,8 @@ Computer, Results, Details) is reached with Tab and the arrow keys; its primary 
 wholly on the screen when the page shows; Return does the page's primary action and its result
 is seen; and every Tab stop paints a focus ring (pixels around the widget change when it takes
 the focus). Each screen and language is its own process (tests/keyboard_tour.py): Qt reads the
-platform and the scale once per process."""
+platform and the scale once per process. English runs in the light theme, Swedish in the
+dark one."""
 
 from __future__ import annotations
 
@@ -29,14 +30,15 @@ START = {"en": "Start the check", "sv": "Starta kontrollen"}
 EXPORT = {"en": "Export the report", "sv": "Exportera rapporten"}
 
 
-def _keyboard_tour(display: str, out, lang: str, role: str, scale: str | None) -> dict:
+def _keyboard_tour(display: str, out, lang: str, role: str, scale: str | None,
+                   dark: bool) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
     env.pop("QT_SCALE_FACTOR", None)
     if scale:
         env["QT_SCALE_FACTOR"] = scale
     proc = subprocess.run([sys.executable, "-m", "tests.keyboard_tour", str(out), "--lang",
-                           lang, "--role", role], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=420)
+                           lang, "--role", role, *(["--dark"] if dark else [])], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=420)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -49,9 +51,10 @@ def _keyboard_tour(display: str, out, lang: str, role: str, scale: str | None) -
 ], ids=["1024x600", "1366x768-150pct", "1920x1080"])
 def test_every_page_by_keyboard(screen, tmp_path, artifacts, size, scale, logical, lang):
     # a recruiter starts with Preparation and chooses IT support on Start for Details; IT
-    # support the other way round
-    role = "recruiter" if lang == "en" else "it"
-    s = _keyboard_tour(screen(*size), tmp_path, lang, role, scale)
+    # support the other way round; Swedish in the dark theme, so both themes' rings are seen
+    role, dark = ("recruiter", False) if lang == "en" else ("it", True)
+    s = _keyboard_tour(screen(*size), tmp_path, lang, role, scale, dark)
+    assert s["dark"] is dark
     name = f"keyboard-{size[0]}x{size[1]}{'-scaled' if scale else ''}-{lang}"
     (artifacts / f"{name}.json").write_text(json.dumps(s, indent=1), encoding="utf-8")
     assert s["platform"] == "xcb" and s["dpr"] == (1.5 if scale else 1.0)
