@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
             "speaker": SpeakersPage(s),
             "network": NetworkPage(s),
             "system": SystemPage(s),
-            "results": ResultsPage(s),
+            "results": ResultsPage(s, settings),
             "details": DetailsPage(s),
         }
         for page in self.pages.values():

@@ -56,16 +56,28 @@
         <translation>Förhandsvisningen kunde inte sparas: {error}</translation>
     </message>
     <message>
+        <source>Hide the numbers</source>
+        <translation>Dölj siffrorna</translation>
+    </message>
+    <message>
+        <source>Show the numbers behind it</source>
+        <translation>Visa siffrorna bakom</translation>
+    </message>
+    <message>
         <source>The connection&apos;s upload, loss or jitter could not be measured, so there is nothing to model. Run the connection check again.</source>
         <translation>Anslutningens uppladdning, förlust eller jitter kunde inte mätas, så det finns inget att modellera. Kör anslutningskontrollen igen.</translation>
     </message>
     <message>
-        <source>&amp;Upload: {value} Mbit/s</source>
-        <translation>&amp;Uppladdning: {value} Mbit/s</translation>
+        <source>&amp;Upload to try: {value} Mbit/s (measured)</source>
+        <translation>&amp;Uppladdning att prova: {value} Mbit/s (uppmätt)</translation>
     </message>
     <message>
-        <source>&amp;Loss: {value} %</source>
-        <translation>&amp;Förlust: {value} %</translation>
+        <source>&amp;Upload to try: {value} Mbit/s</source>
+        <translation>&amp;Uppladdning att prova: {value} Mbit/s</translation>
+    </message>
+    <message>
+        <source>&amp;Loss to try: {value} %</source>
+        <translation>&amp;Förlust att prova: {value} %</translation>
     </message>
     <message>
         <source>Record the sentence on the Microphone page to hear it as they would.</source>
@@ -74,6 +86,14 @@
     <message>
         <source>As they will see and hear you</source>
         <translation>Så här kommer de att se och höra dig</translation>
+    </message>
+    <message>
+        <source>How you will look to the interviewer</source>
+        <translation>Så ser intervjuaren dig</translation>
+    </message>
+    <message>
+        <source>The numbers behind it</source>
+        <translation>Siffrorna bakom</translation>
     </message>
     <message>
         <source>You, here</source>
@@ -881,6 +901,26 @@
         <translation>Kontrollerar…</translation>
     </message>
     <message>
+        <source>PDF document</source>
+        <translation>PDF-dokument</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>Webbsida</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Ren text</translation>
+    </message>
+    <message>
+        <source>Data for IT support</source>
+        <translation>Data för IT-support</translation>
+    </message>
+    <message>
+        <source>TechCheck-report-{date}</source>
+        <translation>TechCheck-rapport-{date}</translation>
+    </message>
+    <message>
         <source>Writing {path}…</source>
         <translation>Skriver {path}…</translation>
     </message>
@@ -1167,10 +1207,6 @@
         <translation>Fil:</translation>
     </message>
     <message>
-        <source>This interview was in the past ({span} ago): check the date with the person who invited you.</source>
-        <translation>Den här intervjun låg i det förflutna (för {span} sedan): kontrollera datumet med den som bjöd in dig.</translation>
-    </message>
-    <message>
         <source>in {span}</source>
         <translation>om {span}</translation>
     </message>
@@ -1206,7 +1242,6 @@
     <name>SystemPage</name>
     <message>
         <source>Computer</source>
-        <extracomment>The measurements shown, in this order, each with its declared label (checks/system/measures.py).</extracomment>
         <translation>Dator</translation>
     </message>
     <message>

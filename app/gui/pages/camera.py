@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
-from techcheck.app.gui.i18n import ct
+from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.live import Frame, camera_preview
 from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO
@@ -145,7 +146,7 @@ class CameraPage(CheckPage):
             limits = self.session.profile.limits("camera")
         except KeyError:
             limits = None
-        self.video.set_message(self.tr("Starting the camera…"))
+        self.video.set_message(lambda: self.tr("Starting the camera…"))
         spec = self.session.devices.camera
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
         self.preview = run_task(camera_preview(dev, limits, seed), name="camera-preview",
@@ -189,8 +190,10 @@ class CameraPage(CheckPage):
         self._show_hints(frame.analysis)
 
     def _on_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "camera")
-        text = message + "\n" + self.tr("How to fix it: ") + fix
+        def text() -> str:  # made again in the new language after a switch
+            message, fix = describe(err.exception, "camera")
+            return message + "\n" + self.tr("How to fix it: ") + fix
+
         self.video.clear()
         self.video.set_message(text)
         self.looks.set_status(Status.FAIL, self.tr("The camera cannot be shown"))
@@ -202,7 +205,7 @@ class CameraPage(CheckPage):
             if i < len(shown):
                 _name, st, hint = shown[i]
                 badge.set_status(st)
-                lab.setText(ct(hint))
+                say(lab, partial(ct, str(hint)))  # follows a language switch
                 badge.setVisible(True)
                 lab.setVisible(True)
             else:

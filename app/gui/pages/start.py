@@ -33,7 +33,7 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.brand import BrandBanner
 from techcheck.app.gui.widgets.status import StatusBadge
-from techcheck.app.report.view import span, when
+from techcheck.app.report.view import past_interview, span, when
 from techcheck.checks.model import Status
 
 if TYPE_CHECKING:  # the invitation model loads when an invitation is opened
@@ -419,18 +419,19 @@ class StartPage(Page):
         saving change that falls before it (``invitation.timing``)."""
         from techcheck.app.invitation import timing  # loaded with the invitation it shows
 
-        t = timing(inv.when, now or datetime.now().astimezone())
+        now = now or datetime.now().astimezone()
+        t = timing(inv.when, now)
         local = t.local
         text = when(local.isoformat(), self.session.lang)
         zone = local.tzname() or ""
         if zone.isalpha() and zone != "UTC":  # "CET", not "+01"
             text = text.replace(" (UTC", f" ({zone}, UTC", 1)
-        rel = span(t.seconds_left, self.session.lang)
-        if t.past:
-            text += "\n" + self.tr("This interview was in the past ({span} ago): check the date "
-                                   "with the person who invited you.").format(span=rel)
+        past = past_interview(inv.when, now, inv.contact, self.session.lang)
+        if past is not None:  # the words Results and every report use (view.PAST_INTERVIEW)
+            text += "\n" + past
         else:
-            text += " · " + self.tr("in {span}").format(span=rel)
+            text += " · " + self.tr("in {span}").format(
+                span=span(t.seconds_left, self.session.lang))
         if inv.when.utcoffset() != local.utcoffset():
             text += "\n" + self.tr("In the invitation: {time}").format(
                 time=when(inv.when.isoformat(), self.session.lang))

@@ -4,6 +4,7 @@ and the eye-line target band."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -46,8 +47,19 @@ class VideoView(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
 
-    def set_message(self, text: str) -> None:
-        """Text shown over the view (no camera, starting…)."""
+    def set_message(self, text: str | Callable[[], str]) -> None:
+        """Text shown over the view (no camera, starting…). Give how the text is made
+        (``lambda: self.tr("Starting…")``): it is made again after a language switch
+        (``i18n.say``), so the overlay follows the language as every label does."""
+        from techcheck.app.gui.i18n import say
+
+        say(self, text if callable(text) else (lambda: text) if text else None)
+
+    def message(self) -> str:
+        """The text shown over the picture now ("" when none)."""
+        return self._message
+
+    def setText(self, text: str) -> None:  # the name ``i18n.say`` writes through
         self._message = text
         self.update()
 
