@@ -43,10 +43,10 @@ MODELS = {
 #: skull) and the menton: Farkas LG, Hreczko TA, Kolar JC, Munro IR, "Vertical and horizontal
 #: proportions of the face in young adult North American Caucasians: revision of neoclassical
 #: canons", Plast Reconstr Surg 1985;75(3):328-338, which measures it on living adults. Checked
-#: against the crown read by eye on 22 corpus pictures of 14 people (docs/benchmarks.md): the
-#: head's height read this way is within 0.03 of the picture's height of the eye's reading,
-#: except over a high hair style (a bun, a quiff), which the canon leaves out as it should:
-#: hair does not bring a person closer to the camera.
+#: against the crown and chin read by eye on 21 corpus pictures of 11 people
+#: (docs/benchmarks.md): within 0.03 of the picture's height on 19; the two heads tilted by
+#: 14-16° under high hair read 0.08-0.09 below the top of the hair, which the canon leaves out
+#: as it should (hair does not bring a person closer to the camera).
 CROWN_OVER_CHIN = 1.0
 
 #: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).

@@ -138,7 +138,8 @@ def test_a_head_filling_over_80_percent_of_the_height_warns(item_id):
     o = outcome(item_id)
     assert o.findings.get("camera.too_close") == "warn", o.findings
     value, threshold, status = o.graded["head_size"]
-    assert value > threshold == 0.80 and status == "warn"
+    # the limit shown is the one applied: 0.80, or 0.79 once the hysteresis holds the warning
+    assert value > 0.80 and threshold == pytest.approx(0.80, abs=0.0101) and status == "warn"
 
 
 @pytest.mark.parametrize("item_id", sorted(ORDINARY_HEADS))
