@@ -119,7 +119,7 @@ def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
 # --- a head filling the picture (issue 25, item 4) ------------------------------------------
 
 #: Items whose head (chin to crown) fills 84-93 % of the height, read by eye (manifest notes):
-#: seven people from five packages, one of them a webcam clip.
+#: eight people from three packages, one of them a webcam clip.
 CLOSE_HEADS = {"fasample6c-head87": 0.88, "fasample5b-head90": 0.93, "fasample1-head85": 0.87,
                "fasample3b-head85": 0.84, "audrey-head93": 0.93, "sean-head93": 0.91,
                "astronaut-head85": 0.86, "cap13-head85": 0.87}
