@@ -48,10 +48,11 @@ MODELS = {
 #: neoclassical facial canons in Turkish young adults", Surg Radiol Anat 2004,
 #: doi:10.1007/s00276-003-0202-2), so on the skull alone it puts the crown a little low. What
 #: the closeness measure needs is the head as the other side sees it, and there it holds: against
-#: the crown and chin read by eye on 21 corpus pictures of 11 people (docs/benchmarks.md) it is
-#: within 0.03 of the picture's height on 19 (an open mouth and ordinary hair add about what the
-#: skull's upper part lacks); the two heads tilted by 14-16° under high hair read 0.08-0.09
-#: below the top of the hair, which is right for closeness: a quiff does not bring anyone closer.
+#: the top of the head and the chin read by eye on 21 corpus pictures of 11 people
+#: (docs/benchmarks.md) it is within 0.03 of the picture's height on 18 (ordinary hair adds
+#: about what the skull's upper part lacks); the three further off read 0.05-0.12 below the top
+#: of a full hair style (a bouffant; a quiff and long hair on heads tilted by 14-16°), which is
+#: right for closeness: hair does not bring anyone closer.
 CROWN_OVER_CHIN = 1.0
 
 #: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).
