@@ -116,6 +116,36 @@ def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
     assert M.scene_roll(M.luma(close), background) is None
 
 
+#: face-api's sample 5, the woman on the lower stairs: the stair railing's slanted bars behind
+#: her, one family of parallel lines about 20° off vertical, on a level camera (good items).
+RAILING = ["fasample5a-railing-head70", "fasample5a-railing-wide"]
+
+
+def person_background(frame: np.ndarray) -> np.ndarray:
+    """The room behind the people (``background`` of ``M.scene_roll``), as the check masks it."""
+    from techcheck.checks.camera.detector import FaceDetector
+
+    small = M.downscale(M.luma(frame))
+    background = np.ones(small.shape, bool)
+    for f in FaceDetector(mesh=False).find(frame):
+        background &= ~M.person_mask(f, frame.shape)
+    return background
+
+
+@pytest.mark.parametrize("item_id", RAILING)
+def test_a_stair_railing_behind_a_level_camera_is_not_a_rolled_camera(item_id):
+    """The railing's bars alone once read as a camera rolled by 19.5° and warned on a good
+    picture. A rolled camera turns the room's verticals and its horizontals together; one
+    family of slanted lines is a railing, a roof or stairs as well, and gives no reading of
+    the room (the eyes' line, about 6°, stands for the picture)."""
+    frame = first_frame(item_id)
+    assert M.scene_roll(M.luma(frame), person_background(frame)) is None
+    o = outcome(item_id)
+    assert not o.warnings, o.findings
+    assert "camera.tilted" not in o.findings, o.findings
+    assert o.metrics["camera_roll"] < 8.0
+
+
 # --- a head filling the picture (issue 25, item 4) ------------------------------------------
 
 #: Items whose head (chin to the top of the head) fills 84-93 % of the height, read by eye on
