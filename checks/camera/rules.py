@@ -227,8 +227,8 @@ FRAME: tuple[Measure, ...] = (
             high=Side("camera.looking_away", "pitch_tip_deg", "pitch_warn_deg",
                       N_("Your head is bowed {value:.0f}° (limit {threshold:.0f}°): you seem "
                          "to be looking down, at a phone, notes or a screen below the camera."),
-                      N_("Look at the camera: put your phone and notes away, and raise the "
-                         "camera, or the screen you look at, to eye level."),
+                      N_("Look at the camera, not down: put your phone and notes away, and "
+                         "place the camera at eye level on top of the screen you look at."),
                       N_("Look up at the camera"), TIP_WARN)),
     Measure("clutter", "", label=N_("Busy background"),
             margin=0.01, needs_face=False, ok_hint=N_("Calm background"),
