@@ -25,6 +25,12 @@ LOCALES = {"en": "en_GB", "sv": "sv_SE"}
 #: Between a number and its unit: a no-break space, so "7,5 Mbit/s" never breaks apart.
 UNIT_SPACE = "\u00a0"
 
+#: Units written straight after the number: the plane angle's degree, minute and second
+#: ("0.4°"). SI Brochure, 9th edition (BIPM 2019), section 5.4.3: a space separates a value
+#: from its unit "the only exceptions are for the unit symbols for degree, minute and second
+#: for plane angle, °, ′ and ″, for which no space is left".
+UNSPACED_UNITS = frozenset({"°", "′", "″"})
+
 
 def locale_of(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["en"])
@@ -77,6 +83,33 @@ def number(value: float | int, lang: str, decimals: int | None = None,
     return text.replace("-", minus)
 
 
+def trimmed(value: float | int, lang: str, decimals: int | None = None) -> str:
+    """``value`` with at most ``decimals`` digits after the separator and none that are
+    trailing zeros: a limit as people state it ("9", "1,2", "0,33"), not "9,0"."""
+    text = number(value, lang, decimals)
+    sep = symbols(lang)[0]
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def unit_for(value: Any, unit: str) -> tuple[float, str]:
+    """(divisor, unit) ``value`` is written in: memory and disk of 10 GiB and more as GiB
+    ("80 136 MiB" reads better as "78,3 GiB"). A limit passes its value here, so that the
+    value and its limit are written in one unit ("74,8 GiB", "≥ 2 GiB")."""
+    if unit == "MiB" and isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and abs(value) >= 10 * 1024:
+        return 1024.0, "GiB"
+    return 1.0, unit
+
+
+def with_unit(text: str, unit: str) -> str:
+    """A written number and its unit: a no-break space between them, none before a degree."""
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in UNSPACED_UNITS else f"{text}{UNIT_SPACE}{unit}"
+
+
 def python_number(text: str, lang: str) -> str:
     """A number Python's ``format`` wrote (a template's own spec, e.g. ``{value:.1f}``,
     ``{n:,}``) with ``lang``'s separators and minus sign."""
@@ -87,9 +120,15 @@ def python_number(text: str, lang: str) -> str:
     return "".join(out)
 
 
-def quantity(value: Any, unit: str, lang: str) -> str:
-    """A measured value with its unit ("7,5 Mbit/s"), or "Yes"/"No" for a truth value and
-    the translated word for a word ("wired"): never a raw ``True``/``False``."""
+def quantity(value: Any, unit: str, lang: str, decimals: int | None = None,
+             unit_of: Any = None) -> str:
+    """A measured value with its unit ("7,5 Mbit/s", "0,4°"), or "Yes"/"No" for a truth value
+    and the translated word for a word ("wired"): never a raw ``True``/``False``.
+
+    ``decimals`` is the measure's own precision as it declares it (``Measure.decimals``: a
+    count of faces is "1", never "1,0"); None picks a sensible one (``decimals_for``).
+    ``unit_of``: the value whose size picks the unit (``unit_for``), when it is not ``value``
+    itself (a limit is written in its measured value's unit)."""
     from techcheck.checks.i18n import N_, translate
 
     if value is None:
@@ -99,10 +138,11 @@ def quantity(value: Any, unit: str, lang: str) -> str:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return "–"
-        if unit == "MiB" and abs(value) >= 10 * 1024:  # 80,136 MiB reads better as 78.3 GiB
-            value, unit = value / 1024, "GiB"
-        n = number(value, lang)
-        return f"{n}{UNIT_SPACE}{unit}" if unit else n
+        divisor, unit = unit_for(value if unit_of is None else unit_of, unit)
+        if divisor != 1.0:
+            value = value / divisor
+            decimals = None
+        return with_unit(number(value, lang, decimals), unit)
     if value == "unknown":  # the engine's word for a measurement that did not happen
         return translate(N_("not measured"), lang)  # never "unknown s", as if it were a number
     text = translate(str(value), lang)
@@ -110,7 +150,44 @@ def quantity(value: Any, unit: str, lang: str) -> str:
         float(str(value))
     except ValueError:
         return text
-    return f"{text}{UNIT_SPACE}{unit}" if unit and unit not in text else text
+    return with_unit(text, unit) if unit and unit not in text else text
+
+
+#: How a limit's comparison is written before its value.
+OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
+
+
+def limit(op: str | None, threshold: Any, unit: str, lang: str, decimals: int | None = None,
+          value: Any = None) -> str:
+    """A limit as the reports and the app state it: "≥ 1,2 Mbit/s", "0,21 till 0,61", and a
+    range whose ends are equal as what it is, "exactly 1" ("exakt 1"), never "1.0 to 1.0".
+
+    A limit is written without trailing zeros at the measure's precision (``decimals``):
+    "≤ 9°", not "≤ 9,0°". ``value`` is the measured value, whose size picks the unit the
+    limit is written in too (``unit_for``): "74,8 GiB" against "≥ 2 GiB", not "≥ 2 048 MiB"."""
+    from techcheck.checks.i18n import N_, translate
+
+    if threshold is None or threshold == "":
+        return ""
+
+    def one(x: Any) -> str:
+        if isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x):
+            divisor, _ = unit_for(value, unit)
+            return trimmed(x / divisor, lang, decimals if divisor == 1.0 else None)
+        return quantity(x, "", lang)
+
+    shown_unit = unit_for(value, unit)[1]
+    if isinstance(threshold, list | tuple) and len(threshold) == 2:
+        lo, hi = (one(x) for x in threshold)
+        if lo == hi:
+            return translate(N_("exactly {value}"), lang, {"value": with_unit(lo, shown_unit)})
+        text = translate(N_("{lo} to {hi}"), lang, {"lo": lo, "hi": hi})
+        return f"{text}{UNIT_SPACE}{shown_unit}" if shown_unit else text
+    if not isinstance(threshold, int | float) or isinstance(threshold, bool):
+        return quantity(threshold, unit, lang)
+    q = with_unit(one(threshold), shown_unit)
+    sign = OP_SIGN.get(op or "")
+    return f"{sign}\u00a0{q}" if sign else q
 
 
 _DATE_PATTERN = {"en": "d MMMM y, HH:mm", "sv": "d MMMM y 'kl'. HH:mm"}

@@ -104,6 +104,10 @@ class Measure:
     low: Side | None = None  # judged when the value is below the limits (higher is better)
     high: Side | None = None  # judged when the value is above the limits (lower is better)
     label: str = ""  # N_ text for reports and the details page
+    #: Digits after the decimal separator its values are written with on every surface (a
+    #: count: 0, so one face reads "1", never "1.0"); None picks a sensible precision
+    #: (``techcheck.checks.l10n.decimals_for``). Its limits are written at most this precise.
+    decimals: int | None = None
     #: Profile values times ``scale`` are the limits in the metric's unit (a ratio in the
     #: profile, shown in %).
     scale: float = 1.0

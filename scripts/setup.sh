@@ -4,6 +4,11 @@
 # installs what is missing. Extra arguments after "start" go to techcheck, after "test" to pytest
 # (`bash scripts/setup.sh test -m "not slow"` is the quick tier).
 #
+# "start" installs only the Debian packages running the app needs (the [start] section of
+# scripts/debian-packages.txt); "test" installs those and the [test] section (X server, sound
+# server, STUN server, speech synthesis, accessibility bus, bundle build tools).
+# `bash scripts/setup.sh packages start|test` lists them without installing anything.
+#
 # The tests run on as many pytest-xdist workers as the machine has cores (at most 4;
 # TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
 # or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
@@ -37,15 +42,33 @@ quietly() {
     fi
 }
 
+# The packages of scripts/debian-packages.txt that "$1" needs: "start" its [start] section
+# (running the app), "test" both sections (the tests and the bundle build need the rest). A
+# package outside the two sections stops the set-up rather than be skipped unnoticed.
+debian_packages() {
+    awk -v mode="$1" '
+        /^[[:space:]]*(#|$)/ { next }
+        /^\[/ { section = $1
+                 if (section != "[start]" && section != "[test]") { bad = NR; exit 1 }
+                 next }
+        section == "" { bad = NR; exit 1 }
+        section == "[start]" || mode == "test" { print $1 }
+        END { if (bad) { printf "setup: scripts/debian-packages.txt line %d: not in a " \
+                         "[start] or [test] section\n", bad > "/dev/stderr"; exit 1 } }
+    ' scripts/debian-packages.txt
+}
+
 install_debian_packages() {
-    local verbose="$1"  # print the stage line even when nothing is missing (a first run)
+    local mode="$1"     # start or test: which sections of the list
+    local verbose="$2"  # print the stage line even when nothing is missing (a first run)
     if ! command -v apt-get >/dev/null 2>&1; then
         [ -n "$verbose" ] && say "[1/3] Debian packages: not a Debian/Ubuntu system; install" \
-            "those in scripts/debian-packages.txt yourself"
+            "scripts/debian-packages.txt yourself ([start] to run the app, [test] too for the tests)"
         return 0
     fi
-    local wanted missing
-    mapfile -t wanted < <(grep -vE '^\s*(#|$)' scripts/debian-packages.txt | awk '{print $1}')
+    local wanted missing list
+    list=$(debian_packages "$mode") || exit 1
+    mapfile -t wanted <<<"$list"
     # One dpkg-query for all of them; a package it does not know is missing too.
     missing=$(comm -23 <(printf '%s\n' "${wanted[@]}" | sort -u) \
         <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${wanted[@]}" 2>/dev/null \
@@ -114,7 +137,6 @@ install_python() {
     rm -f "$STAMP"
     quietly "$LOG" .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}"
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
-    say "ready"
 }
 
 # How many test workers: the cores, at most 4 (each worker starts its own Qt, PipeWire and
@@ -134,16 +156,25 @@ case "$mode" in start) installed_already "" || first_run=1 ;;
 
 case "$mode" in
     start)
-        install_debian_packages "$first_run"
+        install_debian_packages start "$first_run"
         install_python ""
+        # Not "ready": the window takes a few seconds more to show, and a server session runs
+        # the check in the terminal instead; techcheck says what it does from here.
+        [ -n "$first_run" ] && say "installed; starting TechCheck…"
         exec .venv/bin/techcheck "$@"
         ;;
     test)
-        install_debian_packages "$first_run"
+        install_debian_packages test "$first_run"
         install_python "[dev]"
+        [ -n "$first_run" ] && say "installed; running the tests…"
         exec .venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup \
             --no-loadscope-reorder "$@"
         ;;
+    packages)
+        # What "start" or "test" installs, one package a line (nothing is installed).
+        case "${1:-}" in start|test) debian_packages "$1" ;;
+            *) say "usage: scripts/setup.sh packages start|test"; exit 3 ;; esac
+        ;;
     *)
-        say "usage: scripts/setup.sh [start|test] [arguments]"; exit 3 ;;
+        say "usage: scripts/setup.sh [start|test|packages] [arguments]"; exit 3 ;;
 esac

@@ -33,7 +33,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QSlider
+    from PySide6.QtWidgets import QApplication, QSlider, QToolButton
 
     from techcheck.app import logsetup
     from techcheck.app.gui import tasks, theme
@@ -73,8 +73,15 @@ def main(argv: list[str]) -> int:
     wait(lambda: view.isVisible() and view.model_view.frames_shown >= 10, 30)
     summary["network_page_frames"] = view.model_view.frames_shown
     summary["measured"] = view.numbers.text()
+    summary["said"] = view.summary.text()
     net.scroll_area.ensureWidgetVisible(view.model_view)
     shot("connection-measured")
+    # the numbers behind it, opened by the mouse as a person would
+    details = {"en": "The numbers behind it", "sv": "Siffrorna bakom"}[args.lang]
+    found = [b for b in view.findChildren(QToolButton) if b.accessibleName() == details]
+    assert len(found) == 1, details
+    click(found[0])
+    summary["details_open"] = view.numbers.isVisible()
     # What if: a weak upload and a lossy Wi-Fi, by keyboard as a person would.
     names = {"en": ("What if: upload speed", "What if: packet loss"),
              "sv": ("Tänk om: uppladdningshastighet", "Tänk om: paketförlust")}[args.lang]
@@ -89,8 +96,11 @@ def main(argv: list[str]) -> int:
     shown = view.model_view.frames_shown
     wait(lambda: view.model_view.frames_shown >= shown + 40, 30)
     summary["what_if"] = view.numbers.text()
-    net.scroll_area.ensureWidgetVisible(view.upload)
+    summary["said_what_if"] = view.summary.text()
+    net.scroll_area.ensureWidgetVisible(view.model_view)
     shot("connection-what-if")
+    net.scroll_area.ensureWidgetVisible(view.save_button)
+    shot("connection-what-if-numbers")
     w.go("results")
     res = w.pages["results"]
     # the view is built once the page has painted (the verdict and the cards first)

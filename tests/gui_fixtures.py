@@ -165,9 +165,11 @@ def click_step(qtbot, window, key: str) -> None:
     assert window.current_key() == key
 
 
-def answer_file_dialog(qtbot, path: str) -> list[str]:
+def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
     """When the next file dialog opens, type ``path`` into its name field and press Enter,
-    as a person saving or opening a file does. Returns a list that gets the dialog's title."""
+    as a person saving or opening a file does. Returns a list that gets the dialog's title.
+    ``look(dialog)``, if given, is called first: to read what the person sees, or to act on
+    the dialog's other controls."""
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
@@ -180,6 +182,8 @@ def answer_file_dialog(qtbot, path: str) -> list[str]:
             return
         seen.append(dialog.windowTitle())
         try:
+            if look is not None:
+                look(dialog)
             edit = dialog.findChild(QLineEdit, "fileNameEdit")
             edit.selectAll()
             qtbot.keyClicks(edit, path)

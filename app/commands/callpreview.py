@@ -30,7 +30,8 @@ from techcheck.checks.callmodel import (
     wav_bytes,
 )
 from techcheck.checks.camera.source import CameraError, open_camera
-from techcheck.checks.i18n import translate
+from techcheck.checks.i18n import N_, translate
+from techcheck.checks.l10n import quantity
 from techcheck.checks.model import CheckResult
 from techcheck.checks.profile import Profile
 from techcheck.checks.safefile import os_error_text
@@ -88,11 +89,30 @@ def _frames(camera: str | int | None, seconds: float) -> tuple[list[tuple[Any, f
     return out, fps
 
 
+#: Headings of the numbers file's sections: what was measured is kept apart from what the
+#: person set the "what if" sliders to try.
+TRIED = N_("Upload and loss you set to try (the picture and sound were modelled with these):")
+MEASURED = N_("Measured by the connection check:")
+MODEL = N_("The modelled call:")
+MEASURED_KEYS = ("measured_upload", "measured_loss", "download", "jitter", "rtt")
+
+
 def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
-    lines = [translate(APPROXIMATION, lang), ""]
-    for n in plan.numbers():
-        value = translate(str(n.value), lang) if isinstance(n.value, str) else n.value
-        lines.append(f"{translate(n.label, lang)}: {value} {n.unit}".rstrip())
+    """The numbers file for IT support: the plain summary the person saw, then the numbers,
+    measured values apart from what-if ones."""
+    lines = [" ".join(translate(t, lang, params) for t, params in plan.summary()),
+             translate(APPROXIMATION, lang)]
+    numbers = plan.numbers()
+    tried = {"upload", "loss"} if plan.conditions.what_if else set()
+    measured = set(MEASURED_KEYS) | ({"upload", "loss"} - tried)
+    for heading, keys in ((TRIED, tried), (MEASURED, measured), (MODEL, None)):
+        rows = [n for n in numbers if (n.key in keys if keys is not None
+                                       else n.key not in tried | measured)]
+        if not rows:
+            continue
+        lines += ["", translate(heading, lang)]
+        for n in rows:
+            lines.append(f"{translate(n.label, lang)}: {quantity(n.value, n.unit, lang)}")
     if audio_note:
         lines += ["", audio_note]
     return "\n".join(lines) + "\n"

@@ -62,6 +62,9 @@ MICROPHONE = Setting("devices/microphone", "")
 SPEAKER = Setting("devices/speaker", "")
 DEMO_MODE = Setting("ui/demo", "auto", DEMO)
 GEOMETRY = Setting("ui/geometry", b"")
+#: The folder the person last saved a report in ("" = none yet: Documents), per user as the
+#: settings file is (``filedialog.start_folder``).
+SAVE_FOLDER = Setting("files/save_folder", "")
 
 ALL = (LANGUAGE, ROLE, PLATFORM, CAMERA, MICROPHONE, SPEAKER, DEMO_MODE)
 

@@ -13,7 +13,17 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeGuard
 
 from techcheck.app.report import labels
-from techcheck.app.report.view import STATUS_WORD, VERDICT_WORD, direction, english, number, quantity, when
+from techcheck.app.report.view import (
+    STATUS_WORD,
+    VERDICT_WORD,
+    decimals_of,
+    direction,
+    english,
+    number,
+    quantity,
+    when,
+)
+from techcheck.checks import l10n
 from techcheck.checks.i18n import N_, translate
 from techcheck.checks.model import CheckResult, Metric, Report, Status
 
@@ -156,8 +166,10 @@ def _metrics(oc: CheckResult, nc: CheckResult, lang: str) -> list[Change]:
         elif om.unit == nm.unit:
             d = (_by_severity(om.status, nm.status) if om.status and nm.status else INFO)
             out.append(Change("metric", d, _t(N_("{metric} changed from {old} to {new}."), lang,
-                                              metric=label, old=quantity(om.value, om.unit, lang),
-                                              new=quantity(nm.value, nm.unit, lang)),
+                                              metric=label, old=quantity(om.value, om.unit, lang,
+                                                           decimals_of(nc.id, name)),
+                                              new=quantity(nm.value, nm.unit, lang,
+                                                           decimals_of(nc.id, name))),
                               check=nc.id, metric=name, old=om.value, new=nm.value,
                               unit=nm.unit))
     return out
@@ -183,7 +195,8 @@ def _numeric(check: str, name: str, label: str, om: Metric, nm: Metric,
         d = BETTER if (nv > ov) == hib else WORSE
     template = N_("{metric} rose from {old} to {new}.") if nv > ov else N_(
         "{metric} fell from {old} to {new}.")
-    digits = _decimals(ov, nv)
+    declared_digits = decimals_of(check, name)
+    digits = _decimals(ov, nv) if declared_digits is None else declared_digits
     return Change("metric", d, _t(template, lang, metric=label,
                                   old=number(ov, lang, digits),
                                   new=_with_unit(number(nv, lang, digits), nm.unit)),
@@ -199,7 +212,7 @@ def _decimals(a: float, b: float) -> int:
 
 
 def _with_unit(text: str, unit: str) -> str:
-    return f"{text}\u00a0{unit}" if unit else text
+    return l10n.with_unit(text, unit)
 
 
 def _findings(oc: CheckResult, nc: CheckResult, old_lang: str, lang: str) -> list[Change]:

@@ -75,6 +75,12 @@ PARTIAL_WORD = {
     Verdict.NOT_READY: N_("Not ready yet"),
     Verdict.DEMO: demo.WORD,
 }
+#: An invitation whose interview time had passed when the run was made (issue 23): said on
+#: the Start page, before the verdict's sentence on Results and in every report, with what to
+#: do; "Ready for the interview" would then read as if the interview were still ahead.
+PAST_INTERVIEW = N_("The interview time in this invitation has passed ({span} ago). Check the "
+                    "date in the invitation, or ask {contact} for the new time.")
+PAST_READY_WORD = N_("Ready, but the interview time has passed")
 #: Verdicts map onto the status whose colour and icon they share. A demo run takes the
 #: neutral, informative "i" of a tip: neither the pass colour of readiness nor an alarm.
 VERDICT_STATUS = {
@@ -83,7 +89,7 @@ VERDICT_STATUS = {
     Verdict.NOT_READY: Status.FAIL,
     Verdict.DEMO: Status.TIP,
 }
-OP_SIGN = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
+OP_SIGN = l10n.OP_SIGN
 
 
 @dataclass
@@ -182,15 +188,17 @@ when = l10n.when
 span = l10n.span
 
 
-def limit_text(op: str | None, threshold: Any, unit: str, lang: str) -> str:
-    if threshold is None or threshold == "":
-        return ""
-    if isinstance(threshold, list | tuple) and len(threshold) == 2:
-        lo, hi = (quantity(x, "", lang) for x in threshold)
-        return t(N_("{lo} to {hi}"), lang, lo=lo, hi=hi) + (f"\u00a0{unit}" if unit else "")
-    q = quantity(threshold, unit, lang)
-    sign = OP_SIGN.get(op or "")
-    return f"{sign}\u00a0{q}" if sign else q
+def limit_text(op: str | None, threshold: Any, unit: str, lang: str,
+               decimals: int | None = None, value: Any = None) -> str:
+    """A metric's limit in every format (``l10n.limit``, the app's path too)."""
+    return l10n.limit(op, threshold, unit, lang, decimals, value)
+
+
+def decimals_of(check_id: str, name: str) -> int | None:
+    """The precision a built-in check declares for a metric (``Measure.decimals``); None for a
+    plug-in's metric or one declared without it (a sensible precision is picked)."""
+    decl = declared(check_id).get(renamed.metric_name(name))
+    return decl.decimals if decl is not None else None
 
 
 def english(text: str, lang: str) -> str:
@@ -297,11 +305,7 @@ def build(report: Report, lang: str | None = None) -> ReportView:
     has_snapshot = any(s.snapshot_jpeg for s in sections)
     ran = {c.id for c in report.checks}
     not_checked = [t(title, lang) for cid, title in CORE_CHECKS.items() if cid not in ran]
-    sentence = t(VERDICT_SENTENCE[verdict], lang)
-    word = t(VERDICT_WORD[verdict], lang)
-    if not_checked:
-        sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
-        word = t(PARTIAL_WORD[verdict], lang)
+    word, sentence = _verdict_texts(report, not_checked, lang)
     return ReportView(
         lang=lang,
         # a demo judged sample media: its report is not a readiness report
@@ -346,17 +350,18 @@ def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
         op, hib = m.op, direction(m)
         if op is None and m.threshold is not None:  # saved before metrics carried their op
             op, hib = _legacy_op(c.id, name, m, c.findings)
+        digits = decimals_of(c.id, name)
         metrics.append(MetricRow(
             name=name,
             label=t(labels.metric_label(c.id, name), lang),
-            value=quantity(m.value, m.unit, lang),
+            value=quantity(m.value, m.unit, lang, digits),
             limit=limit_text(op if op != "between" and not isinstance(m.threshold, list)
-                             else None, m.threshold, m.unit, lang),
+                             else None, m.threshold, m.unit, lang, digits, m.value),
             status=m.status,
             status_word=t(STATUS_WORD[m.status], lang) if m.status else "",
             gauge=gauge(m, hib),
         ))
-    findings = [_finding(f, title, lang) for f in c.findings]
+    findings = [_finding(f, title, lang, c.id) for f in c.findings]
     note = ""
     if c.error:
         note = t(c.error, lang)
@@ -386,21 +391,41 @@ def _legacy_op(check_id: str, name: str, m: Metric,
     return (None if hib is None else ">=" if hib else "<="), hib
 
 
-def _finding(f: Finding, check_title: str, lang: str) -> FindingRow:
+def _finding(f: Finding, check_title: str, lang: str, check_id: str = "") -> FindingRow:
     message = f.text(lang)
     measured = ""
     if isinstance(f.value, int | float) and not isinstance(f.value, bool):
-        # Most messages already say the value; repeat it only when they do not.
-        said = number(f.value, lang).replace("\u00a0", " ") in message.replace("\u00a0", " ")
-        lim = limit_text(f.op if f.op != "between" else None, f.threshold, f.unit, lang)
-        if not said:
-            value = quantity(f.value, f.unit, lang)
+        digits = next((m.decimals for m in declared(check_id).values()
+                       for side, _ in m.sides() if side.code == f.code), None)
+        lim = limit_text(f.op if f.op != "between" else None, f.threshold, f.unit, lang, digits,
+                         f.value)
+        if not _says(message, f.value, lang):  # most messages say the value; repeat it if not
+            value = quantity(f.value, f.unit, lang, digits)
             measured = (t(N_("measured {value}, limit {limit}"), lang, value=value, limit=lim)
                         if lim else t(N_("measured {value}"), lang, value=value))
     return FindingRow(
         code=f.code, status=f.status, status_word=t(STATUS_WORD[f.status], lang),
         message=message, fix=f.fix_text(lang), check_title=check_title, measured=measured,
     )
+
+
+def _says(message: str, value: float, lang: str) -> bool:
+    """Whether ``message`` already states ``value``, at the precision its template chose
+    ("89 ms" for 88.8, "99 %" for 99.0): a repeat "(measured 88.8 ms)" says nothing new."""
+    plain = message.replace("\u00a0", " ")
+    for digits in (None, 0, 1, 2):
+        written = number(value, lang, digits).replace("\u00a0", " ")
+        for grouped in (written, written.replace(" ", "").replace(",", "")
+                        if lang == "en" else written.replace(" ", "")):
+            i = plain.find(grouped)
+            while i >= 0:  # a whole number in the text, not the "9" of "19"
+                before = plain[i - 1] if i else " "
+                after = plain[i + len(grouped)] if i + len(grouped) < len(plain) else " "
+                if not (before.isdigit() or before in ".,") and not after.isdigit() \
+                        and not (after in ".," and plain[i + len(grouped) + 1:][:1].isdigit()):
+                    return True
+                i = plain.find(grouped, i + 1)
+    return False
 
 
 def snapshot(c: CheckResult) -> bytes | None:
@@ -420,6 +445,43 @@ def snapshot(c: CheckResult) -> bytes | None:
         log.warning("snapshot in %s is not a JPEG; left out", c.id)
         return None
     return data
+
+
+def _verdict_texts(report: Report, not_checked: list[str], lang: str) -> tuple[str, str]:
+    """The verdict's word and sentence: of a partial run when core checks did not run, and
+    after the note that the invitation's interview time had passed when the run was made."""
+    verdict = report.verdict
+    sentence = t(VERDICT_SENTENCE[verdict], lang)
+    word = t(VERDICT_WORD[verdict], lang)
+    if not_checked:
+        sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
+        word = t(PARTIAL_WORD[verdict], lang)
+    if verdict is Verdict.DEMO:  # what stood in, and what was this computer's own
+        sentence = t(demo.sentence_of(report.extra.get("demo")), lang)
+    inv = report.extra.get("invitation")
+    note = None
+    if isinstance(inv, dict) and verdict is not Verdict.DEMO:
+        try:
+            note = past_interview(datetime.fromisoformat(str(inv.get("when"))),
+                                  datetime.fromisoformat(report.created),
+                                  str(inv.get("contact") or ""), lang)
+        except (TypeError, ValueError):  # a report without the time (or not a time) says none
+            note = None
+    if note is not None:
+        sentence = f"{note} {sentence}"
+        if verdict is Verdict.READY and not not_checked:
+            word = t(PAST_READY_WORD, lang)
+    return word, sentence
+
+
+def past_interview(interview: datetime, at: datetime, contact: str, lang: str) -> str | None:
+    """``PAST_INTERVIEW`` when the invitation's ``interview`` time is before ``at`` (the run's
+    time in a report, now on screen), else None."""
+    left = (interview - at).total_seconds()
+    if left >= 0:
+        return None
+    return t(PAST_INTERVIEW, lang, span=span(left, lang),
+             contact=contact or t(N_("the person who invited you"), lang))
 
 
 def _machine(m: dict[str, Any], version: str, lang: str) -> list[Fact]:

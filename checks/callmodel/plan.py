@@ -3,9 +3,12 @@
 This is an approximation, and every number it uses is returned so the person can see it. The
 choices, in order:
 
-1. **Resolution**: the highest of the platform profile's video tiers whose upload need the
-   measured upload meets (``[network] tiers`` / ``tier_up_mbps``: vendor bandwidth tables);
-   below the lowest tier the lowest tier is kept and the frame rate drops instead.
+1. **Resolution**: the highest of the platform profile's video tiers that the measured upload
+   and download both carry (``[network] tiers`` / ``tier_up_mbps`` / ``tier_down_mbps``:
+   vendor bandwidth tables), chosen by the network check's own ``best_tier``, so the view names
+   the tier the Connection card names. Its picture size is the tier's height in the camera's
+   shape, never larger than the camera gives (clients do not upscale before sending); below
+   the lowest tier the lowest tier is kept and the frame rate drops instead.
 2. **Send rate**: a congestion-controlled sender does not fill the link. Google Congestion
    Control (draft-ietf-rmcat-gcc-02, section 5.5) backs off to ``alpha`` = 0.85 of the
    received rate when it detects queueing, so the call uses 0.85 × the upload, capped at the
@@ -43,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from techcheck.checks.i18n import N_
-from techcheck.checks.network.analysis import Tier, tiers_from
+from techcheck.checks.network.analysis import Tier, best_tier, tiers_from
 
 if TYPE_CHECKING:
     from techcheck.checks.network.limits import NetworkLimits
@@ -89,12 +92,15 @@ APPROXIMATION = N_("An approximation: TechCheck sends your picture through JPEG 
 
 @dataclass(frozen=True)
 class Conditions:
-    """What the network check measured (or what a "what if" slider says)."""
+    """What the network check measured, or what the person set the "what if" sliders to try
+    (then ``measured`` holds what was measured, so every surface can tell the two apart)."""
 
     upload_mbps: float
     loss_pct: float
     jitter_ms: float
     rtt_ms: float | None = None
+    download_mbps: float | None = None
+    measured: Conditions | None = None
 
     def __post_init__(self) -> None:
         for name in ("upload_mbps", "loss_pct", "jitter_ms"):
@@ -103,6 +109,21 @@ class Conditions:
                 raise ValueError(f"{name} must be a number of at least 0, not {v!r}")
         if self.loss_pct > 100:
             raise ValueError(f"loss_pct must be at most 100, not {self.loss_pct!r}")
+        d = self.download_mbps
+        if d is not None and (not isinstance(d, int | float) or not math.isfinite(d) or d < 0):
+            raise ValueError(f"download_mbps must be a number of at least 0, not {d!r}")
+
+    @property
+    def what_if(self) -> bool:
+        """True when the upload and loss are what the person set to try, not measured."""
+        return self.measured is not None
+
+    def trying(self, upload_mbps: float, loss_pct: float) -> Conditions:
+        """These measured conditions with the upload and loss a person sets to try; jitter,
+        round trip and download stay as measured (no slider changes them)."""
+        base = self.measured or self
+        return Conditions(upload_mbps, loss_pct, base.jitter_ms, base.rtt_ms,
+                          base.download_mbps, measured=base)
 
 
 @dataclass(frozen=True)
@@ -136,16 +157,43 @@ class CallPlan:
     frame_loss: float
     audio_loss: float
     freeze_frames: int
+    #: The height the tier names ("1080p" → 1080); ``height`` is less when the camera is.
+    tier_height: int = 0
+    #: False below the lowest tier: the lowest tier is kept at a lower frame rate.
+    carried: bool = True
+
+    @property
+    def camera_limited(self) -> bool:
+        """The connection carries a larger picture than the camera gives."""
+        return self.height < self.tier_height
 
     def numbers(self) -> list[Number]:
-        """Every number the model used, in the order a person reads them."""
+        """Every number the model used, in the order a person reads them: what was measured
+        apart from what the person set to try (a what-if is never called "measured" or
+        "used"), then what the modelled call does with it."""
         c = self.conditions
-        out = [
-            Number("upload", N_("Upload used"), round(c.upload_mbps, 2), "Mbit/s"),
-            Number("loss", N_("Packet loss used"), round(c.loss_pct, 2), "%"),
-            Number("jitter", N_("Jitter used"), round(c.jitter_ms, 1), "ms"),
+        out: list[Number] = []
+        if c.measured is not None:
+            out += [Number("upload", N_("Upload you set to try"), round(c.upload_mbps, 2),
+                           "Mbit/s"),
+                    Number("loss", N_("Packet loss you set to try"), round(c.loss_pct, 2), "%")]
+        m = c.measured or c
+        key = "measured_" if c.measured is not None else ""
+        out += [Number(f"{key}upload", N_("Upload measured (what the link could carry)"),
+                       round(m.upload_mbps, 2), "Mbit/s"),
+                Number(f"{key}loss", N_("Packet loss measured"), round(m.loss_pct, 2), "%")]
+        if m.download_mbps is not None:
+            out.append(Number("download", N_("Download measured"), round(m.download_mbps, 2),
+                              "Mbit/s"))
+        out.append(Number("jitter", N_("Jitter measured"), round(c.jitter_ms, 1), "ms"))
+        if c.rtt_ms is not None:
+            out.append(Number("rtt", N_("Round trip measured"), round(c.rtt_ms, 1), "ms"))
+        out += [
+            Number("tier", N_("Video quality modelled"), self.tier, ""),
             Number("resolution", N_("Picture size"), f"{self.width}×{self.height}", ""),
             Number("fps", N_("Frame rate"), round(self.fps, 1), "fps"),
+            Number("send_kbps", N_("The call sends (picture and sound)"), round(self.send_kbps),
+                   "kbit/s"),
             Number("video_kbps", N_("Video bitrate"), round(self.video_kbps), "kbit/s"),
             Number("jpeg_kbps", N_("Modelled as JPEG at"), round(self.jpeg_kbps), "kbit/s"),
             Number("frame_loss", N_("Frames lost"), round(100 * self.frame_loss, 1), "%"),
@@ -155,12 +203,49 @@ class CallPlan:
                    "kHz"),
             Number("audio_loss", N_("Sound packets lost"), round(100 * self.audio_loss, 1), "%"),
         ]
-        if c.rtt_ms is not None:
-            out.insert(3, Number("rtt", N_("Round trip used"), round(c.rtt_ms), "ms"))
+        return out
+
+    def summary(self) -> list[tuple[str, dict[str, Any]]]:
+        """The model in plain words for the candidate, as (N_ template, parameters): how sharp
+        and smooth they will look, and how much of the upload a call takes. The numbers behind
+        it are ``numbers()``, for a details section."""
+        c = self.conditions
+        out: list[tuple[str, dict[str, Any]]] = [
+            (N_("This is roughly how sharp you would look to the interviewer with the upload "
+                "and loss you set to try.") if c.what_if else
+             N_("This is roughly how sharp you will look to the interviewer on this "
+                "connection."), {})]
+        size = {"tier": self.tier, "width": self.width, "height": self.height}
+        if not self.carried:
+            out.append((N_("That is too slow even for {tier} video: the picture moves in jerks, "
+                           "about {fps:.0f} pictures a second instead of 30."),
+                        {**size, "fps": self.fps}))
+        elif self.camera_limited:
+            out.append((N_("It is enough for {tier} video, but your camera sends "
+                           "{width}×{height}, so that is the sharpest they will see."), size))
+        else:
+            out.append((N_("It is enough for {tier} video: they will see you at "
+                           "{width}×{height}."), size))
+        sent = {"upload": _plain_round(c.upload_mbps), "send": _plain_round(self.send_kbps / 1000)}
+        out.append((N_("Of the {upload:,g}\u00a0Mbit/s you set to try, a call would send about "
+                       "{send:,g}\u00a0Mbit/s.") if c.what_if else
+                    N_("Your upload could carry {upload:,g}\u00a0Mbit/s; a call sends only about "
+                       "{send:,g}\u00a0Mbit/s of it."), sent))
+        if self.frame_loss >= 0.01:
+            out.append((N_("About {pct:.0f} in 100 pictures get lost on the way, so the picture "
+                           "freezes now and then."), {"pct": 100 * self.frame_loss}))
         return out
 
     def to_dict(self) -> dict[str, Any]:
         return {n.key: n.value for n in self.numbers()}
+
+
+def _plain_round(x: float) -> float:
+    """Three significant digits up to 100, whole numbers above (5 386, 3.15, 0.32): what
+    ``{:,g}`` then writes in a sentence."""
+    if x >= 100:
+        return float(round(x))
+    return round(x, 1 if x >= 1 else 2)
 
 
 def tier_height(name: str, fallback: int) -> int:
@@ -195,16 +280,22 @@ def plan_call(tiers: list[Tier], conditions: Conditions,
     camera giving ``capture`` = (width, height) pictures."""
     if not tiers:
         raise ValueError("the profile lists no video tiers")
-    tiers = sorted(tiers, key=lambda t: t.up_mbps)
+    tiers = sorted(tiers, key=lambda t: (t.up_mbps, t.down_mbps))  # as tiers_from orders them
     up = conditions.upload_mbps
+    down = conditions.download_mbps
     loss = conditions.loss_pct / 100.0
-    fits = [t for t in tiers if t.up_mbps <= up]
-    tier = fits[-1] if fits else tiers[0]
+    # The network check's own choice (its card names this tier); a download that was not
+    # measured limits nothing here, as the view varies only the upload.
+    best, _ = best_tier(tiers, up, down if down is not None else math.inf)
+    tier = best if best is not None else tiers[0]
     higher = [t for t in tiers if t.up_mbps > tier.up_mbps]
     cap = higher[0].up_mbps if higher else tier.up_mbps
     fallback = 360 + 360 * tiers.index(tier)
-    width, height = _frame_size(tier_height(tier.name, fallback), capture)
-    fps = FULL_FPS if fits else max(MIN_FPS, FULL_FPS * up / tier.up_mbps)
+    named = tier_height(tier.name, fallback)
+    width, height = _frame_size(named, capture)
+    short = min(up / tier.up_mbps if tier.up_mbps > 0 else 1.0,
+                down / tier.down_mbps if down is not None and tier.down_mbps > 0 else 1.0)
+    fps = FULL_FPS if best is not None else max(MIN_FPS, FULL_FPS * min(short, 1.0))
 
     send = min(up * UTILISATION, cap)
     if loss > 0.10:
@@ -228,7 +319,8 @@ def plan_call(tiers: list[Tier], conditions: Conditions,
     freeze = max(1, math.ceil(recovery_ms * fps / 1000.0))
     return CallPlan(conditions, tier.name, width, height, fps, send_kbps, video_kbps,
                     video_kbps * MJPEG_PER_H264, audio_kbps, band, cutoff, packets, repaired,
-                    late, min(frame_loss, 1.0), min(audio_loss, 1.0), freeze)
+                    late, min(frame_loss, 1.0), min(audio_loss, 1.0), freeze,
+                    tier_height=named, carried=best is not None)
 
 
 def plan_for_limits(limits: NetworkLimits, conditions: Conditions,
@@ -294,6 +386,7 @@ def conditions_from_metrics(metrics: dict[str, Any]) -> tuple[Conditions | None,
     if missing:
         return None, missing
     try:
-        return Conditions(rtt_ms=number("latency"), **values), []  # type: ignore[arg-type]
+        return Conditions(rtt_ms=number("latency"), download_mbps=number("download"),
+                          **values), []  # type: ignore[arg-type]
     except ValueError:
         return None, [MEASURES[f] for f, v in values.items() if v is None or v < 0]

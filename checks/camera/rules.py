@@ -44,9 +44,14 @@ def _b_high_warn(lim: CameraLimits) -> float:
     return lim.color_b_range[1] + lim.color_margin_warn
 
 
+#: Angles are written in whole degrees, as the findings say them ("tilted by 12°"): the
+#: picture's roll reads within 2° of the truth on real rooms (docs/benchmarks.md, the rolled
+#: cameras), so "0.42°" would claim a precision the measure does not have.
+ANGLE_DECIMALS = 0
+
 #: The per-frame measures, judged over a window (checks/camera/judge.py).
 FRAME: tuple[Measure, ...] = (
-    Measure("faces", "", label=N_("Faces in view"),
+    Measure("faces", "", label=N_("Faces in view"), decimals=0,  # a count (median of counts)
             margin=0.0, needs_face=False, ok_hint=N_("Face found"),
             low=Side("camera.no_face", 1, 1,
                      N_("No face was found in the picture."),
@@ -191,6 +196,7 @@ FRAME: tuple[Measure, ...] = (
                          "two middle guide lines."),
                       N_("Move to the centre"), TIP_WARN)),
     Measure("roll", "°", label=N_("Head tilt"),
+            decimals=ANGLE_DECIMALS,
             margin=1.0, ok_hint=N_("Head level"),
             high=Side("camera.tilted", "roll_tip_deg", None,
                       N_("Your head is tilted by {value:.0f}° (advice from {threshold:.0f}°)."),
@@ -203,6 +209,7 @@ FRAME: tuple[Measure, ...] = (
     # tilted against a level room is advice at most (issue 25: a person laughing with the head
     # to one side on a level camera was warned).
     Measure("camera_roll", "°", label=N_("Picture tilt"),
+            decimals=ANGLE_DECIMALS,
             margin=1.0, needs_face=False, ok_hint=N_("Level"),
             absent_ok=True,
             high=Side("camera.tilted", "roll_tip_deg", "roll_warn_deg",
@@ -211,6 +218,7 @@ FRAME: tuple[Measure, ...] = (
                          "camera stands level."),
                       N_("Straighten your head or the camera"), TIP_WARN)),
     Measure("yaw", "°", label=N_("Head turned away"),
+            decimals=ANGLE_DECIMALS,
             margin=2.0, ok_hint=N_("Facing the camera"),
             high=Side("camera.looking_away", "yaw_tip_deg", "yaw_warn_deg",
                       N_("You are turned {value:.0f}° away from the camera (limit "

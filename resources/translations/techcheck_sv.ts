@@ -56,16 +56,28 @@
         <translation>Förhandsvisningen kunde inte sparas: {error}</translation>
     </message>
     <message>
+        <source>Hide the numbers</source>
+        <translation>Dölj siffrorna</translation>
+    </message>
+    <message>
+        <source>Show the numbers behind it</source>
+        <translation>Visa siffrorna bakom</translation>
+    </message>
+    <message>
         <source>The connection&apos;s upload, loss or jitter could not be measured, so there is nothing to model. Run the connection check again.</source>
         <translation>Anslutningens uppladdning, förlust eller jitter kunde inte mätas, så det finns inget att modellera. Kör anslutningskontrollen igen.</translation>
     </message>
     <message>
-        <source>&amp;Upload: {value} Mbit/s</source>
-        <translation>&amp;Uppladdning: {value} Mbit/s</translation>
+        <source>&amp;Upload to try: {value} Mbit/s (measured)</source>
+        <translation>&amp;Uppladdning att prova: {value} Mbit/s (uppmätt)</translation>
     </message>
     <message>
-        <source>&amp;Loss: {value} %</source>
-        <translation>&amp;Förlust: {value} %</translation>
+        <source>&amp;Upload to try: {value} Mbit/s</source>
+        <translation>&amp;Uppladdning att prova: {value} Mbit/s</translation>
+    </message>
+    <message>
+        <source>&amp;Loss to try: {value} %</source>
+        <translation>&amp;Förlust att prova: {value} %</translation>
     </message>
     <message>
         <source>Record the sentence on the Microphone page to hear it as they would.</source>
@@ -74,6 +86,14 @@
     <message>
         <source>As they will see and hear you</source>
         <translation>Så här kommer de att se och höra dig</translation>
+    </message>
+    <message>
+        <source>How you will look to the interviewer</source>
+        <translation>Så ser intervjuaren dig</translation>
+    </message>
+    <message>
+        <source>The numbers behind it</source>
+        <translation>Siffrorna bakom</translation>
     </message>
     <message>
         <source>You, here</source>
@@ -153,6 +173,26 @@
     <message>
         <source>Add a still picture of me to the report</source>
         <translation>Lägg till en stillbild av mig i rapporten</translation>
+    </message>
+    <message>
+        <source>The camera is adjusting to the light. Sit as you will in the interview.</source>
+        <translation>Kameran ställer in sig efter ljuset. Sitt som du kommer att sitta i intervjun.</translation>
+    </message>
+    <message>
+        <source>TechCheck is looking at the sample video, not your camera: the light on the face, where it sits in the picture, and whether the picture is sharp and smooth.</source>
+        <translation>TechCheck granskar exempelvideon, inte din kamera: ljuset på ansiktet, var det sitter i bilden och om bilden är skarp och jämn.</translation>
+    </message>
+    <message>
+        <source>TechCheck is looking at your picture: the light on your face, where you sit in the picture, and whether the picture is sharp and smooth. Stay as you are.</source>
+        <translation>TechCheck granskar din bild: ljuset på ditt ansikte, var du sitter i bilden och om bilden är skarp och jämn. Sitt kvar som du sitter.</translation>
+    </message>
+    <message>
+        <source>{seconds} s left</source>
+        <translation>{seconds} s kvar</translation>
+    </message>
+    <message>
+        <source>Checking: {seconds} s left</source>
+        <translation>Kontrollerar: {seconds} s kvar</translation>
     </message>
     <message>
         <source>Off by default. When ticked, the camera check takes one small still picture and only the report you export shows it. Nothing else from the camera is stored: no video, and the history kept on this computer never holds the picture.</source>
@@ -603,6 +643,18 @@
         <translation>Spela upp inspelningen</translation>
     </message>
     <message>
+        <source>TechCheck is listening to the sample recording, not your microphone: how loud the voice is, the noise around it, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar på exempelinspelningen, inte din mikrofon: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>TechCheck is listening: how loud your voice is, the noise around you, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar: hur stark din röst är, bruset runt dig och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>{seconds} s left</source>
+        <translation>{seconds} s kvar</translation>
+    </message>
+    <message>
         <source>Recording… read the sentence aloud.</source>
         <translation>Spelar in… läs meningen högt.</translation>
     </message>
@@ -810,8 +862,8 @@
         <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
-        <source>The demo runs on sample media: it says nothing about your own devices.</source>
-        <translation>Demon körs på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
+        <source>The demo runs the camera, microphone and speaker checks on sample media: it says nothing about your own devices.</source>
+        <translation>Demon kör kamera-, mikrofon- och högtalarkontrollerna på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
     </message>
     <message>
         <source>Everything checked so far works.</source>
@@ -881,6 +933,26 @@
         <translation>Kontrollerar…</translation>
     </message>
     <message>
+        <source>PDF document</source>
+        <translation>PDF-dokument</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>Webbsida</translation>
+    </message>
+    <message>
+        <source>Plain text</source>
+        <translation>Ren text</translation>
+    </message>
+    <message>
+        <source>Data for IT support</source>
+        <translation>Data för IT-support</translation>
+    </message>
+    <message>
+        <source>TechCheck-report-{date}</source>
+        <translation>TechCheck-rapport-{date}</translation>
+    </message>
+    <message>
         <source>Writing {path}…</source>
         <translation>Skriver {path}…</translation>
     </message>
@@ -891,6 +963,37 @@
     <message>
         <source>Saved: {path}</source>
         <translation>Sparad: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>SelfView</name>
+    <message>
+        <source>Live picture of you</source>
+        <translation>Livebild av dig</translation>
+    </message>
+    <message>
+        <source>Sample video, not your camera</source>
+        <translation>Exempelvideo, inte din kamera</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>Startar kameran…</translation>
+    </message>
+    <message>
+        <source>Demo mode shows a sample video here, not your camera. The lines show where the eyes and the face belong.</source>
+        <translation>Demoläget visar en exempelvideo här, inte din kamera. Linjerna visar var ögonen och ansiktet ska vara.</translation>
+    </message>
+    <message>
+        <source>This is how you look now. Sit as you will in the interview: eyes near the upper line, face in the middle, light from in front of you.</source>
+        <translation>Så här ser du ut nu. Sitt som du kommer att sitta i intervjun: ögonen nära den övre linjen, ansiktet i mitten och ljuset framifrån.</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>Your camera</source>
+        <translation>Din kamera</translation>
     </message>
 </context>
 <context>
@@ -1167,10 +1270,6 @@
         <translation>Fil:</translation>
     </message>
     <message>
-        <source>This interview was in the past ({span} ago): check the date with the person who invited you.</source>
-        <translation>Den här intervjun låg i det förflutna (för {span} sedan): kontrollera datumet med den som bjöd in dig.</translation>
-    </message>
-    <message>
         <source>in {span}</source>
         <translation>om {span}</translation>
     </message>
@@ -1206,7 +1305,6 @@
     <name>SystemPage</name>
     <message>
         <source>Computer</source>
-        <extracomment>The measurements shown, in this order, each with its declared label (checks/system/measures.py).</extracomment>
         <translation>Dator</translation>
     </message>
     <message>

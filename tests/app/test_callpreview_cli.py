@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from techcheck.checks.l10n import quantity
 from techcheck.checks.network.server import start_server
 from tests.conftest import ROOT, run_cli
 
@@ -72,9 +73,13 @@ def test_preview_flag_writes_picture_sound_and_numbers(server, tmp_path):
     assert np.corrcoef(sound, voice)[0, 1] > 0.99  # fullband, no loss on loopback
 
     text = (out / "techcheck-preview.txt").read_text()
-    assert text.startswith("An approximation")
-    assert f"Upload used: {round(upload, 2)} Mbit/s" in text
-    assert "Picture size: 1280×720" in text
+    assert text.startswith("This is roughly how sharp you will look to the interviewer on this "
+                           "connection. It is enough for 1080p video, but your camera sends "
+                           "1280×720, so that is the sharpest they will see.")
+    # the capacity measured is called that, never "used" (issue 23, item 7)
+    shown = quantity(round(upload, 2), "Mbit/s", "en")
+    assert f"Upload measured (what the link could carry): {shown}" in text
+    assert "Picture size: 1280×720" in text and "used" not in text.lower()
 
 
 @pytest.mark.slow
@@ -87,7 +92,8 @@ def test_swedish_numbers_file(server, tmp_path):
                   env=NO_PROXY, timeout=240)
     assert res.returncode in (0, 1, 2), res.stderr
     text = (out / "techcheck-preview.txt").read_text()
-    assert text.startswith("En uppskattning") and "Uppladdning som användes:" in text
+    assert text.startswith("Ungefär så skarp kommer du att se ut för intervjuaren")
+    assert "En uppskattning" in text and "Uppmätt uppladdning (vad förbindelsen klarade):" in text
     assert (out / "techcheck-preview.wav").exists()
     assert not (out / "techcheck-preview.avi").exists()  # no camera in --only: not opened
 

@@ -10,8 +10,8 @@ import threading
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QSlider
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QSlider, QStyle, QStyleOptionSlider, QToolButton
 
 from techcheck.checks import registry
 from techcheck.checks.callmodel import Conditions
@@ -48,6 +48,41 @@ def _numbers(w) -> str:
     return by_name(w, "Numbers the model used", QLabel).text().replace("\xa0", " ")
 
 
+def _open_numbers(qtbot, w) -> str:
+    """Open the details section with the mouse, as a person would, and read the numbers."""
+    button = by_name(w, "The numbers behind it", QToolButton)
+    if not button.isChecked():
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    label = by_name(w, "Numbers the model used", QLabel)
+    assert label.isVisible()
+    return _numbers(w)
+
+
+def _drag_to_end(qtbot, slider: QSlider) -> None:
+    """Press the slider's handle and drag it past the right end of its groove, by mouse."""
+    opt = QStyleOptionSlider()
+    slider.initStyleOption(opt)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                           QStyle.SubControl.SC_SliderHandle, slider)
+    start = handle.center()
+    qtbot.mousePress(slider, Qt.MouseButton.LeftButton, pos=start)
+    for x in range(start.x(), slider.width() + 20, 15):
+        qtbot.mouseMove(slider, QPoint(x, start.y()))
+    qtbot.mouseMove(slider, QPoint(slider.width() + 20, start.y()))
+    qtbot.mouseRelease(slider, Qt.MouseButton.LeftButton,
+                       pos=QPoint(slider.width() + 20, start.y()))
+
+
+def _mbps(label: QLabel) -> float:
+    """The number of Mbit/s a slider's label shows, as the person reads it (English)."""
+    import re
+
+    text = label.text().replace("\xa0", " ")
+    m = re.search(r"([\d,]+(?:\.\d+)?) Mbit/s", text)
+    assert m, text
+    return float(m.group(1).replace(",", ""))
+
+
 def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     voice, fs = sf.read(str(VOICE), dtype="float32")
     preview.set_inputs(generic_network_limits(), Conditions(0.8, 3.0, 30.0, 40.0), CLIP,
@@ -57,16 +92,17 @@ def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     assert preview.model_view._frame.shape == (360, 640, 3)  # 0.8 Mbit/s: the 360p tier
     assert preview.live_view._frame.shape == (720, 1280, 3)
     assert preview.play_note.text() == ""  # a recording to play: no "record it first"
-    before = _numbers(preview)
-    assert "Upload used: 0.80 Mbit/s" in before and "Picture size: 640×360" in before
-    assert "Packet loss used: 3.0 %" in before
+    before = _open_numbers(qtbot, preview)
+    assert "Upload measured (what the link could carry): 0.80 Mbit/s" in before
+    assert "Picture size: 640×360" in before and "Packet loss measured: 3.0 %" in before
 
     upload = by_name(preview, "What if: upload speed", QSlider)
     upload.setFocus()
     qtbot.keyClick(upload, Qt.Key.Key_PageUp)  # half a decade up: 0.8 → 2.5 Mbit/s
     after = _numbers(preview)
     assert after != before and "Picture size: 1280×720" in after
-    assert "Upload used: 2.5 Mbit/s" in after
+    assert "Upload you set to try: 2.5 Mbit/s" in after
+    assert "Upload measured (what the link could carry): 0.80 Mbit/s" in after
     shown = preview.model_view.frames_shown
     qtbot.waitUntil(lambda: preview.model_view.frames_shown >= shown + 3
                     and preview.model_view._frame.shape == (720, 1280, 3), timeout=20_000)
@@ -75,18 +111,95 @@ def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     loss.setFocus()
     for _ in range(4):
         qtbot.keyClick(loss, Qt.Key.Key_Right)
-    assert "Packet loss used: 5.0 %" in _numbers(preview)
-    assert "&Loss: 5.0 %".replace("&", "") in preview.loss_label.text().replace("&", "")
+    assert "Packet loss you set to try: 5.0 %" in _numbers(preview)
+    assert "Loss to try: 5.0 %" in preview.loss_label.text().replace("&", "")
 
     qtbot.mouseClick(by_name(preview, "Back to the measured values", QPushButton),
                      Qt.MouseButton.LeftButton)
     assert _numbers(preview) == before
 
 
+def test_upload_slider_dragged_to_its_end_covers_the_measured_upload(qtbot, preview):
+    """Issue 23, item 7: a loopback line measures thousands of Mbit/s; the slider used to stop
+    at 50 while the text said 5386 were "used". Dragged to its end by mouse it now shows at
+    least what was measured, and the text says what a call sends of the capacity."""
+    measured = Conditions(5385.6, 0.0, 0.2, 0.2, download_mbps=13236.4)
+    preview.set_inputs(generic_network_limits(), measured, CLIP, None, None)
+    upload = by_name(preview, "What if: upload speed", QSlider)
+    label = preview.upload_label
+    assert label.buddy() is upload
+    assert _mbps(label) == 5386 and "(measured)" in label.text()
+    summary = by_name(preview, "How you will look to the interviewer", QLabel)
+    said = summary.text().replace("\xa0", " ")
+    assert said == ("This is roughly how sharp you will look to the interviewer on this "
+                    "connection. It is enough for 1080p video: they will see you at 1920×1080. "
+                    "Your upload could carry 5,386 Mbit/s; a call sends only about 4 Mbit/s "
+                    "of it.")
+    # to the bottom of the scale by keyboard: 0.05 Mbit/s, too slow even for 360p …
+    upload.setFocus()
+    qtbot.keyClick(upload, Qt.Key.Key_Home)
+    assert _mbps(label) == 0.05
+    assert "too slow even for 360p video" in summary.text()
+    # … then the handle dragged by mouse to the end: at least what was measured
+    _drag_to_end(qtbot, upload)
+    assert upload.value() == upload.maximum()
+    assert _mbps(label) >= measured.upload_mbps and "(measured)" not in label.text()
+    said = summary.text().replace("\xa0", " ")
+    assert "you set to try" in said and "enough for 1080p video" in said and "used" not in said
+
+
+def test_plain_words_first_and_the_numbers_behind_a_button(qtbot, preview):
+    """The candidate reads a sentence; bitrates and the JPEG stand-in wait in a details
+    section that the mouse opens and closes."""
+    preview.set_inputs(generic_network_limits(), Conditions(0.8, 3.0, 30.0, 40.0), CLIP, None,
+                       None)
+    summary = by_name(preview, "How you will look to the interviewer", QLabel).text()
+    assert summary.startswith("This is roughly how sharp you will look to the interviewer on "
+                              "this connection. It is enough for 360p video")
+    for jargon in ("kbit/s", "JPEG", "bitrate", "Modelled"):
+        assert jargon not in summary
+    button = by_name(preview, "The numbers behind it", QToolButton)
+    with pytest.raises(AssertionError, match="0 visible widgets"):  # closed at first
+        by_name(preview, "Numbers the model used", QLabel)
+    assert button.text() == "Show the numbers behind it"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    numbers = by_name(preview, "Numbers the model used", QLabel)
+    assert button.text() == "Hide the numbers"
+    shown = _numbers(preview)
+    for row in ("Video quality modelled: 360p", "Picture size: 640×360", "Frame rate: 30 fps",
+                "Video bitrate: ", "Modelled as JPEG at: ", "Audio bitrate: "):
+        assert row in shown, shown
+    assert "JPEG" in preview.note.text() and preview.note.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not numbers.isVisible()
+
+
+def test_swedish_words_and_numbers(qtbot, preview):
+    from techcheck.app.gui import i18n
+
+    i18n.install("sv")
+    try:
+        preview.set_inputs(generic_network_limits(),
+                           Conditions(5385.6, 0.0, 0.2, 0.2, download_mbps=13236.4), CLIP, None,
+                           None)
+        summary = preview.summary.text()
+        assert summary.startswith("Ungefär så skarp kommer du att se ut för intervjuaren")
+        assert "klarade 5\xa0386\xa0Mbit/s" in summary
+        qtbot.mouseClick(by_name(preview, "Siffrorna bakom", QToolButton),
+                         Qt.MouseButton.LeftButton)
+        numbers = preview.numbers.text()
+        assert "Uppmätt uppladdning (vad förbindelsen klarade): 5\xa0386\xa0Mbit/s" in numbers
+        assert "Uppladdning att prova: 5\xa0386 Mbit/s (uppmätt)" in \
+            preview.upload_label.text().replace("&", "")
+    finally:
+        i18n.install("en")
+
+
 def test_nothing_to_model_without_a_measured_connection(qtbot, preview):
     preview.set_inputs(generic_network_limits(), None, CLIP, None, None)
     preview.start()
-    assert "could not be measured" in _numbers(preview)
+    assert "could not be measured" in by_name(preview, "How you will look to the interviewer",
+                                              QLabel).text()
     assert not by_name(preview, "What if: upload speed", QSlider).isEnabled()
     assert not by_name(preview, "Play the sentence as they will hear it", QPushButton).isEnabled()
     assert preview.stream is None  # no camera opened for nothing
@@ -101,7 +214,7 @@ def test_play_button_sounds_band_limited_through_the_speaker(qtbot, preview, pip
     # 0.15 Mbit/s: 7.5 kbit/s of audio, Opus narrowband (4 kHz) by RFC 6716.
     preview.set_inputs(generic_network_limits(), Conditions(0.15, 0.0, 5.0, 40.0), CLIP,
                        (voice, fs), None)
-    assert "Audio bandwidth: narrowband" in _numbers(preview)
+    assert "Audio bandwidth: narrowband" in _open_numbers(qtbot, preview)
     heard: list[np.ndarray] = []
     stop = threading.Event()
 
@@ -144,9 +257,9 @@ def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
     upload.setFocus()
     for _ in range(2):
         qtbot.keyClick(upload, Qt.Key.Key_PageDown)  # 3 → 0.3 Mbit/s: below the lowest tier
-    numbers = _numbers(preview)
+    numbers = _open_numbers(qtbot, preview)
     # 3.0 Mbit/s sits at step 36 (3.15); two pages down is step 16: 0.05 × 10^0.8 = 0.315.
-    assert "Upload used: 0.32 Mbit/s" in numbers and "Picture size: 640×360" in numbers
+    assert "Upload you set to try: 0.32 Mbit/s" in numbers and "Picture size: 640×360" in numbers
     assert "Frame rate: 18.9 fps" in numbers  # 30 fps × 0.315 / 0.5 (the 360p tier)
     assert list(tmp_path.iterdir()) == []  # nothing kept until the person asks
 
@@ -161,7 +274,17 @@ def test_saved_only_when_asked_and_as_the_sliders_say(qtbot, preview, tmp_path):
     ok, frame = cap.read()
     assert ok and frame.shape == (360, 640, 3)
     text = (tmp_path / "for-it.txt").read_text().replace("\xa0", " ")
-    assert "Upload used: 0.32 Mbit/s" in text and "Frame rate: 18.9 fps" in text
+    # what the person set to try apart from what was measured, never called "used"
+    tried, measured, model = text.split("\n\n")[1:4]
+    assert tried.splitlines() == [
+        "Upload and loss you set to try (the picture and sound were modelled with these):",
+        "Upload you set to try: 0.32 Mbit/s", "Packet loss you set to try: 0 %"]
+    assert measured.splitlines()[:3] == [
+        "Measured by the connection check:",
+        "Upload measured (what the link could carry): 3.0 Mbit/s", "Packet loss measured: 0 %"]
+    assert "Frame rate: 18.9 fps" in model and "used" not in text.lower()
+    assert text.startswith("This is roughly how sharp you would look to the interviewer with "
+                           "the upload and loss you set to try.")
     qtbot.waitUntil(lambda: preview.stream is not None, timeout=5000)  # the live view resumes
 
 
@@ -190,12 +313,20 @@ def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
     assert s["platform"] == "xcb" and s["left_running"] == []
     assert s["network_page_frames"] >= 10 and s["results_page_frames"] >= 10
     what_if = s["what_if"].replace("\xa0", " ")
-    words = {"en": ("Upload used: 0.20 Mbit/s", "Packet loss used: 5.0 %", "Frame rate: 11.9 fps",
-                    "Picture size: 640×360", "Audio bandwidth: narrowband"),
-             "sv": ("Uppladdning som användes: 0,20 Mbit/s", "Paketförlust som användes: 5,0 %",
-                    "Ljudets bandbredd: smalbandsljud")}
+    words = {"en": ("Upload you set to try: 0.20 Mbit/s", "Packet loss you set to try: 5.0 %",
+                    "Frame rate: 11.9 fps", "Picture size: 640×360",
+                    "Audio bandwidth: narrowband"),
+             "sv": ("Uppladdning du valde att prova: 0,20 Mbit/s",
+                    "Paketförlust du valde att prova: 5,0 %", "Ljudets bandbredd: smalbandsljud")}
     assert all(w in what_if for w in words[lang]), what_if
-    assert s["measured"] != s["what_if"]
+    assert s["measured"] != s["what_if"] and s["details_open"]
+    said = {"en": ("This is roughly how sharp you will look to the interviewer on this "
+                   "connection. It is enough for 1080p video, but your camera sends 1280×720"),
+            "sv": ("Ungefär så skarp kommer du att se ut för intervjuaren med den här "
+                   "anslutningen. Det räcker för video i 1080p, men din kamera skickar "
+                   "1280×720")}
+    assert s["said"].startswith(said[lang]), s["said"]
+    assert "Mbit/s" in s["said_what_if"] and "JPEG" not in s["said_what_if"]
     for path in s["pages"].values():
         img = QImage(path)
         colours = {img.pixel(x, y) for x in range(0, img.width(), 16)

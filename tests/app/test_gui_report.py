@@ -211,7 +211,9 @@ def test_an_interview_in_the_past_says_so_and_a_clock_change_before_it_is_a_tip(
     over = (datetime.now().astimezone() - timedelta(days=5)).replace(microsecond=0)
     _open(w, qtbot, _invitation_file(tmp_path, when=over))
     row = w.start.invitation_rows["when"][1]
-    assert "This interview was in the past (5 days ago)" in row.text()
+    assert ("The interview time in this invitation has passed (5 days ago). Check the date in "
+            "the invitation, or ask Anna Berg, anna.berg@example.com for the new time."
+            ) in row.text()
     assert "Tip: the clocks change" not in row.text()
     assert not w.start.countdown.isActive()  # nothing left to count down to
     press(qtbot, by_name(w, "Close the invitation"))
@@ -224,12 +226,46 @@ def test_an_interview_in_the_past_says_so_and_a_clock_change_before_it_is_a_tip(
     _open(w, qtbot, _invitation_file(tmp_path, when=when))
     text = row.text()
     assert "Tip: the clocks change for daylight saving time on" in text
-    assert " · in " in text and "This interview was in the past" not in text
+    assert " · in " in text and "has passed" not in text
     assert w.start.countdown.isActive()
     # the countdown moves on as the page stays open
     before = text
     w.start.countdown.timeout.emit()
     assert row.text().split(" · ")[0] == before.split(" · ")[0]
+
+
+@pytest.mark.slow
+def test_a_run_after_the_interview_time_says_so_on_start_and_results(make_window, qtbot,
+                                                                     tmp_path):
+    """Issue 23 item 12: an invitation whose interview is over, opened with the Start page's
+    button and the file dialog, in Swedish: the Start page and the verdict on Results say
+    that the time has passed and what to do, and the verdict does not read as if the
+    interview were ahead."""
+    from tests.gui_fixtures import answer_file_dialog
+
+    w = make_window(demo_mode="off", language="sv")
+    over = (datetime.now().astimezone() - timedelta(days=5)).replace(microsecond=0)
+    path = _invitation_file(tmp_path, when=over, server="https://speed.example.com/",
+                            stun="stun.example.com:3478")
+    seen = answer_file_dialog(qtbot, str(path))
+    press(qtbot, by_name(w, "Öppna en inbjudningsfil från rekryteraren"))
+    qtbot.waitUntil(lambda: w.session.invitation is not None, timeout=10_000)
+    assert seen == ["Öppna en inbjudan"], seen
+    note = ("Intervjutiden i den här inbjudan har passerat (för 5 dagar sedan). Kontrollera "
+            "datumet i inbjudan, eller fråga Anna Berg, anna.berg@example.com efter den nya tiden.")
+    assert note in w.start.invitation_rows["when"][1].text()
+    _run_system(w, qtbot)
+    click_step(qtbot, w, "results")
+    res = w.pages["results"]
+    assert res.summary.text().startswith(note + " "), res.summary.text()
+    assert "Redo för intervjun" not in res.verdict.word.text()
+    if os.environ.get("TECHCHECK_SHOTS"):
+        w.grab().save(str(Path(os.environ["TECHCHECK_SHOTS"]) / "sv-results-past-interview.png"))
+    # the report written from here says it too, before its verdict sentence
+    from techcheck.app.gui.reporting import make_report
+    from techcheck.app.report import view
+
+    assert view.build(make_report(w.session), "sv").verdict_sentence.startswith(note)
 
 
 def test_an_invitation_sets_the_profile_and_server_and_names_itself(make_window, qtbot,

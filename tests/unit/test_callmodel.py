@@ -145,6 +145,53 @@ def test_the_plan_reports_every_number_it_used():
     assert numbers["audio_band"] == "fullband"
 
 
+@pytest.mark.parametrize("up, down", [(5385.6, 13236.4), (5.0, 1.5), (3.0, 3.0), (1.3, 0.4),
+                                      (0.3, 9.0), (0.8, None)])
+@pytest.mark.parametrize("profile", ["generic", "teams", "meet", "zoom"])
+def test_the_view_models_the_tier_the_connection_card_names(profile, up, down):
+    """Issue 23, item 7: one declaration (the profile's tiers, chosen by the network check's
+    ``best_tier``) for the card's "Good enough for … in {tier}" and the modelled picture; a
+    slow download limits both (it used to be ignored by the model)."""
+    from techcheck.checks.network.analysis import verdict
+
+    lim = profile_limits(profile)
+    tiers = tiers_from(lim.tiers, lim.tier_up_mbps, lim.tier_down_mbps)
+    plan = plan_for_limits(lim, Conditions(up, 0.0, 1.0, 20.0, download_mbps=down),
+                           capture=(1920, 1080))
+    card_down = down if down is not None else up  # what a card with both speeds would say
+    _, params = verdict("Teams", tiers, up, card_down)
+    if down is not None:
+        assert plan.tier == params.get("tier", tiers[0].name)
+    assert plan.carried == ("tier" in params or (down is None and up >= tiers[0].up_mbps))
+    named = [t for t, _ in plan.summary()]
+    assert any("{tier}" in t for t in named)
+    assert dict(plan.summary()[1][1])["tier"] == plan.tier
+    assert plan.height == min(plan.tier_height, 1080)
+
+
+def test_a_camera_smaller_than_the_tier_is_said_not_hidden():
+    plan = plan_call(GENERIC, Conditions(50.0, 0, 1), capture=(1280, 720))
+    assert plan.tier == "1080p" and (plan.width, plan.height) == (1280, 720)
+    assert plan.camera_limited
+    assert "your camera sends {width}×{height}" in plan.summary()[1][0]
+
+
+def test_what_if_values_are_labelled_apart_from_the_measured():
+    measured = Conditions(3.0, 1.0, 5.0, 40.0, download_mbps=20.0)
+    tried = measured.trying(0.3, 5.0)
+    assert tried.what_if and not measured.what_if and tried.measured == measured
+    assert (tried.jitter_ms, tried.rtt_ms, tried.download_mbps) == (5.0, 40.0, 20.0)
+    labels = {n.key: (n.label, n.value) for n in plan_call(GENERIC, tried).numbers()}
+    assert labels["upload"] == ("Upload you set to try", 0.3)
+    assert labels["loss"] == ("Packet loss you set to try", 5.0)
+    assert labels["measured_upload"] == ("Upload measured (what the link could carry)", 3.0)
+    assert labels["measured_loss"] == ("Packet loss measured", 1.0)
+    plain = {n.key: n.label for n in plan_call(GENERIC, measured).numbers()}
+    assert plain["upload"] == "Upload measured (what the link could carry)"
+    assert "measured_upload" not in plain
+    assert not any("used" in n.label.lower() for n in plan_call(GENERIC, tried).numbers())
+
+
 @pytest.mark.parametrize("bad", [dict(upload_mbps=-1, loss_pct=0, jitter_ms=0),
                                  dict(upload_mbps=1, loss_pct=101, jitter_ms=0),
                                  dict(upload_mbps=float("nan"), loss_pct=0, jitter_ms=0)])

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date, datetime
 from itertools import pairwise
-from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from techcheck.app import demo
 from techcheck.app.atomicfile import describe_write_error
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.filedialog import FileType, ask_save, remember_folder
 from techcheck.app.gui.i18n import ct, say
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.pages.checklist import session_items
@@ -41,12 +42,14 @@ from techcheck.app.gui.widgets.status import (
 )
 from techcheck.app.report.checklist import Item
 from techcheck.app.report.compare import Comparison, compare
-from techcheck.app.report.view import when
+from techcheck.app.report.view import PAST_READY_WORD, past_interview, when
 from techcheck.checks.model import CheckResult, Status, Verdict, verdict_for
 
 log = logging.getLogger("techcheck.gui")
 
-FORMAT_SUFFIX = {"pdf": ".pdf", "html": ".html", "json": ".json", "text": ".txt"}
+# Each format's file name suffixes, the first added to a name typed without one.
+FORMAT_SUFFIX = {"pdf": (".pdf",), "html": (".html", ".htm"), "json": (".json",),
+                 "text": (".txt",)}
 
 
 class AfterPaint(QObject):
@@ -110,8 +113,10 @@ class ResultsPage(Page):
     rerun_requested = Signal(str)  # check id
     run_all_requested = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, settings: S.Settings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
+        self.settings = settings  # where the last report was saved (settings.SAVE_FOLDER)
         self._shown: tuple[Status | None, str] = (None, "")
         self.intro.setVisible(False)  # the verdict says it all; an empty label reads as noise
         self.banner = VerdictBanner(self.body)
@@ -217,7 +222,19 @@ class ResultsPage(Page):
         missing = [p for p in self.session.plugins if p.id not in self.session.results]
         if missing and v.value != "not_ready":
             return None, self.tr("Not finished yet")
+        if v is Verdict.READY and self._past_note() is not None:
+            return verdict_status(v), ct(PAST_READY_WORD)  # not "Ready for the interview"
         return verdict_status(v), verdict_word(v)
+
+    def _past_note(self) -> str | None:
+        """That the invitation's interview time has passed and what to do, in the words of
+        the Start page and every report (``view.past_interview``); None when it has not, and
+        in a demo (which says nothing about any interview)."""
+        inv = self.session.invitation
+        if inv is None or self.session.demo:
+            return None
+        return past_interview(inv.when, datetime.now().astimezone(), inv.contact,
+                              self.session.lang)
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Your results"))
@@ -276,8 +293,10 @@ class ResultsPage(Page):
             problems = sum(1 for r in results if r.status is not Status.PASS)
             if v is Verdict.DEMO:  # sample media were judged, not the person's devices
                 problems = 0
-                text = ct(demo.SENTENCE) if status is not None else self.tr(
-                    "The demo runs on sample media: it says nothing about your own devices.")
+                text = ct(demo.sentence(demo.connection_of(self.session.invitation))) \
+                    if status is not None else self.tr(
+                        "The demo runs the camera, microphone and speaker checks on sample "
+                        "media: it says nothing about your own devices.")
             elif status is None:  # not finished: what ran is fine so far, nothing more
                 text = {
                     "ready": self.tr("Everything checked so far works."),
@@ -297,6 +316,9 @@ class ResultsPage(Page):
                 text += " " + self.tr("%n check(s) need attention.", "", problems)
             if undone and v is not Verdict.DEMO:
                 text += " " + self.tr("%n preparation item(s) not ticked yet.", "", undone)
+            past = self._past_note() if v is not Verdict.DEMO else None
+            if past is not None:  # first: the verdict is about this computer, not that time
+                text = f"{past} {text}"
         self.summary.setText(text)
         if results:
             self.run_all_button.setText(self.tr("Check &everything again"))
@@ -456,13 +478,23 @@ class ResultsPage(Page):
                 button.setText(self.tr("Checking…"))
         self.run_all_button.setEnabled(check_id is None)
 
+    def file_types(self) -> list[FileType]:
+        """The formats the report can be written in, as the save dialog lists them."""
+        from techcheck.app.report.formats import WRITERS
+
+        labels = {"pdf": self.tr("PDF document"), "html": self.tr("Web page"),
+                  "text": self.tr("Plain text"), "json": self.tr("Data for IT support")}
+        return [FileType(fmt, labels[fmt], FORMAT_SUFFIX[fmt])
+                for fmt in ("pdf", "html", "text", "json") if fmt in WRITERS]
+
     def ask_export(self, fmt: str) -> None:
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        folder = Path(docs) if docs and Path(docs).is_dir() else Path.home()  # not the cwd
-        suggested = str(folder / f"techcheck-report{FORMAT_SUFFIX[fmt]}")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the report"), suggested)
-        if path:
-            self.export_to(path, fmt)
+        """The save dialog with ``fmt`` (the menu's choice) selected; the person may pick
+        another format there. Opens in the folder of the last export."""
+        stem = self.tr("TechCheck-report-{date}").format(date=date.today().isoformat())
+        chosen = ask_save(self, self.tr("Export the report"), stem, self.file_types(), fmt,
+                          self.settings)
+        if chosen is not None:
+            self.export_to(*chosen)
 
     def export_to(self, path: str, fmt: str) -> Task:
         from techcheck.app.gui.reporting import make_report
@@ -485,9 +517,12 @@ class ResultsPage(Page):
         def done() -> None:
             self.exporter = None
 
+        def saved(written: object) -> None:  # the Path the writer returns
+            remember_folder(self.settings, str(written))
+            say(self.export_note, lambda: self.tr("Saved: {path}").format(path=written))
+
         self.exporter = run_task(work, name=f"export-{fmt}", on_error=failed, on_finished=done,
-                                 on_result=lambda p: say(self.export_note, lambda: self.tr(
-                                     "Saved: {path}").format(path=p)))
+                                 on_result=saved)
         return self.exporter
 
     def left(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +36,12 @@ from techcheck.checks.callmodel import APPROXIMATION, CallPlan, Conditions, plan
 
 log = logging.getLogger("techcheck.gui")
 
-# Upload slider: a log scale from 0.05 to 50 Mbit/s, 20 steps a decade (one step ≈ 12 %).
+# Upload slider: a log scale from 0.05 Mbit/s, 20 steps a decade (one step ≈ 12 %), up to
+# 50 Mbit/s or the measured upload when that is more (a loopback or fibre line measures
+# thousands): its end always covers what was measured (issue 23, item 7).
 UP_MIN_MBPS, UP_STEPS_PER_DECADE, UP_DECADES = 0.05, 20, 3
+# The most decades the slider spans (0.05 Mbit/s to 500 Gbit/s): a bound on a hostile value.
+UP_MAX_DECADES = 7
 # Loss slider: 0-20 % in 0.5 % steps.
 LOSS_STEP_PCT, LOSS_MAX_PCT = 0.5, 20.0
 
@@ -45,9 +50,21 @@ def upload_at(pos: int) -> float:
     return UP_MIN_MBPS * 10 ** (pos / UP_STEPS_PER_DECADE)
 
 
-def upload_pos(mbps: float) -> int:
+def upload_top(measured_mbps: float | None) -> int:
+    """The slider's last position: the first at or above both 50 Mbit/s and the measured
+    upload."""
+    top = UP_STEPS_PER_DECADE * UP_DECADES
+    if measured_mbps is not None and measured_mbps > upload_at(top):
+        need = UP_STEPS_PER_DECADE * math.log10(measured_mbps / UP_MIN_MBPS)
+        top = math.ceil(need - 1e-9)
+        if upload_at(top) < measured_mbps:  # rounding in the power above
+            top += 1
+    return min(top, UP_STEPS_PER_DECADE * UP_MAX_DECADES)
+
+
+def upload_pos(mbps: float, top: int) -> int:
     pos = round(UP_STEPS_PER_DECADE * math.log10(max(mbps, UP_MIN_MBPS) / UP_MIN_MBPS))
-    return max(0, min(UP_STEPS_PER_DECADE * UP_DECADES, pos))
+    return max(0, min(top, pos))
 
 
 def _model_stream(spec: Any, widget_state: dict):
@@ -164,9 +181,12 @@ class CallPreview(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         outer.addWidget(self.heading)
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
-        outer.addWidget(self.note)
+        # In plain words first; the numbers and how they were modelled in a details section
+        # that opens on request (issue 23, item 7: the bitrates read as jargon to a candidate).
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.summary)
 
         views = QGridLayout()
         self.live_label, self.model_label = QLabel(self), QLabel(self)
@@ -181,10 +201,24 @@ class CallPreview(QWidget):
         views.addWidget(self.model_view, 1, 1)
         outer.addLayout(views, 1)
 
-        self.numbers = QLabel(self)
+        self.details_button = QToolButton(self)
+        self.details_button.setCheckable(True)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.toggled.connect(lambda on: self._show_details(on))
+        outer.addWidget(self.details_button)
+        self.details = QWidget(self)
+        box = QVBoxLayout(self.details)
+        box.setContentsMargins(16, 0, 0, 0)
+        self.numbers = QLabel(self.details)
         self.numbers.setWordWrap(True)
         self.numbers.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.numbers)
+        box.addWidget(self.numbers)
+        self.note = QLabel(self.details)
+        self.note.setWordWrap(True)
+        box.addWidget(self.note)
+        self.details.hide()
+        outer.addWidget(self.details)
 
         sliders = QGridLayout()
         self.upload_label, self.loss_label = QLabel(self), QLabel(self)
@@ -234,19 +268,24 @@ class CallPreview(QWidget):
         self._state["limits"] = limits
         self.measured, self.camera, self.recording, self.speaker = (measured, camera, recording,
                                                                     speaker)
+        top = upload_top(measured.upload_mbps if measured is not None else None)
+        self.upload.blockSignals(True)
+        self.upload.setRange(0, top)
+        self.upload.blockSignals(False)
         self._recording_note()
         self.reset()
 
     def conditions(self) -> Conditions | None:
         if self.measured is None:
             return None
-        return Conditions(upload_at(self.upload.value()), self.loss.value() * LOSS_STEP_PCT,
-                          self.measured.jitter_ms, self.measured.rtt_ms)
+        return self.measured.trying(upload_at(self.upload.value()),
+                                    self.loss.value() * LOSS_STEP_PCT)
 
     def reset(self) -> None:
         """Sliders back to what was measured."""
         if self.measured is not None:
-            for slider, pos in ((self.upload, upload_pos(self.measured.upload_mbps)),
+            top = self.upload.maximum()
+            for slider, pos in ((self.upload, upload_pos(self.measured.upload_mbps, top)),
                                 (self.loss, round(self.measured.loss_pct / LOSS_STEP_PCT))):
                 slider.blockSignals(True)
                 slider.setValue(pos)
@@ -293,7 +332,7 @@ class CallPreview(QWidget):
         it was cancelled)."""
         self.stop()
         self.paused = True
-        self.model_view.set_message(self.tr("Paused while the check runs."))
+        self.model_view.set_message(lambda: self.tr("Paused while the check runs."))
         self._enable()
 
     def start(self) -> None:
@@ -303,12 +342,12 @@ class CallPreview(QWidget):
         if self.plan is None:  # nothing measured to model: say so, never "Starting…"
             self.live_view.clear()  # nor an old picture that looks live
             self.model_view.clear()
-            self.model_view.set_message(self.tr("Nothing to model: the connection was not "
-                                                "measured."))
+            self.model_view.set_message(lambda: self.tr("Nothing to model: the connection "
+                                                        "was not measured."))
             return
         if self.stream is not None:
             return
-        self.model_view.set_message(self.tr("Starting…"))
+        self.model_view.set_message(lambda: self.tr("Starting…"))
         self.stream = run_task(_model_stream(self.camera, self._state), name="call-preview",
                                on_latest=self._frame, on_error=self._stream_error,
                                on_finished=self._stream_done)
@@ -338,9 +377,8 @@ class CallPreview(QWidget):
             self._sliders_moved(measured=self._state["conditions"] is self.measured)
 
     def _stream_error(self, err: TaskError) -> None:
-        message, fix = describe(err.exception, "camera")
-        self.model_view.set_message(message)
-        self.live_view.set_message(fix)
+        self.model_view.set_message(lambda: describe(err.exception, "camera")[0])
+        self.live_view.set_message(lambda: describe(err.exception, "camera")[1])
 
     def _stream_done(self) -> None:
         if self.stream is not None and not self.stream.running:
@@ -445,23 +483,37 @@ class CallPreview(QWidget):
         self.play_button.setEnabled(ready and self.recording is not None
                                     and self.player is None)
 
+    def _show_details(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown
+                                         else Qt.ArrowType.RightArrow)
+        self._details_text()
+
+    def _details_text(self) -> None:
+        self.details_button.setText(self.tr("Hide the numbers") if self.details_button.isChecked()
+                                    else self.tr("Show the numbers behind it"))
+
     def _show_numbers(self) -> None:
         cond = self._state["conditions"]
-        if cond is None:
-            self.numbers.setText(self.tr(
+        if cond is None or self.plan is None:
+            self.summary.setText(self.tr(
                 "The connection's upload, loss or jitter could not be measured, so there is "
                 "nothing to model. Run the connection check again."))
+            self.numbers.setText("")
         else:
+            self.summary.setText(" ".join(ct(t, params) for t, params in self.plan.summary()))
             rows = []
-            for n in self.plan.numbers() if self.plan else []:
-                value = ct(n.value) if isinstance(n.value, str) and n.key == "audio_band" \
-                    else qty(n.value, n.unit)  # "7 070 Mbit/s" in Swedish, as the report writes
-                rows.append(f"{ct(n.label)}: {value}".rstrip())
-            self.numbers.setText(" · ".join(rows))
-        up = upload_at(self.upload.value())
-        self.upload_label.setText(self.tr("&Upload: {value} Mbit/s").format(
-            value=num(up, 2 if up < 1 else 1)))
-        self.loss_label.setText(self.tr("&Loss: {value} %").format(
+            for n in self.plan.numbers():
+                # "7 070 Mbit/s" in Swedish, as the report writes it; words translated
+                rows.append(f"{ct(n.label)}: {qty(n.value, n.unit)}")
+            self.numbers.setText("\n".join(rows))
+        up = cond.upload_mbps if cond is not None else upload_at(self.upload.value())
+        value = num(up, 2 if up < 1 else 1 if up < 100 else 0)
+        self.upload_label.setText(
+            self.tr("&Upload to try: {value} Mbit/s (measured)").format(value=value)
+            if cond is not None and not cond.what_if else
+            self.tr("&Upload to try: {value} Mbit/s").format(value=value))
+        self.loss_label.setText(self.tr("&Loss to try: {value} %").format(
             value=num(self.loss.value() * LOSS_STEP_PCT, 1)))
 
     def _recording_note(self) -> None:
@@ -471,6 +523,9 @@ class CallPreview(QWidget):
     def retranslate(self) -> None:
         self.heading.setText(self.tr("As they will see and hear you"))
         self.note.setText(ct(APPROXIMATION))
+        self.summary.setAccessibleName(self.tr("How you will look to the interviewer"))
+        self.details_button.setAccessibleName(self.tr("The numbers behind it"))
+        self._details_text()
         self.live_label.setText(self.tr("You, here"))
         self.model_label.setText(self.tr("What they see"))
         self.live_view.setAccessibleName(self.tr("Your live picture"))

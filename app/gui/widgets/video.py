@@ -4,6 +4,7 @@ and the eye-line target band."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -40,15 +41,33 @@ class VideoView(QWidget):
         self._image: QImage | None = None
         self._analysis: Any = None
         self._message = ""
+        self._tag = ""
         self.show_guides = True
         self.frames_shown = 0
 
     def sizeHint(self) -> QSize:
         return QSize(640, 360)
 
-    def set_message(self, text: str) -> None:
-        """Text shown over the view (no camera, starting…)."""
+    def set_message(self, text: str | Callable[[], str]) -> None:
+        """Text shown over the view (no camera, starting…). Give how the text is made
+        (``lambda: self.tr("Starting…")``): it is made again after a language switch
+        (``i18n.say``), so the overlay follows the language as every label does."""
+        from techcheck.app.gui.i18n import say
+
+        say(self, text if callable(text) else (lambda: text) if text else None)
+
+    def message(self) -> str:
+        """The text shown over the picture now ("" when none)."""
+        return self._message
+
+    def setText(self, text: str) -> None:  # the name ``i18n.say`` writes through
         self._message = text
+        self.update()
+
+    def set_tag(self, text: str) -> None:
+        """A short line in the picture's top left corner, over the picture (what it shows:
+        "Sample video"; how long the check still looks)."""
+        self._tag = text
         self.update()
 
     def clear(self) -> None:
@@ -82,6 +101,8 @@ class VideoView(QWidget):
                 self._draw_guides(p, target)
             if self._analysis is not None:
                 self._draw_analysis(p, target)
+            if self._tag:
+                self._draw_tag(p, target)
         if self._message:
             p.setPen(QColor("#f0f0f0"))
             f = p.font()
@@ -97,6 +118,22 @@ class VideoView(QWidget):
                 p.setPen(QColor("#f0f0f0"))
             p.drawText(area, flags, self._message)
         p.end()
+
+    def _draw_tag(self, p: QPainter, r: QRectF) -> None:
+        """The tag on a dark plate, readable over any picture."""
+        p.save()
+        f = p.font()
+        f.setBold(True)
+        p.setFont(f)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        box = p.fontMetrics().boundingRect(self._tag)
+        box.moveTopLeft(QPointF(r.left() + 10, r.top() + 8).toPoint())
+        p.setPen(QPen(Qt.PenStyle.NoPen))
+        p.setBrush(QColor(0, 0, 0, 180))
+        p.drawRoundedRect(QRectF(box).adjusted(-6, -3, 6, 3), 5, 5)
+        p.setPen(QPen(QColor("#ffffff")))
+        p.drawText(QRectF(box).adjusted(-2, 0, 2, 0), flags, self._tag)
+        p.restore()
 
     def _draw_guides(self, p: QPainter, r: QRectF) -> None:
         """Rule-of-thirds and centre lines (the same places ``LiveAnalysis.guides`` names)."""

@@ -1,0 +1,106 @@
+"""Saving a file the person names: one filter per format the app can write (the chosen one
+selected, its suffix added to a name typed without one), the folder of the last save
+remembered per user (``settings.SAVE_FOLDER``), and a default name in the person's language
+that every desktop system accepts.
+
+A ``QFileDialog`` object, not ``getSaveFileName``: its ``defaultSuffix`` follows the filter the
+person picks, so the dialog itself adds ".pdf" to "my report" and asks before replacing an
+existing "my report.pdf" (the static function would hand back a name without a suffix and
+never ask). It is the platform's own dialog where Qt has one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from techcheck.app.gui import settings as S
+
+
+@dataclass(frozen=True)
+class FileType:
+    """One entry of the dialog's type list: what the format is called and its suffixes (the
+    first is added to a name typed without one)."""
+
+    key: str
+    label: str  # translated, e.g. "PDF document"
+    suffixes: tuple[str, ...]
+
+    def name_filter(self) -> str:
+        return f"{self.label} ({' '.join('*' + s for s in self.suffixes)})"
+
+
+#: Characters Windows does not allow in a file name (Microsoft, "Naming Files, Paths, and
+#: Namespaces"), plus the control characters; "/" is macOS's and Linux's separator too, and
+#: Finder shows ":" as "/" (Apple, "File System Programming Guide").
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+#: Names Windows reserves for devices, with or without a suffix (same Microsoft page).
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+
+def safe_file_name(name: str, fallback: str = "TechCheck") -> str:
+    """``name`` as a file name Windows, macOS and Linux all accept: forbidden characters
+    become "-", no trailing dot or space (Windows drops them), not a reserved device name, and
+    at most 120 characters (well under every system's 255-byte limit, in UTF-8 too)."""
+    clean = _FORBIDDEN.sub("-", unicodedata.normalize("NFC", name)).strip().rstrip(". ")
+    clean = clean[:120].rstrip(". ")
+    if not clean or _RESERVED.match(clean):
+        clean = f"{fallback}-{clean}" if clean else fallback
+    return clean
+
+
+def start_folder(settings: S.Settings | None) -> Path:
+    """Where the dialog opens: the folder of the last save if it still exists, else the
+    person's Documents folder, else home (never the working directory the app started in)."""
+    if settings is not None:
+        last = settings.get(S.SAVE_FOLDER)
+        if last and Path(last).is_dir():
+            return Path(last)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+
+def remember_folder(settings: S.Settings | None, path: str) -> None:
+    """Keep the folder ``path`` was saved in for the next dialog (written at once: the app may
+    be closed in any way after a save)."""
+    if settings is not None:
+        settings.set(S.SAVE_FOLDER, str(Path(path).parent))
+        settings.sync()
+
+
+def ask_save(parent: QWidget, title: str, stem: str, types: list[FileType], chosen: str,
+             settings: S.Settings | None) -> tuple[str, str] | None:
+    """Ask where to save; (path, key of the file type) or None when the person cancels. The
+    type is the one the typed name's suffix names, else the filter chosen in the dialog."""
+    by_filter = {t.name_filter(): t for t in types}
+    first = next(t for t in types if t.key == chosen)
+    dialog = QFileDialog(parent, title, str(start_folder(settings)),
+                         ";;".join(by_filter))
+    dialog.setObjectName("saveDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.selectNameFilter(first.name_filter())
+    dialog.setDefaultSuffix(first.suffixes[0].lstrip("."))
+    dialog.selectFile(safe_file_name(stem) + first.suffixes[0])
+
+    def follow(name_filter: str) -> None:
+        kind = by_filter.get(name_filter)
+        if kind is not None:
+            dialog.setDefaultSuffix(kind.suffixes[0].lstrip("."))
+
+    dialog.filterSelected.connect(follow)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = dialog.selectedFiles()[0]
+        picked = by_filter.get(dialog.selectedNameFilter(), first)
+    finally:
+        dialog.deleteLater()
+    suffix = Path(path).suffix.lower()
+    kind = next((t for t in types if suffix in t.suffixes), picked)
+    return path, kind.key
