@@ -165,7 +165,7 @@ def camera_corpus(items, profiles_now, no_baseline: bool, report: dict) -> None:
             print(table(scores(coded), f"{name}, the {len(coded)} H.264 items at a call's "
                         f"bitrate ({sum(1 for o in coded if o.item.good)} good)"))
         for label, part in (("real", [o for o in outcomes if not o.item.pose]),
-                            ("synthesised pose", [o for o in outcomes if o.item.pose])):
+                            ("synthesised", [o for o in outcomes if o.item.pose])):
             if part and len(part) < len(outcomes):
                 # a re-rendered head pose is judged by the mesh that drove the re-render
                 # (tests/corpus_media.py: bowed): its figures are reported apart
