@@ -38,6 +38,17 @@ MODELS = {
     "mesh": "face_landmark.tflite",
 }
 
+#: The head's height above the eyes over its height below them (crown to eyes ÷ eyes to chin).
+#: The neoclassical two-section canon puts the eyes halfway between the vertex (the top of the
+#: skull) and the menton: Farkas LG, Hreczko TA, Kolar JC, Munro IR, "Vertical and horizontal
+#: proportions of the face in young adult North American Caucasians: revision of neoclassical
+#: canons", Plast Reconstr Surg 1985;75(3):328-338, which measures it on living adults. Checked
+#: against the crown and chin read by eye on 21 corpus pictures of 11 people
+#: (docs/benchmarks.md): within 0.03 of the picture's height on 19; the two heads tilted by
+#: 14-16° under high hair read 0.08-0.09 below the top of the hair, which the canon leaves out
+#: as it should (hair does not bring a person closer to the camera).
+CROWN_OVER_CHIN = 1.0
+
 #: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).
 KEYPOINTS = ("right_eye", "left_eye", "nose_tip", "mouth", "right_ear", "left_ear")
 
@@ -162,7 +173,7 @@ class Face:
         Four corner points, not the forehead and chin: the mesh's top point sits on the
         hairline, whose curve puts its depth anywhere, and the chin's is as loose. Measured on
         the corpus (docs/benchmarks.md): faces that face the camera read -18° to +14° (a webcam
-        above the eyes reads negative), and the same photos re-rendered with the head bowed by
+        below the eyes reads negative), and the same photos re-rendered with the head bowed by
         30° read 22-38°."""
         if self.mesh is None:
             return None
@@ -178,14 +189,23 @@ class Face:
         return math.degrees(math.atan2(float(mouth[2] - eyes[2]), down))
 
     @property
+    def chin_y(self) -> float:
+        """The chin's lowest point (the mesh's menton), or the box's bottom without the mesh."""
+        chin = self.landmarks.get("chin")
+        return chin[1] if chin else self.box[1] + self.box[3]
+
+    @property
     def top_y(self) -> float:
-        """Estimated top of the head (hair included): the eyes sit about halfway between the top
-        of the skull and the chin in adult faces."""
+        """Estimated top of the head (the crown, ``CROWN_OVER_CHIN`` × the eyes-to-chin height
+        above the eyes): no face model sees the top of the skull, which is under the hair."""
         (_, ry), (_, ly) = self.eyes
         eye_y = (ry + ly) / 2
-        chin = self.landmarks.get("chin")
-        chin_y = chin[1] if chin else self.box[1] + self.box[3]
-        return eye_y - 1.0 * (chin_y - eye_y)
+        return eye_y - CROWN_OVER_CHIN * (self.chin_y - eye_y)
+
+    @property
+    def head_height(self) -> float:
+        """The head's height in pixels, from the chin to the estimated crown."""
+        return self.chin_y - self.top_y
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

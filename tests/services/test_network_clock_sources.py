@@ -20,6 +20,7 @@ from techcheck.checks.network.httpio import parse_origin
 from tests.services import test_network
 from tests.services.test_network import hermetic_profile, run_check
 from tests.services.test_network_unanswered import clean_env, lab_trusted, profile_with
+from tests.verdict_policy import violations
 
 private_ca_tls_server = test_network.private_ca_tls_server  # fixtures
 server = test_network.server
@@ -81,14 +82,19 @@ class DateServer:
         self.thread.join(3.0)
 
 
-def test_one_wrong_server_among_three_is_left_out_and_named():
-    servers = [DateServer(0.0), DateServer(0.0), DateServer(2 * DAY)]
+def measured(servers: list[DateServer]) -> clock.Agreement:
+    """``clock.measure_all`` over ``servers`` (plain HTTP), closed afterwards."""
     try:
-        got = clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
-                                lambda: False)
+        return clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
+                                 lambda: False)
     finally:
         for s in servers:
             s.close()
+
+
+def test_one_wrong_server_among_three_is_left_out_and_named():
+    servers = [DateServer(0.0), DateServer(0.0), DateServer(2 * DAY)]
+    got = measured(servers)
     assert got.offset is not None and got.offset.sources == 2
     assert got.offset.at_least == 0.0 and got.offset.uncertainty < 1.5
     assert got.outliers == (servers[2].url,)
@@ -98,12 +104,7 @@ def test_one_wrong_server_among_three_is_left_out_and_named():
 
 def test_two_servers_that_disagree_are_could_not_measure():
     servers = [DateServer(0.0), DateServer(-2 * DAY)]
-    try:
-        got = clock.measure_all([clock.Server(parse_origin(s.url), "/") for s in servers],
-                                lambda: False)
-    finally:
-        for s in servers:
-            s.close()
+    got = measured(servers)
     assert got.offset is None
     assert set(got.outliers) == {s.url for s in servers}
 
@@ -139,6 +140,7 @@ def test_a_lone_server_two_days_off_warns_and_never_fails(tmp_path, clean_env, s
                               duration=2.5)
     finally:
         liar.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     metric, found = _clock_of(result)
     assert len(found) == 1 and found[0].status is Status.WARN, found
     assert metric.status is Status.WARN and metric.threshold == found[0].threshold == 60.0
@@ -169,6 +171,7 @@ def test_the_platforms_servers_outvote_a_measurement_server_with_a_wrong_date(
     finally:
         for s in (liar, *platform):
             s.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     metric, found = _clock_of(result)
     assert not found, [f.text() for f in found]
     assert metric.status is Status.PASS and metric.value == 0.0
@@ -190,6 +193,7 @@ def test_servers_that_agree_the_clock_is_two_days_off_fail_it(tmp_path, clean_en
     finally:
         for s in servers:
             s.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     metric, found = _clock_of(result)
     assert len(found) == 1 and found[0].status is Status.FAIL
     assert metric.threshold == found[0].threshold == DAY

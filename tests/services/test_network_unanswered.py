@@ -19,6 +19,7 @@ from techcheck.checks.network import probes
 from techcheck.checks.profile import load_profile
 from tests.services import test_network
 from tests.services.test_network import FaultServer, hermetic_profile, run_check
+from tests.verdict_policy import violations
 
 private_ca_tls_server = test_network.private_ca_tls_server  # fixture
 server = test_network.server  # fixture
@@ -69,6 +70,7 @@ def test_nothing_answering_anywhere_is_no_usable_connection(tmp_path, clean_env)
         finally:
             silent.close()
             held.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     f = {x.code: x for x in result.findings}
     offline = f["network.offline"]
     assert offline.status is Status.FAIL
@@ -90,6 +92,7 @@ def test_one_silent_host_alone_is_could_not_measure_not_a_dead_line(tmp_path, cl
         result, _ = run_check(hermetic_profile(tmp_path), silent.url, duration=2.5)
     finally:
         silent.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     f = {x.code: x for x in result.findings}
     assert "network.offline" not in f
     assert f["network.server_unreachable"].status is Status.WARN
@@ -127,6 +130,7 @@ def test_one_platform_server_silent_and_one_refusing_is_a_warning_naming_them(
     finally:
         silent.close()
         held.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     f = {x.code: x for x in result.findings}
     found = f["network.platform_unreachable"]
     assert found.status is Status.WARN
@@ -155,6 +159,7 @@ def test_no_platform_server_reachable_fails_with_the_declared_limit(tmp_path, cl
     finally:
         silent.close()
         held.close()
+    assert not violations(result), violations(result)  # docs/verdicts.md's table
     found = next(x for x in result.findings if x.code == "network.platform_unreachable")
     assert found.status is Status.FAIL
     assert found.text().startswith("The servers of Microsoft Teams could not be reached: ")

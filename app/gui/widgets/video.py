@@ -31,7 +31,21 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
     return default
 
 
+#: The picture's shape before the first frame says it: 16:9, what webcams deliver at 720p.
+DEFAULT_ASPECT = 16 / 9
+
+
 class VideoView(QWidget):
+    """The picture, sized to its own shape: the view is never taller than the picture is at
+    its width (``fitted_height``), so a page never shows black bars a third of the pane high
+    above and below it; the height it does not take goes to the rest of the page. Where the
+    space given is still not the picture's shape (a window too low for the width), what is
+    not picture is left as the page's background, not painted black.
+
+    The limit is a maximum height set on resizing, not ``heightForWidth``: a height that
+    follows the width inside a scroll area makes its scroll bar come and go without end
+    (Qt's layouts then recurse until the stack is gone)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -44,9 +58,27 @@ class VideoView(QWidget):
         self._tag = ""
         self.show_guides = True
         self.frames_shown = 0
+        self.aspect = DEFAULT_ASPECT  # width ÷ height of the last picture
+        #: the tallest the view may be (a page with two views side by side caps them)
+        self.height_cap: int | None = None
 
     def sizeHint(self) -> QSize:
-        return QSize(640, 360)
+        return QSize(640, self.fitted_height(640))
+
+    def fitted_height(self, width: int) -> int:
+        """The picture's height at ``width`` (at most ``height_cap``)."""
+        h = round(width / self.aspect)
+        return min(h, self.height_cap) if self.height_cap else h
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """No taller than the picture at this width: a layout gives spare height to others."""
+        h = max(self.minimumHeight(), self.fitted_height(self.width()))
+        if self.maximumHeight() != h:
+            self.setMaximumHeight(h)
 
     def set_message(self, text: str | Callable[[], str]) -> None:
         """Text shown over the view (no camera, starting…). Give how the text is made
@@ -79,12 +111,17 @@ class VideoView(QWidget):
         self._image = frame_to_qimage(frame) if frame is not None else None
         self._analysis = analysis
         self.frames_shown += 1
+        if self._image is not None and self._image.height() > 0:
+            aspect = self._image.width() / self._image.height()
+            if abs(aspect - self.aspect) > 1e-3:  # a camera of another shape: fit to it
+                self.aspect = aspect
+                self._fit()
         self.update()
 
     def _target(self) -> QRectF:
-        if self._image is None:
-            return QRectF(self.rect())
-        iw, ih = self._image.width(), self._image.height()
+        """Where the picture goes: the largest rectangle of its shape, centred."""
+        iw, ih = (self._image.width(), self._image.height()) if self._image is not None \
+            else (self.aspect, 1.0)
         scale = min(self.width() / iw, self.height() / ih)
         w, h = iw * scale, ih * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
@@ -93,8 +130,8 @@ class VideoView(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        p.fillRect(self.rect(), QColor("#111111"))
         target = self._target()
+        p.fillRect(target, QColor("#111111"))  # the picture's place only: no bars around it
         if self._image is not None:
             p.drawImage(target, self._image)
             if self.show_guides:
@@ -108,7 +145,7 @@ class VideoView(QWidget):
             f = p.font()
             f.setPointSizeF(f.pointSizeF() * 1.2)
             p.setFont(f)
-            area = self.rect().adjusted(16, 16, -16, -16)
+            area = target.adjusted(16, 16, -16, -16)  # over the picture's place
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             if self._image is not None:  # over a picture: on a dark plate, readable on any
                 plate = p.boundingRect(area, flags, self._message).adjusted(-10, -6, 10, 6)
