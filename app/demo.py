@@ -46,19 +46,54 @@ def speaker_standin() -> str:
 
 
 #: How a demo run ends, on every surface (the app's results and step list, the terminal, every
-#: report format): its own neutral verdict (``Verdict.DEMO``), never a readiness. ``WORD`` and
-#: ``SENTENCE`` are the verdict's word and sentence; ``NOTE`` is the two as one line (the
-#: report's ``demo.note``, the terminal's last line).
+#: report format): its own neutral verdict (``Verdict.DEMO``), never a readiness. ``WORD`` is
+#: the verdict's word; the sentence says truthfully what was judged: sample media stood in for
+#: the camera, microphone and speakers, the connection was measured against the test server on
+#: this computer (``SENTENCE``) or, when an invitation named its server, the real connection
+#: (``SENTENCE_REAL_CONNECTION``), and the computer and screen sharing checks always look at
+#: this computer itself. ``note`` is word and sentence as one line (the report's
+#: ``demo.note``, the terminal's last line).
 WORD = N_("Demo finished")
-SENTENCE = N_("Every check ran on sample media. This says nothing about your own devices.")
-NOTE = N_("Demo finished: every check ran on sample media. This says nothing about your own "
-          "devices.")
+SENTENCE = N_("The camera, microphone and speaker checks ran on sample media and the connection "
+              "check against a test server on this computer; the computer and screen sharing "
+              "checks looked at this computer itself. This says nothing about your own devices.")
+SENTENCE_REAL_CONNECTION = N_(
+    "The camera, microphone and speaker checks ran on sample media; the connection, computer "
+    "and screen sharing checks looked at this computer and its connection itself. This says "
+    "nothing about your own camera, microphone or speakers.")
+#: What the demo's ``demo.connection`` says the connection check measured against.
+LOCAL, REAL = "local", "real"
 
 
-def report_extra(lang: str) -> dict[str, Any]:
+def connection_of(invitation: Any) -> str:
+    """How demo mode measures the connection: against the local test server (``LOCAL``),
+    unless a recruiter's invitation names its measurement server (``REAL``: the connection the
+    interview will use)."""
+    return REAL if invitation is not None and getattr(invitation, "server", None) else LOCAL
+
+
+def sentence(connection: str = LOCAL) -> str:
+    """The demo's sentence (an ``N_`` template) for how its connection was measured."""
+    return SENTENCE_REAL_CONNECTION if connection == REAL else SENTENCE
+
+
+def sentence_of(extra: Any) -> str:
+    """The sentence for a report's ``demo`` field (a report made before ``connection`` was
+    recorded measured against the local server: demo mode had no other way then)."""
+    connection = extra.get("connection") if isinstance(extra, dict) else None
+    return sentence(connection if isinstance(connection, str) else LOCAL)
+
+
+def note(lang: str, connection: str = LOCAL) -> str:
+    """The demo's word and sentence as one line, in ``lang``."""
+    return f"{translate(WORD, lang)}. {translate(sentence(connection), lang)}"
+
+
+def report_extra(lang: str, connection: str = LOCAL) -> dict[str, Any]:
     """The report's ``demo`` field (docs/report-format.md): present only in demo mode, and
-    what makes the report's verdict ``demo`` (``Report.demo``)."""
-    return {"note": translate(NOTE, lang)}
+    what makes the report's verdict ``demo`` (``Report.demo``); ``connection`` says whether
+    the connection check measured against the local test server or the real connection."""
+    return {"note": note(lang, connection), "connection": connection}
 
 
 def devices(server: Any | None) -> Devices:

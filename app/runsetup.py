@@ -61,11 +61,16 @@ class RunSetup:
     #: network (``Invitation.public_hosts``): the network check judges the addresses before it
     #: connects. Empty when the person allowed a server inside it, or there is no invitation.
     public_hosts: frozenset[str] = frozenset()
+    #: A person watches the run (the app): a video or sound file given as camera or
+    #: microphone plays at its own pace, as a device delivers, so the page shows what the
+    #: check judges for as long as the check judges it (issue 23). The terminal and the
+    #: self-test read files as fast as they can.
+    realtime: bool = False
 
     def measuring_locally(self) -> bool:
         """The network check measures against the local server (demo mode without an
         invitation's server)."""
-        return self.demo and not (self.invitation is not None and self.invitation.server)
+        return self.demo and demo.connection_of(self.invitation) == demo.LOCAL
 
     def duration_for(self, check_id: str) -> float | None:
         if self.duration is not None:
@@ -83,6 +88,8 @@ class RunSetup:
             options["keep_media"] = self.keep_media
         if self.public_hosts:
             options["public_hosts"] = self.public_hosts
+        if self.realtime:
+            options["realtime"] = True
         return options
 
     def context(self, check_id: str, *, cancel: CancelToken | None = None,
@@ -114,7 +121,8 @@ class RunSetup:
             results, ctx,
             invitation=self.invitation.to_report() if self.invitation is not None else None,
             checklist=self.checklist,
-            demo=demo.report_extra(self.lang) if self.demo else None)
+            demo=demo.report_extra(self.lang, demo.connection_of(self.invitation))
+            if self.demo else None)
 
 
 def with_app_minimum(profile: Profile, minimum: str) -> Profile:

@@ -273,7 +273,13 @@ def _media_only() -> dict[str, CheckResult]:
         return media_results(Path(tmp))
 
 
-ONLY = {"screen": screen_results, "microphone": microphone_results, "media": _media_only}
+def _local_network_only() -> dict[str, CheckResult]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return local_network_results(Path(tmp))
+
+
+ONLY = {"screen": screen_results, "microphone": microphone_results, "media": _media_only,
+        "network": _local_network_only}
 
 
 def main(only: str | None = None) -> None:

@@ -278,7 +278,8 @@ def _finish(args: argparse.Namespace, planned: _Planned, results: list[CheckResu
         status = ExitCode.COULD_NOT_RUN  # asked for and not made: not all it was asked
     sys.stdout.write(text.render(report, args.lang))
     if setup.demo:  # the terminal ends where a demo ends: on its own line, not on readiness
-        sys.stdout.write("\n" + translate(demo.NOTE, args.lang) + "\n")
+        sys.stdout.write("\n" + demo.note(args.lang, demo.connection_of(setup.invitation))
+                         + "\n")
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
               file=sys.stderr)

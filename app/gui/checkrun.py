@@ -35,7 +35,8 @@ class Ask:
 def run_setup(session: Session) -> RunSetup:
     """The sitting as a run (``techcheck.app.runsetup``, as ``techcheck run`` builds one):
     the devices chosen on the pages, the profile, the demo, the invitation, the recruiter's
-    checklist, and the microphone's recording kept in memory for the call preview."""
+    checklist, and the microphone's recording kept in memory for the call preview. A person
+    watches the run, so a sample file plays at its own pace (``RunSetup.realtime``)."""
     from techcheck.app.runsetup import RunSetup
 
     extra = None
@@ -50,7 +51,7 @@ def run_setup(session: Session) -> RunSetup:
     return RunSetup(profile=session.profile, devices=replace(session.devices), lang=session.lang,
                     demo=session.demo, invitation=session.invitation,
                     snapshot=session.snapshot, keep_media=session.media, checklist=extra,
-                    public_hosts=public)
+                    public_hosts=public, realtime=True)
 
 
 def check_worker(session: Session, plugin: registry.Plugin):

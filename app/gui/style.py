@@ -98,5 +98,9 @@ QPushButton[role="primary"]:disabled {{
 
 
 def install(app: QApplication) -> None:
-    """Apply the style sheet for the current palette (again after a palette change)."""
+    """Apply the style sheet for the current palette (again after a palette change), over the
+    platform's style with check boxes that can be seen (``indicators``)."""
+    from techcheck.app.gui import indicators
+
+    indicators.install(app)
     app.setStyleSheet(stylesheet(app.palette()))

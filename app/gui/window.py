@@ -348,6 +348,8 @@ class MainWindow(QMainWindow):
                 panel.run_button.setEnabled(True)
                 panel.retranslate()
         self._demo_changed()
+        if self.current_key() == "start":  # shown before the checks could show the camera
+            self.start.entered()
         self.ready.emit()
 
     def _load_failed(self, err) -> None:
@@ -551,6 +553,7 @@ class MainWindow(QMainWindow):
         log.info("devices again: %s", {k: len(v) for k, v in lists.items()})
         for key in ("camera", "microphone", "speaker"):
             self.pages[key].refresh_devices()  # type: ignore[attr-defined]
+        self.start.refresh_preview()  # a camera just plugged in shows at once
 
     def _lister_done(self) -> None:
         self.lister = None
@@ -563,6 +566,7 @@ class MainWindow(QMainWindow):
             page = self.pages[key]
             page.refresh_devices()  # type: ignore[attr-defined]
         self._show_missing()  # after the pickers: leaving demo mode drops the samples they held
+        self.start.refresh_preview()  # the sample video, or the person's own camera
         self.retranslate()
 
     # --- running ----------------------------------------------------------------------------

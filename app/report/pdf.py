@@ -155,6 +155,8 @@ def render(report: Report, lang: str | None = None) -> bytes:
         _invitation(pdf, v)
     _to_fix(pdf, v)
     _heading(pdf, v.labels["checks"])
+    if any(c.metrics for c in v.checks):
+        _gauge_key(pdf, v)
     for c in v.checks:
         _check(pdf, v, c)
     if v.checklist:
@@ -497,7 +499,8 @@ def _badge(pdf: _Doc, status: Status, word: str, took: str, right: float, y: flo
 
 def _metrics(pdf: _Doc, v: ReportView, rows: list[MetricRow]) -> None:
     x = pdf.l_margin
-    heads = (v.labels["metric"], v.labels["measured"], v.labels["limit"], "", v.labels["status"])
+    heads = (v.labels["metric"], v.labels["measured"], v.labels["limit"], v.labels["gauge"],
+             v.labels["status"])
     _text(pdf, 7.5, True, MUTED)
     cx = x
     for head, cw in zip(heads, COLS, strict=True):
@@ -597,6 +600,43 @@ def gauge(pdf: FPDF, g: Gauge, status: Status | None, x: float, y: float, w: flo
         pdf.set_line_width(0.5)
         pdf.line(lx, y - 0.9, lx, y + h + 0.9)
         pdf.set_line_width(0.2)
+
+
+def _gauge_key(pdf: _Doc, v: ReportView) -> None:
+    """What the bars in the "against the limit" column stand for, drawn with the gauge's own
+    colours, on one line (two when a language needs them)."""
+    _text(pdf, 8.5, False, MUTED)
+    x0, right, h, pad = pdf.l_margin, pdf.l_margin + pdf.width, 4.5, pdf.c_margin
+    y = pdf.get_y()
+    head = v.labels["gauge_key"]
+    pdf.set_xy(x0 - pad, y)
+    pdf.cell(pdf.get_string_width(head) + 2 * pad, h, head)
+    x = x0 + pdf.get_string_width(head) + 3
+    for part in ("value", "limit", "bad", "band"):
+        label = v.labels[f"gauge_{part}"]
+        sw = 1.0 if part == "limit" else 7.0  # the swatch's width
+        need = sw + 1.5 + pdf.get_string_width(label) + 5
+        if x + need > right:
+            x, y = x0, y + h
+        sy = y + h / 2 - 1.2
+        if part == "value":
+            pdf.set_fill_color(238, 241, 244)
+            pdf.rect(x, sy, sw, 2.4, style="F", round_corners=True, corner_radius=1.2)
+            pdf.set_fill_color(*ICON_COLOUR[Status.PASS])
+            pdf.rect(x, sy, 4.5, 2.4, style="F", round_corners=True, corner_radius=1.2)
+        elif part == "limit":
+            pdf.set_draw_color(*INK)
+            pdf.set_line_width(0.5)
+            pdf.line(x + 0.5, sy - 0.9, x + 0.5, sy + 3.3)
+            pdf.set_line_width(0.2)
+        else:
+            pdf.set_fill_color(*((255, 216, 211) if part == "bad" else (172, 238, 187)))
+            pdf.rect(x, sy, sw, 2.4, style="F")
+        pdf.set_xy(x + sw + 1.5 - pad, y)
+        _text(pdf, 8.5, False, MUTED)
+        pdf.cell(pdf.get_string_width(label) + 2 * pad, h, label)
+        x += need
+    pdf.set_xy(x0, y + h + 2)
 
 
 def _snapshot(pdf: _Doc, v: ReportView, jpeg: bytes) -> None:

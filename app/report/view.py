@@ -90,6 +90,14 @@ VERDICT_STATUS = {
     Verdict.DEMO: Status.TIP,
 }
 OP_SIGN = l10n.OP_SIGN
+#: What each part of a gauge (the small bar next to a measured value) stands for: the key
+#: printed above the checks in HTML and PDF, so that no bar is a grey shape to guess at.
+GAUGE_KEY = {
+    "value": N_("the measured value, in its status colour"),
+    "limit": N_("the limit"),
+    "bad": N_("outside the limit"),
+    "band": N_("the range of good values"),
+}
 
 
 @dataclass
@@ -336,6 +344,9 @@ def build(report: Report, lang: str | None = None) -> ReportView:
             "checklist": N_("Interviewer's preparation"), "nothing_to_fix":
             N_("Nothing to fix: every check passed."), "duration": N_("took {s}"),
             "findings": N_("Findings"), "page": N_("Page {n} of {total}"),
+            # the bars' column and their key (GAUGE_KEY): no bar is left to be guessed
+            "gauge": N_("Against the limit"), "gauge_key": N_("How to read the bars:"),
+            **{f"gauge_{k}": text for k, text in GAUGE_KEY.items()},
         }.items()},
     )
 
@@ -456,6 +467,8 @@ def _verdict_texts(report: Report, not_checked: list[str], lang: str) -> tuple[s
     if not_checked:
         sentence = t(PARTIAL_SENTENCE[verdict], lang, names=", ".join(not_checked))
         word = t(PARTIAL_WORD[verdict], lang)
+    if verdict is Verdict.DEMO:  # what stood in, and what was this computer's own
+        sentence = t(demo.sentence_of(report.extra.get("demo")), lang)
     inv = report.extra.get("invitation")
     note = None
     if isinstance(inv, dict) and verdict is not Verdict.DEMO:

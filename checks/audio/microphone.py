@@ -116,9 +116,21 @@ class MicrophoneCheck(Check):
     # --- sources -----------------------------------------------------------------------------
 
     def _from_file(self, ctx: CheckContext, r: ResultBuilder, path: str) -> tuple[np.ndarray, int]:
-        ctx.progress(Progress(self.id, 0.1, N_("Reading the recording"), {"file": path}))
-        with open_input(path, realtime=False) as src:
-            rec = Recorder(src, max_seconds=600.0)
+        # A person watching (the app) hears nothing but sees the level of the whole file as
+        # the check takes it in, at the file's own pace, as a microphone would deliver it
+        # (issue 23); elsewhere the file is read as fast as it can be.
+        live = bool(ctx.options.get("realtime"))
+        ctx.progress(Progress(self.id, 0.1, N_("Listening to the recording") if live
+                              else N_("Reading the recording"), {"file": path}))
+        with open_input(path, realtime=live) as src:
+            total = float(src.details.get("duration_s") or 0.0)
+
+            def level(lv: Level) -> None:
+                ctx.progress(Progress(
+                    self.id, 0.1 + 0.8 * min(1.0, rec.seconds / max(total, 1e-6)), "",
+                    _level_data(lv, max(0.0, total - rec.seconds), total)))
+
+            rec = Recorder(src, max_seconds=600.0, on_level=level if live else None)
             rec.record_for(None, ctx.cancel)
             r.detail("source", src.details)
             return rec.audio(), src.samplerate
@@ -135,9 +147,10 @@ class MicrophoneCheck(Check):
 
         def level(lv: Level) -> None:
             frac = min(0.9, 0.9 * rec.seconds / (quiet + speech))
-            ctx.progress(Progress(self.id, frac, "", {
-                "kind": "level", "rms_dbfs": round(lv.rms_dbfs, 1),
-                "peak_dbfs": round(lv.peak_dbfs, 1), "clipping": lv.clipping, "t": lv.t}))
+            # what is left of the phase the person is in: staying quiet, then reading
+            phase = quiet if rec.seconds < quiet else quiet + speech
+            ctx.progress(Progress(self.id, frac, "", _level_data(
+                lv, max(0.0, phase - rec.seconds), quiet if phase == quiet else speech)))
 
         rec = Recorder(src, on_level=level)
         try:
@@ -179,6 +192,14 @@ class MicrophoneCheck(Check):
             r.detail("played_back", True)
         except AudioProblem as p:
             r.detail("played_back", f"not possible: {p.detail}")
+
+
+def _level_data(lv: Level, left_s: float, phase_s: float) -> dict[str, object]:
+    """``Progress.data`` for the live meter: the level now, and the seconds left of what the
+    check is listening to (``left_s`` of ``phase_s``) for the page's countdown."""
+    return {"kind": "level", "rms_dbfs": round(lv.rms_dbfs, 1),
+            "peak_dbfs": round(lv.peak_dbfs, 1), "clipping": lv.clipping, "t": lv.t,
+            "left_s": round(left_s, 2), "duration_s": round(phase_s, 2)}
 
 
 def _devices(kind: str) -> list[Device]:

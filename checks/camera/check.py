@@ -56,8 +56,13 @@ class CameraCheck(Check):
         lim: CameraLimits = ctx.limits(self.id)
         r = self.result()
         ctx.progress(Progress(self.id, 0.0, N_("Opening the camera")))
+        # A person watching (the app): a video file plays at its own pace and starts over at
+        # its end, as a camera delivers, so the check watches it as long as it watches a
+        # camera and the page shows every second it judges (issue 23).
+        live = bool(ctx.options.get("realtime"))
         try:
-            source = (self.opener or open_camera)(ctx.devices.camera)
+            source = (self.opener(ctx.devices.camera) if self.opener is not None
+                      else open_camera(ctx.devices.camera, realtime=live, loop=live))
         except CameraError as exc:
             log.info("camera %r: %s", ctx.devices.camera, exc.detail)
             self._problem(r, exc)
@@ -84,7 +89,7 @@ class CameraCheck(Check):
         last = None
         snapshot: np.ndarray | None = None
         start = time.monotonic()
-        next_progress = 0.0
+        next_progress = 0.0  # seconds of the source's clock
         if source.is_camera:
             ctx.progress(Progress(self.id, 0.02, N_("Letting the camera adjust to the light")))
         try:
@@ -94,6 +99,13 @@ class CameraCheck(Check):
                 if frame is None:
                     break
                 if t < warmup:
+                    if t >= next_progress:  # the person sees themselves while it adjusts
+                        next_progress = t + 0.1
+                        ctx.progress(Progress(
+                            self.id, 0.02, N_("Letting the camera adjust to the light"),
+                            {"kind": "camera", "t": t, "frame": frame, "analysis": None,
+                             "left_s": round(warmup + duration - t, 2),
+                             "duration_s": duration}))
                     continue
                 elapsed = t - warmup
                 if times and elapsed > duration:
@@ -102,15 +114,17 @@ class CameraCheck(Check):
                 times.append(t)
                 if last.face_box is not None or snapshot is None:
                     snapshot = frame
-                if elapsed >= next_progress:
+                if t >= next_progress:
                     # ~10 pictures a second: enough for a live view of what the check sees
                     # (the GUI draws "frame" with its overlay), cheap for the check
-                    next_progress = elapsed + 0.1
+                    next_progress = t + 0.1
                     ctx.progress(Progress(
                         self.id, min(1.0, elapsed / max(duration, 1e-6)),
                         N_("Looking at the picture"),
                         {"kind": "camera", "t": t, "looks_good": last.looks_good,
-                         "problems": last.verdict.problems, "frame": frame, "analysis": last},
+                         "problems": last.verdict.problems, "frame": frame, "analysis": last,
+                         "left_s": round(max(0.0, duration - elapsed), 2),
+                         "duration_s": duration},
                     ))
                 if source.is_camera and time.monotonic() - start > warmup + duration + 10:
                     break  # a camera whose clock runs slow must not hold the check forever

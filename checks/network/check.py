@@ -178,9 +178,10 @@ class _Run:
             if lim.captive_url and not ctx.devices.server else None
         # Direct or through the proxy: decided while the idle probe runs.
         path_job = pool.submit(_choose_path, origin, via, dns) if origin is not None else None
-        # The clock against the same server's Date header, once the way to it is known.
-        clock_job = pool.submit(self._clock, origin, backend, path_job) \
-            if origin is not None and path_job is not None and backend in CLOCK_PATHS else None
+        # The clock against the Date headers of the measurement server (once the way to it is
+        # known) and of the platform's servers, cross-checked.
+        clock_job = pool.submit(self._clock, origin, backend, path_job, proxy) \
+            if (origin is not None and backend in CLOCK_PATHS) or lim.endpoints else None
 
         # Idle latency, jitter, loss over UDP.
         self.step(0.05, N_("Measuring delay, jitter and packet loss"))
@@ -229,6 +230,7 @@ class _Run:
             r.record(SPEEDTEST_PING, st_ping)
         self.judge.throughput(down, up, server, self.path.proxy_error)
         self.judge.platform(reaches)
+        self.judge.silence(server, _elsewhere(origin, stun_specs, lim.endpoints))
         if captive is not None:
             self.judge.captive(captive)
         self.judge.proxy(proxy, path, [x for x in reaches if x is not None])
@@ -242,22 +244,32 @@ class _Run:
         left = self.budget_s - (time.monotonic() - self.t0) - reserve_s
         return max(0.05, min(most_s, left))
 
-    def _clock(self, origin: Origin, backend: str, path_job: Future[ServerPath]
-               ) -> clock.ClockOffset | None:
-        """The computer's clock against the measurement server's Date header, along the path
-        the transfers take (directly or through the proxy); None when it could not be
-        measured (no answer, no Date)."""
-        deadline = time.monotonic() + 10.0
-        while not path_job.done():  # waking for cancel, so a stopped run leaves no thread
-            if self.ctx.cancel.cancelled or time.monotonic() > deadline:
-                return None
-            time.sleep(0.05)
-        try:
-            path = path_job.result()
-        except Exception:  # the path's own failure is judged with the transfers
+    def _clock(self, origin: Origin | None, backend: str, path_job: Future[ServerPath] | None,
+               proxy: probes.ProxySettings) -> clock.Agreement:
+        """The computer's clock against the Date headers of the measurement server (along the
+        path the transfers take, directly or through the proxy) and of the platform's servers
+        (over HTTPS, through the proxy the settings name for each), cross-checked
+        (``clock.agree``): one server's wrong Date is left out, never the verdict."""
+        servers = []
+        for endpoint in self.lim.endpoints:
+            host, port = probes.split_endpoint(endpoint)
+            with contextlib.suppress(ValueError):
+                there = parse_origin(f"https://[{host}]:{port}" if ":" in host
+                                     else f"https://{host}:{port}")
+                servers.append(clock.Server(there, "/", proxy.proxy_for(there.url + "/"),
+                                            tries=2))
+        if origin is not None and backend in CLOCK_PATHS and path_job is not None:
+            deadline = time.monotonic() + 10.0
+            while not path_job.done():  # waking for cancel, so a stopped run leaves no thread
+                if self.ctx.cancel.cancelled or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             path = ServerPath(None)
-        return clock.measure(origin, origin.path(CLOCK_PATHS[backend]), path.via,
-                             lambda: self.ctx.cancel.cancelled)
+            if path_job.done():
+                with contextlib.suppress(Exception):  # its failure is judged with the transfers
+                    path = path_job.result()
+            servers.insert(0, clock.Server(origin, origin.path(CLOCK_PATHS[backend]), path.via))
+        return clock.measure_all(servers, lambda: self.ctx.cancel.cancelled)
 
     def _tcp_probe(self, origin: Origin | None, dns: dict[str, Resolution], path: ServerPath
                    ) -> stun.TcpProbe | None:
@@ -399,6 +411,21 @@ def _inside_network(public: set[str], origin: Origin | None, stun_specs: list[st
         if bad is not None:
             return what, host, str(bad[1][0])
     return None
+
+
+def _elsewhere(origin: Origin | None, stun_specs: list[str], endpoints: Iterable[str]
+               ) -> list[str]:
+    """The servers this run tried on hosts other than the measurement server's: the STUN
+    servers and the platform's servers. Their silence, with the measurement server's, says the
+    line is down; the measurement server's host alone cannot say that."""
+    own = origin.host.lower() if origin is not None else None
+    out = []
+    for spec in stun_specs:
+        with contextlib.suppress(ValueError):
+            if stun.parse_hostport(spec)[0].lower() != own:
+                out.append(spec)
+    out += [e for e in endpoints if probes.split_endpoint(e)[0].lower() != own]
+    return out
 
 
 def _proxy_settings(origin: Origin | None, endpoints: Iterable[str] = ()

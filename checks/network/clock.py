@@ -1,5 +1,6 @@
-"""The computer's clock against the measurement server's: the HTTP ``Date`` header of a small
-request to the server the network check measures against anyway (no other destination).
+"""The computer's clock against the servers': the HTTP ``Date`` header of small requests to the
+servers the network check talks to anyway (the measurement server, the platform's servers; no
+other destination).
 
 RFC 9110 §6.6.1: an origin server with a clock sends ``Date`` in its 2xx, 3xx and 4xx answers,
 to the second (IMF-fixdate, §5.6.7), stamped at some instant while it made the answer. So one
@@ -10,6 +11,13 @@ computer's clock). The computer's offset (its clock minus the server's) therefor
 it to where their intervals overlap. The offset is judged by how far it *surely* is from zero
 (the interval's nearest point to zero), so neither the one-second resolution nor a slow round
 trip can make a right clock look wrong.
+
+One server's clock can be wrong too (a misconfigured box, a cache that replays a stored
+``Date``), and one wrong ``Date`` must not make a right computer's clock fail. So each server
+gives its own offset (``combine`` over its answers), and ``agree`` takes the servers' median:
+the servers within ``AGREE_S`` of it agree, one that disagrees is left out and named, and when
+no majority agrees the clock is "could not measure". The grade itself never fails on one
+source (``ClockOffset.sources``): a lone server can only warn.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from __future__ import annotations
 import email.utils
 import logging
 import math
+import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from techcheck.checks.network.httpio import (
@@ -39,6 +49,13 @@ MAX_DATE_CHARS = 64
 #: Dates before this (2000-01-01) or after 9999 are not a server's clock but a broken header.
 _EARLIEST = 946684800.0
 _LATEST = 253402300799.0
+#: How far a server's offset may lie from the servers' median and still agree with it, beyond
+#: what its own interval already allows for (the Date's whole second, RFC 9110 §5.6.7, and the
+#: round trip). Servers that keep time by NTP are within milliseconds of UTC (RFC 5905 §1), so
+#: two seconds separates a server that keeps time from one that does not.
+AGREE_S = 2.0
+#: At most this many servers are asked (each in its own thread, one short request each).
+MAX_SOURCES = 6
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,8 @@ class ClockOffset:
     low: float
     high: float
     samples: int
+    #: how many servers agree on it: one server alone can be wrong, so it never fails the check
+    sources: int = 1
 
     @property
     def estimate(self) -> float:
@@ -80,9 +99,60 @@ class ClockOffset:
     def uncertainty(self) -> float:
         return (self.high - self.low) / 2.0
 
+    def distance(self, point: float) -> float:
+        """How far ``point`` (an offset) lies outside this interval; 0 inside it."""
+        if self.low <= point <= self.high:
+            return 0.0
+        return min(abs(self.low - point), abs(self.high - point))
+
     def to_dict(self) -> dict[str, float | int]:
         return {"offset_s": round(self.estimate, 3), "low_s": round(self.low, 3),
-                "high_s": round(self.high, 3), "samples": self.samples}
+                "high_s": round(self.high, 3), "samples": self.samples,
+                "sources": self.sources}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What several servers' clocks say together: ``offset`` the majority's (None: could not
+    measure: no server answered with a Date, or no majority agrees); ``outliers`` the servers
+    left out because they disagree with the others."""
+
+    offset: ClockOffset | None
+    by_server: Mapping[str, ClockOffset | None]
+    outliers: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = dict(self.offset.to_dict()) if self.offset is not None else {
+            "offset_s": None}
+        out["servers"] = {k: None if v is None else round(v.estimate, 3)
+                          for k, v in self.by_server.items()}
+        out["disagree"] = list(self.outliers)
+        return out
+
+
+def agree(by_server: Mapping[str, ClockOffset | None]) -> Agreement:
+    """The offset most servers agree on. The median of the servers' estimates is the
+    reference (one wrong server cannot move it far while most are right); a server agrees when
+    its interval lies within ``AGREE_S`` of it. Agreeing servers are narrowed to their common
+    interval (or the span of them all, if they do not overlap), counted in ``sources``; those
+    that disagree are left out and named. No strict majority: could not measure."""
+    answered = {k: v for k, v in by_server.items() if v is not None}
+    if not answered:
+        return Agreement(None, by_server)
+    middle = statistics.median(v.estimate for v in answered.values())
+    agreeing = {k: v for k, v in answered.items() if v.distance(middle) <= AGREE_S}
+    outliers = tuple(sorted(k for k in answered if k not in agreeing))
+    if 2 * len(agreeing) <= len(answered):
+        log.info("clock: the servers disagree (%s): not measured",
+                 ", ".join(f"{k} {v.estimate:+.1f} s" for k, v in answered.items()))
+        return Agreement(None, by_server, tuple(sorted(answered)))
+    lows = [v.low for v in agreeing.values()]
+    highs = [v.high for v in agreeing.values()]
+    low, high = max(lows), min(highs)
+    if low > high:
+        low, high = min(lows), max(highs)
+    combined = ClockOffset(low, high, sum(v.samples for v in agreeing.values()), len(agreeing))
+    return Agreement(combined, by_server, outliers)
 
 
 def parse_http_date(value: str | None) -> float | None:
@@ -157,3 +227,37 @@ def measure(origin: Origin, path: str, via: Proxy | None, stop: Callable[[], boo
             break  # a server without Date will not grow one on the next request
         samples.append(got)
     return combine(samples)
+
+
+@dataclass(frozen=True)
+class Server:
+    """One server whose ``Date`` is read: ``path`` is requested ``tries`` times along ``via``."""
+
+    origin: Origin
+    path: str
+    via: Proxy | None = None
+    tries: int = 3
+
+    @property
+    def label(self) -> str:
+        return self.origin.url
+
+
+def measure_all(servers: list[Server], stop: Callable[[], bool],
+                timeout_s: float = 3.0) -> Agreement:
+    """Every server's offset (at most ``MAX_SOURCES``, in parallel, each bounded by ``tries``
+    requests of ``timeout_s``), and what they agree on."""
+    servers = servers[:MAX_SOURCES]
+    if not servers:
+        return Agreement(None, {})
+    with ThreadPoolExecutor(max_workers=len(servers), thread_name_prefix="net-clock") as pool:
+        jobs = [(s.label, pool.submit(measure, s.origin, s.path, s.via, stop, s.tries,
+                                      timeout_s)) for s in servers]
+        by_server: dict[str, ClockOffset | None] = {}
+        for label, job in jobs:
+            try:
+                by_server[label] = job.result()
+            except Exception:  # one server's bug must not sink the others
+                log.exception("clock: %s", label)
+                by_server[label] = None
+    return agree(by_server)

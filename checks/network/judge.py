@@ -8,6 +8,8 @@ keeps ``judge.py`` apart from its ``check.py``; every graded number goes through
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import math
 from dataclasses import dataclass
 
 from techcheck.checks.base import ResultBuilder
@@ -16,7 +18,7 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.model import Status
 from techcheck.checks.network import analysis, pac, probes, stun
 from techcheck.checks.network import measures as M
-from techcheck.checks.network.clock import ClockOffset
+from techcheck.checks.network.clock import Agreement, ClockOffset
 from techcheck.checks.network.dns import Resolution, is_ip_literal
 from techcheck.checks.network.httpio import HttpFailure, Origin, parse_origin
 from techcheck.checks.network.limits import NetworkLimits
@@ -40,6 +42,11 @@ class Judge:
         self.r = r
         self.lim = lim
         self.ctx = ctx
+        #: the measurement server gave no speed (``network.server_unreachable``)
+        self.server_failed = False
+        #: something on the internet answered: a STUN server, a platform server, a TCP
+        #: handshake with the measurement server (``silence`` then says nothing)
+        self.answered_elsewhere = False
 
     def connectivity(self, dns: dict[str, Resolution], origin: Origin | None,
                             via: Proxy | None = None) -> bool:
@@ -62,11 +69,7 @@ class Judge:
                     value=len(failed), threshold=0, unit="", op="==", names=", ".join(failed))
             return False
         if not probes.has_route():
-            r.finding(
-                "network.offline", Status.FAIL,
-                N_("The computer is not connected to any network."),
-                N_("Connect to Wi-Fi or plug in a network cable, then run the test again."),
-                value=False, threshold=True, op="==")
+            self._offline()
         else:
             r.finding(
                 "network.dns_failed", Status.FAIL,
@@ -80,6 +83,34 @@ class Judge:
         r.record(M.DOWNLOAD, "unknown")
         r.record(M.UPLOAD, "unknown")
         return True
+
+    def _offline(self) -> None:
+        self.r.finding(
+            "network.offline", Status.FAIL,
+            N_("The computer is not connected to any network."),
+            N_("Connect to Wi-Fi or plug in a network cable, then run the test again."),
+            value=False, threshold=True, op="==")
+
+    def silence(self, server: str, others: list[str]) -> None:
+        """After the measurement server failed (``server_failed``): when nothing else answered
+        either, there is no usable connection, a failure (docs/verdicts.md, ``network.offline``):
+        no route at all, or silence from ``others`` too (the STUN and platform servers tried on
+        other hosts). When something answered, the connection works and the server's failure
+        stays the warning it is; when nothing else was tried, one silent host cannot tell a
+        broken line from a broken server, so it stays a warning too ("could not measure")."""
+        if not self.server_failed or self.answered_elsewhere:
+            return
+        if not probes.has_route():
+            self._offline()
+        elif others:
+            self.r.finding(
+                "network.offline", Status.FAIL,
+                N_("Nothing on the internet answered: not the measurement server {server}, and "
+                   "not {others}. This connection cannot carry a call."),
+                N_("Open any web page to see whether the internet works. If it does not, "
+                   "restart the router or connect to another network (a phone hotspot), then "
+                   "run the test again."),
+                value=False, threshold=True, op="==", server=server, others=", ".join(others))
 
     def private_server(self, what: str, host: str, address: str) -> None:
         """An invitation's server that is on this computer or inside the network, found by the
@@ -122,6 +153,7 @@ class Judge:
                 value=False, threshold=True, op="==", platform=self._platform_name())
             return None
         r.record(M.UDP, True)
+        self.answered_elsewhere = True  # a STUN server answered: the line carries packets
         r.detail("stun_server", stun_used)
         if probe.mapped:
             r.detail("public_address", f"{probe.mapped[0]}:{probe.mapped[1]}")
@@ -146,6 +178,7 @@ class Judge:
                                        if p.phase == "idle" and p.sent <= idle_end])
         r.detail("idle_latency_tcp", idle.to_dict())
         if idle.median_ms is not None:
+            self.answered_elsewhere = True  # the server's host answered TCP handshakes
             self._rtt(idle.median_ms)
             r.record(M.LATENCY_METHOD, "tcp")
         r.record(M.JITTER, "unknown")
@@ -228,11 +261,12 @@ class Judge:
             kinds = sorted({e.kind for e in failures}) or ["connect"]
             if proxy_error:  # the proxy was tried too, and said why not
                 kinds.append(proxy_error)
-            # ERROR, not a warning: the speed was not measured, so nothing can be said about it
-            # (a measurement that did not happen is never a number nor a pass).
+            # The speed was not measured: "unknown", never a number nor a pass. A warning, as
+            # docs/verdicts.md has it: one server's failure says nothing about the candidate's
+            # line, so it must not make the verdict "not ready". Whether the line works at all
+            # is judged from every other server together (``silence``).
+            self.server_failed = True
             if "stopped" in kinds:  # it answered, then went silent: say so, in plain words
-                # A warning, as docs/verdicts.md has it: our server's silence says nothing
-                # about the candidate's line, so it must not make the verdict "not ready".
                 r.finding(
                     "network.server_unreachable", Status.WARN,
                     N_("The speed could not be measured: the measurement server {server} "
@@ -244,7 +278,7 @@ class Judge:
                     reason=", ".join(kinds))
                 return
             r.finding(
-                "network.server_unreachable", Status.ERROR,
+                "network.server_unreachable", Status.WARN,
                 N_("The speed could not be measured: the measurement server {server} failed "
                    "({reason})."),
                 N_("Run the test again in a minute. If it keeps failing, a firewall or proxy may "
@@ -290,28 +324,16 @@ class Judge:
             return
         r.detail("endpoints", [x.to_dict() for x in reaches])
         bad = [x for x in reaches if not x.ok]
-        r.metric(M.ENDPOINTS_REACHABLE.name, len(reaches) - len(bad), M.ENDPOINTS_REACHABLE.unit,
-                 threshold=len(reaches),
-                 status=Status.PASS if not bad else Status.FAIL, op=">=")
-        if bad and self.ctx.profile.platform == "other":
-            names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
-            r.finding(
-                "network.platform_unreachable",
-                Status.FAIL if len(bad) == len(reaches) else Status.WARN,
-                N_("Some video platforms' servers could not be reached: {names}."),
-                N_("If your interview uses one of them, try another network (a phone hotspot "
-                   "works) or ask the network's IT department to allow it. Choose your "
-                   "platform's profile for a precise answer."),
-                value=len(bad), threshold=0, op="==", names=names)
-        elif bad:
-            names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
-            r.finding(
-                "network.platform_unreachable", Status.FAIL,
-                N_("The servers of {platform} could not be reached: {names}."),
-                N_("A firewall, proxy or filter on this network blocks {platform}. Try another "
-                   "network (a phone hotspot works), or ask the network's IT department to allow "
-                   "{platform}."),
-                value=len(bad), threshold=0, op="==", names=names, platform=self._platform_name())
+        names = ", ".join(f"{x.endpoint} ({x.error})" for x in bad)
+        variant = "none" if len(bad) == len(reaches) else None
+        if self.ctx.profile.platform == "other":
+            variant = "other_none" if variant else "other"
+        self.answered_elsewhere |= len(bad) < len(reaches)
+        # Graded by the declaration: every endpoint reached passes, some missing warns, none
+        # fails (docs/verdicts.md); row and sentence quote the same limit.
+        r.grade(M.ENDPOINTS_REACHABLE, len(reaches) - len(bad), self.lim,
+                variant=variant, names=names,
+                platform=self._platform_name())
         intercepted = next((x for x in reaches if x.intercepted_by), None)
         if intercepted is not None:
             r.finding(
@@ -438,16 +460,26 @@ class Judge:
                 "", value="DIRECT", threshold="DIRECT", pac=p.pac_url,
                 platform=self._platform_name())
 
-    def clock(self, offset: ClockOffset | None) -> None:
-        """The computer's clock against the measurement server's, graded by how far off it
-        surely is (``ClockOffset.at_least``: the Date header's whole second and the round trip
-        never count against it). Not measured (no server answered with a usable Date, or the
-        speedtest.net backend, whose servers are not asked): "unknown", never a number."""
+    def clock(self, reading: Agreement | ClockOffset | None) -> None:
+        """The computer's clock against the servers', graded by how far off it surely is
+        (``ClockOffset.at_least``: the Date header's whole second and the round trip never
+        count against it). Not measured (no server answered with a usable Date, the servers
+        disagree with no majority, or the speedtest.net backend, whose servers are not asked):
+        "unknown", never a number. One server alone can be wrong, so its offset can warn but
+        never fail: the second limit applies only when two or more servers agree."""
+        offset = reading.offset if isinstance(reading, Agreement) else reading
+        if isinstance(reading, Agreement) and reading.by_server:
+            self.r.detail("clock", reading.to_dict())
+        elif offset is not None:
+            self.r.detail("clock", offset.to_dict())
         if offset is None:
             self.r.grade(M.CLOCK_OFFSET, "unknown")
             return
-        self.r.detail("clock", offset.to_dict())
-        self.r.grade(M.CLOCK_OFFSET, offset.at_least,
+        measure = M.CLOCK_OFFSET.bind(None)
+        if offset.sources < 2 and measure.high is not None:  # never fail on one source
+            measure = dataclasses.replace(
+                measure, high=dataclasses.replace(measure.high, second=math.inf))
+        self.r.grade(measure, offset.at_least,
                      variant="behind" if offset.estimate < 0 else None)
 
     def _platform_name(self) -> str:

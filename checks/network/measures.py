@@ -103,11 +103,45 @@ BUFFERBLOAT = Measure(
                             "Queue\u201d, \u201cSQM\u201d or \u201cQoS\u201d, turn it on.")),)))
 SPEEDTEST_PING = Measure("speedtest_ping", "ms", label=N_("Speedtest ping"))
 VIDEO_QUALITY = Measure("video_quality", "", label=N_("Video quality possible"))
-ENDPOINTS_REACHABLE = Measure("endpoints_reachable", "", label=N_("Call services reachable"))
+
+
+def _every_endpoint(lim: Any) -> float:
+    """Every platform server the profile names: one short of that is a warning."""
+    return float(len(lim.endpoints))
+
+
+#: How many of the profile's platform servers answered (TCP and TLS). docs/verdicts.md: some
+#: unreachable is a warning (the call app tries others: Teams, Zoom, Meet and Webex each list
+#: several server ranges for media and sign-in); none reachable is a failure, the call cannot
+#: start. A server that did not answer in the check's time is counted as unreachable and named
+#: with "(timeout)", so the person sees which one and why.
+ENDPOINTS_REACHABLE = Measure(
+    "endpoints_reachable", "", label=N_("Call services reachable"),
+    low=Side("network.platform_unreachable", _every_endpoint, 1.0,
+             N_("Some of the servers of {platform} could not be reached: {names}. The call may "
+                "still work through the others."),
+             N_("If joining the call fails, a firewall, proxy or filter on this network blocks "
+                "part of {platform}: try another network (a phone hotspot works), or ask the "
+                "network's IT department to allow {platform}."),
+             variants=(
+                 ("none", N_("The servers of {platform} could not be reached: {names}."),
+                  N_("A firewall, proxy or filter on this network blocks {platform}. Try "
+                     "another network (a phone hotspot works), or ask the network's IT "
+                     "department to allow {platform}.")),
+                 ("other", N_("Some video platforms' servers could not be reached: {names}."),
+                  N_("If your interview uses one of them, try another network (a phone hotspot "
+                     "works) or ask the network's IT department to allow it. Choose your "
+                     "platform's profile for a precise answer.")),
+                 ("other_none", N_("No video platform's servers could be reached: {names}."),
+                  N_("A firewall, proxy or filter on this network blocks video calls. Try "
+                     "another network (a phone hotspot works), or ask the network's IT "
+                     "department to allow the platform of your interview.")))))
 MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
-#: How far the computer's clock surely is from the measurement server's (checks/network/clock.py
-#: says how the Date header's whole second and the round trip are accounted for). Fixed limits,
-#: not profile keys: they are about the computer, not the platform.
+#: How far the computer's clock surely is from the servers' (the measurement server's and the
+#: platform's, cross-checked: checks/network/clock.py says how the Date header's whole second,
+#: the round trip and a server with a wrong clock are accounted for; the second limit applies
+#: only when two or more servers agree). Fixed limits, not profile keys: they are about the
+#: computer, not the platform.
 #: A minute: invitations and calendars give the interview to the minute, so past that the
 #: candidate may join late. A day: certificates are valid from their notBefore to their notAfter
 #: instant, checked against this computer's clock (RFC 5280 §4.1.2.5 and §6.1.3 (a)(2)), and a
@@ -117,16 +151,16 @@ MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
 #: (components/ssl_errors/error_classification.cc, kNetworkTimeFudge), so the warning's minute
 #: is well inside what browsers tolerate.
 CLOCK_OFFSET = Measure(
-    "clock_offset", "s", label=N_("Clock difference from the server"),
+    "clock_offset", "s", label=N_("Clock difference from the servers"),
     high=Side("network.clock_off", 60.0, 86400.0,
-              N_("The computer's clock is {value:.0f} s ahead of the measurement server's "
+              N_("The computer's clock is {value:.0f} s ahead of the servers' clocks "
                  "(want at most {threshold:.0f} s): you may join the interview at the wrong "
                  "time, and far off, secure connections to the call fail."),
               N_("Turn on \u201cSet time automatically\u201d in the computer's date and time "
                  "settings (Linux: timedatectl set-ntp true), then run the test again."),
               variants=(("behind",
-                         N_("The computer's clock is {value:.0f} s behind the measurement "
-                            "server's (want at most {threshold:.0f} s): you may join the "
+                         N_("The computer's clock is {value:.0f} s behind the servers' "
+                            "clocks (want at most {threshold:.0f} s): you may join the "
                             "interview at the wrong time, and far off, secure connections to "
                             "the call fail."), ""),)))
 

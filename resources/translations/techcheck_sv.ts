@@ -183,6 +183,26 @@
         <translation>Lägg till en stillbild av mig i rapporten</translation>
     </message>
     <message>
+        <source>The camera is adjusting to the light. Sit as you will in the interview.</source>
+        <translation>Kameran ställer in sig efter ljuset. Sitt som du kommer att sitta i intervjun.</translation>
+    </message>
+    <message>
+        <source>TechCheck is looking at the sample video, not your camera: the light on the face, where it sits in the picture, and whether the picture is sharp and smooth.</source>
+        <translation>TechCheck granskar exempelvideon, inte din kamera: ljuset på ansiktet, var det sitter i bilden och om bilden är skarp och jämn.</translation>
+    </message>
+    <message>
+        <source>TechCheck is looking at your picture: the light on your face, where you sit in the picture, and whether the picture is sharp and smooth. Stay as you are.</source>
+        <translation>TechCheck granskar din bild: ljuset på ditt ansikte, var du sitter i bilden och om bilden är skarp och jämn. Sitt kvar som du sitter.</translation>
+    </message>
+    <message>
+        <source>{seconds} s left</source>
+        <translation>{seconds} s kvar</translation>
+    </message>
+    <message>
+        <source>Checking: {seconds} s left</source>
+        <translation>Kontrollerar: {seconds} s kvar</translation>
+    </message>
+    <message>
         <source>Off by default. When ticked, the camera check takes one small still picture and only the report you export shows it. Nothing else from the camera is stored: no video, and the history kept on this computer never holds the picture.</source>
         <translation>Av från början. När rutan är ikryssad tar kamerakontrollen en liten stillbild, och bara rapporten du exporterar visar den. Inget annat från kameran sparas: ingen video, och historiken på den här datorn sparar aldrig bilden.</translation>
     </message>
@@ -631,6 +651,18 @@
         <translation>Spela upp inspelningen</translation>
     </message>
     <message>
+        <source>TechCheck is listening to the sample recording, not your microphone: how loud the voice is, the noise around it, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar på exempelinspelningen, inte din mikrofon: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>TechCheck is listening: how loud your voice is, the noise around you, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar: hur stark din röst är, bruset runt dig och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>{seconds} s left</source>
+        <translation>{seconds} s kvar</translation>
+    </message>
+    <message>
         <source>Recording… read the sentence aloud.</source>
         <translation>Spelar in… läs meningen högt.</translation>
     </message>
@@ -838,8 +870,8 @@
         <translation>Kontrollera allt på en gång, eller gå igenom stegen till vänster.</translation>
     </message>
     <message>
-        <source>The demo runs on sample media: it says nothing about your own devices.</source>
-        <translation>Demon körs på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
+        <source>The demo runs the camera, microphone and speaker checks on sample media: it says nothing about your own devices.</source>
+        <translation>Demon kör kamera-, mikrofon- och högtalarkontrollerna på exempelmaterial: den säger ingenting om dina egna enheter.</translation>
     </message>
     <message>
         <source>Everything checked so far works.</source>
@@ -939,6 +971,37 @@
     <message>
         <source>Saved: {path}</source>
         <translation>Sparad: {path}</translation>
+    </message>
+</context>
+<context>
+    <name>SelfView</name>
+    <message>
+        <source>Live picture of you</source>
+        <translation>Livebild av dig</translation>
+    </message>
+    <message>
+        <source>Sample video, not your camera</source>
+        <translation>Exempelvideo, inte din kamera</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>Startar kameran…</translation>
+    </message>
+    <message>
+        <source>Demo mode shows a sample video here, not your camera. The lines show where the eyes and the face belong.</source>
+        <translation>Demoläget visar en exempelvideo här, inte din kamera. Linjerna visar var ögonen och ansiktet ska vara.</translation>
+    </message>
+    <message>
+        <source>This is how you look now. Sit as you will in the interview: eyes near the upper line, face in the middle, light from in front of you.</source>
+        <translation>Så här ser du ut nu. Sitt som du kommer att sitta i intervjun: ögonen nära den övre linjen, ansiktet i mitten och ljuset framifrån.</translation>
+    </message>
+    <message>
+        <source>How to fix it: </source>
+        <translation>Så åtgärdar du det: </translation>
+    </message>
+    <message>
+        <source>Your camera</source>
+        <translation>Din kamera</translation>
     </message>
 </context>
 <context>

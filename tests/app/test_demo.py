@@ -126,9 +126,17 @@ def test_play_into_the_standin_takes_as_long_as_the_sound():
 
 # --- a demo run ends on its own verdict, in every format, never on readiness (issue 20) --------
 
-NOTE = ("Demo finished: every check ran on sample media. This says nothing about your own "
-        "devices.")
-SENTENCE = "Every check ran on sample media. This says nothing about your own devices."
+#: The computer and screen sharing checks look at this computer even in a demo, and the
+#: connection check at a test server on it: the sentence says so, not "every check ran on
+#: sample media".
+SENTENCE = ("The camera, microphone and speaker checks ran on sample media and the connection "
+            "check against a test server on this computer; the computer and screen sharing "
+            "checks looked at this computer itself. This says nothing about your own devices.")
+NOTE = f"Demo finished. {SENTENCE}"
+SENTENCE_SV = ("Kamera-, mikrofon- och högtalarkontrollerna kördes på exempelmaterial och "
+               "anslutningskontrollen mot en testserver på den här datorn; dator- och "
+               "skärmdelningskontrollerna undersökte själva den här datorn. Det här säger "
+               "ingenting om dina egna enheter.")
 READINESS = ("Ready for the interview", "Ready, with warnings", "Ready so far", "Not ready yet",
              "READY", "readiness report")
 
@@ -157,7 +165,7 @@ def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     data = json.loads(out["json"].read_text(encoding="utf-8"))
     schema = json.loads(resources.path("schemas", "report-1.schema.json").read_text())
     jsonschema.validate(data, schema)
-    assert data["demo"] == {"note": NOTE} and data["verdict"] == "demo"
+    assert data["demo"] == {"note": NOTE, "connection": "local"} and data["verdict"] == "demo"
     assert all(c["status"] == "pass" for c in data["checks"]), data["checks"]  # yet not "ready"
     assert status == 4 == ExitCode.DEMO
     speaker = next(c for c in data["checks"] if c["id"] == "speaker")
@@ -180,9 +188,51 @@ def test_demo_report_ends_on_the_demo_verdict_in_every_format(tmp_path, capsys):
     for shown in (printed, txt, html, pdf):
         assert not [w for w in READINESS if w in shown], [w for w in READINESS if w in shown]
     sv = view.build(Report.from_dict(data), "sv")
-    assert (sv.verdict_word, sv.verdict_sentence) == (
-        "Demon är klar",
-        "Alla kontroller kördes på exempelmaterial. Det här säger ingenting om dina egna enheter.")
+    assert (sv.verdict_word, sv.verdict_sentence) == ("Demon är klar", SENTENCE_SV)
+
+
+@pytest.mark.slow  # renders two PDFs
+def test_a_demo_says_which_checks_ran_on_sample_media_and_which_looked_at_this_computer(
+        tmp_path):
+    """The computer (and screen sharing) check is real in a demo, and with an invitation's
+    server so is the connection: the demo's sentence says so in English and Swedish in the
+    JSON, the text, the HTML and the PDF, never "every check ran on sample media"."""
+    import shutil
+    import subprocess
+    from datetime import UTC, datetime
+
+    from techcheck.app.invitation import Invitation
+    from techcheck.app.report import html, pdf
+    from techcheck.app.runsetup import RunSetup
+    from tests import report_samples as samples
+
+    invitation = Invitation(profile="generic", when=datetime(2026, 12, 24, 10, tzinfo=UTC),
+                            contact="hr@example.com", server="https://measure.example.com/")
+    real = ("The camera, microphone and speaker checks ran on sample media; the connection, "
+            "computer and screen sharing checks looked at this computer and its connection "
+            "itself. This says nothing about your own camera, microphone or speakers.")
+    profile = load_profile("generic", registry.limit_schemas(PLUGINS))
+    checks = samples.report().checks
+    for inv, connection, sentence in ((None, "local", SENTENCE), (invitation, "real", real)):
+        rep = RunSetup(profile, demo=True, invitation=inv).report(checks)
+        data = rep.to_dict()
+        assert data["demo"] == {"note": f"Demo finished. {sentence}", "connection": connection}
+        loaded = Report.from_dict(json.loads(json.dumps(data)))
+        assert view.build(loaded, "en").verdict_sentence == sentence
+        assert f"DEMO FINISHED: {sentence}\n" in text.render(loaded, "en")
+        assert f'<p class="verdict-sentence">{sentence}' in html.render(loaded, "en")
+        sv = view.build(loaded, "sv").verdict_sentence
+        assert sv.startswith("Kamera-, mikrofon- och högtalarkontrollerna kördes på "
+                             "exempelmaterial") and sv != sentence
+        assert "sample media" not in text.render(loaded, "sv")
+        for shown in (sentence, sv):
+            assert "every check" not in shown.lower() and "alla kontroller" not in shown.lower()
+        if shutil.which("pdftotext"):
+            pdf.write(loaded, tmp_path / f"{connection}.pdf", "en")
+            got = " ".join(subprocess.run(["pdftotext", str(tmp_path / f"{connection}.pdf"),
+                                           "-"], capture_output=True, text=True, check=True,
+                                          timeout=60).stdout.split())
+            assert sentence in got, got[:600]
 
 
 def test_only_a_demo_report_has_the_demo_verdict_and_old_demo_reports_load_as_demos():
@@ -245,8 +295,7 @@ def test_techcheck_report_of_an_old_demo_report_says_demo_and_exits_4(tmp_path):
                          stdin=subprocess.DEVNULL)
     assert res.returncode == ExitCode.DEMO, res.stderr
     assert res.stdout.startswith("TechCheck – demorapport\n"), res.stdout
-    assert ("DEMON ÄR KLAR: Alla kontroller kördes på exempelmaterial. Det här säger ingenting "
-            "om dina egna enheter.") in res.stdout
+    assert f"DEMON ÄR KLAR: {SENTENCE_SV}" in res.stdout
     assert "REDO" not in res.stdout and "Redo" not in res.stdout
 
 

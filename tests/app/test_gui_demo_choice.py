@@ -71,8 +71,11 @@ def test_start_says_what_is_missing_and_the_demo_is_a_choice_ending_on_its_own_v
     res = w.pages["results"]
     assert res.verdict.word.text() == "Demo finished"
     assert res.verdict.status() is Status.TIP  # neutral: not the pass colour of readiness
-    assert res.summary.text() == ("Every check ran on sample media. This says nothing about "
-                                  "your own devices.")
+    # the computer check looked at this computer, the connection at a test server on it
+    assert res.summary.text() == (
+        "The camera, microphone and speaker checks ran on sample media and the connection "
+        "check against a test server on this computer; the computer and screen sharing checks "
+        "looked at this computer itself. This says nothing about your own devices.")
     row = w.visible_keys().index("results")
     assert w.steps.item(row).text() == "Results\nDemo finished"
     shown = _visible_texts(w)

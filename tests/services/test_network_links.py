@@ -125,6 +125,10 @@ def test_no_route_is_a_finding():
     assert res["error"] is None
     assert "connect" in f["network.server_unreachable"]["template"]["params"]["reason"]
     assert f["network.udp_blocked"]["status"] == "warn"
+    # No route: no usable connection, NOT READY (docs/verdicts.md), though the server's own
+    # failure is only a warning; before, the run ended on warnings alone.
+    assert f["network.server_unreachable"]["status"] == "warn"
+    assert f["network.offline"]["status"] == "fail" and res["status"] == "fail"
     names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert lab.ns["c"] not in names  # removed on the way out
 

@@ -100,8 +100,13 @@ def test_the_report_keeps_the_camera_picture_only_when_asked(session: Session):
 
 def test_the_demo_report_says_so_and_names_the_invitation(session: Session):
     report = run_setup(_with(session, demo=True, invitation=INVITATION)).report([])
-    assert report.extra["demo"] == demo.report_extra("en")
+    # the invitation's server: the demo measured the real connection, and says so
+    assert report.extra["demo"] == demo.report_extra("en", demo.REAL)
+    assert report.extra["demo"]["connection"] == "real"
     assert report.extra["invitation"]["server"] == INVITATION.server
+    local = run_setup(_with(session, demo=True)).report([])
+    assert local.extra["demo"] == demo.report_extra("en") and \
+        local.extra["demo"]["connection"] == "local"
 
 
 def test_exit_codes_are_the_readmes_table():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from functools import partial
 from typing import Any
 
@@ -11,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from techcheck.app import demo
 from techcheck.app.gui import style
-from techcheck.app.gui.i18n import ct, say
+from techcheck.app.gui.i18n import ct, fmt, say
 from techcheck.app.gui.live import Frame, camera_preview
 from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO
@@ -47,6 +48,13 @@ class CameraPage(CheckPage):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.add_device_picker("camera", self._device_changed)
+        # While the check looks: what it judges and how long it still looks (issue 23)
+        self.judging = QLabel(self.body)
+        self.judging.setWordWrap(True)
+        style.set_font(self.judging, "lead", bold=True)
+        self.judging.setVisible(False)
+        self.layout_.addWidget(self.judging)
+        self._judging: tuple[bool, float] | None = None  # (adjusting, seconds left)
         self.video = VideoView(self.body)
         self.layout_.addWidget(self.video, 3)
         self.looks = StatusBadge(self.body, size=24)
@@ -76,6 +84,8 @@ class CameraPage(CheckPage):
         self.panel.sample.connect(self._check_sees)
         self.panel.cancelled.connect(self._stopped)
         self.panel.all_finished.connect(self._after_check)
+        self.panel.all_finished.connect(self._end_judging)
+        self.panel.cancelled.connect(self._end_judging)
         self.add_check_panel(self.panel)
         self.preview: Task | None = None
         self._active = False
@@ -96,6 +106,34 @@ class CameraPage(CheckPage):
         self.snapshot_box.setAccessibleName(self.tr("Add a still picture of me to the report"))
         self._show_snapshot_note()
         self._show_looks()
+        self._show_judging()
+
+    def _show_judging(self) -> None:
+        """The sentence over the picture while the check looks, with its countdown."""
+        state = self._judging
+        self.judging.setVisible(state is not None)
+        if state is None:
+            self.video.set_tag("")
+            return
+        adjusting, left = state
+        seconds = max(0, math.ceil(left))
+        if adjusting:
+            text = self.tr("The camera is adjusting to the light. Sit as you will in the "
+                           "interview.")
+        elif self.session.demo:
+            text = self.tr("TechCheck is looking at the sample video, not your camera: the "
+                           "light on the face, where it sits in the picture, and whether the "
+                           "picture is sharp and smooth.")
+        else:
+            text = self.tr("TechCheck is looking at your picture: the light on your face, "
+                           "where you sit in the picture, and whether the picture is sharp "
+                           "and smooth. Stay as you are.")
+        self.judging.setText(text + " " + fmt(self.tr("{seconds} s left"), seconds=seconds))
+        self.video.set_tag(fmt(self.tr("Checking: {seconds} s left"), seconds=seconds))
+
+    def _end_judging(self) -> None:
+        self._judging = None
+        self._show_judging()
 
     def _snapshot_toggled(self, on: bool) -> None:
         self.session.snapshot = on
@@ -132,6 +170,9 @@ class CameraPage(CheckPage):
         self.refresh_devices()
         if not checking:  # the check opens the camera itself and shows what it sees
             self.start_preview()
+        else:  # not the picture of an earlier visit while the camera starts
+            self.video.clear()
+            self.video.set_message(self.tr("Starting the camera…"))
 
     def left(self) -> None:
         self._active = False
@@ -178,6 +219,9 @@ class CameraPage(CheckPage):
     def _check_sees(self, data: dict) -> None:
         """While the check runs it holds the camera: show the pictures it analyses."""
         if data.get("kind") == "camera" and data.get("frame") is not None:
+            if isinstance(left := data.get("left_s"), int | float):
+                self._judging = (data.get("analysis") is None, float(left))
+                self._show_judging()
             self.video.set_message("")
             self.video.set_frame(data["frame"], data.get("analysis"))
             self.last_analysis = data.get("analysis")

@@ -3,6 +3,7 @@ record and play back, then the microphone check."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
@@ -53,6 +54,13 @@ class MicrophonePage(CheckPage):
         f.setItalic(True)
         self.sentence.setFont(f)
         self.layout_.addWidget(self.sentence)
+        # While the check listens: what it judges and how long it still listens (issue 23)
+        self.listening = QLabel(self.body)
+        self.listening.setWordWrap(True)
+        style.set_font(self.listening, "lead", bold=True)
+        self.listening.setVisible(False)
+        self.layout_.addWidget(self.listening)
+        self._left: float | None = None  # seconds the check still listens
         self.meter = LevelMeter(self.body)
         self.layout_.addWidget(self.meter)
         self.level = StatusBadge(self.body)
@@ -75,6 +83,8 @@ class MicrophonePage(CheckPage):
         self.panel.sample.connect(self._check_hears)
         self.panel.cancelled.connect(self._stopped)
         self.panel.check_finished.connect(self._checked)
+        self.panel.all_finished.connect(self._end_listening)
+        self.panel.cancelled.connect(self._end_listening)
         self.add_check_panel(self.panel)
         self.layout_.addStretch(1)
         self.live: Task | None = None
@@ -106,6 +116,27 @@ class MicrophonePage(CheckPage):
         self.play_button.setText(self.tr("&Play back"))
         self.play_button.setAccessibleName(self.tr("Play back the recording"))
         self._show_level()
+        self._show_listening()
+
+    def _show_listening(self) -> None:
+        """The sentence above the meter while the check listens, with its countdown."""
+        left = self._left
+        self.listening.setVisible(left is not None)
+        if left is None:
+            return
+        if self.session.demo:
+            text = self.tr("TechCheck is listening to the sample recording, not your "
+                           "microphone: how loud the voice is, the noise around it, and "
+                           "whether the sound distorts.")
+        else:
+            text = self.tr("TechCheck is listening: how loud your voice is, the noise around "
+                           "you, and whether the sound distorts.")
+        seconds = max(0, math.ceil(left))
+        self.listening.setText(text + " " + fmt(self.tr("{seconds} s left"), seconds=seconds))
+
+    def _end_listening(self) -> None:
+        self._left = None
+        self._show_listening()
 
     def refresh_devices(self) -> None:
         chosen = DEMO if self.session.demo else self.session.devices.microphone
@@ -202,6 +233,9 @@ class MicrophonePage(CheckPage):
     def _check_hears(self, data: dict) -> None:
         """While the check records it holds the microphone: meter what it hears."""
         if data.get("kind") == "level":
+            if isinstance(left := data.get("left_s"), int | float):
+                self._left = float(left)
+                self._show_listening()
             self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
                                         bool(data.get("clipping")), float(data.get("t", 0.0))))
 

@@ -293,8 +293,10 @@ class ResultsPage(Page):
             problems = sum(1 for r in results if r.status is not Status.PASS)
             if v is Verdict.DEMO:  # sample media were judged, not the person's devices
                 problems = 0
-                text = ct(demo.SENTENCE) if status is not None else self.tr(
-                    "The demo runs on sample media: it says nothing about your own devices.")
+                text = ct(demo.sentence(demo.connection_of(self.session.invitation))) \
+                    if status is not None else self.tr(
+                        "The demo runs the camera, microphone and speaker checks on sample "
+                        "media: it says nothing about your own devices.")
             elif status is None:  # not finished: what ran is fine so far, nothing more
                 text = {
                     "ready": self.tr("Everything checked so far works."),

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -27,17 +28,23 @@ from PySide6.QtWidgets import (
 
 from techcheck.app import demo
 from techcheck.app.gui import settings as S
+from techcheck.app.gui import style
 from techcheck.app.gui.filedialog import FileType, ask_open
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.brand import BrandBanner
+from techcheck.app.gui.widgets.selfview import SelfView
 from techcheck.app.gui.widgets.status import StatusBadge
 from techcheck.app.report.view import past_interview, span, when
 from techcheck.checks.model import Status
 
 if TYPE_CHECKING:  # the invitation model loads when an invitation is opened
     from techcheck.app.invitation import Invitation
+
+# From this width of the page's content (device-independent pixels) the self-view stands
+# beside the choices; below it, above them.
+WIDE_PAGE = 1000
 
 PLATFORM_NAMES = {"teams": "Microsoft Teams", "zoom": "Zoom", "meet": "Google Meet",
                   "webex": "Webex"}
@@ -93,6 +100,17 @@ class StartPage(Page):
         self._offer_demo = True
         self._looking = False
         self.layout_.addWidget(self.missing_box)
+        # The person's own picture first, as a video service's pre-join screen shows it: live
+        # from when the checks are loaded until the page is left (``entered``/``left``),
+        # beside the choices on a wide window, above them on a narrow one (``resizeEvent``).
+        self.green = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.green.setSpacing(style.GAP * 2)
+        self.selfview = SelfView(self.body)
+        self.green.addWidget(self.selfview, 3)
+        self.layout_.addLayout(self.green, 1)
+        self._here = False
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.language = QComboBox(self.body)
         self.role = QComboBox(self.body)
@@ -106,10 +124,10 @@ class StartPage(Page):
                          (self.platform_label, self.platform), (self.demo_label, self.demo)):
             lab.setBuddy(box)
             form.addRow(lab, box)
-        self.layout_.addLayout(form)
+        side.addLayout(form)
         self.demo_note = QLabel(self.body)
         self.demo_note.setWordWrap(True)
-        self.layout_.addWidget(self.demo_note)
+        side.addWidget(self.demo_note)
         inv_row = QHBoxLayout()
         self.open_invitation_button = QPushButton(self.body)
         self.open_invitation_button.clicked.connect(self.ask_invitation)
@@ -118,7 +136,7 @@ class StartPage(Page):
         inv_row.addWidget(self.open_invitation_button)
         inv_row.addWidget(self.close_invitation_button)
         inv_row.addStretch(1)
-        self.layout_.addLayout(inv_row)
+        side.addLayout(inv_row)
         self.invitation_error = StatusBadge(self.body, size=16)
         self.invitation_error.word.setWordWrap(True)
         self.invitation_error.word.setTextFormat(Qt.TextFormat.PlainText)
@@ -127,7 +145,7 @@ class StartPage(Page):
         self.invitation_error.word.setFont(plain)
         self.invitation_error.word.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.addWidget(self.invitation_error)
+        side.addWidget(self.invitation_error)
         # An invitation naming a server inside the candidate's network: asked inline, never used
         # unanswered (docs/invitation-format.md).
         self.private_box = QGroupBox(self.body)
@@ -147,7 +165,7 @@ class StartPage(Page):
         private.addLayout(answers)
         self.private_box.setVisible(False)
         self._pending: Invitation | None = None
-        self.layout_.addWidget(self.private_box)
+        side.addWidget(self.private_box)
         self.invitation_box = QGroupBox(self.body)
         self.invitation_form = QFormLayout(self.invitation_box)
         self.invitation_rows: dict[str, tuple[QLabel, QLabel]] = {}
@@ -158,8 +176,10 @@ class StartPage(Page):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.invitation_form.addRow(name, value)
             self.invitation_rows[key] = (name, value)
-        self.layout_.addWidget(self.invitation_box)
+        side.addWidget(self.invitation_box)
         self._invitation_message = ""
+        side.addStretch(1)
+        self.green.addLayout(side, 2)
         self.layout_.addStretch(1)
         bar = QWidget(self)
         row = QHBoxLayout(bar)
@@ -185,6 +205,39 @@ class StartPage(Page):
             lambda _i: self.platform_chosen.emit(self.platform.currentData()))
         self.demo.currentIndexChanged.connect(
             lambda _i: self.demo_chosen.emit(self.demo.currentData()))
+
+    # --- the live self-view ------------------------------------------------------------------
+
+    def entered(self, checking: bool = False) -> None:
+        self._here = True
+        self.refresh_preview()
+
+    def left(self) -> None:
+        """The camera is released before the next page (the one-click check's camera check
+        included) opens it: one owner of the device at a time."""
+        self._here = False
+        self.selfview.stop()
+
+    def refresh_preview(self) -> None:
+        """Show the camera the Camera page has chosen (the sample video in demo mode), live,
+        while this page is the one shown; called again when the devices or demo mode change."""
+        if not self._here or self.session.profile is None:
+            return
+        try:
+            limits = self.session.profile.limits("camera")
+        except KeyError:  # a profile without the camera check: guides without judging
+            limits = None
+        spec = self.session.devices.camera
+        self.selfview.show_camera(spec, limits, sample=self.session.demo)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        view = self.scroll_area.viewport()
+        wide = view.width() >= WIDE_PAGE
+        self.green.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                else QBoxLayout.Direction.TopToBottom)
+        # below the heading; above the choices it leaves room for the first of them
+        self.selfview.set_max_height(round(view.height() * (0.7 if wide else 0.45)))
 
     def show_demo_mode(self, mode: str) -> None:
         """Show ``mode`` in the Demo mode box without choosing it (the demo offer turns demo

@@ -199,7 +199,7 @@ class CallPreview(QWidget):
         for v in (self.live_view, self.model_view):
             v.show_guides = False
             v.setMinimumSize(200, 113)  # two side by side fit a page at 800 px wide
-            v.setMaximumHeight(300)  # two 16:9 pictures side by side need no more
+            v.height_cap = 300  # two 16:9 pictures side by side need no more
         views.addWidget(self.live_label, 0, 0)
         views.addWidget(self.model_label, 0, 1)
         views.addWidget(self.live_view, 1, 0)

@@ -31,7 +31,21 @@ def _get(obj: Any, *names: str, default: Any = None) -> Any:
     return default
 
 
+#: The picture's shape before the first frame says it: 16:9, what webcams deliver at 720p.
+DEFAULT_ASPECT = 16 / 9
+
+
 class VideoView(QWidget):
+    """The picture, sized to its own shape: the view is never taller than the picture is at
+    its width (``fitted_height``), so a page never shows black bars a third of the pane high
+    above and below it; the height it does not take goes to the rest of the page. Where the
+    space given is still not the picture's shape (a window too low for the width), what is
+    not picture is left as the page's background, not painted black.
+
+    The limit is a maximum height set on resizing, not ``heightForWidth``: a height that
+    follows the width inside a scroll area makes its scroll bar come and go without end
+    (Qt's layouts then recurse until the stack is gone)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -41,11 +55,30 @@ class VideoView(QWidget):
         self._image: QImage | None = None
         self._analysis: Any = None
         self._message = ""
+        self._tag = ""
         self.show_guides = True
         self.frames_shown = 0
+        self.aspect = DEFAULT_ASPECT  # width ÷ height of the last picture
+        #: the tallest the view may be (a page with two views side by side caps them)
+        self.height_cap: int | None = None
 
     def sizeHint(self) -> QSize:
-        return QSize(640, 360)
+        return QSize(640, self.fitted_height(640))
+
+    def fitted_height(self, width: int) -> int:
+        """The picture's height at ``width`` (at most ``height_cap``)."""
+        h = round(width / self.aspect)
+        return min(h, self.height_cap) if self.height_cap else h
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """No taller than the picture at this width: a layout gives spare height to others."""
+        h = max(self.minimumHeight(), self.fitted_height(self.width()))
+        if self.maximumHeight() != h:
+            self.setMaximumHeight(h)
 
     def set_message(self, text: str | Callable[[], str]) -> None:
         """Text shown over the view (no camera, starting…). Give how the text is made
@@ -63,6 +96,12 @@ class VideoView(QWidget):
         self._message = text
         self.update()
 
+    def set_tag(self, text: str) -> None:
+        """A short line in the picture's top left corner, over the picture (what it shows:
+        "Sample video"; how long the check still looks)."""
+        self._tag = text
+        self.update()
+
     def clear(self) -> None:
         self._frame = self._image = self._analysis = None
         self.update()
@@ -72,12 +111,17 @@ class VideoView(QWidget):
         self._image = frame_to_qimage(frame) if frame is not None else None
         self._analysis = analysis
         self.frames_shown += 1
+        if self._image is not None and self._image.height() > 0:
+            aspect = self._image.width() / self._image.height()
+            if abs(aspect - self.aspect) > 1e-3:  # a camera of another shape: fit to it
+                self.aspect = aspect
+                self._fit()
         self.update()
 
     def _target(self) -> QRectF:
-        if self._image is None:
-            return QRectF(self.rect())
-        iw, ih = self._image.width(), self._image.height()
+        """Where the picture goes: the largest rectangle of its shape, centred."""
+        iw, ih = (self._image.width(), self._image.height()) if self._image is not None \
+            else (self.aspect, 1.0)
         scale = min(self.width() / iw, self.height() / ih)
         w, h = iw * scale, ih * scale
         return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
@@ -86,20 +130,22 @@ class VideoView(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        p.fillRect(self.rect(), QColor("#111111"))
         target = self._target()
+        p.fillRect(target, QColor("#111111"))  # the picture's place only: no bars around it
         if self._image is not None:
             p.drawImage(target, self._image)
             if self.show_guides:
                 self._draw_guides(p, target)
             if self._analysis is not None:
                 self._draw_analysis(p, target)
+            if self._tag:
+                self._draw_tag(p, target)
         if self._message:
             p.setPen(QColor("#f0f0f0"))
             f = p.font()
             f.setPointSizeF(f.pointSizeF() * 1.2)
             p.setFont(f)
-            area = self.rect().adjusted(16, 16, -16, -16)
+            area = target.adjusted(16, 16, -16, -16)  # over the picture's place
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             if self._image is not None:  # over a picture: on a dark plate, readable on any
                 plate = p.boundingRect(area, flags, self._message).adjusted(-10, -6, 10, 6)
@@ -109,6 +155,22 @@ class VideoView(QWidget):
                 p.setPen(QColor("#f0f0f0"))
             p.drawText(area, flags, self._message)
         p.end()
+
+    def _draw_tag(self, p: QPainter, r: QRectF) -> None:
+        """The tag on a dark plate, readable over any picture."""
+        p.save()
+        f = p.font()
+        f.setBold(True)
+        p.setFont(f)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        box = p.fontMetrics().boundingRect(self._tag)
+        box.moveTopLeft(QPointF(r.left() + 10, r.top() + 8).toPoint())
+        p.setPen(QPen(Qt.PenStyle.NoPen))
+        p.setBrush(QColor(0, 0, 0, 180))
+        p.drawRoundedRect(QRectF(box).adjusted(-6, -3, 6, 3), 5, 5)
+        p.setPen(QPen(QColor("#ffffff")))
+        p.drawText(QRectF(box).adjusted(-2, 0, 2, 0), flags, self._tag)
+        p.restore()
 
     def _draw_guides(self, p: QPainter, r: QRectF) -> None:
         """Rule-of-thirds and centre lines (the same places ``LiveAnalysis.guides`` names)."""
