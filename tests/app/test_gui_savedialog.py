@@ -231,7 +231,7 @@ def test_open_invitation_dialog_lists_invitations_first_and_remembers_its_folder
     from techcheck.app.gui import settings as S
 
     when = (datetime.now().astimezone() + timedelta(days=2)).replace(microsecond=0)
-    mail = tmp_path / "från mejlet"
+    mail = tmp_path / "mejl"  # typed by QTest: ASCII only
     mail.mkdir()
     path = mail / "acme.toml"
     path.write_text(invitations.create(
