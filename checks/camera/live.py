@@ -246,7 +246,7 @@ class FrameAnalyser:
         v["sharpness"] = M.sharpness(fg)
         v["noise"] = M.noise_sigma(fg)
         fr = M.framing(face, gray.shape)
-        v["face_size"] = fr.face_height
+        v["head_size"] = fr.head_height
         v["eye_line"] = fr.eye_line
         v["headroom"] = fr.headroom
         v["offset"] = fr.offset

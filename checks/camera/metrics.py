@@ -282,7 +282,7 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
 
 @dataclass(frozen=True)
 class Framing:
-    face_height: float  # face box height ÷ frame height
+    head_height: float  # chin to the estimated crown ÷ frame height (Face.head_height)
     eye_line: float  # eye line's height ÷ frame height, measured from the top
     offset: float  # |eye midpoint x − centre| ÷ frame width
     offset_signed: float  # negative: the person is left of centre on screen
@@ -297,7 +297,7 @@ def framing(face: Face, shape: tuple[int, ...]) -> Framing:
     mx, my = (rx + lx) / 2, (ry + ly) / 2
     signed = (mx - W / 2) / W
     return Framing(
-        face_height=face.box[3] / H,
+        head_height=face.head_height / H,
         eye_line=my / H,
         offset=abs(signed),
         offset_signed=signed,

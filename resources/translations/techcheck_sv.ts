@@ -651,8 +651,16 @@
         <translation>Spela upp inspelningen</translation>
     </message>
     <message>
+        <source>TechCheck is listening to the room while you stay quiet: the noise and hum your microphone picks up.</source>
+        <translation>TechCheck lyssnar på rummet medan du är tyst: bruset och brummet som din mikrofon tar upp.</translation>
+    </message>
+    <message>
         <source>TechCheck is listening to the sample recording, not your microphone: how loud the voice is, the noise around it, and whether the sound distorts.</source>
         <translation>TechCheck lyssnar på exempelinspelningen, inte din mikrofon: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>TechCheck is listening to the recording: how loud the voice is, the noise around it, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar på inspelningen: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
     </message>
     <message>
         <source>TechCheck is listening: how loud your voice is, the noise around you, and whether the sound distorts.</source>

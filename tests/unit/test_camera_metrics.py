@@ -162,4 +162,4 @@ def test_yaw_from_the_cheeks_depth_and_framing_from_landmarks():
     assert fr.eye_line == pytest.approx(280 / 720)
     assert fr.headroom == pytest.approx((280 - 120) / 720)  # eyes halfway from crown to chin
     assert fr.offset == 0.0 and fr.roll == 0.0
-    assert fr.face_height == pytest.approx(200 / 720)
+    assert fr.head_height == pytest.approx((400 - 160) / 720)  # chin to the estimated crown

@@ -106,8 +106,8 @@ class StartPage(Page):
         self.green = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.green.setSpacing(style.GAP * 2)
         self.selfview = SelfView(self.body)
-        self.green.addWidget(self.selfview, 3)
-        self.layout_.addLayout(self.green, 1)
+        self.green.addWidget(self.selfview, 3, Qt.AlignmentFlag.AlignTop)
+        self.layout_.addLayout(self.green)
         self._here = False
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
@@ -181,6 +181,7 @@ class StartPage(Page):
         side.addStretch(1)
         self.green.addLayout(side, 2)
         self.layout_.addStretch(1)
+        self.layout_.addStretch(1)
         bar = QWidget(self)
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
@@ -236,6 +237,10 @@ class StartPage(Page):
         wide = view.width() >= WIDE_PAGE
         self.green.setDirection(QBoxLayout.Direction.LeftToRight if wide
                                 else QBoxLayout.Direction.TopToBottom)
+        # side by side they share the width; one above the other, the picture takes only
+        # its own height and the choices follow right below it
+        self.green.setStretch(0, 3 if wide else 0)
+        self.green.setStretch(1, 2 if wide else 1)
         # below the heading; above the choices it leaves room for the first of them
         self.selfview.set_max_height(round(view.height() * (0.7 if wide else 0.45)))
 
