@@ -201,7 +201,8 @@ def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
         if not isValid(dialog) or not dialog.isVisible():  # accepted: Qt deleted it
             return
         if tries == 0:
-            seen.append("failed: the dialog stayed open")
+            seen.append(f"failed: the dialog stayed open with {edit.text()!r} in "
+                        f"{dialog.directory().absolutePath()!r}")
             dialog.reject()
             return
         popup = QApplication.activePopupWidget()

@@ -39,14 +39,20 @@ MODELS = {
 }
 
 #: The head's height above the eyes over its height below them (crown to eyes ÷ eyes to chin).
-#: The neoclassical two-section canon puts the eyes halfway between the vertex (the top of the
-#: skull) and the menton: Farkas LG, Hreczko TA, Kolar JC, Munro IR, "Vertical and horizontal
-#: proportions of the face in young adult North American Caucasians: revision of neoclassical
-#: canons", Plast Reconstr Surg 1985;75(3):328-338, which measures it on living adults. Checked
-#: against the crown and chin read by eye on 21 corpus pictures of 11 people
-#: (docs/benchmarks.md): within 0.03 of the picture's height on 19; the two heads tilted by
-#: 14-16° under high hair read 0.08-0.09 below the top of the hair, which the canon leaves out
-#: as it should (hair does not bring a person closer to the camera).
+#: 1.0 is the neoclassical two-section canon, the eyes halfway between the vertex (the top of
+#: the head) and the chin. It is a canon, not a measured mean: tested on 153 young adults by
+#: Farkas LG, Hreczko TA, Kolar JC, Munro IR, "Vertical and horizontal proportions of the face
+#: in young adult North American Caucasians: revision of neoclassical canons", Plast Reconstr
+#: Surg 1985;75(3):328-338, the vertical canons were the ones that fit worst, and in 500 young
+#: Turkish adults the part above the eyes was the longer one in most ("Vertical and horizontal
+#: neoclassical facial canons in Turkish young adults", Surg Radiol Anat 2004,
+#: doi:10.1007/s00276-003-0202-2), so on the skull alone it puts the crown a little low. What
+#: the closeness measure needs is the head as the other side sees it, and there it holds: against
+#: the top of the head and the chin read by eye on 21 corpus pictures of 11 people
+#: (docs/benchmarks.md) it is within 0.03 of the picture's height on 18 (ordinary hair adds
+#: about what the skull's upper part lacks); the three further off read 0.05-0.12 below the top
+#: of a full hair style (a bouffant; a quiff and long hair on heads tilted by 14-16°), which is
+#: right for closeness: hair does not bring anyone closer.
 CROWN_OVER_CHIN = 1.0
 
 #: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).

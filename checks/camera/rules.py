@@ -154,10 +154,10 @@ FRAME: tuple[Measure, ...] = (
                          "and the grain disappears."),
                       N_("Grainy: add light"), TIP_WARN)),
     # How close the person sits, read as what the other side sees: the head's height (chin to
-    # the estimated crown, hair left out: Face.head_height) over the picture's height. Past
-    # head_height_max_warn (80 %) the head fills almost the whole picture, which the
-    # interviewer notices (issue 25); below it the framing is an ordinary close one (a passport
-    # photo's), so there is no tip before the warning.
+    # the estimated crown, a high hair style not counted: Face.head_height) over the picture's
+    # height. Past head_height_max_warn (80 %) the head fills almost the whole picture, which
+    # the interviewer notices (issue 25); below it the framing is a close but ordinary one, so
+    # there is no tip before the warning.
     Measure("head_size", "", label=N_("Head height in picture"),
             margin=0.01, ok_hint=N_("Good distance"),
             low=Side("camera.too_far", "head_height_min_tip", "head_height_min_warn",

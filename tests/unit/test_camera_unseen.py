@@ -120,17 +120,20 @@ def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
 
 # --- a head filling the picture (issue 25, item 4) ------------------------------------------
 
-#: Items whose head (chin to crown) fills 84-93 % of the height, read by eye (manifest notes):
-#: seven people from five packages, one of them a webcam clip.
-CLOSE_HEADS = {"fasample6c-head87": 0.88, "fasample5b-head90": 0.93, "fasample1-head85": 0.87,
+#: Items whose head (chin to the top of the head) fills 84-93 % of the height, read by eye on
+#: the first frame (manifest notes): eight people from three packages, one a webcam clip.
+CLOSE_HEADS = {"fasample6c-head87": 0.88, "fasample5b-head90": 0.91, "fasample1-head85": 0.85,
                "fasample3b-head85": 0.84, "audrey-head93": 0.93, "sean-head93": 0.91,
-               "astronaut-head85": 0.86, "cap13-head85": 0.87}
+               "astronaut-head85": 0.88, "cap13-head85": 0.86}
 #: The same people at an ordinary webcam distance, and the closest good items of issue 14 (a
-#: talking head on a blue wall, his head 0.73-0.77 of the height).
-ORDINARY_HEADS = {"fasample5b-head70": 0.70, "fasample1-head70": 0.70,
-                  "fasample3b-head70": 0.72, "astronaut-head70": 0.70, "cap13-head70": 0.70,
-                  "franck01829-576p": 0.73, "franck02045-576p": 0.76,
+#: talking head on a blue wall, his head 0.74-0.77 of the height).
+ORDINARY_HEADS = {"fasample5b-head70": 0.71, "fasample1-head70": 0.69,
+                  "fasample3b-head70": 0.73, "astronaut-head70": 0.76, "cap13-head70": 0.67,
+                  "franck01829-576p": 0.74, "franck02045-576p": 0.76,
                   "franck02683-576p": 0.77, "franck03909-576p": 0.74}
+#: Read by eye to the top of a full hair style standing well above the skull, which the crown
+#: estimate rightly does not count (a bouffant does not bring anyone closer).
+HIGH_HAIR = {"astronaut-head70"}
 
 
 @pytest.mark.parametrize("item_id", sorted(CLOSE_HEADS))
@@ -161,7 +164,11 @@ def test_the_head_height_is_the_one_read_by_eye(item_id):
     frame = first_frame(item_id)
     face = FaceDetector().detect(frame)[0]
     eye = {**CLOSE_HEADS, **ORDINARY_HEADS}[item_id]
-    assert face.head_height / frame.shape[0] == pytest.approx(eye, abs=0.05)
+    estimate = face.head_height / frame.shape[0]
+    if item_id in HIGH_HAIR:  # below the hair's top, by less than the hair's height
+        assert eye - 0.10 <= estimate <= eye + 0.01
+    else:
+        assert estimate == pytest.approx(eye, abs=0.04)
 
 
 def test_the_close_head_finding_says_what_the_person_sees_in_english_and_swedish():
