@@ -252,6 +252,7 @@ class FrameAnalyser:
         v["offset"] = fr.offset
         v["roll"] = abs(fr.roll)
         v["yaw"] = abs(fr.yaw) if fr.yaw is not None else None
+        v["pitch"] = fr.pitch  # signed: only a bowed head (positive) is judged
 
     # --- presenting -----------------------------------------------------------------------
 
