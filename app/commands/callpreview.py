@@ -102,7 +102,7 @@ MEASURED_KEYS = ("measured_upload", "measured_loss", "download", "jitter", "rtt"
 def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
     """The numbers file for IT support: the plain summary the person saw, then the numbers,
     measured values apart from what-if ones."""
-    lines = [" ".join(translate(t, lang, params) for t, params in plan.summary()),
+    lines = [plan.summary_text(lang),
              translate(APPROXIMATION, lang)]
     numbers = plan.numbers()
     tried = {"upload", "loss"} if plan.conditions.what_if else set()

@@ -76,16 +76,16 @@
         <translation>Anslutningens uppladdning, förlust eller jitter kunde inte mätas, så det finns inget att modellera. Kör anslutningskontrollen igen.</translation>
     </message>
     <message>
-        <source>&amp;Upload to try: {value} Mbit/s (measured)</source>
-        <translation>&amp;Uppladdning att prova: {value} Mbit/s (uppmätt)</translation>
+        <source>&amp;Upload to try: {value} (measured)</source>
+        <translation>&amp;Uppladdning att prova: {value} (uppmätt)</translation>
     </message>
     <message>
-        <source>&amp;Upload to try: {value} Mbit/s</source>
-        <translation>&amp;Uppladdning att prova: {value} Mbit/s</translation>
+        <source>&amp;Upload to try: {value}</source>
+        <translation>&amp;Uppladdning att prova: {value}</translation>
     </message>
     <message>
-        <source>&amp;Loss to try: {value} %</source>
-        <translation>&amp;Förlust att prova: {value} %</translation>
+        <source>&amp;Loss to try: {value}</source>
+        <translation>&amp;Förlust att prova: {value}</translation>
     </message>
     <message>
         <source>Record the sentence on the Microphone page to hear it as they would.</source>

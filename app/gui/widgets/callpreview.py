@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from techcheck.app.gui import i18n
 from techcheck.app.gui import settings as S
 from techcheck.app.gui.filedialog import FileType, ask_save, remember_folder
-from techcheck.app.gui.i18n import ct, num, qty, say
+from techcheck.app.gui.i18n import ct, qty, say
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
 from techcheck.app.gui.widgets.previewslot import has_inputs
@@ -521,20 +521,21 @@ class CallPreview(QWidget):
                 "nothing to model. Run the connection check again."))
             self.numbers.setText("")
         else:
-            self.summary.setText(" ".join(ct(t, params) for t, params in self.plan.summary()))
+            self.summary.setText(self.plan.summary_text(i18n.current()))
             rows = []
             for n in self.plan.numbers():
                 # "7 070 Mbit/s" in Swedish, as the report writes it; words translated
                 rows.append(f"{ct(n.label)}: {qty(n.value, n.unit)}")
             self.numbers.setText("\n".join(rows))
+        # the numbers above, the summary and these labels: one path (l10n.quantity), so the
+        # slider says "0.20 Mbit/s" where the sentence does
         up = cond.upload_mbps if cond is not None else upload_at(self.upload.value())
-        value = num(up, 2 if up < 1 else 1 if up < 100 else 0)
         self.upload_label.setText(
-            self.tr("&Upload to try: {value} Mbit/s (measured)").format(value=value)
+            self.tr("&Upload to try: {value} (measured)").format(value=qty(up, "Mbit/s"))
             if cond is not None and not cond.what_if else
-            self.tr("&Upload to try: {value} Mbit/s").format(value=value))
-        self.loss_label.setText(self.tr("&Loss to try: {value} %").format(
-            value=num(self.loss.value() * LOSS_STEP_PCT, 1)))
+            self.tr("&Upload to try: {value}").format(value=qty(up, "Mbit/s")))
+        self.loss_label.setText(self.tr("&Loss to try: {value}").format(
+            value=qty(self.loss.value() * LOSS_STEP_PCT, "%")))
 
     def _recording_note(self) -> None:
         say(self.play_note, lambda: "" if self.recording is not None else self.tr(
