@@ -170,6 +170,31 @@ class Face:
         return math.degrees(math.atan2(b[2] - a[2], dx))
 
     @property
+    def pitch_deg(self) -> float | None:
+        """Head bowed (positive) or raised (negative), in degrees, from the mesh: how much
+        farther from the camera the mouth's corners are than the eyes' corners, against how far
+        below the eyes they are on screen (the face's vertical axis, square to the eyes' line,
+        so a head tilt does not read as a bow). None without the mesh.
+
+        Four corner points, not the forehead and chin: the mesh's top point sits on the
+        hairline, whose curve puts its depth anywhere, and the chin's is as loose. Measured on
+        the corpus (docs/benchmarks.md): faces that face the camera read -18° to +14° (a webcam
+        below the eyes reads negative), and the same photos re-rendered with the head bowed by
+        30° read 22-38°."""
+        if self.mesh is None:
+            return None
+        m = self.mesh.astype(np.float64)
+        eyes = (m[MESH["right_eye_outer"]] + m[MESH["right_eye_inner"]]
+                + m[MESH["left_eye_outer"]] + m[MESH["left_eye_inner"]]) / 4
+        mouth = (m[MESH["mouth_right"]] + m[MESH["mouth_left"]]) / 2
+        across = m[MESH["left_eye_outer"], :2] - m[MESH["right_eye_outer"], :2]
+        width = math.hypot(float(across[0]), float(across[1]))
+        if width <= 0:
+            return None
+        down = float((mouth[1] - eyes[1]) * across[0] - (mouth[0] - eyes[0]) * across[1]) / width
+        return math.degrees(math.atan2(float(mouth[2] - eyes[2]), down))
+
+    @property
     def chin_y(self) -> float:
         """The chin's lowest point (the mesh's menton), or the box's bottom without the mesh."""
         chin = self.landmarks.get("chin")

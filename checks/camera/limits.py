@@ -68,6 +68,8 @@ class CameraLimits:
     roll_warn_deg: float
     yaw_tip_deg: float
     yaw_warn_deg: float
+    pitch_tip_deg: float
+    pitch_warn_deg: float
     # background
     clutter_tip: float
     motion_tip: float

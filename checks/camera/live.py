@@ -154,7 +154,8 @@ class FrameAnalyser:
             metrics=verdict_metrics,
             seconds=self.window.span_s,
             window_s=self.limits.window_s,
-            problems=sorted({s.side.code for s in verdict_states.values() if s.side}),
+            problems=sorted({s.side.code for n, s in verdict_states.items() if s.side
+                             and verdict_metrics.get(n, (Status.PASS,))[0] is not Status.SKIPPED}),
         )
         looks_good = main is not None and all(  # tips are advice: they do not spoil it
             s in (Status.PASS, Status.TIP, Status.SKIPPED) for s, _, _ in metrics.values())
@@ -277,6 +278,7 @@ class FrameAnalyser:
         v["offset"] = fr.offset
         v["roll"] = abs(fr.roll)
         v["yaw"] = abs(fr.yaw) if fr.yaw is not None else None
+        v["pitch"] = fr.pitch  # signed: only a bowed head (positive) is judged
 
     # --- presenting -----------------------------------------------------------------------
 
@@ -296,6 +298,18 @@ class FrameAnalyser:
                 out[name] = (st.status, st.value, st.side.hint)
             else:
                 out[name] = (st.status, st.value, rule.ok_hint)
+        # What the check leaves out of its card because a root cause covers it (the rule's
+        # ``explained_by``: low eyes beside a bowed head or a head filling the picture) is no
+        # hint of its own either, so the preview never asks for two fixes the card does not.
+        raised = {st.side.code for n, st in states.items()
+                  if n in out and st.side is not None
+                  and out[n][0] not in (Status.PASS, Status.SKIPPED)}
+        for name in out:
+            st = states.get(name)
+            explained = self._rules[name].explained_by
+            if explained and st is not None and st.side is not None and any(
+                    c in raised and c != st.side.code for c in explained):
+                out[name] = (Status.SKIPPED, None, "")
         return out
 
     def _stream_statuses(self, w: int, h: int) -> dict[str, LiveStatus]:

@@ -338,6 +338,7 @@ class Framing:
     offset_signed: float  # negative: the person is left of centre on screen
     roll: float  # degrees, positive = clockwise on screen
     yaw: float | None  # degrees, None without the mesh
+    pitch: float | None  # degrees, positive = head bowed; None without the mesh
     headroom: float  # space above the head ÷ frame height; negative = head cut off
 
 
@@ -353,6 +354,7 @@ def framing(face: Face, shape: tuple[int, ...]) -> Framing:
         offset_signed=signed,
         roll=face.roll_deg,
         yaw=face.yaw_deg,
+        pitch=face.pitch_deg,
         headroom=face.top_y / H,
     )
 

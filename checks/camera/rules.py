@@ -175,7 +175,8 @@ FRAME: tuple[Measure, ...] = (
                       N_("Head fills the picture: sit back a little"), WARN_ONLY)),
     Measure("eye_line", "", label=N_("Eye line from the top"),
             margin=0.01, ok_hint=N_("Eyes at the right height"),
-            explained_by=("camera.too_close",),
+            # A head bowed over a phone lowers the eyes too; its fix is to look up (issue 25).
+            explained_by=("camera.too_close", "camera.looking_away"),
             high=Side("camera.eyes_too_low", "eye_line_tip", "eye_line_warn",
                       N_("Your eyes are low in the picture ({value:.0%} from the top, want at "
                          "most {threshold:.0%}): the camera looks up at you and shows a lot "
@@ -231,6 +232,18 @@ FRAME: tuple[Measure, ...] = (
                       N_("Put the camera straight in front of you, on top of the screen you "
                          "will look at during the interview."),
                       N_("Face the camera"), TIP_WARN)),
+    # The head bowed: over a phone, notes or a screen below the camera (issue 25). Judged
+    # like the turn to the side, as the window's median, so a glance down is not a finding;
+    # only a bowed head counts (a raised one is a camera below the eyes, which the eye line
+    # judges).
+    Measure("pitch", "°", label=N_("Head bowed"),
+            margin=2.0, ok_hint=N_("Facing the camera"),
+            high=Side("camera.looking_away", "pitch_tip_deg", "pitch_warn_deg",
+                      N_("Your head is bowed {value:.0f}° (limit {threshold:.0f}°): you seem "
+                         "to be looking down, at a phone, notes or a screen below the camera."),
+                      N_("Look at the camera, not down: put your phone and notes away, and "
+                         "place the camera at eye level on top of the screen you look at."),
+                      N_("Look up at the camera"), TIP_WARN)),
     Measure("clutter", "", label=N_("Busy background"),
             margin=0.01, needs_face=False, ok_hint=N_("Calm background"),
             high=Side("camera.busy_background", "clutter_tip", None,
@@ -316,5 +329,5 @@ def stream_rules(lim: CameraLimits) -> list[Rule]:
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
               "light_balance", "face_clipped", "color_a", "color_b", "sharpness", "noise",
               "face_contrast", "head_size", "eye_line", "headroom", "offset", "camera_roll",
-              "roll", "yaw",
+              "roll", "yaw", "pitch",
               "clutter", "background_motion")

@@ -69,7 +69,7 @@ def _moving_span(samples: list[tuple[float, int]]) -> float:
 
 @pytest.mark.slow
 def test_one_click_shows_the_picture_and_the_meter_while_they_are_judged(make_window, qtbot):
-    w = make_window(demo_mode="on", language="en")
+    w = make_window(demo_mode="on", language="en", paced=True)
     press(qtbot, by_name(w, "Start the check"))
     seen = _watch_run(qtbot, w)
     camera_span = _moving_span(seen["camera"])
@@ -113,7 +113,7 @@ def _frames_seen(qtbot, view: VideoView, count: int) -> list[np.ndarray]:
 
 @pytest.mark.slow
 def test_start_page_shows_a_moving_sample_picture_and_gives_the_camera_up(make_window, qtbot):
-    w = make_window(demo_mode="on", language="en")
+    w = make_window(demo_mode="on", language="en", paced=True)
     assert w.current_key() == "start"
     view = by_name(w, "Live picture of you", VideoView)
     assert view.width() >= 320 and view.height() >= 180
@@ -135,7 +135,7 @@ def test_start_page_shows_a_moving_sample_picture_and_gives_the_camera_up(make_w
 
 
 def test_start_page_without_a_camera_says_so_with_the_fix(make_window, qtbot):
-    w = make_window(demo_mode="off", language="en")
+    w = make_window(demo_mode="off", language="en", paced=True)
     if w.session.device_lists.get("camera"):
         pytest.skip("this computer has a camera")
     sv = w.start.selfview
@@ -160,7 +160,7 @@ def test_the_meter_and_countdown_follow_a_real_microphone_while_it_is_judged(
     virtual microphone while the microphone check records, the check's questions answered."""
     from tests.gui_fixtures import write_wav
 
-    w = make_window(demo_mode="off", language="en")
+    w = make_window(demo_mode="off", language="en", paced=True)
     click_step(qtbot, w, "microphone")
     page = w.pages["microphone"]
     press(qtbot, by_name(w, "Check the microphone"))

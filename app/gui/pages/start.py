@@ -12,12 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from techcheck.app import demo
 from techcheck.app.gui import settings as S
 from techcheck.app.gui import style
+from techcheck.app.gui.filedialog import FileType, ask_open
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
@@ -383,10 +383,11 @@ class StartPage(Page):
         self._select(self.platform, platform)
 
     def ask_invitation(self) -> None:
-        where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open an invitation"), where,
-            self.tr("TechCheck invitations (*.toml);;All files (*)"))
+        """The shared open dialog (``filedialog.ask_open``): invitations first, then every
+        file; it opens where the last invitation came from, else Downloads."""
+        path = ask_open(self, self.tr("Open an invitation"),
+                        [FileType("invitation", self.tr("TechCheck invitations"), (".toml",))],
+                        self.settings, self.tr("All files"))
         if path:
             self.invitation_chosen.emit(path)
 
