@@ -8,7 +8,7 @@ that decided the status (docs/verdicts.md). Built-in checks keep their declarati
 module each (``MEASURES`` there) that imports nothing heavy, so a report can find a saved
 metric's label without loading the check itself.
 
-A declared limit names its profile key (``"jitter_warn_ms"``, or ``"face_height_range_tip[0]"``
+A declared limit names its profile key (``"jitter_warn_ms"``, or ``"color_a_range[0]"``
 for an item of a pair), or is a number (a limit no profile changes, such as "one face"), or a
 function of the check's ``Limits`` for a limit derived from several keys (a colour range
 widened by its margin, the target video tier's speed). ``Measure.bind(limits)`` turns the

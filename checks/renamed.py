@@ -40,6 +40,12 @@ RETIRED_LIMIT_KEYS: dict[str, dict[str, str]] = {
         # issue 20: the preview's own shorter window made its "looks good" disagree with
         # the check's card; it now judges over window_s as the check does
         "live_window_s": "the live preview judges over window_s, as the check does",
+        # issue 25: closeness is the head's height (chin to crown), not the face box's, so
+        # the old numbers mean something else; the new keys have their own values
+        "face_height_range_tip": "the size measure is now the head's height: "
+                                 "head_height_min_tip and head_height_max_warn",
+        "face_height_range_warn": "the size measure is now the head's height: "
+                                  "head_height_min_warn and head_height_max_warn",
     },
 }
 

@@ -103,10 +103,14 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
 
     made = []
 
-    def make(**values) -> MainWindow:
+    def make(paced: bool = False, **values) -> MainWindow:
+        """``paced``: sample files play at their own pace as in the app (Session.paced_files);
+        off by default so a test of something else does not wait out the clips' length (the
+        demo voice alone is 9.8 s): tests of what the person sees during the run turn it on."""
         for key, value in values.items():
             gui_settings.set(getattr(S, key.upper()), value)
         w = MainWindow(gui_settings)
+        w.session.paced_files = paced
         qtbot.addWidget(w)
         w.show()
         qtbot.waitUntil(lambda: w._loaded, timeout=60_000)
@@ -220,7 +224,8 @@ def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
         if not isValid(dialog) or not dialog.isVisible():  # accepted: Qt deleted it
             return
         if tries == 0:
-            seen.append("failed: the dialog stayed open")
+            seen.append(f"failed: the dialog stayed open with {edit.text()!r} in "
+                        f"{dialog.directory().absolutePath()!r}")
             dialog.reject()
             return
         popup = QApplication.activePopupWidget()

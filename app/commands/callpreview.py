@@ -45,6 +45,8 @@ STEM = "techcheck-preview"
 
 #: The files ``--preview FOLDER`` writes, in FOLDER.
 SUFFIXES = (".avi", ".wav", ".txt")
+#: How ``write_files`` reports a file it wrote, followed by its path.
+WRITTEN = "preview written: "
 
 
 def check_folder(folder: str, check_ids: list[str] | None = None,
@@ -100,7 +102,7 @@ MEASURED_KEYS = ("measured_upload", "measured_loss", "download", "jitter", "rtt"
 def numbers_text(plan: CallPlan, lang: str, audio_note: str = "") -> str:
     """The numbers file for IT support: the plain summary the person saw, then the numbers,
     measured values apart from what-if ones."""
-    lines = [" ".join(translate(t, lang, params) for t, params in plan.summary()),
+    lines = [plan.summary_text(lang),
              translate(APPROXIMATION, lang)]
     numbers = plan.numbers()
     tried = {"upload", "loss"} if plan.conditions.what_if else set()
@@ -124,7 +126,7 @@ def write_preview(folder: str, results: list[CheckResult], profile: Profile,
     """Model this run and write the preview files into ``folder``: one message per file
     written or per reason not, and whether the files were written."""
     messages = _write_preview(folder, results, profile, camera, microphone, kept, lang)
-    return messages, any(m.startswith("preview written") for m in messages)
+    return messages, any(m.startswith(WRITTEN) for m in messages)
 
 
 def _write_preview(folder: str, results: list[CheckResult], profile: Profile,
@@ -158,8 +160,9 @@ def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | i
                 recording: tuple[Any, int] | None, lang: str, *,
                 with_camera: bool = True) -> list[str]:
     """Model ``SECONDS`` of ``camera`` and the ``recording`` under ``conditions`` and write
-    ``stem``.avi, .wav and .txt (each atomically). Used by ``run --preview`` and the app's
-    "Save for IT support" button."""
+    ``stem``.avi, .wav and .txt (all or none, each atomically): the suffixes added to
+    ``stem``'s whole name, so a chosen "notes.v2" gives "notes.v2.txt", not "notes.txt".
+    Used by ``run --preview`` and the app's "Save for IT support" button."""
     messages: list[str] = []
     plan = plan_for_limits(limits, conditions)
     frames: list[tuple[Any, float]] = []
@@ -175,12 +178,16 @@ def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | i
         h, w = frames[0][0].shape[:2]
         plan = plan_for_limits(limits, conditions, capture=(w, h))
         modelled = model_clip(frames, plan)
-        files[stem.with_suffix(".avi")] = video_bytes(modelled, fps, (plan.width, plan.height))
+        files[_beside(stem, ".avi")] = video_bytes(modelled, fps, (plan.width, plan.height))
     if recording is not None:
         audio = model_audio(recording[0], recording[1], plan)
-        files[stem.with_suffix(".wav")] = wav_bytes(audio.samples, audio.samplerate)
-    files[stem.with_suffix(".txt")] = numbers_text(plan, lang)
+        files[_beside(stem, ".wav")] = wav_bytes(audio.samples, audio.samplerate)
+    files[_beside(stem, ".txt")] = numbers_text(plan, lang)
     return messages + _write_all(files)
+
+
+def _beside(stem: Path, suffix: str) -> Path:
+    return stem.with_name(stem.name + suffix)
 
 
 def _write_all(files: dict[Path, bytes | str]) -> list[str]:
@@ -192,4 +199,4 @@ def _write_all(files: dict[Path, bytes | str]) -> list[str]:
         where = exc.filename if isinstance(exc.filename, str) else str(next(iter(files)))
         log.error("writing the preview %s failed: %s", where, exc)
         return [describe_write_error(where, exc) + " No preview file was written."]
-    return [f"preview written: {path}" for path in files]
+    return [f"{WRITTEN}{path}" for path in files]

@@ -51,7 +51,7 @@ def run_setup(session: Session) -> RunSetup:
     return RunSetup(profile=session.profile, devices=replace(session.devices), lang=session.lang,
                     demo=session.demo, invitation=session.invitation,
                     snapshot=session.snapshot, keep_media=session.media, checklist=extra,
-                    public_hosts=public, realtime=True)
+                    public_hosts=public, realtime=session.paced_files)
 
 
 def check_worker(session: Session, plugin: registry.Plugin):

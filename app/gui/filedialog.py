@@ -1,7 +1,10 @@
-"""Saving a file the person names: one filter per format the app can write (the chosen one
-selected, its suffix added to a name typed without one), the folder of the last save
-remembered per user (``settings.SAVE_FOLDER``), and a default name in the person's language
-that every desktop system accepts.
+"""Saving a file the person names, and opening one. Saving: one filter per format the app can
+write (the chosen one selected, its suffix added to a name typed without one), the folder of
+the last save remembered per user (``settings.SAVE_FOLDER``, one folder for the report and the
+call preview alike), and a default name in the person's language that every desktop system
+accepts. Opening lists the type asked for first and remembers its
+own folder (``settings.OPEN_FOLDER``): files come from elsewhere (Downloads) than where the
+person keeps what TechCheck saved.
 
 A ``QFileDialog`` object, not ``getSaveFileName``: its ``defaultSuffix`` follows the filter the
 person picks, so the dialog itself adds ".pdf" to "my report" and asks before replacing an
@@ -54,22 +57,31 @@ def safe_file_name(name: str, fallback: str = "TechCheck") -> str:
     return clean
 
 
-def start_folder(settings: S.Settings | None) -> Path:
-    """Where the dialog opens: the folder of the last save if it still exists, else the
-    person's Documents folder, else home (never the working directory the app started in)."""
+#: Where a dialog opens the first time: a save in Documents, an open in Downloads (where a
+#: mail program or a browser puts an invitation someone sent).
+_FIRST_FOLDER = {"save": QStandardPaths.StandardLocation.DocumentsLocation,
+                 "open": QStandardPaths.StandardLocation.DownloadLocation}
+
+
+def start_folder(settings: S.Settings | None, setting: S.Setting[str] = S.SAVE_FOLDER,
+                 first: str = "save") -> Path:
+    """Where the dialog opens: the folder ``setting`` remembers if it still exists, else the
+    person's Documents (``first`` "save") or Downloads ("open") folder, else home (never the
+    working directory the app started in)."""
     if settings is not None:
-        last = settings.get(S.SAVE_FOLDER)
+        last = settings.get(setting)
         if last and Path(last).is_dir():
             return Path(last)
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+    where = QStandardPaths.writableLocation(_FIRST_FOLDER[first])
+    return Path(where) if where and Path(where).is_dir() else Path.home()
 
 
-def remember_folder(settings: S.Settings | None, path: str) -> None:
-    """Keep the folder ``path`` was saved in for the next dialog (written at once: the app may
-    be closed in any way after a save)."""
+def remember_folder(settings: S.Settings | None, path: str,
+                    setting: S.Setting[str] = S.SAVE_FOLDER) -> None:
+    """Keep the folder ``path`` is in for the next dialog (written at once: the app may be
+    closed in any way after a save)."""
     if settings is not None:
-        settings.set(S.SAVE_FOLDER, str(Path(path).parent))
+        settings.set(setting, str(Path(path).parent))
         settings.sync()
 
 
@@ -104,3 +116,27 @@ def ask_save(parent: QWidget, title: str, stem: str, types: list[FileType], chos
     suffix = Path(path).suffix.lower()
     kind = next((t for t in types if suffix in t.suffixes), picked)
     return path, kind.key
+
+
+def ask_open(parent: QWidget, title: str, types: list[FileType], settings: S.Settings | None,
+             all_files: str) -> str | None:
+    """Ask for an existing file to open; its path, or None when the person cancels. The
+    dialog lists ``types`` (the first selected) and then every file (``all_files`` is that
+    entry's translated label: a mail program may have renamed the file), opens in the folder
+    of the last file opened (``settings.OPEN_FOLDER``, apart from where reports are saved) or
+    Downloads, and remembers the folder of the file chosen."""
+    filters = [t.name_filter() for t in types] + [f"{all_files} (*)"]
+    dialog = QFileDialog(parent, title, str(start_folder(settings, S.OPEN_FOLDER, "open")),
+                         ";;".join(filters))
+    dialog.setObjectName("openDialog")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    dialog.selectNameFilter(filters[0])
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+            return None
+        path = dialog.selectedFiles()[0]
+    finally:
+        dialog.deleteLater()
+    remember_folder(settings, path, S.OPEN_FOLDER)
+    return path

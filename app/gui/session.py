@@ -76,6 +76,11 @@ class Session:
     #: The microphone check's recording, in memory only (never written unless the person
     #: saves the call preview), for "As they will see and hear you".
     media: dict[str, Any] = field(default_factory=dict)
+    #: A person watches the run: a sample file given as camera or microphone plays at its own
+    #: pace, so the page shows what is judged for as long as it is judged
+    #: (``RunSetup.realtime``). Off only where nobody watches (tests of other things, which
+    #: would otherwise wait out the clips' length in every run).
+    paced_files: bool = True
 
     def new_run(self) -> None:
         """The next save starts a new run in the history instead of updating this one."""

@@ -65,6 +65,8 @@ GEOMETRY = Setting("ui/geometry", b"")
 #: The folder the person last saved a report in ("" = none yet: Documents), per user as the
 #: settings file is (``filedialog.start_folder``).
 SAVE_FOLDER = Setting("files/save_folder", "")
+#: The folder the person last opened a file from (an invitation); "" = none yet: Downloads.
+OPEN_FOLDER = Setting("files/open_folder", "")
 
 ALL = (LANGUAGE, ROLE, PLATFORM, CAMERA, MICROPHONE, SPEAKER, DEMO_MODE)
 

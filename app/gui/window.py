@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
             "camera": CameraPage(s),
             "microphone": MicrophonePage(s),
             "speaker": SpeakersPage(s),
-            "network": NetworkPage(s),
+            "network": NetworkPage(s, settings),
             "system": SystemPage(s),
             "results": ResultsPage(s, settings),
             "details": DetailsPage(s),

@@ -128,7 +128,7 @@ class MicrophoneCheck(Check):
             def level(lv: Level) -> None:
                 ctx.progress(Progress(
                     self.id, 0.1 + 0.8 * min(1.0, rec.seconds / max(total, 1e-6)), "",
-                    _level_data(lv, max(0.0, total - rec.seconds), total)))
+                    _level_data(lv, max(0.0, total - rec.seconds), total, "file")))
 
             rec = Recorder(src, max_seconds=600.0, on_level=level if live else None)
             rec.record_for(None, ctx.cancel)
@@ -150,7 +150,8 @@ class MicrophoneCheck(Check):
             # what is left of the phase the person is in: staying quiet, then reading
             phase = quiet if rec.seconds < quiet else quiet + speech
             ctx.progress(Progress(self.id, frac, "", _level_data(
-                lv, max(0.0, phase - rec.seconds), quiet if phase == quiet else speech)))
+                lv, max(0.0, phase - rec.seconds), quiet if phase == quiet else speech,
+                "quiet" if phase == quiet else "speech")))
 
         rec = Recorder(src, on_level=level)
         try:
@@ -194,12 +195,13 @@ class MicrophoneCheck(Check):
             r.detail("played_back", f"not possible: {p.detail}")
 
 
-def _level_data(lv: Level, left_s: float, phase_s: float) -> dict[str, object]:
-    """``Progress.data`` for the live meter: the level now, and the seconds left of what the
-    check is listening to (``left_s`` of ``phase_s``) for the page's countdown."""
+def _level_data(lv: Level, left_s: float, phase_s: float, phase: str) -> dict[str, object]:
+    """``Progress.data`` for the live meter: the level now, what the check is listening to
+    (``phase``: "quiet" the room, "speech" the person reading, "file" a recording) and the
+    seconds left of it (``left_s`` of ``phase_s``) for the page's countdown."""
     return {"kind": "level", "rms_dbfs": round(lv.rms_dbfs, 1),
             "peak_dbfs": round(lv.peak_dbfs, 1), "clipping": lv.clipping, "t": lv.t,
-            "left_s": round(left_s, 2), "duration_s": round(phase_s, 2)}
+            "phase": phase, "left_s": round(left_s, 2), "duration_s": round(phase_s, 2)}
 
 
 def _devices(kind: str) -> list[Device]:

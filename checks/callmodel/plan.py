@@ -126,6 +126,10 @@ class Conditions:
                           base.download_mbps, measured=base)
 
 
+#: The summary's parameters that are quantities, and their units.
+SUMMARY_UNITS = {"upload": "Mbit/s", "send": "Mbit/s"}
+
+
 @dataclass(frozen=True)
 class Number:
     """One number the model used, for people: ``label`` is an N_ template."""
@@ -174,17 +178,17 @@ class CallPlan:
         c = self.conditions
         out: list[Number] = []
         if c.measured is not None:
-            out += [Number("upload", N_("Upload you set to try"), round(c.upload_mbps, 2),
-                           "Mbit/s"),
-                    Number("loss", N_("Packet loss you set to try"), round(c.loss_pct, 2), "%")]
+            out += [Number("upload", N_("Upload you set to try"), c.upload_mbps, "Mbit/s"),
+                    Number("loss", N_("Packet loss you set to try"), c.loss_pct, "%")]
         m = c.measured or c
         key = "measured_" if c.measured is not None else ""
+        # as measured or set, unrounded: written by l10n.quantity, as the sliders' labels and
+        # the summary write them (rounding here first could round a half twice)
         out += [Number(f"{key}upload", N_("Upload measured (what the link could carry)"),
-                       round(m.upload_mbps, 2), "Mbit/s"),
-                Number(f"{key}loss", N_("Packet loss measured"), round(m.loss_pct, 2), "%")]
+                       m.upload_mbps, "Mbit/s"),
+                Number(f"{key}loss", N_("Packet loss measured"), m.loss_pct, "%")]
         if m.download_mbps is not None:
-            out.append(Number("download", N_("Download measured"), round(m.download_mbps, 2),
-                              "Mbit/s"))
+            out.append(Number("download", N_("Download measured"), m.download_mbps, "Mbit/s"))
         out.append(Number("jitter", N_("Jitter measured"), round(c.jitter_ms, 1), "ms"))
         if c.rtt_ms is not None:
             out.append(Number("rtt", N_("Round trip measured"), round(c.rtt_ms, 1), "ms"))
@@ -208,7 +212,8 @@ class CallPlan:
     def summary(self) -> list[tuple[str, dict[str, Any]]]:
         """The model in plain words for the candidate, as (N_ template, parameters): how sharp
         and smooth they will look, and how much of the upload a call takes. The numbers behind
-        it are ``numbers()``, for a details section."""
+        it are ``numbers()``, for a details section. Shown through ``summary_text``, which
+        writes the quantities (``SUMMARY_UNITS``) as every other surface does."""
         c = self.conditions
         out: list[tuple[str, dict[str, Any]]] = [
             (N_("This is roughly how sharp you would look to the interviewer with the upload "
@@ -226,26 +231,30 @@ class CallPlan:
         else:
             out.append((N_("It is enough for {tier} video: they will see you at "
                            "{width}×{height}."), size))
-        sent = {"upload": _plain_round(c.upload_mbps), "send": _plain_round(self.send_kbps / 1000)}
-        out.append((N_("Of the {upload:,g}\u00a0Mbit/s you set to try, a call would send about "
-                       "{send:,g}\u00a0Mbit/s.") if c.what_if else
-                    N_("Your upload could carry {upload:,g}\u00a0Mbit/s; a call sends only about "
-                       "{send:,g}\u00a0Mbit/s of it."), sent))
+        sent = {"upload": c.upload_mbps, "send": self.send_kbps / 1000}
+        out.append((N_("Of the {upload} you set to try, a call would send about {send}.")
+                    if c.what_if else
+                    N_("Your upload could carry {upload}; a call sends only about {send} of it."),
+                    sent))
         if self.frame_loss >= 0.01:
             out.append((N_("About {pct:.0f} in 100 pictures get lost on the way, so the picture "
                            "freezes now and then."), {"pct": 100 * self.frame_loss}))
         return out
 
+    def summary_text(self, lang: str) -> str:
+        """``summary()`` in ``lang``, its speeds written by ``l10n.quantity`` (the path the
+        numbers, the sliders' labels and the reports take): "0.20 Mbit/s" in the sentence as
+        on the slider, never "0.2" in one and "0.20" in the other."""
+        from techcheck.checks.i18n import translate
+        from techcheck.checks.l10n import quantity
+
+        return " ".join(
+            translate(template, lang, {k: quantity(v, SUMMARY_UNITS[k], lang)
+                                       if k in SUMMARY_UNITS else v for k, v in params.items()})
+            for template, params in self.summary())
+
     def to_dict(self) -> dict[str, Any]:
         return {n.key: n.value for n in self.numbers()}
-
-
-def _plain_round(x: float) -> float:
-    """Three significant digits up to 100, whole numbers above (5 386, 3.15, 0.32): what
-    ``{:,g}`` then writes in a sentence."""
-    if x >= 100:
-        return float(round(x))
-    return round(x, 1 if x >= 1 else 2)
 
 
 def tier_height(name: str, fallback: int) -> int:

@@ -38,6 +38,23 @@ MODELS = {
     "mesh": "face_landmark.tflite",
 }
 
+#: The head's height above the eyes over its height below them (crown to eyes ÷ eyes to chin).
+#: 1.0 is the neoclassical two-section canon, the eyes halfway between the vertex (the top of
+#: the head) and the chin. It is a canon, not a measured mean: tested on 153 young adults by
+#: Farkas LG, Hreczko TA, Kolar JC, Munro IR, "Vertical and horizontal proportions of the face
+#: in young adult North American Caucasians: revision of neoclassical canons", Plast Reconstr
+#: Surg 1985;75(3):328-338, the vertical canons were the ones that fit worst, and in 500 young
+#: Turkish adults the part above the eyes was the longer one in most ("Vertical and horizontal
+#: neoclassical facial canons in Turkish young adults", Surg Radiol Anat 2004,
+#: doi:10.1007/s00276-003-0202-2), so on the skull alone it puts the crown a little low. What
+#: the closeness measure needs is the head as the other side sees it, and there it holds: against
+#: the top of the head and the chin read by eye on 21 corpus pictures of 11 people
+#: (docs/benchmarks.md) it is within 0.03 of the picture's height on 18 (ordinary hair adds
+#: about what the skull's upper part lacks); the three further off read 0.05-0.12 below the top
+#: of a full hair style (a bouffant; a quiff and long hair on heads tilted by 14-16°), which is
+#: right for closeness: hair does not bring anyone closer.
+CROWN_OVER_CHIN = 1.0
+
 #: BlazeFace keypoint order (the person's right eye is on the image's left in an unmirrored frame).
 KEYPOINTS = ("right_eye", "left_eye", "nose_tip", "mouth", "right_ear", "left_ear")
 
@@ -153,14 +170,48 @@ class Face:
         return math.degrees(math.atan2(b[2] - a[2], dx))
 
     @property
+    def pitch_deg(self) -> float | None:
+        """Head bowed (positive) or raised (negative), in degrees, from the mesh: how much
+        farther from the camera the mouth's corners are than the eyes' corners, against how far
+        below the eyes they are on screen (the face's vertical axis, square to the eyes' line,
+        so a head tilt does not read as a bow). None without the mesh.
+
+        Four corner points, not the forehead and chin: the mesh's top point sits on the
+        hairline, whose curve puts its depth anywhere, and the chin's is as loose. Measured on
+        the corpus (docs/benchmarks.md): faces that face the camera read -18° to +14° (a webcam
+        below the eyes reads negative), and the same photos re-rendered with the head bowed by
+        30° read 22-38°."""
+        if self.mesh is None:
+            return None
+        m = self.mesh.astype(np.float64)
+        eyes = (m[MESH["right_eye_outer"]] + m[MESH["right_eye_inner"]]
+                + m[MESH["left_eye_outer"]] + m[MESH["left_eye_inner"]]) / 4
+        mouth = (m[MESH["mouth_right"]] + m[MESH["mouth_left"]]) / 2
+        across = m[MESH["left_eye_outer"], :2] - m[MESH["right_eye_outer"], :2]
+        width = math.hypot(float(across[0]), float(across[1]))
+        if width <= 0:
+            return None
+        down = float((mouth[1] - eyes[1]) * across[0] - (mouth[0] - eyes[0]) * across[1]) / width
+        return math.degrees(math.atan2(float(mouth[2] - eyes[2]), down))
+
+    @property
+    def chin_y(self) -> float:
+        """The chin's lowest point (the mesh's menton), or the box's bottom without the mesh."""
+        chin = self.landmarks.get("chin")
+        return chin[1] if chin else self.box[1] + self.box[3]
+
+    @property
     def top_y(self) -> float:
-        """Estimated top of the head (hair included): the eyes sit about halfway between the top
-        of the skull and the chin in adult faces."""
+        """Estimated top of the head (the crown, ``CROWN_OVER_CHIN`` × the eyes-to-chin height
+        above the eyes): no face model sees the top of the skull, which is under the hair."""
         (_, ry), (_, ly) = self.eyes
         eye_y = (ry + ly) / 2
-        chin = self.landmarks.get("chin")
-        chin_y = chin[1] if chin else self.box[1] + self.box[3]
-        return eye_y - 1.0 * (chin_y - eye_y)
+        return eye_y - CROWN_OVER_CHIN * (self.chin_y - eye_y)
+
+    @property
+    def head_height(self) -> float:
+        """The head's height in pixels, from the chin to the estimated crown."""
+        return self.chin_y - self.top_y
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -55,8 +55,9 @@ class CameraLimits:
     noise_tip: float
     noise_warn: float
     # framing
-    face_height_range_tip: tuple[float, float]
-    face_height_range_warn: tuple[float, float]
+    head_height_min_tip: float
+    head_height_min_warn: float
+    head_height_max_warn: float
     eye_line_tip: float
     eye_line_warn: float
     headroom_tip: float
@@ -67,6 +68,8 @@ class CameraLimits:
     roll_warn_deg: float
     yaw_tip_deg: float
     yaw_warn_deg: float
+    pitch_tip_deg: float
+    pitch_warn_deg: float
     # background
     clutter_tip: float
     motion_tip: float

@@ -153,23 +153,30 @@ FRAME: tuple[Measure, ...] = (
                       N_("Add light: a lamp in front of you lets the camera turn its gain down "
                          "and the grain disappears."),
                       N_("Grainy: add light"), TIP_WARN)),
-    Measure("face_size", "", label=N_("Face height in picture"),
+    # How close the person sits, read as what the other side sees: the head's height (chin to
+    # the estimated crown, a high hair style not counted: Face.head_height) over the picture's
+    # height. Past head_height_max_warn (80 %) the head fills almost the whole picture, which
+    # the interviewer notices (issue 25); below it the framing is a close but ordinary one, so
+    # there is no tip before the warning.
+    Measure("head_size", "", label=N_("Head height in picture"),
             margin=0.01, ok_hint=N_("Good distance"),
-            low=Side("camera.too_far", "face_height_range_tip[0]", "face_height_range_warn[0]",
-                     N_("You are far from the camera: your face fills {value:.0%} of the "
+            low=Side("camera.too_far", "head_height_min_tip", "head_height_min_warn",
+                     N_("You are far from the camera: your head fills {value:.0%} of the "
                         "picture's height (want at least {threshold:.0%})."),
                      N_("Move closer to the camera, about an arm's length away, so that your "
                         "head and shoulders fill the picture."),
                      N_("Move closer"), TIP_WARN),
-            high=Side("camera.too_close", "face_height_range_tip[1]", "face_height_range_warn[1]",
-                      N_("You are very close to the camera: your face fills {value:.0%} of the "
-                         "picture's height (want at most {threshold:.0%})."),
-                      N_("Sit back until your shoulders are in the picture, about an arm's "
-                         "length from the camera."),
-                      N_("Sit further back"), TIP_WARN)),
+            high=Side("camera.too_close", "head_height_max_warn", None,
+                      N_("Your head fills almost the whole picture: {value:.0%} of its height "
+                         "from the chin to the top of the head (want at most {threshold:.0%}). "
+                         "You are very close to the camera."),
+                      N_("Sit back a little, until your shoulders are in the picture: about an "
+                         "arm's length from the camera."),
+                      N_("Head fills the picture: sit back a little"), WARN_ONLY)),
     Measure("eye_line", "", label=N_("Eye line from the top"),
             margin=0.01, ok_hint=N_("Eyes at the right height"),
-            explained_by=("camera.too_close",),
+            # A head bowed over a phone lowers the eyes too; its fix is to look up (issue 25).
+            explained_by=("camera.too_close", "camera.looking_away"),
             high=Side("camera.eyes_too_low", "eye_line_tip", "eye_line_warn",
                       N_("Your eyes are low in the picture ({value:.0%} from the top, want at "
                          "most {threshold:.0%}): the camera looks up at you and shows a lot "
@@ -225,6 +232,18 @@ FRAME: tuple[Measure, ...] = (
                       N_("Put the camera straight in front of you, on top of the screen you "
                          "will look at during the interview."),
                       N_("Face the camera"), TIP_WARN)),
+    # The head bowed: over a phone, notes or a screen below the camera (issue 25). Judged
+    # like the turn to the side, as the window's median, so a glance down is not a finding;
+    # only a bowed head counts (a raised one is a camera below the eyes, which the eye line
+    # judges).
+    Measure("pitch", "°", label=N_("Head bowed"),
+            margin=2.0, ok_hint=N_("Facing the camera"),
+            high=Side("camera.looking_away", "pitch_tip_deg", "pitch_warn_deg",
+                      N_("Your head is bowed {value:.0f}° (limit {threshold:.0f}°): you seem "
+                         "to be looking down, at a phone, notes or a screen below the camera."),
+                      N_("Look at the camera, not down: put your phone and notes away, and "
+                         "place the camera at eye level on top of the screen you look at."),
+                      N_("Look up at the camera"), TIP_WARN)),
     Measure("clutter", "", label=N_("Busy background"),
             margin=0.01, needs_face=False, ok_hint=N_("Calm background"),
             high=Side("camera.busy_background", "clutter_tip", None,
@@ -309,6 +328,6 @@ def stream_rules(lim: CameraLimits) -> list[Rule]:
 #: Rules the live preview shows as a checklist, in this order (the stream's health comes first).
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
               "light_balance", "face_clipped", "color_a", "color_b", "sharpness", "noise",
-              "face_contrast", "face_size", "eye_line", "headroom", "offset", "camera_roll",
-              "roll", "yaw",
+              "face_contrast", "head_size", "eye_line", "headroom", "offset", "camera_roll",
+              "roll", "yaw", "pitch",
               "clutter", "background_motion")

@@ -36,6 +36,14 @@
         <translation>Så åtgärdar du det: </translation>
     </message>
     <message>
+        <source>Text, with the picture and sound beside it</source>
+        <translation>Text, med bilden och ljudet bredvid</translation>
+    </message>
+    <message>
+        <source>TechCheck-interviewer-view-{date}</source>
+        <translation>TechCheck-intervjuarens-vy-{date}</translation>
+    </message>
+    <message>
         <source>Save the preview for IT support</source>
         <translation>Spara förhandsvisningen åt IT-supporten</translation>
     </message>
@@ -44,8 +52,8 @@
         <translation>Sparar {path}…</translation>
     </message>
     <message>
-        <source>Saved {count} files: {path}.avi, .wav and .txt</source>
-        <translation>Sparade {count} filer: {path}.avi, .wav och .txt</translation>
+        <source>Saved in {folder}: {files}</source>
+        <translation>Sparat i {folder}: {files}</translation>
     </message>
     <message>
         <source>Not everything could be saved: {why}</source>
@@ -68,16 +76,16 @@
         <translation>Anslutningens uppladdning, förlust eller jitter kunde inte mätas, så det finns inget att modellera. Kör anslutningskontrollen igen.</translation>
     </message>
     <message>
-        <source>&amp;Upload to try: {value} Mbit/s (measured)</source>
-        <translation>&amp;Uppladdning att prova: {value} Mbit/s (uppmätt)</translation>
+        <source>&amp;Upload to try: {value} (measured)</source>
+        <translation>&amp;Uppladdning att prova: {value} (uppmätt)</translation>
     </message>
     <message>
-        <source>&amp;Upload to try: {value} Mbit/s</source>
-        <translation>&amp;Uppladdning att prova: {value} Mbit/s</translation>
+        <source>&amp;Upload to try: {value}</source>
+        <translation>&amp;Uppladdning att prova: {value}</translation>
     </message>
     <message>
-        <source>&amp;Loss to try: {value} %</source>
-        <translation>&amp;Förlust att prova: {value} %</translation>
+        <source>&amp;Loss to try: {value}</source>
+        <translation>&amp;Förlust att prova: {value}</translation>
     </message>
     <message>
         <source>Record the sentence on the Microphone page to hear it as they would.</source>
@@ -643,8 +651,16 @@
         <translation>Spela upp inspelningen</translation>
     </message>
     <message>
+        <source>TechCheck is listening to the room while you stay quiet: the noise and hum your microphone picks up.</source>
+        <translation>TechCheck lyssnar på rummet medan du är tyst: bruset och brummet som din mikrofon tar upp.</translation>
+    </message>
+    <message>
         <source>TechCheck is listening to the sample recording, not your microphone: how loud the voice is, the noise around it, and whether the sound distorts.</source>
         <translation>TechCheck lyssnar på exempelinspelningen, inte din mikrofon: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
+    </message>
+    <message>
+        <source>TechCheck is listening to the recording: how loud the voice is, the noise around it, and whether the sound distorts.</source>
+        <translation>TechCheck lyssnar på inspelningen: hur stark rösten är, bruset runt den och om ljudet förvrängs.</translation>
     </message>
     <message>
         <source>TechCheck is listening: how loud your voice is, the noise around you, and whether the sound distorts.</source>
@@ -1218,8 +1234,12 @@
         <translation>Öppna en inbjudan</translation>
     </message>
     <message>
-        <source>TechCheck invitations (*.toml);;All files (*)</source>
-        <translation>TechCheck-inbjudningar (*.toml);;Alla filer (*)</translation>
+        <source>TechCheck invitations</source>
+        <translation>TechCheck-inbjudningar</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>Alla filer</translation>
     </message>
     <message>
         <source>The invitation {file} asks TechCheck to measure against {servers}, which is on this computer or inside your own network, not on the internet where a company&apos;s measurement server is. This may be a mistake, or an attempt to make TechCheck contact devices on your network. Use it only if you trust whoever sent it.</source>

@@ -112,7 +112,7 @@ def test_sliders_change_the_modelled_picture_and_numbers(qtbot, preview):
     for _ in range(4):
         qtbot.keyClick(loss, Qt.Key.Key_Right)
     assert "Packet loss you set to try: 5.0 %" in _numbers(preview)
-    assert "Loss to try: 5.0 %" in preview.loss_label.text().replace("&", "")
+    assert "Loss to try: 5.0 %" in preview.loss_label.text().replace("&", "").replace("\xa0", " ")
 
     qtbot.mouseClick(by_name(preview, "Back to the measured values", QPushButton),
                      Qt.MouseButton.LeftButton)
@@ -133,7 +133,7 @@ def test_upload_slider_dragged_to_its_end_covers_the_measured_upload(qtbot, prev
     said = summary.text().replace("\xa0", " ")
     assert said == ("This is roughly how sharp you will look to the interviewer on this "
                     "connection. It is enough for 1080p video: they will see you at 1920×1080. "
-                    "Your upload could carry 5,386 Mbit/s; a call sends only about 4 Mbit/s "
+                    "Your upload could carry 5,386 Mbit/s; a call sends only about 4.0 Mbit/s "
                     "of it.")
     # to the bottom of the scale by keyboard: 0.05 Mbit/s, too slow even for 360p …
     upload.setFocus()
@@ -146,6 +146,45 @@ def test_upload_slider_dragged_to_its_end_covers_the_measured_upload(qtbot, prev
     assert _mbps(label) >= measured.upload_mbps and "(measured)" not in label.text()
     said = summary.text().replace("\xa0", " ")
     assert "you set to try" in said and "enough for 1080p video" in said and "used" not in said
+
+
+def test_sentence_sliders_and_numbers_write_a_value_alike(qtbot, preview):
+    """Issue 23, item 13: the sentence wrote the upload the sliders set as "0.2 Mbit/s" where
+    the slider's label wrote "0.20", and the label wrote a loss of "0.5 %" where the numbers
+    wrote "0.50 %". Moved by keyboard, every surface now writes the one value one way."""
+    preview.set_inputs(generic_network_limits(), Conditions(3.0, 0.0, 5.0, 40.0), CLIP, None,
+                       None)
+    upload = by_name(preview, "What if: upload speed", QSlider)
+    upload.setFocus()
+    qtbot.keyClick(upload, Qt.Key.Key_Home)
+    for _ in range(12):  # 12 steps of 20 a decade above 0.05: 0.05 × 10^0.6 = 0.199 Mbit/s
+        qtbot.keyClick(upload, Qt.Key.Key_Right)
+    loss = by_name(preview, "What if: packet loss", QSlider)
+    loss.setFocus()
+    qtbot.keyClick(loss, Qt.Key.Key_Right)  # one step: 0.5 %
+
+    def plain(label: QLabel) -> str:
+        return label.text().replace("\xa0", " ").replace("&", "")
+
+    assert plain(preview.upload_label) == "Upload to try: 0.20 Mbit/s"
+    assert plain(preview.loss_label) == "Loss to try: 0.50 %"
+    said = plain(by_name(preview, "How you will look to the interviewer", QLabel))
+    assert "Of the 0.20 Mbit/s you set to try" in said, said
+    numbers = _open_numbers(qtbot, preview)
+    assert "Upload you set to try: 0.20 Mbit/s" in numbers
+    assert "Packet loss you set to try: 0.50 %" in numbers
+
+    from techcheck.app.gui import i18n
+
+    i18n.install("sv")  # the same values in Swedish: decimal commas, one way
+    try:
+        assert plain(preview.upload_label) == "Uppladdning att prova: 0,20 Mbit/s"
+        assert plain(preview.loss_label) == "Förlust att prova: 0,50 %"
+        said = plain(preview.summary)
+        assert "Av de 0,20 Mbit/s du valde att prova" in said, said
+        assert "Uppladdning du valde att prova: 0,20 Mbit/s" in plain(preview.numbers)
+    finally:
+        i18n.install("en")
 
 
 def test_plain_words_first_and_the_numbers_behind_a_button(qtbot, preview):
@@ -189,7 +228,7 @@ def test_swedish_words_and_numbers(qtbot, preview):
                          Qt.MouseButton.LeftButton)
         numbers = preview.numbers.text()
         assert "Uppmätt uppladdning (vad förbindelsen klarade): 5\xa0386\xa0Mbit/s" in numbers
-        assert "Uppladdning att prova: 5\xa0386 Mbit/s (uppmätt)" in \
+        assert "Uppladdning att prova: 5\xa0386\xa0Mbit/s (uppmätt)" in \
             preview.upload_label.text().replace("&", "")
     finally:
         i18n.install("en")

@@ -69,7 +69,7 @@ def _moving_span(samples: list[tuple[float, int]]) -> float:
 
 @pytest.mark.slow
 def test_one_click_shows_the_picture_and_the_meter_while_they_are_judged(make_window, qtbot):
-    w = make_window(demo_mode="on", language="en")
+    w = make_window(demo_mode="on", language="en", paced=True)
     press(qtbot, by_name(w, "Start the check"))
     seen = _watch_run(qtbot, w)
     camera_span = _moving_span(seen["camera"])
@@ -113,7 +113,7 @@ def _frames_seen(qtbot, view: VideoView, count: int) -> list[np.ndarray]:
 
 @pytest.mark.slow
 def test_start_page_shows_a_moving_sample_picture_and_gives_the_camera_up(make_window, qtbot):
-    w = make_window(demo_mode="on", language="en")
+    w = make_window(demo_mode="on", language="en", paced=True)
     assert w.current_key() == "start"
     view = by_name(w, "Live picture of you", VideoView)
     assert view.width() >= 320 and view.height() >= 180
@@ -135,7 +135,7 @@ def test_start_page_shows_a_moving_sample_picture_and_gives_the_camera_up(make_w
 
 
 def test_start_page_without_a_camera_says_so_with_the_fix(make_window, qtbot):
-    w = make_window(demo_mode="off", language="en")
+    w = make_window(demo_mode="off", language="en", paced=True)
     if w.session.device_lists.get("camera"):
         pytest.skip("this computer has a camera")
     sv = w.start.selfview
@@ -160,15 +160,25 @@ def test_the_meter_and_countdown_follow_a_real_microphone_while_it_is_judged(
     virtual microphone while the microphone check records, the check's questions answered."""
     from tests.gui_fixtures import write_wav
 
-    w = make_window(demo_mode="off", language="en")
+    w = make_window(demo_mode="off", language="en", paced=True)
     click_step(qtbot, w, "microphone")
     page = w.pages["microphone"]
     press(qtbot, by_name(w, "Check the microphone"))
     seen: list[tuple[float, int, str]] = []
 
+    def look() -> None:
+        if page.listening.isVisible():
+            seen.append((time.monotonic(), page.meter.updates, page.listening.text()))
+            # never "read the sentence aloud" from the live hint while asked to stay quiet
+            assert not page.level.isVisible()
+
     def answer(prefix: str) -> None:
-        qtbot.waitUntil(lambda: page.panel.question.isVisible()
-                        and page.panel.question_text.text().startswith(prefix), timeout=20_000)
+        def asked() -> bool:
+            look()
+            return (page.panel.question.isVisible()
+                    and page.panel.question_text.text().startswith(prefix))
+
+        qtbot.waitUntil(asked, timeout=20_000)
         press(qtbot, by_name(w, "Ready"))
 
     answer("Stay quiet")
@@ -176,17 +186,18 @@ def test_the_meter_and_countdown_follow_a_real_microphone_while_it_is_judged(
     virtual_microphone.play(write_wav(tmp_path / "voice.wav", seconds=8.0))
 
     def recorded() -> bool:
-        if page.listening.isVisible():
-            seen.append((time.monotonic(), page.meter.updates, page.listening.text()))
+        look()
         if page.panel.question.isVisible():  # "Play the recording back…?": no
             press(qtbot, by_name(w, "Answer no"))
         return "microphone" in w.session.results and not page.panel.running
 
     qtbot.waitUntil(recorded, timeout=60_000)
+    assert any(s[2].startswith("TechCheck is listening to the room while you stay quiet")
+               for s in seen), {s[2] for s in seen}
     speaking = [s for s in seen if s[2].startswith("TechCheck is listening: how loud your voice")]
     assert speaking, {s[2] for s in seen}
     lefts = sorted({int(s[2].rsplit(" ", 3)[-3]) for s in speaking}, reverse=True)
     assert len(lefts) >= 4 and lefts[-1] <= 1, lefts  # counts down the seconds it records
-    assert _moving_span([(t, n) for t, n, _ in seen]) >= MICROPHONE_SEEN_S
-    assert not page.listening.isVisible()
+    assert _moving_span([(t, n) for t, n, _text in speaking]) >= MICROPHONE_SEEN_S
+    assert not page.listening.isVisible() and page.level.isVisible()
     assert w.session.results["microphone"].metrics[M.SPEECH_LEVEL.name].value is not None

@@ -255,3 +255,20 @@ def test_fullband_keeps_the_recording_as_it_is(voice):
 def test_empty_recording_is_refused():
     with pytest.raises(ValueError, match="empty"):
         model_audio(np.zeros(0, np.float32), 48000, plan_call(GENERIC, Conditions(1, 0, 0)))
+
+
+def test_the_summary_writes_speeds_as_every_surface_does():
+    """The sentence's speeds go through l10n.quantity like the numbers and the sliders' labels:
+    0.199 Mbit/s is "0.20 Mbit/s" / "0,20 Mbit/s" (it was "0.2" in the sentence only), and a
+    line measured in thousands is grouped, never in an exponent ("1.23e+06")."""
+    from techcheck.checks.l10n import quantity
+
+    tried = Conditions(3.0, 0.0, 5.0, 40.0).trying(0.05 * 10 ** 0.6, 0.5)
+    plan = plan_call(GENERIC, tried)
+    up = {n.key: n for n in plan.numbers()}["upload"]
+    for lang, shown in (("en", "0.20\u00a0Mbit/s"), ("sv", "0,20\u00a0Mbit/s")):
+        assert quantity(up.value, up.unit, lang) == shown
+        assert f" {shown} " in plan.summary_text(lang), plan.summary_text(lang)
+    huge = plan_call(GENERIC, Conditions(1_234_567.0, 0.0, 1.0))
+    assert "1,234,567\u00a0Mbit/s" in huge.summary_text("en")
+    assert "1\u00a0234\u00a0567\u00a0Mbit/s" in huge.summary_text("sv")

@@ -60,7 +60,8 @@ def test_live_analysis_of_a_good_picture():
 @pytest.mark.parametrize(("name", "metric", "hint"), [
     ("moved", "offset", "Move to the centre"),
     ("backlit", "backlight", "Bright light behind you"),
-    ("far", "face_size", "Move closer"),
+    ("far", "head_size", "Move closer"),
+    ("close", "head_size", "Head fills the picture: sit back a little"),
     ("eyes_low", "eye_line", "Raise the camera to eye level"),
 ])
 def test_live_hint_tells_what_to_do(name, metric, hint):

@@ -83,11 +83,13 @@ def test_a_camera_rolled_by_20_degrees_is_measured_within_2_and_warns(item_id):
 def test_a_head_tilted_on_a_level_camera_is_a_tip_at_most(item_id):
     """People tilt their heads when they laugh: with the room level behind them (the camera
     is not rolled) that is advice, however far the eyes' line leans (15° for the smiling man,
-    once a warning)."""
+    once a warning). Both men also bow their heads (the smiling one looks aside too), which
+    the pitch finds (issue 25, tests/unit/test_camera_pitch.py); nothing else warns."""
     o = outcome(item_id)
     assert o.metrics["camera_roll"] < 5.0
     assert o.findings.get("camera.tilted") == "tip", o.findings
-    assert o.verdict == "ready"
+    assert set(o.warnings) <= {"camera.looking_away"}, o.findings
+    assert o.verdict != "not_ready"
 
 
 def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
@@ -114,3 +116,142 @@ def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
     for f in FaceDetector(mesh=False).find(close):
         background &= ~M.person_mask(f, close.shape)
     assert M.scene_roll(M.luma(close), background) is None
+
+
+#: face-api's sample 5, the woman on the lower stairs: the stair railing's slanted bars behind
+#: her, one family of parallel lines about 20° off vertical, on a level camera (good items).
+RAILING = ["fasample5a-railing-head70", "fasample5a-railing-wide"]
+
+
+def person_background(frame: np.ndarray) -> np.ndarray:
+    """The room behind the people (``background`` of ``M.scene_roll``), as the check masks it."""
+    from techcheck.checks.camera.detector import FaceDetector
+
+    small = M.downscale(M.luma(frame))
+    background = np.ones(small.shape, bool)
+    for f in FaceDetector(mesh=False).find(frame):
+        background &= ~M.person_mask(f, frame.shape)
+    return background
+
+
+@pytest.mark.parametrize("item_id", RAILING)
+def test_a_stair_railing_behind_a_level_camera_is_not_a_rolled_camera(item_id):
+    """The railing's bars alone once read as a camera rolled by 19.5° and warned on a good
+    picture. A rolled camera turns the room's verticals and its horizontals together; one
+    family of slanted lines is a railing, a roof or stairs as well, and gives no reading of
+    the room (the eyes' line, about 6°, stands for the picture)."""
+    frame = first_frame(item_id)
+    assert M.scene_roll(M.luma(frame), person_background(frame)) is None
+    o = outcome(item_id)
+    assert not o.warnings, o.findings
+    assert "camera.tilted" not in o.findings, o.findings
+    assert o.metrics["camera_roll"] < 8.0
+
+
+def test_the_rooms_tilt_is_read_a_few_times_a_second_and_still_judged_over_the_window(
+        tmp_path, monkeypatch):
+    """The room does not move between frames: its tilt is read at most four times a second
+    (on every frame it cost about 30 % of the check's CPU), and the reading stands for the
+    frames between. A real room (a desk, a lamp, a map) level for 2.5 s, then the camera
+    rolled by 20° for 2.5 s, as a 30 fps MJPG file: the check's window (the last 2.5 s) is
+    judged on the rolled room's readings, measured within 2° and warned."""
+    import cv2
+
+    from techcheck.checks.camera import CameraCheck
+    from techcheck.checks.camera import metrics as metrics_module
+    from techcheck.checks.context import CheckContext, Devices
+
+    frame = first_frame("cap12-mjpeg-480p")
+    h, w = frame.shape[:2]
+    rolled = cv2.warpAffine(frame, cv2.getRotationMatrix2D((w / 2, h / 2), -20.0, 1.0),
+                            (w, h), borderMode=cv2.BORDER_REFLECT)
+    path = tmp_path / "rolled-midway.avi"
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (w, h))
+    rng = np.random.default_rng(3)
+    for i in range(150):  # a sensor's grain, fresh in every frame (no frozen picture)
+        base = frame if i < 75 else rolled
+        out.write(np.clip(base + rng.normal(0, 2.0, base.shape), 0, 255).astype(np.uint8))
+    out.release()
+    calls = []
+    real = metrics_module.scene_roll
+
+    def counted(gray, background):
+        calls.append(1)
+        return real(gray, background)
+
+    monkeypatch.setattr(metrics_module, "scene_roll", counted)
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    result = CameraCheck().run(CheckContext(profile, Devices(camera=str(path)), duration=5.0))
+    assert result.metrics["frames"].value >= 145
+    assert len(calls) <= 5.0 * 4 + 1
+    assert result.metrics["camera_roll"].value == pytest.approx(20.0, abs=2.0)
+    assert {f.code: f.status.value for f in result.findings}.get("camera.tilted") == "warn"
+
+
+# --- a head filling the picture (issue 25, item 4) ------------------------------------------
+
+#: Items whose head (chin to the top of the head) fills 84-93 % of the height, read by eye on
+#: the first frame (manifest notes): eight people from three packages, one a webcam clip.
+CLOSE_HEADS = {"fasample6c-head87": 0.88, "fasample5b-head90": 0.91, "fasample1-head85": 0.85,
+               "fasample3b-head85": 0.84, "audrey-head93": 0.93, "sean-head93": 0.91,
+               "astronaut-head85": 0.88, "cap13-head85": 0.86}
+#: The same people at an ordinary webcam distance, and the closest good items of issue 14 (a
+#: talking head on a blue wall, his head 0.74-0.77 of the height).
+ORDINARY_HEADS = {"fasample5b-head70": 0.71, "fasample1-head70": 0.69,
+                  "fasample3b-head70": 0.73, "astronaut-head70": 0.76, "cap13-head70": 0.67,
+                  "franck01829-576p": 0.74, "franck02045-576p": 0.76,
+                  "franck02683-576p": 0.77, "franck03909-576p": 0.74}
+#: Read by eye to the top of a full hair style standing well above the skull, which the crown
+#: estimate rightly does not count (a bouffant does not bring anyone closer).
+HIGH_HAIR = {"astronaut-head70"}
+
+
+@pytest.mark.parametrize("item_id", sorted(CLOSE_HEADS))
+def test_a_head_filling_over_80_percent_of_the_height_warns(item_id):
+    """The policy (docs/verdicts.md): a head filling over 80 % of the picture's height is
+    noticed. These were tips while the limit held the face box (0.61-0.71 of the height)."""
+    o = outcome(item_id)
+    assert o.findings.get("camera.too_close") == "warn", o.findings
+    value, threshold, status = o.graded["head_size"]
+    # the limit shown is the one applied: 0.80, or 0.79 once the hysteresis holds the warning
+    assert value > 0.80 and threshold == pytest.approx(0.80, abs=0.0101) and status == "warn"
+
+
+@pytest.mark.parametrize("item_id", sorted(ORDINARY_HEADS))
+def test_an_ordinary_framing_is_not_too_close(item_id):
+    o = outcome(item_id)
+    assert "camera.too_close" not in o.findings, o.findings
+    assert o.metrics["head_size"] <= 0.80
+    assert not o.warnings, o.findings
+
+
+@pytest.mark.parametrize("item_id", sorted({**CLOSE_HEADS, **ORDINARY_HEADS}))
+def test_the_head_height_is_the_one_read_by_eye(item_id):
+    """The crown estimated from the eyes and the chin (``CROWN_OVER_CHIN``, the two-section
+    canon) against the crown and chin read by looking at the first frame."""
+    from techcheck.checks.camera.detector import FaceDetector
+
+    frame = first_frame(item_id)
+    face = FaceDetector().detect(frame)[0]
+    eye = {**CLOSE_HEADS, **ORDINARY_HEADS}[item_id]
+    estimate = face.head_height / frame.shape[0]
+    if item_id in HIGH_HAIR:  # below the hair's top, by less than the hair's height
+        assert eye - 0.10 <= estimate <= eye + 0.01
+    else:
+        assert estimate == pytest.approx(eye, abs=0.04)
+
+
+def test_the_close_head_finding_says_what_the_person_sees_in_english_and_swedish():
+    from techcheck.checks.camera import CameraCheck
+    from techcheck.checks.context import CheckContext, Devices
+
+    item = next(i for i in C.load().items if i.id == "sean-head93")
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    result = CameraCheck().run(CheckContext(profile, Devices(camera=str(C.build(item))),
+                                            duration=C.CAMERA_SECONDS))
+    (f,) = [f for f in result.findings if f.code == "camera.too_close"]
+    assert f.text().startswith("Your head fills almost the whole picture: 9")
+    assert "(want at most 80%)" in f.text()
+    assert f.fix_text().startswith("Sit back a little")
+    assert f.text("sv").startswith("Ditt huvud fyller nästan hela bilden: 9")
+    assert f.fix_text("sv").startswith("Luta dig bakåt lite")

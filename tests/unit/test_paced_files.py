@@ -76,6 +76,7 @@ def test_a_sound_file_is_listened_to_at_its_own_pace(profile, tmp_path):
     levels = [(t, p.data) for t, p in seen if p.data.get("kind") == "level"]
     assert len(levels) >= 20  # the meter moves all along
     assert levels[0][1]["duration_s"] == pytest.approx(2.0, abs=0.01)
+    assert {d["phase"] for _t, d in levels} == {"file"}
     assert levels[-1][1]["left_s"] <= 0.1
     assert all(-40 < d["rms_dbfs"] < -10 for _t, d in levels[5:])
     # the same recording judged the same way, only taken in at its own speed

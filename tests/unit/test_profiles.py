@@ -115,7 +115,7 @@ NONSENSE = [
      "wrong way round: lower is better"),
     ("[system]\nbattery_fail_pct = 60\n", "system.battery_fail_pct",
      "wrong way round: higher is better"),
-    ("[camera]\nface_height_range_tip = [0.1, 0.9]\n", "camera.face_height_range_tip",
+    ("[camera]\nhead_height_min_tip = 0.1\n", "camera.head_height_min_tip",
      "wrong way round"),
     ("[camera]\nroll_tip_deg = 20\n", "camera.roll_tip_deg",
      "lower is better here, so the tip limit must be below the warn limit"),
@@ -327,3 +327,16 @@ def test_a_retired_key_still_loads_and_the_log_says_it_is_ignored(tmp_path: Path
     assert not hasattr(p.limits("camera"), "live_window_s")
     said = "\n".join(r.getMessage() for r in caplog.records)
     assert "mine.toml:8: [camera] live_window_s no longer sets anything" in said, said
+
+
+def test_the_face_box_size_keys_are_retired_not_read_as_the_head_height(tmp_path: Path, caplog):
+    """Issue 25: closeness became the head's height, 1.33-1.44 x the face box's, so an old
+    ``face_height_range_*`` value would mean something else under the new keys: it sets
+    nothing, the file still loads and the log names the keys that replace it."""
+    path = write(tmp_path, GOOD_HEAD + "\n[camera]\nface_height_range_warn = [0.1, 0.6]\n")
+    with caplog.at_level("WARNING", logger="techcheck.profile"):
+        p = load_profile(path, SCHEMAS)
+    assert p.limits("camera").head_height_max_warn == 0.80
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert "[camera] face_height_range_warn no longer sets anything" in said, said
+    assert "head_height_max_warn" in said

@@ -3,6 +3,7 @@ the private PipeWire server, the X server or a namespace lab stay on one xdist w
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -57,3 +58,43 @@ def test_tests_sharing_a_server_run_on_one_worker(collected):
     for _n, slow, group in collected:
         if group != "-":
             assert group.endswith(":slow" if slow else ":quick"), (group, slow)
+
+
+GROUPED_MODULE = '''
+import os
+from pathlib import Path
+
+import pytest
+
+@pytest.fixture(scope="module")
+def made_once():
+    return os.getpid()
+
+@pytest.mark.parametrize("i", range(8))
+def test_shares(made_once, i):
+    out = Path(os.environ["WHERE"])
+    (out / f"{i}").write_text(os.environ.get("PYTEST_XDIST_WORKER", "-") + " " + str(made_once))
+'''
+
+
+def test_tests_of_one_group_really_run_on_one_worker(tmp_path):
+    """The groups above are only marks: xdist honours them only if its loadgroup scheduler sees
+    them (pytest 9.2 with pytest-xdist 3.8 did not, and each worker built every shared fixture).
+    Eight tests sharing a module fixture, run on two workers as scripts/setup.sh runs the suite,
+    must all land on one worker and see one fixture."""
+    (tmp_path / "conftest.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from tests.conftest import pytest_collection_modifyitems  # noqa: F401,E402\n")
+    (tmp_path / "test_grouped.py").write_text(GROUPED_MODULE)
+    where = tmp_path / "where"
+    where.mkdir()
+    res = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2",
+         "--dist", "loadgroup", "--no-loadscope-reorder", "--rootdir", str(tmp_path),
+         "-c", "/dev/null", str(tmp_path / "test_grouped.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "WHERE": str(where)})
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    seen = {p.read_text() for p in where.iterdir()}
+    assert len(list(where.iterdir())) == 8 and len(seen) == 1, seen

@@ -29,7 +29,7 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
-from techcheck.app.report.view import check_section, when
+from techcheck.app.report.view import check_section, decimals_of, when
 from techcheck.checks import l10n
 from techcheck.checks.model import Verdict
 
@@ -43,9 +43,13 @@ def _item(text: str) -> QTableWidgetItem:
     return it
 
 
-def _value_text(value: Any, lang: str) -> str:
-    """The measured value itself for IT support (4 significant digits, the unit has its own
-    column), written as the reports write numbers in ``lang``; "Yes"/"No", never True/False."""
+def _value_text(value: Any, lang: str, decimals: int | None = None) -> str:
+    """The measured value itself for IT support (the unit has its own column), written as the
+    reports write numbers in ``lang``; "Yes"/"No", never True/False. A measure that declares
+    its precision is written with it (a count of faces: "1"); others with 4 significant
+    digits."""
+    if decimals is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return l10n.number(value, lang, decimals)
     if isinstance(value, float) and math.isfinite(value) and 0 < abs(value) < 1000:
         digits = max(0, 3 - math.floor(math.log10(abs(value))))
         return l10n.number(value, lang, digits).rstrip("0").rstrip(l10n.symbols(lang)[0])
@@ -176,10 +180,10 @@ class DetailsPage(Page):
         for r in self.session.ordered_results():
             section = check_section(r, lang, lang)  # the limit worded as the report words it
             for row in section.metrics:
-                rows.append((section.title, row, r.metrics[row.name]))
+                rows.append((section.title, row, r.metrics[row.name], r))
         self.metrics.setRowCount(len(rows))
-        for i, (title, row, m) in enumerate(rows):
-            shown = _value_text(m.value, lang)
+        for i, (title, row, m, r) in enumerate(rows):
+            shown = _value_text(m.value, lang, decimals_of(r.id, row.name))
             self.metrics.setItem(i, 0, _item(title))
             self.metrics.setItem(i, 1, _item(row.name))
             self.metrics.setItem(i, 2, _item(shown))

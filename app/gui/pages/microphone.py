@@ -61,6 +61,7 @@ class MicrophonePage(CheckPage):
         self.listening.setVisible(False)
         self.layout_.addWidget(self.listening)
         self._left: float | None = None  # seconds the check still listens
+        self._phase = ""  # to what: "quiet" (the room), "speech", "file" (a recording)
         self.meter = LevelMeter(self.body)
         self.layout_.addWidget(self.meter)
         self.level = StatusBadge(self.body)
@@ -122,12 +123,21 @@ class MicrophonePage(CheckPage):
         """The sentence above the meter while the check listens, with its countdown."""
         left = self._left
         self.listening.setVisible(left is not None)
+        # the live hint judges a window of its own: while the check listens (and may ask for
+        # quiet) the check's line speaks, and its card gives the verdict after
+        self.level.setVisible(left is None)
         if left is None:
             return
-        if self.session.demo:
+        if self._phase == "quiet":
+            text = self.tr("TechCheck is listening to the room while you stay quiet: the "
+                           "noise and hum your microphone picks up.")
+        elif self._phase == "file" and self.session.demo:
             text = self.tr("TechCheck is listening to the sample recording, not your "
                            "microphone: how loud the voice is, the noise around it, and "
                            "whether the sound distorts.")
+        elif self._phase == "file":
+            text = self.tr("TechCheck is listening to the recording: how loud the voice is, "
+                           "the noise around it, and whether the sound distorts.")
         else:
             text = self.tr("TechCheck is listening: how loud your voice is, the noise around "
                            "you, and whether the sound distorts.")
@@ -234,7 +244,7 @@ class MicrophonePage(CheckPage):
         """While the check records it holds the microphone: meter what it hears."""
         if data.get("kind") == "level":
             if isinstance(left := data.get("left_s"), int | float):
-                self._left = float(left)
+                self._left, self._phase = float(left), str(data.get("phase", ""))
                 self._show_listening()
             self._on_level(LevelReading(data["rms_dbfs"], data["peak_dbfs"],
                                         bool(data.get("clipping")), float(data.get("t", 0.0))))

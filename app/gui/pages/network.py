@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from techcheck.app import demo
+from techcheck.app.gui import settings as S
 from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.widgets.checkpanel import CheckPanel
@@ -21,7 +22,8 @@ log = logging.getLogger("techcheck.gui")
 class NetworkPage(CheckPage):
     key = "network"
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, settings: S.Settings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         graphs = QHBoxLayout()
         self.throughput = LiveGraph("Mbit/s", self.body)
@@ -40,7 +42,7 @@ class NetworkPage(CheckPage):
         self.add_check_panel(self.panel)
         # "As they will see and hear you", once camera and connection are checked
         # (built when there is something to show: it loads the call model)
-        self.preview_slot = PreviewSlot(self.body)
+        self.preview_slot = PreviewSlot(self.body, settings)  # its save remembers the folder
         self.layout_.addWidget(self.preview_slot)
         self._active = False
         self.server: Any = None

@@ -194,7 +194,7 @@ class ResultsPage(Page):
         self.layout_.addWidget(self.compare_box)  # below what to fix: that comes first
         # "As they will see and hear you", once camera and connection are checked
         # (built when there is something to show: it loads the call model)
-        self.preview_slot = PreviewSlot(self.body)
+        self.preview_slot = PreviewSlot(self.body, settings)
         self.layout_.addWidget(self.preview_slot)
         self._active = False
         self._after_paint = AfterPaint(self.body, self._follow_preview, self)

@@ -12,12 +12,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from techcheck.app import demo
 from techcheck.app.gui import settings as S
 from techcheck.app.gui import style
+from techcheck.app.gui.filedialog import FileType, ask_open
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
@@ -106,8 +106,8 @@ class StartPage(Page):
         self.green = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.green.setSpacing(style.GAP * 2)
         self.selfview = SelfView(self.body)
-        self.green.addWidget(self.selfview, 3)
-        self.layout_.addLayout(self.green, 1)
+        self.green.addWidget(self.selfview, 3, Qt.AlignmentFlag.AlignTop)
+        self.layout_.addLayout(self.green)
         self._here = False
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
@@ -181,6 +181,7 @@ class StartPage(Page):
         side.addStretch(1)
         self.green.addLayout(side, 2)
         self.layout_.addStretch(1)
+        self.layout_.addStretch(1)
         bar = QWidget(self)
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
@@ -236,6 +237,10 @@ class StartPage(Page):
         wide = view.width() >= WIDE_PAGE
         self.green.setDirection(QBoxLayout.Direction.LeftToRight if wide
                                 else QBoxLayout.Direction.TopToBottom)
+        # side by side they share the width; one above the other, the picture takes only
+        # its own height and the choices follow right below it
+        self.green.setStretch(0, 3 if wide else 0)
+        self.green.setStretch(1, 2 if wide else 1)
         # below the heading; above the choices it leaves room for the first of them
         self.selfview.set_max_height(round(view.height() * (0.7 if wide else 0.45)))
 
@@ -378,10 +383,11 @@ class StartPage(Page):
         self._select(self.platform, platform)
 
     def ask_invitation(self) -> None:
-        where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open an invitation"), where,
-            self.tr("TechCheck invitations (*.toml);;All files (*)"))
+        """The shared open dialog (``filedialog.ask_open``): invitations first, then every
+        file; it opens where the last invitation came from, else Downloads."""
+        path = ask_open(self, self.tr("Open an invitation"),
+                        [FileType("invitation", self.tr("TechCheck invitations"), (".toml",))],
+                        self.settings, self.tr("All files"))
         if path:
             self.invitation_chosen.emit(path)
 

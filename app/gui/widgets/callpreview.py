@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGridLayout,
     QLabel,
     QPushButton,
@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from techcheck.app.gui import i18n
-from techcheck.app.gui.i18n import ct, num, qty, say
+from techcheck.app.gui import settings as S
+from techcheck.app.gui.filedialog import FileType, ask_save, remember_folder
+from techcheck.app.gui.i18n import ct, qty, say
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskContext, TaskError, run_task
 from techcheck.app.gui.widgets.previewslot import has_inputs
@@ -154,10 +156,13 @@ def _play_modelled(recording: Recording, plan: CallPlan, device: Any):
 class CallPreview(QWidget):
     """Give it the profile's network limits, the measured conditions, a camera spec, the
     recording ((samples, rate) or None) and the speaker; ``start()`` when shown, ``stop()``
-    when the page is left."""
+    when the page is left. ``settings``: the person's, where the save dialog remembers the
+    folder of the last save (``settings.SAVE_FOLDER``, shared with the report's export: one
+    place the person keeps what TechCheck saves)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: S.Settings | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.setObjectName("call-preview")
         self._state: dict[str, Any] = {"conditions": None, "limits": None}
         self.measured: Conditions | None = None
@@ -422,18 +427,26 @@ class CallPreview(QWidget):
 
     # --- keeping it (only when the person asks) -------------------------------------------
 
+    def file_types(self) -> list[FileType]:
+        """What the save dialog offers: the numbers as text, the person names that file; the
+        modelled picture (.avi) and sound (.wav) are written beside it under the same name."""
+        return [FileType("text", self.tr("Text, with the picture and sound beside it"),
+                         (".txt",))]
+
     def ask_save(self) -> None:
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(docs or Path.home()) / "techcheck-preview.avi")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the preview for IT support"),
-                                              suggested)
-        if path:
-            self.save_to(path)
+        """The shared save dialog (``filedialog.ask_save``): a text filter, the folder of the
+        last save, a default name in the person's language with today's date."""
+        stem = self.tr("TechCheck-interviewer-view-{date}").format(
+            date=date.today().isoformat())
+        chosen = ask_save(self, self.tr("Save the preview for IT support"), stem,
+                          self.file_types(), "text", self.settings)
+        if chosen is not None:
+            self.save_to(chosen[0])
 
     def save_to(self, path: str) -> None:
         """Write the modelled picture (.avi), sound (.wav) and numbers (.txt) next to ``path``
         for the conditions the sliders show. The live stream pauses: a camera opens once."""
-        from techcheck.app.commands.callpreview import write_files
+        from techcheck.app.commands.callpreview import SUFFIXES, WRITTEN, write_files
 
         cond = self._state["conditions"]
         if cond is None or self.saver is not None:
@@ -443,7 +456,10 @@ class CallPreview(QWidget):
             self.stream.cancel()
             self.stream.wait(3.0)
             self.stream = None
-        stem = Path(path).with_suffix("")
+        # the name the person chose, without the suffix of one of the files it stands for
+        # ("for IT.txt" → "for IT.avi", ".wav", ".txt"; "notes.v2" keeps its ".v2")
+        chosen = Path(path)
+        stem = chosen.with_suffix("") if chosen.suffix.lower() in SUFFIXES else chosen
         limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
                                            i18n.current())
         self.save_button.setEnabled(False)
@@ -453,12 +469,16 @@ class CallPreview(QWidget):
             return write_files(stem, limits, cond, camera, load_recording(recording), lang)
 
         def done(messages: list[str]) -> None:
-            wrote = [m for m in messages if m.startswith("preview written")]
+            wrote = [m.removeprefix(WRITTEN) for m in messages if m.startswith(WRITTEN)]
+            if wrote:
+                remember_folder(self.settings, wrote[0])
+            names = ", ".join(Path(w).name for w in wrote)
             say(self.play_note, lambda:
-                self.tr("Saved {count} files: {path}.avi, .wav and .txt").format(
-                    count=len(wrote), path=str(stem)) if len(wrote) == len(messages)
+                self.tr("Saved in {folder}: {files}").format(folder=str(stem.parent),
+                                                             files=names)
+                if len(wrote) == len(messages)
                 else self.tr("Not everything could be saved: {why}").format(
-                    why=" ".join(m for m in messages if m not in wrote)))
+                    why=" ".join(m for m in messages if not m.startswith(WRITTEN))))
 
         def failed(err: TaskError) -> None:
             say(self.play_note, lambda: self.tr("The preview could not be saved: {error}").format(
@@ -501,20 +521,21 @@ class CallPreview(QWidget):
                 "nothing to model. Run the connection check again."))
             self.numbers.setText("")
         else:
-            self.summary.setText(" ".join(ct(t, params) for t, params in self.plan.summary()))
+            self.summary.setText(self.plan.summary_text(i18n.current()))
             rows = []
             for n in self.plan.numbers():
                 # "7 070 Mbit/s" in Swedish, as the report writes it; words translated
                 rows.append(f"{ct(n.label)}: {qty(n.value, n.unit)}")
             self.numbers.setText("\n".join(rows))
+        # the numbers above, the summary and these labels: one path (l10n.quantity), so the
+        # slider says "0.20 Mbit/s" where the sentence does
         up = cond.upload_mbps if cond is not None else upload_at(self.upload.value())
-        value = num(up, 2 if up < 1 else 1 if up < 100 else 0)
         self.upload_label.setText(
-            self.tr("&Upload to try: {value} Mbit/s (measured)").format(value=value)
+            self.tr("&Upload to try: {value} (measured)").format(value=qty(up, "Mbit/s"))
             if cond is not None and not cond.what_if else
-            self.tr("&Upload to try: {value} Mbit/s").format(value=value))
-        self.loss_label.setText(self.tr("&Loss to try: {value} %").format(
-            value=num(self.loss.value() * LOSS_STEP_PCT, 1)))
+            self.tr("&Upload to try: {value}").format(value=qty(up, "Mbit/s")))
+        self.loss_label.setText(self.tr("&Loss to try: {value}").format(
+            value=qty(self.loss.value() * LOSS_STEP_PCT, "%")))
 
     def _recording_note(self) -> None:
         say(self.play_note, lambda: "" if self.recording is not None else self.tr(

@@ -32,10 +32,10 @@ class LiveGraph(QWidget):
         #: point, so the graph says what the card says
         self.measures: dict[str, float] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumHeight(160)  # the plot, and the legend under it
+        self.setMinimumHeight(180)  # the plot, the time axis and the legend under it
 
     def sizeHint(self) -> QSize:
-        return QSize(480, 200)
+        return QSize(480, 220)
 
     def set_series_label(self, key: str, label: str) -> None:
         self.labels[key] = label
@@ -122,11 +122,12 @@ class LiveGraph(QWidget):
         left = max(fm.horizontalAdvance(t) for t in ticks) + 10
         line_h = fm.height() + 4
         time_text = qty(round(self._tmax()), "s")
-        rows = self.legend_layout(fm.horizontalAdvance,
-                                  self.width() - left - 16 - fm.horizontalAdvance(time_text))
+        legend_w = self.width() - 12  # from the left edge: under the axis' labels too
+        rows = self.legend_layout(fm.horizontalAdvance, legend_w)
         top = fm.height() + 8
+        # under the plot: the time axis' label, then the legend's rows
         area = QRectF(left, top, self.width() - left - 8,
-                      self.height() - top - 8 - line_h * len(rows) - 4)
+                      self.height() - top - 6 - line_h * (len(rows) + 1))
         p.fillRect(area, pal.color(QPalette.ColorRole.Base))
         p.setPen(QPen(pal.color(QPalette.ColorRole.Mid), 1))
         p.drawRect(area)
@@ -158,13 +159,15 @@ class LiveGraph(QWidget):
         # the legend under the plot, never over the lines: each series' line style and colour,
         # its name and the figure the card quotes, with the unit
         for r, row in enumerate(rows):
-            y = area.bottom() + 4 + line_h * r + line_h / 2
+            y = area.bottom() + 4 + line_h * (r + 1) + line_h / 2
             for key, label, x in row:
-                x += area.left()
+                x += 4
                 p.setPen(pens[key])
                 p.drawLine(QPointF(x, y), QPointF(x + SWATCH, y))
                 p.setPen(text)
-                p.drawText(QPointF(x + SWATCH + 6, y + fm.ascent() / 2 - 1), label)
+                room = int(4 + legend_w - (x + SWATCH + 6))
+                shown = fm.elidedText(label, Qt.TextElideMode.ElideMiddle, max(room, 20))
+                p.drawText(QPointF(x + SWATCH + 6, y + fm.ascent() / 2 - 1), shown)
         p.end()
 
     def _tmax(self) -> float:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from techcheck.app.gui import settings as S
     from techcheck.app.gui.widgets.callpreview import CallPreview
 
 NEEDS = ("camera", "network")
@@ -29,8 +30,9 @@ class PreviewSlot(QWidget):
     """An empty, hidden place in a page's layout; ``follow`` fills it with the call preview
     once there is something to preview. ``view`` is the preview, or None before that."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: S.Settings | None = None) -> None:
         super().__init__(parent)
+        self._settings = settings  # handed to the view: where its save dialog opens
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._box = layout
@@ -44,7 +46,7 @@ class PreviewSlot(QWidget):
                 return False
             from techcheck.app.gui.widgets.callpreview import CallPreview
 
-            self.view = CallPreview(self)
+            self.view = CallPreview(self, self._settings)
             self._box.addWidget(self.view)
         shown = self.view.follow(session, active)
         self.setVisible(shown)

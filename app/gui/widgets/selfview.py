@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QVBoxLayout, QWidget
 
-from techcheck.app.gui import style
 from techcheck.app.gui.live import Frame, camera_preview
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskError, run_task
@@ -31,6 +30,17 @@ _UNSET = object()
 MAX_HEIGHT = 480
 
 
+class _Faces(QStackedLayout):
+    """A stacked layout whose height for a width is the shown face's alone: Qt's own takes
+    the tallest of all, so the words in place of the picture sat above a picture-high gap."""
+
+    def heightForWidth(self, width: int) -> int:
+        face = self.currentWidget()
+        if face is None:
+            return -1
+        return face.heightForWidth(width) if face.hasHeightForWidth() else face.sizeHint().height()
+
+
 class SelfView(QWidget):
     """``show_camera`` starts the live picture; ``stop`` releases the camera. ``state`` is
     "off", "starting", "live" or "problem" (the camera could not be shown)."""
@@ -38,24 +48,34 @@ class SelfView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("self-view")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.video = VideoView(self)
+        # as tall as the picture and its words, never more: beside taller choices it stays
+        # at the top, above them it leaves no gap
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        # One of two faces at a time: the picture with its caption, or what keeps it from
+        # showing with the fix. The one not shown is left out of the size (``_show``).
+        self.stack = _Faces(self)
+        self.live_face, self.problem_face = QWidget(self), QWidget(self)
+        live = QVBoxLayout(self.live_face)
+        live.setContentsMargins(0, 0, 0, 0)
+        self.video = VideoView(self.live_face)
         self.video.setMinimumSize(320, 180)
-        layout.addWidget(self.video)
-        self.caption = QLabel(self)
+        live.addWidget(self.video)
+        self.caption = QLabel(self.live_face)
         self.caption.setWordWrap(True)
-        layout.addWidget(self.caption)
-        self.problem = StatusBadge(self, size=20)
+        live.addWidget(self.caption)
+        live.addStretch(1)
+        problem = QVBoxLayout(self.problem_face)
+        problem.setContentsMargins(0, 0, 0, 0)
+        self.problem = StatusBadge(self.problem_face, size=20)
         self.problem.word.setWordWrap(True)
         self.problem.word.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.problem)
-        self.fix = QLabel(self)
+        problem.addWidget(self.problem)
+        self.fix = QLabel(self.problem_face)
         self.fix.setWordWrap(True)
         self.fix.setTextFormat(Qt.TextFormat.PlainText)
-        style.set_font(self.fix, "body")
-        layout.addWidget(self.fix)
-        layout.addStretch(1)  # beside taller choices, the picture stays at the top
+        problem.addWidget(self.fix)
+        self.stack.addWidget(self.live_face)
+        self.stack.addWidget(self.problem_face)
         self.task: Task | None = None
         self.state = "off"
         self._spec: Any = _UNSET
@@ -128,22 +148,28 @@ class SelfView(QWidget):
     def _fit(self) -> None:
         w, h = self._shape
         height = max(180, min(self._max_height, round(self.width() * h / w)))
-        self.video.setFixedSize(min(self.width(), round(height * w / h)), height)
+        size = QSize(min(self.width(), round(height * w / h)), height)
+        if size != self.video.minimumSize() or size != self.video.maximumSize():
+            self.video.setFixedSize(size)
 
     # --- texts ------------------------------------------------------------------------------
 
     def _show(self) -> None:
         """Every text for the current state, in the current language."""
         problem = self.state == "problem"
-        self.video.setVisible(not problem)  # never a black box instead of a picture
-        self.problem.setVisible(problem)
-        self.fix.setVisible(problem)
-        self.caption.setVisible(not problem and self.state != "off")
+        shown, hidden = ((self.problem_face, self.live_face) if problem  # never a black box
+                         else (self.live_face, self.problem_face))
+        shown.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        hidden.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.stack.setCurrentWidget(shown)
+        self.updateGeometry()
         self.video.setAccessibleName(self.tr("Live picture of you"))
         self.video.set_tag(self.tr("Sample video, not your camera") if self._sample else "")
         self.video.set_message(self.tr("Starting the camera…") if self.state == "starting"
                                else "")
-        if self._sample:
+        if self.state == "off":
+            self.caption.setText("")
+        elif self._sample:
             self.caption.setText(self.tr(
                 "Demo mode shows a sample video here, not your camera. The lines show where "
                 "the eyes and the face belong."))
