@@ -21,6 +21,7 @@ Contenders:
 - **Start**: the self-view as shipped.
 - **Start, minimised**: the same with the window minimised.
 - **Camera page**: the Camera page's preview, which keeps the rate the check judges at.
+- **probe**: the self-view analysing once in 100 s: what decoding and drawing cost alone.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from techcheck.app.gui import settings as S
 from techcheck.app.gui.widgets import selfview
 from techcheck.app.gui.window import MainWindow
 if mode == "noanalysis":
-    selfview.ANALYSES_HZ = 0.01
+    selfview.ANALYSES_HZ = 0.01  # the probe: what showing the pictures alone costs
 if mode == "every":
     selfview.ANALYSES_HZ = None  # the switch: the behaviour before the bound
 s = S.Settings(QSettings(os.environ["XDG_CONFIG_HOME"] + "/t.ini", QSettings.Format.IniFormat))
@@ -130,9 +131,9 @@ w.close()
 """
 
 MODES = {
-    "noanalysis": "Start, pictures only (probe)",
     "bare": "baseline: bare window (Start page, self-view stopped)",
-    "every": "Start page, every frame analysed (before)",
+    "noanalysis": "probe: Start page, pictures only (an analysis every 100 s)",
+    "every": "Start page, every frame analysed (the bound switched off)",
     "start": "**Start page self-view**",
     "minimised": "Start page, window minimised",
     "camera": "Camera page preview",
