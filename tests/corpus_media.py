@@ -411,16 +411,27 @@ def _op(img: np.ndarray, name: str, arg: float, item: Item, index: int) -> np.nd
 #: check judges.
 GLANCE_AT = 0.55
 GLANCE_FRAMES = 15
+#: Neighbouring pixels whose places in the source lie this many pixels (|dx| + |dy|) off what
+#: one's transform gives for the other meet at a seam (the re-rendered head's outline).
+SEAM_JUMP = 2.0
+#: The re-render's version, part of a bowed item's cache key: raise it when ``bowed`` changes
+#: what it draws. 2: one remap from a triangle-index map instead of painting triangle by
+#: triangle (the outline's anti-aliasing now a one-pixel blur, no cracks between triangles).
+BOW_RECIPE = 2
 
 
 def _mesh_of(img: np.ndarray) -> np.ndarray:
-    """The largest face's mesh in ``img`` (the camera check's own detector)."""
+    """The largest face's mesh in ``img`` (the camera check's own detector). As ``detect``
+    does for its first face, without the search for faces cut by the frame's edge (they come
+    after the whole faces, so never first) and without meshing a second face."""
     from techcheck.checks.camera.detector import FaceDetector
 
-    faces = FaceDetector().detect(img)
-    if not faces or faces[0].mesh is None:
+    det = FaceDetector(edge_search=False)
+    found = det.find(img)
+    face = det.refine(img, found[0]) if found else None
+    if face is None or face.mesh is None:
         raise RuntimeError("no face mesh to re-render")
-    return faces[0].mesh.astype(np.float64)
+    return face.mesh.astype(np.float64)
 
 
 def _triangles(points: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -433,34 +444,61 @@ def _triangles(points: np.ndarray, w: int, h: int) -> np.ndarray:
             index[key] = i
             sub.insert((float(x), float(y)))
     tris = []
-    for t in sub.getTriangleList():
-        ids = [index.get((round(float(t[2 * k]), 2), round(float(t[2 * k + 1]), 2)))
-               for k in range(3)]
+    for t in np.round(sub.getTriangleList().astype(np.float64), 2).tolist():
+        ids = [index.get((t[2 * k], t[2 * k + 1])) for k in range(3)]
         if None not in ids:
             tris.append(ids)
     return np.array(tris, int)
 
 
-def _warp_triangle(dst: np.ndarray, src: np.ndarray, s: np.ndarray, d: np.ndarray) -> None:
-    """Paint triangle ``s`` of ``src`` onto triangle ``d`` of ``dst`` (affine, anti-aliased)."""
-    x, y, w, h = cv2.boundingRect(d.astype(np.float32))
-    x0, y0 = max(x, 0), max(y, 0)
-    x1, y1 = min(x + w, dst.shape[1]), min(y + h, dst.shape[0])
-    if x1 <= x0 or y1 <= y0:
-        return
-    m = cv2.getAffineTransform(s.astype(np.float32), (d - [x0, y0]).astype(np.float32))
-    patch = cv2.warpAffine(src, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REFLECT)
-    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    cv2.fillConvexPoly(mask, np.round((d - [x0, y0]) * 16).astype(np.int32), 255, cv2.LINE_AA, 4)
-    a = (mask.astype(np.float32) / 255.0)[..., None]
-    roi = dst[y0:y1, x0:x1]
-    roi[:] = roi * (1 - a) + patch * a
+def _signed_areas(t: np.ndarray) -> np.ndarray:
+    """Twice the signed area of each triangle of ``t`` (n x 3 x 2)."""
+    return ((t[:, 1, 0] - t[:, 0, 0]) * (t[:, 2, 1] - t[:, 0, 1])
+            - (t[:, 2, 0] - t[:, 0, 0]) * (t[:, 1, 1] - t[:, 0, 1]))
 
 
-def _signed_area(t: np.ndarray) -> float:
-    return float((t[1, 0] - t[0, 0]) * (t[2, 1] - t[0, 1])
-                 - (t[2, 0] - t[0, 0]) * (t[1, 1] - t[0, 1]))
+def _warp_triangles(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                    tris: np.ndarray, moving: int) -> np.ndarray:
+    """``img`` warped piecewise-affinely from triangles ``src[tris]`` to ``dst[tris]``, painted
+    in the order given (a later triangle covers an earlier one). Each output pixel takes the
+    index of the last triangle drawn over it in a map (``fillConvexPoly``, 1/16 px vertices);
+    its place in ``img`` is then that triangle's inverse affine transform of it, and one
+    ``remap`` samples them all (bilinear, as ``warpAffine`` would per triangle). Triangles of
+    still points only (the room) map to themselves. Where painted triangles of different
+    surfaces meet (the head's outline over what it covers), the seam is smoothed over a pixel,
+    as the anti-aliased edges of triangle-by-triangle painting would."""
+    h, w = img.shape[:2]
+    s, d = src[tris], dst[tris]
+    # dst -> src affine per triangle: M @ [x, y, 1] over d's vertices gives s's vertices
+    a = np.concatenate([d.transpose(0, 2, 1), np.ones((len(tris), 1, 3))], axis=1)
+    m = s.transpose(0, 2, 1) @ np.linalg.inv(a)  # (n, 2, 3)
+    index = np.full((h, w), -1, np.int32)
+    moves = (tris < moving).any(1)
+    pts = np.round(d * 16).astype(np.int32)
+    for k in range(len(tris)):
+        cv2.fillConvexPoly(index, pts[k], int(k) if moves[k] else -1, cv2.LINE_8, 4)
+    ys, xs = np.nonzero(index >= 0)
+    k = index[ys, xs]
+    mx, my = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    fx, fy = xs.astype(np.float64), ys.astype(np.float64)
+    mx[ys, xs] = m[k, 0, 0] * fx + m[k, 0, 1] * fy + m[k, 0, 2]
+    my[ys, xs] = m[k, 1, 0] * fx + m[k, 1, 1] * fy + m[k, 1, 2]
+    out = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    # A seam: the next pixel's place in ``img`` is not where this pixel's own transform puts
+    # it (one surface over another: the bowed head's outline over what it covers, a fold).
+    # Across a shared edge the transforms agree, so the surface stays seamless; the pixel
+    # before each seam takes a 3x3 binomial blur, an edge about a pixel wide as anti-aliased
+    # triangle-by-triangle painting gives.
+    grad = np.zeros((h, w, 2, 2), np.float32)  # d(source x, y) / d(x, y), identity still
+    grad[..., 0, 0] = grad[..., 1, 1] = 1.0
+    grad[ys, xs] = m[k, :, :2]
+    seam = np.zeros((h, w), bool)
+    seam[:, :-1] |= (np.abs(mx[:, 1:] - mx[:, :-1] - grad[:, :-1, 0, 0])
+                     + np.abs(my[:, 1:] - my[:, :-1] - grad[:, :-1, 1, 0]) > SEAM_JUMP)
+    seam[:-1] |= (np.abs(mx[1:] - mx[:-1] - grad[:-1, :, 0, 1])
+                  + np.abs(my[1:] - my[:-1] - grad[:-1, :, 1, 1]) > SEAM_JUMP)
+    out[seam] = cv2.GaussianBlur(out, (3, 3), 0)[seam]
+    return out
 
 
 def bowed(img: np.ndarray, deg: float) -> np.ndarray:
@@ -488,15 +526,15 @@ def bowed(img: np.ndarray, deg: float) -> np.ndarray:
     depth = np.concatenate([pz + dy * math.sin(t) + dz * math.cos(t),
                             np.full(len(src) - moving, np.inf)])
     tris = _triangles(src, w, h)
-    still = [k for k in range(len(tris)) if not (tris[k] < moving).all()]
-    head_tris = sorted((k for k in range(len(tris)) if (tris[k] < moving).all()),
-                       key=lambda k: -float(depth[tris[k]].mean()))
-    out = img.astype(np.float32)
-    texture = out.copy()
-    for k in still + head_tris:
-        s, d = src[tris[k]], dst[tris[k]]
-        if _signed_area(s) * _signed_area(d) > 0:  # else turned away from the camera: hidden
-            _warp_triangle(out, texture, s, d)
+    whole = (tris < moving).all(1)
+    # the body and the room first, then the head far to near (a stable sort: ties keep the
+    # triangulation's order); faces turned away from the camera left out
+    order = np.concatenate([np.flatnonzero(~whole),
+                            np.flatnonzero(whole)[np.argsort(-depth[tris[whole]].mean(1),
+                                                             kind="stable")]])
+    tris = tris[order]
+    tris = tris[_signed_areas(src[tris]) * _signed_areas(dst[tris]) > 0]
+    out = _warp_triangles(img.astype(np.float32), src, dst, tris, moving)
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -609,16 +647,18 @@ def build(item: Item) -> Path:
 
     The cache is trusted only as far as it is checked: the source was verified by its SHA-256
     (``source``), and the ``.key`` file beside the item holds a hash of everything the item is
-    made from (the manifest entry, the source's SHA-256, OpenCV's version and, for H.264, the
-    encoder's) and the SHA-256 of the file written; both must match, or the item is made
+    made from (the manifest entry, the source's SHA-256, OpenCV's version, for H.264 the
+    encoder's and for a re-rendered head ``BOW_RECIPE``) and the SHA-256 of the file written; both must match, or the item is made
     again. Making it is deterministic (seeded noise, one encoder thread), so an item is the
     same file wherever the same versions make it."""
     if item.codec == "original":
         return source(item.source)
     out = cache_dir() / "items" / f"{item.id}{item.suffix}"
     stamp = out.with_suffix(out.suffix + ".key")
-    recipe = (item, load().sources[item.source].sha256, cv2.__version__,
-              encoder_version() if item.codec == "h264" else "")
+    recipe: tuple[object, ...] = (item, load().sources[item.source].sha256, cv2.__version__,
+                                  encoder_version() if item.codec == "h264" else "")
+    if any(name in ("bow", "glance") for name, _ in item.ops):
+        recipe += (f"bow {BOW_RECIPE}",)
     key = hashlib.sha256(repr(recipe).encode()).hexdigest()
     if out.is_file() and stamp.is_file() and stamp.read_text().split() == [key, sha256(out)]:
         return out
