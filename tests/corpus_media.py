@@ -502,6 +502,8 @@ def _warp_triangles(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
     h, w = img.shape[:2]
     s, d = src[tris], dst[tris]
     moves = (tris < moving).any(1)
+    if not moves.any():
+        return img.copy()
     box = d[moves].reshape(-1, 2)
     bx0, by0 = np.maximum(np.floor(box.min(0)).astype(int) - 1, 0)
     bx1, by1 = np.minimum(np.ceil(box.max(0)).astype(int) + 2, [w, h])
