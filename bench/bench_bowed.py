@@ -81,7 +81,8 @@ def main() -> None:
                     np.save(args.save / name / f"{it.id}.npy", pictures[name])
             if "before" in pictures:
                 diff = np.abs(pictures["now"].astype(np.int16) - pictures["before"]).max(-1)
-                row["mean_abs_diff"] = round(float(diff.mean()), 3)
+                row["mean_abs_diff"] = round(float(diff.mean()), 4)
+                row["max_abs_diff"] = int(diff.max())
                 row["pct_px_over_8"] = round(float((diff > 8).mean() * 100), 3)
             report[it.id] = row
             print(f"{it.id:28s} {len(frames):4d} frames  "

@@ -455,16 +455,19 @@ def _signed_areas(t: np.ndarray) -> np.ndarray:
 
 
 def _painted(d: np.ndarray, box: tuple[int, int, int, int], h: int, w: int
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each triangle of ``d`` (n x 3 x 2) as OpenCV draws it anti-aliased (``fillConvexPoly``,
     1/16 px vertices), inside ``box`` (x0, y0, x1, y1) of an h x w picture: a map of the last
     triangle (in ``d``'s order) that covers each pixel fully (-1: none), and every pixel a
-    triangle covers in part (its flat index, the triangle, the coverage 1-254). Each triangle
-    is drawn into its own stretch of one buffer, so the loop does little more than draw."""
+    triangle covers in part (its flat index, the triangle, the coverage 1-254), and where each
+    triangle's box starts in the picture (the origin ``warpAffine`` would have used). Each
+    triangle is drawn into its own stretch of one buffer, so the loop does little more than
+    draw."""
     bx0, by0, bx1, by1 = box
-    rects = []
+    rects, origin = [], []
     for tri in d.astype(np.float32):
         x, y, bw, bh = cv2.boundingRect(tri)
+        origin.append((max(x, 0), max(y, 0)))
         x0, y0 = max(x, bx0), max(y, by0)
         rects.append((x0, y0, max(min(x + bw, bx1) - x0, 0), max(min(y + bh, by1) - y0, 0)))
     r = np.array(rects, np.int64).reshape(-1, 4)
@@ -482,7 +485,21 @@ def _painted(d: np.ndarray, box: tuple[int, int, int, int], h: int, w: int
     k = np.searchsorted(start, at, side="right") - 1
     local = at - start[k]
     ly, lx = local // r[k, 2], local % r[k, 2]
-    return full, (ly + r[k, 1]) * w + lx + r[k, 0], k, buf[at]
+    return full, (ly + r[k, 1]) * w + lx + r[k, 0], k, buf[at], np.array(origin, np.int64)
+
+
+def _source_places(x: np.ndarray, y: np.ndarray, inv: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``warpAffine`` samples its source for output pixel (x, y) of a box, given the
+    inverse transform ``inv`` (per pixel, n x 2 x 3), as ``remap`` maps: OpenCV's own fixed
+    point (imgwarp.cpp, ``WarpAffineInvoker``: 10 fractional bits rounded, then 5), so that
+    ``remap`` (which rounds its maps to 1/32 px) samples exactly the same place."""
+    xs, ys = [], []
+    for row, out in ((0, xs), (1, ys)):
+        start = np.rint((inv[:, row, 1] * y + inv[:, row, 2]) * 1024).astype(np.int64) + 16
+        step = np.rint(inv[:, row, 0] * x * 1024).astype(np.int64)
+        out.append((((start + step) >> 5) / 32).astype(np.float32))
+    return xs[0], ys[0]
 
 
 def _warp_triangles(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -507,17 +524,19 @@ def _warp_triangles(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
     box = d[moves].reshape(-1, 2)
     bx0, by0 = np.maximum(np.floor(box.min(0)).astype(int) - 1, 0)
     bx1, by1 = np.minimum(np.ceil(box.max(0)).astype(int) + 2, [w, h])
-    # dst -> src affine per triangle: M @ [x, y, 1] over d's vertices gives s's vertices
-    a = np.concatenate([d.transpose(0, 2, 1), np.ones((len(tris), 1, 3))], axis=1)
-    m = s.transpose(0, 2, 1) @ np.linalg.inv(a)  # (n, 2, 3)
-    full, p, k, al = _painted(d, (int(bx0), int(by0), int(bx1), int(by1)), h, w)
+    full, p, k, al, origin = _painted(d, (int(bx0), int(by0), int(bx1), int(by1)), h, w)
+    # each triangle's output -> source transform in its own box, as ``warpAffine`` inverts
+    # the transform it is given
+    s32 = s.astype(np.float32)
+    m = np.array([cv2.invertAffineTransform(cv2.getAffineTransform(
+        s32[i], (d[i] - origin[i]).astype(np.float32))) for i in range(len(tris))]
+    ).reshape(-1, 2, 3)
 
     def sample(p: np.ndarray, k: np.ndarray) -> np.ndarray:
-        fx, fy = (p % w).astype(np.float64), (p // w).astype(np.float64)
+        sx, sy = _source_places(p % w - origin[k, 0], p // w - origin[k, 1], m[k])
         n, cols = len(p), 1024
-        sx, sy = (np.concatenate([v.astype(np.float32), np.zeros(-n % cols, np.float32)])
-                  .reshape(-1, cols) for v in (m[k, 0, 0] * fx + m[k, 0, 1] * fy + m[k, 0, 2],
-                                               m[k, 1, 0] * fx + m[k, 1, 1] * fy + m[k, 1, 2]))
+        sx, sy = (np.concatenate([v, np.zeros(-n % cols, np.float32)]).reshape(-1, cols)
+                  for v in (sx, sy))
         return cv2.remap(img, sx, sy, cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REFLECT).reshape(-1, img.shape[2])[:n]
 
@@ -531,9 +550,8 @@ def _warp_triangles(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
     kk = top[ys, xs]
     on = moves[kk]
     ys, xs, kk = ys[on], xs[on], kk[on]
-    fx, fy = (xs + bx0).astype(np.float64), (ys + by0).astype(np.float64)
-    mx[ys, xs] = m[kk, 0, 0] * fx + m[kk, 0, 1] * fy + m[kk, 0, 2]
-    my[ys, xs] = m[kk, 1, 0] * fx + m[kk, 1, 1] * fy + m[kk, 1, 2]
+    mx[ys, xs], my[ys, xs] = _source_places(xs + bx0 - origin[kk, 0], ys + by0 - origin[kk, 1],
+                                            m[kk])
     out = img.copy()
     out[by0:by1, bx0:bx1] = cv2.remap(img, mx, my, cv2.INTER_LINEAR,
                                       borderMode=cv2.BORDER_REFLECT)
@@ -695,6 +713,15 @@ def check_h264(item: Item, path: Path) -> dict[str, float | str]:
     return facts
 
 
+def cache_key(item: Item) -> str:
+    """A hash of everything ``item`` is made from (see ``build``)."""
+    recipe: tuple[object, ...] = (item, load().sources[item.source].sha256, cv2.__version__,
+                                  encoder_version() if item.codec == "h264" else "")
+    if any(name in ("bow", "glance") for name, _ in item.ops):
+        recipe += (f"bow {BOW_RECIPE}",)
+    return hashlib.sha256(repr(recipe).encode()).hexdigest()
+
+
 @_locked
 def build(item: Item) -> Path:
     """The item as a file the camera check can open, made once into the cache.
@@ -709,11 +736,7 @@ def build(item: Item) -> Path:
         return source(item.source)
     out = cache_dir() / "items" / f"{item.id}{item.suffix}"
     stamp = out.with_suffix(out.suffix + ".key")
-    recipe: tuple[object, ...] = (item, load().sources[item.source].sha256, cv2.__version__,
-                                  encoder_version() if item.codec == "h264" else "")
-    if any(name in ("bow", "glance") for name, _ in item.ops):
-        recipe += (f"bow {BOW_RECIPE}",)
-    key = hashlib.sha256(repr(recipe).encode()).hexdigest()
+    key = cache_key(item)
     if out.is_file() and stamp.is_file() and stamp.read_text().split() == [key, sha256(out)]:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)

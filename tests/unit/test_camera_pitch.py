@@ -145,3 +145,54 @@ def test_facing_the_camera_or_a_slight_nod_is_no_warning(item_id):
     o = outcome(item_id)
     assert o.findings.get("camera.looking_away") in (None, "tip"), o.findings
     assert not o.warnings, o.findings
+
+
+def _painted_one_by_one(img: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                        tris: np.ndarray) -> np.ndarray:
+    """The re-render as first written (issue 25): each triangle warped by ``warpAffine`` and
+    blended in with its anti-aliased mask, in order. The reference the fast one must match."""
+    out = img.copy()
+    for t in tris:
+        s, d = src[t], dst[t]
+        x, y, w, h = cv2.boundingRect(d.astype(np.float32))
+        x0, y0 = max(x, 0), max(y, 0)
+        x1, y1 = min(x + w, img.shape[1]), min(y + h, img.shape[0])
+        m = cv2.getAffineTransform(s.astype(np.float32), (d - [x0, y0]).astype(np.float32))
+        patch = cv2.warpAffine(img, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REFLECT)
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillConvexPoly(mask, np.round((d - [x0, y0]) * 16).astype(np.int32), 255,
+                           cv2.LINE_AA, 4)
+        a = (mask.astype(np.float32) / 255.0)[..., None]
+        out[y0:y1, x0:x1] = out[y0:y1, x0:x1] * (1 - a) + patch * a
+    return out
+
+
+def test_the_fast_re_render_paints_what_triangle_by_triangle_painting_does():
+    """Issue 22: the bowed items are composited in one pass (``_warp_triangles``) instead of
+    ~900 ``warpAffine`` calls a frame; the picture must stay the painting's, folds (a moved
+    triangle over another) and anti-aliased edges included, up to rounding of the sampling."""
+    rng = np.random.default_rng(3)
+    img = cv2.GaussianBlur(rng.uniform(0, 255, (120, 160, 3)), (0, 0), 2).astype(np.float32)
+    src = np.array([[40, 30], [100, 35], [70, 80], [120, 90], [30, 100], [150, 20],
+                    [0, 0], [159, 0], [0, 119], [159, 119]], float)
+    moving = 6
+    dst = src.copy()
+    dst[:moving] += [[3.3, 9.7], [-2.1, 12.4], [1.6, 20.2], [4.4, 6.1], [0.7, 3.9], [-5.2, 8.8]]
+    tris = C._triangles(src, 160, 120)
+    tris = tris[C._signed_areas(src[tris]) * C._signed_areas(dst[tris]) > 0]
+    fast = C._warp_triangles(img, src, dst, tris, moving)
+    slow = _painted_one_by_one(img, src, dst, tris)
+    assert np.abs(fast - slow).max() < 1e-3
+    assert np.abs(fast - img).max() > 20  # and the head did move
+
+
+def test_a_re_rendered_item_is_made_again_when_the_re_render_changes(monkeypatch):
+    """The cache key of a bowed item holds ``BOW_RECIPE``: a cached picture from an older
+    re-render is not reused; items without a re-rendered head keep their key."""
+    items = {i.id: i for i in C.load().items}
+    bowed, plain = items["sean-bow30"], items["franck02045-576p"]
+    before = C.cache_key(bowed), C.cache_key(plain)
+    monkeypatch.setattr(C, "BOW_RECIPE", C.BOW_RECIPE + 1)
+    assert C.cache_key(bowed) != before[0]
+    assert C.cache_key(plain) == before[1]
