@@ -16,11 +16,11 @@ from techcheck.app.report import labels
 from techcheck.app.report.view import (
     STATUS_WORD,
     VERDICT_WORD,
-    shown_metric,
     direction,
     english,
     number,
     quantity,
+    shown_metric,
     when,
 )
 from techcheck.checks import l10n

@@ -11,11 +11,11 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.measure import (
     FAIL_ONLY,
     INF,
+    PERCENT,
+    SIZE,
     TIP_ONLY,
     TIP_WARN,
     WARN_ONLY,
-    PERCENT,
-    SIZE,
     Measure,
     Side,
     table,
