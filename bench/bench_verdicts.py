@@ -21,6 +21,13 @@ Baselines, each measured in the same run on the same items:
 - **sharpness before the H.264 items**: the sharpness measure and limits as they were before
   the corpus had H.264 items made at a call's bitrate (the face resized to 96 px, tip below
   19.5, warning below 18), everything else current.
+- **picture tilt from one family of lines**: the room's tilt (``scene_roll``) as it was before
+  it needed the room's verticals and horizontals both (a stair railing read as a rolled
+  camera), everything else current.
+- **the room's tilt on every frame**: ``scene_roll`` read on every frame instead of at most
+  every ``SCENE_INTERVAL_S`` (what reading it less often changes in the verdicts).
+
+``--baselines WORD,WORD`` runs only the baselines whose names contain one of the words.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from techcheck.checks import registry  # noqa: E402
-from techcheck.checks.camera import metrics  # noqa: E402
+from techcheck.checks.camera import live, metrics  # noqa: E402
 from techcheck.checks.camera.detector import FaceDetector  # noqa: E402
 from techcheck.checks.profile import load_profile  # noqa: E402
 from tests.corpus_media import (  # noqa: E402
@@ -115,7 +122,8 @@ def speaker_through_pipewire(setups, profile) -> list:
         server.stop()
 
 
-def camera_corpus(items, profiles_now, no_baseline: bool, report: dict) -> None:
+def camera_corpus(items, profiles_now, no_baseline: bool, report: dict,
+                  baselines: tuple[str, ...] = ()) -> None:
     """The camera items: the H.264 items' facts, then the check on every item with the
     calibrated limits and (unless ``no_baseline``) each baseline; results into ``report``."""
     now, before, before_h264 = profiles_now
@@ -133,18 +141,32 @@ def camera_corpus(items, profiles_now, no_baseline: bool, report: dict) -> None:
     runs = [("calibrated", now, True, None), ("baseline: limits before issue 14", before, True, None),
             ("baseline: no edge search", now, False, None),
             ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
-             SHARPNESS_WIDTH_BEFORE_H264)]
+             SHARPNESS_WIDTH_BEFORE_H264),
+            ("baseline: picture tilt from one family of lines", now, True, None),
+            ("baseline: the room's tilt on every frame", now, True, None)]
+    if no_baseline:
+        runs = runs[:1]
+    elif baselines:
+        runs = runs[:1] + [r for r in runs[1:] if any(w in r[0] for w in baselines)]
     default_width = metrics.sharpness.__defaults__
-    for name, profile, edge, width in (runs[:1] if no_baseline else runs):
+    lone_level = metrics.SCENE_LONE_LEVEL
+    scene_interval = live.SCENE_INTERVAL_S
+    for name, profile, edge, width in runs:
         t0 = time.monotonic()
         FaceDetector.edge_search = edge
         if width is not None:  # the measure as it was: the face resized to ``width`` px
             metrics.sharpness.__defaults__ = (width,)
+        if "one family" in name:  # every lone family read, at any slant
+            metrics.SCENE_LONE_LEVEL = 180.0
+        if "every frame" in name:
+            live.SCENE_INTERVAL_S = 0.0
         try:
             outcomes = [run_camera(i, profile) for i in items]
         finally:
             FaceDetector.edge_search = True
             metrics.sharpness.__defaults__ = default_width
+            metrics.SCENE_LONE_LEVEL = lone_level
+            live.SCENE_INTERVAL_S = scene_interval
         good = [o for o in outcomes if o.item.good]
         report[name] = {
             "seconds": round(time.monotonic() - t0, 1),
@@ -187,6 +209,9 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     ap.add_argument("--no-baseline", action="store_true", help="only the calibrated limits")
+    ap.add_argument("--baselines", default="",
+                    help="only the baselines whose names contain one of these comma-separated "
+                         "words")
     ap.add_argument("--speaker-only", action="store_true", help="only the speaker setups")
     ap.add_argument("--camera-only", action="store_true",
                     help="only the camera items (the microphone and speaker corpora are not run)")
@@ -202,7 +227,8 @@ def main() -> int:
     now, before, before_h264 = profiles()
     report = {}
     if not args.speaker_only:
-        camera_corpus(items, (now, before, before_h264), args.no_baseline, report)
+        camera_corpus(items, (now, before, before_h264), args.no_baseline, report,
+                      tuple(filter(None, args.baselines.split(","))))
     if args.camera_only:
         if args.json:
             args.json.write_text(json.dumps(report, indent=1))

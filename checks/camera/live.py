@@ -31,6 +31,14 @@ from techcheck.checks.profile import generic_limits
 #: (status, value, short hint marked with N_) for one measure.
 LiveStatus = tuple[Status, float | None, str]
 
+#: The room behind the person does not move between frames, so its straight edges (the
+#: picture's tilt, ``scene_roll``: about 30 % of the check's CPU when read on every frame of a
+#: 720p stream, docs/benchmarks.md) are read at most once in this many seconds, and that
+#: reading stands for the frames in between. The window judge still gets a tilt on every
+#: frame; over a 2.5 s window that is ten readings of the room, each weighted by the frames it
+#: stood for, so the window's median is the median of the room's readings over that time.
+SCENE_INTERVAL_S = 0.25
+
 
 @dataclass(frozen=True)
 class Guides:
@@ -112,12 +120,17 @@ class FrameAnalyser:
         # recent downscaled frames, to compare the picture with itself frozen_lag_s ago
         self._recent: deque[tuple[float, np.ndarray]] = deque()
         self._times: deque[float] = deque(maxlen=90)
+        #: how often the room's tilt is read (``SCENE_INTERVAL_S``; 0 = on every frame)
+        self.scene_interval_s = SCENE_INTERVAL_S
+        # the last reading of the room's tilt: (time, roll or None, frame shape)
+        self._scene: tuple[float, float | None, tuple[int, ...]] | None = None
 
     def reset(self) -> None:
         """Forget the stream (a new camera, or a file that starts over)."""
         self.tracker.reset()
         self.window.reset()
         self._prev_small = None
+        self._scene = None
         self._recent.clear()
         self._times.clear()
 
@@ -141,7 +154,8 @@ class FrameAnalyser:
             metrics=verdict_metrics,
             seconds=self.window.span_s,
             window_s=self.limits.window_s,
-            problems=sorted({s.side.code for s in verdict_states.values() if s.side}),
+            problems=sorted({s.side.code for n, s in verdict_states.items() if s.side
+                             and verdict_metrics.get(n, (Status.PASS,))[0] is not Status.SKIPPED}),
         )
         looks_good = main is not None and all(  # tips are advice: they do not spoil it
             s in (Status.PASS, Status.TIP, Status.SKIPPED) for s, _, _ in metrics.values())
@@ -161,6 +175,16 @@ class FrameAnalyser:
             states=now,
         )
 
+    def skip(self, frame_bgr: np.ndarray, t: float) -> None:
+        """A frame of the stream shown without an analysis (a live view that analyses fewer
+        frames than it shows): its time still counts for the stream's frame rate, and its
+        picture is the one the next analysed frame's background motion is measured against,
+        so both read as they do when every frame is analysed, as the check does."""
+        if self._times and t < self._times[-1]:
+            self.reset()
+        self._times.append(t)
+        self._prev_small = M.downscale(M.luma(frame_bgr))
+
     # --- measuring ------------------------------------------------------------------------
 
     def measure(self, frame_bgr: np.ndarray, t: float) -> tuple[dict[str, float | None],
@@ -179,6 +203,7 @@ class FrameAnalyser:
         v["frozen_frames"] = self._frozen(small, t)
         if black:
             self.tracker.reset()
+            self._scene = None  # the room seen after a covered lens is read afresh
             return v, []
 
         faces = self.tracker.update(frame_bgr, t)
@@ -195,7 +220,7 @@ class FrameAnalyser:
         # stands for both.
         # The head's tilt is only a measure of its own against the room: on a plain wall it
         # is the picture's tilt (one number, one row, not the same number twice).
-        scene = M.scene_roll(gray, background)
+        scene = self._scene_roll(gray, background, t)
         eyes = faces[0].roll_deg if faces and v.get("roll") is not None else None
         v["roll"] = None
         if scene is not None:
@@ -207,6 +232,17 @@ class FrameAnalyser:
         if prev is not None:
             v["background_motion"] = M.motion(prev, small, background)
         return v, faces
+
+    def _scene_roll(self, gray: np.ndarray, background: np.ndarray, t: float) -> float | None:
+        """The room's tilt (``M.scene_roll``), read afresh once ``scene_interval_s`` has passed
+        since the last reading (or the frame's size changed), else that reading again."""
+        held = self._scene
+        if (held is not None and held[2] == gray.shape
+                and 0.0 <= t - held[0] < self.scene_interval_s):
+            return held[1]
+        roll = M.scene_roll(gray, background)
+        self._scene = (t, roll, gray.shape)
+        return roll
 
     def _frozen(self, small: np.ndarray, t: float) -> float | None:
         """1.0 when the picture is the same as ``frozen_lag_s`` ago, 0.0 when it changed, None
@@ -272,6 +308,18 @@ class FrameAnalyser:
                 out[name] = (st.status, st.value, st.side.hint)
             else:
                 out[name] = (st.status, st.value, rule.ok_hint)
+        # What the check leaves out of its card because a root cause covers it (the rule's
+        # ``explained_by``: low eyes beside a bowed head or a head filling the picture) is no
+        # hint of its own either, so the preview never asks for two fixes the card does not.
+        raised = {st.side.code for n, st in states.items()
+                  if n in out and st.side is not None
+                  and out[n][0] not in (Status.PASS, Status.SKIPPED)}
+        for name in out:
+            st = states.get(name)
+            explained = self._rules[name].explained_by
+            if explained and st is not None and st.side is not None and any(
+                    c in raised and c != st.side.code for c in explained):
+                out[name] = (Status.SKIPPED, None, "")
         return out
 
     def _stream_statuses(self, w: int, h: int) -> dict[str, LiveStatus]:

@@ -230,6 +230,23 @@ SCENE_MIN_PEAK = 2.2
 #: diagonal lines of the room (a sloping ceiling, stairs) and not the camera's roll, which
 #: could not then be told from the room's shape.
 SCENE_MAX_ROLL = 32.0
+#: A rolled camera turns the room's verticals and its horizontals by the same angle, so a
+#: roll is read only where both families of edges are seen: the weaker of the two (the
+#: edge directions within ``SCENE_FAMILY_HALF_WIDTH`` of the peak, and of the peak + 90°)
+#: must carry at least this much weight per degree over the median direction away from both
+#: (more than ``SCENE_FAMILY_AWAY`` from each), i.e. stand out of the room's direction noise.
+#: Measured on the corpus's first frames (bench/bench_scene_roll.py, docs/benchmarks.md "A
+#: stair railing is not a rolled camera"): a stair railing's slanted bars alone 0.2-0.8, the
+#: cameras rolled by 20° before real rooms 1.3-5.6.
+SCENE_FAMILY_MIN = 1.0
+SCENE_FAMILY_HALF_WIDTH = 3.0
+SCENE_FAMILY_AWAY = 10.0
+#: One family of parallel edges alone is read only when it lies within this of level: it is
+#: then the room's verticals or horizontals seen by a level camera (in a rolled one the room's
+#: own slant would have to cancel the roll). A lone family further off level is as well a
+#: railing, a roof or stairs seen by a level camera as a rolled camera, and gives no reading.
+#: Below ``roll_tip_deg`` (8°): a lone family never by itself makes the picture tilted.
+SCENE_LONE_LEVEL = 5.0
 
 
 def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
@@ -241,7 +258,15 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
     (``background``, at ``SMALL``): a tilted head says nothing about the camera. The
     direction histogram is weighted by edge strength and folded onto one quarter turn, so
     the verticals and the horizontals vote together (the "dominant orientation" of a
-    structure-tensor or Hough-line estimate)."""
+    structure-tensor or Hough-line estimate).
+
+    The fold also makes one family of parallel slanted lines (a stair railing, a roof, the
+    treads of a staircase seen from the side) look like a rolled room. The room is taken to be
+    built on a Cartesian grid, the Manhattan-world assumption (J. M. Coughlan and A. L.
+    Yuille, "Manhattan World: Compass Direction from a Single Image by Bayesian Inference",
+    ICCV 1999): its verticals and its horizontals are at right angles, and a camera's roll
+    turns both. So the peak counts as a roll only where both families are seen
+    (``_families_seen``); a lone family only when it lies near level."""
     h, w = gray.shape[:2]
     if w < 16 or h < 16:
         return None
@@ -264,7 +289,8 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
     weights = mag[sel]
     if weights.size < 500 or float(weights.sum()) <= 0:
         return None
-    fold = (np.degrees(np.arctan2(gy[sel], gx[sel])) + 45.0) % 90.0 - 45.0
+    theta = np.degrees(np.arctan2(gy[sel], gx[sel]))
+    fold = (theta + 45.0) % 90.0 - 45.0
     hist, _ = np.histogram(fold, bins=90, range=(-45.0, 45.0), weights=weights)
     smooth = np.sum([np.roll(hist, k) for k in range(-2, 3)], axis=0)  # ±2°, round the turn
     i = int(np.argmax(smooth))
@@ -273,9 +299,33 @@ def scene_roll(gray: np.ndarray, background: np.ndarray) -> float | None:
     peak = i - 45 + 0.5
     if abs(peak) > SCENE_MAX_ROLL:  # diagonals: a slanted roof or a staircase, not a roll
         return None
+    if abs(peak) > SCENE_LONE_LEVEL and not _families_seen(theta, weights, peak):
+        return None  # one family of slanted lines: a railing or stairs as well as a roll
     off = (fold - peak + 45.0) % 90.0 - 45.0
     near = np.abs(off) <= 4.0
     return float(peak + np.average(off[near], weights=weights[near]))
+
+
+def family_support(theta: np.ndarray, weights: np.ndarray, peak: float) -> float:
+    """How well the weaker of the two edge families at right angles, at ``peak`` and at
+    ``peak`` + 90° (edge directions in degrees, any turn), stands out of the directions away
+    from both: its weight per degree over their median weight per degree (0 when it has none;
+    ``inf`` when every other direction is empty)."""
+    hist, _ = np.histogram(theta % 180.0, bins=180, range=(0.0, 180.0), weights=weights)
+    centre = np.arange(180) + 0.5
+    to_peak = np.abs((centre - peak + 90.0) % 180.0 - 90.0)
+    to_other = np.abs((centre - peak) % 180.0 - 90.0)  # distance to peak + 90°
+    weak = min(float(hist[to_peak <= SCENE_FAMILY_HALF_WIDTH].mean()),
+               float(hist[to_other <= SCENE_FAMILY_HALF_WIDTH].mean()))
+    base = float(np.median(hist[(to_peak > SCENE_FAMILY_AWAY) & (to_other > SCENE_FAMILY_AWAY)]))
+    if weak <= 0.0:
+        return 0.0
+    return weak / base if base > 0.0 else float("inf")
+
+
+def _families_seen(theta: np.ndarray, weights: np.ndarray, peak: float) -> bool:
+    """Both the room's verticals and its horizontals, turned by ``peak``, stand out."""
+    return family_support(theta, weights, peak) >= SCENE_FAMILY_MIN
 
 
 # --- framing -------------------------------------------------------------------------------

@@ -78,7 +78,8 @@ def test_no_mesh_no_pitch():
 
 # --- the corpus ----------------------------------------------------------------------------------
 
-BOWED_CLIPS = ["franck-bow30", "franck-bow40", "singleface-bow30", "singleface-bow40"]
+BOWED_CLIPS = ["franck-bow30", "franck-bow40", "singleface-bow30", "singleface-bow40",
+               "singleface-h264-bow30-600k", "franck-h264-bow40-500k"]
 BOWED_STILLS = ["franck02045-bow30", "sean-bow30", "grace-bow40", "fasample3-bow30"]
 GLANCES = ["franck-glance40", "singleface-glance40"]
 FACING = ["singleface-mjpeg-360p", "franck02045-bow10", "sean-bow10", "grace-bow10",

@@ -118,6 +118,76 @@ def test_the_scene_roll_follows_a_rolled_room_and_skips_a_plain_one():
     assert M.scene_roll(M.luma(close), background) is None
 
 
+#: face-api's sample 5, the woman on the lower stairs: the stair railing's slanted bars behind
+#: her, one family of parallel lines about 20° off vertical, on a level camera (good items).
+RAILING = ["fasample5a-railing-head70", "fasample5a-railing-wide"]
+
+
+def person_background(frame: np.ndarray) -> np.ndarray:
+    """The room behind the people (``background`` of ``M.scene_roll``), as the check masks it."""
+    from techcheck.checks.camera.detector import FaceDetector
+
+    small = M.downscale(M.luma(frame))
+    background = np.ones(small.shape, bool)
+    for f in FaceDetector(mesh=False).find(frame):
+        background &= ~M.person_mask(f, frame.shape)
+    return background
+
+
+@pytest.mark.parametrize("item_id", RAILING)
+def test_a_stair_railing_behind_a_level_camera_is_not_a_rolled_camera(item_id):
+    """The railing's bars alone once read as a camera rolled by 19.5° and warned on a good
+    picture. A rolled camera turns the room's verticals and its horizontals together; one
+    family of slanted lines is a railing, a roof or stairs as well, and gives no reading of
+    the room (the eyes' line, about 6°, stands for the picture)."""
+    frame = first_frame(item_id)
+    assert M.scene_roll(M.luma(frame), person_background(frame)) is None
+    o = outcome(item_id)
+    assert not o.warnings, o.findings
+    assert "camera.tilted" not in o.findings, o.findings
+    assert o.metrics["camera_roll"] < 8.0
+
+
+def test_the_rooms_tilt_is_read_a_few_times_a_second_and_still_judged_over_the_window(
+        tmp_path, monkeypatch):
+    """The room does not move between frames: its tilt is read at most four times a second
+    (on every frame it cost about 30 % of the check's CPU), and the reading stands for the
+    frames between. A real room (a desk, a lamp, a map) level for 2.5 s, then the camera
+    rolled by 20° for 2.5 s, as a 30 fps MJPG file: the check's window (the last 2.5 s) is
+    judged on the rolled room's readings, measured within 2° and warned."""
+    import cv2
+
+    from techcheck.checks.camera import CameraCheck
+    from techcheck.checks.camera import metrics as metrics_module
+    from techcheck.checks.context import CheckContext, Devices
+
+    frame = first_frame("cap12-mjpeg-480p")
+    h, w = frame.shape[:2]
+    rolled = cv2.warpAffine(frame, cv2.getRotationMatrix2D((w / 2, h / 2), -20.0, 1.0),
+                            (w, h), borderMode=cv2.BORDER_REFLECT)
+    path = tmp_path / "rolled-midway.avi"
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (w, h))
+    rng = np.random.default_rng(3)
+    for i in range(150):  # a sensor's grain, fresh in every frame (no frozen picture)
+        base = frame if i < 75 else rolled
+        out.write(np.clip(base + rng.normal(0, 2.0, base.shape), 0, 255).astype(np.uint8))
+    out.release()
+    calls = []
+    real = metrics_module.scene_roll
+
+    def counted(gray, background):
+        calls.append(1)
+        return real(gray, background)
+
+    monkeypatch.setattr(metrics_module, "scene_roll", counted)
+    profile = load_profile("generic", registry.limit_schemas(registry.discover()))
+    result = CameraCheck().run(CheckContext(profile, Devices(camera=str(path)), duration=5.0))
+    assert result.metrics["frames"].value >= 145
+    assert len(calls) <= 5.0 * 4 + 1
+    assert result.metrics["camera_roll"].value == pytest.approx(20.0, abs=2.0)
+    assert {f.code: f.status.value for f in result.findings}.get("camera.tilted") == "warn"
+
+
 # --- a head filling the picture (issue 25, item 4) ------------------------------------------
 
 #: Items whose head (chin to the top of the head) fills 84-93 % of the height, read by eye on
