@@ -9,7 +9,8 @@ any slant up to ``SCENE_MAX_ROLL``).
 
 Reported for each: frames with a reading, readings within 2.5° of the made tilt ("right"),
 further off ("wrong"), and the good items' unrolled frames read past ``roll_tip_deg`` (8°).
-The person is masked out as the check masks them (``FaceDetector(mesh=False).find``).
+The person is masked out as the check masks them (``M.person_mask`` of the faces the detector
+finds with their face mesh, ``FaceDetector().detect``).
 The made tilt assumes the sources' cameras were level; a source whose room is itself seen
 in perspective (face-api's sample 6, its blinds) reads a few degrees off at 0° too.
 """
@@ -55,7 +56,7 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     args = ap.parse_args()
-    det = FaceDetector(mesh=False)
+    det = FaceDetector()
     lone = M.SCENE_LONE_LEVEL
     rows = []
     for item in load().items:
@@ -70,7 +71,7 @@ def main() -> int:
             frame = first if angle == 0.0 else rolled(first, angle)
             gray = M.luma(frame)
             background = np.ones(M.downscale(gray).shape, bool)
-            for f in det.find(frame):
+            for f in det.detect(frame):
                 background &= ~M.person_mask(f, frame.shape)
             now = M.scene_roll(gray, background)
             M.SCENE_LONE_LEVEL = 180.0  # the baseline: every lone family read
