@@ -57,6 +57,14 @@ def main() -> int:
     ap.add_argument("--items", default="")
     args = ap.parse_args()
     det = FaceDetector()
+    seen: list[tuple[float, float]] = []  # what the two-family rule measured, frame by frame
+    measure = M.family_support
+
+    def recorded(theta, weights, peak):
+        seen.append(measure(theta, weights, peak))
+        return seen[-1]
+
+    M.family_support = recorded
     lone = M.SCENE_LONE_LEVEL
     rows = []
     for item in load().items:
@@ -73,14 +81,16 @@ def main() -> int:
             background = np.ones(M.downscale(gray).shape, bool)
             for f in det.detect(frame):
                 background &= ~M.person_mask(f, frame.shape)
+            seen.clear()
             now = M.scene_roll(gray, background)
+            support = seen[-1] if seen else None  # asked only for a peak off level
             M.SCENE_LONE_LEVEL = 180.0  # the baseline: every lone family read
             try:
                 before = M.scene_roll(gray, background)
             finally:
                 M.SCENE_LONE_LEVEL = lone
             rows.append({"id": item.id, "good": item.good, "roll": angle, "truth": made + angle,
-                         "now": now, "before": before})
+                         "now": now, "before": before, "support": support})
     out = {}
     for key, name in (("before", "baseline: every lone family of lines read"),
                       ("now", "new: both families, or a lone family within "
@@ -108,6 +118,14 @@ def main() -> int:
     for w in lost:
         print(f"    {w}")
     out["lost_right"] = lost
+    for label, pick in (("right before, kept", lambda r: r["now"] is not None),
+                        ("right before, given up", lambda r: r["now"] is None)):
+        sup = [r["support"] for r in rows if r["support"] is not None and pick(r)
+               and r["before"] is not None and abs(r["before"] - r["truth"]) <= RIGHT_DEG]
+        if sup:
+            print(f"two-family rule on readings {label}: support {min(s[0] for s in sup):.2f}-"
+                  f"{max(s[0] for s in sup):.2f}, share {min(s[1] for s in sup):.3f}-"
+                  f"{max(s[1] for s in sup):.3f} ({len(sup)} frames)")
     if args.json:
         args.json.write_text(json.dumps({"summary": out, "rows": rows}, indent=1))
     return 0
