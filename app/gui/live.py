@@ -7,6 +7,7 @@ fast, and they always release the device in ``finally``."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -17,14 +18,18 @@ from techcheck.app.gui.tasks import TaskContext
 log = logging.getLogger("techcheck.gui")
 
 MAX_FPS = 30.0
+#: How far a sample file played in real time may fall behind its own pace before it goes on
+#: from now instead of racing through the frames it missed (a paused or starved worker).
+MAX_LAG_S = 0.25
 
 
 @dataclass
 class Frame:
     image: Any  # numpy BGR
-    analysis: Any  # checks.camera.live.LiveAnalysis or None
+    analysis: Any  # checks.camera.live.LiveAnalysis or None: the latest, held between runs
     info: Any
     t: float
+    analysed: bool = False  # ``analysis`` was made from this very frame
 
 
 class DeviceProblem(Exception):
@@ -35,9 +40,76 @@ class DeviceProblem(Exception):
         self.kind, self.detail = kind, detail
 
 
-def camera_preview(spec: str | int | None, limits: Any, seed: Any = None):
+class Pace:
+    """What the camera preview's worker is asked for, set from the GUI thread and read by the
+    worker (plain attributes and a ``threading.Event``: safe across the two threads).
+
+    ``analyses_hz``: the most analyses (face detection, mesh, light and scene measures) per
+    second of the stream; None analyses every frame, as the camera check does. Every frame
+    is still shown, with the latest analysis held until the next.
+
+    ``shown``: somebody can see the picture. While it is off (window minimised or hidden,
+    page not shown) the worker neither reads, decodes nor analyses a frame.
+
+    ``frames`` and ``analyses`` count what the worker did, for the tests and benchmarks."""
+
+    def __init__(self, analyses_hz: float | None = None) -> None:
+        self.analyses_hz = analyses_hz
+        self._shown = threading.Event()
+        self._shown.set()
+        self.frames = 0
+        self.analyses = 0
+
+    @property
+    def shown(self) -> bool:
+        return self._shown.is_set()
+
+    def show(self, on: bool) -> None:
+        if on:
+            self._shown.set()
+        else:
+            self._shown.clear()
+
+    def wait_shown(self, timeout_s: float) -> bool:
+        return self._shown.wait(timeout_s)
+
+
+class Schedule:
+    """When the next analysis is due. At most one per ``1 / max_hz`` seconds of the stream's
+    own clock, and never more than ``max_share`` of the worker's wall time: on a starved
+    computer an analysis that takes longer than frames arrive makes the next ones wait (the
+    frames are shown without a new analysis) instead of a queue of frames building up behind
+    it. Pure bookkeeping over the times it is given."""
+
+    def __init__(self, max_hz: float | None, max_share: float = 0.5) -> None:
+        self.interval = 1.0 / max_hz if max_hz else 0.0
+        self.max_share = max_share
+        self._next_t: float | None = None  # stream time
+        self._next_wall = 0.0
+
+    def due(self, t: float, wall: float) -> bool:
+        """Analyse the frame of stream time ``t``, read at ``wall`` (monotonic seconds)?"""
+        if self._next_t is not None and t < self._next_t - self.interval:
+            self._next_t = None  # the stream started over (a new camera, a looped file)
+        return (self._next_t is None or t >= self._next_t) and wall >= self._next_wall
+
+    def ran(self, t: float, start: float, end: float) -> None:
+        """An analysis of the frame at ``t`` ran from ``start`` to ``end`` (wall seconds)."""
+        # Due times step by the interval from the last due time, not from the frame that met
+        # it: frames come on their own grid (25 fps gives analyses 0.12 and 0.16 s apart for
+        # 8 a second), and any span of the stream holds at most one more than its share.
+        on_grid = self._next_t is not None and t - self._next_t < self.interval
+        self._next_t = (self._next_t if on_grid and self._next_t is not None else t) \
+            + self.interval
+        self._next_wall = start + (end - start) / self.max_share
+
+
+def camera_preview(spec: str | int | None, limits: Any, seed: Any = None,
+                   pace: Pace | None = None):
     """Frames with the camera check's analysis; ``seed`` (a ``LiveAnalysis.states``) starts the
-    judge from the verdicts a check just reached, so the hints agree with its card."""
+    judge from the verdicts a check just reached, so the hints agree with its card; ``pace``
+    bounds the analyses and pauses the worker while nobody sees the picture."""
+    pace = pace or Pace()
 
     def work(ctx: TaskContext) -> None:
         try:
@@ -48,8 +120,13 @@ def camera_preview(spec: str | int | None, limits: Any, seed: Any = None):
         src = open_camera(spec, realtime=True, loop=True)  # a file (demo) plays like a camera
         try:
             analyser = FrameAnalyser(limits, seed=seed)
-            misses, last = 0, 0.0
+            schedule = Schedule(pace.analyses_hz)
+            misses, last, held = 0, 0.0, None
             while not ctx.cancelled:
+                if not pace.shown:  # nobody sees it: no reading, decoding or analysing
+                    pace.wait_shown(0.1)
+                    src.rebase()  # a file goes on from where it stopped, not in a rush
+                    continue
                 frame, t = src.read()
                 if frame is None:
                     misses += 1
@@ -58,8 +135,18 @@ def camera_preview(spec: str | int | None, limits: Any, seed: Any = None):
                     ctx.cancel.sleep(0.03)
                     continue
                 misses = 0
-                analysis = analyser.analyse(frame, t)
-                ctx.latest(Frame(frame, analysis, getattr(src, "info", None), t))
+                pace.frames += 1
+                start = time.monotonic()
+                fresh = schedule.due(t, start)
+                if fresh:
+                    held = analyser.analyse(frame, t)
+                    schedule.ran(t, start, time.monotonic())
+                    pace.analyses += 1
+                else:  # shown with the last analysis; the stream's rate and motion go on
+                    analyser.skip(frame, t)
+                ctx.latest(Frame(frame, held, getattr(src, "info", None), t, fresh))
+                if src.behind_s() > MAX_LAG_S:
+                    src.rebase()
                 wait = 1.0 / MAX_FPS - (time.monotonic() - last)
                 if wait > 0:
                     ctx.cancel.sleep(wait)

@@ -175,6 +175,16 @@ class FrameAnalyser:
             states=now,
         )
 
+    def skip(self, frame_bgr: np.ndarray, t: float) -> None:
+        """A frame of the stream shown without an analysis (a live view that analyses fewer
+        frames than it shows): its time still counts for the stream's frame rate, and its
+        picture is the one the next analysed frame's background motion is measured against,
+        so both read as they do when every frame is analysed, as the check does."""
+        if self._times and t < self._times[-1]:
+            self.reset()
+        self._times.append(t)
+        self._prev_small = M.downscale(M.luma(frame_bgr))
+
     # --- measuring ------------------------------------------------------------------------
 
     def measure(self, frame_bgr: np.ndarray, t: float) -> tuple[dict[str, float | None],

@@ -228,6 +228,21 @@ class CameraSource:
         if wait > 0:
             time.sleep(wait)
 
+    def behind_s(self) -> float:
+        """How far a file played in real time is behind its own pace (0.0 for a camera, which
+        is read as it delivers, and for a file read as fast as it decodes)."""
+        if not self.realtime or self.is_camera or self._t0 is None:
+            return 0.0
+        return max(0.0, time.monotonic() - (self._t0 + self._last_t))
+
+    def rebase(self) -> None:
+        """A file played in real time goes on from now at its own pace, from the frame after
+        the last one read: after a pause (or a starved reader) it neither races through the
+        frames it missed nor skips them. Its timestamps run on without a jump. A camera has
+        nothing to rebase: it delivers in its own time."""
+        if self.realtime and not self.is_camera and self._t0 is not None:
+            self._t0 = time.monotonic() - self._last_t
+
     def close(self) -> None:
         if self._cap is not None:
             self._cap.release()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 from techcheck.app import demo
 from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct, fmt, say
-from techcheck.app.gui.live import Frame, camera_preview
+from techcheck.app.gui.live import Frame, Pace, camera_preview
 from techcheck.app.gui.pages.base import CheckPage
 from techcheck.app.gui.pages.devicepick import DEMO
 from techcheck.app.gui.problems import describe
@@ -88,6 +88,8 @@ class CameraPage(CheckPage):
         self.panel.cancelled.connect(self._end_judging)
         self.add_check_panel(self.panel)
         self.preview: Task | None = None
+        self.pace: Pace | None = None  # the preview's: every frame analysed, none unseen
+        self.video.on_screen_changed.connect(self._on_screen)
         self._active = False
         self._checking = False  # arrived for the one-click check: no preview of our own
         self.last_analysis: Any = None
@@ -190,7 +192,12 @@ class CameraPage(CheckPage):
         self.video.set_message(lambda: self.tr("Starting the camera…"))
         spec = self.session.devices.camera
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
-        self.preview = run_task(camera_preview(dev, limits, seed), name="camera-preview",
+        # every frame analysed, as the check analyses them: the hints and "Looks good" are
+        # judged over the same window as the check's card (checks/camera/live.py)
+        self.pace = Pace(None)
+        self.pace.show(self.video.is_on_screen())
+        self.preview = run_task(camera_preview(dev, limits, seed, pace=self.pace),
+                                name="camera-preview",
                                 on_latest=self._on_frame, on_error=self._on_error)
         task = self.preview
         task.finished.connect(lambda: self._preview_done(task))
@@ -200,6 +207,11 @@ class CameraPage(CheckPage):
         if task is not None:
             task.cancel()
             task.wait(3.0)  # the check opens the same camera next: release it first
+
+    def _on_screen(self, on: bool) -> None:
+        """Nobody sees the preview (window minimised or hidden): its worker pauses."""
+        if self.pace is not None:
+            self.pace.show(on)
 
     def _preview_done(self, task: Task) -> None:
         if self.preview is task:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedLayout, QVBoxLayout, QWidget
 
-from techcheck.app.gui.live import Frame, camera_preview
+from techcheck.app.gui.live import Frame, Pace, camera_preview
 from techcheck.app.gui.problems import describe
 from techcheck.app.gui.tasks import Task, TaskError, run_task
 from techcheck.app.gui.widgets.status import StatusBadge
@@ -25,6 +25,12 @@ from techcheck.app.gui.widgets.video import VideoView
 from techcheck.checks.model import Status
 
 _UNSET = object()
+#: Analyses (face detection, mesh, light and scene measures) a second at most: the self-view
+#: shows every frame but only needs its face box and guides to keep up with a person
+#: settling in their chair. Every frame (25-30 a second) kept one core of a 2-core laptop a
+#: third busy for as long as the page was open (docs/benchmarks.md, "The live pictures'
+#: cost"). The Camera page, whose hints are judged as the check judges, analyses every frame.
+ANALYSES_HZ: float | None = 8.0
 # The tallest the picture grows (device-independent pixels): large, yet the choices beside
 # or below it stay in reach.
 MAX_HEIGHT = 480
@@ -77,6 +83,8 @@ class SelfView(QWidget):
         self.stack.addWidget(self.live_face)
         self.stack.addWidget(self.problem_face)
         self.task: Task | None = None
+        self.pace: Pace | None = None  # the running worker's
+        self.video.on_screen_changed.connect(self._on_screen)
         self.state = "off"
         self._spec: Any = _UNSET
         self._sample = False
@@ -99,7 +107,10 @@ class SelfView(QWidget):
         self.state = "starting"
         self._show()
         dev: Any = int(spec) if spec is not None and spec.isdigit() else spec
-        task = self.task = run_task(camera_preview(dev, limits), name="start-selfview",
+        self.pace = Pace(ANALYSES_HZ)
+        self.pace.show(self.video.is_on_screen())
+        task = self.task = run_task(camera_preview(dev, limits, pace=self.pace),
+                                    name="start-selfview",
                                     on_latest=self._on_frame, on_error=self._on_error)
         task.finished.connect(lambda: self._done(task))
 
@@ -114,6 +125,11 @@ class SelfView(QWidget):
         self._spec = _UNSET
         self.video.clear()
         self._show()
+
+    def _on_screen(self, on: bool) -> None:
+        """Nobody sees the picture (window minimised or hidden): the worker pauses."""
+        if self.pace is not None:
+            self.pace.show(on)
 
     def _done(self, task: Task) -> None:
         if self.task is task:

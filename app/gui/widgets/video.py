@@ -4,11 +4,12 @@ and the eye-line target band."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QHideEvent, QImage, QPainter, QPen, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -46,6 +47,10 @@ class VideoView(QWidget):
     follows the width inside a scroll area makes its scroll bar come and go without end
     (Qt's layouts then recurse until the stack is gone)."""
 
+    #: True when the picture can be seen (shown, its window neither hidden nor minimised),
+    #: False when not: a live source behind it pauses while nobody sees it (``live.Pace``).
+    on_screen_changed = Signal(bool)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -58,6 +63,9 @@ class VideoView(QWidget):
         self._tag = ""
         self.show_guides = True
         self.frames_shown = 0
+        self.analyses_shown = 0  # frames that brought an analysis not shown before
+        self._on_screen = False
+        self._watched: QWidget | None = None  # the window whose minimising we follow
         self.aspect = DEFAULT_ASPECT  # width ÷ height of the last picture
         #: the tallest the view may be (a page with two views side by side caps them)
         self.height_cap: int | None = None
@@ -109,6 +117,8 @@ class VideoView(QWidget):
     def set_frame(self, frame: Any, analysis: Any = None) -> None:
         self._frame = frame  # keeps the memory the QImage points into alive
         self._image = frame_to_qimage(frame) if frame is not None else None
+        if analysis is not None and analysis is not self._analysis:
+            self.analyses_shown += 1
         self._analysis = analysis
         self.frames_shown += 1
         if self._image is not None and self._image.height() > 0:
@@ -236,3 +246,38 @@ class VideoView(QWidget):
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange:
             self.update()
+
+    # --- can anybody see it? ----------------------------------------------------------------
+
+    def is_on_screen(self) -> bool:
+        """Shown, on a page that is shown, in a window that is neither hidden nor minimised.
+        (A window covered by another one still counts: not every platform says so.)"""
+        win = self.window()
+        return self.isVisible() and not win.isMinimized() and win.isVisible()
+
+    def _update_on_screen(self) -> None:
+        on = self.is_on_screen()
+        if on != self._on_screen:
+            self._on_screen = on
+            self.on_screen_changed.emit(on)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        win = self.window()
+        if win is not self._watched:  # minimising reaches the window, not its children
+            if self._watched is not None:
+                with contextlib.suppress(RuntimeError):  # that window may be gone already
+                    self._watched.removeEventFilter(self)
+            win.installEventFilter(self)
+            self._watched = win
+        self._update_on_screen()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_on_screen()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched and event.type() in (
+                QEvent.Type.WindowStateChange, QEvent.Type.Show, QEvent.Type.Hide):
+            self._update_on_screen()
+        return False
