@@ -274,3 +274,45 @@ def declared(check_id: str) -> Mapping[str, Measure]:
         return {}
     measures: Mapping[str, Measure] = importlib.import_module(module).MEASURES.get(check_id, {})
     return measures
+
+
+def param_words(check_id: str) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    """The words a built-in check records in its findings' parameters (a server's "timeout")
+    with the N_ text a person reads for each, by parameter name (``PARAM_WORDS`` beside its
+    ``MEASURES``; empty when it declares none)."""
+    module = BUILTIN.get(check_id)
+    if module is None:
+        return {}
+    words: Mapping[str, tuple[tuple[str, str], ...]] = getattr(
+        importlib.import_module(module), "PARAM_WORDS", {}).get(check_id, {})
+    return words
+
+
+def worded(params: Mapping[str, Any], words: Mapping[str, tuple[tuple[str, str], ...]],
+           translate: Callable[[str], str]) -> dict[str, Any]:
+    """``params`` with the declared words read as their texts (``translate`` puts a text in
+    the reader's language): the words of a list ("stall, unconfirmed"), or a word in brackets
+    after a name ("host:443 (timeout)"). Anything else stays as written."""
+    out = dict(params)
+    for name, table in words.items():
+        value = params.get(name)
+        if not isinstance(value, str):
+            continue
+        known = dict(table)
+        if "(" not in value:
+            out[name] = ", ".join(translate(known[p]) if p in known else p
+                                  for p in value.split(", "))
+        else:
+            out[name] = _BRACKETED.sub(_bracketed_word(known, translate), value)
+    return out
+
+
+def _bracketed_word(known: Mapping[str, str],
+                    translate: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+    """A substitution for "(word)": the word's declared text if it has one."""
+    def sub(m: re.Match[str]) -> str:
+        return f"({translate(known[m[1]])})" if m[1] in known else m[0]
+    return sub
+
+
+_BRACKETED = re.compile(r"\((\w+)\)")

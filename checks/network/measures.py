@@ -171,3 +171,32 @@ MEASURES = {"network": table((DOWNLOAD, UPLOAD, DNS_MS, UDP, LATENCY, LATENCY_ME
                               PACKET_LOSS, LOADED_LATENCY_DOWNLOAD, LOADED_LATENCY_UPLOAD,
                               BUFFERBLOAT, SPEEDTEST_PING, VIDEO_QUALITY, ENDPOINTS_REACHABLE,
                               MEASURED_VIA, CLOCK_OFFSET))}
+
+
+#: Why a server was not reached or a transfer failed, as the check records it in a finding's
+#: ``names`` ("host:443 (timeout)", ``probes.Reach.error``) and ``reason`` ("stall,
+#: unconfirmed", ``httpio.HttpFailure.kind``), and what a person reads for each: every surface
+#: quotes the text in the reader's language (``Finding.text`` through ``measure.param_words``);
+#: the report file keeps the word in the finding's parameters.
+FAILURE_WORDS = (
+    ("timeout", N_("no answer in time")),
+    ("dns", N_("name not found")),
+    ("tcp", N_("connection refused")),
+    ("tls", N_("secure connection failed")),
+    ("proxy", N_("refused by the proxy")),
+    ("connect", N_("could not connect")),
+    ("private", N_("an address inside this network")),
+    ("status", N_("an error answer")),
+    ("content", N_("an unexpected answer")),
+    ("reset", N_("connection cut")),
+    ("stall", N_("the transfer stalled")),
+    ("unconfirmed", N_("no data confirmed")),
+    ("stopped", N_("the server went silent")),
+    ("cancelled", N_("cancelled")),
+    ("proxy_connect", N_("could not connect to the proxy")),
+    ("proxy_auth", N_("the proxy asks for a sign-in")),
+    ("proxy_refused", N_("refused by the proxy")),
+    ("proxy_reset", N_("the proxy cut the connection")),
+    ("proxy_stall", N_("the proxy stalled")),
+)
+PARAM_WORDS = {"network": {"names": FAILURE_WORDS, "reason": FAILURE_WORDS}}

@@ -255,3 +255,34 @@ def test_the_pdf_writes_shares_and_sizes_as_declared(lang, tmp_path: Path):
     # here; the rows it draws come from the view tested above, and the page was looked at)
     assert re.search(r"≤ ?33 ?%", body) and not re.search(r"≤ ?0[.,]33\b", body)
     assert re.search(r"30 (?:to|till) 81 ?%", body), "the head's height: a share, in per cent"
+
+
+def test_a_servers_failure_is_told_in_words_in_swedish():
+    """"localhost:46139 (timeout)" and "(unconfirmed)" were the engine's words in the Swedish
+    report: the network check declares what each reads as (FAILURE_WORDS)."""
+    from techcheck.checks.network.measures import FAILURE_WORDS
+
+    raw = {word for word, _ in FAILURE_WORDS}
+    said = {}
+    for name in ("network_platform_blocked", "network_jittery"):
+        for f in view.check_section(samples.recorded(name), "en", "sv").findings:
+            said[f.code] = f.message
+            for word in re.findall(r"\((\w+)\)", f.message):
+                assert word not in raw, f.message
+    assert "localhost:46139 (inget svar i tid)" in said["network.platform_unreachable"]
+    assert "(inga data bekräftades)" in said["network.server_unreachable"]
+    # the file keeps the engine's word, so any reader can word it in its own language
+    f = next(f for f in samples.recorded("network_jittery").findings
+             if f.code == "network.server_unreachable")
+    assert f.params["reason"] == "unconfirmed"
+
+
+def test_declared_words_are_read_in_a_list_or_in_brackets_only():
+    from techcheck.checks.measure import param_words, worded
+
+    words = param_words("network")
+    en = worded({"reason": "stall, unconfirmed, proxy said 502", "names": "a:1 (timeout), b:2 (x)",
+                 "other": "timeout"}, words, lambda t: t)
+    assert en == {"reason": "the transfer stalled, no data confirmed, proxy said 502",
+                  "names": "a:1 (no answer in time), b:2 (x)", "other": "timeout"}
+    assert param_words("camera") == {}
