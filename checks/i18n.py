@@ -76,7 +76,12 @@ def _is_number(value: Any) -> bool:
 
 
 def _field(value: Any, spec: str, lang: str) -> str | None:
-    """One filled placeholder, or ``None`` when ``spec`` is not allowed or does not fit."""
+    """One filled placeholder, or ``None`` when ``spec`` is not allowed or does not fit.
+    ``{x:duration}`` writes a number of seconds as a length of time ("2 days")."""
+    if spec == "duration" and _is_number(value) and math.isfinite(value):
+        from techcheck.checks.l10n import length_of_time
+
+        return length_of_time(value, lang)
     m = _SPEC.fullmatch(spec)
     if m is None:
         return None

@@ -3,14 +3,22 @@ in dark mode, and English at 1.5× scale, each a real window on an X server (Xvf
 when there is no display), driven by tests/gui_tour.py in demo mode with real clicks.
 
     .venv/bin/python scripts/screenshots.py [OUT_DIR]     # default: docs/screenshots
+    .venv/bin/python scripts/screenshots.py /tmp/shots --only en   # one run, to try it
 
-Only the PNGs are kept; the tour's settings and history go to a temporary folder.
+Take them on a quiet machine: the checks measure this computer (the Computer step judges its
+load), so a busy one shows warnings the app would not show on a person's laptop. About five
+minutes on two idle cores. Only the PNGs are kept; the tour's settings and history go to a
+temporary folder. The pictures are of the checkout this script is in (a git worktree too).
+A run's earlier pictures that its tour no longer takes (a page or a question that went away)
+are deleted, so docs/screenshots/ never shows a state the app no longer has.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +65,12 @@ def tour(module: str, prefix: str, extra: list[str], env_extra: dict, screen: st
             if proc.returncode != 0:
                 print(proc.stderr[-3000:], file=sys.stderr)
                 return None
-            for png in sorted(Path(tmp).glob(f"{prefix}-*.png")):
+            taken = sorted(p for p in Path(tmp).glob(f"{prefix}-*.png") if ours(prefix, p))
+            for old in out.glob(f"{prefix}-*.png"):
+                if ours(prefix, old) and old.name not in {p.name for p in taken}:
+                    print(f"deleted {old.name}: the tour no longer takes it")
+                    old.unlink()
+            for png in taken:
                 shutil.copy(png, out / png.name)
             return json.loads(proc.stdout.strip().splitlines()[-1])
     finally:
@@ -65,21 +78,42 @@ def tour(module: str, prefix: str, extra: list[str], env_extra: dict, screen: st
         server.wait()
 
 
+def ours(prefix: str, png: Path) -> bool:
+    """Whether ``png`` is a page picture of the run ``prefix``: "en-2-camera.png" is the run
+    "en"'s, "en-1.5x-2-camera.png" is not (it is "en-1.5x"'s)."""
+    return re.fullmatch(rf"{re.escape(prefix)}-(\d+-)?[a-z][a-z0-9-]*\.png", png.name) is not None
+
+
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
+    names = [r[0] for r in RUNS] + [r[0] for r in CALL_PREVIEW_RUNS]
+    ap.add_argument("--only", action="append", choices=names,
+                    help="take only this run's pictures (repeatable)")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    from tests.checkout import use_this_checkout
+
+    use_this_checkout(ROOT)  # the tours (subprocesses) import this checkout's code
+    wanted = set(args.only or names)
     for prefix, extra, env_extra, screen in RUNS:
+        if prefix not in wanted:
+            continue
         summary = tour("tests.gui_tour", prefix, extra, env_extra, screen, out)
         if summary is None:
             return 1
         print(f"{prefix}: {len(summary['pages'])} pages, verdict "
               f"{summary.get('verdict')!r}, dpr {summary['dpr']}")
-    return call_preview_shots(out)
+    return call_preview_shots(out, wanted)
 
 
-def call_preview_shots(out: Path) -> int:
+def call_preview_shots(out: Path, wanted: set[str]) -> int:
     """The call preview on the Connection page (measured, then "what if") and on Results."""
     for prefix, extra in CALL_PREVIEW_RUNS:
+        if prefix not in wanted:
+            continue
         summary = tour("tests.callpreview_tour", prefix, extra, {}, "1280x900", out)
         if summary is None:
             return 1

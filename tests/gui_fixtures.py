@@ -124,6 +124,25 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
         assert not active, f"timers still active after close: {active}"
 
 
+@pytest.fixture
+def screen():
+    """Start an Xvfb of a given size (a real X screen of a laptop's size); yields a function
+    ``start(width, height)`` returning its DISPLAY value. Stopped at the end of the test."""
+    from pyvirtualdisplay import Display
+
+    started: list[Display] = []
+
+    def start(width: int, height: int) -> str:
+        d = Display(backend="xvfb", size=(width, height), color_depth=24)
+        d.start()
+        started.append(d)
+        return f":{d.display}"
+
+    yield start
+    for d in started:
+        d.stop()
+
+
 # --- acting as a person would -----------------------------------------------------------------
 
 def visible_widgets(root, cls=None):

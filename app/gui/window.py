@@ -422,7 +422,12 @@ class MainWindow(QMainWindow):
 
             start_cpu_sampling()
             new.entered(checking=checking)
-        new.setFocus()
+        if not self.steps.hasFocus():
+            new.setFocus()
+        # else the keyboard stays in the side list: the next arrow key chooses the next step
+        # (the WAI-ARIA tabs pattern, https://www.w3.org/WAI/ARIA/apg/patterns/tabs/), and
+        # Return there, which the list does not take, is the page's primary action
+        # (``keyPressEvent``)
 
     def _step_clicked(self, row: int) -> None:
         keys = self.visible_keys()

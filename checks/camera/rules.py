@@ -236,7 +236,7 @@ FRAME: tuple[Measure, ...] = (
     # like the turn to the side, as the window's median, so a glance down is not a finding;
     # only a bowed head counts (a raised one is a camera below the eyes, which the eye line
     # judges).
-    Measure("pitch", "°", label=N_("Head bowed"),
+    Measure("pitch", "°", label=N_("Head bowed"), decimals=ANGLE_DECIMALS,
             margin=2.0, ok_hint=N_("Facing the camera"),
             high=Side("camera.looking_away", "pitch_tip_deg", "pitch_warn_deg",
                       N_("Your head is bowed {value:.0f}° (limit {threshold:.0f}°): you seem "

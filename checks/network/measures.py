@@ -153,14 +153,14 @@ MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
 CLOCK_OFFSET = Measure(
     "clock_offset", "s", label=N_("Clock difference from the servers"),
     high=Side("network.clock_off", 60.0, 86400.0,
-              N_("The computer's clock is {value:.0f} s ahead of the servers' clocks "
-                 "(want at most {threshold:.0f} s): you may join the interview at the wrong "
+              N_("The computer's clock is {value:duration} ahead of the servers' clocks "
+                 "(want at most {threshold:duration}): you may join the interview at the wrong "
                  "time, and far off, secure connections to the call fail."),
               N_("Turn on \u201cSet time automatically\u201d in the computer's date and time "
-                 "settings (Linux: timedatectl set-ntp true), then run the test again."),
+                 "settings, then run the test again."),
               variants=(("behind",
-                         N_("The computer's clock is {value:.0f} s behind the servers' "
-                            "clocks (want at most {threshold:.0f} s): you may join the "
+                         N_("The computer's clock is {value:duration} behind the servers' "
+                            "clocks (want at most {threshold:duration}): you may join the "
                             "interview at the wrong time, and far off, secure connections to "
                             "the call fail."), ""),)))
 

@@ -158,3 +158,99 @@ def test_return_starts_the_check_and_results_tab_in_order(make_window, qtbot):
     qtbot.waitUntil(lambda: all(c.isVisible() for c in res.cards.values()))
     res.setFocus(Qt.FocusReason.OtherFocusReason)
     _walk(qtbot, w, 3)
+
+
+def test_arrow_keys_walk_the_side_list_and_return_there_is_the_primary_action(make_window,
+                                                                              qtbot):
+    """The side list keeps the keyboard while the arrow keys choose steps (it lost it to the
+    page after the first arrow key, so a second one did nothing), and Return there does the
+    shown page's primary action."""
+    w = make_window(demo_mode="on", role="it")
+    _activate(qtbot, w)
+    steps = _tab_to(qtbot, w, lambda f: f is w.steps)
+    walked = [w.current_key()]
+    for _ in range(len(w.visible_keys()) - 1):
+        qtbot.keyClick(steps, Qt.Key.Key_Down)
+        walked.append(w.current_key())
+        assert _focused() is steps, walked
+    assert walked == w.visible_keys()
+    for _ in range(2):  # back up to Results, then to the Computer step
+        qtbot.keyClick(steps, Qt.Key.Key_Up)
+    assert w.current_key() == "system" and _focused() is steps
+    panel = w.current_page().panel
+    qtbot.keyClick(steps, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.running, timeout=5000)
+    row = w.visible_keys().index("system")
+    assert w.steps.item(row).text().endswith("Checking…")
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    assert "system" in w.session.results
+
+
+@pytest.mark.slow
+def test_tab_leaves_the_tables_and_the_log_on_details(make_window, qtbot):
+    """Tab walked every cell of Details' tables (a keyboard trap, WCAG 2.1.2); it moves on to
+    the next stop, while the arrow keys still move between cells."""
+    from PySide6.QtWidgets import QTabWidget
+
+    w = make_window(demo_mode="on", role="it")
+    _activate(qtbot, w)
+    w.go("system")  # a result, so that the tables have rows
+    panel = w.current_page().panel
+    qtbot.keyClick(w.current_page(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "system" in w.session.results and not panel.running,
+                    timeout=60_000)
+    w.go("details")
+    det = w.pages["details"]
+    assert det.metrics.rowCount() > 2
+    tabs = det.findChild(QTabWidget)
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        inner = tabs.currentWidget()
+        inner = inner if inner.focusPolicy() & Qt.FocusPolicy.TabFocus else det.history
+        inner.setFocus(Qt.FocusReason.TabFocusReason)
+        assert _focused() is inner
+        assert _tab(qtbot, w) is not inner, type(inner).__name__
+
+
+def test_the_focused_widget_is_kept_in_sight_when_the_layout_moves_it(qtbot, qapp):
+    """Tab brings a widget into view; when a line above it then grows (the layout moves the
+    widget out of the scrolled area), the view follows it. Before, the keyboard stayed on a
+    widget scrolled out of sight (the camera's picker after its check, at 1024×600)."""
+    from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout
+
+    from techcheck.app.gui.widgets.focusring import FocusRing
+
+    window = QWidget()
+    outer = QVBoxLayout(window)
+    area = QScrollArea(window)
+    area.setWidgetResizable(True)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    body = QWidget()
+    lay = QVBoxLayout(body)
+    above = QLabel("above", body)
+    above.setFixedHeight(40)
+    first, target = QPushButton("first", body), QPushButton("target", body)
+    lay.addWidget(first)
+    lay.addWidget(above)
+    lay.addWidget(target)
+    filler = QLabel("filler", body)
+    filler.setFixedHeight(600)
+    lay.addWidget(filler)
+    area.setWidget(body)
+    outer.addWidget(area)
+    ring = FocusRing(window)
+    qtbot.addWidget(window)
+    window.resize(300, 200)
+    window.show()
+    _activate(qtbot, window)
+    first.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert _focused() is target and ring.isVisible()
+    bar = area.verticalScrollBar()
+    assert bar.value() == 0 and not target.visibleRegion().isEmpty()
+    above.setFixedHeight(400)  # the target moves 360 px down, below the 200-px window
+    qtbot.waitUntil(lambda: target.pos().y() > 400, timeout=3000)
+    qapp.processEvents()
+    qtbot.waitUntil(lambda: target.visibleRegion().boundingRect() == target.rect(),
+                    timeout=3000)
+    assert bar.value() > 200, (window.size(), area.viewport().size(), target.pos(), bar.maximum())

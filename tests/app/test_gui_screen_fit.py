@@ -59,24 +59,6 @@ print(json.dumps(out))
 """
 
 
-@pytest.fixture
-def screen():
-    """Start an Xvfb of a given size; yields a function returning its DISPLAY value."""
-    from pyvirtualdisplay import Display
-
-    started: list[Display] = []
-
-    def start(width: int, height: int) -> str:
-        d = Display(backend="xvfb", size=(width, height), color_depth=24)
-        d.start()
-        started.append(d)
-        return f":{d.display}"
-
-    yield start
-    for d in started:
-        d.stop()
-
-
 def _probe(display: str, ini: Path, scale: str | None = None,
            resize_to: list[int] | None = None, shot: Path | None = None) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -83,7 +84,9 @@ def test_grading_follows_the_declared_limits(seconds, sources, status, word):
         return
     assert found[0].status is status and word in found[0].text()
     assert found[0].threshold == (86400.0 if status is Status.FAIL else 60.0)
-    assert "timedatectl" in found[0].fix_text()
+    # the setting a person finds, never a command line (issue 23, item 11)
+    assert "Set time automatically" in found[0].fix_text() and "timedatectl" not in \
+        found[0].fix_text()
     assert found[0].text("sv") != found[0].text() and "s" in found[0].text("sv")
 
 
@@ -208,7 +211,27 @@ def test_a_clock_ten_minutes_fast_is_found_and_the_right_clock_is_not(tmp_path):
     assert fast["metrics"]["clock_offset"]["status"] == "warn"
     assert 599 <= fast["details"]["clock"]["offset_s"] <= 601
     # The terminal report says it in words.
-    assert "clock is 600 s ahead" in fast["stdout"] or "clock is 599 s ahead" in fast["stdout"]
+    assert re.search(r"clock is 10\s+min ahead", fast["stdout"]), fast["stdout"]
     assert not [f for f in right["findings"] if f["code"] == "network.clock_off"]
     assert right["metrics"]["clock_offset"]["status"] == "pass"
     assert abs(right["details"]["clock"]["offset_s"]) < 1.5
+
+
+@pytest.mark.parametrize(("offset", "en", "sv"), [
+    (75.0, "75\u00a0s ahead", "75\u00a0s före"),
+    (-600.0, "10\u00a0min behind", "10\u00a0min efter"),
+    (5 * 3600.0, "5\u00a0h ahead", "5\u00a0h före"),
+    (2 * 86400.0 - 0.3, "2 days ahead", "2 dagar före"),
+])
+def test_the_offset_reads_as_a_length_of_time(offset, en, sv):
+    """A clock two days off reads "2 days", not "172800 s"; the limit likewise ("1 min")."""
+    from techcheck.checks.model import Finding
+
+    side = CLOCK_OFFSET.high
+    assert side is not None
+    template = side.message if offset > 0 else dict((k, m) for k, m, _f in side.variants)["behind"]
+    f = Finding(code="network.clock_off", status=Status.WARN, message=template, fix=side.fix,
+                value=abs(offset), threshold=60.0, unit="s", op="<=",
+                params={"value": abs(offset), "threshold": 60.0, "unit": "s"})
+    assert en in f.text() and "(want at most 60\u00a0s)" in f.text(), f.text()
+    assert sv in f.text("sv"), f.text("sv")

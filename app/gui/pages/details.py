@@ -93,6 +93,11 @@ class DetailsPage(Page):
             t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             t.horizontalHeader().setStretchLastSection(True)
             t.setAlternatingRowColors(True)
+            # Tab leaves the table (arrow keys move between its cells): otherwise Tab walks
+            # every cell and a keyboard user cannot get past it (WCAG 2.2 success criterion
+            # 2.1.2 No Keyboard Trap, https://www.w3.org/TR/WCAG22/#no-keyboard-trap)
+            t.setTabKeyNavigation(False)
+        self.log.setTabChangesFocus(True)
         self.tabs.addTab(self.metrics, "")
         self.tabs.addTab(self.devices, "")
         self.tabs.addTab(self.log, "")

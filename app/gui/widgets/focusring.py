@@ -37,6 +37,9 @@ def _bring_into_view(widget: QWidget) -> None:
     while parent is not None:
         inner = parent.widget() if isinstance(parent, QScrollArea) else None
         if isinstance(parent, QScrollArea) and inner is not None and inner.isAncestorOf(widget):
+            layout = inner.layout()
+            if layout is not None:  # where the widget is now, not before a pending layout
+                layout.activate()
             parent.ensureWidgetVisible(widget, 2 * MARGIN, 2 * MARGIN)
         parent = parent.parentWidget()
 
@@ -113,6 +116,13 @@ class FocusRing(QWidget):
         if obj in self._watched and event.type() in (
                 QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide,
                 QEvent.Type.ZOrderChange):
+            if (obj is self.target and event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+                    and self.target.hasFocus()
+                    and self.target.visibleRegion().boundingRect() != self.target.rect()):
+                # the page's layout moved the focused widget out of sight (a line above it
+                # hid or a card appeared): scroll it back, or the keyboard is somewhere
+                # the person cannot see (scrolling by hand moves the content, not the widget)
+                _bring_into_view(self.target)
             self._place()
         return False
 
