@@ -66,7 +66,8 @@ LATENCY = Measure(
                  "{threshold:.0f} ms): people will talk over each other."),
               N_("Use a network cable or sit near the router, close downloads and streaming "
                  "on this network, and turn off a VPN if you use one.")))
-LATENCY_METHOD = Measure("latency_method", "", label=N_("Latency measured with"))
+LATENCY_METHOD = Measure("latency_method", "", label=N_("Latency measured with"),
+                         words=(("tcp", N_("TCP connections (UDP blocked)")),))
 JITTER = Measure(
     "jitter", "ms", label=N_("Jitter"),
     high=Side("network.high_jitter", "jitter_warn_ms", "jitter_fail_ms",
@@ -136,7 +137,9 @@ ENDPOINTS_REACHABLE = Measure(
                   N_("A firewall, proxy or filter on this network blocks video calls. Try "
                      "another network (a phone hotspot works), or ask the network's IT "
                      "department to allow the platform of your interview.")))))
-MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
+MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"),
+                       words=(("direct", N_("a direct connection")),
+                              ("proxy", N_("the proxy"))))
 #: How far the computer's clock surely is from the servers' (the measurement server's and the
 #: platform's, cross-checked: checks/network/clock.py says how the Date header's whole second,
 #: the round trip and a server with a wrong clock are accounted for; the second limit applies
