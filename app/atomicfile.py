@@ -19,11 +19,22 @@ import stat
 import tempfile
 from pathlib import Path
 
+from techcheck.checks.i18n import N_, translate
 from techcheck.checks.safefile import NAME_TOO_LONG, file_kind
 
 
 class NotRegularFileError(OSError):
-    """The target exists and is not a regular file; ``str()`` is the message for the user."""
+    """The target exists and is not a regular file; ``str()`` is the message for the user in
+    English, ``text(lang)`` in the person's language (its ``N_`` template and parameters)."""
+
+    def __init__(self, template: str, **params: str) -> None:
+        super().__init__(translate(template, "en", params))
+        self.template = template
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        params = {k: translate(v, lang) if k == "kind" else v for k, v in self.params.items()}
+        return translate(self.template, lang, params)
 
 
 def refuse_special(path: str | os.PathLike[str]) -> None:
@@ -38,12 +49,19 @@ def refuse_special(path: str | os.PathLike[str]) -> None:
     if stat.S_ISREG(st.st_mode):
         return
     kind = file_kind(st.st_mode)
+    target = None
     if stat.S_ISLNK(st.st_mode):
         with contextlib.suppress(OSError):
-            kind += f" to {os.readlink(p)}"
+            target = os.readlink(p)
+    if target is not None:
+        raise NotRegularFileError(
+            N_("cannot write {path}: it is a symbolic link to {target}. TechCheck only "
+               "replaces regular files and left it untouched; give the name of a new file or "
+               "of a regular file."), path=str(p), target=target)
     raise NotRegularFileError(
-        f"cannot write {p}: it is {kind}. TechCheck only replaces regular files and left it "
-        "untouched; give the name of a new file or of a regular file.")
+        N_("cannot write {path}: it is {kind}. TechCheck only replaces regular files and left "
+           "it untouched; give the name of a new file or of a regular file."),
+        path=str(p), kind=kind)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8") -> Path:
@@ -58,8 +76,8 @@ def write_atomic_many(files: dict[str | os.PathLike[str], bytes | str],
     for given in files:  # Path() would drop the slash and replace the file before it
         if os.fspath(given).endswith(("/", os.sep)):
             raise NotRegularFileError(
-                f"cannot write {os.fspath(given)}: a name that ends in / is a folder, and "
-                "TechCheck writes reports only into files; give a file name.")
+                N_("cannot write {path}: a name that ends in / is a folder, and TechCheck "
+                   "writes reports only into files; give a file name."), path=os.fspath(given))
     targets = [Path(p) for p in files]
     for target in targets:
         refuse_special(target)
@@ -93,24 +111,37 @@ def write_atomic_many(files: dict[str | os.PathLike[str], bytes | str],
     return targets
 
 
-def describe_write_error(path: str | os.PathLike[str], exc: OSError) -> str:
-    """A message that says what went wrong writing ``path`` and what to do about it."""
+def describe_write_error(path: str | os.PathLike[str], exc: OSError, lang: str = "en") -> str:
+    """A message in ``lang`` that says what went wrong writing ``path`` and what to do about
+    it (the system's own words, ``strerror``, only for an error not named here)."""
     import errno
 
-    p = Path(path)
+    p = str(Path(path))
     if isinstance(exc, NotRegularFileError):
-        return str(exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return f"cannot write {p}: the disk is full. Free some space or choose another place."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write {p}: permission denied. Choose a folder you can write to."
-    if exc.errno == errno.ENOENT:
-        return f"cannot write {p}: the folder {p.parent} does not exist."
+        return exc.text(lang)
+    template = _WRITE_ERRORS.get(exc.errno or 0)
     if exc.errno == errno.ENAMETOOLONG:
-        return f"cannot write {p}: {NAME_TOO_LONG}."
-    if exc.errno == errno.EISDIR:
-        return f"cannot write {p}: it is a folder. Give a file name."
-    return f"cannot write {p}: {exc.strerror or exc}."
+        return translate(template or "", lang, {"path": p, "why": translate(NAME_TOO_LONG, lang)})
+    if template is None:
+        return translate(N_("cannot write {path}: {why}."), lang,
+                         {"path": p, "why": exc.strerror or str(exc)})
+    return translate(template, lang, {"path": p, "folder": str(Path(path).parent)})
+
+
+def _write_errors() -> dict[int, str]:
+    import errno
+
+    full = N_("cannot write {path}: the disk is full. Free some space or choose another place.")
+    denied = N_("cannot write {path}: permission denied. Choose a folder you can write to.")
+    return {errno.ENOSPC: full, errno.EDQUOT: full, errno.EFBIG: full,
+            errno.EACCES: denied, errno.EPERM: denied, errno.EROFS: denied,
+            errno.ENOENT: N_("cannot write {path}: the folder {folder} does not exist."),
+            errno.ENAMETOOLONG: N_("cannot write {path}: {why}."),
+            errno.EISDIR: N_("cannot write {path}: it is a folder. Give a file name.")}
+
+
+#: What each write error means for the person (errno(3)), as ``N_`` templates.
+_WRITE_ERRORS = _write_errors()
 
 
 def check_writable(path: str | os.PathLike[str]) -> str | None:

@@ -9,7 +9,8 @@ any slant up to ``SCENE_MAX_ROLL``).
 
 Reported for each: frames with a reading, readings within 2.5° of the made tilt ("right"),
 further off ("wrong"), and the good items' unrolled frames read past ``roll_tip_deg`` (8°).
-The person is masked out as the check masks them (``FaceDetector(mesh=False).find``).
+The person is masked out as the check masks them (``M.person_mask`` of the faces the detector
+finds with their face mesh, ``FaceDetector().detect``).
 The made tilt assumes the sources' cameras were level; a source whose room is itself seen
 in perspective (face-api's sample 6, its blinds) reads a few degrees off at 0° too.
 """
@@ -55,7 +56,15 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--items", default="")
     args = ap.parse_args()
-    det = FaceDetector(mesh=False)
+    det = FaceDetector()
+    seen: list[tuple[float, float]] = []  # what the two-family rule measured, frame by frame
+    measure = M.family_support
+
+    def recorded(theta, weights, peak):
+        seen.append(measure(theta, weights, peak))
+        return seen[-1]
+
+    M.family_support = recorded
     lone = M.SCENE_LONE_LEVEL
     rows = []
     for item in load().items:
@@ -70,16 +79,18 @@ def main() -> int:
             frame = first if angle == 0.0 else rolled(first, angle)
             gray = M.luma(frame)
             background = np.ones(M.downscale(gray).shape, bool)
-            for f in det.find(frame):
+            for f in det.detect(frame):
                 background &= ~M.person_mask(f, frame.shape)
+            seen.clear()
             now = M.scene_roll(gray, background)
+            support = seen[-1] if seen else None  # asked only for a peak off level
             M.SCENE_LONE_LEVEL = 180.0  # the baseline: every lone family read
             try:
                 before = M.scene_roll(gray, background)
             finally:
                 M.SCENE_LONE_LEVEL = lone
             rows.append({"id": item.id, "good": item.good, "roll": angle, "truth": made + angle,
-                         "now": now, "before": before})
+                         "now": now, "before": before, "support": support})
     out = {}
     for key, name in (("before", "baseline: every lone family of lines read"),
                       ("now", "new: both families, or a lone family within "
@@ -107,6 +118,14 @@ def main() -> int:
     for w in lost:
         print(f"    {w}")
     out["lost_right"] = lost
+    for label, pick in (("right before, kept", lambda r: r["now"] is not None),
+                        ("right before, given up", lambda r: r["now"] is None)):
+        sup = [r["support"] for r in rows if r["support"] is not None and pick(r)
+               and r["before"] is not None and abs(r["before"] - r["truth"]) <= RIGHT_DEG]
+        if sup:
+            print(f"two-family rule on readings {label}: support {min(s[0] for s in sup):.2f}-"
+                  f"{max(s[0] for s in sup):.2f}, share {min(s[1] for s in sup):.3f}-"
+                  f"{max(s[1] for s in sup):.3f} ({len(sup)} frames)")
     if args.json:
         args.json.write_text(json.dumps({"summary": out, "rows": rows}, indent=1))
     return 0

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from techcheck import resources
-from techcheck.checks.l10n import python_number
+from techcheck.checks.l10n import UNIT_SPACE, python_number
 
 log = logging.getLogger("techcheck.i18n")
 
@@ -92,7 +92,9 @@ def _field(value: Any, spec: str, lang: str) -> str | None:
                 return format("–", text_spec)
             # the template's own precision and grouping, the language's separators and minus
             # (techcheck.checks.l10n: one way to write numbers on every surface)
-            return python_number(format(value, spec), lang)
+            text = python_number(format(value, spec), lang)
+            # a percentage as the reports write "%" (l10n.with_unit): "84 %", never "84%"
+            return text.replace("%", UNIT_SPACE + "%") if m["kind"] == "%" else text
         if isinstance(value, str):
             return format(shorten(value, MAX_TEXT, lang), text_spec)
         if isinstance(value, int) and not isinstance(value, bool):  # too long to write out

@@ -41,6 +41,15 @@ FAIL_ONLY = (Status.FAIL, Status.FAIL)
 
 _ITEM = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(\d+)\])?$")
 
+#: ``Measure.shown_as``: a fraction of a whole (0.84 of the picture's height) that a person
+#: reads as a percentage, "84 %"; its limits too ("at most 80 %").
+PERCENT = "percent"
+#: ``Measure.shown_as``: a width and a height recorded as "1280x720", read as "1280 × 720"
+#: with the multiplication sign between spaces (ISO 80000-1, "Quantities and units — General",
+#: on multiplying numbers: the cross "×", never a letter x).
+SIZE = "size"
+_SIZE = re.compile(r"^(\d{1,6})\s*[x×X]\s*(\d{1,6})$")
+
 
 @dataclass(frozen=True)
 class Side:
@@ -108,6 +117,13 @@ class Measure:
     #: count: 0, so one face reads "1", never "1.0"); None picks a sensible precision
     #: (``techcheck.checks.l10n.decimals_for``). Its limits are written at most this precise.
     decimals: int | None = None
+    #: How its values are written for a person (``PERCENT``, ``SIZE``; "" as they are). The
+    #: report file keeps the value as measured (docs/report-format.md): a fraction stays
+    #: 0.84 with unit "", so files stay compatible; every surface writes it through ``shown``.
+    shown_as: str = ""
+    #: (recorded word, N_ text a person reads) for a measure whose value is a word: the
+    #: network's "direct" is read "directly, without a proxy" ("direkt, utan proxy").
+    words: tuple[tuple[str, str], ...] = ()
     #: Profile values times ``scale`` are the limits in the metric's unit (a ratio in the
     #: profile, shown in %).
     scale: float = 1.0
@@ -121,6 +137,23 @@ class Measure:
     needs_face: bool = True
     sticky: bool = False  # the check reports the worst state seen, not the last (stalls)
     absent_ok: bool = False  # not measured while a face is seen means fine (no light behind)
+
+    def shown(self, value: Any, unit: str) -> tuple[Any, str]:
+        """(value, unit) as a person reads them: a ``PERCENT`` fraction (or a pair of limits)
+        times 100 in "%", a ``SIZE`` with its multiplication sign, a recorded word as its
+        declared text (an N_ template: ``l10n.quantity`` translates it). A value in another
+        unit than the declared one (a plug-in's, a future file's) is left as it is."""
+        if self.shown_as == PERCENT and unit == self.unit:
+            return _times(value, 100.0), "%"
+        if isinstance(value, str):
+            if self.shown_as == SIZE:
+                m = _SIZE.fullmatch(value.strip())
+                if m is not None:
+                    return f"{m[1]}\u00a0×\u00a0{m[2]}", unit
+            for word, text in self.words:
+                if value == word:
+                    return text, unit
+        return value, unit
 
     @property
     def graded(self) -> bool:
@@ -189,6 +222,15 @@ class Measure:
         return "<=" if self.high is not None else None
 
 
+def _times(value: Any, factor: float) -> Any:
+    """``value`` (a number or a [low, high] pair) times ``factor``; anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return value * factor
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return [_times(x, factor) for x in value]
+    return value
+
+
 def _resolve(ref: LimitRef, limits: Any, scale: float) -> float:
     if isinstance(ref, int | float):
         return float(ref)  # a fixed limit: already in the metric's unit
@@ -232,3 +274,45 @@ def declared(check_id: str) -> Mapping[str, Measure]:
         return {}
     measures: Mapping[str, Measure] = importlib.import_module(module).MEASURES.get(check_id, {})
     return measures
+
+
+def param_words(check_id: str) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    """The words a built-in check records in its findings' parameters (a server's "timeout")
+    with the N_ text a person reads for each, by parameter name (``PARAM_WORDS`` beside its
+    ``MEASURES``; empty when it declares none)."""
+    module = BUILTIN.get(check_id)
+    if module is None:
+        return {}
+    words: Mapping[str, tuple[tuple[str, str], ...]] = getattr(
+        importlib.import_module(module), "PARAM_WORDS", {}).get(check_id, {})
+    return words
+
+
+def worded(params: Mapping[str, Any], words: Mapping[str, tuple[tuple[str, str], ...]],
+           translate: Callable[[str], str]) -> dict[str, Any]:
+    """``params`` with the declared words read as their texts (``translate`` puts a text in
+    the reader's language): the words of a list ("stall, unconfirmed"), or a word in brackets
+    after a name ("host:443 (timeout)"). Anything else stays as written."""
+    out = dict(params)
+    for name, table in words.items():
+        value = params.get(name)
+        if not isinstance(value, str):
+            continue
+        known = dict(table)
+        if "(" not in value:
+            out[name] = ", ".join(translate(known[p]) if p in known else p
+                                  for p in value.split(", "))
+        else:
+            out[name] = _BRACKETED.sub(_bracketed_word(known, translate), value)
+    return out
+
+
+def _bracketed_word(known: Mapping[str, str],
+                    translate: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+    """A substitution for "(word)": the word's declared text if it has one."""
+    def sub(m: re.Match[str]) -> str:
+        return f"({translate(known[m[1]])})" if m[1] in known else m[0]
+    return sub
+
+
+_BRACKETED = re.compile(r"\((\w+)\)")

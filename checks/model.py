@@ -187,10 +187,19 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str = "en") -> str:
-        return translate(self.message, lang, self.params)
+        return translate(self.message, lang, self._params(lang))
 
     def fix_text(self, lang: str = "en") -> str:
-        return translate(self.fix, lang, self.params) if self.fix else ""
+        return translate(self.fix, lang, self._params(lang)) if self.fix else ""
+
+    def _params(self, lang: str) -> dict[str, Any]:
+        """The parameters with the words its check declares for them read as their texts
+        (a server's "timeout": "no answer in time"; ``measure.param_words``)."""
+        from techcheck.checks.measure import param_words, worded  # measure imports this
+
+        words = param_words(self.code.split(".", 1)[0])
+        return worded(self.params, words, lambda t: translate(t, lang)) if words else \
+            self.params
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {

@@ -14,10 +14,12 @@ import os
 import stat
 from pathlib import Path
 
+from techcheck.checks.i18n import N_
+
 #: ENAMETOOLONG in words: Linux and macOS file systems allow 255 bytes per name (NAME_MAX),
 #: and a whole path of PATH_MAX (4096 bytes on Linux).
-NAME_TOO_LONG = ("the file name is too long (each folder or file name may be at most 255 bytes, "
-                 "the whole path 4096); give a shorter name")
+NAME_TOO_LONG = N_("the file name is too long (each folder or file name may be at most 255 "
+                   "bytes, the whole path 4096); give a shorter name")
 
 
 def os_error_text(exc: OSError) -> str:
@@ -32,19 +34,20 @@ class InputFileError(Exception):
 
 
 def file_kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words (for a message)."""
+    """What a file that is not a regular file is, in words (for a message): an English
+    template (``N_``), translated where it is shown."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return N_("a folder")
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return N_("a symbolic link")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return N_("a named pipe (FIFO)")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return N_("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return N_("a block device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return N_("a socket")
     return "not a regular file"
 
 

@@ -37,7 +37,8 @@ def is_root() -> bool:
 RESOURCE_GROUPS = (
     ("pipewire", lambda item: item.get_closest_marker("audio") is not None
      or "pipewire_server" in item.fixturenames),
-    ("desktop", lambda item: item.get_closest_marker("xvfb") is not None
+    ("desktop", lambda item: (item.get_closest_marker("xvfb") is not None
+                              and item.get_closest_marker("own_display") is None)
      or "atspi_desktop" in item.fixturenames),
     ("netns", lambda item: item.get_closest_marker("netns") is not None),
 )

@@ -122,6 +122,10 @@ def make_window(qtbot, gui_settings, leak_guard, demo_media):
         w.close()
         active = [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
         assert not active, f"timers still active after close: {active}"
+    if made:  # a window in Swedish installs its language app-wide: the next test is English
+        from techcheck.app.gui import i18n
+
+        i18n.install("en")
 
 
 @pytest.fixture

@@ -171,8 +171,9 @@ def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | i
         try:
             frames, fps = _frames(camera, SECONDS)
         except CameraError as exc:
-            messages.append(f"no preview picture: {translate(exc.message, lang, exc.params)} "
-                            f"{translate(exc.fix, lang, exc.params)}")
+            messages.append(translate(N_("No preview picture: {why} {fix}"), lang, {
+                "why": translate(exc.message, lang, exc.params),
+                "fix": translate(exc.fix, lang, exc.params)}))
     files: dict[Path, bytes | str] = {}
     if frames:
         h, w = frames[0][0].shape[:2]
@@ -183,20 +184,36 @@ def write_files(stem: Path, limits: Any, conditions: Conditions, camera: str | i
         audio = model_audio(recording[0], recording[1], plan)
         files[_beside(stem, ".wav")] = wav_bytes(audio.samples, audio.samplerate)
     files[_beside(stem, ".txt")] = numbers_text(plan, lang)
-    return messages + _write_all(files)
+    return messages + _write_all(files, lang)
+
+
+def preview_stem(path: str | Path) -> Path:
+    """The name a chosen path stands for, without the suffix of one of the files it is
+    written as ("for IT.txt" → "for IT"; "notes.v2" keeps its ".v2")."""
+    chosen = Path(path)
+    return chosen.with_suffix("") if chosen.suffix.lower() in SUFFIXES else chosen
+
+
+def preview_files(path: str | Path) -> list[Path]:
+    """Every file a save to the chosen ``path`` writes (``write_files``): asked about at once
+    before any of them is replaced."""
+    stem = preview_stem(path)
+    return [_beside(stem, suffix) for suffix in SUFFIXES]
 
 
 def _beside(stem: Path, suffix: str) -> Path:
     return stem.with_name(stem.name + suffix)
 
 
-def _write_all(files: dict[Path, bytes | str]) -> list[str]:
+def _write_all(files: dict[Path, bytes | str], lang: str) -> list[str]:
     """Write the preview's files all or none (``write_atomic_many``), as the reports are: a
-    picture without the numbers it was modelled from would mislead."""
+    picture without the numbers it was modelled from would mislead. A failure is told in
+    ``lang``."""
     try:
         write_atomic_many(files)  # type: ignore[arg-type]
     except OSError as exc:
         where = exc.filename if isinstance(exc.filename, str) else str(next(iter(files)))
         log.error("writing the preview %s failed: %s", where, exc)
-        return [describe_write_error(where, exc) + " No preview file was written."]
+        return [translate(N_("{why} No preview file was written."), lang,
+                          {"why": describe_write_error(where, exc, lang)})]
     return [f"{WRITTEN}{path}" for path in files]

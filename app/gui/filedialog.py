@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from techcheck.app.gui import settings as S
+
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,15 @@ def remember_folder(settings: S.Settings | None, path: str,
 
 
 def ask_save(parent: QWidget, title: str, stem: str, types: list[FileType], chosen: str,
-             settings: S.Settings | None) -> tuple[str, str] | None:
+             settings: S.Settings | None,
+             writes: Callable[[str], list[Path]] | None = None) -> tuple[str, str] | None:
     """Ask where to save; (path, key of the file type) or None when the person cancels. The
-    type is the one the typed name's suffix names, else the filter chosen in the dialog."""
+    type is the one the typed name's suffix names, else the filter chosen in the dialog.
+
+    ``writes``: for a save that writes several files under the chosen name (the call
+    preview's .avi, .wav and .txt), the files a chosen path stands for. The dialog then does
+    not ask about the one name it knows; the person is asked once, naming every existing file
+    that would be replaced, and choosing another name opens the dialog again."""
     by_filter = {t.name_filter(): t for t in types}
     first = next(t for t in types if t.key == chosen)
     dialog = QFileDialog(parent, title, str(start_folder(settings)),
@@ -106,16 +115,54 @@ def ask_save(parent: QWidget, title: str, stem: str, types: list[FileType], chos
             dialog.setDefaultSuffix(kind.suffixes[0].lstrip("."))
 
     dialog.filterSelected.connect(follow)
+    if writes is not None:
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
     try:
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
-            return None
-        path = dialog.selectedFiles()[0]
-        picked = by_filter.get(dialog.selectedNameFilter(), first)
+        while True:
+            if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+                return None
+            path = dialog.selectedFiles()[0]
+            picked = by_filter.get(dialog.selectedNameFilter(), first)
+            if writes is None or may_replace(parent, title, writes(path)):
+                break
     finally:
         dialog.deleteLater()
     suffix = Path(path).suffix.lower()
     kind = next((t for t in types if suffix in t.suffixes), picked)
     return path, kind.key
+
+
+def may_replace(parent: QWidget, title: str, files: list[Path]) -> bool:
+    """Whether the files of one save may be written: True when none of them exists, else the
+    person's answer to one question naming every file that would be replaced (a file
+    dialog asks only about the name typed into it). Choosing another name is the default,
+    as in the platform's own dialog: Return or Escape replaces nothing."""
+    existing = [p for p in files if p.exists() or p.is_symlink()]
+    if not existing:
+        return True
+    # one text each for one file and for several (English and Swedish have only these two
+    # forms; lupdate reads no plural from a module-level translate)
+    question = (translate("FileDialog", "Replace the existing file in {folder}?")
+                if len(existing) == 1 else
+                translate("FileDialog", "Replace {n} existing files in {folder}?"))
+    box = QMessageBox(QMessageBox.Icon.Question, title,
+                      question.format(folder=str(existing[0].parent), n=len(existing)),
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("replaceQuestion")
+    box.setInformativeText("\n".join(p.name for p in existing))
+    replace = box.addButton(translate("FileDialog", "&Replace"),
+                            QMessageBox.ButtonRole.AcceptRole)
+    other = box.addButton(translate("FileDialog", "&Choose another name"),
+                          QMessageBox.ButtonRole.RejectRole)
+    replace.setAccessibleName(translate("FileDialog", "Replace the existing files"))
+    other.setAccessibleName(translate("FileDialog", "Choose another name"))
+    box.setDefaultButton(other)
+    box.setEscapeButton(other)
+    try:
+        box.exec()
+        return box.clickedButton() is replace
+    finally:
+        box.deleteLater()
 
 
 def ask_open(parent: QWidget, title: str, types: list[FileType], settings: S.Settings | None,

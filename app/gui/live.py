@@ -79,9 +79,12 @@ class Schedule:
     own clock, and never more than ``max_share`` of the worker's wall time: on a starved
     computer an analysis that takes longer than frames arrive makes the next ones wait (the
     frames are shown without a new analysis) instead of a queue of frames building up behind
-    it. Pure bookkeeping over the times it is given."""
+    it. The share leaves the worker a quarter of its time for reading and decoding: the
+    analyses with a full-picture face search (every 0.5 s, several times the cost of following
+    the face) then cost a 25 fps stream no analysis on an idle machine, as a half share did
+    (docs/benchmarks.md). Pure bookkeeping over the times it is given."""
 
-    def __init__(self, max_hz: float | None, max_share: float = 0.5) -> None:
+    def __init__(self, max_hz: float | None, max_share: float = 0.75) -> None:
         self.interval = 1.0 / max_hz if max_hz else 0.0
         self.max_share = max_share
         self._next_t: float | None = None  # stream time

@@ -16,11 +16,11 @@ from techcheck.app.report import labels
 from techcheck.app.report.view import (
     STATUS_WORD,
     VERDICT_WORD,
-    decimals_of,
     direction,
     english,
     number,
     quantity,
+    shown_metric,
     when,
 )
 from techcheck.checks import l10n
@@ -165,11 +165,12 @@ def _metrics(oc: CheckResult, nc: CheckResult, lang: str) -> list[Change]:
                 out.append(change)
         elif om.unit == nm.unit:
             d = (_by_severity(om.status, nm.status) if om.status and nm.status else INFO)
+            old, new = (shown_metric(nc.id, name, x.value, None, x.unit) for x in (om, nm))
             out.append(Change("metric", d, _t(N_("{metric} changed from {old} to {new}."), lang,
-                                              metric=label, old=quantity(om.value, om.unit, lang,
-                                                           decimals_of(nc.id, name)),
-                                              new=quantity(nm.value, nm.unit, lang,
-                                                           decimals_of(nc.id, name))),
+                                              metric=label,
+                                              old=quantity(old.value, old.unit, lang, old.decimals),
+                                              new=quantity(new.value, new.unit, lang,
+                                                           new.decimals)),
                               check=nc.id, metric=name, old=om.value, new=nm.value,
                               unit=nm.unit))
     return out
@@ -195,11 +196,11 @@ def _numeric(check: str, name: str, label: str, om: Metric, nm: Metric,
         d = BETTER if (nv > ov) == hib else WORSE
     template = N_("{metric} rose from {old} to {new}.") if nv > ov else N_(
         "{metric} fell from {old} to {new}.")
-    declared_digits = decimals_of(check, name)
-    digits = _decimals(ov, nv) if declared_digits is None else declared_digits
+    old, new = (shown_metric(check, name, x, None, nm.unit) for x in (ov, nv))
+    digits = _decimals(old.value, new.value) if new.decimals is None else new.decimals
     return Change("metric", d, _t(template, lang, metric=label,
-                                  old=number(ov, lang, digits),
-                                  new=_with_unit(number(nv, lang, digits), nm.unit)),
+                                  old=number(old.value, lang, digits),
+                                  new=_with_unit(number(new.value, lang, digits), new.unit)),
                   check=check, metric=name, old=om.value, new=nm.value, unit=nm.unit)
 
 

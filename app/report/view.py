@@ -21,7 +21,7 @@ from techcheck.app import demo
 from techcheck.app.report import checklist, labels
 from techcheck.checks import l10n, renamed
 from techcheck.checks.i18n import N_, catalogue, translate
-from techcheck.checks.measure import declared
+from techcheck.checks.measure import Measure, declared
 from techcheck.checks.model import SCHEMA_ID, CheckResult, Finding, Metric, Report, Status, Verdict
 
 log = logging.getLogger("techcheck.report")
@@ -209,6 +209,48 @@ def decimals_of(check_id: str, name: str) -> int | None:
     return decl.decimals if decl is not None else None
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A measured value and its limit as a person reads them (``Measure.shown``: a fraction
+    as a percentage, a size with "×", a recorded word as its text), with the precision its
+    measure declares. The report file keeps them as measured."""
+
+    value: Any
+    threshold: Any
+    unit: str
+    decimals: int | None
+
+
+def shown(measure: Measure | None, value: Any, threshold: Any, unit: str) -> Shown:
+    if measure is None:
+        return Shown(value, threshold, unit, None)
+    v, shown_unit = measure.shown(value, unit)
+    thr, _ = measure.shown(threshold, unit)
+    return Shown(v, thr, shown_unit, measure.decimals)
+
+
+def shown_metric(check_id: str, name: str, value: Any, threshold: Any = None,
+                 unit: str = "") -> Shown:
+    """A metric's value and limit as every surface writes them (the report's rows, the
+    Details page, the comparison of two reports)."""
+    return shown(declared(check_id).get(renamed.metric_name(name)), value, threshold, unit)
+
+
+def measure_of_finding(check_id: str, f: Finding) -> Measure | None:
+    """The declared measure a finding quotes: the one whose side gives its code with its
+    message (two measures share "camera.busy_background"; only the clutter is a fraction),
+    else the first with its code."""
+    first = None
+    for m in declared(check_id).values():
+        for side, _ in m.sides():
+            if side.code != f.code:
+                continue
+            if f.message == side.message or any(f.message == msg for _, msg, _ in side.variants):
+                return m
+            first = first or m
+    return first
+
+
 def english(text: str, lang: str) -> str:
     """The English template behind ``text`` when a report saved in ``lang`` stored it translated
     (check titles are stored translated), so it can be shown in another language."""
@@ -361,13 +403,13 @@ def check_section(c: CheckResult, saved_lang: str, lang: str) -> CheckSection:
         op, hib = m.op, direction(m)
         if op is None and m.threshold is not None:  # saved before metrics carried their op
             op, hib = _legacy_op(c.id, name, m, c.findings)
-        digits = decimals_of(c.id, name)
+        s = shown_metric(c.id, name, m.value, m.threshold, m.unit)
         metrics.append(MetricRow(
             name=name,
             label=t(labels.metric_label(c.id, name), lang),
-            value=quantity(m.value, m.unit, lang, digits),
+            value=quantity(s.value, s.unit, lang, s.decimals),
             limit=limit_text(op if op != "between" and not isinstance(m.threshold, list)
-                             else None, m.threshold, m.unit, lang, digits, m.value),
+                             else None, s.threshold, s.unit, lang, s.decimals, s.value),
             status=m.status,
             status_word=t(STATUS_WORD[m.status], lang) if m.status else "",
             gauge=gauge(m, hib),
@@ -406,12 +448,11 @@ def _finding(f: Finding, check_title: str, lang: str, check_id: str = "") -> Fin
     message = f.text(lang)
     measured = ""
     if isinstance(f.value, int | float) and not isinstance(f.value, bool):
-        digits = next((m.decimals for m in declared(check_id).values()
-                       for side, _ in m.sides() if side.code == f.code), None)
-        lim = limit_text(f.op if f.op != "between" else None, f.threshold, f.unit, lang, digits,
-                         f.value)
-        if not _says(message, f.value, lang):  # most messages say the value; repeat it if not
-            value = quantity(f.value, f.unit, lang, digits)
+        s = shown(measure_of_finding(check_id, f), f.value, f.threshold, f.unit)
+        lim = limit_text(f.op if f.op != "between" else None, s.threshold, s.unit, lang,
+                         s.decimals, s.value)
+        if not _says(message, s.value, lang):  # most messages say the value; repeat it if not
+            value = quantity(s.value, s.unit, lang, s.decimals)
             measured = (t(N_("measured {value}, limit {limit}"), lang, value=value, limit=lim)
                         if lim else t(N_("measured {value}"), lang, value=value))
     return FindingRow(

@@ -11,6 +11,8 @@ from techcheck.checks.i18n import N_
 from techcheck.checks.measure import (
     FAIL_ONLY,
     INF,
+    PERCENT,
+    SIZE,
     TIP_ONLY,
     TIP_WARN,
     WARN_ONLY,
@@ -49,6 +51,14 @@ def _b_high_warn(lim: CameraLimits) -> float:
 #: cameras), so "0.42°" would claim a precision the measure does not have.
 ANGLE_DECIMALS = 0
 
+#: Shares of the picture, of the face or of the frames (``PERCENT``) are written in whole
+#: percent, as the findings say them ("fills 84 % of the picture's height"); the blown-out
+#: share of the face to a tenth, as its finding says it: its limits are 1 % and 5 %
+#: (resources/profiles/generic.toml), and a limit moved by the live margin (0.3 %) is not
+#: a whole percent.
+PERCENT_DECIMALS = 0
+CLIPPED_DECIMALS = 1
+
 #: The per-frame measures, judged over a window (checks/camera/judge.py).
 FRAME: tuple[Measure, ...] = (
     Measure("faces", "", label=N_("Faces in view"), decimals=0,  # a count (median of counts)
@@ -74,6 +84,7 @@ FRAME: tuple[Measure, ...] = (
                         "or sit facing a window. Ceiling lights alone are rarely enough."),
                      N_("Too dark: add a lamp in front of you"), TIP_WARN)),
     Measure("face_clipped", "", label=N_("Blown-out face area"),
+            shown_as=PERCENT, decimals=CLIPPED_DECIMALS,
             margin=0.003, ok_hint=N_("No blown-out highlights"),
             high=Side("camera.too_bright", "clipped_tip", "clipped_warn",
                       N_("{value:.1%} of your face is blown out to white (limit "
@@ -159,6 +170,7 @@ FRAME: tuple[Measure, ...] = (
     # the interviewer notices (issue 25); below it the framing is a close but ordinary one, so
     # there is no tip before the warning.
     Measure("head_size", "", label=N_("Head height in picture"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, ok_hint=N_("Good distance"),
             low=Side("camera.too_far", "head_height_min_tip", "head_height_min_warn",
                      N_("You are far from the camera: your head fills {value:.0%} of the "
@@ -174,6 +186,7 @@ FRAME: tuple[Measure, ...] = (
                          "arm's length from the camera."),
                       N_("Head fills the picture: sit back a little"), WARN_ONLY)),
     Measure("eye_line", "", label=N_("Eye line from the top"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, ok_hint=N_("Eyes at the right height"),
             # A head bowed over a phone lowers the eyes too; its fix is to look up (issue 25).
             explained_by=("camera.too_close", "camera.looking_away"),
@@ -185,6 +198,7 @@ FRAME: tuple[Measure, ...] = (
                          "level, or tilt the camera down a little."),
                       N_("Raise the camera to eye level"), TIP_WARN)),
     Measure("headroom", "", label=N_("Space above the head"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, ok_hint=N_("Head fully in the picture"),
             explained_by=("camera.too_close",),
             low=Side("camera.too_little_headroom", "headroom_tip", "headroom_warn",
@@ -194,6 +208,7 @@ FRAME: tuple[Measure, ...] = (
                         "little space above your head."),
                      N_("Head cut off: tilt the camera up"), TIP_WARN)),
     Measure("offset", "", label=N_("Off centre"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, ok_hint=N_("Centred"),
             high=Side("camera.off_center", "offset_tip", "offset_warn",
                       N_("You are off to the side: your face is {value:.0%} of the picture's "
@@ -245,6 +260,7 @@ FRAME: tuple[Measure, ...] = (
                          "place the camera at eye level on top of the screen you look at."),
                       N_("Look up at the camera"), TIP_WARN)),
     Measure("clutter", "", label=N_("Busy background"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, needs_face=False, ok_hint=N_("Calm background"),
             high=Side("camera.busy_background", "clutter_tip", None,
                       N_("The background behind you is busy (edge density {value:.0%}, limit "
@@ -261,6 +277,7 @@ FRAME: tuple[Measure, ...] = (
                       N_("Find a place where no one walks behind you, and close the door."),
                       N_("Movement behind you"), TIP_ONLY)),
     Measure("black_frames", "", label=N_("Black frames"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             aggregate="mean", needs_face=False, sticky=True,
             ok_hint=N_("Picture is live"),
             high=Side("camera.black_frames", "black_fraction_fail", None,
@@ -271,6 +288,7 @@ FRAME: tuple[Measure, ...] = (
                          "with a camera symbol)."),
                       N_("Black picture: uncover the lens"), FAIL_ONLY)),
     Measure("frozen_frames", "", label=N_("Frozen frames"),
+            shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             aggregate="mean", needs_face=False, sticky=True,
             ok_hint=N_("Picture is live"),
             high=Side("camera.frozen", "frozen_fraction_fail", None,
@@ -309,7 +327,7 @@ STREAM: tuple[Measure, ...] = (
 #: Recorded, not graded.
 OTHER: tuple[Measure, ...] = (
     Measure("frames", "", label=N_("Frames analysed")),
-    Measure("resolution", "", label=N_("Resolution")),
+    Measure("resolution", "", label=N_("Resolution"), shown_as=SIZE),
 )
 
 MEASURES = {"camera": table((*FRAME, *STREAM, *OTHER))}

@@ -66,7 +66,8 @@ LATENCY = Measure(
                  "{threshold:.0f} ms): people will talk over each other."),
               N_("Use a network cable or sit near the router, close downloads and streaming "
                  "on this network, and turn off a VPN if you use one.")))
-LATENCY_METHOD = Measure("latency_method", "", label=N_("Latency measured with"))
+LATENCY_METHOD = Measure("latency_method", "", label=N_("Latency measured with"),
+                         words=(("tcp", N_("TCP connections (UDP blocked)")),))
 JITTER = Measure(
     "jitter", "ms", label=N_("Jitter"),
     high=Side("network.high_jitter", "jitter_warn_ms", "jitter_fail_ms",
@@ -136,7 +137,9 @@ ENDPOINTS_REACHABLE = Measure(
                   N_("A firewall, proxy or filter on this network blocks video calls. Try "
                      "another network (a phone hotspot works), or ask the network's IT "
                      "department to allow the platform of your interview.")))))
-MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"))
+MEASURED_VIA = Measure("measured_via", "", label=N_("Measured through"),
+                       words=(("direct", N_("a direct connection")),
+                              ("proxy", N_("the proxy"))))
 #: How far the computer's clock surely is from the servers' (the measurement server's and the
 #: platform's, cross-checked: checks/network/clock.py says how the Date header's whole second,
 #: the round trip and a server with a wrong clock are accounted for; the second limit applies
@@ -168,3 +171,32 @@ MEASURES = {"network": table((DOWNLOAD, UPLOAD, DNS_MS, UDP, LATENCY, LATENCY_ME
                               PACKET_LOSS, LOADED_LATENCY_DOWNLOAD, LOADED_LATENCY_UPLOAD,
                               BUFFERBLOAT, SPEEDTEST_PING, VIDEO_QUALITY, ENDPOINTS_REACHABLE,
                               MEASURED_VIA, CLOCK_OFFSET))}
+
+
+#: Why a server was not reached or a transfer failed, as the check records it in a finding's
+#: ``names`` ("host:443 (timeout)", ``probes.Reach.error``) and ``reason`` ("stall,
+#: unconfirmed", ``httpio.HttpFailure.kind``), and what a person reads for each: every surface
+#: quotes the text in the reader's language (``Finding.text`` through ``measure.param_words``);
+#: the report file keeps the word in the finding's parameters.
+FAILURE_WORDS = (
+    ("timeout", N_("no answer in time")),
+    ("dns", N_("name not found")),
+    ("tcp", N_("connection refused")),
+    ("tls", N_("secure connection failed")),
+    ("proxy", N_("refused by the proxy")),
+    ("connect", N_("could not connect")),
+    ("private", N_("an address inside this network")),
+    ("status", N_("an error answer")),
+    ("content", N_("an unexpected answer")),
+    ("reset", N_("connection cut")),
+    ("stall", N_("the transfer stalled")),
+    ("unconfirmed", N_("no data confirmed")),
+    ("stopped", N_("the server went silent")),
+    ("cancelled", N_("cancelled")),
+    ("proxy_connect", N_("could not connect to the proxy")),
+    ("proxy_auth", N_("the proxy asks for a sign-in")),
+    ("proxy_refused", N_("refused by the proxy")),
+    ("proxy_reset", N_("the proxy cut the connection")),
+    ("proxy_stall", N_("the proxy stalled")),
+)
+PARAM_WORDS = {"network": {"names": FAILURE_WORDS, "reason": FAILURE_WORDS}}

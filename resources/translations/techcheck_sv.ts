@@ -553,6 +553,34 @@
     </message>
 </context>
 <context>
+    <name>FileDialog</name>
+    <message>
+        <source>Replace the existing file in {folder}?</source>
+        <extracomment>Characters Windows does not allow in a file name (Microsoft, &quot;Naming Files, Paths, and Namespaces&quot;), plus the control characters; &quot;/&quot; is macOS&apos;s and Linux&apos;s separator too, and Finder shows &quot;:&quot; as &quot;/&quot; (Apple, &quot;File System Programming Guide&quot;). Names Windows reserves for devices, with or without a suffix (same Microsoft page). Where a dialog opens the first time: a save in Documents, an open in Downloads (where a mail program or a browser puts an invitation someone sent).</extracomment>
+        <translation>Ersätta den befintliga filen i {folder}?</translation>
+    </message>
+    <message>
+        <source>Replace {n} existing files in {folder}?</source>
+        <translation>Ersätta {n} befintliga filer i {folder}?</translation>
+    </message>
+    <message>
+        <source>&amp;Replace</source>
+        <translation>&amp;Ersätt</translation>
+    </message>
+    <message>
+        <source>&amp;Choose another name</source>
+        <translation>&amp;Välj ett annat namn</translation>
+    </message>
+    <message>
+        <source>Replace the existing files</source>
+        <translation>Ersätt de befintliga filerna</translation>
+    </message>
+    <message>
+        <source>Choose another name</source>
+        <translation>Välj ett annat namn</translation>
+    </message>
+</context>
+<context>
     <name>LevelMeter</name>
     <message>
         <source>Level {rms:.0f} dBFS, peak {peak:.0f} dBFS</source>

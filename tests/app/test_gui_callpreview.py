@@ -371,3 +371,96 @@ def test_the_view_in_the_app_under_xvfb(xvfb, artifacts, lang):
         colours = {img.pixel(x, y) for x in range(0, img.width(), 16)
                    for y in range(0, img.height(), 16)}
         assert len(colours) > 50  # a drawn window with pictures, not a blank one
+
+
+def _answer_replace_question(qtbot, button: str, asked: list[str], then=None) -> None:
+    """When the question about replacing files opens, note what it names and press ``button``
+    (found by its accessible name) with the mouse, as a person does; then call ``then`` (to
+    answer the file dialog that opens again). The whole save runs inside the click on "Save",
+    so every answer is set up before it. A person takes a moment to read: the press comes
+    after the file dialog's own Return presses (tests.gui_fixtures) have seen it close."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def find(tries: int) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible() and not box.property("answered"):
+            box.setProperty("answered", True)
+            asked.append(f"{box.text()}\n{box.informativeText()}")
+            QTimer.singleShot(500, lambda: press(box))
+        elif tries:
+            QTimer.singleShot(50, lambda: find(tries - 1))
+
+    def press(box) -> None:
+        try:
+            qtbot.mouseClick(by_name(box, button, QPushButton), Qt.MouseButton.LeftButton)
+        except Exception:
+            box.reject()  # never leave a modal question open: the test would hang
+            raise
+        if then is not None:
+            then()
+
+    QTimer.singleShot(0, lambda: find(1200))
+
+
+@pytest.mark.slow
+def test_save_asks_once_before_replacing_any_of_its_files(qtbot, preview, tmp_path):
+    """An existing .avi and .wav of the chosen name were replaced without a word (the file
+    dialog asks only about the .txt it knows): one question names both, "Choose another
+    name" opens the dialog again and replaces nothing, "Replace" then writes all three."""
+    from tests.gui_fixtures import answer_file_dialog
+
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    preview.set_inputs(generic_network_limits(), Conditions(3.0, 0.0, 5.0, 40.0), CLIP,
+                       (voice, fs), None)
+    (tmp_path / "for-it.avi").write_bytes(b"kept picture")
+    (tmp_path / "for-it.wav").write_bytes(b"kept sound")
+    asked: list[str] = []
+    seen = [answer_file_dialog(qtbot, str(tmp_path / "for-it.txt"))]
+
+    def again() -> None:  # the dialog opens again: the same name, and this time replace
+        seen.append(answer_file_dialog(qtbot, str(tmp_path / "for-it.txt")))
+        _answer_replace_question(qtbot, "Replace the existing files", asked)
+
+    _answer_replace_question(qtbot, "Choose another name", asked, then=again)
+    qtbot.mouseClick(by_name(preview, "Save the preview for IT support", QPushButton),
+                     Qt.MouseButton.LeftButton)
+    assert len(asked) == 2 and asked[0] == asked[1], asked
+    assert seen == [["Save the preview for IT support"]] * 2  # the dialog opened again
+    assert asked[0].split("\n") == [f"Replace 2 existing files in {tmp_path}?",
+                                    "for-it.avi", "for-it.wav"]  # not the new .txt
+    qtbot.waitUntil(lambda: len(asked) == 2 and preview.saver is None
+                    and "Saved" in preview.play_note.text(), timeout=60_000)
+    assert (tmp_path / "for-it.avi").read_bytes() != b"kept picture"
+    assert (tmp_path / "for-it.wav").read_bytes()[:4] == b"RIFF"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["for-it.avi", "for-it.txt", "for-it.wav"]
+
+
+@pytest.mark.slow
+def test_a_save_that_partly_fails_says_why_in_swedish(qtbot, preview, tmp_path):
+    """The Swedish view said "no preview picture:" and "cannot write …" in English."""
+    from techcheck.app.gui import i18n
+    from tests.gui_fixtures import answer_file_dialog
+
+    voice, fs = sf.read(str(VOICE), dtype="float32")
+    (tmp_path / "for-it.wav").mkdir()  # a folder where the sound would go: it cannot be written
+    i18n.install("sv")
+    try:
+        preview.set_inputs(generic_network_limits(), Conditions(3.0, 0.0, 5.0, 40.0),
+                           str(tmp_path / "no-camera.avi"), (voice, fs), None)
+        asked: list[str] = []
+        answer_file_dialog(qtbot, str(tmp_path / "for-it.txt"))
+        _answer_replace_question(qtbot, "Ersätt de befintliga filerna", asked)
+        qtbot.mouseClick(by_name(preview, "Spara förhandsvisningen åt IT-supporten", QPushButton),
+                         Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(asked) and preview.saver is None
+                        and "sparas" in preview.play_note.text(), timeout=60_000)
+        note = preview.play_note.text()
+        assert "Ingen förhandsbild:" in note and "kan inte skriva" in note, note
+        assert "Ingen förhandsfil skrevs." in note, note
+        for english in ("no preview picture", "No preview", "cannot write", "was written"):
+            assert english not in note, note
+        assert asked and "Ersätta den befintliga filen i" in asked[0]
+        assert list(p.name for p in tmp_path.iterdir()) == ["for-it.wav"]  # all or none
+    finally:
+        i18n.install("en")

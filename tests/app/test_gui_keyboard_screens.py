@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.xvfb, pytest.mark.slow]
+# each case starts an Xvfb of its own size: the cases need not wait for the shared desktop
+pytestmark = [pytest.mark.xvfb, pytest.mark.own_display, pytest.mark.slow]
 
 ALL_PAGES = {"start", "checklist", "camera", "microphone", "speaker", "network", "system",
              "results", "details"}

@@ -56,7 +56,8 @@ def test_attribute_and_index_lookups_are_shown_not_evaluated(name: str, shown: s
 def test_safe_fill_keeps_what_the_catalogue_uses():
     assert translate("{value:.1f} of {threshold:.0f}", "en", {"value": 2.25, "threshold": 5}) \
         == "2.2 of 5"
-    assert translate("{value:.0%}", "en", {"value": 0.25}) == "25%"
+    # a percentage as the rows write it: a no-break space before "%" (l10n.with_unit)
+    assert translate("{value:.0%}", "en", {"value": 0.25}) == "25\u00a0%"
     assert translate("{value:,.0f} MiB", "sv", {"value": 12345.0}) == "12\u00a0345 MiB"
     assert translate("{v:>6}|", "en", {"v": "ab"}) == "    ab|"
     # what is not allowed stays as written, whatever the value

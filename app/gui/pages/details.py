@@ -29,7 +29,7 @@ from techcheck.app.gui.pages.base import Page
 from techcheck.app.gui.session import Session
 from techcheck.app.gui.tasks import Task, run_task
 from techcheck.app.gui.widgets.status import status_icon, status_word, verdict_status, verdict_word
-from techcheck.app.report.view import check_section, decimals_of, when
+from techcheck.app.report.view import check_section, shown_metric, when
 from techcheck.checks import l10n
 from techcheck.checks.model import Verdict
 
@@ -183,11 +183,11 @@ class DetailsPage(Page):
                 rows.append((section.title, row, r.metrics[row.name], r))
         self.metrics.setRowCount(len(rows))
         for i, (title, row, m, r) in enumerate(rows):
-            shown = _value_text(m.value, lang, decimals_of(r.id, row.name))
+            s = shown_metric(r.id, row.name, m.value, m.threshold, m.unit)
             self.metrics.setItem(i, 0, _item(title))
             self.metrics.setItem(i, 1, _item(row.name))
-            self.metrics.setItem(i, 2, _item(shown))
-            self.metrics.setItem(i, 3, _item(m.unit))
+            self.metrics.setItem(i, 2, _item(_value_text(s.value, lang, s.decimals)))
+            self.metrics.setItem(i, 3, _item(s.unit))
             self.metrics.setItem(i, 4, _item(row.limit))
             st = _item(status_word(m.status) if m.status else "")
             if m.status is not None:

@@ -510,7 +510,7 @@ class ResultsPage(Page):
 
         def failed(err: TaskError) -> None:
             exc = err.exception
-            msg = describe_write_error(path, exc) if isinstance(exc, OSError) else err.message
+            msg = describe_write_error(path, exc, lang) if isinstance(exc, OSError) else err.message
             say(self.export_note, lambda: self.tr("The report could not be saved: {error}").format(
                 error=msg))
 

@@ -114,6 +114,14 @@ def load_recording(recording: Recording | None) -> tuple[Any, int] | None:
     return read_audio_file(recording)
 
 
+def preview_files(path: str) -> list[Path]:
+    """The files a save to ``path`` writes (loaded with the first save: the command module
+    brings numpy and OpenCV)."""
+    from techcheck.app.commands import callpreview
+
+    return callpreview.preview_files(path)
+
+
 def session_inputs(session: Any) -> dict[str, Any] | None:
     """What the view needs from a sitting, or None until both the camera and the connection
     have been checked (the view shows the camera picture through the measured connection)."""
@@ -439,14 +447,14 @@ class CallPreview(QWidget):
         stem = self.tr("TechCheck-interviewer-view-{date}").format(
             date=date.today().isoformat())
         chosen = ask_save(self, self.tr("Save the preview for IT support"), stem,
-                          self.file_types(), "text", self.settings)
+                          self.file_types(), "text", self.settings, writes=preview_files)
         if chosen is not None:
             self.save_to(chosen[0])
 
     def save_to(self, path: str) -> None:
         """Write the modelled picture (.avi), sound (.wav) and numbers (.txt) next to ``path``
         for the conditions the sliders show. The live stream pauses: a camera opens once."""
-        from techcheck.app.commands.callpreview import SUFFIXES, WRITTEN, write_files
+        from techcheck.app.commands.callpreview import WRITTEN, preview_stem, write_files
 
         cond = self._state["conditions"]
         if cond is None or self.saver is not None:
@@ -458,8 +466,7 @@ class CallPreview(QWidget):
             self.stream = None
         # the name the person chose, without the suffix of one of the files it stands for
         # ("for IT.txt" → "for IT.avi", ".wav", ".txt"; "notes.v2" keeps its ".v2")
-        chosen = Path(path)
-        stem = chosen.with_suffix("") if chosen.suffix.lower() in SUFFIXES else chosen
+        stem = preview_stem(path)
         limits, camera, recording, lang = (self._state["limits"], self.camera, self.recording,
                                            i18n.current())
         self.save_button.setEnabled(False)
