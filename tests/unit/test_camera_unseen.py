@@ -271,7 +271,7 @@ def test_the_close_head_finding_says_what_the_person_sees_in_english_and_swedish
                                             duration=C.CAMERA_SECONDS))
     (f,) = [f for f in result.findings if f.code == "camera.too_close"]
     assert f.text().startswith("Your head fills almost the whole picture: 9")
-    assert "(want at most 80%)" in f.text()
+    assert "(want at most 80\u00a0%)" in f.text()  # a no-break space before % (l10n.with_unit)
     assert f.fix_text().startswith("Sit back a little")
     assert f.text("sv").startswith("Ditt huvud fyller nästan hela bilden: 9")
     assert f.fix_text("sv").startswith("Luta dig bakåt lite")
