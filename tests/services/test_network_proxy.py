@@ -114,7 +114,9 @@ def test_proxy_that_wants_a_login(server, tmp_path, clean_env):
                               f"127.0.0.1:{server.port}", duration=1.5)
         assert px.counts.get("refused_auth", 0) >= 1
         f = {x.code: x for x in result.findings}
-        assert "proxy_auth" in f["network.server_unreachable"].text()
+        # the reason in words (the file keeps the raw "proxy_auth")
+        assert "the proxy asks for a sign-in" in f["network.server_unreachable"].text()
+        assert "proxy_auth" in f["network.server_unreachable"].params["reason"]
         assert result.metrics["download"].value == "unknown"
         # The login in the proxy URL (as IT configures it) is sent, never shown.
         clean_env.setenv("HTTP_PROXY", f"http://alice:secret@127.0.0.1:{px.port}")
