@@ -9,11 +9,8 @@
 # server, STUN server, speech synthesis, accessibility bus, bundle build tools).
 # `bash scripts/setup.sh packages start|test` lists them without installing anything.
 #
-# The tests run on one pytest-xdist worker more than the machine has cores (at most 4;
-# TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process): two thirds of a worker's
-# time is spent waiting on real time (shaped links, sound played in real time, a check's
-# window, child processes), so on two cores a third worker fills the idle processor
-# (docs/benchmarks.md, "The test suite"). Tests that share a server
+# The tests run on as many pytest-xdist workers as the machine has cores (at most 4;
+# TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
 # or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
 # the order tests/conftest.py gives: the quick tier first.
 #
@@ -142,12 +139,14 @@ install_python() {
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
 }
 
-# How many test workers: the cores and one more, at most 4 (each worker starts its own Qt,
-# PipeWire and Xvfb; more than that buys little here and costs memory).
+# How many test workers: the cores, at most 4 (each worker starts its own Qt, PipeWire and
+# Xvfb; more than that buys little here and costs memory). A third worker on two cores ran the
+# suite in 13 m 28 s instead of 17 m 26 s, but the namespace labs' shaped links then read 11 %
+# low (docs/benchmarks.md, "The test suite"): the timed tests need the cores.
 test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
     local n
-    n=$(( $(nproc 2>/dev/null || echo 2) + 1 ))
+    n=$(nproc 2>/dev/null || echo 2)
     [ "$n" -gt 4 ] && n=4
     echo "$n"
 }
