@@ -18,12 +18,11 @@ from tests.gui_fixtures import by_name, press
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("scene", ["good", "two_people"])
-def test_looks_good_agrees_with_the_card(make_window, qtbot, monkeypatch, tmp_path, scene):
+def _check_with_clip(make_window, qtbot, monkeypatch, clip, timeout_ms: int = 90_000):
+    """``clip`` as the camera (the demo's file camera), the Camera page's "Check the camera"
+    pressed as a person does, and the card awaited: (window, page, finding code → status)."""
     from techcheck.app import demo
 
-    clip = build(scene, tmp_path, seconds=4.0)
     monkeypatch.setattr(demo, "camera_clip", lambda: clip)
     w = make_window(demo_mode="on")
     w.go("camera")
@@ -31,7 +30,15 @@ def test_looks_good_agrees_with_the_card(make_window, qtbot, monkeypatch, tmp_pa
     assert page.session.devices.camera == str(clip)
     press(qtbot, by_name(w, "Check the camera"))
     qtbot.waitUntil(lambda: "camera" in page.session.results and not page.panel.running,
-                    timeout=60_000)
+                    timeout=timeout_ms)
+    return w, page, {f.code: f.status for f in page.session.results["camera"].findings}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scene", ["good", "two_people"])
+def test_looks_good_agrees_with_the_card(make_window, qtbot, monkeypatch, tmp_path, scene):
+    clip = build(scene, tmp_path, seconds=4.0)
+    _w, page, _found = _check_with_clip(make_window, qtbot, monkeypatch, clip, 60_000)
     result = page.session.results["camera"]
     # what the card says: only warnings and failures spoil "looks good" (tips are advice)
     good = not any(f.status in (Status.WARN, Status.FAIL) for f in result.findings)
@@ -56,19 +63,11 @@ def test_a_head_filling_the_picture_is_a_warning_the_person_reads(make_window, q
     check the page's list says, as a warning, what to do."""
     from PySide6.QtWidgets import QLabel
 
-    from techcheck.app import demo
     from tests import corpus_media as C
     from tests.gui_fixtures import visible_widgets
 
     clip = C.build(next(i for i in C.load().items if i.id == "cap13-head85"))
-    monkeypatch.setattr(demo, "camera_clip", lambda: clip)
-    w = make_window(demo_mode="on")
-    w.go("camera")
-    page = w.pages["camera"]
-    press(qtbot, by_name(w, "Check the camera"))
-    qtbot.waitUntil(lambda: "camera" in page.session.results and not page.panel.running,
-                    timeout=90_000)
-    found = {f.code: f.status for f in page.session.results["camera"].findings}
+    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
     assert found.get("camera.too_close") is Status.WARN, found
     hint = "Head fills the picture: sit back a little"
     qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
@@ -86,19 +85,11 @@ def test_a_head_bowed_over_a_phone_is_a_warning_the_person_reads(make_window, qt
     to look up at the camera."""
     from PySide6.QtWidgets import QLabel
 
-    from techcheck.app import demo
     from tests import corpus_media as C
     from tests.gui_fixtures import visible_widgets
 
     clip = C.build(next(i for i in C.load().items if i.id == "singleface-bow40"))
-    monkeypatch.setattr(demo, "camera_clip", lambda: clip)
-    w = make_window(demo_mode="on")
-    w.go("camera")
-    page = w.pages["camera"]
-    press(qtbot, by_name(w, "Check the camera"))
-    qtbot.waitUntil(lambda: "camera" in page.session.results and not page.panel.running,
-                    timeout=90_000)
-    found = {f.code: f.status for f in page.session.results["camera"].findings}
+    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
     assert found.get("camera.looking_away") is Status.WARN, found
     assert "camera.eyes_too_low" not in found  # the bow lowers the eyes: one finding, one fix
     hint = "Look up at the camera"
