@@ -36,6 +36,7 @@ MODELS = {
     "short": "face_detection_short_range.tflite",
     "full": "face_detection_full_range.tflite",
     "mesh": "face_landmark.tflite",
+    "iris": "iris_landmark.tflite",
 }
 
 #: The head's height above the eyes over its height below them (crown to eyes ÷ eyes to chin).
@@ -65,6 +66,33 @@ MESH = {
     "right_cheek": 234, "left_cheek": 454, "mouth_upper": 13, "mouth_lower": 14,
     "mouth_right": 61, "mouth_left": 291,
 }
+
+#: The iris model's crop (MediaPipe Iris, its graph's ``iris_landmark_cpu``): a square centred
+#: on the eye's two corners, ``IRIS_CROP`` × their distance wide, turned so the corners are
+#: level, at 64×64 pixels in RGB 0…1. The model knows a left eye: the person's right eye is
+#: mirrored before it and its points mirrored back, as MediaPipe's graph does. Measured on the
+#: corpus's faces (docs/benchmarks.md, "Eyes turned aside"), the model depends little on
+#: either: −1…1 moves the iris by under 0.6 px of 64, the unmirrored right eye by as little.
+IRIS_CROP = 2.3
+IRIS_INPUT = 64
+#: The iris model's eye outline (its first 16 points: 0 and 8 the corners, 4 the lower lid's
+#: middle, 12 the upper's, in MediaPipe's topology): an eye whose lids are closer than this
+#: share of its corners' distance is shut or nearly (a blink, a laugh), and the iris the model
+#: still gives is a guess under the lid. The face mesh's own lids stay apart through a blink
+#: and cannot tell. Measured on the corpus's clips: open eyes 0.26-0.45, the middle of a
+#: blink 0.14-0.17.
+EYE_OPEN_MIN = 0.2
+_OUTLINE = (0, 8, 4, 12)  # corner, corner, lower lid, upper lid
+
+#: The eye's rotation read from the iris's shift between the corners. The iris's centre turns
+#: about the eye's centre of rotation, 13.5 mm behind the cornea's apex (Fry GA, Hill WW, "The
+#: center of rotation of the eye", Am J Optom Arch Am Acad Optom 1962;39:581-595), and lies
+#: about 3.5 mm behind the apex (the anterior chamber's depth and the cornea: Gullstrand's
+#: schematic eye), so about 10 mm from that centre; the corners are about 30 mm apart (the
+#: palpebral fissure's length, endocanthion to exocanthion, in Farkas LG, "Anthropometry of
+#: the Head and Face", 2nd ed., Raven Press 1994). An eye turned by θ shifts its iris by
+#: 10 mm · sin θ, that is by sin θ × ``IRIS_RADIUS_OVER_HALF_EYE`` of half the corners' distance.
+IRIS_RADIUS_OVER_HALF_EYE = 10.0 / 15.0
 
 
 class ModelError(RuntimeError):
@@ -139,6 +167,9 @@ class Face:
     #: Found by the edge search: a face cut by the frame's left or right edge, whose box reaches
     #: outside the frame. Never the main face (nothing is measured on half a face).
     edge: bool = False
+    #: The irises' centres (the person's right eye, then left) in frame pixels, from the iris
+    #: model (``FaceDetector.irises``); None until it ran, or when an eye was shut.
+    irises: tuple[tuple[float, float], tuple[float, float]] | None = None
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -195,6 +226,40 @@ class Face:
         return math.degrees(math.atan2(float(mouth[2] - eyes[2]), down))
 
     @property
+    def eyes_turn_deg(self) -> float | None:
+        """The eyes' turn within the head, left-right, in degrees (positive toward the image's
+        right): each iris's shift from the middle of its eye's two corners along the line
+        through them, over half their distance, read as the eye's rotation
+        (``IRIS_RADIUS_OVER_HALF_EYE``), the two eyes averaged. Averaging also cancels what
+        belongs to one eye only: an iris at rest sits a little toward the nose, and a turned
+        head shortens the far eye. None without the irises."""
+        if self.irises is None or self.mesh is None:
+            return None
+        shifts = []
+        corners = (("right_eye_outer", "right_eye_inner"), ("left_eye_inner", "left_eye_outer"))
+        for (a_name, b_name), iris in zip(corners, self.irises, strict=True):
+            a = self.mesh[MESH[a_name], :2].astype(np.float64)  # the corner on the image's left
+            b = self.mesh[MESH[b_name], :2].astype(np.float64)
+            half = float(np.hypot(*(b - a))) / 2
+            if half <= 0:
+                return None
+            along = float(np.dot(np.asarray(iris) - (a + b) / 2, b - a)) / (2 * half)
+            shifts.append(along / half)
+        share = float(np.clip(np.mean(shifts) / IRIS_RADIUS_OVER_HALF_EYE, -1.0, 1.0))
+        return math.degrees(math.asin(share))
+
+    @property
+    def gaze_deg(self) -> float | None:
+        """Where the eyes look, left-right, in degrees from the camera (positive toward the
+        image's right): the eyes' turn within the head plus the head's own turn (``yaw_deg``),
+        so a head turned aside whose eyes come back to the camera reads near 0, and eyes turned
+        aside in a straight head read their turn. None without the irises or the mesh."""
+        eyes, yaw = self.eyes_turn_deg, self.yaw_deg
+        if eyes is None or yaw is None:
+            return None
+        return eyes + yaw
+
+    @property
     def chin_y(self) -> float:
         """The chin's lowest point (the mesh's menton), or the box's bottom without the mesh."""
         chin = self.landmarks.get("chin")
@@ -226,6 +291,9 @@ class FaceDetector:
     #: Whether ``find`` also looks for faces cut by the frame's edge (``find_at_edges``). A
     #: class attribute so that a benchmark can measure the code as it was without it.
     edge_search: bool = True
+    #: Whether ``irises`` runs the iris model (a class attribute for the same reason: the
+    #: benchmark of its cost, bench/bench_camera_check_cpu.py).
+    use_iris: bool = True
 
     def __init__(self, *, mesh: bool = True, full_range_fallback: bool = True,
                  min_score: float | None = None, edge_search: bool | None = None) -> None:
@@ -343,6 +411,58 @@ class FaceDetector:
                 keypoints={name: px(*kp[i]) for i, name in enumerate(KEYPOINTS)},
             ))
         return faces
+
+    # --- irises ---------------------------------------------------------------------------
+
+    def irises(self, frame_bgr: np.ndarray, face: Face) -> None:
+        """Find the face's two irises with MediaPipe's iris model, one eye at a time on a crop
+        around the mesh's eye corners (``IRIS_CROP``), and set ``face.irises``; left unset
+        without the mesh or when an eye is shut (``EYE_OPEN_MIN``)."""
+        face.irises = None
+        if face.mesh is None or not self.use_iris:
+            return
+        m = face.mesh[:, :2].astype(np.float64)
+        found = []
+        for side, mirror in (("right", True), ("left", False)):
+            outer, inner = m[MESH[f"{side}_eye_outer"]], m[MESH[f"{side}_eye_inner"]]
+            width = float(np.hypot(*(inner - outer)))
+            if width <= 0:
+                return
+            a, b = (outer, inner) if side == "right" else (inner, outer)  # image-left corner first
+            iris = self._iris(frame_bgr, a, b, width, mirror=mirror)
+            if iris is None:
+                return
+            found.append(iris)
+        face.irises = (found[0], found[1])
+
+    def _iris(self, frame: np.ndarray, a: np.ndarray, b: np.ndarray, width: float, *,
+              mirror: bool) -> tuple[float, float] | None:
+        """The iris's centre in frame pixels for the eye whose corners are ``a`` (on the
+        image's left) and ``b``; None when the eye is shut (``EYE_OPEN_MIN``)."""
+        n = IRIS_INPUT
+        cx, cy = (a + b) / 2
+        angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+        m = cv2.getRotationMatrix2D((float(cx), float(cy)), angle, n / (IRIS_CROP * width))
+        m[0, 2] += n / 2 - cx
+        m[1, 2] += n / 2 - cy
+        crop = cv2.warpAffine(frame, m, (n, n), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REPLICATE)
+        if mirror:
+            crop = cv2.flip(crop, 1)
+        net = self._net("iris")
+        net.setInput(cv2.dnn.blobFromImage(crop, 1 / 255.0, (n, n), (0, 0, 0), swapRB=True))
+        outline, iris = net.forward(["output_eyes_contours_and_brows", "output_iris"])
+        c0, c1, low, up = (outline.reshape(71, 3)[i, :2] for i in _OUTLINE)
+        corners = float(np.hypot(*(c1 - c0)))
+        if corners <= 0 or float(np.hypot(*(up - low))) < EYE_OPEN_MIN * corners:
+            return None
+        iris = iris.reshape(5, 3)
+        x, y = float(iris[0, 0]), float(iris[0, 1])
+        if mirror:
+            x = n - x
+        inv = cv2.invertAffineTransform(m)
+        return (float(inv[0, 0] * x + inv[0, 1] * y + inv[0, 2]),
+                float(inv[1, 0] * x + inv[1, 1] * y + inv[1, 2]))
 
     # --- mesh -----------------------------------------------------------------------------
 

@@ -70,6 +70,8 @@ class CameraLimits:
     yaw_warn_deg: float
     pitch_tip_deg: float
     pitch_warn_deg: float
+    gaze_tip_deg: float
+    gaze_warn_deg: float
     # background
     clutter_tip: float
     motion_tip: float

@@ -39,6 +39,13 @@ LiveStatus = tuple[Status, float | None, str]
 #: stood for, so the window's median is the median of the room's readings over that time.
 SCENE_INTERVAL_S = 0.25
 
+#: The iris model (two 64×64 crops, ~7 ms a frame on one core: docs/benchmarks.md, "Eyes
+#: turned aside") runs at most this often, and its reading of the gaze stands for the frames
+#: in between, as the room's tilt does. The gaze is judged as the window's median: over 2.5 s
+#: that is 25 readings, and a glance of half a second still moves at most 5 of them. A reading
+#: is never carried past a frame without a face or across a reset.
+GAZE_INTERVAL_S = 0.1
+
 
 @dataclass(frozen=True)
 class Guides:
@@ -124,6 +131,10 @@ class FrameAnalyser:
         self.scene_interval_s = SCENE_INTERVAL_S
         # the last reading of the room's tilt: (time, roll or None, frame shape)
         self._scene: tuple[float, float | None, tuple[int, ...]] | None = None
+        #: how often the iris model runs (``GAZE_INTERVAL_S``; 0 = on every frame)
+        self.gaze_interval_s = GAZE_INTERVAL_S
+        # the last reading of the gaze: (time, degrees aside or None)
+        self._gaze: tuple[float, float | None] | None = None
 
     def reset(self) -> None:
         """Forget the stream (a new camera, or a file that starts over)."""
@@ -131,6 +142,7 @@ class FrameAnalyser:
         self.window.reset()
         self._prev_small = None
         self._scene = None
+        self._gaze = None
         self._recent.clear()
         self._times.clear()
 
@@ -213,6 +225,10 @@ class FrameAnalyser:
             background &= ~M.person_mask(f, gray.shape)
         if faces:
             self._face_measures(v, frame_bgr, gray, small, background, faces[0])
+        if faces and v["head_size"] is not None:  # a face large enough to be measured
+            v["gaze"] = self._gaze_aside(frame_bgr, faces[0], t)
+        else:
+            self._gaze = None
         v["clutter"] = M.clutter(small, background)
         # Tilt: the room's straight edges give the camera's roll, and the head's own tilt is
         # measured against the room. Where the room shows no level (a plain wall), a tilted
@@ -243,6 +259,18 @@ class FrameAnalyser:
         roll = M.scene_roll(gray, background)
         self._scene = (t, roll, gray.shape)
         return roll
+
+    def _gaze_aside(self, frame: np.ndarray, face: Face, t: float) -> float | None:
+        """How far aside of the camera the main face's eyes look (``Face.gaze_deg``, unsigned):
+        the iris model run afresh once ``gaze_interval_s`` has passed since its last reading,
+        else that reading again."""
+        held = self._gaze
+        if held is not None and 0.0 <= t - held[0] < self.gaze_interval_s * 0.99:
+            return held[1]
+        self.tracker.detector.irises(frame, face)  # the main face only
+        gaze = face.gaze_deg
+        self._gaze = (t, None if gaze is None else abs(gaze))
+        return self._gaze[1]
 
     def _frozen(self, small: np.ndarray, t: float) -> float | None:
         """1.0 when the picture is the same as ``frozen_lag_s`` ago, 0.0 when it changed, None

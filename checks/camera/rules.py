@@ -259,6 +259,19 @@ FRAME: tuple[Measure, ...] = (
                       N_("Look at the camera, not down: put your phone and notes away, and "
                          "place the camera at eye level on top of the screen you look at."),
                       N_("Look up at the camera"), TIP_WARN)),
+    # The eyes turned aside with the head straight: at notes, a second screen or a phone beside
+    # the camera (issue 25). The irises' shift between the eye corners read as the eyes' turn
+    # (Face.eyes_turn_deg), plus the head's turn (Face.gaze_deg): judged like the head's turn,
+    # as the window's median, so a glance aside is not a finding.
+    Measure("gaze", "°", label=N_("Eyes turned aside"), decimals=ANGLE_DECIMALS,
+            margin=2.0, ok_hint=N_("Looking at the camera"),
+            high=Side("camera.looking_away", "gaze_tip_deg", "gaze_warn_deg",
+                      N_("Your eyes look {value:.0f}° aside of the camera (limit "
+                         "{threshold:.0f}°): you seem to be reading or watching something "
+                         "beside it."),
+                      N_("Look at the camera while you speak: put your notes away, and move "
+                         "the window with the interviewer's picture just under the camera."),
+                      N_("Look at the camera"), TIP_WARN)),
     Measure("clutter", "", label=N_("Busy background"),
             shown_as=PERCENT, decimals=PERCENT_DECIMALS,
             margin=0.01, needs_face=False, ok_hint=N_("Calm background"),
@@ -347,5 +360,5 @@ def stream_rules(lim: CameraLimits) -> list[Rule]:
 LIVE_ORDER = ("black_frames", "frozen_frames", "faces", "face_light", "backlight",
               "light_balance", "face_clipped", "color_a", "color_b", "sharpness", "noise",
               "face_contrast", "head_size", "eye_line", "headroom", "offset", "camera_roll",
-              "roll", "yaw", "pitch",
+              "roll", "yaw", "pitch", "gaze",
               "clutter", "background_motion")

