@@ -26,6 +26,8 @@ Baselines, each measured in the same run on the same items:
   camera), everything else current.
 - **the room's tilt on every frame**: ``scene_roll`` read on every frame instead of at most
   every ``SCENE_INTERVAL_S`` (what reading it less often changes in the verdicts).
+- **no iris model**: ``FaceDetector.use_iris`` off, so there is no gaze measure: the camera
+  check as it was before the eyes turned aside were judged (issue 25).
 
 ``--baselines WORD,WORD`` runs only the baselines whose names contain one of the words.
 """
@@ -143,7 +145,8 @@ def camera_corpus(items, profiles_now, no_baseline: bool, report: dict,
             ("baseline: sharpness before the H.264 items (96 px, 19.5/18)", before_h264, True,
              SHARPNESS_WIDTH_BEFORE_H264),
             ("baseline: picture tilt from one family of lines", now, True, None),
-            ("baseline: the room's tilt on every frame", now, True, None)]
+            ("baseline: the room's tilt on every frame", now, True, None),
+            ("baseline: no iris model", now, True, None)]
     if no_baseline:
         runs = runs[:1]
     elif baselines:
@@ -160,10 +163,13 @@ def camera_corpus(items, profiles_now, no_baseline: bool, report: dict,
             metrics.SCENE_LONE_LEVEL = 180.0
         if "every frame" in name:
             live.SCENE_INTERVAL_S = 0.0
+        if "no iris" in name:
+            FaceDetector.use_iris = False
         try:
             outcomes = [run_camera(i, profile) for i in items]
         finally:
             FaceDetector.edge_search = True
+            FaceDetector.use_iris = True
             metrics.sharpness.__defaults__ = default_width
             metrics.SCENE_LONE_LEVEL = lone_level
             live.SCENE_INTERVAL_S = scene_interval
