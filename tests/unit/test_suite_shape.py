@@ -132,3 +132,50 @@ def test_tests_of_one_group_really_run_on_one_worker(tmp_path):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     seen = {p.read_text() for p in where.iterdir()}
     assert len(list(where.iterdir())) == 8 and len(seen) == 1, seen
+
+
+CRASHING_MODULE = '''
+import os
+import time
+
+import pytest
+
+@pytest.mark.parametrize("i", range(20))
+def test_free(i):
+    time.sleep(0.2)
+    if i == 3 and os.environ.get("PYTEST_XDIST_WORKER"):
+        os.abort()  # a worker dies, as a crash in Qt or a native library kills one
+
+@pytest.mark.xdist_group("server-one")
+@pytest.mark.parametrize("i", range(10))
+def test_grouped(i):
+    time.sleep(0.3)
+
+@pytest.mark.xdist_group("server-two")
+@pytest.mark.parametrize("i", range(10))
+def test_grouped_too(i):
+    time.sleep(0.3)
+'''
+
+
+def test_a_crashed_worker_ends_the_run_with_its_test_named(tmp_path):
+    """pytest-xdist 3.8's loadgroup scheduler gives a crashed and replaced worker's remaining
+    tests to no worker, and the run waits forever (seen in this suite: CI would have sat out its
+    90 minutes). scripts/setup.sh's own command line (both phases, as CI runs it) must end such
+    a run promptly, failed, naming the test that crashed."""
+    import signal
+
+    (tmp_path / "test_crash.py").write_text(CRASHING_MODULE)
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "setup.sh"), "test", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(tmp_path), "-c", "/dev/null", str(tmp_path / "test_crash.py")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True, env={**os.environ, "TECHCHECK_TEST_WORKERS": "4"})
+    try:
+        out, _ = proc.communicate(timeout=100)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the hung run's workers too
+        out, _ = proc.communicate()
+        pytest.fail("the run was still waiting 100 s after its worker crashed:\n" + out[-3000:])
+    assert proc.returncode not in (0, 5), out[-3000:]
+    assert "crashed while running 'test_crash.py::test_free[3]'" in out, out[-3000:]
