@@ -61,7 +61,16 @@ if PHASE not in ("", "solo", "shared"):
 #: suite takes ~10 s of processor). tests/unit/test_suite_shape.py checks that the solo phase
 #: collects every solo test of the whole suite, so a solo test in another file is caught.
 SOLO_FILES = frozenset({"tests/services/test_network_links.py", "tests/services/test_system_check.py",
-                        "tests/app/test_gui_measures.py", "tests/unit/test_measures.py"})
+                        "tests/app/test_gui_measures.py", "tests/unit/test_measures.py",
+                        "tests/services/test_audio_devices.py"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The phase is this run's, not that of the pytest runs some tests start (the suite's shape,
+    # its collection without POSIX modules): those collect the whole suite. Kept where xdist
+    # workers are still to be started (they read it), dropped where tests run.
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        os.environ.pop("TECHCHECK_TEST_PHASE", None)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
