@@ -4,7 +4,6 @@ worker thread or a timer running."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import wave
@@ -213,8 +212,19 @@ def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
             if look is not None:
                 look(dialog)
             edit = dialog.findChild(QLineEdit, "fileNameEdit")
+            # Qt's completer lists the folder as the name is typed; on a busy machine its list
+            # pops up mid-name, takes the keys that follow (a popup gets the keyboard) and its
+            # Return takes the dialog into "/". It is Qt's, not ours: off for the typing.
+            edit.setCompleter(None)
             edit.selectAll()
             qtbot.keyClicks(edit, path)
+            if Path(path).is_absolute():
+                # Qt's dialog goes into the folders of a typed path as they are typed, leaving
+                # the name alone in the field; on a busy machine it gets there later than the
+                # keys, and Return before then resolves the name elsewhere. A person sees the
+                # folder change before pressing Return.
+                qtbot.waitUntil(lambda: edit.text() == path or Path(
+                    dialog.directory().absolutePath(), edit.text()) == Path(path), timeout=10_000)
             qtbot.keyClick(edit, Qt.Key.Key_Return)
         except Exception as exc:  # never leave a modal dialog open: the test would hang
             seen.append(f"failed: {exc!r}")
@@ -236,11 +246,6 @@ def answer_file_dialog(qtbot, path: str, look=None) -> list[str]:
         popup = QApplication.activePopupWidget()
         if popup is not None:
             popup.close()
-        if edit.text() != path and os.path.isabs(path):
-            # On a busy machine the completer's list, filled while typing, can take keys or
-            # move the dialog into a folder: a person sees the name gone and types it again.
-            edit.selectAll()
-            qtbot.keyClicks(edit, path)
         qtbot.keyClick(edit, Qt.Key.Key_Return)
         QTimer.singleShot(300, lambda: confirm(dialog, edit, tries - 1))
 
