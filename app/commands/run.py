@@ -18,9 +18,9 @@ from techcheck.app import invitation as invitations
 from techcheck.app.atomicfile import describe_write_error
 from techcheck.app.commands import callpreview
 from techcheck.app.commands.common import CommandError, fail, load, split_ids
-from techcheck.app.commands.runargs import argument_problem
+from techcheck.app.commands.runargs import STDOUT, argument_problem
 from techcheck.app.report import checklist, history, text
-from techcheck.app.report.formats import check_outputs, write_outputs
+from techcheck.app.report.formats import RENDERERS, check_outputs, write_outputs
 from techcheck.app.runsetup import RunSetup
 from techcheck.checks import l10n, registry
 from techcheck.checks.context import CancelToken, CheckContext, Devices, Progress, Question
@@ -206,7 +206,7 @@ def _plan(args: argparse.Namespace, demo_mode: bool) -> _Planned:
         raise CommandError(str(exc)) from None
     if not chosen:
         raise CommandError("no checks left to run (see --only and --skip)")
-    problem = check_outputs(outputs) or (
+    problem = check_outputs({f: p for f, p in outputs.items() if p != STDOUT}) or (
         callpreview.check_folder(args.preview, [p.id for p in chosen], outputs)
         if args.preview else None)
     if problem:
@@ -269,17 +269,25 @@ def _finish(args: argparse.Namespace, planned: _Planned, results: list[CheckResu
     setup = planned.setup
     report = setup.report(results)
     status = report.verdict.exit_code
-    for message in write_outputs(report, planned.outputs, args.lang):
+    files = {fmt: path for fmt, path in planned.outputs.items() if path != STDOUT}
+    piped = next((fmt for fmt, path in planned.outputs.items() if path == STDOUT), None)
+    for message in write_outputs(report, files, args.lang):
         print(f"techcheck: {message}", file=sys.stderr)
         status = ExitCode.COULD_NOT_RUN
+    # "--json -": the report is standard output, for a pipe or a script; the summary a person
+    # reads moves to standard error, so the two never mix
+    summary = sys.stderr if piped else sys.stdout
+    if piped:
+        body = RENDERERS[piped](report, args.lang)  # JSON, text or HTML: UTF-8 (no PDF here)
+        sys.stdout.write(body.decode("utf-8") if isinstance(body, bytes) else body)
+        sys.stdout.flush()
     if not args.no_history and not setup.demo:
         _keep(report)
     if args.preview and not _write_preview(args.preview, setup, results):
         status = ExitCode.COULD_NOT_RUN  # asked for and not made: not all it was asked
-    sys.stdout.write(text.render(report, args.lang))
+    summary.write(text.render(report, args.lang))
     if setup.demo:  # the terminal ends where a demo ends: on its own line, not on readiness
-        sys.stdout.write("\n" + demo.note(args.lang, demo.connection_of(setup.invitation))
-                         + "\n")
+        summary.write("\n" + demo.note(args.lang, demo.connection_of(setup.invitation)) + "\n")
     if any(r.error for r in results) and logsetup.log_file():
         print(f"techcheck: details of the errors are in the log: {logsetup.log_file()}",
               file=sys.stderr)

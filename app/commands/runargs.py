@@ -15,6 +15,10 @@ from techcheck.checks.network import stun
 from techcheck.checks.network.check import server_problem
 from techcheck.checks.safefile import os_error_text
 
+#: An output path that means standard output, as in most command-line tools (POSIX utility
+#: syntax guideline 13: "-" for standard input or output).
+STDOUT = "-"
+
 
 def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: str | None,
                      outputs: tuple[str, ...], invitation: Invitation | None = None
@@ -42,6 +46,12 @@ def argument_problem(args: argparse.Namespace, server: str | None, stun_spec: st
         value = getattr(args, fmt)
         if value is not None and not value.strip():
             return f"--{fmt} needs a file name"
+    to_stdout = [fmt for fmt in outputs if getattr(args, fmt) == STDOUT]
+    if "pdf" in to_stdout:
+        return "--pdf -: a PDF is not for the terminal; give it a file name (report.pdf)"
+    if len(to_stdout) > 1:
+        return (f"--{to_stdout[0]} - and --{to_stdout[1]} -: only one report can go to standard "
+                "output; give the other a file name")
     return None
 
 

@@ -42,6 +42,26 @@ def test_run_system_writes_a_report_that_validates(tmp_path: Path):
     assert "Measuring how busy the processor is" in res.stderr
 
 
+@pytest.mark.slow
+def test_json_to_standard_output_for_a_pipe():
+    """IT support's `techcheck run --json - | jq …`: "-" is standard output, as in most tools
+    (it once made a file named "-" in the working folder); the summary a person reads moves to
+    standard error so the two never mix. Two reports cannot share it, nor can a PDF."""
+    from tests.conftest import ROOT
+
+    res = run_cli("run", "--only", "system", "--json", "-", "--duration", "0.3", "--no-history")
+    assert res.returncode in (0, 1, 2), res.stderr
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    assert [c["id"] for c in data["checks"]] == ["system"]
+    assert "TechCheck readiness report" in res.stderr
+    assert not (ROOT / "-").exists()
+    both = run_cli("run", "--only", "system", "--json", "-", "--text", "-")
+    assert both.returncode == 3 and "only one report can go to standard output" in both.stderr
+    pdf = run_cli("run", "--only", "system", "--pdf", "-")
+    assert pdf.returncode == 3 and "give it a file name" in pdf.stderr
+
+
 def test_swedish_summary(tmp_path: Path):
     res = run_cli("run", "--only", "system", "--lang", "sv", "--duration", "0.3",
                   "--text", str(tmp_path / "r.txt"))
