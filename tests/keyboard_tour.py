@@ -182,6 +182,13 @@ class Tour:
                              f"later seen: {not f.visibleRegion().isEmpty()})")
                 continue
             changed, perimeter = self.ring_pixels(f)
+            if changed < RING_PER_PERIMETER * perimeter:
+                # once more after a longer settle: on a busy machine the grab can come before
+                # the repaint that draws the ring (0 px changed once in a loaded run); a widget
+                # with no ring has none the second time either
+                f.setFocus(Qt.FocusReason.TabFocusReason)
+                self.settle(30)
+                changed, perimeter = self.ring_pixels(f)
             stops.append({"name": name, "ring": changed, "perimeter": perimeter,
                           "part": self.part(f)})
             if changed < RING_PER_PERIMETER * perimeter:
