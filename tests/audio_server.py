@@ -44,7 +44,7 @@ from tests.private_bus import (
     wait_until,
 )
 
-PROGRAMS = ("pipewire", "wireplumber", "pipewire-pulse", "pactl", "paplay", "dbus-daemon")
+PROGRAMS = ("pipewire", "wireplumber", "pipewire-pulse", "pactl", "paplay", "pw-link", "dbus-daemon")
 
 
 def missing_programs() -> list[str]:
@@ -179,6 +179,25 @@ context.modules = [
 """)
         self.rooms[name] = spawn(["pipewire", "-c", str(conf)], self.env, self._log)
         self._wait(lambda: name in self.pactl("list", "short", "sinks").stdout, timeout, name)
+        # The sink appears before the session manager links its output to micfeed; a sound
+        # played into the room in between reaches nobody (on a busy machine the link came
+        # late once, and the check rightly heard no echo). Wait for the link itself.
+        self._wait(lambda: self.linked(f"{name}.out", "micfeed"), timeout,
+                   f"{name}.out linked to micfeed")
+
+    def linked(self, output_node: str, input_node: str) -> bool:
+        """Whether a port of ``output_node`` feeds a port of ``input_node`` (``pw-link -l``:
+        an output port's line, then its links as ``  |-> node:port``)."""
+        out = subprocess.run(["pw-link", "-l"], env=self.env, capture_output=True, text=True,
+                             timeout=10, check=False).stdout
+        current = ""
+        for line in out.splitlines():
+            if not line.startswith(" "):
+                current = line.split(":", 1)[0]
+            elif current == output_node and line.strip().startswith("|->"):
+                if line.strip()[3:].strip().split(":", 1)[0] == input_node:
+                    return True
+        return False
 
     def remove_room(self, name: str) -> None:
         p = self.rooms.pop(name, None)

@@ -163,11 +163,17 @@ def playrec(signal: np.ndarray, samplerate: int,
     data = _fit_channels(_as_2d(signal), out_ch)
     rec = np.zeros(total, dtype=np.float32)
     pos = 0
+    glitches = 0
     done = threading.Event()
 
     def callback(indata: np.ndarray, outdata: np.ndarray, frames: int, time_info: Any,
                  status: Any) -> None:
-        nonlocal pos
+        nonlocal pos, glitches
+        # PortAudio's status flags say the stream lost or padded samples (input overflow,
+        # output underflow; Pa_StreamCallbackFlags, portaudio.h): the recording has a gap.
+        if status and (status.input_overflow or status.input_underflow
+                       or status.output_underflow):
+            glitches += 1
         chunk = data[pos: pos + frames]
         outdata[: chunk.shape[0]] = chunk
         outdata[chunk.shape[0]:] = 0
@@ -198,7 +204,8 @@ def playrec(signal: np.ndarray, samplerate: int,
     finally:
         guard.__exit__()
     info = {"input": din.name, "output": dout.name, "hostapi": dout.hostapi,
-            "reported_latency_ms": [round(float(v) * 1000, 1) for v in latency]}
+            "reported_latency_ms": [round(float(v) * 1000, 1) for v in latency],
+            "glitches": glitches}
     return rec, info
 
 

@@ -425,7 +425,7 @@ def test_speaker_check_through_a_measured_room_in_the_sound_server(setup_id, pip
     profile = load_profile("generic", registry.limit_schemas(registry.discover()))
     r = C.run_speaker_through(pipewire_server, item, profile)
     assert r.details["echo_test"]["hostapi"] == "ALSA", r.details  # the real duplex stream
-    assert set(r.findings) == set(item.labels), (r.details, r.metrics)
+    assert set(r.findings) == set(item.labels), (sorted(r.details["echo_test"].items()), r.metrics)
     if "speaker.echo_risk" in item.labels:
         # over all 41 setups this way: -5.4 to +4.0 dB (the room's sound starts at a random
         # moment against the test sound, docs/benchmarks.md)
