@@ -194,9 +194,9 @@ context.modules = [
         for line in out.splitlines():
             if not line.startswith(" "):
                 current = line.split(":", 1)[0]
-            elif current == output_node and line.strip().startswith("|->"):
-                if line.strip()[3:].strip().split(":", 1)[0] == input_node:
-                    return True
+            elif (current == output_node and line.strip().startswith("|->")
+                  and line.strip()[3:].strip().split(":", 1)[0] == input_node):
+                return True
         return False
 
     def remove_room(self, name: str) -> None:
