@@ -12,6 +12,14 @@ import pytest
 
 from tests.checkout import use_this_checkout
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers per core already keep every core busy, so a library's own thread pool only
+    # adds switching: OpenCV's (read at its import: OPENCV_FOR_THREADS_NUM, OpenCV's
+    # core/src/parallel.cpp) spent 52 s of processor on the camera corpus against 39 s with one
+    # thread. Set before anything imports cv2 or numpy; test subprocesses inherit it.
+    for _var in ("OPENCV_FOR_THREADS_NUM", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 use_this_checkout(ROOT)  # before anything imports techcheck (the plug-ins below do)
 LINUX = sys.platform.startswith("linux")
