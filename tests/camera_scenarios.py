@@ -15,7 +15,10 @@ tests read them back through the real ``cv2.VideoCapture`` path.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +26,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from tests.corpus_media import USER_CACHE
+
+#: Where ``cached_clip`` keeps the clips: beside the corpus, read at import as it is (each test
+#: has a cache folder of its own).
+CACHE = USER_CACHE.parent / "scenarios"
 
 SIZE = (1280, 720)
 
@@ -316,6 +325,62 @@ def write_avi(path: Path, images: Iterator[np.ndarray], fps: float, size: tuple[
 
 
 def build(name: str, folder: Path, seconds: float = 2.5) -> Path:
-    """Write scenario ``name`` as ``folder/name.avi`` (MJPG) and return its path."""
-    sc = SCENARIOS[name]
-    return write_avi(Path(folder) / f"{name}.avi", frames(sc, seconds), sc.fps, sc.size)
+    """Write scenario ``name`` as ``folder/name.avi`` (MJPG) and return its path: a copy of the
+    clip kept in the shared cache (``cached_clip``), so a test may change its own copy."""
+    out = Path(folder) / f"{name}.avi"
+    shutil.copyfile(cached_clip(name, seconds), out)
+    return out
+
+
+def _cache_key(seconds: float) -> str:
+    """What a clip is made of: this file, the photos' packages and OpenCV and numpy, which
+    draw and encode it. A change to any of them makes new clips."""
+    from importlib import metadata
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for dist in ("opencv-python-headless", "numpy", "scikit-image", "matplotlib"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=-;".encode())
+    h.update(f"{cv2.__version__};{seconds!r}".encode())
+    return h.hexdigest()[:20]
+
+
+def _prune(keep: Path, days: float = 2.0) -> None:
+    """Drop the clips of other keys not added to for ``days`` (~90 MB a set; an edit of this
+    file makes a new set). A folder's time is that of its newest clip."""
+    import time
+
+    if not CACHE.is_dir():
+        return
+    for other in CACHE.iterdir():
+        if other != keep and other.is_dir() and time.time() - other.stat().st_mtime > days * 86400:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def cached_clip(name: str, seconds: float = 2.5) -> Path:
+    """Scenario ``name`` as an MJPG ``.avi`` in the tests' user cache, made once for all the
+    suite's workers and runs (each takes about 1.2 s of processor to draw and encode, and the
+    workers each made the ones they needed). Made under a lock of its own and moved into place
+    whole, so a reader never sees half a clip. Read it; copy it to change it (``build``)."""
+    folder = CACHE / _cache_key(seconds)
+    path = folder / f"{name}.avi"
+    if path.is_file():
+        return path
+    if not folder.is_dir():
+        _prune(keep=folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: the suite runs in one process there
+        fcntl = None  # type: ignore[assignment]
+    with open(folder / f".{name}.lock", "a+b") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        if not path.is_file():
+            sc = SCENARIOS[name]
+            part = folder / f".{name}.{os.getpid()}.avi"
+            write_avi(part, frames(sc, seconds), sc.fps, sc.size)
+            os.replace(part, path)
+    return path

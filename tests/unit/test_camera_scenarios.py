@@ -5,7 +5,6 @@ each scenario must raise the findings it is about and none of those it is not ab
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +13,7 @@ from techcheck.checks.camera import CameraCheck
 from techcheck.checks.context import CheckContext, Devices
 from techcheck.checks.model import Status
 from techcheck.checks.profile import load_profile
-from tests.camera_scenarios import ALL_CODES, SCENARIOS, build
+from tests.camera_scenarios import ALL_CODES, SCENARIOS, cached_clip
 from tests.verdict_policy import violations
 
 
@@ -24,22 +23,22 @@ def profile():
 
 
 @pytest.fixture(scope="session")
-def clips(tmp_path_factory: pytest.TempPathFactory):
-    """Scenario name -> path of its .avi, built on first use and shared by every test."""
-    folder = tmp_path_factory.mktemp("camera_clips")
-    made: dict[str, Path] = {}
+def clips():
+    """Scenario name -> path of its .avi, made once for the suite (``cached_clip``); read only."""
+    return cached_clip
 
-    def get(name: str) -> Path:
-        if name not in made:
-            made[name] = build(name, folder)
-        return made[name]
 
-    return get
+_checked: dict[str, object] = {}
 
 
 def run_check(profile, spec: str, **options):
-    ctx = CheckContext(profile, Devices(camera=spec), options=options)
-    return CameraCheck().run(ctx)
+    """The camera check on ``spec``; without options each clip is checked once per worker (the
+    same clip gave the same result: the tests only read it)."""
+    if options:
+        return CameraCheck().run(CheckContext(profile, Devices(camera=spec), options=options))
+    if spec not in _checked:
+        _checked[spec] = CameraCheck().run(CheckContext(profile, Devices(camera=spec)))
+    return _checked[spec]
 
 
 @pytest.mark.slow
