@@ -21,6 +21,7 @@ reuses it.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import importlib.metadata
 import math
@@ -255,7 +256,7 @@ def _archive(src: Source) -> Path:
                 f"{src.package.lstrip('@').replace('/', '-')}-{src.version}.tgz"))
         return found[0]
     if src.registry == "debian":
-        pattern = f"{src.package}_*{src.version.split(':')[-1]}_*.deb"
+        pattern = _deb_pattern(src)
         found = sorted(pkgs.glob(pattern))
         if not found:
             cmd = ["apt-get", "download", f"{src.package}={src.version}"]
@@ -278,6 +279,11 @@ def _archive(src: Source) -> Path:
             found = sorted(pkgs.glob(pattern))
         return found[0]
     raise ValueError(f"unknown registry {src.registry!r}")
+
+
+def _deb_pattern(src: Source) -> str:
+    """The file name ``apt-get download`` gives the package (the epoch is not in it)."""
+    return f"{src.package}_*{src.version.split(':')[-1]}_*.deb"
 
 
 def _installed(src: Source) -> Path | None:
@@ -861,6 +867,10 @@ def _deb_members(archive: Path, members: tuple[str, ...]) -> dict[str, bytes]:
     folder = cache_dir() / "debs" / archive.stem
     wanted = [m for m in members if not (folder / m).is_file()]
     if wanted:
+        # Every file the corpus takes from this package, in the one pass: unpacking the
+        # package (xz) took ~1 s each time, once per recording on a new machine (~40 s).
+        wanted = sorted({*wanted, *(m for m in _members_wanted_from(archive)
+                                   if not (folder / m).is_file())})
         tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(archive)], check=True,
                              capture_output=True, timeout=300).stdout
         with tarfile.open(fileobj=io.BytesIO(tar)) as t:
@@ -871,6 +881,20 @@ def _deb_members(archive: Path, members: tuple[str, ...]) -> dict[str, bytes]:
                 (folder / m).parent.mkdir(parents=True, exist_ok=True)
                 (folder / m).write_bytes(f.read())
     return {m: (folder / m).read_bytes() for m in members}
+
+
+def _members_wanted_from(archive: Path) -> set[str]:
+    """The files the manifest's recordings and speaker setups take from Debian package
+    ``archive`` (as ``source`` names it)."""
+    corpus = load()
+    names = {n for n, src in corpus.sources.items() if src.registry == "debian"
+             and fnmatch.fnmatch(archive.name, _deb_pattern(src))}
+    wanted = {m for a in corpus.audio if a.source in names for m in a.clips}
+    if "deb_ktuberling" in names:
+        wanted |= {m for s in corpus.speaker for m in s.talk}
+    if "deb_alsa_utils" in names:
+        wanted.add("usr/share/sounds/alsa/Noise.wav")
+    return wanted
 
 
 def _mono48k(data: bytes) -> np.ndarray:
