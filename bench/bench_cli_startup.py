@@ -40,8 +40,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
     py = sys.executable
-    print(f"| command | bare `python -c pass` | TechCheck | whole command line (before) "
-          f"| paired difference | runs |")
+    print("| command | bare `python -c pass` | TechCheck | whole command line (before) "
+          "| paired difference | runs |")
     print("|---|---:|---:|---:|---:|---:|")
     for case in CASES:
         bare, ours, whole = [], [], []
