@@ -10,7 +10,7 @@
 # `bash scripts/setup.sh packages start|test` lists them without installing anything.
 #
 # The tests run in two phases: first those that time something or load the processor, alone
-# in one process; then the rest on two pytest-xdist workers per core (at most 4;
+# in one process; then the rest on three pytest-xdist workers per core (at most 6;
 # TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
 # or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
 # the order tests/conftest.py gives: the quick tier first.
@@ -140,17 +140,22 @@ install_python() {
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
 }
 
-# How many test workers share the cores in the "shared" phase: two per core, at most 4. Most
-# of those tests wait on real time (a clip at its own pace, a server's timeout, an app
-# starting), not on the processor: two workers kept 2 cores a third busy. The tests that time
-# something or load the processor run before them, alone (tests/conftest.py, "solo").
+# How many test workers share the cores in the "shared" phase: three per core, at most 6, and
+# no more than one per GB of available memory (a worker with its app and servers peaks near
+# 1 GB). Most of those tests wait on real time (a clip at its own pace, a server's timeout, an
+# app starting), not on the processor: four workers kept 2 cores about 80 % busy, six finish the phase
+# in 536 s against 598 s (docs/benchmarks.md). The tests that time something or load the
+# processor run before them, alone (tests/conftest.py, "solo").
 # TECHCHECK_TEST_WORKERS overrides (0: one process).
 test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
-    local n
+    local n mem
     n=$(nproc 2>/dev/null || echo 2)
-    n=$((n * 2))
-    [ "$n" -gt 4 ] && n=4
+    n=$((n * 3))
+    [ "$n" -gt 6 ] && n=6
+    mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
+    if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
+    [ "$n" -lt 1 ] && n=1
     echo "$n"
 }
 

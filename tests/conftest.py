@@ -13,7 +13,7 @@ import pytest
 from tests.checkout import use_this_checkout
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
-    # Two workers per core already keep every core busy, so a library's own thread pool only
+    # Several workers per core already keep every core busy, so a library's own thread pool only
     # adds switching: OpenCV's (read at its import: OPENCV_FOR_THREADS_NUM, OpenCV's
     # core/src/parallel.cpp) spent 52 s of processor on the camera corpus against 39 s with one
     # thread. Set before anything imports cv2 or numpy; test subprocesses inherit it.
