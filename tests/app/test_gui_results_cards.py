@@ -42,18 +42,23 @@ def test_a_check_has_one_name_in_the_side_list_and_on_results(make_window, qtbot
 
 
 @pytest.mark.slow
-def test_passing_checks_fold_into_one_line_and_problems_keep_their_cards(make_window, qtbot):
+def test_passing_checks_fold_into_one_line_and_the_others_keep_their_cards(make_window, qtbot):
+    """The sample media pass the camera and microphone checks on any computer, however busy
+    (this test ran the system check before and skipped itself whenever the load made that
+    warn); the demo connection's verdict sentence ("Good enough for …") keeps it a card. A
+    failed check's card: test_check_again_shows_it_is_checking_then_when_and_what."""
     from techcheck.app.gui.widgets.findings import nothing_to_fix
 
-    w = make_window(demo_mode="off", language="en")
-    _run_page(qtbot, w, "camera", "Check the camera")  # no camera here: it fails at once
-    _run_page(qtbot, w, "system", "Check the computer")
+    w = make_window(demo_mode="on", language="en")
+    _run_page(qtbot, w, "camera", "Check the camera")
+    _run_page(qtbot, w, "microphone", "Check the microphone")
+    _run_page(qtbot, w, "network", "Check the connection")
     click_step(qtbot, w, "results")
     res = w.pages["results"]
     results = w.session.ordered_results()
     passed = [r for r in results if nothing_to_fix(r)]
-    if not passed:
-        pytest.skip("no check passed cleanly on this computer")
+    assert [r.id for r in passed] == ["camera", "microphone"], \
+        [(r.id, r.status, [f.code for f in r.findings]) for r in results]
     page_labels = [lab.text() for lab in visible_widgets(res, QLabel)]
     assert "Nothing to fix." not in page_labels  # no card that only says so
     line = by_name(res, "Nothing to fix: " + ", ".join(r.title for r in passed), QFrame)
@@ -61,10 +66,9 @@ def test_passing_checks_fold_into_one_line_and_problems_keep_their_cards(make_wi
     assert line.isVisible() and line.height() < 45 * len(passed)
     for r in passed:
         assert by_name(line, f"Check {r.title} again").text() == "Check again"
-    # the cards follow the steps' order (the camera first), not a severity sort
+    # the cards follow the steps' order, not a severity sort
     shown = [c.result.id for c in sorted(res.cards.values(), key=lambda c: c.y())]
-    assert shown == [r.id for r in results if not nothing_to_fix(r)]
-    assert shown[0] == "camera"
+    assert shown == [r.id for r in results if not nothing_to_fix(r)] == ["network"]
 
 
 @pytest.mark.slow
