@@ -146,13 +146,17 @@ install_python() {
 # app starting), not on the processor: four workers kept 2 cores about 80 % busy, six finish the phase
 # in 536 s against 598 s (docs/benchmarks.md). The tests that time something or load the
 # processor run before them, alone (tests/conftest.py, "solo").
+# A part of the suite (any pytest arguments: the quick tier's -m "not slow", -k, files) runs
+# on two per core, at most 4: each worker spends ~10 s of processor collecting the suite, which
+# fewer tests do not repay (the quick tier took 80 s on six workers, 68 s on four).
 # TECHCHECK_TEST_WORKERS overrides (0: one process).
 test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
-    local n mem
+    local n mem per=3 most=6
+    if [ "$#" -gt 0 ]; then per=2; most=4; fi
     n=$(nproc 2>/dev/null || echo 2)
-    n=$((n * 3))
-    [ "$n" -gt 6 ] && n=6
+    n=$((n * per))
+    [ "$n" -gt "$most" ] && n=$most
     mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
     if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
     [ "$n" -lt 1 ] && n=1
@@ -185,7 +189,7 @@ case "$mode" in
         solo=$?
         # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
         # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
-        TECHCHECK_TEST_PHASE=shared .venv/bin/python -m pytest -n "$(test_workers)" \
+        TECHCHECK_TEST_PHASE=shared .venv/bin/python -m pytest -n "$(test_workers "$@")" \
             --dist loadgroup --no-loadscope-reorder --max-worker-restart 0 "$@"
         shared=$?
         set -e
