@@ -27,7 +27,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tests.corpus_media import USER_CACHE
+from tests.corpus_media import USER_CACHE, cache_locked
 
 #: Where ``cached_clip`` keeps the clips: beside the corpus, read at import as it is (each test
 #: has a cache folder of its own).
@@ -362,8 +362,9 @@ def _prune(keep: Path, days: float = 2.0) -> None:
 def cached_clip(name: str, seconds: float = 2.5) -> Path:
     """Scenario ``name`` as an MJPG ``.avi`` in the tests' user cache, made once for all the
     suite's workers and runs (each takes about 1.2 s of processor to draw and encode, and the
-    workers each made the ones they needed). Made under a lock of its own and moved into place
-    whole, so a reader never sees half a clip. Read it; copy it to change it (``build``)."""
+    workers each made the ones they needed). Made under a lock of its own
+    (``corpus_media.cache_locked``) and moved into place whole, so a reader never sees half a
+    clip. Read it; copy it to change it (``build``)."""
     folder = CACHE / _cache_key(seconds)
     path = folder / f"{name}.avi"
     if path.is_file():
@@ -371,13 +372,7 @@ def cached_clip(name: str, seconds: float = 2.5) -> Path:
     if not folder.is_dir():
         _prune(keep=folder)
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # Windows: the suite runs in one process there
-        fcntl = None  # type: ignore[assignment]
-    with open(folder / f".{name}.lock", "a+b") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+    with cache_locked(f"scenario-{folder.name}-{name}"):  # the corpus cache's per-key lock
         if not path.is_file():
             sc = SCENARIOS[name]
             part = folder / f".{name}.{os.getpid()}.avi"

@@ -193,7 +193,7 @@ _T = TypeVar("_T")
 
 
 @contextmanager
-def _cache_locked(key: str) -> Iterator[None]:
+def cache_locked(key: str) -> Iterator[None]:
     """Hold ``key`` of the cache (one item, one source, one package) for this process: the
     suite's xdist workers fetch and make items at the same time, and two makers of one item
     (or two ``npm pack`` of one package) would trip over each other's half-written files. A lock
@@ -226,12 +226,12 @@ def _cache_locked(key: str) -> Iterator[None]:
 
 
 def _locked(key: Callable[..., str]) -> Callable[[Callable[..., _T]], Callable[..., _T]]:
-    """``fn`` with its key of the cache held (``_cache_locked``): ``key`` gets ``fn``'s
+    """``fn`` with its key of the cache held (``cache_locked``): ``key`` gets ``fn``'s
     arguments and names what it makes."""
     def wrap(fn: Callable[..., _T]) -> Callable[..., _T]:
         @wraps(fn)
         def run(*args: object, **kwargs: object) -> _T:
-            with _cache_locked(key(*args, **kwargs)):
+            with cache_locked(key(*args, **kwargs)):
                 return fn(*args, **kwargs)
         return run
     return wrap
@@ -253,7 +253,7 @@ def _archive(src: Source) -> Path:
     package at a time; Debian's all under one key (a fetch may run ``apt-get update``)."""
     key = "package-debian" if src.registry == "debian" else \
         f"package-{src.registry}-{_safe(src.package)}"
-    with _cache_locked(key):
+    with cache_locked(key):
         return _fetch_archive(src)
 
 

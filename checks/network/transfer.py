@@ -22,7 +22,6 @@ interrupted by the scheduler is read again (docs/benchmarks.md, "Network measure
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import socket
@@ -155,11 +154,13 @@ def spread_confirmed(samples: list[tuple[float, int]], streams: list[_Stream]
     several streams): the steady part's rate then depended on where its ends fell between
     steps, and read +34 % through a proxy on a 5 Mbit/s link once (tests/services/
     test_network_links.py::test_only_the_proxy_reaches_the_server)."""
-    with contextlib.ExitStack() as held:
-        for s in streams:
-            held.enter_context(s.lock)
-        spans = [span for s in streams for span in s.spans]
-        pending = [s.pending_since for s in streams if s.pending_since is not None]
+    spans: list[tuple[float, float, int]] = []
+    pending: list[float] = []
+    for s in streams:
+        with s.lock:  # a stream adds a span and clears its pending request together
+            spans += s.spans
+            if s.pending_since is not None:
+                pending.append(s.pending_since)
     cut = min(pending, default=samples[-1][0])
     out = []
     for t, _ in samples:
