@@ -138,7 +138,8 @@ class NetworkPage(CheckPage):
             self.samples += 1
 
     def _checked(self, result: Any) -> None:
-        """The card is shown: each legend quotes the card's own figure for its series."""
+        """The card is shown: each legend quotes the card's own figure for its series, and
+        says "not measured" where the card has none (never the last point, as if measured)."""
         if getattr(result, "id", None) == "network":
             from techcheck.checks.network import measures as M  # not before the first paint
 
@@ -149,13 +150,16 @@ class NetworkPage(CheckPage):
                 return float(v) if isinstance(v, int | float) and not isinstance(v, bool) \
                     else None
 
-            self.throughput.set_measure("down", value(M.DOWNLOAD))
-            self.throughput.set_measure("up", value(M.UPLOAD))
-            self.latency.set_measure("idle", value(M.LATENCY))
+            def quoted(v: float | None) -> float | str:
+                return "unknown" if v is None else v
+
+            self.throughput.set_measure("down", quoted(value(M.DOWNLOAD)))
+            self.throughput.set_measure("up", quoted(value(M.UPLOAD)))
+            self.latency.set_measure("idle", quoted(value(M.LATENCY)))
             # "while busy": the worse direction, the one the card's delay-under-load quotes
             loaded = [v for v in (value(M.LOADED_LATENCY_DOWNLOAD),
                                   value(M.LOADED_LATENCY_UPLOAD)) if v is not None]
-            self.latency.set_measure("loaded", max(loaded) if loaded else None)
+            self.latency.set_measure("loaded", quoted(max(loaded) if loaded else None))
 
     def left(self) -> None:
         self._active = False

@@ -29,8 +29,9 @@ class LiveGraph(QWidget):
         self.labels: dict[str, str] = {}
         #: per series, the figure the check's result is made from (its measure over the
         #: samples so far, then the card's own figure): the legend quotes it, not the last
-        #: point, so the graph says what the card says
-        self.measures: dict[str, float] = {}
+        #: point, so the graph says what the card says; "unknown" once the card says the
+        #: series could not be measured (the legend then says so, never its last point)
+        self.measures: dict[str, float | str] = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(180)  # the plot, the time axis and the legend under it
 
@@ -46,16 +47,21 @@ class LiveGraph(QWidget):
         self.series.setdefault(key, []).append((float(t), float(value)))
         self.update()
 
-    def set_measure(self, key: str, value: float | None) -> None:
-        """The figure the legend quotes for ``key`` (None: the last point, until one is set)."""
+    def set_measure(self, key: str, value: float | str | None) -> None:
+        """The figure the legend quotes for ``key``: a number, "unknown" (the check could not
+        measure it: the legend says "not measured"), or None (no measure yet: the last
+        point)."""
         if value is None:
             self.measures.pop(key, None)
+        elif isinstance(value, str):
+            self.measures[key] = "unknown"
         else:
             self.measures[key] = float(value)
         self.update()
 
-    def shown(self, key: str) -> float | None:
-        """What the legend says for ``key``: its measure, else its last point."""
+    def shown(self, key: str) -> float | str | None:
+        """What the legend says for ``key``: its measure ("unknown" when it could not be
+        measured), else its last point."""
         return self.measures.get(key, self.latest(key))
 
     def legend(self, key: str) -> str:
