@@ -9,8 +9,9 @@
 # server, STUN server, speech synthesis, accessibility bus, bundle build tools).
 # `bash scripts/setup.sh packages start|test` lists them without installing anything.
 #
-# The tests run in two phases: first those that time something or load the processor, alone
-# in one process; then the rest on two pytest-xdist workers per core (at most 4;
+# The tests run in three phases: first those that read or make processor load, alone in one
+# process; then those that time something in real time, in one process, while the rest runs
+# beside them at idle priority on two pytest-xdist workers per core (at most 4;
 # TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
 # or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
 # the order tests/conftest.py gives: the quick tier first.
@@ -140,26 +141,10 @@ install_python() {
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
 }
 
-# How many test workers share the cores in the "shared" phase: two per core, at most 4, and
-# no more than one per GB of available memory (a worker with its app and servers peaks near
-# 1 GB). Most of those tests wait on real time (a clip at its own pace, a server's timeout, an
-# app starting), not on the processor: four workers kept 2 cores about 80 % busy. Six finished
-# the whole suite's phase in 536-554 s against 598 s, but at a load average of 6.5 the sound
-# tests through the private PipeWire server lost samples (a hum read 1 dB low, a band limit
-# 0.7 dB short) in two runs of three (docs/benchmarks.md). The tests that time something or
-# load the processor run before them, alone (tests/conftest.py, "solo").
-# TECHCHECK_TEST_WORKERS overrides (0: one process).
-test_workers() {
-    if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
-    local n mem
-    n=$(nproc 2>/dev/null || echo 2)
-    n=$((n * 2))
-    [ "$n" -gt 4 ] && n=4
-    mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
-    if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
-    [ "$n" -lt 1 ] && n=1
-    echo "$n"
-}
+# The test phases and how many workers (run_tests, test_workers): kept apart so that
+# tests/unit/test_suite_shape.py can run them on stand-in phases.
+# shellcheck source=scripts/test-phases.sh
+. scripts/test-phases.sh
 
 # A run that installs anything shows every stage; one that finds all in place prints nothing.
 first_run=""
@@ -179,23 +164,11 @@ case "$mode" in
         install_debian_packages test "$first_run"
         install_python "[dev]"
         [ -n "$first_run" ] && say "installed; running the tests…"
-        # Two phases (TECHCHECK_TEST_PHASE, tests/conftest.py): the "solo" tests in one process
-        # with the machine to themselves, then the rest on the workers. The status is the first
-        # failing phase's; 5 (no test collected) only when neither phase ran one.
         set +e
-        TECHCHECK_TEST_PHASE=solo .venv/bin/python -m pytest -n 0 "$@"
-        solo=$?
-        # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
-        # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
-        TECHCHECK_TEST_PHASE=shared .venv/bin/python -m pytest -n "$(test_workers)" \
-            --dist loadgroup --no-loadscope-reorder --max-worker-restart 0 "$@"
-        shared=$?
+        run_tests "$@"
+        status=$?
         set -e
-        for rc in "$solo" "$shared"; do
-            if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
-        done
-        if [ "$solo" -eq 5 ] && [ "$shared" -eq 5 ]; then exit 5; fi
-        exit 0
+        exit "$status"
         ;;
     packages)
         # What "start" or "test" installs, one package a line (nothing is installed).

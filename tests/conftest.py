@@ -52,20 +52,43 @@ RESOURCE_GROUPS = (
 )
 
 
-#: Tests that need the machine to themselves: they time a shaped link or read the processor's
-#: load (the network-namespace labs, the load sampler), or they make load that would skew the
-#: timing of whatever runs beside them (``tests.cpuload.busy_cpus``). scripts/setup.sh runs
-#: them first in a phase of their own (``TECHCHECK_TEST_PHASE=solo``, one process), then the
-#: rest (``shared``) on more workers than cores: most of those wait on real time, not the CPU.
-#: Without the variable, as under a plain ``pytest``, every test runs.
+#: Tests that run ahead of the others, in one process (scripts/setup.sh, before the xdist
+#: workers). Two kinds:
+#:
+#: - ``quiet`` (``@pytest.mark.solo``): they read the processor's load (the load sampler) or
+#:   make load (``tests.cpuload.busy_cpus``): nothing else may run beside them, or its work
+#:   would be in their reading, or their hogs would starve it.
+#: - ``timed`` (``@pytest.mark.timed`` and the network-namespace labs, unless also ``solo``):
+#:   they time a shaped link or play sound in real time, so they must never wait for the
+#:   processor. They may run while the shared phase is held at the lowest priority there is
+#:   (a cgroup with ``cpu.idle`` set: it gets only the time nothing else wants, and gives it
+#:   up at once when a timed test wakes; Linux's SCHED_IDLE,
+#:   https://docs.kernel.org/scheduler/sched-design-CFS.html), as scripts/setup.sh runs them.
+#:
+#: ``TECHCHECK_TEST_PHASE``: ``quiet``, ``timed``, ``solo`` (both, in that order), ``shared``
+#: (everything else, on more workers than cores: most of it waits on real time). Without the
+#: variable, as under a plain ``pytest``, every test runs.
+def is_quiet(item: pytest.Item) -> bool:
+    return item.get_closest_marker("solo") is not None
+
+
+def is_timed(item: pytest.Item) -> bool:
+    return not is_quiet(item) and (item.get_closest_marker("timed") is not None
+                                   or item.get_closest_marker("netns") is not None)
+
+
 def is_solo(item: pytest.Item) -> bool:
-    return item.get_closest_marker("solo") is not None or item.get_closest_marker("netns") is not None
+    """Runs ahead of the shared phase (either kind)."""
+    return is_quiet(item) or is_timed(item)
 
 
+PHASES = {"solo": is_solo, "quiet": is_quiet, "timed": is_timed,
+          "shared": lambda item: not is_solo(item)}
 PHASE = os.environ.get("TECHCHECK_TEST_PHASE", "")
-if PHASE not in ("", "solo", "shared"):
-    raise pytest.UsageError(f"TECHCHECK_TEST_PHASE={PHASE!r}: use 'solo', 'shared' or leave it unset")
-#: The files that hold solo tests: the solo phase collects only these (collecting the whole
+if PHASE and PHASE not in PHASES:
+    raise pytest.UsageError(f"TECHCHECK_TEST_PHASE={PHASE!r}: use one of {', '.join(PHASES)} "
+                            "or leave it unset")
+#: The files that hold solo tests: the phases ahead collect only these (collecting the whole
 #: suite takes ~10 s of processor). tests/unit/test_suite_shape.py checks that the solo phase
 #: collects every solo test of the whole suite, so a solo test in another file is caught.
 SOLO_FILES = frozenset({"tests/services/test_network_links.py", "tests/services/test_system_check.py",
@@ -82,7 +105,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if PHASE == "solo" and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+    if PHASE in ("solo", "quiet", "timed") and collection_path.suffix == ".py" \
+            and collection_path.name.startswith("test_"):
         rel = collection_path.resolve().relative_to(ROOT).as_posix() \
             if collection_path.resolve().is_relative_to(ROOT) else ""
         return rel not in SOLO_FILES or None
@@ -137,7 +161,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The quick tier first (every test not marked slow), then the slow one with the grouped
     # tests (the long work units) at its head, so the two workers finish together.
     if PHASE:
-        keep = [item for item in items if is_solo(item) == (PHASE == "solo")]
+        keep = [item for item in items if PHASES[PHASE](item)]
         if len(keep) < len(items):
             kept = set(keep)
             config.hook.pytest_deselected(items=[i for i in items if i not in kept])
@@ -153,9 +177,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if groups[item.nodeid] in slow_groups - {None} and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
 
-    def rank(item: pytest.Item) -> tuple[int, int, int]:
+    def rank(item: pytest.Item) -> tuple[int, int, int, int]:
         slow = item.get_closest_marker("slow") is not None
-        return (int(slow), int(slow and groups[item.nodeid] is None), order[item.nodeid])
+        # in the solo phase, the quiet tests ahead of the timed ones, as scripts/setup.sh runs
+        # them when it runs them apart
+        return (int(PHASE == "solo" and is_timed(item)), int(slow),
+                int(slow and groups[item.nodeid] is None), order[item.nodeid])
 
     items.sort(key=rank)
     if config.pluginmanager.hasplugin("xdist"):

@@ -37,7 +37,7 @@ def project_copy(where: Path) -> Path:
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, where / name)
     (where / "scripts").mkdir()
-    for name in ("setup.sh", "debian-packages.txt"):
+    for name in ("setup.sh", "test-phases.sh", "debian-packages.txt"):
         shutil.copy2(ROOT / "scripts" / name, where / "scripts" / name)
     for name in ("app", "checks", "resources"):
         (where / name).symlink_to(ROOT / name, target_is_directory=True)

@@ -135,7 +135,7 @@ def test_swedish_speech_and_prompt(profile, virtual_microphone):
 # the band is read from speech played in real time through the sound server: with the cores
 # taken by other tests the server's graph misses deadlines and the top of the band is lost
 # (twice in loaded runs, "narrowband" on a full-band voice)
-@pytest.mark.solo
+@pytest.mark.timed
 def test_english_synthetic_speech_is_heard_as_speech(profile, virtual_microphone):
     v, fs = espeak("en")
     take = mix(v, fs, gain_db=-30 - A.active_speech_level(v, fs).level_dbfs, noise_dbfs=-70)

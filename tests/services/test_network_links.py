@@ -59,6 +59,7 @@ def test_shaped_link_speeds_latency_and_bufferbloat():
     assert ("throughput", "down", None) in kinds and ("latency", None, True) in kinds
 
 
+@pytest.mark.solo  # makes processor load: nothing else may run beside it
 def test_speeds_stay_honest_on_a_busy_computer():
     """Two CPU hogs per core for the whole check: the sampler and the stream threads wake late
     and the GIL is contested. The upload once read 9-14 % above the shaped rate here because a

@@ -20,12 +20,13 @@ def _collected(phase: str = "") -> list[tuple[str, bool, str]]:
     return [row[:3] for row in _collected_rows(phase)]
 
 
-def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool]]:
-    """As ``_collected``, plus: runs solo, and its function makes processor load or reads it
-    (calls ``busy_cpus`` or the load window of the system check's tests)."""
+def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool, bool]]:
+    """As ``_collected``, plus: runs solo (ahead of the shared phase), runs in the quiet phase,
+    and its function makes processor load or reads it (calls ``busy_cpus`` or the load window
+    of the system check's tests)."""
     code = (
         "import inspect, sys, pytest\n"
-        "from tests.conftest import is_solo\n"
+        "from tests.conftest import is_quiet, is_solo\n"
         "class Report:\n"
         "    def pytest_collection_finish(self, session):\n"
         "        for it in session.items:\n"
@@ -33,7 +34,8 @@ def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool]]:
         "            src = inspect.getsource(it.function) if hasattr(it, 'function') else ''\n"
         "            loads = 'busy_cpus(' in src or '_burst_window(' in src\n"
         "            print('ITEM', it.nodeid, int(it.get_closest_marker('slow') is not None),\n"
-        "                  g.args[0] if g else '-', int(is_solo(it)), int(loads), sep='\\t')\n"
+        "                  g.args[0] if g else '-', int(is_solo(it)), int(is_quiet(it)),\n"
+        "                  int(loads), sep='\\t')\n"
         "sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider'],\n"
         "                     plugins=[Report()]))\n")
     env = {**os.environ, "TECHCHECK_TEST_PHASE": phase}
@@ -41,12 +43,12 @@ def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool]]:
                          text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     rows = [ln.split("\t")[1:] for ln in res.stdout.splitlines() if ln.startswith("ITEM\t")]
-    return [(nodeid, slow == "1", group, solo == "1", loads == "1")
-            for nodeid, slow, group, solo, loads in rows]
+    return [(nodeid, slow == "1", group, solo == "1", quiet == "1", loads == "1")
+            for nodeid, slow, group, solo, quiet, loads in rows]
 
 
 @pytest.fixture(scope="module")
-def rows() -> list[tuple[str, bool, str, bool, bool]]:
+def rows() -> list[tuple[str, bool, str, bool, bool, bool]]:
     return _collected_rows()
 
 
@@ -56,20 +58,26 @@ def collected(rows) -> list[tuple[str, bool, str]]:
 
 
 def test_tests_that_load_or_time_the_processor_run_solo(rows):
-    """A test that starts processor hogs or reads the processor's load runs in the solo phase:
-    beside other tests its hogs would slow their timed parts, and their work would be in its
-    reading. So do the namespace labs, whose shaped links are timed."""
-    loads = [n for n, _s, _g, solo, load in rows if load and not solo]
+    """A test that starts processor hogs or reads the processor's load runs in the quiet phase,
+    with nothing beside it: beside other tests its hogs would slow their timed parts, and their
+    work would be in its reading. The namespace labs, whose shaped links are timed, run ahead
+    of the shared phase too (quiet, or timed with the shared phase at idle priority)."""
+    loads = [n for n, _s, _g, _solo, quiet, load in rows if load and not quiet]
     assert loads == []
-    assert sum(1 for _n, _s, _g, _solo, load in rows if load) >= 6
-    assert all(solo for n, _s, _g, solo, _l in rows if "test_network_links.py" in n)
+    assert sum(1 for *_r, load in rows if load) >= 6
+    assert all(solo for n, _s, _g, solo, _q, _l in rows if "test_network_links.py" in n)
 
 
-def test_the_two_phases_split_the_suite(rows):
-    """scripts/setup.sh runs TECHCHECK_TEST_PHASE=solo, then shared: together every test once."""
-    solo = [n for n, _s, _g, is_solo, _l in rows if is_solo]
-    assert [n for n, *_ in _collected_rows("solo")] == solo and len(solo) >= 10
-    assert len(solo) < len(rows) / 20  # the phase that runs alone stays short
+def test_the_phases_split_the_suite(rows):
+    """scripts/test-phases.sh runs TECHCHECK_TEST_PHASE=quiet, then timed beside shared: each
+    test in one of them, and the solo phase (both of the first, for a run without overlap) in
+    their order."""
+    quiet = [n for n, _s, _g, solo, q, _l in rows if solo and q]
+    timed = [n for n, _s, _g, solo, q, _l in rows if solo and not q]
+    assert [n for n, *_ in _collected_rows("quiet")] == quiet and len(quiet) >= 6
+    assert [n for n, *_ in _collected_rows("timed")] == timed and len(timed) >= 6
+    assert [n for n, *_ in _collected_rows("solo")] == quiet + timed
+    assert len(quiet + timed) < len(rows) / 20  # the phases ahead of the workers stay short
 
 
 def test_the_quick_tier_comes_first(collected):

@@ -1,0 +1,114 @@
+# The test suite's phases, sourced by scripts/setup.sh ("test"), which has made .venv; run from
+# the project's top folder. tests/unit/test_suite_shape.py runs these on stand-in phases.
+#
+# Three phases (TECHCHECK_TEST_PHASE, tests/conftest.py): the "quiet" tests, which read or make
+# processor load, in one process with the machine to themselves; then the "timed" ones, which
+# time a shaped link or play sound in real time, in one process, while the rest ("shared", on
+# the workers) runs beside them at idle priority, or after them where no idle cgroup can be made.
+
+command -v say >/dev/null || say() { printf 'setup: %s\n' "$*" >&2; }
+
+# How many test workers share the cores in the "shared" phase: two per core, at most 4, and
+# no more than one per GB of available memory (a worker with its app and servers peaks near
+# 1 GB). Most of those tests wait on real time (a clip at its own pace, a server's timeout, an
+# app starting), not on the processor: four workers kept 2 cores about 80 % busy. Six finished
+# the whole suite's phase in 536-554 s against 598 s, but at a load average of 6.5 the sound
+# tests through the private PipeWire server lost samples (a hum read 1 dB low, a band limit
+# 0.7 dB short) in two runs of three (docs/benchmarks.md). The tests that read or make
+# processor load run before them, alone; those that time something run while they wait at idle
+# priority (tests/conftest.py, "quiet" and "timed").
+# TECHCHECK_TEST_WORKERS overrides (0: one process).
+test_workers() {
+    if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
+    local n mem
+    n=$(nproc 2>/dev/null || echo 2)
+    n=$((n * 2))
+    [ "$n" -gt 4 ] && n=4
+    mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
+    if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
+    [ "$n" -lt 1 ] && n=1
+    echo "$n"
+}
+
+# A cgroup whose processes get the processor only when nothing outside it wants it (cpu.idle:
+# SCHED_IDLE for a whole group, Linux 5.15 and later; a task outside it that wakes takes the
+# processor at once, https://docs.kernel.org/scheduler/sched-design-CFS.html). Made under this
+# process's own cgroup, in the cgroup-v1 "cpu" hierarchy or the unified (v2) one; its path is
+# printed. Fails, printing nothing, where cgroups cannot be written (not root, read-only, an
+# older kernel): the phases then run one after the other.
+idle_cgroup() {
+    local mount type opts rel cg
+    while read -r _ mount type opts _; do
+        case "$type" in
+            cgroup) case ",$opts," in *,cpu,*) ;; *) continue ;; esac
+                    rel=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3; exit}' /proc/self/cgroup) ;;
+            cgroup2) rel=$(awk -F: '$1 == "0" {print $3; exit}' /proc/self/cgroup) ;;
+            *) continue ;;
+        esac
+        cg="$mount${rel%/}/techcheck-tests-$$"
+        mkdir "$cg" 2>/dev/null || continue
+        # Real-time threads (the private sound servers' PipeWire takes SCHED_FIFO) need a
+        # budget of their own in a v1 group (sched-rt-group: a new group has none).
+        if [ -e "$cg/cpu.rt_runtime_us" ] && ! echo 300000 >"$cg/cpu.rt_runtime_us" 2>/dev/null \
+            || ! echo 1 >"$cg/cpu.idle" 2>/dev/null; then
+            rmdir "$cg" 2>/dev/null
+            continue
+        fi
+        echo "$cg"
+        return 0
+    done </proc/mounts
+    return 1
+}
+
+# The "timed" phase in this process and, beside it in an idle cgroup, the "shared" phase on
+# the workers: the timed tests mostly wait on shaped links and real-time sound, so the workers
+# use the processor they leave. When the timed phase ends the cgroup is made ordinary again
+# and the shared phase's output, kept in a file until then, follows. Sets $timed and $shared.
+# TECHCHECK_TEST_OVERLAP=0, or no idle cgroup: one after the other.
+run_timed_and_shared() {
+    local shared_cmd cg out pid
+    # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
+    # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
+    shared_cmd=(.venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup
+                --no-loadscope-reorder --max-worker-restart 0 "$@")
+    cg=""
+    [ "${TECHCHECK_TEST_OVERLAP:-1}" != 0 ] && cg=$(idle_cgroup)
+    if [ -z "$cg" ]; then
+        TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "$@"
+        timed=$?
+        TECHCHECK_TEST_PHASE=shared "${shared_cmd[@]}"
+        shared=$?
+        return
+    fi
+    out=$(mktemp)
+    (
+        echo "$BASHPID" >"$cg/cgroup.procs" || say "could not lower the shared phase's priority"
+        TECHCHECK_TEST_PHASE=shared exec "${shared_cmd[@]}"
+    ) >"$out" 2>&1 &
+    pid=$!
+    # A background job ignores Ctrl-C in a script: pass it on.
+    trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+    TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "$@"
+    timed=$?
+    echo 0 >"$cg/cpu.idle"
+    tail -n +1 -f --pid="$pid" "$out"
+    wait "$pid"
+    shared=$?
+    trap - INT TERM
+    rm -f "$out"
+    rmdir "$cg" 2>/dev/null || true  # a process the tests left behind keeps it; it is ordinary now
+}
+
+# Runs the three phases with pytest's arguments "$@"; returns the first failing phase's
+# status, or 5 (no test collected) only when no phase ran one.
+run_tests() {
+    local quiet rc
+    TECHCHECK_TEST_PHASE=quiet .venv/bin/python -m pytest -n 0 "$@"
+    quiet=$?
+    run_timed_and_shared "$@"
+    for rc in "$quiet" "$timed" "$shared"; do
+        if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then return "$rc"; fi
+    done
+    if [ "$quiet" -eq 5 ] && [ "$timed" -eq 5 ] && [ "$shared" -eq 5 ]; then return 5; fi
+    return 0
+}

@@ -1,0 +1,126 @@
+"""scripts/test-phases.sh, as scripts/setup.sh runs the suite: the quiet phase alone; then the
+timed phase while the shared one runs beside it in a cgroup held at idle priority, made
+ordinary when the timed phase ends; the shared phase's output after the timed one's; the first
+failing phase's status. Run on stand-in phases: ``.venv/bin/python`` is a script that records
+when each phase ran, in which cgroup and at which priority, so the orchestration is seen in
+seconds (the real suite goes through the same functions in every run of scripts/setup.sh)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+STAND_IN = r'''
+import json, os, sys, time
+from pathlib import Path
+
+phase = os.environ["TECHCHECK_TEST_PHASE"]
+log = Path(os.environ["PHASE_LOG"])
+
+def cgroup_idle():
+    """(this process's cgroup of the processor, its cpu.idle or None)."""
+    rel = ""
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        n, ctrl, path = line.split(":", 2)
+        if "cpu" in ctrl.split(",") or (n == "0" and not rel):
+            rel = path
+    for line in Path("/proc/mounts").read_text().splitlines():
+        _, mount, kind, opts = line.split()[:4]
+        if (kind == "cgroup" and "cpu" in opts.split(",")) or kind == "cgroup2":
+            f = Path(mount + rel.rstrip("/")) / "cpu.idle"
+            if f.exists():
+                return rel, f.read_text().strip()
+    return rel, None
+
+def record(event):
+    rel, idle = cgroup_idle()
+    with log.open("a") as f:
+        f.write(json.dumps({"phase": phase, "event": event, "t": time.monotonic(),
+                            "cgroup": rel, "idle": idle}) + "\n")
+
+record("start")
+time.sleep(float(os.environ.get("PHASE_SCALE", "1")) * {"quiet": 0.3, "timed": 1.5, "shared": 3.0}[phase])
+record("end")
+print(f"{phase} output")
+sys.exit(int(os.environ.get(f"RC_{phase.upper()}", "0")))
+'''
+
+
+def run_phases(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    tree = tmp_path / "tree"
+    (tree / "scripts").mkdir(parents=True)
+    shutil.copy2(ROOT / "scripts" / "test-phases.sh", tree / "scripts")
+    (tree / ".venv" / "bin").mkdir(parents=True)
+    (tree / "stand_in.py").write_text(STAND_IN)
+    python = tree / ".venv" / "bin" / "python"
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} {tree / "stand_in.py"} "$@"\n')
+    python.chmod(0o755)
+    log = tmp_path / "phases.jsonl"
+    res = subprocess.run(
+        ["bash", "-c", '. scripts/test-phases.sh; run_tests -m "not slow"'], cwd=tree,
+        env={**os.environ, "PHASE_LOG": str(log), "TECHCHECK_TEST_WORKERS": "2", **env},
+        capture_output=True, text=True, timeout=60)
+    events = {}
+    for line in log.read_text().splitlines():
+        e = json.loads(line)
+        events[e["phase"], e["event"]] = e
+    return res, events
+
+
+def own_cgroup(events: dict, phase: str) -> bool:
+    return "/techcheck-tests-" in events[phase, "start"]["cgroup"]
+
+
+@pytest.mark.slow  # waits out its stand-in phases (about 3 s)
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a cgroup needs root")
+def test_the_shared_phase_waits_at_idle_priority_beside_the_timed_one(tmp_path):
+    res, ev = run_phases(tmp_path)
+    assert res.returncode == 0, res.stderr
+    t = {k: e["t"] for k, e in ev.items()}
+    # the quiet phase had the machine to itself
+    assert t["quiet", "end"] <= min(t["timed", "start"], t["shared", "start"])
+    # the shared phase ran beside the timed one, in a cgroup of its own at idle priority
+    assert t["shared", "start"] < t["timed", "end"] < t["shared", "end"]
+    assert own_cgroup(ev, "shared") and not own_cgroup(ev, "timed")
+    assert ev["shared", "start"]["idle"] == "1"
+    # ... and at ordinary priority once the timed phase had ended
+    assert ev["shared", "end"]["idle"] == "0"
+    # its output follows the timed phase's; its cgroup is gone
+    assert res.stdout.index("timed output") < res.stdout.index("shared output")
+    assert res.stdout.index("quiet output") < res.stdout.index("timed output")
+    rel = ev["shared", "start"]["cgroup"]
+    assert not any(Path(line.split()[1] + rel).exists()
+                   for line in Path("/proc/mounts").read_text().splitlines()
+                   if line.split()[2] in ("cgroup", "cgroup2"))
+
+
+@pytest.mark.slow  # waits out its stand-in phases (about 5 s)
+def test_without_overlap_the_phases_run_one_after_the_other(tmp_path):
+    """TECHCHECK_TEST_OVERLAP=0, as where no cgroup can be made: quiet, timed, shared."""
+    res, ev = run_phases(tmp_path, TECHCHECK_TEST_OVERLAP="0")
+    assert res.returncode == 0, res.stderr
+    t = {k: e["t"] for k, e in ev.items()}
+    assert t["quiet", "end"] <= t["timed", "start"] < t["timed", "end"] <= t["shared", "start"]
+    assert not own_cgroup(ev, "shared")
+    assert res.stdout.index("quiet output") < res.stdout.index("timed output") \
+        < res.stdout.index("shared output")
+
+
+@pytest.mark.parametrize(("codes", "status"), [
+    ({"RC_QUIET": "0", "RC_TIMED": "5", "RC_SHARED": "1"}, 1),  # the failing phase's status
+    ({"RC_QUIET": "2", "RC_TIMED": "0", "RC_SHARED": "1"}, 2),  # the first failing one's
+    ({"RC_QUIET": "5", "RC_TIMED": "5", "RC_SHARED": "5"}, 5),  # nothing collected anywhere
+    ({"RC_QUIET": "5", "RC_TIMED": "0", "RC_SHARED": "5"}, 0),
+])
+def test_the_status_is_the_first_failing_phases(tmp_path, codes, status):
+    res, ev = run_phases(tmp_path, PHASE_SCALE="0.05", **codes)
+    assert res.returncode == status, res.stderr
+    assert {p for p, _e in ev} == {"quiet", "timed", "shared"}  # every phase ran
