@@ -141,11 +141,6 @@ install_python() {
     printf '%s %s\n' "$(pyproject_hash)" "${extras:-}" >"$STAMP"
 }
 
-# The test phases and how many workers (run_tests, test_workers): kept apart so that
-# tests/unit/test_suite_shape.py can run them on stand-in phases.
-# shellcheck source=scripts/test-phases.sh
-. scripts/test-phases.sh
-
 # A run that installs anything shows every stage; one that finds all in place prints nothing.
 first_run=""
 case "$mode" in start) installed_already "" || first_run=1 ;;
@@ -164,6 +159,10 @@ case "$mode" in
         install_debian_packages test "$first_run"
         install_python "[dev]"
         [ -n "$first_run" ] && say "installed; running the tests…"
+        # The test phases (run_tests): kept apart so that tests/unit/test_test_phases.py can
+        # run them on stand-in phases.
+        # shellcheck source=scripts/test-phases.sh
+        . scripts/test-phases.sh
         set +e
         run_tests "$@"
         status=$?

@@ -96,7 +96,25 @@ run_timed_and_shared() {
     shared=$?
     trap - INT TERM
     rm -f "$out"
-    rmdir "$cg" 2>/dev/null || true  # a process the tests left behind keeps it; it is ordinary now
+    stop_leftovers "$cg"
+}
+
+# Processes the shared phase left running in its cgroup (a server a crashed worker never
+# stopped): named, so that the leak is seen, and stopped; then the cgroup is removed.
+stop_leftovers() {
+    local cg=$1 pids
+    pids=$(tr '\n' ' ' <"$cg/cgroup.procs" 2>/dev/null)
+    if [ -n "${pids// /}" ]; then
+        say "the tests left these running; stopping them: $(ps -o pid=,comm= -p "$(paste -sd, "$cg/cgroup.procs")" \
+            | awk '{printf "%s%s (%s)", (NR > 1 ? ", " : ""), $2, $1}')"
+        # shellcheck disable=SC2086
+        kill -TERM $pids 2>/dev/null
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+            [ -n "$(cat "$cg/cgroup.procs" 2>/dev/null)" ] || break  # sysfs files have no size
+            sleep 0.2
+        done
+    fi
+    rmdir "$cg" 2>/dev/null || say "could not remove $cg: $(wc -l <"$cg/cgroup.procs") processes still in it"
 }
 
 # Runs the three phases with pytest's arguments "$@"; returns the first failing phase's

@@ -3,6 +3,7 @@ the private PipeWire server, the X server or a namespace lab stay on one xdist w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -185,5 +186,8 @@ def test_a_crashed_worker_ends_the_run_with_its_test_named(tmp_path):
         os.killpg(proc.pid, signal.SIGKILL)  # the hung run's workers too
         out, _ = proc.communicate()
         pytest.fail("the run was still waiting 100 s after its worker crashed:\n" + out[-3000:])
+    finally:  # what the crashed worker never stopped (its X server) goes with its session
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
     assert proc.returncode not in (0, 5), out[-3000:]
     assert "crashed while running 'test_crash.py::test_free[3]'" in out, out[-3000:]

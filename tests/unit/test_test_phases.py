@@ -47,6 +47,10 @@ def record(event):
                             "cgroup": rel, "idle": idle}) + "\n")
 
 record("start")
+if phase == "shared" and os.environ.get("LEAVE_BEHIND"):  # a server a crashed worker left
+    import subprocess
+    left = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    Path(os.environ["LEAVE_BEHIND"]).write_text(str(left.pid))
 time.sleep(float(os.environ.get("PHASE_SCALE", "1")) * {"quiet": 0.3, "timed": 1.5, "shared": 3.0}[phase])
 record("end")
 print(f"{phase} output")
@@ -76,7 +80,10 @@ def run_phases(tmp_path: Path, **env: str) -> tuple[subprocess.CompletedProcess[
 
 
 def own_cgroup(events: dict, phase: str) -> bool:
-    return "/techcheck-tests-" in events[phase, "start"]["cgroup"]
+    """Whether ``phase`` ran in a cgroup made for it under the one the run started in (which
+    is itself such a cgroup when this test runs in the suite's shared phase)."""
+    start = events["quiet", "start"]["cgroup"].rstrip("/")
+    return events[phase, "start"]["cgroup"].startswith(f"{start}/techcheck-tests-")
 
 
 @pytest.mark.slow  # waits out its stand-in phases (about 3 s)
@@ -96,6 +103,7 @@ def test_the_shared_phase_waits_at_idle_priority_beside_the_timed_one(tmp_path):
     # its output follows the timed phase's; its cgroup is gone
     assert res.stdout.index("timed output") < res.stdout.index("shared output")
     assert res.stdout.index("quiet output") < res.stdout.index("timed output")
+    assert "left these running" not in res.stderr
     rel = ev["shared", "start"]["cgroup"]
     assert not any(Path(line.split()[1] + rel).exists()
                    for line in Path("/proc/mounts").read_text().splitlines()
@@ -124,3 +132,15 @@ def test_the_status_is_the_first_failing_phases(tmp_path, codes, status):
     res, ev = run_phases(tmp_path, PHASE_SCALE="0.05", **codes)
     assert res.returncode == status, res.stderr
     assert {p for p, _e in ev} == {"quiet", "timed", "shared"}  # every phase ran
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a cgroup needs root")
+def test_what_the_shared_phase_left_running_is_named_and_stopped(tmp_path):
+    pidfile = tmp_path / "left.pid"
+    res, _ev = run_phases(tmp_path, PHASE_SCALE="0.05", LEAVE_BEHIND=str(pidfile))
+    assert res.returncode == 0, res.stderr
+    pid = int(pidfile.read_text())
+    assert f"the tests left these running; stopping them: sleep ({pid})\n" in res.stderr, \
+        res.stderr
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text() \
+        .split(")")[1].split()[0]
