@@ -121,9 +121,15 @@ def test_techcheck_own_processes_are_left_out_of_the_load_and_the_list():
     assert others_mean <= 100 - window["techcheck_pct"] + 5, window
 
 
-def _burst_window() -> tuple[list, object]:
+@pytest.fixture(scope="module")
+def burst_window() -> tuple[list, object]:
     """A 6 s window of the real sampler in which another program keeps both cores busy for
-    1.5 s (a tab loading, an update check): its ticks and the check's result."""
+    1.5 s (a tab loading, an update check): its ticks and the check's result. Measured once
+    for the two tests that read it (they ask different questions of the same window)."""
+    return _burst_window()
+
+
+def _burst_window() -> tuple[list, object]:
     _fresh_sampler()
     cpu_sampler().start()
     time.sleep(1.0)
@@ -135,10 +141,10 @@ def _burst_window() -> tuple[list, object]:
 
 @pytest.mark.slow
 @pytest.mark.solo  # loads the processor and reads its load
-def test_a_short_burst_is_seen_but_the_figure_is_what_the_rest_of_the_window_says():
+def test_a_short_burst_is_seen_but_the_figure_is_what_the_rest_of_the_window_says(burst_window):
     """Whatever else the machine does, a burst covering less than half of the window cannot
     move the graded figure outside what the ticks without it measured."""
-    ticks, r = _burst_window()
+    ticks, r = burst_window
     burst = [t for t in ticks if t.by_name.get("tc-burst", 0.0) > 0.05 * t.capacity]
     quiet = [t.other_pct for t in ticks if t not in burst]
     assert 1 <= len(burst) < len(ticks) / 2, [t.by_name for t in ticks]
@@ -150,13 +156,13 @@ def test_a_short_burst_is_seen_but_the_figure_is_what_the_rest_of_the_window_say
 
 @pytest.mark.slow
 @pytest.mark.solo  # loads the processor and reads its load
-def test_a_short_burst_does_not_change_the_verdict():
+def test_a_short_burst_does_not_change_the_verdict(burst_window):
     """On a quiet machine the same burst leaves the verdict alone. Whether the machine was quiet
     is judged from the ticks of the same window without the burst (a load measured before the
     window says nothing about another test process starting during it); when they were busy, the
     verdict is the machine's, and this cannot be shown."""
     limit = PROFILE.limits("system").cpu_load_warn_pct
-    ticks, r = _burst_window()
+    ticks, r = burst_window
     burst = [t for t in ticks if t.by_name.get("tc-burst", 0.0) > 0.05 * t.capacity]
     quiet = [t.other_pct for t in ticks if t not in burst]
     # the highest the median could be if every burst tick sat at the top: the quiet tick at the

@@ -23,8 +23,8 @@ def _collected(phase: str = "") -> list[tuple[str, bool, str]]:
 
 def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool, bool]]:
     """As ``_collected``, plus: runs solo (ahead of the shared phase), runs in the quiet phase,
-    and its function makes processor load or reads it (calls ``busy_cpus`` or the load window
-    of the system check's tests)."""
+    and its function makes processor load or reads it (calls ``busy_cpus`` or uses the load
+    window of the system check's tests)."""
     code = (
         "import inspect, sys, pytest\n"
         "from tests.conftest import is_quiet, is_solo\n"
@@ -33,7 +33,7 @@ def _collected_rows(phase: str = "") -> list[tuple[str, bool, str, bool, bool, b
         "        for it in session.items:\n"
         "            g = it.get_closest_marker('xdist_group')\n"
         "            src = inspect.getsource(it.function) if hasattr(it, 'function') else ''\n"
-        "            loads = 'busy_cpus(' in src or '_burst_window(' in src\n"
+        "            loads = 'busy_cpus(' in src or 'burst_window' in getattr(it, 'fixturenames', ())\n"
         "            print('ITEM', it.nodeid, int(it.get_closest_marker('slow') is not None),\n"
         "                  g.args[0] if g else '-', int(is_solo(it)), int(is_quiet(it)),\n"
         "                  int(loads), sep='\\t')\n"
