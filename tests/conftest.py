@@ -237,6 +237,19 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     yield home
 
 
+@pytest.fixture(autouse=True)
+def fresh_cpu_sampler():
+    """Each test starts with no processor sampling: the process's one sampler
+    (``probe.cpu_sampler``) keeps the last minute of ticks for a check that asks, so one left
+    running by a test would hand the next test's check a window measured before it began (seen:
+    a window of the last test's burst, read the moment another test's hogs started). The app
+    is one process, which starts sampling when its window opens."""
+    yield
+    probe = sys.modules.get("techcheck.checks.system.probe")
+    if probe is not None and probe._sampler is not None:
+        probe._sampler.stop()
+
+
 @pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
