@@ -25,6 +25,13 @@ log = logging.getLogger("techcheck.demo")
 #: seconds show every graph and finding; the full 25 s would only measure the loopback longer.
 DURATION_S = 8.0
 
+#: The line the demo's measurement server plays (down, up in Mbit/s): a good home fibre
+#: connection, enough for every platform's best video (Teams asks 1.5 Mbit/s each way for
+#: 1080p: https://learn.microsoft.com/en-us/microsoftteams/prepare-network). Unpaced, the
+#: loopback reads several Gbit/s, which no interview line has, and the check spends both
+#: processor cores copying bytes while it measures (bench/bench_demo_network.py).
+DEMO_LINE_MBPS = (100.0, 100.0)
+
 #: Network limits that would reach the internet; in demo mode all traffic stays on this host.
 LOCAL_NETWORK = {"stun_servers": (), "endpoints": (), "captive_url": ""}
 
@@ -114,11 +121,12 @@ def device_lists(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 
 
 def start_server() -> Any:
-    """The local measurement server (``.url``, ``.stun``, ``.stop()``) on 127.0.0.1.
-    Raises ``OSError`` when it cannot listen."""
+    """The local measurement server (``.url``, ``.stun``, ``.stop()``) on 127.0.0.1, playing
+    the demo's line (``DEMO_LINE_MBPS``). Raises ``OSError`` when it cannot listen."""
+    from techcheck.checks.network.server import Line
     from techcheck.checks.network.server import start_server as start
 
-    return start(host="127.0.0.1", port=0)
+    return start(host="127.0.0.1", port=0, line=Line(*DEMO_LINE_MBPS))
 
 
 def local_profile(profile: Profile) -> Profile:

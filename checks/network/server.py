@@ -50,6 +50,7 @@ MAX_STUN_PER_ADDRESS_S = 250
 MAX_STUN_ADDRESSES = 4096
 _STREAM_LIMIT = 64 * 1024  # asyncio's buffer per connection (a head longer is refused)
 _CHUNK = 64 * 1024  # download write size: with asyncio's buffer, about 128 KiB per client
+_PACED_RCVBUF = 64 * 1024  # a paced server's receive buffer (the kernel doubles it, socket(7))
 _BACKLOG = 128
 _LINGER_S = 2.0  # after a refusal, how long the client's leftover bytes are read and dropped
 _LINGER_BYTES = 1 << 20
@@ -123,6 +124,34 @@ def _parse_head(raw: bytes) -> _Request:
             raise _BadRequest(400, f"conflicting {name} fields")
         headers[name] = value
     return _Request(parts[0], parts[1], parts[2], headers)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line the server plays: it sends and takes in bytes no faster than these rates, all
+    clients together. Demo mode's stand-in for a person's connection (``demo.DEMO_LINE``): a
+    measurement against this machine's own loopback would read several Gbit/s, which no
+    interview line has, and spend both processor cores on copying bytes while it ran."""
+
+    down_mbps: float
+    up_mbps: float
+
+
+class _Pace:
+    """A shared budget of bytes per second (one virtual clock for every connection): each
+    ``take`` books its bytes after the ones booked before it and waits until they are due.
+    Runs on the server's one asyncio loop, so it needs no lock."""
+
+    def __init__(self, mbps: float) -> None:
+        self.bytes_per_s = max(mbps, 0.001) * 1e6 / 8
+        self.due = 0.0  # when the bytes booked so far have all been sent
+
+    async def take(self, n: int) -> None:
+        now = time.monotonic()
+        # an idle line does not save up: at most 50 ms of its rate goes at once
+        self.due = max(self.due, now - 0.05) + n / self.bytes_per_s
+        if self.due > now:
+            await asyncio.sleep(self.due - now)
 
 
 class _Connection:
@@ -273,6 +302,8 @@ class _Connection:
                     k = min(left, _CHUNK)
                     off = (n - left) % len(view)
                     k = min(k, len(view) - off)
+                    if self.server.down is not None:
+                        await self.server.down.take(k)
                     self.writer.write(view[off: off + k])
                     left -= k
                     # A reader that takes nothing for IDLE_TIMEOUT_S is dropped; the write
@@ -289,11 +320,14 @@ class _Connection:
         try:
             async with asyncio.timeout(MAX_REQUEST_S):
                 while got < n:
+                    up = self.server.up
                     async with asyncio.timeout(IDLE_TIMEOUT_S):
-                        chunk = await self.reader.read(min(n - got, 1 << 20))
+                        chunk = await self.reader.read(min(n - got, _CHUNK if up else 1 << 20))
                     if not chunk:
                         return None
                     got += len(chunk)
+                    if up is not None:
+                        await up.take(len(chunk))
         except TimeoutError:
             await self._refuse(408, "the request body took too long")
             return None
@@ -323,9 +357,11 @@ class _AsyncServer:
     """The HTTP half: one asyncio loop in one thread, so an idle or slow client costs a few
     kilobytes and no thread, and cannot hold a slot a measuring client needs."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, line: Line | None = None) -> None:
         self.sock = sock
         self.loop = asyncio.new_event_loop()
+        self.down = _Pace(line.down_mbps) if line is not None else None
+        self.up = _Pace(line.up_mbps) if line is not None else None
         self.open = 0
         self.per_address: dict[str, int] = {}
         self.refused: dict[int, int] = {}  # status → count, for tests and the log
@@ -548,12 +584,20 @@ class RunningServer:
         self.stop()
 
 
-def start_server(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
-    """Start HTTP on TCP ``port`` and STUN on UDP ``port`` (0: a free number for both)."""
+def start_server(host: str = "127.0.0.1", port: int = 0, line: Line | None = None
+                 ) -> RunningServer:
+    """Start HTTP on TCP ``port`` and STUN on UDP ``port`` (0: a free number for both).
+    ``line``: send and take in bytes no faster than it (None: as fast as the client can)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for _attempt in range(20):
         tcp = socket.socket(family, socket.SOCK_STREAM)
         tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if line is not None:
+            # A paced upload is taken in at the line's rate; the kernel would otherwise take in
+            # (and acknowledge) several megabytes ahead of it into a receive buffer it grows
+            # on its own (tcp(7), tcp_rmem), and the client's reading of its acknowledged bytes
+            # would be that buffer filling, not the line. Accepted sockets inherit the size.
+            tcp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _PACED_RCVBUF)
         try:
             tcp.bind((host, port))
             tcp.listen(_BACKLOG)
@@ -573,7 +617,7 @@ def start_server(host: str = "127.0.0.1", port: int = 0) -> RunningServer:
         break
     else:  # pragma: no cover - twenty clashes in a row
         raise OSError("no port number free for both TCP and UDP")
-    http = _AsyncServer(tcp)
+    http = _AsyncServer(tcp, line)
     responder = _StunResponder(udp)
     t_http = threading.Thread(target=http.serve, name="serve-http", daemon=True)
     t_http.start()

@@ -35,7 +35,7 @@ def test_the_view_names_the_cards_tier_and_its_slider_reaches_the_measured_uploa
     assert f"enough for {tier.group(1)} video" in said, (card[0], said)
 
     measured = w.session.results["network"].metrics["upload"].value
-    assert measured > 50  # the loopback line: more than the old slider's end
+    assert measured > 50  # the demo line (demo.DEMO_LINE_MBPS): more than the old slider's end
     upload = by_name(w, "What if: upload speed", QSlider)
     label = net.preview_slot.view.upload_label
     shown = _mbps(label)  # the measured upload as the person reads it, whole Mbit/s
