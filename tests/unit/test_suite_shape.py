@@ -179,7 +179,11 @@ def test_a_crashed_worker_ends_the_run_with_its_test_named(tmp_path):
         ["bash", str(ROOT / "scripts" / "setup.sh"), "test", "-q", "-p", "no:cacheprovider",
          "--rootdir", str(tmp_path), "-c", "/dev/null", str(tmp_path / "test_crash.py")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True, env={**os.environ, "TECHCHECK_TEST_WORKERS": "4"})
+        start_new_session=True,
+        # the phases one after the other: beside the suite's busy workers, a shared phase at
+        # idle priority would wait for the processor (tests/unit/test_test_phases.py runs the
+        # overlap)
+        env={**os.environ, "TECHCHECK_TEST_WORKERS": "4", "TECHCHECK_TEST_OVERLAP": "0"})
     try:
         out, _ = proc.communicate(timeout=100)
     except subprocess.TimeoutExpired:

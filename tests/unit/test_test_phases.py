@@ -18,6 +18,12 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Every run makes a cgroup at idle priority for its stand-in shared phase, which starts only
+# when the processor has time for it: among the suite's busy workers it waited past a minute.
+# In the timed phase it shares the idle time with the suite's own shared phase, itself at idle
+# priority then.
+pytestmark = pytest.mark.timed
+
 STAND_IN = r'''
 import json, os, sys, time
 from pathlib import Path
@@ -94,10 +100,6 @@ def own_cgroup(events: dict, phase: str) -> bool:
 
 
 @pytest.mark.slow  # waits out its stand-in phases (about 3 s)
-# A stand-in at idle priority starts only when the processor has time for it: among the
-# shared phase's busy workers it may wait for seconds. In the timed phase it shares the idle
-# time with the shared phase's workers, which are at idle priority then too.
-@pytest.mark.timed
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a cgroup needs root")
 def test_the_shared_phase_waits_at_idle_priority_beside_the_timed_one(tmp_path):
     res, ev = run_phases(tmp_path, TIMED_WAITS_FOR_SHARED="1")
