@@ -253,6 +253,7 @@ def test_windows_hands_free_endpoint_and_the_fallbacks(monkeypatch):
 # --- through the private PipeWire server -----------------------------------------------------
 
 @pytest.mark.audio
+@pytest.mark.timed  # the band read from speech recorded in real time (test_audio_devices.py)
 @pytest.mark.slow
 @pytest.mark.parametrize("voice,rate,status", [
     ("alsa", 8000, Status.WARN), ("alsa", 16000, Status.TIP), ("alsa", 48000, None),
