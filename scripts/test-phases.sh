@@ -66,7 +66,10 @@ idle_cgroup() {
 # and the shared phase's output, kept in a file until then, follows. Sets $timed and $shared.
 # TECHCHECK_TEST_OVERLAP=0, or no idle cgroup: one after the other.
 run_timed_and_shared() {
-    local shared_cmd cg out pid
+    local shared_cmd timed_args cg out pid
+    # a JUnit report's path ends ".PHASE" (run_tests): each phase writes its own
+    timed_args=("${@//.PHASE/.timed}")
+    set -- "${@//.PHASE/.shared}"
     # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
     # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
     shared_cmd=(.venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup
@@ -74,7 +77,7 @@ run_timed_and_shared() {
     cg=""
     [ "${TECHCHECK_TEST_OVERLAP:-1}" != 0 ] && cg=$(idle_cgroup)
     if [ -z "$cg" ]; then
-        TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "$@"
+        TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "${timed_args[@]}"
         timed=$?
         TECHCHECK_TEST_PHASE=shared "${shared_cmd[@]}"
         shared=$?
@@ -88,7 +91,7 @@ run_timed_and_shared() {
     pid=$!
     # A background job ignores Ctrl-C in a script: pass it on.
     trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
-    TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "$@"
+    TECHCHECK_TEST_PHASE=timed .venv/bin/python -m pytest -n 0 "${timed_args[@]}"
     timed=$?
     echo 0 >"$cg/cpu.idle"
     tail -n +1 -f --pid="$pid" "$out"
@@ -118,15 +121,48 @@ stop_leftovers() {
 }
 
 # Runs the three phases with pytest's arguments "$@"; returns the first failing phase's
-# status, or 5 (no test collected) only when no phase ran one.
+# status, or 5 (no test collected) only when no phase ran one. A JUnit report asked for with
+# --junitxml=PATH (.github/workflows/test.yml) is written per phase and the three merged into
+# PATH at the end: the phases run at the same time, and each would replace the other's.
 run_tests() {
-    local quiet rc
-    TECHCHECK_TEST_PHASE=quiet .venv/bin/python -m pytest -n 0 "$@"
+    local quiet rc a junit="" args=()
+    for a in "$@"; do
+        case "$a" in
+            --junitxml=*|--junit-xml=*) junit=${a#*=} ;;
+            *) args+=("$a") ;;
+        esac
+    done
+    TECHCHECK_TEST_PHASE=quiet .venv/bin/python -m pytest -n 0 "${args[@]}" \
+        ${junit:+"--junitxml=$junit.quiet"}
     quiet=$?
-    run_timed_and_shared "$@"
+    run_timed_and_shared "${args[@]}" ${junit:+"--junitxml=$junit.PHASE"}
+    if [ -n "$junit" ]; then merge_junit "$junit"; fi
     for rc in "$quiet" "$timed" "$shared"; do
         if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then return "$rc"; fi
     done
     if [ "$quiet" -eq 5 ] && [ "$timed" -eq 5 ] && [ "$shared" -eq 5 ]; then return 5; fi
     return 0
+}
+
+# The phases' JUnit reports ($1.quiet, $1.timed, $1.shared) as one report at $1: every
+# phase's test suites under one <testsuites>.
+merge_junit() {
+    .venv/bin/python - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+out = Path(sys.argv[1])
+merged = ET.Element("testsuites")
+for phase in ("quiet", "timed", "shared"):
+    part = out.with_name(f"{out.name}.{phase}")
+    if not part.is_file():
+        continue
+    root = ET.parse(part).getroot()
+    merged.extend(root.iter("testsuite"))
+    part.unlink()
+tmp = out.with_name(out.name + ".tmp")
+ET.ElementTree(merged).write(tmp, encoding="utf-8", xml_declaration=True)
+tmp.replace(out)
+PY
 }
