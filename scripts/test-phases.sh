@@ -1,5 +1,5 @@
 # The test suite's phases, sourced by scripts/setup.sh ("test"), which has made .venv; run from
-# the project's top folder. tests/unit/test_suite_shape.py runs these on stand-in phases.
+# the project's top folder. tests/unit/test_test_phases.py runs these on stand-in phases.
 #
 # Three phases (TECHCHECK_TEST_PHASE, tests/conftest.py): the "quiet" tests, which read or make
 # processor load, in one process with the machine to themselves; then the "timed" ones, which
@@ -64,12 +64,13 @@ idle_cgroup() {
 # the workers: the timed tests mostly wait on shaped links and real-time sound, so the workers
 # use the processor they leave. When the timed phase ends the cgroup is made ordinary again
 # and the shared phase's output, kept in a file until then, follows. Sets $timed and $shared.
-# TECHCHECK_TEST_OVERLAP=0, or no idle cgroup: one after the other.
+# TECHCHECK_TEST_OVERLAP=0, or no idle cgroup: one after the other. $1: the JUnit report's
+# path, or empty (each phase writes $1.timed, $1.shared); the rest: pytest's arguments.
 run_timed_and_shared() {
-    local shared_cmd timed_args cg out pid
-    # a JUnit report's path ends ".PHASE" (run_tests): each phase writes its own
-    timed_args=("${@//.PHASE/.timed}")
-    set -- "${@//.PHASE/.shared}"
+    local junit=$1 shared_cmd timed_args cg out pid
+    shift
+    timed_args=("$@" ${junit:+"--junitxml=$junit.timed"})
+    set -- "$@" ${junit:+"--junitxml=$junit.shared"}
     # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
     # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
     shared_cmd=(.venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup
@@ -135,7 +136,7 @@ run_tests() {
     TECHCHECK_TEST_PHASE=quiet .venv/bin/python -m pytest -n 0 "${args[@]}" \
         ${junit:+"--junitxml=$junit.quiet"}
     quiet=$?
-    run_timed_and_shared "${args[@]}" ${junit:+"--junitxml=$junit.PHASE"}
+    run_timed_and_shared "$junit" "${args[@]}"
     if [ -n "$junit" ]; then merge_junit "$junit"; fi
     for rc in "$quiet" "$timed" "$shared"; do
         if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then return "$rc"; fi

@@ -129,7 +129,7 @@ def _parse_head(raw: bytes) -> _Request:
 @dataclass(frozen=True)
 class Line:
     """A line the server plays: it sends and takes in bytes no faster than these rates, all
-    clients together. Demo mode's stand-in for a person's connection (``demo.DEMO_LINE``): a
+    clients together. Demo mode's stand-in for a person's connection (``demo.DEMO_LINE_MBPS``): a
     measurement against this machine's own loopback would read several Gbit/s, which no
     interview line has, and spend both processor cores on copying bytes while it ran."""
 

@@ -64,19 +64,12 @@ def _finding(result, code: str):
     return next((f for f in result.findings if f.code == code), None)
 
 
-def _fresh_sampler() -> None:
-    """Start the tests of the load measurement on an empty window (the process's one sampler
-    may still hold ticks from an earlier test)."""
-    cpu_sampler().stop()
-
-
 @pytest.mark.slow
 @pytest.mark.solo  # loads the processor and reads its load
 def test_sustained_load_from_other_programs_fails_and_names_them_once_with_their_share():
     """Four busy processes of another program for longer than the window: the processor is
     fully used throughout, which is the sustained load docs/verdicts.md fails for; the four
     processes share one name and are listed once, with their share of the whole machine."""
-    _fresh_sampler()
     with busy_cpus(per_cpu=2, seconds=20, name="tc-sustained", detached=True):
         r = run_system(duration=3.0)
     f = _finding(r, "system.high_cpu")
@@ -97,7 +90,6 @@ def test_techcheck_own_processes_are_left_out_of_the_load_and_the_list():
     """TechCheck's own work (here: busy child processes of the process running the check, as
     the analysis workers are) is not load the call would compete with: it is left out of the
     figure and the list, and reported apart as TechCheck's own share."""
-    _fresh_sampler()
     me = psutil.Process()
     with busy_cpus(per_cpu=2, seconds=20, name="tc-own"):
         hogs = [p for p in me.children() if p.name() == "tc-own"]
@@ -125,12 +117,8 @@ def test_techcheck_own_processes_are_left_out_of_the_load_and_the_list():
 def burst_window() -> tuple[list, object]:
     """A 6 s window of the real sampler in which another program keeps both cores busy for
     1.5 s (a tab loading, an update check): its ticks and the check's result. Measured once
-    for the two tests that read it (they ask different questions of the same window)."""
-    return _burst_window()
-
-
-def _burst_window() -> tuple[list, object]:
-    _fresh_sampler()
+    for the two tests that read it (they ask different questions of the same window). The
+    sampler starts empty: conftest's ``fresh_cpu_sampler`` stopped it after the last test."""
     cpu_sampler().start()
     time.sleep(1.0)
     with busy_cpus(per_cpu=2, seconds=1.5, name="tc-burst", detached=True):
