@@ -106,11 +106,13 @@ run_timed_and_shared() {
 # Processes the shared phase left running in its cgroup (a server a crashed worker never
 # stopped): named, so that the leak is seen, and stopped; then the cgroup is removed.
 stop_leftovers() {
-    local cg=$1 pids
+    local cg=$1 pids p names=""
     pids=$(tr '\n' ' ' <"$cg/cgroup.procs" 2>/dev/null)
     if [ -n "${pids// /}" ]; then
-        say "the tests left these running; stopping them: $(ps -o pid=,comm= -p "$(paste -sd, "$cg/cgroup.procs")" \
-            | awk '{printf "%s%s (%s)", (NR > 1 ? ", " : ""), $2, $1}')"
+        for p in $pids; do  # /proc, not ps: a minimal Debian has no procps
+            names+="${names:+, }$(cat "/proc/$p/comm" 2>/dev/null || echo '?') ($p)"
+        done
+        say "the tests left these running; stopping them: $names"
         # shellcheck disable=SC2086
         kill -TERM $pids 2>/dev/null
         for _ in 1 2 3 4 5 6 7 8 9 10; do
