@@ -94,7 +94,7 @@ if PHASE and PHASE not in PHASES:
 SOLO_FILES = frozenset({"tests/services/test_network_links.py", "tests/services/test_system_check.py",
                         "tests/app/test_gui_measures.py", "tests/unit/test_measures.py",
                         "tests/services/test_audio_devices.py", "tests/services/test_audio_band.py",
-                        "tests/unit/test_test_phases.py"})
+                        "tests/unit/test_test_phases.py", "tests/services/test_corpus.py"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
