@@ -209,12 +209,67 @@ def test_live_meter_api(virtual_microphone):
     assert src.details["latency_s"] <= 0.05
 
 
+def pieces_heard(voice: np.ndarray, capture: np.ndarray, at: int, piece: int = FS // 4,
+                 search: int = FS // 8) -> list[float]:
+    """How well each quarter second of ``voice`` that holds sound is found in ``capture``, from
+    sample ``at`` on: the normalised correlation at the best lag near where the piece before was
+    found.
+
+    One correlation over the whole voice falls with any dropout: a listener that loses 10 ms
+    to a busy computer shifts everything after it, and a voice heard whole read 0.76 (CI, at a
+    load average of 5.5; 0.50-0.60 for a 10-20 ms dropout made by hand). Followed piece by
+    piece, the dropout costs only the piece it falls in, and a play-back that is not the
+    recording (silence, another sound, a wrong rate) still matches no piece.
+    """
+    found, lag = [], at
+    for start in range(0, voice.size - piece + 1, piece):
+        p = voice[start: start + piece].astype(np.float64)
+        if np.sqrt(np.mean(p ** 2)) < 10 ** (-45 / 20):  # a pause matches anything
+            continue
+        lo = max(0, lag + start - search)
+        span = capture[lo: lag + start + search + piece].astype(np.float64)
+        if span.size < piece:
+            found.append(0.0)
+            continue
+        energy = np.concatenate([[0.0], np.cumsum(span ** 2)])
+        norms = np.sqrt(np.maximum(energy[piece:] - energy[:-piece], 1e-30) * float(p @ p))
+        n = 1 << (span.size + piece).bit_length()
+        dots = np.fft.irfft(np.fft.rfft(span, n) * np.conj(np.fft.rfft(p, n)), n)
+        corr = np.abs(dots[: span.size - piece + 1]) / norms
+        k = int(np.argmax(corr))
+        found.append(float(corr[k]))
+        lag = lo + k - start
+    return found
+
+
+def test_pieces_heard_forgives_a_dropout_and_nothing_else():
+    """The measure the play-back test leans on: a 20 ms dropout costs at most one piece; a
+    played-back sound that is not the voice (noise, reversed, played at 44.1 kHz) matches none
+    closely."""
+    voice = np.resize(alsa_voice(("Front_Center",)), 2 * FS)  # as long as the recording
+    at = FS // 3
+    capture = np.concatenate([np.zeros(at), voice, np.zeros(FS // 2)])
+    whole = pieces_heard(voice, capture, at)
+    assert len(whole) >= 4 and min(whole) > 0.999, whole
+    for cut in (0.3, 1.0, 1.6):
+        k = at + int(cut * FS)
+        dropped = np.concatenate([capture[:k], capture[k + FS // 50:]])
+        matched = pieces_heard(voice, dropped, at)
+        assert sum(c > 0.95 for c in matched) >= len(matched) - 1, (cut, matched)
+    noise = np.random.default_rng(1).standard_normal(capture.size) * 0.05
+    slow = np.interp(np.arange(0, capture.size - 1, 44100 / FS), np.arange(capture.size),
+                     capture)
+    for other in (noise, capture[::-1].copy(), slow):
+        assert max(pieces_heard(voice, other, at)) < 0.9
+
+
 @pytest.mark.slow
 def test_record_and_play_back_is_heard(virtual_microphone):
     """A listener on the same input hears the voice twice: live, then played back."""
     from techcheck.checks.audio.echo import find_echo
 
     heard, ready, stop = [], threading.Event(), threading.Event()
+    overflows = []
 
     def listen():
         with open_input("default", FS, 960) as src:
@@ -223,6 +278,7 @@ def test_record_and_play_back_is_heard(virtual_microphone):
                 if b is not None:
                     heard.append(b[:, 0])
                     ready.set()
+            overflows.append(src.overflows)
 
     listener = threading.Thread(target=listen)
     listener.start()
@@ -246,14 +302,20 @@ def test_record_and_play_back_is_heard(virtual_microphone):
     assert A.analyse(rec, FS).has_speech
     capture = np.concatenate(heard)
     first = find_echo(mono, capture, FS, max_delay_s=capture.size / FS)
-    assert first.found and first.correlation > 0.8
+    assert first.found
     at = int(first.delay_ms * FS / 1000)
     rest = capture.copy()
     rest[max(0, at - FS // 10): at + mono.size] = 0  # hide the first match, find the other
     second = find_echo(mono, rest, FS, max_delay_s=capture.size / FS)
-    assert second.found and second.correlation > 0.8
+    assert second.found
     gap = abs(second.delay_ms - first.delay_ms) / 1000
     assert 1.9 < gap < 3.0, gap  # the play-back starts once the 2 s recording is done
+    # Through the sound server both hearings are the recording sample for sample (1.000 in
+    # every piece on an idle machine). All pieces but one (a dropout) must match closely.
+    for echo in (first, second):
+        matched = pieces_heard(mono, capture, int(echo.delay_ms * FS / 1000))
+        assert len(matched) >= 4, matched  # the clip is 2 s of speech with short pauses
+        assert sum(c > 0.95 for c in matched) >= len(matched) - 1, (matched, overflows)
 
 
 def test_echo_through_a_loopback(profile, virtual_microphone):
