@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,7 +45,32 @@ from tests.private_bus import (
     wait_until,
 )
 
+#: The real-time priority (SCHED_FIFO, 1-99) the servers' and their clients' audio threads
+#: take, or None for PipeWire's own (88: "rt.prio" of libpipewire-module-rt,
+#: https://docs.pipewire.org/page_module_rt.html). tests/conftest.py lowers it in the shared
+#: phase: its sound tests run beside the timed phase's, and two threads of one FIFO priority
+#: never preempt each other, so a shared test's audio thread held the processor while the timed
+#: phase's waited, and the timed recording lost pieces (twice in 8 runs of the play-back test).
+#: Lower, the timed phase's threads take the processor at once.
+RT_PRIO: int | None = None
+#: The configuration files that load libpipewire-module-rt: the servers' (the session manager's
+#: too), and client-rt.conf, which PortAudio's ALSA plugin (pipewire-alsa) reads in every test
+#: process. Each is looked for in /etc, then /usr/share, as PipeWire and WirePlumber do.
+RT_CONFIGS = (("pipewire", "pipewire.conf"), ("pipewire", "pipewire-pulse.conf"),
+              ("pipewire", "client-rt.conf"), ("wireplumber", "wireplumber.conf"))
+
 PROGRAMS = ("pipewire", "wireplumber", "pipewire-pulse", "pactl", "paplay", "pw-link", "dbus-daemon")
+
+
+def fifo_threads(pid: int) -> dict[int, int]:
+    """The process ``pid``'s SCHED_FIFO threads, each with its real-time priority."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").glob("*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = task.read_text().rsplit(")", 1)[1].split()  # after "pid (comm)"
+            if int(fields[38]) == os.SCHED_FIFO:  # field 41, the third being fields[0]
+                found[int(task.parent.name)] = int(fields[37])
+    return found
 
 
 def missing_programs() -> list[str]:
@@ -54,8 +80,9 @@ def missing_programs() -> list[str]:
 class PrivatePipeWire:
     """One private PipeWire + WirePlumber + pipewire-pulse + session bus under ``root``."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, rt_prio: int | None = None) -> None:
         self._own_root = root is None
+        self.rt_prio = rt_prio if rt_prio is not None else RT_PRIO
         self.root = Path(root or tempfile.mkdtemp(prefix="techcheck-pw-"))
         self.runtime = self.root / "runtime"
         self.procs: list[subprocess.Popen] = []
@@ -79,18 +106,52 @@ class PrivatePipeWire:
             "DBUS_SESSION_BUS_ADDRESS": session_bus_address(self.runtime),
             "PULSE_SERVER": f"unix:{self.runtime / 'pulse' / 'native'}",
         })
+        if self.rt_prio is not None:
+            # Looked in first, before $XDG_CONFIG_HOME (PipeWire's pw_conf_load); what it
+            # lacks comes from the system's directories.
+            env["PIPEWIRE_CONFIG_DIR"] = str(self.config_dir)
         return env
+
+    @property
+    def config_dir(self) -> Path:
+        return self.root / "config" / "pipewire"
+
+    def real_time_priorities(self) -> dict[str, set[int]]:
+        """The SCHED_FIFO priorities of each of this server's programs' threads (proc(5):
+        /proc/PID/task/TID/stat, fields 40 and 41: rt_priority, policy)."""
+        return {p.args[0]: set(fifo_threads(p.pid).values())
+                for p in self.procs if p.poll() is None}
 
     def client_env(self) -> dict[str, str]:
         """The variables this process needs so PortAudio (ALSA → pipewire plugin) uses us."""
         e = self.env
-        return {k: e[k] for k in ("XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR", "PULSE_SERVER")}
+        keys = ["XDG_RUNTIME_DIR", "PIPEWIRE_RUNTIME_DIR", "PULSE_SERVER"]
+        return {k: e[k] for k in keys + ["PIPEWIRE_CONFIG_DIR"] * (self.rt_prio is not None)}
+
+    def _write_rt_configs(self) -> None:
+        """The system's configuration files that set real-time priorities, with ``rt_prio``
+        in place of PipeWire's default."""
+        for program, name in RT_CONFIGS:
+            source = next((Path(d, program, name) for d in ("/etc", "/usr/share")
+                           if Path(d, program, name).is_file()), None)
+            if source is None:
+                continue
+            text, n = re.subn(r"(libpipewire-module-rt\s+args\s*=\s*\{)",
+                              rf"\1\n            rt.prio = {self.rt_prio}",
+                              re.sub(r"^\s*#?\s*rt\.prio\s*=.*$", "", source.read_text(),
+                                     flags=re.M))
+            if n:
+                target = self.root / "config" / program / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
 
     # --- life cycle -----------------------------------------------------------------------
 
     def start(self, timeout: float = 10.0) -> PrivatePipeWire:
         for d in (self.root / "config", self.root / "state"):
             d.mkdir(parents=True, exist_ok=True)
+        if self.rt_prio is not None:
+            self._write_rt_configs()
         env = self.env
         log = self._log = (self.root / "server.log").open("ab")
         try:
@@ -153,12 +214,13 @@ class PrivatePipeWire:
         response in ``impulse_response`` (a WAV file at 48 kHz; leading zeros are a delay)."""
         self._n += 1
         conf = self.root / f"room-{self._n}.conf"
+        rt_args = f"rt.prio = {self.rt_prio}" if self.rt_prio is not None else ""
         conf.write_text(f"""
 context.properties = {{ log.level = 1 }}
 context.spa-libs = {{ audio.convert.* = audioconvert/libspa-audioconvert
   support.* = support/libspa-support }}
 context.modules = [
-  {{ name = libpipewire-module-rt flags = [ ifexists nofail ] }}
+  {{ name = libpipewire-module-rt args = {{ {rt_args} }} flags = [ ifexists nofail ] }}
   {{ name = libpipewire-module-protocol-native }}
   {{ name = libpipewire-module-client-node }}
   {{ name = libpipewire-module-adapter }}
@@ -328,8 +390,8 @@ def private_pipewire_factory(tmp_path_factory: pytest.TempPathFactory):
     _require_programs()
     started: list[PrivatePipeWire] = []
 
-    def make() -> PrivatePipeWire:
-        s = PrivatePipeWire(tmp_path_factory.mktemp("pw")).start()
+    def make(rt_prio: int | None = None) -> PrivatePipeWire:
+        s = PrivatePipeWire(tmp_path_factory.mktemp("pw"), rt_prio=rt_prio).start()
         started.append(s)
         return s
 

@@ -98,6 +98,11 @@ SOLO_FILES = frozenset({"tests/services/test_network_links.py", "tests/services/
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if PHASE == "shared":
+        # Its sound servers' real-time threads yield to the timed phase's (tests/audio_server.py).
+        from tests import audio_server
+
+        audio_server.RT_PRIO = 80
     # The phase is this run's, not that of the pytest runs some tests start (the suite's shape,
     # its collection without POSIX modules): those collect the whole suite. Kept where xdist
     # workers are still to be started (they read it), dropped where tests run.

@@ -5,6 +5,7 @@ gain in known amounts, captured through PortAudio exactly as on a user's machine
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 
@@ -373,6 +374,33 @@ def test_microphone_disconnected_when_the_server_stops(profile, private_pipewire
     f = r.findings[0]
     assert 0.5 <= f.value <= 2.5 and took < 4.5
     assert "Bluetooth" in f.fix
+
+
+def test_a_lower_real_time_priority_reaches_the_servers_and_their_clients(
+        private_pipewire_factory):
+    """The shared test phase's sound yields to the timed phase's (tests/audio_server.py,
+    RT_PRIO): a server asked for a lower priority runs its programs' audio threads, and this
+    process's PortAudio streams on it, at that priority; PipeWire's own is 88."""
+    from tests.audio_server import fifo_threads, pointed_at
+
+    def priorities(server) -> dict[str, set[int]]:
+        with pointed_at(server):
+            before = fifo_threads(os.getpid())
+            with open_input("default", FS, 960) as src:
+                assert src.read(1.0) is not None
+                mine = fifo_threads(os.getpid())
+        found = server.real_time_priorities()
+        found["this process's stream"] = {p for t, p in mine.items() if t not in before}
+        return found
+
+    usual = priorities(private_pipewire_factory())
+    if not usual["pipewire"]:
+        pytest.skip("this machine gives the sound server no real-time priority (no "
+                    "CAP_SYS_NICE, RLIMIT_RTPRIO or RTKit): no thread can stand in another's way")
+    assert usual["pipewire"] == {88}
+    lowered = priorities(private_pipewire_factory(rt_prio=70))
+    assert lowered == {name: {70} if found else set() for name, found in usual.items()}, lowered
+    assert lowered["this process's stream"] == {70}
 
 
 def test_no_sound_server_means_no_devices(profile, tmp_path, monkeypatch):
