@@ -27,15 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BARE = r"""
 import os, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.setCentralWidget(QLabel("hello")); w.resize(1000, 720)
 class P(QObject):
     def eventFilter(self, obj, ev):
         if ev.type() == QEvent.Type.Expose and obj.isExposed():
-            obj.removeEventFilter(self); QTimer.singleShot(0, self.done)
+            obj.removeEventFilter(self)
+            QCoreApplication.postEvent(self, QEvent(QEvent.Type.User),
+                                       Qt.EventPriority.HighEventPriority.value)
         return False
+    def event(self, ev):
+        if ev.type() == QEvent.Type.User:
+            self.done(); return True
+        return super().event(ev)
     def done(self):
         open(os.environ["TECHCHECK_STARTUP_PROBE"], "w").write(
             f"{time.time():.6f} 0 {time.process_time():.6f}\n"); w.close()

@@ -71,7 +71,7 @@ def _install_probe(window, where: str) -> None:
     the wall-clock time when the window is first exposed and painted (with the time ``main``
     was imported and the processor time used so far), then the names of the modules that
     were imported when it was first exposed (one a line), then quit."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 
     class Probe(QObject):
         def __init__(self, parent: QObject) -> None:
@@ -82,8 +82,19 @@ def _install_probe(window, where: str) -> None:
             if event.type() == QEvent.Type.Expose and obj.isExposed():
                 obj.removeEventFilter(self)
                 self.loaded = sorted(sys.modules)
-                QTimer.singleShot(0, self.done)
+                # The widgets paint while the expose event is handled, just after this filter;
+                # a posted event of high priority is delivered next, before the timers the
+                # window set for its work after the first paint (a zero timer here would come
+                # after theirs and time their work too).
+                QCoreApplication.postEvent(self, QEvent(QEvent.Type.User),
+                                           Qt.EventPriority.HighEventPriority.value)
             return False
+
+        def event(self, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.User:
+                self.done()
+                return True
+            return super().event(event)
 
         def done(self) -> None:
             shown = time.time()

@@ -8,7 +8,7 @@ taken over, and nothing should pull them to another page."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,7 +20,7 @@ class RunAll(QObject):
     step_started = Signal(str)  # page key
     finished = Signal(bool)  # True: every step ran; False: stopped on the way
 
-    def __init__(self, pages: dict[str, Any], keys: Callable[[], Sequence[str]],
+    def __init__(self, pages: Mapping[str, Any], keys: Callable[[], Sequence[str]],
                  go: Callable[..., None], parent: QObject | None = None) -> None:
         """``pages`` by key, ``keys()`` the check pages in order, ``go(key, checking=True)``
         shows a page the way the sequence needs it (live view from the check itself)."""

@@ -35,16 +35,10 @@ from techcheck.app.gui import i18n, style, tasks
 from techcheck.app.gui import settings as S
 from techcheck.app.gui.i18n import say
 from techcheck.app.gui.invitationflow import InvitationFlow
+from techcheck.app.gui.lazypages import LazyPages
 from techcheck.app.gui.pages.base import Page
-from techcheck.app.gui.pages.camera import CameraPage
-from techcheck.app.gui.pages.checklist import ChecklistPage
-from techcheck.app.gui.pages.details import DetailsPage
-from techcheck.app.gui.pages.microphone import MicrophonePage
-from techcheck.app.gui.pages.network import NetworkPage
-from techcheck.app.gui.pages.results import ResultsPage
-from techcheck.app.gui.pages.speakers import SpeakersPage
 from techcheck.app.gui.pages.start import StartPage
-from techcheck.app.gui.pages.system import SystemPage
+from techcheck.app.gui.pages.titles import own_title
 from techcheck.app.gui.qtapp import application
 from techcheck.app.gui.runall import RunAll
 from techcheck.app.gui.session import CHECK_PAGES, Session, page_for
@@ -58,6 +52,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("techcheck.gui")
 
 LOAD_BACKSTOP_MS = 1500
+# The pages, in the order of the steps.
+PAGE_KEYS = ("start", "checklist", "camera", "microphone", "speaker", "network", "system",
+             "results", "details")
 # The size the window asks for when the screen has room (device-independent pixels).
 PREFERRED_SIZE = QSize(1000, 720)
 # Room left for the window manager's frame and title bar before the window is shown and its
@@ -177,42 +174,19 @@ class MainWindow(QMainWindow):
         outer.addLayout(right, 1)
         self.setCentralWidget(central)
 
-        s = self.session
-        self.start = StartPage(s, settings)
-        self.pages: dict[str, Page] = {
-            "start": self.start,
-            "checklist": ChecklistPage(s),
-            "camera": CameraPage(s),
-            "microphone": MicrophonePage(s),
-            "speaker": SpeakersPage(s),
-            "network": NetworkPage(s, settings),
-            "system": SystemPage(s),
-            "results": ResultsPage(s, settings),
-            "details": DetailsPage(s),
-        }
-        for page in self.pages.values():
-            self.stack.addWidget(page)
-            page.status_changed.connect(self._update_steps)
-            panel = getattr(page, "panel", None)
-            if panel is not None:
-                panel.check_finished.connect(self._check_finished)
-                panel.started.connect(self._update_steps)  # "Checking…" in the list
-                panel.all_finished.connect(self._checks_idle)
-                panel.all_finished.connect(self._update_steps)
+        # Start now; the other pages after the first paint (``_load``), or when asked for
+        self.pages: LazyPages[Page] = LazyPages(PAGE_KEYS, self._make_page, self._page_built)
+        self.start: StartPage = self.pages["start"]  # type: ignore[assignment]
         self.start.language_chosen.connect(self.set_language)
         self.start.role_chosen.connect(self.set_role)
         self.start.platform_chosen.connect(self.set_platform)
         self.start.demo_chosen.connect(self.set_demo)
         self.start.start_clicked.connect(self.check_everything)
-        self.pages["checklist"].start_clicked.connect(self.check_everything)  # type: ignore[attr-defined]
         self.start.look_again_clicked.connect(self.look_again)
         self.start.demo_offer_taken.connect(self.take_demo)
         self.start.check_anyway_clicked.connect(lambda: self.check_everything(anyway=True))
         self.lister: Task | None = None
         self.start.start_button.setEnabled(False)
-        results: ResultsPage = self.pages["results"]  # type: ignore[assignment]
-        results.rerun_requested.connect(self.rerun)
-        results.run_all_requested.connect(self.check_everything)
         self.run_all = RunAll(self.pages, lambda: [k for k in CHECK_PAGES
                                                    if k in self.visible_keys()], self.go, self)
         self.run_all.finished.connect(self._everything_checked)
@@ -246,6 +220,65 @@ class MainWindow(QMainWindow):
         self._backstop.setInterval(LOAD_BACKSTOP_MS)
         self._backstop.timeout.connect(self._load)
         self._painted = _AfterFirstExpose(self._first_exposed, self)
+
+    # --- pages ------------------------------------------------------------------------------
+
+    def _make_page(self, key: str) -> Page:
+        """A new page ``key``; each page's module is imported when it is first built."""
+        s, settings = self.session, self.settings
+        if key == "start":
+            return StartPage(s, settings)
+        if key == "checklist":
+            from techcheck.app.gui.pages.checklist import ChecklistPage
+            return ChecklistPage(s)
+        if key == "camera":
+            from techcheck.app.gui.pages.camera import CameraPage
+            return CameraPage(s)
+        if key == "microphone":
+            from techcheck.app.gui.pages.microphone import MicrophonePage
+            return MicrophonePage(s)
+        if key == "speaker":
+            from techcheck.app.gui.pages.speakers import SpeakersPage
+            return SpeakersPage(s)
+        if key == "network":
+            from techcheck.app.gui.pages.network import NetworkPage
+            return NetworkPage(s, settings)
+        if key == "system":
+            from techcheck.app.gui.pages.system import SystemPage
+            return SystemPage(s)
+        if key == "results":
+            from techcheck.app.gui.pages.results import ResultsPage
+            return ResultsPage(s, settings)
+        if key == "details":
+            from techcheck.app.gui.pages.details import DetailsPage
+            return DetailsPage(s)
+        raise KeyError(key)
+
+    def _page_built(self, key: str, page: Page) -> None:
+        """A page just built: into the stack, its signals to the window."""
+        self.stack.addWidget(page)
+        page.status_changed.connect(self._update_steps)
+        panel = getattr(page, "panel", None)
+        if panel is not None:
+            panel.check_finished.connect(self._check_finished)
+            panel.started.connect(self._update_steps)  # "Checking…" in the list
+            panel.all_finished.connect(self._checks_idle)
+            panel.all_finished.connect(self._update_steps)
+            if self._loaded:
+                panel.run_button.setEnabled(True)
+                panel.retranslate()
+        if key == "checklist":
+            page.start_clicked.connect(self.check_everything)  # type: ignore[attr-defined]
+        elif key == "results":
+            page.rerun_requested.connect(self.rerun)  # type: ignore[attr-defined]
+            page.run_all_requested.connect(self.check_everything)  # type: ignore[attr-defined]
+        if self.steps.count():
+            self._update_steps()
+
+    def _title_of(self, key: str) -> str:
+        """The step's name, without building its page (before the checks are loaded an
+        unbuilt page would say its own name: ``titles``)."""
+        return self.pages[key].title() if self.pages.is_built(key) else own_title(key)
 
     # --- placement --------------------------------------------------------------------------
 
@@ -317,6 +350,7 @@ class MainWindow(QMainWindow):
         if self._closing or self._load_started:
             return
         self._load_started = True
+        self.pages.build_all()  # each step is ready before a person can go to it
         self.loader = run_task(_load_plugins_and_devices(self.session.platform), name="load",
                                on_result=self._loaded_ok, on_error=self._load_failed,
                                on_finished=self._loader_done)
@@ -384,9 +418,12 @@ class MainWindow(QMainWindow):
     def _update_steps(self) -> None:
         for i in range(self.steps.count()):
             item = self.steps.item(i)
-            page = self.pages[item.data(Qt.ItemDataRole.UserRole)]
-            st, word = page.step_status()
-            title = page.title()
+            key = item.data(Qt.ItemDataRole.UserRole)
+            if self.pages.is_built(key):
+                st, word = self.pages[key].step_status()
+            else:  # nothing has run yet (built before the checks are loaded: ``_load``)
+                st, word = None, None
+            title = self._title_of(key)
             if st is not None and word is None:
                 word = status_word(st)
             item.setText(f"{title}\n{word}" if word else title)
@@ -459,7 +496,7 @@ class MainWindow(QMainWindow):
         self.back_button.setEnabled(i > 0)
         self.next_button.setEnabled(i + 1 < len(keys) and self._loaded)
         if i + 1 < len(keys):
-            nxt = self.pages[keys[i + 1]].title()
+            nxt = self._title_of(keys[i + 1])
             self.next_button.setText(self.tr("Next: {step} →").format(step=nxt))
             self.next_button.setAccessibleName(self.tr("Next step: {step}").format(step=nxt))
         else:
@@ -632,7 +669,7 @@ class MainWindow(QMainWindow):
         self._checks_idle()
 
     def busy(self) -> bool:
-        return any(p.busy() for p in self.pages.values()) or bool(tasks.running_tasks())
+        return any(p.busy() for p in self.pages.built()) or bool(tasks.running_tasks())
 
     # --- history ----------------------------------------------------------------------------
 
@@ -647,7 +684,7 @@ class MainWindow(QMainWindow):
                 or not self.keeper.unsaved):
             return
         if any(getattr(p, "panel", None) is not None and p.panel.running  # type: ignore[attr-defined]
-               for p in self.pages.values()):
+               for p in self.pages.built()):
             return
         self.keeper.save()
 
@@ -690,10 +727,10 @@ class MainWindow(QMainWindow):
         self.run_all.stop()
         if self.keeper is not None:
             self.keeper.save_at_close()  # a run that finished moments ago is kept
-        for page in self.pages.values():
+        for page in self.pages.built():  # a page never built holds nothing
             page.left()
         stuck = tasks.shutdown(timeout_s=5.0)
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.shutdown()
         probe = sys.modules.get("techcheck.checks.system.probe")
         if probe is not None:  # the processor-load sampler the loader started

@@ -25,10 +25,15 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 HEAVY = ("numpy", "cv2", "sounddevice", "soundfile", "psutil")
 """Third-party packages that must wait: each costs tens of milliseconds or more."""
 
+PAGES_LATER = tuple(f"techcheck.app.gui.pages.{m}" for m in (
+    "checklist", "camera", "microphone", "speakers", "network", "system", "results", "details"))
+"""The pages after Start: built, and their modules imported, right after the first paint
+(``window.MainWindow._load``), which shows only Start."""
+
 LATER = ("techcheck.app.gui.widgets.callpreview", "techcheck.app.gui.runhistory",
-         "techcheck.app.gui.reporting")
+         "techcheck.app.gui.reporting", *PAGES_LATER)
 """The GUI's own modules that load after the first paint (they pull in the call model, the
-report model and the history)."""
+report model and the history; the other pages)."""
 
 
 def check_packages(root: Path) -> list[str]:
@@ -67,22 +72,28 @@ def test_first_paint_waits_for_no_heavy_import(tmp_path: Path):
     loaded = loaded_at_first_paint(this_checkout(), tmp_path)
     assert too_early(loaded, ROOT) == []
     # what must be there is there (the guard looks at a real start-up, not an empty list)
-    assert {"PySide6.QtWidgets", "techcheck.app.gui.pages.network",
-            "techcheck.app.gui.pages.results"} <= set(loaded)
+    assert {"PySide6.QtWidgets", "techcheck.app.gui.pages.start",
+            "techcheck.app.gui.pages.titles"} <= set(loaded)
 
 
 @pytest.mark.slow
-def test_the_startup_guard_catches_a_heavy_import(tmp_path: Path):
-    """Its twin: a copy whose Connection page imports the call preview at module level again
-    (the regression of issue 22) fails the same guard, naming numpy, OpenCV, the call model
-    and the network check."""
+@pytest.mark.parametrize("where, line, expected", [
+    ("app/gui/pages/start.py",
+     "from techcheck.app.gui.widgets.callpreview import CallPreview  # noqa",
+     ("numpy", "cv2", "techcheck.checks.callmodel", "techcheck.checks.network",
+      "techcheck.app.gui.widgets.callpreview")),
+    ("app/gui/window.py", "from techcheck.app.gui.pages.results import ResultsPage  # noqa",
+     ("techcheck.app.gui.pages.results",)),
+], ids=["call-preview", "eager-page"])
+def test_the_startup_guard_catches_a_heavy_import(tmp_path: Path, where, line, expected):
+    """Its twins: a copy whose Start page imports the call preview at module level (the
+    regression of issue 22: then the Connection page did), or whose window imports another
+    page's module again, fails the same guard, naming what came too early."""
     copy = planted_copy(tmp_path)
-    copy.append("app/gui/pages/network.py",
-                "\nfrom techcheck.app.gui.widgets.callpreview import CallPreview  # noqa\n")
+    copy.append(where, f"\n{line}\n")
     found = too_early(loaded_at_first_paint(copy, tmp_path), copy.root)
-    for expected in ("numpy", "cv2", "techcheck.checks.callmodel", "techcheck.checks.network",
-                     "techcheck.app.gui.widgets.callpreview"):
-        assert expected in found, found
+    for name in expected:
+        assert name in found, found
 
 
 def test_the_checks_still_load_after_the_first_paint(qtbot, make_window):
@@ -106,4 +117,28 @@ def test_the_checks_wait_for_the_window_to_be_painted(qtbot, gui_settings, leak_
     assert w.loader is None and not w._load_started and not w._backstop.isActive()
     w.show()
     qtbot.waitUntil(lambda: w._loaded, timeout=60_000)
+    w.close()
+
+
+def test_the_steps_are_named_before_their_pages_are_built(qtbot, gui_settings, leak_guard):
+    """Only Start is built before the first paint, yet the step list and "Next" already name
+    every step (``pages.titles``, in the person's language); once painted, every page is
+    built before the checks load, and the names stay the same."""
+    from techcheck.app.gui import settings as S
+    from techcheck.app.gui.pages.titles import own_title
+    from techcheck.app.gui.window import MainWindow
+
+    gui_settings.set(S.LANGUAGE, "sv")
+    w = MainWindow(gui_settings)
+    qtbot.addWidget(w)
+    assert [k for k in w.pages if w.pages.is_built(k)] == ["start"]
+    names = [w.steps.item(i).text() for i in range(w.steps.count())]
+    assert names == ["Start", "Kamera", "Mikrofon", "Högtalare", "Anslutning", "Dator",
+                     "Resultat"], names
+    assert w.next_button.text() == "Nästa: Kamera →"
+    assert [k for k in w.pages if w.pages.is_built(k)] == ["start"]  # naming built nothing
+    w.show()
+    qtbot.waitUntil(lambda: all(w.pages.is_built(k) for k in w.pages), timeout=10_000)
+    assert [own_title(k) for k in w.visible_keys()] == names
+    assert [w.pages[k].title() for k in w.visible_keys()][:2] == names[:2]
     w.close()

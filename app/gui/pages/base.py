@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from techcheck.app.gui import style
 from techcheck.app.gui.i18n import ct
 from techcheck.app.gui.pages.devicepick import DevicePicker
+from techcheck.app.gui.pages.titles import own_title
 from techcheck.app.gui.session import Session
 from techcheck.checks.model import Status
 
@@ -85,8 +86,8 @@ class Page(QWidget):
             style.mark_primary(button)
 
     def title(self) -> str:
-        """Short name for the step list."""
-        return self.key
+        """Short name for the step list (``titles``)."""
+        return own_title(self.key)
 
     def status(self) -> Status | None:
         """Status shown next to the step in the list; None: nothing to show."""
@@ -138,8 +139,8 @@ class CheckPage(Page):
         return ct(cls.title) if cls is not None else self.own_title()
 
     def own_title(self) -> str:
-        """The step's name before the checks are loaded."""
-        return self.key
+        """The step's name before the checks are loaded (``titles``)."""
+        return own_title(self.key)
 
     def add_check_panel(self, panel: CheckPanel) -> None:
         """The panel's result cards in the content, its controls in the action bar, its run

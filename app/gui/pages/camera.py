@@ -95,9 +95,6 @@ class CameraPage(CheckPage):
         self.last_analysis: Any = None
         self.retranslate()
 
-    def own_title(self) -> str:
-        return self.tr("Camera")
-
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Sit as you will in the interview. Put your eyes near the upper line and your face "

@@ -45,9 +45,6 @@ class ChecklistPage(Page):
         self.session.checklist[item_id] = on
         self.status_changed.emit()
 
-    def title(self) -> str:
-        return self.tr("Preparation")
-
     def status(self) -> Status | None:
         return checklist.status(session_items(self.session))
 

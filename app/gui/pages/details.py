@@ -105,9 +105,6 @@ class DetailsPage(Page):
         self.layout_.addWidget(self.tabs, 1)
         self.retranslate()
 
-    def title(self) -> str:
-        return self.tr("Details")
-
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Details for IT support"))
         self.intro.setText(self.tr("Every measured value with the limit it was held to, the "

@@ -100,9 +100,6 @@ class MicrophonePage(CheckPage):
         self._window_n = 0
         self.retranslate()
 
-    def own_title(self) -> str:
-        return self.tr("Microphone")
-
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Speak as you will in the interview and read the sentence below aloud. The bar "

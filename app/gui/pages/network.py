@@ -49,9 +49,6 @@ class NetworkPage(CheckPage):
         self.samples = 0
         self.retranslate()
 
-    def own_title(self) -> str:
-        return self.tr("Connection")
-
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Measures download and upload speed and the delay, also while the line is busy — "

@@ -203,9 +203,6 @@ class ResultsPage(Page):
         self.exporter: Task | None = None
         self.retranslate()
 
-    def title(self) -> str:
-        return self.tr("Results")
-
     def status(self) -> Status | None:
         return self._shown[0]
 

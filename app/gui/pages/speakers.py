@@ -52,9 +52,6 @@ class SpeakersPage(CheckPage):
         self.player: Task | None = None
         self.retranslate()
 
-    def own_title(self) -> str:
-        return self.tr("Speakers")
-
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Use the speakers or headphones you will use in the interview. Headphones stop the "

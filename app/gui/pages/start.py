@@ -268,9 +268,6 @@ class StartPage(Page):
         box.setCurrentIndex(max(0, i))
         box.blockSignals(False)
 
-    def title(self) -> str:
-        return self.tr("Start")
-
     def show_role_texts(self) -> None:
         """The heading and introduction for the person's role: a recruiter holds the
         interview, it is not "your video interview" to them (issue 23)."""

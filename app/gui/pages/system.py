@@ -41,9 +41,6 @@ class SystemPage(CheckPage):
         self.layout_.addStretch(1)
         self.retranslate()
 
-    def own_title(self) -> str:
-        return self.tr("Computer")
-
     def retranslate(self) -> None:
         self.set_heading(self.tr(
             "Checks that the computer has the power, memory and disk space a video call needs, "
