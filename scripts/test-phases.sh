@@ -8,13 +8,13 @@
 
 command -v say >/dev/null || say() { printf 'setup: %s\n' "$*" >&2; }
 
-# How many test workers share the cores in the "shared" phase: two per core, at most 4, and
-# no more than one per GB of available memory (a worker with its app and servers peaks near
-# 1 GB). Most of those tests wait on real time (a clip at its own pace, a server's timeout, an
-# app starting), not on the processor: four workers kept 2 cores about 80 % busy. Six finished
-# the whole suite's phase in 536-554 s against 598 s, but at a load average of 6.5 the sound
-# tests through the private PipeWire server lost samples (a hum read 1 dB low, a band limit
-# 0.7 dB short) in two runs of three (docs/benchmarks.md). The tests that read or make
+# How many test workers share the cores in the "shared" phase: two per core and one more, at
+# most 5, and no more than one per GB of available memory (a worker with its app and servers
+# peaks near 1 GB). Most of those tests wait on real time (a clip at its own pace, a server's
+# timeout, an app starting), not on the processor: four workers kept 2 cores about 80 % busy;
+# five kept them 87 % busy (1002 s of processor in 580 s) and the phase took 609 s against
+# 654-671 s on four (docs/benchmarks.md, session 9). Six once made the sound tests through the
+# private PipeWire server lose samples (a hum read 1 dB low); those now run in the timed phase. The tests that read or make
 # processor load run before them, alone; those that time something run while they wait at idle
 # priority (tests/conftest.py, "quiet" and "timed").
 # TECHCHECK_TEST_WORKERS overrides (0: one process).
@@ -22,8 +22,8 @@ test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
     local n mem
     n=$(nproc 2>/dev/null || echo 2)
-    n=$((n * 2))
-    [ "$n" -gt 4 ] && n=4
+    n=$((n * 2 + 1))
+    [ "$n" -gt 5 ] && n=5
     mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
     if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
     [ "$n" -lt 1 ] && n=1
