@@ -11,10 +11,10 @@
 #
 # The tests run in three phases: first those that read or make processor load, alone in one
 # process; then those that time something in real time, in one process, while the rest runs
-# beside them at idle priority on two pytest-xdist workers per core and one more (at most 5;
-# TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests that share a server
-# or a namespace lab stay on one worker (--dist loadgroup; tests/conftest.py groups them), in
-# the order tests/conftest.py gives: the quick tier first.
+# beside them at idle priority on two pytest-xdist workers per core and one more (at most 5,
+# 4 for a selection; TECHCHECK_TEST_WORKERS overrides, 0 runs them in this one process). Tests
+# that share a server or a namespace lab stay on one worker (--dist loadgroup;
+# tests/conftest.py groups them), in the order tests/conftest.py gives: the quick tier first.
 #
 # Quiet and fast when there is nothing to do: a second run prints nothing of its own and adds
 # well under 2 s before the app starts. It checks the Debian packages with one dpkg-query, and

@@ -14,16 +14,22 @@ command -v say >/dev/null || say() { printf 'setup: %s\n' "$*" >&2; }
 # timeout, an app starting), not on the processor: four workers kept 2 cores about 80 % busy;
 # five kept them 87 % busy (1002 s of processor in 580 s) and the phase took 609 s against
 # 654-671 s on four (docs/benchmarks.md, session 9). Six once made the sound tests through the
-# private PipeWire server lose samples (a hum read 1 dB low); those now run in the timed phase. The tests that read or make
+# private PipeWire server lose samples (a hum read 1 dB low); those now run in the timed phase.
+# A run that selects tests (-m, -k: the quick tier) gets at most 4: its tests are short and
+# use the processor, and a fifth worker's own start and collection cost more than it gained
+# (quick tier 79.6 s on five, 72.8 s on four). The tests that read or make
 # processor load run before them, alone; those that time something run while they wait at idle
 # priority (tests/conftest.py, "quiet" and "timed").
 # TECHCHECK_TEST_WORKERS overrides (0: one process).
 test_workers() {
     if [ -n "${TECHCHECK_TEST_WORKERS:-}" ]; then echo "$TECHCHECK_TEST_WORKERS"; return; fi
-    local n mem
+    local n mem most=5 a
+    for a in "$@"; do
+        case "$a" in -m|-m*|-k|-k*) most=4 ;; esac
+    done
     n=$(nproc 2>/dev/null || echo 2)
     n=$((n * 2 + 1))
-    [ "$n" -gt 5 ] && n=5
+    [ "$n" -gt "$most" ] && n=$most
     mem=$(awk '/^MemAvailable:/ {print int($2 / 1048576)}' /proc/meminfo 2>/dev/null || echo "")
     if [ -n "$mem" ] && [ "$mem" -lt "$n" ]; then n=$mem; fi
     [ "$n" -lt 1 ] && n=1
@@ -73,7 +79,7 @@ run_timed_and_shared() {
     set -- "$@" ${junit:+"--junitxml=$junit.shared"}
     # A worker that crashes ends the run with its test named: pytest-xdist 3.8's loadgroup
     # scheduler gives a replaced worker's tests to nobody, and the run then waits forever.
-    shared_cmd=(.venv/bin/python -m pytest -n "$(test_workers)" --dist loadgroup
+    shared_cmd=(.venv/bin/python -m pytest -n "$(test_workers "$@")" --dist loadgroup
                 --no-loadscope-reorder --max-worker-restart 0 "$@")
     cg=""
     [ "${TECHCHECK_TEST_OVERLAP:-1}" != 0 ] && cg=$(idle_cgroup)
@@ -129,6 +135,11 @@ stop_leftovers() {
 # PATH at the end: the phases run at the same time, and each would replace the other's.
 run_tests() {
     local quiet rc a junit="" args=()
+    # pytest keeps the test modules it rewrote for its asserts as bytecode (__pycache__); with
+    # PYTHONDONTWRITEBYTECODE set, as some shells and CI images have it, every pytest process
+    # (each worker) rewrote all ~110 of them again: 9.8 s of processor to collect the suite,
+    # against 3.9 s from the cache (session 9, docs/benchmarks.md).
+    unset PYTHONDONTWRITEBYTECODE
     for a in "$@"; do
         case "$a" in
             --junitxml=*|--junit-xml=*) junit=${a#*=} ;;
