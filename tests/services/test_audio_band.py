@@ -21,7 +21,7 @@ from techcheck.checks.audio.microphone import MicrophoneCheck
 from techcheck.checks.context import CheckContext, Devices
 from techcheck.checks.i18n import translate
 from techcheck.checks.model import Status
-from tests.audio_material import alsa_voice, espeak, mix
+from tests.audio_material import alsa_voice, espeak48, mix
 
 FS = 48000
 
@@ -35,14 +35,10 @@ def profile():
 
 def voice48(name: str) -> np.ndarray:
     """The voice at 48 kHz, at a good level with a quiet room under it."""
-    from scipy.signal import resample_poly
-
     if name == "alsa":
         v = alsa_voice(("Front_Center", "Front_Left", "Front_Right", "Rear_Center"))
     else:
-        e, fs = espeak(name)
-        assert fs == 22050
-        v = resample_poly(e, 320, 147).astype(np.float32)
+        v = espeak48(name)
     gain = -24 - A.active_speech_level(v, FS).level_dbfs
     return mix(v, FS, gain_db=gain, noise_dbfs=-70).signal
 

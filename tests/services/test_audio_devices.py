@@ -21,7 +21,7 @@ from techcheck.checks.audio.source import open_input
 from techcheck.checks.audio.speaker import SpeakerCheck
 from techcheck.checks.context import CheckContext, Devices, Question
 from techcheck.checks.model import Status
-from tests.audio_material import alsa_voice, espeak, mix, white_noise
+from tests.audio_material import alsa_voice, espeak, espeak48, mix, white_noise
 from tests.verdict_policy import violations
 
 # Sound played and recorded in real time through the private PipeWire server: a graph that
@@ -134,17 +134,24 @@ def test_swedish_speech_and_prompt(profile, virtual_microphone):
     # espeak runs at 22050 Hz; PipeWire resamples it to 48 kHz on the way
     assert r.metrics["speech_level"].value == pytest.approx(-24, abs=1.0)
     assert asker.questions[1].params["sentence"] == SENTENCES["sv"]
+    # A 22050 Hz source carries nothing above 11.025 kHz, and PipeWire's resampler keeps more
+    # than any 16 kHz channel does (6.8-8.6 kHz, resources/profiles/generic.toml). Where in
+    # between its edge falls moves with the server's rate matching (9.3-9.65 kHz measured
+    # beside a loaded machine), so the 9.5 kHz tip may or may not come: it is advice either
+    # way, never a warning.
+    band = r.metrics["audio_band"].value
+    assert 8.6 < band <= 11.025, band
+    assert all(f.status is Status.TIP for f in r.findings if f.code == "microphone.narrowband")
 
 
 @pytest.mark.slow
-# the band is read from speech played in real time through the sound server: with the cores
-# taken by other tests the server's graph misses deadlines and the top of the band is lost
-# (twice in loaded runs, "narrowband" on a full-band voice)
+# The voice is played at 48 kHz: at espeak's own 22050 Hz the sound server's resampler puts the
+# top of the band at 9.3-9.65 kHz, on the profile's 9.5 kHz tip (the Swedish test above).
 def test_english_synthetic_speech_is_heard_as_speech(profile, virtual_microphone):
-    v, fs = espeak("en")
-    take = mix(v, fs, gain_db=-30 - A.active_speech_level(v, fs).level_dbfs, noise_dbfs=-70)
-    r, _ = run_mic(profile, virtual_microphone, take.signal, fs, seconds=seconds_of(take))
-    assert codes(r) == {"microphone.too_quiet"}
+    v = espeak48("en")
+    take = mix(v, FS, gain_db=-30 - A.active_speech_level(v, FS).level_dbfs, noise_dbfs=-70)
+    r, _ = run_mic(profile, virtual_microphone, take.signal, FS, seconds=seconds_of(take))
+    assert codes(r) == {"microphone.too_quiet"}, (codes(r), r.metrics, r.details)
     # -30 dBFS is within the call apps' AGC range (RFC 7874): advice, not a warning
     assert r.findings[0].status is Status.TIP and r.status is Status.PASS
     assert r.metrics["speech_level"].value == pytest.approx(-30, abs=1.0)
