@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,22 @@ def _item(text: str) -> QTableWidgetItem:
     it = QTableWidgetItem(text)
     it.setFlags(it.flags() & ~it.flags().ItemIsEditable)
     return it
+
+
+@contextlib.contextmanager
+def _filling(table: QTableWidget, rows: int) -> Iterator[None]:
+    """Fill ``table`` with ``rows`` rows, its columns sized to their contents once at the end.
+    A header in ResizeToContents mode measures a whole column again at every ``setItem``: 41
+    metrics took 160 ms to fill, the page's whole refresh (docs/benchmarks.md)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setUpdatesEnabled(False)
+    try:
+        table.setRowCount(rows)
+        yield
+    finally:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setUpdatesEnabled(True)
 
 
 def _value_text(value: Any, lang: str, decimals: int | None = None) -> str:
@@ -161,15 +179,16 @@ class DetailsPage(Page):
         self.history_where.setText(self.tr(
             "%n run(s) kept in {path}. Nothing is uploaded; how many are kept is set in "
             "history.toml in the settings folder.", "", len(entries)).format(path=where))
-        self.history.setRowCount(len(entries))
-        for i, e in enumerate(entries):
-            st = verdict_status(Verdict(e.verdict))
-            verdict = _item(verdict_word(Verdict(e.verdict)))
-            verdict.setIcon(status_icon(st, self))
-            self.history.setItem(i, 0, _item(when(e.created.astimezone().isoformat(), lang)))
-            self.history.setItem(i, 1, verdict)
-            self.history.setItem(i, 2, _item(e.profile))
-            self.history.setItem(i, 3, _item(e.path.name))
+        with _filling(self.history, len(entries)):  # up to history.toml's "keep" runs
+            for i, e in enumerate(entries):
+                st = verdict_status(Verdict(e.verdict))
+                verdict = _item(verdict_word(Verdict(e.verdict)))
+                verdict.setIcon(status_icon(st, self))
+                self.history.setItem(i, 0, _item(when(e.created.astimezone().isoformat(),
+                                                      lang)))
+                self.history.setItem(i, 1, verdict)
+                self.history.setItem(i, 2, _item(e.profile))
+                self.history.setItem(i, 3, _item(e.path.name))
 
     def refresh(self) -> None:
         lang = self.session.lang
@@ -178,28 +197,28 @@ class DetailsPage(Page):
             section = check_section(r, lang, lang)  # the limit worded as the report words it
             for row in section.metrics:
                 rows.append((section.title, row, r.metrics[row.name], r))
-        self.metrics.setRowCount(len(rows))
-        for i, (title, row, m, r) in enumerate(rows):
-            s = shown_metric(r.id, row.name, m.value, m.threshold, m.unit)
-            self.metrics.setItem(i, 0, _item(title))
-            self.metrics.setItem(i, 1, _item(row.name))
-            self.metrics.setItem(i, 2, _item(_value_text(s.value, lang, s.decimals)))
-            self.metrics.setItem(i, 3, _item(s.unit))
-            self.metrics.setItem(i, 4, _item(row.limit))
-            st = _item(status_word(m.status) if m.status else "")
-            if m.status is not None:
-                st.setIcon(status_icon(m.status, self))
-            self.metrics.setItem(i, 5, st)
+        with _filling(self.metrics, len(rows)):
+            for i, (title, row, m, r) in enumerate(rows):
+                s = shown_metric(r.id, row.name, m.value, m.threshold, m.unit)
+                self.metrics.setItem(i, 0, _item(title))
+                self.metrics.setItem(i, 1, _item(row.name))
+                self.metrics.setItem(i, 2, _item(_value_text(s.value, lang, s.decimals)))
+                self.metrics.setItem(i, 3, _item(s.unit))
+                self.metrics.setItem(i, 4, _item(row.limit))
+                st = _item(status_word(m.status) if m.status else "")
+                if m.status is not None:
+                    st.setIcon(status_icon(m.status, self))
+                self.metrics.setItem(i, 5, st)
         devs = [d for kind in ("camera", "microphone", "speaker")
                 for d in self.session.device_lists.get(kind, [])]
-        self.devices.setRowCount(len(devs))
-        for i, d in enumerate(devs):
-            self.devices.setItem(i, 0, _item(str(d.get("kind", ""))))
-            self.devices.setItem(i, 1, _item(str(d.get("index", ""))))
-            self.devices.setItem(i, 2, _item(str(d.get("name", ""))
-                                             + (" ✓" if d.get("default") else "")))
-            self.devices.setItem(i, 3, _item(json.dumps(d.get("details") or {},
-                                                        ensure_ascii=False)))
+        with _filling(self.devices, len(devs)):
+            for i, d in enumerate(devs):
+                self.devices.setItem(i, 0, _item(str(d.get("kind", ""))))
+                self.devices.setItem(i, 1, _item(str(d.get("index", ""))))
+                self.devices.setItem(i, 2, _item(str(d.get("name", ""))
+                                                 + (" ✓" if d.get("default") else "")))
+                self.devices.setItem(i, 3, _item(json.dumps(d.get("details") or {},
+                                                            ensure_ascii=False)))
         text = logsetup.log_tail()
         where = logsetup.log_file()
         self.log.setPlainText(text or self.tr("The log is empty ({path}).").format(
