@@ -7,28 +7,26 @@ title instead once the checks are loaded (``CheckPage.title``)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+# step key -> (its page's translation context, its name). QT_TRANSLATE_NOOP marks each name
+# for lupdate under that context; ``own_title`` translates it when asked.
+_TITLES: dict[str, tuple[str, object]] = {
+    "start": ("StartPage", QT_TRANSLATE_NOOP("StartPage", "Start")),
+    "checklist": ("ChecklistPage", QT_TRANSLATE_NOOP("ChecklistPage", "Preparation")),
+    "camera": ("CameraPage", QT_TRANSLATE_NOOP("CameraPage", "Camera")),
+    "microphone": ("MicrophonePage", QT_TRANSLATE_NOOP("MicrophonePage", "Microphone")),
+    "speaker": ("SpeakersPage", QT_TRANSLATE_NOOP("SpeakersPage", "Speakers")),
+    "network": ("NetworkPage", QT_TRANSLATE_NOOP("NetworkPage", "Connection")),
+    "system": ("SystemPage", QT_TRANSLATE_NOOP("SystemPage", "Computer")),
+    "results": ("ResultsPage", QT_TRANSLATE_NOOP("ResultsPage", "Results")),
+    "details": ("DetailsPage", QT_TRANSLATE_NOOP("DetailsPage", "Details")),
+}
 
 
 def own_title(key: str) -> str:
-    """The step ``key``'s name in the installed language; the key itself for an unknown one.
-    Each call is written out: lupdate reads only literal ``translate`` calls."""
-    if key == "start":
-        return QCoreApplication.translate("StartPage", "Start")
-    if key == "checklist":
-        return QCoreApplication.translate("ChecklistPage", "Preparation")
-    if key == "camera":
-        return QCoreApplication.translate("CameraPage", "Camera")
-    if key == "microphone":
-        return QCoreApplication.translate("MicrophonePage", "Microphone")
-    if key == "speaker":
-        return QCoreApplication.translate("SpeakersPage", "Speakers")
-    if key == "network":
-        return QCoreApplication.translate("NetworkPage", "Connection")
-    if key == "system":
-        return QCoreApplication.translate("SystemPage", "Computer")
-    if key == "results":
-        return QCoreApplication.translate("ResultsPage", "Results")
-    if key == "details":
-        return QCoreApplication.translate("DetailsPage", "Details")
-    return key
+    """The step ``key``'s name in the installed language; the key itself for an unknown one."""
+    if key not in _TITLES:
+        return key
+    context, name = _TITLES[key]
+    return QCoreApplication.translate(context, str(name))  # the marker returns its text
