@@ -1175,6 +1175,7 @@ def run_speaker_through(server: object, item: SpeakerItem, profile: object) -> O
     import soundfile as sf
 
     from techcheck.checks.audio.echo import chime_and_sweep
+    from techcheck.checks.audio.playback import LEAD_S
     from techcheck.checks.audio.speaker import SpeakerCheck
     from techcheck.checks.context import CheckContext, Devices
     from techcheck.checks.model import verdict_for
@@ -1191,7 +1192,10 @@ def run_speaker_through(server: object, item: SpeakerItem, profile: object) -> O
     player = None
     try:
         server.set_default_sink("room")  # type: ignore[attr-defined]
-        player = server.play(room_sound(item, 5 * AUDIO_RATE).astype(np.float32))  # type: ignore[attr-defined]
+        # The check plays LEAD_S of silence before its sound; the room's sound is laid out
+        # against the sound itself (the words 0.4 s in), so it starts that much later too.
+        room = np.r_[np.zeros(round(LEAD_S * AUDIO_RATE)), room_sound(item, 5 * AUDIO_RATE)]
+        player = server.play(room.astype(np.float32))  # type: ignore[attr-defined]
         result = SpeakerCheck().run(CheckContext(profile, Devices(microphone="default",
                                                                   speaker="default")))
     finally:

@@ -21,6 +21,13 @@ from techcheck.checks.context import CancelToken
 
 log = logging.getLogger("techcheck.audio")
 
+#: Silence played at the start of the echo test, before its sound: what a stream plays before
+#: the sound server has connected it is lost, and PipeWire's session manager connects a new
+#: stream only after it has started (its policy links nodes as they appear,
+#: https://pipewire.pages.freedesktop.org/wireplumber/policies/linking.html). On a loaded
+#: 2-core machine the sound was lost once in 30 runs without it (docs/benchmarks.md).
+LEAD_S = 0.5
+
 
 def _as_2d(signal: np.ndarray) -> np.ndarray:
     s = np.asarray(signal, dtype=np.float32)
@@ -141,12 +148,16 @@ class _Closing:
 def playrec(signal: np.ndarray, samplerate: int,
             input_device: str | int | backend.AudioDevice | None = None,
             output_device: str | int | backend.AudioDevice | None = None, *,
-            tail_s: float = 0.6,
+            tail_s: float = 0.6, lead_s: float = LEAD_S,
             cancel: CancelToken | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Play ``signal`` and record at the same time through one duplex stream, so input and
     output share a clock and the delay between them is the real acoustic round trip (output
     buffer + loudspeaker-to-microphone path + input buffer). Returns the mono recording
-    (``len(signal)`` + ``tail_s`` long) and the devices used.
+    (``len(signal)`` + ``tail_s`` long, from the moment ``signal`` starts) and the devices used.
+
+    ``lead_s`` of silence are played first and not returned: a sound server connects a new
+    stream to its devices only after it has started (PipeWire's session manager links it), and
+    what is played before that is lost.
 
     With the stand-in speaker the duplex path is the stand-in's known echo path into a quiet
     room (``standin.echo_through``), taken in real time; ``input_device`` is not opened."""
@@ -160,7 +171,10 @@ def playrec(signal: np.ndarray, samplerate: int,
     sd = backend.sounddevice()
     din = backend.resolve(input_device, "input")
     out_ch = max(1, min(2, dout.max_output_channels))
+    lead = int(lead_s * samplerate)
     data = _fit_channels(_as_2d(signal), out_ch)
+    data = np.concatenate([np.zeros((lead, out_ch), dtype=data.dtype), data])
+    total += lead
     rec = np.zeros(total, dtype=np.float32)
     pos = 0
     glitches = 0
@@ -206,7 +220,7 @@ def playrec(signal: np.ndarray, samplerate: int,
     info = {"input": din.name, "output": dout.name, "hostapi": dout.hostapi,
             "reported_latency_ms": [round(float(v) * 1000, 1) for v in latency],
             "glitches": glitches}
-    return rec, info
+    return rec[lead:], info
 
 
 def record_and_play_back(input_spec: str | int | Path | None, output_spec: str | int | None,

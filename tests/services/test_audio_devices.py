@@ -14,9 +14,10 @@ import pytest
 
 from techcheck.checks.audio import analysis as A
 from techcheck.checks.audio import backend
+from techcheck.checks.audio.echo import chime_and_sweep, find_echo
 from techcheck.checks.audio.meter import LevelMeter
 from techcheck.checks.audio.microphone import SENTENCES, MicrophoneCheck
-from techcheck.checks.audio.playback import record_and_play_back
+from techcheck.checks.audio.playback import LEAD_S, playrec, record_and_play_back
 from techcheck.checks.audio.source import open_input
 from techcheck.checks.audio.speaker import SpeakerCheck
 from techcheck.checks.context import CheckContext, Devices, Question
@@ -337,6 +338,26 @@ def test_echo_through_a_loopback(profile, virtual_microphone):
     # the stereo test sound is downmixed into the mono sink (+3 dB), nothing else is lost
     assert -4.5 < r.metrics["echo_return_loss"].value < 1.0
     assert "headphones" in next(f for f in r.findings if f.code == "speaker.echo_risk").fix
+
+
+def test_the_echo_tests_lead_in_is_played_first_and_cut_off(virtual_microphone):
+    """The echo test plays LEAD_S of silence before its sound, so a stream the sound server
+    connects late loses silence, not the sound; the recording still starts with the sound,
+    and the round trip measured is the same as without the lead-in."""
+    sound = chime_and_sweep(FS)
+    tail = int(0.6 * FS)
+    plain, _ = playrec(sound, FS, "default", "default", lead_s=0.0)
+    led, info = playrec(sound, FS, "default", "default")
+    assert LEAD_S >= 0.3
+    assert plain.size == led.size == sound.size + tail
+    a, b = find_echo(sound, plain, FS), find_echo(sound, led, FS)
+    assert a.found and b.found, (a, b)
+    # the round trip is the server's buffering either way (43-64 ms measured, moving by a
+    # 512-sample quantum from stream to stream); a lead-in left in, or cut twice, would move it
+    # by 500 ms
+    assert 20 < a.delay_ms < 150 and 20 < b.delay_ms < 150, (a.delay_ms, b.delay_ms)
+    assert abs(b.return_loss_db - a.return_loss_db) < 1.0, (a, b)
+    assert info["hostapi"] == "ALSA" and info["glitches"] == 0
 
 
 def test_headphones_give_no_echo_and_not_heard_is_reported(profile, pipewire_server,
